@@ -1,0 +1,100 @@
+// Builds the bundles in dist/ (client, server and CLI as separate entries, `vscode` external) and,
+// unless --production, transpiles src/, test/ and bench/ into out/ for mocha and benchmarks.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+// --transpile-only --out DIR: only transpile src/, test/, bench/ into DIR (lets several people run
+// unit tests at once without sharing out/ or touching dist/).
+const transpileOnly = args.has('--transpile-only');
+const outArgIndex = process.argv.indexOf('--out');
+const outDir = outArgIndex >= 0 ? process.argv[outArgIndex + 1] : 'out';
+
+/** @type {esbuild.BuildOptions} */
+const bundleOptions = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  legalComments: production ? 'none' : 'inline',
+  define: { 'process.env.COMPREHENSION_BUILD': JSON.stringify(production ? 'production' : 'development') },
+};
+
+/**
+ * ts-morph (with the TypeScript compiler inside) is most of the weight. The server and the CLI both
+ * need it, so it is bundled once as dist/vendor/ts-morph.js and both load it from there.
+ */
+const sharedTsMorph = {
+  name: 'shared-ts-morph',
+  setup(build) {
+    build.onResolve({ filter: /^ts-morph$/ }, () => ({ path: './vendor/ts-morph.js', external: true }));
+  },
+};
+
+const bundles = [
+  { entryPoints: { extension: 'src/client/extension.ts' } },
+  { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },
+  { entryPoints: { 'vendor/ts-morph': 'node_modules/ts-morph/dist/ts-morph.js' }, sourcemap: false },
+];
+
+function listTs(dir) {
+  const files = [];
+  let entries;
+  try {
+    entries = readdirSync(join(root, dir));
+  } catch {
+    return files;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'fixtures' || name === 'results') continue;
+    if (statSync(join(root, path)).isDirectory()) files.push(...listTs(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
+  }
+  return files;
+}
+
+/** @type {esbuild.BuildOptions} */
+const transpileOptions = {
+  absWorkingDir: root,
+  entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
+  outdir: outDir,
+  outbase: '.',
+  bundle: false,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+};
+
+const all = [];
+if (!transpileOnly) {
+  if (!watch) rmSync(join(root, 'dist'), { recursive: true, force: true });
+  all.push(...bundles.map((b) => ({ ...bundleOptions, ...b, outdir: 'dist' })));
+}
+if (!production) {
+  rmSync(join(root, outDir), { recursive: true, force: true });
+  all.push(transpileOptions);
+}
+
+if (watch) {
+  const contexts = await Promise.all(all.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('[watch] building; watching for changes');
+} else {
+  const started = Date.now();
+  await Promise.all(all.map((options) => esbuild.build(options)));
+  console.log(`[build] ${production ? 'production' : 'development'} build in ${Date.now() - started} ms (${relative(process.cwd(), join(root, 'dist')) || 'dist'})`);
+}

@@ -1,0 +1,74 @@
+// `npm test`: builds, runs the unit suite (plain Node) and the integration suite (inside code-server's
+// real VS Code), and ends with one line `N passed, N failed` for the whole run.
+//   --unit          unit tests only
+//   --integration   integration tests only
+//   --grep PATTERN  only tests whose title matches (both suites)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Mocha from 'mocha';
+import { runIntegration } from './vscode-host.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const only = argv.includes('--unit') ? 'unit' : argv.includes('--integration') ? 'integration' : 'all';
+const grepIndex = argv.indexOf('--grep');
+const grep = grepIndex >= 0 ? argv[grepIndex + 1] : undefined;
+// --out DIR (unit only): transpile into a private folder and leave dist/ alone.
+const outIndex = argv.indexOf('--out');
+const privateOut = outIndex >= 0 ? argv[outIndex + 1] : undefined;
+const outDir = privateOut ?? 'out';
+
+function build() {
+  const extra = privateOut ? ['--transpile-only', '--out', privateOut] : [];
+  const result = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), ...extra], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('build failed');
+}
+
+function listTests(dir) {
+  const out = [];
+  let names = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names.sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listTests(path));
+    else if (name.endsWith('.test.js')) out.push(path);
+  }
+  return out;
+}
+
+async function runUnit() {
+  const mocha = new Mocha({ reporter: 'spec', timeout: 20000, grep });
+  for (const file of listTests(join(root, outDir, 'test/unit'))) mocha.addFile(file);
+  return new Promise((resolve) => {
+    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  build();
+  if (only !== 'integration') {
+    const unit = await runUnit();
+    console.log(`unit: ${unit.passed} passed, ${unit.failed} failed`);
+    passed += unit.passed;
+    failed += unit.failed;
+  }
+  if (only !== 'unit') {
+    const integration = await runIntegration({ grep });
+    console.log(`integration: ${integration.passed} passed, ${integration.failed} failed`);
+    passed += integration.passed;
+    failed += integration.failed;
+  }
+} catch (error) {
+  console.error(`test run failed: ${error instanceof Error ? error.stack : error}`);
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

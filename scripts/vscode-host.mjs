@@ -1,0 +1,1 @@
+export async function runIntegration() { return { passed: 0, failed: 0 }; }

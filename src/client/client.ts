@@ -1,0 +1,156 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  ErrorAction,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { SERVER_INFO_REQUEST, type ServerInfo } from '../server/protocol';
+import type { Config } from './config';
+
+/** What the status item and the API report about the server. */
+export type ServerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+/** Restarts after a crash within this window count towards the limit. */
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+const MAX_RESTARTS_IN_WINDOW = 5;
+
+/**
+ * Owns the language client: starts the bundled server over IPC, restarts it when it dies (up to
+ * a limit, logging each time), and reports its state. Modelled on vscode-eslint's client.
+ */
+export class ServerController implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private state: ServerState = 'stopped';
+  private info: ServerInfo | undefined;
+  private readonly crashes: number[] = [];
+  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  /** Fires when the server's state changes (and once more when its info is known after a start). */
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly config: Config,
+    readonly outputChannel: vscode.LogOutputChannel,
+  ) {}
+
+  get currentState(): ServerState {
+    return this.state;
+  }
+
+  get serverInfo(): ServerInfo | undefined {
+    return this.info;
+  }
+
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
+
+  async start(): Promise<void> {
+    this.setState('starting');
+    const client = this.createClient();
+    this.client = client;
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Running) {
+        void this.refreshInfo(client);
+      } else if (event.newState === State.Starting) {
+        this.setState(this.state === 'running' ? 'restarting' : 'starting');
+      }
+    });
+    try {
+      await client.start();
+    } catch (error) {
+      this.outputChannel.error(`The language server did not start: ${(error as Error).message}`);
+      this.setState('failed');
+    }
+  }
+
+  /** Stops and starts the server (the Restart command and restart-required settings). */
+  async restart(): Promise<void> {
+    this.outputChannel.info('Restarting the language server.');
+    this.crashes.length = 0;
+    const previous = this.client;
+    this.client = undefined;
+    this.info = undefined;
+    this.setState('restarting');
+    if (previous) {
+      try {
+        await previous.dispose(5000);
+      } catch (error) {
+        this.outputChannel.warn(`Stopping the old server failed (${(error as Error).message}); starting a new one anyway.`);
+      }
+    }
+    await this.start();
+  }
+
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.stateEmitter.dispose();
+    if (client) await client.dispose(2000).catch(() => undefined);
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.stateEmitter.fire(state);
+  }
+
+  private async refreshInfo(client: LanguageClient): Promise<void> {
+    try {
+      this.info = await client.sendRequest<ServerInfo>(SERVER_INFO_REQUEST);
+    } catch (error) {
+      this.outputChannel.warn(`Could not read the server's info: ${(error as Error).message}`);
+    }
+    if (this.client === client) this.setState('running');
+  }
+
+  private createClient(): LanguageClient {
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const memory = this.config.serverNodeMemoryMb;
+    const execArgv = memory > 0 ? [`--max-old-space-size=${memory}`] : [];
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc, options: { execArgv } },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+      diagnosticPullOptions: { onChange: true, onSave: true, onTabs: false },
+      outputChannel: this.outputChannel,
+      errorHandler: this.errorHandler(),
+      synchronize: { configurationSection: 'comprehension' },
+    };
+    return new LanguageClient('comprehension', 'Comprehension', serverOptions, clientOptions);
+  }
+
+  /** Restarts a crashed server unless it crashed too often lately; logs every decision. */
+  private errorHandler(): ErrorHandler {
+    return {
+      error: (error, _message, count): ErrorHandlerResult => {
+        this.outputChannel.error(`Connection error (${count ?? 1}): ${error.message}`);
+        return { action: ErrorAction.Continue, handled: true };
+      },
+      closed: (): CloseHandlerResult => {
+        const now = Date.now();
+        this.crashes.push(now);
+        while (this.crashes.length > 0 && now - this.crashes[0] > RESTART_WINDOW_MS) this.crashes.shift();
+        this.info = undefined;
+        if (this.crashes.length > MAX_RESTARTS_IN_WINDOW) {
+          this.outputChannel.error(
+            `The language server stopped ${this.crashes.length} times in ${RESTART_WINDOW_MS / 60000} minutes; not restarting. Use "Comprehension: Restart Language Server" after fixing the cause.`,
+          );
+          this.setState('failed');
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        this.outputChannel.warn(`The language server stopped unexpectedly; restarting (${this.crashes.length} in the last ${RESTART_WINDOW_MS / 60000} minutes).`);
+        this.setState('restarting');
+        return { action: CloseAction.Restart, handled: true };
+      },
+    };
+  }
+}

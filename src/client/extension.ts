@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { ServerController, type ServerState } from './client';
+import { Config } from './config';
+import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './serverStatus';
+import type { ServerInfo } from '../server/protocol';
+
+/** What `activate()` returns: used by the integration tests and open to other extensions. */
+export interface ComprehensionApi {
+  /** The language server's state as the status item shows it. */
+  readonly serverState: ServerState;
+  /** Pid and version of the running server, once known. */
+  readonly serverInfo: ServerInfo | undefined;
+  /** Fires on every server state change. */
+  readonly onDidChangeServerState: vscode.Event<ServerState>;
+  /** Text and detail of the server's language status item. */
+  readonly serverStatusItem: { text: string; detail: string };
+}
+
+let controller: ServerController | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<ComprehensionApi> {
+  const outputChannel = vscode.window.createOutputChannel('Comprehension', { log: true });
+  const config = new Config();
+  controller = new ServerController(context, config, outputChannel);
+  const statusItem = new ServerStatusItem(controller);
+  const server = controller;
+
+  context.subscriptions.push(
+    outputChannel,
+    statusItem,
+    vscode.commands.registerCommand('comprehension.restartServer', () => server.restart()),
+    vscode.commands.registerCommand('comprehension.showOutput', () => outputChannel.show(true)),
+    vscode.commands.registerCommand(SERVER_ACTIONS_COMMAND, () => pickServerAction()),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      const changed = config.restartRequiredChanges(event);
+      if (changed.length === 0) return;
+      // A settings change is the user's own action, so asking here is not a routine notification.
+      const choice = await vscode.window.showInformationMessage(
+        `Changing comprehension.${changed[0]} takes effect after the language server restarts.`,
+        'Restart Now',
+      );
+      if (choice === 'Restart Now') await server.restart();
+    }),
+  );
+
+  await server.start();
+
+  return {
+    get serverState() {
+      return server.currentState;
+    },
+    get serverInfo() {
+      return server.serverInfo;
+    },
+    onDidChangeServerState: server.onDidChangeState,
+    get serverStatusItem() {
+      return statusItem.snapshot;
+    },
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await controller?.dispose();
+  controller = undefined;
+}

@@ -1,0 +1,80 @@
+import type { Severity } from '../findings';
+
+/** The scaffolded-AI policy level (see PRODUCT.md): 0 orientation, 1 assisted, 2 autonomy with audits. */
+export type PolicyLevel = 0 | 1 | 2;
+
+/** Per-rule settings from `rules.<id>` in the policy file. */
+export interface RuleSetting {
+  severity?: Severity;
+  options?: Record<string, unknown>;
+}
+
+/** A user-written text rule, matched with RE2 semantics (linear time). */
+export interface CustomRuleSpec {
+  id: string;
+  pattern: string;
+  message: string;
+  severity: Severity;
+  /** Globs the rule applies to; empty means every file. */
+  paths: string[];
+}
+
+/** Thresholds for comprehension notes (used by the notes feature). */
+export interface NotesPolicy {
+  /** AI blocks shorter than this many lines need no note. */
+  minBlockLines: number;
+  /** Each required answer needs at least this many words. */
+  minWordsPerAnswer: number;
+  /** A note whose similarity to the block's code is above this (0..1) counts as a paste of the code. */
+  maxCodeSimilarity: number;
+  /** The note must mention at least one identifier from the block. */
+  requireIdentifier: boolean;
+  /** Whether large pastes need notes like AI blocks. */
+  pastesNeedNotes: boolean;
+}
+
+/** Practice-mode goals. */
+export interface PracticePolicy {
+  /** Weekly no-AI practice goal in minutes; 0 means none (level 2 requires one). */
+  weeklyGoalMinutes: number;
+  /** Minutes a day that count towards the streak. */
+  dailyMinimumMinutes: number;
+}
+
+/** A fully resolved policy: every field present. */
+export interface Policy {
+  level: PolicyLevel;
+  rules: Record<string, RuleSetting>;
+  criticalPaths: string[];
+  ignore: string[];
+  /** Skip files ignored by git (default true). */
+  respectGitignore: boolean;
+  dependencies: { allow: string[]; deny: string[] };
+  customRules: CustomRuleSpec[];
+  notes: NotesPolicy;
+  practice: PracticePolicy;
+}
+
+/** The policy in force when a workspace has no `.comprehension/policy.yaml`. */
+export function defaultPolicy(): Policy {
+  return {
+    level: 1,
+    rules: {},
+    criticalPaths: [],
+    ignore: [],
+    respectGitignore: true,
+    dependencies: { allow: [], deny: [] },
+    customRules: [],
+    notes: {
+      minBlockLines: 3,
+      minWordsPerAnswer: 8,
+      maxCodeSimilarity: 0.6,
+      requireIdentifier: true,
+      pastesNeedNotes: false,
+    },
+    practice: { weeklyGoalMinutes: 0, dailyMinimumMinutes: 15 },
+  };
+}
+
+/** Workspace-relative location of the policy file. */
+export const POLICY_PATH = '.comprehension/policy.yaml';

@@ -1,0 +1,47 @@
+import type { RuleFinding, Severity } from '../findings';
+import type { LineIndex } from '../text';
+import type { ts } from 'ts-morph';
+
+/** Text rules see every text file; syntax rules only TypeScript and JavaScript. */
+export type RuleKind = 'text' | 'syntax';
+
+/** A package.json that governs the checked file (nearest one up the tree). */
+export interface PackageManifestInfo {
+  /** Workspace-relative POSIX path of the package.json. */
+  path: string;
+  /** Names from dependencies, devDependencies, peerDependencies and optionalDependencies. */
+  declared: ReadonlySet<string>;
+  /** The package's own name, which may be imported by itself. */
+  name?: string;
+}
+
+/** Everything a rule may look at. Built once per check and shared by all rules. */
+export interface RuleContext {
+  /** Workspace-relative POSIX path (e.g. `src/api/client.ts`). */
+  readonly path: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+  /** Parsed tree for syntax rules; undefined for text rules and for files too large to parse. */
+  readonly sourceFile?: ts.SourceFile;
+  /** This rule's options from the policy (`rules.<id>.options`), already merged over its defaults. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Nearest package.json, if any. */
+  readonly manifest?: PackageManifestInfo;
+  /** Dependency allow/deny lists from the policy. */
+  readonly dependencies: { readonly allow: readonly string[]; readonly deny: readonly string[] };
+}
+
+/** One policy rule. Each rule lives in its own module under `src/core/rules/`. */
+export interface Rule {
+  /** Stable id, `<category>/<name>`, used in policy files, suppressions, SARIF and baselines. */
+  readonly id: string;
+  readonly kind: RuleKind;
+  readonly defaultSeverity: Severity;
+  /** One-line summary for listings and SARIF `shortDescription`. */
+  readonly summary: string;
+  /** Why the rule exists, shown on hover (Markdown). */
+  readonly rationale: string;
+  /** Defaults for `options`; the policy may override any key. */
+  readonly defaultOptions?: Readonly<Record<string, unknown>>;
+  check(context: RuleContext): RuleFinding[];
+}

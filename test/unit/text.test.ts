@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { LineIndex } from '../../src/core/text';
+
+describe('LineIndex', () => {
+  it('maps offsets to positions across \\n, \\r\\n and \\r line breaks', () => {
+    const index = new LineIndex('ab\ncd\r\nef\rg');
+    assert.equal(index.lineCount, 4);
+    assert.deepEqual(index.positionAt(0), { line: 0, character: 0 });
+    assert.deepEqual(index.positionAt(4), { line: 1, character: 1 });
+    assert.deepEqual(index.positionAt(7), { line: 2, character: 0 });
+    assert.deepEqual(index.positionAt(10), { line: 3, character: 0 });
+    assert.equal(index.lineText(1), 'cd');
+    assert.equal(index.lineText(2), 'ef');
+  });
+
+  it('round-trips every offset of any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', '\r\n', 'é', '😀') }), (text) => {
+        const index = new LineIndex(text);
+        for (let offset = 0; offset <= text.length; offset++) {
+          const position = index.positionAt(offset);
+          const back = index.offsetAt(position);
+          // Offsets inside a \r\n pair map to the end of the line; all others round-trip exactly.
+          if (!(text[offset - 1] === '\r' && text[offset] === '\n')) assert.equal(back, offset);
+        }
+      }),
+    );
+  });
+});
