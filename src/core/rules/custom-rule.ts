@@ -1,0 +1,93 @@
+import { RE2JS } from 're2js';
+import type { RuleFinding } from '../findings';
+import { compileGlobs } from '../policy/paths';
+import type { CustomRuleSpec, Policy } from '../policy/policy';
+import type { Rule, RuleContext } from './rule';
+
+/**
+ * Custom rule ids live under `custom/` so they can never shadow a built-in rule and read as the
+ * team's own in diagnostics, suppressions and SARIF.
+ */
+export const CUSTOM_RULE_ID_PATTERN = /^custom\/[a-z0-9][a-z0-9._-]*$/;
+
+/** Beyond this many matches in one file the rest are summarised in one finding: a runaway pattern must not flood the editor. */
+export const MAX_CUSTOM_MATCHES_PER_FILE = 1000;
+
+/** The outcome of compiling a user-written pattern. */
+export type CompiledPattern = { ok: true; regex: RE2JS } | { ok: false; message: string };
+
+/**
+ * Compiles a custom rule pattern with RE2 semantics (linear-time matching, so a hostile pattern cannot
+ * hang the server). `^` and `$` match at line boundaries, because rules are written one line at a time.
+ */
+export function compileCustomPattern(pattern: string): CompiledPattern {
+  try {
+    return { ok: true, regex: RE2JS.compile(pattern, RE2JS.MULTILINE) };
+  } catch (error) {
+    const message = (error as Error).message || String(error);
+    return { ok: false, message: message.replace(/^error parsing regexp: /, '') };
+  }
+}
+
+/**
+ * Builds a text rule from a `customRules` entry of the policy. Each non-empty match becomes a finding
+ * with the entry's message. Throws when the pattern does not compile (the policy loader reports that
+ * earlier, at the pattern's position).
+ */
+export function createCustomRule(spec: CustomRuleSpec): Rule {
+  const compiled = compileCustomPattern(spec.pattern);
+  if (!compiled.ok) throw new Error(`Custom rule ${spec.id}: invalid pattern: ${compiled.message}`);
+  const regex = compiled.regex;
+  const appliesTo = spec.paths.length > 0 ? compileGlobs(spec.paths) : () => true;
+  return {
+    id: spec.id,
+    kind: 'text',
+    defaultSeverity: spec.severity,
+    summary: spec.message,
+    rationale:
+      `A custom rule from the workspace policy (\`.comprehension/policy.yaml\`). ` +
+      `It flags text matching the pattern \`${spec.pattern.replace(/`/g, "'")}\`` +
+      (spec.paths.length > 0 ? ` in ${spec.paths.map((glob) => `\`${glob}\``).join(', ')}.` : '.'),
+    check(context: RuleContext): RuleFinding[] {
+      if (!appliesTo(context.path)) return [];
+      const findings: RuleFinding[] = [];
+      const matcher = regex.matcher(context.text);
+      while (matcher.find()) {
+        const start = matcher.start();
+        const end = matcher.end();
+        // A zero-width match (e.g. `^`) marks a position, not text; nothing to underline.
+        if (end <= start) continue;
+        if (findings.length === MAX_CUSTOM_MATCHES_PER_FILE) {
+          findings.push({
+            start,
+            end,
+            message: `${spec.id} matched more than ${MAX_CUSTOM_MATCHES_PER_FILE} times in this file; later matches are not reported.`,
+            severity: 'info',
+            fingerprintSource: `${spec.id} overflow`,
+          });
+          break;
+        }
+        findings.push({ start, end, message: spec.message });
+      }
+      return findings;
+    },
+  };
+}
+
+/**
+ * The custom rules to run for a policy. Custom patterns come from the workspace, so an untrusted
+ * workspace gets none (built-in rules still run). Entries that do not compile are skipped: the policy
+ * loader has reported them already.
+ */
+export function customRulesFor(policy: Pick<Policy, 'customRules'>, options: { trusted: boolean }): Rule[] {
+  if (!options.trusted) return [];
+  const rules: Rule[] = [];
+  for (const spec of policy.customRules) {
+    try {
+      rules.push(createCustomRule(spec));
+    } catch {
+      // Reported by the loader at the pattern's position; one broken entry must not drop the others.
+    }
+  }
+  return rules;
+}

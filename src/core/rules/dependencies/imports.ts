@@ -1,0 +1,119 @@
+import { ts } from 'ts-morph';
+
+/** The syntax a module specifier appeared in. */
+export type ModuleReferenceKind =
+  /** `import x from 'm'`, `import { a } from 'm'`, `import * as m from 'm'` */
+  | 'import'
+  /** `import 'm'` */
+  | 'side-effect-import'
+  /** `export { a } from 'm'`, `export * from 'm'` */
+  | 'export'
+  /** `import m = require('m')` */
+  | 'import-equals'
+  /** `require('m')` */
+  | 'require'
+  /** `import('m')` */
+  | 'dynamic-import'
+  /** `type T = import('m').T` */
+  | 'import-type';
+
+/** One module specifier written in a file. */
+export interface ModuleReference {
+  /** The specifier's value (`lodash/fp`). */
+  specifier: string;
+  kind: ModuleReferenceKind;
+  /**
+   * True when the reference disappears from the emitted JavaScript: `import type`, `export type`,
+   * an import whose every named binding is `type`, `import('m')` in a type, and anything in a
+   * declaration file. Such a reference needs only the package's types at build time.
+   */
+  typeOnly: boolean;
+  /** Offsets of the specifier's text, inside the quotes. */
+  start: number;
+  end: number;
+  /** True when the source text between `start` and `end` is exactly `specifier` (no escapes), so it can be edited in place. */
+  verbatim: boolean;
+}
+
+/**
+ * The engine hands every syntax rule the same SourceFile, and all three dependency rules need its
+ * imports: extract once per tree. A WeakMap lets the tree and its entry be collected together.
+ */
+const cache = new WeakMap<ts.SourceFile, readonly ModuleReference[]>();
+
+/**
+ * Every statically known module specifier in `sourceFile`, in source order: static imports and
+ * re-exports, `import x = require()`, `require('m')` and `import('m')` with a literal argument, and
+ * `import('m')` types. Computed specifiers (`require(name)`) are skipped: nothing static to check.
+ */
+export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleReference[] {
+  const cached = cache.get(sourceFile);
+  if (cached) return cached;
+  const references: ModuleReference[] = [];
+  const declarationFile = sourceFile.isDeclarationFile;
+  const text = sourceFile.text;
+
+  const add = (literal: ts.Node, kind: ModuleReferenceKind, typeOnly: boolean): void => {
+    if (!ts.isStringLiteralLike(literal)) return;
+    const literalStart = literal.getStart(sourceFile);
+    const start = literalStart + 1;
+    const end = Math.max(start, literal.getEnd() - 1);
+    references.push({
+      specifier: literal.text,
+      kind,
+      typeOnly: typeOnly || declarationFile,
+      start,
+      end,
+      verbatim: text.slice(start, end) === literal.text,
+    });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      if (!clause) add(node.moduleSpecifier, 'side-effect-import', false);
+      else add(node.moduleSpecifier, 'import', isTypeOnlyImportClause(clause));
+      return;
+    }
+    if (ts.isExportDeclaration(node)) {
+      if (node.moduleSpecifier) add(node.moduleSpecifier, 'export', isTypeOnlyExport(node));
+      return;
+    }
+    if (ts.isImportEqualsDeclaration(node)) {
+      if (ts.isExternalModuleReference(node.moduleReference)) {
+        add(node.moduleReference.expression, 'import-equals', node.isTypeOnly);
+      }
+      return;
+    }
+    if (ts.isImportTypeNode(node)) {
+      const argument = node.argument;
+      if (ts.isLiteralTypeNode(argument)) add(argument.literal, 'import-type', true);
+    } else if (ts.isCallExpression(node) && node.arguments.length >= 1) {
+      const first = node.arguments[0];
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        add(first, 'dynamic-import', false);
+      } else if (ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
+        add(first, 'require', false);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  cache.set(sourceFile, references);
+  return references;
+}
+
+function isTypeOnlyImportClause(clause: ts.ImportClause): boolean {
+  if (clause.isTypeOnly) return true;
+  // `import { type A, type B } from 'm'` is elided from the output unless `verbatimModuleSyntax`
+  // keeps an empty `import {} from 'm'`; the author's intent is types, so count it as type-only.
+  if (clause.name) return false;
+  const bindings = clause.namedBindings;
+  return bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly);
+}
+
+function isTypeOnlyExport(node: ts.ExportDeclaration): boolean {
+  if (node.isTypeOnly) return true;
+  const clause = node.exportClause;
+  return clause !== undefined && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly);
+}

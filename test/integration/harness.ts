@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ComprehensionApi } from '../../src/client/extension';
+
+/** The extension under test. */
+export const EXTENSION_ID = 'comprehension-first.comprehension-first';
+
+/** Activates the extension (if needed) and returns its API. */
+export async function getApi(): Promise<ComprehensionApi> {
+  const extension = vscode.extensions.getExtension<ComprehensionApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this host`);
+  return extension.isActive ? extension.exports : extension.activate();
+}
+
+/**
+ * Waits until `check` returns a value (not undefined/false), re-checking whenever `event` fires,
+ * with a timeout. The way to wait for an effect without sleeping.
+ */
+export function waitFor<T>(
+  event: vscode.Event<unknown>,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 20000,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const finish = (error: Error | undefined, value?: T) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      subscription.dispose();
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    const attempt = async () => {
+      try {
+        const value = await check();
+        if (value !== undefined && value !== false) finish(undefined, value);
+      } catch (error) {
+        finish(error as Error);
+      }
+    };
+    const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+    const subscription = event(() => void attempt());
+    void attempt();
+  });
+}
+
+/** Diagnostics from our server for `uri`, once `predicate` holds. */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (diagnostics: vscode.Diagnostic[]) => boolean,
+  what: string,
+  timeoutMs = 20000,
+): Promise<vscode.Diagnostic[]> {
+  return waitFor(
+    vscode.languages.onDidChangeDiagnostics,
+    () => {
+      const ours = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'comprehension');
+      return predicate(ours) ? ours : undefined;
+    },
+    what,
+    timeoutMs,
+  );
+}
+
+const ackDir = process.env.COMPREHENSION_TEST_ACK_DIR ?? '';
+
+/** Sends a request to the runner (outside the extension host) and waits for its acknowledgement file. */
+async function askRunner<T>(kind: 'KEYS' | 'SCREENSHOT' | 'DOM', body: Record<string, unknown>, timeoutMs = 30000): Promise<T> {
+  if (!ackDir) throw new Error('COMPREHENSION_TEST_ACK_DIR is not set: not running under scripts/vscode-host.mjs');
+  const id = randomUUID();
+  const ackPath = join(ackDir, `${id}.json`);
+  const acknowledged = new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const read = () => {
+      if (settled || !existsSync(ackPath)) return false;
+      const reply = JSON.parse(readFileSync(ackPath, 'utf8')) as { ok: boolean; error?: string } & T;
+      settled = true;
+      watcher.close();
+      clearTimeout(timer);
+      if (reply.ok) resolve(reply);
+      else reject(new Error(`runner failed ${kind}: ${reply.error}`));
+      return true;
+    };
+    const watcher = watch(ackDir, () => void read());
+    const timer = setTimeout(() => {
+      settled = true;
+      watcher.close();
+      reject(new Error(`runner did not acknowledge ${kind} in ${timeoutMs} ms`));
+    }, timeoutMs);
+    read();
+  });
+  console.log(`__CF_${kind}__ ${JSON.stringify({ id, ...body })}`);
+  return acknowledged;
+}
+
+/** A keyboard action the runner plays in the browser, through the real workbench. */
+export type KeyAction =
+  | { type: 'focusEditor' }
+  | { type: 'press'; key: string }
+  | { type: 'type'; text: string; delay?: number }
+  | { type: 'clipboard'; text: string }
+  | { type: 'wait'; ms: number };
+
+/** Plays real keyboard input into the focused editor (focus is put there first). */
+export async function keys(...actions: KeyAction[]): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  await askRunner('KEYS', { actions: [{ type: 'focusEditor' }, ...actions] });
+}
+
+/** Saves a screenshot of the workbench as `test-results/<name>.png`. */
+export async function screenshot(name: string): Promise<string> {
+  const reply = await askRunner<{ path: string }>('SCREENSHOT', { name });
+  return reply.path;
+}
+
+/** Text content of the workbench elements matching a CSS selector (e.g. the status bar). */
+export async function domTexts(selector: string): Promise<string[]> {
+  const reply = await askRunner<{ texts: string[] }>('DOM', { selector });
+  return reply.texts;
+}
+
+/** The workspace folder of this run (a fresh copy of test/fixtures/workspace). */
+export function workspaceRoot(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder open');
+  return folder.uri;
+}
+
+/** Opens a workspace file in an editor and returns the editor. */
+export async function openFile(relativePath: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), relativePath));
+  return vscode.window.showTextDocument(document);
+}
