@@ -42,7 +42,12 @@ const sharedTsMorph = {
 };
 
 const bundles = [
-  { entryPoints: { extension: 'src/client/extension.ts' } },
+  // Banner and footer bracket the bundle's evaluation, so activation timing includes loading the code.
+  {
+    entryPoints: { extension: 'src/client/extension.ts' },
+    banner: { js: 'globalThis.__comprehensionLoadStart = performance.now();' },
+    footer: { js: 'globalThis.__comprehensionLoadEnd = performance.now();' },
+  },
   { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },
   { entryPoints: { 'vendor/ts-morph': 'node_modules/ts-morph/dist/ts-morph.js' }, sourcemap: false },

@@ -25,7 +25,8 @@ export function compileCustomPattern(pattern: string): CompiledPattern {
     return { ok: true, regex: RE2JS.compile(pattern, RE2JS.MULTILINE) };
   } catch (error) {
     const message = (error as Error).message || String(error);
-    return { ok: false, message: message.replace(/^error parsing regexp: /, '') };
+    // The MULTILINE flag shows up as a `(?m)` prefix in RE2JS messages; users never wrote it.
+    return { ok: false, message: message.replace(/^error parsing regexp: /, '').replace(/`\(\?m\)/g, '`') };
   }
 }
 

@@ -1,0 +1,328 @@
+import { readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import type { PackageManifestInfo } from './rules/rule';
+
+/** The file name the dependency rules look for. */
+export const MANIFEST_FILE_NAME = 'package.json';
+
+/** The package.json fields whose keys are package names the code may import. */
+export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+
+/**
+ * Reads a file as UTF-8 text, or returns undefined when there is no such file. May throw for
+ * other failures (permissions); callers turn that into a {@link ManifestProblem}. Injectable so the
+ * server can serve unsaved editor buffers and tests can count reads.
+ */
+export type ManifestReader = (absolutePath: string) => string | undefined;
+
+/** Reads from disk; a missing file (or a folder in the way) is `undefined`. */
+export const readManifestFromDisk: ManifestReader = (absolutePath) => {
+  try {
+    return readFileSync(absolutePath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    throw error;
+  }
+};
+
+/** A package.json that exists but cannot be used. */
+export interface ManifestProblem {
+  /** Workspace-relative POSIX path, as in {@link PackageManifestInfo.path}. */
+  path: string;
+  absolutePath: string;
+  /** Says what is wrong and where, e.g. `packages/api/package.json: invalid JSON at line 3, column 5: ...`. */
+  message: string;
+  /** 1-based position of a JSON syntax error, when known. */
+  line?: number;
+  column?: number;
+}
+
+/** The outcome of parsing one package.json text. */
+export type ManifestParseResult =
+  | {
+      ok: true;
+      manifest: PackageManifestInfo;
+      /**
+       * False for a package.json with no `name` and no dependency fields, such as `{"type": "module"}`
+       * dropped into a subfolder to switch its module format: it does not govern dependencies, so
+       * the lookup keeps walking up past it.
+       */
+      governsDependencies: boolean;
+    }
+  | { ok: false; message: string; line?: number; column?: number };
+
+/**
+ * Parses package.json text. `path` is the workspace-relative path stored in the result. Never
+ * throws: broken JSON and a non-object top level come back as `ok: false` with a message (and the
+ * line and column of a syntax error). Fields of the wrong type are ignored, like npm does.
+ */
+export function parseManifest(text: string, path: string): ManifestParseResult {
+  // npm tolerates a byte-order mark; JSON.parse does not.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    const offset = jsonErrorOffset(body);
+    const reason = (error as Error).message;
+    if (offset === undefined) return { ok: false, message: `invalid JSON: ${reason}` };
+    const { line, column } = lineAndColumn(body, offset);
+    return { ok: false, message: `invalid JSON at line ${line}, column ${column}: ${reason}`, line, column };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, message: 'the top level must be a JSON object' };
+  }
+  const record = parsed as Record<string, unknown>;
+  const declared = new Set<string>();
+  let hasDependencyField = false;
+  for (const field of DEPENDENCY_FIELDS) {
+    const value = record[field];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
+    hasDependencyField = true;
+    for (const name of Object.keys(value)) declared.add(name);
+  }
+  const name = typeof record.name === 'string' && record.name.length > 0 ? record.name : undefined;
+  const manifest: PackageManifestInfo = name === undefined ? { path, declared } : { path, declared, name };
+  return { ok: true, manifest, governsDependencies: hasDependencyField || name !== undefined };
+}
+
+/** What governs a file's dependencies. */
+export type ManifestLookup =
+  | { kind: 'found'; manifest: PackageManifestInfo; absolutePath: string }
+  /** The nearest package.json is broken. The rules get no manifest (they stay silent rather than report every import). */
+  | { kind: 'invalid'; problem: ManifestProblem }
+  /** No package.json between the file and the workspace root. */
+  | { kind: 'none' };
+
+/** Options for {@link ManifestCache}. */
+export interface ManifestCacheOptions {
+  /** Absolute path of the workspace folder: the lookup never goes above it. */
+  workspaceRoot: string;
+  /** Defaults to {@link readManifestFromDisk}. */
+  readFile?: ManifestReader;
+}
+
+type CacheEntry =
+  | { kind: 'absent' }
+  | { kind: 'parsed'; manifest: PackageManifestInfo; governsDependencies: boolean }
+  | { kind: 'invalid'; problem: ManifestProblem };
+
+/**
+ * Finds and parses the package.json that governs each file, remembering every package.json it
+ * read (and every folder that has none) by absolute path. Call {@link invalidate} when a
+ * package.json is created, changed or deleted.
+ */
+export class ManifestCache {
+  private readonly root: string;
+  private readonly readFile: ManifestReader;
+  private readonly entries = new Map<string, CacheEntry>();
+
+  constructor(options: ManifestCacheOptions) {
+    this.root = nodePath.resolve(options.workspaceRoot);
+    this.readFile = options.readFile ?? readManifestFromDisk;
+  }
+
+  /**
+   * The package.json nearest to `filePath` (absolute, or relative to the workspace root), walking
+   * up from the file's folder to the workspace root inclusive. Files outside the root have none.
+   */
+  lookup(filePath: string): ManifestLookup {
+    let folder = nodePath.dirname(nodePath.resolve(this.root, filePath));
+    if (!this.contains(folder)) return { kind: 'none' };
+    for (;;) {
+      const manifestPath = nodePath.join(folder, MANIFEST_FILE_NAME);
+      const entry = this.entry(manifestPath);
+      if (entry.kind === 'invalid') return { kind: 'invalid', problem: entry.problem };
+      if (entry.kind === 'parsed' && entry.governsDependencies) {
+        return { kind: 'found', manifest: entry.manifest, absolutePath: manifestPath };
+      }
+      if (folder === this.root) return { kind: 'none' };
+      const parent = nodePath.dirname(folder);
+      if (parent === folder) return { kind: 'none' };
+      folder = parent;
+    }
+  }
+
+  /** The manifest to hand to `evaluate()`: the found one, or undefined when there is none or it is broken. */
+  manifestFor(filePath: string): PackageManifestInfo | undefined {
+    const found = this.lookup(filePath);
+    return found.kind === 'found' ? found.manifest : undefined;
+  }
+
+  /**
+   * Forgets what was read at `path` (absolute, or relative to the workspace root) and, when it is a
+   * folder, everything below it, so a deleted or renamed folder drops its package.json files too.
+   */
+  invalidate(path: string): void {
+    const target = nodePath.resolve(this.root, path);
+    const prefix = target.endsWith(nodePath.sep) ? target : target + nodePath.sep;
+    for (const key of this.entries.keys()) {
+      if (key === target || key.startsWith(prefix)) this.entries.delete(key);
+    }
+  }
+
+  /** Forgets everything, e.g. after the workspace root changes on disk wholesale. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private contains(folder: string): boolean {
+    const relative = nodePath.relative(this.root, folder);
+    return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
+  }
+
+  private entry(manifestPath: string): CacheEntry {
+    const cached = this.entries.get(manifestPath);
+    if (cached) return cached;
+    const entry = this.load(manifestPath);
+    this.entries.set(manifestPath, entry);
+    return entry;
+  }
+
+  private load(manifestPath: string): CacheEntry {
+    const relativePath = nodePath.relative(this.root, manifestPath).split(nodePath.sep).join('/');
+    let text: string | undefined;
+    try {
+      text = this.readFile(manifestPath);
+    } catch (error) {
+      const message = `${relativePath}: could not be read: ${(error as Error).message}`;
+      return { kind: 'invalid', problem: { path: relativePath, absolutePath: manifestPath, message } };
+    }
+    if (text === undefined) return { kind: 'absent' };
+    const parsed = parseManifest(text, relativePath);
+    if (parsed.ok) return { kind: 'parsed', manifest: parsed.manifest, governsDependencies: parsed.governsDependencies };
+    const problem: ManifestProblem = { path: relativePath, absolutePath: manifestPath, message: `${relativePath}: ${parsed.message}` };
+    if (parsed.line !== undefined) problem.line = parsed.line;
+    if (parsed.column !== undefined) problem.column = parsed.column;
+    return { kind: 'invalid', problem };
+  }
+}
+
+/** One uncached lookup (the CLI checking a single file); see {@link ManifestCache.lookup}. */
+export function findNearestManifest(filePath: string, workspaceRoot: string, readFile: ManifestReader = readManifestFromDisk): ManifestLookup {
+  return new ManifestCache({ workspaceRoot, readFile }).lookup(filePath);
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * The offset of the first JSON syntax error in `text`. JSON.parse reports positions in some Node
+ * versions and not others, so this strict scanner (RFC 8259: no comments, no trailing commas)
+ * finds it itself. Only runs after JSON.parse has already failed.
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  let at = 0;
+  const fail = (): never => {
+    throw new JsonScanError(at);
+  };
+  const skipSpace = (): void => {
+    while (at < text.length && (text[at] === ' ' || text[at] === '\t' || text[at] === '\n' || text[at] === '\r')) at++;
+  };
+  const expect = (literal: string): void => {
+    for (const char of literal) {
+      if (text[at] !== char) fail();
+      at++;
+    }
+  };
+  const string = (): void => {
+    expect('"');
+    for (;;) {
+      if (at >= text.length) fail();
+      const char = text.charCodeAt(at);
+      if (char === 0x22) {
+        at++;
+        return;
+      }
+      if (char < 0x20) fail();
+      if (char === 0x5c) {
+        at++;
+        const escaped = text[at];
+        if (escaped === 'u') {
+          at++;
+          for (let i = 0; i < 4; i++) {
+            if (!/[0-9A-Fa-f]/.test(text[at] ?? '')) fail();
+            at++;
+          }
+        } else if (escaped !== undefined && '"\\/bfnrt'.includes(escaped)) at++;
+        else fail();
+      } else at++;
+    }
+  };
+  const number = (): void => {
+    const match = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(text.slice(at, at + 400));
+    if (!match) fail();
+    at += match![0].length;
+  };
+  const value = (): void => {
+    skipSpace();
+    const char = text[at];
+    if (char === '{') {
+      at++;
+      skipSpace();
+      if (text[at] === '}') {
+        at++;
+        return;
+      }
+      for (;;) {
+        skipSpace();
+        string();
+        skipSpace();
+        expect(':');
+        value();
+        skipSpace();
+        if (text[at] === ',') at++;
+        else if (text[at] === '}') {
+          at++;
+          return;
+        } else fail();
+      }
+    } else if (char === '[') {
+      at++;
+      skipSpace();
+      if (text[at] === ']') {
+        at++;
+        return;
+      }
+      for (;;) {
+        value();
+        skipSpace();
+        if (text[at] === ',') at++;
+        else if (text[at] === ']') {
+          at++;
+          return;
+        } else fail();
+      }
+    } else if (char === '"') string();
+    else if (char === 't') expect('true');
+    else if (char === 'f') expect('false');
+    else if (char === 'n') expect('null');
+    else number();
+  };
+  try {
+    value();
+    skipSpace();
+    if (at < text.length) fail();
+    return undefined;
+  } catch (error) {
+    if (error instanceof JsonScanError) return error.offset;
+    // Nesting deep enough to overflow the stack: no position, the message still says it is invalid.
+    return undefined;
+  }
+}
+
+class JsonScanError extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON syntax error at ${offset}`);
+  }
+}

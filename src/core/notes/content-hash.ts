@@ -1,0 +1,20 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The text of a block as notes compare it: `\n` line breaks, no trailing spaces, no leading or
+ * trailing blank lines. A formatter that only touches line endings or trailing whitespace does not
+ * make a note stale.
+ */
+export function normalizeBlockText(text: string): string {
+  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/[ \t]+$/, ''));
+  let first = 0;
+  while (first < lines.length && lines[first] === '') first++;
+  let last = lines.length;
+  while (last > first && lines[last - 1] === '') last--;
+  return lines.slice(first, last).join('\n');
+}
+
+/** `sha256:<32 hex>` of the normalised block text: the `contentHash` a note records. */
+export function blockContentHash(text: string): string {
+  return `sha256:${createHash('sha256').update(normalizeBlockText(text)).digest('hex').slice(0, 32)}`;
+}

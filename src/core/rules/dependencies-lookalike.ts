@@ -1,0 +1,72 @@
+import type { RuleFinding, TextFix } from '../findings';
+import { isDeclared } from './dependencies/declaration';
+import { closestResemblance, type Resemblance } from './dependencies/lookalike-match';
+import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './dependencies/package-imports';
+import { HOST_MODULES } from './dependencies/package-name';
+import { WELL_KNOWN_PACKAGE_SET, WELL_KNOWN_PACKAGES } from './dependencies/well-known';
+import type { Rule, RuleContext } from './rule';
+
+/** Flags imports whose package name is a near miss of a declared or well-known package. */
+export const dependenciesLookalike: Rule = {
+  id: 'dependencies/lookalike',
+  kind: 'syntax',
+  defaultSeverity: 'warning',
+  summary: 'Package name one slip away from a declared or well-known package',
+  rationale: [
+    'Typosquatting publishes malware under names one slip away from popular packages (`loadsh`,',
+    '`expres`, `@types-node`), and AI assistants produce exactly such near misses when they half-remember',
+    'a name. Either way the import is an **unvetted dependency** that looks right in review.',
+    '',
+    'An imported package is flagged when its name is close to a package declared in `package.json` or',
+    'to one of several hundred widely used npm packages:',
+    '- one edit (insert, delete, replace, swap two neighbours) for names up to 8 characters, two beyond;',
+    '  names shorter than 4 characters are too dense to compare this way;',
+    '- only letter case, separators (`-`, `_`, `.`), a scope (`@types-node` for `@types/node`) or a',
+    '  `js` suffix (`chartjs` for `chart.js`) differ.',
+    '',
+    'Well-known packages are never flagged themselves (`preact` is not a typo of `react`), nor are two',
+    "names in the same scope (a scope has one owner on npm), nor the package's own name. If the package",
+    'is what you meant, add it to the `ignore` option.',
+  ].join('\n'),
+  defaultOptions: DEPENDENCY_RULE_DEFAULT_OPTIONS,
+  check(context: RuleContext): RuleFinding[] {
+    const manifest = context.manifest;
+    const findings: RuleFinding[] = [];
+    for (const packageImport of packageImports(context)) {
+      const name = packageImport.packageName;
+      if (WELL_KNOWN_PACKAGE_SET.has(name) || HOST_MODULES.has(name) || name === manifest?.name) continue;
+      const declared = manifest !== undefined && isDeclared(manifest, name, packageImport.typeOnly);
+      // A declared package is compared with well-known names only: two packages the team declared
+      // side by side were both chosen, but a declared near miss of `lodash` may be a squatter.
+      const targets = declared || manifest === undefined ? WELL_KNOWN_PACKAGES : [...manifest.declared, ...WELL_KNOWN_PACKAGES];
+      const found = closestResemblance(name, targets);
+      if (!found) continue;
+      const { start, end } = packageNameSpan(packageImport);
+      const targetDeclared = manifest?.declared.has(found.target) ?? false;
+      const finding: RuleFinding = { start, end, message: describe(name, found) };
+      if (packageImport.verbatim) finding.fixes = [replaceWith(found.target, start, end, targetDeclared)];
+      findings.push(finding);
+    }
+    return findings;
+  },
+};
+
+function describe(name: string, found: Resemblance): string {
+  const question = 'a typo or a typosquat?';
+  switch (found.kind) {
+    case 'edit':
+      return `'${name}' is ${found.distance === 1 ? 'one edit' : 'two edits'} away from '${found.target}': ${question}`;
+    case 'case':
+      return `'${name}' differs from '${found.target}' only in letter case: ${question}`;
+    case 'separators':
+      return `'${name}' differs from '${found.target}' only in its separators: ${question}`;
+    case 'scope':
+      return `'${name}' differs from '${found.target}' only in its scope: ${question}`;
+    case 'js-suffix':
+      return `'${name}' differs from '${found.target}' only by a 'js' suffix: ${question}`;
+  }
+}
+
+function replaceWith(target: string, start: number, end: number, preferred: boolean): TextFix {
+  return { title: `Import '${target}' instead`, edits: [{ start, end, newText: target }], preferred };
+}

@@ -1,0 +1,49 @@
+import type { RuleFinding } from '../findings';
+import { isDeclared } from './dependencies/declaration';
+import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './dependencies/package-imports';
+import type { Rule, RuleContext } from './rule';
+
+/** Flags imports of packages that the nearest package.json does not declare. */
+export const dependenciesUndeclared: Rule = {
+  id: 'dependencies/undeclared',
+  kind: 'syntax',
+  defaultSeverity: 'error',
+  summary: 'Import of a package that package.json does not declare',
+  rationale: [
+    'An import of a package that the nearest `package.json` does not declare is the signature of a',
+    '**hallucinated dependency**: AI assistants invent plausible package names, or reach for a package',
+    'nobody on the team chose. At best the build breaks on a clean install; at worst someone runs',
+    '`npm install <name>` to make the error go away and pulls in whatever a squatter published under it.',
+    '',
+    'Vet the package (does it exist, who maintains it, is it the one you meant?) and add it to',
+    '`package.json`, or fix the name.',
+    '',
+    'Counted as declared: `dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`,',
+    "the package's own `name`, and for `import type` only, the matching `@types/` package. `vscode` is",
+    'provided by the editor and counts as declared when `@types/vscode` is.',
+    '',
+    'Not checked: Node builtins (`fs`, `node:test`), relative and absolute paths, URLs, subpath imports',
+    '(`#x`) and the `@/` and `~/` aliases. Add other path aliases (tsconfig `paths`) to the `ignore`',
+    'option. The nearest `package.json` up the tree governs the file (a `package.json` with neither a',
+    '`name` nor dependency fields, such as `{"type": "module"}`, is passed over). When there is none, or',
+    'it is not valid JSON, this rule reports nothing.',
+  ].join('\n'),
+  defaultOptions: DEPENDENCY_RULE_DEFAULT_OPTIONS,
+  check(context: RuleContext): RuleFinding[] {
+    const manifest = context.manifest;
+    if (!manifest) return [];
+    const findings: RuleFinding[] = [];
+    for (const packageImport of packageImports(context)) {
+      if (isDeclared(manifest, packageImport.packageName, packageImport.typeOnly)) continue;
+      const { start, end } = packageNameSpan(packageImport);
+      findings.push({
+        start,
+        end,
+        message:
+          `'${packageImport.packageName}' is not declared in ${manifest.path}. ` +
+          'An undeclared import is the signature of a hallucinated package: vet it, then add it to package.json, or fix the name.',
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,87 @@
+import { editDistance } from './edit-distance';
+
+/** How a name resembles another. */
+export type ResemblanceKind =
+  /** Small Damerau–Levenshtein distance (`loadsh` → `lodash`). */
+  | 'edit'
+  /** Same letters, different case (`Lodash`). */
+  | 'case'
+  /** `-`, `_` and `.` swapped (`lodash_merge` → `lodash.merge`). */
+  | 'separators'
+  /** A scope turned into a prefix or the reverse (`@types-node` → `@types/node`). */
+  | 'scope'
+  /** A `js` suffix added or dropped (`chartjs` → `chart.js`). */
+  | 'js-suffix';
+
+/** Why `name` looks like `target`. */
+export interface Resemblance {
+  target: string;
+  kind: ResemblanceKind;
+  /** Edit distance for `edit`; 1 for the other kinds, which are one slip of the keyboard or memory. */
+  distance: number;
+}
+
+/** Below this length a single edit turns one real short name into another (`ws`/`vs`, `pg`/`pm`). */
+export const MIN_EDIT_LENGTH = 4;
+
+/** The edit distance still counted as a look-alike: 1 for names up to 8 characters, 2 beyond. */
+export function editLimitFor(name: string): number {
+  return name.length <= 8 ? 1 : 2;
+}
+
+function scopeOf(name: string): string | undefined {
+  return name.startsWith('@') && name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined;
+}
+
+/** Lowercase, `@` dropped, every separator (`/`, `.`, `_`, `-`) made `-`. */
+function separatorKey(name: string): string {
+  return name.toLowerCase().replace(/^@/, '').replace(/[/._-]+/g, '-');
+}
+
+/** {@link separatorKey} without a trailing `js` (`chart.js`, `chartjs` and `chart` share one). */
+function suffixKey(name: string): string {
+  const key = separatorKey(name);
+  const stripped = key.replace(/-?js$/, '');
+  return stripped.length >= 2 ? stripped : key;
+}
+
+/**
+ * Whether `name` resembles `target` closely enough to be a typo or a typosquat of it.
+ *
+ * Two names in the same npm scope never count: a scope belongs to one owner on the registry, so
+ * `@babel/cor` may be a typo (the undeclared rule catches it) but cannot be someone else's trap.
+ */
+export function resemblance(name: string, target: string): Resemblance | undefined {
+  if (name === target) return undefined;
+  const scope = scopeOf(name);
+  if (scope !== undefined && scope === scopeOf(target)) return undefined;
+
+  const lowerName = name.toLowerCase();
+  const lowerTarget = target.toLowerCase();
+  if (lowerName === lowerTarget) return { target, kind: 'case', distance: 1 };
+  if (separatorKey(name) === separatorKey(target)) {
+    const scopeChanged = name.includes('/') !== target.includes('/') || name.startsWith('@') !== target.startsWith('@');
+    return { target, kind: scopeChanged ? 'scope' : 'separators', distance: 1 };
+  }
+  if (suffixKey(name) === suffixKey(target)) return { target, kind: 'js-suffix', distance: 1 };
+  if (name.length < MIN_EDIT_LENGTH || target.length < MIN_EDIT_LENGTH) return undefined;
+  const limit = editLimitFor(name);
+  const distance = editDistance(lowerName, lowerTarget, limit);
+  return distance <= limit ? { target, kind: 'edit', distance } : undefined;
+}
+
+/**
+ * The closest resemblance of `name` among `targets`, or undefined. Ties go to the earlier target,
+ * so callers list the names they trust most (declared, then most popular) first.
+ */
+export function closestResemblance(name: string, targets: Iterable<string>): Resemblance | undefined {
+  let best: Resemblance | undefined;
+  for (const target of targets) {
+    const found = resemblance(name, target);
+    if (found && (best === undefined || found.distance < best.distance)) {
+      best = found;
+      if (best.distance <= 1) break;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,43 @@
+import type { RuleContext } from '../rule';
+import { type ModuleReference, moduleReferences } from './imports';
+import { firstMatchingPattern, stringList } from './name-patterns';
+import { classifySpecifier } from './package-name';
+
+/** A module reference that names an npm package. */
+export interface PackageImport extends ModuleReference {
+  /** `@scope/name` or `name`, without any subpath. */
+  packageName: string;
+}
+
+/** Options every dependency rule accepts. */
+export const DEPENDENCY_RULE_DEFAULT_OPTIONS: Readonly<Record<string, unknown>> = {
+  /**
+   * Exact names or globs matched against both the package name and the whole specifier; matching
+   * imports are skipped. For path aliases the rules cannot know (tsconfig `paths`, bundler aliases).
+   */
+  ignore: [],
+};
+
+/**
+ * The package imports of the checked file, skipping builtins, relative and absolute paths, URLs,
+ * subpath imports, the `@/` and `~/` aliases, names that are not valid npm names, and whatever
+ * the rule's `ignore` option matches. Empty when the file was not parsed.
+ */
+export function packageImports(context: RuleContext): PackageImport[] {
+  if (!context.sourceFile) return [];
+  const ignore = stringList(context.options.ignore);
+  const imports: PackageImport[] = [];
+  for (const reference of moduleReferences(context.sourceFile)) {
+    const classified = classifySpecifier(reference.specifier);
+    if (classified.kind !== 'package') continue;
+    if (ignore.length > 0 && firstMatchingPattern(ignore, classified.name, reference.specifier) !== undefined) continue;
+    imports.push({ ...reference, packageName: classified.name });
+  }
+  return imports;
+}
+
+/** Offsets of the package-name part of an import's specifier (the whole specifier when it was written with escapes). */
+export function packageNameSpan(packageImport: PackageImport): { start: number; end: number } {
+  if (!packageImport.verbatim) return { start: packageImport.start, end: packageImport.end };
+  return { start: packageImport.start, end: packageImport.start + packageImport.packageName.length };
+}

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import type { Dirent } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Folders never walked into: version-control internals and installed packages. */
+const ALWAYS_SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', 'node_modules']);
+/** How many file stats run at once: enough to hide latency, few enough to stay far from fd limits. */
+const STAT_CONCURRENCY = 32;
+/** `git ls-files` output for very large repositories runs to tens of MiB. */
+const GIT_MAX_BUFFER = 512 * 1024 * 1024;
+/** Bytes inspected by {@link isProbablyBinary}. */
+export const BINARY_SNIFF_BYTES = 8 * 1024;
+/** Share of invalid UTF-8 bytes above which a file is taken as binary (Latin-1 text stays well below). */
+const MAX_INVALID_UTF8_SHARE = 0.1;
+
+/** Options of {@link listWorkspaceFiles}. */
+export interface ListWorkspaceFilesOptions {
+  /** In a git repository, list what git lists (tracked plus untracked-not-ignored); else walk the folder. */
+  respectGitignore: boolean;
+  /** Paths (files, and folders during a walk) to leave out; receives workspace-relative POSIX paths. */
+  isIgnored?: (relativePath: string) => boolean;
+  /** Files larger than this many bytes are left out and listed in `skipped`. */
+  maxFileSizeBytes?: number;
+}
+
+/** A file left out of the listing, and why. */
+export interface SkippedFile {
+  path: string;
+  reason: 'too-large';
+  size: number;
+}
+
+/** The files of a workspace. */
+export interface WorkspaceFileList {
+  /** Workspace-relative POSIX paths of regular files, sorted by code unit. */
+  files: string[];
+  skipped: SkippedFile[];
+  /** How the list was made: from `git ls-files`, or by walking the folders. */
+  source: 'git' | 'walk';
+}
+
+/**
+ * Lists the regular files of a workspace. With `respectGitignore` inside a git repository this is
+ * `git ls-files --cached --others --exclude-standard` (run without a shell); otherwise, or when git
+ * is missing, a walk that skips `.git` and `node_modules`. Symbolic links are left out in both modes,
+ * so a link cannot lead the check outside the workspace or round in a cycle.
+ */
+export async function listWorkspaceFiles(root: string, options: ListWorkspaceFilesOptions): Promise<WorkspaceFileList> {
+  const isIgnored = options.isIgnored ?? (() => false);
+  let candidates: string[] | undefined;
+  let source: WorkspaceFileList['source'] = 'walk';
+  if (options.respectGitignore) {
+    candidates = await gitListFiles(root);
+    if (candidates) source = 'git';
+  }
+  if (!candidates) candidates = await walk(root, isIgnored);
+
+  const files: string[] = [];
+  const skipped: SkippedFile[] = [];
+  const wanted = [...new Set(candidates)].filter((path) => !isIgnored(path));
+  await forEachLimited(wanted, STAT_CONCURRENCY, async (path) => {
+    let stats;
+    try {
+      stats = await lstat(join(root, path));
+    } catch {
+      return; // Listed by git but deleted from the working tree since.
+    }
+    // Directories appear for submodules (gitlinks); links are skipped on purpose (see above).
+    if (!stats.isFile()) return;
+    if (options.maxFileSizeBytes !== undefined && stats.size > options.maxFileSizeBytes) {
+      skipped.push({ path, reason: 'too-large', size: stats.size });
+      return;
+    }
+    files.push(path);
+  });
+  files.sort(compareText);
+  skipped.sort((a, b) => compareText(a.path, b.path));
+  return { files, skipped, source };
+}
+
+/** The git-listed files under `root`, relative to it, or undefined when `root` is not in a git work tree (or git is missing). */
+export function gitListFiles(root: string): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      { cwd: root, maxBuffer: GIT_MAX_BUFFER, encoding: 'utf8', windowsHide: true },
+      (error, stdout) => {
+        if (error) resolve(undefined);
+        else resolve(stdout.split('\0').filter((path) => path.length > 0));
+      },
+    );
+  });
+}
+
+async function walk(root: string, isIgnored: (relativePath: string) => boolean): Promise<string[]> {
+  const files: string[] = [];
+  // An explicit stack rather than recursion: deep trees must not exhaust the call stack.
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder ? join(root, folder) : root, { withFileTypes: true });
+    } catch {
+      continue; // Unreadable or vanished folder: list what can be read.
+    }
+    for (const entry of entries) {
+      const path = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!ALWAYS_SKIPPED_FOLDERS.has(entry.name) && !isIgnored(path)) pending.push(path);
+      } else if (entry.isFile()) {
+        files.push(path);
+      }
+    }
+  }
+  return files;
+}
+
+/**
+ * True when a buffer looks like binary data: a NUL byte in its first 8 KiB, or more than a tenth of
+ * those bytes not forming valid UTF-8. A multi-byte character cut by the 8 KiB edge is not counted.
+ */
+export function isProbablyBinary(buffer: Uint8Array): boolean {
+  const length = Math.min(buffer.length, BINARY_SNIFF_BYTES);
+  if (length === 0) return false;
+  let invalid = 0;
+  let index = 0;
+  while (index < length) {
+    const byte = buffer[index];
+    if (byte === 0) return true;
+    if (byte < 0x80) {
+      index++;
+      continue;
+    }
+    const expected = byte >= 0xc2 && byte <= 0xdf ? 1 : byte >= 0xe0 && byte <= 0xef ? 2 : byte >= 0xf0 && byte <= 0xf4 ? 3 : -1;
+    if (expected < 0) {
+      invalid++;
+      index++;
+      continue;
+    }
+    let continuation = 0;
+    while (continuation < expected && index + 1 + continuation < length && (buffer[index + 1 + continuation] & 0xc0) === 0x80) continuation++;
+    if (continuation === expected) {
+      index += 1 + expected;
+    } else if (index + 1 + continuation >= length) {
+      break; // Cut by the sample's end, not invalid.
+    } else {
+      invalid++;
+      index++;
+    }
+  }
+  return invalid > length * MAX_INVALID_UTF8_SHARE;
+}
+
+/** What {@link readWorkspaceTextFile} found. */
+export type WorkspaceTextFile =
+  | { kind: 'text'; text: string }
+  | { kind: 'binary' }
+  | { kind: 'too-large'; size: number };
+
+/**
+ * Reads a file as UTF-8 text unless it is over `maxFileSizeBytes` or looks binary. Invalid bytes in
+ * text become U+FFFD; a leading byte-order mark is dropped so offsets match what editors show.
+ */
+export async function readWorkspaceTextFile(filePath: string, options: { maxFileSizeBytes?: number } = {}): Promise<WorkspaceTextFile> {
+  const handle = await open(filePath, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (options.maxFileSizeBytes !== undefined && size > options.maxFileSizeBytes) return { kind: 'too-large', size };
+    const buffer = await handle.readFile();
+    if (isProbablyBinary(buffer)) return { kind: 'binary' };
+    const text = buffer.toString('utf8');
+    return { kind: 'text', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await task(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
