@@ -11,6 +11,15 @@ import Mocha from 'mocha';
 import { runIntegration } from './vscode-host.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// Tests make real git repositories; a fresh machine may have no git identity configured.
+for (const [key, value] of Object.entries({
+  GIT_AUTHOR_NAME: 'Comprehension Test',
+  GIT_AUTHOR_EMAIL: 'test@comprehension.invalid',
+  GIT_COMMITTER_NAME: 'Comprehension Test',
+  GIT_COMMITTER_EMAIL: 'test@comprehension.invalid',
+})) {
+  process.env[key] ??= value;
+}
 const argv = process.argv.slice(2);
 const only = argv.includes('--unit') ? 'unit' : argv.includes('--integration') ? 'integration' : 'all';
 const grepIndex = argv.indexOf('--grep');

@@ -306,10 +306,8 @@ class TimeoutChecker {
   private judgeFetch(call: ts.CallExpression): RuleFinding | undefined {
     if (call.arguments.length === 0) return undefined;
     const resource = this.bindings.valueOf(call.arguments[0]);
-    // A Request object carries its own signal, which this file may not show.
-    if (ts.isNewExpression(resource) || (ts.isIdentifier(resource) && this.bindings.resolve(resource)?.kind === 'parameter')) {
-      if (ts.isNewExpression(resource)) return undefined;
-    }
+    // A Request object carries its own signal, which this call cannot see.
+    if (ts.isNewExpression(resource) && ts.isIdentifier(resource.expression) && resource.expression.text === 'Request') return undefined;
     const signalText = `signal: AbortSignal.timeout(${this.timeoutLiteral})`;
     const message = `\`${this.calleeText(call)}\` has no timeout and waits forever on a stalled server. Pass \`signal: AbortSignal.timeout(ms)\`.`;
     const title = `Add ${signalText}`;
@@ -338,7 +336,7 @@ class TimeoutChecker {
     if (state.state === 'bounded' || state.state === 'unknown') return undefined;
     const callee = this.calleeText(call);
     const fixes: TextFix[] = [];
-    if (instance !== undefined && instance.create !== undefined && createState !== undefined) {
+    if (instance !== undefined && createState !== undefined) {
       const createFix = this.timeoutFix(instance.create, 0, createState, `Add timeout: ${this.timeoutLiteral} to the axios.create config`);
       if (createFix !== undefined) fixes.push(createFix);
     }
@@ -414,7 +412,7 @@ class TimeoutChecker {
     const value = timeout !== undefined ? propertyValue(timeout) : undefined;
     if (value === undefined || value.kind !== ts.SyntaxKind.FalseKeyword) return undefined;
     const message = '`timeout: false` switches off ky\'s 10 s default: this request can wait forever. Remove it or set a limit in milliseconds.';
-    return { ...findingAt(timeout as ts.Node, this.sourceFile, message) };
+    return findingAt(timeout as ts.Node, this.sourceFile, message);
   }
 
   /** `axios(config)` / `got(options)` take the config first; `axios(url, config)` second. */
