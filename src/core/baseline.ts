@@ -1,7 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 
 /** Workspace-relative location of the baseline file. */
 export const BASELINE_PATH = '.comprehension/baseline.json';
@@ -122,42 +118,6 @@ export function filterNew<T extends { ruleId: string; fingerprint: string }>(fin
     else fresh.push(finding);
   }
   return fresh;
-}
-
-/**
- * Writes a file so readers see the old or the new content, never half of it: the content goes to a
- * temporary file in the same folder (same file system, so the rename is atomic) and is renamed over
- * the target. Creates the folder if needed.
- */
-export async function writeFileAtomic(filePath: string, content: string): Promise<void> {
-  const folder = dirname(filePath);
-  await mkdir(folder, { recursive: true });
-  const temporary = temporaryPathFor(filePath);
-  try {
-    await writeFile(temporary, content, { encoding: 'utf8', flush: true });
-    await rename(temporary, filePath);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-/** Synchronous {@link writeFileAtomic}, for exit paths that cannot wait. */
-export function writeFileAtomicSync(filePath: string, content: string): void {
-  mkdirSync(dirname(filePath), { recursive: true });
-  const temporary = temporaryPathFor(filePath);
-  try {
-    writeFileSync(temporary, content, { encoding: 'utf8', flush: true });
-    renameSync(temporary, filePath);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
-/** Hidden, unique per writer, so two concurrent writers never share a temporary file. */
-function temporaryPathFor(filePath: string): string {
-  return join(dirname(filePath), `.${basename(filePath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
 function entryKey(path: string, ruleId: string, fingerprint: string): string {

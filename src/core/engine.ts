@@ -3,6 +3,7 @@ import { ts } from 'ts-morph';
 import { type Finding, raiseSeverity, type RuleFinding, type Severity } from './findings';
 import type { Policy } from './policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from './rules/rule';
+import { parseSuppressions } from './suppressions';
 import { LineIndex } from './text';
 
 /** A range of AI-authored lines, 1-based and inclusive (as provenance blocks report them). */
@@ -41,10 +42,17 @@ export interface EvaluateOptions {
   manifest?: PackageManifestInfo;
   /** Polled between rules: when it returns true, evaluation stops and returns what it has. */
   isCancelled?: () => boolean;
+  /**
+   * Every rule id a `comprehension-ignore` comment may name (built-in and custom). When given,
+   * suppressions are applied and their problems (no reason, unknown id, unused) reported.
+   */
+  knownRuleIds?: readonly string[];
 }
 
 export interface EvaluateResult {
   findings: Finding[];
+  /** How many findings a `comprehension-ignore` comment silenced. */
+  suppressedCount: number;
   /** True when syntax rules were skipped because the file was over `maxParseLength`. */
   syntaxSkippedForSize: boolean;
   cancelled: boolean;
@@ -67,7 +75,8 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     return sourceFile;
   };
 
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
+  const ranRuleIds = new Set<string>();
   let cancelled = false;
   for (const rule of options.rules) {
     if (options.isCancelled?.()) {
@@ -78,6 +87,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     const configured: Severity = setting?.severity ?? rule.defaultSeverity;
     if (configured === 'off') continue;
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) continue;
+    ranRuleIds.add(rule.id);
     const context: RuleContext = {
       path,
       text,
@@ -98,7 +108,23 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       findings.push(finish(rule.id, finding, configured, lines, options));
     }
   }
-  return { findings, syntaxSkippedForSize: tooLarge && scriptKind !== undefined, cancelled };
+  let suppressedCount = 0;
+  if (options.knownRuleIds && !cancelled) {
+    const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds });
+    if (suppressions.suppressions.length > 0) {
+      const kept = findings.filter((finding) => !suppressions.isSuppressed(finding.ruleId, finding.startPosition.line));
+      suppressedCount = findings.length - kept.length;
+      findings = kept;
+      // Problems with suppression comments are about the comment, so critical paths and AI blocks do not raise them.
+      const plain = { ...options, inCriticalPath: false, aiRanges: undefined };
+      for (const problem of [...suppressions.problems, ...suppressions.unusedProblems(ranRuleIds)]) {
+        // The policy may tune these like any rule (e.g. `comprehension/suppression-unused: off`).
+        const severity = policy.rules[problem.ruleId]?.severity ?? problem.severity;
+        if (severity !== 'off') findings.push(finish(problem.ruleId, { ...problem, severity }, severity, lines, plain));
+      }
+    }
+  }
+  return { findings, suppressedCount, syntaxSkippedForSize: tooLarge && scriptKind !== undefined, cancelled };
 }
 
 function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: LineIndex, options: EvaluateOptions): Finding {

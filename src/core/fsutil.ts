@@ -15,7 +15,7 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   await mkdir(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
-    await writeFile(temp, content, 'utf8');
+    await writeFile(temp, content, { encoding: 'utf8', flush: true });
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -28,7 +28,7 @@ export function writeFileAtomicSync(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
-    writeFileSync(temp, content, 'utf8');
+    writeFileSync(temp, content, { encoding: 'utf8', flush: true });
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });

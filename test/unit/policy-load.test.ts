@@ -107,6 +107,14 @@ describe('parsePolicy', () => {
     assert.doesNotMatch(result.problems[0].message, /\n/, 'no source excerpt in the message');
   });
 
+  it('explains that the file holds a single YAML document', () => {
+    const text = 'level: 1\n---\nlevel: 2\n';
+    const problem = only(parsePolicy(text, options).problems);
+    assert.equal(underlined(text, problem), '---');
+    assert.match(problem.message, /one YAML document/);
+    assert.doesNotMatch(problem.message, /parseAllDocuments/);
+  });
+
   it('reports a duplicate key at the second occurrence', () => {
     const text = 'level: 1\nignore: []\nlevel: 2\n';
     const problem = only(parsePolicy(text, options).problems);

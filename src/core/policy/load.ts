@@ -142,8 +142,11 @@ class PolicyReader {
 
   read(): Policy {
     const policy = defaultPolicy();
-    for (const error of this.document.errors) this.add('error', cleanYamlMessage(error.message), error.pos);
-    for (const warning of this.document.warnings) this.add('warning', cleanYamlMessage(warning.message), warning.pos);
+    for (const error of this.document.errors) {
+      const message = error.code === 'MULTIPLE_DOCS' ? 'The policy file holds one YAML document: remove this second "---" and what follows it, or merge them.' : cleanYamlMessage(error.message);
+      this.add('error', message, this.firstLineOf(error.pos));
+    }
+    for (const warning of this.document.warnings) this.add('warning', cleanYamlMessage(warning.message), this.firstLineOf(warning.pos));
     if (this.document.errors.length > 0) return policy;
 
     const root = this.resolve(this.document.contents);

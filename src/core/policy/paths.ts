@@ -27,17 +27,30 @@ export function normalizeRelativePath(path: string): string {
  * Compiles globs (picomatch syntax, `dot: true`) into one predicate. A glob that names a folder
  * covers everything below it (`src/auth` matches `src/auth/login.ts`), as people expect from
  * gitignore-style lists. Globs are anchored at the workspace root: use `**\/` to match at any depth.
- * Empty globs are dropped (picomatch rejects them; the policy loader reports them).
+ * A glob starting with `!` excludes what it matches, whatever its place in the list; a list of only
+ * exclusions starts from every path. Empty globs are dropped (the policy loader reports them).
  */
 export function compileGlobs(globs: readonly string[]): PathPredicate {
-  const patterns = globs.map(normalizeRelativePath).filter((glob) => glob.length > 0);
-  if (patterns.length === 0) return () => false;
-  const matcher = picomatch(patterns, { dot: true });
+  const included: string[] = [];
+  const excluded: string[] = [];
+  for (const glob of globs) {
+    const negated = glob.startsWith('!');
+    const pattern = normalizeRelativePath(negated ? glob.slice(1) : glob);
+    if (pattern.length > 0) (negated ? excluded : included).push(pattern);
+  }
+  if (included.length === 0 && excluded.length === 0) return () => false;
+  const isIncluded = included.length > 0 ? matchSelfOrFolder(picomatch(included, { dot: true })) : () => true;
+  const isExcluded = excluded.length > 0 ? matchSelfOrFolder(picomatch(excluded, { dot: true })) : () => false;
   return (relativePath: string): boolean => {
     const path = normalizeRelativePath(relativePath);
-    if (path.length === 0) return false;
+    return path.length > 0 && isIncluded(path) && !isExcluded(path);
+  };
+}
+
+/** True when the path or one of the folders above it matches. */
+function matchSelfOrFolder(matcher: (path: string) => boolean): (path: string) => boolean {
+  return (path: string): boolean => {
     if (matcher(path)) return true;
-    // Try each folder above the file, nearest last; folder prefixes end at a slash.
     for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
       if (matcher(path.slice(0, slash))) return true;
     }
@@ -47,9 +60,10 @@ export function compileGlobs(globs: readonly string[]): PathPredicate {
 
 /** Reports a glob picomatch cannot compile, or undefined when it is fine. */
 export function globProblem(glob: string): string | undefined {
-  if (normalizeRelativePath(glob).length === 0) return 'An empty glob matches nothing.';
+  const pattern = normalizeRelativePath(glob.startsWith('!') ? glob.slice(1) : glob);
+  if (pattern.length === 0) return 'An empty glob matches nothing.';
   try {
-    picomatch(normalizeRelativePath(glob), { dot: true });
+    picomatch(pattern, { dot: true });
     return undefined;
   } catch (error) {
     return `Invalid glob: ${(error as Error).message}`;

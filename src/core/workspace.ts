@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BaselineIndex, BASELINE_PATH, filterNew, indexBaseline, parseBaseline } from './baseline';
+import { evaluate, type EvaluateResult, type LineRange } from './engine';
+import type { Finding } from './findings';
+import { ManifestCache } from './manifest';
+import { type PolicyProblem, PolicyState } from './policy/load';
+import { compilePathMatchers, normalizeRelativePath, type PathMatchers } from './policy/paths';
+import { POLICY_PATH } from './policy/policy';
+import { customRulesFor } from './rules/custom-rule';
+import { BUILTIN_RULES } from './rules';
+import type { Rule } from './rules/rule';
+import { SUPPRESSION_PROBLEM_RULE_IDS } from './suppressions';
+
+/** Options for checking one file of a workspace. */
+export interface CheckFileOptions {
+  aiRanges?: readonly LineRange[];
+  /** Files longer than this (UTF-16 units) get text rules only. */
+  maxParseLength?: number;
+  isCancelled?: () => boolean;
+  /** Report findings the baseline covers too (default false: only new findings). */
+  includeBaselined?: boolean;
+}
+
+/** What checking a file found, after suppressions and the baseline. */
+export interface CheckFileResult extends EvaluateResult {
+  /** How many findings the baseline covered (and so were left out). */
+  baselinedCount: number;
+}
+
+/**
+ * The policy engine bound to one workspace folder: its policy file (last valid one in force),
+ * package.json files, baseline and trust. The language server keeps one per folder and the CLI one
+ * per run, so both evaluate a file the same way.
+ */
+export class PolicyWorkspace {
+  readonly policyState = new PolicyState({ knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS] });
+  readonly manifests: ManifestCache;
+  private matchers: PathMatchers;
+  private activeRules: Rule[];
+  private baseline: BaselineIndex | undefined;
+  private baselineError: string | undefined;
+
+  constructor(
+    readonly root: string,
+    private trusted: boolean,
+  ) {
+    this.manifests = new ManifestCache({ workspaceRoot: root });
+    this.matchers = compilePathMatchers(this.policyState.current);
+    this.activeRules = this.computeRules();
+  }
+
+  /** Built-in rules plus the policy's custom rules when the workspace is trusted. */
+  get rules(): readonly Rule[] {
+    return this.activeRules;
+  }
+
+  get isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /** Why the baseline file could not be used, if it could not. */
+  get baselineProblem(): string | undefined {
+    return this.baselineError;
+  }
+
+  /** Workspace trust changed: custom rules are created or dropped. */
+  setTrusted(trusted: boolean): void {
+    this.trusted = trusted;
+    this.activeRules = this.computeRules();
+  }
+
+  /** Reads `.comprehension/policy.yaml` from disk (missing file = defaults) and returns its problems. */
+  loadPolicyFromDisk(): PolicyProblem[] {
+    return this.updatePolicyText(readText(join(this.root, POLICY_PATH)));
+  }
+
+  /** Takes a new text of the policy file (an unsaved editor buffer, say); `undefined` when it does not exist. */
+  updatePolicyText(text: string | undefined): PolicyProblem[] {
+    const before = this.policyState.current;
+    const problems = this.policyState.update(text);
+    if (this.policyState.current !== before) {
+      this.matchers = compilePathMatchers(this.policyState.current);
+      this.activeRules = this.computeRules();
+    }
+    return problems;
+  }
+
+  /** Reads `.comprehension/baseline.json`; a missing file means no baseline, a broken one is reported and ignored. */
+  loadBaselineFromDisk(): void {
+    const text = readText(join(this.root, BASELINE_PATH));
+    this.baseline = undefined;
+    this.baselineError = undefined;
+    if (text === undefined) return;
+    const parsed = parseBaseline(text);
+    if (parsed.ok) this.baseline = indexBaseline(parsed.baseline);
+    else this.baselineError = parsed.error;
+  }
+
+  /** Every rule id that suppressions may name. */
+  knownRuleIds(): string[] {
+    return [...this.activeRules.map((rule) => rule.id), ...this.policyState.current.customRules.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS];
+  }
+
+  isIgnored(relativePath: string): boolean {
+    return this.matchers.isIgnored(normalizeRelativePath(relativePath));
+  }
+
+  isCritical(relativePath: string): boolean {
+    return this.matchers.isCritical(normalizeRelativePath(relativePath));
+  }
+
+  /** Checks one file (workspace-relative POSIX path) with the policy in force. */
+  checkFile(relativePath: string, text: string, options: CheckFileOptions = {}): CheckFileResult {
+    const path = normalizeRelativePath(relativePath);
+    const result = evaluate(path, text, {
+      policy: this.policyState.current,
+      rules: this.activeRules,
+      aiRanges: options.aiRanges,
+      inCriticalPath: this.matchers.isCritical(path),
+      maxParseLength: options.maxParseLength,
+      manifest: this.manifests.manifestFor(join(this.root, path)),
+      isCancelled: options.isCancelled,
+      knownRuleIds: this.knownRuleIds(),
+    });
+    if (!this.baseline || options.includeBaselined) return { ...result, baselinedCount: 0 };
+    const fresh: Finding[] = filterNew(result.findings, path, this.baseline);
+    return { ...result, findings: fresh, baselinedCount: result.findings.length - fresh.length };
+  }
+
+  private computeRules(): Rule[] {
+    return [...BUILTIN_RULES, ...customRulesFor(this.policyState.current, { trusted: this.trusted })];
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
