@@ -1,4 +1,5 @@
 import { VERSION } from '../core/version';
+import { UsageError } from './args';
 
 /** Where a CLI run writes and which folder it works in; tests pass their own. */
 export interface CliIo {
@@ -63,5 +64,13 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${subcommand.usage}\n`);
     return EXIT.ok;
   }
-  return subcommand.run(rest, io);
+  try {
+    return await subcommand.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`comprehension ${first}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
 }

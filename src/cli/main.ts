@@ -1,4 +1,5 @@
 import { runCli } from './cli';
+import './commands';
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
   (code) => {

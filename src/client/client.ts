@@ -11,7 +11,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { SERVER_INFO_REQUEST, type ServerInfo } from '../server/protocol';
+import { type InitializationOptions, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../server/protocol';
 import type { Config } from './config';
 
 /** What the status item and the API report about the server. */
@@ -71,6 +71,11 @@ export class ServerController implements vscode.Disposable {
     }
   }
 
+  /** Tells the server that workspace trust was granted, so custom rules may run. */
+  async notifyTrusted(): Promise<void> {
+    await this.client?.sendNotification(TRUST_NOTIFICATION, { trusted: true } satisfies TrustParams);
+  }
+
   /** Stops and starts the server (the Restart command and restart-required settings). */
   async restart(): Promise<void> {
     this.outputChannel.info('Restarting the language server.');
@@ -123,7 +128,12 @@ export class ServerController implements vscode.Disposable {
       diagnosticPullOptions: { onChange: true, onSave: true, onTabs: false },
       outputChannel: this.outputChannel,
       errorHandler: this.errorHandler(),
-      synchronize: { configurationSection: 'comprehension' },
+      initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitializationOptions,
+      synchronize: {
+        configurationSection: 'comprehension',
+        // The policy, the baseline and package.json files change what every open file reports.
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,.comprehension/policy.yaml,.comprehension/baseline.json}'),
+      },
     };
     return new LanguageClient('comprehension', 'Comprehension', serverOptions, clientOptions);
   }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { ServerController, type ServerState } from './client';
 import { Config } from './config';
 import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './serverStatus';
-import type { ServerInfo } from '../server/protocol';
+import { SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../server/protocol';
+import { suppressWithReason } from './suppress';
 
 /** What `activate()` returns: used by the integration tests and open to other extensions. */
 export interface ComprehensionApi {
@@ -49,6 +50,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     vscode.commands.registerCommand('comprehension.restartServer', () => server.restart()),
     vscode.commands.registerCommand('comprehension.showOutput', () => outputChannel.show(true)),
     vscode.commands.registerCommand(SERVER_ACTIONS_COMMAND, () => pickServerAction()),
+    vscode.commands.registerCommand(SUPPRESS_COMMAND, (args: SuppressArguments, reason?: string) => suppressWithReason(args, reason)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => server.notifyTrusted()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       const changed = config.restartRequiredChanges(event);
       if (changed.length === 0) return;

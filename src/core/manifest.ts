@@ -56,6 +56,9 @@ export type ManifestParseResult =
  * Parses package.json text. `path` is the workspace-relative path stored in the result. Never
  * throws: broken JSON and a non-object top level come back as `ok: false` with a message (and the
  * line and column of a syntax error). Fields of the wrong type are ignored, like npm does.
+ *
+ * `declared` holds the keys of the four dependency fields, plus `vscode` when `engines.vscode` is
+ * set: the editor provides that module to the extensions that name it there.
  */
 export function parseManifest(text: string, path: string): ManifestParseResult {
   // npm tolerates a byte-order mark; JSON.parse does not.
@@ -81,6 +84,11 @@ export function parseManifest(text: string, path: string): ManifestParseResult {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) continue;
     hasDependencyField = true;
     for (const name of Object.keys(value)) declared.add(name);
+  }
+  // A VS Code extension states its dependency on the host's `vscode` module in `engines`.
+  const engines = record.engines;
+  if (typeof engines === 'object' && engines !== null && typeof (engines as Record<string, unknown>).vscode === 'string') {
+    declared.add('vscode');
   }
   const name = typeof record.name === 'string' && record.name.length > 0 ? record.name : undefined;
   const manifest: PackageManifestInfo = name === undefined ? { path, declared } : { path, declared, name };

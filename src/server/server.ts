@@ -1,50 +1,82 @@
 import {
   type CancellationToken,
+  type CodeAction,
+  CodeActionKind,
+  type CodeActionParams,
   type Connection,
   type Diagnostic,
   DiagnosticSeverity,
   type DocumentDiagnosticReport,
   DocumentDiagnosticReportKind,
+  type Hover,
+  type HoverParams,
   LSPErrorCodes,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { URI } from './uri';
-import { evaluate } from '../core/engine';
+import { commentLine, commentSyntaxFor } from '../core/comments';
+import type { LineRange } from '../core/engine';
 import type { Finding, Severity } from '../core/findings';
-import { defaultPolicy } from '../core/policy/policy';
-import { BUILTIN_RULES } from '../core/rules';
+import { POLICY_PATH } from '../core/policy/policy';
+import { BASELINE_PATH } from '../core/baseline';
 import { VERSION } from '../core/version';
-import { DEFAULT_SERVER_SETTINGS, SERVER_INFO_REQUEST, type ServerInfo, type ServerSettings } from './protocol';
+import {
+  AI_RANGES_NOTIFICATION,
+  type AiRangesParams,
+  DEFAULT_SERVER_SETTINGS,
+  type InitializationOptions,
+  SERVER_INFO_REQUEST,
+  type ServerInfo,
+  type ServerSettings,
+  SUPPRESS_COMMAND,
+  type SuppressArguments,
+  TRUST_NOTIFICATION,
+  type TrustParams,
+} from './protocol';
+import { URI } from './uri';
+import { WorkspaceRegistry } from './workspaces';
 
 /** The diagnostic `source` shown in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'comprehension';
+/** Diagnostic code for problems in the policy file itself. */
+export const POLICY_PROBLEM_CODE = 'policy/invalid';
+
+/** Findings of the last pull of a document, for code actions and hovers on that version. */
+interface DocumentFindings {
+  version: number;
+  findings: Finding[];
+  ruleRationale: Map<string, { summary: string; rationale: string }>;
+}
 
 /**
- * Wires the engine to an LSP connection: pull diagnostics for open documents, honouring the
- * client's cancellation, and logging to the client's output channel.
+ * Wires the engine to an LSP connection: pull diagnostics for open documents (cancellation
+ * honoured, no debounce of our own: the client pulls when the document changes), code actions,
+ * hovers, and re-evaluation when the policy, a package.json or the baseline changes.
  */
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const startedAt = new Date().toISOString();
-  let workspaceRoots: string[] = [];
+  const registry = new WorkspaceRegistry((message) => connection.console.warn(message));
+  const lastFindings = new Map<string, DocumentFindings>();
+  const aiRanges = new Map<string, LineRange[]>();
+  const toldTooLarge = new Set<string>();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   let canPullConfiguration = false;
-  const toldTooLarge = new Set<string>();
 
   connection.onInitialize((params) => {
-    workspaceRoots = (params.workspaceFolders ?? []).map((folder) => URI.toFsPath(folder.uri)).filter(isString);
-    if (workspaceRoots.length === 0 && params.rootUri) {
-      const rootPath = URI.toFsPath(params.rootUri);
-      if (rootPath) workspaceRoots = [rootPath];
-    }
+    const options = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    let roots = (params.workspaceFolders ?? []).map((folder) => URI.toFsPath(folder.uri)).filter(isString);
+    if (roots.length === 0 && params.rootUri) roots = [URI.toFsPath(params.rootUri)].filter(isString);
+    registry.setRoots(roots, options.trusted === true);
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        diagnosticProvider: { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: false, workspaceDiagnostics: false },
+        diagnosticProvider: { identifier: DIAGNOSTIC_SOURCE, interFileDependencies: true, workspaceDiagnostics: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: false },
+        hoverProvider: true,
       },
       serverInfo: { name: 'Comprehension First', version: VERSION },
     };
@@ -52,12 +84,48 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     await reloadSettings();
-    connection.console.info(`Comprehension server ${VERSION} started (pid ${process.pid}, node ${process.version}); workspace: ${workspaceRoots.join(', ') || '(none)'}`);
+    const roots = registry.all().map((workspace) => workspace.root);
+    connection.console.info(
+      `Comprehension server ${VERSION} started (pid ${process.pid}, node ${process.version}); workspace: ${roots.join(', ') || '(none)'}`,
+    );
   });
 
   connection.onDidChangeConfiguration(async () => {
     await reloadSettings();
     connection.languages.diagnostics.refresh();
+  });
+
+  connection.onNotification(TRUST_NOTIFICATION, (params: TrustParams) => {
+    registry.setTrusted(params.trusted);
+    connection.console.info(`Workspace trust: ${params.trusted ? 'trusted; custom rules enabled' : 'restricted; custom rules off'}.`);
+    connection.languages.diagnostics.refresh();
+  });
+
+  connection.onNotification(AI_RANGES_NOTIFICATION, (params: AiRangesParams) => {
+    aiRanges.set(params.uri, params.ranges);
+    connection.languages.diagnostics.refresh();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    let changed = false;
+    for (const change of params.changes) {
+      const fsPath = URI.toFsPath(change.uri);
+      if (!fsPath) continue;
+      const { workspace, relativePath } = registry.locate(fsPath);
+      if (relativePath === POLICY_PATH) {
+        // An open editor's buffer is the newer truth; the pull for that document reads it.
+        if (!documents.get(change.uri)) reportPolicyProblems(workspace.loadPolicyFromDisk().length, relativePath);
+        changed = true;
+      } else if (relativePath === BASELINE_PATH) {
+        workspace.loadBaselineFromDisk();
+        if (workspace.baselineProblem) connection.console.warn(`Baseline ignored: ${workspace.baselineProblem}`);
+        changed = true;
+      } else if (relativePath.endsWith('package.json')) {
+        workspace.manifests.invalidate(fsPath);
+        changed = true;
+      }
+    }
+    if (changed) connection.languages.diagnostics.refresh();
   });
 
   connection.onRequest(SERVER_INFO_REQUEST, (): ServerInfo => ({
@@ -68,43 +136,153 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.languages.diagnostics.on(async (params, token): Promise<DocumentDiagnosticReport> => {
-    const document = documents.get(params.textDocument.uri);
-    if (!document || !settings.diagnostics.enable) {
-      return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    // Let pending messages in first: a `$/cancelRequest` (or a newer edit) queued behind this pull
+    // is read, so a superseded pull stops here instead of evaluating an outdated text.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) {
+      throw new ResponseError(LSPErrorCodes.ServerCancelled, 'Diagnostics cancelled', { retriggerRequest: true });
     }
-    const items = diagnose(document, token);
-    return { kind: DocumentDiagnosticReportKind.Full, items };
+    const document = documents.get(params.textDocument.uri);
+    if (!document || !settings.diagnostics.enable) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    return { kind: DocumentDiagnosticReportKind.Full, items: diagnose(document, token) };
   });
 
-  documents.onDidClose((event) => toldTooLarge.delete(event.document.uri));
+  connection.onCodeAction((params) => codeActions(params));
+  connection.onHover((params) => hover(params));
+
+  documents.onDidClose((event) => {
+    toldTooLarge.delete(event.document.uri);
+    lastFindings.delete(event.document.uri);
+    const fsPath = URI.toFsPath(event.document.uri);
+    if (!fsPath) return;
+    const { workspace, relativePath } = registry.locate(fsPath);
+    // Closing the policy file without saving: what is on disk is the policy again.
+    if (relativePath === POLICY_PATH) {
+      workspace.loadPolicyFromDisk();
+      connection.languages.diagnostics.refresh();
+    }
+  });
 
   function diagnose(document: TextDocument, token: CancellationToken): Diagnostic[] {
-    const path = relativePath(document.uri);
-    const maxParseLength = settings.server.maxFileSizeKb * 1024;
-    const result = evaluate(path, document.getText(), {
-      policy: defaultPolicy(),
-      rules: BUILTIN_RULES,
-      maxParseLength,
+    const fsPath = URI.toFsPath(document.uri);
+    const { workspace, relativePath } = fsPath
+      ? registry.locate(fsPath)
+      : { workspace: registry.all()[0], relativePath: document.uri.replace(/^[a-z]+:/, '') };
+    if (!workspace) return [];
+    if (relativePath === POLICY_PATH) return policyDiagnostics(document, workspace);
+    if (fsPath && workspace.isIgnored(relativePath)) return [];
+    const result = workspace.checkFile(relativePath, document.getText(), {
+      aiRanges: aiRanges.get(document.uri),
+      maxParseLength: settings.server.maxFileSizeKb * 1024,
       isCancelled: () => token.isCancellationRequested,
     });
     if (result.cancelled) {
-      // The client asked for this pull to stop (a newer edit is coming): tell it to pull again.
+      // The client stopped waiting (a newer edit is coming): ask it to pull again.
       throw new ResponseError(LSPErrorCodes.ServerCancelled, 'Diagnostics cancelled', { retriggerRequest: true });
     }
     if (result.syntaxSkippedForSize && !toldTooLarge.has(document.uri)) {
       toldTooLarge.add(document.uri);
-      connection.console.info(`${path}: larger than ${settings.server.maxFileSizeKb} KiB; text rules only, syntax rules skipped.`);
+      connection.console.info(`${relativePath}: larger than ${settings.server.maxFileSizeKb} KiB; text rules only, syntax rules skipped.`);
     }
-    return result.findings.filter((finding) => finding.severity !== 'off').map(toDiagnostic);
+    const findings = result.findings.filter((finding) => finding.severity !== 'off');
+    lastFindings.set(document.uri, {
+      version: document.version,
+      findings,
+      ruleRationale: new Map(workspace.rules.map((rule) => [rule.id, { summary: rule.summary, rationale: rule.rationale }])),
+    });
+    return findings.map(toDiagnostic);
   }
 
-  function relativePath(uri: string): string {
-    const fsPath = URI.toFsPath(uri);
-    if (!fsPath) return uri;
-    for (const root of workspaceRoots) {
-      if (fsPath.startsWith(root + '/')) return fsPath.slice(root.length + 1);
+  function policyDiagnostics(document: TextDocument, workspace: ReturnType<typeof registry.all>[number]): Diagnostic[] {
+    const before = workspace.policyState.current;
+    const problems = workspace.updatePolicyText(document.getText());
+    // A new valid policy changes every other file's findings.
+    if (workspace.policyState.current !== before) setImmediate(() => connection.languages.diagnostics.refresh());
+    return problems.map((problem) => ({
+      range: { start: document.positionAt(problem.start), end: document.positionAt(Math.max(problem.end, problem.start)) },
+      severity: problem.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+      code: POLICY_PROBLEM_CODE,
+      source: DIAGNOSTIC_SOURCE,
+      message:
+        problem.severity === 'error' && workspace.policyState.isStale
+          ? `${problem.message} (the last valid policy stays in force until this is fixed)`
+          : problem.message,
+    }));
+  }
+
+  function reportPolicyProblems(count: number, path: string): void {
+    if (count > 0) connection.console.warn(`${path} has ${count} problem(s); open it to see them.`);
+  }
+
+  function codeActions(params: CodeActionParams): CodeAction[] {
+    const document = documents.get(params.textDocument.uri);
+    const cached = lastFindings.get(params.textDocument.uri);
+    if (!document || !cached || cached.version !== document.version) return [];
+    const actions: CodeAction[] = [];
+    for (const diagnostic of params.context.diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      const finding = cached.findings.find(
+        (candidate) =>
+          candidate.ruleId === diagnostic.code &&
+          candidate.startPosition.line === diagnostic.range.start.line &&
+          candidate.startPosition.character === diagnostic.range.start.character,
+      );
+      if (!finding) continue;
+      for (const fix of finding.fixes ?? []) {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: fix.preferred === true,
+          edit: {
+            changes: {
+              [document.uri]: fix.edits.map((edit) => ({
+                range: { start: document.positionAt(edit.start), end: document.positionAt(edit.end) },
+                newText: edit.newText,
+              })),
+            },
+          },
+        });
+      }
+      if (!finding.ruleId.startsWith('comprehension/suppression-')) actions.push(suppressAction(document, finding, diagnostic));
     }
-    return fsPath;
+    return actions;
+  }
+
+  function suppressAction(document: TextDocument, finding: Finding, diagnostic: Diagnostic): CodeAction {
+    const line = finding.startPosition.line;
+    const lineText = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+    const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+    const fsPath = URI.toFsPath(document.uri) ?? document.uri;
+    const syntax = commentSyntaxFor(document.languageId, fsPath);
+    const full = commentLine(syntax, `comprehension-ignore ${finding.ruleId} -- REASON`);
+    const [commentPrefix, commentSuffix] = full.split('REASON');
+    const args: SuppressArguments = { uri: document.uri, line, ruleId: finding.ruleId, commentPrefix: commentPrefix.trimEnd(), commentSuffix, indent };
+    return {
+      title: `Suppress ${finding.ruleId} here, with a reason…`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      command: { title: 'Suppress with a reason', command: SUPPRESS_COMMAND, arguments: [args] },
+    };
+  }
+
+  function hover(params: HoverParams): Hover | null {
+    const document = documents.get(params.textDocument.uri);
+    const cached = lastFindings.get(params.textDocument.uri);
+    if (!document || !cached || cached.version !== document.version) return null;
+    const offset = document.offsetAt(params.position);
+    const here = cached.findings.filter((finding) => finding.start <= offset && offset <= Math.max(finding.end, finding.start + 1));
+    if (here.length === 0) return null;
+    const sections = [...new Set(here.map((finding) => finding.ruleId))].map((ruleId) => {
+      const rule = cached.ruleRationale.get(ruleId);
+      const reasons = [...new Set(here.filter((f) => f.ruleId === ruleId).flatMap((f) => f.severityReasons))];
+      const lines = [`**${ruleId}**${rule ? ` — ${rule.summary}` : ''}`];
+      if (rule) lines.push('', rule.rationale);
+      if (reasons.length) lines.push('', `_Severity ${reasons.join('; ')}._`);
+      lines.push('', `Silence with a reason: \`comprehension-ignore ${ruleId} -- <why>\``);
+      return lines.join('\n');
+    });
+    return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') } };
   }
 
   async function reloadSettings(): Promise<void> {
@@ -130,7 +308,7 @@ function toDiagnostic(finding: Finding): Diagnostic {
     severity: toLspSeverity(finding.severity),
     code: finding.ruleId,
     source: DIAGNOSTIC_SOURCE,
-    message: finding.message,
+    message: finding.severityReasons.length ? `${finding.message} (${finding.severityReasons.join('; ')})` : finding.message,
     data: { fingerprint: finding.fingerprint },
   };
 }

@@ -58,6 +58,15 @@ describe('manifest', () => {
       assert.deepEqual([...result.manifest.declared], ['chalk']);
     });
 
+    it('counts engines.vscode as declaring the host-provided vscode module', () => {
+      const extension = parseManifest('{"name": "ext", "engines": {"vscode": "^1.91.0", "node": ">=20"}}', 'package.json');
+      assert.ok(extension.ok);
+      assert.deepEqual([...extension.manifest.declared], ['vscode']);
+      const library = parseManifest('{"name": "lib", "engines": {"node": ">=20"}}', 'package.json');
+      assert.ok(library.ok);
+      assert.equal(library.manifest.declared.size, 0);
+    });
+
     it('accepts a byte-order mark', () => {
       const result = parseManifest('\uFEFF{"name":"x","dependencies":{"ms":"2"}}', 'package.json');
       assert.ok(result.ok);

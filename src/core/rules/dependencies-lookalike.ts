@@ -24,6 +24,7 @@ export const dependenciesLookalike: Rule = {
     '- only letter case, separators (`-`, `_`, `.`), a scope (`@types-node` for `@types/node`) or a',
     '  `js` suffix (`chartjs` for `chart.js`) differ.',
     '',
+    'A package declared in `package.json` is flagged only for a single slip from a well-known name.',
     'Well-known packages are never flagged themselves (`preact` is not a typo of `react`), nor are two',
     "names in the same scope (a scope has one owner on npm), nor the package's own name. If the package",
     'is what you meant, add it to the `ignore` option.',
@@ -32,15 +33,18 @@ export const dependenciesLookalike: Rule = {
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     const findings: RuleFinding[] = [];
+    // Declared names first, so a near miss of the team's own dependency names that one.
+    const allTargets = manifest === undefined ? WELL_KNOWN_PACKAGES : [...manifest.declared, ...WELL_KNOWN_PACKAGES];
     for (const packageImport of packageImports(context)) {
       const name = packageImport.packageName;
       if (WELL_KNOWN_PACKAGE_SET.has(name) || HOST_MODULES.has(name) || name === manifest?.name) continue;
       const declared = manifest !== undefined && isDeclared(manifest, name, packageImport.typeOnly);
       // A declared package is compared with well-known names only: two packages the team declared
       // side by side were both chosen, but a declared near miss of `lodash` may be a squatter.
-      const targets = declared || manifest === undefined ? WELL_KNOWN_PACKAGES : [...manifest.declared, ...WELL_KNOWN_PACKAGES];
-      const found = closestResemblance(name, targets);
-      if (!found) continue;
+      const found = closestResemblance(name, declared ? WELL_KNOWN_PACKAGES : allTargets);
+      // Someone chose a declared package: only a single slip is suspicious enough to question it
+      // (`yargs-unparser` is two edits from `yargs-parser` and genuine).
+      if (!found || (declared && found.distance > 1)) continue;
       const { start, end } = packageNameSpan(packageImport);
       const targetDeclared = manifest?.declared.has(found.target) ?? false;
       const finding: RuleFinding = { start, end, message: describe(name, found) };

@@ -20,7 +20,7 @@ export const dependenciesUndeclared: Rule = {
     '',
     'Counted as declared: `dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`,',
     "the package's own `name`, and for `import type` only, the matching `@types/` package. `vscode` is",
-    'provided by the editor and counts as declared when `@types/vscode` is.',
+    'provided by the editor and counts as declared when `@types/vscode` or `engines.vscode` is.',
     '',
     'Not checked: Node builtins (`fs`, `node:test`), relative and absolute paths, URLs, subpath imports',
     '(`#x`) and the `@/` and `~/` aliases. Add other path aliases (tsconfig `paths`) to the `ignore`',

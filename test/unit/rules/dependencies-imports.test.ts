@@ -75,6 +75,18 @@ describe('dependencies: import extraction', () => {
     assert.deepEqual(moduleReferences(parse(text, 'lib/load.js')).map((reference) => reference.specifier), ['debug']);
   });
 
+  it('finds imports inside declare module blocks and ignores import-looking text elsewhere', () => {
+    const text = [
+      "declare module 'express-serve-static-core' {",
+      "  import { Session } from 'express-session';",
+      '  interface Request { session: Session }',
+      '}',
+      "const note = 'import x from \"not-an-import\"';",
+      '// import y from "commented-out"',
+    ].join('\n');
+    assert.deepEqual(moduleReferences(parse(text, 'types/augment.d.ts')).map((reference) => reference.specifier), ['express-session']);
+  });
+
   it('returns the same array for the same tree (one walk shared by all rules)', () => {
     const sourceFile = parse("import 'a';");
     assert.equal(moduleReferences(sourceFile), moduleReferences(sourceFile));
@@ -122,7 +134,9 @@ describe('dependencies: package names', () => {
       ['~/utils', 'alias'],
       ['$lib/stores', 'invalid'],
       ['style-loader!css-loader!./x.css', 'invalid'],
-      ['@scope', 'invalid'],
+      ['@scope', 'package'],
+      ['@', 'alias'],
+      ['@a/', 'invalid'],
       ['@/', 'alias'],
       ['', 'invalid'],
       ['node:', 'invalid'],

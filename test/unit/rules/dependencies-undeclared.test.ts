@@ -107,9 +107,10 @@ describe('dependencies/undeclared', () => {
     assert.deepEqual(flagged('src/build.ts', valueImport, appManifest), ['@babel/core']);
   });
 
-  it('treats vscode as declared when @types/vscode is, and only then', () => {
+  it('treats vscode as declared when @types/vscode or engines.vscode is, and only then', () => {
     const text = "import * as vscode from 'vscode';";
     assert.deepEqual(flagged('src/extension.ts', text, appManifest), []);
+    assert.deepEqual(flagged('src/extension.ts', text, manifestOf({ name: 'ext', engines: { vscode: '^1.91.0' } })), []);
     assert.deepEqual(flagged('src/extension.ts', text, manifestOf({ name: 'ext', dependencies: {} })), ['vscode']);
   });
 

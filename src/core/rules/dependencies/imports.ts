@@ -35,6 +35,9 @@ export interface ModuleReference {
   verbatim: boolean;
 }
 
+/** Text that may hold a `require(...)`, `import(...)` call or an `import('m')` type. */
+const MAY_HAVE_NESTED_REFERENCE = /\brequire\b|\bimport\s*(?:\(|\/[*/])/;
+
 /**
  * The engine hands every syntax rule the same SourceFile, and all three dependency rules need its
  * imports: extract once per tree. A WeakMap lets the tree and its entry be collected together.
@@ -52,6 +55,9 @@ export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleRefe
   const references: ModuleReference[] = [];
   const declarationFile = sourceFile.isDeclarationFile;
   const text = sourceFile.text;
+  // Static imports and re-exports sit at the top level (or in `declare module` blocks); only calls
+  // and import types can hide deep in the tree. Most files have neither, and skip the full walk.
+  const deep = MAY_HAVE_NESTED_REFERENCE.test(text);
 
   const add = (literal: ts.Node, kind: ModuleReferenceKind, typeOnly: boolean): void => {
     if (!ts.isStringLiteralLike(literal)) return;
@@ -96,7 +102,7 @@ export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleRefe
         add(first, 'require', false);
       }
     }
-    ts.forEachChild(node, visit);
+    if (deep || ts.isSourceFile(node) || ts.isModuleDeclaration(node) || ts.isModuleBlock(node)) ts.forEachChild(node, visit);
   };
   visit(sourceFile);
   cache.set(sourceFile, references);

@@ -29,20 +29,40 @@ export function editLimitFor(name: string): number {
   return name.length <= 8 ? 1 : 2;
 }
 
-function scopeOf(name: string): string | undefined {
-  return name.startsWith('@') && name.includes('/') ? name.slice(0, name.indexOf('/')) : undefined;
+/** The comparison keys of one name, computed once: the same few hundred targets are compared with every import. */
+interface NameShape {
+  lower: string;
+  /** `@scope` for scoped names. */
+  scope: string | undefined;
+  hasSlash: boolean;
+  hasAt: boolean;
+  /** Lowercase, `@` dropped, every separator (`/`, `.`, `_`, `-`) made `-`. */
+  separatorKey: string;
+  /** {@link separatorKey} without a trailing `js` (`chart.js`, `chartjs` and `chart` share one). */
+  suffixKey: string;
 }
 
-/** Lowercase, `@` dropped, every separator (`/`, `.`, `_`, `-`) made `-`. */
-function separatorKey(name: string): string {
-  return name.toLowerCase().replace(/^@/, '').replace(/[/._-]+/g, '-');
-}
+const shapes = new Map<string, NameShape>();
+const MAX_SHAPES = 10_000;
 
-/** {@link separatorKey} without a trailing `js` (`chart.js`, `chartjs` and `chart` share one). */
-function suffixKey(name: string): string {
-  const key = separatorKey(name);
-  const stripped = key.replace(/-?js$/, '');
-  return stripped.length >= 2 ? stripped : key;
+function shapeOf(name: string): NameShape {
+  const cached = shapes.get(name);
+  if (cached) return cached;
+  const lower = name.toLowerCase();
+  const slash = name.indexOf('/');
+  const separatorKey = lower.replace(/^@/, '').replace(/[/._-]+/g, '-');
+  const stripped = separatorKey.replace(/-?js$/, '');
+  const shape: NameShape = {
+    lower,
+    scope: name.startsWith('@') && slash > 0 ? name.slice(0, slash) : undefined,
+    hasSlash: slash >= 0,
+    hasAt: name.startsWith('@'),
+    separatorKey,
+    suffixKey: stripped.length >= 2 ? stripped : separatorKey,
+  };
+  if (shapes.size >= MAX_SHAPES) shapes.clear();
+  shapes.set(name, shape);
+  return shape;
 }
 
 /**
@@ -53,20 +73,18 @@ function suffixKey(name: string): string {
  */
 export function resemblance(name: string, target: string): Resemblance | undefined {
   if (name === target) return undefined;
-  const scope = scopeOf(name);
-  if (scope !== undefined && scope === scopeOf(target)) return undefined;
-
-  const lowerName = name.toLowerCase();
-  const lowerTarget = target.toLowerCase();
-  if (lowerName === lowerTarget) return { target, kind: 'case', distance: 1 };
-  if (separatorKey(name) === separatorKey(target)) {
-    const scopeChanged = name.includes('/') !== target.includes('/') || name.startsWith('@') !== target.startsWith('@');
+  const from = shapeOf(name);
+  const to = shapeOf(target);
+  if (from.scope !== undefined && from.scope === to.scope) return undefined;
+  if (from.lower === to.lower) return { target, kind: 'case', distance: 1 };
+  if (from.separatorKey === to.separatorKey) {
+    const scopeChanged = from.hasSlash !== to.hasSlash || from.hasAt !== to.hasAt;
     return { target, kind: scopeChanged ? 'scope' : 'separators', distance: 1 };
   }
-  if (suffixKey(name) === suffixKey(target)) return { target, kind: 'js-suffix', distance: 1 };
+  if (from.suffixKey === to.suffixKey) return { target, kind: 'js-suffix', distance: 1 };
   if (name.length < MIN_EDIT_LENGTH || target.length < MIN_EDIT_LENGTH) return undefined;
   const limit = editLimitFor(name);
-  const distance = editDistance(lowerName, lowerTarget, limit);
+  const distance = editDistance(from.lower, to.lower, limit);
   return distance <= limit ? { target, kind: 'edit', distance } : undefined;
 }
 

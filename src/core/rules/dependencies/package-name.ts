@@ -67,11 +67,18 @@ export function classifySpecifier(specifier: string): SpecifierClass {
   let name: string;
   let rest: string[];
   if (specifier.startsWith('@')) {
-    if (parts.length < 2) return { kind: 'invalid' };
     const scope = parts[0].slice(1);
-    if (!NAME_SEGMENT.test(scope) || !NAME_SEGMENT.test(parts[1])) return { kind: 'invalid' };
-    name = `${parts[0]}/${parts[1]}`;
-    rest = parts.slice(2);
+    if (!NAME_SEGMENT.test(scope)) return { kind: 'invalid' };
+    if (parts.length < 2) {
+      // `@types-node` cannot be published (a scope needs a name after it), so it is a slip for
+      // `@types/node` or an alias: either way something the dependency rules should surface.
+      name = parts[0];
+      rest = [];
+    } else {
+      if (!NAME_SEGMENT.test(parts[1])) return { kind: 'invalid' };
+      name = `${parts[0]}/${parts[1]}`;
+      rest = parts.slice(2);
+    }
   } else {
     // Anything that is not a valid npm name (`$lib/x` in SvelteKit, `style!css` loader chains)
     // is project configuration, not a dependency.
@@ -95,8 +102,8 @@ export function packageNameOf(specifier: string): string | undefined {
  */
 export function typesPackageFor(name: string): string {
   if (name.startsWith('@types/')) return name;
-  if (name.startsWith('@')) {
-    const slash = name.indexOf('/');
+  const slash = name.indexOf('/');
+  if (name.startsWith('@') && slash > 0) {
     return `@types/${name.slice(1, slash)}__${name.slice(slash + 1)}`;
   }
   return `@types/${name}`;

@@ -17,7 +17,7 @@ export const WELL_KNOWN_PACKAGES: readonly string[] = [
   'bluebird', 'q', 'async', 'co', 'rsvp', 'es6-promise', 'p-limit', 'p-map', 'p-queue', 'p-retry', 'async-retry',
   'retry', 'bottleneck', 'lru-cache', 'node-cache', 'quick-lru', 'keyv', 'eventemitter3', 'mitt', 'emittery',
   'semver', 'ms', 'debug', 'inherits', 'once', 'wrappy', 'safe-buffer', 'readable-stream', 'through2', 'pump',
-  'split2', 'concat-stream', 'get-stream', 'iconv-lite', 'buffer', 'util-deprecate', 'reflect-metadata', 'fp-ts',
+  'split2', 'concat-stream', 'get-stream', 'iconv-lite', 'util-deprecate', 'reflect-metadata', 'fp-ts',
   'io-ts', 'big.js', 'bignumber.js', 'decimal.js', 'bn.js', 'numeral', 'he', 'entities', 'escape-string-regexp',
   'source-map', 'source-map-support',
   // Command line and terminal

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { baselineEntriesFor, BASELINE_PATH, createBaseline, serializeBaseline } from '../../core/baseline';
+import { runCheck } from '../../core/check-run';
+import { writeFileAtomic } from '../../core/fsutil';
+import { parseArgs } from '../args';
+import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
+import { findWorkspaceRoot } from '../workspace-root';
+import { openWorkspace } from './check';
+
+const USAGE = `Usage: comprehension baseline [--root DIR]
+
+Records every current finding in .comprehension/baseline.json (fingerprints only, never secret
+text), so that later checks report only new findings. Commit the file; run again to refresh it.`;
+
+async function baseline(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, { valued: ['root'], flags: [] });
+  const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
+  const workspace = openWorkspace(io, root, true);
+  if (!workspace) return EXIT.usage;
+  const result = await runCheck(workspace, { includeBaselined: true });
+  const byPath = new Map<string, { ruleId: string; fingerprint: string }[]>();
+  for (const { path, finding } of result.findings) {
+    const list = byPath.get(path) ?? [];
+    list.push(finding);
+    byPath.set(path, list);
+  }
+  const entries = [...byPath].flatMap(([path, findings]) => baselineEntriesFor(path, findings));
+  await writeFileAtomic(join(root, BASELINE_PATH), serializeBaseline(createBaseline(entries)));
+  io.stdout.write(`Recorded ${entries.length} finding${entries.length === 1 ? '' : 's'} in ${BASELINE_PATH} (${result.filesChecked} files checked).\n`);
+  return EXIT.ok;
+}
+
+SUBCOMMANDS.baseline = { summary: 'record current findings so only new ones are reported', usage: USAGE, run: baseline };

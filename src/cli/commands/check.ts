@@ -1,0 +1,123 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hasErrors, runCheck } from '../../core/check-run';
+import { toSarif, type LocatedFinding } from '../../core/output/sarif';
+import { POLICY_PATH } from '../../core/policy/policy';
+import { PolicyWorkspace } from '../../core/workspace';
+import { parseArgs, UsageError } from '../args';
+import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
+import { findWorkspaceRoot } from '../workspace-root';
+
+const USAGE = `Usage: comprehension check [paths...] [options]
+
+Checks the workspace (files git does not ignore, minus the policy's ignore globs) with the policy in
+.comprehension/policy.yaml, the same engine the editor uses.
+
+Options:
+  --format text|json|sarif   output format (default text)
+  --output FILE              write the report to FILE instead of standard output
+  --changed-since GIT_REF    only findings on lines changed since GIT_REF (pull-request gate)
+  --root DIR                 workspace root (default: nearest folder with .comprehension/ or .git)
+  --include-baselined        also report findings recorded in .comprehension/baseline.json
+  --no-custom-rules          do not run the policy's custom rules (for untrusted checkouts)
+  --max-file-size-kb N       skip larger files (default 1024)
+
+Exit codes: 0 no finding at error severity, 1 some finding at error severity, 2 usage or policy error.`;
+
+/** Loads the workspace's policy and baseline; a broken policy is a usage error (exit 2) with its positions. */
+export function openWorkspace(io: CliIo, root: string, trusted: boolean): PolicyWorkspace | undefined {
+  const workspace = new PolicyWorkspace(root, trusted);
+  const problems = workspace.loadPolicyFromDisk();
+  for (const problem of problems) {
+    io.stderr.write(`${POLICY_PATH}:${problem.line + 1}:${problem.character + 1}: ${problem.severity}: ${problem.message}\n`);
+  }
+  if (problems.some((problem) => problem.severity === 'error')) {
+    io.stderr.write(`comprehension: ${POLICY_PATH} has errors; fix them and run again.\n`);
+    return undefined;
+  }
+  workspace.loadBaselineFromDisk();
+  if (workspace.baselineProblem) io.stderr.write(`comprehension: warning: baseline ignored: ${workspace.baselineProblem}\n`);
+  return workspace;
+}
+
+function formatText(findings: readonly LocatedFinding[]): string {
+  return findings
+    .map(({ path, finding }) => `${path}:${finding.startPosition.line + 1}:${finding.startPosition.character + 1}: ${finding.severity} ${finding.ruleId}: ${finding.message}\n`)
+    .join('');
+}
+
+function formatJson(findings: readonly LocatedFinding[], summary: object): string {
+  const items = findings.map(({ path, finding }) => ({
+    path,
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    startLine: finding.startPosition.line + 1,
+    startColumn: finding.startPosition.character + 1,
+    endLine: finding.endPosition.line + 1,
+    endColumn: finding.endPosition.character + 1,
+    severityReasons: finding.severityReasons,
+    fingerprint: finding.fingerprint,
+  }));
+  return `${JSON.stringify({ summary, findings: items }, null, 2)}\n`;
+}
+
+async function check(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, {
+    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb'],
+    flags: ['include-baselined', 'no-custom-rules'],
+  });
+  const format = (parsed.options.get('format') as string | undefined) ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  const maxKb = Number(parsed.options.get('max-file-size-kb') ?? 1024);
+  if (!Number.isFinite(maxKb) || maxKb <= 0) throw new UsageError('--max-file-size-kb needs a positive number');
+  const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
+  const workspace = openWorkspace(io, root, !parsed.options.has('no-custom-rules'));
+  if (!workspace) return EXIT.usage;
+
+  // Paths are given relative to where the command runs; the engine works relative to the root.
+  const paths = parsed.positionals.map((path) => {
+    const absolute = resolve(io.cwd, path);
+    if (absolute !== root && !absolute.startsWith(`${root}/`)) throw new UsageError(`${path} is outside the workspace ${root}`);
+    return absolute.slice(root.length + 1);
+  });
+  let result;
+  try {
+    result = await runCheck(workspace, {
+      paths,
+      changedSince: parsed.options.get('changed-since') as string | undefined,
+      maxFileSizeBytes: maxKb * 1024,
+      maxParseLength: maxKb * 1024,
+      includeBaselined: parsed.options.has('include-baselined'),
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const { finding } of result.findings) if (finding.severity !== 'off') counts[finding.severity]++;
+  const summary = {
+    filesChecked: result.filesChecked,
+    findings: result.findings.length,
+    ...counts,
+    suppressed: result.suppressedCount,
+    baselined: result.baselinedCount,
+    skipped: result.skipped.length,
+  };
+  let report: string;
+  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href), null, 2)}\n`;
+  else if (format === 'json') report = formatJson(result.findings, summary);
+  else report = formatText(result.findings);
+
+  const output = parsed.options.get('output') as string | undefined;
+  if (output) writeFileSync(resolve(io.cwd, output), report);
+  else io.stdout.write(report);
+  const line =
+    `${summary.findings} finding${summary.findings === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info) ` +
+    `in ${summary.filesChecked} files; ${summary.suppressed} suppressed, ${summary.baselined} baselined, ${summary.skipped} skipped.\n`;
+  // The summary goes to stderr when stdout carries a machine-readable report.
+  (format === 'text' && !output ? io.stdout : io.stderr).write(line);
+  return hasErrors(result.findings) ? EXIT.findings : EXIT.ok;
+}
+
+SUBCOMMANDS.check = { summary: 'check the workspace against the policy (text, JSON or SARIF)', usage: USAGE, run: check };

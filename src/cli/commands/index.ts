@@ -1,0 +1,3 @@
+// Each subcommand registers itself in SUBCOMMANDS when its module loads.
+import './check';
+import './baseline';

@@ -1,0 +1,50 @@
+import { dirname } from 'node:path';
+import { PolicyWorkspace } from '../core/workspace';
+
+/**
+ * The policy workspaces of the server: one per workspace folder, and one per folder of a file
+ * opened outside every workspace folder (it gets the defaults unless that folder has a policy).
+ */
+export class WorkspaceRegistry {
+  private readonly byRoot = new Map<string, PolicyWorkspace>();
+  private roots: string[] = [];
+  private trusted = false;
+
+  constructor(private readonly onProblem: (message: string) => void) {}
+
+  setRoots(roots: string[], trusted: boolean): void {
+    this.trusted = trusted;
+    // Longest first, so nested workspace folders win over their parents.
+    this.roots = [...roots].sort((a, b) => b.length - a.length);
+    for (const root of this.roots) this.open(root);
+  }
+
+  setTrusted(trusted: boolean): void {
+    this.trusted = trusted;
+    for (const workspace of this.byRoot.values()) workspace.setTrusted(trusted);
+  }
+
+  all(): PolicyWorkspace[] {
+    return [...this.byRoot.values()];
+  }
+
+  /** The workspace a file belongs to and the file's path relative to it. */
+  locate(fsPath: string): { workspace: PolicyWorkspace; relativePath: string } {
+    const root = this.roots.find((candidate) => fsPath.startsWith(`${candidate}/`)) ?? dirname(fsPath);
+    return { workspace: this.open(root), relativePath: fsPath.slice(root.length + 1) };
+  }
+
+  private open(root: string): PolicyWorkspace {
+    let workspace = this.byRoot.get(root);
+    if (!workspace) {
+      workspace = new PolicyWorkspace(root, this.trusted);
+      const problems = workspace.loadPolicyFromDisk();
+      const errors = problems.filter((problem) => problem.severity === 'error');
+      if (errors.length) this.onProblem(`${root}/.comprehension/policy.yaml has ${errors.length} error(s); the defaults apply until it is fixed.`);
+      workspace.loadBaselineFromDisk();
+      if (workspace.baselineProblem) this.onProblem(`Baseline ignored: ${workspace.baselineProblem}`);
+      this.byRoot.set(root, workspace);
+    }
+    return workspace;
+  }
+}

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CancellationTokenSource } from 'vscode-languageserver/node';
+import { LspTestClient } from './lsp-client';
+
+describe('language server over stdio', () => {
+  let root: string;
+  let client: LspTestClient;
+
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'cf-lsp-'));
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fixture', dependencies: {} }));
+    client = new LspTestClient();
+    await client.initialize(root);
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers a pull after open, and again after an incremental edit', async () => {
+    const uri = client.open(join(root, 'src/a.ts'), 'const x = 1;\nexport const y = eval("x + 1");\n');
+    const first = await client.pull(uri);
+    assert.equal(first.kind, 'full');
+    const evalFinding = first.items.find((item) => item.code === 'security/eval');
+    assert.ok(evalFinding, 'eval is reported');
+    assert.equal(evalFinding.range.start.line, 1);
+    // Replace `eval("x + 1")` on line 1 with `x + 1`.
+    client.change(uri, 2, [{ range: { start: { line: 1, character: 17 }, end: { line: 1, character: 30 } }, text: 'x + 1' }]);
+    const second = await client.pull(uri);
+    assert.deepEqual(second.items.filter((item) => item.code === 'security/eval'), []);
+  });
+
+  it('offers a suppress-with-a-reason code action for a finding', async () => {
+    const uri = client.open(join(root, 'src/b.ts'), '  eval(code);\n');
+    const report = await client.pull(uri);
+    const diagnostic = report.items.find((item) => item.code === 'security/eval');
+    assert.ok(diagnostic);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    })) as Array<{ title: string; command?: { command: string; arguments: Array<{ commentPrefix: string; indent: string; line: number }> } }>;
+    const suppress = actions.find((action) => action.command?.command === 'comprehension.suppressWithReason');
+    assert.ok(suppress, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    assert.equal(suppress.command?.arguments[0].commentPrefix, '// comprehension-ignore security/eval --');
+    assert.equal(suppress.command?.arguments[0].indent, '  ');
+    assert.equal(suppress.command?.arguments[0].line, 0);
+  });
+
+  it('shows the rule rationale on hover', async () => {
+    const uri = client.open(join(root, 'src/c.ts'), 'eval(code);\n');
+    await client.pull(uri);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } })) as {
+      contents: { value: string };
+    };
+    assert.match(hover.contents.value, /\*\*security\/eval\*\*/);
+    assert.match(hover.contents.value, /JSON\.parse/);
+  });
+
+  it('reports a broken policy file at its line and column, keeping the last valid policy', async () => {
+    mkdirSync(join(root, '.comprehension'));
+    const policyPath = join(root, '.comprehension/policy.yaml');
+    const policyUri = client.open(policyPath, 'level: 1\nrules:\n  security/eval: off\n', 'yaml');
+    assert.deepEqual((await client.pull(policyUri)).items, []);
+    const fileUri = client.open(join(root, 'src/d.ts'), 'eval(code);\n');
+    assert.deepEqual((await client.pull(fileUri)).items.filter((i) => i.code === 'security/eval'), [], 'the rule is off');
+    // Break the policy: an unknown severity on line 3.
+    client.change(policyUri, 2, [{ text: 'level: 1\nrules:\n  security/eval: loud\n' }]);
+    const problems = (await client.pull(policyUri)).items;
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].code, 'policy/invalid');
+    assert.equal(problems[0].range.start.line, 2);
+    assert.equal(problems[0].range.start.character, 17);
+    assert.match(problems[0].message, /last valid policy stays in force/);
+    assert.deepEqual((await client.pull(fileUri)).items.filter((i) => i.code === 'security/eval'), [], 'still off: last valid policy');
+  });
+
+  it('honours cancellation of a diagnostic pull', async () => {
+    const uri = client.open(join(root, 'src/e.ts'), 'eval(code);\n');
+    const source = new CancellationTokenSource();
+    const pending = client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } }, source.token);
+    source.cancel();
+    await assert.rejects(pending, (error: { code?: number }) => error.code === -32802 || error.code === -32800);
+    // The next pull is answered normally.
+    assert.ok((await client.pull(uri)).items.some((item) => item.code === 'security/eval'));
+  });
+});
