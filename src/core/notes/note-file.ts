@@ -391,8 +391,14 @@ export function parseNote(text: string): ParsedNote {
   });
   if (fence) fences.push({ open: fence.open, close: lines.length });
 
-  // A heading ends the answer above it when it is known, or an unknown heading of level 1 or 2.
-  const delimiters = headings.filter((heading) => heading.role.kind !== 'other' || heading.line.level <= 2);
+  // A heading ends the answer above it when it is known, or an unknown heading of level 1 or 2. Under
+  // the questions heading every `###` is a question, even one retitled beyond recognition.
+  let inQuestions = false;
+  const delimiters = headings.filter((heading) => {
+    if (heading.role.kind === 'questions') inQuestions = true;
+    else if (heading.line.level <= 2) inQuestions = false;
+    return heading.role.kind !== 'other' || heading.line.level <= 2 || (inQuestions && heading.line.level === 3);
+  });
   const answerFor = (heading: HeadingLine, nextDelimiter: number): NoteAnswer => {
     const bodyEnd = nextDelimiter < delimiters.length ? delimiters[nextDelimiter].line.start : text.length;
     const bodyFrom = Math.min(heading.next, bodyEnd);
@@ -447,9 +453,10 @@ export function parseNote(text: string): ParsedNote {
   return result;
 }
 
-/** An answer without hint comments, trimmed. */
+/** An answer without hint comments, with `\n` line breaks, trimmed. */
 export function cleanAnswer(body: string): string {
   return body
+    .replace(/\r\n?/g, '\n')
     .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
     .replace(/[ \t]+$/gm, '')
     .trim();
@@ -563,8 +570,20 @@ export function updateNoteText(noteText: string, update: NoteUpdate): string {
   if (!parsed.frontMatter) throw new Error(parsed.errors[0]?.message ?? 'The note has no front matter.');
 
   const recorded = new Set(parsed.frontMatter.questions.map((question) => question.id));
-  const newQuestions = (update.questions ?? []).filter((question) => !recorded.has(question.id));
-  text = replaceFrontMatter(text, parsed, update.frontMatter ?? {}, newQuestions);
+  const wanted = new Set((update.questions ?? []).map((question) => question.id));
+  // A changed construct gets a new id; when its question reads the same, the recorded answer is
+  // kept under the new id instead of adding a second heading with the same title.
+  const renamed = new Map<string, string>();
+  const newQuestions: NoteQuestionRef[] = [];
+  for (const question of update.questions ?? []) {
+    if (recorded.has(question.id)) continue;
+    const same = parsed.frontMatter.questions.find(
+      (old) => !wanted.has(old.id) && !renamed.has(old.id) && normalizeHeading(old.text) === normalizeHeading(question.text),
+    );
+    if (same) renamed.set(same.id, question.id);
+    else newQuestions.push(question);
+  }
+  text = replaceFrontMatter(text, parsed, update.frontMatter ?? {}, newQuestions, renamed);
   parsed = parseNote(text);
 
   const missingSections = (update.sections ?? []).filter((section) => !parsed.sections.has(section.id));
@@ -608,6 +627,7 @@ function replaceFrontMatter(
   parsed: ParsedNote,
   fields: Partial<Omit<NoteFrontMatter, 'questions'>>,
   newQuestions: readonly NoteQuestionRef[],
+  renamed: ReadonlyMap<string, string>,
 ): string {
   const whole = text.slice(parsed.frontMatterStart, parsed.frontMatterEnd);
   const firstBreak = /\r\n|\r|\n/.exec(whole);
@@ -617,6 +637,14 @@ function replaceFrontMatter(
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) document.delete(key);
     else document.set(key, value);
+  }
+  const recorded = document.get('questions');
+  if (isSeq(recorded)) {
+    for (const item of recorded.items) {
+      if (!isMap(item)) continue;
+      const id = item.get('id');
+      if (typeof id === 'string' && renamed.has(id)) item.set('id', renamed.get(id));
+    }
   }
   if (newQuestions.length > 0) {
     const existing = document.get('questions');

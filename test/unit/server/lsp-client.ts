@@ -20,7 +20,9 @@ export class LspTestClient {
   constructor() {
     this.child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
-    this.connection.onNotification('window/logMessage', (params: { message: string }) => this.logs.push(params.message));
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+    });
     // The server asks for settings; answer with the defaults a client would send.
     this.connection.onRequest('workspace/configuration', (params) => (params as { items: unknown[] }).items.map(() => ({})));
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
