@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { runCli } from '../../../src/cli/cli';
+import '../../../src/cli/commands';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(cwd: string, ...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+function write(root: string, path: string, text: string | Buffer): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+function git(root: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+}
+
+describe('CLI check', () => {
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cf-cli-'));
+    git(root, 'init', '-q', '-b', 'main');
+    write(root, 'package.json', JSON.stringify({ name: 'app', dependencies: { lodash: '^4.0.0' } }));
+    write(root, 'src/ok.ts', 'import _ from "lodash";\nexport const twice = (x: number) => _.multiply(x, 2);\n');
+    write(root, '.gitignore', 'generated/\n');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'initial');
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('exits 0 on a clean tree and 1 when a finding is at error severity', async () => {
+    const clean = await cli(root, 'check');
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /0 findings .* in 3 files/);
+    write(root, 'src/bad.ts', 'export const run = (code: string) => eval(code);\n');
+    const bad = await cli(root, 'check');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^src\/bad\.ts:1:38: error security\/eval: /m);
+  });
+
+  it('skips files git ignores, binary files, and the policy\'s ignore globs', async () => {
+    write(root, 'generated/out.ts', 'eval(x);\n');
+    write(root, 'assets/blob.bin', Buffer.from([0, 1, 2, 3, 0, 101, 118, 97, 108, 40, 41]));
+    write(root, 'vendor/lib.ts', 'eval(x);\n');
+    write(root, '.comprehension/policy.yaml', 'ignore:\n  - vendor/**\n');
+    const run = await cli(root, 'check', '--format', 'json');
+    assert.equal(run.code, 0, run.stdout);
+    const report = JSON.parse(run.stdout) as { findings: unknown[]; summary: { skipped: number } };
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.summary.skipped, 1, 'the binary file');
+  });
+
+  it('exits 2 with the position of a policy error', async () => {
+    write(root, '.comprehension/policy.yaml', 'level: 1\nrules:\n  security/evil: error\n');
+    const run = await cli(root, 'check');
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^\.comprehension\/policy\.yaml:3:3: error: Unknown rule "security\/evil"/m);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    assert.equal((await cli(root, 'check', '--format', 'xml')).code, 2);
+    assert.equal((await cli(root, 'check', '--no-such-option')).code, 2);
+    assert.equal((await cli(root, 'check', '--changed-since', 'no-such-ref')).code, 2);
+    assert.equal((await cli(root, 'frobnicate')).code, 2);
+  });
+
+  it('writes SARIF 2.1.0 that validates against the official schema', async () => {
+    write(root, 'src/bad.ts', 'const a = 1;\nexport const run = (code: string) => eval(code);\n');
+    write(root, 'src/dir with space/x.ts', 'eval("1");\n');
+    const run = await cli(root, 'check', '--format', 'sarif', '--output', 'report.sarif');
+    assert.equal(run.code, 1);
+    const sarif = JSON.parse(readFileSync(join(root, 'report.sarif'), 'utf8')) as {
+      runs: Array<{ results: unknown[]; tool: { driver: { rules: Array<{ id: string }> } } }>;
+    };
+    const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+    // The official schema's language pattern has a stray `]` that only non-unicode regexes accept.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const results = sarif.runs[0].results as Array<{ ruleId: string; ruleIndex: number; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }> }>;
+    const bad = results.find((r) => r.locations[0].physicalLocation.artifactLocation.uri === 'src/bad.ts');
+    assert.ok(bad);
+    assert.equal(bad.ruleId, 'security/eval');
+    assert.equal(sarif.runs[0].tool.driver.rules[bad.ruleIndex].id, 'security/eval');
+    assert.deepEqual([bad.locations[0].physicalLocation.region.startLine, bad.locations[0].physicalLocation.region.startColumn], [2, 38]);
+    assert.ok(results.some((r) => r.locations[0].physicalLocation.artifactLocation.uri === 'src/dir%20with%20space/x.ts'));
+  });
+
+  it('with --changed-since reports only findings on changed lines', async () => {
+    write(root, 'src/old.ts', 'eval("old");\n');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'old finding');
+    write(root, 'src/old.ts', 'eval("old");\nconst fresh = 1;\neval("new");\n');
+    write(root, 'src/untracked.ts', 'eval("untracked");\n');
+    const run = await cli(root, 'check', '--changed-since', 'HEAD', '--format', 'json');
+    const findings = (JSON.parse(run.stdout) as { findings: Array<{ path: string; startLine: number }> }).findings;
+    assert.deepEqual(
+      findings.map((f) => `${f.path}:${f.startLine}`),
+      ['src/old.ts:3', 'src/untracked.ts:1'],
+    );
+  });
+
+  it('baseline records current findings so that only new ones fail the check', async () => {
+    write(root, 'src/legacy.ts', 'eval("legacy");\n');
+    const recorded = await cli(root, 'baseline');
+    assert.equal(recorded.code, 0, recorded.stderr);
+    const baseline = readFileSync(join(root, '.comprehension/baseline.json'), 'utf8');
+    assert.doesNotMatch(baseline, /eval\("legacy"\)/, 'fingerprints only, no code');
+    assert.match(baseline, /"fingerprint": "[0-9a-f]{32}"/);
+    const after = await cli(root, 'check');
+    assert.equal(after.code, 0, after.stdout);
+    assert.match(after.stdout, /1 baselined/);
+    // A finding moved down by an edit above keeps its fingerprint; a new one is reported.
+    write(root, 'src/legacy.ts', '// header\neval("legacy");\neval("another");\n');
+    const again = await cli(root, 'check', '--format', 'json');
+    assert.equal(again.code, 1);
+    assert.equal((JSON.parse(again.stdout) as { findings: unknown[] }).findings.length, 1);
+  });
+
+  it('honours a suppression with a reason and reports one without', async () => {
+    write(root, 'src/s.ts', '// comprehension-ignore security/eval -- formulas come from our own config\neval(formula);\n// comprehension-ignore security/eval\neval(other);\n');
+    const run = await cli(root, 'check', '--format', 'json');
+    const ids = (JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; startLine: number }> }).findings.map((f) => `${f.ruleId}@${f.startLine}`);
+    assert.deepEqual(ids.sort(), ['comprehension/suppression-reason@3']);
+  });
+});
+
+describe('CLI basics', () => {
+  it('prints help and version', async () => {
+    const help = await cli(tmpdir(), '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /check +check the workspace/);
+    const version = await cli(tmpdir(), '--version');
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+});
