@@ -1,7 +1,7 @@
 // Builds the bundles in dist/ (client, server and CLI as separate entries, `vscode` external) and,
 // unless --production, transpiles src/, test/ and bench/ into out/ for mocha and benchmarks.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,12 +94,20 @@ if (!production) {
   all.push(transpileOptions);
 }
 
+/** JSON schemas ship in dist/schemas (package.json's yamlValidation points there). */
+function copySchemas() {
+  mkdirSync(join(root, 'dist/schemas'), { recursive: true });
+  for (const name of readdirSync(join(root, 'schemas'))) copyFileSync(join(root, 'schemas', name), join(root, 'dist/schemas', name));
+}
+
 if (watch) {
   const contexts = await Promise.all(all.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));
+  copySchemas();
   console.log('[watch] building; watching for changes');
 } else {
   const started = Date.now();
   await Promise.all(all.map((options) => esbuild.build(options)));
+  if (!transpileOnly) copySchemas();
   console.log(`[build] ${production ? 'production' : 'development'} build in ${Date.now() - started} ms (${relative(process.cwd(), join(root, 'dist')) || 'dist'})`);
 }

@@ -35,8 +35,8 @@ const bind = port > 0 ? ['--bind-addr', `127.0.0.1:${port}`] : [];
 const server = await startCodeServer(dirs, { extraArgs: bind });
 const url = `http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(dirs.workspace)}`;
 console.log(`\nComprehension First sandbox (VS Code ${'1.139'} in code-server, extension ${version}):\n  ${url}\n\nWorkspace: ${dirs.workspace}\nPress Ctrl+C to stop.`);
-const stop = () => {
-  server.stop();
+const stop = async () => {
+  await server.stop();
   process.exit(0);
 };
 process.on('SIGINT', stop);

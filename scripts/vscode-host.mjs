@@ -105,14 +105,28 @@ export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
   );
   const logPath = join(dirs.runDir, 'code-server.log');
   const log = [];
-  const stop = () => {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
+  let exited = false;
+  const exitPromise = new Promise((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
+  /** Stops the server's process group and waits for it (SIGKILL after 5 s), so its folders can be removed. */
+  const stop = async () => {
     writeFileSync(logPath, log.join(''));
+    if (exited) return;
+    const signal = (name) => {
+      try {
+        process.kill(-child.pid, name);
+      } catch {
+        /* already gone */
+      }
+    };
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), 5000);
+    await exitPromise;
+    clearTimeout(timer);
   };
+  let onEarlyExit;
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s; log: ${logPath}`)), 60000);
     const onData = (chunk) => {
@@ -126,12 +140,13 @@ export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => {
+    onEarlyExit = (code) => {
       clearTimeout(timer);
       reject(new Error(`code-server exited with ${code}; log: ${logPath}`));
-    });
+    };
+    child.once('exit', onEarlyExit);
   });
-  child.removeAllListeners('exit');
+  child.off('exit', onEarlyExit);
   return { port, stop, child };
 }
 
@@ -271,8 +286,8 @@ export async function runSuite({ suitePath, label = 'integration', grep, extraEn
   } finally {
     writeFileSync(join(dirs.runDir, 'extension-host-console.log'), consoleLines.join('\n'));
     await browser?.close().catch(() => undefined);
-    server.stop();
-    if (!process.env.COMPREHENSION_KEEP_RUNS) rmSync(dirs.runDir, { recursive: true, force: true });
+    await server.stop();
+    if (!process.env.COMPREHENSION_KEEP_RUNS) rmSync(dirs.runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
