@@ -1,0 +1,336 @@
+/**
+ * The persisted practice history: one JSON file in the extension's local storage, holding every
+ * session with its per-day totals, AI breaches and exercises; exports to JSON and CSV, and daily
+ * series for charts.
+ *
+ * Sessions keep their days in the zone they were recorded in, plus UTC quarter-hour totals,
+ * so {@link dailySeries} can count days in any zone exactly (see accounting.ts).
+ */
+import { rename } from 'node:fs/promises';
+import { readJsonFile, writeFileAtomic } from '../fsutil';
+import { QUARTER_MS, sessionTotals, type AiBreach, type DayTally, type PracticeTally, type QuarterTally } from './accounting';
+import { addDays, dayKeyOf, daysBetween, daysInRange, isDayKey, startOfDay, type DayKey } from './calendar';
+
+/** One re-implementation exercise done during a session (see exercise.ts). */
+export interface ExerciseRecord {
+  blockId: string;
+  file: string;
+  /** When it was finished, epoch ms. */
+  at: number;
+  /** Token similarity with the original, 0..1. */
+  similarity: number;
+  durationSeconds: number;
+}
+
+/** One practice session as stored. */
+export interface SessionRecord {
+  id: string;
+  timeZone: string;
+  startedAt: number;
+  /** Absent while the session runs (the record is saved periodically). */
+  endedAt?: number;
+  days: DayTally[];
+  quarters: QuarterTally[];
+  exercises: ExerciseRecord[];
+}
+
+/** The history file's content. */
+export interface PracticeHistory {
+  format: 'comprehension-practice-history';
+  version: 1;
+  sessions: SessionRecord[];
+}
+
+/** Result of {@link loadHistory}: always a usable history, plus what went wrong. */
+export type HistoryLoad =
+  | { kind: 'ok'; history: PracticeHistory; dropped: string[] }
+  | { kind: 'missing'; history: PracticeHistory; dropped: string[] }
+  | { kind: 'corrupt'; history: PracticeHistory; dropped: string[]; message: string; preservedAs?: string };
+
+/** A history with no sessions. */
+export function emptyHistory(): PracticeHistory {
+  return { format: 'comprehension-practice-history', version: 1, sessions: [] };
+}
+
+/** A stored session from a tally (a copy: later events do not change it). */
+export function sessionRecordFromTally(tally: PracticeTally, exercises: readonly ExerciseRecord[] = []): SessionRecord {
+  const record: SessionRecord = {
+    id: tally.sessionId,
+    timeZone: tally.timeZone,
+    startedAt: tally.startedAt,
+    days: structuredClone(tally.days),
+    quarters: structuredClone(tally.quarters),
+    exercises: exercises.map((exercise) => ({ ...exercise })),
+  };
+  if (tally.endedAt !== undefined) record.endedAt = tally.endedAt;
+  return record;
+}
+
+/** A history with `session` added, or replacing the stored session with the same id; sessions stay ordered by start. */
+export function upsertSession(history: PracticeHistory, session: SessionRecord): PracticeHistory {
+  const sessions = history.sessions.filter((existing) => existing.id !== session.id);
+  sessions.push(session);
+  sessions.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  return { ...history, sessions };
+}
+
+/** Checks one stored session; returns what is wrong, or undefined. */
+export function validateSessionRecord(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'not an object';
+  const session = value as Partial<SessionRecord>;
+  if (typeof session.id !== 'string' || session.id === '') return 'missing id';
+  if (typeof session.timeZone !== 'string') return `${session.id}: missing timeZone`;
+  if (typeof session.startedAt !== 'number') return `${session.id}: missing startedAt`;
+  if (session.endedAt !== undefined && typeof session.endedAt !== 'number') return `${session.id}: bad endedAt`;
+  if (!Array.isArray(session.days) || !Array.isArray(session.quarters) || !Array.isArray(session.exercises)) return `${session.id}: missing days, quarters or exercises`;
+  for (const day of session.days) {
+    if (typeof day !== 'object' || day === null || typeof day.day !== 'string' || !isDayKey(day.day)) return `${session.id}: bad day`;
+    if (![day.activeMs, day.typedChars, day.typedLines].every((n) => typeof n === 'number' && Number.isFinite(n))) return `${session.id}: bad totals on ${day.day}`;
+    if (!Array.isArray(day.files) || !Array.isArray(day.breaches)) return `${session.id}: bad files or breaches on ${day.day}`;
+  }
+  for (const quarter of session.quarters) {
+    if (typeof quarter !== 'object' || quarter === null || typeof quarter.quarter !== 'number' || typeof quarter.activeMs !== 'number') return `${session.id}: bad quarter`;
+  }
+  for (const exercise of session.exercises) {
+    if (typeof exercise !== 'object' || exercise === null || typeof exercise.at !== 'number' || typeof exercise.similarity !== 'number') return `${session.id}: bad exercise`;
+  }
+  return undefined;
+}
+
+/**
+ * Loads the history without throwing. A file that is not JSON, or not a history, is moved aside
+ * to `<path>.corrupt-<timestamp>` (so the next save does not overwrite what could be recovered by
+ * hand) and an empty history is returned with the reason. Single damaged sessions are dropped and
+ * named in `dropped`; the rest loads.
+ */
+export async function loadHistory(path: string, now: number): Promise<HistoryLoad> {
+  const read = await readJsonFile<unknown>(path);
+  if (read.kind === 'missing') return { kind: 'missing', history: emptyHistory(), dropped: [] };
+  let problem: string | undefined;
+  if (read.kind === 'corrupt') problem = read.message;
+  else {
+    const value = read.value as Partial<PracticeHistory> | null;
+    if (typeof value !== 'object' || value === null || value.format !== 'comprehension-practice-history') problem = `${path} is not a practice history`;
+    else if (value.version !== 1) problem = `${path} has unsupported version ${String(value.version)}`;
+    else if (!Array.isArray(value.sessions)) problem = `${path} has no sessions list`;
+    else {
+      const dropped: string[] = [];
+      let history = emptyHistory();
+      for (const session of value.sessions) {
+        const error = validateSessionRecord(session);
+        if (error) dropped.push(error);
+        else history = upsertSession(history, session as SessionRecord);
+      }
+      return { kind: 'ok', history, dropped };
+    }
+  }
+  const preservedAs = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await rename(path, preservedAs);
+    return { kind: 'corrupt', history: emptyHistory(), dropped: [], message: problem, preservedAs };
+  } catch (error) {
+    return { kind: 'corrupt', history: emptyHistory(), dropped: [], message: `${problem} (could not move it aside: ${(error as Error).message})` };
+  }
+}
+
+/** Writes the whole history atomically. */
+export async function saveHistory(path: string, history: PracticeHistory): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(history)}\n`);
+}
+
+/**
+ * Combines a newer save of a session with the stored one: the newer accounting wins (it is a
+ * superset), exercises are the union of both (a session resumed after a crash starts with none
+ * in memory, while earlier ones are already stored).
+ */
+export function mergeSessionRecords(stored: SessionRecord, newer: SessionRecord): SessionRecord {
+  const exercises = new Map<string, ExerciseRecord>();
+  for (const exercise of [...stored.exercises, ...newer.exercises]) exercises.set(`${exercise.blockId}\u0000${exercise.at}`, exercise);
+  return { ...newer, exercises: [...exercises.values()].sort((a, b) => a.at - b.at) };
+}
+
+/**
+ * Stores one session: re-reads the file, merges the session into it (see
+ * {@link mergeSessionRecords}), writes atomically. Reading first keeps sessions that another
+ * window saved since this one loaded. A damaged file is moved aside by the load and the history
+ * restarts from this session (the result says so).
+ */
+export async function saveSession(path: string, session: SessionRecord, now: number): Promise<HistoryLoad> {
+  const loaded = await loadHistory(path, now);
+  const stored = loaded.history.sessions.find((candidate) => candidate.id === session.id);
+  const history = upsertSession(loaded.history, stored ? mergeSessionRecords(stored, session) : session);
+  await saveHistory(path, history);
+  return { ...loaded, history };
+}
+
+function isoOrEmpty(epochMs: number | undefined): string {
+  return epochMs === undefined ? '' : new Date(epochMs).toISOString();
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
+}
+
+/**
+ * The history as a readable JSON document for users and teams: ISO 8601 times, seconds instead
+ * of milliseconds, per-session totals, without the internal quarter-hour buckets.
+ */
+export function exportJson(history: PracticeHistory): string {
+  const sessions = history.sessions.map((session) => {
+    const totals = sessionTotals(session);
+    return {
+      id: session.id,
+      timeZone: session.timeZone,
+      startedAt: isoOrEmpty(session.startedAt),
+      endedAt: session.endedAt === undefined ? null : isoOrEmpty(session.endedAt),
+      activeSeconds: seconds(totals.activeMs),
+      typedChars: totals.typedChars,
+      typedLines: totals.typedLines,
+      filesTouched: totals.files,
+      aiBreaches: totals.breaches.map((breach) => ({ ...breach, at: isoOrEmpty(breach.at) })),
+      days: session.days.map((day) => ({
+        day: day.day,
+        activeSeconds: seconds(day.activeMs),
+        typedChars: day.typedChars,
+        typedLines: day.typedLines,
+        filesTouched: day.files,
+        aiBreaches: day.breaches.length,
+      })),
+      exercises: session.exercises.map((exercise) => ({ ...exercise, at: isoOrEmpty(exercise.at) })),
+    };
+  });
+  return `${JSON.stringify({ format: 'comprehension-practice-export', version: 1, sessions }, null, 2)}\n`;
+}
+
+/** The CSV columns of {@link exportCsv}, in order. */
+export const CSV_COLUMNS = [
+  'session_id',
+  'time_zone',
+  'session_started_at',
+  'session_ended_at',
+  'day',
+  'active_seconds',
+  'typed_chars',
+  'typed_lines',
+  'files_touched',
+  'files',
+  'ai_breaches',
+  'exercises',
+  'mean_similarity',
+] as const;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
+ * Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+ * leading `'`, the usual defence against CSV injection through file names.
+ */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  let text = value;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The history as CSV, one row per session and day (days in the session's own zone), CRLF line
+ * ends, a header row first. Files are joined with `; `. Sessions without any recorded day have
+ * no row. Exercises count on the day (session zone) they were finished.
+ */
+export function exportCsv(history: PracticeHistory): string {
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  for (const session of history.sessions) {
+    for (const day of session.days) {
+      const exercises = session.exercises.filter((exercise) => dayKeyOf(exercise.at, session.timeZone) === day.day);
+      const meanSimilarity = exercises.length === 0 ? '' : (exercises.reduce((sum, e) => sum + e.similarity, 0) / exercises.length).toFixed(3);
+      const fields: (string | number)[] = [
+        session.id,
+        session.timeZone,
+        isoOrEmpty(session.startedAt),
+        isoOrEmpty(session.endedAt),
+        day.day,
+        seconds(day.activeMs),
+        day.typedChars,
+        day.typedLines,
+        day.files.length,
+        day.files.join('; '),
+        day.breaches.length,
+        exercises.length,
+        meanSimilarity,
+      ];
+      rows.push(fields.map(csvField).join(','));
+    }
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+/** One day of a chart series. */
+export interface DailyPoint {
+  day: DayKey;
+  activeMs: number;
+  /** Whole minutes, rounded down. */
+  activeMinutes: number;
+  typedChars: number;
+  typedLines: number;
+  aiBreaches: number;
+  exercises: number;
+  /** Sessions with active time or typing on this day. */
+  sessions: number;
+}
+
+/** Longest range {@link dailySeries} builds, so a typo in a year cannot allocate millions of points. */
+export const MAX_SERIES_DAYS = 3700;
+
+/**
+ * One point per calendar day from `fromDay` to `toDay` (both included) in `timeZone`, zero-filled,
+ * for charts and for goals (a `DailyActivity` list). Active time and typing come from the
+ * quarter-hour buckets, so the days are exact in any zone whose offsets are whole quarter hours
+ * (all zones in use today); breaches and exercises are placed by their own timestamps.
+ */
+export function dailySeries(history: PracticeHistory, fromDay: DayKey, toDay: DayKey, timeZone: string): DailyPoint[] {
+  if (!isDayKey(fromDay) || !isDayKey(toDay)) throw new RangeError(`days must be YYYY-MM-DD: ${fromDay}, ${toDay}`);
+  if (daysBetween(fromDay, toDay) >= MAX_SERIES_DAYS) throw new RangeError(`at most ${MAX_SERIES_DAYS} days per series`);
+  const points = new Map<DayKey, DailyPoint & { sessionIds: Set<string> }>();
+  for (const day of daysInRange(fromDay, toDay)) {
+    points.set(day, { day, activeMs: 0, activeMinutes: 0, typedChars: 0, typedLines: 0, aiBreaches: 0, exercises: 0, sessions: 0, sessionIds: new Set() });
+  }
+  if (points.size === 0) return [];
+  const rangeStart = startOfDay(fromDay, timeZone);
+  const rangeEnd = startOfDay(addDays(toDay, 1), timeZone);
+  for (const session of history.sessions) {
+    for (const quarter of session.quarters) {
+      const at = quarter.quarter * QUARTER_MS;
+      if (at < rangeStart - QUARTER_MS || at >= rangeEnd) continue;
+      const point = points.get(dayKeyOf(at, timeZone));
+      if (!point) continue;
+      point.activeMs += quarter.activeMs;
+      point.typedChars += quarter.typedChars;
+      point.typedLines += quarter.typedLines;
+      if (quarter.activeMs > 0 || quarter.typedChars > 0) point.sessionIds.add(session.id);
+    }
+    for (const day of session.days) {
+      for (const breach of day.breaches) {
+        const point = points.get(dayKeyOf(breach.at, timeZone));
+        if (point) point.aiBreaches++;
+      }
+    }
+    for (const exercise of session.exercises) {
+      const point = points.get(dayKeyOf(exercise.at, timeZone));
+      if (point) point.exercises++;
+    }
+  }
+  return [...points.values()].map(({ sessionIds, ...point }) => ({
+    ...point,
+    activeMinutes: Math.floor(point.activeMs / 60_000),
+    sessions: sessionIds.size,
+  }));
+}
+
+/** Exercises from every session, oldest first. */
+export function allExercises(history: PracticeHistory): ExerciseRecord[] {
+  return history.sessions.flatMap((session) => session.exercises).sort((a, b) => a.at - b.at);
+}
+
+/** Breaches from every session, oldest first. */
+export function allBreaches(history: PracticeHistory): AiBreach[] {
+  return history.sessions.flatMap((session) => session.days.flatMap((day) => day.breaches)).sort((a, b) => a.at - b.at);
+}
