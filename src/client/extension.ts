@@ -4,6 +4,9 @@ import { Config } from './config';
 import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './serverStatus';
 import { SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../server/protocol';
 import { suppressWithReason } from './suppress';
+import { ProvenanceController } from './provenance/controller';
+import type { ProvenanceService } from './provenance/events';
+import { SharedStatusItem } from './statusBar';
 
 /** What `activate()` returns: used by the integration tests and open to other extensions. */
 export interface ComprehensionApi {
@@ -17,6 +20,14 @@ export interface ComprehensionApi {
   readonly serverStatusItem: { text: string; detail: string };
   /** How long loading and activating took, in milliseconds (for `npm run bench`). */
   readonly activationTiming: ActivationTiming;
+  /** The AI blocks of a document: 1-based inclusive lines, source, confidence, agent, model, modified. */
+  getBlocks: ProvenanceService['getBlocks'];
+  /** Fires when a document's blocks change. */
+  readonly onDidChangeBlocks: ProvenanceService['onDidChangeBlocks'];
+  /** Fires for each attributed AI (or paste) insertion. */
+  readonly onDidAttributeInsertion: ProvenanceService['onDidAttributeInsertion'];
+  /** Text and tooltip of the shared status-bar item. */
+  readonly statusItem: { text: string; tooltip: string; visible: boolean };
 }
 
 /** The extension's own start-up cost in milliseconds (host scheduling between the two excluded). */
@@ -43,6 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   controller = new ServerController(context, config, outputChannel);
   const statusItem = new ServerStatusItem(controller);
   const server = controller;
+  const sharedStatus = new SharedStatusItem();
+  const provenance = new ProvenanceController();
+  context.subscriptions.push(sharedStatus, provenance);
 
   context.subscriptions.push(
     outputChannel,
@@ -86,6 +100,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     onDidChangeServerState: server.onDidChangeState,
     get serverStatusItem() {
       return statusItem.snapshot;
+    },
+    getBlocks: (uri) => provenance.getBlocks(uri),
+    onDidChangeBlocks: provenance.onDidChangeBlocks,
+    onDidAttributeInsertion: provenance.onDidAttributeInsertion,
+    get statusItem() {
+      return sharedStatus.snapshot;
     },
   };
 }
