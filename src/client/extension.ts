@@ -4,7 +4,10 @@ import { Config } from './config';
 import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './serverStatus';
 import { SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../server/protocol';
 import { suppressWithReason } from './suppress';
+import { registerProvenanceCommands } from './provenance/commands';
 import { ProvenanceController } from './provenance/controller';
+import { ProvenancePresentation } from './provenance/presentation';
+import { AiBlocksView } from './provenance/view';
 import type { ProvenanceService } from './provenance/events';
 import { SharedStatusItem } from './statusBar';
 
@@ -28,6 +31,10 @@ export interface ComprehensionApi {
   readonly onDidAttributeInsertion: ProvenanceService['onDidAttributeInsertion'];
   /** Text and tooltip of the shared status-bar item. */
   readonly statusItem: { text: string; tooltip: string; visible: boolean };
+  /** Resolves once pending provenance records are written to disk. */
+  flushProvenance(): Promise<void>;
+  /** Resolves once provenance records are loaded and open documents attached. */
+  whenProvenanceReady(): Promise<void>;
 }
 
 /** The extension's own start-up cost in milliseconds (host scheduling between the two excluded). */
@@ -55,8 +62,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   const statusItem = new ServerStatusItem(controller);
   const server = controller;
   const sharedStatus = new SharedStatusItem();
-  const provenance = new ProvenanceController();
-  context.subscriptions.push(sharedStatus, provenance);
+  const provenance = new ProvenanceController(context, outputChannel);
+  const provenancePresentation = new ProvenancePresentation(provenance, sharedStatus.segment('provenance', 10));
+  const aiBlocksView = new AiBlocksView(provenance);
+  context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView, ...registerProvenanceCommands(provenance));
 
   context.subscriptions.push(
     outputChannel,
@@ -107,6 +116,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     get statusItem() {
       return sharedStatus.snapshot;
     },
+    flushProvenance: () => provenance.flush(),
+    whenProvenanceReady: () => provenance.whenReady(),
   };
 }
 

@@ -1,10 +1,56 @@
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import type { Block } from '../../core/provenance/block';
+import type { Block, BlockConfidence, BlockSource } from '../../core/provenance/block';
+import { changedLineRanges } from '../../core/provenance/changed-ranges';
+import { blockFromRecord, createRecord, type EditKind, type ProvenanceRecord, recordPath, updateRecord } from '../../core/provenance/record';
+import { ProvenanceStore } from '../../core/provenance/store';
+import { BlockTracker, type TextChange } from '../../core/provenance/tracker';
+import { type Attribution, InsertionDetector } from './detector';
 import type { AttributedInsertion, ProvenanceService } from './events';
+import { DocumentSnapshots } from './snapshots';
+
+/** Provenance settings (`comprehension.provenance.*`). */
+export interface ProvenanceSettings {
+  storage: 'repository' | 'local';
+  detectLikely: boolean;
+  pasteMinLines: number;
+}
+
+export function readProvenanceSettings(): ProvenanceSettings {
+  const config = vscode.workspace.getConfiguration('comprehension.provenance');
+  return {
+    storage: config.get<'repository' | 'local'>('storage', 'repository') === 'local' ? 'local' : 'repository',
+    detectLikely: config.get<boolean>('detectLikely', true),
+    pasteMinLines: Math.max(1, config.get<number>('pasteMinLines', 5)),
+  };
+}
+
+/** One open document's provenance. */
+interface DocumentState {
+  uri: vscode.Uri;
+  folder: FolderStore;
+  /** Workspace-relative POSIX path. */
+  path: string;
+  tracker: BlockTracker;
+  editKinds: Map<string, EditKind>;
+}
+
+/** A workspace folder and its record store. */
+interface FolderStore {
+  folder: vscode.WorkspaceFolder;
+  store: ProvenanceStore;
+  watcher?: vscode.FileSystemWatcher;
+}
+
+/** Writes of a document's blocks are gathered for this long after the last edit. */
+const PERSIST_DELAY_MS = 400;
 
 /**
- * Owns provenance in the editor: detects AI insertions, keeps each document's blocks on the right
- * lines, persists them, and tells other features. (Filled in by the provenance feature.)
+ * Owns provenance in the editor: detects AI insertions, keeps each open document's blocks on the
+ * right lines through edits, re-anchors them by content after reloads, renames and branch switches,
+ * persists them as Agent-Trace-shaped records, and tells other features.
  */
 export class ProvenanceController implements ProvenanceService, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
@@ -12,12 +58,432 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
   readonly onDidChangeBlocks = this.changeEmitter.event;
   readonly onDidAttributeInsertion = this.insertionEmitter.event;
 
-  async getBlocks(_uri: vscode.Uri): Promise<Block[]> {
-    return [];
+  private readonly folders = new Map<string, FolderStore>();
+  private readonly documents = new Map<string, DocumentState>();
+  private readonly snapshots = new DocumentSnapshots();
+  private readonly persistTimers = new Map<string, NodeJS.Timeout>();
+  private readonly pendingPersists = new Set<Promise<void>>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly detector: InsertionDetector;
+  private settings: ProvenanceSettings;
+  private activeUri: string | undefined;
+  private ready: Promise<void>;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.settings = readProvenanceSettings();
+    this.detector = new InsertionDetector(this.settings);
+    // Listen before loading, so no edit made while records load is missed.
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
+      vscode.workspace.onDidOpenTextDocument((document) => void this.attach(document)),
+      vscode.workspace.onDidCloseTextDocument((document) => void this.detach(document)),
+      vscode.workspace.onDidSaveTextDocument((document) => this.snapshots.rememberSaved(document)),
+      vscode.workspace.onDidRenameFiles((event) => void this.onRename(event)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.onActiveEditor(editor)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadFolders()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration('comprehension.provenance')) return;
+        const previous = this.settings.storage;
+        this.settings = readProvenanceSettings();
+        this.detector.setOptions(this.settings);
+        if (previous !== this.settings.storage) void this.reloadFolders();
+      }),
+    );
+    this.onActiveEditor(vscode.window.activeTextEditor);
+    this.ready = this.reloadFolders();
+  }
+
+  /** Resolves once the stores are loaded and open documents attached. */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Runs the real inline-suggestion accept (or paste) command and attributes its edit. */
+  runAttributed(kind: 'accept' | 'paste', editKind: EditKind, command: string, ...args: unknown[]): Promise<void> {
+    return this.detector.runAttributed(kind, editKind, command, ...args);
+  }
+
+  async getBlocks(uri: vscode.Uri): Promise<Block[]> {
+    await this.ready;
+    const state = this.documents.get(uri.toString());
+    if (state) return state.tracker.toBlocks();
+    const located = this.locate(uri);
+    if (!located) return [];
+    return located.folder.store
+      .blocksForFile(located.path)
+      .filter((record) => !record.metadata.comprehension.lost)
+      .map(blockFromRecord);
+  }
+
+  /** Lost blocks (not found again by content) of every folder, for the view. */
+  lostRecords(): ProvenanceRecord[] {
+    return [...this.folders.values()].flatMap((folder) => folder.store.all().filter((record) => record.metadata.comprehension.lost));
+  }
+
+  /** Every record of every folder, for the view and the report. */
+  allRecords(): { folder: vscode.WorkspaceFolder; record: ProvenanceRecord }[] {
+    return [...this.folders.values()].flatMap((entry) => entry.store.all().map((record) => ({ folder: entry.folder, record })));
+  }
+
+  /** Marks lines of an open document as AI-written by hand (`manual`, certain). */
+  async markLines(document: vscode.TextDocument, startLine: number, endLine: number, meta: { source?: BlockSource; agent?: string; model?: string } = {}): Promise<Block | undefined> {
+    await this.ready;
+    const state = this.documents.get(document.uri.toString()) ?? (await this.attach(document));
+    if (!state) return undefined;
+    const added = this.addBlock(state, document, startLine, endLine, {
+      source: meta.source ?? 'manual',
+      confidence: 'certain',
+      editKind: 'manual',
+      agent: meta.agent,
+      model: meta.model,
+    });
+    return added;
+  }
+
+  /** Removes a block ("I wrote this"). */
+  async unmark(uri: vscode.Uri, blockId: string): Promise<boolean> {
+    await this.ready;
+    const state = this.documents.get(uri.toString());
+    const removed = state?.tracker.removeBlock(blockId);
+    const located = state ?? this.locate(uri);
+    if (!located) return false;
+    const deleted = await located.folder.store.remove(blockId).catch((error: Error) => {
+      this.log.error(`Could not remove block ${blockId}: ${error.message}`);
+      return false;
+    });
+    this.changeEmitter.fire(uri);
+    return Boolean(removed) || deleted;
+  }
+
+  /** Waits for queued writes (tests, deactivation). */
+  async flush(): Promise<void> {
+    for (const [key, timer] of this.persistTimers) {
+      clearTimeout(timer);
+      this.persistTimers.delete(key);
+      const state = this.documents.get(key);
+      if (state) this.persist(state);
+    }
+    await Promise.all([...this.pendingPersists]);
+  }
+
+  // ---- folders and documents ----
+
+  private async reloadFolders(): Promise<void> {
+    for (const entry of this.folders.values()) entry.watcher?.dispose();
+    this.folders.clear();
+    this.documents.clear();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const root = this.storeRoot(folder);
+      const store = new ProvenanceStore(root);
+      const loaded = await store.load();
+      for (const problem of loaded.problems) this.log.warn(`Provenance record left untouched: ${problem.file}: ${problem.message}`);
+      const entry: FolderStore = { folder, store };
+      // Records written by the CLI, agent hooks or another window show up here.
+      entry.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '*.json'));
+      const reload = (uri: vscode.Uri) => void this.onRecordFileChanged(entry, uri);
+      entry.watcher.onDidCreate(reload);
+      entry.watcher.onDidChange(reload);
+      entry.watcher.onDidDelete(reload);
+      this.folders.set(folder.uri.toString(), entry);
+      this.log.info(`Provenance: ${loaded.records.length} block record(s) in ${root}.`);
+    }
+    await Promise.all(vscode.workspace.textDocuments.map((document) => this.attach(document)));
+  }
+
+  private storeRoot(folder: vscode.WorkspaceFolder): string {
+    if (this.settings.storage === 'repository') return join(folder.uri.fsPath, '.comprehension', 'provenance');
+    // Local-only: one folder per workspace folder in the extension's storage, outside the repository.
+    const base = this.context.storageUri?.fsPath ?? this.context.globalStorageUri.fsPath;
+    const key = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 16);
+    return join(base, 'provenance', key);
+  }
+
+  private locate(uri: vscode.Uri): { folder: FolderStore; path: string } | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const entry = folder && this.folders.get(folder.uri.toString());
+    if (!entry) return undefined;
+    const path = relative(folder.uri.fsPath, uri.fsPath).split(sep).join('/');
+    if (path.startsWith('..') || path.startsWith('.comprehension/')) return undefined;
+    return { folder: entry, path };
+  }
+
+  private async attach(document: vscode.TextDocument): Promise<DocumentState | undefined> {
+    const key = document.uri.toString();
+    const existing = this.documents.get(key);
+    if (existing) return existing;
+    const located = this.locate(document.uri);
+    if (!located) return undefined;
+    this.snapshots.rememberSaved(document);
+    const state: DocumentState = { uri: document.uri, folder: located.folder, path: located.path, tracker: new BlockTracker(), editKinds: new Map() };
+    this.documents.set(key, state);
+    const records = located.folder.store.blocksForFile(located.path);
+    if (records.length > 0) this.anchorRecords(state, document, records, 'opened');
+    return state;
+  }
+
+  private detach(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    const state = this.documents.get(key);
+    if (!state) return;
+    const timer = this.persistTimers.get(key);
+    if (timer) {
+      clearTimeout(timer);
+      this.persistTimers.delete(key);
+      this.persist(state);
+    }
+    this.documents.delete(key);
+    this.snapshots.forget(key);
+  }
+
+  /**
+   * Places recorded blocks in the document by content: exact line hashes first, then fuzzy, else
+   * the block is reported lost (kept on disk, never moved onto the wrong code).
+   */
+  private anchorRecords(state: DocumentState, document: vscode.TextDocument, records: readonly ProvenanceRecord[], why: string): void {
+    const hashes = new Map<string, readonly string[]>();
+    const blocks = records.map((record) => {
+      hashes.set(record.id, record.metadata.comprehension.lineHashes);
+      state.editKinds.set(record.id, record.metadata.comprehension.editKind);
+      return blockFromRecord(record);
+    });
+    // Keep blocks already tracked that have no record yet (added moments ago, not yet written).
+    const known = new Set(records.map((record) => record.id));
+    const unsaved = state.tracker.toBlocks().filter((block) => !known.has(block.id));
+    state.tracker.setBlocks([...unsaved, ...blocks.filter((block) => !overlapsAny(block, unsaved))]);
+    const result = state.tracker.reanchor(document.getText(), hashes);
+    for (const lost of result.lost) {
+      this.log.warn(`Provenance: block ${lost.id} of ${state.path} (lines ${lost.startLine}-${lost.endLine}) not found after the file was ${why}; kept as lost.`);
+    }
+    for (const [id, found] of result.results) {
+      if (found.kind === 'fuzzy') this.log.info(`Provenance: block ${id} of ${state.path} found again by similarity (${Math.round(found.similarity * 100)}%).`);
+    }
+    // Records whose place or state changed are rewritten; lost ones are flagged, not deleted.
+    const lostIds = new Set(result.lost.map((block) => block.id));
+    for (const record of records) {
+      const wasLost = record.metadata.comprehension.lost === true;
+      if (lostIds.has(record.id) && !wasLost) this.track(state.folder.store.upsert(updateRecord(record, { lost: true })));
+    }
+    this.schedulePersist(state);
+    this.changeEmitter.fire(state.uri);
+  }
+
+  // ---- edits ----
+
+  private onActiveEditor(editor: vscode.TextEditor | undefined): void {
+    const previous = this.activeUri && vscode.workspace.textDocuments.find((document) => document.uri.toString() === this.activeUri);
+    if (previous) this.snapshots.becameBackground(previous);
+    this.activeUri = editor?.document.uri.toString();
+    if (editor) this.snapshots.becameActive(editor.document);
+  }
+
+  private onChange(event: vscode.TextDocumentChangeEvent): void {
+    if (event.contentChanges.length === 0) return;
+    const key = event.document.uri.toString();
+    const state = this.documents.get(key);
+    const replaced = key === this.activeUri ? [] : this.snapshots.replacedTexts(event);
+    if (!state) return;
+
+    if (this.isReloadFromDisk(event)) {
+      void this.onReload(state, event.document);
+      return;
+    }
+    const changes: TextChange[] = event.contentChanges.map((change) => ({
+      range: { start: change.range.start, end: change.range.end },
+      text: change.text,
+    }));
+    const applied = state.tracker.applyChanges(changes);
+    for (const dropped of applied.dropped) {
+      this.log.info(`Provenance: block ${dropped.id} of ${state.path} removed: its lines were deleted.`);
+      this.track(state.folder.store.remove(dropped.id).then(() => undefined));
+    }
+    const attribution = this.detector.classify(event, this.activeUri, vscode.window.state.focused, replaced);
+    if (attribution) this.attribute(state, event.document, attribution);
+    if (applied.changed || attribution) {
+      this.schedulePersist(state);
+      this.changeEmitter.fire(state.uri);
+    }
+  }
+
+  /**
+   * A change that leaves the document clean and is not undo/redo is VS Code reloading it from disk
+   * (another process wrote the file, or git checked out another version).
+   */
+  private isReloadFromDisk(event: vscode.TextDocumentChangeEvent): boolean {
+    return !event.document.isDirty && event.reason === undefined && event.document.uri.scheme === 'file';
+  }
+
+  private async onReload(state: DocumentState, document: vscode.TextDocument): Promise<void> {
+    const before = this.snapshots.savedText(state.uri.toString()) ?? '';
+    const after = document.getText();
+    this.snapshots.rememberSaved(document);
+    // Re-anchor every record of the file, including ones lost on another branch.
+    this.anchorRecords(state, document, state.folder.store.blocksForFile(state.path), 'reloaded from disk');
+    if (!this.settings.detectLikely || before === after) return;
+    // A checkout or pull puts the committed text back: not an agent's write.
+    if ((await gitShowHead(state.folder.folder.uri.fsPath, state.path)) === after) return;
+    const ranges = changedLineRanges(before, after)
+      .map((range) => ({ start: range.startLine - 1, end: range.endLine - 1, text: linesOf(document, range.startLine - 1, range.endLine - 1) }))
+      .filter((range) => range.text.split('\n').filter((line) => line.trim()).length >= 2);
+    if (ranges.length === 0) return;
+    this.attribute(state, document, { source: 'agent-write', confidence: 'likely', editKind: 'agent-write', ranges, signal: 'file rewritten on disk by another process' });
+    this.schedulePersist(state);
+    this.changeEmitter.fire(state.uri);
+  }
+
+  private attribute(state: DocumentState, document: vscode.TextDocument, attribution: Attribution): void {
+    for (const range of attribution.ranges) {
+      // A likely guess never overrides what an agent hook or an intercepted accept reported.
+      if (attribution.confidence === 'likely' && state.tracker.toBlocks().some((b) => b.confidence === 'certain' && b.startLine - 1 <= range.end && range.start <= b.endLine - 1)) continue;
+      const block = this.addBlock(state, document, range.start, range.end, attribution);
+      if (!block) continue;
+      this.log.info(`Provenance: ${attribution.source} (${attribution.confidence}) at ${state.path}:${range.start + 1}-${range.end + 1} — ${attribution.signal}.`);
+      this.insertionEmitter.fire({ uri: state.uri, block, source: attribution.source, confidence: attribution.confidence, editKind: attribution.editKind, agent: attribution.agent, text: range.text, at: Date.now() });
+    }
+  }
+
+  private addBlock(
+    state: DocumentState,
+    document: vscode.TextDocument,
+    start: number,
+    end: number,
+    meta: { source: BlockSource; confidence: BlockConfidence; editKind: EditKind; agent?: string; model?: string },
+  ): Block | undefined {
+    const last = Math.min(end, document.lineCount - 1);
+    if (start > last) return undefined;
+    const result = state.tracker.addBlock(start + 1, last + 1, { source: meta.source, confidence: meta.confidence, agent: meta.agent, model: meta.model });
+    state.editKinds.set(result.block.id, meta.editKind);
+    for (const removed of result.removed) {
+      if (removed.id !== result.block.id) this.track(state.folder.store.remove(removed.id).then(() => undefined));
+    }
+    this.schedulePersist(state);
+    this.changeEmitter.fire(state.uri);
+    return result.block;
+  }
+
+  // ---- persistence ----
+
+  private schedulePersist(state: DocumentState): void {
+    const key = state.uri.toString();
+    const existing = this.persistTimers.get(key);
+    if (existing) clearTimeout(existing);
+    this.persistTimers.set(
+      key,
+      setTimeout(() => {
+        this.persistTimers.delete(key);
+        this.persist(state);
+      }, PERSIST_DELAY_MS),
+    );
+  }
+
+  /** Writes the records of blocks whose place, text or flags changed since they were last written. */
+  private persist(state: DocumentState): void {
+    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === state.uri.toString());
+    if (!document) return;
+    for (const block of state.tracker.toBlocks()) {
+      if (block.endLine > document.lineCount) continue;
+      const lines = linesOf(document, block.startLine - 1, block.endLine - 1).split('\n');
+      const existing = state.folder.store.get(block.id);
+      const record = existing
+        ? updateRecord(existing, { block, lines, path: state.path, lost: false })
+        : createRecord({ block, path: state.path, lines, editKind: state.editKinds.get(block.id) ?? 'unknown' });
+      if (existing && sameRecordContent(existing, record)) continue;
+      this.track(state.folder.store.upsert(record));
+    }
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.then(
+      () => undefined,
+      (error: Error) => this.log.error(`Provenance: could not write a record: ${error.message}`),
+    );
+    this.pendingPersists.add(tracked);
+    void tracked.finally(() => this.pendingPersists.delete(tracked));
+  }
+
+  private async onRecordFileChanged(entry: FolderStore, file: vscode.Uri): Promise<void> {
+    const outcome = await entry.store.reloadFile(file.fsPath);
+    if (outcome.kind === 'ignored') return;
+    if (outcome.kind === 'corrupt') {
+      this.log.warn(`Provenance record left untouched: ${outcome.problem.file}: ${outcome.problem.message}`);
+      return;
+    }
+    const record = outcome.kind === 'updated' ? outcome.record : outcome.record;
+    if (!record) return;
+    const path = recordPath(record);
+    const document = vscode.workspace.textDocuments.find((candidate) => this.locate(candidate.uri)?.path === path && this.locate(candidate.uri)?.folder === entry);
+    const state = document && this.documents.get(document.uri.toString());
+    if (state && document) {
+      if (outcome.kind === 'removed') state.tracker.removeBlock(outcome.id);
+      else if (!state.tracker.get(record.id)) this.anchorRecords(state, document, [record], 'marked from outside');
+      this.changeEmitter.fire(state.uri);
+    } else {
+      this.changeEmitter.fire(vscode.Uri.joinPath(entry.folder.uri, path));
+    }
+  }
+
+  private async onRename(event: vscode.FileRenameEvent): Promise<void> {
+    for (const { oldUri, newUri } of event.files) {
+      const from = this.locate(oldUri);
+      const to = this.locate(newUri);
+      if (!from || !to || from.folder !== to.folder) continue;
+      // A folder rename moves every file below it.
+      const moved = from.folder.store.all().filter((record) => recordPath(record) === from.path || recordPath(record).startsWith(`${from.path}/`));
+      for (const path of new Set(moved.map(recordPath))) {
+        const target = to.path + path.slice(from.path.length);
+        await from.folder.store.renameFile(path, target);
+        this.log.info(`Provenance: ${path} renamed to ${target}; its blocks follow.`);
+      }
+      const state = this.documents.get(oldUri.toString());
+      if (state) {
+        this.documents.delete(oldUri.toString());
+        state.path = to.path;
+        state.uri = newUri;
+        this.documents.set(newUri.toString(), state);
+      }
+      this.changeEmitter.fire(newUri);
+    }
   }
 
   dispose(): void {
+    void this.flush();
+    for (const entry of this.folders.values()) entry.watcher?.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
     this.changeEmitter.dispose();
     this.insertionEmitter.dispose();
   }
+}
+
+function linesOf(document: vscode.TextDocument, start: number, end: number): string {
+  const lines: string[] = [];
+  for (let line = start; line <= end && line < document.lineCount; line++) lines.push(document.lineAt(line).text);
+  return lines.join('\n');
+}
+
+function overlapsAny(block: Block, others: readonly Block[]): boolean {
+  return others.some((other) => other.startLine <= block.endLine && block.startLine <= other.endLine);
+}
+
+function sameRecordContent(a: ProvenanceRecord, b: ProvenanceRecord): boolean {
+  const ra = a.files[0].conversations[0].ranges[0];
+  const rb = b.files[0].conversations[0].ranges[0];
+  return (
+    a.files[0].path === b.files[0].path &&
+    ra.start_line === rb.start_line &&
+    ra.end_line === rb.end_line &&
+    ra.content_hash === rb.content_hash &&
+    a.metadata.comprehension.modified === b.metadata.comprehension.modified &&
+    Boolean(a.metadata.comprehension.lost) === Boolean(b.metadata.comprehension.lost)
+  );
+}
+
+/** The committed text of `path` at HEAD, or undefined outside git / for new files. */
+function gitShowHead(cwd: string, path: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['show', `HEAD:${path}`], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout));
+  });
 }

@@ -68,6 +68,10 @@ function startsWithLineBreak(text: string): boolean {
  * - A line break typed after column 0 at the start of the inserted text (Enter at the end of a line,
  *   with or without auto-indent): the line is untouched and the new lines go below it. The tracker
  *   cannot see line lengths, so Enter in the middle of a line is treated the same way.
+ * - Its mirror, a deletion from after column 0 to column 0 of a later line (Delete at the end of a
+ *   line, Backspace at the start of the next): the later lines are deleted and the first line is
+ *   untouched. Deleting blank lines under a block thus leaves it unmodified; deleting from the
+ *   middle of a line to the start of the next one is, unseen, treated the same way.
  * - Anything else: the first line keeps its identity with changed text; when the range spans
  *   several lines and the text has line breaks, the last line keeps its identity too (its tail
  *   survives on the last new line); lines in between are deleted; other new lines are inserted.
@@ -102,6 +106,17 @@ export function lineEffectOf(change: TextChange): LineEffect | undefined {
       touchedSecond: -1,
       insertedAt: startLine + 1,
       insertedCount: breaks,
+    };
+  }
+  if (endLine > startLine && text.length === 0 && start.character > 0 && end.character === 0) {
+    return {
+      deletedFrom: startLine + 1,
+      deletedTo: endLine,
+      shift: startLine - endLine,
+      touchedFirst: -1,
+      touchedSecond: -1,
+      insertedAt: startLine + 1,
+      insertedCount: 0,
     };
   }
   if (endLine > startLine && breaks > 0) {

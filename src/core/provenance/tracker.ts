@@ -82,7 +82,7 @@ interface TrackedBlock {
 /**
  * The AI blocks of one open document, kept on the right lines while the document is edited.
  *
- * Blocks never overlap and are kept in a array sorted by line, so a change finds the first block it
+ * Blocks never overlap and are kept in an array sorted by line, so a change finds the first block it
  * can affect by binary search, updates the few blocks it touches and shifts the ones below it by a
  * constant. No work or allocation depends on the document's size.
  *

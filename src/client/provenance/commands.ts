@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import type { ProvenanceController } from './controller';
+
+/**
+ * Inline-suggestion accept commands we put in front of VS Code's own (through keybindings with the
+ * same `when` clauses): each runs the real command and attributes exactly the text it inserted.
+ * Other extensions' inline completion providers keep working: the accept itself is VS Code's.
+ */
+export const ACCEPT_COMMANDS = [
+  { ours: 'comprehension.inlineSuggest.commit', real: 'editor.action.inlineSuggest.commit', editKind: 'tab-completion' },
+  { ours: 'comprehension.inlineSuggest.acceptNextWord', real: 'editor.action.inlineSuggest.acceptNextWord', editKind: 'accept-word' },
+  { ours: 'comprehension.inlineSuggest.acceptNextLine', real: 'editor.action.inlineSuggest.acceptNextLine', editKind: 'accept-line' },
+] as const;
+
+/** Registers the accept, paste, mark and unmark commands. */
+export function registerProvenanceCommands(provenance: ProvenanceController): vscode.Disposable[] {
+  return [
+    ...ACCEPT_COMMANDS.map(({ ours, real, editKind }) =>
+      vscode.commands.registerCommand(ours, (...args: unknown[]) => provenance.runAttributed('accept', editKind, real, ...args)),
+    ),
+    vscode.commands.registerCommand('comprehension.paste', (...args: unknown[]) =>
+      provenance.runAttributed('paste', 'paste', 'editor.action.clipboardPasteAction', ...args),
+    ),
+    vscode.commands.registerCommand('comprehension.markSelectionAsAi', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return undefined;
+      const { start, end } = editor.selection;
+      // A selection ending at column 0 of a line does not include that line.
+      const last = end.character === 0 && end.line > start.line ? end.line - 1 : end.line;
+      const agent = await vscode.window.showInputBox({ title: 'Mark as AI-written', prompt: 'Which assistant wrote it? (optional)', placeHolder: 'e.g. Copilot, Claude Code' });
+      if (agent === undefined) return undefined;
+      return provenance.markLines(editor.document, start.line, last, { agent: agent.trim() || undefined });
+    }),
+    vscode.commands.registerCommand('comprehension.unmarkBlock', async (target?: { uri: vscode.Uri | string; blockId: string }) => {
+      // From a hover link the URI arrives as a string.
+      let uri = typeof target?.uri === 'string' ? vscode.Uri.parse(target.uri) : target?.uri;
+      let blockId = target?.blockId;
+      if (!uri || !blockId) {
+        const editor = vscode.window.activeTextEditor;
+        if (!editor) return false;
+        uri = editor.document.uri;
+        const line = editor.selection.active.line + 1;
+        blockId = (await provenance.getBlocks(uri)).find((block) => block.startLine <= line && line <= block.endLine)?.id;
+        if (!blockId) {
+          void vscode.window.showInformationMessage('The cursor is not in an AI block.');
+          return false;
+        }
+      }
+      return provenance.unmark(uri, blockId);
+    }),
+  ];
+}

@@ -1,0 +1,31 @@
+import { diffLines, splitLines } from '../diff';
+
+/** Lines of a file, 1-based and inclusive. */
+export interface ChangedRange {
+  startLine: number;
+  endLine: number;
+}
+
+/**
+ * The lines of `after` that were added or changed relative to `before`, as 1-based inclusive ranges
+ * in `after` (for `comprehension mark` and agent hooks, which see a file before and after an agent
+ * wrote it). Lines are compared exactly, so a re-indented line counts as changed; pure deletions
+ * leave no range. The empty "line" after a file's final line break is not reported: it is no code.
+ */
+export function changedLineRanges(before: string, after: string): ChangedRange[] {
+  const afterLines = splitLines(after);
+  // splitLines yields a last empty element for a text ending in a line break; it is not a line.
+  const afterEndsWithBreak = after.length > 0 && afterLines[afterLines.length - 1] === '';
+  const lastRealLine = afterEndsWithBreak ? afterLines.length - 1 : afterLines.length;
+  const ranges: ChangedRange[] = [];
+  for (const run of diffLines(before.length === 0 ? [] : splitLines(before), after.length === 0 ? [] : afterLines)) {
+    if (run.kind !== 'insert') continue;
+    const startLine = run.bStart + 1;
+    const endLine = Math.min(run.bEnd, lastRealLine);
+    if (endLine < startLine) continue;
+    const previous = ranges[ranges.length - 1];
+    if (previous && previous.endLine + 1 >= startLine) previous.endLine = Math.max(previous.endLine, endLine);
+    else ranges.push({ startLine, endLine });
+  }
+  return ranges;
+}

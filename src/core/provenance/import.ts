@@ -1,0 +1,436 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { splitLines } from '../diff';
+import { anchorBlocks } from './anchor';
+import type { Block } from './block';
+import { blockContentHash, lineHashes } from './hash';
+import { createRecord, normalizeRecordPath, type ProvenanceRecord, TOOL_NAME } from './record';
+
+/**
+ * Import of AI line ranges recorded by other tools:
+ * - Agent Trace records (JSON object, array of them, or JSON Lines such as `.agent-trace/traces.jsonl`):
+ *   every range of a conversation (or a range) whose contributor type is `ai`.
+ * - git-ai authorship logs in git notes (`refs/notes/ai`), read with `git` (no shell). Format
+ *   (Git AI Standard v3.0.0, `authorship/3.0.0`): an attestation section, a line `---`, then a JSON
+ *   object. Attestation: a file path at column 0 (double-quoted when it has spaces), then lines
+ *   indented by two spaces `<session hash> <ranges>`, ranges like `1-4,9,12-20` (1-based,
+ *   inclusive). The JSON's `prompts[<session hash>].agent_id` gives `tool` and `model`. Line numbers
+ *   are those of the file in the noted commit; the parser also accepts a missing or broken JSON
+ *   part, 7-hex-digit hashes and ranges separated by spaces.
+ * Imported blocks are `source: 'imported'`, `confidence: 'certain'`, `editKind: 'imported'`.
+ */
+
+/** One AI range found in another tool's record. */
+export interface ImportedRange {
+  origin: 'agent-trace' | 'git-ai';
+  /** Repository- or workspace-relative path, `/` separators. */
+  path: string;
+  /** 1-based inclusive, in the file version the record describes. */
+  startLine: number;
+  endLine: number;
+  contentHash?: string;
+  /** The tool that wrote the code (git-ai `agent_id.tool`, Agent Trace `tool.name`). */
+  agent?: string;
+  model?: string;
+  /** ISO 8601: when the record or commit was made. */
+  timestamp?: string;
+  /** The commit the line numbers refer to, when known. */
+  revision?: string;
+  /** The range's text in that version, when it could be read (git-ai); lets import find moved code. */
+  lines?: string[];
+}
+
+/** Ranges found, and what could not be read. */
+export interface ImportResult {
+  ranges: ImportedRange[];
+  problems: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agent Trace
+
+/** Reads AI ranges from Agent Trace records: an object, an array, JSON text or JSON Lines text. */
+export function importAgentTrace(input: unknown): ImportResult {
+  const problems: string[] = [];
+  const records: unknown[] = [];
+  if (typeof input === 'string') {
+    try {
+      collect(JSON.parse(input), records);
+    } catch {
+      splitLines(input).forEach((line, index) => {
+        if (line.trim().length === 0) return;
+        try {
+          collect(JSON.parse(line), records);
+        } catch (error) {
+          problems.push(`line ${index + 1}: not JSON (${(error as Error).message})`);
+        }
+      });
+    }
+  } else {
+    collect(input, records);
+  }
+  const ranges: ImportedRange[] = [];
+  records.forEach((record, index) => rangesOfTraceRecord(record, index, ranges, problems));
+  return { ranges, problems };
+}
+
+function collect(value: unknown, into: unknown[]): void {
+  if (Array.isArray(value)) into.push(...value);
+  else into.push(value);
+}
+
+function rangesOfTraceRecord(record: unknown, index: number, out: ImportedRange[], problems: string[]): void {
+  const where = `record ${index + 1}`;
+  if (!isObject(record) || !Array.isArray(record.files)) {
+    problems.push(`${where}: no \`files\` list`);
+    return;
+  }
+  const tool = isObject(record.tool) && typeof record.tool.name === 'string' ? record.tool.name : undefined;
+  if (tool === TOOL_NAME) return; // Our own records are already in the store.
+  const timestamp = typeof record.timestamp === 'string' ? record.timestamp : undefined;
+  const revision = isObject(record.vcs) && typeof record.vcs.revision === 'string' ? record.vcs.revision : undefined;
+  for (const file of record.files) {
+    const rawPath = isObject(file) ? (file.path ?? file.relative_path) : undefined;
+    if (!isObject(file) || typeof rawPath !== 'string' || !Array.isArray(file.conversations)) {
+      problems.push(`${where}: a file entry without path or conversations`);
+      continue;
+    }
+    const path = normalizeRecordPath(rawPath);
+    for (const conversation of file.conversations) {
+      if (!isObject(conversation) || !Array.isArray(conversation.ranges)) continue;
+      const conversationContributor = isObject(conversation.contributor) ? conversation.contributor : undefined;
+      for (const range of conversation.ranges) {
+        if (!isObject(range)) continue;
+        const contributor = isObject(range.contributor) ? range.contributor : conversationContributor;
+        if (!contributor || String(contributor.type).toLowerCase() !== 'ai') continue;
+        const start = range.start_line;
+        const end = range.end_line;
+        if (!isLine(start) || !isLine(end) || end < start) {
+          problems.push(`${where}: ${path}: a range without valid start_line/end_line`);
+          continue;
+        }
+        const model = typeof contributor.model_id === 'string' ? contributor.model_id : undefined;
+        out.push({
+          origin: 'agent-trace',
+          path,
+          startLine: start,
+          endLine: end,
+          ...(typeof range.content_hash === 'string' ? { contentHash: range.content_hash } : {}),
+          ...(tool !== undefined ? { agent: tool } : {}),
+          ...(model !== undefined ? { model } : {}),
+          ...(timestamp !== undefined ? { timestamp } : {}),
+          ...(revision !== undefined ? { revision } : {}),
+        });
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// git-ai
+
+/** One parsed git-ai authorship log. */
+export interface GitAiLog {
+  files: Array<{ path: string; entries: Array<{ session: string; ranges: Array<[number, number]> }> }>;
+  /** Session hash → agent details from the JSON part. */
+  sessions: Map<string, { tool?: string; model?: string }>;
+  schemaVersion?: string;
+  problems: string[];
+}
+
+/** Parses a git-ai authorship log (see the module comment for the format), tolerating damage. */
+export function parseGitAiNote(text: string): GitAiLog {
+  const lines = splitLines(text);
+  const divider = lines.indexOf('---');
+  const attestation = divider >= 0 ? lines.slice(0, divider) : lines;
+  const log: GitAiLog = { files: [], sessions: new Map(), problems: [] };
+  let current: GitAiLog['files'][number] | undefined;
+  attestation.forEach((line, index) => {
+    if (line.trim().length === 0) return;
+    if (!/^\s/.test(line)) {
+      const path = line.trim().replace(/^"(.*)"$/, '$1');
+      current = { path: normalizeRecordPath(path), entries: [] };
+      log.files.push(current);
+      return;
+    }
+    const match = /^\s+([0-9a-fA-F]{4,64})\s+([\d,\-\s]+)$/.exec(line);
+    if (!match || !current) {
+      log.problems.push(`line ${index + 1}: not an attestation entry: ${line.trim()}`);
+      return;
+    }
+    const ranges = parseLineRanges(match[2]);
+    if (ranges.length === 0) {
+      log.problems.push(`line ${index + 1}: no line ranges`);
+      return;
+    }
+    current.entries.push({ session: match[1].toLowerCase(), ranges });
+  });
+  if (divider >= 0) {
+    const json = lines.slice(divider + 1).join('\n').trim();
+    if (json.length > 0) {
+      try {
+        const meta: unknown = JSON.parse(json);
+        if (isObject(meta)) {
+          if (typeof meta.schema_version === 'string') log.schemaVersion = meta.schema_version;
+          if (isObject(meta.prompts)) {
+            for (const [hash, prompt] of Object.entries(meta.prompts)) {
+              const agent = isObject(prompt) && isObject(prompt.agent_id) ? prompt.agent_id : undefined;
+              log.sessions.set(hash.toLowerCase(), {
+                ...(typeof agent?.tool === 'string' ? { tool: agent.tool } : {}),
+                ...(typeof agent?.model === 'string' ? { model: agent.model } : {}),
+              });
+            }
+          }
+        }
+      } catch (error) {
+        log.problems.push(`metadata is not JSON: ${(error as Error).message}`);
+      }
+    }
+  }
+  return log;
+}
+
+/** `1-4,9,12-20` → [[1,4],[9,9],[12,20]], merged where consecutive. */
+export function parseLineRanges(spec: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const part of spec.split(/[,\s]+/)) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!match) continue;
+    const start = Number(match[1]);
+    const end = match[2] === undefined ? start : Number(match[2]);
+    if (start < 1 || end < start) continue;
+    ranges.push([start, end]);
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const range of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && range[0] <= last[1] + 1) last[1] = Math.max(last[1], range[1]);
+    else merged.push([range[0], range[1]]);
+  }
+  return merged;
+}
+
+/** Options of {@link importGitAiNotes}. */
+export interface GitAiImportOptions {
+  /** Notes ref; default `ai` (`refs/notes/ai`). */
+  ref?: string;
+  /** Newest noted commits read at most; default 200. */
+  maxCommits?: number;
+  /** The git executable; default `git`. */
+  git?: string;
+}
+
+/**
+ * Reads git-ai notes of a repository: every AI range of the newest noted commits (newest first),
+ * with the text of each range in its commit so it can be found again in today's file.
+ */
+export async function importGitAiNotes(repoDir: string, options: GitAiImportOptions = {}): Promise<ImportResult> {
+  const ref = options.ref ?? 'ai';
+  const maxCommits = options.maxCommits ?? 200;
+  const git = (args: string[]) => runGit(options.git ?? 'git', repoDir, args);
+  const problems: string[] = [];
+  let listing: string;
+  try {
+    listing = await git(['notes', `--ref=${ref}`, 'list']);
+  } catch (error) {
+    return { ranges: [], problems: [`cannot list git notes (${ref}): ${(error as Error).message}`] };
+  }
+  const commits = listing
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/)[1])
+    .filter((commit): commit is string => commit !== undefined && /^[0-9a-f]{7,64}$/.test(commit));
+  if (commits.length === 0) return { ranges: [], problems };
+
+  // Commit dates, newest first (`--no-walk` sorts by date).
+  const dated: Array<{ commit: string; date: string }> = [];
+  const readDates = async (batch: string[]): Promise<void> => {
+    const out = await git(['log', '--no-walk', '--format=%H %cI', ...batch]);
+    for (const line of out.split('\n')) {
+      const [commit, date] = line.trim().split(' ');
+      if (commit && date) dated.push({ commit, date });
+    }
+  };
+  for (let i = 0; i < commits.length; i += 100) {
+    const batch = commits.slice(i, i + 100);
+    try {
+      await readDates(batch);
+    } catch {
+      // A note can outlive its commit (not fetched, or garbage-collected): find which, skip them.
+      for (const commit of batch) {
+        try {
+          await readDates([commit]);
+        } catch {
+          problems.push(`${commit}: has a note but the commit is not in this repository`);
+        }
+      }
+    }
+  }
+  dated.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+
+  const ranges: ImportedRange[] = [];
+  for (const { commit, date } of dated.slice(0, maxCommits)) {
+    let note: string;
+    try {
+      note = await git(['notes', `--ref=${ref}`, 'show', commit]);
+    } catch (error) {
+      problems.push(`${commit}: cannot read note: ${(error as Error).message}`);
+      continue;
+    }
+    const log = parseGitAiNote(note);
+    problems.push(...log.problems.map((problem) => `${commit}: ${problem}`));
+    for (const file of log.files) {
+      let fileLines: string[] | undefined;
+      try {
+        fileLines = splitLines(await git(['show', `${commit}:${file.path}`]));
+      } catch {
+        problems.push(`${commit}: ${file.path} is not in that commit; its ranges are imported without text`);
+      }
+      for (const entry of file.entries) {
+        const session = log.sessions.get(entry.session) ?? [...log.sessions].find(([hash]) => hash.startsWith(entry.session))?.[1];
+        for (const [startLine, endLine] of entry.ranges) {
+          const lines = fileLines && endLine <= fileLines.length ? fileLines.slice(startLine - 1, endLine) : undefined;
+          ranges.push({
+            origin: 'git-ai',
+            path: file.path,
+            startLine,
+            endLine,
+            ...(session?.tool !== undefined ? { agent: session.tool } : {}),
+            ...(session?.model !== undefined ? { model: session.model } : {}),
+            timestamp: date,
+            revision: commit,
+            ...(lines ? { lines, contentHash: blockContentHash(lines) } : {}),
+          });
+        }
+      }
+    }
+  }
+  return { ranges, problems };
+}
+
+function runGit(git: string, cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(git, args, { cwd, maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+      if (error) reject(new Error(String(stderr).trim() || error.message));
+      else resolve(String(stdout));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placing imported ranges in today's files
+
+/** Where an imported range landed in the current file. */
+export interface ImportPlacement {
+  range: ImportedRange;
+  /**
+   * `exact`/`fuzzy`/`lost`: found by content (the range's text was known). `recorded`: placed at
+   * its recorded lines, whose current text matches the range's content hash (`verified`) or could
+   * not be checked.
+   */
+  kind: 'exact' | 'fuzzy' | 'lost' | 'recorded';
+  startLine: number;
+  endLine: number;
+  verified: boolean;
+}
+
+/**
+ * Places the imported ranges of one file in its current text. Ranges whose text is known are found
+ * by content (they may have moved since their commit); others are taken at their recorded lines
+ * when those exist, checked against the content hash when it uses this product's recipe. Placements
+ * never overlap: earlier ranges (newest commits first) win.
+ */
+export function placeImportedRanges(ranges: readonly ImportedRange[], text: string): ImportPlacement[] {
+  const lines = splitLines(text);
+  const withText = ranges.filter((range) => range.lines && range.lines.length > 0);
+  const anchored = anchorBlocks(
+    withText.map((range, index) => ({ id: String(index), startLine: range.startLine, lineHashes: lineHashes(range.lines!) })),
+    lines,
+  );
+  const placements: ImportPlacement[] = withText.map((range, index) => ({
+    range,
+    kind: anchored[index].kind,
+    startLine: anchored[index].startLine,
+    endLine: anchored[index].endLine,
+    verified: anchored[index].kind === 'exact',
+  }));
+  const taken = placements.filter((placement) => placement.kind !== 'lost');
+  for (const range of ranges) {
+    if (range.lines && range.lines.length > 0) continue;
+    if (range.endLine > lines.length) {
+      placements.push({ range, kind: 'lost', startLine: range.startLine, endLine: range.endLine, verified: false });
+      continue;
+    }
+    const overlaps = taken.some((other) => other.startLine <= range.endLine && other.endLine >= range.startLine);
+    if (overlaps) continue;
+    const current = lines.slice(range.startLine - 1, range.endLine);
+    const placement: ImportPlacement = {
+      range,
+      kind: 'recorded',
+      startLine: range.startLine,
+      endLine: range.endLine,
+      verified: range.contentHash !== undefined && range.contentHash === blockContentHash(current),
+    };
+    placements.push(placement);
+    taken.push(placement);
+  }
+  return placements;
+}
+
+/** A stable id for an imported range, so importing twice (or on two branches) writes the same file. */
+export function importedBlockId(range: ImportedRange): string {
+  const key = [range.origin, range.revision ?? '', range.path, range.startLine, range.endLine, range.contentHash ?? ''].join('\0');
+  return `imported-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Records for placed imports of one file (`path`, current `text`), skipping lost ones and any that
+ * overlap `existing` records of the file (code already tracked keeps its record).
+ */
+export function recordsForImport(
+  placements: readonly ImportPlacement[],
+  path: string,
+  text: string,
+  existing: readonly ProvenanceRecord[] = [],
+  now = new Date().toISOString(),
+): ProvenanceRecord[] {
+  const lines = splitLines(text);
+  const occupied = existing.map((record) => record.files[0].conversations[0].ranges[0]);
+  const records: ProvenanceRecord[] = [];
+  for (const placement of placements) {
+    if (placement.kind === 'lost') continue;
+    if (occupied.some((range) => range.start_line <= placement.endLine && range.end_line >= placement.startLine)) continue;
+    const { range } = placement;
+    const block: Block = {
+      id: importedBlockId(range),
+      startLine: placement.startLine,
+      endLine: placement.endLine,
+      source: 'imported',
+      confidence: 'certain',
+      createdAt: range.timestamp ?? now,
+      modified: placement.kind === 'fuzzy',
+      ...(range.agent !== undefined ? { agent: range.agent } : {}),
+      ...(range.model !== undefined ? { model: range.model } : {}),
+    };
+    records.push(
+      createRecord({
+        block,
+        path,
+        lines: lines.slice(placement.startLine - 1, placement.endLine),
+        editKind: 'imported',
+        ...(range.revision !== undefined ? { revision: range.revision } : {}),
+        now,
+      }),
+    );
+    occupied.push({ start_line: placement.startLine, end_line: placement.endLine, content_hash: '' });
+  }
+  return records;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isLine(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+}

@@ -1,0 +1,240 @@
+import { readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { readJsonFile, writeFileAtomic } from '../fsutil';
+import { isValidRecordId, normalizeRecordPath, parseRecord, type ProvenanceRecord, recordPath, serializeRecord } from './record';
+
+/** A record file the store could not use; it is left on disk exactly as it is. */
+export interface StoreProblem {
+  /** Absolute path of the file. */
+  file: string;
+  message: string;
+}
+
+/** What {@link ProvenanceStore.load} found. */
+export interface LoadResult {
+  records: ProvenanceRecord[];
+  problems: StoreProblem[];
+}
+
+/** What {@link ProvenanceStore.reloadFile} did with a file another process changed. */
+export type ReloadOutcome =
+  | { kind: 'updated'; record: ProvenanceRecord }
+  | { kind: 'removed'; id: string; record?: ProvenanceRecord }
+  | { kind: 'corrupt'; problem: StoreProblem }
+  | { kind: 'ignored' };
+
+/** Thrown when a write or delete would replace a record file the store cannot read. */
+export class CorruptRecordError extends Error {
+  constructor(readonly problem: StoreProblem) {
+    super(`${problem.message} (left untouched; fix or delete it by hand)`);
+    this.name = 'CorruptRecordError';
+  }
+}
+
+/** Reads this many record files at once, to stay far from the open-file limit. */
+const READ_BATCH = 64;
+
+/**
+ * Provenance records in one folder, one `<id>.json` file per block: the workspace's
+ * `.comprehension/provenance` (shared through git) or a local-only folder in extension storage.
+ *
+ * Several writers (two editor windows, the CLI and the editor) can share a folder: every record is
+ * its own file and every write replaces the file atomically (temp file + rename), so writers of
+ * different blocks never interfere and readers never see a torn file. Two writers of the same block
+ * at once leave one complete version (the last rename wins). Each writer keeps its own cache and
+ * learns about the others' writes through {@link reloadFile} (a file watcher calls it).
+ *
+ * A file that cannot be read or parsed, or is not a record, is reported and never overwritten or
+ * deleted: {@link upsert} and {@link remove} refuse to touch it.
+ */
+export class ProvenanceStore {
+  private readonly records = new Map<string, ProvenanceRecord>();
+  private readonly idsByPath = new Map<string, Set<string>>();
+  private readonly problemsByFile = new Map<string, StoreProblem>();
+
+  constructor(readonly root: string) {}
+
+  /** The file that holds the record `id`. */
+  fileFor(id: string): string {
+    if (!isValidRecordId(id)) throw new Error(`invalid record id ${JSON.stringify(id)}`);
+    return join(this.root, `${id}.json`);
+  }
+
+  /** Reads every record in the folder (a missing folder is empty), replacing the cache. */
+  async load(): Promise<LoadResult> {
+    this.records.clear();
+    this.idsByPath.clear();
+    this.problemsByFile.clear();
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], problems: [] };
+      throw error;
+    }
+    const recordNames = names.filter(isRecordFileName).sort();
+    for (let i = 0; i < recordNames.length; i += READ_BATCH) {
+      const batch = recordNames.slice(i, i + READ_BATCH);
+      const reads = await Promise.all(batch.map((name) => this.readRecordFile(join(this.root, name))));
+      for (const read of reads) {
+        if (read.kind === 'ok') this.remember(read.record);
+        else if (read.kind === 'problem') this.problemsByFile.set(read.problem.file, read.problem);
+      }
+    }
+    return { records: this.all(), problems: this.problems() };
+  }
+
+  /** Files the store could not use, as of the last load or reload. */
+  problems(): StoreProblem[] {
+    return [...this.problemsByFile.values()];
+  }
+
+  /** All cached records, sorted by path and then line. */
+  all(): ProvenanceRecord[] {
+    return [...this.records.values()].sort(byPathThenLine);
+  }
+
+  /** The cached record `id`. */
+  get(id: string): ProvenanceRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** The records of one file (workspace-relative path), lost ones included, sorted by line. */
+  blocksForFile(path: string): ProvenanceRecord[] {
+    const ids = this.idsByPath.get(normalizeRecordPath(path));
+    if (!ids) return [];
+    return [...ids].map((id) => this.records.get(id)!).sort(byPathThenLine);
+  }
+
+  /**
+   * Writes a record (atomically) and caches it. Throws {@link CorruptRecordError} when the file on
+   * disk exists but is unreadable (it is left as it is), and an Error for an invalid record.
+   */
+  async upsert(record: ProvenanceRecord): Promise<void> {
+    const checked = parseRecord(record);
+    if (!checked.ok) throw new Error(`not a valid provenance record: ${checked.message}`);
+    const file = this.fileFor(record.id);
+    await this.refuseIfCorrupt(file);
+    await writeFileAtomic(file, serializeRecord(record));
+    this.problemsByFile.delete(file);
+    this.remember(structuredClone(record));
+  }
+
+  /**
+   * Deletes record `id`; returns whether a file was there. Throws {@link CorruptRecordError} when the
+   * file is unreadable, because deleting it might lose what a person has to recover by hand.
+   */
+  async remove(id: string): Promise<boolean> {
+    const file = this.fileFor(id);
+    const existed = await this.refuseIfCorrupt(file);
+    await rm(file, { force: true });
+    this.forget(id);
+    return existed;
+  }
+
+  /**
+   * Moves the records of `oldPath` to `newPath` (both workspace-relative). A folder rename moves
+   * every record under it. Returns the updated records.
+   */
+  async renameFile(oldPath: string, newPath: string, now = new Date().toISOString()): Promise<ProvenanceRecord[]> {
+    const from = normalizeRecordPath(oldPath).replace(/\/+$/, '');
+    const to = normalizeRecordPath(newPath).replace(/\/+$/, '');
+    const moved: ProvenanceRecord[] = [];
+    for (const record of [...this.records.values()]) {
+      const path = recordPath(record);
+      let target: string | undefined;
+      if (path === from) target = to;
+      else if (path.startsWith(`${from}/`)) target = `${to}${path.slice(from.length)}`;
+      if (target === undefined) continue;
+      const next = structuredClone(record);
+      next.files[0].path = target;
+      next.metadata.comprehension.updatedAt = now;
+      next.timestamp = now;
+      await this.upsert(next);
+      moved.push(next);
+    }
+    return moved;
+  }
+
+  /**
+   * Re-reads one record file after a watcher event (created, changed or deleted by another window
+   * or the CLI). `file` is the file's path or its name in the folder. Temp files and other names
+   * are ignored.
+   */
+  async reloadFile(file: string): Promise<ReloadOutcome> {
+    const name = basename(file);
+    if (!isRecordFileName(name)) return { kind: 'ignored' };
+    const id = name.slice(0, -'.json'.length);
+    const path = join(this.root, name);
+    const read = await this.readRecordFile(path);
+    if (read.kind === 'missing') {
+      const record = this.records.get(id);
+      this.forget(id);
+      this.problemsByFile.delete(path);
+      return record ? { kind: 'removed', id, record } : { kind: 'removed', id };
+    }
+    if (read.kind === 'problem') {
+      // The last good version stays cached so the editor keeps showing the block meanwhile.
+      this.problemsByFile.set(path, read.problem);
+      return { kind: 'corrupt', problem: read.problem };
+    }
+    this.problemsByFile.delete(path);
+    this.remember(read.record);
+    return { kind: 'updated', record: read.record };
+  }
+
+  private async readRecordFile(
+    file: string,
+  ): Promise<{ kind: 'ok'; record: ProvenanceRecord } | { kind: 'missing' } | { kind: 'problem'; problem: StoreProblem }> {
+    const read = await readJsonFile<unknown>(file);
+    if (read.kind === 'missing') return read;
+    if (read.kind === 'corrupt') return { kind: 'problem', problem: { file, message: read.message } };
+    const parsed = parseRecord(read.value);
+    if (!parsed.ok) return { kind: 'problem', problem: { file, message: `${file} is not a provenance record: ${parsed.message}` } };
+    const expectedName = `${parsed.record.id}.json`;
+    if (basename(file) !== expectedName) {
+      return { kind: 'problem', problem: { file, message: `${file} holds record ${parsed.record.id}; it should be named ${expectedName}` } };
+    }
+    return { kind: 'ok', record: parsed.record };
+  }
+
+  /** Throws when `file` exists but is unusable; returns whether it exists. */
+  private async refuseIfCorrupt(file: string): Promise<boolean> {
+    const read = await this.readRecordFile(file);
+    if (read.kind === 'problem') {
+      this.problemsByFile.set(file, read.problem);
+      throw new CorruptRecordError(read.problem);
+    }
+    return read.kind === 'ok';
+  }
+
+  private remember(record: ProvenanceRecord): void {
+    this.forget(record.id);
+    this.records.set(record.id, record);
+    const path = recordPath(record);
+    let ids = this.idsByPath.get(path);
+    if (!ids) this.idsByPath.set(path, (ids = new Set()));
+    ids.add(record.id);
+  }
+
+  private forget(id: string): void {
+    const previous = this.records.get(id);
+    if (!previous) return;
+    this.records.delete(id);
+    const ids = this.idsByPath.get(recordPath(previous));
+    ids?.delete(id);
+    if (ids && ids.size === 0) this.idsByPath.delete(recordPath(previous));
+  }
+}
+
+/** Record files are `<id>.json`; temp files of atomic writes start with a dot. */
+function isRecordFileName(name: string): boolean {
+  return name.endsWith('.json') && !name.startsWith('.') && isValidRecordId(name.slice(0, -'.json'.length));
+}
+
+function byPathThenLine(a: ProvenanceRecord, b: ProvenanceRecord): number {
+  const pathA = recordPath(a);
+  const pathB = recordPath(b);
+  if (pathA !== pathB) return pathA < pathB ? -1 : 1;
+  return a.files[0].conversations[0].ranges[0].start_line - b.files[0].conversations[0].ranges[0].start_line;
+}

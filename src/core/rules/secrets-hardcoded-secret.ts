@@ -1,0 +1,125 @@
+import type { RuleFinding } from '../findings';
+import type { Rule, RuleContext } from './rule';
+import { classifyFile, isLockFile } from './secrets/file-kind';
+import { envReadFix } from './secrets/fix';
+import { looksBinary } from './secrets/filters';
+import { type ScanOptions, type SecretCandidate, scanForSecrets } from './secrets/scan';
+
+const DEFAULT_ENTROPY_THRESHOLD = 3.5;
+const DEFAULT_MIN_LENGTH = 12;
+
+/**
+ * Flags credentials written into source and config: vendor tokens recognised by their format
+ * (AWS, Google, Azure, GitHub, GitLab, Slack, Discord, Telegram, Stripe, SendGrid, npm, PyPI,
+ * OpenAI, Anthropic, Hugging Face), private keys, JWTs, passwords inside connection strings, and
+ * high-entropy values assigned to secret-like names.
+ *
+ * Messages name the kind of credential and at most its public prefix, never the value.
+ * `fingerprintSource` is `format id | assigned name | the line's text around the value with every
+ * secret masked | ordinal`: stable when lines move or the file is renamed, different for two
+ * secrets on different lines, and free of secret text (so baselines never store one).
+ *
+ * Options: `entropyThreshold` (bits per character, default 3.5) and `minLength` (default 12) tune
+ * the generic detector; values shorter than 16 characters, which cannot reach the full threshold,
+ * need `threshold × log2(length) / 4`. `allow` lists literal substrings that silence any value
+ * containing them. Stripe test-mode keys are reported at `info` (they reach only test data), as are
+ * passwords in connection strings to a loopback host (local development defaults). Pure-hex values
+ * and UUIDs are never generic findings: they are far more often hashes and ids than keys.
+ */
+export const secretsHardcodedSecret: Rule = {
+  id: 'secrets/hardcoded-secret',
+  kind: 'text',
+  defaultSeverity: 'error',
+  summary: 'Credential or secret written into the code',
+  rationale: [
+    'A secret in the repository is a secret shared with everyone who can read it, now and in every',
+    'clone, fork and CI log to come; deleting it later does not remove it from git history, so the only',
+    'fix is to **rotate** it and read it from the environment or a secret manager.',
+    '',
+    'AI assistants make this easy to miss: generated code "looks plausible" and runs on the first try',
+    'with the key pasted inline. **29 million** new secrets leaked to public repositories in 2025,',
+    '**34% more** than the year before.',
+    '',
+    'This rule recognises vendor token formats, private keys, JWTs and passwords in connection strings,',
+    'and flags high-entropy values assigned to names like `password`, `apiKey` or `client_secret`.',
+    'Placeholders (`<your-key>`, `changeme`, `${DB_PASS}`), environment reads, UUIDs, hashes, lock files',
+    'and documented example keys are ignored. Silence a known value with the `allow` option.',
+  ].join('\n'),
+  defaultOptions: { entropyThreshold: DEFAULT_ENTROPY_THRESHOLD, minLength: DEFAULT_MIN_LENGTH, allow: [] },
+  check(context: RuleContext): RuleFinding[] {
+    if (isLockFile(context.path) || looksBinary(context.text)) return [];
+    const file = classifyFile(context.path);
+    const candidates = scanForSecrets(context.text, file, readOptions(context.options));
+    const seen = new Map<string, number>();
+    return candidates.map((candidate) => {
+      const source = fingerprintSource(context.text, candidate, candidates);
+      const ordinal = seen.get(source) ?? 0;
+      seen.set(source, ordinal + 1);
+      const fix = envReadFix(context.text, file, candidate);
+      return {
+        start: candidate.start,
+        end: candidate.end,
+        message: messageFor(context.text, candidate),
+        ...(candidate.severity ? { severity: candidate.severity } : {}),
+        ...(fix ? { fixes: [fix] } : {}),
+        fingerprintSource: ordinal === 0 ? source : `${source}#${ordinal}`,
+      };
+    });
+  },
+};
+
+function readOptions(options: Readonly<Record<string, unknown>>): ScanOptions {
+  const threshold = options.entropyThreshold;
+  const minLength = options.minLength;
+  const allow = options.allow;
+  return {
+    entropyThreshold: typeof threshold === 'number' && Number.isFinite(threshold) ? threshold : DEFAULT_ENTROPY_THRESHOLD,
+    minLength: typeof minLength === 'number' && Number.isFinite(minLength) ? Math.max(1, minLength) : DEFAULT_MIN_LENGTH,
+    allow: Array.isArray(allow) ? allow.filter((entry): entry is string => typeof entry === 'string') : [],
+  };
+}
+
+/** The assigned name, when it is safe and short enough to show. */
+function shownName(text: string, candidate: SecretCandidate): string | undefined {
+  const name = candidate.name;
+  if (!name || name.length > 60) return undefined;
+  // A name never holds the secret, unless the "name" was read out of the secret itself.
+  if (name.includes(text.slice(candidate.start, candidate.end))) return undefined;
+  return name;
+}
+
+function messageFor(text: string, candidate: SecretCandidate): string {
+  const name = shownName(text, candidate);
+  const prefix = candidate.publicPrefix ? ` (\`${candidate.publicPrefix}…\`)` : '';
+  const where = name ? ` in \`${name}\`` : '';
+  const how = candidate.generic ? ' (high-entropy value)' : '';
+  return `Hardcoded ${candidate.kind}${prefix}${where}${how}: read it from the environment or a secret manager, and rotate it if it was ever committed.`;
+}
+
+/** Characters of context kept on each side of a secret in its fingerprint. */
+const CONTEXT_BEFORE = 40;
+const CONTEXT_AFTER = 20;
+
+/**
+ * Kind, name and the same-line text around the value with every candidate in it masked. No file
+ * path (so renames keep fingerprints) and no secret text (so baselines never hold one).
+ */
+function fingerprintSource(text: string, candidate: SecretCandidate, all: readonly SecretCandidate[]): string {
+  const before = masked(text, Math.max(0, candidate.unitStart - CONTEXT_BEFORE), candidate.unitStart, all);
+  const after = masked(text, candidate.unitEnd, Math.min(text.length, candidate.unitEnd + CONTEXT_AFTER), all);
+  const lineBefore = before.slice(Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) + 1).trimStart();
+  const lineAfter = after.split(/[\r\n]/, 1)[0].trimEnd();
+  return `${candidate.formatId}|${candidate.name ?? ''}|${lineBefore}«secret»${lineAfter}`;
+}
+
+/** `text[start, end)` with every candidate's secret replaced by «secret». */
+function masked(text: string, start: number, end: number, all: readonly SecretCandidate[]): string {
+  let result = '';
+  let at = start;
+  for (const other of all) {
+    if (other.end <= at || other.start >= end) continue;
+    result += text.slice(at, Math.max(at, other.start)) + '«secret»';
+    at = Math.min(end, other.end);
+  }
+  return result + text.slice(at, end);
+}

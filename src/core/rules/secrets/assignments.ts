@@ -1,0 +1,210 @@
+import type { FileKind } from './file-kind';
+
+/**
+ * Reading `name = value` shapes out of raw text without parsing it, so one reader serves code,
+ * YAML, JSON, .env, ini/properties and shell: `apiKey: "…"`, `"password": "…"`, `DB_PASS=…`,
+ * `password := "…"`, `'token' => '…'`, `getenv("TOKEN", "…")`. Every loop is bounded, so long
+ * minified lines cost no more than short ones.
+ */
+
+/** A value assigned to a name. */
+export interface Assignment {
+  name: string;
+  nameStart: number;
+  nameEnd: number;
+  /** The value's text, without its quotes. */
+  valueStart: number;
+  valueEnd: number;
+  quoted: boolean;
+}
+
+const MAX_NAME = 200;
+const MAX_VALUE = 2048;
+const MAX_GAP = 32;
+
+/** Identifier characters of names in code and config keys: letters, digits, `_`, `-`, `.`, `$`. */
+function isNameCode(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 95 /* _ */ ||
+    code === 45 /* - */ ||
+    code === 46 /* . */ ||
+    code === 36 /* $ */
+  );
+}
+
+function isQuote(char: string): boolean {
+  return char === '"' || char === "'" || char === '`';
+}
+
+function skipBlanks(text: string, at: number): number {
+  const limit = Math.min(text.length, at + MAX_GAP);
+  while (at < limit && (text[at] === ' ' || text[at] === '\t')) at++;
+  return at;
+}
+
+function skipBlanksBack(text: string, at: number): number {
+  const limit = Math.max(0, at - MAX_GAP);
+  while (at > limit && (text[at - 1] === ' ' || text[at - 1] === '\t')) at--;
+  return at;
+}
+
+/** Extends a name that contains `[from, to)` to its whole identifier. */
+export function expandName(text: string, from: number, to: number): { start: number; end: number } {
+  let start = from;
+  let end = to;
+  const startLimit = Math.max(0, from - MAX_NAME);
+  const endLimit = Math.min(text.length, to + MAX_NAME);
+  while (start > startLimit && isNameCode(text.charCodeAt(start - 1))) start--;
+  while (end < endLimit && isNameCode(text.charCodeAt(end))) end++;
+  // Names do not end with punctuation: `token.` before a method call, `key-` in prose.
+  while (end > start && /[.\-$]/.test(text[end - 1])) end--;
+  while (start < end && /[.\-$]/.test(text[start])) start++;
+  return { start, end };
+}
+
+/**
+ * Reads the operator after a name ending at `at`: `=`, `:`, `:=`, `=>`, and `,` after a quoted name
+ * where the file allows pairs. Returns the offset just past it, or -1.
+ */
+function readOperator(text: string, at: number, quotedName: boolean, file: FileKind): number {
+  const char = text[at];
+  const next = text[at + 1];
+  if (char === '=') {
+    if (next === '>') return at + 2;
+    if (next === '=' || next === '~') return -1;
+    return at + 1;
+  }
+  if (char === ':') {
+    if (next === '=') return at + 2;
+    if (next === ':') return -1;
+    // YAML needs a blank or line end after the colon; `http:` and `a:b` are not mappings.
+    if (file.yaml && next !== ' ' && next !== '\t' && next !== '\n' && next !== '\r' && next !== undefined) return -1;
+    return at + 1;
+  }
+  if (char === ',' && quotedName && file.pairsByComma) return at + 1;
+  return -1;
+}
+
+/** Type names that may sit between a name and `=` in TypeScript and Python annotations. */
+const ANNOTATION_TYPES = new Set(['string', 'String', 'str', 'any', 'unknown']);
+
+/**
+ * Reads an assignment whose name contains the keyword found at `[hitStart, hitEnd)`.
+ * Returns the assignment (if any) and where scanning may resume.
+ */
+export function readAssignmentAt(text: string, hitStart: number, hitEnd: number, file: FileKind): { assignment?: Assignment; resumeAt: number } {
+  const name = expandName(text, hitStart, hitEnd);
+  const resumeAt = Math.max(hitEnd, name.end);
+  let at = name.end;
+  let quotedName = false;
+  if (isQuote(text[at] ?? '')) {
+    quotedName = true;
+    at++;
+    if (text[at] === ']') at++;
+  }
+  at = skipBlanks(text, at);
+  const afterOperator = readOperator(text, at, quotedName, file);
+  if (afterOperator < 0) return { resumeAt };
+  at = skipBlanks(text, afterOperator);
+  // `password: string = "…"` (TypeScript) and `password: str = "…"` (Python).
+  if (text[afterOperator - 1] === ':' && !file.yaml && /[A-Za-z]/.test(text[at] ?? '')) {
+    let typeEnd = at;
+    while (typeEnd < text.length && typeEnd - at < 16 && /[A-Za-z]/.test(text[typeEnd])) typeEnd++;
+    if (!ANNOTATION_TYPES.has(text.slice(at, typeEnd))) return { resumeAt };
+    at = skipBlanks(text, typeEnd);
+    if (text[at] !== '=' || text[at + 1] === '=') return { resumeAt };
+    at = skipBlanks(text, at + 1);
+  }
+  const value = readValue(text, at, file);
+  if (!value) return { resumeAt };
+  return {
+    assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value },
+    resumeAt,
+  };
+}
+
+/** Reads a quoted string (on one line) or, where the file allows, an unquoted single-word value. */
+function readValue(text: string, at: number, file: FileKind): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
+  // Python string prefixes: `r"…"`, `b'…'`, `rb"…"`.
+  const prefix = /^[rRbBuUfF]{1,2}(?=["'])/.exec(text.slice(at, at + 3));
+  if (prefix && !file.unquotedValues) at += prefix[0].length;
+  const open = text[at];
+  if (open === undefined) return undefined;
+  if (isQuote(open)) {
+    // Python's triple quotes and empty strings hold no single-line secret.
+    if (text[at + 1] === open) return undefined;
+    const limit = Math.min(text.length, at + 1 + MAX_VALUE);
+    for (let i = at + 1; i < limit; i++) {
+      const char = text[i];
+      if (char === '\\') {
+        i++;
+        continue;
+      }
+      if (char === open) return { valueStart: at + 1, valueEnd: i, quoted: true };
+      if (char === '\n' || char === '\r') return undefined;
+    }
+    return undefined;
+  }
+  if (!file.unquotedValues) return undefined;
+  // YAML block scalars, anchors, aliases, tags and flow collections are not single literal values.
+  if (/[|>&*!{[#\n\r]/.test(open)) return undefined;
+  const limit = Math.min(text.length, at + MAX_VALUE);
+  let end = at;
+  while (end < limit && !/[\s'"`]/.test(text[end])) end++;
+  if (file.yaml) while (end > at && text[end - 1] === ',') end--;
+  // A value followed by more words on its line is prose, not a credential.
+  const after = skipBlanks(text, end);
+  if (after < text.length && text[after] !== '\n' && text[after] !== '\r' && text[after] !== '#') return undefined;
+  return end > at ? { valueStart: at, valueEnd: end, quoted: false } : undefined;
+}
+
+/**
+ * The name a value starting at `valueAt` is assigned to, read backwards: `apiKey = "…"` →
+ * `apiKey`; `"password": "…"` → `password`; `DB_URL=…` → `DB_URL`. Undefined when the value is
+ * not directly assigned (a call argument, part of a larger string).
+ */
+export function nameBefore(text: string, valueAt: number, file: FileKind): string | undefined {
+  let at = valueAt;
+  if (at > 0 && isQuote(text[at - 1])) {
+    at--;
+    // Python string prefixes: `r"…"`, `rb'…'`.
+    let prefixStart = at;
+    while (prefixStart > 0 && at - prefixStart < 2 && /[rRbBuUfF]/.test(text[prefixStart - 1])) prefixStart--;
+    if (prefixStart < at && !isNameCode(text.charCodeAt(prefixStart - 1))) at = prefixStart;
+  }
+  at = skipBlanksBack(text, at);
+  const before = text[at - 1];
+  if (before === '=' || before === ':' || (before === ',' && file.pairsByComma)) {
+    at--;
+    if (before === '=' && (text[at - 1] === ':' || text[at - 1] === '?')) at--;
+  } else if (before === '>' && text[at - 2] === '=') {
+    at -= 2;
+  } else return undefined;
+  for (let attempts = 0; attempts < 2; attempts++) {
+    at = skipBlanksBack(text, at);
+    let quoted = false;
+    if (text[at - 1] === ']') at--;
+    if (at > 0 && isQuote(text[at - 1])) {
+      quoted = true;
+      at--;
+    }
+    if (before === ',' && !quoted) return undefined;
+    let start = at;
+    const limit = Math.max(0, at - MAX_NAME);
+    while (start > limit && isNameCode(text.charCodeAt(start - 1))) start--;
+    const name = text.slice(start, at);
+    if (!name) return undefined;
+    // `apiKey: string = "…"`: step over the annotation to the name.
+    const beforeName = skipBlanksBack(text, start);
+    if (ANNOTATION_TYPES.has(name) && text[beforeName - 1] === ':') {
+      at = beforeName - 1;
+      continue;
+    }
+    const trimmed = expandName(text, start, at);
+    return trimmed.end > trimmed.start ? text.slice(trimmed.start, trimmed.end) : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,523 @@
+import type { Severity } from '../../findings';
+import { shannonEntropy } from './entropy';
+import { isDocumentedExample, isEnvReference, isPlaceholder } from './filters';
+
+/**
+ * The catalogue of credential formats with a recognisable shape. Each format names the literal
+ * triggers (lowercase) that a single case-insensitive scan looks for; only at a trigger does the
+ * format run its own anchored (sticky) expression, so the cost of a format is paid where its
+ * prefix occurs, not per character of the file. No expression nests quantifiers over overlapping
+ * classes, so none can backtrack catastrophically.
+ */
+
+/** A credential found by a format. */
+export interface FormatMatch {
+  /** The secret itself (what is highlighted, and never printed). */
+  start: number;
+  end: number;
+  /** Human name used in the message: "GitHub personal access token". */
+  kind: string;
+  /** The vendor's public prefix, safe to show (`ghp_`), when the format has one. */
+  publicPrefix?: string;
+  /** The text an environment read would replace, when larger than the secret (a whole connection string). */
+  unitStart?: number;
+  unitEnd?: number;
+  severity?: Severity;
+}
+
+/** One credential format. */
+export interface CredentialFormat {
+  /** Stable id, part of the fingerprint. */
+  readonly id: string;
+  /** Lowercase literals whose occurrence (in any case) is worth a closer look. */
+  readonly triggers: readonly string[];
+  /** The environment variable a fix reads when the assigned name gives none. */
+  readonly defaultEnvName: string;
+  /** Tries to match a credential at the trigger found at `at`. */
+  match(text: string, at: number): FormatMatch | undefined;
+}
+
+function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** True when the character before `at` would make the trigger the middle of a longer word. */
+function glued(text: string, at: number, alsoBlocked = ''): boolean {
+  if (at === 0) return false;
+  const code = text.charCodeAt(at - 1);
+  return isAlnum(code) || code === 95 /* _ */ || alsoBlocked.includes(text[at - 1]);
+}
+
+function sticky(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
+  pattern.lastIndex = at;
+  return pattern.exec(text);
+}
+
+/** Shared sanity checks on the random part of a token: not a placeholder, not a doc example. */
+function plausibleToken(whole: string, body: string, minimumEntropy = 3): boolean {
+  // Cheapest checks first; hashing for the documented-example lookup comes last.
+  return !isPlaceholder(body) && !isEnvReference(body) && shannonEntropy(body) >= minimumEntropy && !isDocumentedExample(whole);
+}
+
+/** Expands a connection-string or URL to the surrounding value (up to quotes or whitespace). */
+function valueEnd(text: string, from: number): number {
+  const limit = Math.min(text.length, from + 2048);
+  let end = from;
+  while (end < limit && !/[\s'"`]/.test(text[end])) end++;
+  return end;
+}
+
+function valueStart(text: string, from: number): number {
+  const limit = Math.max(0, from - 2048);
+  let start = from;
+  while (start > limit && !/[\s'"`]/.test(text[start - 1])) start--;
+  return start;
+}
+
+function base64UrlJson(segment: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A format that is one anchored expression plus the checks every token gets. */
+function tokenFormat(spec: {
+  id: string;
+  triggers: string[];
+  defaultEnvName: string;
+  pattern: RegExp;
+  kind: (match: RegExpExecArray) => string;
+  prefixLength: (match: RegExpExecArray) => number;
+  blockedBefore?: string;
+  minimumEntropy?: number;
+  severity?: (match: RegExpExecArray) => Severity | undefined;
+  accept?: (match: RegExpExecArray) => boolean;
+}): CredentialFormat {
+  return {
+    id: spec.id,
+    triggers: spec.triggers,
+    defaultEnvName: spec.defaultEnvName,
+    match(text, at) {
+      if (glued(text, at, spec.blockedBefore)) return undefined;
+      const found = sticky(spec.pattern, text, at);
+      if (!found) return undefined;
+      const prefixLength = spec.prefixLength(found);
+      if (!plausibleToken(found[0], found[0].slice(prefixLength), spec.minimumEntropy)) return undefined;
+      if (spec.accept && !spec.accept(found)) return undefined;
+      return {
+        start: at,
+        end: at + found[0].length,
+        kind: spec.kind(found),
+        publicPrefix: prefixLength > 0 ? found[0].slice(0, prefixLength) : undefined,
+        severity: spec.severity?.(found),
+      };
+    },
+  };
+}
+
+const GITHUB_KINDS: Readonly<Record<string, string>> = {
+  p: 'GitHub personal access token',
+  o: 'GitHub OAuth access token',
+  u: 'GitHub user-to-server token',
+  s: 'GitHub server-to-server token',
+  r: 'GitHub refresh token',
+};
+
+const PRIVATE_KEY_FLAVOURS: Readonly<Record<string, string>> = {
+  'RSA ': 'RSA private key',
+  'EC ': 'EC private key',
+  'DSA ': 'DSA private key',
+  'OPENSSH ': 'OpenSSH private key',
+  'ENCRYPTED ': 'encrypted private key',
+  'PGP ': 'PGP private key',
+};
+
+const MAX_PRIVATE_KEY_BODY = 20000;
+
+const privateKeyHeader = /-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----/y;
+const privateKeyFooter = /-----END (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----/y;
+
+/** Longest run of base64 characters in `text[start, end)`, and how many there are in all. */
+function base64Runs(text: string, start: number, end: number): { longest: number; total: number } {
+  let longest = 0;
+  let run = 0;
+  let total = 0;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (isAlnum(code) || code === 43 /* + */ || code === 47 /* / */ || code === 61 /* = */) {
+      run++;
+      total++;
+      if (run > longest) longest = run;
+    } else run = 0;
+  }
+  return { longest, total };
+}
+
+const privateKey: CredentialFormat = {
+  id: 'private-key',
+  triggers: ['-----begin '],
+  defaultEnvName: 'PRIVATE_KEY',
+  match(text, at) {
+    const header = sticky(privateKeyHeader, text, at);
+    if (!header) return undefined;
+    const bodyStart = at + header[0].length;
+    // A key body is a few KiB at most; a header far from any footer is a parser constant, not a key.
+    // Searching a bounded window keeps a file of many headers and no footer linear.
+    const window = text.slice(bodyStart, bodyStart + MAX_PRIVATE_KEY_BODY + 9);
+    const footerInWindow = window.indexOf('-----END ');
+    if (footerInWindow < 0) return undefined;
+    const endAt = bodyStart + footerInWindow;
+    const footer = sticky(privateKeyFooter, text, endAt);
+    if (!footer) return undefined;
+    const { longest, total } = base64Runs(text, bodyStart, endAt);
+    if (longest < 40 || total < 100) return undefined;
+    const body = text.slice(bodyStart, endAt);
+    if (body.includes('...') || body.includes('…') || body.includes('{{') || /x{8}|X{8}/.test(body)) return undefined;
+    let kind = PRIVATE_KEY_FLAVOURS[header[1]] ?? 'private key';
+    const around = text.slice(Math.max(0, at - 4000), endAt + 4000);
+    if (around.includes('service_account') && around.includes('"private_key"')) kind = 'GCP service account private key';
+    return { start: at, end: endAt + footer[0].length, kind };
+  },
+};
+
+const jwtPattern = /eyJ[A-Za-z0-9_-]{8,2000}\.ey[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/y;
+
+const jsonWebToken: CredentialFormat = {
+  id: 'jwt',
+  triggers: ['eyj'],
+  defaultEnvName: 'AUTH_TOKEN',
+  match(text, at) {
+    if (glued(text, at, '-+/.')) return undefined;
+    const found = sticky(jwtPattern, text, at);
+    if (!found) return undefined;
+    const [headerPart, payloadPart] = found[0].split('.');
+    const header = base64UrlJson(headerPart);
+    const payload = base64UrlJson(payloadPart);
+    if (!isRecord(header) || typeof header.alg !== 'string' || !isRecord(payload)) return undefined;
+    // jwt.io's sample token, and Supabase anon keys, which are public by design.
+    if (payload.sub === '1234567890' && payload.name === 'John Doe') return undefined;
+    if (payload.role === 'anon') return undefined;
+    return { start: at, end: at + found[0].length, kind: 'JSON Web Token' };
+  },
+};
+
+const telegramPattern = /:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/y;
+
+const telegramBotToken: CredentialFormat = {
+  id: 'telegram-bot-token',
+  triggers: [':aa'],
+  defaultEnvName: 'TELEGRAM_BOT_TOKEN',
+  match(text, at) {
+    const found = sticky(telegramPattern, text, at);
+    if (!found) return undefined;
+    let start = at;
+    while (start > 0 && start > at - 11 && text.charCodeAt(start - 1) >= 48 && text.charCodeAt(start - 1) <= 57) start--;
+    const digits = at - start;
+    if (digits < 8 || digits > 10 || glued(text, start)) return undefined;
+    if (!plausibleToken(text.slice(start, at + found[0].length), found[0].slice(3))) return undefined;
+    return { start, end: at + found[0].length, kind: 'Telegram bot token' };
+  },
+};
+
+const discordWebhookPattern = /discord(?:app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,80}(?![A-Za-z0-9_-])/y;
+
+const discordWebhook: CredentialFormat = {
+  id: 'discord-webhook',
+  triggers: ['discord'],
+  defaultEnvName: 'DISCORD_WEBHOOK_URL',
+  match(text, at) {
+    const found = sticky(discordWebhookPattern, text, at);
+    if (!found) return undefined;
+    const secret = found[0].slice(found[0].lastIndexOf('/') + 1);
+    if (!plausibleToken(found[0], secret)) return undefined;
+    const start = text.startsWith('https://', at - 8) ? at - 8 : at;
+    return { start, end: at + found[0].length, kind: 'Discord webhook URL' };
+  },
+};
+
+/** Bot tokens have no literal prefix, so they are looked for only in files that mention Discord. */
+const discordBotTokenPattern = /(?<![A-Za-z0-9_-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_.-])/g;
+
+/** Discord bot tokens in `text` (call only when the file mentions Discord). */
+export function findDiscordBotTokens(text: string): FormatMatch[] {
+  const matches: FormatMatch[] = [];
+  discordBotTokenPattern.lastIndex = 0;
+  for (let found = discordBotTokenPattern.exec(text); found; found = discordBotTokenPattern.exec(text)) {
+    const [idPart, , secretPart] = found[0].split('.');
+    // The first part is the bot's numeric user id in base64.
+    const id = Buffer.from(idPart, 'base64url').toString('latin1');
+    if (!/^\d{17,20}$/.test(id) || !plausibleToken(found[0], secretPart)) continue;
+    matches.push({ start: found.index, end: found.index + found[0].length, kind: 'Discord bot token' });
+  }
+  return matches;
+}
+
+/** Env name for Discord bot tokens found by {@link findDiscordBotTokens}. */
+export const DISCORD_BOT_TOKEN_ENV = 'DISCORD_TOKEN';
+
+const slackWebhookPattern = /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9]{6,16}\/[A-Za-z0-9]{6,16}\/(?:[A-Za-z0-9]{6,24}\/)?[A-Za-z0-9]{20,48}(?![A-Za-z0-9])/y;
+
+const slackWebhook: CredentialFormat = {
+  id: 'slack-webhook',
+  triggers: ['hooks.slack.com/'],
+  defaultEnvName: 'SLACK_WEBHOOK_URL',
+  match(text, at) {
+    const found = sticky(slackWebhookPattern, text, at);
+    if (!found) return undefined;
+    const path = found[0].slice(found[0].indexOf('/') + 1);
+    if (!plausibleToken(found[0], path)) return undefined;
+    const start = text.startsWith('https://', at - 8) ? at - 8 : at;
+    return { start, end: at + found[0].length, kind: 'Slack webhook URL' };
+  },
+};
+
+/** Connection-string schemes whose `user:password@host` part carries a real password. */
+const DATABASE_SCHEMES: ReadonlyMap<string, { label: string; env: string }> = new Map([
+  ['postgres', { label: 'PostgreSQL', env: 'DATABASE_URL' }],
+  ['postgresql', { label: 'PostgreSQL', env: 'DATABASE_URL' }],
+  ['mysql', { label: 'MySQL', env: 'DATABASE_URL' }],
+  ['mysqlx', { label: 'MySQL', env: 'DATABASE_URL' }],
+  ['mariadb', { label: 'MariaDB', env: 'DATABASE_URL' }],
+  ['mssql', { label: 'SQL Server', env: 'DATABASE_URL' }],
+  ['sqlserver', { label: 'SQL Server', env: 'DATABASE_URL' }],
+  ['oracle', { label: 'Oracle', env: 'DATABASE_URL' }],
+  ['cockroachdb', { label: 'CockroachDB', env: 'DATABASE_URL' }],
+  ['clickhouse', { label: 'ClickHouse', env: 'DATABASE_URL' }],
+  ['mongodb', { label: 'MongoDB', env: 'MONGODB_URI' }],
+  ['redis', { label: 'Redis', env: 'REDIS_URL' }],
+  ['rediss', { label: 'Redis', env: 'REDIS_URL' }],
+  ['amqp', { label: 'AMQP', env: 'AMQP_URL' }],
+  ['amqps', { label: 'AMQP', env: 'AMQP_URL' }],
+  ['couchdb', { label: 'CouchDB', env: 'COUCHDB_URL' }],
+  ['neo4j', { label: 'Neo4j', env: 'NEO4J_URI' }],
+  ['bolt', { label: 'Neo4j', env: 'NEO4J_URI' }],
+  ['ldap', { label: 'LDAP', env: 'LDAP_URL' }],
+  ['ldaps', { label: 'LDAP', env: 'LDAP_URL' }],
+  ['ftp', { label: 'FTP', env: 'FTP_URL' }],
+  ['ftps', { label: 'FTP', env: 'FTP_URL' }],
+  ['sftp', { label: 'SFTP', env: 'SFTP_URL' }],
+  ['smtp', { label: 'SMTP', env: 'SMTP_URL' }],
+  ['smtps', { label: 'SMTP', env: 'SMTP_URL' }],
+  ['nats', { label: 'NATS', env: 'NATS_URL' }],
+  ['snowflake', { label: 'Snowflake', env: 'SNOWFLAKE_URL' }],
+]);
+
+const credentialsAfterScheme = /([^\s:/@'"`]{0,256}):([^\s/@'"`]{1,256})@[A-Za-z0-9[]/y;
+
+const LOOPBACK_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?:[:/?#]|$)/;
+
+const connectionString: CredentialFormat = {
+  id: 'connection-string',
+  triggers: ['://'],
+  defaultEnvName: 'DATABASE_URL',
+  match(text, at) {
+    let schemeStart = at;
+    while (schemeStart > 0 && at - schemeStart < 32 && /[A-Za-z0-9+.-]/.test(text[schemeStart - 1])) schemeStart--;
+    const scheme = text.slice(schemeStart, at).toLowerCase();
+    const base = scheme.split('+')[0];
+    const known = DATABASE_SCHEMES.get(base);
+    if (!known) return undefined;
+    const found = sticky(credentialsAfterScheme, text, at + 3);
+    if (!found) return undefined;
+    const [, user, password] = found;
+    if (password === user || isPlaceholder(password) || isEnvReference(password) || password.startsWith('$')) return undefined;
+    const passwordStart = at + 3 + user.length + 1;
+    const hostStart = passwordStart + password.length + 1;
+    const loopback = LOOPBACK_HOST.test(text.slice(hostStart, hostStart + 64));
+    return {
+      start: passwordStart,
+      end: passwordStart + password.length,
+      kind: `${known.label} connection-string password`,
+      unitStart: schemeStart,
+      unitEnd: valueEnd(text, hostStart),
+      // Credentials for a database on this machine are development defaults, worth a note, not a failure.
+      severity: loopback ? 'info' : undefined,
+    };
+  },
+};
+
+/** The env variable a fix reads for the connection string starting at `unitStart` (`DATABASE_URL`, `MONGODB_URI`…). */
+export function connectionStringEnvName(text: string, unitStart: number): string {
+  const scheme = /^[A-Za-z0-9]+/.exec(text.slice(unitStart, unitStart + 32))?.[0].toLowerCase() ?? '';
+  return DATABASE_SCHEMES.get(scheme)?.env ?? 'DATABASE_URL';
+}
+
+const AZURE_CONNECTION_STARTS = ['DefaultEndpointsProtocol=', 'AccountName=', 'BlobEndpoint=', 'Endpoint='];
+
+/** A `Key=base64` part of an Azure connection string, with the whole connection string as the unit. */
+function azureKeyFormat(id: string, field: string, pattern: RegExp, kind: string, defaultEnvName: string): CredentialFormat {
+  return {
+    id,
+    triggers: [field.toLowerCase()],
+    defaultEnvName,
+    match(text, at) {
+      if (glued(text, at)) return undefined;
+      const found = sticky(pattern, text, at);
+      if (!found) return undefined;
+      const start = at + field.length;
+      if (!plausibleToken(found[1], found[1])) return undefined;
+      const extentStart = valueStart(text, at);
+      let unitStart = at;
+      const prefix = text.slice(extentStart, at);
+      for (const marker of AZURE_CONNECTION_STARTS) {
+        const index = prefix.indexOf(marker);
+        if (index >= 0 && extentStart + index < unitStart) unitStart = extentStart + index;
+      }
+      return { start, end: start + found[1].length, kind, unitStart, unitEnd: valueEnd(text, start) };
+    },
+  };
+}
+
+/** Every format with a literal trigger, in the order they are tried at a shared trigger. */
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
+  tokenFormat({
+    id: 'aws-access-key-id',
+    triggers: ['akia', 'asia', 'abia', 'acca'],
+    defaultEnvName: 'AWS_ACCESS_KEY_ID',
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/y,
+    kind: () => 'AWS access key ID',
+    prefixLength: () => 4,
+    blockedBefore: '+/',
+    minimumEntropy: 2.5,
+  }),
+  tokenFormat({
+    id: 'google-api-key',
+    triggers: ['aiza'],
+    defaultEnvName: 'GOOGLE_API_KEY',
+    pattern: /AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/y,
+    kind: () => 'Google API key',
+    prefixLength: () => 4,
+    blockedBefore: '+/-',
+  }),
+  tokenFormat({
+    id: 'github-token',
+    triggers: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    defaultEnvName: 'GITHUB_TOKEN',
+    pattern: /gh([pousr])_[A-Za-z0-9]{36,251}(?![A-Za-z0-9_])/y,
+    kind: (found) => GITHUB_KINDS[found[1]],
+    prefixLength: () => 4,
+  }),
+  tokenFormat({
+    id: 'github-fine-grained-token',
+    triggers: ['github_pat_'],
+    defaultEnvName: 'GITHUB_TOKEN',
+    pattern: /github_pat_[A-Za-z0-9_]{60,255}(?![A-Za-z0-9_])/y,
+    kind: () => 'GitHub fine-grained personal access token',
+    prefixLength: () => 11,
+  }),
+  tokenFormat({
+    id: 'gitlab-token',
+    triggers: ['glpat-'],
+    defaultEnvName: 'GITLAB_TOKEN',
+    pattern: /glpat-[A-Za-z0-9_-]{20,100}(?![A-Za-z0-9_-])/y,
+    kind: () => 'GitLab personal access token',
+    prefixLength: () => 6,
+  }),
+  tokenFormat({
+    id: 'slack-token',
+    triggers: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
+    defaultEnvName: 'SLACK_TOKEN',
+    pattern: /xox([baprs])-(?:\d{6,15}-){1,3}[0-9A-Za-z]{16,64}(?![0-9A-Za-z-])/y,
+    kind: (found) => (found[1] === 'b' ? 'Slack bot token' : found[1] === 'p' ? 'Slack user token' : 'Slack token'),
+    prefixLength: () => 5,
+  }),
+  tokenFormat({
+    id: 'slack-app-token',
+    triggers: ['xapp-'],
+    defaultEnvName: 'SLACK_APP_TOKEN',
+    pattern: /xapp-\d-[A-Z0-9]{8,16}-\d{8,16}-[a-z0-9]{32,80}(?![0-9A-Za-z-])/y,
+    kind: () => 'Slack app-level token',
+    prefixLength: () => 5,
+  }),
+  slackWebhook,
+  discordWebhook,
+  telegramBotToken,
+  tokenFormat({
+    id: 'stripe-key',
+    triggers: ['sk_live_', 'rk_live_', 'sk_test_', 'rk_test_'],
+    defaultEnvName: 'STRIPE_SECRET_KEY',
+    pattern: /([sr])k_(live|test)_[0-9A-Za-z]{20,247}(?![0-9A-Za-z])/y,
+    kind: (found) => `Stripe ${found[2]} ${found[1] === 's' ? 'secret' : 'restricted'} key`,
+    prefixLength: () => 8,
+    // Test-mode keys reach only test data: worth moving out of code, not worth failing a build.
+    severity: (found) => (found[2] === 'test' ? 'info' : undefined),
+  }),
+  tokenFormat({
+    id: 'sendgrid-api-key',
+    triggers: ['sg.'],
+    defaultEnvName: 'SENDGRID_API_KEY',
+    pattern: /SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/y,
+    kind: () => 'SendGrid API key',
+    prefixLength: () => 3,
+  }),
+  tokenFormat({
+    id: 'npm-token',
+    triggers: ['npm_'],
+    defaultEnvName: 'NPM_TOKEN',
+    pattern: /npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/y,
+    kind: () => 'npm access token',
+    prefixLength: () => 4,
+    minimumEntropy: 3.5,
+  }),
+  tokenFormat({
+    id: 'pypi-token',
+    triggers: ['pypi-age'],
+    defaultEnvName: 'PYPI_TOKEN',
+    pattern: /pypi-AgE[A-Za-z0-9_-]{50,400}(?![A-Za-z0-9_-])/y,
+    kind: () => 'PyPI API token',
+    prefixLength: () => 5,
+  }),
+  tokenFormat({
+    id: 'anthropic-api-key',
+    triggers: ['sk-ant-'],
+    defaultEnvName: 'ANTHROPIC_API_KEY',
+    pattern: /sk-ant-[a-z]{3,6}\d{2}-[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])/y,
+    kind: () => 'Anthropic API key',
+    prefixLength: () => 7,
+    blockedBefore: '-',
+  }),
+  tokenFormat({
+    id: 'openai-api-key',
+    triggers: ['sk-'],
+    defaultEnvName: 'OPENAI_API_KEY',
+    pattern: /sk-(?:(proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,250}(?![A-Za-z0-9_-])/y,
+    kind: () => 'OpenAI API key',
+    prefixLength: (found) => (found[1] ? found[1].length + 4 : 3),
+    blockedBefore: '-',
+    minimumEntropy: 3.5,
+    // Project/service keys by prefix; legacy keys carry "T3BlbkFJ" (base64 of "OpenAI") or are 48 alphanumerics.
+    accept: (found) => found[1] !== undefined || found[0].includes('T3BlbkFJ') || /^sk-[A-Za-z0-9]{48}$/.test(found[0]),
+  }),
+  tokenFormat({
+    id: 'huggingface-token',
+    triggers: ['hf_'],
+    defaultEnvName: 'HF_TOKEN',
+    pattern: /hf_[A-Za-z0-9]{34,40}(?![A-Za-z0-9_])/y,
+    kind: () => 'Hugging Face access token',
+    prefixLength: () => 3,
+    minimumEntropy: 3.5,
+  }),
+  azureKeyFormat(
+    'azure-storage-account-key',
+    'AccountKey=',
+    /AccountKey=([A-Za-z0-9+/]{86}==)/y,
+    'Azure storage account key',
+    'AZURE_STORAGE_CONNECTION_STRING',
+  ),
+  azureKeyFormat(
+    'azure-shared-access-key',
+    'SharedAccessKey=',
+    /SharedAccessKey=([A-Za-z0-9+/]{42,43}=)/y,
+    'Azure shared access key',
+    'AZURE_CONNECTION_STRING',
+  ),
+  privateKey,
+  jsonWebToken,
+  connectionString,
+];

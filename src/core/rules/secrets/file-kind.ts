@@ -1,0 +1,106 @@
+/**
+ * How a file is written, as far as secret scanning cares: whether an unquoted value after `=` or `:`
+ * is a literal (YAML, .env, ini) or an expression (code), and which environment read is a correct
+ * replacement for a literal in it.
+ */
+export type EnvReadStyle =
+  /** `process.env.NAME` (JavaScript and TypeScript). */
+  | 'process-env'
+  /** `os.environ["NAME"]` (Python). */
+  | 'python-environ'
+  /** `${NAME}`: Docker Compose and Spring interpolate it in any value. */
+  | 'dollar-brace'
+  /** `${{ secrets.NAME }}`: GitHub Actions workflows. */
+  | 'actions-secret';
+
+/** What the secret rule needs to know about one file. */
+export interface FileKind {
+  /** True when `key: value` / `KEY=value` without quotes is a literal value (config files). */
+  readonly unquotedValues: boolean;
+  /** True when `"name", "value"` (call arguments, pairs) may assign a value to a name. */
+  readonly pairsByComma: boolean;
+  /** The env read that may replace a hardcoded value, or undefined when none is correct here. */
+  readonly envRead?: EnvReadStyle;
+  /** True for YAML, where a value may be a plain scalar that an env read can replace in place. */
+  readonly yaml: boolean;
+  /** True for .properties files, whose keys are dotted paths (`spring.datasource.password`). */
+  readonly dottedKeys: boolean;
+}
+
+/** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
+const LOCK_FILES: ReadonlySet<string> = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+  'deno.lock',
+  'cargo.lock',
+  'poetry.lock',
+  'pipfile.lock',
+  'pdm.lock',
+  'uv.lock',
+  'gemfile.lock',
+  'composer.lock',
+  'go.sum',
+  'flake.lock',
+  'mix.lock',
+  'pubspec.lock',
+  'podfile.lock',
+  'packages.lock.json',
+  'gradle.lockfile',
+  'package.resolved',
+]);
+
+const JAVASCRIPT = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx']);
+const PYTHON = new Set(['py', 'pyw']);
+const YAML = new Set(['yml', 'yaml']);
+const CONFIG = new Set(['ini', 'cfg', 'conf', 'properties', 'env', 'npmrc', 'pypirc', 'netrc', 'gitconfig', 'sh', 'bash', 'zsh', 'ksh', 'fish', 'envrc', 'dockerfile']);
+const CONFIG_BASENAMES = new Set(['credentials', 'dockerfile', 'containerfile', '.npmrc', '.pypirc', '.netrc', '.envrc', '.gitconfig', '.yarnrc']);
+
+function basenameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+}
+
+function extensionOf(basename: string): string {
+  const dot = basename.lastIndexOf('.');
+  return dot <= 0 ? '' : basename.slice(dot + 1);
+}
+
+/** True for lock files, which the rule skips whole. */
+export function isLockFile(path: string): boolean {
+  return LOCK_FILES.has(basenameOf(path));
+}
+
+/** Classifies a workspace-relative POSIX path. */
+export function classifyFile(path: string): FileKind {
+  const basename = basenameOf(path);
+  const extension = extensionOf(basename);
+  const lowerPath = path.toLowerCase();
+  if (JAVASCRIPT.has(extension)) {
+    return { unquotedValues: false, pairsByComma: true, envRead: 'process-env', yaml: false, dottedKeys: false };
+  }
+  if (PYTHON.has(extension)) {
+    return { unquotedValues: false, pairsByComma: true, envRead: 'python-environ', yaml: false, dottedKeys: false };
+  }
+  if (YAML.has(extension)) {
+    let envRead: EnvReadStyle | undefined;
+    if (lowerPath.includes('.github/workflows/')) envRead = 'actions-secret';
+    else if (/^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$/.test(basename)) envRead = 'dollar-brace';
+    else if (/^(?:application|bootstrap)(?:[-.][\w-]+)?\.ya?ml$/.test(basename)) envRead = 'dollar-brace';
+    return { unquotedValues: true, pairsByComma: false, envRead, yaml: true, dottedKeys: false };
+  }
+  if (extension === 'properties') {
+    const spring = /^(?:application|bootstrap)(?:[-.][\w-]+)?\.properties$/.test(basename);
+    return { unquotedValues: true, pairsByComma: false, envRead: spring ? 'dollar-brace' : undefined, yaml: false, dottedKeys: true };
+  }
+  // .env, .env.local, prod.env: the value itself is the secret's home, so no env read replaces it.
+  if (basename.startsWith('.env') || CONFIG.has(extension) || CONFIG_BASENAMES.has(basename) || basename.startsWith('dockerfile')) {
+    return { unquotedValues: true, pairsByComma: false, yaml: false, dottedKeys: false };
+  }
+  // Other code, JSON, Markdown and unknown files: only quoted values are literals.
+  // JSON and source maps list strings side by side, so `"token", "…"` is two entries, not a pair.
+  const listsStrings = extension === 'json' || extension === 'map' || extension === 'jsonc' || extension === 'json5';
+  return { unquotedValues: false, pairsByComma: !listsStrings, yaml: false, dottedKeys: false };
+}

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Values that look like secrets but are not: placeholders, references to the environment, ids,
+ * hashes, lockfile integrity strings and keys that vendors publish in their documentation.
+ * Every check here is cheap and runs only on candidates, never on whole files.
+ */
+
+/** Words that mark a value as a stand-in (`your-api-key`, `changeme`, `dummy-token`, `<redacted>`). */
+const PLACEHOLDER_WORDS: readonly string[] = [
+  'example',
+  'sample',
+  'dummy',
+  'placeholder',
+  'redacted',
+  'changeme',
+  'change_me',
+  'change-me',
+  'changeit',
+  'replace',
+  'your',
+  'fake',
+  'mock',
+  'test',
+  'lorem',
+  'insert',
+  'notreal',
+  'not_real',
+  'not-real',
+  'foobar',
+  'xxxx',
+];
+
+/** Whole values that are keywords or type names rather than secrets. */
+const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
+  'none',
+  'null',
+  'nil',
+  'undefined',
+  'true',
+  'false',
+  'string',
+  'str',
+  'required',
+  'optional',
+  'default',
+  'value',
+  'secret',
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'token',
+  'unset',
+  'empty',
+]);
+
+/**
+ * SHA-256 of keys that vendors publish as documentation or emulator defaults (the Azurite storage
+ * emulator key, Stripe's and GitHub's doc examples). Stored as hashes so that this file does not
+ * itself contain secret-shaped text.
+ */
+const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
+  '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+  '2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326',
+  'f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397',
+  '3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da',
+]);
+
+/**
+ * True when `text` looks binary: a NUL in its first 8 KiB, or many replacement characters there
+ * (what a non-UTF-8 file decodes to).
+ */
+export function looksBinary(text: string): boolean {
+  const end = Math.min(text.length, 8192);
+  let replacements = 0;
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0) return true;
+    if (code === 0xfffd) replacements++;
+  }
+  return end > 0 && replacements / end > 0.1;
+}
+
+/** True when a character repeats five times in a row (`xxxxx`, `00000`, `*****`): never in random keys. */
+function hasLongRun(value: string): boolean {
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    run = value.charCodeAt(i) === value.charCodeAt(i - 1) ? run + 1 : 1;
+    if (run >= 5) return true;
+  }
+  return false;
+}
+
+/** True for counting sequences that people type as fillers (`12345`, `abcdef`). */
+function hasSequence(lower: string): boolean {
+  return lower.includes('12345') || lower.includes('abcdef') || lower.includes('qwerty');
+}
+
+/**
+ * True for values that stand in for a secret: `xxxx`, `<your-key>`, `changeme`, `your-api-key`,
+ * `example`, `dummy`, `sample`, `test`, `fake`, `mock`, `****`, `redacted`, templating (`{{...}}`,
+ * `%s`, `{name}`) and values too short to be a credential.
+ */
+export function isPlaceholder(value: string): boolean {
+  if (value.length < 4) return true;
+  const lower = value.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(lower)) return true;
+  if (hasLongRun(value) || hasSequence(lower)) return true;
+  if (lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%')) return true;
+  if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
+  if (lower.includes('...') || value.includes('…')) return true;
+  for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
+  return false;
+}
+
+/**
+ * True for values that read the secret from somewhere else instead of containing it:
+ * `${VAR}`, `$VAR`, `%VAR%`, `process.env.X`, `os.environ[...]`, `os.getenv(...)`, `ENV[...]`,
+ * Spring/Jasypt `ENC(...)`, secret-manager references (`arn:`, `vault:`, `op://`, `sm://`).
+ */
+export function isEnvReference(value: string): boolean {
+  if (value.includes('${') || value.includes('$(') || value.includes('#{')) return true;
+  if (/^\$[A-Za-z_]\w*$/.test(value) || /^%[A-Za-z_]\w*%$/.test(value)) return true;
+  return /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|ENV\[|System\.getenv|Environment\.GetEnvironmentVariable|ENC\(|arn:|vault:|op:\/\/|sm:\/\/|ref\+|secrets\.)/.test(value);
+}
+
+/** True for UUIDs (`123e4567-e89b-12d3-a456-426614174000`), with or without braces. */
+export function isUuid(value: string): boolean {
+  return /^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/.test(value);
+}
+
+/** True for hex digests and ids: git SHAs, sha256 hex, `sha256:...` image digests, `0x...` constants. */
+export function isHexHash(value: string): boolean {
+  return /^(?:sha\d{1,3}[:=-])?(?:0x)?(?:[0-9a-f]{7,}|[0-9A-F]{7,})$/.test(value);
+}
+
+/** True for Subresource Integrity / lockfile integrity values (`sha512-<base64>`). */
+export function isIntegrity(value: string): boolean {
+  return /^sha(?:1|224|256|384|512)-[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
+/** True for keys that vendors publish in their docs or ship in emulators. */
+export function isDocumentedExample(value: string): boolean {
+  return DOCUMENTED_EXAMPLE_HASHES.has(createHash('sha256').update(value).digest('hex'));
+}
+
+/**
+ * True for values that are words, identifiers, paths or prose rather than random text: they contain
+ * whitespace, a URL scheme or a path start, are file names, regular expressions, numbers, or are
+ * built from word-length runs of letters (`accessTokenKey`, `my-app-name-2`).
+ */
+export function isWordLike(value: string): boolean {
+  if (/\s/.test(value)) return true;
+  if (value.includes('://') || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|file:)/.test(value)) return true;
+  if (/^[\w./-]+\.(?:json|ya?ml|pem|key|crt|cer|der|p12|pfx|jks|txt|env|js|ts|html?|png|svg|sh|py|toml|ini|cfg|conf|xml|csv|log)$/i.test(value)) return true;
+  if (/^[\d.,:_-]+$/.test(value)) return true;
+  if (/[()[\]{}<>]/.test(value) || /\\[dswbnrt]/.test(value)) return true;
+  // Slugs, dotted names and identifiers: every segment is digits, one-case letters, or camelCase /
+  // PascalCase words of three letters or more on average (`accessTokenKey`, `my-app-name-2`).
+  const segments = value.split(/[-_.:/@$]+/).filter((segment) => segment.length > 0);
+  return segments.length > 0 && segments.every(isWordSegment);
+}
+
+function isWordSegment(segment: string): boolean {
+  if (/^\d+$/.test(segment) || /^[a-z]+$/.test(segment) || /^[A-Z]+$/.test(segment)) return true;
+  // Short tags like `v2`, `x86`, `db1`.
+  if (segment.length <= 3 && (/^[a-z\d]+$/.test(segment) || /^[A-Z\d]+$/.test(segment))) return true;
+  if (!/^[A-Za-z]+$/.test(segment)) return false;
+  const words = segment.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  return words.length > 0 && segment.length / words.length >= 3;
+}
+
+/** True when any `allow` entry occurs in `value` (the policy's way to silence a known value). */
+export function isAllowed(value: string, allow: readonly string[]): boolean {
+  for (const entry of allow) if (entry.length > 0 && value.includes(entry)) return true;
+  return false;
+}

@@ -1,0 +1,109 @@
+/**
+ * What an assigned name says about its value: `DB_PASSWORD` holds a password, `apiKey` a key,
+ * `tokenType` does not hold a token. Judged by the name's last word, because the last word is
+ * what the thing is (`passwordField`, `secretName` and `authUrl` are not secrets).
+ */
+export type SecretNameClass = 'password' | 'secret' | 'token' | 'key' | 'credential' | 'authorization';
+
+const LAST_WORD_CLASS: ReadonlyMap<string, SecretNameClass> = new Map([
+  ['password', 'password'],
+  ['passwd', 'password'],
+  ['pwd', 'password'],
+  ['pass', 'password'],
+  ['passphrase', 'password'],
+  ['secret', 'secret'],
+  ['token', 'token'],
+  ['credential', 'credential'],
+  ['credentials', 'credential'],
+  ['creds', 'credential'],
+  ['cred', 'credential'],
+  ['auth', 'credential'],
+  ['authorization', 'authorization'],
+  ['apikey', 'key'],
+]);
+
+/** Single words that glue a qualifier to a secret noun (`APIKEY`, `authtoken`, `clientsecret`). */
+const COMPOUND_SUFFIXES: readonly [string, SecretNameClass][] = [
+  ['password', 'password'],
+  ['passwd', 'password'],
+  ['secret', 'secret'],
+  ['token', 'token'],
+  ['apikey', 'key'],
+  ['privatekey', 'key'],
+  ['secretkey', 'key'],
+  ['accesskey', 'key'],
+];
+
+/** Words that make `...Key` a secret key rather than a lookup key, a key code or a React key. */
+const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
+  'api',
+  'access',
+  'secret',
+  'private',
+  'auth',
+  'signing',
+  'encryption',
+  'master',
+  'client',
+  'app',
+  'account',
+  'service',
+  'admin',
+  'subscription',
+  'jwt',
+  'hmac',
+  'license',
+  'storage',
+]);
+
+/** Words that mark a value as public by design (Stripe publishable keys, public keys). */
+const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub']);
+
+/**
+ * Splits an identifier into lowercase words at `_`, `-`, `.`, spaces and camelCase boundaries:
+ * `AWS_SECRET_ACCESS_KEY` → aws secret access key, `apiKey` → api key, `OAuthToken` → o auth token.
+ * Digits stay with the word before them (`oauth2Token` → oauth2 token).
+ */
+export function splitWords(name: string): string[] {
+  const words: string[] = [];
+  const pattern = /[A-Z]+(?![a-z])\d*|[A-Z]?[a-z]+\d*|\d+/g;
+  for (const match of name.matchAll(pattern)) words.push(match[0].toLowerCase());
+  return words;
+}
+
+/** The class of secret a name (split by {@link splitWords}) suggests, or undefined when it names no secret. */
+export function classifySecretName(words: readonly string[]): SecretNameClass | undefined {
+  if (words.length === 0 || words.some((word) => PUBLIC_WORDS.has(word))) return undefined;
+  // `secret2`, `password1`: a numbered secret is still a secret.
+  const last = words[words.length - 1].replace(/\d+$/, '');
+  const direct = LAST_WORD_CLASS.get(last);
+  if (direct) return direct;
+  if (last === 'key' && words.length >= 2 && KEY_QUALIFIERS.has(words[words.length - 2])) return 'key';
+  for (const [suffix, nameClass] of COMPOUND_SUFFIXES) {
+    if (last.length > suffix.length && last.endsWith(suffix)) return nameClass;
+  }
+  return undefined;
+}
+
+/** True for names of an AWS secret access key (`aws_secret_access_key`, `secretAccessKey`, `AWS_SECRET`). */
+export function isAwsSecretName(words: readonly string[]): boolean {
+  if (words.includes('aws') && words.includes('secret')) return true;
+  const secretAt = words.indexOf('secret');
+  return secretAt >= 0 && words[secretAt + 1] === 'access' && words[secretAt + 2] === 'key';
+}
+
+/** True for names that mention Twilio (`TWILIO_AUTH_TOKEN`, `twilioToken`). */
+export function isTwilioName(words: readonly string[]): boolean {
+  return words.includes('twilio');
+}
+
+/**
+ * The environment variable a name would map to: `apiKey` → `API_KEY`, `db.password` → `DB_PASSWORD`.
+ * Undefined when the name has no letters or digits to build one from.
+ */
+export function envVarName(name: string): string | undefined {
+  const words = splitWords(name);
+  if (words.length === 0) return undefined;
+  const joined = words.join('_').toUpperCase();
+  return /^\d/.test(joined) ? `_${joined}` : joined;
+}

@@ -1,0 +1,184 @@
+import type { Severity } from '../../findings';
+import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
+import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch } from './catalogue';
+import { shannonEntropy } from './entropy';
+import type { FileKind } from './file-kind';
+import { isAllowed, isDocumentedExample, isEnvReference, isHexHash, isIntegrity, isPlaceholder, isUuid, isWordLike } from './filters';
+import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
+
+/** A secret found in a text, before it becomes a finding. Holds offsets, never the secret's text. */
+export interface SecretCandidate {
+  /** Stable id of the format (`github-token`, `generic-password`), part of the fingerprint. */
+  formatId: string;
+  /** Human name for the message: "GitHub personal access token", "password". */
+  kind: string;
+  /** The secret itself. */
+  start: number;
+  end: number;
+  /** What an environment read would replace: the secret, or a whole connection string around it. */
+  unitStart: number;
+  unitEnd: number;
+  /** The name the value is assigned to, when there is one. */
+  name?: string;
+  /** The env variable to read when `name` gives none. */
+  defaultEnvName: string;
+  severity?: Severity;
+  /** The vendor's public prefix (`ghp_`), safe to show. */
+  publicPrefix?: string;
+  /** True for high-entropy values found by their name rather than their format. */
+  generic: boolean;
+}
+
+/** Tuning for the generic (name + entropy) detector and the allowlist. */
+export interface ScanOptions {
+  /** Minimum Shannon entropy (bits per character) of a generic value. */
+  entropyThreshold: number;
+  /** Minimum length of a generic value. */
+  minLength: number;
+  /** Literal substrings that silence any value containing them. */
+  allow: readonly string[];
+}
+
+/** Keywords that may be part of a secret's name; the name's last word decides (see names.ts). */
+const NAME_KEYWORDS = ['pass', 'pwd', 'secret', 'token', 'cred', 'auth', 'key'];
+
+/** Values at least this long must meet the full entropy threshold; shorter ones a scaled one. */
+const FULL_THRESHOLD_LENGTH = 16;
+
+/** Upper bound of candidates per file: a generated file full of keys is reported, not enumerated. */
+const MAX_CANDIDATES = 500;
+
+const formatsByTrigger = new Map<string, CredentialFormat[]>();
+for (const format of CREDENTIAL_FORMATS) {
+  for (const trigger of format.triggers) {
+    const list = formatsByTrigger.get(trigger) ?? [];
+    list.push(format);
+    formatsByTrigger.set(trigger, list);
+  }
+}
+const keywordSet = new Set(NAME_KEYWORDS);
+
+/**
+ * One case-insensitive alternation of every literal trigger and name keyword, longest first so a
+ * longer trigger wins at the same offset. A single pass over the text finds every place worth a
+ * closer look; V8 runs a literal alternation like this far faster than one regex per format.
+ */
+const TRIGGERS = new RegExp(
+  [...new Set([...formatsByTrigger.keys(), ...NAME_KEYWORDS])]
+    .sort((a, b) => b.length - a.length)
+    .map((trigger) => trigger.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
+    .join('|'),
+  'gi',
+);
+
+const GENERIC_KINDS: Readonly<Record<SecretNameClass, string>> = {
+  password: 'password',
+  secret: 'secret',
+  token: 'token',
+  key: 'secret key',
+  credential: 'credential',
+  authorization: 'authorization credential',
+};
+
+/** `Bearer …`, `Basic …`, `Token …`: the scheme word is not part of the secret. */
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Bot)[ \t]+/i;
+
+/** Finds every secret candidate in `text`. */
+export function scanForSecrets(text: string, file: FileKind, options: ScanOptions): SecretCandidate[] {
+  const known: SecretCandidate[] = [];
+  const generic: SecretCandidate[] = [];
+  let mentionsDiscord = false;
+  const triggers = new RegExp(TRIGGERS.source, TRIGGERS.flags);
+  for (let hit = triggers.exec(text); hit; hit = triggers.exec(text)) {
+    if (known.length + generic.length >= MAX_CANDIDATES) break;
+    const at = hit.index;
+    const trigger = hit[0].toLowerCase();
+    if (keywordSet.has(trigger)) {
+      const { assignment, resumeAt } = readAssignmentAt(text, at, at + trigger.length, file);
+      if (assignment) {
+        const candidate = judgeAssignment(text, assignment, options);
+        if (candidate) generic.push(candidate);
+      }
+      triggers.lastIndex = Math.max(triggers.lastIndex, resumeAt);
+      continue;
+    }
+    if (trigger === 'discord') mentionsDiscord = true;
+    for (const format of formatsByTrigger.get(trigger) ?? []) {
+      const match = format.match(text, at);
+      if (!match) continue;
+      if (!isAllowed(text.slice(match.start, match.end), options.allow)) {
+        known.push(fromFormat(text, format.id, format.defaultEnvName, match, file));
+      }
+      triggers.lastIndex = Math.max(triggers.lastIndex, match.end);
+      break;
+    }
+  }
+  if (mentionsDiscord) {
+    for (const match of findDiscordBotTokens(text)) {
+      if (!isAllowed(text.slice(match.start, match.end), options.allow)) {
+        known.push(fromFormat(text, 'discord-bot-token', DISCORD_BOT_TOKEN_ENV, match, file));
+      }
+    }
+  }
+  return merge(known, generic);
+}
+
+function fromFormat(text: string, formatId: string, defaultEnvName: string, match: FormatMatch, file: FileKind): SecretCandidate {
+  const unitStart = match.unitStart ?? match.start;
+  const unitEnd = match.unitEnd ?? match.end;
+  return {
+    formatId,
+    kind: match.kind,
+    start: match.start,
+    end: match.end,
+    unitStart,
+    unitEnd,
+    name: nameBefore(text, unitStart, file),
+    defaultEnvName: formatId === 'connection-string' ? connectionStringEnvName(text, unitStart) : defaultEnvName,
+    severity: match.severity,
+    publicPrefix: match.publicPrefix,
+    generic: false,
+  };
+}
+
+/** Decides whether a value assigned to a secret-like name is a hardcoded secret. */
+function judgeAssignment(text: string, assignment: Assignment, options: ScanOptions): SecretCandidate | undefined {
+  const { name } = assignment;
+  const words = splitWords(name);
+  const nameClass = classifySecretName(words);
+  if (!nameClass) return undefined;
+  let start = assignment.valueStart;
+  const end = assignment.valueEnd;
+  const scheme = AUTH_SCHEME.exec(text.slice(start, Math.min(end, start + 16)));
+  if (scheme) start += scheme[0].length;
+  const value = text.slice(start, end);
+  if (isPlaceholder(value) || isEnvReference(value) || isAllowed(value, options.allow)) return undefined;
+  // The unit is the value after any `Bearer ` scheme, so a header literal is not replaced whole.
+  const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
+  if (isAwsSecretName(words) && /^[A-Za-z0-9/+]{40}$/.test(value) && shannonEntropy(value) >= 3.5 && !isDocumentedExample(value)) {
+    return { ...base, formatId: 'aws-secret-access-key', kind: 'AWS secret access key', defaultEnvName: 'AWS_SECRET_ACCESS_KEY' };
+  }
+  if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
+    return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
+  }
+  if (value.length < options.minLength) return undefined;
+  if (isUuid(value) || isHexHash(value) || isIntegrity(value) || isWordLike(value)) return undefined;
+  // n characters carry at most log2(n) bits each, so below 16 characters the threshold scales
+  // down with that ceiling: a random 12-character value must not need a score it cannot reach.
+  const required = options.entropyThreshold * Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
+  if (shannonEntropy(value) < required || isDocumentedExample(value)) return undefined;
+  return { ...base, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: true };
+}
+
+/**
+ * Known formats win over the generic detector on the same text (`GITHUB_TOKEN = "ghp_…"` is a
+ * GitHub token, not just a high-entropy token). Overlapping candidates keep the first.
+ */
+function merge(known: SecretCandidate[], generic: SecretCandidate[]): SecretCandidate[] {
+  const kept: SecretCandidate[] = [];
+  const overlapsKept = (candidate: SecretCandidate): boolean =>
+    kept.some((other) => candidate.start < other.end && other.start < candidate.end);
+  for (const candidate of known) if (!overlapsKept(candidate)) kept.push(candidate);
+  for (const candidate of generic) if (!overlapsKept(candidate)) kept.push(candidate);
+  return kept.sort((a, b) => a.start - b.start);
+}

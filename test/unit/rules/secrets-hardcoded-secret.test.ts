@@ -1,0 +1,641 @@
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { evaluate } from '../../../src/core/engine';
+import type { RuleFinding, TextFix } from '../../../src/core/findings';
+import { defaultPolicy } from '../../../src/core/policy/policy';
+import { secretsHardcodedSecret as rule } from '../../../src/core/rules/secrets-hardcoded-secret';
+import { LineIndex } from '../../../src/core/text';
+
+// Every token below is fake and assembled at run time from a prefix and seeded random characters,
+// so this file contains nothing that a secret scanner (ours, or a host's push protection) would flag.
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const BASE64 = `${BASE62}+/`;
+const BASE64URL = `${BASE62}-_`;
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const HEX = '0123456789abcdef';
+
+/** Deterministic random characters (mulberry32), so failures reproduce. */
+function randomChars(alphabet: string, length: number, seed: number): string {
+  let state = seed >>> 0;
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const value = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    out += alphabet[Math.floor(value * alphabet.length)];
+  }
+  return out;
+}
+
+/** A random password-like value with letters, digits and symbols. */
+function strongValue(length: number, seed: number): string {
+  return 'Q' + randomChars(`${BASE62}!#^*+=?`, length - 3, seed) + '7q';
+}
+
+function check(path: string, text: string, options: Record<string, unknown> = {}): RuleFinding[] {
+  return rule.check({
+    path,
+    text,
+    lines: new LineIndex(text),
+    options: { ...rule.defaultOptions, ...options },
+    dependencies: { allow: [], deny: [] },
+  });
+}
+
+function covered(text: string, finding: RuleFinding): string {
+  return text.slice(finding.start, finding.end);
+}
+
+function applyFix(text: string, fix: TextFix): string {
+  let result = text;
+  for (const edit of [...fix.edits].sort((a, b) => b.start - a.start)) {
+    result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  }
+  return result;
+}
+
+/** No run of 6+ characters of the secret's private part shows up in `shown`. */
+function assertNoLeak(shown: string, secret: string, publicPrefixLength = 0): void {
+  const privatePart = secret.slice(publicPrefixLength);
+  for (let i = 0; i + 6 <= privatePart.length; i++) {
+    const piece = privatePart.slice(i, i + 6);
+    assert.ok(!shown.includes(piece), `leaked "${piece}" in: ${shown}`);
+  }
+}
+
+/** Exactly one finding, covering `secret`, whose message names `kind` and leaks nothing. */
+function expectOne(path: string, text: string, secret: string, kind: string | RegExp, publicPrefixLength = 0): RuleFinding {
+  const findings = check(path, text);
+  assert.equal(findings.length, 1, `expected one finding in ${path}, got ${JSON.stringify(findings.map((f) => f.message))}`);
+  const [finding] = findings;
+  assert.equal(covered(text, finding), secret);
+  if (typeof kind === 'string') assert.ok(finding.message.startsWith(`Hardcoded ${kind}`), finding.message);
+  else assert.match(finding.message, kind);
+  assertNoLeak(finding.message, secret, publicPrefixLength);
+  assert.ok(finding.fingerprintSource);
+  assertNoLeak(finding.fingerprintSource, secret, publicPrefixLength);
+  return finding;
+}
+
+function pem(label: string, seed: number, escapeNewlines = false): string {
+  const nl = escapeNewlines ? '\\n' : '\n';
+  const body = [0, 1, 2, 3, 4].map((row) => randomChars(BASE64, 64, seed + row)).join(nl);
+  return `-----BEGIN ${label}-----${nl}${body}${nl}-----END ${label}-----`;
+}
+
+function jwt(payload: Record<string, unknown>, seed: number): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}.${randomChars(BASE64URL, 43, seed)}`;
+}
+
+describe('secrets/hardcoded-secret', () => {
+  it('declares itself as a text rule at error with tunable options', () => {
+    assert.equal(rule.id, 'secrets/hardcoded-secret');
+    assert.equal(rule.kind, 'text');
+    assert.equal(rule.defaultSeverity, 'error');
+    assert.ok(rule.summary.length > 0);
+    assert.match(rule.rationale, /29 million/);
+    assert.match(rule.rationale, /34%/);
+    assert.match(rule.rationale, /looks plausible/);
+    assert.deepEqual(rule.defaultOptions, { entropyThreshold: 3.5, minLength: 12, allow: [] });
+  });
+
+  describe('known credential formats', () => {
+    it('AWS access key id and secret access key', () => {
+      const keyId = 'AKIA' + randomChars(BASE32, 16, 1);
+      expectOne('src/aws.ts', `const client = new S3Client({ credentials: { accessKeyId: '${keyId}' } });\n`, keyId, 'AWS access key ID', 4);
+      const temporary = 'ASIA' + randomChars(BASE32, 16, 2);
+      expectOne('deploy.sh', `aws configure set aws_access_key_id ${temporary}\n`, temporary, 'AWS access key ID', 4);
+      const secret = randomChars(BASE64, 40, 3);
+      expectOne('settings.py', `AWS_SECRET_ACCESS_KEY = "${secret}"\n`, secret, 'AWS secret access key');
+      expectOne('src/aws.ts', `export const config = { secretAccessKey: '${secret}', region: 'eu-west-1' };\n`, secret, 'AWS secret access key');
+    });
+
+    it('Google API key and GCP service-account private key', () => {
+      const key = 'AIza' + randomChars(BASE64URL, 35, 4);
+      expectOne('src/maps.ts', `const map = new Loader({ apiKey: "${key}", version: "weekly" });\n`, key, 'Google API key', 4);
+      const privateKey = pem('PRIVATE KEY', 5, true);
+      const serviceAccount = [
+        '{',
+        '  "type": "service_account",',
+        '  "project_id": "acme-prod",',
+        `  "private_key_id": "${randomChars(HEX, 40, 6)}",`,
+        `  "private_key": "${privateKey}\\n",`,
+        '  "client_email": "deployer@acme-prod.iam.gserviceaccount.com"',
+        '}',
+      ].join('\n');
+      expectOne('keys/deployer.json', serviceAccount, privateKey, 'GCP service account private key');
+    });
+
+    it('Azure storage account key and shared access key in connection strings', () => {
+      const accountKey = randomChars(BASE64, 86, 7) + '==';
+      const connection = `DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${accountKey};EndpointSuffix=core.windows.net`;
+      expectOne('.env', `AZURE_STORAGE_CONNECTION_STRING=${connection}\n`, accountKey, 'Azure storage account key');
+      const sharedKey = randomChars(BASE64, 43, 8) + '=';
+      const serviceBus = `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${sharedKey}`;
+      expectOne('appsettings.json', `{ "ServiceBus": "${serviceBus}" }\n`, sharedKey, 'Azure shared access key');
+    });
+
+    it('GitHub tokens of every kind', () => {
+      const cases: [string, string][] = [
+        ['ghp_', 'GitHub personal access token'],
+        ['gho_', 'GitHub OAuth access token'],
+        ['ghu_', 'GitHub user-to-server token'],
+        ['ghs_', 'GitHub server-to-server token'],
+        ['ghr_', 'GitHub refresh token'],
+      ];
+      cases.forEach(([prefix, kind], index) => {
+        const token = prefix + randomChars(BASE62, 36, 10 + index);
+        const finding = expectOne('src/github.ts', `const octokit = new Octokit({ auth: '${token}' });\n`, token, kind, 4);
+        assert.ok(finding.message.includes(`\`${prefix}…\``), finding.message);
+      });
+      const fineGrained = 'github_pat_' + randomChars(BASE62, 22, 20) + '_' + randomChars(BASE62, 59, 21);
+      expectOne('.github/scripts/sync.py', `GH_TOKEN = "${fineGrained}"\n`, fineGrained, 'GitHub fine-grained personal access token', 11);
+    });
+
+    it('GitLab, Slack, Discord and Telegram tokens, and Slack/Discord webhooks', () => {
+      const gitlab = 'glpat-' + randomChars(BASE64URL, 20, 22);
+      expectOne('ci/release.sh', `curl --header "PRIVATE-TOKEN: ${gitlab}" https://gitlab.example.com/api/v4/projects\n`, gitlab, 'GitLab personal access token', 6);
+      const slackBot = `xoxb-${randomChars('0123456789', 12, 23)}-${randomChars('0123456789', 13, 24)}-${randomChars(BASE62, 24, 25)}`;
+      expectOne('src/slack.ts', `const web = new WebClient('${slackBot}');\n`, slackBot, 'Slack bot token', 5);
+      const webhook = `https://hooks.slack.com/services/T${randomChars(BASE32, 8, 26)}/B${randomChars(BASE32, 10, 27)}/${randomChars(BASE62, 24, 28)}`;
+      expectOne('config/alerts.yaml', `alerts:\n  slack_url: ${webhook}\n`, webhook, 'Slack webhook URL', 'https://hooks.slack.com/services/'.length);
+      const botId = Buffer.from('712345678901234567').toString('base64url');
+      const discord = `${botId}.${randomChars(BASE64URL, 6, 29)}.${randomChars(BASE64URL, 38, 30)}`;
+      expectOne('bot.py', `import discord\n\nclient = discord.Client(intents=intents)\nclient.run("${discord}")\n`, discord, 'Discord bot token');
+      const discordHook = `https://discord.com/api/webhooks/${randomChars('0123456789', 18, 31)}/${randomChars(BASE64URL, 68, 32)}`;
+      expectOne('notify.ts', `await fetch("${discordHook}", { method: "POST", body });\n`, discordHook, 'Discord webhook URL', 'https://discord.com/api/webhooks/'.length);
+      const telegram = `${randomChars('123456789', 10, 33)}:AA${randomChars(BASE64URL, 33, 34)}`;
+      expectOne('bot/main.py', `bot = telebot.TeleBot("${telegram}")\n`, telegram, 'Telegram bot token');
+    });
+
+    it('Stripe live keys at the rule severity and test keys at info', () => {
+      const live = 'sk_live_' + randomChars(BASE62, 24, 35);
+      const liveFinding = expectOne('src/pay.ts', `const stripe = new Stripe('${live}', { apiVersion: '2024-06-20' });\n`, live, 'Stripe live secret key', 8);
+      assert.equal(liveFinding.severity, undefined);
+      const restricted = 'rk_live_' + randomChars(BASE62, 24, 36);
+      expectOne('src/pay.ts', `const stripe = new Stripe('${restricted}');\n`, restricted, 'Stripe live restricted key', 8);
+      const testKey = 'sk_test_' + randomChars(BASE62, 24, 37);
+      const testFinding = expectOne('src/pay.ts', `const stripe = new Stripe('${testKey}');\n`, testKey, 'Stripe test secret key', 8);
+      assert.equal(testFinding.severity, 'info');
+    });
+
+    it('Twilio, SendGrid, npm and PyPI tokens', () => {
+      const twilio = randomChars(HEX, 32, 38);
+      expectOne('.env.production', `TWILIO_ACCOUNT_SID=AC${randomChars(HEX, 32, 39)}\nTWILIO_AUTH_TOKEN=${twilio}\n`, twilio, 'Twilio auth token');
+      const sendgrid = `SG.${randomChars(BASE64URL, 22, 40)}.${randomChars(BASE64URL, 43, 41)}`;
+      expectOne('mailer.js', `sgMail.setApiKey('${sendgrid}');\n`, sendgrid, 'SendGrid API key', 3);
+      const npm = 'npm_' + randomChars(BASE62, 36, 42);
+      expectOne('.npmrc', `//registry.npmjs.org/:_authToken=${npm}\n`, npm, 'npm access token', 4);
+      const pypi = 'pypi-AgEIcHlwaS5vcmc' + randomChars(BASE64URL, 70, 43);
+      expectOne('.pypirc', `[pypi]\nusername = __token__\npassword = ${pypi}\n`, pypi, 'PyPI API token', 5);
+    });
+
+    it('OpenAI, Anthropic and Hugging Face keys', () => {
+      const project = 'sk-proj-' + randomChars(BASE64URL, 74, 44) + 'T3BlbkFJ' + randomChars(BASE64URL, 74, 45);
+      expectOne('agent.py', `client = OpenAI(api_key="${project}")\n`, project, 'OpenAI API key', 8);
+      const legacy = 'sk-' + randomChars(BASE62, 48, 46);
+      expectOne('src/ai.ts', `const openai = new OpenAI({ apiKey: "${legacy}" });\n`, legacy, 'OpenAI API key', 3);
+      const anthropic = 'sk-ant-api03-' + randomChars(BASE64URL, 93, 47) + 'AA';
+      const finding = expectOne('src/claude.ts', `const anthropic = new Anthropic({ apiKey: '${anthropic}' });\n`, anthropic, 'Anthropic API key', 7);
+      assert.ok(!finding.message.includes('OpenAI'));
+      const hf = 'hf_' + randomChars(BASE62, 34, 48);
+      expectOne('train.py', `login(token="${hf}")\n`, hf, 'Hugging Face access token', 3);
+    });
+
+    it('private keys of every flavour', () => {
+      for (const [label, kind] of [
+        ['RSA PRIVATE KEY', 'RSA private key'],
+        ['OPENSSH PRIVATE KEY', 'OpenSSH private key'],
+        ['EC PRIVATE KEY', 'EC private key'],
+        ['PRIVATE KEY', 'private key'],
+        ['ENCRYPTED PRIVATE KEY', 'encrypted private key'],
+        ['PGP PRIVATE KEY BLOCK', 'PGP private key'],
+      ]) {
+        const key = pem(label, 50 + label.length);
+        expectOne('deploy/id_key.pem', `${key}\n`, key, kind);
+      }
+      const escaped = pem('RSA PRIVATE KEY', 60, true);
+      expectOne('src/sign.ts', `const signingKey = "${escaped}";\n`, escaped, 'RSA private key');
+    });
+
+    it('JSON Web Tokens', () => {
+      const token = jwt({ sub: 'svc-billing', role: 'service_role', iat: 1735689600 }, 61);
+      expectOne('src/db.ts', `const supabase = createClient(url, '${token}');\n`, token, 'JSON Web Token');
+    });
+
+    it('passwords in connection strings, with info for a loopback host', () => {
+      const cases: [string, string, string][] = [
+        ['postgres', 'db.internal.acme.io:5432/orders', 'PostgreSQL'],
+        ['postgresql', 'db.internal.acme.io/orders?sslmode=require', 'PostgreSQL'],
+        ['mysql', 'mysql.acme.io:3306/shop', 'MySQL'],
+        ['mongodb+srv', 'cluster0.ab1cd.mongodb.net/app?retryWrites=true', 'MongoDB'],
+        ['amqp', 'rabbit.acme.io:5672/%2f', 'AMQP'],
+        ['mssql', 'sql.acme.io:1433/reports', 'SQL Server'],
+      ];
+      cases.forEach(([scheme, rest, label], index) => {
+        const password = strongValue(18, 70 + index);
+        const text = `const pool = connect("${scheme}://app_user:${password}@${rest}");\n`;
+        const finding = expectOne('src/db.ts', text, password, `${label} connection-string password`);
+        assert.equal(finding.severity, undefined);
+        assertNoLeak(finding.message, password);
+      });
+      const redisPassword = strongValue(20, 80);
+      expectOne('docker/app.env', `REDIS_URL=redis://:${redisPassword}@cache.acme.io:6379/0\n`, redisPassword, 'Redis connection-string password');
+      const local = strongValue(16, 81);
+      const localFinding = expectOne('scripts/seed.py', `engine = create_engine("postgresql://dev:${local}@localhost:5432/dev")\n`, local, /PostgreSQL/);
+      assert.equal(localFinding.severity, 'info');
+    });
+  });
+
+  describe('generic high-entropy values assigned to secret-like names', () => {
+    const value = strongValue(24, 90);
+    const cases: [string, string, string][] = [
+      ['src/config.ts', `export const config = {\n  apiKey: "${value}",\n  timeoutMs: 5000,\n};\n`, 'secret key'],
+      ['app/settings.py', `DEBUG = False\nSECRET_KEY = '${value}'\n`, 'secret'],
+      ['deploy/values.yaml', `database:\n  host: db.acme.io\n  password: ${value}\n`, 'password'],
+      ['.env', `NODE_ENV=production\nDB_PASSWORD=${value}\n`, 'password'],
+      ['config/oauth.json', `{\n  "client_id": "web-app",\n  "client_secret": "${value}"\n}\n`, 'secret'],
+      ['conf/app.ini', `[auth]\ntoken_secret = ${value}\n`, 'secret'],
+      ['scripts/release.sh', `#!/bin/sh\nexport API_TOKEN="${value}"\n`, 'token'],
+      ['src/main/resources/application.properties', `spring.datasource.password=${value}\n`, 'password'],
+      ['src/Client.java', `private static final String AUTH_TOKEN = "${value}";\n`, 'token'],
+      ['cmd/server.go', `\tpassword := "${value}"\n`, 'password'],
+      ['src/http.ts', `const headers = { Authorization: \`Bearer ${value}\` };\n`, 'authorization credential'],
+    ];
+    for (const [path, text, kind] of cases) {
+      it(`finds a ${kind} in ${path}`, () => {
+        const finding = expectOne(path, text, value, kind);
+        assert.match(finding.message, /high-entropy value/);
+      });
+    }
+
+    it('respects entropyThreshold and minLength', () => {
+      const text = `const apiKey = "${value}";\n`;
+      assert.equal(check('a.ts', text, { entropyThreshold: 6 }).length, 0);
+      assert.equal(check('a.ts', text, { minLength: 40 }).length, 0);
+      const short = strongValue(10, 91);
+      assert.equal(check('a.ts', `const apiKey = "${short}";\n`).length, 0);
+      assert.equal(check('a.ts', `const apiKey = "${short}";\n`, { minLength: 8 }).length, 1);
+    });
+
+    it('ignores names whose last word is not a secret and values that are words', () => {
+      const text = [
+        `const tokenType = "${value}";`,
+        `const passwordField = "${value}";`,
+        `const publicKey = "${value}";`,
+        `const STRIPE_PUBLISHABLE_KEY = "${value}";`,
+        'const AUTH_HEADER = "Authorization";',
+        'const accessToken = "accessTokenStorageKey";',
+        'const ID_TOKEN = "id_token";',
+        'const refreshToken = "my-app-refresh-token-v2";',
+        'const password = "Enter your password";',
+        'const secretPath = "/var/run/secrets/kubernetes.io/serviceaccount/token";',
+        'if (token === "cGFzc3dvcmQxMjM0NTY3OA") {}',
+      ].join('\n');
+      assert.deepEqual(check('src/auth.ts', text), []);
+    });
+  });
+
+  describe('filters', () => {
+    const secretLike = strongValue(24, 100);
+
+    it('placeholders', () => {
+      const text = [
+        "const apiKey = 'xxxxxxxxxxxxxxxxxxxxxxxx';",
+        "const apiKey2 = '<your-api-key>';",
+        "const apiKey3 = 'your-api-key-here';",
+        "const password = 'changeme';",
+        "const secret = '{{ vault_secret }}';",
+        "const token = '%s';",
+        "const clientSecret = 'example-client-secret-9f8e7d';",
+        "const dbPassword = 'dummy-Pa55word-for-ci';",
+        "const authToken = 'sample_9Xk2LmQ7pR4tV8wZ';",
+        "const accessToken = 'test-9Xk2LmQ7pR4tV8wZ1';",
+        "const jwtSecret = 'fake-9Xk2LmQ7pR4tV8wZ1';",
+        "const mockToken = 'mock_9Xk2LmQ7pR4tV8wZ1';",
+        "const apiSecret = '************************';",
+        "const apiKey4 = 'REDACTED';",
+        `const github = '${'ghp_' + 'x'.repeat(36)}';`,
+        `const stripe = '${'sk_live_' + 'X'.repeat(24)}';`,
+        `const slack = '${'xoxb-' + '0'.repeat(11) + '-' + '0'.repeat(12) + '-' + 'x'.repeat(24)}';`,
+      ].join('\n');
+      assert.deepEqual(check('src/config.ts', text), []);
+      assert.deepEqual(check('.env.example', 'OPENAI_API_KEY=your-openai-api-key\nDB_PASSWORD=<password>\nSECRET_KEY=changeme\n'), []);
+    });
+
+    it('environment references', () => {
+      assert.deepEqual(check('src/config.ts', 'const apiKey = process.env.API_KEY;\nconst token = process.env["GITHUB_TOKEN"] ?? "";\nconst secret = `${process.env.SECRET}`;\n'), []);
+      assert.deepEqual(check('app/settings.py', 'SECRET_KEY = os.environ["SECRET_KEY"]\nAPI_TOKEN = os.getenv("API_TOKEN")\npassword = os.environ.get("DB_PASSWORD")\n'), []);
+      assert.deepEqual(check('docker-compose.yml', 'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n      API_TOKEN: $API_TOKEN\n'), []);
+      assert.deepEqual(check('.env', 'DB_PASSWORD=${VAULT_DB_PASSWORD}\nAPI_TOKEN=$CI_API_TOKEN\n'), []);
+      assert.deepEqual(check('run.sh', 'export GITHUB_TOKEN="$GH_TOKEN"\ncurl -H "Authorization: Bearer ${GITHUB_TOKEN}" https://api.github.com\n'), []);
+      assert.deepEqual(check('.github/workflows/ci.yml', 'env:\n  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n'), []);
+    });
+
+    it('connection strings with placeholder or referenced passwords', () => {
+      const text = [
+        'const a = "postgres://user:password@localhost:5432/app";',
+        'const b = "postgres://app:${DB_PASS}@db.acme.io/app";',
+        'const c = "mongodb+srv://admin:<password>@cluster0.mongodb.net/test";',
+        'const d = "postgres://postgres:postgres@localhost/app";',
+        'const e = "amqp://guest:guest@rabbitmq:5672";',
+        'const f = `mysql://root:${process.env.MYSQL_PASSWORD}@db/shop`;',
+        'const g = "redis://:$REDIS_PASSWORD@cache:6379";',
+        'const h = "https://user:9Xk2LmQ7pR4tV8wZ@example.org/";',
+      ].join('\n');
+      assert.deepEqual(check('src/db.ts', text), []);
+    });
+
+    it('UUIDs, hex hashes and integrity values', () => {
+      const uuid = '3f2b8c1e-9d4a-4e7b-a6c5-1b2d3e4f5a6b';
+      const sha1 = createHash('sha1').update('commit').digest('hex');
+      const sha256 = createHash('sha256').update('artifact').digest('hex');
+      const integrity = 'sha512-' + createHash('sha512').update('pkg').digest('base64');
+      const text = [
+        `const apiKey = "${uuid}";`,
+        `const commitToken = "${sha1}";`,
+        `const secret = "${sha256}";`,
+        `const authToken = "${integrity}";`,
+      ].join('\n');
+      assert.deepEqual(check('src/ids.ts', text), []);
+    });
+
+    it('lock files as a whole', () => {
+      const token = 'ghp_' + randomChars(BASE62, 36, 101);
+      for (const lockFile of ['package-lock.json', 'web/yarn.lock', 'pnpm-lock.yaml', 'Cargo.lock', 'poetry.lock', 'Gemfile.lock']) {
+        assert.deepEqual(check(lockFile, `"resolved": "https://${token}@npm.pkg.github.com/x.tgz"\napi_key = "${secretLike}"\n`), [], lockFile);
+      }
+      assert.equal(check('package.json', `{ "config": { "token": "${token}" } }\n`).length, 1);
+    });
+
+    it('documented example keys', () => {
+      const awsId = 'AKIA' + 'IOSFODNN7' + 'EXAMPLE';
+      const awsDocPair = 'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY';
+      const azurite = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/' + 'K1SZFPTOtr/KBHBeksoGMGw==';
+      const stripeDocs = 'sk_test_' + '4eC39HqLyjWDarjtT1zdp7dc';
+      const jwtIo = [
+        Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url'),
+        Buffer.from(JSON.stringify({ sub: '1234567890', name: 'John Doe', iat: 1516239022 })).toString('base64url'),
+        randomChars(BASE64URL, 43, 102),
+      ].join('.');
+      const supabaseAnon = jwt({ iss: 'supabase', role: 'anon', iat: 1700000000 }, 103);
+      const text = [
+        `aws_access_key_id = ${awsId}`,
+        `aws_secret_access_key = ${awsDocPair}`,
+        `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${azurite};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;`,
+        `STRIPE_SECRET_KEY=${stripeDocs}`,
+        `SAMPLE_JWT=${jwtIo}`,
+        `NEXT_PUBLIC_SUPABASE_ANON_KEY=${supabaseAnon}`,
+      ].join('\n');
+      assert.deepEqual(check('.env', text), []);
+    });
+
+    it('the allow option silences values containing a listed substring', () => {
+      const token = 'ghp_' + randomChars(BASE62, 36, 104);
+      const text = `const token = '${token}';\nconst apiKey = "${secretLike}";\n`;
+      assert.equal(check('src/a.ts', text).length, 2);
+      assert.equal(check('src/a.ts', text, { allow: [token.slice(10, 20)] }).length, 1);
+      assert.equal(check('src/a.ts', text, { allow: [token.slice(10, 20), secretLike.slice(0, 8)] }).length, 0);
+      assert.equal(check('src/a.ts', text, { allow: 'not-a-list' }).length, 2);
+    });
+
+    it('binary content', () => {
+      const token = 'ghp_' + randomChars(BASE62, 36, 105);
+      assert.deepEqual(check('assets/logo.png', `\u0089PNG\r\n\u001a\n\u0000\u0000\u0000IHDR${token}`), []);
+      assert.deepEqual(check('lib/native.node', `\ufffd\ufffd\ufffd\ufffdELF${'\ufffd'.repeat(40)}${token}`), []);
+    });
+
+    it('key-like constants in parsers and docs that are not keys', () => {
+      const text = [
+        "const PEM_HEADER = '-----BEGIN RSA PRIVATE KEY-----';",
+        "const FOOTER = '-----END RSA PRIVATE KEY-----';",
+        '// Paste your key: -----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\\n-----END PRIVATE KEY-----',
+        "const task = 'sk-learn-model-training-pipeline';",
+        "const header = 'eyJhbGciOiJIUzI1NiJ9';",
+      ].join('\n');
+      assert.deepEqual(check('src/pem.ts', text), []);
+    });
+  });
+
+  describe('fix: replace with an environment variable read', () => {
+    const value = strongValue(24, 110);
+
+    function onlyFix(path: string, text: string): TextFix | undefined {
+      const findings = check(path, text);
+      assert.equal(findings.length, 1, JSON.stringify(findings.map((f) => f.message)));
+      const fixes = findings[0].fixes ?? [];
+      assert.ok(fixes.length <= 1);
+      if (fixes[0]) {
+        assert.equal(fixes[0].title, 'Replace with an environment variable read');
+        assert.equal(fixes[0].preferred, true);
+      }
+      return fixes[0];
+    }
+
+    it('TypeScript: the whole literal becomes process.env.NAME derived from the name', () => {
+      const text = `export const apiKey = "${value}";\n`;
+      const fix = onlyFix('src/config.ts', text);
+      assert.ok(fix);
+      assert.deepEqual(fix.edits, [{ start: 22, end: 24 + value.length, newText: 'process.env.API_KEY' }]);
+      assert.equal(applyFix(text, fix), 'export const apiKey = process.env.API_KEY;\n');
+    });
+
+    it('TypeScript: object properties, annotations and unnamed arguments', () => {
+      const token = 'ghp_' + randomChars(BASE62, 36, 111);
+      assert.equal(
+        applyFix(`const gh = new Octokit({ githubToken: '${token}' });\n`, onlyFix('src/gh.ts', `const gh = new Octokit({ githubToken: '${token}' });\n`)!),
+        'const gh = new Octokit({ githubToken: process.env.GITHUB_TOKEN });\n',
+      );
+      const annotated = `const dbPassword: string = '${value}';\n`;
+      assert.equal(applyFix(annotated, onlyFix('src/db.ts', annotated)!), 'const dbPassword: string = process.env.DB_PASSWORD;\n');
+      const argument = `const octokit = new Octokit({ auth: '${token}' });\nawait login('${token}');\n`;
+      const fixes = check('src/gh.js', argument).map((finding) => finding.fixes?.[0]);
+      assert.equal(fixes.length, 2);
+      assert.equal(applyFix(argument, fixes[1]!), `const octokit = new Octokit({ auth: '${token}' });\nawait login(process.env.GITHUB_TOKEN);\n`);
+      const member = `this.config.clientSecret = \`${value}\`;\n`;
+      assert.equal(applyFix(member, onlyFix('src/c.mjs', member)!), 'this.config.clientSecret = process.env.CLIENT_SECRET;\n');
+    });
+
+    it('JSX: an attribute value gets braces, a comparison does not', () => {
+      const key = 'AIza' + randomChars(BASE64URL, 35, 118);
+      const jsx = `export const Map = () => (\n  <GoogleMap\n    zoom={12}\n    apiKey="${key}"\n  />\n);\n`;
+      assert.equal(applyFix(jsx, onlyFix('src/Map.tsx', jsx)!), 'export const Map = () => (\n  <GoogleMap\n    zoom={12}\n    apiKey={process.env.API_KEY}\n  />\n);\n');
+      const plain = `if (a < b) apiKey="${key}";\n`;
+      assert.equal(applyFix(plain, onlyFix('src/a.js', plain)!), 'if (a < b) apiKey=process.env.API_KEY;\n');
+    });
+
+    it('TypeScript: a connection string literal becomes process.env.DATABASE_URL', () => {
+      const password = strongValue(18, 112);
+      const text = `const pool = new Pool({ connectionString: "postgres://orders:${password}@db.acme.io:5432/orders" });\n`;
+      assert.equal(applyFix(text, onlyFix('src/db.ts', text)!), 'const pool = new Pool({ connectionString: process.env.CONNECTION_STRING });\n');
+      const unnamed = `const pool = new Pool("postgres://orders:${password}@db.acme.io:5432/orders");\n`;
+      assert.equal(applyFix(unnamed, onlyFix('src/db.ts', unnamed)!), 'const pool = new Pool(process.env.DATABASE_URL);\n');
+    });
+
+    it('no fix when the secret is only part of a literal or an object key', () => {
+      const bearer = `const headers = { Authorization: "Bearer ${value}" };\n`;
+      assert.equal(onlyFix('src/http.ts', bearer), undefined);
+      const token = 'ghp_' + randomChars(BASE62, 36, 113);
+      assert.equal(onlyFix('src/map.ts', `const owners = { '${token}': 'bot' };\n`), undefined);
+    });
+
+    it('Python: os.environ["NAME"], adding import os after the docstring and __future__ imports', () => {
+      const text = `"""Settings."""\nfrom __future__ import annotations\n\nimport sys\n\nSECRET_KEY = '${value}'\n`;
+      const fix = onlyFix('app/settings.py', text);
+      assert.ok(fix);
+      assert.equal(
+        applyFix(text, fix),
+        '"""Settings."""\nfrom __future__ import annotations\n\nimport os\nimport sys\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+      );
+      const imported = `import os, sys\n\nclient = OpenAI(api_key=r"${'sk-' + randomChars(BASE62, 48, 114)}")\n`;
+      assert.equal(applyFix(imported, onlyFix('agent.py', imported)!), 'import os, sys\n\nclient = OpenAI(api_key=os.environ["API_KEY"])\n');
+      assert.equal(onlyFix('agent.py', `TOKEN = b"${value}"\n`), undefined);
+    });
+
+    it('YAML: ${NAME} in Compose and Spring files, a secrets reference in GitHub workflows, none elsewhere', () => {
+      const compose = `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${value}\n      - API_KEY=${value}\n`;
+      const composeFindings = check('docker-compose.yml', compose);
+      assert.equal(composeFindings.length, 2);
+      assert.equal(
+        applyFix(compose, composeFindings[0].fixes![0]),
+        `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD}\n      - API_KEY=${value}\n`,
+      );
+      assert.equal(
+        applyFix(compose, composeFindings[1].fixes![0]),
+        `services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: ${value}\n      - API_KEY=\${API_KEY}\n`,
+      );
+      const spring = `spring:\n  datasource:\n    password: "${value}"\n`;
+      assert.equal(applyFix(spring, onlyFix('src/main/resources/application-prod.yml', spring)!), 'spring:\n  datasource:\n    password: "${PASSWORD}"\n');
+      const hook = `https://hooks.slack.com/services/T${randomChars(BASE32, 8, 115)}/B${randomChars(BASE32, 10, 116)}/${randomChars(BASE62, 24, 117)}`;
+      const workflow = `jobs:\n  notify:\n    steps:\n      - uses: slackapi/slack-github-action@v1\n        with:\n          webhook: ${hook}\n`;
+      assert.equal(
+        applyFix(workflow, onlyFix('.github/workflows/notify.yml', workflow)!),
+        'jobs:\n  notify:\n    steps:\n      - uses: slackapi/slack-github-action@v1\n        with:\n          webhook: ${{ secrets.WEBHOOK }}\n',
+      );
+      assert.equal(onlyFix('k8s/deployment.yaml', `env:\n  - name: DB\n    password: ${value}\n`), undefined);
+    });
+
+    it('.properties for Spring keep the dotted key as the variable name', () => {
+      const text = `spring.datasource.password=${value}\n`;
+      assert.equal(applyFix(text, onlyFix('src/main/resources/application.properties', text)!), 'spring.datasource.password=${SPRING_DATASOURCE_PASSWORD}\n');
+    });
+
+    it('no fix in .env, JSON or shell, where no env read is a correct replacement', () => {
+      assert.equal(onlyFix('.env', `API_KEY=${value}\n`), undefined);
+      assert.equal(onlyFix('config/app.json', `{ "apiKey": "${value}" }\n`), undefined);
+      assert.equal(onlyFix('deploy.sh', `API_KEY="${value}"\n`), undefined);
+    });
+  });
+
+  describe('messages and fingerprints', () => {
+    it('never contain the secret, for any kind', () => {
+      const tokens = [
+        'ghp_' + randomChars(BASE62, 36, 120),
+        'AKIA' + randomChars(BASE32, 16, 121),
+        'sk_live_' + randomChars(BASE62, 30, 122),
+        'glpat-' + randomChars(BASE62, 20, 123),
+        'hf_' + randomChars(BASE62, 34, 124),
+        strongValue(30, 125),
+      ];
+      const text = tokens.map((token, index) => `const secret${index} = "${token}";`).join('\n');
+      const result = evaluate('src/all.ts', text, { policy: defaultPolicy(), rules: [rule] });
+      assert.equal(result.findings.length, tokens.length);
+      result.findings.forEach((finding, index) => {
+        const token = tokens[index];
+        const prefix = /^(?:ghp_|AKIA|sk_live_|glpat-|hf_)/.exec(token)?.[0].length ?? 0;
+        assertNoLeak(finding.message, token, prefix);
+        assertNoLeak(finding.fingerprintSource!, token);
+        assert.ok(!finding.fingerprint.includes(token.slice(prefix, prefix + 6)));
+      });
+    });
+
+    it('fingerprints survive moved lines and differ between secrets', () => {
+      const first = 'ghp_' + randomChars(BASE62, 36, 130);
+      const second = 'ghp_' + randomChars(BASE62, 36, 131);
+      const text = `const a = 1;\nconst token = '${first}';\nconst backup = '${second}';\n`;
+      const moved = `// header\n\nconst a = 1;\n\nconst token = '${first}';\nconst backup = '${second}';\n`;
+      const options = { policy: defaultPolicy(), rules: [rule] };
+      const before = evaluate('src/a.ts', text, options).findings.map((finding) => finding.fingerprint);
+      const after = evaluate('src/renamed.ts', moved, options).findings.map((finding) => finding.fingerprint);
+      assert.equal(before.length, 2);
+      assert.deepEqual(after, before);
+      assert.notEqual(before[0], before[1]);
+      const twice = `send('${first}');\nsend('${second}');\n`;
+      const [one, two] = evaluate('src/b.ts', twice, options).findings.map((finding) => finding.fingerprint);
+      assert.notEqual(one, two);
+    });
+  });
+
+  describe('robustness and speed', () => {
+    const PATHS = ['src/a.ts', 'app.py', 'docker-compose.yml', '.env', 'config.json', 'application.properties', '.github/workflows/ci.yml', 'README.md', 'run.sh'];
+    const FRAGMENTS = [
+      'ghp_', 'AKIA', 'AIza', 'sk-', 'sk-ant-', 'sk-proj-', 'xoxb-', 'hooks.slack.com/services/', 'discord', ':AA', 'eyJ', '.ey', '-----BEGIN ',
+      ' PRIVATE KEY-----', '-----END ', 'AccountKey=', 'postgres://', 'mongodb+srv://', ':', '@', '=', ': ', ', ', '"', "'", '`', '\\', '\n', '\r\n',
+      'password', 'apiKey', 'SECRET_KEY', 'token', 'Bearer ', '${', '}', 'os.environ', 'import os\n', '"""', 'hf_', 'npm_', 'SG.', 'pypi-AgE',
+    ];
+    const piece = fc.oneof(
+      fc.constantFrom(...FRAGMENTS),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+      fc.string({ unit: fc.constantFrom(...BASE64URL), minLength: 1, maxLength: 90 }),
+    );
+
+    it('never throws on arbitrary text, and findings stay inside it and do not leak', () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...PATHS), fc.array(piece, { maxLength: 60 }), (path, pieces) => {
+          const text = pieces.join('');
+          for (const finding of check(path, text)) {
+            assert.ok(finding.start >= 0 && finding.start < finding.end && finding.end <= text.length);
+            const secret = text.slice(finding.start, finding.end);
+            if (secret.length >= 24) assert.ok(!finding.message.includes(secret.slice(-16)));
+            for (const fix of finding.fixes ?? []) {
+              for (const edit of fix.edits) assert.ok(edit.start >= 0 && edit.start <= edit.end && edit.end <= text.length);
+            }
+          }
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it('never throws on random unicode and very long lines', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.integer({ min: 1, max: 400 }), (chunk, times) => {
+          check('dist/bundle.min.js', chunk.repeat(times));
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it('stays linear on adversarial inputs', () => {
+      const inputs = [
+        'eyJ' + 'a'.repeat(200_000),
+        ('eyJhbGciOiJIUzI1NiJ9.eyJ' + 'b'.repeat(50)).repeat(4000),
+        'xoxb-' + '1'.repeat(200_000),
+        '-----BEGIN RSA PRIVATE KEY-----'.repeat(10_000),
+        'postgres://' + 'a:'.repeat(100_000),
+        'token = "' + 'k'.repeat(200_000),
+        'password'.repeat(50_000),
+        ':AA'.repeat(60_000),
+        'discord ' + 'M'.repeat(200_000),
+      ];
+      for (const text of inputs) {
+        const started = performance.now();
+        check('dist/x.js', text);
+        const elapsed = performance.now() - started;
+        assert.ok(elapsed < 1500, `${text.slice(0, 20)}… took ${elapsed.toFixed(0)} ms`);
+      }
+    });
+
+    it('finds a token at the end of a 2 MB minified line', () => {
+      const token = 'ghp_' + randomChars(BASE62, 36, 140);
+      const line = 'var a=function(b){return b.key+"x"};'.repeat(55_000) + `var t="${token}";`;
+      const findings = check('dist/app.min.js', line);
+      assert.equal(findings.length, 1);
+      assert.equal(covered(line, findings[0]), token);
+    });
+  });
+});
