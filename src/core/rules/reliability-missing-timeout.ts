@@ -62,8 +62,9 @@ export const reliabilityMissingTimeout: Rule = {
     '(`signal: AbortSignal.timeout(ms)` for `fetch`, `timeout` for axios) and decide what the caller does ' +
     'when it fires.\n\n' +
     'Option `defaultTimeoutMs` (default 10000) sets the value the quick fix inserts. The rule reads one ' +
-    'file: an axios instance or options object built in another module is not checked, and neither is a ' +
-    'request bounded by a timer that calls `req.destroy()` or by `setTimeout` on a request stored elsewhere.',
+    'file: calls through an axios instance or with an options object from another module are not checked. ' +
+    'A request bounded in a way it does not follow (a timer that calls `req.destroy()`, `setTimeout` on a ' +
+    'request passed to another function) is still reported; suppress it with the reason.',
   defaultOptions: { defaultTimeoutMs: DEFAULT_TIMEOUT_MS },
   check(context: RuleContext): RuleFinding[] {
     const sourceFile = context.sourceFile;
@@ -283,6 +284,8 @@ class TimeoutChecker {
   }
 
   private judge(call: ts.CallExpression, target: Target): RuleFinding | undefined {
+    // `fetch(...args)`: which argument is the config is not visible.
+    if (call.arguments.some((argument) => ts.isSpreadElement(argument))) return undefined;
     switch (target.kind) {
       case 'fetch':
         return this.judgeFetch(call);

@@ -28,6 +28,12 @@ export interface Binding {
   readonly module?: ModuleReference;
 }
 
+/**
+ * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two
+ * property getters, which adds up in a switch run on every node.
+ */
+const SyntaxKind = ts.SyntaxKind;
+
 /** Resolution follows `const a = b` chains; this caps the chain so cycles cannot loop forever. */
 const MAX_RESOLUTION_DEPTH = 8;
 
@@ -38,30 +44,48 @@ const MAX_RESOLUTION_DEPTH = 8;
  * initializer, or an import.
  */
 export class FileBindings {
-  private readonly byName = new Map<string, Binding[]>();
+  /** Name → scope node → binding: resolving is one map lookup per enclosing node. */
+  private readonly byName = new Map<string, Map<ts.Node, Binding>>();
 
   /** Records the names `node` declares, if any. Call it for every node of the walk. */
   observe(node: ts.Node): void {
-    if (ts.isVariableDeclaration(node)) this.observeVariable(node);
-    else if (ts.isParameter(node)) this.addNames(node.name, 'parameter', node.parent, node);
-    else if (ts.isImportDeclaration(node)) this.observeImport(node);
-    else if (ts.isImportEqualsDeclaration(node)) this.observeImportEquals(node);
-    else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name !== undefined) {
-      this.add({ name: node.name.text, kind: ts.isFunctionDeclaration(node) ? 'function' : 'class', scope: node.parent, declaration: node });
-    } else if (ts.isFunctionExpression(node) && node.name !== undefined) {
-      // A named function expression sees its own name (recursion) and nothing outside does.
-      this.add({ name: node.name.text, kind: 'function', scope: node, declaration: node });
+    // A switch on the kind keeps this cheap enough to call on every node of a large file.
+    switch (node.kind) {
+      case SyntaxKind.VariableDeclaration:
+        this.observeVariable(node as ts.VariableDeclaration);
+        break;
+      case SyntaxKind.Parameter:
+        this.addNames((node as ts.ParameterDeclaration).name, 'parameter', node.parent, node);
+        break;
+      case SyntaxKind.ImportDeclaration:
+        this.observeImport(node as ts.ImportDeclaration);
+        break;
+      case SyntaxKind.ImportEqualsDeclaration:
+        this.observeImportEquals(node as ts.ImportEqualsDeclaration);
+        break;
+      case SyntaxKind.FunctionDeclaration:
+      case SyntaxKind.ClassDeclaration: {
+        const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration).name;
+        const kind = node.kind === SyntaxKind.FunctionDeclaration ? 'function' : 'class';
+        if (name !== undefined) this.add({ name: name.text, kind, scope: node.parent, declaration: node });
+        break;
+      }
+      case SyntaxKind.FunctionExpression: {
+        // A named function expression sees its own name (recursion) and nothing outside does.
+        const name = (node as ts.FunctionExpression).name;
+        if (name !== undefined) this.add({ name: name.text, kind: 'function', scope: node, declaration: node });
+        break;
+      }
     }
   }
 
   /** The binding `identifier` refers to at its position, or undefined for globals and unknown names. */
   resolve(identifier: ts.Identifier): Binding | undefined {
-    const candidates = this.byName.get(identifier.text);
-    if (candidates === undefined) return undefined;
+    const byScope = this.byName.get(identifier.text);
+    if (byScope === undefined) return undefined;
     for (let node: ts.Node | undefined = identifier.parent; node !== undefined; node = node.parent) {
-      for (const binding of candidates) {
-        if (binding.scope === node) return binding;
-      }
+      const binding = byScope.get(node);
+      if (binding !== undefined) return binding;
     }
     return undefined;
   }
@@ -183,9 +207,13 @@ export class FileBindings {
   }
 
   private add(binding: Binding): void {
-    const list = this.byName.get(binding.name);
-    if (list === undefined) this.byName.set(binding.name, [binding]);
-    else list.push(binding);
+    let byScope = this.byName.get(binding.name);
+    if (byScope === undefined) {
+      byScope = new Map();
+      this.byName.set(binding.name, byScope);
+    }
+    // A redeclaration in the same scope (`var x` twice) keeps the first: either may be the live one.
+    if (!byScope.has(binding.scope)) byScope.set(binding.scope, binding);
   }
 }
 
@@ -194,7 +222,7 @@ export function requiredModule(expression: ts.Expression): string | undefined {
   const value = skipWrappers(expression);
   if (!ts.isCallExpression(value) || value.arguments.length !== 1) return undefined;
   const isRequire = ts.isIdentifier(value.expression) && value.expression.text === 'require';
-  const isDynamicImport = value.expression.kind === ts.SyntaxKind.ImportKeyword;
+  const isDynamicImport = value.expression.kind === SyntaxKind.ImportKeyword;
   const argument = value.arguments[0];
   if ((isRequire || isDynamicImport) && ts.isStringLiteralLike(argument)) return normalizeSpecifier(argument.text);
   return undefined;

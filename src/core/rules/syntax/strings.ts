@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { FileBindings } from './bindings';
-import { skipWrappers } from './nodes';
+import { skipWrappers, snippet } from './nodes';
 
 /** How a string value was put together, as far as the file shows. */
 export type StringForm = 'literal' | 'template' | 'concatenation' | 'variable' | 'tagged' | 'other';
@@ -83,4 +83,19 @@ export function calleeLastName(call: ts.CallExpression): string | undefined {
   if (ts.isIdentifier(callee)) return callee.text;
   if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
   return undefined;
+}
+
+/** How a non-constant string was built, for messages: "a template with `${…}` (through `sql`)". */
+export function describeComposition(composition: StringComposition, argument: ts.Expression, sourceFile: ts.SourceFile): string {
+  const via = composition.viaConstant ? ` (through \`${snippet(argument, sourceFile)}\`)` : '';
+  switch (composition.form) {
+    case 'template':
+      return `a template with \`\${…}\`${via}`;
+    case 'concatenation':
+      return `string concatenation${via}`;
+    case 'variable':
+      return `a variable (\`${snippet(composition.dynamicParts[0], sourceFile)}\`)`;
+    default:
+      return `a non-constant value (\`${snippet(composition.dynamicParts[0], sourceFile)}\`)`;
+  }
 }

@@ -1,0 +1,496 @@
+import { ts } from 'ts-morph';
+import type { RuleFinding } from '../findings';
+import type { Rule, RuleContext } from './rule';
+import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from './syntax/nodes';
+
+/**
+ * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two
+ * property getters, which adds up in a switch run on every node.
+ */
+const SyntaxKind = ts.SyntaxKind;
+
+/** Names that mark a comparison as an attempt or time bound (`attempt >= maxAttempts`, `Date.now() > deadline`). */
+const BOUND_NAME = /attempt|retr(?:y|ies)|tries|tried|max|limit|remaining|budget|deadline|elapsed/i;
+
+const LOOP_MESSAGE =
+  'Retry loop without an attempt limit: while the operation keeps failing it retries forever. ' +
+  'Count attempts and throw after a maximum (with a growing delay between tries).';
+
+/**
+ * Flags retries with no limit: an endless loop (`while (true)`, `for (;;)`, `do … while (true)`, or
+ * `while (!done)` whose flag is set on success) that leaves on success but whose `catch` carries on,
+ * with no attempt or time bound compared anywhere in the loop; and a named function that calls itself
+ * from its own error handler (`catch` block, `.catch`, rejection handler of `.then`) without comparing
+ * an attempt parameter or counter.
+ */
+export const reliabilityUnboundedRetry: Rule = {
+  id: 'reliability/unbounded-retry',
+  kind: 'syntax',
+  defaultSeverity: 'warning',
+  summary: 'Retry without an attempt limit',
+  rationale:
+    'A retry with no limit turns a lasting failure (a revoked key, a deleted row, a dependency that is ' +
+    'down) into an endless loop: the caller never gets an error to handle, logs fill, and every instance ' +
+    'hammers the struggling dependency at once, which keeps it down. Unbounded retries, next to missing ' +
+    'timeouts, are a recurring defect of AI-generated code, since the happy path never shows them.\n\n' +
+    'Bound every retry: count attempts and give up with an error after a maximum, wait longer between ' +
+    'tries (exponential backoff with jitter), and retry only errors that can pass.\n\n' +
+    'What counts as a bound: a comparison with a counter the loop (or function) increments, with a name ' +
+    'like `attempt`, `retries`, `max`, `limit` or `deadline`, or with `Date.now()`; for a recursive retry ' +
+    'also a comparison of one of its parameters, or a parameter flag tested in its error handler. A loop ' +
+    'is a retry loop only when it leaves on success from inside its `try` (or right after it) and its ' +
+    '`catch` does not leave, so worker and server loops that never leave are not reported. Retries driven ' +
+    'by events (`on(\'error\', reconnect)`) are not seen.',
+  check(context: RuleContext): RuleFinding[] {
+    const sourceFile = context.sourceFile;
+    if (!sourceFile) return [];
+    return new RetryWalker(sourceFile).run();
+  },
+};
+
+/** What is learnt about one loop while walking its body. */
+interface LoopFrame {
+  readonly statement: ts.IterationStatement;
+  readonly label?: string;
+  /** True for loops whose header never ends them: `while (true)`, `for (;;)`, or a success flag. */
+  readonly endless: boolean;
+  /** For `while (!done)`: the flag's text, whose assignment inside `try` is the success exit. */
+  readonly flag?: string;
+  successExit: boolean;
+  retryingCatch: boolean;
+  bounded: boolean;
+  /** Variables (`n`, `this.failures`) incremented or decremented in the loop. */
+  readonly stepped: Set<string>;
+  /** Variables compared in the loop whose comparison did not look like a bound on its own. */
+  readonly compared: Set<string>;
+}
+
+/** What is learnt about one named function (anonymous functions inside it add to it). */
+interface FunctionFrame {
+  readonly name: string;
+  readonly parameters: ReadonlySet<string>;
+  bounded: boolean;
+  readonly stepped: Set<string>;
+  readonly compared: Set<string>;
+  /** `name = …` inside the function: it replaces itself (a lazy polyfill), so calling the name is not recursion. */
+  reassigned: boolean;
+  recursiveCall?: ts.Node;
+}
+
+/** Where the walk is relative to one loop of the current function. */
+interface LoopContext {
+  readonly frame: LoopFrame;
+  readonly inTry: boolean;
+  /** Inside a `switch` in this loop, where a bare `break` leaves the switch, not the loop. */
+  readonly breakCaptured: boolean;
+  readonly outer?: LoopContext;
+}
+
+interface WalkState {
+  readonly fn?: FunctionFrame;
+  readonly loop?: LoopContext;
+  /** The function whose error handler the walk is in, for spotting self-calls. */
+  readonly catchOf?: FunctionFrame;
+  readonly inCondition: boolean;
+  /** The child visitor for this state, made once per state rather than once per node. */
+  visitChild?: (child: ts.Node) => void;
+}
+
+class RetryWalker {
+  private readonly findings: RuleFinding[] = [];
+
+  constructor(private readonly sourceFile: ts.SourceFile) {}
+
+  run(): RuleFinding[] {
+    this.visit(this.sourceFile, { inCondition: false });
+    return this.findings.sort((a, b) => a.start - b.start);
+  }
+
+  private visit(node: ts.Node, state: WalkState): void {
+    if (isFunctionWithBody(node)) {
+      this.visitFunction(node, state);
+      return;
+    }
+    switch (node.kind) {
+      case SyntaxKind.WhileStatement:
+      case SyntaxKind.DoStatement:
+      case SyntaxKind.ForStatement:
+      case SyntaxKind.ForInStatement:
+      case SyntaxKind.ForOfStatement:
+        this.visitLoop(node as ts.IterationStatement, state);
+        return;
+      case SyntaxKind.TryStatement:
+        this.visitTry(node as ts.TryStatement, state);
+        return;
+      case SyntaxKind.SwitchStatement: {
+        const switchStatement = node as ts.SwitchStatement;
+        this.visit(switchStatement.expression, state);
+        const loop = state.loop !== undefined ? { ...state.loop, breakCaptured: true } : undefined;
+        this.visit(switchStatement.caseBlock, { ...state, loop, visitChild: undefined });
+        return;
+      }
+      case SyntaxKind.IfStatement:
+      case SyntaxKind.ConditionalExpression: {
+        const condition = ts.isIfStatement(node) ? node.expression : (node as ts.ConditionalExpression).condition;
+        // Inside its own error handler, a function testing a parameter flag (`if (firstTry)`) decides whether to go again.
+        const fn = state.fn;
+        if (fn !== undefined && state.catchOf === fn && testsParameter(condition, fn.parameters)) fn.bounded = true;
+        const conditionState: WalkState = { ...state, inCondition: true, visitChild: undefined };
+        ts.forEachChild(node, (child) => this.visit(child, child === condition ? conditionState : state));
+        return;
+      }
+      case SyntaxKind.ReturnStatement:
+        for (let context = state.loop; context !== undefined; context = context.outer) {
+          if (context.inTry) context.frame.successExit = true;
+        }
+        break;
+      case SyntaxKind.BreakStatement:
+        this.noteBreak(node as ts.BreakStatement, state);
+        break;
+      case SyntaxKind.BinaryExpression:
+        this.noteBinary(node as ts.BinaryExpression, state);
+        break;
+      case SyntaxKind.PrefixUnaryExpression:
+      case SyntaxKind.PostfixUnaryExpression:
+        this.noteStep(node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, state);
+        break;
+      case SyntaxKind.CallExpression:
+        this.noteCall(node as ts.CallExpression, state);
+        break;
+    }
+    ts.forEachChild(node, this.childVisitor(state));
+  }
+
+  private childVisitor(state: WalkState): (child: ts.Node) => void {
+    state.visitChild ??= (child) => this.visit(child, state);
+    return state.visitChild;
+  }
+
+  private visitFunction(node: ts.FunctionLikeDeclaration, state: WalkState): void {
+    const name = functionName(node);
+    const frame: FunctionFrame | undefined =
+      name !== undefined
+        ? { name, parameters: parameterNames(node), bounded: false, stepped: new Set(), compared: new Set(), reassigned: false }
+        : undefined;
+    let catchOf: FunctionFrame | undefined;
+    if (isRejectionHandler(node)) catchOf = state.fn;
+    else if (frame === undefined) catchOf = state.catchOf;
+    const inner: WalkState = { fn: frame ?? state.fn, catchOf, inCondition: false };
+    ts.forEachChild(node, this.childVisitor(inner));
+    if (frame?.recursiveCall !== undefined && !frame.bounded && !frame.reassigned && !intersects(frame.compared, frame.stepped)) {
+      const message =
+        `\`${frame.name}\` calls itself from its error handler with no attempt limit: a lasting failure retries forever. ` +
+        'Pass an attempt count and stop after a maximum.';
+      this.findings.push({ start: frame.recursiveCall.getStart(this.sourceFile), end: frame.recursiveCall.getEnd(), message });
+    }
+  }
+
+  private visitLoop(statement: ts.IterationStatement, state: WalkState): void {
+    const condition = loopCondition(statement);
+    const flag = condition !== undefined ? flagText(condition) : undefined;
+    const endless = isEndless(statement, condition) || flag !== undefined;
+    const label = ts.isLabeledStatement(statement.parent) ? statement.parent.label.text : undefined;
+    const frame: LoopFrame = {
+      statement,
+      label,
+      endless,
+      flag,
+      successExit: leavesAfterEachPass(statement.statement, label),
+      retryingCatch: false,
+      bounded: false,
+      stepped: new Set(),
+      compared: new Set(),
+    };
+    const loopState: WalkState = {
+      ...state,
+      loop: { frame, inTry: false, breakCaptured: false, outer: state.loop },
+      inCondition: false,
+      visitChild: undefined,
+    };
+    const conditionState: WalkState = { ...loopState, inCondition: true, visitChild: undefined };
+    ts.forEachChild(statement, (child) => this.visit(child, child === condition ? conditionState : loopState));
+    if (!frame.endless || !frame.retryingCatch || !frame.successExit || frame.bounded || intersects(frame.compared, frame.stepped)) return;
+    this.findings.push({ start: statement.getStart(this.sourceFile), end: this.loopHeadEnd(statement), message: LOOP_MESSAGE });
+  }
+
+  private visitTry(statement: ts.TryStatement, state: WalkState): void {
+    const loop = state.loop;
+    this.visit(statement.tryBlock, loop !== undefined ? { ...state, loop: { ...loop, inTry: true }, visitChild: undefined } : state);
+    const clause = statement.catchClause;
+    if (clause !== undefined) {
+      if (loop !== undefined && !leavesUnconditionally(clause.block)) loop.frame.retryingCatch = true;
+      const catchLoop = loop !== undefined ? { ...loop, inTry: false } : undefined;
+      this.visit(clause, { ...state, loop: catchLoop, catchOf: state.fn ?? state.catchOf, visitChild: undefined });
+    }
+    if (statement.finallyBlock !== undefined) this.visit(statement.finallyBlock, state);
+  }
+
+  private noteBreak(statement: ts.BreakStatement, state: WalkState): void {
+    if (statement.label === undefined) {
+      if (state.loop !== undefined && !state.loop.breakCaptured && state.loop.inTry) state.loop.frame.successExit = true;
+      return;
+    }
+    for (let context = state.loop; context !== undefined; context = context.outer) {
+      if (context.frame.label === statement.label.text) {
+        if (context.inTry) context.frame.successExit = true;
+        return;
+      }
+    }
+  }
+
+  private noteBinary(expression: ts.BinaryExpression, state: WalkState): void {
+    const operator = expression.operatorToken.kind;
+    if (operator === SyntaxKind.EqualsToken) {
+      const assigned = skipWrappers(expression.left);
+      if (state.fn !== undefined && ts.isIdentifier(assigned) && assigned.text === state.fn.name) state.fn.reassigned = true;
+      let target: string | undefined;
+      for (let context = state.loop; context !== undefined; context = context.outer) {
+        if (!context.inTry || context.frame.flag === undefined) continue;
+        target ??= assigned.getText(this.sourceFile);
+        if (context.frame.flag === target) context.frame.successExit = true;
+      }
+      return;
+    }
+    if (operator === SyntaxKind.PlusEqualsToken || operator === SyntaxKind.MinusEqualsToken) {
+      const target = skipWrappers(expression.left);
+      this.noteStepped(target, state);
+      return;
+    }
+    if (!isComparison(operator)) return;
+    if (isEquality(operator) && (isNonNumericConstant(expression.left) || isNonNumericConstant(expression.right))) return;
+    const operands: OperandFacts = { names: [], variables: [], stepped: false, timed: false };
+    collectOperandFacts(expression.left, operands);
+    collectOperandFacts(expression.right, operands);
+    const looksLikeBound = operands.stepped || operands.timed || operands.names.some((name) => BOUND_NAME.test(name));
+    // A comparison belongs to the innermost loop, or to the function when outside loops: `i < items.length`
+    // in a plain `for` says nothing about how often the function retries itself.
+    const loopFrame = state.loop?.frame;
+    if (loopFrame !== undefined) {
+      if (looksLikeBound) loopFrame.bounded = true;
+      else for (const variable of operands.variables) loopFrame.compared.add(variable);
+      return;
+    }
+    const fn = state.fn;
+    if (fn === undefined) return;
+    if (looksLikeBound || operands.variables.some((variable) => fn.parameters.has(variable))) fn.bounded = true;
+    else for (const variable of operands.variables) fn.compared.add(variable);
+  }
+
+  private noteStep(expression: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, state: WalkState): void {
+    if (expression.operator !== SyntaxKind.PlusPlusToken && expression.operator !== SyntaxKind.MinusMinusToken) return;
+    this.noteStepped(skipWrappers(expression.operand), state);
+    // `if (!retriesLeft--) throw …`: counting down inside a condition is a bound by itself.
+    if (state.inCondition) {
+      if (state.loop !== undefined) state.loop.frame.bounded = true;
+      else if (state.fn !== undefined) state.fn.bounded = true;
+    }
+  }
+
+  private noteStepped(target: ts.Expression, state: WalkState): void {
+    const variable = variableKey(target);
+    if (variable === undefined) return;
+    if (state.loop !== undefined) state.loop.frame.stepped.add(variable);
+    else state.fn?.stepped.add(variable);
+  }
+
+  private noteCall(call: ts.CallExpression, state: WalkState): void {
+    const handlerOf = state.catchOf;
+    if (handlerOf === undefined || handlerOf.recursiveCall !== undefined) return;
+    if (isReferenceTo(call.expression, handlerOf.name)) {
+      handlerOf.recursiveCall = call;
+      return;
+    }
+    // `setTimeout(connect, 1000)` schedules the retry instead of calling it.
+    for (const argument of call.arguments) {
+      if (isReferenceTo(argument, handlerOf.name)) {
+        handlerOf.recursiveCall = argument;
+        return;
+      }
+    }
+  }
+
+  /** End of `while (true)` / `for (;;)` / `do`: the part of the loop a finding underlines. */
+  private loopHeadEnd(statement: ts.IterationStatement): number {
+    const text = this.sourceFile.text;
+    if (ts.isDoStatement(statement)) return statement.getStart(this.sourceFile) + 2;
+    const bodyStart = statement.statement.getStart(this.sourceFile);
+    const close = text.lastIndexOf(')', bodyStart - 1);
+    return close >= 0 ? close + 1 : bodyStart;
+  }
+}
+
+interface OperandFacts {
+  /** Every identifier and property name, for matching bound-like names. */
+  names: string[];
+  /** Variables compared as values themselves (`n` in `n <= 0`, `this.failures`; `url.length` but not `url`). */
+  variables: string[];
+  stepped: boolean;
+  timed: boolean;
+}
+
+/** Names, `++`/`--` and clock reads in one side of a comparison (a small expression). */
+function collectOperandFacts(expression: ts.Expression, facts: OperandFacts, asObject = false): void {
+  const value = skipWrappers(expression);
+  if (ts.isIdentifier(value)) {
+    facts.names.push(value.text);
+    if (!asObject) facts.variables.push(value.text);
+  } else if (ts.isPropertyAccessExpression(value)) {
+    facts.names.push(value.name.text);
+    const variable = asObject ? undefined : variableKey(value);
+    if (variable !== undefined) facts.variables.push(variable);
+    collectOperandFacts(value.expression, facts, true);
+  } else if (ts.isElementAccessExpression(value)) {
+    collectOperandFacts(value.expression, facts, true);
+  } else if (ts.isBinaryExpression(value)) {
+    collectOperandFacts(value.left, facts);
+    collectOperandFacts(value.right, facts);
+  } else if (ts.isPrefixUnaryExpression(value) || ts.isPostfixUnaryExpression(value)) {
+    if (value.operator === SyntaxKind.PlusPlusToken || value.operator === SyntaxKind.MinusMinusToken) facts.stepped = true;
+    collectOperandFacts(value.operand, facts);
+  } else if (ts.isCallExpression(value)) {
+    const callee = skipWrappers(value.expression);
+    const method = memberName(callee);
+    if (method === 'now' || method === 'getTime') facts.timed = true;
+    else if (ts.isPropertyAccessExpression(callee)) collectOperandFacts(callee.expression, facts, true);
+  } else if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'Date') {
+    facts.timed = true;
+  }
+}
+
+/** `n`, `this.failures`, `state.attempts`: a variable a counter can live in, as text. */
+function variableKey(expression: ts.Expression): string | undefined {
+  if (ts.isIdentifier(expression)) return expression.text;
+  if (expression.kind === SyntaxKind.ThisKeyword) return 'this';
+  if (!ts.isPropertyAccessExpression(expression)) return undefined;
+  const object = variableKey(skipWrappers(expression.expression));
+  return object !== undefined ? `${object}.${expression.name.text}` : undefined;
+}
+
+function intersects(compared: ReadonlySet<string>, stepped: ReadonlySet<string>): boolean {
+  for (const variable of compared) if (stepped.has(variable)) return true;
+  return false;
+}
+
+/** `if (useFallback)` / `if (!isRetry && …)`: a parameter tested as a flag bounds a recursive retry. */
+function testsParameter(condition: ts.Expression, parameters: ReadonlySet<string>): boolean {
+  const value = skipWrappers(condition);
+  if (ts.isIdentifier(value)) return parameters.has(value.text);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === SyntaxKind.ExclamationToken) return testsParameter(value.operand, parameters);
+  if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === SyntaxKind.AmpersandAmpersandToken || operator === SyntaxKind.BarBarToken) {
+      return testsParameter(value.left, parameters) || testsParameter(value.right, parameters);
+    }
+  }
+  return false;
+}
+
+function isComparison(operator: ts.SyntaxKind): boolean {
+  return (
+    operator === SyntaxKind.LessThanToken ||
+    operator === SyntaxKind.LessThanEqualsToken ||
+    operator === SyntaxKind.GreaterThanToken ||
+    operator === SyntaxKind.GreaterThanEqualsToken ||
+    isEquality(operator)
+  );
+}
+
+function isEquality(operator: ts.SyntaxKind): boolean {
+  return (
+    operator === SyntaxKind.EqualsEqualsEqualsToken ||
+    operator === SyntaxKind.EqualsEqualsToken ||
+    operator === SyntaxKind.ExclamationEqualsEqualsToken ||
+    operator === SyntaxKind.ExclamationEqualsToken
+  );
+}
+
+/** `'ECONNRESET'`, `null`, `undefined`, `true`, `typeof x`: equality with these classifies, it does not count. */
+function isNonNumericConstant(expression: ts.Expression): boolean {
+  const value = skipWrappers(expression);
+  return (
+    ts.isStringLiteralLike(value) ||
+    ts.isTypeOfExpression(value) ||
+    value.kind === SyntaxKind.NullKeyword ||
+    value.kind === SyntaxKind.TrueKeyword ||
+    value.kind === SyntaxKind.FalseKeyword ||
+    (ts.isIdentifier(value) && value.text === 'undefined')
+  );
+}
+
+function loopCondition(statement: ts.IterationStatement): ts.Expression | undefined {
+  if (ts.isWhileStatement(statement) || ts.isDoStatement(statement)) return statement.expression;
+  if (ts.isForStatement(statement)) return statement.condition;
+  return undefined;
+}
+
+function isEndless(statement: ts.IterationStatement, condition: ts.Expression | undefined): boolean {
+  if (ts.isForStatement(statement)) return condition === undefined || isTrueLiteral(condition);
+  return (ts.isWhileStatement(statement) || ts.isDoStatement(statement)) && condition !== undefined && isTrueLiteral(condition);
+}
+
+/** `done` for `while (!done)` / `while (retrying)`, `this.connected` for `while (!this.connected)`. */
+function flagText(condition: ts.Expression): string | undefined {
+  let value = skipWrappers(condition);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === SyntaxKind.ExclamationToken) value = skipWrappers(value.operand);
+  if (ts.isIdentifier(value)) return value.text;
+  if (ts.isPropertyAccessExpression(value) && value.expression.kind === SyntaxKind.ThisKeyword) return `this.${value.name.text}`;
+  return undefined;
+}
+
+/** A `return` or loop-leaving `break` among the loop body's own statements: the pass after `try` leaves. */
+function leavesAfterEachPass(body: ts.Statement, label: string | undefined): boolean {
+  const statements = ts.isBlock(body) ? body.statements : [body];
+  return statements.some(
+    (statement) =>
+      ts.isReturnStatement(statement) ||
+      (ts.isBreakStatement(statement) && (statement.label === undefined || statement.label.text === label)),
+  );
+}
+
+/** True when a `catch` block always leaves (throws, returns, breaks or exits) rather than retrying. */
+function leavesUnconditionally(block: ts.Block): boolean {
+  return block.statements.some((statement) => {
+    if (ts.isThrowStatement(statement) || ts.isReturnStatement(statement) || ts.isBreakStatement(statement)) return true;
+    if (!ts.isExpressionStatement(statement)) return false;
+    const expression = skipWrappers(statement.expression);
+    return ts.isCallExpression(expression) && skipWrappers(expression.expression).getText() === 'process.exit';
+  });
+}
+
+/** The name a function can call itself by: its own, its variable's, its method's or its property's. */
+function functionName(node: ts.FunctionLikeDeclaration): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name !== undefined) return node.name.text;
+  if (ts.isMethodDeclaration(node)) return propertyNameText(node.name);
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return undefined;
+  let parent = node.parent;
+  while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent)) parent = parent.parent;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) && parent.initializer !== undefined) {
+    return ts.isIdentifier(parent.name) ? parent.name.text : propertyNameText(parent.name);
+  }
+  return undefined;
+}
+
+function parameterNames(node: ts.FunctionLikeDeclaration): Set<string> {
+  const names = new Set<string>();
+  const add = (name: ts.BindingName): void => {
+    if (ts.isIdentifier(name)) names.add(name.text);
+    else for (const element of name.elements) if (ts.isBindingElement(element)) add(element.name);
+  };
+  for (const parameter of node.parameters) add(parameter.name);
+  return names;
+}
+
+/** The handler of `.catch(handler)` or the second argument of `.then(ok, handler)`. */
+function isRejectionHandler(node: ts.Node): boolean {
+  const call = node.parent;
+  if (!ts.isCallExpression(call)) return false;
+  const method = memberName(skipWrappers(call.expression));
+  return (method === 'catch' && call.arguments[0] === node) || (method === 'then' && call.arguments[1] === node);
+}
+
+/** `name` or `this.name`: how a function or method refers to itself. */
+function isReferenceTo(expression: ts.Expression, name: string): boolean {
+  const value = skipWrappers(expression);
+  if (ts.isIdentifier(value)) return value.text === name;
+  return ts.isPropertyAccessExpression(value) && value.expression.kind === SyntaxKind.ThisKeyword && value.name.text === name;
+}

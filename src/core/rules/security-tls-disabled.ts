@@ -1,0 +1,139 @@
+import { ts } from 'ts-morph';
+import type { RuleFinding, TextFix } from '../findings';
+import type { Rule, RuleContext } from './rule';
+import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from './syntax/nodes';
+
+const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
+/** Keys that mark an object literal as request options, so `insecure: true` there means TLS. */
+const REQUEST_KEYS: readonly string[] = ['url', 'uri', 'baseURL', 'baseUrl', 'method', 'headers', 'host', 'hostname'];
+
+const ADVICE = 'For a private CA, pass it with `ca` instead.';
+
+/**
+ * Flags TLS certificate checks switched off: `rejectUnauthorized: false` (options literals and
+ * assignments), `NODE_TLS_REJECT_UNAUTHORIZED=0` set from code, `strictSSL: false`, `insecure: true` in
+ * request options, a `checkServerIdentity` that accepts everything, and superagent's `.disableTLSCerts()`.
+ */
+export const securityTlsDisabled: Rule = {
+  id: 'security/tls-disabled',
+  kind: 'syntax',
+  defaultSeverity: 'error',
+  summary: 'TLS certificate verification disabled',
+  rationale:
+    'With certificate verification off, TLS still encrypts but no longer proves who is on the other end: ' +
+    'anyone on the network path (a hotel Wi-Fi, a compromised proxy, a cloud neighbour) can present any ' +
+    'certificate, then read and change the traffic, credentials included. `NODE_TLS_REJECT_UNAUTHORIZED=0` ' +
+    'does this for every connection of the process.\n\n' +
+    'AI assistants suggest `rejectUnauthorized: false` as the quick way past a certificate error; the ' +
+    'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
+    'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
+    '(`rejectUnauthorized: isProd`) are not reported.',
+  check(context: RuleContext): RuleFinding[] {
+    const sourceFile = context.sourceFile;
+    if (!sourceFile) return [];
+    const findings: RuleFinding[] = [];
+    const visit = (node: ts.Node): void => {
+      let finding: RuleFinding | undefined;
+      if (ts.isPropertyAssignment(node)) finding = checkProperty(node, sourceFile);
+      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) finding = checkAssignment(node, sourceFile);
+      else if (ts.isCallExpression(node)) finding = checkCall(node, sourceFile);
+      if (finding !== undefined) findings.push(finding);
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    return findings;
+  },
+};
+
+function checkProperty(property: ts.PropertyAssignment, sourceFile: ts.SourceFile): RuleFinding | undefined {
+  const name = propertyNameText(property.name);
+  const value = property.initializer;
+  switch (name) {
+    case 'rejectUnauthorized':
+      if (!isFalseLiteral(value)) return undefined;
+      return report(property, sourceFile, disabledMessage('rejectUnauthorized: false'), flip(value, sourceFile, 'rejectUnauthorized'));
+    case 'strictSSL':
+      if (!isFalseLiteral(value)) return undefined;
+      return report(property, sourceFile, disabledMessage('strictSSL: false'), flip(value, sourceFile, 'strictSSL'));
+    case 'insecure':
+      if (!isTrueLiteral(value) || !ts.isObjectLiteralExpression(property.parent)) return undefined;
+      if (!REQUEST_KEYS.some((key) => findProperty(property.parent, key) !== undefined)) return undefined;
+      return report(property, sourceFile, `\`insecure: true\` turns off certificate checks for this request. ${ADVICE}`);
+    case ENV_VARIABLE:
+      if (!isZeroSetting(value)) return undefined;
+      return report(property, sourceFile, `\`${ENV_VARIABLE}=0\` turns off certificate checks for every connection of that process. Remove it.`);
+    case 'checkServerIdentity':
+      if (!acceptsAnyIdentity(value)) return undefined;
+      return report(property, sourceFile, '`checkServerIdentity` that returns nothing accepts a certificate for any host name. Remove it or compare the host name.');
+    default:
+      return undefined;
+  }
+}
+
+function checkAssignment(assignment: ts.BinaryExpression, sourceFile: ts.SourceFile): RuleFinding | undefined {
+  const target = skipWrappers(assignment.left);
+  const name = memberName(target);
+  if (name === 'rejectUnauthorized' && isFalseLiteral(assignment.right)) {
+    return report(assignment, sourceFile, disabledMessage('rejectUnauthorized = false'), flip(assignment.right, sourceFile, 'rejectUnauthorized'));
+  }
+  if (name === ENV_VARIABLE && isProcessEnv(memberObject(target)) && isZeroSetting(assignment.right)) {
+    const message = `\`process.env.${ENV_VARIABLE} = '0'\` turns off certificate checks for every connection in this process. Remove it. ${ADVICE}`;
+    return report(assignment, sourceFile, message);
+  }
+  return undefined;
+}
+
+function checkCall(call: ts.CallExpression, sourceFile: ts.SourceFile): RuleFinding | undefined {
+  const callee = skipWrappers(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'disableTLSCerts') return undefined;
+  const finding = report(callee.name, sourceFile, `\`.disableTLSCerts()\` turns off certificate checks for this request. ${ADVICE}`);
+  return { ...finding, end: call.getEnd() };
+}
+
+/** `'0'` or `0`: Node disables verification only for the string "0", which a number becomes in env. */
+function isZeroSetting(expression: ts.Expression): boolean {
+  const value = skipWrappers(expression);
+  return (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) && value.text === '0';
+}
+
+function isProcessEnv(expression: ts.Expression | undefined): boolean {
+  if (expression === undefined || memberName(expression) !== 'env') return false;
+  const object = memberObject(expression);
+  return object !== undefined && ts.isIdentifier(object) && object.text === 'process';
+}
+
+/** `() => undefined`, `() => {}` and the like: no error returned means every host name passes. */
+function acceptsAnyIdentity(expression: ts.Expression): boolean {
+  const value = skipWrappers(expression);
+  if (!isFunctionWithBody(value) || value.body === undefined) return false;
+  const body = value.body;
+  if (!ts.isBlock(body)) {
+    const result = skipWrappers(body);
+    return (ts.isIdentifier(result) && result.text === 'undefined') || result.kind === ts.SyntaxKind.NullKeyword;
+  }
+  return body.statements.every((statement) => ts.isEmptyStatement(statement) || (ts.isReturnStatement(statement) && isNothing(statement.expression)));
+}
+
+function isNothing(expression: ts.Expression | undefined): boolean {
+  if (expression === undefined) return true;
+  const value = skipWrappers(expression);
+  return (ts.isIdentifier(value) && value.text === 'undefined') || value.kind === ts.SyntaxKind.NullKeyword;
+}
+
+function disabledMessage(setting: string): string {
+  return `\`${setting}\` turns off certificate checks: anyone on the network path can read and change this traffic. ${ADVICE}`;
+}
+
+function flip(value: ts.Expression, sourceFile: ts.SourceFile, option: string): TextFix {
+  return {
+    title: `Verify certificates (${option}: true)`,
+    edits: [{ start: value.getStart(sourceFile), end: value.getEnd(), newText: 'true' }],
+    preferred: true,
+  };
+}
+
+function report(node: ts.Node, sourceFile: ts.SourceFile, message: string, fix?: TextFix): RuleFinding {
+  const finding: RuleFinding = { start: node.getStart(sourceFile), end: node.getEnd(), message };
+  if (fix !== undefined) finding.fixes = [fix];
+  return finding;
+}

@@ -1,0 +1,115 @@
+import * as assert from 'node:assert/strict';
+import { reliabilitySwallowedError as rule } from '../../../src/core/rules/reliability-swallowed-error';
+import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
+
+describe('rule reliability/swallowed-error', () => {
+  it('declares itself as a syntax warning', () => {
+    assert.equal(rule.id, 'reliability/swallowed-error');
+    assert.equal(rule.kind, 'syntax');
+    assert.equal(rule.defaultSeverity, 'warning');
+    assert.match(rule.rationale, /silent/i);
+  });
+
+  it('reports empty catch blocks, with or without a binding', () => {
+    const text = [
+      'export async function save(order: Order) {',
+      '  try {',
+      '    await db.insert(order);',
+      '  } catch (e) {}',
+      '  try {',
+      '    fs.unlinkSync(tmpFile);',
+      '  } catch {',
+      '  }',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'src/orders.ts', text);
+    assert.deepEqual(lines(findings), [4, 7]);
+    assert.equal(findings[0].ruleId, 'reliability/swallowed-error');
+    assert.equal(findings[0].severity, 'warning');
+    assert.equal(covered(text, findings[0]), 'catch (e) {}');
+    assert.equal(findings[0].message, 'Empty `catch` drops the error without a trace. Log it, rethrow it, or handle it.');
+  });
+
+  it('reports a catch block holding only a comment or empty statements', () => {
+    const text = [
+      'try {',
+      '  config = JSON.parse(raw);',
+      '} catch (err) {',
+      '  // ignore, fall back to defaults',
+      '}',
+      'try { run(); } catch (err) { /* best effort */ }',
+      'try { run(); } catch (err) { ; }',
+    ].join('\n');
+    const findings = run(rule, 'load.js', text);
+    assert.deepEqual(lines(findings), [3, 6, 7]);
+    assert.equal(
+      findings[0].message,
+      '`catch` with only a comment drops the error without a trace. Log it, rethrow it, or handle it.',
+    );
+    assert.equal(findings[2].message, 'Empty `catch` drops the error without a trace. Log it, rethrow it, or handle it.');
+  });
+
+  it('reports promise handlers that do nothing', () => {
+    const text = [
+      "const _ = require('lodash');",
+      'sendAnalytics(event).catch(() => {});',
+      'cache.warm().catch(() => undefined);',
+      'client.close().catch(function () { /* already closed */ });',
+      'queue.flush().catch(noop);',
+      'socket.end().catch(_.noop);',
+      'job.start().then(onStarted, () => {});',
+      'refresh().catch(async (_error) => void 0);',
+    ].join('\n');
+    const findings = run(rule, 'a.js', text);
+    assert.deepEqual(lines(findings), [2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(covered(text, findings[0]), 'catch(() => {})');
+    assert.equal(
+      findings[0].message,
+      '`.catch` with a handler that does nothing drops the rejection without a trace. Log it, rethrow it, or handle it.',
+    );
+    assert.equal(
+      findings[5].message,
+      '`.then` with a rejection handler that does nothing drops the error without a trace. Log it, rethrow it, or handle it.',
+    );
+  });
+
+  it('accepts handlers that log, rethrow, handle or return a deliberate fallback', () => {
+    const text = [
+      'try { await save(); } catch (error) { logger.error({ error }, "save failed"); }',
+      'try { await save(); } catch (error) { throw new SaveError("save failed", { cause: error }); }',
+      'try { return JSON.parse(raw); } catch { return null; }',
+      'try { await save(); } catch (error) { retries.push(error); }',
+      'fetchUser().catch((error) => console.warn("no user", error));',
+      'fetchUser().catch(() => null);',
+      'loadList().catch(() => []);',
+      'loadList().catch(handleError);',
+      'job.start().then(() => {}, reportFailure);',
+      'job.start().then(() => {});',
+      'job.start().finally(() => {});',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'a.ts', text), []);
+  });
+
+  it('ignores look-alikes that are not rejection handlers', () => {
+    const text = [
+      'const matcher = { catch: () => {} };',
+      'matcher.catch;',
+      'promise.catch();',
+      'catchErrors(() => {});',
+      'router.get("/", () => {});',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'a.ts', text), []);
+  });
+
+  it('checks a 5,000-line file faster than it parses', () => {
+    const block = [
+      'export async function load$N(id: string) {',
+      '  try { return await db.get(id); } catch (error) { logger.error(error); throw error; }',
+      '  const rows = await pool.query("SELECT 1").catch((e) => { log(e); return []; });',
+      '  for (const row of rows) { total += row.count; }',
+      '}',
+    ].join('\n');
+    const { parseMs, ruleMs } = timeAgainstParse(rule, 'big.ts', repeatToLines(block, 5000));
+    assert.ok(ruleMs < parseMs, `rule ${ruleMs.toFixed(1)} ms vs parse ${parseMs.toFixed(1)} ms`);
+  });
+});

@@ -1,0 +1,241 @@
+import * as assert from 'node:assert/strict';
+import { reliabilityUnboundedRetry as rule } from '../../../src/core/rules/reliability-unbounded-retry';
+import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
+
+const LOOP_MESSAGE =
+  'Retry loop without an attempt limit: while the operation keeps failing it retries forever. ' +
+  'Count attempts and throw after a maximum (with a growing delay between tries).';
+
+describe('rule reliability/unbounded-retry', () => {
+  it('declares itself as a syntax warning', () => {
+    assert.equal(rule.id, 'reliability/unbounded-retry');
+    assert.equal(rule.kind, 'syntax');
+    assert.equal(rule.defaultSeverity, 'warning');
+    assert.match(rule.rationale, /backoff/);
+  });
+
+  describe('loops', () => {
+    it('reports while (true) that returns on success and sleeps on failure', () => {
+      const text = [
+        'export async function fetchWithRetry(url: string): Promise<Response> {',
+        '  while (true) {',
+        '    try {',
+        '      return await fetch(url, { signal: AbortSignal.timeout(5000) });',
+        '    } catch (error) {',
+        "      console.warn('fetch failed, retrying', error);",
+        '      await sleep(1000);',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n');
+      const findings = run(rule, 'src/http.ts', text);
+      assert.deepEqual(lines(findings), [2]);
+      assert.equal(findings[0].ruleId, 'reliability/unbounded-retry');
+      assert.equal(findings[0].severity, 'warning');
+      assert.equal(covered(text, findings[0]), 'while (true)');
+      assert.equal(findings[0].message, LOOP_MESSAGE);
+    });
+
+    it('reports for (;;) with break, do … while (true) and a success flag (CommonJS)', () => {
+      const text = [
+        "const { setTimeout: delay } = require('node:timers/promises');",
+        'async function connectForever(client) {',
+        '  for (;;) {',
+        '    try { await client.connect(); break; }',
+        '    catch (e) { await delay(500); continue; }',
+        '  }',
+        '}',
+        'async function readConfig() {',
+        '  let text;',
+        '  do {',
+        "    try { text = await fs.promises.readFile('config.json', 'utf8'); } catch (e) { await delay(100); continue; }",
+        '    return JSON.parse(text);',
+        '  } while (true);',
+        '}',
+        'async function publish(message) {',
+        '  let sent = false;',
+        '  while (!sent) {',
+        '    try {',
+        '      await broker.publish(message);',
+        '      sent = true;',
+        '    } catch (err) {',
+        '      await delay(1000);',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n');
+      const findings = run(rule, 'retry.js', text);
+      assert.deepEqual(lines(findings), [3, 10, 17]);
+      assert.equal(covered(text, findings[0]), 'for (;;)');
+      assert.equal(covered(text, findings[1]), 'do');
+      assert.equal(covered(text, findings[2]), 'while (!sent)');
+    });
+
+    it('reports a loop whose catch only filters error kinds', () => {
+      const text = [
+        'while (true) {',
+        '  try {',
+        '    return await db.connect();',
+        '  } catch (error) {',
+        "    if (error.code !== 'ECONNREFUSED') throw error;",
+        '    await sleep(250);',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'a.ts', text)), [1]);
+    });
+
+    it('accepts loops bounded by a counter, a named limit, a countdown or a deadline', () => {
+      const text = [
+        'for (let attempt = 1; attempt <= maxRetries; attempt++) {',
+        '  try { return await op(); } catch (e) { await sleep(100 * 2 ** attempt); }',
+        '}',
+        'let attempt = 0;',
+        'while (true) {',
+        '  try { return await op(); }',
+        '  catch (e) { if (++attempt >= MAX_ATTEMPTS) throw e; await sleep(backoff(attempt)); }',
+        '}',
+        'let i = 0;',
+        'while (true) {',
+        '  try { return await op(); }',
+        '  catch (e) { i++; if (i > 3) throw e; }',
+        '}',
+        'let n = 5;',
+        'for (;;) {',
+        '  try { await op(); break; } catch (e) { if (!n--) throw e; }',
+        '}',
+        'const started = Date.now();',
+        'while (true) {',
+        '  try { const status = await poll(); if (status.done) return status; } catch (e) { log(e); }',
+        '  if (Date.now() - started > 30_000) throw new Error("timed out");',
+        '  await sleep(500);',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'a.ts', text), []);
+    });
+
+    it('accepts server and worker loops that never leave, and catches that leave', () => {
+      const text = [
+        'while (true) {',
+        '  const socket = await server.accept();',
+        '  handle(socket);',
+        '}',
+        'while (true) {',
+        '  try {',
+        '    const job = await queue.next();',
+        '    await processJob(job);',
+        '  } catch (error) {',
+        '    logger.error({ error }, "job failed");',
+        '    await sleep(1000);',
+        '  }',
+        '}',
+        'while (true) {',
+        '  try { return await op(); } catch (e) { logger.error(e); throw e; }',
+        '}',
+        'while (true) {',
+        '  try { items.forEach((item) => { return item.id; }); } catch (e) {}',
+        '}',
+        'while (true) {',
+        '  try { switch (state) { case "idle": break; } } catch (e) { await sleep(10); }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'a.ts', text), []);
+    });
+  });
+
+  describe('recursive retries', () => {
+    it('reports a function that calls itself from its catch block', () => {
+      const text = [
+        'export async function connect(): Promise<void> {',
+        '  try {',
+        '    await client.connect();',
+        '  } catch (error) {',
+        '    await sleep(2000);',
+        '    return connect();',
+        '  }',
+        '}',
+      ].join('\n');
+      const findings = run(rule, 'db.ts', text);
+      assert.deepEqual(lines(findings), [6]);
+      assert.equal(covered(text, findings[0]), 'connect()');
+      assert.equal(
+        findings[0].message,
+        '`connect` calls itself from its error handler with no attempt limit: a lasting failure retries forever. Pass an attempt count and stop after a maximum.',
+      );
+    });
+
+    it('reports self-calls from .catch, .then rejection handlers and scheduled timers', () => {
+      const text = [
+        'const subscribe = () => api.subscribe(topic).catch(() => subscribe());',
+        'function load(url) {',
+        '  return get(url).then(render, (err) => load(url));',
+        '}',
+        'class Feed {',
+        '  async open() {',
+        '    try { this.socket = await dial(this.url); }',
+        '    catch (e) { setTimeout(() => this.open(), 1000); }',
+        '  }',
+        '}',
+        'async function poll() {',
+        '  try { await tick(); } catch (e) { setTimeout(poll, 5000); }',
+        '}',
+        'async function fetchData(url, options) {',
+        '  if (url.length > 2000 || options) throw new Error("url too long");',
+        '  for (let i = 0; i < options.headers.length; i++) check(options.headers[i]);',
+        '  try { return await fetch(url); } catch { return fetchData(url); }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'a.js', text)), [1, 3, 8, 12, 17]);
+    });
+
+    it('accepts recursion bounded by a compared parameter, a flag parameter or a counter, self-replacing functions and recursion outside handlers', () => {
+      const text = [
+        'function retry(op, n) {',
+        '  return op().catch((err) => (n > 0 ? retry(op, n - 1) : Promise.reject(err)));',
+        '}',
+        'async function withRetry<T>(fn: () => Promise<T>, { retries = 3 } = {}): Promise<T> {',
+        '  try { return await fn(); } catch (error) {',
+        '    if (retries <= 0) throw error;',
+        '    return withRetry(fn, { retries: retries - 1 });',
+        '  }',
+        '}',
+        'let reconnects = 0;',
+        'function reconnect() {',
+        '  try { socket.open(); } catch (e) { if (reconnects++ < 5) reconnect(); }',
+        '}',
+        'async function getToken(scopes, useBroker) {',
+        '  try { return await app.acquire(scopes); }',
+        '  catch (e) { if (useBroker) return getToken(scopes, false); throw e; }',
+        '}',
+        'class Poller {',
+        '  pull() {',
+        '    this.fetchAll().then(() => this.schedule(), (error) => {',
+        '      this.errorCounter++;',
+        '      if (this.errorCounter <= 5) setTimeout(() => this.pull(), 2000);',
+        '    });',
+        '  }',
+        '}',
+        'function bufferFrom(value) {',
+        '  try { bufferFrom = Buffer.from; return bufferFrom(value); }',
+        '  catch (e) { bufferFrom = legacyBufferFrom; return bufferFrom(value); }',
+        '}',
+        'function walk(node) { for (const child of node.children) walk(child); }',
+        'function save() { try { write(); } catch (e) { report(e); } }',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'a.ts', text), []);
+    });
+  });
+
+  it('checks a 5,000-line file faster than it parses', () => {
+    const block = [
+      'export async function load$N(id: string) {',
+      '  for (let attempt = 0; attempt < 3; attempt++) {',
+      '    try { return await db.get(id); } catch (error) { await sleep(100 * attempt); }',
+      '  }',
+      '  if (items.length > 10) { return items.map((item) => item.id); }',
+      '}',
+    ].join('\n');
+    const { parseMs, ruleMs } = timeAgainstParse(rule, 'big.ts', repeatToLines(block, 5000));
+    assert.ok(ruleMs < parseMs, `rule ${ruleMs.toFixed(1)} ms vs parse ${parseMs.toFixed(1)} ms`);
+  });
+});
