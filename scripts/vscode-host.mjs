@@ -44,6 +44,10 @@ export function prepareRun(label = 'run') {
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   cpSync(join(root, 'test/fixtures/workspace'), dirs.workspace, { recursive: true });
+  // Its own repository: the run folder sits inside this project's checkout, whose git must not answer.
+  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', 'fixture workspace']]) {
+    spawnSync('git', args, { cwd: dirs.workspace, stdio: 'ignore', env: { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@comprehension.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@comprehension.invalid', ...process.env } });
+  }
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   writeFileSync(
     join(dirs.userData, 'User/settings.json'),
@@ -197,6 +201,10 @@ async function playKeys(page, context, actions) {
       case 'clipboard':
         await context.grantPermissions(['clipboard-read', 'clipboard-write']);
         await page.evaluate((text) => navigator.clipboard.writeText(text), action.text);
+        break;
+      case 'waitForSelector':
+        // Waits on the page's own DOM (ghost text rendered, suggest widget shown): no fixed sleep.
+        await page.waitForSelector(action.selector, { state: action.state ?? 'visible', timeout: action.timeout ?? 10000 });
         break;
       case 'wait':
         // Only for letting the workbench render between keys (e.g. a suggestion widget); not for sync.

@@ -103,7 +103,15 @@ export type KeyAction =
   | { type: 'press'; key: string }
   | { type: 'type'; text: string; delay?: number }
   | { type: 'clipboard'; text: string }
+  | { type: 'waitForSelector'; selector: string; state?: 'visible' | 'attached' | 'hidden'; timeout?: number }
   | { type: 'wait'; ms: number };
+
+/** CSS selectors of workbench elements tests wait for. */
+export const SELECTORS = {
+  ghostText: '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text',
+  suggestWidget: '.monaco-editor .suggest-widget.visible',
+  renameInput: '.monaco-editor .rename-box input, .monaco-editor .rename-input',
+} as const;
 
 /** Plays real keyboard input into the focused editor (focus is put there first). */
 export async function keys(...actions: KeyAction[]): Promise<void> {
@@ -128,6 +136,11 @@ export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder open');
   return folder.uri;
+}
+
+/** Whether the workbench window has focus as VS Code sees it (headless browsers may say no). */
+export function windowFocused(): boolean {
+  return vscode.window.state.focused;
 }
 
 /** Opens a workspace file in an editor and returns the editor. */

@@ -31,6 +31,15 @@ export function registerProvenanceCommands(provenance: ProvenanceController): vs
       if (agent === undefined) return undefined;
       return provenance.markLines(editor.document, start.line, last, { agent: agent.trim() || undefined });
     }),
+    // For other extensions, agents and tests: mark 0-based lines of a file as AI-written.
+    vscode.commands.registerCommand(
+      'comprehension.markLines',
+      async (target: vscode.Uri | string, startLine: number, endLine: number, meta?: { agent?: string; model?: string }) => {
+        const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target;
+        const document = await vscode.workspace.openTextDocument(uri);
+        return provenance.markLines(document, startLine, endLine, meta ?? {});
+      },
+    ),
     vscode.commands.registerCommand('comprehension.unmarkBlock', async (target?: { uri: vscode.Uri | string; blockId: string }) => {
       // From a hover link the URI arrives as a string.
       let uri = typeof target?.uri === 'string' ? vscode.Uri.parse(target.uri) : target?.uri;

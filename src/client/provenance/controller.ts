@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block, BlockConfidence, BlockSource } from '../../core/provenance/block';
@@ -35,6 +36,10 @@ interface DocumentState {
   path: string;
   tracker: BlockTracker;
   editKinds: Map<string, EditKind>;
+  /** Version at which the document last matched the file on disk (open, save, reload); -1 if never. */
+  cleanVersion: number;
+  /** The text at `cleanVersion`: what a reload from disk is compared with. */
+  cleanText: string;
 }
 
 /** A workspace folder and its record store. */
@@ -80,7 +85,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
       vscode.workspace.onDidOpenTextDocument((document) => void this.attach(document)),
       vscode.workspace.onDidCloseTextDocument((document) => void this.detach(document)),
-      vscode.workspace.onDidSaveTextDocument((document) => this.snapshots.rememberSaved(document)),
+      vscode.workspace.onDidSaveTextDocument((document) => this.onSaved(document)),
       vscode.workspace.onDidRenameFiles((event) => void this.onRename(event)),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.onActiveEditor(editor)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadFolders()),
@@ -218,8 +223,15 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     if (existing) return existing;
     const located = this.locate(document.uri);
     if (!located) return undefined;
-    this.snapshots.rememberSaved(document);
-    const state: DocumentState = { uri: document.uri, folder: located.folder, path: located.path, tracker: new BlockTracker(), editKinds: new Map() };
+    const state: DocumentState = {
+      uri: document.uri,
+      folder: located.folder,
+      path: located.path,
+      tracker: new BlockTracker(),
+      editKinds: new Map(),
+      cleanVersion: document.isDirty ? -1 : document.version,
+      cleanText: document.getText(),
+    };
     this.documents.set(key, state);
     const records = located.folder.store.blocksForFile(located.path);
     if (records.length > 0) this.anchorRecords(state, document, records, 'opened');
@@ -281,69 +293,116 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     if (editor) this.snapshots.becameActive(editor.document);
   }
 
+  private onSaved(document: vscode.TextDocument): void {
+    const state = this.documents.get(document.uri.toString());
+    if (!state) return;
+    state.cleanVersion = document.version;
+    state.cleanText = document.getText();
+  }
+
   private onChange(event: vscode.TextDocumentChangeEvent): void {
     if (event.contentChanges.length === 0) return;
     const key = event.document.uri.toString();
-    const state = this.documents.get(key);
     const replaced = key === this.activeUri ? [] : this.snapshots.replacedTexts(event);
+    const state = this.documents.get(key);
     if (!state) return;
 
-    if (this.isReloadFromDisk(event)) {
-      void this.onReload(state, event.document);
-      return;
-    }
+    // VS Code reloads a clean document from disk as an ordinary minimal edit, and `isDirty` is not
+    // yet updated when the change event fires. So the first change after a clean state is applied
+    // like any edit and then checked against the file on disk (once per save, never per keystroke).
+    const firstSinceClean = event.reason === undefined && event.document.uri.scheme === 'file' && event.document.version === state.cleanVersion + 1;
+    const textAtEvent = firstSinceClean ? event.document.getText() : undefined;
+
     const changes: TextChange[] = event.contentChanges.map((change) => ({
       range: { start: change.range.start, end: change.range.end },
       text: change.text,
     }));
     const applied = state.tracker.applyChanges(changes);
-    for (const dropped of applied.dropped) {
-      this.log.info(`Provenance: block ${dropped.id} of ${state.path} removed: its lines were deleted.`);
-      this.track(state.folder.store.remove(dropped.id).then(() => undefined));
-    }
     const attribution = this.detector.classify(event, this.activeUri, vscode.window.state.focused, replaced);
-    if (attribution) this.attribute(state, event.document, attribution);
-    if (applied.changed || attribution) {
+    const added = attribution ? this.attribute(state, event.document, attribution, !firstSinceClean) : [];
+    if (textAtEvent !== undefined) {
+      this.track(this.settleFirstChange(state, event.document, event.document.version, textAtEvent, applied.dropped, added, attribution));
+    } else {
+      this.dropRecords(state, applied.dropped);
+    }
+    if (applied.changed || added.length > 0) {
       this.schedulePersist(state);
       this.changeEmitter.fire(state.uri);
     }
   }
 
-  /**
-   * A change that leaves the document clean and is not undo/redo is VS Code reloading it from disk
-   * (another process wrote the file, or git checked out another version).
-   */
-  private isReloadFromDisk(event: vscode.TextDocumentChangeEvent): boolean {
-    return !event.document.isDirty && event.reason === undefined && event.document.uri.scheme === 'file';
+  private dropRecords(state: DocumentState, dropped: readonly Block[]): void {
+    for (const block of dropped) {
+      this.log.info(`Provenance: block ${block.id} of ${state.path} removed: its lines were deleted.`);
+      this.track(state.folder.store.remove(block.id).then(() => undefined));
+    }
   }
 
-  private async onReload(state: DocumentState, document: vscode.TextDocument): Promise<void> {
-    const before = this.snapshots.savedText(state.uri.toString()) ?? '';
-    const after = document.getText();
-    this.snapshots.rememberSaved(document);
-    // Re-anchor every record of the file, including ones lost on another branch.
+  /**
+   * Decides whether the first change after a clean state was VS Code reloading the file from disk
+   * (another process wrote it, or git checked out another version), and acts on it.
+   */
+  private async settleFirstChange(
+    state: DocumentState,
+    document: vscode.TextDocument,
+    version: number,
+    textAtEvent: string,
+    dropped: readonly Block[],
+    added: readonly Block[],
+    attribution: Attribution | undefined,
+  ): Promise<void> {
+    const disk = await readFile(document.uri.fsPath, 'utf8').catch(() => undefined);
+    const reloaded = disk === textAtEvent && state.cleanVersion < version;
+    if (!reloaded) {
+      this.dropRecords(state, dropped);
+      if (attribution) this.announce(state, attribution, added);
+      return;
+    }
+    // A reload: what the inferred signals guessed for this change is replaced by the reload's own
+    // reading, and blocks whose lines the new text lacks are kept as lost, not deleted.
+    for (const block of added) state.tracker.removeBlock(block.id);
+    const before = state.cleanText;
+    state.cleanVersion = version;
+    state.cleanText = textAtEvent;
+    for (const block of dropped) {
+      const record = state.folder.store.get(block.id);
+      if (record) this.track(state.folder.store.upsert(updateRecord(record, { lost: true })));
+    }
     this.anchorRecords(state, document, state.folder.store.blocksForFile(state.path), 'reloaded from disk');
-    if (!this.settings.detectLikely || before === after) return;
+    if (!this.settings.detectLikely || before === textAtEvent) return;
     // A checkout or pull puts the committed text back: not an agent's write.
-    if ((await gitShowHead(state.folder.folder.uri.fsPath, state.path)) === after) return;
-    const ranges = changedLineRanges(before, after)
+    if ((await gitShowHead(state.folder.folder.uri.fsPath, state.path)) === textAtEvent) return;
+    if (document.version !== version) return; // Edited meanwhile: the lines computed below would be off.
+    const ranges = changedLineRanges(before, textAtEvent)
       .map((range) => ({ start: range.startLine - 1, end: range.endLine - 1, text: linesOf(document, range.startLine - 1, range.endLine - 1) }))
       .filter((range) => range.text.split('\n').filter((line) => line.trim()).length >= 2);
     if (ranges.length === 0) return;
-    this.attribute(state, document, { source: 'agent-write', confidence: 'likely', editKind: 'agent-write', ranges, signal: 'file rewritten on disk by another process' });
+    const diskWrite: Attribution = { source: 'agent-write', confidence: 'likely', editKind: 'agent-write', ranges, signal: 'file rewritten on disk by another process' };
+    this.announce(state, diskWrite, this.attribute(state, document, diskWrite, true));
     this.schedulePersist(state);
     this.changeEmitter.fire(state.uri);
   }
 
-  private attribute(state: DocumentState, document: vscode.TextDocument, attribution: Attribution): void {
+  /** Adds blocks for an attribution; announces them now, or later when `announceNow` is false. */
+  private attribute(state: DocumentState, document: vscode.TextDocument, attribution: Attribution, announceNow: boolean): Block[] {
+    const blocks: Block[] = [];
     for (const range of attribution.ranges) {
       // A likely guess never overrides what an agent hook or an intercepted accept reported.
       if (attribution.confidence === 'likely' && state.tracker.toBlocks().some((b) => b.confidence === 'certain' && b.startLine - 1 <= range.end && range.start <= b.endLine - 1)) continue;
       const block = this.addBlock(state, document, range.start, range.end, attribution);
-      if (!block) continue;
+      if (block) blocks.push(block);
+    }
+    if (announceNow) this.announce(state, attribution, blocks);
+    return blocks;
+  }
+
+  private announce(state: DocumentState, attribution: Attribution, blocks: readonly Block[]): void {
+    attribution.ranges.forEach((range, index) => {
+      const block = blocks[index] ?? state.tracker.blockAtLine(range.start + 1);
+      if (!block || !state.tracker.get(block.id)) return;
       this.log.info(`Provenance: ${attribution.source} (${attribution.confidence}) at ${state.path}:${range.start + 1}-${range.end + 1} — ${attribution.signal}.`);
       this.insertionEmitter.fire({ uri: state.uri, block, source: attribution.source, confidence: attribution.confidence, editKind: attribution.editKind, agent: attribution.agent, text: range.text, at: Date.now() });
-    }
+    });
   }
 
   private addBlock(

@@ -1,13 +1,12 @@
 import type * as vscode from 'vscode';
 
 /**
- * Texts of documents that are not being typed in: background documents (so an edit to one can be
- * compared with what it replaced) and every document's last saved text (a reload from disk is
- * compared with it). The active editor's document is never copied per keystroke.
+ * Texts of background documents, so an edit to one can be compared with what it replaced (a
+ * formatter's re-indentation is not an agent's insertion). The active editor's document is never
+ * copied per keystroke.
  */
 export class DocumentSnapshots {
   private readonly background = new Map<string, string>();
-  private readonly saved = new Map<string, string>();
 
   /** The document is no longer the active editor's: copy it once. */
   becameBackground(document: vscode.TextDocument): void {
@@ -18,18 +17,8 @@ export class DocumentSnapshots {
     this.background.delete(document.uri.toString());
   }
 
-  /** Opened, saved or reloaded: its text is what is on disk. */
-  rememberSaved(document: vscode.TextDocument): void {
-    this.saved.set(document.uri.toString(), document.getText());
-  }
-
-  savedText(uri: string): string | undefined {
-    return this.saved.get(uri);
-  }
-
   forget(uri: string): void {
     this.background.delete(uri);
-    this.saved.delete(uri);
   }
 
   /**
