@@ -8,7 +8,7 @@
 //   __CF_DOM__ {"id":"…","selector":"…"}           write the text of matching elements, then acknowledge
 // Acknowledgements are files `<ackDir>/<id>.json` that the suite waits for (fs.watch, with a timeout).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -299,7 +299,25 @@ export async function runSuite({ suitePath, label = 'integration', grep, extraEn
   }
 }
 
-/** The project's integration suite (used by `npm test`). */
-export function runIntegration({ grep } = {}) {
-  return runSuite({ suitePath: join(root, 'out/test/integration/index.js'), grep });
+/**
+ * The project's integration suite (used by `npm test`): each test file in its own fresh window
+ * (new code-server, workspace copy and extension host), so no file inherits another's state.
+ */
+export async function runIntegration({ grep } = {}) {
+  const dir = join(root, 'out/test/integration');
+  const files = readdirSync(dir).filter((name) => name.endsWith('.test.js')).sort();
+  const totals = { passed: 0, failed: 0 };
+  for (const file of files) {
+    const label = file.replace(/\.test\.js$/, '');
+    console.log(`\n== integration: ${label} (fresh VS Code window)`);
+    try {
+      const result = await runSuite({ suitePath: join(dir, 'index.js'), label, grep, extraEnv: { COMPREHENSION_TEST_FILES: file } });
+      totals.passed += result.passed;
+      totals.failed += result.failed;
+    } catch (error) {
+      console.error(`integration ${label}: ${error instanceof Error ? error.message : error}`);
+      totals.failed += 1;
+    }
+  }
+  return totals;
 }

