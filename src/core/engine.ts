@@ -47,6 +47,11 @@ export interface EvaluateOptions {
    * suppressions are applied and their problems (no reason, unknown id, unused) reported.
    */
   knownRuleIds?: readonly string[];
+  /**
+   * Findings computed outside the rules (comprehension notes) with their final severity; they go
+   * through suppressions like rule findings but are not raised again.
+   */
+  extraFindings?: readonly { ruleId: string; severity: Severity; finding: RuleFinding; severityReasons: string[] }[];
 }
 
 export interface EvaluateResult {
@@ -107,6 +112,15 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     for (const finding of raw) {
       findings.push(finish(rule.id, finding, configured, lines, options));
     }
+  }
+  for (const extra of options.extraFindings ?? []) {
+    if (cancelled) break;
+    const severity = policy.rules[extra.ruleId]?.severity === 'off' ? 'off' : extra.severity;
+    if (severity === 'off') continue;
+    ranRuleIds.add(extra.ruleId);
+    const finished = finish(extra.ruleId, { ...extra.finding, severity }, severity, lines, { ...options, inCriticalPath: false, aiRanges: undefined });
+    finished.severityReasons.push(...extra.severityReasons);
+    findings.push(finished);
   }
   let suppressedCount = 0;
   if (options.knownRuleIds && !cancelled) {

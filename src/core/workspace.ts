@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BaselineIndex, BASELINE_PATH, filterNew, indexBaseline, parseBaseline } from './baseline';
 import { evaluate, type EvaluateResult, type LineRange } from './engine';
+import { assessBlockNote, type BlockNoteAssessment, NOTE_RULE_IDS, noteFindings } from './notes/diagnostics';
+import type { Block } from './provenance/block';
+import { LineIndex } from './text';
 import type { Finding } from './findings';
 import { ManifestCache } from './manifest';
 import { type PolicyProblem, PolicyState } from './policy/load';
@@ -14,7 +17,14 @@ import { SUPPRESSION_PROBLEM_RULE_IDS } from './suppressions';
 
 /** Options for checking one file of a workspace. */
 export interface CheckFileOptions {
+  /** AI-written line ranges (when the caller has no block details). */
   aiRanges?: readonly LineRange[];
+  /**
+   * The file's AI blocks: their lines are AI ranges, and each is checked for its comprehension note
+   * (read with `readNote`, by block id; undefined when the block has none).
+   */
+  blocks?: readonly Block[];
+  readNote?: (blockId: string) => string | undefined;
   /** Files longer than this (UTF-16 units) get text rules only. */
   maxParseLength?: number;
   isCancelled?: () => boolean;
@@ -26,6 +36,8 @@ export interface CheckFileOptions {
 export interface CheckFileResult extends EvaluateResult {
   /** How many findings the baseline covered (and so were left out). */
   baselinedCount: number;
+  /** Each block's note requirement and status (when blocks were given). */
+  notes: BlockNoteAssessment[];
 }
 
 /**
@@ -34,7 +46,7 @@ export interface CheckFileResult extends EvaluateResult {
  * per run, so both evaluate a file the same way.
  */
 export class PolicyWorkspace {
-  readonly policyState = new PolicyState({ knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS] });
+  readonly policyState = new PolicyState({ knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS, ...NOTE_RULE_IDS] });
   readonly manifests: ManifestCache;
   private matchers: PathMatchers;
   private activeRules: Rule[];
@@ -99,7 +111,12 @@ export class PolicyWorkspace {
 
   /** Every rule id that suppressions may name. */
   knownRuleIds(): string[] {
-    return [...this.activeRules.map((rule) => rule.id), ...this.policyState.current.customRules.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS];
+    return [
+      ...this.activeRules.map((rule) => rule.id),
+      ...this.policyState.current.customRules.map((rule) => rule.id),
+      ...SUPPRESSION_PROBLEM_RULE_IDS,
+      ...NOTE_RULE_IDS,
+    ];
   }
 
   isIgnored(relativePath: string): boolean {
@@ -113,19 +130,33 @@ export class PolicyWorkspace {
   /** Checks one file (workspace-relative POSIX path) with the policy in force. */
   checkFile(relativePath: string, text: string, options: CheckFileOptions = {}): CheckFileResult {
     const path = normalizeRelativePath(relativePath);
+    const inCriticalPath = this.matchers.isCritical(path);
+    const policy = this.policyState.current;
+    let notes: BlockNoteAssessment[] = [];
+    let extraFindings: ReturnType<typeof noteFindings> = [];
+    if (options.blocks?.length) {
+      const lines = new LineIndex(text);
+      const inFile = options.blocks.filter((block) => block.startLine >= 1 && block.startLine <= lines.lineCount);
+      notes = inFile.map((block) =>
+        assessBlockNote({ path, text, lines, block, noteText: options.readNote?.(block.id), policy, inCriticalPath }),
+      );
+      extraFindings = noteFindings(notes, { lines, inCriticalPath, configured: policy.rules });
+    }
+    const aiRanges = options.aiRanges ?? options.blocks?.map(({ startLine, endLine }) => ({ startLine, endLine }));
     const result = evaluate(path, text, {
-      policy: this.policyState.current,
+      policy,
       rules: this.activeRules,
-      aiRanges: options.aiRanges,
-      inCriticalPath: this.matchers.isCritical(path),
+      aiRanges,
+      extraFindings,
+      inCriticalPath,
       maxParseLength: options.maxParseLength,
       manifest: this.manifests.manifestFor(join(this.root, path)),
       isCancelled: options.isCancelled,
       knownRuleIds: this.knownRuleIds(),
     });
-    if (!this.baseline || options.includeBaselined) return { ...result, baselinedCount: 0 };
+    if (!this.baseline || options.includeBaselined) return { ...result, baselinedCount: 0, notes };
     const fresh: Finding[] = filterNew(result.findings, path, this.baseline);
-    return { ...result, findings: fresh, baselinedCount: result.findings.length - fresh.length };
+    return { ...result, findings: fresh, baselinedCount: result.findings.length - fresh.length, notes };
   }
 
   private computeRules(): Rule[] {

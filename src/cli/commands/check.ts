@@ -94,6 +94,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  for (const problem of result.provenanceProblems) {
+    io.stderr.write(`comprehension: warning: provenance record left untouched: ${problem.file}: ${problem.message}\n`);
+  }
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { finding } of result.findings) if (finding.severity !== 'off') counts[finding.severity]++;
   const summary = {

@@ -1,0 +1,138 @@
+import type { Block } from '../provenance/block';
+import type { RuleFinding, Severity } from '../findings';
+import { raiseSeverity } from '../findings';
+import type { Policy } from '../policy/policy';
+import type { LineIndex } from '../text';
+import { type BlockQuestion, blockQuestions } from './questions';
+import { type NoteStatus, noteStatus } from './status';
+import { type NoteRequirement, noteRequirement } from './template';
+
+/** Rule ids of the comprehension findings (shown like any policy rule, suppressible the same way). */
+export const MISSING_NOTE_RULE_ID = 'comprehension/missing-note';
+export const STALE_NOTE_RULE_ID = 'comprehension/stale-note';
+export const AI_IN_CRITICAL_PATH_RULE_ID = 'comprehension/ai-in-critical-path';
+export const NOTE_RULE_IDS: readonly string[] = [MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID, AI_IN_CRITICAL_PATH_RULE_ID];
+
+/** Rationale shown on hover for the comprehension rules. */
+export const NOTE_RULE_RATIONALE: Record<string, { summary: string; rationale: string }> = {
+  [MISSING_NOTE_RULE_ID]: {
+    summary: 'AI block without a passing comprehension note',
+    rationale:
+      'In a randomized trial, developers who delegated to AI scored 50% on comprehension against 67% for hand-coders, ' +
+      'with the largest gap on debugging. A short note — what the code does, why it is designed this way, how it fails, ' +
+      'how it is observed — is the "generate, then comprehend" habit that scored well. Write it in your own words.',
+  },
+  [STALE_NOTE_RULE_ID]: {
+    summary: 'The AI block changed after its note was written',
+    rationale: 'The note explains code that is no longer there. Check it is still true (the hover shows what changed), then mark it reviewed or update it.',
+  },
+  [AI_IN_CRITICAL_PATH_RULE_ID]: {
+    summary: 'AI-written code in a critical path (policy level 0)',
+    rationale: 'At level 0 ("orientation") AI is for explanations and navigation; AI code in critical paths is discouraged. Rewrite it by hand or raise the policy level.',
+  },
+};
+
+/** Blocks of at least this many lines, or older than this, get their note finding raised one step. */
+const LARGE_BLOCK_LINES = 40;
+const OLD_BLOCK_DAYS = 7;
+
+/** What a block's note needs and where it stands. */
+export interface BlockNoteAssessment {
+  block: Block;
+  requirement: NoteRequirement;
+  status: NoteStatus;
+  blockText: string;
+  questions: BlockQuestion[];
+}
+
+/** Assesses one block of a file: whether it needs a note, and the note's status against the current code. */
+export function assessBlockNote(input: {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  block: Block;
+  noteText: string | undefined;
+  policy: Policy;
+  inCriticalPath: boolean;
+}): BlockNoteAssessment {
+  const { block, lines } = input;
+  const last = Math.min(block.endLine, lines.lineCount);
+  const blockText = input.text.slice(lines.lineStart(block.startLine - 1), lines.lineEnd(last - 1));
+  const requirement = noteRequirement(block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
+  const questions = requirement.required ? blockQuestions(input.path, input.text, { startLine: block.startLine, endLine: last }) : [];
+  const status = noteStatus(input.noteText, {
+    blockText,
+    sections: requirement.sections,
+    questions: questions.map((question) => ({ id: question.id, text: question.text })),
+    notes: input.policy.notes,
+  });
+  return { block, requirement, status, blockText, questions };
+}
+
+/** A comprehension finding on a block, with its final severity. */
+export interface NoteFinding {
+  ruleId: string;
+  severity: Severity;
+  finding: RuleFinding;
+  severityReasons: string[];
+}
+
+/**
+ * The findings for a file's assessed blocks: a missing or failing note, a stale note, or (level 0)
+ * AI code in a critical path. Severity follows the level, raised in critical paths and for large
+ * or old blocks. Findings sit on the block's first line.
+ */
+export function noteFindings(
+  assessments: readonly BlockNoteAssessment[],
+  options: { lines: LineIndex; inCriticalPath: boolean; now?: number; configured?: Readonly<Record<string, { severity?: Severity }>> },
+): NoteFinding[] {
+  const now = options.now ?? Date.now();
+  /** The policy's severity for a rule (`rules.<id>` in the policy file), else the default. */
+  const base = (ruleId: string, fallback: Severity): Severity => options.configured?.[ruleId]?.severity ?? fallback;
+  const findings: NoteFinding[] = [];
+  for (const { block, requirement, status } of assessments) {
+    const line = block.startLine - 1;
+    const lineText = options.lines.lineText(line);
+    const indent = lineText.length - lineText.trimStart().length;
+    const start = options.lines.lineStart(line) + indent;
+    const end = options.lines.lineEnd(line);
+    const span = `lines ${block.startLine}–${block.endLine}`;
+    const reasons: string[] = [];
+    let severity: Severity = base(MISSING_NOTE_RULE_ID, 'warning');
+    if (options.inCriticalPath) {
+      severity = raiseSeverity(severity);
+      reasons.push('raised: file is in a critical path');
+    }
+    const size = block.endLine - block.startLine + 1;
+    const ageDays = (now - Date.parse(block.createdAt)) / 86_400_000;
+    if (size >= LARGE_BLOCK_LINES || ageDays >= OLD_BLOCK_DAYS) {
+      severity = raiseSeverity(severity);
+      reasons.push(size >= LARGE_BLOCK_LINES ? `raised: ${size}-line block` : `raised: block is ${Math.floor(ageDays)} days old`);
+    }
+    if (requirement.flagOnly) {
+      findings.push({
+        ruleId: AI_IN_CRITICAL_PATH_RULE_ID,
+        severity: base(AI_IN_CRITICAL_PATH_RULE_ID, 'warning'),
+        severityReasons: [],
+        finding: { start, end, message: `AI-written code in a critical path (${span}): ${requirement.reason}` },
+      });
+      continue;
+    }
+    if (status.kind === 'stale') {
+      findings.push({
+        ruleId: STALE_NOTE_RULE_ID,
+        severity: base(STALE_NOTE_RULE_ID, options.inCriticalPath ? 'warning' : 'info'),
+        severityReasons: [],
+        finding: { start, end, message: `This AI block (${span}) changed after its note was written: is the note still true?` },
+      });
+      continue;
+    }
+    if (!requirement.required || status.kind === 'explained' || severity === 'off') continue;
+    const message =
+      status.kind === 'none'
+        ? `AI block (${span}, ${block.source}) has no comprehension note. ${requirement.reason}`
+        : `The note for this AI block (${span}) does not pass its checks yet: ${status.quality?.problems.length ?? 0} problem(s) in the note file.`;
+    findings.push({ ruleId: MISSING_NOTE_RULE_ID, severity, severityReasons: reasons, finding: { start, end, message } });
+  }
+  return findings;
+}

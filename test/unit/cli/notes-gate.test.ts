@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runCli } from '../../../src/cli/cli';
+import '../../../src/cli/commands';
+import { notePathFor, serializeNote } from '../../../src/core/notes/note-file';
+import { assessBlockNote } from '../../../src/core/notes/diagnostics';
+import { blockContentHash } from '../../../src/core/notes/content-hash';
+import { defaultPolicy } from '../../../src/core/policy/policy';
+import type { Block } from '../../../src/core/provenance/block';
+import { createRecord, serializeRecord } from '../../../src/core/provenance/record';
+import { LineIndex } from '../../../src/core/text';
+
+async function check(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await runCli(['check', '--format', 'json', ...args], { cwd, stdout: { write: (t: string) => (out += t) }, stderr: { write: () => undefined } });
+  return { code, out };
+}
+
+const CODE = [
+  "import axios from 'axios';",
+  '',
+  'export async function chargeCard(customerId: string, amountCents: number): Promise<boolean> {',
+  "  const response = await axios.post('https://pay.example.com/charge', { customerId, amountCents }, { timeout: 5000 });",
+  '  return response.status === 200;',
+  '}',
+  '',
+].join('\n');
+
+describe('CLI check gates comprehension notes', () => {
+  let root: string;
+  const block: Block = { id: 'blk-charge-card', startLine: 3, endLine: 6, source: 'inline-completion', confidence: 'certain', createdAt: new Date().toISOString(), modified: false };
+
+  function write(path: string, text: string): void {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cf-notes-'));
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+    write('package.json', JSON.stringify({ name: 'shop', dependencies: { axios: '^1.7.0' } }));
+    write('.comprehension/policy.yaml', 'level: 1\ncriticalPaths:\n  - src/payments/**\n');
+    write('src/payments/charge.ts', CODE);
+    const lines = CODE.split('\n').slice(block.startLine - 1, block.endLine);
+    write(`.comprehension/provenance/${block.id}.json`, serializeRecord(createRecord({ block, path: 'src/payments/charge.ts', lines, editKind: 'tab-completion' })));
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  function goodNote(): string {
+    const policy = { ...defaultPolicy(), criticalPaths: ['src/payments/**'] };
+    const assessed = assessBlockNote({ path: 'src/payments/charge.ts', text: CODE, lines: new LineIndex(CODE), block, noteText: undefined, policy, inCriticalPath: true });
+    const answer = (topic: string) =>
+      `chargeCard posts the customerId and amountCents to the payment provider with axios and ${topic}; I checked this against the provider's documentation myself.`;
+    return serializeNote({
+      frontMatter: {
+        blockId: block.id,
+        file: 'src/payments/charge.ts',
+        contentHash: blockContentHash(assessed.blockText),
+        source: block.source,
+        level: 1,
+        questions: assessed.questions.map((q) => ({ id: q.id, text: q.text })),
+        createdAt: block.createdAt,
+        updatedAt: block.createdAt,
+      },
+      sections: assessed.requirement.sections,
+      answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(`covers ${section.title.toLowerCase()} for this payment call`)])),
+      questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer('the five second timeout rejects the promise, so the caller sees the error and nothing is charged twice')])),
+      code: assessed.blockText,
+    });
+  }
+
+  it('exits 1 for a missing note and 0 once a passing note exists; a changed block makes it stale', async () => {
+    const missing = await check(root);
+    assert.equal(missing.code, 1, missing.out);
+    const findings = (JSON.parse(missing.out) as { findings: Array<{ ruleId: string; severity: string; startLine: number }> }).findings;
+    assert.deepEqual(findings.map((f) => `${f.ruleId} ${f.severity} ${f.startLine}`), ['comprehension/missing-note error 3']);
+
+    write(notePathFor(block.id), '---\nblockId: blk-charge-card\n---\n## What it does\nsends money\n');
+    const draft = await check(root);
+    assert.equal(draft.code, 1, 'a note that fails its checks does not pass the gate');
+    assert.match(draft.out, /does not pass its checks yet/);
+
+    write(notePathFor(block.id), goodNote());
+    const explained = await check(root);
+    assert.equal(explained.code, 0, explained.out);
+    assert.deepEqual((JSON.parse(explained.out) as { findings: unknown[] }).findings, []);
+
+    write('src/payments/charge.ts', CODE.replace('timeout: 5000', 'timeout: 8000'));
+    const stale = await check(root);
+    assert.equal(stale.code, 0, 'a stale note is a warning in a critical path');
+    assert.match(stale.out, /"ruleId": "comprehension\/stale-note"/);
+  });
+
+  it('a policy can make a missing note an error outside critical paths too, or turn it off', async () => {
+    write('.comprehension/policy.yaml', 'level: 1\nrules:\n  comprehension/missing-note: error\n');
+    assert.equal((await check(root)).code, 1);
+    write('.comprehension/policy.yaml', 'level: 1\nrules:\n  comprehension/missing-note: off\n');
+    assert.equal((await check(root)).code, 0);
+  });
+});
