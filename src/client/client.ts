@@ -71,6 +71,12 @@ export class ServerController implements vscode.Disposable {
     }
   }
 
+  /** Sends a notification when the server runs (dropped while it is down: state is re-sent on start). */
+  async notify(method: string, params: unknown): Promise<void> {
+    if (this.client?.state !== State.Running) return;
+    await this.client.sendNotification(method, params).catch((error: Error) => this.outputChannel.warn(`${method}: ${error.message}`));
+  }
+
   /** Tells the server that workspace trust was granted, so custom rules may run. */
   async notifyTrusted(): Promise<void> {
     await this.client?.sendNotification(TRUST_NOTIFICATION, { trusted: true } satisfies TrustParams);
@@ -132,7 +138,7 @@ export class ServerController implements vscode.Disposable {
       synchronize: {
         configurationSection: 'comprehension',
         // The policy, the baseline and package.json files change what every open file reports.
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,.comprehension/policy.yaml,.comprehension/baseline.json}'),
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,.comprehension/policy.yaml,.comprehension/baseline.json,.comprehension/notes/*.md}'),
       },
     };
     return new LanguageClient('comprehension', 'Comprehension', serverOptions, clientOptions);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ServerController, type ServerState } from './client';
 import { Config } from './config';
 import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './serverStatus';
-import { SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../server/protocol';
+import { BLOCKS_NOTIFICATION, type BlocksParams, SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../server/protocol';
 import { suppressWithReason } from './suppress';
 import { registerProvenanceCommands } from './provenance/commands';
 import { ProvenanceController } from './provenance/controller';
@@ -10,6 +10,7 @@ import { ProvenancePresentation } from './provenance/presentation';
 import { AiBlocksView } from './provenance/view';
 import type { ProvenanceService } from './provenance/events';
 import { SharedStatusItem } from './statusBar';
+import { activatePractice, type PracticeApi } from './practice';
 
 /** What `activate()` returns: used by the integration tests and open to other extensions. */
 export interface ComprehensionApi {
@@ -31,6 +32,8 @@ export interface ComprehensionApi {
   readonly onDidAttributeInsertion: ProvenanceService['onDidAttributeInsertion'];
   /** Text and tooltip of the shared status-bar item. */
   readonly statusItem: { text: string; tooltip: string; visible: boolean };
+  /** No-AI practice: state, session and the AI insertions caught in it. */
+  readonly practice: PracticeApi;
   /** Resolves once pending provenance records are written to disk. */
   flushProvenance(): Promise<void>;
   /** Resolves once provenance records are loaded and open documents attached. */
@@ -65,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   const provenance = new ProvenanceController(context, outputChannel);
   const provenancePresentation = new ProvenancePresentation(provenance, sharedStatus.segment('provenance', 10));
   const aiBlocksView = new AiBlocksView(provenance);
+  const practice = activatePractice(context, { provenance, status: sharedStatus });
   context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView, ...registerProvenanceCommands(provenance));
 
   context.subscriptions.push(
@@ -87,6 +91,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     }),
   );
 
+  // The server raises findings inside AI blocks and checks each block's note: it needs the live blocks.
+  const sendBlocks = async (uri: vscode.Uri) => {
+    const params: BlocksParams = { uri: uri.toString(), blocks: await provenance.getBlocks(uri) };
+    await server.notify(BLOCKS_NOTIFICATION, params);
+  };
+  context.subscriptions.push(
+    provenance.onDidChangeBlocks((uri) => void sendBlocks(uri)),
+    vscode.workspace.onDidOpenTextDocument((document) => void sendBlocks(document.uri)),
+    server.onDidChangeState(async (state) => {
+      if (state !== 'running') return;
+      await provenance.whenReady();
+      for (const document of vscode.workspace.textDocuments) await sendBlocks(document.uri);
+    }),
+  );
   const serverReady = server.onDidChangeState((state) => {
     if (state !== 'running') return;
     timing.serverReadyMs = performance.now() - activateStart;
@@ -116,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     get statusItem() {
       return sharedStatus.snapshot;
     },
+    practice: practice.api,
     flushProvenance: () => provenance.flush(),
     whenProvenanceReady: () => provenance.whenReady(),
   };

@@ -1,3 +1,5 @@
+import type { Block } from '../core/provenance/block';
+
 /** Custom requests between the client and the server. Plain data only: shared by both bundles. */
 
 /** `comprehension/serverInfo`: who is answering, for the status item and tests. */
@@ -17,12 +19,19 @@ export interface TrustParams {
   trusted: boolean;
 }
 
-/** `comprehension/aiRanges` notification: the AI-written line ranges of a document (1-based, inclusive). */
-export const AI_RANGES_NOTIFICATION = 'comprehension/aiRanges';
-export interface AiRangesParams {
+/**
+ * `comprehension/blocks` notification: the AI blocks of a document as the editor tracks them now
+ * (1-based inclusive lines). Findings inside them are raised; each is checked for its note.
+ */
+export const BLOCKS_NOTIFICATION = 'comprehension/blocks';
+export interface BlocksParams {
   uri: string;
-  ranges: { startLine: number; endLine: number }[];
+  blocks: Block[];
 }
+
+/** Client commands the server's code actions call for comprehension notes. */
+export const WRITE_NOTE_COMMAND = 'comprehension.notes.write';
+export const MARK_REVIEWED_COMMAND = 'comprehension.notes.markReviewed';
 
 /** What the client passes in `initializationOptions`. */
 export interface InitializationOptions {

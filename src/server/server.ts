@@ -17,14 +17,21 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { commentLine, commentSyntaxFor } from '../core/comments';
-import type { LineRange } from '../core/engine';
 import type { Finding, Severity } from '../core/findings';
 import { POLICY_PATH } from '../core/policy/policy';
 import { BASELINE_PATH } from '../core/baseline';
 import { VERSION } from '../core/version';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MISSING_NOTE_RULE_ID, NOTE_RULE_RATIONALE, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
+import { NOTES_DIR, notePathFor, parseNote } from '../core/notes/note-file';
+import { checkNoteQuality } from '../core/notes/quality';
+import type { Block } from '../core/provenance/block';
 import {
-  AI_RANGES_NOTIFICATION,
-  type AiRangesParams,
+  BLOCKS_NOTIFICATION,
+  type BlocksParams,
+  MARK_REVIEWED_COMMAND,
+  WRITE_NOTE_COMMAND,
   DEFAULT_SERVER_SETTINGS,
   type InitializationOptions,
   SERVER_INFO_REQUEST,
@@ -60,7 +67,7 @@ export function startServer(connection: Connection): void {
   const startedAt = new Date().toISOString();
   const registry = new WorkspaceRegistry((message) => connection.console.warn(message));
   const lastFindings = new Map<string, DocumentFindings>();
-  const aiRanges = new Map<string, LineRange[]>();
+  const blocksByUri = new Map<string, Block[]>();
   const toldTooLarge = new Set<string>();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   let canPullConfiguration = false;
@@ -101,9 +108,14 @@ export function startServer(connection: Connection): void {
     connection.languages.diagnostics.refresh();
   });
 
-  connection.onNotification(AI_RANGES_NOTIFICATION, (params: AiRangesParams) => {
-    aiRanges.set(params.uri, params.ranges);
+  connection.onNotification(BLOCKS_NOTIFICATION, (params: BlocksParams) => {
+    blocksByUri.set(params.uri, params.blocks);
     connection.languages.diagnostics.refresh();
+  });
+
+  // A note edited in the editor changes its block's finding in another document.
+  documents.onDidChangeContent((event) => {
+    if (isNoteUri(event.document.uri)) connection.languages.diagnostics.refresh();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -119,6 +131,8 @@ export function startServer(connection: Connection): void {
       } else if (relativePath === BASELINE_PATH) {
         workspace.loadBaselineFromDisk();
         if (workspace.baselineProblem) connection.console.warn(`Baseline ignored: ${workspace.baselineProblem}`);
+        changed = true;
+      } else if (relativePath.startsWith(`${NOTES_DIR}/`)) {
         changed = true;
       } else if (relativePath.endsWith('package.json')) {
         workspace.manifests.invalidate(fsPath);
@@ -170,9 +184,11 @@ export function startServer(connection: Connection): void {
       : { workspace: registry.all()[0], relativePath: document.uri.replace(/^[a-z]+:/, '') };
     if (!workspace) return [];
     if (relativePath === POLICY_PATH) return policyDiagnostics(document, workspace);
+    if (relativePath.startsWith(`${NOTES_DIR}/`)) return noteFileDiagnostics(document, workspace);
     if (fsPath && workspace.isIgnored(relativePath)) return [];
     const result = workspace.checkFile(relativePath, document.getText(), {
-      aiRanges: aiRanges.get(document.uri),
+      blocks: blocksByUri.get(document.uri),
+      readNote: (blockId) => readNote(workspace.root, blockId),
       maxParseLength: settings.server.maxFileSizeKb * 1024,
       isCancelled: () => token.isCancellationRequested,
     });
@@ -188,9 +204,88 @@ export function startServer(connection: Connection): void {
     lastFindings.set(document.uri, {
       version: document.version,
       findings,
-      ruleRationale: new Map(workspace.rules.map((rule) => [rule.id, { summary: rule.summary, rationale: rule.rationale }])),
+      ruleRationale: new Map([
+        ...workspace.rules.map((rule): [string, { summary: string; rationale: string }] => [rule.id, { summary: rule.summary, rationale: rule.rationale }]),
+        ...Object.entries(NOTE_RULE_RATIONALE),
+      ]),
     });
-    return findings.map(toDiagnostic);
+    const blocks = blocksByUri.get(document.uri) ?? [];
+    return findings.map((finding) => {
+      const diagnostic = toDiagnostic(finding);
+      // Note findings carry their block id, for the code actions.
+      const block = finding.ruleId.startsWith('comprehension/') ? blocks.find((b) => b.startLine === finding.startPosition.line + 1) : undefined;
+      if (block) diagnostic.data = { ...(diagnostic.data as object), blockId: block.id };
+      return diagnostic;
+    });
+  }
+
+  /** The note of a block: the open editor's text when the note is open (unsaved edits count), else the file. */
+  function readNote(root: string, blockId: string): string | undefined {
+    const path = join(root, notePathFor(blockId));
+    const open = documents.all().find((document) => URI.toFsPath(document.uri) === path);
+    if (open) return open.getText();
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Quality problems shown inside a note file, checked against its block's current code. */
+  function noteFileDiagnostics(document: TextDocument, workspace: ReturnType<typeof registry.all>[number]): Diagnostic[] {
+    const text = document.getText();
+    const parsed = parseNote(text);
+    const blockId = parsed.frontMatter?.blockId;
+    const located = blockId ? locateBlock(workspace.root, blockId) : undefined;
+    if (!located) {
+      const problems = parsed.errors.map((error) => ({ message: error.message, start: error.start, end: error.end }));
+      return problems.map((problem) => ({
+        range: { start: document.positionAt(problem.start), end: document.positionAt(problem.end) },
+        severity: DiagnosticSeverity.Warning,
+        code: 'comprehension/note-quality',
+        source: DIAGNOSTIC_SOURCE,
+        message: problem.message,
+      }));
+    }
+    const assessed = workspace.checkFile(located.path, located.text, { blocks: [located.block], readNote: () => text }).notes[0];
+    if (!assessed || !assessed.requirement.required) return [];
+    const quality = checkNoteQuality(
+      text,
+      { blockText: assessed.blockText, sections: assessed.requirement.sections, questions: assessed.questions.map((q) => ({ id: q.id, text: q.text })), notes: workspace.policyState.current.notes },
+      parsed,
+    );
+    return quality.problems.map((problem) => ({
+      range: { start: problem.startPosition, end: problem.endPosition },
+      severity: DiagnosticSeverity.Warning,
+      code: `comprehension/note-${problem.code}`,
+      source: DIAGNOSTIC_SOURCE,
+      message: problem.message,
+    }));
+  }
+
+  /** A block by id: from an open document's live blocks, else from its record and the file on disk. */
+  function locateBlock(root: string, blockId: string): { path: string; text: string; block: Block } | undefined {
+    for (const [uri, blocks] of blocksByUri) {
+      const block = blocks.find((candidate) => candidate.id === blockId);
+      const document = block && documents.get(uri);
+      const fsPath = URI.toFsPath(uri);
+      if (block && fsPath?.startsWith(`${root}/`)) {
+        return { path: fsPath.slice(root.length + 1), text: document?.getText() ?? readText(fsPath) ?? '', block };
+      }
+    }
+    const recordText = readText(join(root, '.comprehension/provenance', `${blockId}.json`));
+    if (!recordText) return undefined;
+    try {
+      const record = JSON.parse(recordText) as { files: Array<{ path: string; conversations: Array<{ ranges: Array<{ start_line: number; end_line: number }> }> }>; metadata: { comprehension: { source: Block['source']; confidence: Block['confidence']; createdAt: string; modified: boolean } } };
+      const path = record.files[0].path;
+      const range = record.files[0].conversations[0].ranges[0];
+      const meta = record.metadata.comprehension;
+      const text = readText(join(root, path));
+      if (text === undefined) return undefined;
+      return { path, text, block: { id: blockId, startLine: range.start_line, endLine: range.end_line, source: meta.source, confidence: meta.confidence, createdAt: meta.createdAt, modified: meta.modified } };
+    } catch {
+      return undefined;
+    }
   }
 
   function policyDiagnostics(document: TextDocument, workspace: ReturnType<typeof registry.all>[number]): Diagnostic[] {
@@ -243,6 +338,14 @@ export function startServer(connection: Connection): void {
             },
           },
         });
+      }
+      const blockId = (diagnostic.data as { blockId?: string } | undefined)?.blockId;
+      if (blockId && finding.ruleId === MISSING_NOTE_RULE_ID) {
+        actions.push({ title: 'Write a comprehension note', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, command: { title: 'Write a comprehension note', command: WRITE_NOTE_COMMAND, arguments: [document.uri, blockId] } });
+      }
+      if (blockId && finding.ruleId === STALE_NOTE_RULE_ID) {
+        actions.push({ title: 'Mark as reviewed, note still true', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: 'Mark as reviewed', command: MARK_REVIEWED_COMMAND, arguments: [document.uri, blockId] } });
+        actions.push({ title: 'Update the comprehension note', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: 'Open the note', command: WRITE_NOTE_COMMAND, arguments: [document.uri, blockId] } });
       }
       if (!finding.ruleId.startsWith('comprehension/suppression-')) actions.push(suppressAction(document, finding, diagnostic));
     }
@@ -321,6 +424,18 @@ function toLspSeverity(severity: Severity): DiagnosticSeverity {
       return DiagnosticSeverity.Warning;
     default:
       return DiagnosticSeverity.Information;
+  }
+}
+
+function isNoteUri(uri: string): boolean {
+  return uri.includes(`/${NOTES_DIR}/`) && uri.endsWith('.md');
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
