@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ts } from 'ts-morph';
 import { type Finding, raiseSeverity, type RuleFinding, type Severity } from './findings';
+import type { ParseCache } from './parse-cache';
 import type { Policy } from './policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from './rules/rule';
 import { parseSuppressions } from './suppressions';
@@ -40,6 +41,8 @@ export interface EvaluateOptions {
   /** Files longer than this (in UTF-16 units) get text rules only. */
   maxParseLength?: number;
   manifest?: PackageManifestInfo;
+  /** The document's parse cache: the tree is updated incrementally instead of parsed again. */
+  parseCache?: ParseCache;
   /** Polled between rules: when it returns true, evaluation stops and returns what it has. */
   isCancelled?: () => boolean;
   /**
@@ -75,7 +78,9 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   let sourceFile: ts.SourceFile | undefined;
   const parse = (): ts.SourceFile | undefined => {
     if (sourceFile === undefined && scriptKind !== undefined && !tooLarge) {
-      sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
+      sourceFile = options.parseCache
+        ? options.parseCache.parse(path, text, scriptKind)
+        : ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
     }
     return sourceFile;
   };

@@ -7,6 +7,7 @@ import type { Block } from './provenance/block';
 import { LineIndex } from './text';
 import type { Finding } from './findings';
 import { ManifestCache } from './manifest';
+import type { ParseCache } from './parse-cache';
 import { type PolicyProblem, PolicyState } from './policy/load';
 import { compilePathMatchers, normalizeRelativePath, type PathMatchers } from './policy/paths';
 import { POLICY_PATH } from './policy/policy';
@@ -28,6 +29,8 @@ export interface CheckFileOptions {
   /** Files longer than this (UTF-16 units) get text rules only. */
   maxParseLength?: number;
   isCancelled?: () => boolean;
+  /** The document's parse cache (the language server keeps one per open document). */
+  parseCache?: ParseCache;
   /** Report findings the baseline covers too (default false: only new findings). */
   includeBaselined?: boolean;
 }
@@ -152,6 +155,7 @@ export class PolicyWorkspace {
       maxParseLength: options.maxParseLength,
       manifest: this.manifests.manifestFor(join(this.root, path)),
       isCancelled: options.isCancelled,
+      parseCache: options.parseCache,
       knownRuleIds: this.knownRuleIds(),
     });
     if (!this.baseline || options.includeBaselined) return { ...result, baselinedCount: 0, notes };

@@ -27,6 +27,7 @@ import { MISSING_NOTE_RULE_ID, NOTE_RULE_RATIONALE, STALE_NOTE_RULE_ID } from '.
 import { NOTES_DIR, notePathFor, parseNote } from '../core/notes/note-file';
 import { checkNoteQuality } from '../core/notes/quality';
 import type { Block } from '../core/provenance/block';
+import { ParseCache } from '../core/parse-cache';
 import {
   BLOCKS_NOTIFICATION,
   type BlocksParams,
@@ -68,6 +69,7 @@ export function startServer(connection: Connection): void {
   const registry = new WorkspaceRegistry((message) => connection.console.warn(message));
   const lastFindings = new Map<string, DocumentFindings>();
   const blocksByUri = new Map<string, Block[]>();
+  const parseCaches = new Map<string, ParseCache>();
   const toldTooLarge = new Set<string>();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   let canPullConfiguration = false;
@@ -164,8 +166,18 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => codeActions(params));
   connection.onHover((params) => hover(params));
 
+  function parseCacheFor(uri: string): ParseCache {
+    let cache = parseCaches.get(uri);
+    if (!cache) {
+      cache = new ParseCache();
+      parseCaches.set(uri, cache);
+    }
+    return cache;
+  }
+
   documents.onDidClose((event) => {
     toldTooLarge.delete(event.document.uri);
+    parseCaches.delete(event.document.uri);
     lastFindings.delete(event.document.uri);
     const fsPath = URI.toFsPath(event.document.uri);
     if (!fsPath) return;
@@ -189,6 +201,7 @@ export function startServer(connection: Connection): void {
     const result = workspace.checkFile(relativePath, document.getText(), {
       blocks: blocksByUri.get(document.uri),
       readNote: (blockId) => readNote(workspace.root, blockId),
+      parseCache: parseCacheFor(document.uri),
       maxParseLength: settings.server.maxFileSizeKb * 1024,
       isCancelled: () => token.isCancellationRequested,
     });

@@ -17,8 +17,9 @@ export class LspTestClient {
   readonly logs: string[] = [];
   private readonly child: ChildProcess;
 
-  constructor() {
-    this.child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** @param serverMain the server entry to run (default: the transpiled, unbundled one). */
+  constructor(serverMain: string = SERVER_MAIN) {
+    this.child = spawn(process.execPath, [serverMain, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PolicyWorkspace } from '../src/core/workspace';
+import { isProbablyBinary } from '../src/core/workspace-files';
+import { round } from './support';
+
+const ROOT = join(__dirname, '../..');
+const MAX_FILE_BYTES = 1024 * 1024;
+const TEXT_EXTENSIONS = /\.(js|cjs|mjs|ts|mts|cts|json|md|yml|yaml|txt|map|d\.ts)$/;
+
+/** Text files of the project's node_modules, in a stable order (a large real tree). */
+function listFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats) continue;
+      if (stats.isDirectory()) walk(path);
+      else if (stats.isFile() && stats.size <= MAX_FILE_BYTES && TEXT_EXTENSIONS.test(name) && !name.endsWith('.map')) out.push(path);
+    }
+  };
+  walk(join(ROOT, 'node_modules'));
+  return out;
+}
+
+/**
+ * `comprehension check`'s engine with ALL rules over the project's node_modules, side by side with
+ * secretlint and its recommended preset (secrets only) on the same files, in the same run.
+ */
+export async function run(): Promise<Record<string, unknown>> {
+  const files = listFiles().filter((file) => !isProbablyBinary(readFileSync(file).subarray(0, 8192)));
+  const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+
+  const workspace = new PolicyWorkspace(ROOT, true);
+  let findings = 0;
+  const ourStart = performance.now();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    findings += workspace.checkFile(relative(ROOT, file), text, { maxParseLength: MAX_FILE_BYTES }).findings.length;
+  }
+  const ourSeconds = (performance.now() - ourStart) / 1000;
+
+  // secretlint's own engine (what its CLI runs), recommended preset, same file list.
+  const { createEngine } = require('@secretlint/node') as typeof import('@secretlint/node');
+  const engine = await createEngine({
+    cwd: ROOT,
+    formatter: 'json',
+    color: false,
+    configFileJSON: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] },
+  });
+  const secretlintStart = performance.now();
+  const result = await engine.executeOnFiles({ filePathList: files });
+  const secretlintSeconds = (performance.now() - secretlintStart) / 1000;
+  let secretlintFindings = 0;
+  try {
+    for (const entry of JSON.parse(result.output) as Array<{ messages: unknown[] }>) secretlintFindings += entry.messages.length;
+  } catch {
+    secretlintFindings = -1;
+  }
+  const mb = bytes / 1048576;
+  return {
+    tree: 'node_modules of this project (text files up to 1 MiB)',
+    files: files.length,
+    megabytes: round(mb, 1),
+    comprehension: { rules: workspace.rules.length, seconds: round(ourSeconds), filesPerSecond: round(files.length / ourSeconds, 0), mbPerSecond: round(mb / ourSeconds), findings },
+    secretlint: { preset: 'recommend', seconds: round(secretlintSeconds), filesPerSecond: round(files.length / secretlintSeconds, 0), mbPerSecond: round(mb / secretlintSeconds), findings: secretlintFindings },
+    speedupOverSecretlint: round(secretlintSeconds / ourSeconds),
+    goal: 'faster than secretlint while running all rules',
+    goalMet: ourSeconds < secretlintSeconds,
+  };
+}

@@ -1,0 +1,43 @@
+/** Percentile of sorted-or-not samples (nearest rank). */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** A realistic TypeScript service file of about `lines` lines (network calls, loops, try/catch, imports). */
+export function syntheticTypeScript(lines: number, seed = 1): string {
+  const out = ["import axios from 'axios';", "import { readFile } from 'node:fs/promises';", ''];
+  let i = seed;
+  while (out.length < lines) {
+    i++;
+    out.push(
+      `export async function loadRecord${i}(id: string, retries = 3): Promise<Record<string, unknown>> {`,
+      `  const url = \`https://api.example.com/records/\${id}?page=${i}\`;`,
+      '  for (let attempt = 0; attempt < retries; attempt++) {',
+      '    try {',
+      '      const response = await axios.get(url, { timeout: 5000 });',
+      '      return response.data as Record<string, unknown>;',
+      '    } catch (error) {',
+      `      console.warn('attempt', attempt, 'failed for', id, error);`,
+      '    }',
+      '  }',
+      `  const fallback = await readFile('/var/cache/records/${i}.json', 'utf8');`,
+      '  return JSON.parse(fallback) as Record<string, unknown>;',
+      '}',
+      '',
+    );
+  }
+  return out.slice(0, lines).join('\n');
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux). */
+export function rssMiB(pid: number): number {
+  const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
