@@ -45,7 +45,7 @@ export interface SuppressArguments {
   /** 0-based line of the finding; the comment goes on a new line above it. */
   line: number;
   ruleId: string;
-  /** The comment text before the reason, e.g. `// comprehension-ignore security/eval --`. */
+  /** The comment text before the reason: the language's comment starter, the marker, the rule id and `--`. */
   commentPrefix: string;
   /** Closes a block comment (`*\/`, `-->`) when the language has no line comments. */
   commentSuffix: string;
