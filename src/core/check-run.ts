@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { NOTE_RULE_IDS } from './notes/diagnostics';
 import { notePathFor } from './notes/note-file';
 import type { Block } from './provenance/block';
@@ -24,6 +26,8 @@ export interface CheckRunOptions {
   maxParseLength?: number;
   /** Report baselined findings too. */
   includeBaselined?: boolean;
+  /** Worker threads to check with (default: one per core, at most 4; 1 = in this thread). */
+  workers?: number;
 }
 
 /** What a check of a tree found. */
@@ -82,7 +86,6 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
   const inScope = (path: string) => prefixes.length === 0 || prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
   const changed = options.changedSince ? await changedLinesSince(workspace.root, options.changedSince) : undefined;
   const { byPath: blocksByPath, problems: provenanceProblems } = await loadWorkspaceBlocks(workspace.root);
-  const readNote = noteReader(workspace.root);
 
   const result: CheckRunResult = {
     findings: [],
@@ -93,33 +96,27 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     baselinedCount: 0,
     provenanceProblems,
   };
-  for (const path of listing.files) {
-    if (!inScope(path)) continue;
-    const ranges: LineRanges | 'all' | undefined = changed?.get(path);
-    if (changed && ranges === undefined) continue;
-    let file;
-    try {
-      file = await readWorkspaceTextFile(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes });
-    } catch {
-      result.skipped.push({ path, reason: 'unreadable' });
-      continue;
-    }
-    if (file.kind !== 'text') {
-      result.skipped.push({ path, reason: file.kind });
+  const wanted = listing.files.filter((path) => inScope(path) && (!changed || changed.has(path)));
+  const outcomes = await checkFiles(workspace, wanted, {
+    maxFileSizeBytes: options.maxFileSizeBytes,
+    maxParseLength: options.maxParseLength,
+    includeBaselined: options.includeBaselined,
+    workers: options.workers,
+    blocksByPath,
+  });
+  for (const outcome of outcomes) {
+    const { path } = outcome;
+    if (outcome.kind === 'skipped') {
+      result.skipped.push({ path, reason: outcome.reason });
       continue;
     }
     result.filesChecked++;
-    result.bytesChecked += Buffer.byteLength(file.text);
+    result.bytesChecked += outcome.bytes;
+    result.suppressedCount += outcome.suppressedCount;
+    result.baselinedCount += outcome.baselinedCount;
+    const ranges: LineRanges | 'all' | undefined = changed?.get(path);
     const blocks = blocksByPath.get(path) ?? [];
-    const checked = workspace.checkFile(path, file.text, {
-      maxParseLength: options.maxParseLength,
-      includeBaselined: options.includeBaselined,
-      blocks,
-      readNote,
-    });
-    result.suppressedCount += checked.suppressedCount;
-    result.baselinedCount += checked.baselinedCount;
-    for (const finding of checked.findings) {
+    for (const finding of outcome.findings) {
       if (finding.severity === 'off') continue;
       if (changed) {
         // A note finding is about its whole block: it counts when any line of the block changed.
@@ -136,4 +133,106 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
 /** True when some finding is at error severity (the CI gate). */
 export function hasErrors(findings: readonly { finding: Finding }[]): boolean {
   return findings.some(({ finding }) => finding.severity === 'error');
+}
+
+/** What checking one file produced. */
+export type FileOutcome =
+  | { kind: 'checked'; path: string; bytes: number; findings: Finding[]; suppressedCount: number; baselinedCount: number }
+  | { kind: 'skipped'; path: string; reason: 'binary' | 'too-large' | 'unreadable' };
+
+interface FileCheckOptions {
+  maxFileSizeBytes?: number;
+  maxParseLength?: number;
+  includeBaselined?: boolean;
+}
+
+/** Reads and checks one file of the workspace. */
+export async function checkOneFile(
+  workspace: PolicyWorkspace,
+  path: string,
+  blocks: readonly Block[],
+  readNote: (blockId: string) => string | undefined,
+  options: FileCheckOptions,
+): Promise<FileOutcome> {
+  let file;
+  try {
+    file = await readWorkspaceTextFile(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes });
+  } catch {
+    return { kind: 'skipped', path, reason: 'unreadable' };
+  }
+  if (file.kind !== 'text') return { kind: 'skipped', path, reason: file.kind };
+  const checked = workspace.checkFile(path, file.text, {
+    maxParseLength: options.maxParseLength,
+    includeBaselined: options.includeBaselined,
+    blocks,
+    readNote,
+  });
+  return {
+    kind: 'checked',
+    path,
+    bytes: Buffer.byteLength(file.text),
+    findings: checked.findings,
+    suppressedCount: checked.suppressedCount,
+    baselinedCount: checked.baselinedCount,
+  };
+}
+
+/** Below this many files, starting workers costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 300;
+
+/** What a check worker is given (see check-worker.ts). */
+export interface CheckWorkerInput {
+  root: string;
+  trusted: boolean;
+  /** The policy and baseline texts the main thread read, so every worker judges alike. */
+  policyText: string | undefined;
+  paths: string[];
+  blocksByPath: [string, Block[]][];
+  options: FileCheckOptions;
+}
+
+/**
+ * Checks files, in worker threads when there are many (a CPU-bound parse per file), and returns
+ * the outcomes in the order of `paths`.
+ */
+export async function checkFiles(
+  workspace: PolicyWorkspace,
+  paths: readonly string[],
+  options: FileCheckOptions & { workers?: number; blocksByPath?: Map<string, Block[]> },
+): Promise<FileOutcome[]> {
+  const count = Math.max(1, Math.min(options.workers ?? Math.min(availableParallelism(), 4, Math.ceil(paths.length / MIN_FILES_FOR_WORKERS)), paths.length));
+  const readNote = noteReader(workspace.root);
+  const blocksByPath = options.blocksByPath ?? new Map<string, Block[]>();
+  if (count === 1) {
+    const outcomes: FileOutcome[] = [];
+    for (const path of paths) outcomes.push(await checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options));
+    return outcomes;
+  }
+  // Interleaved shares balance big and small files; results are put back in order by path index.
+  const shares: string[][] = Array.from({ length: count }, () => []);
+  paths.forEach((path, index) => shares[index % count].push(path));
+  const policyText = workspace.policyText;
+  const results = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<FileOutcome[]>((resolve, reject) => {
+          const input: CheckWorkerInput = {
+            root: workspace.root,
+            trusted: workspace.isTrusted,
+            policyText,
+            paths: share,
+            blocksByPath: share.filter((path) => blocksByPath.has(path)).map((path) => [path, blocksByPath.get(path)!]),
+            options: { maxFileSizeBytes: options.maxFileSizeBytes, maxParseLength: options.maxParseLength, includeBaselined: options.includeBaselined },
+          };
+          const worker = new Worker(join(__dirname, 'check-worker.js'), { workerData: input });
+          worker.once('message', (outcomes: FileOutcome[]) => resolve(outcomes));
+          worker.once('error', reject);
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`check worker exited with ${code}`));
+          });
+        }),
+    ),
+  );
+  const byPath = new Map(results.flat().map((outcome) => [outcome.path, outcome]));
+  return paths.map((path) => byPath.get(path) ?? { kind: 'skipped', path, reason: 'unreadable' });
 }

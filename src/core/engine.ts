@@ -25,8 +25,13 @@ const SYNTAX_EXTENSIONS: ReadonlyMap<string, ts.ScriptKind> = new Map([
   ['.jsx', ts.ScriptKind.JSX],
 ]);
 
-/** The script kind to parse `path` with, or undefined when syntax rules do not apply to it. */
+/**
+ * The script kind to parse `path` with, or undefined when syntax rules do not apply to it.
+ * Declaration files (`.d.ts`) hold no runtime code (no calls, loops or handlers), so they get
+ * text rules only.
+ */
 export function scriptKindFor(path: string): ts.ScriptKind | undefined {
+  if (/\.d\.[mc]?ts$/i.test(path)) return undefined;
   const dot = path.lastIndexOf('.');
   return dot < 0 ? undefined : SYNTAX_EXTENSIONS.get(path.slice(dot).toLowerCase());
 }

@@ -55,6 +55,7 @@ export class PolicyWorkspace {
   private activeRules: Rule[];
   private baseline: BaselineIndex | undefined;
   private baselineError: string | undefined;
+  private lastPolicyText: string | undefined;
 
   constructor(
     readonly root: string,
@@ -90,8 +91,14 @@ export class PolicyWorkspace {
     return this.updatePolicyText(readText(join(this.root, POLICY_PATH)));
   }
 
+  /** The policy file's text last given (undefined: no file). */
+  get policyText(): string | undefined {
+    return this.lastPolicyText;
+  }
+
   /** Takes a new text of the policy file (an unsaved editor buffer, say); `undefined` when it does not exist. */
   updatePolicyText(text: string | undefined): PolicyProblem[] {
+    this.lastPolicyText = text;
     const before = this.policyState.current;
     const problems = this.policyState.update(text);
     if (this.policyState.current !== before) {

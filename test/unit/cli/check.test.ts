@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
+import { runCheck } from '../../../src/core/check-run';
+import { PolicyWorkspace } from '../../../src/core/workspace';
 
 interface Run {
   code: number;
@@ -149,5 +151,27 @@ describe('CLI basics', () => {
     assert.match(help.stdout, /check +check the workspace/);
     const version = await cli(tmpdir(), '--version');
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe('check in worker threads', () => {
+  it('finds exactly what the in-thread check finds', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-workers-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+      write(root, 'package.json', JSON.stringify({ name: 'app', dependencies: {} }));
+      for (let i = 0; i < 12; i++) write(root, `src/f${i}.ts`, i % 3 === 0 ? `export const r${i} = eval("${i}");\n` : `export const v${i} = ${i};\n`);
+      write(root, '.comprehension/policy.yaml', 'rules:\n  security/eval: warning\n');
+      const workspace = new PolicyWorkspace(root, true);
+      workspace.loadPolicyFromDisk();
+      const inThread = await runCheck(workspace, { workers: 1 });
+      const threaded = await runCheck(workspace, { workers: 3 });
+      const summary = (r: typeof inThread) => r.findings.map(({ path, finding }) => `${path}:${finding.startPosition.line}:${finding.ruleId}:${finding.severity}`);
+      assert.equal(inThread.findings.length, 4);
+      assert.deepEqual(summary(threaded), summary(inThread));
+      assert.equal(threaded.findings[0].finding.severity, 'warning', 'workers use the same policy');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

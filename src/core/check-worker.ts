@@ -1,0 +1,20 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader } from './check-run';
+import { PolicyWorkspace } from './workspace';
+
+/**
+ * A worker thread of `comprehension check`: judges its share of the files with the same policy
+ * and baseline as the main thread, and posts the outcomes back.
+ */
+async function main(input: CheckWorkerInput): Promise<void> {
+  const workspace = new PolicyWorkspace(input.root, input.trusted);
+  workspace.updatePolicyText(input.policyText);
+  workspace.loadBaselineFromDisk();
+  const blocks = new Map(input.blocksByPath);
+  const readNote = noteReader(input.root);
+  const outcomes: FileOutcome[] = [];
+  for (const path of input.paths) outcomes.push(await checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, input.options));
+  parentPort?.postMessage(outcomes);
+}
+
+if (parentPort) void main(workerData as CheckWorkerInput);
