@@ -6,6 +6,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   cwd: string;
+  /** Everything on standard input (agent hooks get their JSON there); absent means no input. */
+  readStdin?: () => Promise<string>;
 }
 
 /** Exit codes shared by every subcommand. */

@@ -2,19 +2,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
- * The workspace a CLI run works on: the nearest folder up from `cwd` holding `.comprehension/`,
- * else the nearest holding `.git`, else `cwd` itself. `--root` overrides.
+ * The workspace a CLI run works on: the nearest folder up from `cwd` that holds `.comprehension/`
+ * or `.git` (so a repository nested inside another project is its own workspace), else `cwd`
+ * itself. `--root` overrides.
  */
 export function findWorkspaceRoot(cwd: string, explicit?: string): string {
   if (explicit) return resolve(cwd, explicit);
-  for (const marker of ['.comprehension', '.git']) {
-    let folder = resolve(cwd);
-    for (;;) {
-      if (existsSync(join(folder, marker))) return folder;
-      const parent = dirname(folder);
-      if (parent === folder) break;
-      folder = parent;
-    }
+  let folder = resolve(cwd);
+  for (;;) {
+    if (existsSync(join(folder, '.comprehension')) || existsSync(join(folder, '.git'))) return folder;
+    const parent = dirname(folder);
+    if (parent === folder) return resolve(cwd);
+    folder = parent;
   }
-  return resolve(cwd);
 }

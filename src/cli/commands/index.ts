@@ -1,3 +1,8 @@
 // Each subcommand registers itself in SUBCOMMANDS when its module loads.
 import './check';
 import './baseline';
+import './mark';
+import './hooks';
+import './hook';
+import './import';
+import './report';

@@ -8,6 +8,7 @@ import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
 import { runCheck } from '../../../src/core/check-run';
 import { PolicyWorkspace } from '../../../src/core/workspace';
+import { findWorkspaceRoot } from '../../../src/cli/workspace-root';
 
 interface Run {
   code: number;
@@ -172,6 +173,23 @@ describe('check in worker threads', () => {
       assert.equal(threaded.findings[0].finding.severity, 'warning', 'workers use the same policy');
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('workspace root', () => {
+  it('is the nearest folder with .comprehension or .git, so a nested repository is its own workspace', async () => {
+    const outer = mkdtempSync(join(tmpdir(), 'cf-root-'));
+    try {
+      mkdirSync(join(outer, '.comprehension'));
+      mkdirSync(join(outer, 'inner/.git'), { recursive: true });
+      mkdirSync(join(outer, 'inner/src'), { recursive: true });
+      mkdirSync(join(outer, 'plain/src'), { recursive: true });
+      assert.equal(findWorkspaceRoot(join(outer, 'inner/src')), join(outer, 'inner'));
+      assert.equal(findWorkspaceRoot(join(outer, 'plain/src')), outer);
+      assert.equal(findWorkspaceRoot(join(outer, 'plain/src'), '..'), join(outer, 'plain'));
+    } finally {
+      rmSync(outer, { recursive: true, force: true });
     }
   });
 });

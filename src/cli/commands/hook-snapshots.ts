@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readJsonFile, writeFileAtomic } from '../../core/fsutil';
+
+/**
+ * Copies of files taken by an agent's before-tool hook, so the after-tool hook can compute exactly
+ * which lines the tool changed. They live in `.comprehension/.cache/hooks/`, which git ignores
+ * (see {@link ensureCacheIgnored}), and each is deleted once its after hook has read it.
+ */
+
+/** Workspace-relative folder of the snapshots. */
+export const HOOK_CACHE_DIR = '.comprehension/.cache/hooks';
+
+/** Snapshots older than this are stale (their tool call failed or was denied) and removed. */
+export const SNAPSHOT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** A file as it was before a tool wrote it. */
+export interface Snapshot {
+  /** Workspace-relative path. */
+  path: string;
+  /** False when the tool is about to create the file. */
+  existed: boolean;
+  /** The text; absent when the file existed but is binary or too large to follow. */
+  text?: string;
+  takenAt: string;
+}
+
+/** The snapshot file name for one tool call on one file: the same for its before and after hooks. */
+export function snapshotKey(agent: string, path: string, callId?: string): string {
+  return createHash('sha256').update([agent, callId ?? '', path].join('\0')).digest('hex').slice(0, 32);
+}
+
+function snapshotFile(root: string, key: string): string {
+  return join(root, HOOK_CACHE_DIR, `${key}.json`);
+}
+
+/** Stores a snapshot (atomically), making sure git ignores the cache first. */
+export async function saveSnapshot(root: string, key: string, snapshot: Snapshot): Promise<void> {
+  await ensureCacheIgnored(root);
+  await writeFileAtomic(snapshotFile(root, key), JSON.stringify(snapshot));
+}
+
+/** Reads and deletes a snapshot; undefined when there is none (or it is unreadable). */
+export async function takeSnapshot(root: string, key: string): Promise<Snapshot | undefined> {
+  const file = snapshotFile(root, key);
+  const read = await readJsonFile<Snapshot>(file);
+  if (read.kind === 'missing') return undefined;
+  await rm(file, { force: true });
+  if (read.kind !== 'ok' || typeof read.value !== 'object' || read.value === null || typeof read.value.existed !== 'boolean') return undefined;
+  return read.value;
+}
+
+/** Removes snapshots older than {@link SNAPSHOT_MAX_AGE_MS}; returns how many. */
+export async function pruneSnapshots(root: string, now = Date.now()): Promise<number> {
+  const folder = join(root, HOOK_CACHE_DIR);
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const file = join(folder, name);
+    try {
+      if (now - (await stat(file)).mtimeMs > SNAPSHOT_MAX_AGE_MS) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    } catch {
+      // Another hook removed it meanwhile.
+    }
+  }
+  return removed;
+}
+
+/** The line in `.comprehension/.gitignore` that keeps local caches out of commits. */
+export const CACHE_IGNORE_LINE = '.cache/';
+
+/**
+ * Makes sure `.comprehension/.gitignore` ignores `.cache/`, adding the line (and the file) when
+ * needed and leaving every other line as it is. Returns whether it changed anything.
+ */
+export async function ensureCacheIgnored(root: string): Promise<boolean> {
+  const file = join(root, '.comprehension', '.gitignore');
+  let current = '';
+  try {
+    current = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const lines = current.split(/\r?\n/).map((line) => line.trim());
+  if (lines.some((line) => line === '.cache/' || line === '.cache' || line === '/.cache/' || line === '/.cache')) return false;
+  const separator = current.length > 0 && !current.endsWith('\n') ? '\n' : '';
+  const header = current.length === 0 ? '# Local caches of Comprehension First (agent hook snapshots); never committed.\n' : '';
+  await writeFileAtomic(file, `${current}${separator}${header}${CACHE_IGNORE_LINE}\n`);
+  return true;
+}

@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Block } from '../../src/core/provenance/block';
+import { EXTENSION_ID, getApi, waitFor, workspaceRoot } from './harness';
+
+type Api = Awaited<ReturnType<typeof getApi>>;
+
+/** Runs the BUILT CLI (`node <extension>/dist/cli.js ...`) in the workspace folder, as an agent or script would. */
+function runBuiltCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension, 'the extension is installed');
+  const cliPath = join(extension.extensionPath, 'dist/cli.js');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      // The extension host may be Electron: make its binary behave as plain Node.
+      { cwd: workspaceRoot().fsPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function writeFile(path: string, text: string): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(workspaceRoot(), path);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  return uri;
+}
+
+/** Waits (on onDidChangeBlocks, no sleeping) until `uri` has a block from `agent`. */
+function blockFrom(api: Api, uri: vscode.Uri, agent: string, what: string): Promise<Block> {
+  return waitFor(api.onDidChangeBlocks, async () => (await api.getBlocks(uri)).find((block) => block.agent === agent), what, 45000);
+}
+
+describe('CLI mark in the editor', function () {
+  this.timeout(90000);
+  let api: Api;
+
+  before(async () => {
+    api = await getApi();
+    await api.whenProvenanceReady();
+    // A project set up for the product has .comprehension/; the CLI finds its root by it (the test
+    // workspace sits inside this repository, whose own .comprehension/ would otherwise be nearer).
+    mkdirSync(join(workspaceRoot().fsPath, '.comprehension'), { recursive: true });
+  });
+
+  it('a block marked by the CLI in a file that is not open is reported by getBlocks', async () => {
+    const uri = await writeFile('src/agent-closed.ts', 'export function area(width: number, height: number): number {\n  const result = width * height;\n  return result;\n}\n');
+    assert.ok(!vscode.workspace.textDocuments.some((document) => document.uri.toString() === uri.toString()), 'the file is not open');
+    const run = await runBuiltCli(['mark', '--file', 'src/agent-closed.ts', '--lines', '1-4', '--agent', 'claude-code', '--model', 'claude-sonnet-4-5']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^Recorded src\/agent-closed\.ts:1-4 as an AI block/);
+    const block = await blockFrom(api, uri, 'claude-code', 'the CLI-marked block of a closed file');
+    assert.deepEqual(
+      [block.startLine, block.endLine, block.source, block.confidence, block.model],
+      [1, 4, 'agent-write', 'certain', 'claude-sonnet-4-5'],
+    );
+  });
+
+  it('a block marked by the CLI in a file open in an editor appears on the right lines', async () => {
+    const uri = await writeFile(
+      'src/agent-open.ts',
+      ['// Totals for the invoice view.', 'export function total(items: number[]): number {', '  let sum = 0;', '  for (const item of items) sum += item;', '  return sum;', '}', ''].join('\n'),
+    );
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    assert.equal(editor.document.lineCount, 7);
+    assert.deepEqual(await api.getBlocks(uri), [], 'no block before the CLI runs');
+    const run = await runBuiltCli(['mark', '--file', 'src/agent-open.ts', '--lines', '3-5', '--agent', 'cursor']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const block = await blockFrom(api, uri, 'cursor', 'the CLI-marked block of an open file');
+    assert.deepEqual([block.startLine, block.endLine, block.source, block.confidence], [3, 5, 'agent-write', 'certain']);
+    assert.equal((await api.getBlocks(uri)).length, 1);
+  });
+});
