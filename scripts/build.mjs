@@ -41,12 +41,23 @@ const sharedTsMorph = {
   },
 };
 
+/** In the extension, ts-morph is loaded lazily from the same shared file (src/client/lazy-ts-morph.ts). */
+const lazyTsMorph = {
+  name: 'lazy-ts-morph',
+  setup(build) {
+    build.onResolve({ filter: /^ts-morph$/ }, (args) =>
+      args.importer.endsWith('lazy-ts-morph.ts') ? { path: 'ts-morph', external: true } : { path: join(root, 'src/client/lazy-ts-morph.ts') },
+    );
+  },
+};
+
 const bundles = [
   // Banner and footer bracket the bundle's evaluation, so activation timing includes loading the code.
   {
     entryPoints: { extension: 'src/client/extension.ts' },
     banner: { js: 'globalThis.__comprehensionLoadStart = performance.now();' },
     footer: { js: 'globalThis.__comprehensionLoadEnd = performance.now();' },
+    plugins: [lazyTsMorph],
   },
   { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },

@@ -11,6 +11,7 @@ import { AiBlocksView } from './provenance/view';
 import type { ProvenanceService } from './provenance/events';
 import { SharedStatusItem } from './statusBar';
 import { activatePractice, type PracticeApi } from './practice';
+import { activateNotes } from './notes';
 
 /** What `activate()` returns: used by the integration tests and open to other extensions. */
 export interface ComprehensionApi {
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   const provenance = new ProvenanceController(context, outputChannel);
   const provenancePresentation = new ProvenancePresentation(provenance, sharedStatus.segment('provenance', 10));
   const aiBlocksView = new AiBlocksView(provenance);
+  context.subscriptions.push(activateNotes(context, { provenance, presentation: provenancePresentation, view: aiBlocksView, status: sharedStatus, log: outputChannel }));
   const practice = activatePractice(context, { provenance, status: sharedStatus });
   context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView, ...registerProvenanceCommands(provenance));
 
