@@ -114,7 +114,7 @@ export class ProvenancePresentation implements vscode.Disposable {
       if (extra) parts.push(extra);
     }
     const markdown = new vscode.MarkdownString(parts.join('\n\n'));
-    markdown.isTrusted = { enabledCommands: ['comprehension.unmarkBlock', 'comprehension.notes.write', 'comprehension.notes.open'] };
+    markdown.isTrusted = { enabledCommands: ['comprehension.unmarkBlock', 'comprehension.notes.write', 'comprehension.notes.open', 'comprehension.notes.markReviewed'] };
     markdown.appendMarkdown(`\n\n[I wrote this](command:comprehension.unmarkBlock?${encodeURIComponent(JSON.stringify([{ uri: document.uri.toString(), blockId: block.id }]))})`);
     return new vscode.Hover(markdown, new vscode.Range(block.startLine - 1, 0, block.endLine - 1, Number.MAX_SAFE_INTEGER));
   }

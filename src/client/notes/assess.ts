@@ -1,0 +1,207 @@
+/**
+ * Where one AI block stands with its comprehension note, as the editor shows it (CodeLens, hover,
+ * view, status). No `vscode` import, so it is unit-tested in plain Node.
+ *
+ * The checks use the questions recorded in the note, not questions computed from the code: block
+ * questions need the TypeScript parser (ts-morph), which the extension loads only when a note is
+ * written. Code that has not changed has the same questions, so the outcome is the language
+ * server's, except when a construct outside the block (an enclosing `try`) changed.
+ */
+import { parseNote } from '../../core/notes/note-file';
+import { type NoteStatus, noteStatus } from '../../core/notes/status';
+import { CORE_SECTIONS, type NoteRequirement, noteRequirement, REVIEW_SECTIONS, type Section } from '../../core/notes/template';
+import type { Policy } from '../../core/policy/policy';
+import type { Block } from '../../core/provenance/block';
+import { LineIndex } from '../../core/text';
+
+/** One block's note requirement and status against its current code. */
+export interface BlockNoteState {
+  block: Block;
+  requirement: NoteRequirement;
+  status: NoteStatus;
+  /** The block's current text (what the note's `contentHash` is compared with). */
+  blockText: string;
+  inCriticalPath: boolean;
+}
+
+/** Inputs of {@link assessBlockNote}. */
+export interface AssessInput {
+  block: Block;
+  blockText: string;
+  /** The note file's text; undefined when there is no note. */
+  noteText: string | undefined;
+  policy: Policy;
+  inCriticalPath: boolean;
+}
+
+/**
+ * The sections a note for this block answers: the policy's, or (for a block that needs none, whose
+ * writer explains it anyway) the core four, with the review questions in a critical path.
+ */
+export function sectionsForNote(requirement: NoteRequirement, inCriticalPath: boolean): Section[] {
+  if (requirement.required) return requirement.sections;
+  return inCriticalPath ? [...CORE_SECTIONS, ...REVIEW_SECTIONS] : [...CORE_SECTIONS];
+}
+
+/** The requirement and note status of one block. */
+export function assessBlockNote(input: AssessInput): BlockNoteState {
+  const requirement = noteRequirement(input.block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
+  const questions = input.noteText === undefined ? [] : (parseNote(input.noteText).frontMatter?.questions ?? []);
+  const status = noteStatus(input.noteText, {
+    blockText: input.blockText,
+    sections: sectionsForNote(requirement, input.inCriticalPath),
+    questions,
+    notes: input.policy.notes,
+  });
+  return { block: input.block, requirement, status, blockText: input.blockText, inCriticalPath: input.inCriticalPath };
+}
+
+/**
+ * The text of a block's lines (1-based, inclusive, clipped to the file) without the final line
+ * break, cut the way the language server cuts it so both compare the same text.
+ */
+export function blockTextOf(text: string, block: Pick<Block, 'startLine' | 'endLine'>, lines: LineIndex = new LineIndex(text)): string {
+  const first = Math.max(1, block.startLine);
+  const last = Math.min(block.endLine, lines.lineCount);
+  if (last < first) return '';
+  return text.slice(lines.lineStart(first - 1), lines.lineEnd(last - 1));
+}
+
+/** Whether the block waits for its writer: a required note missing or failing its checks, or a stale note. */
+export function isAwaiting(state: BlockNoteState): boolean {
+  if (state.status.kind === 'stale') return true;
+  return state.requirement.required && (state.status.kind === 'none' || state.status.kind === 'draft');
+}
+
+/** Short status for the AI Blocks view. */
+export function describeNoteStatus(state: BlockNoteState): string {
+  switch (state.status.kind) {
+    case 'explained':
+      return 'explained ✓';
+    case 'stale':
+      return 'note stale';
+    case 'draft':
+      return 'note draft';
+    case 'none':
+      if (state.requirement.flagOnly) return 'discouraged here';
+      return state.requirement.required ? 'no note' : 'no note needed';
+  }
+}
+
+/** What a CodeLens on the block's first line offers, or undefined when it stays quiet. */
+export interface NoteLens {
+  title: string;
+  tooltip: string;
+  command: 'comprehension.notes.write' | 'comprehension.notes.open' | 'comprehension.notes.markReviewed';
+}
+
+/** The CodeLens of a block: a prompt when a note is wanted, nothing once it is explained. */
+export function noteLenses(state: BlockNoteState): NoteLens[] {
+  const problems = state.status.quality?.problems.length ?? 0;
+  switch (state.status.kind) {
+    case 'stale':
+      return [
+        {
+          title: '$(note) Note is stale: still true?',
+          tooltip: 'The block changed after its note was written. Open the note to check it (the hover shows what changed).',
+          command: 'comprehension.notes.open',
+        },
+        { title: 'Mark reviewed', tooltip: 'The note is still true: record the current code as reviewed.', command: 'comprehension.notes.markReviewed' },
+      ];
+    case 'draft':
+      if (!state.requirement.required) return [];
+      return [
+        {
+          title: `$(note) Finish the note (${problems} to fix)`,
+          tooltip: 'The note does not pass its checks yet; the problems are marked in the note file.',
+          command: 'comprehension.notes.open',
+        },
+      ];
+    case 'none':
+      if (!state.requirement.required) return [];
+      return [{ title: '$(note) Explain this AI block', tooltip: state.requirement.reason, command: 'comprehension.notes.write' }];
+    case 'explained':
+      return [];
+  }
+}
+
+/** Longest answer shown in a hover, in characters. */
+const HOVER_ANSWER_CHARS = 320;
+/** Longest diff shown in a hover, in lines. */
+const HOVER_DIFF_LINES = 30;
+
+/** A command link for a hover: `[label](command:id?args)`. */
+export function commandLink(label: string, command: string, args: readonly unknown[]): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+}
+
+/**
+ * The note part of the block hover (Markdown): the status; for an explained note its answers,
+ * trimmed; for a stale one the diff of the code since the note; and a link to write or edit it.
+ */
+export function noteHoverMarkdown(state: BlockNoteState, uri: string): string | undefined {
+  const args = [uri, state.block.id];
+  const { status, requirement } = state;
+  const note = status.note;
+  switch (status.kind) {
+    case 'none':
+      if (requirement.flagOnly) return `**Comprehension** · ${requirement.reason}`;
+      if (!requirement.required) return `Comprehension note: not needed. ${requirement.reason}`;
+      return `**Comprehension note:** none yet. ${requirement.reason}\n\n${commandLink('Explain this AI block', 'comprehension.notes.write', args)}`;
+    case 'draft': {
+      const problems = status.quality?.problems ?? [];
+      const first = problems[0] ? ` First: ${problems[0].message}` : '';
+      return `**Comprehension note:** draft, ${problems.length} problem${problems.length === 1 ? '' : 's'} to fix.${first}\n\n${commandLink('Continue the note', 'comprehension.notes.open', args)}`;
+    }
+    case 'stale': {
+      const diff = trimLines(status.diff ?? '', HOVER_DIFF_LINES);
+      const fence = fenceFor(diff);
+      return [
+        '**Comprehension note:** stale. The block changed after the note was written; is the note still true?',
+        diff ? `${fence}diff\n${diff}\n${fence}` : '',
+        commandLink('Open the note', 'comprehension.notes.open', args),
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+    }
+    case 'explained': {
+      const by = note?.frontMatter?.author ? ` by ${escapeMarkdown(note.frontMatter.author.replace(/\s*<[^>]*>\s*$/, ''))}` : '';
+      const when = note?.frontMatter?.updatedAt ? `, ${note.frontMatter.updatedAt.slice(0, 10)}` : '';
+      const parts = [`**Comprehension note** ✓ explained${by}${when}`];
+      for (const section of sectionsForNote(requirement, state.inCriticalPath)) {
+        const answer = note?.sections.get(section.id)?.text;
+        if (answer) parts.push(`**${section.title}.** ${hoverAnswer(answer)}`);
+      }
+      for (const question of note?.frontMatter?.questions ?? []) {
+        const answer = note?.questions.get(question.id)?.text;
+        if (answer) parts.push(`**${escapeMarkdown(question.text)}** ${hoverAnswer(answer)}`);
+      }
+      parts.push(commandLink('Edit the note', 'comprehension.notes.open', args));
+      return parts.join('\n\n');
+    }
+  }
+}
+
+/**
+ * An answer as one hover paragraph: line breaks folded, shortened, and with command links made
+ * inert (the hover trusts a few of our commands; a note from the repository must not run them).
+ */
+function hoverAnswer(answer: string): string {
+  const folded = answer.replace(/```[\s\S]*?(```|$)/g, ' (code) ').replace(/\s+/g, ' ').trim();
+  const short = folded.length > HOVER_ANSWER_CHARS ? `${folded.slice(0, HOVER_ANSWER_CHARS - 1).trimEnd()}…` : folded;
+  return short.replace(/\]\(\s*command:/gi, '](#');
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>])/g, '\\$1');
+}
+
+function trimLines(text: string, max: number): string {
+  const lines = text.split('\n');
+  return lines.length <= max ? text : [...lines.slice(0, max), `… ${lines.length - max} more lines`].join('\n');
+}
+
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
