@@ -56,6 +56,7 @@ export class PolicyWorkspace {
   private baseline: BaselineIndex | undefined;
   private baselineError: string | undefined;
   private lastPolicyText: string | undefined;
+  private policyRead = false;
 
   constructor(
     readonly root: string,
@@ -98,6 +99,10 @@ export class PolicyWorkspace {
 
   /** Takes a new text of the policy file (an unsaved editor buffer, say); `undefined` when it does not exist. */
   updatePolicyText(text: string | undefined): PolicyProblem[] {
+    // The same text is not a new policy: callers refresh everything when the policy changes, and a
+    // policy file open in an editor is re-read on every pull of it.
+    if (this.policyRead && text === this.lastPolicyText) return [...this.policyState.problems];
+    this.policyRead = true;
     this.lastPolicyText = text;
     const before = this.policyState.current;
     const problems = this.policyState.update(text);

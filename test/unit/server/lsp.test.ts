@@ -80,6 +80,25 @@ describe('language server over stdio', () => {
     assert.deepEqual((await client.pull(fileUri)).items.filter((i) => i.code === 'security/eval'), [], 'still off: last valid policy');
   });
 
+  it('pulling an unchanged, open policy file does not ask the client to refresh (no refresh loop)', async () => {
+    mkdirSync(join(root, '.comprehension'));
+    let refreshes = 0;
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    const policyUri = client.open(join(root, '.comprehension/policy.yaml'), 'level: 1\nrules:\n  security/eval: warning\n', 'yaml');
+    // Opening it changes the policy (from the defaults): one refresh, sent right after that pull.
+    await client.pull(policyUri);
+    await client.pull(policyUri);
+    const afterFirst = refreshes;
+    assert.equal(afterFirst, 1);
+    for (let i = 0; i < 5; i++) await client.pull(policyUri);
+    // A later pull of another document flushes anything the server queued.
+    await client.pull(client.open(join(root, 'src/z.ts'), 'export {};\n'));
+    assert.equal(refreshes, afterFirst, 'the same policy text asks for no refresh');
+  });
+
   it('honours cancellation of a diagnostic pull', async () => {
     const uri = client.open(join(root, 'src/e.ts'), 'eval(code);\n');
     const source = new CancellationTokenSource();
