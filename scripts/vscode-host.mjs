@@ -8,7 +8,7 @@
 //   __CF_DOM__ {"id":"…","selector":"…"}           write the text of matching elements, then acknowledge
 // Acknowledgements are files `<ackDir>/<id>.json` that the suite waits for (fs.watch, with a timeout).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -305,7 +305,11 @@ export async function runSuite({ suitePath, label = 'integration', grep, extraEn
  */
 export async function runIntegration({ grep } = {}) {
   const dir = join(root, 'out/test/integration');
-  const files = readdirSync(dir).filter((name) => name.endsWith('.test.js')).sort();
+  // With --grep, a file whose text cannot hold a matching title is not worth a window.
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.test.js'))
+    .filter((name) => !grep || new RegExp(grep).test(readFileSync(join(dir, name), 'utf8')))
+    .sort();
   const totals = { passed: 0, failed: 0 };
   for (const file of files) {
     const label = file.replace(/\.test\.js$/, '');
