@@ -264,7 +264,8 @@ export async function runSuite({ suitePath, label = 'integration', grep, extraEn
       consoleLines.push(text);
       if (text.includes('__CF_')) {
         markerChain = markerChain.then(() => handleMarker(text));
-      } else if (!/^\[[A-Za-z][\w.-]*\]/.test(text)) {
+      } else if (!/^\[[A-Za-z][\w.-]*\]/.test(text) && !text.includes('ENOTFOUND open-vsx.org')) {
+        // (The gallery lookups fail offline by design: no network but the package registries.)
         // Workbench components log as "[Component] …"; those go to the run's log file only.
         process.stdout.write(`${text}\n`);
       }

@@ -100,6 +100,26 @@ describe('Provenance', function () {
     assert.equal(describeBlocks(blocks), 'inline-completion/certain 2-2');
   });
 
+  it('a large paste with Ctrl+V is a paste block; a short paste is nothing', async () => {
+    const editor = await writeAndOpen('src/pasted.ts', '// pasted below\n\n');
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const big = ['export function clamp(value: number, low: number, high: number): number {', '  if (value < low) return low;', '  if (value > high) return high;', '  return value;', '}', 'export const half = (n: number) => n / 2;'].join('\n');
+    const pasted = textChanged(editor, (text) => text.includes('export const half'), 'the large paste');
+    // The browser's clipboard feeds the native paste; headless Chromium does not let the extension
+    // host read it back, so the same text also goes through VS Code's clipboard service (which the
+    // extension reads). On desktop both are the one system clipboard.
+    await vscode.env.clipboard.writeText(big);
+    await keys({ type: 'clipboard', text: big }, { type: 'press', key: 'Control+v' });
+    await pasted;
+    const small = textChanged(editor, (text) => text.includes('const tiny = 1;'), 'the short paste');
+    await vscode.env.clipboard.writeText('const tiny = 1;');
+    await keys({ type: 'press', key: 'Control+End' }, { type: 'press', key: 'Enter' }, { type: 'clipboard', text: 'const tiny = 1;' }, { type: 'press', key: 'Control+v' });
+    await small;
+    const blocks = await blocksOf(api, editor.document.uri);
+    record('paste of 6 lines, then of 1 line', 'paste/certain 2-7', describeBlocks(blocks));
+    assert.equal(describeBlocks(blocks), 'paste/certain 2-7');
+  });
+
   it('typing, multi-cursor and auto-closing pairs make no blocks', async () => {
     const editor = await writeAndOpen('src/typed-code.ts', 'export function f() {\n\n}\nexport function g() {\n\n}\n');
     editor.selection = new vscode.Selection(1, 0, 1, 0);

@@ -12,14 +12,11 @@ export const ACCEPT_COMMANDS = [
   { ours: 'comprehension.inlineSuggest.acceptNextLine', real: 'editor.action.inlineSuggest.acceptNextLine', editKind: 'accept-line' },
 ] as const;
 
-/** Registers the accept, paste, mark and unmark commands. */
+/** Registers the accept, mark and unmark commands. */
 export function registerProvenanceCommands(provenance: ProvenanceController): vscode.Disposable[] {
   return [
     ...ACCEPT_COMMANDS.map(({ ours, real, editKind }) =>
-      vscode.commands.registerCommand(ours, (...args: unknown[]) => provenance.runAttributed('accept', editKind, real, ...args)),
-    ),
-    vscode.commands.registerCommand('comprehension.paste', (...args: unknown[]) =>
-      provenance.runAttributed('paste', 'paste', 'editor.action.clipboardPasteAction', ...args),
+      vscode.commands.registerCommand(ours, (...args: unknown[]) => provenance.runAttributed(editKind, real, ...args)),
     ),
     vscode.commands.registerCommand('comprehension.markSelectionAsAi', async () => {
       const editor = vscode.window.activeTextEditor;

@@ -8,7 +8,7 @@ import { changedLineRanges } from '../../core/provenance/changed-ranges';
 import { blockFromRecord, createRecord, type EditKind, type ProvenanceRecord, recordPath, updateRecord } from '../../core/provenance/record';
 import { ProvenanceStore } from '../../core/provenance/store';
 import { BlockTracker, type TextChange } from '../../core/provenance/tracker';
-import { type Attribution, InsertionDetector } from './detector';
+import { type Attribution, InsertionDetector, insertedRanges } from './detector';
 import type { AttributedInsertion, ProvenanceService } from './events';
 import { DocumentSnapshots } from './snapshots';
 
@@ -106,9 +106,9 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     return this.ready;
   }
 
-  /** Runs the real inline-suggestion accept (or paste) command and attributes its edit. */
-  runAttributed(kind: 'accept' | 'paste', editKind: EditKind, command: string, ...args: unknown[]): Promise<void> {
-    return this.detector.runAttributed(kind, editKind, command, ...args);
+  /** Runs VS Code's real inline-suggestion accept command and attributes its edit. */
+  runAttributed(editKind: EditKind, command: string, ...args: unknown[]): Promise<void> {
+    return this.detector.runAttributed(editKind, command, ...args);
   }
 
   async getBlocks(uri: vscode.Uri): Promise<Block[]> {
@@ -320,6 +320,10 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const applied = state.tracker.applyChanges(changes);
     const attribution = this.detector.classify(event, this.activeUri, vscode.window.state.focused, replaced);
     const added = attribution ? this.attribute(state, event.document, attribution, !firstSinceClean) : [];
+    if (!attribution && key === this.activeUri && event.reason === undefined) {
+      const large = insertedRanges(event.contentChanges).filter((range) => range.end - range.start + 1 >= this.settings.pasteMinLines);
+      if (large.length === 1) this.track(this.checkPaste(state, event.document, event.document.version, large[0]));
+    }
     if (textAtEvent !== undefined) {
       this.track(this.settleFirstChange(state, event.document, event.document.version, textAtEvent, applied.dropped, added, attribution));
     } else {
@@ -329,6 +333,21 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       this.schedulePersist(state);
       this.changeEmitter.fire(state.uri);
     }
+  }
+
+  /**
+   * A large insertion into the focused editor that equals the clipboard is a paste. Reading the
+   * clipboard (once, only for such insertions, only to compare) catches Ctrl+V, the context menu and
+   * the browser's native paste alike, without taking over the paste key.
+   */
+  private async checkPaste(state: DocumentState, document: vscode.TextDocument, version: number, range: { start: number; end: number; text: string }): Promise<void> {
+    const clipboard = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
+    const normalize = (text: string) => text.replace(/\r\n?/g, '\n').trim();
+    if (!clipboard || normalize(clipboard) !== normalize(range.text) || document.version !== version) return;
+    const paste: Attribution = { source: 'paste', confidence: 'certain', editKind: 'paste', ranges: [range], signal: 'inserted text equals the clipboard' };
+    this.attribute(state, document, paste, true);
+    this.schedulePersist(state);
+    this.changeEmitter.fire(state.uri);
   }
 
   private dropRecords(state: DocumentState, dropped: readonly Block[]): void {

@@ -18,7 +18,6 @@ interface PendingEdit {
   uri: string;
   /** Document version before the command ran; its edit arrives as the next version. */
   version: number;
-  kind: 'accept' | 'paste';
   editKind: EditKind;
 }
 
@@ -26,7 +25,7 @@ interface PendingEdit {
 export interface DetectorOptions {
   /** Report inferred agent edits at all. */
   detectLikely: boolean;
-  /** Pastes of at least this many lines are recorded as `paste` blocks. */
+  /** Pastes of at least this many lines are recorded as `paste` blocks (the controller checks the clipboard). */
   pasteMinLines: number;
 }
 
@@ -38,7 +37,7 @@ const MULTI_FILE_WINDOW_MS = 150;
 
 /**
  * Turns text-document change events into attributions. Certain attributions come from commands we
- * intercept (inline-suggestion accepts, paste), matched by document version, never by "the last
+ * intercept (inline-suggestion accepts), matched by document version, never by "the last
  * change". Likely ones come from signals a published extension can see; each says what fools it.
  */
 export class InsertionDetector {
@@ -51,10 +50,10 @@ export class InsertionDetector {
     this.options = options;
   }
 
-  /** Runs `command` (the real accept or paste) and attributes exactly the edit it makes. */
-  async runAttributed(kind: PendingEdit['kind'], editKind: EditKind, command: string, ...args: unknown[]): Promise<void> {
+  /** Runs `command` (VS Code's real accept) and attributes exactly the edit it makes. */
+  async runAttributed(editKind: EditKind, command: string, ...args: unknown[]): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    const entry = editor ? { uri: editor.document.uri.toString(), version: editor.document.version, kind, editKind } : undefined;
+    const entry = editor ? { uri: editor.document.uri.toString(), version: editor.document.version, editKind } : undefined;
     if (entry) this.pending.push(entry);
     try {
       await vscode.commands.executeCommand(command, ...args);
@@ -82,13 +81,8 @@ export class InsertionDetector {
     const pending = this.pending.find((entry) => entry.uri === uri && event.document.version === entry.version + 1);
     if (pending) {
       this.pending = this.pending.filter((entry) => entry !== pending);
-      if (pending.kind === 'accept') {
-        const inserted = ranges.filter((range) => range.text.trim().length > 0);
-        return inserted.length ? { source: 'inline-completion', confidence: 'certain', editKind: pending.editKind, ranges: inserted, signal: `intercepted ${pending.editKind}` } : undefined;
-      }
-      const lines = ranges.reduce((sum, range) => sum + (range.end - range.start + 1), 0);
-      if (lines < this.options.pasteMinLines) return undefined;
-      return { source: 'paste', confidence: 'certain', editKind: 'paste', ranges, signal: 'intercepted paste' };
+      const inserted = ranges.filter((range) => range.text.trim().length > 0);
+      return inserted.length ? { source: 'inline-completion', confidence: 'certain', editKind: pending.editKind, ranges: inserted, signal: `intercepted ${pending.editKind}` } : undefined;
     }
 
     if (!this.options.detectLikely) return undefined;
@@ -114,8 +108,8 @@ export class InsertionDetector {
     if (otherFiles.size > 0) {
       return { source: 'chat-edit', confidence: 'likely', editKind: 'chat-apply', ranges: substantial, signal: 'several files changed at once' };
     }
-    // Edits to the active, focused editor are the user's (typing, IntelliSense, snippets, paste from
-    // menus, formatting, refactorings): never inferred as AI.
+    // Edits to the active, focused editor are the user's (typing, IntelliSense, snippets, formatting,
+    // refactorings; pastes are recognised by the controller from the clipboard): never inferred as AI.
     return undefined;
   }
 }

@@ -20,7 +20,14 @@ export class AiBlocksView implements vscode.TreeDataProvider<Node>, vscode.Dispo
 
   constructor(private readonly provenance: ProvenanceController) {
     this.view = vscode.window.createTreeView('comprehension.aiBlocks', { treeDataProvider: this, showCollapseAll: true });
-    this.subscription = provenance.onDidChangeBlocks(() => this.emitter.fire(undefined));
+    this.subscription = vscode.Disposable.from(
+      provenance.onDidChangeBlocks(() => this.emitter.fire(undefined)),
+      // Open findings per block are shown too; diagnostics change often, so only while visible.
+      vscode.languages.onDidChangeDiagnostics(() => {
+        if (this.view.visible) this.emitter.fire(undefined);
+      }),
+    );
+    this.describers.push(openFindings);
   }
 
   addDescriber(describer: BlockDescriber): vscode.Disposable {
@@ -89,4 +96,13 @@ export class AiBlocksView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     this.view.dispose();
     this.emitter.dispose();
   }
+}
+
+/** "2 findings": policy findings (not the note ones) whose range starts inside the block. */
+function openFindings(uri: vscode.Uri, block: Block): string | undefined {
+  const count = vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'comprehension' && !String(d.code ?? '').startsWith('comprehension/'))
+    .filter((d) => d.range.start.line + 1 >= block.startLine && d.range.start.line + 1 <= block.endLine).length;
+  return count === 0 ? undefined : `${count} finding${count === 1 ? '' : 's'}`;
 }

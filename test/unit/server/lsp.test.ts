@@ -99,6 +99,19 @@ describe('language server over stdio', () => {
     assert.equal(refreshes, afterFirst, 'the same policy text asks for no refresh');
   });
 
+  it('runs no custom rule in an untrusted workspace until trust is granted', async () => {
+    await client.stop();
+    client = new LspTestClient();
+    mkdirSync(join(root, '.comprehension'));
+    writeFileSync(join(root, '.comprehension/policy.yaml'), 'customRules:\n  - id: custom/no-todo\n    pattern: "TODO"\n    message: Resolve TODOs before merging.\n    severity: warning\n    paths: []\n');
+    await client.initialize(root, false);
+    const uri = client.open(join(root, 'src/t.ts'), '// TODO: later\nexport const x = 1;\n');
+    assert.deepEqual((await client.pull(uri)).items.filter((item) => item.code === 'custom/no-todo'), [], 'untrusted: the workspace rule does not run');
+    await client.connection.sendNotification('comprehension/trust', { trusted: true });
+    const trusted = await client.pull(uri);
+    assert.deepEqual(trusted.items.filter((item) => item.code === 'custom/no-todo').map((item) => item.range.start.line), [0]);
+  });
+
   it('honours cancellation of a diagnostic pull', async () => {
     const uri = client.open(join(root, 'src/e.ts'), 'eval(code);\n');
     const source = new CancellationTokenSource();
