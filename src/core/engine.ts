@@ -103,6 +103,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     if (configured === 'off') continue;
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) continue;
     ranRuleIds.add(rule.id);
+    if (rule.textTriggers && !rule.textTriggers.some((word) => text.includes(word))) continue;
     const context: RuleContext = {
       path,
       text,

@@ -41,6 +41,12 @@ export interface Rule {
   readonly summary: string;
   /** Why the rule exists, shown on hover (Markdown). */
   readonly rationale: string;
+  /**
+   * Words at least one of which must occur in a file's text for this rule to find anything there.
+   * When none does, the engine skips the rule (a tree walk saved). Leave undefined unless every
+   * finding of the rule needs one of them verbatim.
+   */
+  readonly textTriggers?: readonly string[];
   /** Defaults for `options`; the policy may override any key. */
   readonly defaultOptions?: Readonly<Record<string, unknown>>;
   check(context: RuleContext): RuleFinding[];

@@ -7,6 +7,8 @@ export const securityEval: Rule = {
   id: 'security/eval',
   kind: 'syntax',
   defaultSeverity: 'error',
+  // Every finding names one of these verbatim (calls, options or the variable).
+  textTriggers: ['eval', 'Function', 'setTimeout', 'setInterval'],
   summary: 'Code evaluated from a string',
   rationale:
     'Evaluating strings as code (`eval`, `new Function`, `setTimeout("...")`) runs whatever reaches it: ' +

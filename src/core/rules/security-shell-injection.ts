@@ -28,6 +28,8 @@ export const securityShellInjection: Rule = {
   id: 'security/shell-injection',
   kind: 'syntax',
   defaultSeverity: 'error',
+  // Every finding names one of these verbatim (calls, options or the variable).
+  textTriggers: ['exec', 'spawn'],
   summary: 'Shell command built from non-constant input',
   rationale:
     'A shell parses its command line: a value containing `;`, `&&`, `|`, backticks or `$(…)` spliced into ' +

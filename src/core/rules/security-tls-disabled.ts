@@ -18,6 +18,8 @@ export const securityTlsDisabled: Rule = {
   id: 'security/tls-disabled',
   kind: 'syntax',
   defaultSeverity: 'error',
+  // Every finding names one of these verbatim (calls, options or the variable).
+  textTriggers: ['rejectUnauthorized', 'NODE_TLS_REJECT_UNAUTHORIZED', 'strictSSL', 'insecure', 'checkServerIdentity', 'disableTLSCerts'],
   summary: 'TLS certificate verification disabled',
   rationale:
     'With certificate verification off, TLS still encrypts but no longer proves who is on the other end: ' +

@@ -50,3 +50,14 @@ describe('all rules', () => {
     }
   });
 });
+
+describe('rule text triggers', () => {
+  it('a rule is skipped when none of its trigger words occurs, and runs when one does', () => {
+    let calls = 0;
+    const probe = { id: 'test/probe', kind: 'text' as const, defaultSeverity: 'warning' as const, summary: 's', rationale: 'r', textTriggers: ['needle'], check: () => (calls++, []) };
+    evaluate('a.txt', 'hay only', { policy: defaultPolicy(), rules: [probe] });
+    assert.equal(calls, 0);
+    evaluate('a.txt', 'hay and a needle', { policy: defaultPolicy(), rules: [probe] });
+    assert.equal(calls, 1);
+  });
+});
