@@ -18,6 +18,8 @@ export const reliabilitySwallowedError: Rule = {
   id: 'reliability/swallowed-error',
   kind: 'syntax',
   defaultSeverity: 'warning',
+  // Every finding is a `catch` clause, a `.catch` handler or a `.then` rejection handler.
+  textTriggers: ['catch', 'then'],
   summary: 'Error caught and dropped',
   rationale:
     'An empty `catch` turns a failure into silence: the operation did not happen, nothing is logged, no ' +

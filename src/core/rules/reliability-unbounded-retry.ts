@@ -27,6 +27,8 @@ export const reliabilityUnboundedRetry: Rule = {
   id: 'reliability/unbounded-retry',
   kind: 'syntax',
   defaultSeverity: 'warning',
+  // A retry loop or recursive retry catches the failure it retries: no `catch`, nothing to find.
+  textTriggers: ['catch'],
   summary: 'Retry without an attempt limit',
   rationale:
     'A retry with no limit turns a lasting failure (a revoked key, a deleted row, a dependency that is ' +
