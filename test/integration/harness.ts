@@ -110,6 +110,8 @@ export type KeyAction =
 export const SELECTORS = {
   ghostText: '.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text',
   suggestWidget: '.monaco-editor .suggest-widget.visible',
+  /** The suggest widget with `label` as its focused row: Enter accepts exactly that suggestion. */
+  focusedSuggestion: (label: string) => `.monaco-editor .suggest-widget.visible .monaco-list-row.focused:has-text("${label}")`,
   // Focused, not merely present: keys typed before the rename box takes focus go to the document.
   renameInput: '.monaco-editor .rename-box:focus-within',
 } as const;

@@ -150,7 +150,13 @@ describe('Provenance', function () {
     const editor = await writeAndOpen('src/intellisense.ts', 'const longVariableName = 1;\nexport const copy = \n');
     editor.selection = new vscode.Selection(1, 20, 1, 20);
     const accepted = textChanged(editor, (text) => text.includes('copy = longVariableName'), 'the IntelliSense accept');
-    await keys({ type: 'type', text: 'longVar' }, { type: 'press', key: 'Control+Space' }, { type: 'waitForSelector', selector: SELECTORS.suggestWidget }, { type: 'press', key: 'Enter' });
+    await keys(
+      { type: 'type', text: 'longVar' },
+      { type: 'press', key: 'Control+Space' },
+      // Visible is not enough: the list may still be loading, and Enter would insert a line break.
+      { type: 'waitForSelector', selector: SELECTORS.focusedSuggestion('longVariableName') },
+      { type: 'press', key: 'Enter' },
+    );
     await accepted;
     await vscode.commands.executeCommand('cursorBottom');
     await vscode.commands.executeCommand('editor.action.insertSnippet', {
