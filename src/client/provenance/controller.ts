@@ -517,11 +517,17 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
         this.log.info(`Provenance: ${path} renamed to ${target}; its blocks follow.`);
       }
       const state = this.documents.get(oldUri.toString());
-      if (state) {
+      const opened = this.documents.get(newUri.toString());
+      if (state && !opened) {
         this.documents.delete(oldUri.toString());
         state.path = to.path;
         state.uri = newUri;
         this.documents.set(newUri.toString(), state);
+      } else if (opened) {
+        // VS Code may open the document under its new name before the records were moved: place
+        // them now, or the renamed file would show no blocks until it is reopened.
+        const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === newUri.toString());
+        if (document) this.anchorRecords(opened, document, to.folder.store.blocksForFile(to.path), 'renamed');
       }
       this.changeEmitter.fire(newUri);
     }
