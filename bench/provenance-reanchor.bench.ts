@@ -1,3 +1,4 @@
+import { random } from './support';
 import { anchorBlocks, type AnchorInput } from '../src/core/provenance/anchor';
 import { lineHashes } from '../src/core/provenance/hash';
 
@@ -18,17 +19,6 @@ interface Line {
   text: string;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
 
 const WORDS = ['user', 'order', 'cache', 'retry', 'token', 'price', 'queue', 'event', 'limit', 'index', 'batch', 'timer', 'route', 'store', 'query'];
 const CALLS = ['compute', 'fetchJson', 'normalize', 'validate', 'emit', 'schedule', 'merge', 'lookup', 'render', 'persist'];

@@ -1,3 +1,4 @@
+import { random } from './support';
 import { BlockTracker, type TextChange } from '../src/core/provenance/tracker';
 
 /**
@@ -12,18 +13,6 @@ const BLOCK_COUNT = 1_000;
 const EVENT_COUNT = 20_000;
 const WARMUP_EVENTS = 5_000;
 
-/** Small seeded generator (xorshift32) so every run measures the same edits. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 0x1_0000_0000;
-  };
-}
 
 function initialLines(): string[] {
   return Array.from({ length: LINE_COUNT }, (_, i) => (i % 7 === 0 ? '' : `  const value${i} = compute(${i}, options);`));

@@ -94,8 +94,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   );
 
   // The server raises findings inside AI blocks and checks each block's note: it needs the live blocks.
+  // Each notification makes the server re-pull open documents, so unchanged blocks are not resent.
+  const lastSent = new Map<string, string>();
   const sendBlocks = async (uri: vscode.Uri) => {
     const params: BlocksParams = { uri: uri.toString(), blocks: await provenance.getBlocks(uri) };
+    const key = JSON.stringify(params.blocks);
+    if (lastSent.get(params.uri) === key) return;
+    lastSent.set(params.uri, key);
     await server.notify(BLOCKS_NOTIFICATION, params);
   };
   context.subscriptions.push(
@@ -103,6 +108,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     vscode.workspace.onDidOpenTextDocument((document) => void sendBlocks(document.uri)),
     server.onDidChangeState(async (state) => {
       if (state !== 'running') return;
+      lastSent.clear(); // A new server process knows nothing yet.
       await provenance.whenReady();
       for (const document of vscode.workspace.textDocuments) await sendBlocks(document.uri);
     }),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFileSync } from './fsutil';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -62,13 +62,7 @@ export async function loadWorkspaceBlocks(root: string): Promise<{ byPath: Map<s
 
 /** Reads a block's note from `.comprehension/notes/`, undefined when it has none. */
 export function noteReader(root: string): (blockId: string) => string | undefined {
-  return (blockId) => {
-    try {
-      return readFileSync(join(root, notePathFor(blockId)), 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  return (blockId) => readTextFileSync(join(root, notePathFor(blockId)));
 }
 
 /**

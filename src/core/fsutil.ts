@@ -36,6 +36,15 @@ export function writeFileAtomicSync(path: string, content: string): void {
   }
 }
 
+/** A file's UTF-8 text, or undefined when it cannot be read (missing, a folder, no permission). */
+export function readTextFileSync(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The outcome of reading a JSON file that may be missing or damaged. */
 export type JsonRead<T> =
   | { kind: 'ok'; value: T }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readTextFileSync as readText } from './fsutil';
 import { join } from 'node:path';
 import { type BaselineIndex, BASELINE_PATH, filterNew, indexBaseline, parseBaseline } from './baseline';
 import { evaluate, type EvaluateResult, type LineRange } from './engine';
-import { assessBlockNote, type BlockNoteAssessment, NOTE_RULE_IDS, noteFindings } from './notes/diagnostics';
+import { assessBlockNote, type BlockNoteAssessment, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from './notes/diagnostics';
 import type { Block } from './provenance/block';
 import { LineIndex } from './text';
 import type { Finding } from './findings';
@@ -57,6 +57,9 @@ export class PolicyWorkspace {
   private baselineError: string | undefined;
   private lastPolicyText: string | undefined;
   private policyRead = false;
+  /** Derived from `activeRules`; cleared whenever it is recomputed. */
+  private knownIds: string[] | undefined;
+  private descriptions: Map<string, { summary: string; rationale: string }> | undefined;
 
   constructor(
     readonly root: string,
@@ -84,7 +87,7 @@ export class PolicyWorkspace {
   /** Workspace trust changed: custom rules are created or dropped. */
   setTrusted(trusted: boolean): void {
     this.trusted = trusted;
-    this.activeRules = this.computeRules();
+    this.setRules(this.computeRules());
   }
 
   /** Reads `.comprehension/policy.yaml` from disk (missing file = defaults) and returns its problems. */
@@ -108,7 +111,7 @@ export class PolicyWorkspace {
     const problems = this.policyState.update(text);
     if (this.policyState.current !== before) {
       this.matchers = compilePathMatchers(this.policyState.current);
-      this.activeRules = this.computeRules();
+      this.setRules(this.computeRules());
     }
     return problems;
   }
@@ -124,14 +127,24 @@ export class PolicyWorkspace {
     else this.baselineError = parsed.error;
   }
 
-  /** Every rule id that suppressions may name. */
-  knownRuleIds(): string[] {
-    return [
+  /** Every rule id that suppressions may name (cached until the rules change). */
+  knownRuleIds(): readonly string[] {
+    this.knownIds ??= [
       ...this.activeRules.map((rule) => rule.id),
       ...this.policyState.current.customRules.map((rule) => rule.id),
       ...SUPPRESSION_PROBLEM_RULE_IDS,
       ...NOTE_RULE_IDS,
     ];
+    return this.knownIds;
+  }
+
+  /** Summary and rationale of every rule that may report here, for hovers (cached until the rules change). */
+  ruleDescriptions(): ReadonlyMap<string, { summary: string; rationale: string }> {
+    this.descriptions ??= new Map([
+      ...this.activeRules.map((rule): [string, { summary: string; rationale: string }] => [rule.id, { summary: rule.summary, rationale: rule.rationale }]),
+      ...Object.entries(NOTE_RULE_RATIONALE),
+    ]);
+    return this.descriptions;
   }
 
   isIgnored(relativePath: string): boolean {
@@ -175,15 +188,14 @@ export class PolicyWorkspace {
     return { ...result, findings: fresh, baselinedCount: result.findings.length - fresh.length, notes };
   }
 
+  private setRules(rules: Rule[]): void {
+    this.activeRules = rules;
+    this.knownIds = undefined;
+    this.descriptions = undefined;
+  }
+
   private computeRules(): Rule[] {
     return [...BUILTIN_RULES, ...customRulesFor(this.policyState.current, { trusted: this.trusted })];
   }
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}

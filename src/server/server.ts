@@ -21,9 +21,11 @@ import type { Finding, Severity } from '../core/findings';
 import { POLICY_PATH } from '../core/policy/policy';
 import { BASELINE_PATH } from '../core/baseline';
 import { VERSION } from '../core/version';
-import { readFileSync } from 'node:fs';
+import { PROVENANCE_DIR } from '../core/check-run';
+import { readTextFileSync as readText } from '../core/fsutil';
+import { blockFromRecord, parseRecord, recordPath } from '../core/provenance/record';
 import { join } from 'node:path';
-import { MISSING_NOTE_RULE_ID, NOTE_RULE_RATIONALE, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
+import { MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
 import { NOTES_DIR, notePathFor, parseNote } from '../core/notes/note-file';
 import { checkNoteQuality } from '../core/notes/quality';
 import type { Block } from '../core/provenance/block';
@@ -55,7 +57,7 @@ export const POLICY_PROBLEM_CODE = 'policy/invalid';
 interface DocumentFindings {
   version: number;
   findings: Finding[];
-  ruleRationale: Map<string, { summary: string; rationale: string }>;
+  ruleRationale: ReadonlyMap<string, { summary: string; rationale: string }>;
 }
 
 /**
@@ -217,10 +219,7 @@ export function startServer(connection: Connection): void {
     lastFindings.set(document.uri, {
       version: document.version,
       findings,
-      ruleRationale: new Map([
-        ...workspace.rules.map((rule): [string, { summary: string; rationale: string }] => [rule.id, { summary: rule.summary, rationale: rule.rationale }]),
-        ...Object.entries(NOTE_RULE_RATIONALE),
-      ]),
+      ruleRationale: workspace.ruleDescriptions(),
     });
     const blocks = blocksByUri.get(document.uri) ?? [];
     return findings.map((finding) => {
@@ -236,12 +235,7 @@ export function startServer(connection: Connection): void {
   function readNote(root: string, blockId: string): string | undefined {
     const path = join(root, notePathFor(blockId));
     const open = documents.all().find((document) => URI.toFsPath(document.uri) === path);
-    if (open) return open.getText();
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return open ? open.getText() : readText(path);
   }
 
   /** Quality problems shown inside a note file, checked against its block's current code. */
@@ -286,19 +280,18 @@ export function startServer(connection: Connection): void {
         return { path: fsPath.slice(root.length + 1), text: document?.getText() ?? readText(fsPath) ?? '', block };
       }
     }
-    const recordText = readText(join(root, '.comprehension/provenance', `${blockId}.json`));
+    const recordText = readText(join(root, PROVENANCE_DIR, `${blockId}.json`));
     if (!recordText) return undefined;
+    let parsed: ReturnType<typeof parseRecord>;
     try {
-      const record = JSON.parse(recordText) as { files: Array<{ path: string; conversations: Array<{ ranges: Array<{ start_line: number; end_line: number }> }> }>; metadata: { comprehension: { source: Block['source']; confidence: Block['confidence']; createdAt: string; modified: boolean } } };
-      const path = record.files[0].path;
-      const range = record.files[0].conversations[0].ranges[0];
-      const meta = record.metadata.comprehension;
-      const text = readText(join(root, path));
-      if (text === undefined) return undefined;
-      return { path, text, block: { id: blockId, startLine: range.start_line, endLine: range.end_line, source: meta.source, confidence: meta.confidence, createdAt: meta.createdAt, modified: meta.modified } };
+      parsed = parseRecord(JSON.parse(recordText));
     } catch {
       return undefined;
     }
+    if (!parsed.ok) return undefined;
+    const path = recordPath(parsed.record);
+    const text = readText(join(root, path));
+    return text === undefined ? undefined : { path, text, block: blockFromRecord(parsed.record) };
   }
 
   function policyDiagnostics(document: TextDocument, workspace: ReturnType<typeof registry.all>[number]): Diagnostic[] {
@@ -442,14 +435,6 @@ function toLspSeverity(severity: Severity): DiagnosticSeverity {
 
 function isNoteUri(uri: string): boolean {
   return uri.includes(`/${NOTES_DIR}/`) && uri.endsWith('.md');
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function isString(value: string | undefined): value is string {
