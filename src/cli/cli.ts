@@ -8,6 +8,8 @@ export interface CliIo {
   cwd: string;
   /** Everything on standard input (agent hooks get their JSON there); absent means no input. */
   readStdin?: () => Promise<string>;
+  /** The CLI's own script, recorded by `hooks install` for the agent hooks; absent means the script Node started (tests inject the built one). */
+  cliScript?: string;
 }
 
 /** Exit codes shared by every subcommand. */
@@ -41,7 +43,8 @@ function helpText(): string {
     '  -h, --help     show this help (or a command\'s: comprehension <command> --help)',
     '  -v, --version  print the version',
     '',
-    'Exit codes: 0 ok, 1 findings at error severity, 2 usage or policy error.',
+    'Exit codes: 0 ok; 1 check found findings at or above the failing severity (check.failOn, default',
+    '  error) or more warnings than --max-warnings; 2 usage or policy error.',
     '',
   ].join('\n');
 }

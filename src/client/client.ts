@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageclient/node';
 import { type InitializationOptions, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../server/protocol';
 import type { Config } from './config';
+import { SHOW_RULE_RATIONALE_COMMAND } from '../core/rules/hover';
 
 /** What the status item and the API report about the server. */
 export type ServerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -135,6 +136,8 @@ export class ServerController implements vscode.Disposable {
       outputChannel: this.outputChannel,
       errorHandler: this.errorHandler(),
       initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitializationOptions,
+      // The finding hover's "More…" link opens the rule's full rationale; no other command runs from it.
+      markdown: { isTrusted: { enabledCommands: [SHOW_RULE_RATIONALE_COMMAND] } },
       synchronize: {
         configurationSection: 'comprehension',
         // The policy, the baseline and package.json files change what every open file reports.

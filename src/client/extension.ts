@@ -12,6 +12,8 @@ import type { ProvenanceService } from './provenance/events';
 import { SharedStatusItem } from './statusBar';
 import { activatePractice, type PracticeApi } from './practice';
 import { activateNotes } from './notes';
+import { activateOnboarding } from './onboarding';
+import { registerAgentHooks } from './hooks';
 
 /** What `activate()` returns: used by the integration tests and open to other extensions. */
 export interface ComprehensionApi {
@@ -33,6 +35,10 @@ export interface ComprehensionApi {
   readonly onDidAttributeInsertion: ProvenanceService['onDidAttributeInsertion'];
   /** Text and tooltip of the shared status-bar item. */
   readonly statusItem: { text: string; tooltip: string; visible: boolean };
+  /** The AI Blocks view's block rows: label, description and accessible label. */
+  aiBlocksRows(): Promise<{ label: string; description: string; accessibilityLabel: string }[]>;
+  /** Fires when the AI Blocks view's rows may have changed. */
+  readonly onDidChangeAiBlocksRows: vscode.Event<unknown>;
   /** No-AI practice: state, session and the AI insertions caught in it. */
   readonly practice: PracticeApi;
   /** Resolves once pending provenance records are written to disk. */
@@ -72,6 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   context.subscriptions.push(activateNotes(context, { provenance, presentation: provenancePresentation, view: aiBlocksView, status: sharedStatus, log: outputChannel }));
   const practice = activatePractice(context, { provenance, status: sharedStatus });
   context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView, ...registerProvenanceCommands(provenance));
+  context.subscriptions.push(...activateOnboarding(context, sharedStatus));
+  context.subscriptions.push(...registerAgentHooks(context, outputChannel));
 
   context.subscriptions.push(
     outputChannel,
@@ -142,6 +150,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
     get statusItem() {
       return sharedStatus.snapshot;
     },
+    aiBlocksRows: () => aiBlocksView.blockRows(),
+    onDidChangeAiBlocksRows: aiBlocksView.onDidChangeTreeData,
     practice: practice.api,
     flushProvenance: () => provenance.flush(),
     whenProvenanceReady: () => provenance.whenReady(),

@@ -14,18 +14,30 @@ interface SegmentState {
   command?: { title: string; command: string; arguments?: unknown[] };
 }
 
+/** The item's quiet look while no segment shows anything. */
+export interface IdleState {
+  text: string;
+  /** Markdown. */
+  tooltip: string;
+  command?: { title: string; command: string; arguments?: unknown[] };
+  /** Commands the tooltip's links may run. */
+  trustedCommands: readonly string[];
+}
+
 /** Command behind the item when several segments offer actions. */
 export const STATUS_ACTIONS_COMMAND = 'comprehension.statusActions';
 
 /**
  * The extension's single status-bar item (VS Code UX guidelines: one item). Features add segments
  * (AI blocks in this file, notes awaiting, practice time); the item shows them side by side, and a
- * click runs the only action or offers a short pick of them.
+ * click runs the only action or offers a short pick of them. With no segment to show it shows its
+ * idle state (when one is set) instead of disappearing.
  */
 export class SharedStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('comprehension.status', vscode.StatusBarAlignment.Right, 100);
   private readonly segments = new Map<string, SegmentState>();
   private readonly command: vscode.Disposable;
+  private idle: IdleState | undefined;
 
   constructor() {
     this.item.name = 'Comprehension First';
@@ -46,9 +58,19 @@ export class SharedStatusItem implements vscode.Disposable {
     };
   }
 
+  /**
+   * What the item shows while no segment has anything to say, so a newcomer sees from activation
+   * where the extension lives. `tooltip` is Markdown whose command links may run `trustedCommands`.
+   */
+  setIdle(idle: IdleState | undefined): void {
+    this.idle = idle;
+    this.render();
+  }
+
   /** What the item shows now (for tests through the API). */
   get snapshot(): { text: string; tooltip: string; visible: boolean } {
     const visible = this.visibleSegments();
+    if (visible.length === 0 && this.idle) return { text: this.idle.text, tooltip: this.idle.tooltip, visible: true };
     return { text: visible.map((s) => s.text).join('  '), tooltip: visible.map((s) => s.tooltip ?? s.text).join('\n'), visible: visible.length > 0 };
   }
 
@@ -58,6 +80,15 @@ export class SharedStatusItem implements vscode.Disposable {
 
   private render(): void {
     const visible = this.visibleSegments();
+    if (visible.length === 0 && this.idle) {
+      const tooltip = new vscode.MarkdownString(this.idle.tooltip, true);
+      tooltip.isTrusted = { enabledCommands: [...this.idle.trustedCommands] };
+      this.item.text = this.idle.text;
+      this.item.tooltip = tooltip;
+      this.item.command = this.idle.command;
+      this.item.show();
+      return;
+    }
     if (visible.length === 0) {
       this.item.hide();
       return;

@@ -6,11 +6,12 @@ import { NOTE_RULE_IDS } from './notes/diagnostics';
 import { notePathFor } from './notes/note-file';
 import type { Block } from './provenance/block';
 import { blockFromRecord } from './provenance/record';
-import { ProvenanceStore, type StoreProblem } from './provenance/store';
-import type { Finding } from './findings';
+import { PROVENANCE_DIR, ProvenanceStore, type StoreProblem } from './provenance/store';
+import { type Finding, severityAtLeast } from './findings';
 import { changedLinesSince, type LineRanges, touchesChangedLines } from './git';
 import type { LocatedFinding } from './output/sarif';
 import { normalizeRelativePath } from './policy/paths';
+import type { FailOnSeverity } from './policy/policy';
 import { listWorkspaceFiles, readWorkspaceTextFile } from './workspace-files';
 import type { PolicyWorkspace } from './workspace';
 
@@ -42,8 +43,6 @@ export interface CheckRunResult {
   provenanceProblems: StoreProblem[];
 }
 
-/** Where the repository keeps AI-block records. */
-export const PROVENANCE_DIR = '.comprehension/provenance';
 
 /** The AI blocks recorded for each file of a workspace (lost ones left out), and unreadable records. */
 export async function loadWorkspaceBlocks(root: string): Promise<{ byPath: Map<string, Block[]>; problems: StoreProblem[] }> {
@@ -121,12 +120,60 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
       result.findings.push({ path, finding });
     }
   }
+  result.findings.sort(compareLocatedFindings);
   return result;
 }
 
-/** True when some finding is at error severity (the CI gate). */
+/**
+ * Report order: by path (code-unit order, not locale order, so every machine agrees), then line,
+ * column and rule id. Reports are the same whatever worker finished first.
+ */
+export function compareLocatedFindings(a: LocatedFinding, b: LocatedFinding): number {
+  return (
+    compareStrings(a.path, b.path) ||
+    a.finding.startPosition.line - b.finding.startPosition.line ||
+    a.finding.startPosition.character - b.finding.startPosition.character ||
+    compareStrings(a.finding.ruleId, b.finding.ruleId) ||
+    a.finding.endPosition.line - b.finding.endPosition.line ||
+    a.finding.endPosition.character - b.finding.endPosition.character
+  );
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when some finding is at error severity. */
 export function hasErrors(findings: readonly { finding: Finding }[]): boolean {
   return findings.some(({ finding }) => finding.severity === 'error');
+}
+
+/** When `comprehension check` fails (exit 1). */
+export interface GateOptions {
+  /** Fail when a finding is at this severity or above (the policy's `check.failOn`). */
+  failOn: FailOnSeverity;
+  /** Fail when there are more warnings than this (`--max-warnings`, ESLint's convention); undefined = no limit. */
+  maxWarnings?: number;
+}
+
+/** Why the gate fails, in one line each; empty when it passes. */
+export function gateFailures(findings: readonly { finding: Finding }[], options: GateOptions): string[] {
+  const failures: string[] = [];
+  const atOrAbove = findings.filter(({ finding }) => finding.severity !== 'off' && severityAtLeast(finding.severity, options.failOn)).length;
+  if (atOrAbove > 0) {
+    const what = options.failOn === 'error' ? 'at error severity' : `at ${options.failOn} severity or above (check.failOn)`;
+    failures.push(`${plural(atOrAbove, 'finding')} ${what}`);
+  }
+  const warnings = findings.filter(({ finding }) => finding.severity === 'warning').length;
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    failures.push(`${plural(warnings, 'warning')}, more than --max-warnings ${options.maxWarnings}`);
+  }
+  return failures;
+}
+
+/** `1 file`, `2 files`; `info` and other mass nouns stay as they are. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
 }
 
 /** What checking one file produced. */

@@ -21,13 +21,14 @@ import type { Finding, Severity } from '../core/findings';
 import { POLICY_PATH } from '../core/policy/policy';
 import { BASELINE_PATH } from '../core/baseline';
 import { VERSION } from '../core/version';
-import { PROVENANCE_DIR } from '../core/check-run';
+import { PROVENANCE_DIR } from '../core/provenance/store';
 import { readTextFileSync as readText } from '../core/fsutil';
 import { blockFromRecord, parseRecord, recordPath } from '../core/provenance/record';
 import { join } from 'node:path';
-import { MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
+import { editorNoteFinding, MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
 import { NOTES_DIR, notePathFor, parseNote } from '../core/notes/note-file';
 import { checkNoteQuality } from '../core/notes/quality';
+import { ruleHoverMarkdown } from '../core/rules/hover';
 import type { Block } from '../core/provenance/block';
 import { ParseCache } from '../core/parse-cache';
 import {
@@ -222,10 +223,12 @@ export function startServer(connection: Connection): void {
       ruleRationale: workspace.ruleDescriptions(),
     });
     const blocks = blocksByUri.get(document.uri) ?? [];
+    const now = Date.now();
     return findings.map((finding) => {
-      const diagnostic = toDiagnostic(finding);
-      // Note findings carry their block id, for the code actions.
       const block = finding.ruleId.startsWith('comprehension/') ? blocks.find((b) => b.startLine === finding.startPosition.line + 1) : undefined;
+      // A fresh block's missing note shows as information during the policy's grace (CI never downgrades).
+      const diagnostic = toDiagnostic(block ? editorNoteFinding(finding, block.createdAt, now, workspace.policyState.current) : finding);
+      // Note findings carry their block id, for the code actions.
       if (block) diagnostic.data = { ...(diagnostic.data as object), blockId: block.id };
       return diagnostic;
     });
@@ -385,11 +388,7 @@ export function startServer(connection: Connection): void {
     const sections = [...new Set(here.map((finding) => finding.ruleId))].map((ruleId) => {
       const rule = cached.ruleRationale.get(ruleId);
       const reasons = [...new Set(here.filter((f) => f.ruleId === ruleId).flatMap((f) => f.severityReasons))];
-      const lines = [`**${ruleId}**${rule ? ` — ${rule.summary}` : ''}`];
-      if (rule) lines.push('', rule.rationale);
-      if (reasons.length) lines.push('', `_Severity ${reasons.join('; ')}._`);
-      lines.push('', `Silence with a reason: \`comprehension-ignore ${ruleId} -- <why>\``);
-      return lines.join('\n');
+      return ruleHoverMarkdown({ ruleId, rule, severityReasons: reasons });
     });
     return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') } };
   }

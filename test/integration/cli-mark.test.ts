@@ -1,28 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block } from '../../src/core/provenance/block';
-import { EXTENSION_ID, getApi, waitFor, workspaceRoot } from './harness';
+import { getApi, runBuiltCli, waitFor, workspaceRoot } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;
 
-/** Runs the BUILT CLI (`node <extension>/dist/cli.js ...`) in the workspace folder, as an agent or script would. */
-function runBuiltCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const extension = vscode.extensions.getExtension(EXTENSION_ID);
-  assert.ok(extension, 'the extension is installed');
-  const cliPath = join(extension.extensionPath, 'dist/cli.js');
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cliPath, ...args],
-      // The extension host may be Electron: make its binary behave as plain Node.
-      { cwd: workspaceRoot().fsPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 async function writeFile(path: string, text: string): Promise<vscode.Uri> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), path);
@@ -42,9 +26,20 @@ describe('CLI mark in the editor', function () {
   before(async () => {
     api = await getApi();
     await api.whenProvenanceReady();
-    // A project set up for the product has .comprehension/; the CLI finds its root by it (the test
-    // workspace sits inside this repository, whose own .comprehension/ would otherwise be nearer).
-    mkdirSync(join(workspaceRoot().fsPath, '.comprehension'), { recursive: true });
+  });
+
+  // First: the workspace has no .comprehension/provenance/ yet, as in a project whose first AI block
+  // comes from an agent hook while the file is open (the editor once missed exactly this).
+  it('the first record ever, written by the CLI for a file open in an editor, shows up there', async () => {
+    assert.ok(!existsSync(join(workspaceRoot().fsPath, '.comprehension')), 'no .comprehension/ folder yet');
+    // The CLI finds the workspace root by .git (the test workspace is its own repository).
+    assert.ok(existsSync(join(workspaceRoot().fsPath, '.git')));
+    const uri = await writeFile('src/agent-first.ts', 'export function half(value: number): number {\n  const result = value / 2;\n  return result;\n}\n');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const run = await runBuiltCli(['mark', '--file', 'src/agent-first.ts', '--lines', '1-4', '--agent', 'claude-code']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const block = await blockFrom(api, uri, 'claude-code', 'the first CLI-marked block, in an open file');
+    assert.deepEqual([block.startLine, block.endLine, block.source], [1, 4, 'agent-write']);
   });
 
   it('a block marked by the CLI in a file that is not open is reported by getBlocks', async () => {

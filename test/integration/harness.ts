@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
@@ -150,4 +152,20 @@ export function windowFocused(): boolean {
 export async function openFile(relativePath: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(workspaceRoot(), relativePath));
   return vscode.window.showTextDocument(document);
+}
+
+/** Runs the BUILT CLI (`node <extension>/dist/cli.js ...`) in the workspace folder, as a terminal user, script or agent would. */
+export function runBuiltCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension, 'the extension is installed');
+  const cliPath = join(extension.extensionPath, 'dist/cli.js');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      // The extension host may be Electron: make its binary behave as plain Node.
+      { cwd: workspaceRoot().fsPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
 }

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hasErrors, runCheck } from '../../core/check-run';
+import { gateFailures, plural, runCheck } from '../../core/check-run';
 import { toSarif, type LocatedFinding } from '../../core/output/sarif';
 import { POLICY_PATH } from '../../core/policy/policy';
 import { PolicyWorkspace } from '../../core/workspace';
@@ -12,18 +12,23 @@ import { findWorkspaceRoot } from '../workspace-root';
 const USAGE = `Usage: comprehension check [paths...] [options]
 
 Checks the workspace (files git does not ignore, minus the policy's ignore globs) with the policy in
-.comprehension/policy.yaml, the same engine the editor uses.
+.comprehension/policy.yaml, the same engine the editor uses. Findings are listed by file, line and
+column. At policy level 1 an AI block without a passing comprehension note is an error (at level 2,
+in critical paths); the editor shows it as information for notes.editorGraceHours first, CI never.
 
 Options:
   --format text|json|sarif   output format (default text)
   --output FILE              write the report to FILE instead of standard output
   --changed-since GIT_REF    only findings on lines changed since GIT_REF (pull-request gate)
+  --max-warnings N           also fail when there are more than N warnings (0: fail on any warning)
   --root DIR                 workspace root (default: nearest folder with .comprehension/ or .git)
   --include-baselined        also report findings recorded in .comprehension/baseline.json
   --no-custom-rules          do not run the policy's custom rules (for untrusted checkouts)
   --max-file-size-kb N       skip larger files (default 1024)
 
-Exit codes: 0 no finding at error severity, 1 some finding at error severity, 2 usage or policy error.`;
+Exit codes: 0 passed; 1 some finding at or above the failing severity (check.failOn in the policy,
+default error) or more warnings than --max-warnings; 2 usage or policy error, or a path that does
+not exist.`;
 
 /** Loads the workspace's policy and baseline; a broken policy is a usage error (exit 2) with its positions. */
 export function openWorkspace(io: CliIo, root: string, trusted: boolean): PolicyWorkspace | undefined {
@@ -65,13 +70,18 @@ function formatJson(findings: readonly LocatedFinding[], summary: object): strin
 
 async function check(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, {
-    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb'],
+    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings'],
     flags: ['include-baselined', 'no-custom-rules'],
   });
   const format = (parsed.options.get('format') as string | undefined) ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   const maxKb = Number(parsed.options.get('max-file-size-kb') ?? 1024);
   if (!Number.isFinite(maxKb) || maxKb <= 0) throw new UsageError('--max-file-size-kb needs a positive number');
+  const maxWarningsText = parsed.options.get('max-warnings') as string | undefined;
+  const maxWarnings = maxWarningsText === undefined ? undefined : Number(maxWarningsText);
+  if (maxWarnings !== undefined && !(/^\d+$/.test(maxWarningsText!.trim()) && Number.isSafeInteger(maxWarnings))) {
+    throw new UsageError(`--max-warnings needs a whole number of 0 or more, not '${maxWarningsText}'`);
+  }
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
   const workspace = openWorkspace(io, root, !parsed.options.has('no-custom-rules'));
   if (!workspace) return EXIT.usage;
@@ -80,6 +90,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const paths = parsed.positionals.map((path) => {
     const absolute = resolve(io.cwd, path);
     if (absolute !== root && !absolute.startsWith(`${root}/`)) throw new UsageError(`${path} is outside the workspace ${root}`);
+    // A typo in CI must not turn the gate into "0 files checked, passed".
+    if (!existsSync(absolute)) throw new UsageError(`no such file or folder: ${path}`);
     return absolute.slice(root.length + 1);
   });
   let result;
@@ -116,11 +128,13 @@ async function check(args: string[], io: CliIo): Promise<number> {
   if (output) writeFileSync(resolve(io.cwd, output), report);
   else io.stdout.write(report);
   const line =
-    `${summary.findings} finding${summary.findings === 1 ? '' : 's'} (${counts.error} error, ${counts.warning} warning, ${counts.info} info) ` +
-    `in ${summary.filesChecked} files; ${summary.suppressed} suppressed, ${summary.baselined} baselined, ${summary.skipped} skipped.\n`;
+    `${plural(summary.findings, 'finding')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) ` +
+    `in ${plural(summary.filesChecked, 'file')}; ${summary.suppressed} suppressed, ${summary.baselined} baselined, ${summary.skipped} skipped.\n`;
   // The summary goes to stderr when stdout carries a machine-readable report.
   (format === 'text' && !output ? io.stdout : io.stderr).write(line);
-  return hasErrors(result.findings) ? EXIT.findings : EXIT.ok;
+  const failures = gateFailures(result.findings, { failOn: workspace.policyState.current.check.failOn, maxWarnings });
+  if (failures.length > 0) io.stderr.write(`comprehension check: failed: ${failures.join('; ')}.\n`);
+  return failures.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
 SUBCOMMANDS.check = { summary: 'check the workspace against the policy (text, JSON or SARIF)', usage: USAGE, run: check };

@@ -1,4 +1,5 @@
 import { changedLineRanges, type ChangedRange } from '../../core/provenance/changed-ranges';
+import type { HookAgent } from '../../core/hooks/agents';
 import { LineIndex } from '../../core/text';
 
 /**
@@ -17,8 +18,8 @@ import { LineIndex } from '../../core/text';
  *   VS Code's agent hooks send `tool_name`/`tool_input`/`hook_event_name` instead; both are read.
  */
 
-/** The agents whose hooks the CLI understands, by the name used on the command line. */
-export type HookAgent = 'claude' | 'cursor' | 'copilot';
+/** The agents whose hooks the CLI understands (defined in core, shared with the extension). */
+export type { HookAgent };
 
 /** The `agent` recorded in blocks for each hook. */
 export const HOOK_AGENT_NAMES: Readonly<Record<HookAgent, string>> = { claude: 'claude-code', cursor: 'cursor', copilot: 'github-copilot' };

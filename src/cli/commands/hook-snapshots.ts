@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../../core/fsutil';
+import { ensureCacheIgnored, LOCAL_CACHE_DIR } from '../../core/hooks/local-cache';
 
 /**
  * Copies of files taken by an agent's before-tool hook, so the after-tool hook can compute exactly
@@ -10,7 +11,7 @@ import { readJsonFile, writeFileAtomic } from '../../core/fsutil';
  */
 
 /** Workspace-relative folder of the snapshots. */
-export const HOOK_CACHE_DIR = '.comprehension/.cache/hooks';
+export const HOOK_CACHE_DIR = `${LOCAL_CACHE_DIR}/hooks`;
 
 /** Snapshots older than this are stale (their tool call failed or was denied) and removed. */
 export const SNAPSHOT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -75,25 +76,4 @@ export async function pruneSnapshots(root: string, now = Date.now()): Promise<nu
   return removed;
 }
 
-/** The line in `.comprehension/.gitignore` that keeps local caches out of commits. */
-export const CACHE_IGNORE_LINE = '.cache/';
-
-/**
- * Makes sure `.comprehension/.gitignore` ignores `.cache/`, adding the line (and the file) when
- * needed and leaving every other line as it is. Returns whether it changed anything.
- */
-export async function ensureCacheIgnored(root: string): Promise<boolean> {
-  const file = join(root, '.comprehension', '.gitignore');
-  let current = '';
-  try {
-    current = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const lines = current.split(/\r?\n/).map((line) => line.trim());
-  if (lines.some((line) => line === '.cache/' || line === '.cache' || line === '/.cache/' || line === '/.cache')) return false;
-  const separator = current.length > 0 && !current.endsWith('\n') ? '\n' : '';
-  const header = current.length === 0 ? '# Local caches of Comprehension First (agent hook snapshots); never committed.\n' : '';
-  await writeFileAtomic(file, `${current}${separator}${header}${CACHE_IGNORE_LINE}\n`);
-  return true;
-}
+export { CACHE_IGNORE_LINE, ensureCacheIgnored } from '../../core/hooks/local-cache';

@@ -6,3 +6,4 @@ import './hooks';
 import './hook';
 import './import';
 import './report';
+import './note';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { PROVENANCE_DIR } from '../../core/check-run';
+import { PROVENANCE_DIR } from '../../core/provenance/store';
 import { splitLines } from '../../core/diff';
 import { readNoteFile } from '../../core/notes/note-file';
 import { anchorBlocks } from '../../core/provenance/anchor';

@@ -9,10 +9,9 @@
  */
 import { parseNote } from '../../core/notes/note-file';
 import { type NoteStatus, noteStatus } from '../../core/notes/status';
-import { CORE_SECTIONS, type NoteRequirement, noteRequirement, REVIEW_SECTIONS, type Section } from '../../core/notes/template';
+import { type NoteRequirement, noteRequirement, sectionsForNote } from '../../core/notes/template';
 import type { Policy } from '../../core/policy/policy';
 import type { Block } from '../../core/provenance/block';
-import { LineIndex } from '../../core/text';
 
 /** One block's note requirement and status against its current code. */
 export interface BlockNoteState {
@@ -34,15 +33,6 @@ export interface AssessInput {
   inCriticalPath: boolean;
 }
 
-/**
- * The sections a note for this block answers: the policy's, or (for a block that needs none, whose
- * writer explains it anyway) the core four, with the review questions in a critical path.
- */
-export function sectionsForNote(requirement: NoteRequirement, inCriticalPath: boolean): Section[] {
-  if (requirement.required) return requirement.sections;
-  return inCriticalPath ? [...CORE_SECTIONS, ...REVIEW_SECTIONS] : [...CORE_SECTIONS];
-}
-
 /** The requirement and note status of one block. */
 export function assessBlockNote(input: AssessInput): BlockNoteState {
   const requirement = noteRequirement(input.block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
@@ -56,16 +46,8 @@ export function assessBlockNote(input: AssessInput): BlockNoteState {
   return { block: input.block, requirement, status, blockText: input.blockText, inCriticalPath: input.inCriticalPath };
 }
 
-/**
- * The text of a block's lines (1-based, inclusive, clipped to the file) without the final line
- * break, cut the way the language server cuts it so both compare the same text.
- */
-export function blockTextOf(text: string, block: Pick<Block, 'startLine' | 'endLine'>, lines: LineIndex = new LineIndex(text)): string {
-  const first = Math.max(1, block.startLine);
-  const last = Math.min(block.endLine, lines.lineCount);
-  if (last < first) return '';
-  return text.slice(lines.lineStart(first - 1), lines.lineEnd(last - 1));
-}
+/** The block's text as notes record it (core owns it; re-exported for the client's modules). */
+export { blockTextOf } from '../../core/notes/content-hash';
 
 /** Whether the block waits for its writer: a required note missing or failing its checks, or a stale note. */
 export function isAwaiting(state: BlockNoteState): boolean {
@@ -125,8 +107,8 @@ export function noteLenses(state: BlockNoteState): NoteLens[] {
   }
 }
 
-/** Longest answer shown in a hover, in characters. */
-const HOVER_ANSWER_CHARS = 320;
+/** Longest first answer in an explained block's hover: about two lines of a hover's width. */
+const HOVER_FIRST_ANSWER_CHARS = 160;
 /** Longest diff shown in a hover, in lines. */
 const HOVER_DIFF_LINES = 30;
 
@@ -136,8 +118,9 @@ export function commandLink(label: string, command: string, args: readonly unkno
 }
 
 /**
- * The note part of the block hover (Markdown): the status; for an explained note its answers,
- * trimmed; for a stale one the diff of the code since the note; and a link to write or edit it.
+ * The note part of the block hover (Markdown): the status; for an explained note its first answer,
+ * trimmed to about two lines; for a stale one the diff of the code since the note (a `diff` code
+ * block, which VS Code colours with the theme); and a link to write, continue or open it.
  */
 export function noteHoverMarkdown(state: BlockNoteState, uri: string): string | undefined {
   const args = [uri, state.block.id];
@@ -168,27 +151,36 @@ export function noteHoverMarkdown(state: BlockNoteState, uri: string): string | 
       const by = note?.frontMatter?.author ? ` by ${escapeMarkdown(note.frontMatter.author.replace(/\s*<[^>]*>\s*$/, ''))}` : '';
       const when = note?.frontMatter?.updatedAt ? `, ${note.frontMatter.updatedAt.slice(0, 10)}` : '';
       const parts = [`**Comprehension note** ✓ explained${by}${when}`];
-      for (const section of sectionsForNote(requirement, state.inCriticalPath)) {
-        const answer = note?.sections.get(section.id)?.text;
-        if (answer) parts.push(`**${section.title}.** ${hoverAnswer(answer)}`);
-      }
-      for (const question of note?.frontMatter?.questions ?? []) {
-        const answer = note?.questions.get(question.id)?.text;
-        if (answer) parts.push(`**${escapeMarkdown(question.text)}** ${hoverAnswer(answer)}`);
-      }
-      parts.push(commandLink('Edit the note', 'comprehension.notes.open', args));
+      // Only the first answer, short: the hover sits over the code it explains.
+      const first = firstAnswer(state);
+      if (first) parts.push(`**${first.title}** ${hoverAnswer(first.text, HOVER_FIRST_ANSWER_CHARS)}`);
+      parts.push(commandLink('Open note', 'comprehension.notes.open', args));
       return parts.join('\n\n');
     }
   }
+}
+
+/** The first answered section (in the note's order), or else the first answered block question. */
+function firstAnswer(state: BlockNoteState): { title: string; text: string } | undefined {
+  const note = state.status.note;
+  for (const section of sectionsForNote(state.requirement, state.inCriticalPath)) {
+    const text = note?.sections.get(section.id)?.text;
+    if (text) return { title: `${section.title}.`, text };
+  }
+  for (const question of note?.frontMatter?.questions ?? []) {
+    const text = note?.questions.get(question.id)?.text;
+    if (text) return { title: escapeMarkdown(question.text), text };
+  }
+  return undefined;
 }
 
 /**
  * An answer as one hover paragraph: line breaks folded, shortened, and with command links made
  * inert (the hover trusts a few of our commands; a note from the repository must not run them).
  */
-function hoverAnswer(answer: string): string {
+function hoverAnswer(answer: string, maxChars: number): string {
   const folded = answer.replace(/```[\s\S]*?(```|$)/g, ' (code) ').replace(/\s+/g, ' ').trim();
-  const short = folded.length > HOVER_ANSWER_CHARS ? `${folded.slice(0, HOVER_ANSWER_CHARS - 1).trimEnd()}…` : folded;
+  const short = folded.length > maxChars ? `${folded.slice(0, maxChars - 1).trimEnd()}…` : folded;
   return short.replace(/\]\(\s*command:/gi, '](#');
 }
 

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { type NoteQuestionRef, notePathFor, readGitAuthor, renderNewNote, writeNoteFile } from '../../core/notes/note-file';
+import { type NoteQuestionRef, notePathFor, readGitAuthor, writeNoteFile } from '../../core/notes/note-file';
 import { markNoteReviewed } from '../../core/notes/status';
-import { noteRequirement } from '../../core/notes/template';
 import type { Block } from '../../core/provenance/block';
 import type { ProvenanceService } from '../provenance/events';
-import { blockTextOf, sectionsForNote } from './assess';
+import { blockTextOf } from './assess';
 import { locateInWorkspace, type NotesModel } from './model';
 
 /** Command ids of the notes feature (the language server's code actions call the first three). */
@@ -55,20 +54,17 @@ class NoteCommands {
       await showNote(noteUri, false);
       return noteUri;
     }
-    const text = target.document.getText();
     const { policy, matchers } = await this.model.policyFor(target.folder);
-    const inCriticalPath = matchers.isCritical(target.path);
-    const requirement = noteRequirement(target.block, { policy, inCriticalPath });
-    const blockText = blockTextOf(text, target.block);
-    const [questions, author] = await Promise.all([this.questions(target), readGitAuthor(target.folder.uri.fsPath)]);
-    const note = renderNewNote({
+    // The same function as `comprehension note FILE:LINE`; loaded on first use (it brings the parser).
+    const [{ newNoteText }, author] = await Promise.all([import('../../core/notes/new-note'), readGitAuthor(target.folder.uri.fsPath)]);
+    const note = newNoteText({
+      path: target.path,
+      text: target.document.getText(),
       block: target.block,
-      file: target.path,
-      blockText,
-      level: policy.level,
-      sections: sectionsForNote(requirement, inCriticalPath),
-      questions,
+      policy,
+      inCriticalPath: matchers.isCritical(target.path),
       author,
+      onQuestionsError: (error) => this.log.warn(`Notes: no block questions for ${target.path}: ${error.message}`),
     });
     await writeNoteFile(target.folder.uri.fsPath, target.block.id, note);
     this.log.info(`Notes: created ${notePathFor(target.block.id)} for ${target.path} lines ${target.block.startLine}–${target.block.endLine}.`);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block, BlockConfidence, BlockSource } from '../../core/provenance/block';
 import { changedLineRanges } from '../../core/provenance/changed-ranges';
 import { blockFromRecord, createRecord, type EditKind, type ProvenanceRecord, recordPath, updateRecord } from '../../core/provenance/record';
-import { ProvenanceStore } from '../../core/provenance/store';
+import { PROVENANCE_DIR, ProvenanceStore } from '../../core/provenance/store';
 import { BlockTracker, type TextChange } from '../../core/provenance/tracker';
 import { type Attribution, InsertionDetector, insertedRanges } from './detector';
 import type { AttributedInsertion, ProvenanceService } from './events';
@@ -187,10 +187,19 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       const loaded = await store.load();
       for (const problem of loaded.problems) this.log.warn(`Provenance record left untouched: ${problem.file}: ${problem.message}`);
       const entry: FolderStore = { folder, store };
-      // Records written by the CLI, agent hooks or another window show up here.
-      entry.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '*.json'));
+      // Records written by the CLI, agent hooks or another window show up here. The pattern is rooted
+      // at the workspace folder, not at the records folder: that folder may not exist yet (the first
+      // record of a project often comes from an agent hook), and a watcher on a missing folder hears nothing.
+      // Its folders are watched too: on Linux a file written right after its folder was created can
+      // come before the watcher watches the new folder, so a new folder is read whole.
+      const dataDir = PROVENANCE_DIR.split('/')[0];
+      const pattern =
+        this.settings.storage === 'repository'
+          ? new vscode.RelativePattern(folder, `{${dataDir},${PROVENANCE_DIR},${PROVENANCE_DIR}/*.json}`)
+          : new vscode.RelativePattern(vscode.Uri.file(root), '*.json');
+      entry.watcher = vscode.workspace.createFileSystemWatcher(pattern);
       const reload = (uri: vscode.Uri) => void this.onRecordFileChanged(entry, uri);
-      entry.watcher.onDidCreate(reload);
+      entry.watcher.onDidCreate((uri) => (uri.path.endsWith('.json') ? reload(uri) : void this.onRecordFolderCreated(entry)));
       entry.watcher.onDidChange(reload);
       entry.watcher.onDidDelete(reload);
       this.folders.set(folder.uri.toString(), entry);
@@ -200,7 +209,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
   }
 
   private storeRoot(folder: vscode.WorkspaceFolder): string {
-    if (this.settings.storage === 'repository') return join(folder.uri.fsPath, '.comprehension', 'provenance');
+    if (this.settings.storage === 'repository') return join(folder.uri.fsPath, ...PROVENANCE_DIR.split('/'));
     // Local-only: one folder per workspace folder in the extension's storage, outside the repository.
     const base = this.context.storageUri?.fsPath ?? this.context.globalStorageUri.fsPath;
     const key = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 16);
@@ -481,6 +490,21 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     );
     this.pendingPersists.add(tracked);
     void tracked.finally(() => this.pendingPersists.delete(tracked));
+  }
+
+  /** The records folder appeared (the first record of the project): every record in it is new. */
+  private async onRecordFolderCreated(entry: FolderStore): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(entry.store.root);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // `.comprehension/` without records yet
+      this.log.warn(`Provenance: cannot list ${entry.store.root}: ${(error as Error).message}`);
+      return;
+    }
+    for (const name of names.filter((candidate) => candidate.endsWith('.json')).sort()) {
+      await this.onRecordFileChanged(entry, vscode.Uri.file(join(entry.store.root, name)));
+    }
   }
 
   private async onRecordFileChanged(entry: FolderStore, file: vscode.Uri): Promise<void> {

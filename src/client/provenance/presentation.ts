@@ -2,15 +2,7 @@ import * as vscode from 'vscode';
 import type { Block } from '../../core/provenance/block';
 import type { StatusSegment } from '../statusBar';
 import type { ProvenanceController } from './controller';
-
-const SOURCE_LABELS: Record<Block['source'], string> = {
-  'inline-completion': 'inline completion',
-  'chat-edit': 'chat / agent edit in the editor',
-  'agent-write': 'agent write',
-  paste: 'large paste',
-  manual: 'marked by hand',
-  imported: 'imported (git-ai / Agent Trace)',
-};
+import { SOURCE_LABELS } from './labels';
 
 /** Extra hover lines another feature adds for a block (the note status, practice breaches). */
 export type BlockHoverContributor = (block: Block, document: vscode.TextDocument) => string | undefined;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Block } from '../../core/provenance/block';
 import { blockFromRecord, recordPath } from '../../core/provenance/record';
 import type { ProvenanceController } from './controller';
+import { blockAccessibilityLabel } from './labels';
 
 type Node =
   | { kind: 'file'; uri: vscode.Uri; label: string; blocks: Block[]; lost: Block[] }
@@ -64,6 +65,18 @@ export class AiBlocksView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     return [...files.values()].filter((file) => file.blocks.length + file.lost.length > 0).sort((a, b) => a.label.localeCompare(b.label));
   }
 
+  /** The block rows as the view shows them (label, description, accessible label): for tests through the API. */
+  async blockRows(): Promise<{ label: string; description: string; accessibilityLabel: string }[]> {
+    const rows = [];
+    for (const file of await this.getChildren()) {
+      for (const node of await this.getChildren(file)) {
+        const item = this.getTreeItem(node);
+        rows.push({ label: String(item.label), description: String(item.description ?? ''), accessibilityLabel: item.accessibilityInformation?.label ?? '' });
+      }
+    }
+    return rows;
+  }
+
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'file') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
@@ -74,13 +87,15 @@ export class AiBlocksView implements vscode.TreeDataProvider<Node>, vscode.Dispo
     }
     const { block } = node;
     const item = new vscode.TreeItem(`Lines ${block.startLine}–${block.endLine}`, vscode.TreeItemCollapsibleState.None);
-    const extras = this.describers.map((describe) => describe(node.uri, block)).filter(Boolean);
+    const extras = this.describers.map((describe) => describe(node.uri, block)).filter((extra): extra is string => Boolean(extra));
     item.description = [block.source, block.confidence, ...(node.lost ? ['lost'] : []), ...extras].join(' · ');
     item.tooltip = node.lost
       ? 'Not found in the file by content after it changed outside the editor; kept in .comprehension/ until the code returns or you unmark it.'
       : `${block.source} (${block.confidence})${block.agent ? ` by ${block.agent}` : ''}${block.model ? ` / ${block.model}` : ''}, inserted ${block.createdAt}${block.modified ? ', edited since' : ''}`;
     item.iconPath = new vscode.ThemeIcon(node.lost ? 'warning' : block.confidence === 'certain' ? 'sparkle' : 'question');
     item.contextValue = node.lost ? 'lostBlock' : 'block';
+    const path = vscode.workspace.asRelativePath(node.uri, false);
+    item.accessibilityInformation = { label: blockAccessibilityLabel({ path, block, lost: node.lost, details: extras }), role: 'treeitem' };
     if (!node.lost) {
       item.command = {
         title: 'Reveal',

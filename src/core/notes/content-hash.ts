@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LineIndex } from '../text';
 
 /**
  * The text of a block as notes compare it: `\n` line breaks, no trailing spaces, no leading or
@@ -17,4 +18,15 @@ export function normalizeBlockText(text: string): string {
 /** `sha256:<32 hex>` of the normalised block text: the `contentHash` a note records. */
 export function blockContentHash(text: string): string {
   return `sha256:${createHash('sha256').update(normalizeBlockText(text)).digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * The text of a block's lines (1-based, inclusive, clipped to the file) without the final line
+ * break: what a note records and what its `contentHash` is compared with, everywhere.
+ */
+export function blockTextOf(text: string, block: { startLine: number; endLine: number }, lines: LineIndex = new LineIndex(text)): string {
+  const first = Math.max(1, block.startLine);
+  const last = Math.min(block.endLine, lines.lineCount);
+  if (last < first) return '';
+  return text.slice(lines.lineStart(first - 1), lines.lineEnd(last - 1));
 }

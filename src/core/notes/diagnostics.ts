@@ -1,9 +1,11 @@
 import type { Block } from '../provenance/block';
 import type { RuleFinding, Severity } from '../findings';
-import { raiseSeverity } from '../findings';
+import { raiseSeverity, severityAtLeast } from '../findings';
 import type { Policy } from '../policy/policy';
 import type { LineIndex } from '../text';
+import { blockTextOf } from './content-hash';
 import { type BlockQuestion, blockQuestions } from './questions';
+import type { NoteProblemCode } from './quality';
 import { type NoteStatus, noteStatus } from './status';
 import { type NoteRequirement, noteRequirement } from './template';
 
@@ -57,7 +59,7 @@ export function assessBlockNote(input: {
 }): BlockNoteAssessment {
   const { block, lines } = input;
   const last = Math.min(block.endLine, lines.lineCount);
-  const blockText = input.text.slice(lines.lineStart(block.startLine - 1), lines.lineEnd(last - 1));
+  const blockText = blockTextOf(input.text, block, lines);
   const requirement = noteRequirement(block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
   const questions = requirement.required ? blockQuestions(input.path, input.text, { startLine: block.startLine, endLine: last }) : [];
   const status = noteStatus(input.noteText, {
@@ -98,16 +100,21 @@ export function noteFindings(
     const end = options.lines.lineEnd(line);
     const span = `lines ${block.startLine}–${block.endLine}`;
     const reasons: string[] = [];
-    let severity: Severity = base(MISSING_NOTE_RULE_ID, 'warning');
-    if (options.inCriticalPath) {
-      severity = raiseSeverity(severity);
-      reasons.push('raised: file is in a critical path');
-    }
+    // Level 1 lets AI draft code on condition of a note, so an unexplained block fails the gate;
+    // level 2 asks for notes only in critical paths (noteRequirement), where the same holds.
+    let severity: Severity = base(MISSING_NOTE_RULE_ID, 'error');
+    /** Raises one step and says why, only when that changed something (error is the top). */
+    const raise = (reason: string): void => {
+      const raised = raiseSeverity(severity);
+      if (raised === severity) return;
+      severity = raised;
+      reasons.push(reason);
+    };
+    if (options.inCriticalPath) raise('raised: file is in a critical path');
     const size = block.endLine - block.startLine + 1;
     const ageDays = (now - Date.parse(block.createdAt)) / 86_400_000;
     if (size >= LARGE_BLOCK_LINES || ageDays >= OLD_BLOCK_DAYS) {
-      severity = raiseSeverity(severity);
-      reasons.push(size >= LARGE_BLOCK_LINES ? `raised: ${size}-line block` : `raised: block is ${Math.floor(ageDays)} days old`);
+      raise(size >= LARGE_BLOCK_LINES ? `raised: ${size}-line block` : `raised: block is ${Math.floor(ageDays)} days old`);
     }
     if (requirement.flagOnly) {
       findings.push({
@@ -118,7 +125,9 @@ export function noteFindings(
       });
       continue;
     }
-    if (status.kind === 'stale') {
+    // A note that was never answered does not become "stale" and slip past the gate when the code
+    // (or a hand-edited contentHash) differs: an unanswered template explains nothing.
+    if (status.kind === 'stale' && !neverAnswered(status)) {
       findings.push({
         ruleId: STALE_NOTE_RULE_ID,
         severity: base(STALE_NOTE_RULE_ID, options.inCriticalPath ? 'warning' : 'info'),
@@ -135,4 +144,40 @@ export function noteFindings(
     findings.push({ ruleId: MISSING_NOTE_RULE_ID, severity, severityReasons: reasons, finding: { start, end, message } });
   }
   return findings;
+}
+
+/** Problems that say the note's answers were never written, whatever the code is now. */
+const UNANSWERED_PROBLEMS: ReadonlySet<NoteProblemCode> = new Set<NoteProblemCode>(['invalid-note', 'missing-section', 'unanswered', 'too-short']);
+
+function neverAnswered(status: NoteStatus): boolean {
+  return status.quality?.problems.some((problem) => UNANSWERED_PROBLEMS.has(problem.code)) ?? false;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A note finding as the editor shows it. CI (`comprehension check`) always reports the engine's
+ * severity; in the editor a missing note on a block younger than `notes.editorGraceHours` is shown
+ * as information, because a red squiggle on every freshly accepted completion would punish the
+ * author while the "Explain this AI block" CodeLens is already the prompt. After the grace the
+ * editor shows the CI severity, so the author sees it before CI fails. Other findings are returned
+ * unchanged; the reasons say what CI does with the finding.
+ */
+export function editorNoteFinding<F extends { ruleId: string; severity: Severity; severityReasons: string[] }>(
+  finding: F,
+  blockCreatedAt: string,
+  now: number,
+  policy: Pick<Policy, 'notes' | 'check'>,
+): F {
+  if (finding.ruleId !== MISSING_NOTE_RULE_ID || finding.severity === 'off' || finding.severity === 'info') return finding;
+  const ci = finding.severity;
+  const failsCi = severityAtLeast(ci, policy.check.failOn);
+  const ciText = failsCi ? `CI fails on this (${ci})` : `CI reports it as ${ci}`;
+  const graceEnd = Date.parse(blockCreatedAt) + policy.notes.editorGraceHours * HOUR_MS;
+  // An unreadable createdAt counts as old: the grace never hides a finding by accident.
+  if (now < graceEnd) {
+    const until = new Date(graceEnd).toISOString().slice(0, 16).replace('T', ' ');
+    return { ...finding, severity: 'info', severityReasons: [...finding.severityReasons, `info in the editor until ${until} UTC; ${ciText}`] };
+  }
+  return { ...finding, severityReasons: [...finding.severityReasons, ciText] };
 }

@@ -20,7 +20,7 @@ export const CORE_SECTIONS: readonly Section[] = [
   {
     id: 'what',
     title: 'What it does',
-    prompt: 'In your own words: what does this code do, step by step? Name the functions and values it works with.',
+    prompt: 'What does this code do, step by step? Name the functions and values it works with.',
     aliases: ['what the code does', 'what this code does', 'what', 'summary'],
   },
   {
@@ -129,7 +129,7 @@ export function noteRequirement(block: Block, options: NoteRequirementOptions): 
     return none('Policy level 0 (orientation) asks no comprehension notes.');
   }
   if (policy.level === 2 && !inCriticalPath) {
-    return none('Policy level 2 (autonomy with audits) asks notes only in critical paths.');
+    return none('Policy level 2 (autonomy with audits) asks for notes only in critical paths.');
   }
   if (lines < policy.notes.minBlockLines) {
     return none(`The block has ${lines} line${lines === 1 ? '' : 's'}; notes start at ${policy.notes.minBlockLines} (notes.minBlockLines).`);
@@ -140,7 +140,16 @@ export function noteRequirement(block: Block, options: NoteRequirementOptions): 
     required: true,
     sections,
     reason: inCriticalPath
-      ? `${levelText} asks a comprehension note with the review questions: the file is in a critical path.`
-      : `${levelText} asks a comprehension note for each AI-written block.`,
+      ? `${levelText} asks for a comprehension note with the review questions: the file is in a critical path.`
+      : `${levelText} asks for a comprehension note for each AI-written block.`,
   };
+}
+
+/**
+ * The sections a new note for this block answers: the policy's, or (for a block that needs none,
+ * whose writer explains it anyway) the core four, with the review questions in a critical path.
+ */
+export function sectionsForNote(requirement: NoteRequirement, inCriticalPath: boolean): Section[] {
+  if (requirement.required) return requirement.sections;
+  return inCriticalPath ? [...CORE_SECTIONS, ...REVIEW_SECTIONS] : [...CORE_SECTIONS];
 }

@@ -3,7 +3,7 @@ import type { Severity } from '../findings';
 import { compileCustomPattern, CUSTOM_RULE_ID_PATTERN } from '../rules/custom-rule';
 import { LineIndex } from '../text';
 import { globProblem } from './paths';
-import { type CustomRuleSpec, defaultPolicy, type NotesPolicy, type Policy, type PolicyLevel, type PracticePolicy, type RuleSetting } from './policy';
+import { type CheckPolicy, type CustomRuleSpec, defaultPolicy, type FailOnSeverity, type NotesPolicy, type Policy, type PolicyLevel, type PracticePolicy, type RuleSetting } from './policy';
 import { didYouMean } from './suggest';
 
 /** A problem in the policy file, located at the exact key or value it is about. */
@@ -42,6 +42,7 @@ export const POLICY_TOP_LEVEL_KEYS = [
   'customRules',
   'notes',
   'practice',
+  'check',
 ] as const;
 
 /** Severities a rule may be set to in the policy. */
@@ -50,7 +51,12 @@ export const POLICY_SEVERITIES: readonly Severity[] = ['error', 'warning', 'info
 const RULE_SETTING_KEYS = ['severity', 'options'] as const;
 const DEPENDENCY_KEYS = ['allow', 'deny'] as const;
 const CUSTOM_RULE_KEYS = ['id', 'pattern', 'message', 'severity', 'paths'] as const;
-const NOTES_KEYS = ['minBlockLines', 'minWordsPerAnswer', 'maxCodeSimilarity', 'requireIdentifier', 'pastesNeedNotes'] as const;
+const NOTES_KEYS = ['minBlockLines', 'minWordsPerAnswer', 'maxCodeSimilarity', 'requireIdentifier', 'pastesNeedNotes', 'editorGraceHours'] as const;
+const CHECK_KEYS = ['failOn'] as const;
+/** Severities `check.failOn` accepts (`off` would mean "never fail": leave the check out of CI instead). */
+export const FAIL_ON_SEVERITIES: readonly FailOnSeverity[] = ['error', 'warning', 'info'];
+/** A year: a longer editor grace is a typo, not a policy. */
+const MAX_EDITOR_GRACE_HOURS = 24 * 366;
 const PRACTICE_KEYS = ['weeklyGoalMinutes', 'dailyMinimumMinutes'] as const;
 /** Aliases nested deeper than any sane policy suggest an alias bomb; yaml stops expanding past this count. */
 const MAX_ALIAS_COUNT = 100;
@@ -193,6 +199,9 @@ class PolicyReader {
           break;
         case 'practice':
           policy.practice = this.readPractice(value, keySpan, policy.practice);
+          break;
+        case 'check':
+          policy.check = this.readCheck(value, keySpan, policy.check);
           break;
         default:
           this.add('warning', `Unknown policy key "${key}"; it is ignored.${didYouMean(key, POLICY_TOP_LEVEL_KEYS)}`, keySpan);
@@ -363,6 +372,9 @@ class PolicyReader {
         case 'pastesNeedNotes':
           notes[key] = this.readBoolean(value, fieldSpan, where) ?? notes[key];
           break;
+        case 'editorGraceHours':
+          notes[key] = this.readNumber(value, fieldSpan, where, { min: 0, max: MAX_EDITOR_GRACE_HOURS, integer: false }) ?? notes[key];
+          break;
         default:
           this.add('warning', `Unknown key "${key}" in notes; it is ignored.${didYouMean(key, NOTES_KEYS)}`, fieldSpan);
       }
@@ -388,6 +400,26 @@ class PolicyReader {
       }
     }
     return practice;
+  }
+
+  private readCheck(node: Node | null, keySpan: Span, defaults: CheckPolicy): CheckPolicy {
+    const check = { ...defaults };
+    const map = this.expectMap(node, keySpan, 'check', 'a mapping of CI gate settings, e.g. { failOn: error }');
+    if (!map) return check;
+    for (const { key, keySpan: fieldSpan, value } of this.entries(map)) {
+      if (key === 'failOn') {
+        const severity = this.scalarValue(value);
+        if (typeof severity === 'string' && (FAIL_ON_SEVERITIES as readonly string[]).includes(severity)) {
+          check.failOn = severity as FailOnSeverity;
+        } else {
+          const hint = typeof severity === 'string' ? didYouMean(severity, FAIL_ON_SEVERITIES) : '';
+          this.add('error', `check.failOn must be one of ${FAIL_ON_SEVERITIES.join(', ')}.${hint}`, this.valueSpan(value, fieldSpan));
+        }
+      } else {
+        this.add('warning', `Unknown key "${key}" in check; it is ignored.${didYouMean(key, CHECK_KEYS)}`, fieldSpan);
+      }
+    }
+    return check;
   }
 
   /** Reads `customRules`; adds every well-formed id, valid entry or not, to `declaredIds`. */

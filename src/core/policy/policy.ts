@@ -31,6 +31,20 @@ export interface NotesPolicy {
   requireIdentifier: boolean;
   /** Whether large pastes need notes like AI blocks. */
   pastesNeedNotes: boolean;
+  /**
+   * Hours after an AI block is written during which the editor shows its missing note as
+   * information (the CodeLens is the prompt); after that at the severity CI uses. 0 = at once.
+   */
+  editorGraceHours: number;
+}
+
+/** Severities `comprehension check` can fail on. */
+export type FailOnSeverity = 'error' | 'warning' | 'info';
+
+/** How `comprehension check` gates. */
+export interface CheckPolicy {
+  /** `comprehension check` exits 1 when a finding is at this severity or above. */
+  failOn: FailOnSeverity;
 }
 
 /** Practice-mode goals. */
@@ -53,6 +67,7 @@ export interface Policy {
   customRules: CustomRuleSpec[];
   notes: NotesPolicy;
   practice: PracticePolicy;
+  check: CheckPolicy;
 }
 
 /** The policy in force when a workspace has no `.comprehension/policy.yaml`. */
@@ -71,8 +86,10 @@ export function defaultPolicy(): Policy {
       maxCodeSimilarity: 0.6,
       requireIdentifier: true,
       pastesNeedNotes: false,
+      editorGraceHours: 24,
     },
     practice: { weeklyGoalMinutes: 0, dailyMinimumMinutes: 15 },
+    check: { failOn: 'error' },
   };
 }
 

@@ -30,7 +30,8 @@ const CHART_WIDTH = 720;
 /**
  * The scorecard as ONE self-contained HTML file: inline CSS, inline SVG charts (note coverage,
  * findings inside vs outside AI blocks, daily practice), no scripts and no external assets; a
- * Content-Security-Policy forbids loading anything. Follows the reader's light or dark scheme.
+ * Content-Security-Policy forbids loading anything. In a VS Code webview it takes the theme's
+ * colours (`--vscode-*` variables); standalone it follows the reader's light or dark scheme.
  */
 export function renderHtml(scorecard: Scorecard): string {
   const level = scorecard.policyLevel !== undefined ? ` · policy level ${scorecard.policyLevel}` : '';
@@ -216,11 +217,54 @@ function practiceSection(practice: NonNullable<Scorecard['practice']>): string {
   return legend(items) + svg.join('');
 }
 
+/**
+ * The report's colours. In a VS Code webview every one comes from the active theme (the webview
+ * defines `--vscode-*` on the root element); standalone (the CLI's file in a browser) the fallbacks
+ * apply, light or dark after the reader's `prefers-color-scheme`.
+ */
+const THEME_VARIABLES: Readonly<Record<string, string>> = {
+  bg: 'editor-background',
+  fg: 'editor-foreground',
+  muted: 'descriptionForeground',
+  card: 'editorWidget-background',
+  border: 'widget-border, var(--vscode-panel-border',
+  explained: 'charts-green',
+  draft: 'charts-yellow',
+  stale: 'charts-purple',
+  missing: 'charts-red',
+  inside: 'charts-blue',
+  outside: 'charts-lines',
+  practice: 'charts-blue',
+  met: 'charts-green',
+  attention: 'errorForeground',
+};
+
+const LIGHT: Readonly<Record<string, string>> = {
+  bg: '#ffffff', fg: '#1f2328', muted: '#59636e', card: '#f6f8fa', border: '#d1d9e0', explained: '#1a7f37', draft: '#bf8700',
+  stale: '#8250df', missing: '#cf222e', inside: '#0969da', outside: '#8c959f', practice: '#0969da', met: '#1a7f37', attention: '#cf222e',
+};
+
+const DARK: Readonly<Record<string, string>> = {
+  bg: '#0d1117', fg: '#e6edf3', muted: '#9198a1', card: '#151b23', border: '#3d444d', explained: '#3fb950', draft: '#d29922',
+  stale: '#ab7df8', missing: '#f85149', inside: '#4493f8', outside: '#656c76', practice: '#4493f8', met: '#3fb950', attention: '#f85149',
+};
+
+/** `--name: var(--vscode-…, fallback)` for every colour of the report. */
+function palette(fallbacks: Readonly<Record<string, string>>): string {
+  return Object.entries(THEME_VARIABLES)
+    .map(([name, variable]) => {
+      // A variable with a nested fallback variable ("a, var(--b") closes both parentheses.
+      const closing = variable.includes('var(') ? '))' : ')';
+      return `--${name}:var(--vscode-${variable}, ${fallbacks[name]}${closing}`;
+    })
+    .join(';');
+}
+
 const STYLE = `
-:root{--bg:#ffffff;--fg:#1f2328;--muted:#59636e;--card:#f6f8fa;--border:#d1d9e0;--explained:#1a7f37;--draft:#bf8700;--stale:#8250df;--missing:#cf222e;--inside:#0969da;--outside:#8c959f;--practice:#0969da;--met:#1a7f37;--attention:#cf222e}
-@media (prefers-color-scheme: dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--card:#151b23;--border:#3d444d;--explained:#3fb950;--draft:#d29922;--stale:#ab7df8;--missing:#f85149;--inside:#4493f8;--outside:#656c76;--practice:#4493f8;--met:#3fb950;--attention:#f85149}}
+:root{${palette(LIGHT)}}
+@media (prefers-color-scheme: dark){:root{${palette(DARK)}}}
 *{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
+body{margin:0;background:var(--bg);color:var(--fg);font-family:var(--vscode-font-family,system-ui,-apple-system,"Segoe UI",sans-serif);font-size:14px;line-height:1.5}
 main{max-width:960px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:18px;margin:32px 0 8px}

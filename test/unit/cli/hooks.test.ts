@@ -65,11 +65,11 @@ describe('CLI hooks', () => {
       write(root, '.claude/settings.json', JSON.stringify(existing, null, 2));
       const first = await cli(root, ['hooks', 'install', 'claude']);
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, /^Installed claude hooks in \.claude\/settings\.json \(runs 'comprehension hook claude'\)\.\n$/);
+      assert.match(first.stdout, /^Wrote the hook launcher \.comprehension\/bin\/comprehension-hook .*\nInstalled claude hooks in \.claude\/settings\.json \(runs 'sh "\$\{CLAUDE_PROJECT_DIR:-\.\}\/\.comprehension\/bin\/comprehension-hook" hook claude'\)\.\n/);
       const settings = JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
       assert.deepEqual(settings.permissions, existing.permissions);
       assert.deepEqual(settings.hooks.Stop, existing.hooks.Stop);
-      const ours = { matcher: 'Write|Edit|MultiEdit', hooks: [{ type: 'command', command: 'comprehension hook claude', timeout: 30 }] };
+      const ours = { matcher: 'Write|Edit|MultiEdit', hooks: [{ type: 'command', command: 'sh "${CLAUDE_PROJECT_DIR:-.}/.comprehension/bin/comprehension-hook" hook claude', timeout: 30 }] };
       assert.deepEqual(settings.hooks.PreToolUse, [ours]);
       assert.deepEqual(settings.hooks.PostToolUse, [existing.hooks.PostToolUse[0], ours]);
 
@@ -94,10 +94,11 @@ describe('CLI hooks', () => {
       const cursor = JSON.parse(readFileSync(join(root, '.cursor/hooks.json'), 'utf8'));
       assert.deepEqual(cursor, {
         version: 1,
-        hooks: { beforeShellExecution: [{ command: './guard.sh' }], afterFileEdit: [{ command: './format.sh' }, { command: 'comprehension hook cursor' }] },
+        hooks: { beforeShellExecution: [{ command: './guard.sh' }], afterFileEdit: [{ command: './format.sh' }, { command: 'sh .comprehension/bin/comprehension-hook hook cursor' }] },
       });
       const copilot = JSON.parse(readFileSync(join(root, '.github/hooks/comprehension.json'), 'utf8'));
-      const entry = { type: 'command', bash: 'comprehension hook copilot', powershell: 'comprehension hook copilot', cwd: '.', timeoutSec: 30 };
+      // The launcher is POSIX sh; PowerShell starts the CLI from PATH.
+      const entry = { type: 'command', bash: 'sh .comprehension/bin/comprehension-hook hook copilot', powershell: 'comprehension hook copilot', cwd: '.', timeoutSec: 30 };
       assert.deepEqual(copilot, { version: 1, hooks: { preToolUse: [entry], postToolUse: [entry] } });
       const again = await cli(root, ['hooks', 'install', 'cursor', 'copilot']);
       assert.match(again.stdout, /^Already installed: cursor hooks.*\nAlready installed: copilot hooks/);

@@ -108,7 +108,7 @@ describe('Notes client: block assessment', () => {
     assert.equal(lenses[0].command, 'comprehension.notes.open');
   });
 
-  it('an answered note explains the block: no prompt, the hover shows the answers and who wrote them', () => {
+  it('an answered note explains the block: no prompt, the hover shows the first answer, who wrote it and a link to the note', () => {
     const state = assess(answered(newNote(blockText), [...ANSWERS, QUESTION_ANSWER]));
     assert.equal(state.status.kind, 'explained', JSON.stringify(state.status.quality?.problems));
     assert.equal(isAwaiting(state), false);
@@ -117,9 +117,19 @@ describe('Notes client: block assessment', () => {
     const hover = noteHoverMarkdown(state, 'file:///w/src/prices.ts')!;
     assert.match(hover, /explained by Ada Lovelace, 2026-11-20/);
     assert.ok(!hover.includes('ada@example.invalid'), 'no e-mail address in the hover');
-    for (const answer of ANSWERS) assert.ok(hover.includes(answer), answer);
-    assert.ok(hover.includes(QUESTION_ANSWER));
-    assert.ok(hover.includes('command:comprehension.notes.open?'));
+    assert.ok(hover.includes(`**${CORE_SECTIONS[0].title}.** ${ANSWERS[0]}`), hover);
+    for (const answer of [...ANSWERS.slice(1), QUESTION_ANSWER]) assert.ok(!hover.includes(answer), `only the first answer: ${answer}`);
+    assert.ok(hover.includes(`[Open note](command:comprehension.notes.open?${encodeURIComponent(JSON.stringify(['file:///w/src/prices.ts', 'blk-1']))})`));
+    assert.equal(hover.split('\n\n').length, 3, 'status, first answer, link');
+  });
+
+  it('a long first answer is cut to about two lines in the hover', () => {
+    const long = `${ANSWERS[0]} It also ${'keeps every price the service sends in the order given and '.repeat(4)}ends.`;
+    const state = assess(answered(newNote(blockText), [long, ...ANSWERS.slice(1), QUESTION_ANSWER]));
+    assert.equal(state.status.kind, 'explained', JSON.stringify(state.status.quality?.problems));
+    const answerLine = noteHoverMarkdown(state, 'file:///w/src/prices.ts')!.split('\n\n')[1];
+    assert.ok(answerLine.endsWith('…'), answerLine);
+    assert.ok(answerLine.length <= `**${CORE_SECTIONS[0].title}.** `.length + 160, `${answerLine.length} characters`);
   });
 
   it('the question in the note is checked: leaving it unanswered keeps the note a draft', () => {

@@ -1,0 +1,34 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fsutil';
+
+/**
+ * `.comprehension/.cache/` holds what is true on one machine only (agent hook snapshots, where
+ * the hooks find Node and the CLI): git must never pick it up.
+ */
+
+/** Workspace-relative folder of the machine-local cache. */
+export const LOCAL_CACHE_DIR = '.comprehension/.cache';
+
+/** The line in `.comprehension/.gitignore` that keeps local caches out of commits. */
+export const CACHE_IGNORE_LINE = '.cache/';
+
+/**
+ * Makes sure `.comprehension/.gitignore` ignores `.cache/`, adding the line (and the file) when
+ * needed and leaving every other line as it is. Returns whether it changed anything.
+ */
+export async function ensureCacheIgnored(root: string): Promise<boolean> {
+  const file = join(root, '.comprehension', '.gitignore');
+  let current = '';
+  try {
+    current = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const lines = current.split(/\r?\n/).map((line) => line.trim());
+  if (lines.some((line) => line === '.cache/' || line === '.cache' || line === '/.cache/' || line === '/.cache')) return false;
+  const separator = current.length > 0 && !current.endsWith('\n') ? '\n' : '';
+  const header = current.length === 0 ? '# Local caches of Comprehension First (agent hook snapshots, hook runtime); never committed.\n' : '';
+  await writeFileAtomic(file, `${current}${separator}${header}${CACHE_IGNORE_LINE}\n`);
+  return true;
+}

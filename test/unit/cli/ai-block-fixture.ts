@@ -1,0 +1,62 @@
+import { blockContentHash } from '../../../src/core/notes/content-hash';
+import { assessBlockNote } from '../../../src/core/notes/diagnostics';
+import { notePathFor, serializeNote } from '../../../src/core/notes/note-file';
+import type { Policy } from '../../../src/core/policy/policy';
+import type { Block } from '../../../src/core/provenance/block';
+import { createRecord, serializeRecord } from '../../../src/core/provenance/record';
+import { LineIndex } from '../../../src/core/text';
+import { write } from './run-cli';
+
+/** A file with one AI-written function (lines 3–7) that needs a note at level 1. */
+export const AI_FILE = 'src/retry.ts';
+export const AI_CODE = [
+  "import { setTimeout as sleep } from 'node:timers/promises';",
+  '',
+  'export async function withRetry<T>(task: () => Promise<T>, attempts: number): Promise<T> {',
+  '  for (let attempt = 1; ; attempt++) {',
+  '    try { return await task(); } catch (error) { if (attempt >= attempts) throw error; }',
+  '    await sleep(100 * 2 ** attempt);',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+/** The AI block of {@link AI_CODE}; `createdAt` decides its age. */
+export function aiBlock(createdAt = new Date().toISOString(), id = 'blk-with-retry'): Block {
+  return { id, startLine: 3, endLine: 8, source: 'inline-completion', confidence: 'certain', createdAt, modified: false };
+}
+
+/** Writes the file and the block's provenance record under `root`. */
+export function writeAiBlock(root: string, block: Block = aiBlock(), path = AI_FILE, code = AI_CODE): void {
+  write(root, path, code);
+  const lines = code.split('\n').slice(block.startLine - 1, block.endLine);
+  write(root, `.comprehension/provenance/${block.id}.json`, serializeRecord(createRecord({ block, path, lines, editKind: 'tab-completion' })));
+}
+
+/** A note that passes every check (each answer in prose, naming the code's functions), as a writer would leave it. */
+export function passingNote(policy: Policy, block: Block = aiBlock(), path = AI_FILE, code = AI_CODE, inCriticalPath = false): string {
+  const assessed = assessBlockNote({ path, text: code, lines: new LineIndex(code), block, noteText: undefined, policy, inCriticalPath });
+  const answer = (topic: string) =>
+    `withRetry calls the task again after a growing pause until the attempts run out, and ${topic}; I traced this by hand.`;
+  return serializeNote({
+    frontMatter: {
+      blockId: block.id,
+      file: path,
+      contentHash: blockContentHash(assessed.blockText),
+      source: block.source,
+      level: policy.level,
+      questions: assessed.questions.map((q) => ({ id: q.id, text: q.text })),
+      createdAt: block.createdAt,
+      updatedAt: block.createdAt,
+    },
+    sections: assessed.requirement.sections,
+    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(`this covers ${section.title.toLowerCase()}`)])),
+    questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer('the last error is rethrown to the caller unchanged')])),
+    code: assessed.blockText,
+  });
+}
+
+/** Where the block's note lives. */
+export function notePath(block: Block = aiBlock()): string {
+  return notePathFor(block.id);
+}
