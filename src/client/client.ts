@@ -6,12 +6,14 @@ import {
   type ErrorHandler,
   type ErrorHandlerResult,
   LanguageClient,
+  type NotificationType,
+  type RequestParam,
   type LanguageClientOptions,
   type ServerOptions,
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { type InitializationOptions, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../server/protocol';
+import { type InitializationOptions, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../shared/protocol';
 import type { Config } from './config';
 import { SHOW_RULE_RATIONALE_COMMAND } from '../core/rules/hover';
 
@@ -73,9 +75,9 @@ export class ServerController implements vscode.Disposable {
   }
 
   /** Sends a notification when the server runs (dropped while it is down: state is re-sent on start). */
-  async notify(method: string, params: unknown): Promise<void> {
+  async notify<P>(type: NotificationType<P>, params: P): Promise<void> {
     if (this.client?.state !== State.Running) return;
-    await this.client.sendNotification(method, params).catch((error: Error) => this.outputChannel.warn(`${method}: ${error.message}`));
+    await this.client.sendNotification(type, params as RequestParam<P>).catch((error: Error) => this.outputChannel.warn(`${type.method}: ${error.message}`));
   }
 
   /** Tells the server that workspace trust was granted, so custom rules may run. */
@@ -115,7 +117,7 @@ export class ServerController implements vscode.Disposable {
 
   private async refreshInfo(client: LanguageClient): Promise<void> {
     try {
-      this.info = await client.sendRequest<ServerInfo>(SERVER_INFO_REQUEST);
+      this.info = await client.sendRequest(SERVER_INFO_REQUEST);
     } catch (error) {
       this.outputChannel.warn(`Could not read the server's info: ${(error as Error).message}`);
     }

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import { ServerController, type ServerState } from './client';
 import { Config } from './config';
-import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './serverStatus';
-import { BLOCKS_NOTIFICATION, type BlocksParams, SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../server/protocol';
+import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './server-status';
+import { BLOCKS_NOTIFICATION, type BlocksParams, SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../shared/protocol';
 import { suppressWithReason } from './suppress';
 import { registerProvenanceCommands } from './provenance/commands';
 import { ProvenanceController } from './provenance/controller';
 import { ProvenancePresentation } from './provenance/presentation';
 import { AiBlocksView } from './provenance/view';
 import type { ProvenanceService } from './provenance/events';
-import { SharedStatusItem } from './statusBar';
+import { SharedStatusItem } from './status-bar';
 import { activatePractice, type PracticeApi } from './practice';
 import { activateNotes } from './notes';
 import { activateOnboarding } from './onboarding';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { POLICY_PATH } from '../core/policy/policy';
 import { STARTER_POLICY_YAML } from '../core/policy/starter';
 import { SHOW_RULE_RATIONALE_COMMAND } from '../core/rules/hover';
-import type { SharedStatusItem } from './statusBar';
+import type { SharedStatusItem } from './status-bar';
 
 /** The walkthrough's id in `contributes.walkthroughs`. */
 export const WALKTHROUGH_ID = 'getStarted';

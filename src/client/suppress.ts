@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SuppressArguments } from '../server/protocol';
+import type { SuppressArguments } from '../shared/protocol';
 
 /**
  * Inserts a `comprehension-ignore <rule> -- <reason>` comment above a finding. The reason is asked

@@ -1,6 +1,8 @@
 
 /** Workspace-relative location of the baseline file. */
-export const BASELINE_PATH = '.comprehension/baseline.json';
+import { BASELINE_PATH } from './workspace/layout';
+
+export { BASELINE_PATH };
 
 /** The only baseline format version this code reads and writes. */
 export const BASELINE_VERSION = 1;

@@ -143,11 +143,6 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** True when some finding is at error severity. */
-export function hasErrors(findings: readonly { finding: Finding }[]): boolean {
-  return findings.some(({ finding }) => finding.severity === 'error');
-}
-
 /** When `comprehension check` fails (exit 1). */
 export interface GateOptions {
   /** Fail when a finding is at this severity or above (the policy's `check.failOn`). */

@@ -45,7 +45,7 @@ import {
   type SuppressArguments,
   TRUST_NOTIFICATION,
   type TrustParams,
-} from './protocol';
+} from '../shared/protocol';
 import { URI } from './uri';
 import { WorkspaceRegistry } from './workspaces';
 

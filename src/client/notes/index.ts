@@ -3,7 +3,7 @@ import type { Block } from '../../core/provenance/block';
 import type { ProvenanceService } from '../provenance/events';
 import type { BlockHoverContributor } from '../provenance/presentation';
 import type { BlockDescriber } from '../provenance/view';
-import type { SharedStatusItem } from '../statusBar';
+import type { SharedStatusItem } from '../status-bar';
 import { describeNoteStatus, isAwaiting, noteHoverMarkdown, noteLenses } from './assess';
 import { registerNoteCommands } from './commands';
 import { NotesModel, type NotesProvenance } from './model';

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ProvenanceService } from '../provenance/events';
-import type { SharedStatusItem } from '../statusBar';
+import type { SharedStatusItem } from '../status-bar';
 import { PracticeController, type PracticeState, type PracticeUi, type RecoveryChoice } from './controller';
 import { EXERCISE_CONTEXT_KEY, ExerciseManager, PRACTICE_SCHEME, PracticeDocuments } from './exercise';
 import { exportPracticeHistory } from './export';

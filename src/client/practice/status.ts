@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { dayKeyOf, describeSlot, progressText, shouldRemind, type DayKey } from '../../core/practice';
-import type { StatusSegment } from '../statusBar';
+import type { StatusSegment } from '../status-bar';
 import type { PracticeController } from './controller';
 import { clockTime, longDuration, practisingStatusText } from './format';
 import type { PracticeProgress, ProgressSnapshot } from './progress';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Block } from '../../core/provenance/block';
-import type { StatusSegment } from '../statusBar';
+import type { StatusSegment } from '../status-bar';
 import type { ProvenanceController } from './controller';
 import { SOURCE_LABELS } from './labels';
 

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../fsutil';
  */
 
 /** Workspace-relative folder of the machine-local cache. */
-export const LOCAL_CACHE_DIR = '.comprehension/.cache';
+export { LOCAL_CACHE_DIR } from '../workspace/layout';
 
 /** The line in `.comprehension/.gitignore` that keeps local caches out of commits. */
 export const CACHE_IGNORE_LINE = '.cache/';

@@ -1,7 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LOCAL_CACHE_DIR } from './local-cache';
 
 /**
  * How an agent's hook reaches this CLI on a machine where `comprehension` is not on PATH (the
@@ -12,10 +11,11 @@ import { LOCAL_CACHE_DIR } from './local-cache';
  */
 
 /** Workspace-relative path of the launcher the hook commands run (committed with the project). */
-export const HOOK_LAUNCHER_PATH = '.comprehension/bin/comprehension-hook';
+import { HOOK_RUNTIME_PATH } from '../workspace/layout';
+
+export { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../workspace/layout';
 
 /** Workspace-relative path of the machine-local runtime file (git-ignored). */
-export const HOOK_RUNTIME_PATH = `${LOCAL_CACHE_DIR}/hook-runtime`;
 
 /** The Node (or Electron binary acting as Node) and the CLI script the hooks run on one machine. */
 export interface HookRuntime {

@@ -9,7 +9,9 @@ import { blockContentHash, normalizeBlockText } from './content-hash';
 import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
 /** Workspace-relative folder of note files. */
-export const NOTES_DIR = '.comprehension/notes';
+import { notePathFor } from '../workspace/layout';
+
+export { NOTES_DIR, notePathFor } from '../workspace/layout';
 
 /** Heading of the closing code block that records the block as it was when the note was written. */
 export const CODE_HEADING = 'Code when this note was written';
@@ -104,20 +106,6 @@ export interface ParsedNote {
   errors: NoteParseError[];
 }
 
-/** Workspace-relative POSIX path of the note for `blockId`; unsafe characters are %-encoded. */
-export function notePathFor(blockId: string): string {
-  return `${NOTES_DIR}/${safeFileName(blockId)}.md`;
-}
-
-function safeFileName(id: string): string {
-  let out = '';
-  for (const byte of Buffer.from(id, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out += /[A-Za-z0-9_.-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  // Leading dots would hide the file or read as `..`; encode them.
-  return out.replace(/^\.+/, (dots) => '%2E'.repeat(dots.length));
-}
 
 /** Reads the note of `blockId` under workspace `root`; undefined when there is none. */
 export async function readNoteFile(root: string, blockId: string): Promise<string | undefined> {

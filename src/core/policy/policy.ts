@@ -94,4 +94,4 @@ export function defaultPolicy(): Policy {
 }
 
 /** Workspace-relative location of the policy file. */
-export const POLICY_PATH = '.comprehension/policy.yaml';
+export { POLICY_PATH } from '../workspace/layout';

@@ -2,9 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../fsutil';
 import { isValidRecordId, normalizeRecordPath, parseRecord, type ProvenanceRecord, recordPath, serializeRecord } from './record';
-
-/** Where a repository keeps its AI-block records (workspace-relative, POSIX). */
-export const PROVENANCE_DIR = '.comprehension/provenance';
+export { PROVENANCE_DIR } from '../workspace/layout';
 
 /** A record file the store could not use; it is left on disk exactly as it is. */
 export interface StoreProblem {

@@ -1,9 +1,14 @@
+/**
+ * The language server's protocol extensions: every custom request and notification between the
+ * client and the server, typed once here and used by both sides (as vscode-eslint shares its
+ * protocol). Plain data only; the message types come from the LSP protocol package both bundles
+ * already contain.
+ */
+import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { Block } from '../core/provenance/block';
 
-/** Custom requests between the client and the server. Plain data only: shared by both bundles. */
-
 /** `comprehension/serverInfo`: who is answering, for the status item and tests. */
-export const SERVER_INFO_REQUEST = 'comprehension/serverInfo';
+export const SERVER_INFO_REQUEST = new RequestType0<ServerInfo, void>('comprehension/serverInfo');
 
 export interface ServerInfo {
   pid: number;
@@ -14,20 +19,20 @@ export interface ServerInfo {
 }
 
 /** `comprehension/trust` notification: workspace trust was granted (VS Code never revokes it in a session). */
-export const TRUST_NOTIFICATION = 'comprehension/trust';
 export interface TrustParams {
   trusted: boolean;
 }
+export const TRUST_NOTIFICATION = new NotificationType<TrustParams>('comprehension/trust');
 
 /**
  * `comprehension/blocks` notification: the AI blocks of a document as the editor tracks them now
  * (1-based inclusive lines). Findings inside them are raised; each is checked for its note.
  */
-export const BLOCKS_NOTIFICATION = 'comprehension/blocks';
 export interface BlocksParams {
   uri: string;
   blocks: Block[];
 }
+export const BLOCKS_NOTIFICATION = new NotificationType<BlocksParams>('comprehension/blocks');
 
 /** Client commands the server's code actions call for comprehension notes. */
 export const WRITE_NOTE_COMMAND = 'comprehension.notes.write';
