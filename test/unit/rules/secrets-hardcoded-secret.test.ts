@@ -357,12 +357,26 @@ describe('secrets/hardcoded-secret', () => {
       const sha256 = createHash('sha256').update('artifact').digest('hex');
       const integrity = 'sha512-' + createHash('sha512').update('pkg').digest('base64');
       const text = [
-        `const apiKey = "${uuid}";`,
+        `const requestId = "${uuid}";`,
         `const commitToken = "${sha1}";`,
-        `const secret = "${sha256}";`,
+        `const secretSha256 = "${sha256}";`,
+        `const tokenHash = "${sha256}";`,
         `const authToken = "${integrity}";`,
+        `const apiKey = "sha256:${sha256}";`,
+        `const secret = "${'0123abcd'.repeat(4)}";`,
       ].join('\n');
       assert.deepEqual(check('src/ids.ts', text), []);
+    });
+
+    it('hex and UUID values under a token, key or secret name', () => {
+      // Many vendors issue 32- or 40-digit hex keys and UUID keys; under such a name they are keys.
+      const hexKey = randomChars(HEX, 32, 140);
+      expectOne('deploy.mk', `ALGOLIA_TOKEN ?= "${hexKey}"\n`, hexKey, 'token');
+      expectOne('config/app.yaml', `facebook_token: ${hexKey}\n`, hexKey, 'token');
+      const uuidKey = [8, 4, 4, 4, 12].map((length, index) => randomChars(HEX, length, 141 + index)).join('-');
+      expectOne('settings.py', `HEROKU_API_KEY = "${uuidKey}"\n`, uuidKey, 'secret key');
+      // Too short to be a key (64 bits or more), or a digest by its name.
+      assert.deepEqual(check('src/a.ts', `const apiToken = "${randomChars(HEX, 12, 147)}";\nconst tokenDigest = "${hexKey}";\n`), []);
     });
 
     it('lock files as a whole', () => {

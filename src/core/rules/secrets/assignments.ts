@@ -79,12 +79,19 @@ function readOperator(text: string, at: number, quotedName: boolean, file: FileK
   }
   if (char === ':') {
     if (next === '=') return at + 2;
-    if (next === ':') return -1;
+    // Makefile's `::=` and `:::=`.
+    if (next === ':') {
+      if (text[at + 2] === '=') return at + 3;
+      return text[at + 2] === ':' && text[at + 3] === '=' ? at + 4 : -1;
+    }
     // YAML needs a blank or line end after the colon; `http:` and `a:b` are not mappings.
     if (file.yaml && next !== ' ' && next !== '\t' && next !== '\n' && next !== '\r' && next !== undefined) return -1;
     return at + 1;
   }
   if (char === ',' && quotedName && file.pairsByComma) return at + 1;
+  // Makefile's `?=` and `+=`, PHP's `.=`; JavaScript's `||=` and `??=`.
+  if ((char === '?' || char === '+' || char === '.') && next === '=' && text[at + 2] !== '=') return at + 2;
+  if (((char === '|' && next === '|') || (char === '?' && next === '?')) && text[at + 2] === '=') return at + 3;
   return -1;
 }
 
@@ -105,7 +112,21 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     at++;
     if (text[at] === ']') at++;
   }
+  // `<apiToken>value</apiToken>` (XML and its config dialects).
+  if (!quotedName && text[name.start - 1] === '<' && text[at] === '>') {
+    const value = readElementValue(text, at + 1, text.slice(name.start, name.end));
+    return value ? { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value }, resumeAt } : { resumeAt };
+  }
   at = skipBlanks(text, at);
+  // `var apiToken string = "…"` (Go).
+  if (!quotedName && at > name.end && /[A-Za-z]/.test(text[at] ?? '')) {
+    let typeEnd = at;
+    while (typeEnd < text.length && typeEnd - at < 16 && /[A-Za-z]/.test(text[typeEnd])) typeEnd++;
+    if (ANNOTATION_TYPES.has(text.slice(at, typeEnd))) {
+      const afterType = skipBlanks(text, typeEnd);
+      if (text[afterType] === '=' && text[afterType + 1] !== '=') at = afterType;
+    }
+  }
   const afterOperator = readOperator(text, at, quotedName, file);
   if (afterOperator < 0) return { resumeAt };
   at = skipBlanks(text, afterOperator);
@@ -118,7 +139,9 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     if (text[at] !== '=' || text[at + 1] === '=') return { resumeAt };
     at = skipBlanks(text, at + 1);
   }
-  const value = readValue(text, at, file);
+  // `"DB_TOKEN=…\\n…"`: a .env or ini line held in a string of code or JSON.
+  const embedded = !file.unquotedValues && text[afterOperator - 1] === '=' && afterOperator - name.end <= 1 && startsString(text, name.start);
+  const value = embedded ? readEmbeddedValue(text, at) : readValue(text, at, file);
   if (!value) return { resumeAt };
   return {
     assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value },
@@ -161,6 +184,36 @@ function readValue(text: string, at: number, file: FileKind): { valueStart: numb
   return end > at ? { valueStart: at, valueEnd: end, quoted: false } : undefined;
 }
 
+/** True when the name starting at `at` opens a string or follows an escaped newline or tab in one. */
+function startsString(text: string, at: number): boolean {
+  const before = text[at - 1];
+  if (before === '"' || before === "'" || before === '`') return true;
+  return text[at - 2] === '\\' && (before === 'n' || before === 't');
+}
+
+/** An unquoted value inside a string: up to a quote, a backslash escape, a blank, `;` or `&`. */
+function readEmbeddedValue(text: string, at: number): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
+  const limit = Math.min(text.length, at + MAX_VALUE);
+  let end = at;
+  while (end < limit && !/[\s'"`\\;&]/.test(text[end])) end++;
+  return end > at ? { valueStart: at, valueEnd: end, quoted: true } : undefined;
+}
+
+/** The text of `<name>value</name>` after the opening tag, when it is one word on its own. */
+function readElementValue(text: string, at: number, name: string): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
+  const gapLimit = Math.min(text.length, at + MAX_GAP);
+  let start = at;
+  while (start < gapLimit && /\s/.test(text[start])) start++;
+  const limit = Math.min(text.length, start + MAX_VALUE);
+  let end = start;
+  while (end < limit && !/[\s<>]/.test(text[end])) end++;
+  if (end === start) return undefined;
+  let close = end;
+  while (close < end + MAX_GAP && close < text.length && /\s/.test(text[close])) close++;
+  if (!text.startsWith(`</${name}>`, close)) return undefined;
+  return { valueStart: start, valueEnd: end, quoted: true };
+}
+
 /**
  * The name a value starting at `valueAt` is assigned to, read backwards: `apiKey = "…"` →
  * `apiKey`; `"password": "…"` → `password`; `DB_URL=…` → `DB_URL`. Undefined when the value is
@@ -179,7 +232,8 @@ export function nameBefore(text: string, valueAt: number, file: FileKind): strin
   const before = text[at - 1];
   if (before === '=' || before === ':' || (before === ',' && file.pairsByComma)) {
     at--;
-    if (before === '=' && (text[at - 1] === ':' || text[at - 1] === '?')) at--;
+    // `:=`, `::=`, `:::=`, `?=`, `+=`, `.=`, `||=`, `??=`.
+    if (before === '=') while (at > 0 && valueAt - at < 6 && /[:?+.|]/.test(text[at - 1])) at--;
   } else if (before === '>' && text[at - 2] === '=') {
     at -= 2;
   } else return undefined;

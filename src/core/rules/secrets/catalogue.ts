@@ -187,6 +187,23 @@ const privateKey: CredentialFormat = {
 };
 
 const jwtPattern = /eyJ[A-Za-z0-9_-]{8,2000}\.ey[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}(?![A-Za-z0-9_-])/y;
+const wholeJwt = /^eyJ[A-Za-z0-9_-]{8,2000}\.ey[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}$/;
+
+/**
+ * True when `token` (already shaped like `header.payload.signature`) decodes as a JWT: both
+ * header and payload are JSON objects. Signed tokens carry `alg`; encrypted and detached ones may
+ * carry only other JOSE header fields, so a base64-wrapped token needs just the two objects.
+ * jwt.io's sample token and Supabase anon keys, which are public by design, are not secrets.
+ */
+function isSecretJwt(token: string, needAlg: boolean): boolean {
+  const [headerPart, payloadPart] = token.split('.');
+  const header = base64UrlJson(headerPart);
+  const payload = base64UrlJson(payloadPart);
+  if (!isRecord(header) || !isRecord(payload)) return false;
+  if (needAlg && typeof header.alg !== 'string') return false;
+  if (payload.sub === '1234567890' && payload.name === 'John Doe') return false;
+  return payload.role !== 'anon';
+}
 
 const jsonWebToken: CredentialFormat = {
   id: 'jwt',
@@ -195,15 +212,25 @@ const jsonWebToken: CredentialFormat = {
   match(text, at) {
     if (glued(text, at, '-+/.')) return undefined;
     const found = sticky(jwtPattern, text, at);
-    if (!found) return undefined;
-    const [headerPart, payloadPart] = found[0].split('.');
-    const header = base64UrlJson(headerPart);
-    const payload = base64UrlJson(payloadPart);
-    if (!isRecord(header) || typeof header.alg !== 'string' || !isRecord(payload)) return undefined;
-    // jwt.io's sample token, and Supabase anon keys, which are public by design.
-    if (payload.sub === '1234567890' && payload.name === 'John Doe') return undefined;
-    if (payload.role === 'anon') return undefined;
+    if (!found || !isSecretJwt(found[0], true)) return undefined;
     return { start: at, end: at + found[0].length, kind: 'JSON Web Token' };
+  },
+};
+
+/** Standard base64 of `eyJ…`, the way Kubernetes secrets and some config stores keep a token. */
+const base64JwtPattern = /ZXlK[A-Za-z0-9+/]{60,16000}={0,2}(?![A-Za-z0-9+/=])/y;
+
+const base64JsonWebToken: CredentialFormat = {
+  id: 'jwt-base64',
+  triggers: ['zxlk'],
+  defaultEnvName: 'AUTH_TOKEN',
+  match(text, at) {
+    if (glued(text, at, '-+/.')) return undefined;
+    const found = sticky(base64JwtPattern, text, at);
+    if (!found) return undefined;
+    const decoded = Buffer.from(found[0], 'base64').toString('latin1').trimEnd();
+    if (!wholeJwt.test(decoded) || !isSecretJwt(decoded, false)) return undefined;
+    return { start: at, end: at + found[0].length, kind: 'base64-encoded JSON Web Token' };
   },
 };
 
@@ -519,5 +546,6 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   ),
   privateKey,
   jsonWebToken,
+  base64JsonWebToken,
   connectionString,
 ];

@@ -92,9 +92,43 @@ function hasLongRun(value: string): boolean {
   return false;
 }
 
-/** True for counting sequences that people type as fillers (`12345`, `abcdef`). */
+/** Longest period looked for by {@link isPeriodic}. */
+const MAX_PERIOD = 16;
+
+/**
+ * True when the value is one short piece repeated (`abcd1234abcd1234…`, `a1b2a1b2…`): typed
+ * filler, never a random key. Needs at least three repeats, or two of a piece of 8 or more.
+ */
+function isPeriodic(lower: string): boolean {
+  const length = lower.length;
+  for (let period = 2; period <= MAX_PERIOD && period * 2 <= length; period++) {
+    if (length < period * 3 && period < 8) continue;
+    let i = period;
+    while (i < length && lower.charCodeAt(i) === lower.charCodeAt(i - period)) i++;
+    if (i === length) return true;
+  }
+  return false;
+}
+
+/** Characters in an ascending run (`lmnop`, `34567`) that no random key contains by chance. */
+const SEQUENCE_RUN = 5;
+
+/**
+ * True for counting sequences that people type as fillers: `12345`, `abcdef`, `klmnopqrst`, `qwerty`.
+ * A run of five ascending letters or digits turns up in random base62 text about once in 15
+ * million positions, so real keys do not trip it.
+ */
 function hasSequence(lower: string): boolean {
-  return lower.includes('12345') || lower.includes('abcdef') || lower.includes('qwerty');
+  if (lower.includes('qwerty')) return true;
+  let run = 1;
+  for (let i = 1; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    const previous = lower.charCodeAt(i - 1);
+    const alnum = (code >= 48 && code <= 57) || (code >= 97 && code <= 122);
+    run = alnum && code === previous + 1 ? run + 1 : 1;
+    if (run >= SEQUENCE_RUN) return true;
+  }
+  return false;
 }
 
 /**
@@ -106,7 +140,7 @@ export function isPlaceholder(value: string): boolean {
   if (value.length < 4) return true;
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
-  if (hasLongRun(value) || hasSequence(lower)) return true;
+  if (hasLongRun(value) || hasSequence(lower) || isPeriodic(lower)) return true;
   if (lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%')) return true;
   if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
   if (lower.includes('...') || value.includes('…')) return true;
@@ -151,7 +185,8 @@ export function isDocumentedExample(value: string): boolean {
  * built from word-length runs of letters (`accessTokenKey`, `my-app-name-2`).
  */
 export function isWordLike(value: string): boolean {
-  if (/\s/.test(value)) return true;
+  // Keys and tokens are ASCII; text in other scripts is prose, however varied its characters.
+  if (/\s|[^\x21-\x7e]/.test(value)) return true;
   if (value.includes('://') || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\|file:)/.test(value)) return true;
   if (/^[\w./-]+\.(?:json|ya?ml|pem|key|crt|cer|der|p12|pfx|jks|txt|env|js|ts|html?|png|svg|sh|py|toml|ini|cfg|conf|xml|csv|log)$/i.test(value)) return true;
   if (/^[\d.,:_-]+$/.test(value)) return true;

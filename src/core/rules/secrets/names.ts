@@ -56,6 +56,9 @@ const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
   'storage',
 ]);
 
+/** Words after a secret noun that name its type, not a different thing (`secretString`, `tokenValue`). */
+const TRAILING_TYPE_WORDS: ReadonlySet<string> = new Set(['string', 'str', 'value', 'val']);
+
 /** Words that mark a value as public by design (Stripe publishable keys, public keys). */
 const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub']);
 
@@ -72,8 +75,12 @@ export function splitWords(name: string): string[] {
 }
 
 /** The class of secret a name (split by {@link splitWords}) suggests, or undefined when it names no secret. */
-export function classifySecretName(words: readonly string[]): SecretNameClass | undefined {
-  if (words.length === 0 || words.some((word) => PUBLIC_WORDS.has(word))) return undefined;
+export function classifySecretName(allWords: readonly string[]): SecretNameClass | undefined {
+  if (allWords.length === 0 || allWords.some((word) => PUBLIC_WORDS.has(word))) return undefined;
+  // `api_token_2`, `mySecretString`: a trailing number or type word does not change what the value is.
+  let count = allWords.length;
+  while (count > 1 && (/^\d+$/.test(allWords[count - 1]) || TRAILING_TYPE_WORDS.has(allWords[count - 1]))) count--;
+  const words = count === allWords.length ? allWords : allWords.slice(0, count);
   // `secret2`, `password1`: a numbered secret is still a secret.
   const last = words[words.length - 1].replace(/\d+$/, '');
   const direct = LAST_WORD_CLASS.get(last);

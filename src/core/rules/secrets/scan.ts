@@ -161,14 +161,32 @@ function judgeAssignment(text: string, assignment: Assignment, options: ScanOpti
   if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
-  if (value.length < options.minLength) return undefined;
-  if (isUuid(value) || isHexHash(value) || isIntegrity(value) || isWordLike(value)) return undefined;
+  if (value.length < options.minLength || isIntegrity(value)) return undefined;
+  // Hex and UUID values are hashes and ids far more often than keys, except under a name that
+  // says it holds a token, key or secret (many vendors issue 32- or 40-digit hex keys and UUIDs).
+  // Hex carries at most 4 bits a character, so it is held to the threshold scaled to that ceiling.
+  let ceiling = BASE62_BITS;
+  if (isUuid(value) || isHexHash(value)) {
+    if (!HEX_NAME_CLASSES.has(nameClass) || words.some((word) => HASH_WORDS.has(word))) return undefined;
+    if (value.length < MIN_HEX_SECRET || /^sha\d/i.test(value)) return undefined;
+    ceiling = HEX_BITS;
+  } else if (isWordLike(value)) return undefined;
   // n characters carry at most log2(n) bits each, so below 16 characters the threshold scales
   // down with that ceiling: a random 12-character value must not need a score it cannot reach.
-  const required = options.entropyThreshold * Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
+  const lengthCeiling = Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
+  const required = options.entropyThreshold * lengthCeiling * (ceiling / BASE62_BITS);
   if (shannonEntropy(value) < required || isDocumentedExample(value)) return undefined;
   return { ...base, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: true };
 }
+
+/** Bits per character of random base62 and hex text of key length (what a 32-character sample scores). */
+const BASE62_BITS = 4.6;
+const HEX_BITS = 3.6;
+/** Shortest hex value taken for a key: 16 digits (64 bits); shorter ones are ids and colours. */
+const MIN_HEX_SECRET = 16;
+const HEX_NAME_CLASSES: ReadonlySet<SecretNameClass> = new Set(['token', 'key', 'secret', 'credential']);
+/** Words in a name that make a hex value a digest rather than a key (`tokenHashSecret`, `sha_key`). */
+const HASH_WORDS: ReadonlySet<string> = new Set(['hash', 'hashed', 'digest', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'checksum', 'fingerprint', 'commit', 'etag', 'integrity', 'id', 'uuid', 'guid']);
 
 /**
  * Known formats win over the generic detector on the same text (`GITHUB_TOKEN = "ghp_…"` is a
