@@ -108,6 +108,8 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   let at = name.end;
   let quotedName = false;
   if (isQuote(text[at] ?? '')) {
+    // The closing quote of a value (`"…/token","next"`) does not make a quoted name.
+    if (text[name.start - 1] !== text[at]) return { resumeAt };
     quotedName = true;
     at++;
     if (text[at] === ']') at++;

@@ -1,7 +1,3 @@
-import type { Severity } from '../../findings';
-import { shannonEntropy } from './entropy';
-import { isDocumentedExample, isEnvReference, isPlaceholder } from './filters';
-
 /**
  * The catalogue of credential formats with a recognisable shape. Each format names the literal
  * triggers (lowercase) that a single case-insensitive scan looks for; only at a trigger does the
@@ -10,116 +6,12 @@ import { isDocumentedExample, isEnvReference, isPlaceholder } from './filters';
  * classes, so none can backtrack catastrophically.
  */
 
-/** A credential found by a format. */
-export interface FormatMatch {
-  /** The secret itself (what is highlighted, and never printed). */
-  start: number;
-  end: number;
-  /** Human name used in the message: "GitHub personal access token". */
-  kind: string;
-  /** The vendor's public prefix, safe to show (`ghp_`), when the format has one. */
-  publicPrefix?: string;
-  /** The text an environment read would replace, when larger than the secret (a whole connection string). */
-  unitStart?: number;
-  unitEnd?: number;
-  severity?: Severity;
-}
+import { shannonEntropy } from './entropy';
+import { isEnvReference, isPlaceholder, isWordLike } from './filters';
+import { base64UrlJson, type CredentialFormat, type FormatMatch, glued, isAlnum, isRecord, plausibleToken, sticky, tokenFormat, valueEnd, valueStart } from './format-kit';
+import { VENDOR_FORMATS } from './vendor-formats';
 
-/** One credential format. */
-export interface CredentialFormat {
-  /** Stable id, part of the fingerprint. */
-  readonly id: string;
-  /** Lowercase literals whose occurrence (in any case) is worth a closer look. */
-  readonly triggers: readonly string[];
-  /** The environment variable a fix reads when the assigned name gives none. */
-  readonly defaultEnvName: string;
-  /** Tries to match a credential at the trigger found at `at`. */
-  match(text: string, at: number): FormatMatch | undefined;
-}
-
-function isAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-/** True when the character before `at` would make the trigger the middle of a longer word. */
-function glued(text: string, at: number, alsoBlocked = ''): boolean {
-  if (at === 0) return false;
-  const code = text.charCodeAt(at - 1);
-  return isAlnum(code) || code === 95 /* _ */ || alsoBlocked.includes(text[at - 1]);
-}
-
-function sticky(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
-  pattern.lastIndex = at;
-  return pattern.exec(text);
-}
-
-/** Shared sanity checks on the random part of a token: not a placeholder, not a doc example. */
-function plausibleToken(whole: string, body: string, minimumEntropy = 3): boolean {
-  // Cheapest checks first; hashing for the documented-example lookup comes last.
-  return !isPlaceholder(body) && !isEnvReference(body) && shannonEntropy(body) >= minimumEntropy && !isDocumentedExample(whole);
-}
-
-/** Expands a connection-string or URL to the surrounding value (up to quotes or whitespace). */
-function valueEnd(text: string, from: number): number {
-  const limit = Math.min(text.length, from + 2048);
-  let end = from;
-  while (end < limit && !/[\s'"`]/.test(text[end])) end++;
-  return end;
-}
-
-function valueStart(text: string, from: number): number {
-  const limit = Math.max(0, from - 2048);
-  let start = from;
-  while (start > limit && !/[\s'"`]/.test(text[start - 1])) start--;
-  return start;
-}
-
-function base64UrlJson(segment: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A format that is one anchored expression plus the checks every token gets. */
-function tokenFormat(spec: {
-  id: string;
-  triggers: string[];
-  defaultEnvName: string;
-  pattern: RegExp;
-  kind: (match: RegExpExecArray) => string;
-  prefixLength: (match: RegExpExecArray) => number;
-  blockedBefore?: string;
-  minimumEntropy?: number;
-  severity?: (match: RegExpExecArray) => Severity | undefined;
-  accept?: (match: RegExpExecArray) => boolean;
-}): CredentialFormat {
-  return {
-    id: spec.id,
-    triggers: spec.triggers,
-    defaultEnvName: spec.defaultEnvName,
-    match(text, at) {
-      if (glued(text, at, spec.blockedBefore)) return undefined;
-      const found = sticky(spec.pattern, text, at);
-      if (!found) return undefined;
-      const prefixLength = spec.prefixLength(found);
-      if (!plausibleToken(found[0], found[0].slice(prefixLength), spec.minimumEntropy)) return undefined;
-      if (spec.accept && !spec.accept(found)) return undefined;
-      return {
-        start: at,
-        end: at + found[0].length,
-        kind: spec.kind(found),
-        publicPrefix: prefixLength > 0 ? found[0].slice(0, prefixLength) : undefined,
-        severity: spec.severity?.(found),
-      };
-    },
-  };
-}
+export type { CredentialFormat, FormatMatch } from './format-kit';
 
 const GITHUB_KINDS: Readonly<Record<string, string>> = {
   p: 'GitHub personal access token',
@@ -127,6 +19,20 @@ const GITHUB_KINDS: Readonly<Record<string, string>> = {
   u: 'GitHub user-to-server token',
   s: 'GitHub server-to-server token',
   r: 'GitHub refresh token',
+};
+
+const GITLAB_KINDS: Readonly<Record<string, string>> = {
+  pat: 'GitLab personal access token',
+  ptt: 'GitLab pipeline trigger token',
+  rt: 'GitLab runner authentication token',
+  runner: 'GitLab runner registration token',
+  dt: 'GitLab deploy token',
+  soat: 'GitLab SCIM token',
+  ffct: 'GitLab feature flags client token',
+  imt: 'GitLab incoming mail token',
+  oas: 'GitLab OAuth application secret',
+  cbt: 'GitLab CI/CD job token',
+  agent: 'GitLab agent token',
 };
 
 const PRIVATE_KEY_FLAVOURS: Readonly<Record<string, string>> = {
@@ -176,7 +82,7 @@ const privateKey: CredentialFormat = {
     const footer = sticky(privateKeyFooter, text, endAt);
     if (!footer) return undefined;
     const { longest, total } = base64Runs(text, bodyStart, endAt);
-    if (longest < 40 || total < 100) return undefined;
+    if (longest < 40 || total < 64) return undefined;
     const body = text.slice(bodyStart, endAt);
     if (body.includes('...') || body.includes('…') || body.includes('{{') || /x{8}|X{8}/.test(body)) return undefined;
     let kind = PRIVATE_KEY_FLAVOURS[header[1]] ?? 'private key';
@@ -288,7 +194,7 @@ export function findDiscordBotTokens(text: string): FormatMatch[] {
 /** Env name for Discord bot tokens found by {@link findDiscordBotTokens}. */
 export const DISCORD_BOT_TOKEN_ENV = 'DISCORD_TOKEN';
 
-const slackWebhookPattern = /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9]{6,16}\/[A-Za-z0-9]{6,16}\/(?:[A-Za-z0-9]{6,24}\/)?[A-Za-z0-9]{20,48}(?![A-Za-z0-9])/y;
+const slackWebhookPattern = /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?:[A-Za-z0-9]{6,16}\/[A-Za-z0-9]{6,16}\/(?:[A-Za-z0-9]{6,24}\/)?[A-Za-z0-9]{20,48}|[A-Za-z0-9+/]{43,56})(?![A-Za-z0-9+/])/y;
 
 const slackWebhook: CredentialFormat = {
   id: 'slack-webhook',
@@ -401,6 +307,33 @@ function azureKeyFormat(id: string, field: string, pattern: RegExp, kind: string
   };
 }
 
+const googleApiKeyToken = tokenFormat({
+  id: 'google-api-key',
+  triggers: ['aiza'],
+  defaultEnvName: 'GOOGLE_API_KEY',
+  pattern: /AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/y,
+  kind: () => 'Google API key',
+  prefixLength: () => 4,
+  blockedBefore: '+/-',
+});
+
+/** Keys of a Firebase web app config, which ships to every browser that loads the app. */
+const FIREBASE_CONFIG = /authDomain|firebaseapp\.com|messagingSenderId|firebaseConfig|firebase_config|FIREBASE_API_KEY|databaseURL/;
+
+/**
+ * Google API keys, except in a Firebase web config: there the key identifies the project to
+ * Firebase and is public by design (access is governed by security rules, not by the key).
+ */
+const googleApiKey: CredentialFormat = {
+  ...googleApiKeyToken,
+  match(text, at) {
+    const found = googleApiKeyToken.match(text, at);
+    if (!found) return undefined;
+    const around = text.slice(Math.max(0, at - 600), Math.min(text.length, found.end + 600));
+    return FIREBASE_CONFIG.test(around) ? undefined : found;
+  },
+};
+
 /** Every format with a literal trigger, in the order they are tried at a shared trigger. */
 export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   tokenFormat({
@@ -413,15 +346,7 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     blockedBefore: '+/',
     minimumEntropy: 2.5,
   }),
-  tokenFormat({
-    id: 'google-api-key',
-    triggers: ['aiza'],
-    defaultEnvName: 'GOOGLE_API_KEY',
-    pattern: /AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/y,
-    kind: () => 'Google API key',
-    prefixLength: () => 4,
-    blockedBefore: '+/-',
-  }),
+  googleApiKey,
   tokenFormat({
     id: 'github-token',
     triggers: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
@@ -440,19 +365,23 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   }),
   tokenFormat({
     id: 'gitlab-token',
-    triggers: ['glpat-'],
+    triggers: ['glpat-', 'glptt-', 'glrt-', 'glrtr-', 'gldt-', 'glsoat-', 'glffct-', 'glimt-', 'gloas-', 'glcbt-', 'glagent-', 'glft-', 'glwt-', 'gr1348941'],
     defaultEnvName: 'GITLAB_TOKEN',
-    pattern: /glpat-[A-Za-z0-9_-]{20,100}(?![A-Za-z0-9_-])/y,
-    kind: () => 'GitLab personal access token',
-    prefixLength: () => 6,
+    pattern: /(?:gl(pat|ptt|rtr?|dt|soat|ffct|imt|oas|cbt|agent|ft|wt)-|GR1348941)[A-Za-z0-9_.-]{20,100}(?![A-Za-z0-9_.-])/y,
+    kind: (found) => GITLAB_KINDS[found[1] ?? 'runner'] ?? 'GitLab token',
+    prefixLength: (found) => (found[1] ? found[1].length + 3 : 9),
+    // `glimt-my-tokens_are-correct`: words after a real prefix are a made-up example.
+    accept: (found) => !isWordLike(found[0].slice(found[1] ? found[1].length + 3 : 9)),
   }),
   tokenFormat({
     id: 'slack-token',
     triggers: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
     defaultEnvName: 'SLACK_TOKEN',
-    pattern: /xox([baprs])-(?:\d{6,15}-){1,3}[0-9A-Za-z]{16,64}(?![0-9A-Za-z-])/y,
+    pattern: /xox([baprs])-(?:\d-)?(?:\d{6,15}-){1,3}[0-9A-Za-z]{16,64}(?![0-9A-Za-z-])/y,
     kind: (found) => (found[1] === 'b' ? 'Slack bot token' : found[1] === 'p' ? 'Slack user token' : 'Slack token'),
     prefixLength: () => 5,
+    // Workspace and user ids come first; only the last part is random.
+    bodyStart: (found) => found[0].lastIndexOf('-') + 1,
   }),
   tokenFormat({
     id: 'slack-app-token',
@@ -467,9 +396,9 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   telegramBotToken,
   tokenFormat({
     id: 'stripe-key',
-    triggers: ['sk_live_', 'rk_live_', 'sk_test_', 'rk_test_'],
+    triggers: ['sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'sk_prod_', 'rk_prod_'],
     defaultEnvName: 'STRIPE_SECRET_KEY',
-    pattern: /([sr])k_(live|test)_[0-9A-Za-z]{20,247}(?![0-9A-Za-z])/y,
+    pattern: /([sr])k_(live|test|prod)_[0-9A-Za-z]{20,247}(?![0-9A-Za-z])/y,
     kind: (found) => `Stripe ${found[2]} ${found[1] === 's' ? 'secret' : 'restricted'} key`,
     prefixLength: () => 8,
     // Test-mode keys reach only test data: worth moving out of code, not worth failing a build.
@@ -544,6 +473,7 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     'Azure shared access key',
     'AZURE_CONNECTION_STRING',
   ),
+  ...VENDOR_FORMATS,
   privateKey,
   jsonWebToken,
   base64JsonWebToken,

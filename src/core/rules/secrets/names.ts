@@ -59,8 +59,8 @@ const KEY_QUALIFIERS: ReadonlySet<string> = new Set([
 /** Words after a secret noun that name its type, not a different thing (`secretString`, `tokenValue`). */
 const TRAILING_TYPE_WORDS: ReadonlySet<string> = new Set(['string', 'str', 'value', 'val']);
 
-/** Words that mark a value as public by design (Stripe publishable keys, public keys). */
-const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub']);
+/** Words that mark a value as public by design (Stripe publishable keys, public keys) or per-session by design (CSRF tokens). */
+const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub', 'csrf', 'xsrf']);
 
 /**
  * Splits an identifier into lowercase words at `_`, `-`, `.`, spaces and camelCase boundaries:

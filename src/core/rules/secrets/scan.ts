@@ -59,17 +59,44 @@ for (const format of CREDENTIAL_FORMATS) {
 const keywordSet = new Set(NAME_KEYWORDS);
 
 /**
- * One case-insensitive alternation of every literal trigger and name keyword, longest first so a
- * longer trigger wins at the same offset. A single pass over the text finds every place worth a
- * closer look; V8 runs a literal alternation like this far faster than one regex per format.
+ * One case-insensitive expression that matches every literal trigger and name keyword, longest
+ * first so a longer trigger wins at the same offset. A single pass over the text finds every place
+ * worth a closer look. The literals are folded into a trie (`gh(?:p_|o_|…)|gl(?:pat-|…)`), so the
+ * engine dispatches on the first characters instead of trying a hundred alternatives per offset.
  */
-const TRIGGERS = new RegExp(
-  [...new Set([...formatsByTrigger.keys(), ...NAME_KEYWORDS])]
-    .sort((a, b) => b.length - a.length)
-    .map((trigger) => trigger.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'))
-    .join('|'),
-  'gi',
-);
+const TRIGGERS = new RegExp(trieExpression([...new Set([...formatsByTrigger.keys(), ...NAME_KEYWORDS])]), 'gi');
+
+interface TrieNode {
+  end: boolean;
+  next: Map<string, TrieNode>;
+}
+
+/** A regular expression source matching exactly `words`, preferring the longest at each offset. */
+export function trieExpression(words: readonly string[]): string {
+  const root: TrieNode = { end: false, next: new Map() };
+  for (const word of words) {
+    let node = root;
+    for (const char of word) {
+      let child = node.next.get(char);
+      if (!child) {
+        child = { end: false, next: new Map() };
+        node.next.set(char, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  const escape = (char: string): string => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  const emit = (node: TrieNode): string => {
+    const branches = [...node.next].map(([char, child]) => escape(char) + emit(child));
+    if (branches.length === 0) return '';
+    const body = branches.length === 1 ? branches[0] : `(?:${branches.join('|')})`;
+    // A word ending here is the shorter choice: the longer continuation is tried first.
+    if (!node.end) return body;
+    return branches.length === 1 && body.length === 2 && !body.startsWith('\\') ? `${body}?` : `(?:${branches.join('|')})?`;
+  };
+  return emit(root);
+}
 
 const GENERIC_KINDS: Readonly<Record<SecretNameClass, string>> = {
   password: 'password',
@@ -162,12 +189,18 @@ function judgeAssignment(text: string, assignment: Assignment, options: ScanOpti
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
   if (value.length < options.minLength || isIntegrity(value)) return undefined;
+  // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token.
+  if (MALFORMED_VENDOR_PREFIX.test(value)) return undefined;
   // Hex and UUID values are hashes and ids far more often than keys, except under a name that
   // says it holds a token, key or secret (many vendors issue 32- or 40-digit hex keys and UUIDs).
   // Hex carries at most 4 bits a character, so it is held to the threshold scaled to that ceiling.
   let ceiling = BASE62_BITS;
-  if (isUuid(value) || isHexHash(value)) {
+  const uuid = isUuid(value);
+  if (uuid || isHexHash(value)) {
     if (!HEX_NAME_CLASSES.has(nameClass) || words.some((word) => HASH_WORDS.has(word))) return undefined;
+    // UUIDs are ids almost everywhere; they are keys for the vendors that issue UUID keys, and as
+    // npm's legacy tokens in a registry-scoped `//host/:_authToken=` line.
+    if (uuid && !words.some((word) => UUID_KEY_VENDORS.has(word)) && !isScopedNpmToken(text, assignment)) return undefined;
     if (value.length < MIN_HEX_SECRET || /^sha\d/i.test(value)) return undefined;
     ceiling = HEX_BITS;
   } else if (isWordLike(value)) return undefined;
@@ -184,6 +217,17 @@ const BASE62_BITS = 4.6;
 const HEX_BITS = 3.6;
 /** Shortest hex value taken for a key: 16 digits (64 bits); shorter ones are ids and colours. */
 const MIN_HEX_SECRET = 16;
+/** Prefixes whose formats are exact enough that a value failing them is not that vendor's token. */
+const MALFORMED_VENDOR_PREFIX = /^(?:xox[abposre]-|gh[pousr]_|github_pat_|glpat-|sk_live_|sk-ant-)/;
+
+/** Vendors whose API keys are UUIDs. */
+const UUID_KEY_VENDORS: ReadonlySet<string> = new Set(['heroku', 'hubspot', 'snyk', 'squarespace', 'kucoin', 'octopus', 'messagebird']);
+
+/** `//registry.example.com/:_authToken=…` in an .npmrc. */
+function isScopedNpmToken(text: string, assignment: Assignment): boolean {
+  return assignment.name === '_authToken' && text.startsWith('/:', assignment.nameStart - 2) && text.lastIndexOf('//', assignment.nameStart) >= Math.max(0, text.lastIndexOf('\n', assignment.nameStart));
+}
+
 const HEX_NAME_CLASSES: ReadonlySet<SecretNameClass> = new Set(['token', 'key', 'secret', 'credential']);
 /** Words in a name that make a hex value a digest rather than a key (`tokenHashSecret`, `sha_key`). */
 const HASH_WORDS: ReadonlySet<string> = new Set(['hash', 'hashed', 'digest', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'checksum', 'fingerprint', 'commit', 'etag', 'integrity', 'id', 'uuid', 'guid']);
