@@ -228,6 +228,47 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('src/db.ts', `const supabase = createClient(url, '${token}');\n`, token, 'JSON Web Token');
     });
 
+    it('base64-wrapped JSON Web Tokens, signed or encrypted', () => {
+      const signed = Buffer.from(jwt({ sub: 'svc-export', iat: 1735689600 }, 62)).toString('base64');
+      expectOne('k8s/secret.yaml', `data:\n  token: ${signed}\n`, signed, 'base64-encoded JSON Web Token');
+      // An encrypted token's header names `enc`, not `alg`.
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const encrypted = `${encode({ enc: 'A256GCM' })}.${encode({ iss: 'billing', exp: 1900000000 })}.${randomChars(BASE64URL, 43, 63)}`;
+      const wrapped = Buffer.from(encrypted).toString('base64');
+      expectOne('src/session.ts', `export const session = "${wrapped}";\n`, wrapped, 'base64-encoded JSON Web Token');
+      // Base64 of other JSON is not a token.
+      const notJwt = Buffer.from(`${encode({ a: 1 })}.notjson${randomChars(BASE62, 40, 64)}`).toString('base64');
+      assert.deepEqual(check('src/blob.ts', `const blob = "${notJwt}";\n`), []);
+    });
+
+    it('vendor tokens with a documented prefix', () => {
+      const cases: [string, string, string][] = [
+        ['src/notion.ts', 'ntn_' + randomChars('0123456789', 11, 150) + randomChars(BASE62, 35, 151), 'Notion integration token'],
+        ['src/sg.ts', 'sgp_' + randomChars(HEX, 16, 152) + '_' + randomChars(HEX, 40, 153), 'Sourcegraph access token'],
+        ['src/ts.ts', 'tskey-auth-' + randomChars(BASE62, 12, 154) + '-' + randomChars(BASE62, 24, 155), 'Tailscale key'],
+        ['src/vercel.ts', 'vcp_' + randomChars(BASE62, 56, 156), 'Vercel token'],
+        ['src/figma.ts', 'figd_' + randomChars(BASE64URL, 40, 157), 'Figma personal access token'],
+        ['src/docker.ts', 'dckr_pat_' + randomChars(BASE62, 27, 158), 'Docker Hub access token'],
+        ['src/groq.ts', 'gsk_' + randomChars(BASE62, 52, 159), 'Groq API key'],
+        ['src/vault.ts', 'hvs.' + randomChars(BASE64URL, 95, 160), 'HashiCorp Vault token'],
+        ['src/openshift.ts', 'sha256~' + randomChars(BASE64URL, 43, 161), 'OpenShift user token'],
+        ['src/gitlab.ts', 'glrt-' + randomChars(BASE62, 27, 162), 'GitLab runner authentication token'],
+        ['src/gitlab.ts', 'glptt-' + randomChars(HEX, 40, 163), 'GitLab pipeline trigger token'],
+        ['src/easypost.ts', 'EZAK' + randomChars(BASE62, 54, 164), 'EasyPost API key'],
+        ['src/hf.ts', 'api_org_' + randomChars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 34, 165), 'Hugging Face organization token'],
+      ];
+      for (const [path, token, kind] of cases) expectOne(path, `export const value = "${token}";\n`, token, kind, token.search(/[_~.-]/) + 1);
+    });
+
+    it('Azure AD client secrets, Slack legacy and configuration tokens', () => {
+      const azure = randomChars(BASE62, 3, 170) + '8Q~' + randomChars(`${BASE62}_~.-`, 34, 171);
+      expectOne('appsettings.ts', `const clientSecret = '${azure}';\n`, azure, 'Azure AD client secret');
+      const legacy = 'xoxa-2-' + randomChars('123456789', 9, 172) + '-' + randomChars('123456789', 11, 173) + '-' + randomChars(HEX, 18, 174);
+      expectOne('src/slack.ts', `const slack = "${legacy}";\n`, legacy, 'Slack token', 5);
+      const config = 'xoxe.xoxp-1-' + randomChars(BASE62, 160, 175);
+      expectOne('src/slack.ts', `const slack = "${config}";\n`, config, 'Slack configuration token', 5);
+    });
+
     it('passwords in connection strings, with info for a loopback host', () => {
       const cases: [string, string, string][] = [
         ['postgres', 'db.internal.acme.io:5432/orders', 'PostgreSQL'],
@@ -273,6 +314,23 @@ describe('secrets/hardcoded-secret', () => {
         assert.match(finding.message, /high-entropy value/);
       });
     }
+
+    it('in Makefiles, Go, PHP, XML, and .env lines held in JSON strings', () => {
+      const value = randomChars(BASE62, 32, 180);
+      for (const operator of ['?=', ':=', '::=', ':::=', '+=']) {
+        expectOne('build.mk', `DEPLOY_TOKEN ${operator} "${value}"\n`, value, 'token');
+      }
+      expectOne('Makefile', `DEPLOY_TOKEN ?= ${value}\n`, value, 'token');
+      expectOne('main.go', `var deployToken string = "${value}"\n`, value, 'token');
+      expectOne('index.php', `$deployToken .= "${value}";\n`, value, 'token');
+      expectOne('settings.xml', `<deployToken>\n    ${value}\n</deployToken>\n`, value, 'token');
+      expectOne('config.json', `{"config.ini": "DEPLOY_TOKEN=${value}\\nBACKUP=true"}\n`, value, 'token');
+      // A numbered or typed name is still a secret's name.
+      expectOne('.env', `mySecretString=${value}\n`, value, 'secret');
+      expectOne('app.py', `deploy_token_2 = "${value}"\n`, value, 'token');
+      // The closing quote of one value and the next key are not a `"name", "value"` pair.
+      assert.deepEqual(check('sa', `{"token_uri":"https://example.com/token","auth_provider_x509_cert_url":"x"}\n`), []);
+    });
 
     it('respects entropyThreshold and minLength', () => {
       const text = `const apiKey = "${value}";\n`;
@@ -326,6 +384,26 @@ describe('secrets/hardcoded-secret', () => {
       ].join('\n');
       assert.deepEqual(check('src/config.ts', text), []);
       assert.deepEqual(check('.env.example', 'OPENAI_API_KEY=your-openai-api-key\nDB_PASSWORD=<password>\nSECRET_KEY=changeme\n'), []);
+    });
+
+    it('fillers: ascending runs and repeated pieces', () => {
+      const text = [
+        `const apiToken = "${'sk9' + 'abc123xyz-456def789ghij-klmnopqrstuvwx'}";`,
+        `const apiSecret = "${'a1b2c3d4'.repeat(5)}";`,
+      ].join('\n');
+      assert.deepEqual(check('src/fillers.ts', text), []);
+    });
+
+    it('Google API keys in a Firebase web config are public by design', () => {
+      const key = 'AIza' + randomChars(BASE64URL, 35, 185);
+      const config = `const firebaseConfig = {\n  apiKey: "${key}",\n  authDomain: "acme.firebaseapp.com",\n  projectId: "acme",\n};\n`;
+      assert.deepEqual(check('src/firebase.ts', config), []);
+    });
+
+    it('npm legacy UUID tokens only in a registry-scoped .npmrc line', () => {
+      const uuid = [8, 4, 4, 4, 12].map((length, index) => randomChars(HEX, length, 190 + index)).join('-');
+      expectOne('.npmrc', `//registry.npmjs.org/:_authToken=${uuid}\n`, uuid, 'token');
+      assert.deepEqual(check('.env', `_authToken=${uuid}\nsessionToken=${uuid}\n`), []);
     });
 
     it('environment references', () => {
@@ -634,6 +712,10 @@ describe('secrets/hardcoded-secret', () => {
         'token = "' + 'k'.repeat(200_000),
         'password'.repeat(50_000),
         ':AA'.repeat(60_000),
+        'ZXlK' + 'A'.repeat(200_000),
+        'x Q~'.repeat(60_000),
+        '<token>' + ' '.repeat(100_000),
+        'a_TOKEN :::'.repeat(30_000),
         'discord ' + 'M'.repeat(200_000),
       ];
       for (const text of inputs) {

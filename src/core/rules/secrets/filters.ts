@@ -191,9 +191,18 @@ export function isWordLike(value: string): boolean {
   if (/^[\w./-]+\.(?:json|ya?ml|pem|key|crt|cer|der|p12|pfx|jks|txt|env|js|ts|html?|png|svg|sh|py|toml|ini|cfg|conf|xml|csv|log)$/i.test(value)) return true;
   if (/^[\d.,:_-]+$/.test(value)) return true;
   if (/[()[\]{}<>]/.test(value) || /\\[dswbnrt]/.test(value)) return true;
+  // URL-encoded text (`secret%3Dpassword`) is judged by what it encodes.
+  let plain = value;
+  if (/%[0-9A-Fa-f]{2}/.test(value)) {
+    try {
+      plain = decodeURIComponent(value).replace(/[=&+]/g, '_');
+    } catch {
+      // Not valid percent-encoding: judge the text as it is.
+    }
+  }
   // Slugs, dotted names and identifiers: every segment is digits, one-case letters, or camelCase /
   // PascalCase words of three letters or more on average (`accessTokenKey`, `my-app-name-2`).
-  const segments = value.split(/[-_.:/@$]+/).filter((segment) => segment.length > 0);
+  const segments = plain.split(/[-_.:/@$]+/).filter((segment) => segment.length > 0);
   return segments.length > 0 && segments.every(isWordSegment);
 }
 

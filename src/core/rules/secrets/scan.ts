@@ -217,8 +217,11 @@ const BASE62_BITS = 4.6;
 const HEX_BITS = 3.6;
 /** Shortest hex value taken for a key: 16 digits (64 bits); shorter ones are ids and colours. */
 const MIN_HEX_SECRET = 16;
-/** Prefixes whose formats are exact enough that a value failing them is not that vendor's token. */
-const MALFORMED_VENDOR_PREFIX = /^(?:xox[abposre]-|gh[pousr]_|github_pat_|glpat-|sk_live_|sk-ant-)/;
+/**
+ * Prefixes whose formats are exact enough that a value the format rejected (too short, ids too
+ * short, a Google key in a Firebase web config) is not a secret the generic detector should report.
+ */
+const MALFORMED_VENDOR_PREFIX = /^(?:xox[abposre]-|gh[pousr]_|github_pat_|glpat-|sk_live_|sk-ant-|AIza)/;
 
 /** Vendors whose API keys are UUIDs. */
 const UUID_KEY_VENDORS: ReadonlySet<string> = new Set(['heroku', 'hubspot', 'snyk', 'squarespace', 'kucoin', 'octopus', 'messagebird']);
