@@ -144,9 +144,16 @@ export function isPlaceholder(value: string): boolean {
   if (lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%')) return true;
   if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
   if (lower.includes('...') || value.includes('…')) return true;
-  for (const word of PLACEHOLDER_WORDS) if (lower.includes(word)) return true;
+  // `test` as a vendor's mode word (`sk_test_…`, `duffel_test_…`, `FLWSECK_TEST-…`) before a long
+  // random part is not a stand-in; anywhere else it is.
+  const unmoded = lower.replace(TEST_MODE_WORD, '$1');
+  const words = unmoded !== lower && unmoded.length >= MIN_MODED_LENGTH ? unmoded : lower;
+  for (const word of PLACEHOLDER_WORDS) if (words.includes(word)) return true;
   return false;
 }
+
+const TEST_MODE_WORD = /(^|[_-])test(?=[_-])/g;
+const MIN_MODED_LENGTH = 20;
 
 /**
  * True for values that read the secret from somewhere else instead of containing it:
