@@ -269,6 +269,16 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('src/slack.ts', `const slack = "${config}";\n`, config, 'Slack configuration token', 5);
     });
 
+    it('credentials on a curl command line', () => {
+      const password = strongValue(16, 195);
+      expectOne('docs/setup.sh', `curl -s --user 'deploy:${password}' \\\n  https://api.example.com/v1\n`, password, 'password in a curl command');
+      const bearer = randomChars(BASE62, 40, 196);
+      expectOne('notes.txt', `curl -X GET https://api.example.com \\\n  -H "Authorization: Bearer ${bearer}"\n`, bearer, 'Authorization header credential');
+      // Variables, placeholders and other programs' -u/-H options are not credentials.
+      const quiet = [`curl -u "$USER:$PASS" https://x.example`, `curl -u <user:password> https://x.example`, `curl -H "Authorization: Bearer \${TOKEN}" https://x.example`, `sort -u ${password}:${password}`].join('\n');
+      assert.deepEqual(check('scripts/run.sh', quiet), []);
+    });
+
     it('passwords in connection strings, with info for a loopback host', () => {
       const cases: [string, string, string][] = [
         ['postgres', 'db.internal.acme.io:5432/orders', 'PostgreSQL'],

@@ -27,6 +27,11 @@ export interface CredentialFormat {
   readonly triggers: readonly string[];
   /** The environment variable a fix reads when the assigned name gives none. */
   readonly defaultEnvName: string;
+  /**
+   * True for formats recognised by their context (a curl option) rather than the token's own shape:
+   * a specific format on the same text wins, and scanning goes on inside the match.
+   */
+  readonly contextual?: boolean;
   /** Tries to match a credential at the trigger found at `at`. */
   match(text: string, at: number): FormatMatch | undefined;
 }

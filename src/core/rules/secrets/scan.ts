@@ -113,11 +113,12 @@ const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Bot)[ \t]+/i;
 /** Finds every secret candidate in `text`. */
 export function scanForSecrets(text: string, file: FileKind, options: ScanOptions): SecretCandidate[] {
   const known: SecretCandidate[] = [];
+  const contextual: SecretCandidate[] = [];
   const generic: SecretCandidate[] = [];
   let mentionsDiscord = false;
   const triggers = new RegExp(TRIGGERS.source, TRIGGERS.flags);
   for (let hit = triggers.exec(text); hit; hit = triggers.exec(text)) {
-    if (known.length + generic.length >= MAX_CANDIDATES) break;
+    if (known.length + contextual.length + generic.length >= MAX_CANDIDATES) break;
     const at = hit.index;
     const trigger = hit[0].toLowerCase();
     if (keywordSet.has(trigger)) {
@@ -134,9 +135,9 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
       const match = format.match(text, at);
       if (!match) continue;
       if (!isAllowed(text.slice(match.start, match.end), options.allow)) {
-        known.push(fromFormat(text, format.id, format.defaultEnvName, match, file));
+        (format.contextual ? contextual : known).push(fromFormat(text, format.id, format.defaultEnvName, match, file));
       }
-      triggers.lastIndex = Math.max(triggers.lastIndex, match.end);
+      triggers.lastIndex = Math.max(triggers.lastIndex, format.contextual ? match.start : match.end);
       break;
     }
   }
@@ -147,7 +148,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
       }
     }
   }
-  return merge(known, generic);
+  return merge([...known, ...contextual], generic);
 }
 
 function fromFormat(text: string, formatId: string, defaultEnvName: string, match: FormatMatch, file: FileKind): SecretCandidate {

@@ -1,4 +1,6 @@
+import { isEnvReference, isPlaceholder } from './filters';
 import { type CredentialFormat, glued, plausibleToken, sticky, tokenFormat } from './format-kit';
+import { classifySecretName, splitWords } from './names';
 
 /**
  * Vendor tokens recognised by a documented prefix, length and alphabet. Each is one literal
@@ -103,6 +105,64 @@ const teamsWebhook: CredentialFormat = {
   },
 };
 
+/** How far back a `curl` may start before an option on its (backslash-continued) command line. */
+const MAX_COMMAND = 2000;
+
+/** True when the logical command line holding `at` (joined across `\` line ends) runs `curl`. */
+function inCurlCommand(text: string, at: number): boolean {
+  // The nearest `curl` before the option, then no unescaped line end between them: each call
+  // reads at most MAX_COMMAND characters, however many options a line has.
+  const curl = text.lastIndexOf('curl', at);
+  if (curl < 0 || at - curl > MAX_COMMAND) return false;
+  if (curl > 0 && !/[\s;&|(`$'"]/.test(text[curl - 1])) return false;
+  if (!/\s/.test(text[curl + 4] ?? '')) return false;
+  for (let i = curl + 4; i < at; i++) {
+    if (text[i] === '\n' && text[i - 1] !== '\\' && !(text[i - 1] === '\r' && text[i - 2] === '\\')) return false;
+  }
+  return true;
+}
+
+const curlUserPattern = /(?:-u|--user)[ \t]+(['"]?)([^\s'":]{0,128}):([^\s'"]{1,256})\1(?=[\s'"]|$)/y;
+const curlHeaderPattern = /(?:-H|--header)[ \t]+(['"])([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(?:(Bearer|Basic|Token|Bot|Api-Token)[ \t]+)?([^\s'"]{8,2048})\1/y;
+
+function plainCredential(value: string): boolean {
+  return !isPlaceholder(value) && !isEnvReference(value) && !/^[$<{]|[<>]/.test(value);
+}
+
+/**
+ * Credentials on a `curl` command line: `-u user:password` / `--user`, and `-H 'Authorization: …'`
+ * (or another header whose name says it carries a token or key). Placeholders, `$VARS` and
+ * `${VARS}` are left alone; a Basic credential must decode to `user:password`.
+ */
+const curlCredential: CredentialFormat = {
+  id: 'curl-credential',
+  triggers: ['-u ', '--user ', '-h ', '--header '],
+  contextual: true,
+  defaultEnvName: 'API_TOKEN',
+  match(text, at) {
+    if (glued(text, at, '-') || !inCurlCommand(text, at)) return undefined;
+    const user = sticky(curlUserPattern, text, at);
+    if (user) {
+      const password = user[3];
+      if (password === user[2] || !plainCredential(password) || /^[$<{]/.test(user[2])) return undefined;
+      const end = at + user[0].length - user[1].length;
+      return { start: end - password.length, end, kind: 'password in a curl command' };
+    }
+    const header = sticky(curlHeaderPattern, text, at);
+    if (!header) return undefined;
+    const [, , name, scheme, value] = header;
+    const nameClass = name.toLowerCase() === 'authorization' ? 'authorization' : classifySecretName(splitWords(name));
+    if (!nameClass || !plainCredential(value)) return undefined;
+    if (scheme?.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(value, 'base64').toString('latin1');
+      const colon = decoded.indexOf(':');
+      if (colon < 0 || colon === decoded.length - 1 || /[^\x20-\x7e]/.test(decoded)) return undefined;
+    } else if (!plausibleToken(value, value, 3)) return undefined;
+    const end = at + header[0].length - 1;
+    return { start: end - value.length, end, kind: `${name} header credential in a curl command` };
+  },
+};
+
 /** Every vendor format with a documented prefix (tried after the core catalogue at a shared trigger). */
 export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('notion-token', 'Notion integration token', 'NOTION_TOKEN', ['ntn_'], /ntn_\d{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
@@ -142,4 +202,5 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   azureAdClientSecret,
   sidekiqCredentials,
   teamsWebhook,
+  curlCredential,
 ];
