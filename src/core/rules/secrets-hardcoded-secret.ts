@@ -11,7 +11,8 @@ const DEFAULT_MIN_LENGTH = 12;
 /**
  * Flags credentials written into source and config: vendor tokens recognised by their format
  * (AWS, Google, Azure, GitHub, GitLab, Slack, Discord, Telegram, Stripe, SendGrid, npm, PyPI,
- * OpenAI, Anthropic, Hugging Face), private keys, JWTs, passwords inside connection strings, and
+ * OpenAI, Anthropic, Hugging Face and the vendors in secrets/vendor-formats.ts), private keys, JWTs
+ * (also base64-wrapped), passwords inside connection strings and on curl command lines, and
  * high-entropy values assigned to secret-like names.
  *
  * Messages name the kind of credential and at most its public prefix, never the value.
@@ -23,8 +24,9 @@ const DEFAULT_MIN_LENGTH = 12;
  * the generic detector; values shorter than 16 characters, which cannot reach the full threshold,
  * need `threshold × log2(length) / 4`. `allow` lists literal substrings that silence any value
  * containing them. Stripe test-mode keys are reported at `info` (they reach only test data), as are
- * passwords in connection strings to a loopback host (local development defaults). Pure-hex values
- * and UUIDs are never generic findings: they are far more often hashes and ids than keys.
+ * passwords in connection strings to a loopback host (local development defaults). Hex values and
+ * UUIDs are generic findings only under a token, key or secret name (UUIDs only for vendors that
+ * issue UUID keys, and npm's registry-scoped `_authToken`): elsewhere they are hashes and ids.
  */
 export const secretsHardcodedSecret: Rule = {
   id: 'secrets/hardcoded-secret',
