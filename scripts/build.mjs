@@ -32,7 +32,7 @@ const bundleOptions = {
 
 /**
  * ts-morph (with the TypeScript compiler inside) is most of the weight. The server and the CLI both
- * need it, so it is bundled once as dist/vendor/ts-morph.js and both load it from there.
+ * need it (the extension does not), so it is bundled once as dist/vendor/ts-morph.js and both load it from there.
  */
 const sharedTsMorph = {
   name: 'shared-ts-morph',
@@ -41,15 +41,6 @@ const sharedTsMorph = {
   },
 };
 
-/** In the extension, ts-morph is loaded lazily from the same shared file (src/client/lazy-ts-morph.ts). */
-const lazyTsMorph = {
-  name: 'lazy-ts-morph',
-  setup(build) {
-    build.onResolve({ filter: /^ts-morph$/ }, (args) =>
-      args.importer.endsWith('lazy-ts-morph.ts') ? { path: 'ts-morph', external: true } : { path: join(root, 'src/client/lazy-ts-morph.ts') },
-    );
-  },
-};
 
 const bundles = [
   // Banner and footer bracket the bundle's evaluation, so activation timing includes loading the code.
@@ -57,7 +48,7 @@ const bundles = [
     entryPoints: { extension: 'src/client/extension.ts' },
     banner: { js: 'globalThis.__comprehensionLoadStart = performance.now();' },
     footer: { js: 'globalThis.__comprehensionLoadEnd = performance.now();' },
-    plugins: [lazyTsMorph],
+    // No ts-morph and no note checks: the language server assesses notes (test/unit/extension-bundle.test.ts).
   },
   { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DATA_DIR } from '../core/workspace/layout';
 
 /**
  * The workspace a CLI run works on: the nearest folder up from `cwd` that holds `.comprehension/`
@@ -10,7 +11,7 @@ export function findWorkspaceRoot(cwd: string, explicit?: string): string {
   if (explicit) return resolve(cwd, explicit);
   let folder = resolve(cwd);
   for (;;) {
-    if (existsSync(join(folder, '.comprehension')) || existsSync(join(folder, '.git'))) return folder;
+    if (existsSync(join(folder, DATA_DIR)) || existsSync(join(folder, '.git'))) return folder;
     const parent = dirname(folder);
     if (parent === folder) return resolve(cwd);
     folder = parent;

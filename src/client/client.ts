@@ -7,15 +7,17 @@ import {
   type ErrorHandlerResult,
   LanguageClient,
   type NotificationType,
+  type RequestType,
   type RequestParam,
   type LanguageClientOptions,
   type ServerOptions,
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { type InitializationOptions, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../shared/protocol';
+import { type InitializationOptions, type RecordsFolder, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../shared/protocol';
 import type { Config } from './config';
 import { SHOW_RULE_RATIONALE_COMMAND } from '../core/rules/hover';
+import { BASELINE_PATH, NOTES_DIR, POLICY_PATH } from '../core/workspace/layout';
 
 /** What the status item and the API report about the server. */
 export type ServerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -42,6 +44,9 @@ export class ServerController implements vscode.Disposable {
     private readonly config: Config,
     readonly outputChannel: vscode.LogOutputChannel,
   ) {}
+
+  /** Where the records of each workspace folder live, sent when the server starts (set by provenance). */
+  recordsFolders: () => RecordsFolder[] = () => [];
 
   get currentState(): ServerState {
     return this.state;
@@ -78,6 +83,30 @@ export class ServerController implements vscode.Disposable {
   async notify<P>(type: NotificationType<P>, params: P): Promise<void> {
     if (this.client?.state !== State.Running) return;
     await this.client.sendNotification(type, params as RequestParam<P>).catch((error: Error) => this.outputChannel.warn(`${type.method}: ${error.message}`));
+  }
+
+  /**
+   * Sends a request and resolves with the server's answer. While the server is starting or
+   * restarting it waits for it (up to `startTimeoutMs`); rejects when it is stopped or failed.
+   */
+  async request<P, R>(type: RequestType<P, R, void>, params: P, startTimeoutMs = 30_000): Promise<R> {
+    if (this.state === 'starting' || this.state === 'restarting') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          subscription.dispose();
+          reject(new Error(`the language server did not start within ${startTimeoutMs / 1000} s`));
+        }, startTimeoutMs);
+        const subscription = this.onDidChangeState((state) => {
+          if (state === 'starting' || state === 'restarting') return;
+          clearTimeout(timer);
+          subscription.dispose();
+          resolve();
+        });
+      });
+    }
+    const client = this.client;
+    if (this.state !== 'running' || client?.state !== State.Running) throw new Error(`the language server is ${this.state}`);
+    return client.sendRequest(type, params as RequestParam<P>);
   }
 
   /** Tells the server that workspace trust was granted, so custom rules may run. */
@@ -137,13 +166,13 @@ export class ServerController implements vscode.Disposable {
       diagnosticPullOptions: { onChange: true, onSave: true, onTabs: false },
       outputChannel: this.outputChannel,
       errorHandler: this.errorHandler(),
-      initializationOptions: { trusted: vscode.workspace.isTrusted } satisfies InitializationOptions,
+      initializationOptions: { trusted: vscode.workspace.isTrusted, recordsFolders: this.recordsFolders() } satisfies InitializationOptions,
       // The finding hover's "More…" link opens the rule's full rationale; no other command runs from it.
       markdown: { isTrusted: { enabledCommands: [SHOW_RULE_RATIONALE_COMMAND] } },
       synchronize: {
         configurationSection: 'comprehension',
         // The policy, the baseline and package.json files change what every open file reports.
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,.comprehension/policy.yaml,.comprehension/baseline.json,.comprehension/notes/*.md}'),
+        fileEvents: vscode.workspace.createFileSystemWatcher(`**/{package.json,${POLICY_PATH},${BASELINE_PATH},${NOTES_DIR}/*.md}`),
       },
     };
     return new LanguageClient('comprehension', 'Comprehension', serverOptions, clientOptions);

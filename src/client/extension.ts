@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { ServerController, type ServerState } from './client';
 import { Config } from './config';
-import { pickServerAction, SERVER_ACTIONS_COMMAND, ServerStatusItem } from './server-status';
-import { BLOCKS_NOTIFICATION, type BlocksParams, SUPPRESS_COMMAND, type ServerInfo, type SuppressArguments } from '../shared/protocol';
+import { Commands, registerCommands } from './commands';
+import { pickServerAction, ServerStatusItem } from './server-status';
+import { BLOCKS_NOTIFICATION, type BlocksParams, RECORDS_FOLDERS_NOTIFICATION, type ServerInfo, type SuppressArguments } from '../shared/protocol';
 import { suppressWithReason } from './suppress';
-import { registerProvenanceCommands } from './provenance/commands';
+import { provenanceCommands } from './provenance/commands';
 import { ProvenanceController } from './provenance/controller';
 import { ProvenancePresentation } from './provenance/presentation';
 import { AiBlocksView } from './provenance/view';
@@ -12,8 +13,9 @@ import type { ProvenanceService } from './provenance/events';
 import { SharedStatusItem } from './status-bar';
 import { activatePractice, type PracticeApi } from './practice';
 import { activateNotes } from './notes';
+import { activateReport } from './notes/report';
 import { activateOnboarding } from './onboarding';
-import { registerAgentHooks } from './hooks';
+import { activateAgentHooks } from './hooks';
 
 /** What `activate()` returns: used by the integration tests and open to other extensions. */
 export interface ComprehensionApi {
@@ -73,21 +75,42 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   const server = controller;
   const sharedStatus = new SharedStatusItem();
   const provenance = new ProvenanceController(context, outputChannel);
+  // The server reads records of closed files itself: it has to know where they are (local storage).
+  server.recordsFolders = () => provenance.recordsFolders();
+  context.subscriptions.push(provenance.onDidChangeRecordsFolders((folders) => void server.notify(RECORDS_FOLDERS_NOTIFICATION, { folders })));
   const provenancePresentation = new ProvenancePresentation(provenance, sharedStatus.segment('provenance', 10));
   const aiBlocksView = new AiBlocksView(provenance);
-  context.subscriptions.push(activateNotes(context, { provenance, presentation: provenancePresentation, view: aiBlocksView, status: sharedStatus, log: outputChannel }));
-  const practice = activatePractice(context, { provenance, status: sharedStatus });
-  context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView, ...registerProvenanceCommands(provenance));
-  context.subscriptions.push(...activateOnboarding(context, sharedStatus));
-  context.subscriptions.push(...registerAgentHooks(context, outputChannel));
+  const notes = activateNotes({ provenance, server, presentation: provenancePresentation, view: aiBlocksView, status: sharedStatus, log: outputChannel, config });
+  context.subscriptions.push(notes.disposable);
+  const practice = activatePractice(context, { provenance, status: sharedStatus, server });
+  const report = activateReport({ server, practice, log: outputChannel, config });
+  context.subscriptions.push(report.disposable);
+  context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView);
+  const onboarding = activateOnboarding(context, sharedStatus);
+  const agentHooks = activateAgentHooks(context, outputChannel);
+  context.subscriptions.push(...onboarding.disposables, ...agentHooks.disposables);
 
   context.subscriptions.push(
     outputChannel,
     statusItem,
-    vscode.commands.registerCommand('comprehension.restartServer', () => server.restart()),
-    vscode.commands.registerCommand('comprehension.showOutput', () => outputChannel.show(true)),
-    vscode.commands.registerCommand(SERVER_ACTIONS_COMMAND, () => pickServerAction()),
-    vscode.commands.registerCommand(SUPPRESS_COMMAND, (args: SuppressArguments, reason?: string) => suppressWithReason(args, reason)),
+    // Every command of the extension is registered here, from its feature's table.
+    ...registerCommands(
+      vscode.commands,
+      {
+        [Commands.restartServer]: () => server.restart(),
+        [Commands.showOutput]: () => outputChannel.show(true),
+        [Commands.serverActions]: () => pickServerAction(),
+        [Commands.suppressWithReason]: (args: SuppressArguments, reason?: string) => suppressWithReason(args, reason),
+      },
+      provenanceCommands(provenance),
+      provenancePresentation.commands(),
+      sharedStatus.commands(),
+      practice.commands,
+      onboarding.commands,
+      agentHooks.commands,
+      notes.commands,
+      report.commands,
+    ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => server.notifyTrusted()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       const changed = config.restartRequiredChanges(event);

@@ -2,15 +2,14 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { HOOK_AGENT_LABELS, HOOK_AGENTS, HOOK_CONFIG_PATHS, type HookAgent, isHookAgent } from '../core/hooks/agents';
 import { HookConfigError, type InstallReport, installAgentHooks, repairHookRuntime } from '../core/hooks/install';
-import { HOOK_LAUNCHER_PATH, type RuntimeResolution, resolveHookRuntime, RUNTIME_FALLBACK } from '../core/hooks/runtime';
+import { type RuntimeResolution, resolveHookRuntime, RUNTIME_FALLBACK } from '../core/hooks/runtime';
+import { HOOK_LAUNCHER_PATH } from '../core/workspace/layout';
+import { type CommandHandlers, Commands } from './commands';
 
 /**
  * "Comprehension: Install Agent Hooks…": the CLI's `hooks install`, from the editor, with the
  * CLI bundled in this extension and the extension host's own runtime recorded for the launcher.
  */
-
-/** The command's id. */
-export const INSTALL_AGENT_HOOKS_COMMAND = 'comprehension.installAgentHooks';
 
 /** Arguments that skip the pickers (for keybindings, other extensions and tests). */
 export interface InstallAgentHooksArgs {
@@ -136,12 +135,14 @@ async function repairRuntimes(context: vscode.ExtensionContext, log: vscode.LogO
   }
 }
 
-/** Registers the install command and keeps the hooks' machine-local runtime working. */
-export function registerAgentHooks(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable[] {
+/** The install command, and listeners that keep the hooks' machine-local runtime working. */
+export function activateAgentHooks(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { disposables: vscode.Disposable[]; commands: CommandHandlers } {
   void repairRuntimes(context, log);
-  return [
-    vscode.commands.registerCommand(INSTALL_AGENT_HOOKS_COMMAND, (args?: InstallAgentHooksArgs) => installCommand(context, args)),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void repairRuntimes(context, log)),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void repairRuntimes(context, log)),
-  ];
+  return {
+    disposables: [
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void repairRuntimes(context, log)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void repairRuntimes(context, log)),
+    ],
+    commands: { [Commands.installAgentHooks]: (args?: InstallAgentHooksArgs) => installCommand(context, args) },
+  };
 }

@@ -1,14 +1,11 @@
 import * as vscode from 'vscode';
-import { POLICY_PATH } from '../core/policy/policy';
+import { POLICY_PATH } from '../core/workspace/layout';
 import { STARTER_POLICY_YAML } from '../core/policy/starter';
-import { SHOW_RULE_RATIONALE_COMMAND } from '../core/rules/hover';
+import { type CommandHandlers, Commands } from './commands';
 import type { SharedStatusItem } from './status-bar';
 
 /** The walkthrough's id in `contributes.walkthroughs`. */
 export const WALKTHROUGH_ID = 'getStarted';
-export const OPEN_WALKTHROUGH_COMMAND = 'comprehension.openWalkthrough';
-export const OPEN_POLICY_COMMAND = 'comprehension.openPolicy';
-const AI_BLOCKS_FOCUS_COMMAND = 'comprehension.aiBlocks.focus';
 /** Scheme of the read-only documents that show a rule's full rationale. */
 const RULE_SCHEME = 'comprehension-rule';
 
@@ -17,7 +14,10 @@ const RULE_SCHEME = 'comprehension-rule';
  * block (what it counts, links to the walkthrough and the AI Blocks view), the command that opens
  * or creates the workspace policy, and the rule rationale behind a finding hover's "More…".
  */
-export function activateOnboarding(context: vscode.ExtensionContext, status: Pick<SharedStatusItem, 'setIdle'>): vscode.Disposable[] {
+export function activateOnboarding(
+  context: vscode.ExtensionContext,
+  status: Pick<SharedStatusItem, 'setIdle'>,
+): { disposables: vscode.Disposable[]; commands: CommandHandlers } {
   const rationales = new RuleRationaleDocuments();
   status.setIdle({
     text: '$(sparkle) 0 AI',
@@ -26,22 +26,20 @@ export function activateOnboarding(context: vscode.ExtensionContext, status: Pic
       '',
       'Counts the blocks of the current file that an AI wrote (accepted inline completions, agent edits, large pastes, lines marked by hand).',
       '',
-      `[Show AI Blocks](command:${AI_BLOCKS_FOCUS_COMMAND}) · [Get started](command:${OPEN_WALKTHROUGH_COMMAND})`,
+      `[Show AI Blocks](command:${Commands.focusAiBlocks}) · [Get started](command:${Commands.openWalkthrough})`,
     ].join('\n'),
-    command: { title: 'Show AI Blocks', command: AI_BLOCKS_FOCUS_COMMAND },
-    trustedCommands: [AI_BLOCKS_FOCUS_COMMAND, OPEN_WALKTHROUGH_COMMAND],
+    command: { title: 'Show AI Blocks', command: Commands.focusAiBlocks },
+    trustedCommands: [Commands.focusAiBlocks, Commands.openWalkthrough],
   });
-  return [
-    { dispose: () => status.setIdle(undefined) },
-    vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, rationales),
-    vscode.commands.registerCommand(OPEN_WALKTHROUGH_COMMAND, () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
-    ),
-    vscode.commands.registerCommand(OPEN_POLICY_COMMAND, () => openPolicy()),
-    vscode.commands.registerCommand(SHOW_RULE_RATIONALE_COMMAND, (ruleId: unknown, summary: unknown, rationale: unknown) =>
-      rationales.show(String(ruleId ?? ''), String(summary ?? ''), String(rationale ?? '')),
-    ),
-  ];
+  return {
+    disposables: [{ dispose: () => status.setIdle(undefined) }, vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, rationales)],
+    commands: {
+      [Commands.openWalkthrough]: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false),
+      [Commands.openPolicy]: () => openPolicy(),
+      [Commands.showRuleRationale]: (ruleId: unknown, summary: unknown, rationale: unknown) =>
+        rationales.show(String(ruleId ?? ''), String(summary ?? ''), String(rationale ?? '')),
+    },
+  };
 }
 
 /**

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import type { ServerController, ServerState } from './client';
-
-/** Command behind the status item: a short pick of Restart / Show Output. */
-export const SERVER_ACTIONS_COMMAND = 'comprehension.serverActions';
+import { Commands } from './commands';
 
 const LABELS: Record<ServerState, { text: string; detail: string; severity: vscode.LanguageStatusSeverity }> = {
   starting: { text: '$(sync~spin) Comprehension', detail: 'server starting', severity: vscode.LanguageStatusSeverity.Information },
@@ -23,7 +21,8 @@ export class ServerStatusItem implements vscode.Disposable {
   constructor(private readonly controller: ServerController) {
     this.item = vscode.languages.createLanguageStatusItem('comprehension.server', [{ scheme: 'file' }, { scheme: 'untitled' }]);
     this.item.name = 'Comprehension Language Server';
-    this.item.command = { title: 'Restart / Output…', command: SERVER_ACTIONS_COMMAND };
+    // A short pick of Restart / Show Output.
+    this.item.command = { title: 'Restart / Output…', command: Commands.serverActions };
     this.subscription = controller.onDidChangeState(() => this.render());
     this.render();
   }
@@ -51,8 +50,8 @@ export class ServerStatusItem implements vscode.Disposable {
 
 /** Shows the Restart / Show Output pick. */
 export async function pickServerAction(): Promise<void> {
-  const restart = { label: '$(debug-restart) Restart Language Server', command: 'comprehension.restartServer' };
-  const output = { label: '$(output) Show Output', command: 'comprehension.showOutput' };
+  const restart = { label: '$(debug-restart) Restart Language Server', command: Commands.restartServer };
+  const output = { label: '$(output) Show Output', command: Commands.showOutput };
   const choice = await vscode.window.showQuickPick([restart, output], { title: 'Comprehension' });
   if (choice) await vscode.commands.executeCommand(choice.command);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type CommandHandlers, Commands } from './commands';
 
 /** One feature's part of the shared status item. */
 export interface StatusSegment {
@@ -24,9 +25,6 @@ export interface IdleState {
   trustedCommands: readonly string[];
 }
 
-/** Command behind the item when several segments offer actions. */
-export const STATUS_ACTIONS_COMMAND = 'comprehension.statusActions';
-
 /**
  * The extension's single status-bar item (VS Code UX guidelines: one item). Features add segments
  * (AI blocks in this file, notes awaiting, practice time); the item shows them side by side, and a
@@ -36,12 +34,15 @@ export const STATUS_ACTIONS_COMMAND = 'comprehension.statusActions';
 export class SharedStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('comprehension.status', vscode.StatusBarAlignment.Right, 100);
   private readonly segments = new Map<string, SegmentState>();
-  private readonly command: vscode.Disposable;
   private idle: IdleState | undefined;
 
   constructor() {
     this.item.name = 'Comprehension First';
-    this.command = vscode.commands.registerCommand(STATUS_ACTIONS_COMMAND, () => this.pickAction());
+  }
+
+  /** The command behind the item when several segments offer actions. */
+  commands(): CommandHandlers {
+    return { [Commands.statusActions]: () => this.pickAction() };
   }
 
   /** A segment shown in `order` (lower first). */
@@ -97,7 +98,7 @@ export class SharedStatusItem implements vscode.Disposable {
     this.item.text = snapshot.text;
     this.item.tooltip = snapshot.tooltip;
     const actions = visible.filter((s) => s.command);
-    this.item.command = actions.length === 1 ? actions[0].command : actions.length > 1 ? STATUS_ACTIONS_COMMAND : undefined;
+    this.item.command = actions.length === 1 ? actions[0].command : actions.length > 1 ? Commands.statusActions : undefined;
     this.item.show();
   }
 
@@ -111,7 +112,6 @@ export class SharedStatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.command.dispose();
     this.item.dispose();
   }
 }

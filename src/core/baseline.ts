@@ -1,8 +1,5 @@
 
-/** Workspace-relative location of the baseline file. */
 import { BASELINE_PATH } from './workspace/layout';
-
-export { BASELINE_PATH };
 
 /** The only baseline format version this code reads and writes. */
 export const BASELINE_VERSION = 1;

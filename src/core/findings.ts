@@ -40,6 +40,8 @@ export interface RuleFinding {
    * line text, so a finding keeps its fingerprint when lines above it move.
    */
   fingerprintSource?: string;
+  /** The AI block the finding is about (comprehension note findings), for code actions and the editor's grace. */
+  blockId?: string;
 }
 
 /** A finding as reported by the engine: rule, final severity, and both offsets and positions. */

@@ -1,13 +1,130 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
-/** Runs git without a shell; resolves with stdout or rejects with git's own message. */
-export function git(cwd: string, args: readonly string[], maxBuffer = 256 * 1024 * 1024): Promise<string> {
+/**
+ * The one place that starts git. Every caller in the product (check, report, notes, import,
+ * workspace listing) goes through {@link git}, so flags that must always apply (no shell, no
+ * console window on Windows, paths printed as UTF-8) and the error wording live here once.
+ */
+
+/** Options of {@link git}. */
+export interface GitOptions {
+  /** Largest stdout accepted, in bytes; default 256 MiB (a big repository's `ls-files` runs to tens of MiB). */
+  maxBuffer?: number;
+  /** Milliseconds before git is killed; default none. */
+  timeout?: number;
+  /** Text written to git's standard input (then closed). */
+  input?: string;
+}
+
+/** Why {@link git} failed: git is not installed, or it ran and exited non-zero (or was killed). */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    /** `not-installed`: no `git` on the PATH. `failed`: git ran and failed. */
+    readonly reason: 'not-installed' | 'failed',
+    /** git's whole standard error, for callers that want more than the first line. */
+    readonly stderr: string = '',
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+const DEFAULT_MAX_BUFFER = 256 * 1024 * 1024;
+
+/**
+ * Runs git in `cwd` without a shell and resolves with its stdout. Rejects with a {@link GitError}
+ * whose message is the first line of git's stderr (or `git is not installed` when it is missing).
+ * `core.quotepath=off` makes git print non-ASCII paths as they are instead of octal escapes.
+ */
+export function git(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, maxBuffer, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new Error((stderr || error.message).trim()));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      'git',
+      ['-c', 'core.quotepath=off', ...args],
+      { cwd, maxBuffer: options.maxBuffer ?? DEFAULT_MAX_BUFFER, timeout: options.timeout, encoding: 'utf8', windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) {
+          resolve(stdout);
+          return;
+        }
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          // A missing `cwd` gives the same ENOENT as a missing git; tell the two apart.
+          if (!existsSync(cwd)) reject(new GitError(`cannot run git in ${cwd}: the folder does not exist`, 'failed'));
+          else reject(new GitError('git is not installed (no `git` on the PATH)', 'not-installed'));
+          return;
+        }
+        const firstLine = String(stderr).trim().split('\n')[0];
+        const why = firstLine || (error.killed ? `git ${args[0] ?? ''} was stopped (${error.signal ?? 'timeout'})` : error.message.trim());
+        reject(new GitError(why, 'failed', String(stderr)));
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
+}
+
+/** {@link git}'s output, or undefined when git fails or is missing: for callers that fall back. */
+export function gitOrUndefined(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<string | undefined> {
+  return git(cwd, args, options).catch(() => undefined);
+}
+
+/**
+ * The git-listed files under `root` (tracked plus untracked-not-ignored), relative to it, or
+ * undefined when `root` is not in a git work tree or git is missing.
+ */
+export async function listGitFiles(root: string): Promise<string[] | undefined> {
+  const out = await gitOrUndefined(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 512 * 1024 * 1024 });
+  return out?.split('\0').filter((path) => path.length > 0);
+}
+
+/** Untracked, not ignored files under `root`, relative to it. Rejects when git fails. */
+export async function listUntrackedFiles(root: string): Promise<string[]> {
+  return (await git(root, ['ls-files', '-z', '--others', '--exclude-standard'])).split('\0').filter((path) => path.length > 0);
+}
+
+/** The text of `path` (repository-relative POSIX) in the HEAD commit; undefined when it is not there or git fails. */
+export function showHead(cwd: string, path: string): Promise<string | undefined> {
+  return gitOrUndefined(cwd, ['show', `HEAD:${path}`], { maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** `user.name` and `user.email` as git resolves them in `cwd`; a part is absent when unset or git is missing. */
+export interface GitIdentity {
+  name?: string;
+  email?: string;
+}
+
+/** Reads {@link GitIdentity} from git config (local, then global and system, as git does). */
+export async function gitIdentity(cwd: string): Promise<GitIdentity> {
+  const read = async (key: string): Promise<string | undefined> => {
+    const value = (await gitOrUndefined(cwd, ['config', '--get', key], { timeout: 5000 }))?.trim();
+    return value ? value : undefined;
+  };
+  const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+  return { ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) };
+}
+
+/** One line of `--numstat` output: added and deleted line counts (undefined for binary files) and the path. */
+export interface NumstatEntry {
+  added: number | undefined;
+  deleted: number | undefined;
+  path: string;
+}
+
+/** Parses `git log --numstat` / `git diff --numstat` output (without `-z`); other lines are skipped. */
+export function parseNumstat(output: string): NumstatEntry[] {
+  const entries: NumstatEntry[] = [];
+  for (const line of output.split('\n')) {
+    const match = /^(\d+|-)\t(\d+|-)\t(.+)$/.exec(line);
+    if (!match) continue;
+    entries.push({ added: match[1] === '-' ? undefined : Number(match[1]), deleted: match[2] === '-' ? undefined : Number(match[2]), path: match[3] });
+  }
+  return entries;
+}
+
+/** Runs a git command that prints `--numstat` (e.g. `['log', '--since=…', '--format=']`) and parses it. */
+export async function numstat(cwd: string, args: readonly string[]): Promise<NumstatEntry[]> {
+  return parseNumstat(await git(cwd, [...args, '--numstat']));
 }
 
 /** 1-based inclusive line ranges. */
@@ -24,8 +141,7 @@ export async function changedLinesSince(root: string, ref: string): Promise<Map<
   });
   const diff = await git(root, ['diff', '--unified=0', '--no-color', '--no-ext-diff', '--find-renames', ref, '--']);
   const changed = parseUnifiedZeroDiff(diff);
-  const untracked = await git(root, ['ls-files', '-z', '--others', '--exclude-standard']);
-  for (const path of untracked.split('\0').filter(Boolean)) changed.set(path, 'all');
+  for (const path of await listUntrackedFiles(root)) changed.set(path, 'all');
   return changed;
 }
 

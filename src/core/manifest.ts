@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { PackageManifestInfo } from './rules/rule';
+import { workspaceRelativePath } from './workspace/paths';
 
 /** The file name the dependency rules look for. */
 export const MANIFEST_FILE_NAME = 'package.json';
@@ -176,8 +177,7 @@ export class ManifestCache {
   }
 
   private contains(folder: string): boolean {
-    const relative = nodePath.relative(this.root, folder);
-    return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
+    return workspaceRelativePath(this.root, folder) !== undefined;
   }
 
   private entry(manifestPath: string): CacheEntry {
@@ -189,7 +189,7 @@ export class ManifestCache {
   }
 
   private load(manifestPath: string): CacheEntry {
-    const relativePath = nodePath.relative(this.root, manifestPath).split(nodePath.sep).join('/');
+    const relativePath = workspaceRelativePath(this.root, manifestPath) ?? manifestPath;
     let text: string | undefined;
     try {
       text = this.readFile(manifestPath);

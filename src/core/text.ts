@@ -71,3 +71,13 @@ export class LineIndex {
     return Math.min(start + Math.max(0, position.character), this.lineEnd(position.line));
   }
 }
+
+/**
+ * Lines of a text as an editor counts them: a final line break does not start a counted line, and
+ * `\r\n`, `\r` and `\n` each end one. The empty text has none.
+ */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  const breaks = text.match(/\r\n|\r|\n/g)?.length ?? 0;
+  return /(\r\n|\r|\n)$/.test(text) ? breaks : breaks + 1;
+}

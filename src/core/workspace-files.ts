@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import type { Dirent } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listGitFiles } from './git';
 
 /** Folders never walked into: version-control internals and installed packages. */
 const ALWAYS_SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', 'node_modules']);
 /** How many file stats run at once: enough to hide latency, few enough to stay far from fd limits. */
 const STAT_CONCURRENCY = 32;
-/** `git ls-files` output for very large repositories runs to tens of MiB. */
-const GIT_MAX_BUFFER = 512 * 1024 * 1024;
 /** Bytes inspected by {@link isProbablyBinary}. */
 export const BINARY_SNIFF_BYTES = 8 * 1024;
 /** Share of invalid UTF-8 bytes above which a file is taken as binary (Latin-1 text stays well below). */
@@ -51,7 +49,7 @@ export async function listWorkspaceFiles(root: string, options: ListWorkspaceFil
   let candidates: string[] | undefined;
   let source: WorkspaceFileList['source'] = 'walk';
   if (options.respectGitignore) {
-    candidates = await gitListFiles(root);
+    candidates = await listGitFiles(root);
     if (candidates) source = 'git';
   }
   if (!candidates) candidates = await walk(root, isIgnored);
@@ -77,21 +75,6 @@ export async function listWorkspaceFiles(root: string, options: ListWorkspaceFil
   files.sort(compareText);
   skipped.sort((a, b) => compareText(a.path, b.path));
   return { files, skipped, source };
-}
-
-/** The git-listed files under `root`, relative to it, or undefined when `root` is not in a git work tree (or git is missing). */
-export function gitListFiles(root: string): Promise<string[] | undefined> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-      { cwd: root, maxBuffer: GIT_MAX_BUFFER, encoding: 'utf8', windowsHide: true },
-      (error, stdout) => {
-        if (error) resolve(undefined);
-        else resolve(stdout.split('\0').filter((path) => path.length > 0));
-      },
-    );
-  });
 }
 
 async function walk(root: string, isIgnored: (relativePath: string) => boolean): Promise<string[]> {

@@ -1,8 +1,8 @@
 import { readTextFileSync as readText } from './fsutil';
 import { join } from 'node:path';
-import { type BaselineIndex, BASELINE_PATH, filterNew, indexBaseline, parseBaseline } from './baseline';
+import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from './baseline';
 import { evaluate, type EvaluateResult, type LineRange } from './engine';
-import { assessBlockNote, type BlockNoteAssessment, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from './notes/diagnostics';
+import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from './notes/diagnostics';
 import type { Block } from './provenance/block';
 import { LineIndex } from './text';
 import type { Finding } from './findings';
@@ -10,7 +10,7 @@ import { ManifestCache } from './manifest';
 import type { ParseCache } from './parse-cache';
 import { type PolicyProblem, PolicyState } from './policy/load';
 import { compilePathMatchers, normalizeRelativePath, type PathMatchers } from './policy/paths';
-import { POLICY_PATH } from './policy/policy';
+import { BASELINE_PATH, POLICY_PATH } from './workspace/layout';
 import { customRulesFor } from './rules/custom-rule';
 import { BUILTIN_RULES } from './rules';
 import type { Rule } from './rules/rule';
@@ -40,7 +40,7 @@ export interface CheckFileResult extends EvaluateResult {
   /** How many findings the baseline covered (and so were left out). */
   baselinedCount: number;
   /** Each block's note requirement and status (when blocks were given). */
-  notes: BlockNoteAssessment[];
+  notes: BlockNoteState[];
 }
 
 /**
@@ -160,15 +160,12 @@ export class PolicyWorkspace {
     const path = normalizeRelativePath(relativePath);
     const inCriticalPath = this.matchers.isCritical(path);
     const policy = this.policyState.current;
-    let notes: BlockNoteAssessment[] = [];
+    let notes: BlockNoteState[] = [];
     let extraFindings: ReturnType<typeof noteFindings> = [];
     if (options.blocks?.length) {
-      const lines = new LineIndex(text);
-      const inFile = options.blocks.filter((block) => block.startLine >= 1 && block.startLine <= lines.lineCount);
-      notes = inFile.map((block) =>
-        assessBlockNote({ path, text, lines, block, noteText: options.readNote?.(block.id), policy, inCriticalPath }),
-      );
-      extraFindings = noteFindings(notes, { lines, inCriticalPath, configured: policy.rules });
+      const readNote = options.readNote ?? (() => undefined);
+      notes = assessFileNotes({ path, text, blocks: options.blocks, readNote, policy, inCriticalPath });
+      extraFindings = noteFindings(notes, { lines: new LineIndex(text), inCriticalPath, configured: policy.rules });
     }
     const aiRanges = options.aiRanges ?? options.blocks?.map(({ startLine, endLine }) => ({ startLine, endLine }));
     const result = evaluate(path, text, {

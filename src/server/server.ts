@@ -18,16 +18,14 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { commentLine, commentSyntaxFor } from '../core/comments';
 import type { Finding, Severity } from '../core/findings';
-import { POLICY_PATH } from '../core/policy/policy';
-import { BASELINE_PATH } from '../core/baseline';
 import { VERSION } from '../core/version';
-import { PROVENANCE_DIR } from '../core/provenance/store';
+import { BASELINE_PATH, NOTES_DIR, notePathFor, POLICY_PATH } from '../core/workspace/layout';
 import { readTextFileSync as readText } from '../core/fsutil';
-import { blockFromRecord, parseRecord, recordPath } from '../core/provenance/record';
+import { blockFromRecord, recordPath } from '../core/provenance/record';
+import { ProvenanceStore, recordsFolderOf } from '../core/provenance/store';
 import { join } from 'node:path';
 import { editorNoteFinding, MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
-import { NOTES_DIR, notePathFor, parseNote } from '../core/notes/note-file';
-import { checkNoteQuality } from '../core/notes/quality';
+import { parseNote } from '../core/notes/note-file';
 import { ruleHoverMarkdown } from '../core/rules/hover';
 import type { Block } from '../core/provenance/block';
 import { ParseCache } from '../core/parse-cache';
@@ -43,11 +41,16 @@ import {
   type ServerSettings,
   SUPPRESS_COMMAND,
   type SuppressArguments,
+  RECORDS_FOLDERS_NOTIFICATION,
+  type RecordsFolder,
+  type RecordsFoldersParams,
   TRUST_NOTIFICATION,
   type TrustParams,
 } from '../shared/protocol';
 import { URI } from './uri';
 import { WorkspaceRegistry } from './workspaces';
+import { registerReportRequest } from './features/report';
+import { registerNotesFeature } from './features/notes';
 
 /** The diagnostic `source` shown in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'comprehension';
@@ -76,9 +79,20 @@ export function startServer(connection: Connection): void {
   const toldTooLarge = new Set<string>();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   let canPullConfiguration = false;
+  /** Records folders the client named (local storage), by workspace root; others are in the repository. */
+  const recordsFolders = new Map<string, string>();
+
+  function setRecordsFolders(folders: readonly RecordsFolder[] | undefined): void {
+    recordsFolders.clear();
+    for (const folder of folders ?? []) {
+      const root = URI.toFsPath(folder.folderUri);
+      if (root !== undefined && typeof folder.recordsPath === 'string') recordsFolders.set(root, folder.recordsPath);
+    }
+  }
 
   connection.onInitialize((params) => {
     const options = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    setRecordsFolders(options.recordsFolders);
     let roots = (params.workspaceFolders ?? []).map((folder) => URI.toFsPath(folder.uri)).filter(isString);
     if (roots.length === 0 && params.rootUri) roots = [URI.toFsPath(params.rootUri)].filter(isString);
     registry.setRoots(roots, options.trusted === true);
@@ -104,6 +118,11 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async () => {
     await reloadSettings();
+    connection.languages.diagnostics.refresh();
+  });
+
+  connection.onNotification(RECORDS_FOLDERS_NOTIFICATION, (params: RecordsFoldersParams) => {
+    setRecordsFolders(params.folders);
     connection.languages.diagnostics.refresh();
   });
 
@@ -168,6 +187,8 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params) => codeActions(params));
   connection.onHover((params) => hover(params));
+  registerReportRequest(connection, registry);
+  registerNotesFeature({ connection, documents, registry, blocksFor: (uri) => blocksByUri.get(uri), readNote });
 
   function parseCacheFor(uri: string): ParseCache {
     let cache = parseCaches.get(uri);
@@ -222,10 +243,9 @@ export function startServer(connection: Connection): void {
       findings,
       ruleRationale: workspace.ruleDescriptions(),
     });
-    const blocks = blocksByUri.get(document.uri) ?? [];
     const now = Date.now();
     return findings.map((finding) => {
-      const block = finding.ruleId.startsWith('comprehension/') ? blocks.find((b) => b.startLine === finding.startPosition.line + 1) : undefined;
+      const block = finding.blockId === undefined ? undefined : result.notes.find((state) => state.block.id === finding.blockId)?.block;
       // A fresh block's missing note shows as information during the policy's grace (CI never downgrades).
       const diagnostic = toDiagnostic(block ? editorNoteFinding(finding, block.createdAt, now, workspace.policyState.current) : finding);
       // Note findings carry their block id, for the code actions.
@@ -259,12 +279,7 @@ export function startServer(connection: Connection): void {
     }
     const assessed = workspace.checkFile(located.path, located.text, { blocks: [located.block], readNote: () => text }).notes[0];
     if (!assessed || !assessed.requirement.required) return [];
-    const quality = checkNoteQuality(
-      text,
-      { blockText: assessed.blockText, sections: assessed.requirement.sections, questions: assessed.questions.map((q) => ({ id: q.id, text: q.text })), notes: workspace.policyState.current.notes },
-      parsed,
-    );
-    return quality.problems.map((problem) => ({
+    return (assessed.status.quality?.problems ?? []).map((problem) => ({
       range: { start: problem.startPosition, end: problem.endPosition },
       severity: DiagnosticSeverity.Warning,
       code: `comprehension/note-${problem.code}`,
@@ -283,18 +298,12 @@ export function startServer(connection: Connection): void {
         return { path: fsPath.slice(root.length + 1), text: document?.getText() ?? readText(fsPath) ?? '', block };
       }
     }
-    const recordText = readText(join(root, PROVENANCE_DIR, `${blockId}.json`));
-    if (!recordText) return undefined;
-    let parsed: ReturnType<typeof parseRecord>;
-    try {
-      parsed = parseRecord(JSON.parse(recordText));
-    } catch {
-      return undefined;
-    }
-    if (!parsed.ok) return undefined;
-    const path = recordPath(parsed.record);
+    // Through the store, from wherever the client keeps this folder's records (local storage included).
+    const record = new ProvenanceStore(recordsFolders.get(root) ?? recordsFolderOf(root)).readRecordSync(blockId);
+    if (!record) return undefined;
+    const path = recordPath(record);
     const text = readText(join(root, path));
-    return text === undefined ? undefined : { path, text, block: blockFromRecord(parsed.record) };
+    return text === undefined ? undefined : { path, text, block: blockFromRecord(record) };
   }
 
   function policyDiagnostics(document: TextDocument, workspace: ReturnType<typeof registry.all>[number]): Diagnostic[] {

@@ -1,5 +1,7 @@
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PolicyWorkspace } from '../core/workspace';
+import { POLICY_PATH } from '../core/workspace/layout';
+import { workspaceRelativePath } from '../core/workspace/paths';
 
 /**
  * The policy workspaces of the server: one per workspace folder, and one per folder of a file
@@ -30,8 +32,12 @@ export class WorkspaceRegistry {
 
   /** The workspace a file belongs to and the file's path relative to it. */
   locate(fsPath: string): { workspace: PolicyWorkspace; relativePath: string } {
-    const root = this.roots.find((candidate) => fsPath.startsWith(`${candidate}/`)) ?? dirname(fsPath);
-    return { workspace: this.open(root), relativePath: fsPath.slice(root.length + 1) };
+    // Roots are sorted longest first, so a nested workspace folder wins over its parent.
+    for (const root of this.roots) {
+      const relativePath = workspaceRelativePath(root, fsPath);
+      if (relativePath) return { workspace: this.open(root), relativePath };
+    }
+    return { workspace: this.open(dirname(fsPath)), relativePath: basename(fsPath) };
   }
 
   private open(root: string): PolicyWorkspace {
@@ -40,7 +46,7 @@ export class WorkspaceRegistry {
       workspace = new PolicyWorkspace(root, this.trusted);
       const problems = workspace.loadPolicyFromDisk();
       const errors = problems.filter((problem) => problem.severity === 'error');
-      if (errors.length) this.onProblem(`${root}/.comprehension/policy.yaml has ${errors.length} error(s); the defaults apply until it is fixed.`);
+      if (errors.length) this.onProblem(`${join(root, POLICY_PATH)} has ${errors.length} error(s); the defaults apply until it is fixed.`);
       workspace.loadBaselineFromDisk();
       if (workspace.baselineProblem) this.onProblem(`Baseline ignored: ${workspace.baselineProblem}`);
       this.byRoot.set(root, workspace);

@@ -4,8 +4,11 @@
  * protocol). Plain data only; the message types come from the LSP protocol package both bundles
  * already contain.
  */
-import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { BlockNoteState } from '../core/notes/assess';
+import type { NoteStatus } from '../core/notes/status';
 import type { Block } from '../core/provenance/block';
+import type { GatheredInputs, PracticeDayTotal } from '../core/report/gather';
 
 /** `comprehension/serverInfo`: who is answering, for the status item and tests. */
 export const SERVER_INFO_REQUEST = new RequestType0<ServerInfo, void>('comprehension/serverInfo');
@@ -34,6 +37,79 @@ export interface BlocksParams {
 }
 export const BLOCKS_NOTIFICATION = new NotificationType<BlocksParams>('comprehension/blocks');
 
+/**
+ * `comprehension/report` request: the scorecard's inputs for one workspace folder, gathered by the
+ * server with the same core gatherer as `comprehension report` (whole tree, closed files included).
+ */
+export interface ReportParams {
+  /** The workspace folder's URI (`file:` scheme). */
+  folderUri: string;
+  /** Days covered, ending today; the period starts at midnight UTC of its first day. */
+  periodDays: number;
+  /** The practice days, as the editor's "Export Practice History" would write them; no practice section when absent. */
+  practice?: PracticeDayTotal[];
+  /** Now (epoch ms), for tests. */
+  now?: number;
+}
+export type ReportResult = GatheredInputs;
+export const REPORT_REQUEST = new RequestType<ReportParams, ReportResult, void>('comprehension/report');
+
+/**
+ * A {@link BlockNoteState} as JSON: the parsed note (which holds Maps) is replaced by the note's
+ * text, which the client parses again for display (`parseNote` is plain text work, no checks).
+ */
+export interface WireBlockNoteState extends Omit<BlockNoteState, 'status'> {
+  status: Omit<NoteStatus, 'note'>;
+  /** The note text the status was computed from; undefined when the block has no note. */
+  noteText?: string;
+}
+
+/**
+ * `comprehension/noteStates`: where each AI block of a file stands with its note. The client sends
+ * the blocks it tracks (it has them for closed files too, whatever the record storage); without
+ * them the server uses the last `comprehension/blocks` of the document. The text is the open
+ * document's, else the file on disk; notes open in an editor count with their unsaved text.
+ */
+export interface NoteStatesParams {
+  uri: string;
+  blocks?: Block[];
+}
+export interface NoteStatesResult {
+  /** Workspace-relative POSIX path; undefined when the file is outside every workspace folder or unreadable. */
+  path?: string;
+  lineCount: number;
+  /** Empty when the policy ignores the file. */
+  states: WireBlockNoteState[];
+}
+export const NOTE_STATES_REQUEST = new RequestType<NoteStatesParams, NoteStatesResult, void>('comprehension/noteStates');
+
+/** `comprehension/newNote`: the text of a new note for a block (the same bytes as `comprehension note FILE:LINE`). */
+export interface NewNoteParams {
+  uri: string;
+  block: Block;
+}
+export interface NewNoteResult {
+  /** Workspace-relative path of the note file to create. */
+  notePath: string;
+  text: string;
+}
+export const NEW_NOTE_REQUEST = new RequestType<NewNoteParams, NewNoteResult, void>('comprehension/newNote');
+
+/**
+ * `comprehension/markReviewed`: the note text with the block's current code, hash, `reviewedAt`
+ * and any new block questions recorded. Fails (a response error with the reason) when the note has
+ * no valid front matter.
+ */
+export interface MarkReviewedParams {
+  uri: string;
+  block: Block;
+  noteText: string;
+}
+export interface MarkReviewedResult {
+  text: string;
+}
+export const MARK_REVIEWED_REQUEST = new RequestType<MarkReviewedParams, MarkReviewedResult, void>('comprehension/markReviewed');
+
 /** Client commands the server's code actions call for comprehension notes. */
 export const WRITE_NOTE_COMMAND = 'comprehension.notes.write';
 export const MARK_REVIEWED_COMMAND = 'comprehension.notes.markReviewed';
@@ -41,7 +117,26 @@ export const MARK_REVIEWED_COMMAND = 'comprehension.notes.markReviewed';
 /** What the client passes in `initializationOptions`. */
 export interface InitializationOptions {
   trusted: boolean;
+  /**
+   * Where each workspace folder's provenance records live when they are not in the repository
+   * (`comprehension.provenance.storage: local`); folders not listed use `.comprehension/provenance`.
+   */
+  recordsFolders?: RecordsFolder[];
 }
+
+/** A workspace folder and the absolute folder its provenance records are kept in. */
+export interface RecordsFolder {
+  /** The workspace folder's URI (`file:` scheme). */
+  folderUri: string;
+  /** Absolute path of its records folder. */
+  recordsPath: string;
+}
+
+/** `comprehension/recordsFolders`: the records folders changed (storage setting, workspace folders); the full list. */
+export interface RecordsFoldersParams {
+  folders: RecordsFolder[];
+}
+export const RECORDS_FOLDERS_NOTIFICATION = new NotificationType<RecordsFoldersParams>('comprehension/recordsFolders');
 
 /** Client command behind the "Suppress with a reason" code action (it asks for the reason). */
 export const SUPPRESS_COMMAND = 'comprehension.suppressWithReason';

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFi
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InstallAgentHooksResult } from '../../src/client/hooks';
-import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH, parseRuntimeFile } from '../../src/core/hooks/runtime';
+import { parseRuntimeFile } from '../../src/core/hooks/runtime';
+import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../../src/core/workspace/layout';
 import { domTexts, EXTENSION_ID, getApi, keys, screenshot, waitFor, workspaceRoot } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;

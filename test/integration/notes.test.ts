@@ -236,9 +236,11 @@ describe('Notes', function () {
     await vscode.window.showTextDocument(codeUri());
     const findings = await waitForDiagnostics(codeUri(), (items) => items.length > 0, 'the policy findings of the file', 30000);
     const scorecard = await vscode.commands.executeCommand<Scorecard>('comprehension.showReport');
-    assert.equal(scorecard.findings.total, findings.length, 'every finding of the open file is counted');
-    const inBlock = findings.filter((finding) => finding.range.start.line >= BLOCK_LINE && finding.range.start.line <= BLOCK_LINE + 2);
-    assert.equal(scorecard.findings.insideAi, inBlock.length, 'findings on lines 3–5 count as inside the AI block');
+    // The report checks the whole tree (closed files too) and leaves the note rules' findings to the notes section.
+    const counted = findings.filter((finding) => !String(finding.code).startsWith('comprehension/'));
+    assert.ok(scorecard.findings.total >= counted.length, 'every finding of the open file is counted');
+    const inBlock = counted.filter((finding) => finding.range.end.line >= BLOCK_LINE && finding.range.start.line <= BLOCK_LINE + 2);
+    assert.equal(scorecard.findings.insideAi, inBlock.length, 'findings overlapping lines 3–5 count as inside the AI block');
     assert.equal(scorecard.notes.aiBlocks, 1);
     assert.equal(scorecard.notes.needingNotes, 1);
     assert.equal(scorecard.notes.explained, 1);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { baselineEntriesFor, BASELINE_PATH, createBaseline, serializeBaseline } from '../../core/baseline';
+import { baselineEntriesFor, createBaseline, serializeBaseline } from '../../core/baseline';
+import { BASELINE_PATH } from '../../core/workspace/layout';
 import { runCheck } from '../../core/check-run';
 import { writeFileAtomic } from '../../core/fsutil';
 import { parseArgs } from '../args';

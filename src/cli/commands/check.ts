@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gateFailures, plural, runCheck } from '../../core/check-run';
 import { toSarif, type LocatedFinding } from '../../core/output/sarif';
-import { POLICY_PATH } from '../../core/policy/policy';
+import { POLICY_PATH } from '../../core/workspace/layout';
 import { PolicyWorkspace } from '../../core/workspace';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';

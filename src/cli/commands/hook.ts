@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { changedLineRanges, type ChangedRange } from '../../core/provenance/changed-ranges';
-import type { ProvenanceStore } from '../../core/provenance/store';
+import { ProvenanceLedger } from '../../core/provenance/ledger';
 import { parseArgs } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 import { HOOK_AGENT_NAMES, HOOK_PARSERS, type HookAgent, type HookEvent, locateEdits } from './hook-payloads';
 import { pruneSnapshots, saveSnapshot, snapshotKey, takeSnapshot } from './hook-snapshots';
-import { describeRange, readMarkableText, recordLines, relocateMovedRecords, workspaceRelative, workspaceStore } from './record-lines';
+import { describeRange, readMarkableText, workspaceRelative } from './record-lines';
+import { isDataPath } from '../../core/workspace/layout';
 
 const USAGE = `Usage: comprehension hook claude|cursor|copilot [--root DIR] [--verbose]
 
@@ -62,7 +63,7 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
   const { event } = result;
   const base = event.cwd ? resolve(io.cwd, event.cwd) : io.cwd;
   const root = findWorkspaceRoot(base, parsed.options.get('root') as string | undefined);
-  let store: ProvenanceStore | undefined;
+  const ledger = ProvenanceLedger.forWorkspace(root);
   for (const file of event.files) {
     const absolute = resolve(base, file);
     const path = workspaceRelative(root, absolute);
@@ -71,7 +72,7 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
       continue;
     }
     // The product's own data and git's internals are never AI code to explain.
-    if (path.startsWith('.comprehension/') || path.startsWith('.git/')) continue;
+    if (isDataPath(path) || path.startsWith('.git/')) continue;
     const key = snapshotKey(agent, path, event.callId);
     if (event.phase === 'before') {
       await snapshot(root, key, path, absolute);
@@ -80,25 +81,18 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
     }
     const changed = await changedRanges(root, key, path, absolute, event, say);
     if (!changed) continue;
-    if (!store) {
-      store = workspaceStore(root);
-      await store.load();
-    }
-    // Even a pure deletion moves the blocks below it.
-    const moved = await relocateMovedRecords(store, path, changed.text);
-    if (moved > 0) say(`${moved} block(s) of ${path} moved with the edit`);
-    for (const range of changed.ranges) {
-      const outcome = await recordLines(root, store, {
-        path,
-        text: changed.text,
-        startLine: range.startLine,
-        endLine: range.endLine,
-        agent: HOOK_AGENT_NAMES[agent],
-        ...(event.model ? { model: event.model } : {}),
-        source: 'agent-write',
-      });
-      say(`${outcome.kind} ${describeRange(outcome.record)} (${outcome.record.id})`);
-    }
+    const agentName = HOOK_AGENT_NAMES[agent];
+    const ranges = changed.ranges.map((range) => ({
+      startLine: range.startLine,
+      endLine: range.endLine,
+      agent: agentName,
+      ...(event.model ? { model: event.model } : {}),
+      source: 'agent-write' as const,
+    }));
+    // Even a pure deletion (no range) moves the blocks below it.
+    const edit = await ledger.recordAgentEdit(path, changed.text, ranges);
+    if (edit.moved > 0) say(`${edit.moved} block(s) of ${path} moved with the edit`);
+    for (const outcome of edit.outcomes) say(`${outcome.kind} ${describeRange(outcome.record)} (${outcome.record.id})`);
   }
   if (event.phase === 'before') await pruneSnapshots(root);
 }

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { HOOK_AGENTS, type HookAgent, isHookAgent } from '../../core/hooks/agents';
 import { HookConfigError, type InstallReport, installAgentHooks } from '../../core/hooks/install';
-import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH, type HookRuntime, resolveHookRuntime, RUNTIME_FALLBACK } from '../../core/hooks/runtime';
+import { type HookRuntime, resolveHookRuntime, RUNTIME_FALLBACK } from '../../core/hooks/runtime';
+import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../../core/workspace/layout';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';

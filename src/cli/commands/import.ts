@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { ProvenanceLedger } from '../../core/provenance/ledger';
 import { normalizeRecordPath } from '../../core/provenance/record';
 import { importAgentTrace, importedBlockId, importGitAiNotes, type ImportedRange, placeImportedRanges, recordsForImport } from '../../core/provenance/import';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
-import { readMarkableText, workspaceRelative, workspaceStore } from './record-lines';
+import { workspaceRelativePath } from '../../core/workspace/paths';
+import { readMarkableText } from './record-lines';
 
 const USAGE = `Usage: comprehension import [--git-ai] [--agent-trace FILE...] [--root DIR]
 
@@ -79,10 +81,10 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
     if (found.ranges.length === 0 && found.problems.length === 0) problems.push('git-ai: no AI ranges in refs/notes/ai (fetch them with: git fetch origin refs/notes/ai:refs/notes/ai)');
   }
 
-  const store = workspaceStore(root);
-  const loaded = await store.load();
+  const ledger = ProvenanceLedger.forWorkspace(root);
+  const loaded = await ledger.store.load();
   problems.push(...loaded.problems.map((problem) => problem.message));
-  const counts = await importRanges(root, store, ranges);
+  const counts = await importRanges(root, ledger, ranges);
 
   for (const problem of problems.slice(0, MAX_PROBLEMS_SHOWN)) io.stderr.write(`comprehension import: ${problem}\n`);
   if (problems.length > MAX_PROBLEMS_SHOWN) io.stderr.write(`comprehension import: …and ${problems.length - MAX_PROBLEMS_SHOWN} more problems\n`);
@@ -96,7 +98,8 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
  * record exists (same origin, commit, path and lines: importing twice) or when the code it covers
  * already has a block; as not placed when its file is gone, is not text, or no longer holds it.
  */
-export async function importRanges(root: string, store: ReturnType<typeof workspaceStore>, ranges: readonly ImportedRange[]): Promise<ImportCounts> {
+export async function importRanges(root: string, ledger: ProvenanceLedger, ranges: readonly ImportedRange[]): Promise<ImportCounts> {
+  const { store } = ledger;
   const counts: ImportCounts = { imported: 0, alreadyPresent: 0, notPlaced: 0 };
   const unique = new Map<string, ImportedRange>();
   for (const range of ranges) {
@@ -127,7 +130,7 @@ export async function importRanges(root: string, store: ReturnType<typeof worksp
     const placements = placeImportedRanges(fileRanges, read.text);
     const existing = store.blocksForFile(path).filter((record) => !record.metadata.comprehension.lost);
     const records = recordsForImport(placements, path, read.text, existing);
-    for (const record of records) await store.upsert(record);
+    await ledger.write(records);
     const written = new Set(records.map((record) => record.id));
     const placed = new Set(placements.filter((placement) => placement.kind !== 'lost').map((placement) => importedBlockId(placement.range)));
     for (const range of fileRanges) {
@@ -142,10 +145,10 @@ export async function importRanges(root: string, store: ReturnType<typeof worksp
 
 /** A recorded path as a workspace-relative one; undefined when it leads outside the workspace. */
 function workspacePath(root: string, path: string): string | undefined {
-  if (isAbsolute(path)) return workspaceRelative(root, path);
   const normalized = normalizeRecordPath(path);
-  if (normalized.split('/').includes('..')) return undefined;
-  return workspaceRelative(root, resolve(root, normalized));
+  if (!isAbsolute(path) && normalized.split('/').includes('..')) return undefined;
+  // The root itself ('') is no file.
+  return workspaceRelativePath(root, isAbsolute(path) ? path : resolve(root, normalized)) || undefined;
 }
 
 SUBCOMMANDS.import = { summary: 'import AI ranges from git-ai notes and Agent Trace files', usage: USAGE, run: importCommand };

@@ -3,7 +3,8 @@ import type { BlockSource } from '../../core/provenance/block';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
-import { codeLines, describeRange, readMarkableText, recordLines, relocateMovedRecords, workspaceRelative, workspaceStore } from './record-lines';
+import { codeLines, ProvenanceLedger } from '../../core/provenance/ledger';
+import { describeRange, readMarkableText, workspaceRelative } from './record-lines';
 
 const USAGE = `Usage: comprehension mark --file FILE --lines A-B --agent NAME [options]
 
@@ -64,19 +65,19 @@ async function mark(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--lines ${startLine}-${endLine} is outside ${file}, which has ${lineCount} line${lineCount === 1 ? '' : 's'}`);
   }
 
-  const store = workspaceStore(root);
-  const loaded = await store.load();
+  const ledger = ProvenanceLedger.forWorkspace(root);
+  const loaded = await ledger.store.load();
   for (const problem of loaded.problems) io.stderr.write(`comprehension mark: warning: ${problem.message}\n`);
-  await relocateMovedRecords(store, path, read.text);
-  const outcome = await recordLines(root, store, {
-    path,
-    text: read.text,
-    startLine,
-    endLine,
-    agent,
-    ...(model !== undefined && model.trim() !== '' ? { model: model.trim() } : {}),
-    source: source as BlockSource,
-  });
+  const edit = await ledger.recordAgentEdit(path, read.text, [
+    {
+      startLine,
+      endLine,
+      agent,
+      ...(model !== undefined && model.trim() !== '' ? { model: model.trim() } : {}),
+      source: source as BlockSource,
+    },
+  ]);
+  const outcome = edit.outcomes[0];
   const who = `${agent}${model ? `, ${model}` : ''}`;
   if (outcome.kind === 'added') io.stdout.write(`Recorded ${describeRange(outcome.record)} as an AI block (${who}, certain): ${outcome.record.id}\n`);
   else if (outcome.kind === 'extended') {

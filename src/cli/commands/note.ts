@@ -1,13 +1,15 @@
 import { resolve } from 'node:path';
 import { loadWorkspaceBlocks } from '../../core/check-run';
 import { newNoteText } from '../../core/notes/new-note';
-import { notePathFor, readGitAuthor, readNoteFile, writeNoteFile } from '../../core/notes/note-file';
+import { readGitAuthor, readNoteFile, writeNoteFile } from '../../core/notes/note-file';
+import { notePathFor } from '../../core/workspace/layout';
 import type { Block } from '../../core/provenance/block';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 import { openWorkspace } from './check';
-import { readMarkableText, workspaceRelative } from './record-lines';
+import { workspaceRelativePath } from '../../core/workspace/paths';
+import { readMarkableText } from './record-lines';
 
 const USAGE = `Usage: comprehension note FILE:LINE [--root DIR]
 
@@ -49,8 +51,9 @@ async function note(args: string[], io: CliIo): Promise<number> {
   const { file, line } = parseFileLine(parsed.positionals[0]);
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
   const absolute = resolve(io.cwd, file);
-  const path = workspaceRelative(root, absolute);
-  if (path === undefined) throw new UsageError(`${file} is outside the workspace ${root}`);
+  const path = workspaceRelativePath(root, absolute);
+  // The root itself is no file either.
+  if (!path) throw new UsageError(`${file} is outside the workspace ${root}`);
   const read = await readMarkableText(absolute);
   if (read.kind === 'missing') throw new UsageError(`no such file: ${file}`);
   if (read.kind === 'not-a-file') throw new UsageError(`${file} is a folder, not a file`);

@@ -1,15 +1,16 @@
 import { writeFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { formatPercent } from '../../core/report/format';
 import { renderHtml } from '../../core/report/render-html';
 import { renderJson } from '../../core/report/render-json';
 import { renderMarkdown } from '../../core/report/render-markdown';
-import { buildScorecard } from '../../core/report/scorecard';
+import { dayKeyOf, isDayKey } from '../../core/practice/calendar';
+import { gatherReportInputs, parsePracticeExport, type PracticeDayTotal, scorecardOf } from '../../core/report/gather';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 import { openWorkspace } from './check';
-import { gatherReportInputs, parsePracticeExport, parseSince, type PracticeDayTotal, readPracticeFile } from './report-inputs';
 
 const USAGE = `Usage: comprehension report [options]
 
@@ -61,10 +62,7 @@ async function report(args: string[], io: CliIo): Promise<number> {
   if (!workspace) return EXIT.usage;
   const gathered = await gatherReportInputs(workspace, { ...(since !== undefined ? { since } : {}), ...(practice !== undefined ? { practice } : {}) });
   for (const warning of gathered.warnings) io.stderr.write(`comprehension report: warning: ${warning}\n`);
-  gathered.inputs.title = `Comprehension scorecard — ${basename(root)}`;
-  const scorecard = buildScorecard(gathered.inputs);
-  // Files without AI blocks were given only for their length (findings per 1,000 lines).
-  scorecard.notes.byFile = scorecard.notes.byFile.filter((file) => file.aiBlocks > 0);
+  const scorecard = scorecardOf(gathered.inputs);
 
   const text = format === 'html' ? renderHtml(scorecard) : format === 'json' ? renderJson(scorecard) : renderMarkdown(scorecard);
   const output = parsed.options.get('output') as string | undefined;
@@ -78,6 +76,33 @@ async function report(args: string[], io: CliIo): Promise<number> {
       `${scorecard.findings.insideAi} of ${scorecard.findings.total} findings inside AI blocks, ${scorecard.secrets.events} secrets exposure events.\n`,
   );
   return EXIT.ok;
+}
+
+/** Reads and parses the practice file; a usage problem is thrown as an Error with the reason. */
+export async function readPracticeFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new Error(`${file} is not JSON (${(error as Error).message}); export the practice history as JSON`);
+  }
+}
+
+/** `YYYY-MM-DD` (start of that day, UTC) or an ISO 8601 date-time, as epoch ms; undefined when unreadable. */
+export function parseSince(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (isDayKey(trimmed)) {
+    const time = Date.parse(`${trimmed}T00:00:00Z`);
+    return Number.isFinite(time) && dayKeyOf(time, 'UTC') === trimmed ? time : undefined;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(trimmed)) return undefined;
+  const time = Date.parse(trimmed);
+  return Number.isFinite(time) ? time : undefined;
 }
 
 SUBCOMMANDS.report = { summary: 'the balanced scorecard (AI share, note coverage, findings, practice) as md, html or json', usage: USAGE, run: report };

@@ -1,17 +1,11 @@
 import * as vscode from 'vscode';
-import { type NoteQuestionRef, notePathFor, readGitAuthor, writeNoteFile } from '../../core/notes/note-file';
-import { markNoteReviewed } from '../../core/notes/status';
+import { notePathFor, writeNoteFile } from '../../core/notes/note-file';
 import type { Block } from '../../core/provenance/block';
+import { MARK_REVIEWED_REQUEST, NEW_NOTE_REQUEST } from '../../shared/protocol';
+import { type CommandHandlers, Commands } from '../commands';
 import type { ProvenanceService } from '../provenance/events';
-import { blockTextOf } from './assess';
-import { locateInWorkspace, type NotesModel } from './model';
+import { locateInWorkspace, type NotesModel, type NotesServer } from './model';
 
-/** Command ids of the notes feature (the language server's code actions call the first three). */
-export const NOTE_COMMANDS = {
-  write: 'comprehension.notes.write',
-  open: 'comprehension.notes.open',
-  markReviewed: 'comprehension.notes.markReviewed',
-} as const;
 
 /** The block a command is about, with its document and workspace place. */
 interface Target {
@@ -27,20 +21,26 @@ interface Target {
  */
 type TargetArgument = vscode.Uri | string | { uri: vscode.Uri | string; block?: Block; blockId?: string } | undefined;
 
-/** Registers write, open and mark-reviewed. */
-export function registerNoteCommands(provenance: Pick<ProvenanceService, 'getBlocks'>, model: NotesModel, log: vscode.LogOutputChannel): vscode.Disposable[] {
-  const commands = new NoteCommands(provenance, model, log);
-  return [
-    vscode.commands.registerCommand(NOTE_COMMANDS.write, (target?: TargetArgument, blockId?: string) => commands.write(target, blockId)),
-    vscode.commands.registerCommand(NOTE_COMMANDS.open, (target?: TargetArgument, blockId?: string) => commands.open(target, blockId)),
-    vscode.commands.registerCommand(NOTE_COMMANDS.markReviewed, (target?: TargetArgument, blockId?: string) => commands.markReviewed(target, blockId)),
-  ];
+/** The handlers of write, open and mark-reviewed (the language server's code actions run them too). */
+export function noteCommands(
+  provenance: Pick<ProvenanceService, 'getBlocks'>,
+  model: NotesModel,
+  server: Pick<NotesServer, 'request'>,
+  log: vscode.LogOutputChannel,
+): CommandHandlers {
+  const commands = new NoteCommands(provenance, model, server, log);
+  return {
+    [Commands.notesWrite]: (target?: TargetArgument, blockId?: string) => commands.write(target, blockId),
+    [Commands.notesOpen]: (target?: TargetArgument, blockId?: string) => commands.open(target, blockId),
+    [Commands.notesMarkReviewed]: (target?: TargetArgument, blockId?: string) => commands.markReviewed(target, blockId),
+  };
 }
 
 class NoteCommands {
   constructor(
     private readonly provenance: Pick<ProvenanceService, 'getBlocks'>,
     private readonly model: NotesModel,
+    private readonly server: Pick<NotesServer, 'request'>,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -54,18 +54,14 @@ class NoteCommands {
       await showNote(noteUri, false);
       return noteUri;
     }
-    const { policy, matchers } = await this.model.policyFor(target.folder);
-    // The same function as `comprehension note FILE:LINE`; loaded on first use (it brings the parser).
-    const [{ newNoteText }, author] = await Promise.all([import('../../core/notes/new-note'), readGitAuthor(target.folder.uri.fsPath)]);
-    const note = newNoteText({
-      path: target.path,
-      text: target.document.getText(),
-      block: target.block,
-      policy,
-      inCriticalPath: matchers.isCritical(target.path),
-      author,
-      onQuestionsError: (error) => this.log.warn(`Notes: no block questions for ${target.path}: ${error.message}`),
-    });
+    // The server writes the text with the same function as `comprehension note FILE:LINE`.
+    let note: string;
+    try {
+      ({ text: note } = await this.server.request(NEW_NOTE_REQUEST, { uri: target.document.uri.toString(), block: target.block }));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`The note could not be written: ${(error as Error).message}`);
+      return undefined;
+    }
     await writeNoteFile(target.folder.uri.fsPath, target.block.id, note);
     this.log.info(`Notes: created ${notePathFor(target.block.id)} for ${target.path} lines ${target.block.startLine}–${target.block.endLine}.`);
     this.model.forgetNote(target.folder, target.block.id);
@@ -98,10 +94,9 @@ class NoteCommands {
       await this.write(target.document.uri, target.block.id);
       return false;
     }
-    const blockText = blockTextOf(target.document.getText(), target.block);
     let reviewed: string;
     try {
-      reviewed = markNoteReviewed(noteText, { blockText, questions: await this.questions(target) });
+      ({ text: reviewed } = await this.server.request(MARK_REVIEWED_REQUEST, { uri: target.document.uri.toString(), block: target.block, noteText }));
     } catch (error) {
       void vscode.window.showErrorMessage(`The note cannot be marked as reviewed: ${(error as Error).message}`);
       return false;
@@ -120,21 +115,6 @@ class NoteCommands {
     this.model.forgetNote(target.folder, target.block.id);
     await this.model.assessFile(target.document.uri);
     return true;
-  }
-
-  /** The block's questions from its syntax tree; the parser is loaded on first use, not at activation. */
-  private async questions(target: Target): Promise<NoteQuestionRef[]> {
-    try {
-      const { blockQuestions } = await import('../../core/notes/questions');
-      const endLine = Math.min(target.block.endLine, target.document.lineCount);
-      return blockQuestions(target.path, target.document.getText(), { startLine: target.block.startLine, endLine }).map((question) => ({
-        id: question.id,
-        text: question.text,
-      }));
-    } catch (error) {
-      this.log.warn(`Notes: no block questions for ${target.path}: ${(error as Error).message}`);
-      return [];
-    }
   }
 
   private async resolve(argument: TargetArgument, blockId: string | undefined): Promise<Target | undefined> {

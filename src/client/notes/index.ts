@@ -4,34 +4,34 @@ import type { ProvenanceService } from '../provenance/events';
 import type { BlockHoverContributor } from '../provenance/presentation';
 import type { BlockDescriber } from '../provenance/view';
 import type { SharedStatusItem } from '../status-bar';
-import { describeNoteStatus, isAwaiting, noteHoverMarkdown, noteLenses } from './assess';
-import { registerNoteCommands } from './commands';
-import { NotesModel, type NotesProvenance } from './model';
-import { ReportPanel } from './report';
-
-/** Command behind "Comprehension: Show Report". */
-export const SHOW_REPORT_COMMAND = 'comprehension.showReport';
+import { describeNoteStatus, isAwaiting, noteHoverMarkdown, noteLenses } from './presentation';
+import { noteCommands } from './commands';
+import { type CommandHandlers, Commands } from '../commands';
+import type { Config } from '../config';
+import { NotesModel, type NotesProvenance, type NotesServer } from './model';
 
 /** What the notes feature needs from the rest of the extension. */
 export interface NotesDependencies {
   provenance: NotesProvenance;
+  /** The language server, which assesses the notes and writes their texts. */
+  server: NotesServer;
   presentation: { addHoverContributor(contributor: BlockHoverContributor): vscode.Disposable };
   view: { addDescriber(describer: BlockDescriber): vscode.Disposable; refresh(): void };
   status: Pick<SharedStatusItem, 'segment'>;
   log: vscode.LogOutputChannel;
+  config: Config;
 }
 
 /**
  * Comprehension notes in the editor: a CodeLens prompt on each AI block that needs a note, the
  * write / open / mark-reviewed commands (also behind the language server's code actions), the
  * note in the block hover, note status in the AI Blocks view, the count of blocks awaiting notes
- * in the shared status item, and the scorecard report. Dispose the result with the extension.
+ * in the shared status item. Dispose the result with the extension (the scorecard report is in ./report).
  */
-export function activateNotes(_context: vscode.ExtensionContext, deps: NotesDependencies): vscode.Disposable {
-  const model = new NotesModel(deps.provenance, deps.log);
-  const codeLens = new NoteCodeLensProvider(deps.provenance, model);
+export function activateNotes(deps: NotesDependencies): { disposable: vscode.Disposable; commands: CommandHandlers } {
+  const model = new NotesModel(deps.provenance, deps.server, deps.log);
+  const codeLens = new NoteCodeLensProvider(deps.provenance, model, deps.config);
   const segment = deps.status.segment('notes', 20);
-  const report = new ReportPanel(model, deps.log);
 
   const renderStatus = (): void => {
     const states = model.all().flatMap((file) => file.states);
@@ -45,12 +45,12 @@ export function activateNotes(_context: vscode.ExtensionContext, deps: NotesDepe
     const parts = [missing > 0 ? `${missing} without a passing note` : '', stale > 0 ? `${stale} with a stale note` : ''].filter(Boolean);
     segment.set(`$(note) ${awaiting}`, `${awaiting} AI block${awaiting === 1 ? '' : 's'} awaiting a comprehension note (${parts.join(', ')})`, {
       title: 'Show AI Blocks',
-      command: 'comprehension.aiBlocks.focus',
+      command: Commands.focusAiBlocks,
     });
   };
 
   const hover: BlockHoverContributor = (block: Block, document: vscode.TextDocument) => {
-    const state = model.assessNow(document, block);
+    const state = model.cached(document.uri, block.id);
     return state ? noteHoverMarkdown(state, document.uri.toString()) : undefined;
   };
   const describer: BlockDescriber = (uri: vscode.Uri, block: Block) => {
@@ -61,23 +61,20 @@ export function activateNotes(_context: vscode.ExtensionContext, deps: NotesDepe
   const disposables: vscode.Disposable[] = [
     model,
     codeLens,
-    report,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, codeLens),
     deps.presentation.addHoverContributor(hover),
     deps.view.addDescriber(describer),
-    ...registerNoteCommands(deps.provenance, model, deps.log),
-    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, () => report.show()),
     model.onDidChange(() => {
       codeLens.refresh();
       deps.view.refresh();
       renderStatus();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('comprehension.notes')) codeLens.refresh();
+      if (deps.config.affects(event, 'notes')) codeLens.refresh();
     }),
     { dispose: () => segment.set(undefined) },
   ];
-  return vscode.Disposable.from(...disposables);
+  return { disposable: vscode.Disposable.from(...disposables), commands: noteCommands(deps.provenance, model, deps.server, deps.log) };
 }
 
 /** The one quiet prompt per AI block: "Explain this AI block", "Note is stale: still true?", or nothing. */
@@ -88,6 +85,7 @@ class NoteCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable
   constructor(
     private readonly provenance: Pick<ProvenanceService, 'getBlocks'>,
     private readonly model: NotesModel,
+    private readonly config: Config,
   ) {}
 
   refresh(): void {
@@ -95,7 +93,7 @@ class NoteCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    if (!vscode.workspace.getConfiguration('comprehension.notes', document.uri).get<boolean>('codeLens', true)) return [];
+    if (!this.config.notesCodeLens(document.uri)) return [];
     if ((await this.provenance.getBlocks(document.uri)).length === 0) return [];
     const file = await this.model.assessFile(document.uri);
     const lenses: vscode.CodeLens[] = [];

@@ -1,21 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { NOTES_DIR, readNoteFile } from '../../core/notes/note-file';
-import { pathMatchersFor, type PathMatchers } from '../../core/policy/paths';
-import { POLICY_PATH, type Policy } from '../../core/policy/policy';
-import type { Block } from '../../core/provenance/block';
+import type { RequestType } from 'vscode-languageclient/node';
+import type { BlockNoteState } from '../../core/notes/assess';
+import { readNoteFile } from '../../core/notes/note-file';
+import { isDataPath, NOTES_DIR, POLICY_PATH } from '../../core/workspace/layout';
+import { workspaceRelativePath } from '../../core/workspace/paths';
 import { recordPath } from '../../core/provenance/record';
-import { LineIndex } from '../../core/text';
-import { readWorkspacePolicy } from '../practice/policy';
+import { fromWireNoteState } from '../../shared/note-state-wire';
+import { NOTE_STATES_REQUEST } from '../../shared/protocol';
+import type { ServerState } from '../client';
 import type { ProvenanceController } from '../provenance/controller';
-import { assessBlockNote, blockTextOf, type BlockNoteState } from './assess';
-
-/** The policy of one workspace folder with its compiled path globs. */
-export interface FolderPolicy {
-  policy: Policy;
-  matchers: PathMatchers;
-}
 
 /** A file with AI blocks and where each block stands with its note. */
 export interface FileNotes {
@@ -32,28 +25,36 @@ export function locateInWorkspace(uri: vscode.Uri): { folder: vscode.WorkspaceFo
   if (uri.scheme !== 'file') return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   if (!folder || folder.uri.scheme !== 'file') return undefined;
-  const path = relative(folder.uri.fsPath, uri.fsPath).split(sep).join('/');
-  if (path === '' || path.startsWith('..') || path.startsWith('.comprehension/')) return undefined;
+  const path = workspaceRelativePath(folder.uri.fsPath, uri.fsPath);
+  if (!path || isDataPath(path)) return undefined;
   return { folder, path };
 }
 
 /** What the notes feature reads of provenance: blocks of a file, their changes, and every record. */
 export type NotesProvenance = Pick<ProvenanceController, 'getBlocks' | 'onDidChangeBlocks' | 'whenReady' | 'allRecords'>;
 
+/** The language server as the notes feature uses it: its requests, and when it (re)starts. */
+export interface NotesServer {
+  request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
+  readonly onDidChangeState: vscode.Event<ServerState>;
+}
+
 /** Debounce for re-assessing a file after typing. */
 const REFRESH_DELAY_MS = 250;
 
 /**
- * Every AI block's note status, kept current: on block changes, edits, note files and policy
- * changes. Hovers and the view read it synchronously; the CodeLens and commands assess afresh.
+ * Every AI block's note status as the language server assesses it, kept current by re-asking on
+ * the editor's triggers: block changes, edits, saves, note and policy files changing, the server
+ * (re)starting. The server does not push states: every trigger is an editor event the client sees
+ * first, and a request sent after the document's changes is answered on that text (one ordered
+ * connection), so a push would only add bookkeeping. Hovers and the view read the cache
+ * synchronously; the CodeLens asks afresh.
  */
 export class NotesModel implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when any block's status (or the set of blocks) changed. */
   readonly onDidChange = this.changeEmitter.event;
-  private readonly policies = new Map<string, Promise<FolderPolicy>>();
-  private readonly loadedPolicies = new Map<string, FolderPolicy>();
-  /** Note texts by folder and block id (undefined: no note file). */
+  /** Note texts by folder and block id (undefined: no note file), for the commands. */
   private readonly noteTexts = new Map<string, string | undefined>();
   private readonly files = new Map<string, FileNotes>();
   private readonly signatures = new Map<string, string>();
@@ -63,40 +64,33 @@ export class NotesModel implements vscode.Disposable {
 
   constructor(
     private readonly provenance: NotesProvenance,
+    private readonly server: NotesServer,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
       this.changeEmitter,
       provenance.onDidChangeBlocks((uri) => this.schedule(uri)),
       vscode.workspace.onDidChangeTextDocument((event) => {
-        if (event.contentChanges.length > 0 && this.files.has(event.document.uri.toString())) this.schedule(event.document.uri);
+        if (event.contentChanges.length === 0) return;
+        if (this.files.has(event.document.uri.toString())) this.schedule(event.document.uri);
+        // The server judges a note by its open buffer, unsaved answers included.
+        else this.onNoteEdited(event.document.uri);
       }),
       vscode.workspace.onDidSaveTextDocument((document) => this.onFileChanged(document.uri)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => {
         this.watchFolders();
         void this.refreshAll();
       }),
+      // A new server process may judge differently (a restart after a policy or settings change).
+      server.onDidChangeState((state) => {
+        if (state === 'running') void this.refreshAll();
+      }),
     );
     this.watchFolders();
     void provenance.whenReady().then(() => this.refreshAll());
   }
 
-  /** The policy of a folder (read once, again when the policy file changes). */
-  policyFor(folder: vscode.WorkspaceFolder): Promise<FolderPolicy> {
-    const key = folder.uri.toString();
-    let pending = this.policies.get(key);
-    if (!pending) {
-      pending = readWorkspacePolicy(folder.uri.fsPath).then((policy) => {
-        const loaded = { policy, matchers: pathMatchersFor(policy) };
-        this.loadedPolicies.set(key, loaded);
-        return loaded;
-      });
-      this.policies.set(key, pending);
-    }
-    return pending;
-  }
-
-  /** The note text of a block (cached until its file changes); undefined when it has no note. */
+  /** The note text of a block on disk (cached until its file changes); undefined when it has no note. */
   async noteText(folder: vscode.WorkspaceFolder, blockId: string): Promise<string | undefined> {
     const key = noteKey(folder, blockId);
     if (this.noteTexts.has(key)) return this.noteTexts.get(key);
@@ -113,28 +107,9 @@ export class NotesModel implements vscode.Disposable {
     this.noteTexts.delete(noteKey(folder, blockId));
   }
 
-  /** The last known state of a block, for synchronous readers (view, status). */
+  /** The last known state of a block, for synchronous readers (hover, view, status). */
   cached(uri: vscode.Uri, blockId: string): BlockNoteState | undefined {
     return this.files.get(uri.toString())?.states.find((state) => state.block.id === blockId);
-  }
-
-  /**
-   * A block's state against the document's text now, computed on the spot from the cached policy
-   * and note (the hover is synchronous); falls back to the last known state.
-   */
-  assessNow(document: vscode.TextDocument, block: Block): BlockNoteState | undefined {
-    const located = locateInWorkspace(document.uri);
-    if (!located) return undefined;
-    const policy = this.loadedPolicies.get(located.folder.uri.toString());
-    const key = noteKey(located.folder, block.id);
-    if (!policy || !this.noteTexts.has(key)) return this.cached(document.uri, block.id);
-    return assessBlockNote({
-      block,
-      blockText: blockTextOf(document.getText(), block),
-      noteText: this.noteTexts.get(key),
-      policy: policy.policy,
-      inCriticalPath: policy.matchers.isCritical(located.path),
-    });
   }
 
   /** Every file with AI blocks, as last assessed. */
@@ -143,8 +118,8 @@ export class NotesModel implements vscode.Disposable {
   }
 
   /**
-   * Assesses a file's blocks now (the open document's text, else the file on disk) and keeps the
-   * result; fires `onDidChange` only when something a reader shows changed.
+   * Asks the server for a file's block states now and keeps them; fires `onDidChange` only when
+   * something a reader shows changed. When the server cannot answer, the last known states stay.
    */
   async assessFile(uri: vscode.Uri): Promise<FileNotes | undefined> {
     const key = uri.toString();
@@ -152,19 +127,15 @@ export class NotesModel implements vscode.Disposable {
     const blocks = located ? await this.provenance.getBlocks(uri) : [];
     let result: FileNotes | undefined;
     if (located && blocks.length > 0) {
-      const text = await this.textOf(uri);
-      if (text !== undefined) {
-        const { policy, matchers } = await this.policyFor(located.folder);
-        const lines = new LineIndex(text);
-        const inCriticalPath = matchers.isCritical(located.path);
-        const ignored = matchers.isIgnored(located.path);
-        const states: BlockNoteState[] = [];
-        for (const block of blocks) {
-          if (ignored) continue;
-          const noteText = await this.noteText(located.folder, block.id);
-          states.push(assessBlockNote({ block, blockText: blockTextOf(text, block, lines), noteText, policy, inCriticalPath }));
-        }
-        result = { uri, folder: located.folder, path: located.path, lineCount: lines.lineCount, states };
+      let answer;
+      try {
+        answer = await this.server.request(NOTE_STATES_REQUEST, { uri: key, blocks });
+      } catch (error) {
+        this.log.warn(`Notes: the server could not assess ${located.path}: ${(error as Error).message}`);
+        return this.files.get(key);
+      }
+      if (answer.path !== undefined) {
+        result = { uri, folder: located.folder, path: located.path, lineCount: answer.lineCount, states: answer.states.map(fromWireNoteState) };
       }
     }
     if (result) this.files.set(key, result);
@@ -213,19 +184,34 @@ export class NotesModel implements vscode.Disposable {
     if (uri.scheme !== 'file') return;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     if (!folder) return;
-    const path = relative(folder.uri.fsPath, uri.fsPath).split(sep).join('/');
+    const path = workspaceRelativePath(folder.uri.fsPath, uri.fsPath);
     if (path === POLICY_PATH) {
-      this.policies.delete(folder.uri.toString());
       void this.refreshAll();
       return;
     }
-    if (!path.startsWith(`${NOTES_DIR}/`) || !path.endsWith('.md')) return;
-    const blockId = blockIdOfNotePath(path.slice(NOTES_DIR.length + 1));
+    const blockId = this.blockIdOfNote(uri);
     if (blockId === undefined) return;
     this.noteTexts.delete(noteKey(folder, blockId));
     const owner = this.all().find((file) => file.folder.uri.toString() === folder.uri.toString() && file.states.some((state) => state.block.id === blockId));
     if (owner) this.schedule(owner.uri);
     else void this.refreshAll();
+  }
+
+  /** A note open in an editor changed: re-assess its block's file (nothing when it is not a known block's note). */
+  private onNoteEdited(uri: vscode.Uri): void {
+    const blockId = this.blockIdOfNote(uri);
+    if (blockId === undefined) return;
+    const owner = this.all().find((file) => file.states.some((state) => state.block.id === blockId));
+    if (owner) this.schedule(owner.uri);
+  }
+
+  private blockIdOfNote(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return undefined;
+    const path = workspaceRelativePath(folder.uri.fsPath, uri.fsPath);
+    if (!path?.startsWith(`${NOTES_DIR}/`) || !path.endsWith('.md')) return undefined;
+    return blockIdOfNotePath(path.slice(NOTES_DIR.length + 1));
   }
 
   private watchFolders(): void {
@@ -238,16 +224,6 @@ export class NotesModel implements vscode.Disposable {
         const changed = (uri: vscode.Uri) => this.onFileChanged(uri);
         this.folderWatchers.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
       }
-    }
-  }
-
-  private async textOf(uri: vscode.Uri): Promise<string | undefined> {
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-    if (open) return open.getText();
-    try {
-      return await readFile(uri.fsPath, 'utf8');
-    } catch {
-      return undefined;
     }
   }
 

@@ -1,31 +1,46 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { git } from '../../core/git';
+import type { RequestType } from 'vscode-languageclient/node';
+import { practiceDaysOfHistory } from '../../core/report/practice';
 import { renderHtml } from '../../core/report/render-html';
-import { buildScorecard, type ReportFindingInput, type Scorecard } from '../../core/report/scorecard';
-import type { BlockNoteState } from './assess';
-import { locateInWorkspace, type NotesModel } from './model';
-import { addedLinesFromNumstat, aiLinesSince, changedLines, countLines, reportFile, reportFinding } from './report-inputs';
+import { type Scorecard, scorecardOf } from '../../core/report/scorecard';
+import type { PracticeHistory } from '../../core/practice/history';
+import { REPORT_REQUEST, type ReportParams, type ReportResult } from '../../shared/protocol';
+import { type CommandHandlers, Commands } from '../commands';
+import type { Config } from '../config';
 
-/** Untracked files larger than this are not counted as changed lines (generated or binary output). */
-const MAX_UNTRACKED_BYTES = 1024 * 1024;
-const DAY_MS = 86_400_000;
+/** What the report needs from the rest of the extension. */
+export interface ReportDependencies {
+  /** The language server, which gathers the inputs with the same core gatherer as `comprehension report`. */
+  server: { request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> };
+  /** The practice history as its export would hold it now. */
+  practice: { currentHistory(): Promise<PracticeHistory> };
+  log: vscode.LogOutputChannel;
+  config: Config;
+}
 
-/** "Comprehension: Show Report": the scorecard of the workspace in a webview (one panel, reused). */
+/**
+ * "Comprehension: Show Report": the scorecard of a workspace folder in a webview (one panel,
+ * reused). The server gathers the inputs over the whole folder (closed files included), from the
+ * practice days this editor's export would write; the panel only renders.
+ */
 export class ReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   /** The last scorecard shown (for tests and the log). */
   lastScorecard: Scorecard | undefined;
 
-  constructor(
-    private readonly model: NotesModel,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
+  constructor(private readonly deps: ReportDependencies) {}
 
-  /** Builds the scorecard and shows it. Resolves with it. */
-  async show(): Promise<Scorecard> {
-    const scorecard = await this.build();
+  /**
+   * Builds the scorecard of `folder` (asked for when the window has several folders) and shows it.
+   * Resolves with it, or undefined when there is no folder to report on or the pick was cancelled.
+   */
+  async show(folder?: vscode.WorkspaceFolder | vscode.Uri): Promise<Scorecard | undefined> {
+    const target = await this.pickFolder(folder);
+    if (!target) return undefined;
+    const scorecard = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Comprehension: gathering the report' },
+      () => this.build(target),
+    );
     this.lastScorecard = scorecard;
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('comprehension.report', 'Comprehension Report', vscode.ViewColumn.Active, {
@@ -42,65 +57,25 @@ export class ReportPanel implements vscode.Disposable {
     return scorecard;
   }
 
-  /** The scorecard inputs from the extension's view of the workspace. */
-  async build(): Promise<Scorecard> {
-    await this.model.refreshAll();
-    const periodDays = Math.max(1, vscode.workspace.getConfiguration('comprehension.report').get<number>('periodDays', 30));
-    const now = Date.now();
-    const fromMs = now - (periodDays - 1) * DAY_MS;
-    const files = this.model.all().filter((file) => file.states.length > 0);
-    const allStates: BlockNoteState[] = files.flatMap((file) => file.states);
-
-    const findings: ReportFindingInput[] = [];
-    for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
-      const located = locateInWorkspace(uri);
-      const ours = diagnostics.filter((diagnostic) => diagnostic.source === 'comprehension');
-      if (!located || ours.length === 0) continue;
-      const blocks = files.find((file) => file.uri.toString() === uri.toString())?.states.map((state) => state.block) ?? [];
-      for (const diagnostic of ours) {
-        findings.push(reportFinding(located.path, { code: diagnostic.code, severity: diagnostic.severity, line: diagnostic.range.start.line }, blocks));
-      }
-    }
-
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
-    let gitAdded: number | undefined;
-    for (const folder of folders) {
-      const added = await this.addedLines(folder.uri.fsPath, new Date(fromMs));
-      if (added !== undefined) gitAdded = (gitAdded ?? 0) + added;
-    }
-    const aiLines = aiLinesSince(allStates, fromMs);
-    const policyLevel = folders[0] ? (await this.model.policyFor(folders[0])).policy.level : undefined;
-    const name = vscode.workspace.name ?? folders[0]?.name;
-    return buildScorecard({
-      title: name ? `Comprehension scorecard: ${name}` : 'Comprehension scorecard',
-      period: { from: isoDay(fromMs), to: isoDay(now) },
-      policyLevel,
-      files: files.map((file) => reportFile(file.path, file.lineCount, file.states)),
-      findings,
-      changedLines: changedLines(gitAdded, aiLines),
-    });
+  /** The scorecard of one folder, from the server's gatherer. */
+  async build(folder: vscode.WorkspaceFolder): Promise<Scorecard> {
+    const periodDays = Math.max(1, this.deps.config.get('report.periodDays', folder.uri));
+    const practice = practiceDaysOfHistory(await this.deps.practice.currentHistory());
+    const params: ReportParams = { folderUri: folder.uri.toString(), periodDays, ...(practice.length > 0 ? { practice } : {}) };
+    const gathered = await this.deps.server.request<ReportParams, ReportResult>(REPORT_REQUEST, params);
+    for (const warning of gathered.warnings) this.deps.log.warn(`Report: ${warning}`);
+    return scorecardOf(gathered.inputs);
   }
 
-  /**
-   * Lines added in the period: commits since `since`, uncommitted changes and new untracked
-   * files. Undefined when git does not answer (no repository, no git).
-   */
-  private async addedLines(root: string, since: Date): Promise<number | undefined> {
-    try {
-      const committed = await git(root, ['log', `--since=${since.toISOString()}`, '--numstat', '--format=', '--no-renames']);
-      let added = addedLinesFromNumstat(committed);
-      added += addedLinesFromNumstat(await git(root, ['diff', 'HEAD', '--numstat', '--no-renames']).catch(() => ''));
-      const untracked = (await git(root, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter((path) => path && !path.startsWith('.comprehension/'));
-      for (const path of untracked) {
-        const buffer = await readFile(join(root, path)).catch(() => undefined);
-        if (!buffer || buffer.length > MAX_UNTRACKED_BYTES || buffer.includes(0)) continue;
-        added += countLines(buffer.toString('utf8'));
-      }
-      return added;
-    } catch (error) {
-      this.log.info(`Report: no git line counts for ${root} (${(error as Error).message.split('\n')[0]}); AI lines stand in for changed lines.`);
-      return undefined;
+  private async pickFolder(given: vscode.WorkspaceFolder | vscode.Uri | undefined): Promise<vscode.WorkspaceFolder | undefined> {
+    if (given instanceof vscode.Uri) return vscode.workspace.getWorkspaceFolder(given);
+    if (given) return given;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+    if (folders.length <= 1) {
+      if (folders.length === 0) void vscode.window.showInformationMessage('Open a folder to see its Comprehension report.');
+      return folders[0];
     }
+    return vscode.window.showWorkspaceFolderPick({ placeHolder: 'The Comprehension report of which folder?' });
   }
 
   dispose(): void {
@@ -108,6 +83,8 @@ export class ReportPanel implements vscode.Disposable {
   }
 }
 
-function isoDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/** "Comprehension: Show Report"; the command resolves with the scorecard it shows. */
+export function activateReport(deps: ReportDependencies): { disposable: vscode.Disposable; commands: CommandHandlers } {
+  const report = new ReportPanel(deps);
+  return { disposable: report, commands: { [Commands.showReport]: (folder?: vscode.WorkspaceFolder | vscode.Uri) => report.show(folder) } };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ActivityEvent } from '../../core/practice';
-import { classifyDocumentChange } from './typing';
+import { classifyDocumentChange } from '../../core/practice/typing';
 
 /** Document schemes whose edits are the user's work (not output panes, settings, diffs or our own views). */
 const WORK_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-notebook-cell']);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProvenanceService } from '../provenance/events';
-import { clockTime } from './format';
+import { clockTime } from '../../core/practice/format';
 
 /** An AI insertion caught during practice, where it is in the editor. */
 export interface BreachMark {

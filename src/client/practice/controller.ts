@@ -19,8 +19,8 @@ import {
 import type { AttributedInsertion, ProvenanceService } from '../provenance/events';
 import { ActivityTracker, practiceFileName } from './activity';
 import { BreachDecorations, type BreachMark } from './breaches';
-import { DISABLE_SETTINGS_KEY, readPracticeSettings } from './config';
-import { clockTime, liveActiveMs, sessionEndMessage, sessionSummaryLines, type SessionEnd } from './format';
+import { Config } from '../config';
+import { clockTime, liveActiveMs, sessionEndMessage, sessionSummaryLines, type SessionEnd } from '../../core/practice/format';
 import { VsCodeSettingsPort } from './settings';
 
 /**
@@ -64,6 +64,8 @@ export interface PracticeControllerOptions {
   heartbeatMs?: number;
   /** How often to look again while another window's session blocks this one (default 60 s). */
   elsewhereRecheckMs?: number;
+  /** Where settings are read; a new `Config` when absent. */
+  config?: Config;
 }
 
 /** Result of {@link PracticeController.start}. */
@@ -88,6 +90,7 @@ export class PracticeController implements vscode.Disposable {
   private readonly sessions: PracticeSessions;
   private readonly accounting: AccountingOptions = {};
   private readonly now: () => number;
+  private readonly config: Config;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when the state, the session or its breaches change. */
   readonly onDidChange = this.changeEmitter.event;
@@ -106,6 +109,7 @@ export class PracticeController implements vscode.Disposable {
 
   constructor(private readonly options: PracticeControllerOptions) {
     this.now = options.now ?? Date.now;
+    this.config = options.config ?? new Config();
     this.timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
     this.journalPath = join(options.storageDir, 'practice-journal.json');
     this.historyPath = join(options.storageDir, 'practice-history.json');
@@ -190,7 +194,7 @@ export class PracticeController implements vscode.Disposable {
   }
 
   private async startNow(): Promise<StartOutcome | 'pending-resolved'> {
-    const settings = readPracticeSettings();
+    const settings = this.config.practice;
     this.accounting.idleTimeoutMs = settings.idleTimeoutSeconds * 1000;
     const resolved = resolveAiSettings(settings.disableSettings);
     if (resolved.problems.length > 0) this.options.ui.log(resolved.problems.map((problem) => `Practice: ${problem}`));
@@ -307,7 +311,7 @@ export class PracticeController implements vscode.Disposable {
   /** After a damaged journal, with the user's consent: removes the off values wherever they are set. */
   private async recoverWithoutSnapshot(): Promise<void> {
     const settingsPort = new VsCodeSettingsPort();
-    const resolved = resolveAiSettings(readPracticeSettings().disableSettings);
+    const resolved = resolveAiSettings(this.config.practice.disableSettings);
     const updates = planRecoveryWithoutSnapshot(await settingsPort.inspect(Object.keys(resolved.offValues)), resolved.offValues, settingsPort.context());
     const lines: string[] = ['Practice: switching AI settings back on after a damaged journal:'];
     for (const update of updates) {
@@ -344,7 +348,7 @@ export class PracticeController implements vscode.Disposable {
     this.startInfo = { skipped: resumed.session.snapshot.skipped, failures: [] };
     this.beginTracking();
     // Keys added to the list while VS Code was closed are switched off too.
-    await this.sessions.extend(resolveAiSettings(readPracticeSettings().disableSettings).offValues, this.now());
+    await this.sessions.extend(resolveAiSettings(this.config.practice.disableSettings).offValues, this.now());
     this.userChanges = await this.sessions.reenabled();
     return { ok: true, sessionId: resumed.session.sessionId, resumed: true, skipped: resumed.session.snapshot.skipped, failures: [] };
   }
@@ -401,8 +405,8 @@ export class PracticeController implements vscode.Disposable {
   private async onConfigurationChange(event: vscode.ConfigurationChangeEvent): Promise<void> {
     const session = this.sessions.active;
     if (!session || this.currentState !== 'active') return;
-    if (event.affectsConfiguration(DISABLE_SETTINGS_KEY)) {
-      await this.serialized(() => this.sessions.extend(resolveAiSettings(readPracticeSettings().disableSettings).offValues, this.now()));
+    if (this.config.affects(event, 'practice.disableSettings')) {
+      await this.serialized(() => this.sessions.extend(resolveAiSettings(this.config.practice.disableSettings).offValues, this.now()));
     }
     const keys = new Set(session.snapshot.entries.map((entry) => entry.key));
     if (![...keys].some((key) => event.affectsConfiguration(key))) return;

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import * as vscode from 'vscode';
 import { parseNote, readNoteFile } from '../../core/notes/note-file';
-import { compilePathMatchers } from '../../core/policy/paths';
 import { compareExercise, type ExerciseComparison } from '../../core/practice';
 import type { Block } from '../../core/provenance/block';
 import type { ProvenanceService } from '../provenance/events';
 import type { PracticeController } from './controller';
-import { renderNoteHtml } from './note-html';
-import { exerciseNoteMarkdown, exerciseReadiness } from './note-view';
-import { readWorkspacePolicy } from './policy';
+import { renderNoteHtml } from '../../core/practice/note-html';
+import { exerciseNoteMarkdown, exerciseReadiness } from '../../core/practice/note-view';
+import { fromWireNoteState } from '../../shared/note-state-wire';
+import { NOTE_STATES_REQUEST } from '../../shared/protocol';
+import type { NotesServer } from '../notes/model';
 
 /** Scheme of the read-only documents practice shows: the exercise's note, and the two sides of its diff. */
 export const PRACTICE_SCHEME = 'comprehension-practice';
@@ -74,6 +75,7 @@ export class ExerciseManager implements vscode.Disposable {
   private notePanel: vscode.WebviewPanel | undefined;
 
   constructor(
+    private readonly server: Pick<NotesServer, 'request'>,
     private readonly controller: PracticeController,
     private readonly provenance: Pick<ProvenanceService, 'getBlocks'>,
     private readonly documents: PracticeDocuments,
@@ -115,15 +117,13 @@ export class ExerciseManager implements vscode.Disposable {
     block ??= noteText !== undefined ? locateNotedBlock(blockId!, noteText, document) : undefined;
     if (!block) return fail(`There is no AI block ${blockId} in ${file}.`);
 
+    // The note's state as the language server judges it (the one note assessment), for this block
+    // even when provenance lost it.
+    const judged = await this.server.request(NOTE_STATES_REQUEST, { uri: uri.toString(), blocks: [block] });
+    const wire = judged.states.find((state) => state.block.id === block.id);
+    if (!wire) return fail(`The comprehension policy ignores ${file}, so its blocks have no notes to rewrite from.`);
+    const readiness = exerciseReadiness(fromWireNoteState(wire).status);
     const blockText = blockTextOf(document, block);
-    const policy = await readWorkspacePolicy(root);
-    const readiness = exerciseReadiness({
-      block,
-      blockText,
-      noteText,
-      policy,
-      inCriticalPath: compilePathMatchers(policy).isCritical(file),
-    });
     if (!readiness.ready) return fail(readiness.reason);
 
     if (this.controller.state !== 'active') {

@@ -1,9 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { loadHistory, type PracticeHistory } from '../../core/practice/history';
+import { type CommandHandlers, Commands } from '../commands';
 import type { ProvenanceService } from '../provenance/events';
 import type { SharedStatusItem } from '../status-bar';
 import { PracticeController, type PracticeState, type PracticeUi, type RecoveryChoice } from './controller';
+import type { NotesServer } from '../notes/model';
 import { EXERCISE_CONTEXT_KEY, ExerciseManager, PRACTICE_SCHEME, PracticeDocuments } from './exercise';
 import { exportPracticeHistory } from './export';
 import { PracticeProgress } from './progress';
@@ -30,12 +33,18 @@ export interface PracticeApi {
 /** Practice mode as wired into the extension: dispose it with the extension. */
 export interface PracticeFeature extends vscode.Disposable {
   readonly api: PracticeApi;
+  /** The practice commands, for the extension's one command registration. */
+  readonly commands: CommandHandlers;
+  /** The history as "Export Practice History" would write it now (a running session's latest numbers saved first). */
+  currentHistory(): Promise<PracticeHistory>;
 }
 
 /** What practice mode needs from the rest of the extension. */
 export interface PracticeDependencies {
   provenance: Pick<ProvenanceService, 'onDidAttributeInsertion' | 'getBlocks' | 'onDidChangeBlocks'>;
   status: SharedStatusItem;
+  /** The language server, which judges notes (the exercise needs an explained one). */
+  server: Pick<NotesServer, 'request'>;
 }
 
 /** The extension's global storage as a local folder (the engine writes files with Node's fs). */
@@ -85,7 +94,7 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
   stats = new PracticeStatsPanel(context.extensionUri, () => progress.stats(Date.now(), controller.state === 'active'));
   const status = new PracticeStatus(deps.status.segment('practice', 30), controller, progress, context.globalState);
   const documents = new PracticeDocuments();
-  const exercises = new ExerciseManager(controller, deps.provenance, documents, context.extensionUri, ui.inform, ui.log);
+  const exercises = new ExerciseManager(deps.server, controller, deps.provenance, documents, context.extensionUri, ui.inform, ui.log);
 
   const updateContext = (): void => void vscode.commands.executeCommand('setContext', PRACTICE_STATE_CONTEXT_KEY, controller.state);
   const disposables: vscode.Disposable[] = [
@@ -100,13 +109,15 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
       updateContext();
       if (stats?.webviewPanel?.visible) void stats.refresh();
     }),
-    vscode.commands.registerCommand('comprehension.practice.start', async () => {
+  ];
+  const commands: CommandHandlers = {
+    [Commands.practiceStart]: async () => {
       const outcome = await controller.start();
       if (!outcome.ok && outcome.reason !== 'already-running') ui.inform(outcome.message);
       return outcome;
-    }),
-    vscode.commands.registerCommand('comprehension.practice.stop', () => controller.stop()),
-    vscode.commands.registerCommand('comprehension.practice.resolveInterrupted', async (choice?: RecoveryChoice) => {
+    },
+    [Commands.practiceStop]: () => controller.stop(),
+    [Commands.practiceResolveInterrupted]: async (choice?: RecoveryChoice) => {
       if (controller.state !== 'interrupted') return undefined;
       if (choice !== 'restore' && choice !== 'resume') {
         const picked = await vscode.window.showQuickPick(
@@ -120,25 +131,26 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
         choice = picked.choice;
       }
       return controller.resolveInterrupted(choice);
-    }),
-    vscode.commands.registerCommand('comprehension.practice.showStats', async () => {
+    },
+    [Commands.practiceShowStats]: async () => {
       await controller.heartbeat();
       return stats?.show();
-    }),
-    vscode.commands.registerCommand('comprehension.practice.exportHistory', async (target?: string | vscode.Uri, format?: unknown) => {
+    },
+    [Commands.practiceExportHistory]: async (target?: string | vscode.Uri, format?: unknown) => {
       // A running session's latest numbers go into the file too.
       await controller.heartbeat();
       return exportPracticeHistory(controller.historyPath, target, format);
-    }),
-    vscode.commands.registerCommand('comprehension.practice.rewriteFromNote', (target?: vscode.Uri | string, blockId?: string) => exercises.start(target, blockId)),
-    vscode.commands.registerCommand('comprehension.practice.finishExercise', () => exercises.finish()),
-  ];
+    },
+    [Commands.practiceRewriteFromNote]: (target?: vscode.Uri | string, blockId?: string) => exercises.start(target, blockId),
+    [Commands.practiceFinishExercise]: () => exercises.finish(),
+  };
   updateContext();
   void vscode.commands.executeCommand('setContext', EXERCISE_CONTEXT_KEY, false);
   // Start-up recovery runs after activation returns; the status shows the outcome.
   void controller.initialize().then(() => status.refreshProgress());
 
   const feature: PracticeFeature = {
+    commands,
     api: {
       get state() {
         return controller.state;
@@ -154,6 +166,11 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
         return controller.breachMarks.map(({ uri, startLine, endLine, source }) => ({ uri, startLine, endLine, source }));
       },
       onDidChange: controller.onDidChange,
+    },
+    async currentHistory(): Promise<PracticeHistory> {
+      // As the export command does: the running session's numbers reach the file first.
+      await controller.heartbeat();
+      return (await loadHistory(controller.historyPath, Date.now())).history;
     },
     dispose(): void {
       for (const disposable of disposables.reverse()) disposable.dispose();

@@ -13,9 +13,9 @@ import {
   type WeekProgress,
 } from '../../core/practice';
 import { defaultPolicy, type Policy } from '../../core/policy/policy';
-import { readPracticeSettings } from './config';
-import { readWorkspacePolicy } from './policy';
-import { buildStatsModel, type StatsModel } from './stats-model';
+import { Config } from '../config';
+import { readWorkspacePolicy } from '../../core/practice/policy';
+import { buildStatsModel, type StatsModel } from '../../core/practice/stats-model';
 
 /** Goals in force and where the user stands, from the history at one moment. */
 export interface ProgressSnapshot {
@@ -38,6 +38,7 @@ export class PracticeProgress {
   constructor(
     private readonly historyPath: string,
     private readonly timeZone: string,
+    private readonly config: Config = new Config(),
   ) {}
 
   /** The policy of the first workspace folder (defaults without a folder). */
@@ -48,7 +49,7 @@ export class PracticeProgress {
   }
 
   async snapshot(now: number): Promise<ProgressSnapshot> {
-    const settings = readPracticeSettings();
+    const settings = this.config.practice;
     const policy = await this.policy();
     const goal = resolveWeeklyGoal({
       settingMinutes: settings.weeklyGoalMinutes,

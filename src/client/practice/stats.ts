@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { StatsModel } from './stats-model';
+import { Commands } from '../commands';
+import type { StatsModel } from '../../core/practice/stats-model';
 
 /** Commands the stats view's buttons may run (nothing else is accepted from the webview). */
-const WEBVIEW_COMMANDS = new Set(['comprehension.practice.start', 'comprehension.practice.stop', 'comprehension.practice.exportHistory']);
+const WEBVIEW_COMMANDS = new Set<string>([Commands.practiceStart, Commands.practiceStop, Commands.practiceExportHistory]);
 /** How often an open view refreshes while a session runs. */
 const REFRESH_MS = 60_000;
 /** A hidden view draws nothing; refreshes stop waiting for it after this long. */

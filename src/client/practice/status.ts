@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { dayKeyOf, describeSlot, progressText, shouldRemind, type DayKey } from '../../core/practice';
+import { Commands } from '../commands';
 import type { StatusSegment } from '../status-bar';
 import type { PracticeController } from './controller';
-import { clockTime, longDuration, practisingStatusText } from './format';
+import { clockTime, longDuration, practisingStatusText } from '../../core/practice/format';
 import type { PracticeProgress, ProgressSnapshot } from './progress';
 
 /** globalState key of the last day a practice reminder was shown (a DayKey). */
@@ -119,7 +120,7 @@ export class PracticeStatus implements vscode.Disposable {
         if (week) tooltip.push(week);
         tooltip.push('Click to stop practice and switch AI features back on.');
         const text = practisingStatusText(activeMs) + (breaches > 0 ? ` $(warning) ${breaches}` : '');
-        this.segment.set(text, tooltip.join('\n'), { title: 'Stop Practice', command: 'comprehension.practice.stop' });
+        this.segment.set(text, tooltip.join('\n'), { title: 'Stop Practice', command: Commands.practiceStop });
         return;
       }
       case 'interrupted': {
@@ -128,7 +129,7 @@ export class PracticeStatus implements vscode.Disposable {
         this.segment.set(
           '$(warning) Practice interrupted',
           `VS Code closed during a practice session${since}; AI features are still switched off. Click to restore them or to resume practising.`,
-          { title: 'Restore or Resume Practice', command: 'comprehension.practice.resolveInterrupted' },
+          { title: 'Restore or Resume Practice', command: Commands.practiceResolveInterrupted },
         );
         return;
       }
@@ -142,7 +143,7 @@ export class PracticeStatus implements vscode.Disposable {
           if (!snapshot.progress.met) {
             this.segment.set(`$(mortar-board) ${decision.text}`, `${decision.tooltip}\nClick to start a no-AI practice session.`, {
               title: 'Start Practice',
-              command: 'comprehension.practice.start',
+              command: Commands.practiceStart,
             });
             return;
           }

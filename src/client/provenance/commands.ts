@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type CommandHandlers, Commands } from '../commands';
 import type { ProvenanceController } from './controller';
 
 /**
@@ -7,18 +8,15 @@ import type { ProvenanceController } from './controller';
  * Other extensions' inline completion providers keep working: the accept itself is VS Code's.
  */
 export const ACCEPT_COMMANDS = [
-  { ours: 'comprehension.inlineSuggest.commit', real: 'editor.action.inlineSuggest.commit', editKind: 'tab-completion' },
-  { ours: 'comprehension.inlineSuggest.acceptNextWord', real: 'editor.action.inlineSuggest.acceptNextWord', editKind: 'accept-word' },
-  { ours: 'comprehension.inlineSuggest.acceptNextLine', real: 'editor.action.inlineSuggest.acceptNextLine', editKind: 'accept-line' },
+  { ours: Commands.inlineSuggestCommit, real: 'editor.action.inlineSuggest.commit', editKind: 'tab-completion' },
+  { ours: Commands.inlineSuggestAcceptNextWord, real: 'editor.action.inlineSuggest.acceptNextWord', editKind: 'accept-word' },
+  { ours: Commands.inlineSuggestAcceptNextLine, real: 'editor.action.inlineSuggest.acceptNextLine', editKind: 'accept-line' },
 ] as const;
 
-/** Registers the accept, mark and unmark commands. */
-export function registerProvenanceCommands(provenance: ProvenanceController): vscode.Disposable[] {
-  return [
-    ...ACCEPT_COMMANDS.map(({ ours, real, editKind }) =>
-      vscode.commands.registerCommand(ours, (...args: unknown[]) => provenance.runAttributed(editKind, real, ...args)),
-    ),
-    vscode.commands.registerCommand('comprehension.markSelectionAsAi', async () => {
+/** The accept, mark and unmark commands. */
+export function provenanceCommands(provenance: ProvenanceController): CommandHandlers {
+  const handlers: CommandHandlers = {
+    [Commands.markSelectionAsAi]: async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return undefined;
       const { start, end } = editor.selection;
@@ -27,17 +25,14 @@ export function registerProvenanceCommands(provenance: ProvenanceController): vs
       const agent = await vscode.window.showInputBox({ title: 'Mark as AI-written', prompt: 'Which assistant wrote it? (optional)', placeHolder: 'e.g. Copilot, Claude Code' });
       if (agent === undefined) return undefined;
       return provenance.markLines(editor.document, start.line, last, { agent: agent.trim() || undefined });
-    }),
+    },
     // For other extensions, agents and tests: mark 0-based lines of a file as AI-written.
-    vscode.commands.registerCommand(
-      'comprehension.markLines',
-      async (target: vscode.Uri | string, startLine: number, endLine: number, meta?: { agent?: string; model?: string }) => {
-        const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target;
-        const document = await vscode.workspace.openTextDocument(uri);
-        return provenance.markLines(document, startLine, endLine, meta ?? {});
-      },
-    ),
-    vscode.commands.registerCommand('comprehension.unmarkBlock', async (target?: { uri: vscode.Uri | string; blockId: string }) => {
+    [Commands.markLines]: async (target: vscode.Uri | string, startLine: number, endLine: number, meta?: { agent?: string; model?: string }) => {
+      const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target;
+      const document = await vscode.workspace.openTextDocument(uri);
+      return provenance.markLines(document, startLine, endLine, meta ?? {});
+    },
+    [Commands.unmarkBlock]: async (target?: { uri: vscode.Uri | string; blockId: string }) => {
       // From a hover link the URI arrives as a string.
       let uri = typeof target?.uri === 'string' ? vscode.Uri.parse(target.uri) : target?.uri;
       let blockId = target?.blockId;
@@ -53,6 +48,8 @@ export function registerProvenanceCommands(provenance: ProvenanceController): vs
         }
       }
       return provenance.unmark(uri, blockId);
-    }),
-  ];
+    },
+  };
+  for (const { ours, real, editKind } of ACCEPT_COMMANDS) handlers[ours] = (...args: unknown[]) => provenance.runAttributed(editKind, real, ...args);
+  return handlers;
 }

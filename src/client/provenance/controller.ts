@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { showHead } from '../../core/git';
+import { isDataPath } from '../../core/workspace/layout';
+import { workspaceRelativePath } from '../../core/workspace/paths';
+import { Config } from '../config';
+import { type FSWatcher, watch } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block, BlockConfidence, BlockSource } from '../../core/provenance/block';
 import { changedLineRanges } from '../../core/provenance/changed-ranges';
-import { blockFromRecord, createRecord, type EditKind, type ProvenanceRecord, recordPath, updateRecord } from '../../core/provenance/record';
-import { PROVENANCE_DIR, ProvenanceStore } from '../../core/provenance/store';
+import { type BlockState, ProvenanceLedger, yieldsToCertain } from '../../core/provenance/ledger';
+import { blockFromRecord, type EditKind, type ProvenanceRecord, recordPath } from '../../core/provenance/record';
+import { ProvenanceStore, recordsFolderOf } from '../../core/provenance/store';
+import type { RecordsFolder } from '../../shared/protocol';
 import { BlockTracker, type TextChange } from '../../core/provenance/tracker';
 import { type Attribution, InsertionDetector, insertedRanges } from './detector';
 import type { AttributedInsertion, ProvenanceService } from './events';
@@ -19,13 +25,9 @@ export interface ProvenanceSettings {
   pasteMinLines: number;
 }
 
+/** The provenance settings, read through the one settings reader. */
 export function readProvenanceSettings(): ProvenanceSettings {
-  const config = vscode.workspace.getConfiguration('comprehension.provenance');
-  return {
-    storage: config.get<'repository' | 'local'>('storage', 'repository') === 'local' ? 'local' : 'repository',
-    detectLikely: config.get<boolean>('detectLikely', true),
-    pasteMinLines: Math.max(1, config.get<number>('pasteMinLines', 5)),
-  };
+  return new Config().provenance;
 }
 
 /** One open document's provenance. */
@@ -42,11 +44,13 @@ interface DocumentState {
   cleanText: string;
 }
 
-/** A workspace folder and its record store. */
+/** A workspace folder and its records: read through the store's cache, written through the ledger. */
 interface FolderStore {
   folder: vscode.WorkspaceFolder;
   store: ProvenanceStore;
-  watcher?: vscode.FileSystemWatcher;
+  ledger: ProvenanceLedger;
+  /** Watches the records folder itself once it exists, else the nearest folder above it. */
+  watcher?: FSWatcher;
 }
 
 /** Writes of a document's blocks are gathered for this long after the last edit. */
@@ -60,8 +64,11 @@ const PERSIST_DELAY_MS = 400;
 export class ProvenanceController implements ProvenanceService, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   private readonly insertionEmitter = new vscode.EventEmitter<AttributedInsertion>();
+  private readonly recordsFoldersEmitter = new vscode.EventEmitter<RecordsFolder[]>();
   readonly onDidChangeBlocks = this.changeEmitter.event;
   readonly onDidAttributeInsertion = this.insertionEmitter.event;
+  /** The records folders moved (storage setting changed, folders added or removed). */
+  readonly onDidChangeRecordsFolders = this.recordsFoldersEmitter.event;
 
   private readonly folders = new Map<string, FolderStore>();
   private readonly documents = new Map<string, DocumentState>();
@@ -90,7 +97,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       vscode.window.onDidChangeActiveTextEditor((editor) => this.onActiveEditor(editor)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadFolders()),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (!event.affectsConfiguration('comprehension.provenance')) return;
+        if (!new Config().affects(event, 'provenance')) return;
         const previous = this.settings.storage;
         this.settings = readProvenanceSettings();
         this.detector.setOptions(this.settings);
@@ -121,6 +128,13 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       .blocksForFile(located.path)
       .filter((record) => !record.metadata.comprehension.lost)
       .map(blockFromRecord);
+  }
+
+  /** Where each workspace folder's records live, for the language server (it reads records of closed files). */
+  recordsFolders(): RecordsFolder[] {
+    return (vscode.workspace.workspaceFolders ?? [])
+      .filter((folder) => folder.uri.scheme === 'file')
+      .map((folder) => ({ folderUri: folder.uri.toString(), recordsPath: this.storeRoot(folder) }));
   }
 
   /** Lost blocks (not found again by content) of every folder, for the view. */
@@ -155,7 +169,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const removed = state?.tracker.removeBlock(blockId);
     const located = state ?? this.locate(uri);
     if (!located) return false;
-    const deleted = await located.folder.store.remove(blockId).catch((error: Error) => {
+    const deleted = await located.folder.ledger.remove(blockId).catch((error: Error) => {
       this.log.error(`Could not remove block ${blockId}: ${error.message}`);
       return false;
     });
@@ -177,39 +191,27 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
   // ---- folders and documents ----
 
   private async reloadFolders(): Promise<void> {
-    for (const entry of this.folders.values()) entry.watcher?.dispose();
+    for (const entry of this.folders.values()) disposeWatchers(entry);
     this.folders.clear();
     this.documents.clear();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
       const root = this.storeRoot(folder);
-      const store = new ProvenanceStore(root);
-      const loaded = await store.load();
+      const ledger = new ProvenanceLedger(new ProvenanceStore(root));
+      const loaded = await ledger.store.load();
       for (const problem of loaded.problems) this.log.warn(`Provenance record left untouched: ${problem.file}: ${problem.message}`);
-      const entry: FolderStore = { folder, store };
-      // Records written by the CLI, agent hooks or another window show up here. The pattern is rooted
-      // at the workspace folder, not at the records folder: that folder may not exist yet (the first
-      // record of a project often comes from an agent hook), and a watcher on a missing folder hears nothing.
-      // Its folders are watched too: on Linux a file written right after its folder was created can
-      // come before the watcher watches the new folder, so a new folder is read whole.
-      const dataDir = PROVENANCE_DIR.split('/')[0];
-      const pattern =
-        this.settings.storage === 'repository'
-          ? new vscode.RelativePattern(folder, `{${dataDir},${PROVENANCE_DIR},${PROVENANCE_DIR}/*.json}`)
-          : new vscode.RelativePattern(vscode.Uri.file(root), '*.json');
-      entry.watcher = vscode.workspace.createFileSystemWatcher(pattern);
-      const reload = (uri: vscode.Uri) => void this.onRecordFileChanged(entry, uri);
-      entry.watcher.onDidCreate((uri) => (uri.path.endsWith('.json') ? reload(uri) : void this.onRecordFolderCreated(entry)));
-      entry.watcher.onDidChange(reload);
-      entry.watcher.onDidDelete(reload);
+      const entry: FolderStore = { folder, store: ledger.store, ledger };
+      // Records written by the CLI, agent hooks or another window show up here.
+      await this.watchRecords(entry);
       this.folders.set(folder.uri.toString(), entry);
       this.log.info(`Provenance: ${loaded.records.length} block record(s) in ${root}.`);
     }
     await Promise.all(vscode.workspace.textDocuments.map((document) => this.attach(document)));
+    this.recordsFoldersEmitter.fire(this.recordsFolders());
   }
 
   private storeRoot(folder: vscode.WorkspaceFolder): string {
-    if (this.settings.storage === 'repository') return join(folder.uri.fsPath, ...PROVENANCE_DIR.split('/'));
+    if (this.settings.storage === 'repository') return recordsFolderOf(folder.uri.fsPath);
     // Local-only: one folder per workspace folder in the extension's storage, outside the repository.
     const base = this.context.storageUri?.fsPath ?? this.context.globalStorageUri.fsPath;
     const key = createHash('sha256').update(folder.uri.toString()).digest('hex').slice(0, 16);
@@ -221,8 +223,8 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const folder = vscode.workspace.getWorkspaceFolder(uri);
     const entry = folder && this.folders.get(folder.uri.toString());
     if (!entry) return undefined;
-    const path = relative(folder.uri.fsPath, uri.fsPath).split(sep).join('/');
-    if (path.startsWith('..') || path.startsWith('.comprehension/')) return undefined;
+    const path = workspaceRelativePath(folder.uri.fsPath, uri.fsPath);
+    if (!path || isDataPath(path)) return undefined;
     return { folder: entry, path };
   }
 
@@ -284,11 +286,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       if (found.kind === 'fuzzy') this.log.info(`Provenance: block ${id} of ${state.path} found again by similarity (${Math.round(found.similarity * 100)}%).`);
     }
     // Records whose place or state changed are rewritten; lost ones are flagged, not deleted.
-    const lostIds = new Set(result.lost.map((block) => block.id));
-    for (const record of records) {
-      const wasLost = record.metadata.comprehension.lost === true;
-      if (lostIds.has(record.id) && !wasLost) this.track(state.folder.store.upsert(updateRecord(record, { lost: true })));
-    }
+    if (result.lost.length > 0) this.track(state.folder.ledger.markLost(result.lost.map((block) => block.id)));
     this.schedulePersist(state);
     this.changeEmitter.fire(state.uri);
   }
@@ -362,7 +360,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
   private dropRecords(state: DocumentState, dropped: readonly Block[]): void {
     for (const block of dropped) {
       this.log.info(`Provenance: block ${block.id} of ${state.path} removed: its lines were deleted.`);
-      this.track(state.folder.store.remove(block.id).then(() => undefined));
+      this.track(state.folder.ledger.remove(block.id));
     }
   }
 
@@ -392,10 +390,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const before = state.cleanText;
     state.cleanVersion = version;
     state.cleanText = textAtEvent;
-    for (const block of dropped) {
-      const record = state.folder.store.get(block.id);
-      if (record) this.track(state.folder.store.upsert(updateRecord(record, { lost: true })));
-    }
+    if (dropped.length > 0) this.track(state.folder.ledger.markLost(dropped.map((block) => block.id)));
     this.anchorRecords(state, document, state.folder.store.blocksForFile(state.path), 'reloaded from disk');
     if (!this.settings.detectLikely || before === textAtEvent) return;
     // A checkout or pull puts the committed text back: not an agent's write.
@@ -415,8 +410,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
   private attribute(state: DocumentState, document: vscode.TextDocument, attribution: Attribution, announceNow: boolean): Block[] {
     const blocks: Block[] = [];
     for (const range of attribution.ranges) {
-      // A likely guess never overrides what an agent hook or an intercepted accept reported.
-      if (attribution.confidence === 'likely' && state.tracker.toBlocks().some((b) => b.confidence === 'certain' && b.startLine - 1 <= range.end && range.start <= b.endLine - 1)) continue;
+      if (yieldsToCertain(attribution.confidence, range.start + 1, range.end + 1, state.tracker.toBlocks())) continue;
       const block = this.addBlock(state, document, range.start, range.end, attribution);
       if (block) blocks.push(block);
     }
@@ -445,7 +439,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const result = state.tracker.addBlock(start + 1, last + 1, { source: meta.source, confidence: meta.confidence, agent: meta.agent, model: meta.model });
     state.editKinds.set(result.block.id, meta.editKind);
     for (const removed of result.removed) {
-      if (removed.id !== result.block.id) this.track(state.folder.store.remove(removed.id).then(() => undefined));
+      if (removed.id !== result.block.id) this.track(state.folder.ledger.remove(removed.id));
     }
     this.schedulePersist(state);
     this.changeEmitter.fire(state.uri);
@@ -471,16 +465,11 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
   private persist(state: DocumentState): void {
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === state.uri.toString());
     if (!document) return;
-    for (const block of state.tracker.toBlocks()) {
-      if (block.endLine > document.lineCount) continue;
-      const lines = linesOf(document, block.startLine - 1, block.endLine - 1).split('\n');
-      const existing = state.folder.store.get(block.id);
-      const record = existing
-        ? updateRecord(existing, { block, lines, path: state.path, lost: false })
-        : createRecord({ block, path: state.path, lines, editKind: state.editKinds.get(block.id) ?? 'unknown' });
-      if (existing && sameRecordContent(existing, record)) continue;
-      this.track(state.folder.store.upsert(record));
-    }
+    const blocks: BlockState[] = state.tracker
+      .toBlocks()
+      .filter((block) => block.endLine <= document.lineCount)
+      .map((block) => ({ block, lines: linesOf(document, block.startLine - 1, block.endLine - 1).split('\n'), editKind: state.editKinds.get(block.id) ?? 'unknown' }));
+    this.track(state.folder.ledger.persistBlocks(state.path, blocks));
   }
 
   private track(promise: Promise<unknown>): void {
@@ -492,8 +481,46 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     void tracked.finally(() => this.pendingPersists.delete(tracked));
   }
 
-  /** The records folder appeared (the first record of the project): every record in it is new. */
+  /**
+   * Watches the records folder for files other processes write (the CLI, agent hooks, other windows).
+   * Node's watcher on the folder itself, not VS Code's workspace watcher: in a folder created after
+   * the window opened (a project's first record usually comes from an agent hook or the CLI) the
+   * workspace watcher was seen to miss every later file. Until the folder exists, the nearest
+   * existing folder above it is watched for the next folder on the way down to appear; then the
+   * folder is read whole (files written right after their folder was created come before any
+   * watcher sees them) and watched directly.
+   */
+  private async watchRecords(entry: FolderStore): Promise<void> {
+    const root = entry.store.root;
+    entry.watcher?.close();
+    entry.watcher = undefined;
+    let watched = root;
+    while (!(await isDirectory(watched))) {
+      const parent = dirname(watched);
+      if (parent === watched) return;
+      watched = parent;
+    }
+    const next = watched === root ? undefined : relative(watched, root).split(sep)[0];
+    try {
+      entry.watcher = watch(watched, { persistent: false }, (_event, name) => {
+        if (name === null) return;
+        if (next === undefined) {
+          if (name.endsWith('.json')) void this.onRecordFileChanged(entry, vscode.Uri.file(join(root, name)));
+          // The folder itself went away (a checkout, `git clean`): wait for it to come back.
+          else if (name === basename(root)) void this.watchRecords(entry);
+        } else if (name === next) {
+          void this.onRecordFolderCreated(entry);
+        }
+      });
+      entry.watcher.on('error', (error) => this.log.warn(`Provenance: stopped watching ${watched}: ${error.message}`));
+    } catch (error) {
+      this.log.warn(`Provenance: cannot watch ${watched} for records written outside this window: ${(error as Error).message}`);
+    }
+  }
+
+  /** The records folder (or a parent) appeared: every record in it is new; then watch it directly. */
   private async onRecordFolderCreated(entry: FolderStore): Promise<void> {
+    await this.watchRecords(entry);
     let names: string[];
     try {
       names = await readdir(entry.store.root);
@@ -534,12 +561,8 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       const to = this.locate(newUri);
       if (!from || !to || from.folder !== to.folder) continue;
       // A folder rename moves every file below it.
-      const moved = from.folder.store.all().filter((record) => recordPath(record) === from.path || recordPath(record).startsWith(`${from.path}/`));
-      for (const path of new Set(moved.map(recordPath))) {
-        const target = to.path + path.slice(from.path.length);
-        await from.folder.store.renameFile(path, target);
-        this.log.info(`Provenance: ${path} renamed to ${target}; its blocks follow.`);
-      }
+      const moved = await from.folder.ledger.renameFile(from.path, to.path);
+      for (const path of new Set(moved.map(recordPath))) this.log.info(`Provenance: ${from.path} renamed to ${to.path}; the blocks of ${path} follow.`);
       const state = this.documents.get(oldUri.toString());
       const opened = this.documents.get(newUri.toString());
       if (state && !opened) {
@@ -559,10 +582,11 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
 
   dispose(): void {
     void this.flush();
-    for (const entry of this.folders.values()) entry.watcher?.dispose();
+    for (const entry of this.folders.values()) disposeWatchers(entry);
     for (const disposable of this.disposables) disposable.dispose();
     this.changeEmitter.dispose();
     this.insertionEmitter.dispose();
+    this.recordsFoldersEmitter.dispose();
   }
 }
 
@@ -576,22 +600,20 @@ function overlapsAny(block: Block, others: readonly Block[]): boolean {
   return others.some((other) => other.startLine <= block.endLine && block.startLine <= other.endLine);
 }
 
-function sameRecordContent(a: ProvenanceRecord, b: ProvenanceRecord): boolean {
-  const ra = a.files[0].conversations[0].ranges[0];
-  const rb = b.files[0].conversations[0].ranges[0];
-  return (
-    a.files[0].path === b.files[0].path &&
-    ra.start_line === rb.start_line &&
-    ra.end_line === rb.end_line &&
-    ra.content_hash === rb.content_hash &&
-    a.metadata.comprehension.modified === b.metadata.comprehension.modified &&
-    Boolean(a.metadata.comprehension.lost) === Boolean(b.metadata.comprehension.lost)
-  );
-}
-
 /** The committed text of `path` at HEAD, or undefined outside git / for new files. */
 function gitShowHead(cwd: string, path: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', ['show', `HEAD:${path}`], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout));
-  });
+  return showHead(cwd, path);
+}
+
+function disposeWatchers(entry: FolderStore): void {
+  entry.watcher?.close();
+  entry.watcher = undefined;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false; // Missing (or unreadable): treated as not there yet.
+  }
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Block } from '../../core/provenance/block';
+import { type CommandHandlers, Commands } from '../commands';
+import { Config } from '../config';
 import type { StatusSegment } from '../status-bar';
 import type { ProvenanceController } from './controller';
 import { SOURCE_LABELS } from './labels';
@@ -36,8 +38,9 @@ export class ProvenancePresentation implements vscode.Disposable {
   constructor(
     private readonly provenance: ProvenanceController,
     private readonly segment: StatusSegment,
+    private readonly config: Config = new Config(),
   ) {
-    this.visible = vscode.workspace.getConfiguration('comprehension.provenance').get<boolean>('showDecorations', true);
+    this.visible = this.config.showDecorations;
     this.disposables.push(
       this.certain,
       this.likely,
@@ -45,9 +48,13 @@ export class ProvenancePresentation implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors(() => void this.renderAll()),
       vscode.window.onDidChangeActiveTextEditor(() => void this.renderStatus()),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (document, position) => this.hover(document, position) }),
-      vscode.commands.registerCommand('comprehension.toggleBlockDecorations', () => this.toggle()),
     );
     void this.renderAll();
+  }
+
+  /** The command this presentation answers. */
+  commands(): CommandHandlers {
+    return { [Commands.toggleBlockDecorations]: () => this.toggle() };
   }
 
   /** Lets another feature add lines to the block hover. */
@@ -62,7 +69,7 @@ export class ProvenancePresentation implements vscode.Disposable {
 
   private async toggle(): Promise<void> {
     this.visible = !this.visible;
-    await vscode.workspace.getConfiguration('comprehension.provenance').update('showDecorations', this.visible, vscode.ConfigurationTarget.Global);
+    await this.config.setShowDecorations(this.visible);
     await this.renderAll();
   }
 
@@ -87,7 +94,7 @@ export class ProvenancePresentation implements vscode.Disposable {
     this.segment.set(
       `$(sparkle) ${blocks.length} AI`,
       `${blocks.length} AI block${blocks.length === 1 ? '' : 's'} (${lines} lines) in this file`,
-      { title: 'Show AI Blocks', command: 'comprehension.aiBlocks.focus' },
+      { title: 'Show AI Blocks', command: Commands.focusAiBlocks },
     );
   }
 
@@ -106,7 +113,7 @@ export class ProvenancePresentation implements vscode.Disposable {
       if (extra) parts.push(extra);
     }
     const markdown = new vscode.MarkdownString(parts.join('\n\n'));
-    markdown.isTrusted = { enabledCommands: ['comprehension.unmarkBlock', 'comprehension.notes.write', 'comprehension.notes.open', 'comprehension.notes.markReviewed'] };
+    markdown.isTrusted = { enabledCommands: [Commands.unmarkBlock, Commands.notesWrite, Commands.notesOpen, Commands.notesMarkReviewed] };
     markdown.appendMarkdown(`\n\n[I wrote this](command:comprehension.unmarkBlock?${encodeURIComponent(JSON.stringify([{ uri: document.uri.toString(), blockId: block.id }]))})`);
     return new vscode.Hover(markdown, new vscode.Range(block.startLine - 1, 0, block.endLine - 1, Number.MAX_SAFE_INTEGER));
   }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil';
 import { HOOK_CONFIG_PATHS, type HookAgent, isOurHookCommand } from './agents';
 import { ensureCacheIgnored } from './local-cache';
-import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH, type HookRuntime, hookRuntimeExists, launcherScript, readHookRuntime, runtimeFileText } from './runtime';
+import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../workspace/layout';
+import { type HookRuntime, hookRuntimeExists, launcherScript, readHookRuntime, runtimeFileText } from './runtime';
 
 /**
  * Installing the agents' PROJECT-level hooks: merging our hook into each agent's configuration

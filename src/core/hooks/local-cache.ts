@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsutil';
+import { GITIGNORE_PATH } from '../workspace/layout';
 
 /**
  * `.comprehension/.cache/` holds what is true on one machine only (agent hook snapshots, where
@@ -18,7 +19,7 @@ export const CACHE_IGNORE_LINE = '.cache/';
  * needed and leaving every other line as it is. Returns whether it changed anything.
  */
 export async function ensureCacheIgnored(root: string): Promise<boolean> {
-  const file = join(root, '.comprehension', '.gitignore');
+  const file = join(root, GITIGNORE_PATH);
   let current = '';
   try {
     current = await readFile(file, 'utf8');

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { HOOK_RUNTIME_PATH } from '../workspace/layout';
 
 /**
  * How an agent's hook reaches this CLI on a machine where `comprehension` is not on PATH (the
@@ -9,13 +10,6 @@ import { join } from 'node:path';
  * runtime file written at install time (git-ignored, in `.comprehension/.cache/`) to find the
  * Node and the CLI script of the machine it runs on. Nothing committed holds anyone's paths.
  */
-
-/** Workspace-relative path of the launcher the hook commands run (committed with the project). */
-import { HOOK_RUNTIME_PATH } from '../workspace/layout';
-
-export { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../workspace/layout';
-
-/** Workspace-relative path of the machine-local runtime file (git-ignored). */
 
 /** The Node (or Electron binary acting as Node) and the CLI script the hooks run on one machine. */
 export interface HookRuntime {

@@ -1,13 +1,13 @@
-import type { Block } from '../provenance/block';
 import type { RuleFinding, Severity } from '../findings';
 import { raiseSeverity, severityAtLeast } from '../findings';
 import type { Policy } from '../policy/policy';
 import type { LineIndex } from '../text';
-import { blockTextOf } from './content-hash';
-import { type BlockQuestion, blockQuestions } from './questions';
+import type { BlockNoteState } from './assess';
 import type { NoteProblemCode } from './quality';
-import { type NoteStatus, noteStatus } from './status';
-import { type NoteRequirement, noteRequirement } from './template';
+import type { NoteStatus } from './status';
+
+/** The assessment lives in ./assess; re-exported for the check pipeline's callers. */
+export { assessBlockNote, assessFileNotes, type BlockNoteState } from './assess';
 
 /** Rule ids of the comprehension findings (shown like any policy rule, suppressible the same way). */
 export const MISSING_NOTE_RULE_ID = 'comprehension/missing-note';
@@ -38,39 +38,6 @@ export const NOTE_RULE_RATIONALE: Record<string, { summary: string; rationale: s
 const LARGE_BLOCK_LINES = 40;
 const OLD_BLOCK_DAYS = 7;
 
-/** What a block's note needs and where it stands. */
-export interface BlockNoteAssessment {
-  block: Block;
-  requirement: NoteRequirement;
-  status: NoteStatus;
-  blockText: string;
-  questions: BlockQuestion[];
-}
-
-/** Assesses one block of a file: whether it needs a note, and the note's status against the current code. */
-export function assessBlockNote(input: {
-  path: string;
-  text: string;
-  lines: LineIndex;
-  block: Block;
-  noteText: string | undefined;
-  policy: Policy;
-  inCriticalPath: boolean;
-}): BlockNoteAssessment {
-  const { block, lines } = input;
-  const last = Math.min(block.endLine, lines.lineCount);
-  const blockText = blockTextOf(input.text, block, lines);
-  const requirement = noteRequirement(block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
-  const questions = requirement.required ? blockQuestions(input.path, input.text, { startLine: block.startLine, endLine: last }) : [];
-  const status = noteStatus(input.noteText, {
-    blockText,
-    sections: requirement.sections,
-    questions: questions.map((question) => ({ id: question.id, text: question.text })),
-    notes: input.policy.notes,
-  });
-  return { block, requirement, status, blockText, questions };
-}
-
 /** A comprehension finding on a block, with its final severity. */
 export interface NoteFinding {
   ruleId: string;
@@ -82,10 +49,10 @@ export interface NoteFinding {
 /**
  * The findings for a file's assessed blocks: a missing or failing note, a stale note, or (level 0)
  * AI code in a critical path. Severity follows the level, raised in critical paths and for large
- * or old blocks. Findings sit on the block's first line.
+ * or old blocks. Findings sit on the block's first line and carry the block's id.
  */
 export function noteFindings(
-  assessments: readonly BlockNoteAssessment[],
+  assessments: readonly BlockNoteState[],
   options: { lines: LineIndex; inCriticalPath: boolean; now?: number; configured?: Readonly<Record<string, { severity?: Severity }>> },
 ): NoteFinding[] {
   const now = options.now ?? Date.now();
@@ -121,7 +88,7 @@ export function noteFindings(
         ruleId: AI_IN_CRITICAL_PATH_RULE_ID,
         severity: base(AI_IN_CRITICAL_PATH_RULE_ID, 'warning'),
         severityReasons: [],
-        finding: { start, end, message: `AI-written code in a critical path (${span}): ${requirement.reason}` },
+        finding: { start, end, blockId: block.id, message: `AI-written code in a critical path (${span}): ${requirement.reason}` },
       });
       continue;
     }
@@ -132,7 +99,7 @@ export function noteFindings(
         ruleId: STALE_NOTE_RULE_ID,
         severity: base(STALE_NOTE_RULE_ID, options.inCriticalPath ? 'warning' : 'info'),
         severityReasons: [],
-        finding: { start, end, message: `This AI block (${span}) changed after its note was written: is the note still true?` },
+        finding: { start, end, blockId: block.id, message: `This AI block (${span}) changed after its note was written: is the note still true?` },
       });
       continue;
     }
@@ -141,7 +108,7 @@ export function noteFindings(
       status.kind === 'none'
         ? `AI block (${span}, ${block.source}) has no comprehension note. ${requirement.reason}`
         : `The note for this AI block (${span}) does not pass its checks yet: ${status.quality?.problems.length ?? 0} problem(s) in the note file.`;
-    findings.push({ ruleId: MISSING_NOTE_RULE_ID, severity, severityReasons: reasons, finding: { start, end, message } });
+    findings.push({ ruleId: MISSING_NOTE_RULE_ID, severity, severityReasons: reasons, finding: { start, end, blockId: block.id, message } });
   }
   return findings;
 }

@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument, stringify } from 'yaml';
 import { writeFileAtomic } from '../fsutil';
+import { type GitIdentity, gitIdentity } from '../git';
 import type { PolicyLevel } from '../policy/policy';
 import type { Block, BlockSource } from '../provenance/block';
 import { blockContentHash, normalizeBlockText } from './content-hash';
 import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
-/** Workspace-relative folder of note files. */
 import { notePathFor } from '../workspace/layout';
 
 export { NOTES_DIR, notePathFor } from '../workspace/layout';
@@ -122,31 +121,12 @@ export async function writeNoteFile(root: string, blockId: string, text: string)
   await writeFileAtomic(join(root, notePathFor(blockId)), text);
 }
 
-/** Runs a program and resolves with its standard output; rejects on failure. Injectable for tests. */
-export type ExecFileFunction = (file: string, args: readonly string[], options: { cwd: string; timeout: number }) => Promise<{ stdout: string }>;
-
-const execFileDefault: ExecFileFunction = (file, args, options) =>
-  new Promise((resolve, reject) => {
-    execFile(file, [...args], { ...options, windowsHide: true }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve({ stdout: String(stdout) });
-    });
-  });
-
 /**
- * `Name <email>` from `git config user.name` / `user.email` in `cwd` (either part alone when only
- * one is set); undefined when neither is set or git is unavailable.
+ * `Name <email>` from git's `user.name` / `user.email` in `cwd` (either part alone when only one is
+ * set); undefined when neither is set or git is unavailable. `identity` is injectable for tests.
  */
-export async function readGitAuthor(cwd: string, exec: ExecFileFunction = execFileDefault): Promise<string | undefined> {
-  const read = async (key: string): Promise<string | undefined> => {
-    try {
-      const value = (await exec('git', ['config', '--get', key], { cwd, timeout: 5000 })).stdout.trim();
-      return value === '' ? undefined : value;
-    } catch {
-      return undefined;
-    }
-  };
-  const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+export async function readGitAuthor(cwd: string, identity: (cwd: string) => Promise<GitIdentity> = gitIdentity): Promise<string | undefined> {
+  const { name, email } = await identity(cwd);
   if (name && email) return `${name} <${email}>`;
   if (name) return name;
   if (email) return `<${email}>`;

@@ -63,12 +63,23 @@ export interface AccountingOptions {
   graceMs?: number;
 }
 
-/** Totals of one calendar day (in the tally's zone). */
-export interface DayTally {
+/**
+ * Practice on one calendar day: what every per-day figure of practice shares (goals and streaks
+ * read only this; tallies, chart series and the report add their own fields to it).
+ */
+export interface DailyActivity {
   day: DayKey;
   activeMs: number;
+}
+
+/** Active time and typing of one calendar day. */
+export interface DailyTyping extends DailyActivity {
   typedChars: number;
   typedLines: number;
+}
+
+/** Totals of one calendar day of one session (in the tally's zone). */
+export interface DayTally extends DailyTyping {
   /** Files touched (edited, typed in or saved), each once, in order of first touch. */
   files: string[];
   breaches: AiBreach[];

@@ -4,6 +4,7 @@
  * user's IANA zone; every function takes `now` (epoch ms) instead of reading the clock.
  */
 import type { PolicyLevel } from '../policy/policy';
+import type { DailyActivity } from './accounting';
 import { addDays, dayKeyOf, isoWeekOf, startOfDay, type DayKey, type IsoWeek } from './calendar';
 
 /** The weekly goal level 2 requires when neither the user nor the policy sets one. */
@@ -46,12 +47,6 @@ export function resolveWeeklyGoal(inputs: WeeklyGoalInputs): WeeklyGoal {
 
 function positiveMinutes(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
-}
-
-/** Active practice time of one calendar day (what `dailySeries` in history.ts returns). */
-export interface DailyActivity {
-  day: DayKey;
-  activeMs: number;
 }
 
 /** Progress towards the weekly goal at some moment. */

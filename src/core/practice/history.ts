@@ -8,7 +8,7 @@
  */
 import { rename } from 'node:fs/promises';
 import { readJsonFile, writeFileAtomic } from '../fsutil';
-import { QUARTER_MS, sessionTotals, type AiBreach, type DayTally, type PracticeTally, type QuarterTally } from './accounting';
+import { QUARTER_MS, sessionTotals, type AiBreach, type DailyTyping, type DayTally, type PracticeTally, type QuarterTally } from './accounting';
 import { addDays, dayKeyOf, daysBetween, daysInRange, isDayKey, startOfDay, type DayKey } from './calendar';
 
 /** One re-implementation exercise done during a session (see exercise.ts). */
@@ -263,14 +263,10 @@ export function exportCsv(history: PracticeHistory): string {
   return `${rows.join('\r\n')}\r\n`;
 }
 
-/** One day of a chart series. */
-export interface DailyPoint {
-  day: DayKey;
-  activeMs: number;
+/** One day of a chart series, over every session. */
+export interface DailyPoint extends DailyTyping {
   /** Whole minutes, rounded down. */
   activeMinutes: number;
-  typedChars: number;
-  typedLines: number;
   aiBreaches: number;
   exercises: number;
   /** Sessions with active time or typing on this day. */

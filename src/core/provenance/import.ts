@@ -1,6 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { splitLines } from '../diff';
+import { git as runGit } from '../git';
 import { anchorBlocks } from './anchor';
 import type { Block } from './block';
 import { blockContentHash, lineHashes } from './hash';
@@ -217,8 +217,6 @@ export interface GitAiImportOptions {
   ref?: string;
   /** Newest noted commits read at most; default 200. */
   maxCommits?: number;
-  /** The git executable; default `git`. */
-  git?: string;
 }
 
 /**
@@ -228,7 +226,7 @@ export interface GitAiImportOptions {
 export async function importGitAiNotes(repoDir: string, options: GitAiImportOptions = {}): Promise<ImportResult> {
   const ref = options.ref ?? 'ai';
   const maxCommits = options.maxCommits ?? 200;
-  const git = (args: string[]) => runGit(options.git ?? 'git', repoDir, args);
+  const git = (args: string[]) => runGit(repoDir, args, { maxBuffer: 64 * 1024 * 1024 });
   const problems: string[] = [];
   let listing: string;
   try {
@@ -306,15 +304,6 @@ export async function importGitAiNotes(repoDir: string, options: GitAiImportOpti
     }
   }
   return { ranges, problems };
-}
-
-function runGit(git: string, cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(git, args, { cwd, maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
-      if (error) reject(new Error(String(stderr).trim() || error.message));
-      else resolve(String(stdout));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,14 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readJsonFile, writeFileAtomic } from '../fsutil';
+import { type JsonRead, readJsonFile, readJsonFileSync, writeFileAtomic } from '../fsutil';
+import { PROVENANCE_DIR } from '../workspace/layout';
 import { isValidRecordId, normalizeRecordPath, parseRecord, type ProvenanceRecord, recordPath, serializeRecord } from './record';
 export { PROVENANCE_DIR } from '../workspace/layout';
+
+/** The absolute records folder of a workspace whose records are kept in the repository. */
+export function recordsFolderOf(root: string): string {
+  return join(root, ...PROVENANCE_DIR.split('/'));
+}
 
 /** A record file the store could not use; it is left on disk exactly as it is. */
 export interface StoreProblem {
@@ -59,6 +65,17 @@ export class ProvenanceStore {
   fileFor(id: string): string {
     if (!isValidRecordId(id)) throw new Error(`invalid record id ${JSON.stringify(id)}`);
     return join(this.root, `${id}.json`);
+  }
+
+  /**
+   * Reads one record straight from its file, bypassing the cache: for callers that hold no loaded
+   * store and cannot wait (the language server's diagnostics). Undefined when it is missing or unusable.
+   */
+  readRecordSync(id: string): ProvenanceRecord | undefined {
+    if (!isValidRecordId(id)) return undefined;
+    const file = this.fileFor(id);
+    const read = checkRecordFile(file, readJsonFileSync<unknown>(file));
+    return read.kind === 'ok' ? read.record : undefined;
   }
 
   /** Reads every record in the folder (a missing folder is empty), replacing the cache. */
@@ -134,30 +151,6 @@ export class ProvenanceStore {
   }
 
   /**
-   * Moves the records of `oldPath` to `newPath` (both workspace-relative). A folder rename moves
-   * every record under it. Returns the updated records.
-   */
-  async renameFile(oldPath: string, newPath: string, now = new Date().toISOString()): Promise<ProvenanceRecord[]> {
-    const from = normalizeRecordPath(oldPath).replace(/\/+$/, '');
-    const to = normalizeRecordPath(newPath).replace(/\/+$/, '');
-    const moved: ProvenanceRecord[] = [];
-    for (const record of [...this.records.values()]) {
-      const path = recordPath(record);
-      let target: string | undefined;
-      if (path === from) target = to;
-      else if (path.startsWith(`${from}/`)) target = `${to}${path.slice(from.length)}`;
-      if (target === undefined) continue;
-      const next = structuredClone(record);
-      next.files[0].path = target;
-      next.metadata.comprehension.updatedAt = now;
-      next.timestamp = now;
-      await this.upsert(next);
-      moved.push(next);
-    }
-    return moved;
-  }
-
-  /**
    * Re-reads one record file after a watcher event (created, changed or deleted by another window
    * or the CLI). `file` is the file's path or its name in the folder. Temp files and other names
    * are ignored.
@@ -184,19 +177,8 @@ export class ProvenanceStore {
     return { kind: 'updated', record: read.record };
   }
 
-  private async readRecordFile(
-    file: string,
-  ): Promise<{ kind: 'ok'; record: ProvenanceRecord } | { kind: 'missing' } | { kind: 'problem'; problem: StoreProblem }> {
-    const read = await readJsonFile<unknown>(file);
-    if (read.kind === 'missing') return read;
-    if (read.kind === 'corrupt') return { kind: 'problem', problem: { file, message: read.message } };
-    const parsed = parseRecord(read.value);
-    if (!parsed.ok) return { kind: 'problem', problem: { file, message: `${file} is not a provenance record: ${parsed.message}` } };
-    const expectedName = `${parsed.record.id}.json`;
-    if (basename(file) !== expectedName) {
-      return { kind: 'problem', problem: { file, message: `${file} holds record ${parsed.record.id}; it should be named ${expectedName}` } };
-    }
-    return { kind: 'ok', record: parsed.record };
+  private async readRecordFile(file: string): Promise<RecordFileRead> {
+    return checkRecordFile(file, await readJsonFile<unknown>(file));
   }
 
   /** Throws when `file` exists but is unusable; returns whether it exists. */
@@ -226,6 +208,21 @@ export class ProvenanceStore {
     ids?.delete(id);
     if (ids && ids.size === 0) this.idsByPath.delete(recordPath(previous));
   }
+}
+
+type RecordFileRead = { kind: 'ok'; record: ProvenanceRecord } | { kind: 'missing' } | { kind: 'problem'; problem: StoreProblem };
+
+/** A record file's JSON checked as the record its name promises. */
+function checkRecordFile(file: string, read: JsonRead<unknown>): RecordFileRead {
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'corrupt') return { kind: 'problem', problem: { file, message: read.message } };
+  const parsed = parseRecord(read.value);
+  if (!parsed.ok) return { kind: 'problem', problem: { file, message: `${file} is not a provenance record: ${parsed.message}` } };
+  const expectedName = `${parsed.record.id}.json`;
+  if (basename(file) !== expectedName) {
+    return { kind: 'problem', problem: { file, message: `${file} holds record ${parsed.record.id}; it should be named ${expectedName}` } };
+  }
+  return { kind: 'ok', record: parsed.record };
 }
 
 /** Record files are `<id>.json`; temp files of atomic writes start with a dot. */

@@ -270,3 +270,14 @@ function practiceStats(practice: ReportPracticeInput, period: { from: string; to
     days,
   };
 }
+
+/**
+ * The scorecard of the report gatherer's inputs (`core/report/gather.ts`), as the CLI and the
+ * editor both show it: files without AI blocks were given only for their length (findings per
+ * 1,000 lines), so the per-file note table leaves them out.
+ */
+export function scorecardOf(inputs: ReportInputs): Scorecard {
+  const scorecard = buildScorecard(inputs);
+  scorecard.notes.byFile = scorecard.notes.byFile.filter((file) => file.aiBlocks > 0);
+  return scorecard;
+}

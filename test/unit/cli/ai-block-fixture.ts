@@ -1,6 +1,7 @@
 import { blockContentHash } from '../../../src/core/notes/content-hash';
 import { assessBlockNote } from '../../../src/core/notes/diagnostics';
-import { notePathFor, serializeNote } from '../../../src/core/notes/note-file';
+import { serializeNote } from '../../../src/core/notes/note-file';
+import { notePathFor } from '../../../src/core/workspace/layout';
 import type { Policy } from '../../../src/core/policy/policy';
 import type { Block } from '../../../src/core/provenance/block';
 import { createRecord, serializeRecord } from '../../../src/core/provenance/record';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
 import { repairHookRuntime } from '../../../src/core/hooks/install';
-import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH, parseRuntimeFile, readHookRuntime, resolveHookRuntime, runtimeFileText } from '../../../src/core/hooks/runtime';
+import { parseRuntimeFile, readHookRuntime, resolveHookRuntime, runtimeFileText } from '../../../src/core/hooks/runtime';
+import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../../../src/core/workspace/layout';
 import { git, ranges, type Run, tempRepo, write } from './run-cli';
 
 /**

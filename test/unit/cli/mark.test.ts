@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { notePathFor } from '../../../src/core/notes/note-file';
+import { notePathFor } from '../../../src/core/workspace/layout';
 import { lineHashes } from '../../../src/core/provenance/hash';
 import { cli, git, ranges, records, tempRepo, write } from './run-cli';
 

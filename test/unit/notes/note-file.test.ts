@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockContentHash } from '../../../src/core/notes/content-hash';
 import {
-  type ExecFileFunction,
   type NoteContent,
   noteContentOf,
   notePathFor,
@@ -206,19 +205,12 @@ describe('notes note-file', () => {
     }
   });
 
-  it('reads the author from git config through an injectable exec', async () => {
-    const calls: string[][] = [];
-    const fake = (values: Record<string, string | undefined>): ExecFileFunction => async (file, args) => {
-      calls.push([file, ...args]);
-      const value = values[args[2]];
-      if (value === undefined) throw Object.assign(new Error('exit 1'), { code: 1 });
-      return { stdout: `${value}\n` };
-    };
-    assert.equal(await readGitAuthor('/repo', fake({ 'user.name': 'Ada', 'user.email': 'ada@example.invalid' })), 'Ada <ada@example.invalid>');
-    assert.deepEqual(calls[0], ['git', 'config', '--get', 'user.name']);
-    assert.equal(await readGitAuthor('/repo', fake({ 'user.name': 'Ada' })), 'Ada');
-    assert.equal(await readGitAuthor('/repo', fake({ 'user.email': 'ada@example.invalid' })), '<ada@example.invalid>');
-    assert.equal(await readGitAuthor('/repo', fake({})), undefined);
+  it('formats the git author from the identity git reports', async () => {
+    const identity = (value: { name?: string; email?: string }) => async () => value;
+    assert.equal(await readGitAuthor('/repo', identity({ name: 'Ada', email: 'ada@example.invalid' })), 'Ada <ada@example.invalid>');
+    assert.equal(await readGitAuthor('/repo', identity({ name: 'Ada' })), 'Ada');
+    assert.equal(await readGitAuthor('/repo', identity({ email: 'ada@example.invalid' })), '<ada@example.invalid>');
+    assert.equal(await readGitAuthor('/repo', identity({})), undefined);
   });
 
   it('adds missing sections and questions and replaces the code, keeping everything else', () => {

@@ -6,8 +6,8 @@ import {
   shouldRemind,
   streaks,
   weekProgress,
-  type DailyActivity,
 } from '../../../src/core/practice/goals';
+import type { DailyActivity } from '../../../src/core/practice/accounting';
 
 const MINUTE = 60_000;
 

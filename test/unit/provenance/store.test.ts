@@ -12,6 +12,7 @@ import {
   serializeRecord,
   updateRecord,
 } from '../../../src/core/provenance/record';
+import { ProvenanceLedger } from '../../../src/core/provenance/ledger';
 import { CorruptRecordError, ProvenanceStore } from '../../../src/core/provenance/store';
 
 const LINES = ['export function clamp(value: number, min: number, max: number): number {', '  return Math.min(max, Math.max(min, value));', '}'];
@@ -153,12 +154,13 @@ describe('provenance: store', () => {
     await store.upsert(record('b1', 'src/util/math.ts'));
     await store.upsert(record('b2', 'src/util/strings.ts'));
     await store.upsert(record('b3', 'src/utility.ts'));
-    const moved = await store.renameFile('src/util/math.ts', 'src/lib/math.ts', '2026-04-01T00:00:00.000Z');
+    const ledger = new ProvenanceLedger(store);
+    const moved = await ledger.renameFile('src/util/math.ts', 'src/lib/math.ts', '2026-04-01T00:00:00.000Z');
     assert.deepEqual(
       moved.map((r) => r.files[0].path),
       ['src/lib/math.ts'],
     );
-    await store.renameFile('src/util', 'src/helpers');
+    await ledger.renameFile('src/util', 'src/helpers');
     const reloaded = new ProvenanceStore(root);
     await reloaded.load();
     assert.deepEqual(

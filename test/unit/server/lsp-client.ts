@@ -34,13 +34,14 @@ export class LspTestClient {
     return this.child.pid ?? -1;
   }
 
-  async initialize(root: string, trusted = true): Promise<unknown> {
+  /** @param options more `initializationOptions` (e.g. `recordsFolders`). */
+  async initialize(root: string, trusted = true, options: Record<string, unknown> = {}): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'test' }],
       capabilities: { workspace: { configuration: true, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {} } },
-      initializationOptions: { trusted },
+      initializationOptions: { trusted, ...options },
     });
     await this.connection.sendNotification('initialized', {});
     return result;

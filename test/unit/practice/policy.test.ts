@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configuredRuleIds, policyFromText, readWorkspacePolicy } from '../../../src/client/practice/policy';
+import { configuredRuleIds, policyFromText, readWorkspacePolicy } from '../../../src/core/practice/policy';
 
 describe('Practice client: workspace policy without the rule engine', () => {
   it('reads level and practice goals from a policy that configures built-in rules', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { buildStatsModel, STATS_DAYS, STATS_WEEKS } from '../../../src/client/practice/stats-model';
+import { buildStatsModel, STATS_DAYS, STATS_WEEKS } from '../../../src/core/practice/stats-model';
 import { closeTally, createTally, emptyHistory, recordActivity, recordBreach, sessionRecordFromTally, upsertSession, type PracticeHistory } from '../../../src/core/practice';
 
 const DAY = 86_400_000;

@@ -12,7 +12,7 @@ import {
   type SessionRecord,
   type SkippedKey,
   type UpdateFailure,
-} from '../../core/practice';
+} from './index';
 
 /**
  * Active time of a running session at `now`: what the tally credited up to its last event, plus

@@ -1,16 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { assessBlockNote, type BlockNoteState } from '../../../src/core/notes/assess';
+import { blockTextOf } from '../../../src/core/notes/content-hash';
 import { renderNewNote } from '../../../src/core/notes/note-file';
+import { blockQuestions } from '../../../src/core/notes/questions';
 import { CORE_SECTIONS } from '../../../src/core/notes/template';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
 import type { Block } from '../../../src/core/provenance/block';
-import {
-  assessBlockNote,
-  blockTextOf,
-  describeNoteStatus,
-  isAwaiting,
-  noteHoverMarkdown,
-  noteLenses,
-} from '../../../src/client/notes/assess';
+import { describeNoteStatus, isAwaiting, noteHoverMarkdown, noteLenses } from '../../../src/client/notes/presentation';
+import { fromWireNoteState, toWireNoteState } from '../../../src/shared/note-state-wire';
 
 const FILE_TEXT = [
   'export async function loadPrices(url: string): Promise<number[]> {',
@@ -32,7 +29,8 @@ const BLOCK: Block = {
   modified: false,
 };
 
-const QUESTION = { id: 'network-abc', text: 'What is the timeout on `fetch(...)` at line 3, and what happens when it fails?' };
+/** The block's questions from its syntax tree, as the server computes them. */
+const QUESTIONS = blockQuestions('src/prices.ts', FILE_TEXT, { startLine: 3, endLine: 5 }).map(({ id, text }) => ({ id, text }));
 
 const ANSWERS = [
   'loadPrices asks the price service at the given url with fetch and keeps only the prices above zero.',
@@ -49,7 +47,7 @@ function newNote(blockText: string): string {
     blockText,
     level: 1,
     sections: CORE_SECTIONS,
-    questions: [QUESTION],
+    questions: QUESTIONS,
     author: 'Ada Lovelace <ada@example.invalid>',
     now: new Date('2026-11-20T11:00:00.000Z'),
   });
@@ -61,11 +59,19 @@ function answered(note: string, answers: readonly string[]): string {
   return note.replace(/<!-- Your answer[^\n]*?-->/g, () => answers[index++] ?? '');
 }
 
-function assess(noteText: string | undefined, text = FILE_TEXT, policy: Policy = defaultPolicy(), block: Block = BLOCK) {
-  return assessBlockNote({ block, blockText: blockTextOf(text, block), noteText, policy, inCriticalPath: false });
+/**
+ * The state the client shows: the core assessment, sent as JSON over the connection and read back
+ * (so every test also checks that nothing the presentation needs is lost on the way).
+ */
+function assess(noteText: string | undefined, text = FILE_TEXT, policy: Policy = defaultPolicy(), block: Block = BLOCK, inCriticalPath = false): BlockNoteState {
+  const state = assessBlockNote({ path: 'src/prices.ts', text, block, noteText, policy, inCriticalPath });
+  return fromWireNoteState(JSON.parse(JSON.stringify(toWireNoteState(state, noteText))));
 }
 
-describe('Notes client: block assessment', () => {
+/** Every answer of a full note: the sections, then one per block question. */
+const ALL_ANSWERS = [...ANSWERS, ...QUESTIONS.map(() => QUESTION_ANSWER)];
+
+describe('Notes client: presentation of the server\'s note states', () => {
   const blockText = blockTextOf(FILE_TEXT, BLOCK);
 
   it('cuts the block text from its lines without the final line break', () => {
@@ -109,7 +115,7 @@ describe('Notes client: block assessment', () => {
   });
 
   it('an answered note explains the block: no prompt, the hover shows the first answer, who wrote it and a link to the note', () => {
-    const state = assess(answered(newNote(blockText), [...ANSWERS, QUESTION_ANSWER]));
+    const state = assess(answered(newNote(blockText), ALL_ANSWERS));
     assert.equal(state.status.kind, 'explained', JSON.stringify(state.status.quality?.problems));
     assert.equal(isAwaiting(state), false);
     assert.deepEqual(noteLenses(state), []);
@@ -118,18 +124,23 @@ describe('Notes client: block assessment', () => {
     assert.match(hover, /explained by Ada Lovelace, 2026-11-20/);
     assert.ok(!hover.includes('ada@example.invalid'), 'no e-mail address in the hover');
     assert.ok(hover.includes(`**${CORE_SECTIONS[0].title}.** ${ANSWERS[0]}`), hover);
-    for (const answer of [...ANSWERS.slice(1), QUESTION_ANSWER]) assert.ok(!hover.includes(answer), `only the first answer: ${answer}`);
+    for (const answer of ALL_ANSWERS.slice(1)) assert.ok(!hover.includes(answer), `only the first answer: ${answer}`);
     assert.ok(hover.includes(`[Open note](command:comprehension.notes.open?${encodeURIComponent(JSON.stringify(['file:///w/src/prices.ts', 'blk-1']))})`));
     assert.equal(hover.split('\n\n').length, 3, 'status, first answer, link');
   });
 
   it('a long first answer is cut to about two lines in the hover', () => {
     const long = `${ANSWERS[0]} It also ${'keeps every price the service sends in the order given and '.repeat(4)}ends.`;
-    const state = assess(answered(newNote(blockText), [long, ...ANSWERS.slice(1), QUESTION_ANSWER]));
+    const state = assess(answered(newNote(blockText), [long, ...ALL_ANSWERS.slice(1)]));
     assert.equal(state.status.kind, 'explained', JSON.stringify(state.status.quality?.problems));
     const answerLine = noteHoverMarkdown(state, 'file:///w/src/prices.ts')!.split('\n\n')[1];
     assert.ok(answerLine.endsWith('…'), answerLine);
     assert.ok(answerLine.length <= `**${CORE_SECTIONS[0].title}.** `.length + 160, `${answerLine.length} characters`);
+  });
+
+  it('the block has its network question (from the syntax tree, not from the note)', () => {
+    assert.ok(QUESTIONS.some((question) => question.text.includes('timeout on `fetch(...)` at line 3')), JSON.stringify(QUESTIONS));
+    assert.deepEqual(assess(undefined).questions.map(({ id, text }) => ({ id, text })), QUESTIONS);
   });
 
   it('the question in the note is checked: leaving it unanswered keeps the note a draft', () => {
@@ -139,7 +150,7 @@ describe('Notes client: block assessment', () => {
   });
 
   it('a changed block makes the note stale: two lenses, and the hover shows the diff', () => {
-    const note = answered(newNote(blockText), [...ANSWERS, QUESTION_ANSWER]);
+    const note = answered(newNote(blockText), ALL_ANSWERS);
     const edited = FILE_TEXT.replace('price > 0', 'price >= 0');
     const state = assess(note, edited);
     assert.equal(state.status.kind, 'stale');
@@ -153,14 +164,14 @@ describe('Notes client: block assessment', () => {
   });
 
   it('trailing spaces and line endings do not make a note stale', () => {
-    const note = answered(newNote(blockText), [...ANSWERS, QUESTION_ANSWER]);
+    const note = answered(newNote(blockText), ALL_ANSWERS);
     const reformatted = FILE_TEXT.replace(/\n/g, '  \r\n');
     assert.equal(assess(note, reformatted).status.kind, 'explained');
   });
 
   it('command links written in a note are made inert in the hover', () => {
     const sneaky = `${ANSWERS[0]} [click](command:comprehension.unmarkBlock?%5B%5D)`;
-    const state = assess(answered(newNote(blockText), [sneaky, ...ANSWERS.slice(1), QUESTION_ANSWER]));
+    const state = assess(answered(newNote(blockText), [sneaky, ...ALL_ANSWERS.slice(1)]));
     assert.equal(state.status.kind, 'explained', JSON.stringify(state.status.quality?.problems));
     const hover = noteHoverMarkdown(state, 'file:///w/src/prices.ts')!;
     assert.ok(!hover.includes('command:comprehension.unmarkBlock'));
@@ -169,7 +180,7 @@ describe('Notes client: block assessment', () => {
 
   it('level 0 in a critical path flags the block without asking for a note', () => {
     const policy: Policy = { ...defaultPolicy(), level: 0 };
-    const state = assessBlockNote({ block: BLOCK, blockText, noteText: undefined, policy, inCriticalPath: true });
+    const state = assess(undefined, FILE_TEXT, policy, BLOCK, true);
     assert.equal(state.requirement.flagOnly, true);
     assert.deepEqual(noteLenses(state), []);
     assert.equal(isAwaiting(state), false);

@@ -1,53 +1,13 @@
 /**
- * Where one AI block stands with its comprehension note, as the editor shows it (CodeLens, hover,
- * view, status). No `vscode` import, so it is unit-tested in plain Node.
- *
- * The checks use the questions recorded in the note, not questions computed from the code: block
- * questions need the TypeScript parser (ts-morph), which the extension loads only when a note is
- * written. Code that has not changed has the same questions, so the outcome is the language
- * server's, except when a construct outside the block (an enclosing `try`) changed.
+ * How the editor shows a block's note state (CodeLens, hover, AI Blocks view, status): pure
+ * presentation of the {@link BlockNoteState} the language server computed with the core
+ * assessment. No `vscode` import and no note checks of its own, so it is unit-tested in plain Node
+ * and the extension bundle holds no note-quality or question code.
  */
-import { parseNote } from '../../core/notes/note-file';
-import { type NoteStatus, noteStatus } from '../../core/notes/status';
-import { type NoteRequirement, noteRequirement, sectionsForNote } from '../../core/notes/template';
-import type { Policy } from '../../core/policy/policy';
-import type { Block } from '../../core/provenance/block';
+import type { BlockNoteState } from '../../core/notes/assess';
+import { sectionsForNote } from '../../core/notes/template';
 
-/** One block's note requirement and status against its current code. */
-export interface BlockNoteState {
-  block: Block;
-  requirement: NoteRequirement;
-  status: NoteStatus;
-  /** The block's current text (what the note's `contentHash` is compared with). */
-  blockText: string;
-  inCriticalPath: boolean;
-}
-
-/** Inputs of {@link assessBlockNote}. */
-export interface AssessInput {
-  block: Block;
-  blockText: string;
-  /** The note file's text; undefined when there is no note. */
-  noteText: string | undefined;
-  policy: Policy;
-  inCriticalPath: boolean;
-}
-
-/** The requirement and note status of one block. */
-export function assessBlockNote(input: AssessInput): BlockNoteState {
-  const requirement = noteRequirement(input.block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
-  const questions = input.noteText === undefined ? [] : (parseNote(input.noteText).frontMatter?.questions ?? []);
-  const status = noteStatus(input.noteText, {
-    blockText: input.blockText,
-    sections: sectionsForNote(requirement, input.inCriticalPath),
-    questions,
-    notes: input.policy.notes,
-  });
-  return { block: input.block, requirement, status, blockText: input.blockText, inCriticalPath: input.inCriticalPath };
-}
-
-/** The block's text as notes record it (core owns it; re-exported for the client's modules). */
-export { blockTextOf } from '../../core/notes/content-hash';
+export type { BlockNoteState } from '../../core/notes/assess';
 
 /** Whether the block waits for its writer: a required note missing or failing its checks, or a stale note. */
 export function isAwaiting(state: BlockNoteState): boolean {

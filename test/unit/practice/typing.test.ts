@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { classifyDocumentChange } from '../../../src/client/practice/typing';
+import { classifyDocumentChange } from '../../../src/core/practice/typing';
 
 const one = (text: string, rangeLength = 0) => [{ text, rangeLength }];
 

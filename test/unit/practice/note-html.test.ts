@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { renderNoteHtml } from '../../../src/client/practice/note-html';
+import { renderNoteHtml } from '../../../src/core/practice/note-html';
 
 describe('Practice client: note HTML', () => {
   it('renders the note as Markdown', () => {

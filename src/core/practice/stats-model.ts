@@ -17,7 +17,7 @@ import {
   type DayKey,
   type PracticeHistory,
   type WeeklyGoal,
-} from '../../core/practice';
+} from './index';
 import { dateTime } from './format';
 
 /** Days in the daily chart. */

@@ -3,37 +3,18 @@
  * to rewrite the code from, and the note as the exercise shows it — without the copy of the code
  * that every note file records at its end. No `vscode` import.
  */
-import { parseNote } from '../../core/notes/note-file';
-import { noteStatus, type NoteStatus } from '../../core/notes/status';
-import { CORE_SECTIONS, noteRequirement } from '../../core/notes/template';
-import type { Policy } from '../../core/policy/policy';
-import type { Block } from '../../core/provenance/block';
-
-/** Inputs of {@link exerciseReadiness}. */
-export interface ExerciseReadinessInput {
-  block: Block;
-  /** The block's current code. */
-  blockText: string;
-  /** The note file's text; undefined when the block has no note. */
-  noteText: string | undefined;
-  policy: Policy;
-  inCriticalPath: boolean;
-}
+import { parseNote } from '../notes/note-file';
+import type { NoteStatus } from '../notes/status';
 
 /** Whether the exercise can start, and if not, why (a sentence for the user). */
 export type ExerciseReadiness = { ready: true; status: NoteStatus } | { ready: false; status: NoteStatus; reason: string };
 
 /**
- * The exercise needs a note that explains the block now (status `explained`). The note is checked
- * against the sections the policy asks for this block; where the policy asks no note (level 0,
- * or level 2 outside critical paths), against the four core sections, since rewriting needs a
- * note that says what the code does, why, how it fails and how it is observed.
+ * Whether the exercise can start from the block's note status, as the language server judged it
+ * (the one note assessment; the extension does not check notes itself). The exercise needs a note
+ * that explains the block now (status `explained`).
  */
-export function exerciseReadiness(input: ExerciseReadinessInput): ExerciseReadiness {
-  const requirement = noteRequirement(input.block, { policy: input.policy, inCriticalPath: input.inCriticalPath });
-  const sections = requirement.required && requirement.sections.length > 0 ? requirement.sections : [...CORE_SECTIONS];
-  const questions = input.noteText === undefined ? [] : (parseNote(input.noteText).frontMatter?.questions ?? []);
-  const status = noteStatus(input.noteText, { blockText: input.blockText, sections, questions, notes: input.policy.notes });
+export function exerciseReadiness(status: NoteStatus): ExerciseReadiness {
   switch (status.kind) {
     case 'explained':
       return { ready: true, status };

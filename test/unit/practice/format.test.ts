@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { liveActiveMs, practisingStatusText, sessionEndMessage, sessionSummaryLines, shortDuration } from '../../../src/client/practice/format';
+import { liveActiveMs, practisingStatusText, sessionEndMessage, sessionSummaryLines, shortDuration } from '../../../src/core/practice/format';
 import { closeTally, createTally, recordActivity, recordBreach, sessionRecordFromTally, sessionTotals, type RestoreResult } from '../../../src/core/practice';
 
 const T0 = Date.UTC(2026, 2, 16, 9, 0, 0); // Monday 2026-03-16 09:00 UTC

@@ -12,8 +12,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { PolicyState } from '../../core/policy/load';
-import { POLICY_PATH, type Policy } from '../../core/policy/policy';
+import { PolicyState } from '../policy/load';
+import type { Policy } from '../policy/policy';
+import { POLICY_PATH } from '../workspace/layout';
 
 /** The rule ids a policy text configures under `rules:`, minus its own custom rules' ids. */
 export function configuredRuleIds(text: string): string[] {

@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { exerciseNoteMarkdown, exerciseReadiness } from '../../../src/client/practice/note-view';
+import { exerciseNoteMarkdown, exerciseReadiness as readinessOf } from '../../../src/core/practice/note-view';
+import { assessBlockNote } from '../../../src/core/notes/assess';
 import { blockContentHash } from '../../../src/core/notes/content-hash';
 import { serializeNote } from '../../../src/core/notes/note-file';
 import { CORE_SECTIONS } from '../../../src/core/notes/template';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import type { Block } from '../../../src/core/provenance/block';
 
-const blockText = ['export async function fetchUser(id: string) {', '  const response = await fetch(`/api/users/${id}`);', '  return response.json();', '}'].join('\n');
+// Plain code with no construct that asks a block question (those must be answered too: see the notes tests).
+const blockText = ['export function fetchUser(users: Map<string, string>, id: string) {', '  const name = users.get(id);', '  return name ?? response(id);', '}'].join('\n');
 const block: Block = { id: 'b1', startLine: 3, endLine: 6, source: 'inline-completion', confidence: 'certain', createdAt: '2026-03-01T10:00:00.000Z', modified: false };
 
 function note(answers: Record<string, string>, code = blockText): string {
@@ -26,7 +28,14 @@ const good = {
   observability: 'Nothing is logged today; a counter of failed fetchUser calls and a latency histogram would show when the endpoint misbehaves.',
 };
 
-describe('Practice client: exercise note', () => {
+/** The exercise's verdict from the note state the server computes (the one note assessment). */
+function exerciseReadiness(input: { block: Block; blockText: string; noteText: string | undefined; policy: ReturnType<typeof defaultPolicy>; inCriticalPath: boolean }) {
+  // The block sits at lines 3–6 of the file, as in the fixture's front matter.
+  const text = `// users\n\n${input.blockText}\n`;
+  return readinessOf(assessBlockNote({ path: 'src/user.ts', text, block: input.block, noteText: input.noteText, policy: input.policy, inCriticalPath: input.inCriticalPath }).status);
+}
+
+describe('Practice: exercise note', () => {
   it('is ready when the note explains the current code', () => {
     const readiness = exerciseReadiness({ block, blockText, noteText: note(good), policy: defaultPolicy(), inCriticalPath: false });
     assert.equal(readiness.ready, true);
@@ -39,7 +48,7 @@ describe('Practice client: exercise note', () => {
     const draft = exerciseReadiness({ block, blockText, noteText: note({ what: good.what }), policy: defaultPolicy(), inCriticalPath: false });
     assert.equal(draft.ready, false);
     assert.match(draft.ready ? '' : draft.reason, /does not explain it yet: /);
-    const stale = exerciseReadiness({ block, blockText: `${blockText}\n// changed`, noteText: note(good), policy: defaultPolicy(), inCriticalPath: false });
+    const stale = exerciseReadiness({ block, blockText: blockText.replace("users.get(id)", "users.get(id.trim())"), noteText: note(good), policy: defaultPolicy(), inCriticalPath: false });
     assert.equal(stale.ready, false);
     assert.match(stale.ready ? '' : stale.reason, /changed since its note was written/);
   });
@@ -55,7 +64,7 @@ describe('Practice client: exercise note', () => {
     assert.match(markdown, /^# Rewrite from your note/);
     assert.match(markdown, /fetchUser asks the users endpoint/);
     assert.doesNotMatch(markdown, /contentHash/);
-    assert.doesNotMatch(markdown, /response\.json\(\)/, 'the code stays hidden');
+    assert.doesNotMatch(markdown, /users\.get\(id\)/, 'the code stays hidden');
     assert.doesNotMatch(markdown, /Code when this note was written/);
   });
 });

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * A lock file shared by processes on one machine (the editor, `comprehension mark`, agent hooks):
+ * whoever creates the file with `O_EXCL` holds it. No dependency and no daemon: a holder that died
+ * leaves a file another process recognises as stale and takes over.
+ */
+
+/** Options of {@link withFileLock}. */
+export interface FileLockOptions {
+  /** Give up waiting after this long (ms); default 15 000. */
+  timeoutMs?: number;
+  /** A lock older than this (ms) is stale even when its holder seems alive (a hung process, another machine); default 30 000. */
+  staleMs?: number;
+}
+
+/** Thrown when the lock stayed held for the whole wait. */
+export class LockTimeoutError extends Error {
+  constructor(readonly lockFile: string, holder: string) {
+    super(`${lockFile} is held by ${holder || 'another process'}; delete it if no comprehension process is running`);
+    this.name = 'LockTimeoutError';
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_STALE_MS = 30_000;
+
+/**
+ * Runs `section` while holding the lock file `lockFile` (its folder is created), and releases it
+ * however `section` ends. Waits (backing off from 5 to 100 ms) while another process holds it.
+ */
+export async function withFileLock<T>(lockFile: string, section: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  const token = await acquire(lockFile, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.staleMs ?? DEFAULT_STALE_MS);
+  try {
+    return await section();
+  } finally {
+    await release(lockFile, token);
+  }
+}
+
+async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Promise<string> {
+  // pid, host, time and a nonce: the nonce tells this holder's file from a later one with the same pid.
+  const token = `${process.pid} ${hostname()} ${new Date().toISOString()} ${randomBytes(6).toString('hex')}\n`;
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  await mkdir(dirname(lockFile), { recursive: true });
+  for (;;) {
+    try {
+      const handle = await open(lockFile, 'wx');
+      try {
+        await handle.writeFile(token, 'utf8');
+      } finally {
+        await handle.close();
+      }
+      return token;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = await readHolder(lockFile);
+    if (holder !== undefined && (await isStale(lockFile, holder, staleMs))) {
+      await breakStaleLock(lockFile, holder);
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockTimeoutError(lockFile, holder?.trim() ?? '');
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(100, delay * 2);
+  }
+}
+
+async function release(lockFile: string, token: string): Promise<void> {
+  // Only our own file: had it been broken as stale, the file there now is someone else's.
+  if ((await readHolder(lockFile)) === token) await rm(lockFile, { force: true });
+}
+
+async function readHolder(lockFile: string): Promise<string | undefined> {
+  try {
+    return await readFile(lockFile, 'utf8');
+  } catch {
+    return undefined; // Released meanwhile: try again.
+  }
+}
+
+/** A file still being written by its creator has no pid yet (empty holder): it is judged by age only. */
+async function isStale(lockFile: string, holder: string, staleMs: number): Promise<boolean> {
+  const [pidText, host] = holder.split(' ');
+  const pid = Number(pidText);
+  if (host === hostname() && Number.isInteger(pid) && pid > 0 && !isAlive(pid)) return true;
+  try {
+    return Date.now() - (await stat(lockFile)).mtimeMs > staleMs;
+  } catch {
+    return false; // Released meanwhile.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // Exists, owned by someone else.
+  }
+}
+
+/**
+ * Removes a stale lock without removing a live one that replaced it: the file is first renamed
+ * aside (atomic, so only one breaker gets it), and if what was moved is not the stale holder
+ * judged, it is put back (`link` fails if a new lock already took the name; then both go on,
+ * which is no worse than a missing lock for one write).
+ */
+async function breakStaleLock(lockFile: string, staleHolder: string): Promise<void> {
+  const aside = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    await rename(lockFile, aside);
+  } catch {
+    return; // Someone else broke or released it.
+  }
+  if ((await readHolder(aside)) !== staleHolder) await link(aside, lockFile).catch(() => undefined);
+  await rm(aside, { force: true });
+}
