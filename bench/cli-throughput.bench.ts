@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkFiles } from '../src/core/check-run';
-import { PolicyWorkspace } from '../src/core/workspace';
-import { isProbablyBinary } from '../src/core/workspace-files';
+import { checkFiles } from '../src/core/check/check-run';
+import { PolicyWorkspace } from '../src/core/workspace/policy-workspace';
+import { isProbablyBinary } from '../src/core/workspace/files';
 import { round } from './support';
 
 const ROOT = join(__dirname, '../..');

@@ -53,7 +53,7 @@ const bundles = [
   { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },
   // `comprehension check` spreads files over worker threads running this entry.
-  { entryPoints: { 'check-worker': 'src/core/check-worker.ts' }, plugins: [sharedTsMorph] },
+  { entryPoints: { 'check-worker': 'src/core/check/check-worker.ts' }, plugins: [sharedTsMorph] },
   { entryPoints: { 'vendor/ts-morph': 'node_modules/ts-morph/dist/ts-morph.js' }, sourcemap: false },
 ];
 

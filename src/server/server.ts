@@ -16,11 +16,11 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { commentLine, commentSyntaxFor } from '../core/comments';
-import type { Finding, Severity } from '../core/findings';
+import { commentLine, commentSyntaxFor } from '../core/text/comments';
+import type { Finding, Severity } from '../core/check/findings';
 import { VERSION } from '../core/version';
 import { BASELINE_PATH, NOTES_DIR, notePathFor, POLICY_PATH } from '../core/workspace/layout';
-import { readTextFileSync as readText } from '../core/fsutil';
+import { readTextFileSync as readText } from '../core/workspace/fs';
 import { blockFromRecord, recordPath } from '../core/provenance/record';
 import { ProvenanceStore, recordsFolderOf } from '../core/provenance/store';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ import { editorNoteFinding, MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../
 import { parseNote } from '../core/notes/note-file';
 import { ruleHoverMarkdown } from '../core/rules/hover';
 import type { Block } from '../core/provenance/block';
-import { ParseCache } from '../core/parse-cache';
+import { ParseCache } from '../core/check/parse-cache';
 import {
   BLOCKS_NOTIFICATION,
   type BlocksParams,

@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import { PolicyWorkspace } from '../core/workspace';
+import { PolicyWorkspace } from '../core/workspace/policy-workspace';
 import { POLICY_PATH } from '../core/workspace/layout';
 import { workspaceRelativePath } from '../core/workspace/paths';
 

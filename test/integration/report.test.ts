@@ -12,8 +12,8 @@ import { saveSession, sessionRecordFromTally } from '../../src/core/practice/his
 import type { Block } from '../../src/core/provenance/block';
 import { blockFromRecord, parseRecord } from '../../src/core/provenance/record';
 import type { Scorecard } from '../../src/core/report/scorecard';
-import { LineIndex } from '../../src/core/text';
-import { PolicyWorkspace } from '../../src/core/workspace';
+import { LineIndex } from '../../src/core/text/line-index';
+import { PolicyWorkspace } from '../../src/core/workspace/policy-workspace';
 import { notePathFor } from '../../src/core/workspace/layout';
 import { getApi, runBuiltCli, screenshot, workspaceRoot } from './harness';
 

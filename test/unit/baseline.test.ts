@@ -10,11 +10,11 @@ import {
   indexBaseline,
   parseBaseline,
   serializeBaseline,
-} from '../../src/core/baseline';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/core/fsutil';
-import { evaluate } from '../../src/core/engine';
+} from '../../src/core/check/baseline';
+import { writeFileAtomic, writeFileAtomicSync } from '../../src/core/workspace/fs';
+import { evaluate } from '../../src/core/check/engine';
 import { defaultPolicy } from '../../src/core/policy/policy';
-import { createCustomRule } from '../../src/core/rules/custom-rule';
+import { createCustomRule } from '../../src/core/rules/custom/custom-rule';
 
 // Built from pieces so the repository itself holds nothing a secret scanner would flag.
 const STRIPE_LIVE = ['sk', 'live', ''].join('_');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { evaluate } from '../../src/core/engine';
+import { evaluate } from '../../src/core/check/engine';
 import { defaultPolicy } from '../../src/core/policy/policy';
 import type { CustomRuleSpec } from '../../src/core/policy/policy';
 import {
@@ -8,9 +8,9 @@ import {
   CUSTOM_RULE_ID_PATTERN,
   customRulesFor,
   MAX_CUSTOM_MATCHES_PER_FILE,
-} from '../../src/core/rules/custom-rule';
+} from '../../src/core/rules/custom/custom-rule';
 import type { RuleContext } from '../../src/core/rules/rule';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex } from '../../src/core/text/line-index';
 
 function contextFor(path: string, text: string): RuleContext {
   return { path, text, lines: new LineIndex(text), options: {}, dependencies: { allow: [], deny: [] } };

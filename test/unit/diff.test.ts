@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { diffLines, unifiedDiff } from '../../src/core/diff';
+import { diffLines, unifiedDiff } from '../../src/core/text/diff';
 
 /** Rebuilds b from a and the runs: proves the runs describe the change completely. */
 function apply(a: string[], b: string[], runs: ReturnType<typeof diffLines>): string[] {

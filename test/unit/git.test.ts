@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changedLinesSince, git, GitError, gitIdentity, gitOrUndefined, listGitFiles, listUntrackedFiles, numstat, parseNumstat, showHead } from '../../src/core/git';
+import { changedLinesSince, git, GitError, gitIdentity, gitOrUndefined, listGitFiles, listUntrackedFiles, numstat, parseNumstat, showHead } from '../../src/core/workspace/git';
 
 describe('git runner', () => {
   let repo: string;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findNearestManifest, ManifestCache, type ManifestLookup, parseManifest, readManifestFromDisk } from '../../src/core/manifest';
+import { findNearestManifest, ManifestCache, type ManifestLookup, parseManifest, readManifestFromDisk } from '../../src/core/rules/dependencies/manifest';
 
 /** Writes `files` (relative path → content) under a fresh temp folder and returns its path. */
 function workspace(files: Record<string, string>): string {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ts } from 'ts-morph';
-import { ParseCache } from '../../src/core/parse-cache';
+import { ParseCache } from '../../src/core/check/parse-cache';
 
 /** A structural dump of a tree, to compare an incremental parse with a fresh one. */
 function dump(node: ts.Node, sourceFile: ts.SourceFile): string {

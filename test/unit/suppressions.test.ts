@@ -7,8 +7,8 @@ import {
   SUPPRESSION_UNKNOWN_RULE_ID,
   SUPPRESSION_UNUSED_RULE_ID,
   type SuppressionSet,
-} from '../../src/core/suppressions';
-import { LineIndex } from '../../src/core/text';
+} from '../../src/core/check/suppressions';
+import { LineIndex } from '../../src/core/text/line-index';
 
 const KNOWN = ['security/eval', 'secrets/generic', 'reliability/timeout', 'custom/no-console'];
 

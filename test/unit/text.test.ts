@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LineIndex } from '../../src/core/text';
+import { LineIndex } from '../../src/core/text/line-index';
 
 describe('LineIndex', () => {
   it('maps offsets to positions across \\n, \\r\\n and \\r line breaks', () => {

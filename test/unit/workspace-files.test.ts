@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compileGlobs } from '../../src/core/policy/paths';
-import { isProbablyBinary, listWorkspaceFiles, readWorkspaceTextFile } from '../../src/core/workspace-files';
+import { isProbablyBinary, listWorkspaceFiles, readWorkspaceTextFile } from '../../src/core/workspace/files';
 
 function write(root: string, relativePath: string, content: string | Buffer): void {
   const path = join(root, relativePath);

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { baselineEntriesFor, createBaseline, serializeBaseline } from '../../core/baseline';
+import { baselineEntriesFor, createBaseline, serializeBaseline } from '../../core/check/baseline';
 import { BASELINE_PATH } from '../../core/workspace/layout';
-import { runCheck } from '../../core/check-run';
-import { writeFileAtomic } from '../../core/fsutil';
+import { runCheck } from '../../core/check/check-run';
+import { writeFileAtomic } from '../../core/workspace/fs';
 import { parseArgs } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';

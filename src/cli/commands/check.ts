@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gateFailures, plural, runCheck } from '../../core/check-run';
-import { toSarif, type LocatedFinding } from '../../core/output/sarif';
+import { gateFailures, plural, runCheck } from '../../core/check/check-run';
+import { toSarif, type LocatedFinding } from '../../core/check/sarif';
 import { POLICY_PATH } from '../../core/workspace/layout';
-import { PolicyWorkspace } from '../../core/workspace';
+import { PolicyWorkspace } from '../../core/workspace/policy-workspace';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';

@@ -1,6 +1,6 @@
 import { changedLineRanges, type ChangedRange } from '../../core/provenance/changed-ranges';
 import type { HookAgent } from '../../core/hooks/agents';
-import { LineIndex } from '../../core/text';
+import { LineIndex } from '../../core/text/line-index';
 
 /**
  * What the agents' hooks send on standard input, reduced to what provenance needs: which files a

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonFile, writeFileAtomic } from '../../core/fsutil';
+import { readJsonFile, writeFileAtomic } from '../../core/workspace/fs';
 import { ensureCacheIgnored, LOCAL_CACHE_DIR } from '../../core/hooks/local-cache';
 
 /**

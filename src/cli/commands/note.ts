@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadWorkspaceBlocks } from '../../core/check-run';
+import { loadWorkspaceBlocks } from '../../core/check/check-run';
 import { newNoteText } from '../../core/notes/new-note';
 import { readGitAuthor, readNoteFile, writeNoteFile } from '../../core/notes/note-file';
 import { notePathFor } from '../../core/workspace/layout';

@@ -1,6 +1,6 @@
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import type { ProvenanceRecord } from '../../core/provenance/record';
-import { readWorkspaceTextFile } from '../../core/workspace-files';
+import { readWorkspaceTextFile } from '../../core/workspace/files';
 
 /**
  * What the CLI's record-writing commands (`mark`, `hook`, `import`) share: reading the file they

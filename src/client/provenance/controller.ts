@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { showHead } from '../../core/git';
+import { showHead } from '../../core/workspace/git';
 import { isDataPath } from '../../core/workspace/layout';
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import { Config } from '../config';

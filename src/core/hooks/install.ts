@@ -1,6 +1,6 @@
 import { access, chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../workspace/fs';
 import { HOOK_CONFIG_PATHS, type HookAgent, isOurHookCommand } from './agents';
 import { ensureCacheIgnored } from './local-cache';
 import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../workspace/layout';

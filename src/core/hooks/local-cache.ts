@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fsutil';
+import { writeFileAtomic } from '../workspace/fs';
 import { GITIGNORE_PATH } from '../workspace/layout';
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Policy } from '../policy/policy';
 import type { Block } from '../provenance/block';
-import { LineIndex } from '../text';
+import { LineIndex } from '../text/line-index';
 import { blockTextOf } from './content-hash';
 import { type BlockQuestion, blockQuestions } from './questions';
 import { type NoteStatus, noteStatus } from './status';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LineIndex } from '../text';
+import { LineIndex } from '../text/line-index';
 
 /**
  * The text of a block as notes compare it: `\n` line breaks, no trailing spaces, no leading or

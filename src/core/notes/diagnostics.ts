@@ -1,7 +1,7 @@
-import type { RuleFinding, Severity } from '../findings';
-import { raiseSeverity, severityAtLeast } from '../findings';
+import type { RuleFinding, Severity } from '../check/findings';
+import { raiseSeverity, severityAtLeast } from '../check/findings';
 import type { Policy } from '../policy/policy';
-import type { LineIndex } from '../text';
+import type { LineIndex } from '../text/line-index';
 import type { BlockNoteState } from './assess';
 import type { NoteProblemCode } from './quality';
 import type { NoteStatus } from './status';

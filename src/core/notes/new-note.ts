@@ -7,7 +7,7 @@
  */
 import type { Policy } from '../policy/policy';
 import type { Block } from '../provenance/block';
-import { LineIndex } from '../text';
+import { LineIndex } from '../text/line-index';
 import { blockTextOf } from './content-hash';
 import { type NoteQuestionRef, renderNewNote } from './note-file';
 import { blockQuestions } from './questions';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument, stringify } from 'yaml';
-import { writeFileAtomic } from '../fsutil';
-import { type GitIdentity, gitIdentity } from '../git';
+import { writeFileAtomic } from '../workspace/fs';
+import { type GitIdentity, gitIdentity } from '../workspace/git';
 import type { PolicyLevel } from '../policy/policy';
 import type { Block, BlockSource } from '../provenance/block';
 import { blockContentHash, normalizeBlockText } from './content-hash';

@@ -1,5 +1,5 @@
 import type { NotesPolicy } from '../policy/policy';
-import { LineIndex, type Position } from '../text';
+import { LineIndex, type Position } from '../text/line-index';
 import { type NoteAnswer, normalizeHeading, type NoteQuestionRef, type ParsedNote, parseNote, QUESTION_HINT, sectionHint } from './note-file';
 import type { Section, SectionId } from './template';
 

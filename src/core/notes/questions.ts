@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
-import { scriptKindFor, type LineRange } from '../engine';
+import { scriptKindFor, type LineRange } from '../check/engine';
 
 /** What construct a block question is about. */
 export type QuestionKind = 'network' | 'unhandled-await' | 'loop' | 'catch' | 'dependency' | 'regex';

@@ -1,4 +1,4 @@
-import { unifiedDiff } from '../diff';
+import { unifiedDiff } from '../text/diff';
 import { blockContentHash, normalizeBlockText } from './content-hash';
 import { type NoteQuestionRef, type ParsedNote, parseNote, updateNoteText } from './note-file';
 import { checkNoteQuality, type NoteQualityInput, type NoteQualityResult } from './quality';

@@ -1,7 +1,7 @@
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { Severity } from '../findings';
-import { compileCustomPattern, CUSTOM_RULE_ID_PATTERN } from '../rules/custom-rule';
-import { LineIndex } from '../text';
+import type { Severity } from '../check/findings';
+import { compileCustomPattern, CUSTOM_RULE_ID_PATTERN } from '../rules/custom/custom-rule';
+import { LineIndex } from '../text/line-index';
 import { globProblem } from './paths';
 import { type CheckPolicy, type CustomRuleSpec, defaultPolicy, type FailOnSeverity, type NotesPolicy, type Policy, type PolicyLevel, type PracticePolicy, type RuleSetting } from './policy';
 import { didYouMean } from './suggest';

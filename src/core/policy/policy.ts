@@ -1,4 +1,4 @@
-import type { Severity } from '../findings';
+import type { Severity } from '../check/findings';
 
 /** The scaffolded-AI policy level (see PRODUCT.md): 0 orientation, 1 assisted, 2 autonomy with audits. */
 export type PolicyLevel = 0 | 1 | 2;

@@ -9,7 +9,7 @@
  * renames identifiers to placeholders in order of first use, so a faithful rewrite with other
  * names still scores high there.
  */
-import { diffLines, splitLines, unifiedDiff } from '../diff';
+import { diffLines, splitLines, unifiedDiff } from '../text/diff';
 import type { ExerciseRecord } from './history';
 
 /** One finished exercise. */

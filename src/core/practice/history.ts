@@ -7,7 +7,7 @@
  * so {@link dailySeries} can count days in any zone exactly (see accounting.ts).
  */
 import { rename } from 'node:fs/promises';
-import { readJsonFile, writeFileAtomic } from '../fsutil';
+import { readJsonFile, writeFileAtomic } from '../workspace/fs';
 import { QUARTER_MS, sessionTotals, type AiBreach, type DailyTyping, type DayTally, type PracticeTally, type QuarterTally } from './accounting';
 import { addDays, dayKeyOf, daysBetween, daysInRange, isDayKey, startOfDay, type DayKey } from './calendar';
 

@@ -14,7 +14,7 @@
  */
 import { hostname } from 'node:os';
 import { rename } from 'node:fs/promises';
-import { readJsonFile, writeFileAtomic } from '../fsutil';
+import { readJsonFile, writeFileAtomic } from '../workspace/fs';
 import type { PracticeTally } from './accounting';
 import type { SettingsSnapshot, UserChange } from './settings-plan';
 

@@ -1,4 +1,4 @@
-import { diffLines, splitLines } from '../diff';
+import { diffLines, splitLines } from '../text/diff';
 import { isInformativeLine, lineHash } from './hash';
 
 /** A block to find again: its recorded line hashes and where it was (1-based). */

@@ -1,4 +1,4 @@
-import { diffLines, splitLines } from '../diff';
+import { diffLines, splitLines } from '../text/diff';
 
 /** Lines of a file, 1-based and inclusive. */
 export interface ChangedRange {

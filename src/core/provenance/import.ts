@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { splitLines } from '../diff';
-import { git as runGit } from '../git';
+import { splitLines } from '../text/diff';
+import { git as runGit } from '../workspace/git';
 import { anchorBlocks } from './anchor';
 import type { Block } from './block';
 import { blockContentHash, lineHashes } from './hash';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { splitLines } from '../diff';
+import { splitLines } from '../text/diff';
 import { readNoteFile } from '../notes/note-file';
 import { anchorBlocks, type AnchoredBlock } from './anchor';
 import type { Block, BlockConfidence, BlockSource } from './block';

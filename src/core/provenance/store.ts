@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type JsonRead, readJsonFile, readJsonFileSync, writeFileAtomic } from '../fsutil';
+import { type JsonRead, readJsonFile, readJsonFileSync, writeFileAtomic } from '../workspace/fs';
 import { PROVENANCE_DIR } from '../workspace/layout';
 import { isValidRecordId, normalizeRecordPath, parseRecord, type ProvenanceRecord, recordPath, serializeRecord } from './record';
 export { PROVENANCE_DIR } from '../workspace/layout';

@@ -1,13 +1,13 @@
 import { basename, join } from 'node:path';
-import { loadWorkspaceBlocks, noteReader, runCheck } from '../check-run';
-import { git, listUntrackedFiles, parseNumstat } from '../git';
+import { loadWorkspaceBlocks, noteReader, runCheck } from '../check/check-run';
+import { git, listUntrackedFiles, parseNumstat } from '../workspace/git';
 import { isDataPath } from '../workspace/layout';
 import { assessBlockNote, NOTE_RULE_IDS } from '../notes/diagnostics';
 import { dayKeyOf } from '../practice/calendar';
 import type { Block } from '../provenance/block';
-import { countLines, LineIndex } from '../text';
-import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace-files';
-import type { PolicyWorkspace } from '../workspace';
+import { countLines, LineIndex } from '../text/line-index';
+import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
+import type { PolicyWorkspace } from '../workspace/policy-workspace';
 import { type PracticeDayTotal, practiceInput } from './practice';
 import type { ReportBlockInput, ReportFileInput, ReportFindingInput, ReportInputs } from './scorecard';
 

@@ -1,4 +1,4 @@
-import type { Severity } from '../findings';
+import type { Severity } from '../check/findings';
 import type { NoteStatusKind } from '../notes/status';
 import type { PolicyLevel } from '../policy/policy';
 import type { BlockSource } from '../provenance/block';

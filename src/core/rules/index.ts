@@ -1,15 +1,15 @@
 import type { Rule } from './rule';
-import { dependenciesLookalike } from './dependencies-lookalike';
-import { dependenciesUnapproved } from './dependencies-unapproved';
-import { dependenciesUndeclared } from './dependencies-undeclared';
-import { reliabilityMissingTimeout } from './reliability-missing-timeout';
-import { reliabilitySwallowedError } from './reliability-swallowed-error';
-import { reliabilityUnboundedRetry } from './reliability-unbounded-retry';
-import { secretsHardcodedSecret } from './secrets-hardcoded-secret';
-import { securityShellInjection } from './security-shell-injection';
-import { securitySqlInjection } from './security-sql-injection';
-import { securityTlsDisabled } from './security-tls-disabled';
-import { securityEval } from './security-eval';
+import { dependenciesLookalike } from './dependencies/lookalike';
+import { dependenciesUnapproved } from './dependencies/unapproved';
+import { dependenciesUndeclared } from './dependencies/undeclared';
+import { reliabilityMissingTimeout } from './reliability/missing-timeout';
+import { reliabilitySwallowedError } from './reliability/swallowed-error';
+import { reliabilityUnboundedRetry } from './reliability/unbounded-retry';
+import { secretsHardcodedSecret } from './secrets/hardcoded-secret';
+import { securityShellInjection } from './security/shell-injection';
+import { securitySqlInjection } from './security/sql-injection';
+import { securityTlsDisabled } from './security/tls-disabled';
+import { securityEval } from './security/eval';
 
 /** Every built-in rule, in a stable order (SARIF rule indices follow it). */
 export const BUILTIN_RULES: readonly Rule[] = [

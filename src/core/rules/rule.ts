@@ -1,5 +1,5 @@
-import type { RuleFinding, Severity } from '../findings';
-import type { LineIndex } from '../text';
+import type { RuleFinding, Severity } from '../check/findings';
+import type { LineIndex } from '../text/line-index';
 import type { ts } from 'ts-morph';
 
 /** Text rules see every text file; syntax rules only TypeScript and JavaScript. */

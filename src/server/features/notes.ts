@@ -5,14 +5,14 @@
  */
 import { type Connection, ResponseError, ErrorCodes, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { readTextFileSync as readText } from '../../core/fsutil';
+import { readTextFileSync as readText } from '../../core/workspace/fs';
 import { assessBlockNote, assessFileNotes } from '../../core/notes/assess';
 import { newNoteText } from '../../core/notes/new-note';
 import { notePathFor, readGitAuthor } from '../../core/notes/note-file';
 import { markNoteReviewed } from '../../core/notes/status';
 import type { Block } from '../../core/provenance/block';
-import { LineIndex } from '../../core/text';
-import type { PolicyWorkspace } from '../../core/workspace';
+import { LineIndex } from '../../core/text/line-index';
+import type { PolicyWorkspace } from '../../core/workspace/policy-workspace';
 import { DATA_DIR } from '../../core/workspace/layout';
 import {
   MARK_REVIEWED_REQUEST,

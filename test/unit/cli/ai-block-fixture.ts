@@ -5,7 +5,7 @@ import { notePathFor } from '../../../src/core/workspace/layout';
 import type { Policy } from '../../../src/core/policy/policy';
 import type { Block } from '../../../src/core/provenance/block';
 import { createRecord, serializeRecord } from '../../../src/core/provenance/record';
-import { LineIndex } from '../../../src/core/text';
+import { LineIndex } from '../../../src/core/text/line-index';
 import { write } from './run-cli';
 
 /** A file with one AI-written function (lines 3–7) that needs a note at level 1. */

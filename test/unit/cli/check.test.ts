@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
-import { runCheck } from '../../../src/core/check-run';
-import { PolicyWorkspace } from '../../../src/core/workspace';
+import { runCheck } from '../../../src/core/check/check-run';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { findWorkspaceRoot } from '../../../src/cli/workspace-root';
 
 interface Run {

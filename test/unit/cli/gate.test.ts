@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCheck } from '../../../src/core/check-run';
+import { runCheck } from '../../../src/core/check/check-run';
 import { newNoteText } from '../../../src/core/notes/new-note';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
-import { PolicyWorkspace } from '../../../src/core/workspace';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { AI_CODE, AI_FILE, aiBlock, notePath, passingNote, writeAiBlock } from './ai-block-fixture';
 import { cli, git, tempRepo, write } from './run-cli';
 

@@ -12,7 +12,7 @@ import { blockContentHash } from '../../../src/core/notes/content-hash';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import type { Block } from '../../../src/core/provenance/block';
 import { createRecord, serializeRecord } from '../../../src/core/provenance/record';
-import { LineIndex } from '../../../src/core/text';
+import { LineIndex } from '../../../src/core/text/line-index';
 
 async function check(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { editorNoteFinding, MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../../../src/core/notes/diagnostics';
-import type { Severity } from '../../../src/core/findings';
+import type { Severity } from '../../../src/core/check/findings';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
 
 const HOUR = 3_600_000;

@@ -17,8 +17,8 @@ import {
   scorecardOf,
   sumNumstat,
 } from '../../../src/core/report/gather';
-import { countLines } from '../../../src/core/text';
-import { PolicyWorkspace } from '../../../src/core/workspace';
+import { countLines } from '../../../src/core/text/line-index';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { git, tempRepo, write } from '../cli/run-cli';
 
 const COMMITTED = '2026-01-10T10:00:00Z';

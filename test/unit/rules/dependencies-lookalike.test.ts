@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { evaluate } from '../../../src/core/engine';
-import { parseManifest } from '../../../src/core/manifest';
+import { evaluate } from '../../../src/core/check/engine';
+import { parseManifest } from '../../../src/core/rules/dependencies/manifest';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
-import { dependenciesLookalike } from '../../../src/core/rules/dependencies-lookalike';
+import { dependenciesLookalike } from '../../../src/core/rules/dependencies/lookalike';
 import { editDistance } from '../../../src/core/rules/dependencies/edit-distance';
 import { resemblance } from '../../../src/core/rules/dependencies/lookalike-match';
 import { classifySpecifier } from '../../../src/core/rules/dependencies/package-name';

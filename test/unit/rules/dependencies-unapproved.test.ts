@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { evaluate } from '../../../src/core/engine';
-import { parseManifest } from '../../../src/core/manifest';
+import { evaluate } from '../../../src/core/check/engine';
+import { parseManifest } from '../../../src/core/rules/dependencies/manifest';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
-import { dependenciesUnapproved } from '../../../src/core/rules/dependencies-unapproved';
+import { dependenciesUnapproved } from '../../../src/core/rules/dependencies/unapproved';
 import type { PackageManifestInfo } from '../../../src/core/rules/rule';
 
 function policyWith(allow: string[], deny: string[]): Policy {

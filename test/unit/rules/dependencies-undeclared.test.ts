@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { evaluate } from '../../../src/core/engine';
-import { ManifestCache, parseManifest } from '../../../src/core/manifest';
+import { evaluate } from '../../../src/core/check/engine';
+import { ManifestCache, parseManifest } from '../../../src/core/rules/dependencies/manifest';
 import { defaultPolicy, type Policy } from '../../../src/core/policy/policy';
-import { dependenciesUndeclared } from '../../../src/core/rules/dependencies-undeclared';
+import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
 import type { PackageManifestInfo } from '../../../src/core/rules/rule';
 
 function manifestOf(json: object, manifestPath = 'package.json'): PackageManifestInfo {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { reliabilityMissingTimeout as rule } from '../../../src/core/rules/reliability-missing-timeout';
+import { reliabilityMissingTimeout as rule } from '../../../src/core/rules/reliability/missing-timeout';
 import { applyFix, assertParses, covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 function fixed(path: string, text: string, findingIndex = 0, fixIndex = 0, options?: Record<string, unknown>): string {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { reliabilitySwallowedError as rule } from '../../../src/core/rules/reliability-swallowed-error';
+import { reliabilitySwallowedError as rule } from '../../../src/core/rules/reliability/swallowed-error';
 import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 describe('rule reliability/swallowed-error', () => {

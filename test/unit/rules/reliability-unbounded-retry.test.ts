@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { reliabilityUnboundedRetry as rule } from '../../../src/core/rules/reliability-unbounded-retry';
+import { reliabilityUnboundedRetry as rule } from '../../../src/core/rules/reliability/unbounded-retry';
 import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 const LOOP_MESSAGE =

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { evaluate } from '../../../src/core/engine';
-import type { RuleFinding, TextFix } from '../../../src/core/findings';
+import { evaluate } from '../../../src/core/check/engine';
+import type { RuleFinding, TextFix } from '../../../src/core/check/findings';
 import { defaultPolicy } from '../../../src/core/policy/policy';
-import { secretsHardcodedSecret as rule } from '../../../src/core/rules/secrets-hardcoded-secret';
-import { LineIndex } from '../../../src/core/text';
+import { secretsHardcodedSecret as rule } from '../../../src/core/rules/secrets/hardcoded-secret';
+import { LineIndex } from '../../../src/core/text/line-index';
 
 // Every token below is fake and assembled at run time from a prefix and seeded random characters,
 // so this file contains nothing that a secret scanner (ours, or a host's push protection) would flag.

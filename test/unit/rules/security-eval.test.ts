@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { securityEval as rule } from '../../../src/core/rules/security-eval';
+import { securityEval as rule } from '../../../src/core/rules/security/eval';
 import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 describe('rule security/eval', () => {

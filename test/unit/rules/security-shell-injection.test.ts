@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { securityShellInjection as rule } from '../../../src/core/rules/security-shell-injection';
+import { securityShellInjection as rule } from '../../../src/core/rules/security/shell-injection';
 import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 describe('rule security/shell-injection', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { securitySqlInjection as rule } from '../../../src/core/rules/security-sql-injection';
+import { securitySqlInjection as rule } from '../../../src/core/rules/security/sql-injection';
 import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 describe('rule security/sql-injection', () => {

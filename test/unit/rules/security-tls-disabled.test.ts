@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { securityTlsDisabled as rule } from '../../../src/core/rules/security-tls-disabled';
+import { securityTlsDisabled as rule } from '../../../src/core/rules/security/tls-disabled';
 import { applyFix, covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
 
 describe('rule security/tls-disabled', () => {

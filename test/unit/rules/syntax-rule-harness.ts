@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { ts } from 'ts-morph';
-import { evaluate } from '../../../src/core/engine';
-import type { Finding, TextFix } from '../../../src/core/findings';
+import { evaluate } from '../../../src/core/check/engine';
+import type { Finding, TextFix } from '../../../src/core/check/findings';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import type { Rule } from '../../../src/core/rules/rule';
-import { applyEdits } from '../../../src/core/rules/syntax/edits';
-import { LineIndex } from '../../../src/core/text';
+import { applyEdits } from '../../../src/core/rules/shared-syntax/edits';
+import { LineIndex } from '../../../src/core/text/line-index';
 
 /** Runs one rule through the real engine, with the default policy plus optional rule options. */
 export function run(rule: Rule, path: string, text: string, options?: Record<string, unknown>): Finding[] {

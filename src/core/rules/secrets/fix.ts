@@ -1,4 +1,4 @@
-import type { TextFix } from '../../findings';
+import type { TextFix } from '../../check/findings';
 import type { EnvReadStyle, FileKind } from './file-kind';
 import { envVarName } from './names';
 

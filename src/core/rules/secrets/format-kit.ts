@@ -1,4 +1,4 @@
-import type { Severity } from '../../findings';
+import type { Severity } from '../../check/findings';
 import { shannonEntropy } from './entropy';
 import { isDocumentedExample, isEnvReference, isPlaceholder } from './filters';
 

@@ -1,4 +1,4 @@
-import type { Severity } from '../../findings';
+import type { Severity } from '../../check/findings';
 import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch } from './catalogue';
 import { shannonEntropy } from './entropy';

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader } from './check-run';
-import { PolicyWorkspace } from './workspace';
+import { PolicyWorkspace } from '../workspace/policy-workspace';
 
 /**
  * A worker thread of `comprehension check`: judges its share of the files with the same policy

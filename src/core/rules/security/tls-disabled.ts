@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding, TextFix } from '../findings';
-import type { Rule, RuleContext } from './rule';
-import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from './syntax/nodes';
+import type { RuleFinding, TextFix } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
 
 const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
 /** Keys that mark an object literal as request options, so `insecure: true` there means TLS. */

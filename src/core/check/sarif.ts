@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../findings';
+import type { Finding, Severity } from './findings';
 import type { Rule } from '../rules/rule';
 import { VERSION } from '../version';
 

@@ -1,8 +1,8 @@
 import { RE2JS } from 're2js';
-import type { RuleFinding } from '../findings';
-import { compileGlobs } from '../policy/paths';
-import type { CustomRuleSpec, Policy } from '../policy/policy';
-import type { Rule, RuleContext } from './rule';
+import type { RuleFinding } from '../../check/findings';
+import { compileGlobs } from '../../policy/paths';
+import type { CustomRuleSpec, Policy } from '../../policy/policy';
+import type { Rule, RuleContext } from '../rule';
 
 /**
  * Custom rule ids live under `custom/` so they can never shadow a built-in rule and read as the

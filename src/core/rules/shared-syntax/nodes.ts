@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding, TextFix } from '../../findings';
+import type { RuleFinding, TextFix } from '../../check/findings';
 
 /**
  * The expression under parentheses, type assertions (`as`, `<T>`), `satisfies` and `!`: none of them

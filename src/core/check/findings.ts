@@ -1,4 +1,4 @@
-import type { Position } from './text';
+import type { Position } from '../text/line-index';
 
 /** How loudly a finding is reported. `off` disables a rule. */
 export type Severity = 'error' | 'warning' | 'info' | 'off';

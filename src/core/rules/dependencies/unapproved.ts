@@ -1,7 +1,7 @@
-import type { RuleFinding } from '../findings';
-import { firstMatchingPattern } from './dependencies/name-patterns';
-import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './dependencies/package-imports';
-import type { Rule, RuleContext } from './rule';
+import type { RuleFinding } from '../../check/findings';
+import { firstMatchingPattern } from './name-patterns';
+import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './package-imports';
+import type { Rule, RuleContext } from '../rule';
 
 /** Flags imports of packages the policy denies, or that are missing from its allow list. */
 export const dependenciesUnapproved: Rule = {

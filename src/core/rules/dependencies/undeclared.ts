@@ -1,7 +1,7 @@
-import type { RuleFinding } from '../findings';
-import { isDeclared } from './dependencies/declaration';
-import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './dependencies/package-imports';
-import type { Rule, RuleContext } from './rule';
+import type { RuleFinding } from '../../check/findings';
+import { isDeclared } from './declaration';
+import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './package-imports';
+import type { Rule, RuleContext } from '../rule';
 
 /** Flags imports of packages that the nearest package.json does not declare. */
 export const dependenciesUndeclared: Rule = {

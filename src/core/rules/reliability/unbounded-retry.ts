@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding } from '../findings';
-import type { Rule, RuleContext } from './rule';
-import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from './syntax/nodes';
+import type { RuleFinding } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
 
 /**
  * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two

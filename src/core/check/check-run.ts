@@ -1,19 +1,19 @@
-import { readTextFileSync } from './fsutil';
+import { readTextFileSync } from '../workspace/fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { NOTE_RULE_IDS } from './notes/diagnostics';
-import type { Block } from './provenance/block';
-import { blockFromRecord } from './provenance/record';
-import { ProvenanceStore, type StoreProblem } from './provenance/store';
-import { notePathFor, PROVENANCE_DIR } from './workspace/layout';
+import { NOTE_RULE_IDS } from '../notes/diagnostics';
+import type { Block } from '../provenance/block';
+import { blockFromRecord } from '../provenance/record';
+import { ProvenanceStore, type StoreProblem } from '../provenance/store';
+import { notePathFor, PROVENANCE_DIR } from '../workspace/layout';
 import { type Finding, severityAtLeast } from './findings';
-import { changedLinesSince, type LineRanges, touchesChangedLines } from './git';
-import type { LocatedFinding } from './output/sarif';
-import { normalizeRelativePath } from './policy/paths';
-import type { FailOnSeverity } from './policy/policy';
-import { listWorkspaceFiles, readWorkspaceTextFile } from './workspace-files';
-import type { PolicyWorkspace } from './workspace';
+import { changedLinesSince, type LineRanges, touchesChangedLines } from '../workspace/git';
+import type { LocatedFinding } from './sarif';
+import { normalizeRelativePath } from '../policy/paths';
+import type { FailOnSeverity } from '../policy/policy';
+import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
+import type { PolicyWorkspace } from '../workspace/policy-workspace';
 
 /** Options for checking a tree. */
 export interface CheckRunOptions {

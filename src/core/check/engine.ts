@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { ts } from 'ts-morph';
 import { type Finding, raiseSeverity, type RuleFinding, type Severity } from './findings';
 import type { ParseCache } from './parse-cache';
-import type { Policy } from './policy/policy';
-import type { PackageManifestInfo, Rule, RuleContext } from './rules/rule';
+import type { Policy } from '../policy/policy';
+import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
 import { parseSuppressions } from './suppressions';
-import { LineIndex } from './text';
+import { LineIndex } from '../text/line-index';
 
 /** A range of AI-authored lines, 1-based and inclusive (as provenance blocks report them). */
 export interface LineRange {

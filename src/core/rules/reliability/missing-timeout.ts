@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding, TextFix } from '../findings';
-import type { Rule, RuleContext } from './rule';
-import { type Binding, FileBindings } from './syntax/bindings';
-import { addArgumentEdit, insertPropertyEdit, millisecondsLiteral, type TextEdit } from './syntax/edits';
+import type { RuleFinding, TextFix } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { type Binding, FileBindings } from '../shared-syntax/bindings';
+import { addArgumentEdit, insertPropertyEdit, millisecondsLiteral, type TextEdit } from '../shared-syntax/edits';
 import {
   findingAt,
   findProperty,
@@ -14,7 +14,7 @@ import {
   propertyValue,
   skipWrappers,
   snippet,
-} from './syntax/nodes';
+} from '../shared-syntax/nodes';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 

@@ -1,10 +1,10 @@
-import type { RuleFinding, TextFix } from '../findings';
-import { isDeclared } from './dependencies/declaration';
-import { closestResemblance, type Resemblance } from './dependencies/lookalike-match';
-import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './dependencies/package-imports';
-import { HOST_MODULES } from './dependencies/package-name';
-import { WELL_KNOWN_PACKAGE_SET, WELL_KNOWN_PACKAGES } from './dependencies/well-known';
-import type { Rule, RuleContext } from './rule';
+import type { RuleFinding, TextFix } from '../../check/findings';
+import { isDeclared } from './declaration';
+import { closestResemblance, type Resemblance } from './lookalike-match';
+import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './package-imports';
+import { HOST_MODULES } from './package-name';
+import { WELL_KNOWN_PACKAGE_SET, WELL_KNOWN_PACKAGES } from './well-known';
+import type { Rule, RuleContext } from '../rule';
 
 /** Flags imports whose package name is a near miss of a declared or well-known package. */
 export const dependenciesLookalike: Rule = {

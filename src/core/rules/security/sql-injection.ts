@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding } from '../findings';
-import type { Rule, RuleContext } from './rule';
-import { FileBindings } from './syntax/bindings';
-import { findingAt, findProperty, propertyValue, skipWrappers, snippet } from './syntax/nodes';
-import { calleeLastName, composeString, describeComposition } from './syntax/strings';
+import type { RuleFinding } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { FileBindings } from '../shared-syntax/bindings';
+import { findingAt, findProperty, propertyValue, skipWrappers, snippet } from '../shared-syntax/nodes';
+import { calleeLastName, composeString, describeComposition } from '../shared-syntax/strings';
 
 /**
  * Methods that take SQL text first: node-postgres and mysql `query`/`execute`, sqlite `run`/`all`/

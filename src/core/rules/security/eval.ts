@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding } from '../findings';
-import type { Rule, RuleContext } from './rule';
+import type { RuleFinding } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
 
 /** Flags code evaluated from strings: `eval`, `new Function`, string arguments to timers. */
 export const securityEval: Rule = {

@@ -1,20 +1,20 @@
-import { readTextFileSync as readText } from './fsutil';
+import { readTextFileSync as readText } from './fs';
 import { join } from 'node:path';
-import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from './baseline';
-import { evaluate, type EvaluateResult, type LineRange } from './engine';
-import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from './notes/diagnostics';
-import type { Block } from './provenance/block';
-import { LineIndex } from './text';
-import type { Finding } from './findings';
-import { ManifestCache } from './manifest';
-import type { ParseCache } from './parse-cache';
-import { type PolicyProblem, PolicyState } from './policy/load';
-import { compilePathMatchers, normalizeRelativePath, type PathMatchers } from './policy/paths';
-import { BASELINE_PATH, POLICY_PATH } from './workspace/layout';
-import { customRulesFor } from './rules/custom-rule';
-import { BUILTIN_RULES } from './rules';
-import type { Rule } from './rules/rule';
-import { SUPPRESSION_PROBLEM_RULE_IDS } from './suppressions';
+import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
+import { evaluate, type EvaluateResult, type LineRange } from '../check/engine';
+import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from '../notes/diagnostics';
+import type { Block } from '../provenance/block';
+import { LineIndex } from '../text/line-index';
+import type { Finding } from '../check/findings';
+import { ManifestCache } from '../rules/dependencies/manifest';
+import type { ParseCache } from '../check/parse-cache';
+import { type PolicyProblem, PolicyState } from '../policy/load';
+import { compilePathMatchers, normalizeRelativePath, type PathMatchers } from '../policy/paths';
+import { BASELINE_PATH, POLICY_PATH } from './layout';
+import { customRulesFor } from '../rules/custom/custom-rule';
+import { BUILTIN_RULES } from '../rules';
+import type { Rule } from '../rules/rule';
+import { SUPPRESSION_PROBLEM_RULE_IDS } from '../check/suppressions';
 
 /** Options for checking one file of a workspace. */
 export interface CheckFileOptions {

@@ -1,9 +1,9 @@
-import type { RuleFinding } from '../findings';
-import type { Rule, RuleContext } from './rule';
-import { classifyFile, isLockFile } from './secrets/file-kind';
-import { envReadFix } from './secrets/fix';
-import { looksBinary } from './secrets/filters';
-import { type ScanOptions, type SecretCandidate, scanForSecrets } from './secrets/scan';
+import type { RuleFinding } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { classifyFile, isLockFile } from './file-kind';
+import { envReadFix } from './fix';
+import { looksBinary } from './filters';
+import { type ScanOptions, type SecretCandidate, scanForSecrets } from './scan';
 
 const DEFAULT_ENTROPY_THRESHOLD = 3.5;
 const DEFAULT_MIN_LENGTH = 12;

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { TextFix } from '../../findings';
+import type { TextFix } from '../../check/findings';
 
 /** One replacement, by offsets of the checked text (the shape `TextFix.edits` holds). */
 export type TextEdit = TextFix['edits'][number];

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
-import type { RuleFinding } from '../findings';
-import type { Rule, RuleContext } from './rule';
-import { memberName, skipWrappers } from './syntax/nodes';
+import type { RuleFinding } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { memberName, skipWrappers } from '../shared-syntax/nodes';
 
 /** Names people give a do-nothing function. */
 const NOOP_NAME = /^(?:_*noop|ignore(?:Errors?)?|swallow(?:Errors?)?|doNothing)$/i;

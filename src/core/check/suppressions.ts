@@ -1,6 +1,6 @@
 import type { RuleFinding, Severity } from './findings';
-import { didYouMean } from './policy/suggest';
-import type { LineIndex } from './text';
+import { didYouMean } from '../policy/suggest';
+import type { LineIndex } from '../text/line-index';
 
 /** The word that starts an inline suppression comment. */
 export const SUPPRESSION_MARKER = 'comprehension-ignore';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import type { PackageManifestInfo } from './rules/rule';
-import { workspaceRelativePath } from './workspace/paths';
+import type { PackageManifestInfo } from '../rule';
+import { workspaceRelativePath } from '../../workspace/paths';
 
 /** The file name the dependency rules look for. */
 export const MANIFEST_FILE_NAME = 'package.json';

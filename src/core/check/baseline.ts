@@ -1,5 +1,5 @@
 
-import { BASELINE_PATH } from './workspace/layout';
+import { BASELINE_PATH } from '../workspace/layout';
 
 /** The only baseline format version this code reads and writes. */
 export const BASELINE_VERSION = 1;
