@@ -279,6 +279,55 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('scripts/run.sh', quiet), []);
     });
 
+    it('command-line arguments with a secret-like name, in any file', () => {
+      const key = randomChars(BASE62, 40, 300);
+      expectOne('docs/deploy.md', `Run \`deploy --vendor-api-key ${key} --region eu\`.\n`, key, 'secret key');
+      expectOne('src/cli.ts', `const argv = ["--auth-token=${key}"];\n`, key, 'token');
+      const password = strongValue(18, 301);
+      expectOne('README.txt', `helm install app ./chart --set db.password=${password}\n`, password, 'password');
+      expectOne('run.txt', `docker run -e API_TOKEN=${key} app\n`, key, 'token');
+      // Option names without a value, placeholders and variables are not secrets.
+      const quiet = ['--api-key API_KEY   the key to use', '--token <token>', '--password $PASSWORD', '--token --verbose', 'a--token=x'].join('\n');
+      assert.deepEqual(check('docs/usage.txt', quiet), []);
+    });
+
+    it('Authorization headers outside curl: header maps, HTTP files and strings', () => {
+      const bearer = randomChars(BASE62, 40, 310);
+      expectOne('config/client.yaml', `headers:\n  Authorization: Bearer ${bearer}\n`, bearer, 'authorization credential');
+      expectOne('api.http', `GET https://api.example.com/v1\nAuthorization: Bearer ${bearer}\n`, bearer, 'authorization credential');
+      expectOne('src/client.ts', `fetch(url, { headers: ["Authorization: Bearer ${bearer}"] });\n`, bearer, 'authorization credential');
+      const basic = Buffer.from(`deploy:${strongValue(16, 311)}`).toString('base64');
+      expectOne('api.http', `Authorization: Basic ${basic}\n`, basic, 'Basic authorization credential');
+      // A Basic value with no password, or a variable, is not a credential.
+      // RFC 6749's example client credential is a published example, allowed by its exact value.
+      const rfcExample = Buffer.from(['s6BhdRkqt3', 'gX1fBat3bV'].join(':')).toString('base64');
+      const quiet = [`Authorization: Basic ${Buffer.from('browser:').toString('base64')}`, 'Authorization: Bearer {{token}}', 'Authorization: Bearer $TOKEN', `Authorization: Basic ${rfcExample}`].join('\n');
+      assert.deepEqual(check('api.http', quiet), []);
+    });
+
+    it('Kubernetes Secret manifests: data decoded and judged, stringData as written', () => {
+      const password = strongValue(16, 320);
+      const encoded = Buffer.from(password).toString('base64');
+      const manifest = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  # base64\n  password: ${encoded}\n`;
+      expectOne('k8s/db.yaml', manifest, encoded, 'Kubernetes Secret value');
+      expectOne('k8s/db.yaml', `kind: Secret\nstringData:\n  password: "${password}"\n`, password, 'Kubernetes Secret value');
+      const docker = Buffer.from(JSON.stringify({ auths: { 'registry.acme.io': { auth: Buffer.from(`ci:${password}`).toString('base64') } } })).toString('base64');
+      expectOne('k8s/pull.yaml', `kind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: |\n    ${docker}\n`, docker, 'Kubernetes Secret value');
+      // Certificates, templates, placeholders and other kinds are not secrets.
+      const cert = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
+      const quiet = `kind: Secret\ndata:\n  ca.crt: ${cert}\n  password: {{ .Values.password | b64enc }}\n  token: ${Buffer.from('changeme').toString('base64')}\n---\nkind: ConfigMap\ndata:\n  mode: ${encoded}\n`;
+      assert.deepEqual(check('k8s/other.yaml', quiet), []);
+    });
+
+    it('Discord bot tokens in files that never name Discord, by their base64 id', () => {
+      const id = Buffer.from('19' + randomChars('0123456789', 16, 330)).toString('base64url');
+      const token = `${id}.${randomChars(BASE64URL, 6, 331)}.${randomChars(BASE64URL, 38, 332)}`;
+      expectOne('src/bot.ts', `const value = "${token}";\n`, token, 'Discord bot token');
+      // The same shape whose first part is not a numeric id is not a bot token.
+      const other = `${Buffer.from('not-an-id-at-all-xyz').toString('base64url')}.${randomChars(BASE64URL, 6, 333)}.${randomChars(BASE64URL, 38, 334)}`;
+      assert.deepEqual(check('src/bot.ts', `const value = "${other}";\n`), []);
+    });
+
     it('passwords in connection strings, with info for a loopback host', () => {
       const cases: [string, string, string][] = [
         ['postgres', 'db.internal.acme.io:5432/orders', 'PostgreSQL'],

@@ -105,6 +105,13 @@ const ANNOTATION_TYPES = new Set(['string', 'String', 'str', 'any', 'unknown']);
 export function readAssignmentAt(text: string, hitStart: number, hitEnd: number, file: FileKind): { assignment?: Assignment; resumeAt: number } {
   const name = expandName(text, hitStart, hitEnd);
   const resumeAt = Math.max(hitEnd, name.end);
+  // `--api-key VALUE`, `--token=VALUE`, `--set db.password=VALUE`, `-e API_TOKEN=VALUE`: a
+  // command-line argument is a literal in any file.
+  const argumentAt = shellArgumentValue(text, name.start, name.end);
+  if (argumentAt >= 0) {
+    const value = readShellWord(text, argumentAt);
+    return value ? { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value }, resumeAt } : { resumeAt };
+  }
   let at = name.end;
   let quotedName = false;
   if (isQuote(text[at] ?? '')) {
@@ -132,6 +139,14 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   const afterOperator = readOperator(text, at, quotedName, file);
   if (afterOperator < 0) return { resumeAt };
   at = skipBlanks(text, afterOperator);
+  // `Authorization: Bearer …` unquoted in a header map, an HTTP file or a string: the scheme word
+  // makes the next word the credential, whatever the file's rules for unquoted values.
+  if (!isQuote(text[at] ?? '') && AUTH_SCHEME_AHEAD.test(text.slice(at, at + 16))) {
+    const schemeWord = /^\S+/.exec(text.slice(at, at + 16))?.[0] ?? '';
+    const word = readShellWord(text, skipBlanks(text, at + schemeWord.length));
+    if (!word || word.quoted) return { resumeAt };
+    return { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, valueStart: at, valueEnd: word.valueEnd, quoted: true }, resumeAt };
+  }
   // `password: string = "…"` (TypeScript) and `password: str = "…"` (Python).
   if (text[afterOperator - 1] === ':' && !file.yaml && /[A-Za-z]/.test(text[at] ?? '')) {
     let typeEnd = at;
@@ -149,6 +164,45 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value },
     resumeAt,
   };
+}
+
+/** `Bearer `, `Basic `, `Token `, `Bot ` before a credential. */
+const AUTH_SCHEME_AHEAD = /^(?:Bearer|Basic|Token|Bot)[ \t]+[^\s'"`]/i;
+
+/** Options of commands that take `NAME=VALUE` (Helm's `--set`, Docker's `-e` and `--build-arg`). */
+const SETTER_OPTION = /(?:^|[\s'"])(?:--set(?:-string)?|--build-arg|--env|-e)[ \t]+$/;
+
+/**
+ * Where the value of a command-line argument named by `[start, end)` begins: after `--name=` or
+ * `--name ` (a value, not another option), or after `NAME=` following a setter option. -1 otherwise.
+ */
+function shellArgumentValue(text: string, start: number, end: number): number {
+  const flag = text[start - 1] === '-' && text[start - 2] === '-' && (start < 3 || /[\s'"`(]/.test(text[start - 3]));
+  if (flag) {
+    if (text[end] === '=') return end + 1;
+    if (text[end] !== ' ') return -1;
+    const at = skipBlanks(text, end);
+    return at < text.length && !/[-\s\\|&;<>]/.test(text[at]) ? at : -1;
+  }
+  if (text[end] !== '=' || text[end + 1] === '=') return -1;
+  return SETTER_OPTION.test(text.slice(Math.max(0, start - 24), start)) ? end + 1 : -1;
+}
+
+/** One shell word: a quoted string on one line, or unquoted text up to a blank, quote or operator. */
+function readShellWord(text: string, at: number): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
+  const open = text[at];
+  if (open === undefined) return undefined;
+  const limit = Math.min(text.length, at + MAX_VALUE);
+  if (isQuote(open)) {
+    for (let i = at + 1; i < limit; i++) {
+      if (text[i] === open) return i > at + 1 ? { valueStart: at + 1, valueEnd: i, quoted: true } : undefined;
+      if (text[i] === '\n' || text[i] === '\r') return undefined;
+    }
+    return undefined;
+  }
+  let end = at;
+  while (end < limit && !/[\s'"`\\;&|<>),]/.test(text[end])) end++;
+  return end > at ? { valueStart: at, valueEnd: end, quoted: false } : undefined;
 }
 
 /** Reads a quoted string (on one line) or, where the file allows, an unquoted single-word value. */

@@ -174,10 +174,10 @@ const discordWebhook: CredentialFormat = {
   },
 };
 
-/** Bot tokens have no literal prefix, so they are looked for only in files that mention Discord. */
+/** Bot tokens have no literal prefix: they are looked for in files that mention Discord or hold a base64 id in token shape. */
 const discordBotTokenPattern = /(?<![A-Za-z0-9_-])[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_.-])/g;
 
-/** Discord bot tokens in `text` (call only when the file mentions Discord). */
+/** Discord bot tokens in `text` whose first part decodes to a numeric id. */
 export function findDiscordBotTokens(text: string): FormatMatch[] {
   const matches: FormatMatch[] = [];
   discordBotTokenPattern.lastIndex = 0;

@@ -56,15 +56,29 @@ const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * SHA-256 of keys that vendors publish as documentation or emulator defaults (the Azurite storage
- * emulator key, Stripe's and GitHub's doc examples). Stored as hashes so that this file does not
- * itself contain secret-shaped text.
+ * SHA-256 of keys that vendors and standards publish as documentation or emulator defaults, allowed
+ * by exact value (never by loosening a check). Stored as hashes so that this file does not itself
+ * contain secret-shaped text. AWS's documented keys carry the word EXAMPLE and are placeholders anyway.
  */
 const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
+  // The Azurite storage emulator's well-known account key.
   '0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059',
+  // Stripe's API reference test keys (secret and publishable).
   '2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326',
   'f2d6ca16515033e5dce14eba840b979d27b5cbae24bb3e5bf484339667f86397',
+  'b1471f544ceeea31333bde7e1ecbaad6eac0d4a749412ad29bd66ef895b81c6b',
+  // Kept from the rule's first list (a vendor's documentation example).
   '3543c50b0cb9cea8e55eb1f529b79f043cb250d485fde7b66cabbb5183add7da',
+  // OAuth 2.0 (RFC 6749 §2.3.1, §4.1, §5.1) and bearer-token (RFC 6750 §2.1) examples: the Basic client
+  // credential and its client secret, the authorization code, access token, refresh token and bearer token.
+  'ca7459e2b26776de081b9a07e40227fd6cff232a1e3233ff6b6aa6d036ca9981',
+  '53f5da0aaa93d64cd5772c554cbf940f0539e689dddbeb8f923eec3f72c02ea9',
+  'a35b81a7d7927b70ec99270dd2362b88580a28574af812f2c02f56469579186f',
+  '6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c',
+  '00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32',
+  'b8e148545b13c78bc74da2f1a7275dd71e56ddece129d7d2f7b3ecc06f7994da',
+  // jwt.io's default example token (HS256, signed with the published `your-256-bit-secret`).
+  '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
 ]);
 
 /**

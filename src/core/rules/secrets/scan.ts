@@ -3,6 +3,7 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
+import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAllowed, isDocumentedExample, isEnvReference, isHexHash, isIntegrity, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 
@@ -141,15 +142,30 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
       break;
     }
   }
-  if (mentionsDiscord) {
+  // The bot token's first part is the bot's numeric id in base64, specific enough to look for
+  // everywhere; files that mention Discord are read the same way.
+  if (mentionsDiscord || DISCORD_ID_START.test(text)) {
     for (const match of findDiscordBotTokens(text)) {
       if (!isAllowed(text.slice(match.start, match.end), options.allow)) {
         known.push(fromFormat(text, 'discord-bot-token', DISCORD_BOT_TOKEN_ENV, match, file));
       }
     }
   }
-  return merge([...known, ...contextual], generic);
+  let judged = generic;
+  if (file.yaml && declaresKubernetesSecret(text)) {
+    const values = findKubernetesSecretValues(text);
+    for (const value of values) {
+      if (!value.secret || isAllowed(text.slice(value.start, value.end), options.allow)) continue;
+      known.push({ ...fromFormat(text, 'kubernetes-secret', 'SECRET', { start: value.start, end: value.end, kind: 'Kubernetes Secret value' }, file), name: value.name });
+    }
+    // A Secret's values are judged decoded; their base64 text is not judged again by entropy.
+    judged = generic.filter((candidate) => !values.some((value) => candidate.start < value.end && value.start < candidate.end));
+  }
+  return merge([...known, ...contextual], judged);
 }
+
+/** Base64 of a 17-to-20-digit id: `M`, `N` or `O`, then `D`, `T`, `j` or `z`, then a dot after 24 to 28 characters. */
+const DISCORD_ID_START = /(?<![A-Za-z0-9_-])[MNO][DTjz][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\./;
 
 function fromFormat(text: string, formatId: string, defaultEnvName: string, match: FormatMatch, file: FileKind): SecretCandidate {
   const unitStart = match.unitStart ?? match.start;
@@ -183,6 +199,15 @@ function judgeAssignment(text: string, assignment: Assignment, options: ScanOpti
   if (isPlaceholder(value) || isEnvReference(value) || isAllowed(value, options.allow)) return undefined;
   // The unit is the value after any `Bearer ` scheme, so a header literal is not replaced whole.
   const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
+  // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.
+  if (scheme && /^basic/i.test(scheme[0])) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+    const decoded = Buffer.from(value, 'base64').toString('latin1');
+    const colon = decoded.indexOf(':');
+    const password = decoded.slice(colon + 1);
+    if (colon < 0 || /[^\x20-\x7e]/.test(decoded) || password.length < 4 || isPlaceholder(password) || isEnvReference(password) || password === decoded.slice(0, colon) || isDocumentedExample(value)) return undefined;
+    return { ...base, formatId: 'basic-auth-header', kind: 'Basic authorization credential', defaultEnvName: 'BASIC_AUTH', generic: true };
+  }
   if (isAwsSecretName(words) && /^[A-Za-z0-9/+]{40}$/.test(value) && shannonEntropy(value) >= 3.5 && !isDocumentedExample(value)) {
     return { ...base, formatId: 'aws-secret-access-key', kind: 'AWS secret access key', defaultEnvName: 'AWS_SECRET_ACCESS_KEY' };
   }
@@ -225,7 +250,7 @@ const MIN_HEX_SECRET = 16;
 const MALFORMED_VENDOR_PREFIX = /^(?:xox[abposre]-|gh[pousr]_|github_pat_|glpat-|sk_live_|sk-ant-|AIza)/;
 
 /** Vendors whose API keys are UUIDs. */
-const UUID_KEY_VENDORS: ReadonlySet<string> = new Set(['heroku', 'hubspot', 'snyk', 'squarespace', 'kucoin', 'octopus', 'messagebird']);
+const UUID_KEY_VENDORS: ReadonlySet<string> = new Set(['heroku', 'hubspot', 'snyk', 'squarespace', 'kucoin', 'octopus', 'messagebird', 'sendbird']);
 
 /** `//registry.example.com/:_authToken=…` in an .npmrc. */
 function isScopedNpmToken(text: string, assignment: Assignment): boolean {

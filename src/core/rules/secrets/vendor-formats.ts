@@ -114,7 +114,7 @@ function inCurlCommand(text: string, at: number): boolean {
   // reads at most MAX_COMMAND characters, however many options a line has.
   const curl = text.lastIndexOf('curl', at);
   if (curl < 0 || at - curl > MAX_COMMAND) return false;
-  if (curl > 0 && !/[\s;&|(`$'"]/.test(text[curl - 1])) return false;
+  if (curl > 0 && !/[\s;&|(`$'"#]/.test(text[curl - 1])) return false;
   if (!/\s/.test(text[curl + 4] ?? '')) return false;
   for (let i = curl + 4; i < at; i++) {
     if (text[i] === '\n' && text[i - 1] !== '\\' && !(text[i - 1] === '\r' && text[i - 2] === '\\')) return false;
