@@ -12,7 +12,9 @@ const DEFAULT_MIN_LENGTH = 12;
  * Flags credentials written into source and config: vendor tokens recognised by their format
  * (AWS, Google, Azure, GitHub, GitLab, Slack, Discord, Telegram, Stripe, SendGrid, npm, PyPI,
  * OpenAI, Anthropic, Hugging Face and the vendors in secrets/vendor-formats.ts), private keys, JWTs
- * (also base64-wrapped), passwords inside connection strings and on curl command lines, and
+ * (also base64-wrapped), passwords inside connection strings and on curl command lines, values
+ * of Kubernetes `kind: Secret` manifests (decoded and judged), `Authorization: Bearer/Basic …`
+ * headers in any file, command-line arguments with a secret-like name (`--api-key VALUE`), and
  * high-entropy values assigned to secret-like names.
  *
  * Messages name the kind of credential and at most its public prefix, never the value.
