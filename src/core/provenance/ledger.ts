@@ -347,6 +347,7 @@ export class ProvenanceLedger {
    */
   private commit<T>(section: () => Promise<T>): Promise<T> {
     const run = this.queue.then(() => withFileLock(join(this.store.root, RECORDS_LOCK_NAME), section));
+    // comprehension-ignore reliability/swallowed-error -- the caller gets the error through `run`; the queue only orders the next section
     this.queue = run.catch(() => undefined);
     return run;
   }
