@@ -77,3 +77,34 @@ export async function pruneSnapshots(root: string, now = Date.now()): Promise<nu
 }
 
 export { CACHE_IGNORE_LINE, ensureCacheIgnored } from '../../core/hooks/local-cache';
+
+/**
+ * A shell tool's view of the working tree before it ran: the files git saw changed (modified,
+ * added or untracked), with their text, bounded by {@link MAX_TREE_FILES}. Files clean before are
+ * compared against `HEAD` afterwards.
+ */
+export interface TreeSnapshot {
+  files: Snapshot[];
+  /** More files were changed than were kept: the diff afterwards skips those not kept. */
+  truncated: boolean;
+  takenAt: string;
+}
+
+/** Changed files a shell tool's snapshot keeps, at most; each also bounded in size by the text reader. */
+export const MAX_TREE_FILES = 200;
+
+/** Stores a working-tree snapshot under `key`. */
+export async function saveTreeSnapshot(root: string, key: string, snapshot: TreeSnapshot): Promise<void> {
+  await ensureCacheIgnored(root);
+  await writeFileAtomic(snapshotFile(root, key), JSON.stringify(snapshot));
+}
+
+/** Reads and deletes a working-tree snapshot; undefined when there is none (or it is unreadable). */
+export async function takeTreeSnapshot(root: string, key: string): Promise<TreeSnapshot | undefined> {
+  const file = snapshotFile(root, key);
+  const read = await readJsonFile<TreeSnapshot>(file);
+  if (read.kind === 'missing') return undefined;
+  await rm(file, { force: true });
+  if (read.kind !== 'ok' || typeof read.value !== 'object' || read.value === null || !Array.isArray(read.value.files)) return undefined;
+  return read.value;
+}

@@ -7,13 +7,15 @@ import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 
-const USAGE = `Usage: comprehension hooks install claude|cursor|copilot... [--root DIR] [--command CMD]
+const USAGE = `Usage: comprehension hooks install claude|cursor|copilot|gemini|codex... [--root DIR] [--command CMD]
 
 Writes PROJECT-level hook configuration so the agent itself runs this CLI's 'hook <agent>' around
 its file-writing tools, and every file it writes is recorded as certain AI blocks:
-  claude   .claude/settings.json: PreToolUse and PostToolUse, matcher Write|Edit|MultiEdit
-  cursor   .cursor/hooks.json: afterFileEdit
+  claude   .claude/settings.json: PreToolUse and PostToolUse, matcher Write|Edit|MultiEdit|Bash
+  cursor   .cursor/hooks.json: afterFileEdit, afterTabFileEdit, preToolUse and postToolUse
   copilot  .github/hooks/comprehension.json: preToolUse and postToolUse (Copilot CLI and cloud agent)
+  gemini   .gemini/settings.json: BeforeTool and AfterTool, matcher write_file|replace
+  codex    .codex/hooks.json: PreToolUse and PostToolUse, matcher apply_patch|Bash|shell|exec_command
 Other hooks and settings in those files are kept; installing again changes nothing (or updates the
 command of the hook installed before).
 
@@ -85,4 +87,4 @@ async function hooks(args: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-SUBCOMMANDS.hooks = { summary: 'install agent hooks (Claude Code, Cursor, Copilot) that record what agents write', usage: USAGE, run: hooks };
+SUBCOMMANDS.hooks = { summary: 'install agent hooks (Claude Code, Cursor, Copilot, Gemini CLI, Codex CLI) that record what agents write', usage: USAGE, run: hooks };

@@ -5,19 +5,21 @@
  */
 
 /** The agents whose hooks the product understands, by the name used on the command line. */
-export type HookAgent = 'claude' | 'cursor' | 'copilot';
+export type HookAgent = 'claude' | 'cursor' | 'copilot' | 'gemini' | 'codex';
 
 /** Every {@link HookAgent}, in the order they are offered. */
-export const HOOK_AGENTS: readonly HookAgent[] = ['claude', 'cursor', 'copilot'];
+export const HOOK_AGENTS: readonly HookAgent[] = ['claude', 'cursor', 'copilot', 'gemini', 'codex'];
 
 /** How people name each agent. */
-export const HOOK_AGENT_LABELS: Readonly<Record<HookAgent, string>> = { claude: 'Claude Code', cursor: 'Cursor', copilot: 'GitHub Copilot' };
+export const HOOK_AGENT_LABELS: Readonly<Record<HookAgent, string>> = { claude: 'Claude Code', cursor: 'Cursor', copilot: 'GitHub Copilot', gemini: 'Gemini CLI', codex: 'Codex CLI' };
 
 /** Where each agent's project hook configuration lives (workspace-relative). */
 export const HOOK_CONFIG_PATHS: Readonly<Record<HookAgent, string>> = {
   claude: '.claude/settings.json',
   cursor: '.cursor/hooks.json',
   copilot: '.github/hooks/comprehension.json',
+  gemini: '.gemini/settings.json',
+  codex: '.codex/hooks.json',
 };
 
 /** Whether `value` names a {@link HookAgent}. */

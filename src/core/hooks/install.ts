@@ -13,21 +13,38 @@ import { type HookRuntime, hookRuntimeExists, launcherScript, readHookRuntime, r
  * {@link installAgentHooks}; they only differ in how they ask and report.
  */
 
-/** Claude Code tools that write files. */
-export const CLAUDE_MATCHER = 'Write|Edit|MultiEdit';
+/** Claude Code tools that write files: its file tools, and Bash (`sed -i`, `tee`, scripts), followed by a working-tree diff. */
+export const CLAUDE_MATCHER = 'Write|Edit|MultiEdit|Bash';
+
+/** Gemini CLI tools that write files (`.gemini/settings.json` matchers are regular expressions on the tool name). */
+export const GEMINI_MATCHER = 'write_file|replace';
+
+/** Codex CLI tools that write files: `apply_patch`, and its shell tools (followed by a working-tree diff). */
+export const CODEX_MATCHER = 'apply_patch|Bash|shell|exec_command';
+
+/** Cursor events installed: agent edits, Tab completions, and the tool pair that snapshots before an edit. */
+export const CURSOR_EVENTS = ['afterFileEdit', 'afterTabFileEdit', 'preToolUse', 'postToolUse'] as const;
 
 /** Seconds an agent waits for the hook (it takes milliseconds; the margin covers a cold start). */
 const HOOK_TIMEOUT_SECONDS = 30;
 
 /**
  * The command each agent runs, through the launcher, relative to the project root so the
- * committed file holds no one's paths. Claude Code sets `CLAUDE_PROJECT_DIR` and may run hooks
- * from a subfolder; Cursor runs project hooks from the project root; the Copilot entry says
- * `cwd: "."` (the repository root). `sh` runs it even where the executable bit was lost (a
+ * committed file holds no one's paths. Claude Code sets `CLAUDE_PROJECT_DIR` and Gemini CLI
+ * `GEMINI_PROJECT_DIR`, and both may run hooks from a subfolder; Codex runs them in the session's
+ * folder, so git names the root; Cursor runs project hooks from the project root; the Copilot entry
+ * says `cwd: "."` (the repository root). `sh` runs it even where the executable bit was lost (a
  * checkout made on Windows).
  */
 export function launcherCommand(agent: HookAgent): string {
-  const launcher = agent === 'claude' ? `"\${CLAUDE_PROJECT_DIR:-.}/${HOOK_LAUNCHER_PATH}"` : HOOK_LAUNCHER_PATH;
+  const launcher =
+    agent === 'claude'
+      ? `"\${CLAUDE_PROJECT_DIR:-.}/${HOOK_LAUNCHER_PATH}"`
+      : agent === 'gemini'
+        ? `"\${GEMINI_PROJECT_DIR:-.}/${HOOK_LAUNCHER_PATH}"`
+        : agent === 'codex'
+          ? `"$(git rev-parse --show-toplevel 2>/dev/null || pwd)/${HOOK_LAUNCHER_PATH}"`
+          : HOOK_LAUNCHER_PATH;
   return `sh ${launcher} hook ${agent}`;
 }
 
@@ -118,14 +135,22 @@ function objectAt(config: Json, key: string, shown: string): Json {
   return value;
 }
 
+/** How one agent nests its hooks: `[{ matcher, hooks: [{ type, command, timeout }] }]` (Claude Code, Gemini CLI, Codex CLI). */
+interface NestedHooks {
+  agent: HookAgent;
+  matcher: string;
+  /** In the agent's unit: seconds (Claude Code, Codex), milliseconds (Gemini CLI). */
+  timeout: number;
+}
+
 /**
- * Adds our command to one Claude Code event: `[{ matcher, hooks: [{ type, command, timeout }] }]`.
- * A hook of ours already there has its command and matcher brought up to date.
+ * Adds our command to one event of an agent that nests hooks under matchers. A hook of ours
+ * already there has its command and matcher brought up to date.
  */
-function claudeEvent(list: unknown[], command: string): InstallOutcome {
+function nestedEvent(list: unknown[], command: string, shape: NestedHooks): InstallOutcome {
   for (const entry of list) {
     if (!isObject(entry) || !Array.isArray(entry.hooks)) continue;
-    const ours = entry.hooks.find((hook): hook is Json => isObject(hook) && isOurHookCommand(hook.command, 'claude'));
+    const ours = entry.hooks.find((hook): hook is Json => isObject(hook) && isOurHookCommand(hook.command, shape.agent));
     if (!ours) continue;
     let outcome: InstallOutcome = 'unchanged';
     if (ours.command !== command) {
@@ -133,15 +158,22 @@ function claudeEvent(list: unknown[], command: string): InstallOutcome {
       outcome = 'updated';
     }
     // Only an entry holding nothing but our hook may have its matcher changed.
-    if (entry.matcher !== CLAUDE_MATCHER && entry.hooks.length === 1) {
-      entry.matcher = CLAUDE_MATCHER;
+    if (entry.matcher !== shape.matcher && entry.hooks.length === 1) {
+      entry.matcher = shape.matcher;
       outcome = 'updated';
     }
     return outcome;
   }
-  list.push({ matcher: CLAUDE_MATCHER, hooks: [{ type: 'command', command, timeout: HOOK_TIMEOUT_SECONDS }] });
+  list.push({ matcher: shape.matcher, hooks: [{ type: 'command', command, timeout: shape.timeout }] });
   return 'installed';
 }
+
+/** Events and hook shape of the agents that nest hooks under matchers. */
+const NESTED: Partial<Record<HookAgent, { events: readonly string[]; shape: NestedHooks }>> = {
+  claude: { events: ['PreToolUse', 'PostToolUse'], shape: { agent: 'claude', matcher: CLAUDE_MATCHER, timeout: HOOK_TIMEOUT_SECONDS } },
+  gemini: { events: ['BeforeTool', 'AfterTool'], shape: { agent: 'gemini', matcher: GEMINI_MATCHER, timeout: HOOK_TIMEOUT_SECONDS * 1000 } },
+  codex: { events: ['PreToolUse', 'PostToolUse'], shape: { agent: 'codex', matcher: CODEX_MATCHER, timeout: HOOK_TIMEOUT_SECONDS } },
+};
 
 /** Adds our command to a Cursor or Copilot event list, where each entry is one command. */
 function flatEvent(list: unknown[], agent: HookAgent, wanted: Json, keys: readonly string[]): InstallOutcome {
@@ -167,13 +199,14 @@ function combine(outcomes: readonly InstallOutcome[]): InstallOutcome {
 
 /** Merges our hook into one agent's configuration, in memory. */
 function mergeConfig(config: Json, agent: HookAgent, shown: string, posix: string, powershell: string): InstallOutcome {
-  if (agent === 'claude') {
+  const nested = NESTED[agent];
+  if (nested) {
     const hooks = objectAt(config, 'hooks', shown);
-    return combine(['PreToolUse', 'PostToolUse'].map((event) => claudeEvent(listAt(hooks, event, `${shown} hooks`), posix)));
+    return combine(nested.events.map((event) => nestedEvent(listAt(hooks, event, `${shown} hooks`), posix, nested.shape)));
   }
   if (config.version === undefined) config.version = 1;
   const hooks = objectAt(config, 'hooks', shown);
-  if (agent === 'cursor') return flatEvent(listAt(hooks, 'afterFileEdit', `${shown} hooks`), agent, { command: posix }, ['command']);
+  if (agent === 'cursor') return combine(CURSOR_EVENTS.map((event) => flatEvent(listAt(hooks, event, `${shown} hooks`), agent, { command: posix }, ['command'])));
   const entry: Json = { type: 'command', bash: posix, powershell, cwd: '.', timeoutSec: HOOK_TIMEOUT_SECONDS };
   return combine(['preToolUse', 'postToolUse'].map((event) => flatEvent(listAt(hooks, event, `${shown} hooks`), agent, entry, ['bash', 'powershell'])));
 }

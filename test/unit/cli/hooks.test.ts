@@ -69,7 +69,7 @@ describe('CLI hooks', () => {
       const settings = JSON.parse(readFileSync(join(root, '.claude/settings.json'), 'utf8'));
       assert.deepEqual(settings.permissions, existing.permissions);
       assert.deepEqual(settings.hooks.Stop, existing.hooks.Stop);
-      const ours = { matcher: 'Write|Edit|MultiEdit', hooks: [{ type: 'command', command: 'sh "${CLAUDE_PROJECT_DIR:-.}/.comprehension/bin/comprehension-hook" hook claude', timeout: 30 }] };
+      const ours = { matcher: 'Write|Edit|MultiEdit|Bash', hooks: [{ type: 'command', command: 'sh "${CLAUDE_PROJECT_DIR:-.}/.comprehension/bin/comprehension-hook" hook claude', timeout: 30 }] };
       assert.deepEqual(settings.hooks.PreToolUse, [ours]);
       assert.deepEqual(settings.hooks.PostToolUse, [existing.hooks.PostToolUse[0], ours]);
 
@@ -94,7 +94,13 @@ describe('CLI hooks', () => {
       const cursor = JSON.parse(readFileSync(join(root, '.cursor/hooks.json'), 'utf8'));
       assert.deepEqual(cursor, {
         version: 1,
-        hooks: { beforeShellExecution: [{ command: './guard.sh' }], afterFileEdit: [{ command: './format.sh' }, { command: 'sh .comprehension/bin/comprehension-hook hook cursor' }] },
+        hooks: {
+          beforeShellExecution: [{ command: './guard.sh' }],
+          afterFileEdit: [{ command: './format.sh' }, { command: 'sh .comprehension/bin/comprehension-hook hook cursor' }],
+          afterTabFileEdit: [{ command: 'sh .comprehension/bin/comprehension-hook hook cursor' }],
+          preToolUse: [{ command: 'sh .comprehension/bin/comprehension-hook hook cursor' }],
+          postToolUse: [{ command: 'sh .comprehension/bin/comprehension-hook hook cursor' }],
+        },
       });
       const copilot = JSON.parse(readFileSync(join(root, '.github/hooks/comprehension.json'), 'utf8'));
       // The launcher is POSIX sh; PowerShell starts the CLI from PATH.
@@ -209,7 +215,7 @@ describe('CLI hooks', () => {
       for (const [args, stdin, message] of [
         [['hook', 'claude'], 'not json', /not JSON/],
         [['hook', 'claude'], '', /no hook input/],
-        [['hook', 'gemini'], '{}', /which agent\?/],
+        [['hook', 'windsurf'], '{}', /which agent\?/],
         [['hook', 'claude', '--bogus'], '{}', /unknown option --bogus/],
       ] as [string[], string, RegExp][]) {
         const run = await cli(root, args, stdin);
@@ -276,7 +282,7 @@ describe('CLI hooks', () => {
 
     it('reads VS Code\'s form of the input too', () => {
       const parsed = parseCopilotHook({ hook_event_name: 'PostToolUse', tool_name: 'replace_string_in_file', tool_input: { filePath: '/w/a.ts', oldString: 'a', newString: 'b' }, tool_use_id: 't1', cwd: '/w' });
-      assert.deepEqual(parsed, { kind: 'event', event: { phase: 'after', files: ['/w/a.ts'], edits: [{ oldText: 'a', newText: 'b' }], cwd: '/w', callId: 't1' } });
+      assert.deepEqual(parsed, { kind: 'event', event: { phase: 'after', files: [{ path: '/w/a.ts', edits: [{ oldText: 'a', newText: 'b' }] }], cwd: '/w', callId: 't1' } });
     });
   });
 
