@@ -6,16 +6,23 @@ import { LineIndex } from '../../core/text/line-index';
  * What the agents' hooks send on standard input, reduced to what provenance needs: which files a
  * file-writing tool is about to write (before) or wrote (after), and the text it wrote.
  *
- * - Claude Code (`.claude/settings.json`, events `PreToolUse`/`PostToolUse`): `hook_event_name`,
- *   `session_id`, `cwd`, `tool_name` (`Write`, `Edit`, `MultiEdit`), `tool_use_id`, `tool_input`
- *   with `file_path` and `content` (Write), `old_string`/`new_string` (Edit) or `edits[]` (MultiEdit).
- * - Cursor (`.cursor/hooks.json`, event `afterFileEdit`): `hook_event_name`, `workspace_roots[]`,
- *   optional `model`, `file_path`, `edits[{old_string, new_string}]`. Cursor has no hook before a
- *   file edit, so only the after side exists.
- * - GitHub Copilot (`.github/hooks/*.json`, Copilot CLI and cloud agent, events `preToolUse`/
- *   `postToolUse`): `cwd`, `toolName` (`edit`, `create`, ...), `toolArgs` (a JSON string with
- *   `path`, `old_str`/`new_str` or `file_text`), and `toolResult.resultType` after the tool ran.
- *   VS Code's agent hooks send `tool_name`/`tool_input`/`hook_event_name` instead; both are read.
+ * - Claude Code (`.claude/settings.json`, `PreToolUse`/`PostToolUse`): `hook_event_name`,
+ *   `session_id`, `transcript_path`, `cwd`, `tool_name` (`Write`, `Edit`, `MultiEdit`, `Bash`),
+ *   `tool_use_id`, `tool_input` with `file_path` and `content` (Write), `old_string`/`new_string`
+ *   (Edit) or `edits[]` (MultiEdit); Bash names no file (the working tree is diffed).
+ * - Cursor (`.cursor/hooks.json`): `afterFileEdit` and `afterTabFileEdit` (`file_path`,
+ *   `edits[{old_string, new_string, range?}]`), `preToolUse`/`postToolUse` (`tool_name` `Write`,
+ *   `StrReplace`, `Delete`, `ApplyPatch`, `tool_input.file_path`); `workspace_roots[]`, `model`.
+ * - GitHub Copilot (`.github/hooks/*.json`, Copilot CLI and cloud agent, `preToolUse`/
+ *   `postToolUse`): `cwd`, `sessionId`, `toolName` (`edit`, `create`, `apply_patch`...), `toolArgs`
+ *   (a JSON string, or raw patch text for `apply_patch`), `toolResult.resultType` after. Its
+ *   PascalCase format and VS Code's agent hooks send `tool_name`/`tool_input` with
+ *   `hook_event_name` or `hookEventName`; VS Code's `apply_patch` sends `{input: patch}` and
+ *   `multi_replace_string_in_file` `{replacements[{filePath, oldString, newString}]}`.
+ * - Gemini CLI (`.gemini/settings.json`, `BeforeTool`/`AfterTool`): `tool_name` `write_file`/`replace`,
+ *   `tool_input.file_path`, `tool_response` after.
+ * - Codex CLI (`.codex/hooks.json`, `PreToolUse`/`PostToolUse`): `apply_patch` with the patch in
+ *   `tool_input.command`, `model`; its shell tools diff the working tree like Claude Code's Bash.
  */
 
 /** The agents whose hooks the CLI understands (defined in core, shared with the extension). */

@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { changedLineRanges, type ChangedRange } from '../../core/provenance/changed-ranges';
 import { ProvenanceLedger } from '../../core/provenance/ledger';
 import { parseArgs } from '../args';
@@ -114,7 +115,7 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
   for (const file of event.files) {
     const absolute = resolve(base, file.path);
     const path = workspaceRelative(root, absolute);
-    if (path === undefined) {
+    if (path === undefined || !(await staysInside(root, absolute))) {
       say(`${file.path} is outside the workspace ${root}`);
       continue;
     }
@@ -129,6 +130,18 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
     if (changed) await record(recorder, path, changed.ranges, changed.text);
   }
   if (event.phase === 'before') await pruneSnapshots(root);
+}
+
+/**
+ * Whether `absolute`, with symbolic links resolved (its folder's, when the file does not exist
+ * yet), is inside `root`: a link in the repository must not make the hook read files elsewhere.
+ */
+async function staysInside(root: string, absolute: string): Promise<boolean> {
+  const real = async (path: string): Promise<string | undefined> => realpath(path).catch(() => undefined);
+  const realRoot = (await real(root)) ?? root;
+  const target = (await real(absolute)) ?? (await real(dirname(absolute)));
+  if (target === undefined) return true; // Neither exists: nothing to read, and nothing is recorded.
+  return target === realRoot || workspaceRelative(realRoot, target) !== undefined;
 }
 
 /** The product's own data and git's internals are never AI code to explain. */

@@ -1,5 +1,6 @@
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import type { ProvenanceRecord } from '../../core/provenance/record';
+import { stat } from 'node:fs/promises';
 import { readWorkspaceTextFile } from '../../core/workspace/files';
 
 /**
@@ -26,6 +27,8 @@ export const MAX_MARKABLE_BYTES = 8 * 1024 * 1024;
 /** Reads a file as text for marking; binary, missing and huge files are reported, not thrown. */
 export async function readMarkableText(absolute: string): Promise<MarkableText> {
   try {
+    // Only regular files: opening a FIFO or a device a payload names would block or never end.
+    if (!(await stat(absolute)).isFile()) return { kind: 'not-a-file' };
     const file = await readWorkspaceTextFile(absolute, { maxFileSizeBytes: MAX_MARKABLE_BYTES });
     if (file.kind === 'text') return file;
     return file.kind === 'binary' ? { kind: 'binary' } : { kind: 'too-large' };

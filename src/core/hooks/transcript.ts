@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /**
@@ -16,7 +17,8 @@ const MODEL_ID = /^[\w.:@/+-]{1,100}$/;
 export async function modelFromTranscript(path: string, tailBytes = TRANSCRIPT_TAIL_BYTES): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: a FIFO named as the transcript must not stall the hook.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }

@@ -4,18 +4,7 @@ import { join } from 'node:path';
 import { locateEdits, parseCopilotHook } from '../../../src/cli/commands/hook-payloads';
 import { lineHashes } from '../../../src/core/provenance/hash';
 import { cli, git, ranges, records, tempRepo, write } from './run-cli';
-
-const SERVER = [
-  "import express from 'express';", // 1
-  '', // 2
-  'const app = express();', // 3
-  '', // 4
-  "app.get('/health', (_req, res) => {", // 5
-  "  res.json({ status: 'ok' });", // 6
-  '});', // 7
-  '', // 8
-  'app.listen(3000);', // 9
-];
+import { SERVER } from './agent-hooks-fixture';
 
 /** What Claude Code's Edit tool does to the file: replace `old` by `neu` once. */
 function applyEdit(root: string, path: string, old: string, neu: string): void {
