@@ -2,17 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ProvenanceLedger } from '../../core/provenance/ledger';
 import { normalizeRecordPath } from '../../core/provenance/record';
-import { importAgentTrace, importedBlockId, importGitAiNotes, type ImportedRange, placeImportedRanges, recordsForImport } from '../../core/provenance/import';
+import { importAgentTrace, importAiderCommits, importedBlockId, importGitAiNotes, type ImportedRange, placeImportedRanges, recordsForImport } from '../../core/provenance/import';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import { readMarkableText } from './record-lines';
 
-const USAGE = `Usage: comprehension import [--git-ai] [--agent-trace FILE...] [--root DIR]
+const USAGE = `Usage: comprehension import [--git-ai] [--aider] [--agent-trace FILE...] [--root DIR]
 
 Imports AI line ranges recorded by other tools as certain AI blocks (source 'imported'):
   --git-ai              git-ai's authorship notes (refs/notes/ai) of the repository
+  --aider               the lines added by aider's commits (author or committer "(aider)") in
+                        HEAD's history, as agent-write blocks of agent 'aider'
   --agent-trace FILE... Agent Trace records: a JSON record, a JSON array, or JSON Lines
                         (e.g. .agent-trace/traces.jsonl); the option may be repeated
 Ranges are found again in today's files by their text where it is known (they may have moved
@@ -54,11 +56,12 @@ export interface ImportCounts {
 
 async function importCommand(args: string[], io: CliIo): Promise<number> {
   const trace = takeAgentTraceFiles(args);
-  const parsed = parseArgs(trace.rest, { valued: ['root'], flags: ['git-ai'] });
+  const parsed = parseArgs(trace.rest, { valued: ['root'], flags: ['git-ai', 'aider'] });
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   if (trace.present && trace.files.length === 0) throw new UsageError('--agent-trace needs at least one file');
   const gitAi = parsed.options.has('git-ai');
-  if (!gitAi && trace.files.length === 0) throw new UsageError('say what to import: --git-ai and/or --agent-trace FILE...');
+  const aider = parsed.options.has('aider');
+  if (!gitAi && !aider && trace.files.length === 0) throw new UsageError('say what to import: --git-ai, --aider and/or --agent-trace FILE...');
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
 
   const ranges: ImportedRange[] = [];
@@ -79,6 +82,12 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
     ranges.push(...found.ranges);
     problems.push(...found.problems.map((problem) => `git-ai: ${problem}`));
     if (found.ranges.length === 0 && found.problems.length === 0) problems.push('git-ai: no AI ranges in refs/notes/ai (fetch them with: git fetch origin refs/notes/ai:refs/notes/ai)');
+  }
+
+  if (aider) {
+    const found = await importAiderCommits(root);
+    ranges.push(...found.ranges);
+    problems.push(...found.problems.map((problem) => `aider: ${problem}`));
   }
 
   const ledger = ProvenanceLedger.forWorkspace(root);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { splitLines } from '../text/diff';
-import { git as runGit } from '../workspace/git';
+import { parseUnifiedZeroDiff, git as runGit } from '../workspace/git';
 import { anchorBlocks } from './anchor';
-import type { Block } from './block';
+import type { Block, BlockSource } from './block';
 import { blockContentHash, lineHashes } from './hash';
 import { createRecord, normalizeRecordPath, type ProvenanceRecord, TOOL_NAME } from './record';
 
@@ -17,12 +17,15 @@ import { createRecord, normalizeRecordPath, type ProvenanceRecord, TOOL_NAME } f
  *   inclusive). The JSON's `prompts[<session hash>].agent_id` gives `tool` and `model`. Line numbers
  *   are those of the file in the noted commit; the parser also accepts a missing or broken JSON
  *   part, 7-hex-digit hashes and ranges separated by spaces.
- * Imported blocks are `source: 'imported'`, `confidence: 'certain'`, `editKind: 'imported'`.
+ * - Aider's commits: aider has no hooks, but commits each edit with "(aider)" appended to the author
+ *   or committer name; the lines such a commit added become `agent-write` blocks (agent `aider`).
+ * Imported blocks are `source: 'imported'` (aider's: `agent-write`), `confidence: 'certain'`,
+ * `editKind: 'imported'`.
  */
 
 /** One AI range found in another tool's record. */
 export interface ImportedRange {
-  origin: 'agent-trace' | 'git-ai';
+  origin: 'agent-trace' | 'git-ai' | 'aider';
   /** Repository- or workspace-relative path, `/` separators. */
   path: string;
   /** 1-based inclusive, in the file version the record describes. */
@@ -38,6 +41,8 @@ export interface ImportedRange {
   revision?: string;
   /** The range's text in that version, when it could be read (git-ai); lets import find moved code. */
   lines?: string[];
+  /** The block source to record; `imported` unless the origin says how the code was written (aider: `agent-write`). */
+  source?: BlockSource;
 }
 
 /** Ranges found, and what could not be read. */
@@ -307,6 +312,70 @@ export async function importGitAiNotes(repoDir: string, options: GitAiImportOpti
 }
 
 // ---------------------------------------------------------------------------------------------
+// Aider commits
+
+/** How aider marks its commits: appended to the author and/or committer name. */
+const AIDER_MARK = '(aider)';
+
+/** Options of {@link importAiderCommits}. */
+export interface AiderImportOptions {
+  /** Newest commits of HEAD's history looked at, at most; default 1000. */
+  maxCommits?: number;
+}
+
+/**
+ * The lines added by aider's commits in HEAD's history (newest first), each contiguous run of
+ * added lines a range, with its text in that commit so it can be found again in today's file.
+ */
+export async function importAiderCommits(repoDir: string, options: AiderImportOptions = {}): Promise<ImportResult> {
+  const git = (args: string[]) => runGit(repoDir, args, { maxBuffer: 64 * 1024 * 1024 });
+  const problems: string[] = [];
+  let log: string;
+  try {
+    log = await git(['log', `-n${options.maxCommits ?? 1000}`, '--format=%H%x00%an%x00%cn%x00%cI', 'HEAD']);
+  } catch (error) {
+    return { ranges: [], problems: [`cannot read the git log: ${(error as Error).message}`] };
+  }
+  const ranges: ImportedRange[] = [];
+  for (const line of log.split('\n')) {
+    const [commit, author, committer, date] = line.split('\0');
+    if (!commit || !date || !(author.includes(AIDER_MARK) || committer.includes(AIDER_MARK))) continue;
+    let diff: string;
+    try {
+      // First parent only: a merge's own lines are not aider's edit.
+      diff = await git(['show', '--diff-merges=first-parent', '--format=', '--unified=0', '--no-color', '--no-ext-diff', '--no-renames', commit]);
+    } catch (error) {
+      problems.push(`${commit}: cannot read its diff: ${(error as Error).message}`);
+      continue;
+    }
+    for (const [path, added] of parseUnifiedZeroDiff(diff)) {
+      if (added === 'all' || added.length === 0) continue;
+      let fileLines: string[] | undefined;
+      try {
+        fileLines = splitLines(await git(['show', `${commit}:${path}`]));
+      } catch {
+        problems.push(`${commit}: ${path} is not in that commit; its ranges are imported without text`);
+      }
+      for (const [startLine, endLine] of added) {
+        const lines = fileLines && endLine <= fileLines.length ? fileLines.slice(startLine - 1, endLine) : undefined;
+        ranges.push({
+          origin: 'aider',
+          path,
+          startLine,
+          endLine,
+          agent: 'aider',
+          source: 'agent-write',
+          timestamp: date,
+          revision: commit,
+          ...(lines ? { lines, contentHash: blockContentHash(lines) } : {}),
+        });
+      }
+    }
+  }
+  return { ranges, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Placing imported ranges in today's files
 
 /** Where an imported range landed in the current file. */
@@ -394,7 +463,7 @@ export function recordsForImport(
       id: importedBlockId(range),
       startLine: placement.startLine,
       endLine: placement.endLine,
-      source: 'imported',
+      source: range.source ?? 'imported',
       confidence: 'certain',
       createdAt: range.timestamp ?? now,
       modified: placement.kind === 'fuzzy',
