@@ -171,6 +171,8 @@ export function parsePatch(patch: string): HookFile[] {
       files.push(current);
     }
   };
+  // In the envelope, a `+++ ` line is an added line starting with `++`, not a unified diff's header.
+  const envelope = /^\*\*\* (Add|Update|Delete) File: /m.test(patch);
   for (const line of patch.split(/\r?\n/)) {
     const header = PATCH_FILE_HEADER.exec(line);
     if (header) {
@@ -189,7 +191,7 @@ export function parsePatch(patch: string): HookFile[] {
       current.edits.push(...edits);
       continue;
     }
-    const unified = UNIFIED_NEW_FILE.exec(line);
+    const unified = envelope ? null : UNIFIED_NEW_FILE.exec(line);
     if (unified) {
       if (unified[1] === '/dev/null') {
         flush();

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parsePatch } from '../../../src/cli/commands/hook-payloads';
 import { write } from './run-cli';
 import { fire, NEW_LINES, OLD_LINE, recorded, replaceIn, SERVER_PATCH, serverRepo } from './agent-hooks-fixture';
 
@@ -95,5 +96,17 @@ describe('hook copilot (Copilot CLI hooks reference, VS Code agent hooks)', () =
     await fire(root, 'copilot', { ...first, toolResult: { resultType: 'success' } });
     assert.match(readFileSync(join(root, 'src/server.ts'), 'utf8'), /8080/);
     assert.deepEqual(recorded(root), ['src/server.ts:6-7 github-copilot - agent-write certain', 'src/server.ts:10-10 github-copilot - agent-write certain']);
+  });
+});
+
+describe('parsePatch (the apply_patch envelope and unified diffs)', () => {
+  it('names added, updated and moved files, leaves deleted ones out, and keeps an added line starting with "++" as a line', () => {
+    const patch = ['*** Begin Patch', '*** Add File: a.ts', '+one', '+++ two', '*** Delete File: gone.ts', '*** Update File: b.ts', '*** Move to: c.ts', '@@', '-x', '+y', '*** End Patch'].join('\n');
+    assert.deepEqual(parsePatch(patch), [
+      { path: 'a.ts', edits: [{ oldText: '', newText: 'one\n++ two' }] },
+      { path: 'c.ts', edits: [{ oldText: 'x', newText: 'y' }] },
+    ]);
+    const unified = ['--- a/src/x.ts', '+++ b/src/x.ts', '@@ -1 +1 @@', '-old', '+new'].join('\n');
+    assert.deepEqual(parsePatch(unified), [{ path: 'src/x.ts', edits: [{ oldText: 'old', newText: 'new' }] }]);
   });
 });
