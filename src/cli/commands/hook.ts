@@ -52,6 +52,10 @@ const MAX_INPUT_CHARS = 32 * 1024 * 1024;
 const LATE_WRITE_WAIT_MS = 2000;
 const LATE_WRITE_POLL_MS = 50;
 
+/** Text kept per file, and in all, by a shell tool's working-tree snapshot: taken before every shell command, it must stay cheap. */
+const MAX_TREE_FILE_CHARS = 1024 * 1024;
+const MAX_TREE_CHARS = 16 * 1024 * 1024;
+
 /** The snapshot key of a shell tool's working-tree snapshot (no file has this name). */
 const WORKING_TREE = '\0working-tree';
 
@@ -254,9 +258,17 @@ async function workingTreeHook(recorder: Recorder, key: string, event: HookEvent
     return;
   }
   if (event.phase === 'before') {
-    const kept = changedNow.slice(0, MAX_TREE_FILES);
-    const files = await Promise.all(kept.map((path) => snapshotOf(path, join(root, path))));
-    await saveTreeSnapshot(root, key, { files, truncated: changedNow.length > kept.length, takenAt: new Date().toISOString() });
+    const files: Snapshot[] = [];
+    let bytes = 0;
+    for (const path of changedNow.slice(0, MAX_TREE_FILES)) {
+      const file = await snapshotOf(path, join(root, path));
+      const size = file.text?.length ?? 0;
+      // A file too large to keep is kept without its text: the diff afterwards skips it.
+      if (size > MAX_TREE_FILE_CHARS || bytes + size > MAX_TREE_CHARS) delete file.text;
+      else bytes += size;
+      files.push(file);
+    }
+    await saveTreeSnapshot(root, key, { files, truncated: changedNow.length > files.length, takenAt: new Date().toISOString() });
     say(`saved ${files.length} changed file(s) of the working tree before the shell tool runs`);
     await pruneSnapshots(root);
     return;

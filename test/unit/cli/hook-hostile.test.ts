@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, write } from './run-cli';
-import { recorded, serverRepo } from './agent-hooks-fixture';
+import { recorded, replaceIn, serverRepo } from './agent-hooks-fixture';
 
 /**
  * Acceptance 2 of issue 16: malformed, huge or hostile payloads never block the agent (exit 0 well
@@ -89,5 +89,15 @@ describe('hook: malformed, huge and hostile payloads', () => {
     write(root, 'gen/f0.txt', '0\nadded\n');
     await within('claude', bash('PostToolUse'));
     assert.deepEqual(recorded(root).map((line) => line.split(' ')[0]), ['gen/f0.txt:2-2']);
+  });
+
+  it("a shell tool's snapshot keeps no text of a changed file over 1 MiB: its edit is not recorded, a small file's is", async () => {
+    write(root, 'big.txt', 'x\n'.repeat(600_000));
+    const bash = (event: string) => JSON.stringify({ session_id: 's', cwd: root, hook_event_name: event, tool_name: 'Bash', tool_input: { command: 'sed -i ...' }, tool_use_id: 'b2' });
+    await within('claude', bash('PreToolUse'));
+    write(root, 'big.txt', `${'x\n'.repeat(600_000)}tail\n`);
+    replaceIn(root, 'src/server.ts', 'app.listen(3000);', 'app.listen(8080);');
+    await within('claude', bash('PostToolUse'));
+    assert.deepEqual(recorded(root).map((line) => line.split(' ')[0]), ['src/server.ts:9-9']);
   });
 });
