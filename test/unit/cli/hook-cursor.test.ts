@@ -33,6 +33,14 @@ describe('hook cursor (Cursor hooks reference)', () => {
     assert.deepEqual(recorded(root), ['src/server.ts:6-7 cursor claude-4.5-sonnet agent-write certain']);
   });
 
+  it('preToolUse then postToolUse of ApplyPatch (tool_input.file_path) records the lines the snapshot diff finds', async () => {
+    const tool = { tool_name: 'ApplyPatch', tool_input: { file_path: join(root, 'src/server.ts') }, tool_use_id: 'tu-5', cwd: root };
+    await fire(root, 'cursor', { ...common(), hook_event_name: 'preToolUse', ...tool });
+    replaceIn(root, 'src/server.ts', OLD_LINE, NEW_LINES);
+    await fire(root, 'cursor', { ...common(), hook_event_name: 'postToolUse', ...tool });
+    assert.deepEqual(recorded(root), ['src/server.ts:6-7 cursor claude-4.5-sonnet agent-write certain']);
+  });
+
   it('postToolUse of Write without a snapshot records the whole new file; Delete records nothing', async () => {
     const contents = 'export const a = 1;\nexport const b = 2;\n';
     write(root, 'src/new.ts', contents);
