@@ -258,7 +258,7 @@ export function startServer(connection: Connection): void {
   function readNote(root: string, blockId: string): string | undefined {
     const path = join(root, notePathFor(blockId));
     const open = documents.all().find((document) => URI.toFsPath(document.uri) === path);
-    return open ? open.getText() : readText(path);
+    return open ? open.getText() : readText(path, { root });
   }
 
   /** Quality problems shown inside a note file, checked against its block's current code. */
@@ -295,14 +295,14 @@ export function startServer(connection: Connection): void {
       const document = block && documents.get(uri);
       const fsPath = URI.toFsPath(uri);
       if (block && fsPath?.startsWith(`${root}/`)) {
-        return { path: fsPath.slice(root.length + 1), text: document?.getText() ?? readText(fsPath) ?? '', block };
+        return { path: fsPath.slice(root.length + 1), text: document?.getText() ?? readText(fsPath, { root }) ?? '', block };
       }
     }
     // Through the store, from wherever the client keeps this folder's records (local storage included).
     const record = new ProvenanceStore(recordsFolders.get(root) ?? recordsFolderOf(root)).readRecordSync(blockId);
     if (!record) return undefined;
     const path = recordPath(record);
-    const text = readText(join(root, path));
+    const text = readText(join(root, path), { root });
     return text === undefined ? undefined : { path, text, block: blockFromRecord(record) };
   }
 

@@ -79,7 +79,7 @@ describe('manifest', () => {
       if (result.ok) return;
       assert.equal(result.line, 4);
       assert.equal(result.column, 1);
-      assert.match(result.message, /^invalid JSON at line 4, column 1: /);
+      assert.match(result.message, /^invalid JSON at line 4, column 1$/);
     });
 
     it('reports a missing value and a comment at their positions', () => {

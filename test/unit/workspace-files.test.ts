@@ -129,7 +129,8 @@ describe('workspace files', () => {
     assert.equal(isProbablyBinary(Buffer.from('const a = "héllo wörld 😀";\n', 'utf8')), false);
     assert.equal(isProbablyBinary(Buffer.alloc(0)), false);
     assert.equal(isProbablyBinary(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00])), true, 'PNG header');
-    assert.equal(isProbablyBinary(Buffer.from('text\0more', 'latin1')), true, 'NUL byte');
+    assert.equal(isProbablyBinary(Buffer.from('\0\0\0\x01text\0\0more', 'latin1')), true, 'mostly NUL and control bytes');
+    assert.equal(isProbablyBinary(Buffer.from('const key = "x";\0 // a stray NUL in a config file\n'.repeat(3), 'latin1')), false, 'one NUL a line stays text');
     // Latin-1 text has a few invalid UTF-8 bytes: still text.
     assert.equal(isProbablyBinary(Buffer.from('Le café est très bon, merci beaucoup pour la soirée.\n'.repeat(10), 'latin1')), false);
     const noise = Buffer.alloc(4096);
@@ -150,6 +151,6 @@ describe('workspace files', () => {
     write(root, 'huge.txt', 'x'.repeat(100));
     assert.deepEqual(await readWorkspaceTextFile(join(root, 'a.ts')), { kind: 'text', text: 'const a = 1;\n' });
     assert.deepEqual(await readWorkspaceTextFile(join(root, 'image.png')), { kind: 'binary' });
-    assert.deepEqual(await readWorkspaceTextFile(join(root, 'huge.txt'), { maxFileSizeBytes: 10 }), { kind: 'too-large', size: 100 });
+    assert.deepEqual(await readWorkspaceTextFile(join(root, 'huge.txt'), { maxFileSizeBytes: 10 }), { kind: 'too-large', size: 11 });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gateFailures, plural, runCheck } from '../../core/check/check-run';
@@ -7,6 +7,7 @@ import { POLICY_PATH } from '../../core/workspace/layout';
 import { PolicyWorkspace } from '../../core/workspace/policy-workspace';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
+import { writeOutputFile } from '../output';
 import { findWorkspaceRoot } from '../workspace-root';
 
 const USAGE = `Usage: comprehension check [paths...] [options]
@@ -125,14 +126,14 @@ async function check(args: string[], io: CliIo): Promise<number> {
   else report = formatText(result.findings);
 
   const output = parsed.options.get('output') as string | undefined;
-  if (output) writeFileSync(resolve(io.cwd, output), report);
+  if (output) writeOutputFile(io.cwd, output, report);
   else io.stdout.write(report);
   const line =
     `${plural(summary.findings, 'finding')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) ` +
     `in ${plural(summary.filesChecked, 'file')}; ${summary.suppressed} suppressed, ${summary.baselined} baselined, ${summary.skipped} skipped.\n`;
   // The summary goes to stderr when stdout carries a machine-readable report.
   (format === 'text' && !output ? io.stdout : io.stderr).write(line);
-  const failures = gateFailures(result.findings, { failOn: workspace.policyState.current.check.failOn, maxWarnings });
+  const failures = gateFailures(result.findings, { ...workspace.policyState.current.check, maxWarnings });
   if (failures.length > 0) io.stderr.write(`comprehension check: failed: ${failures.join('; ')}.\n`);
   return failures.length > 0 ? EXIT.findings : EXIT.ok;
 }

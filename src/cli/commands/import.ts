@@ -131,7 +131,7 @@ export async function importRanges(root: string, ledger: ProvenanceLedger, range
     byPath.set(range.path, list);
   }
   for (const [path, fileRanges] of byPath) {
-    const read = await readMarkableText(resolve(root, path));
+    const read = await readMarkableText(resolve(root, path), root);
     if (read.kind !== 'text') {
       counts.notPlaced += fileRanges.length;
       continue;

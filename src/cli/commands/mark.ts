@@ -55,8 +55,9 @@ async function mark(args: string[], io: CliIo): Promise<number> {
   const absolute = resolve(io.cwd, file);
   const path = workspaceRelative(root, absolute);
   if (path === undefined) throw new UsageError(`${file} is outside the workspace ${root}`);
-  const read = await readMarkableText(absolute);
+  const read = await readMarkableText(absolute, root);
   if (read.kind === 'missing') throw new UsageError(`${file}: no such file`);
+  if (read.kind === 'refused') throw new UsageError(read.reason);
   if (read.kind === 'not-a-file') throw new UsageError(`${file} is a folder, not a file`);
   if (read.kind === 'binary') throw new UsageError(`${file} is a binary file; only text files have AI blocks`);
   if (read.kind === 'too-large') throw new UsageError(`${file} is too large to mark`);

@@ -54,8 +54,9 @@ async function note(args: string[], io: CliIo): Promise<number> {
   const path = workspaceRelativePath(root, absolute);
   // The root itself is no file either.
   if (!path) throw new UsageError(`${file} is outside the workspace ${root}`);
-  const read = await readMarkableText(absolute);
+  const read = await readMarkableText(absolute, root);
   if (read.kind === 'missing') throw new UsageError(`no such file: ${file}`);
+  if (read.kind === 'refused') throw new UsageError(read.reason);
   if (read.kind === 'not-a-file') throw new UsageError(`${file} is a folder, not a file`);
   if (read.kind !== 'text') throw new UsageError(`${file} is ${read.kind === 'binary' ? 'a binary file' : 'too large'}; it has no AI blocks`);
 

@@ -1,6 +1,5 @@
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import type { ProvenanceRecord } from '../../core/provenance/record';
-import { stat } from 'node:fs/promises';
 import { readWorkspaceTextFile } from '../../core/workspace/files';
 
 /**
@@ -19,24 +18,32 @@ export function workspaceRelative(root: string, absolute: string): string | unde
 export type UnreadableReason = 'missing' | 'not-a-file' | 'binary' | 'too-large';
 
 /** The text of a file to mark, or why it has none. */
-export type MarkableText = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'not-a-file' } | { kind: 'binary' } | { kind: 'too-large' };
+export type MarkableText =
+  | { kind: 'text'; text: string }
+  | { kind: 'missing' }
+  | { kind: 'not-a-file' }
+  | { kind: 'binary' }
+  | { kind: 'too-large' }
+  | { kind: 'refused'; reason: string };
 
 /** Files larger than this are not marked (nor snapshotted): no one writes a note about them. */
 export const MAX_MARKABLE_BYTES = 8 * 1024 * 1024;
 
-/** Reads a file as text for marking; binary, missing and huge files are reported, not thrown. */
-export async function readMarkableText(absolute: string): Promise<MarkableText> {
-  try {
-    // Only regular files: opening a FIFO or a device a payload names would block or never end.
-    if (!(await stat(absolute)).isFile()) return { kind: 'not-a-file' };
-    const file = await readWorkspaceTextFile(absolute, { maxFileSizeBytes: MAX_MARKABLE_BYTES });
-    if (file.kind === 'text') return file;
-    return file.kind === 'binary' ? { kind: 'binary' } : { kind: 'too-large' };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    if (code === 'EISDIR') return { kind: 'not-a-file' };
-    throw error;
+/**
+ * Reads a file as text for marking through the bounded reader: binary, missing, huge files and
+ * refused ones (a FIFO or device, a link out of `root`) are reported, not thrown, and never block.
+ */
+export async function readMarkableText(absolute: string, root?: string): Promise<MarkableText> {
+  const file = await readWorkspaceTextFile(absolute, { maxFileSizeBytes: MAX_MARKABLE_BYTES, root });
+  switch (file.kind) {
+    case 'text':
+    case 'missing':
+    case 'binary':
+      return file;
+    case 'too-large':
+      return { kind: 'too-large' };
+    case 'refused':
+      return file.cause === 'folder' ? { kind: 'not-a-file' } : { kind: 'refused', reason: file.reason };
   }
 }
 

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatPercent } from '../../core/report/format';
 import { renderHtml } from '../../core/report/render-html';
@@ -7,8 +5,10 @@ import { renderJson } from '../../core/report/render-json';
 import { renderMarkdown } from '../../core/report/render-markdown';
 import { dayKeyOf, isDayKey } from '../../core/practice/calendar';
 import { gatherReportInputs, parsePracticeExport, type PracticeDayTotal, scorecardOf } from '../../core/report/gather';
+import { readBoundedFile } from '../../core/workspace/fs';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
+import { writeOutputFile } from '../output';
 import { findWorkspaceRoot } from '../workspace-root';
 import { openWorkspace } from './check';
 
@@ -70,7 +70,7 @@ async function report(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(text);
     return EXIT.ok;
   }
-  writeFileSync(resolve(io.cwd, output), text);
+  writeOutputFile(io.cwd, output, text);
   io.stdout.write(
     `Wrote the ${format} scorecard to ${output}: AI share ${formatPercent(scorecard.aiShare.ratio)}, note coverage ${formatPercent(scorecard.notes.coverage)}, ` +
       `${scorecard.findings.insideAi} of ${scorecard.findings.total} findings inside AI blocks, ${scorecard.secrets.events} secrets exposure events.\n`,
@@ -80,16 +80,15 @@ async function report(args: string[], io: CliIo): Promise<number> {
 
 /** Reads and parses the practice file; a usage problem is thrown as an Error with the reason. */
 export async function readPracticeFile(file: string): Promise<unknown> {
-  let text: string;
+  // A file the user names, so not confined to the workspace; still a regular file of bounded size.
+  const read = await readBoundedFile(file);
+  if (read.kind === 'missing') throw new Error(`cannot read ${file}: no such file`);
+  if (read.kind === 'refused') throw new Error(read.reason);
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new Error(`${file} is not JSON (${(error as Error).message}); export the practice history as JSON`);
+    return JSON.parse(read.bytes.toString('utf8')) as unknown;
+  } catch {
+    // Not Node's message: it quotes the text near the error.
+    throw new Error(`${file} is not JSON; export the practice history as JSON`);
   }
 }
 

@@ -60,8 +60,9 @@ export function parseBaseline(text: string): ParseBaselineResult {
   let data: unknown;
   try {
     data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    return { ok: false, error: `${BASELINE_PATH} is not valid JSON: ${(error as Error).message}` };
+  } catch {
+    // Not Node's message: it quotes the text near the error, and a damaged baseline may hold a secret.
+    return { ok: false, error: `${BASELINE_PATH} is not valid JSON` };
   }
   if (!isRecord(data)) return { ok: false, error: `${BASELINE_PATH} must contain a JSON object.` };
   if (data.version !== BASELINE_VERSION) {

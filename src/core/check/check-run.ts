@@ -8,12 +8,16 @@ import { blockFromRecord } from '../provenance/record';
 import { ProvenanceStore, type StoreProblem } from '../provenance/store';
 import { notePathFor, PROVENANCE_DIR } from '../workspace/layout';
 import { type Finding, severityAtLeast } from './findings';
+import { FILE_NOT_CHECKED_RULE_ID } from './engine';
 import { changedLinesSince, type LineRanges, touchesChangedLines } from '../workspace/git';
 import type { LocatedFinding } from './sarif';
 import { normalizeRelativePath } from '../policy/paths';
 import type { FailOnSeverity } from '../policy/policy';
 import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
 import type { PolicyWorkspace } from '../workspace/policy-workspace';
+
+/** Why a file was not read: binary, over the size limit, or refused or unreadable (see `detail`). */
+export type SkipReason = 'binary' | 'too-large' | 'unreadable';
 
 /** Options for checking a tree. */
 export interface CheckRunOptions {
@@ -36,7 +40,8 @@ export interface CheckRunResult {
   findings: LocatedFinding[];
   filesChecked: number;
   bytesChecked: number;
-  skipped: { path: string; reason: 'binary' | 'too-large' | 'unreadable' }[];
+  /** Files not checked at all, each with why (`detail`: the reader's own words, when it gave any). */
+  skipped: { path: string; reason: SkipReason; detail?: string }[];
   suppressedCount: number;
   baselinedCount: number;
   /** Provenance records that could not be read (left untouched on disk). */
@@ -59,9 +64,12 @@ export async function loadWorkspaceBlocks(root: string): Promise<{ byPath: Map<s
   return { byPath, problems: loaded.problems };
 }
 
+/** A note file is refused above this size: a note is a few paragraphs. */
+const MAX_NOTE_BYTES = 1024 * 1024;
+
 /** Reads a block's note from `.comprehension/notes/`, undefined when it has none. */
 export function noteReader(root: string): (blockId: string) => string | undefined {
-  return (blockId) => readTextFileSync(join(root, notePathFor(blockId)));
+  return (blockId) => readTextFileSync(join(root, notePathFor(blockId)), { root, maxBytes: MAX_NOTE_BYTES });
 }
 
 /**
@@ -100,7 +108,7 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
   for (const outcome of outcomes) {
     const { path } = outcome;
     if (outcome.kind === 'skipped') {
-      result.skipped.push({ path, reason: outcome.reason });
+      result.skipped.push(outcome.detail ? { path, reason: outcome.reason, detail: outcome.detail } : { path, reason: outcome.reason });
       continue;
     }
     result.filesChecked++;
@@ -149,12 +157,20 @@ export interface GateOptions {
   failOn: FailOnSeverity;
   /** Fail when there are more warnings than this (`--max-warnings`, ESLint's convention); undefined = no limit. */
   maxWarnings?: number;
+  /** Fail when a file could not be checked (the policy's `check.failOnUncheckedFiles`; default true). */
+  failOnUncheckedFiles?: boolean;
 }
 
 /** Why the gate fails, in one line each; empty when it passes. */
-export function gateFailures(findings: readonly { finding: Finding }[], options: GateOptions): string[] {
+export function gateFailures(findings: readonly { path?: string; finding: Finding }[], options: GateOptions): string[] {
   const failures: string[] = [];
-  const atOrAbove = findings.filter(({ finding }) => finding.severity !== 'off' && severityAtLeast(finding.severity, options.failOn)).length;
+  const unchecked = new Set(findings.filter(({ finding }) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID).map(({ path }) => path));
+  if (unchecked.size > 0 && options.failOnUncheckedFiles !== false) {
+    failures.push(`${plural(unchecked.size, 'file')} could not be fully checked (${FILE_NOT_CHECKED_RULE_ID}; check.failOnUncheckedFiles)`);
+  }
+  const atOrAbove = findings.filter(
+    ({ finding }) => finding.ruleId !== FILE_NOT_CHECKED_RULE_ID && finding.severity !== 'off' && severityAtLeast(finding.severity, options.failOn),
+  ).length;
   if (atOrAbove > 0) {
     const what = options.failOn === 'error' ? 'at error severity' : `at ${options.failOn} severity or above (check.failOn)`;
     failures.push(`${plural(atOrAbove, 'finding')} ${what}`);
@@ -174,7 +190,7 @@ export function plural(count: number, noun: string, pluralNoun = `${noun}s`): st
 /** What checking one file produced. */
 export type FileOutcome =
   | { kind: 'checked'; path: string; bytes: number; findings: Finding[]; suppressedCount: number; baselinedCount: number }
-  | { kind: 'skipped'; path: string; reason: 'binary' | 'too-large' | 'unreadable' };
+  | { kind: 'skipped'; path: string; reason: SkipReason; detail?: string };
 
 interface FileCheckOptions {
   maxFileSizeBytes?: number;
@@ -190,12 +206,9 @@ export async function checkOneFile(
   readNote: (blockId: string) => string | undefined,
   options: FileCheckOptions,
 ): Promise<FileOutcome> {
-  let file;
-  try {
-    file = await readWorkspaceTextFile(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes });
-  } catch {
-    return { kind: 'skipped', path, reason: 'unreadable' };
-  }
+  const file = await readWorkspaceTextFile(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: workspace.root });
+  if (file.kind === 'missing') return { kind: 'skipped', path, reason: 'unreadable', detail: 'deleted while the check ran' };
+  if (file.kind === 'refused') return { kind: 'skipped', path, reason: 'unreadable', detail: file.reason };
   if (file.kind !== 'text') return { kind: 'skipped', path, reason: file.kind };
   const checked = workspace.checkFile(path, file.text, {
     maxParseLength: options.maxParseLength,

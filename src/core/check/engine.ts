@@ -62,6 +62,23 @@ export interface EvaluateOptions {
   extraFindings?: readonly { ruleId: string; severity: Severity; finding: RuleFinding; severityReasons: string[] }[];
 }
 
+/**
+ * The finding of a file the engine could not check, or could not check with every rule: it cannot be
+ * parsed, it is nested too deeply, or a rule threw, overflowed the stack or ran out of its budget.
+ * Always an error, never suppressible by a comment in the file itself nor baselined: a file nobody
+ * could judge must not pass a gate by saying so about itself.
+ */
+export const FILE_NOT_CHECKED_RULE_ID = 'comprehension/file-not-checked';
+
+/**
+ * Bracket nesting (`(`, `[`, `{` outside strings and comments) above which syntax rules are not run:
+ * the TypeScript parser recurses about twenty frames per level and overflows near 800 levels on a
+ * default stack. Real code stays below 40; generated data below 100.
+ */
+export const MAX_BRACKET_DEPTH = 250;
+/** Syntax-tree depth above which syntax rules are not run (their walks recurse per node). */
+export const MAX_SYNTAX_DEPTH = 1500;
+
 export interface EvaluateResult {
   findings: Finding[];
   /** How many findings a `comprehension-ignore` comment silenced. */
@@ -91,6 +108,26 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   };
 
   let findings: Finding[] = [];
+  /** Why the syntax rules cannot run here (decided once, before the first of them). */
+  let syntaxRefusal: string | undefined;
+  let syntaxJudged = false;
+  const judgeSyntax = (): string | undefined => {
+    if (syntaxJudged) return syntaxRefusal;
+    syntaxJudged = true;
+    const depth = maxBracketDepth(text);
+    if (depth > MAX_BRACKET_DEPTH) return (syntaxRefusal = `brackets nested ${depth} deep (more than ${MAX_BRACKET_DEPTH}); syntax rules were not run`);
+    try {
+      const tree = parse();
+      const treeDepth = tree ? maxTreeDepth(tree) : 0;
+      if (treeDepth > MAX_SYNTAX_DEPTH) syntaxRefusal = `code nested ${treeDepth} levels deep (more than ${MAX_SYNTAX_DEPTH}); syntax rules were not run`;
+    } catch (error) {
+      syntaxRefusal = `it could not be parsed (${describeFailure(error)}); syntax rules were not run`;
+    }
+    return syntaxRefusal;
+  };
+  const notChecked = (why: string): void => {
+    findings.push(finish(FILE_NOT_CHECKED_RULE_ID, { start: 0, end: 0, message: `${path} was not fully checked: ${why}.`, severity: 'error' }, 'error', lines, { ...options, inCriticalPath: false, aiRanges: undefined }));
+  };
   const ranRuleIds = new Set<string>();
   let cancelled = false;
   for (const rule of options.rules) {
@@ -104,26 +141,30 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) continue;
     ranRuleIds.add(rule.id);
     if (rule.textTriggers && !rule.textTriggers.some((word) => text.includes(word))) continue;
-    const context: RuleContext = {
-      path,
-      text,
-      lines,
-      sourceFile: rule.kind === 'syntax' ? parse() : undefined,
-      options: { ...(rule.defaultOptions ?? {}), ...(setting?.options ?? {}) },
-      manifest: options.manifest,
-      dependencies: policy.dependencies,
-    };
+    if (rule.kind === 'syntax' && judgeSyntax() !== undefined) continue;
     let raw: RuleFinding[];
     try {
+      const context: RuleContext = {
+        path,
+        text,
+        lines,
+        sourceFile: rule.kind === 'syntax' ? parse() : undefined,
+        options: { ...(rule.defaultOptions ?? {}), ...(setting?.options ?? {}) },
+        manifest: options.manifest,
+        dependencies: policy.dependencies,
+      };
       raw = rule.check(context);
     } catch (error) {
-      // A rule bug must not take down the other rules or the server: report it as a finding on line 1.
-      raw = [{ start: 0, end: 0, message: `Rule ${rule.id} failed: ${(error as Error).message}`, severity: 'info' }];
+      // A rule that fails must not take down the other rules or the run, nor pass the file: the
+      // file is reported as not checked by it, at error severity (the gate fails closed).
+      notChecked(`rule ${rule.id} failed on it (${describeFailure(error)})`);
+      continue;
     }
     for (const finding of raw) {
       findings.push(finish(rule.id, finding, configured, lines, options));
     }
   }
+  if (syntaxRefusal !== undefined) notChecked(syntaxRefusal);
   for (const extra of options.extraFindings ?? []) {
     if (cancelled) break;
     const severity = policy.rules[extra.ruleId]?.severity === 'off' ? 'off' : extra.severity;
@@ -137,7 +178,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   if (options.knownRuleIds && !cancelled) {
     const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds });
     if (suppressions.suppressions.length > 0) {
-      const kept = findings.filter((finding) => !suppressions.isSuppressed(finding.ruleId, finding.startPosition.line));
+      const kept = findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID || !suppressions.isSuppressed(finding.ruleId, finding.startPosition.line));
       suppressedCount = findings.length - kept.length;
       findings = kept;
       // Problems with suppression comments are about the comment, so critical paths and AI blocks do not raise them.
@@ -170,4 +211,58 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
   const source = raw.fingerprintSource ?? lines.lineText(startPosition.line).trim();
   const fingerprint = createHash('sha256').update(`${ruleId}\0${source}`).digest('hex').slice(0, 32);
   return { ...raw, ruleId, severity, startPosition, endPosition, severityReasons, fingerprint };
+}
+
+/** A rule's or the parser's failure in a few words; a stack overflow is named as such. */
+function describeFailure(error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return 'the code is nested too deeply: stack overflow';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The deepest nesting of `(`, `[` and `{` in `text`, outside quoted strings and comments (template
+ * literals count as strings; their `${}` parts are not looked into). One pass, no recursion.
+ */
+export function maxBracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    const char = text.charCodeAt(index);
+    if (char === 0x28 || char === 0x5b || char === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (char === 0x29 || char === 0x5d || char === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (char === 0x22 || char === 0x27 || char === 0x60) {
+      index++;
+      while (index < length && text.charCodeAt(index) !== char) {
+        if (text.charCodeAt(index) === 0x5c) index++;
+        else if (char !== 0x60 && text.charCodeAt(index) === 0x0a) break;
+        index++;
+      }
+    } else if (char === 0x2f && text.charCodeAt(index + 1) === 0x2f) {
+      const end = text.indexOf('\n', index);
+      index = end < 0 ? length : end;
+    } else if (char === 0x2f && text.charCodeAt(index + 1) === 0x2a) {
+      const end = text.indexOf('*/', index + 2);
+      index = end < 0 ? length : end + 1;
+    }
+    index++;
+  }
+  return max;
+}
+
+/** The depth of a syntax tree, by an explicit stack: a deep tree cannot overflow this walk. */
+export function maxTreeDepth(root: ts.Node): number {
+  let max = 0;
+  const pending: [ts.Node, number][] = [[root, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (depth > max) max = depth;
+    ts.forEachChild(node, (child) => {
+      pending.push([child, depth + 1]);
+    });
+  }
+  return max;
 }

@@ -52,7 +52,7 @@ const RULE_SETTING_KEYS = ['severity', 'options'] as const;
 const DEPENDENCY_KEYS = ['allow', 'deny'] as const;
 const CUSTOM_RULE_KEYS = ['id', 'pattern', 'message', 'severity', 'paths'] as const;
 const NOTES_KEYS = ['minBlockLines', 'minWordsPerAnswer', 'maxCodeSimilarity', 'requireIdentifier', 'pastesNeedNotes', 'editorGraceHours'] as const;
-const CHECK_KEYS = ['failOn'] as const;
+const CHECK_KEYS = ['failOn', 'failOnUncheckedFiles'] as const;
 /** Severities `check.failOn` accepts (`off` would mean "never fail": leave the check out of CI instead). */
 export const FAIL_ON_SEVERITIES: readonly FailOnSeverity[] = ['error', 'warning', 'info'];
 /** A year: a longer editor grace is a typo, not a policy. */
@@ -415,6 +415,8 @@ class PolicyReader {
           const hint = typeof severity === 'string' ? didYouMean(severity, FAIL_ON_SEVERITIES) : '';
           this.add('error', `check.failOn must be one of ${FAIL_ON_SEVERITIES.join(', ')}.${hint}`, this.valueSpan(value, fieldSpan));
         }
+      } else if (key === 'failOnUncheckedFiles') {
+        check.failOnUncheckedFiles = this.readBoolean(value, fieldSpan, 'check.failOnUncheckedFiles') ?? check.failOnUncheckedFiles;
       } else {
         this.add('warning', `Unknown key "${key}" in check; it is ignored.${didYouMean(key, CHECK_KEYS)}`, fieldSpan);
       }

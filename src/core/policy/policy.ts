@@ -45,6 +45,11 @@ export type FailOnSeverity = 'error' | 'warning' | 'info';
 export interface CheckPolicy {
   /** `comprehension check` exits 1 when a finding is at this severity or above. */
   failOn: FailOnSeverity;
+  /**
+   * Whether a file the engine could not check (`comprehension/file-not-checked`: unparseable, nested
+   * too deep, a rule overflowed or ran out of budget) fails the gate. Default true: fail closed.
+   */
+  failOnUncheckedFiles: boolean;
 }
 
 /** Practice-mode goals. */
@@ -89,7 +94,7 @@ export function defaultPolicy(): Policy {
       editorGraceHours: 24,
     },
     practice: { weeklyGoalMinutes: 0, dailyMinimumMinutes: 15 },
-    check: { failOn: 'error' },
+    check: { failOn: 'error', failOnUncheckedFiles: true },
   };
 }
 

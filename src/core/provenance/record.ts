@@ -1,6 +1,7 @@
 import { VERSION } from '../version';
 import type { Block, BlockConfidence, BlockSource } from './block';
 import { blockContentHash, lineHashes } from './hash';
+import { unconfinedPathProblem } from '../workspace/paths';
 
 /**
  * The persisted form of one AI block: an Agent Trace record (draft spec: `version`, `id`,
@@ -253,6 +254,8 @@ export function parseRecord(value: unknown): ParsedRecord {
   if (!Array.isArray(value.files) || value.files.length === 0) return fail('`files` is empty');
   const file: unknown = value.files[0];
   if (!isObject(file) || typeof file.path !== 'string' || file.path.length === 0) return fail('`files[0].path` is not a string');
+  const pathProblem = unconfinedPathProblem(file.path);
+  if (pathProblem) return fail(`\`files[0].path\` is refused: ${pathProblem}`);
   if (!Array.isArray(file.conversations) || file.conversations.length === 0) return fail('`files[0].conversations` is empty');
   const conversation: unknown = file.conversations[0];
   if (!isObject(conversation) || !isObject(conversation.contributor) || !CONTRIBUTORS.has(conversation.contributor.type as string)) {

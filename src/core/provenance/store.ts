@@ -40,6 +40,8 @@ export class CorruptRecordError extends Error {
 
 /** Reads this many record files at once, to stay far from the open-file limit. */
 const READ_BATCH = 64;
+/** A record file is refused above this size: one record is a few KiB. */
+const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * Provenance records in one folder, one `<id>.json` file per block: the workspace's
@@ -74,7 +76,7 @@ export class ProvenanceStore {
   readRecordSync(id: string): ProvenanceRecord | undefined {
     if (!isValidRecordId(id)) return undefined;
     const file = this.fileFor(id);
-    const read = checkRecordFile(file, readJsonFileSync<unknown>(file));
+    const read = checkRecordFile(file, readJsonFileSync<unknown>(file, { root: this.root, maxBytes: MAX_RECORD_BYTES }));
     return read.kind === 'ok' ? read.record : undefined;
   }
 
@@ -178,7 +180,7 @@ export class ProvenanceStore {
   }
 
   private async readRecordFile(file: string): Promise<RecordFileRead> {
-    return checkRecordFile(file, await readJsonFile<unknown>(file));
+    return checkRecordFile(file, await readJsonFile<unknown>(file, { root: this.root, maxBytes: MAX_RECORD_BYTES }));
   }
 
   /** Throws when `file` exists but is unusable; returns whether it exists. */

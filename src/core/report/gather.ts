@@ -66,13 +66,12 @@ export function periodStart(periodDays: number, now: number): number {
 }
 
 /** Reads a file for the report: its text when it is text and within {@link REPORT_MAX_FILE_BYTES}, else why not. */
-async function readReportText(absolute: string): Promise<{ kind: 'text'; text: string } | { kind: 'gone' | 'binary' | 'too-large' }> {
-  try {
-    const file = await readWorkspaceTextFile(absolute, { maxFileSizeBytes: REPORT_MAX_FILE_BYTES });
-    return file.kind === 'text' ? file : { kind: file.kind };
-  } catch {
-    return { kind: 'gone' };
-  }
+async function readReportText(absolute: string, root: string): Promise<{ kind: 'text'; text: string } | { kind: 'gone' | 'binary' | 'too-large' } | { kind: 'refused'; reason: string }> {
+  const file = await readWorkspaceTextFile(absolute, { maxFileSizeBytes: REPORT_MAX_FILE_BYTES, root });
+  if (file.kind === 'text' || file.kind === 'binary') return file;
+  if (file.kind === 'too-large') return { kind: 'too-large' };
+  if (file.kind === 'missing') return { kind: 'gone' };
+  return { kind: 'refused', reason: file.reason };
 }
 
 /**
@@ -98,10 +97,10 @@ export async function gatherReportInputs(workspace: PolicyWorkspace, options: Ga
   const blocksByPath = new Map<string, Block[]>();
   const files = new Map<string, ReportFileInput>();
   for (const [path, blocks] of byPath) {
-    const read = await readReportText(join(root, path));
+    const read = await readReportText(join(root, path), root);
     if (read.kind !== 'text') {
-      const why = read.kind === 'too-large' ? `larger than ${REPORT_MAX_FILE_BYTES / 1024} KiB` : read.kind;
-      warnings.push(`${path}: ${blocks.length} AI block(s) left out: the file is ${why}`);
+      const why = read.kind === 'too-large' ? `the file is larger than ${REPORT_MAX_FILE_BYTES / 1024} KiB` : read.kind === 'refused' ? read.reason : `the file is ${read.kind}`;
+      warnings.push(`${path}: ${blocks.length} AI block(s) left out: ${why}`);
       continue;
     }
     const lines = new LineIndex(read.text);
@@ -140,7 +139,7 @@ export async function gatherReportInputs(workspace: PolicyWorkspace, options: Ga
       fileLines.set(path, known);
       continue;
     }
-    const read = await readReportText(join(root, path));
+    const read = await readReportText(join(root, path), root);
     if (read.kind === 'text') fileLines.set(path, countLines(read.text));
   }
   for (const [path, lineCount] of fileLines) if (!files.has(path)) files.set(path, { path, blocks: [], lineCount });
@@ -235,7 +234,7 @@ export async function gitAddedLines(root: string, since: number | undefined, cou
   }
   const untracked = (await listUntrackedFiles(root).catch(() => [])).filter(countable);
   for (const path of untracked) {
-    const read = await readReportText(join(root, path));
+    const read = await readReportText(join(root, path), root);
     if (read.kind === 'text') total += countLines(read.text);
   }
   return total;

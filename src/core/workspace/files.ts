@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BoundedReadRefusal, DEFAULT_MAX_READ_BYTES, readBoundedFile } from './fs';
 import { listGitFiles } from './git';
 
 /** Folders never walked into: version-control internals and installed packages. */
@@ -9,8 +10,11 @@ const ALWAYS_SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', 'node_modul
 const STAT_CONCURRENCY = 32;
 /** Bytes inspected by {@link isProbablyBinary}. */
 export const BINARY_SNIFF_BYTES = 8 * 1024;
-/** Share of invalid UTF-8 bytes above which a file is taken as binary (Latin-1 text stays well below). */
-const MAX_INVALID_UTF8_SHARE = 0.1;
+/**
+ * Share of control and invalid UTF-8 bytes above which a file is taken as binary. Latin-1 text and
+ * text with a stray NUL stay well below; images, archives and executables are far above.
+ */
+const MAX_SUSPICIOUS_SHARE = 0.1;
 
 /** Options of {@link listWorkspaceFiles}. */
 export interface ListWorkspaceFilesOptions {
@@ -101,25 +105,32 @@ async function walk(root: string, isIgnored: (relativePath: string) => boolean):
   return files;
 }
 
+/** Control bytes that text holds: tab, line feed, vertical tab, form feed, carriage return, escape (ANSI colours). */
+function isTextControl(byte: number): boolean {
+  return byte === 0x09 || byte === 0x0a || byte === 0x0b || byte === 0x0c || byte === 0x0d || byte === 0x1b;
+}
+
 /**
- * True when a buffer looks like binary data: a NUL byte in its first 8 KiB, or more than a tenth of
- * those bytes not forming valid UTF-8. A multi-byte character cut by the 8 KiB edge is not counted.
+ * True when a buffer looks like binary data: more than a tenth of its first 8 KiB are control bytes
+ * (NUL included) or bytes not forming valid UTF-8. A share, not "any NUL": one NUL pasted into a
+ * config file must not hide the key beside it from the secrets rule. A multi-byte character cut by
+ * the 8 KiB edge is not counted.
  */
 export function isProbablyBinary(buffer: Uint8Array): boolean {
   const length = Math.min(buffer.length, BINARY_SNIFF_BYTES);
   if (length === 0) return false;
-  let invalid = 0;
+  let suspicious = 0;
   let index = 0;
   while (index < length) {
     const byte = buffer[index];
-    if (byte === 0) return true;
     if (byte < 0x80) {
+      if ((byte < 0x20 && !isTextControl(byte)) || byte === 0x7f) suspicious++;
       index++;
       continue;
     }
     const expected = byte >= 0xc2 && byte <= 0xdf ? 1 : byte >= 0xe0 && byte <= 0xef ? 2 : byte >= 0xf0 && byte <= 0xf4 ? 3 : -1;
     if (expected < 0) {
-      invalid++;
+      suspicious++;
       index++;
       continue;
     }
@@ -130,35 +141,44 @@ export function isProbablyBinary(buffer: Uint8Array): boolean {
     } else if (index + 1 + continuation >= length) {
       break; // Cut by the sample's end, not invalid.
     } else {
-      invalid++;
+      suspicious++;
       index++;
     }
   }
-  return invalid > length * MAX_INVALID_UTF8_SHARE;
+  return suspicious > length * MAX_SUSPICIOUS_SHARE;
 }
 
-/** What {@link readWorkspaceTextFile} found. */
+/** What {@link readWorkspaceTextFile} found; `refused` carries the bounded reader's cause and one-line reason. */
 export type WorkspaceTextFile =
   | { kind: 'text'; text: string }
   | { kind: 'binary' }
-  | { kind: 'too-large'; size: number };
+  | { kind: 'too-large'; size: number }
+  | { kind: 'missing' }
+  | BoundedReadRefusal;
+
+/** Options of {@link readWorkspaceTextFile}. */
+export interface ReadWorkspaceTextFileOptions {
+  /** Files over this many bytes are `too-large` (counted while reading; default the bounded reader's cap). */
+  maxFileSizeBytes?: number;
+  /** The workspace root: a file whose links lead outside it is refused. */
+  root?: string;
+}
 
 /**
- * Reads a file as UTF-8 text unless it is over `maxFileSizeBytes` or looks binary. Invalid bytes in
- * text become U+FFFD; a leading byte-order mark is dropped so offsets match what editors show.
+ * Reads a file as UTF-8 text through the bounded reader ({@link readBoundedFile}: regular files only,
+ * confined to `root`, size counted while reading) unless it is too large or looks binary. Invalid
+ * bytes in text become U+FFFD; a leading byte-order mark is dropped so offsets match what editors show.
  */
-export async function readWorkspaceTextFile(filePath: string, options: { maxFileSizeBytes?: number } = {}): Promise<WorkspaceTextFile> {
-  const handle = await open(filePath, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (options.maxFileSizeBytes !== undefined && size > options.maxFileSizeBytes) return { kind: 'too-large', size };
-    const buffer = await handle.readFile();
-    if (isProbablyBinary(buffer)) return { kind: 'binary' };
-    const text = buffer.toString('utf8');
-    return { kind: 'text', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-  } finally {
-    await handle.close();
+export async function readWorkspaceTextFile(filePath: string, options: ReadWorkspaceTextFileOptions = {}): Promise<WorkspaceTextFile> {
+  const read = await readBoundedFile(filePath, { root: options.root, maxBytes: options.maxFileSizeBytes });
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'refused') {
+    if (read.cause !== 'too-large') return read;
+    return { kind: 'too-large', size: (options.maxFileSizeBytes ?? DEFAULT_MAX_READ_BYTES) + 1 };
   }
+  if (isProbablyBinary(read.bytes)) return { kind: 'binary' };
+  const text = read.bytes.toString('utf8');
+  return { kind: 'text', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {

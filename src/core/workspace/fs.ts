@@ -1,7 +1,170 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { workspaceRelativePath } from './paths';
+
+/**
+ * Default cap of {@link readBoundedFile}: far above any policy, record, note or manifest a person
+ * writes, far below what would hurt the process.
+ */
+export const DEFAULT_MAX_READ_BYTES = 16 * 1024 * 1024;
+/** Bytes read per call while enforcing a cap. */
+const READ_CHUNK_BYTES = 64 * 1024;
+/** `O_NONBLOCK` so that opening a FIFO returns at once (and is then refused) instead of waiting for a writer. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+/** Where a bounded read may go. */
+export interface BoundedReadOptions {
+  /**
+   * The workspace root: the file, with every link resolved, must lie inside it. Without a root the
+   * path is only required to be a regular file (files the user named outside any workspace).
+   */
+  root?: string;
+  /** Refuse files longer than this many bytes (default {@link DEFAULT_MAX_READ_BYTES}). Counted while reading. */
+  maxBytes?: number;
+}
+
+/** What {@link readBoundedFile} found. `refused` says why in one line naming the file. */
+export type BoundedRead = { kind: 'ok'; bytes: Buffer } | { kind: 'missing' } | BoundedReadRefusal;
+
+/** Why a bounded read refused a file, with a one-line `reason` that names it. */
+export interface BoundedReadRefusal {
+  kind: 'refused';
+  cause: 'outside-root' | 'folder' | 'not-regular' | 'too-large' | 'unreadable';
+  reason: string;
+}
+
+function refused(cause: BoundedReadRefusal['cause'], reason: string): BoundedReadRefusal {
+  return { kind: 'refused', cause, reason };
+}
+
+function unreadable(path: string, error: unknown): BoundedReadRefusal {
+  return refused('unreadable', `${path}: cannot be read: ${(error as Error).message}`);
+}
+
+/** Which error codes mean "there is no such file" (a folder on the way counts as none). */
+function isMissingError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function confinementProblem(path: string, resolved: string, rootResolved: string | undefined): BoundedReadRefusal | undefined {
+  if (rootResolved === undefined || workspaceRelativePath(rootResolved, resolved) !== undefined) return undefined;
+  return refused('outside-root', `${path}: refused: it leads outside the workspace (to ${resolved})`);
+}
+
+function kindProblem(path: string, stats: { isFile(): boolean; isDirectory(): boolean }): BoundedReadRefusal | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isDirectory()) return refused('folder', `${path}: refused: a folder, not a file`);
+  return refused('not-regular', `${path}: refused: not a regular file (a device, FIFO or socket)`);
+}
+
+function tooLarge(path: string, maxBytes: number): BoundedReadRefusal {
+  return refused('too-large', `${path}: refused: larger than ${maxBytes} bytes`);
+}
+
+/**
+ * The one way repository files are read. Regular files only (devices, FIFOs and sockets are refused,
+ * checked on the opened descriptor too, so a swap after the check does not help), links resolved and
+ * confined to `root`, and a size cap counted while reading: `stat` sizes are not trusted (`/dev/zero`
+ * and `/proc` files report 0). Never throws for a bad file; the result says what happened.
+ */
+export function readBoundedFileSync(path: string, options: BoundedReadOptions = {}): BoundedRead {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
+  let resolved: string;
+  let rootResolved: string | undefined;
+  try {
+    resolved = realpathSync(path);
+    if (options.root !== undefined) rootResolved = realpathSync(options.root);
+  } catch (error) {
+    if (isMissingError(error)) return { kind: 'missing' };
+    return unreadable(path, error);
+  }
+  const outside = confinementProblem(path, resolved, rootResolved);
+  if (outside) return outside;
+  let fd: number;
+  try {
+    const wrongKind = kindProblem(path, statSync(resolved));
+    if (wrongKind) return wrongKind;
+    fd = openSync(resolved, OPEN_FLAGS);
+  } catch (error) {
+    if (isMissingError(error)) return { kind: 'missing' };
+    return unreadable(path, error);
+  }
+  try {
+    const wrongKind = kindProblem(path, fstatSync(fd));
+    if (wrongKind) return wrongKind;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+      const count = readSync(fd, chunk, 0, chunk.length, null);
+      if (count === 0) break;
+      total += count;
+      if (total > maxBytes) return tooLarge(path, maxBytes);
+      chunks.push(count === chunk.length ? chunk : chunk.subarray(0, count));
+    }
+    return { kind: 'ok', bytes: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return unreadable(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Asynchronous twin of {@link readBoundedFileSync}: the same rules, without blocking the event loop. */
+export async function readBoundedFile(path: string, options: BoundedReadOptions = {}): Promise<BoundedRead> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
+  let resolved: string;
+  let rootResolved: string | undefined;
+  try {
+    resolved = await realpath(path);
+    if (options.root !== undefined) rootResolved = await realpath(options.root);
+  } catch (error) {
+    if (isMissingError(error)) return { kind: 'missing' };
+    return unreadable(path, error);
+  }
+  const outside = confinementProblem(path, resolved, rootResolved);
+  if (outside) return outside;
+  let handle;
+  try {
+    const wrongKind = kindProblem(path, await stat(resolved));
+    if (wrongKind) return wrongKind;
+    handle = await open(resolved, OPEN_FLAGS);
+  } catch (error) {
+    if (isMissingError(error)) return { kind: 'missing' };
+    return unreadable(path, error);
+  }
+  try {
+    const wrongKind = kindProblem(path, await handle.stat());
+    if (wrongKind) return wrongKind;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) return tooLarge(path, maxBytes);
+      chunks.push(bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead));
+    }
+    return { kind: 'ok', bytes: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return unreadable(path, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A bounded read as UTF-8 text; `missing` and `refused` pass through. */
+export type BoundedTextRead = { kind: 'ok'; text: string } | { kind: 'missing' } | BoundedReadRefusal;
+
+/** {@link readBoundedFileSync} decoded as UTF-8. */
+export function readBoundedTextFileSync(path: string, options: BoundedReadOptions = {}): BoundedTextRead {
+  const read = readBoundedFileSync(path, options);
+  return read.kind === 'ok' ? { kind: 'ok', text: read.bytes.toString('utf8') } : read;
+}
 
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -36,13 +199,13 @@ export function writeFileAtomicSync(path: string, content: string): void {
   }
 }
 
-/** A file's UTF-8 text, or undefined when it cannot be read (missing, a folder, no permission). */
-export function readTextFileSync(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+/**
+ * A file's UTF-8 text, or undefined when it cannot be read (missing, a folder, no permission) or is
+ * refused by {@link readBoundedFileSync} (outside `root`, not a regular file, over the cap).
+ */
+export function readTextFileSync(path: string, options: BoundedReadOptions = {}): string | undefined {
+  const read = readBoundedTextFileSync(path, options);
+  return read.kind === 'ok' ? read.text : undefined;
 }
 
 /** The outcome of reading a JSON file that may be missing or damaged. */
@@ -55,33 +218,43 @@ export type JsonRead<T> =
  * Reads and parses a JSON file without throwing: a missing file and a damaged one are results,
  * so callers can report a corrupt file clearly and leave it untouched (nothing is lost).
  */
-export async function readJsonFile<T>(path: string): Promise<JsonRead<T>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', message: `cannot read ${path}: ${(error as Error).message}` };
-  }
-  return parseJsonText<T>(text, path);
+export async function readJsonFile<T>(path: string, options: BoundedReadOptions = {}): Promise<JsonRead<T>> {
+  return jsonFromRead<T>(await readBoundedFile(path, options), path);
 }
 
 /** Synchronous twin of {@link readJsonFile}. */
-export function readJsonFileSync<T>(path: string): JsonRead<T> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'corrupt', message: `cannot read ${path}: ${(error as Error).message}` };
-  }
-  return parseJsonText<T>(text, path);
+export function readJsonFileSync<T>(path: string, options: BoundedReadOptions = {}): JsonRead<T> {
+  return jsonFromRead<T>(readBoundedFileSync(path, options), path);
 }
 
-function parseJsonText<T>(text: string, path: string): JsonRead<T> {
+function jsonFromRead<T>(read: BoundedRead, path: string): JsonRead<T> {
+  if (read.kind === 'missing') return { kind: 'missing' };
+  if (read.kind === 'refused') return { kind: 'corrupt', message: read.reason };
+  return parseJsonText<T>(read.bytes.toString('utf8'), path);
+}
+
+/**
+ * Parses JSON. The error message names the position only: Node's own message quotes the text
+ * around the error, and a damaged file may hold a secret that must not reach a log.
+ */
+export function parseJsonText<T>(text: string, path: string): JsonRead<T> {
   try {
     return { kind: 'ok', value: JSON.parse(text) as T };
   } catch (error) {
-    return { kind: 'corrupt', message: `${path} is not valid JSON: ${(error as Error).message}` };
+    return { kind: 'corrupt', message: `${path} is not valid JSON${jsonErrorPosition(text, (error as Error).message)}` };
   }
+}
+
+/** ` at line L, column C` from a JSON.parse message, or `` when it names no position; never any of the text. */
+export function jsonErrorPosition(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (position) {
+    const offset = Number(position[1]);
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    return ` at line ${line}, column ${column}`;
+  }
+  if (/end of (JSON|data) input|Unexpected end/i.test(message)) return ': it ends too early';
+  return '';
 }

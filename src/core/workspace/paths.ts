@@ -11,3 +11,19 @@ export function workspaceRelativePath(root: string, absolute: string): string | 
   if (path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path)) return undefined;
   return sep === '/' ? path : path.split(sep).join('/');
 }
+
+/**
+ * Why a workspace-relative path taken from untrusted data (a record, a note, a payload, a flag)
+ * cannot be used, or undefined when it stays inside the workspace: no absolute path or drive, no
+ * `..` segment, no control characters (a newline would forge lines in text output), nothing empty.
+ * Only the text is judged; links are resolved where the file is read ({@link readBoundedFileSync}).
+ */
+export function unconfinedPathProblem(path: string): string | undefined {
+  if (path.length === 0) return 'the path is empty';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'the path holds control characters';
+  const posix = path.replace(/\\/g, '/');
+  if (posix.startsWith('/') || /^[A-Za-z]:/.test(posix)) return 'the path is absolute; it must be relative to the workspace';
+  if (posix.split('/').includes('..')) return 'the path leads outside the workspace (`..`)';
+  return undefined;
+}

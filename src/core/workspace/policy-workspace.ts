@@ -1,7 +1,7 @@
-import { readTextFileSync as readText } from './fs';
+import { readBoundedTextFileSync } from './fs';
 import { join } from 'node:path';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
-import { evaluate, type EvaluateResult, type LineRange } from '../check/engine';
+import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
 import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from '../notes/diagnostics';
 import type { Block } from '../provenance/block';
 import { LineIndex } from '../text/line-index';
@@ -15,6 +15,9 @@ import { customRulesFor } from '../rules/custom/custom-rule';
 import { BUILTIN_RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 import { SUPPRESSION_PROBLEM_RULE_IDS } from '../check/suppressions';
+
+/** The policy file is refused above this size: a policy is a page of YAML, never megabytes. */
+const MAX_POLICY_BYTES = 1024 * 1024;
 
 /** Options for checking one file of a workspace. */
 export interface CheckFileOptions {
@@ -92,7 +95,11 @@ export class PolicyWorkspace {
 
   /** Reads `.comprehension/policy.yaml` from disk (missing file = defaults) and returns its problems. */
   loadPolicyFromDisk(): PolicyProblem[] {
-    return this.updatePolicyText(readText(join(this.root, POLICY_PATH)));
+    const read = readBoundedTextFileSync(join(this.root, POLICY_PATH), { root: this.root, maxBytes: MAX_POLICY_BYTES });
+    // A refused file (a link out of the workspace, a device, too large) is an error of the policy,
+    // not a missing policy: the policy in force stays, so a hostile link cannot reset it to defaults.
+    if (read.kind === 'refused') return [{ message: read.reason, severity: 'error', start: 0, end: 0, line: 0, character: 0 }];
+    return this.updatePolicyText(read.kind === 'ok' ? read.text : undefined);
   }
 
   /** The policy file's text last given (undefined: no file). */
@@ -118,11 +125,15 @@ export class PolicyWorkspace {
 
   /** Reads `.comprehension/baseline.json`; a missing file means no baseline, a broken one is reported and ignored. */
   loadBaselineFromDisk(): void {
-    const text = readText(join(this.root, BASELINE_PATH));
+    const read = readBoundedTextFileSync(join(this.root, BASELINE_PATH), { root: this.root });
     this.baseline = undefined;
     this.baselineError = undefined;
-    if (text === undefined) return;
-    const parsed = parseBaseline(text);
+    if (read.kind === 'missing') return;
+    if (read.kind === 'refused') {
+      this.baselineError = read.reason;
+      return;
+    }
+    const parsed = parseBaseline(read.text);
     if (parsed.ok) this.baseline = indexBaseline(parsed.baseline);
     else this.baselineError = parsed.error;
   }
@@ -181,7 +192,11 @@ export class PolicyWorkspace {
       knownRuleIds: this.knownRuleIds(),
     });
     if (!this.baseline || options.includeBaselined) return { ...result, baselinedCount: 0, notes };
-    const fresh: Finding[] = filterNew(result.findings, path, this.baseline);
+    // A file the engine could not check is never covered by the baseline (a committed file the change may have written).
+    const fresh: Finding[] = [
+      ...filterNew(result.findings.filter((finding) => finding.ruleId !== FILE_NOT_CHECKED_RULE_ID), path, this.baseline),
+      ...result.findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID),
+    ];
     return { ...result, findings: fresh, baselinedCount: result.findings.length - fresh.length, notes };
   }
 

@@ -116,7 +116,7 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
     if (!fsPath) return undefined;
     const { workspace, relativePath } = context.registry.locate(fsPath);
     if (relativePath === '' || relativePath.startsWith(`${DATA_DIR}/`)) return undefined;
-    const text = context.documents.get(uri)?.getText() ?? readText(fsPath);
+    const text = context.documents.get(uri)?.getText() ?? readText(fsPath, { root: workspace.root });
     return text === undefined ? undefined : { workspace, path: relativePath, text };
   }
 

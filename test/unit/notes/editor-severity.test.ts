@@ -9,7 +9,7 @@ const hoursAgo = (hours: number) => new Date(now - hours * HOUR).toISOString();
 const finding = (severity: Severity, ruleId = MISSING_NOTE_RULE_ID) => ({ ruleId, severity, severityReasons: ['raised: file is in a critical path'], message: 'm' });
 const policy = (editorGraceHours: number, failOn: Policy['check']['failOn'] = 'error'): Policy => {
   const base = defaultPolicy();
-  return { ...base, notes: { ...base.notes, editorGraceHours }, check: { failOn } };
+  return { ...base, notes: { ...base.notes, editorGraceHours }, check: { ...base.check, failOn } };
 };
 
 describe('editorNoteFinding: the editor severity of a missing note', () => {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { PackageManifestInfo } from '../rule';
 import { workspaceRelativePath } from '../../workspace/paths';
+import { readBoundedTextFileSync } from '../../workspace/fs';
 
 /** The file name the dependency rules look for. */
 export const MANIFEST_FILE_NAME = 'package.json';
@@ -16,16 +16,25 @@ export const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDepend
  */
 export type ManifestReader = (absolutePath: string) => string | undefined;
 
-/** Reads from disk; a missing file (or a folder in the way) is `undefined`. */
-export const readManifestFromDisk: ManifestReader = (absolutePath) => {
-  try {
-    return readFileSync(absolutePath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
-    throw error;
-  }
-};
+/** A package.json is refused above this size (the largest real ones are a few hundred KiB). */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads from disk through the bounded path, confined to `root` when given; a missing file (or a
+ * folder in the way) is `undefined`, a refused one (a link out of the workspace, a device, too
+ * large) throws with the reason.
+ */
+export function manifestReaderFor(root?: string): ManifestReader {
+  return (absolutePath) => {
+    const read = readBoundedTextFileSync(absolutePath, { root, maxBytes: MAX_MANIFEST_BYTES });
+    if (read.kind === 'ok') return read.text;
+    if (read.kind === 'missing' || read.cause === 'folder') return undefined;
+    throw new Error(read.reason);
+  };
+}
+
+/** Reads from disk, unconfined (see {@link manifestReaderFor}). */
+export const readManifestFromDisk: ManifestReader = manifestReaderFor();
 
 /** A package.json that exists but cannot be used. */
 export interface ManifestProblem {
@@ -67,12 +76,12 @@ export function parseManifest(text: string, path: string): ManifestParseResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
-  } catch (error) {
+  } catch {
+    // Node's own message quotes the text near the error, which may be a secret: give the position only.
     const offset = jsonErrorOffset(body);
-    const reason = (error as Error).message;
-    if (offset === undefined) return { ok: false, message: `invalid JSON: ${reason}` };
+    if (offset === undefined) return { ok: false, message: 'invalid JSON' };
     const { line, column } = lineAndColumn(body, offset);
-    return { ok: false, message: `invalid JSON at line ${line}, column ${column}: ${reason}`, line, column };
+    return { ok: false, message: `invalid JSON at line ${line}, column ${column}`, line, column };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { ok: false, message: 'the top level must be a JSON object' };
@@ -129,7 +138,7 @@ export class ManifestCache {
 
   constructor(options: ManifestCacheOptions) {
     this.root = nodePath.resolve(options.workspaceRoot);
-    this.readFile = options.readFile ?? readManifestFromDisk;
+    this.readFile = options.readFile ?? manifestReaderFor(this.root);
   }
 
   /**
