@@ -82,16 +82,23 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * True when `text` looks binary: a NUL in its first 8 KiB, or many replacement characters there
- * (what a non-UTF-8 file decodes to).
+ * Control characters binary data is full of and text is not (tab, line breaks, form feed and escape
+ * excluded), plus U+FFFD, what a non-UTF-8 byte decodes to.
+ */
+// eslint-disable-next-line no-control-regex
+const BINARY_CHARACTERS = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f\u007f\ufffd]/g;
+
+/**
+ * True when `text` looks binary: more than a tenth of its first 8 KiB are control or replacement
+ * characters (the same share as the workspace reader's test). A share, not "any NUL": one NUL
+ * beside a live key must not hide the key.
  */
 export function looksBinary(text: string): boolean {
-  // Native searches instead of a character loop: this runs on every file the rule sees.
+  // A native regex count instead of a character loop: this runs on every file the rule sees.
   const head = text.length > 8192 ? text.slice(0, 8192) : text;
-  if (head.includes('\0')) return true;
-  let replacements = 0;
-  for (let at = head.indexOf('\ufffd'); at >= 0; at = head.indexOf('\ufffd', at + 1)) replacements++;
-  return head.length > 0 && replacements / head.length > 0.1;
+  if (head.length === 0) return false;
+  const suspicious = head.match(BINARY_CHARACTERS)?.length ?? 0;
+  return suspicious / head.length > 0.1;
 }
 
 /** True when a character repeats five times in a row (`xxxxx`, `00000`, `*****`): never in random keys. */
