@@ -31,13 +31,14 @@ Options:
   --output FILE           write the report to FILE instead of standard output
   --practice FILE         practice figures from the editor's "Export Practice History" (JSON)
   --root DIR              workspace root (default: nearest folder with .comprehension/ or .git)
+  --no-custom-rules       do not run the policy's custom rules (for untrusted checkouts)
 
 Exit codes: 0 report written, 2 usage or policy error.`;
 
 const FORMATS = ['md', 'html', 'json'] as const;
 
 async function report(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { valued: ['format', 'since', 'output', 'practice', 'root'], flags: [] });
+  const parsed = parseArgs(args, { valued: ['format', 'since', 'output', 'practice', 'root'], flags: ['no-custom-rules'] });
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   const requested = (parsed.options.get('format') as string | undefined) ?? 'md';
   const format = requested === 'markdown' ? 'md' : requested;
@@ -58,7 +59,7 @@ async function report(args: string[], io: CliIo): Promise<number> {
   }
 
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
-  const workspace = openWorkspace(io, root, true);
+  const workspace = openWorkspace(io, root, !parsed.options.has('no-custom-rules'));
   if (!workspace) return EXIT.usage;
   const gathered = await gatherReportInputs(workspace, { ...(since !== undefined ? { since } : {}), ...(practice !== undefined ? { practice } : {}) });
   for (const warning of gathered.warnings) io.stderr.write(`comprehension report: warning: ${warning}\n`);

@@ -60,6 +60,13 @@ const MAX_EDITOR_GRACE_HOURS = 24 * 366;
 const PRACTICE_KEYS = ['weeklyGoalMinutes', 'dailyMinimumMinutes'] as const;
 /** Aliases nested deeper than any sane policy suggest an alias bomb; yaml stops expanding past this count. */
 const MAX_ALIAS_COUNT = 100;
+/**
+ * Nesting a policy may have: `[`/`{` flow collections inside each other, and block indentation in
+ * columns. A real policy nests four levels; these stop a hostile file before the YAML composer
+ * (which recurses per level) can overflow the stack.
+ */
+export const MAX_POLICY_FLOW_DEPTH = 32;
+export const MAX_POLICY_INDENT = 128;
 const MINUTES_PER_DAY = 24 * 60;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 
@@ -142,12 +149,20 @@ class PolicyReader {
     options: ParsePolicyOptions,
   ) {
     this.lines = new LineIndex(text);
-    this.document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    this.nestingProblem = policyNestingProblem(text);
+    // A file nested too deeply is not handed to the YAML parser at all (see read()).
+    this.document = parseDocument(this.nestingProblem ? '' : text, { uniqueKeys: true, prettyErrors: false });
     this.builtinRuleIds = new Set(options.knownRuleIds);
   }
 
+  private readonly nestingProblem: { message: string; offset: number } | undefined;
+
   read(): Policy {
     const policy = defaultPolicy();
+    if (this.nestingProblem) {
+      this.add('error', this.nestingProblem.message, [this.nestingProblem.offset, this.nestingProblem.offset + 1]);
+      return policy;
+    }
     for (const error of this.document.errors) {
       const message = error.code === 'MULTIPLE_DOCS' ? 'The policy file holds one YAML document: remove this second "---" and what follows it, or merge them.' : cleanYamlMessage(error.message);
       this.add('error', message, this.firstLineOf(error.pos));
@@ -600,4 +615,46 @@ function isNullScalar(node: Node | undefined): boolean {
 function cleanYamlMessage(message: string): string {
   const firstLine = message.split('\n')[0];
   return firstLine.replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+}
+
+/**
+ * Where the policy text nests deeper than {@link MAX_POLICY_FLOW_DEPTH} flow collections or indents
+ * more than {@link MAX_POLICY_INDENT} columns, or undefined. One pass over the text, no recursion;
+ * quoted scalars (within their line) and `#` comments are skipped.
+ */
+export function policyNestingProblem(text: string): { message: string; offset: number } | undefined {
+  let depth = 0;
+  let lineStart = true;
+  let indent = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\n') {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (char === ' ') {
+        if (++indent > MAX_POLICY_INDENT) return { message: `The policy is indented more than ${MAX_POLICY_INDENT} columns deep; a policy nests a few levels.`, offset: index };
+        continue;
+      }
+      lineStart = false;
+    }
+    if (char === '#' && (index === 0 || /\s/.test(text[index - 1]))) {
+      const end = text.indexOf('\n', index);
+      if (end < 0) break;
+      index = end - 1;
+    } else if ((char === '"' || char === "'") && (index === 0 || /[\s:[{,-]/.test(text[index - 1]))) {
+      // A quoted scalar, skipped to its end on this line: stopping at the line's end can only count
+      // too many brackets, never hide any (an apostrophe inside a plain scalar starts no quote).
+      let end = index + 1;
+      while (end < text.length && text[end] !== char && text[end] !== '\n') end += char === '"' && text[end] === '\\' ? 2 : 1;
+      index = text[end] === '\n' ? end - 1 : end;
+    } else if (char === '[' || char === '{') {
+      if (++depth > MAX_POLICY_FLOW_DEPTH) return { message: `The policy nests more than ${MAX_POLICY_FLOW_DEPTH} brackets deep; a policy nests a few levels.`, offset: index };
+    } else if ((char === ']' || char === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
 }

@@ -250,6 +250,54 @@ describe('hostile repositories', function () {
     });
   });
 
+  describe('policies and custom rules', () => {
+    it('a policy nested 10,000 brackets deep, or indented 2,000 columns, is a policy error with a position (exit 2)', () => {
+      const { root } = attack();
+      put(root, '.comprehension/policy.yaml', `rules:\n  x: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`);
+      const flow = run(root, ['check']);
+      expectExit(flow, 2);
+      assert.match(flow.stderr, /policy\.yaml:2:\d+: error: The policy nests more than 32 brackets deep/);
+      let deep = 'notes:\n';
+      for (let level = 1; level < 2000; level += 50) deep += `${' '.repeat(level)}k${level}:\n`;
+      put(root, '.comprehension/policy.yaml', deep);
+      const indented = run(root, ['check']);
+      expectExit(indented, 2);
+      assert.match(indented.stderr, /policy\.yaml:\d+:129: error: The policy is indented more than 128 columns deep/);
+    });
+
+    it('an apostrophe in a plain scalar cannot hide a deep flow collection from the nesting check', () => {
+      const { root } = attack();
+      put(root, '.comprehension/policy.yaml', `customRules:\n  - id: custom/x\n    message: don't\n    pattern: a\nrules: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n`);
+      const result = run(root, ['check']);
+      expectExit(result, 2);
+      assert.match(result.stderr, /nests more than 32 brackets deep/);
+    });
+
+    it('a custom pattern over 1,000 characters is a policy error at the pattern; a big file over the work budget is not checked by the rule', () => {
+      const { root } = attack();
+      const huge = `(${Array.from({ length: 2000 }, (_, i) => `w${i}`).join('|')})`;
+      put(root, '.comprehension/policy.yaml', `customRules:\n  - id: custom/huge\n    message: no\n    pattern: '${huge}'\n`);
+      const refused = run(root, ['check']);
+      expectExit(refused, 2);
+      assert.match(refused.stderr, /policy\.yaml:4:\d+: error: Invalid pattern \(RE2 syntax\): the pattern is \d+ characters long; at most 1000/);
+      const long = `(${Array.from({ length: 150 }, (_, i) => `w${i}`).join('|')})`;
+      put(root, '.comprehension/policy.yaml', `customRules:\n  - id: custom/long\n    message: no\n    severity: error\n    paths: ['*.txt']\n    pattern: '${long}'\n`);
+      put(root, 'big.txt', 'word '.repeat(200_000));
+      put(root, 'small.txt', 'w7\n');
+      const started = Date.now();
+      const result = run(root, ['check']);
+      expectExit(result, 1);
+      assert.ok(Date.now() - started < 15_000);
+      assert.match(result.stdout, /^big\.txt:1:1: error comprehension\/file-not-checked: big\.txt was not fully checked: rule custom\/long failed on it \(the file \(1000000 characters\) is too large for this pattern/m);
+      assert.match(result.stdout, /^small\.txt:1:1: error custom\/long/m);
+      // Without custom rules neither is judged by the pattern, in check, report and baseline alike.
+      const plain = run(root, ['check', '--no-custom-rules']);
+      expectExit(plain, 0);
+      expectExit(run(root, ['report', '--no-custom-rules']), 0);
+      expectExit(run(root, ['baseline', '--no-custom-rules']), 0);
+    });
+  });
+
   describe('silent holes', () => {
     it('a NUL byte beside a Stripe key does not hide it from the secrets rule', () => {
       const { root } = attack();

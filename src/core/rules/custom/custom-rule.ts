@@ -13,6 +13,17 @@ export const CUSTOM_RULE_ID_PATTERN = /^custom\/[a-z0-9][a-z0-9._-]*$/;
 /** Beyond this many matches in one file the rest are summarised in one finding: a runaway pattern must not flood the editor. */
 export const MAX_CUSTOM_MATCHES_PER_FILE = 1000;
 
+/**
+ * Longest custom pattern accepted (UTF-16 units). RE2 matches in linear time, but the time is text
+ * size × pattern size: a 40 KB pattern took a minute on one 100 KB file. Real patterns are < 200.
+ */
+export const MAX_CUSTOM_PATTERN_LENGTH = 1000;
+/**
+ * Work budget of one custom rule on one file, as text length × pattern length (about 1.5 s at the
+ * measured ~70 M units/s). Over it, the file is reported as not checked by that rule.
+ */
+export const MAX_CUSTOM_RULE_WORK = 100_000_000;
+
 /** The outcome of compiling a user-written pattern. */
 export type CompiledPattern = { ok: true; regex: RE2JS } | { ok: false; message: string };
 
@@ -21,6 +32,9 @@ export type CompiledPattern = { ok: true; regex: RE2JS } | { ok: false; message:
  * hang the server). `^` and `$` match at line boundaries, because rules are written one line at a time.
  */
 export function compileCustomPattern(pattern: string): CompiledPattern {
+  if (pattern.length > MAX_CUSTOM_PATTERN_LENGTH) {
+    return { ok: false, message: `the pattern is ${pattern.length} characters long; at most ${MAX_CUSTOM_PATTERN_LENGTH} are allowed` };
+  }
   try {
     return { ok: true, regex: RE2JS.compile(pattern, RE2JS.MULTILINE) };
   } catch (error) {
@@ -51,6 +65,11 @@ export function createCustomRule(spec: CustomRuleSpec): Rule {
       (spec.paths.length > 0 ? ` in ${spec.paths.map((glob) => `\`${glob}\``).join(', ')}.` : '.'),
     check(context: RuleContext): RuleFinding[] {
       if (!appliesTo(context.path)) return [];
+      const work = context.text.length * spec.pattern.length;
+      if (work > MAX_CUSTOM_RULE_WORK) {
+        // Thrown, so the engine reports the file as not checked by this rule (an error): skipping it quietly would pass it.
+        throw new Error(`the file (${context.text.length} characters) is too large for this pattern (${spec.pattern.length} characters): over the work budget of ${MAX_CUSTOM_RULE_WORK}`);
+      }
       const findings: RuleFinding[] = [];
       const matcher = regex.matcher(context.text);
       while (matcher.find()) {
