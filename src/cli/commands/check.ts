@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gateFailures, plural, runCheck } from '../../core/check/check-run';
+import { describeSkippedFile, gateFailures, plural, runCheck } from '../../core/check/check-run';
 import { toSarif, type LocatedFinding } from '../../core/check/sarif';
 import { POLICY_PATH } from '../../core/workspace/layout';
 import { PolicyWorkspace } from '../../core/workspace/policy-workspace';
@@ -121,8 +121,8 @@ async function check(args: string[], io: CliIo): Promise<number> {
     skipped: result.skipped.length,
   };
   let report: string;
-  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href), null, 2)}\n`;
-  else if (format === 'json') report = formatJson(result.findings, summary);
+  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped), null, 2)}\n`;
+  else if (format === 'json') report = formatJson(result.findings, { ...summary, skippedFiles: result.skipped.map(describeSkippedFile) });
   else report = formatText(result.findings);
 
   const output = parsed.options.get('output') as string | undefined;
@@ -132,7 +132,10 @@ async function check(args: string[], io: CliIo): Promise<number> {
     `${plural(summary.findings, 'finding')} (${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info) ` +
     `in ${plural(summary.filesChecked, 'file')}; ${summary.suppressed} suppressed, ${summary.baselined} baselined, ${summary.skipped} skipped.\n`;
   // The summary goes to stderr when stdout carries a machine-readable report.
-  (format === 'text' && !output ? io.stdout : io.stderr).write(line);
+  const summaryStream = format === 'text' && !output ? io.stdout : io.stderr;
+  summaryStream.write(line);
+  // Named, not only counted: a file nobody read must not pass unnoticed.
+  for (const file of result.skipped) summaryStream.write(`  skipped ${describeSkippedFile(file)}\n`);
   const failures = gateFailures(result.findings, { ...workspace.policyState.current.check, maxWarnings });
   if (failures.length > 0) io.stderr.write(`comprehension check: failed: ${failures.join('; ')}.\n`);
   return failures.length > 0 ? EXIT.findings : EXIT.ok;

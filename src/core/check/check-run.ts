@@ -19,6 +19,21 @@ import type { PolicyWorkspace } from '../workspace/policy-workspace';
 /** Why a file was not read: binary, over the size limit, or refused or unreadable (see `detail`). */
 export type SkipReason = 'binary' | 'too-large' | 'unreadable';
 
+/** A file the check did not read, and why. */
+export interface SkippedCheckFile {
+  path: string;
+  reason: SkipReason;
+  /** The reader's own words (a refused link, a device), when it gave any. */
+  detail?: string;
+}
+
+/** One line saying why a file was not checked, e.g. `logo.png: binary`. */
+export function describeSkippedFile(file: SkippedCheckFile): string {
+  const why = file.reason === 'too-large' ? 'larger than the size limit (--max-file-size-kb)' : file.reason === 'binary' ? 'binary' : (file.detail ?? 'unreadable');
+  // The reader's reason starts with the absolute path; the workspace-relative one is enough.
+  return `${JSON.stringify(file.path).slice(1, -1)}: ${why.replace(/^.*?: refused: /, 'refused: ')}`;
+}
+
 /** Options for checking a tree. */
 export interface CheckRunOptions {
   /** Workspace-relative paths (files or folders) to limit the check to; empty = everything. */
@@ -40,8 +55,8 @@ export interface CheckRunResult {
   findings: LocatedFinding[];
   filesChecked: number;
   bytesChecked: number;
-  /** Files not checked at all, each with why (`detail`: the reader's own words, when it gave any). */
-  skipped: { path: string; reason: SkipReason; detail?: string }[];
+  /** Files not checked at all, each with why. */
+  skipped: SkippedCheckFile[];
   suppressedCount: number;
   baselinedCount: number;
   /** Provenance records that could not be read (left untouched on disk). */

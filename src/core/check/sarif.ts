@@ -1,6 +1,7 @@
 import type { Finding, Severity } from './findings';
 import type { Rule } from '../rules/rule';
 import { VERSION } from '../version';
+import { describeSkippedFile, type SkippedCheckFile } from './check-run';
 
 /** A finding with the repository-relative path of its file. */
 export interface LocatedFinding {
@@ -25,9 +26,10 @@ function level(severity: Severity): 'error' | 'warning' | 'note' | 'none' {
 /**
  * A SARIF 2.1.0 log of one run: rule metadata for every rule that ran, results with
  * repository-relative URIs (against `%SRCROOT%`), 1-based lines and columns (UTF-16 code units,
- * SARIF's default), and our baseline fingerprints as `partialFingerprints`.
+ * SARIF's default), and our baseline fingerprints as `partialFingerprints`. Skipped files are
+ * `toolExecutionNotifications` of the run's invocation.
  */
-export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rule[], rootUri: string): object {
+export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rule[], rootUri: string, skipped: readonly SkippedCheckFile[] = []): object {
   const ruleIndex = new Map<string, number>();
   const descriptors = rules.map((rule, index) => {
     ruleIndex.set(rule.id, index);
@@ -91,6 +93,17 @@ export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rul
         tool: { driver: { name: 'Comprehension First', version: VERSION, semanticVersion: VERSION, rules: descriptors } },
         originalUriBaseIds: { '%SRCROOT%': { uri: rootUri.endsWith('/') ? rootUri : `${rootUri}/` } },
         columnKind: 'utf16CodeUnits',
+        // Files not read at all are tool notifications, so a code-scanning view shows what was not checked.
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: skipped.map((file) => ({
+              level: 'note',
+              message: { text: `Not checked: ${describeSkippedFile(file)}` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' } } }],
+            })),
+          },
+        ],
         results,
       },
     ],

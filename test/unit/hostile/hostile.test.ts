@@ -308,6 +308,25 @@ describe('hostile repositories', function () {
       assert.ok(!result.stdout.includes(STRIPE_KEY), 'the key itself was echoed');
     });
 
+    it('skipped files are named in the text summary, the JSON report and as SARIF notifications', () => {
+      const { root } = attack();
+      put(root, 'logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]));
+      put(root, 'big.js', `// ${'x'.repeat(3000)}\n`);
+      const text = run(root, ['check', '--max-file-size-kb', '1']);
+      expectExit(text, 0);
+      assert.match(text.stdout, /2 skipped\.\n {2}skipped big\.js: larger than the size limit \(--max-file-size-kb\)\n {2}skipped logo\.png: binary\n/);
+      const json = JSON.parse(run(root, ['check', '--format', 'json', '--max-file-size-kb', '1']).stdout) as { summary: { skippedFiles: string[] } };
+      assert.deepEqual(json.summary.skippedFiles, ['big.js: larger than the size limit (--max-file-size-kb)', 'logo.png: binary']);
+      const sarif = JSON.parse(run(root, ['check', '--format', 'sarif', '--max-file-size-kb', '1']).stdout) as {
+        runs: { invocations: { toolExecutionNotifications: { message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }[];
+      };
+      const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+      assert.deepEqual(notes.map((note) => [note.message.text, note.locations[0].physicalLocation.artifactLocation.uri]), [
+        ['Not checked: big.js: larger than the size limit (--max-file-size-kb)', 'big.js'],
+        ['Not checked: logo.png: binary', 'logo.png'],
+      ]);
+    });
+
     it('--root that does not exist, and --output into a missing folder or /dev/full, are clean exit-2 messages', () => {
       const { root } = attack();
       const missingRoot = run(root, ['check', '--root', join(root, 'nonexistent')]);
