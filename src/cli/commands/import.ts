@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { ProvenanceLedger } from '../../core/provenance/ledger';
 import { normalizeRecordPath } from '../../core/provenance/record';
@@ -8,6 +7,7 @@ import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import { readMarkableText } from './record-lines';
+import { readBoundedFile } from '../../core/workspace/fs';
 
 const USAGE = `Usage: comprehension import [--git-ai] [--aider] [--agent-trace FILE...] [--root DIR]
 
@@ -67,12 +67,11 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const ranges: ImportedRange[] = [];
   const problems: string[] = [];
   for (const file of trace.files) {
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd, file), 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
+    // A file the user names (it may lie outside the workspace), still a regular file of bounded size: a FIFO cannot block it.
+    const read = await readBoundedFile(resolve(io.cwd, file));
+    if (read.kind === 'missing') throw new UsageError(`cannot read ${file}: no such file`);
+    if (read.kind === 'refused') throw new UsageError(read.reason);
+    const text = read.bytes.toString('utf8');
     const found = importAgentTrace(text);
     ranges.push(...found.ranges);
     problems.push(...found.problems.map((problem) => `${file}: ${problem}`));

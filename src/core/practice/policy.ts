@@ -9,7 +9,7 @@
  * rule-name problem must not make the level or the goals fall back to the defaults here. The
  * language server reports those problems in the policy file anyway.
  */
-import { readFile } from 'node:fs/promises';
+import { readBoundedFile } from '../workspace/fs';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { PolicyState } from '../policy/load';
@@ -49,13 +49,11 @@ export function policyFromText(text: string | undefined): Policy {
   return state.current;
 }
 
-/** Reads `<root>/.comprehension/policy.yaml`; a missing or unreadable file gives the defaults. */
+/**
+ * Reads `<root>/.comprehension/policy.yaml` through the bounded reader (a link to a device or out of
+ * the workspace is refused); a missing, unreadable or refused file gives the defaults.
+ */
 export async function readWorkspacePolicy(root: string): Promise<Policy> {
-  let text: string | undefined;
-  try {
-    text = await readFile(join(root, POLICY_PATH), 'utf8');
-  } catch {
-    text = undefined;
-  }
-  return policyFromText(text);
+  const read = await readBoundedFile(join(root, POLICY_PATH), { root, maxBytes: 1024 * 1024 });
+  return policyFromText(read.kind === 'ok' ? read.bytes.toString('utf8') : undefined);
 }

@@ -173,6 +173,17 @@ describe('hostile repositories', function () {
       assert.match(result.stderr, /pipe\.ts: refused: not a regular file/);
       assert.deepEqual(readdirSync(join(root, '.comprehension')), []);
     });
+
+    it('import --agent-trace of a FIFO or /dev/zero is refused at once (exit 2)', () => {
+      const { root } = attack();
+      execFileSync('mkfifo', [join(root, 'trace.jsonl')]);
+      const fifo = run(root, ['import', '--agent-trace', 'trace.jsonl']);
+      expectExit(fifo, 2);
+      assert.match(fifo.stderr, /trace\.jsonl: refused: not a regular file/);
+      const zero = run(root, ['import', '--agent-trace', '/dev/zero']);
+      expectExit(zero, 2);
+      assert.match(zero.stderr, /\/dev\/zero: refused: not a regular file/);
+    });
   });
 
   describe('paths from records', () => {
