@@ -8,6 +8,7 @@ import { readBoundedFileSync, readBoundedFile } from '../../../src/core/workspac
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { runCheck } from '../../../src/core/check/check-run';
 import { FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
+import { LspTestClient } from '../server/lsp-client';
 
 /**
  * Hostile repositories (issue 14): every attack is built at test time in a temp folder holding the
@@ -306,6 +307,30 @@ describe('hostile repositories', function () {
       expectExit(plain, 0);
       expectExit(run(root, ['report', '--no-custom-rules']), 0);
       expectExit(run(root, ['baseline', '--no-custom-rules']), 0);
+    });
+  });
+
+  describe('the language server', () => {
+    /** Rejects after `ms`: a hung server fails the test instead of stalling the suite. */
+    const within = <T>(ms: number, promise: Promise<T>): Promise<T> =>
+      Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+    it('answers initialize with a policy linked to /dev/zero, and reports a deeply nested document as not checked', async () => {
+      const { root } = attack();
+      link(root, '.comprehension/policy.yaml', '/dev/zero');
+      link(root, 'package.json', '/dev/zero');
+      const client = new LspTestClient(undefined, ['--max-old-space-size=256']);
+      try {
+        await within(20_000, client.initialize(root, false));
+        const uri = client.open(join(root, 'deep.js'), `x = ${'('.repeat(800)}1${')'.repeat(800)};\n`, 'javascript');
+        const report = await within(20_000, client.pull(uri));
+        const unchecked = report.items.filter((item) => item.code === FILE_NOT_CHECKED_RULE_ID);
+        assert.equal(unchecked.length, 1, JSON.stringify(report.items));
+        assert.equal(unchecked[0].severity, 1, 'an error, not an info');
+        assert.match(unchecked[0].message, /deep\.js was not fully checked: brackets nested 800 deep/);
+      } finally {
+        await client.stop();
+      }
     });
   });
 

@@ -17,9 +17,12 @@ export class LspTestClient {
   readonly logs: string[] = [];
   private readonly child: ChildProcess;
 
-  /** @param serverMain the server entry to run (default: the transpiled, unbundled one). */
-  constructor(serverMain: string = SERVER_MAIN) {
-    this.child = spawn(process.execPath, [serverMain, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * @param serverMain the server entry to run (default: the transpiled, unbundled one).
+   * @param nodeArgs Node options for the server process (e.g. a heap limit).
+   */
+  constructor(serverMain: string = SERVER_MAIN, nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, serverMain, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
