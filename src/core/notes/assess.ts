@@ -58,6 +58,7 @@ export function assessBlockNote(input: AssessBlockNoteInput): BlockNoteState {
     sections: sectionsForNote(requirement, inCriticalPath),
     questions: questions.map((question) => ({ id: question.id, text: question.text })),
     notes: policy.notes,
+    fileText: input.text,
   });
   return { block, requirement, status, blockText, inCriticalPath, questions };
 }

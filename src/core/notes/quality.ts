@@ -1,7 +1,19 @@
 import type { NotesPolicy } from '../policy/policy';
 import { LineIndex, type Position } from '../text/line-index';
 import { type NoteAnswer, normalizeHeading, type NoteQuestionRef, type ParsedNote, parseNote, QUESTION_HINT, sectionHint } from './note-file';
-import type { Section, SectionId } from './template';
+import {
+  blockSpecificTerms,
+  codeContains,
+  codeReferences,
+  containment,
+  contentStems,
+  informativeStems,
+  jaccard,
+  lexicalDiversity,
+  mentionsTerm,
+  nonWordShare,
+} from './answer-text';
+import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
 /** Why a note does not (yet) explain its block. */
 export type NoteProblemCode =
@@ -12,7 +24,12 @@ export type NoteProblemCode =
   | 'copies-code'
   | 'no-identifier'
   | 'missing-question'
-  | 'unanswered-question';
+  | 'unanswered-question'
+  | 'repeated-answer'
+  | 'echoes-prompt'
+  | 'filler'
+  | 'generic'
+  | 'unknown-reference';
 
 /** A problem in a note file, located in that file so it can be shown as a diagnostic there. */
 export interface NoteProblem {
@@ -36,6 +53,11 @@ export interface NoteQualityInput {
   /** The block's current questions (from `blockQuestions`). */
   questions: readonly NoteQuestionRef[];
   notes: NotesPolicy;
+  /**
+   * The whole file's current text: names an answer mentions may live outside the block but in its
+   * file (a helper it calls). Without it only the block counts.
+   */
+  fileText?: string;
 }
 
 /** The outcome of {@link checkNoteQuality}. */
@@ -68,6 +90,7 @@ export function checkNoteQuality(noteText: string, input: NoteQualityInput, pars
   const { minWordsPerAnswer, maxCodeSimilarity } = input.notes;
   let maxSimilarity = 0;
   const answered: NoteAnswer[] = [];
+  const judged: JudgedAnswer[] = [];
 
   const checkAnswer = (answer: NoteAnswer, hint: string, label: string, ids: { sectionId?: SectionId; questionId?: string }): void => {
     const text = withoutHint(answer.text, hint);
@@ -83,6 +106,7 @@ export function checkNoteQuality(noteText: string, input: NoteQualityInput, pars
     }
     answered.push(answer);
     const span = trimmedSpan(noteTextSlice(answer), answer.bodyStart);
+    judged.push({ text: proseOf(text), label, ids, span });
     const words = countWords(text);
     if (words < minWordsPerAnswer) {
       push({
@@ -147,7 +171,119 @@ export function checkNoteQuality(noteText: string, input: NoteQualityInput, pars
       });
     }
   }
+  checkGaming(judged, input, parsed, push);
   return { passes: problems.length === 0, problems, maxSimilarity };
+}
+
+/** An answered section or question, as the gaming checks see it. */
+interface JudgedAnswer {
+  /** The prose of the answer (hint and fenced code removed). */
+  text: string;
+  label: string;
+  ids: { sectionId?: SectionId; questionId?: string };
+  span: { start: number; end: number };
+}
+
+type PushProblem = (problem: Omit<NoteProblem, 'startPosition' | 'endPosition'>) => void;
+
+/** Answers shorter than this (distinct content words) are too small to call an echo or a repeat. */
+const MIN_COMPARABLE_WORDS = 4;
+/** Over this many words, an answer with fewer distinct words than this share repeats itself. */
+const DIVERSITY_MIN_WORDS = 10;
+const MIN_LEXICAL_DIVERSITY = 0.4;
+/** Above this share of words that are no words of any language, an answer is keyboard mash. */
+const MAX_NON_WORD_SHARE = 0.3;
+
+/**
+ * The checks a word count cannot see (issue 11): answers that repeat each other, echo a hint or a
+ * question, say nothing (stock phrases, repetition, keyboard mash), could describe any code, or
+ * name code that is not there. Each problem is placed at the answer it is about.
+ */
+function checkGaming(judged: readonly JudgedAnswer[], input: NoteQualityInput, parsed: ParsedNote, push: PushProblem): void {
+  const { notes } = input;
+  const identifiers = blockIdentifiers(input.blockText);
+  const prompts = [
+    ...ALL_SECTIONS.map((section) => contentStems(`${section.title} ${sectionHint(section)}`)),
+    ...input.questions.map((question) => contentStems(`${question.text} ${QUESTION_HINT}`)),
+  ];
+  const stems = judged.map((answer) => contentStems(answer.text));
+
+  judged.forEach((answer, index) => {
+    const own = stems[index];
+    if (own.size >= MIN_COMPARABLE_WORDS) {
+      const echo = Math.max(0, ...prompts.map((prompt) => containment(own, prompt)));
+      if (echo >= notes.maxPromptOverlap) {
+        push({
+          code: 'echoes-prompt',
+          message: `${answer.label} repeats the template's hint or question (${Math.round(echo * 100)}% of its words); answer it about this code instead.`,
+          ...answer.span,
+          ...answer.ids,
+        });
+        return;
+      }
+    }
+    const informative = informativeStems(answer.text).size;
+    const fillerReason =
+      informative < notes.minInformativeWords
+        ? `says nothing specific (${informative} informative word${informative === 1 ? '' : 's'} besides stock phrases like "it works", "errors are handled", "logs")`
+        : answer.text.split(/\s+/).length >= DIVERSITY_MIN_WORDS && lexicalDiversity(answer.text) < MIN_LEXICAL_DIVERSITY
+          ? 'repeats the same few words'
+          : nonWordShare(answer.text, identifiers) > MAX_NON_WORD_SHARE
+            ? 'is mostly not words'
+            : undefined;
+    if (fillerReason) {
+      push({ code: 'filler', message: `${answer.label} ${fillerReason}; say what this code does, with its names and values.`, ...answer.span, ...answer.ids });
+      return;
+    }
+    for (let earlier = 0; earlier < index; earlier++) {
+      if (own.size < 2 || stems[earlier].size < 2) continue;
+      const overlap = jaccard(own, stems[earlier]);
+      if (overlap >= notes.maxAnswerOverlap) {
+        push({
+          code: 'repeated-answer',
+          message: `${answer.label} repeats ${judged[earlier].label.replace(/^The answer/, 'the answer')} (${Math.round(overlap * 100)}% the same words); each part asks something different.`,
+          ...answer.span,
+          ...answer.ids,
+        });
+        return;
+      }
+    }
+  });
+
+  if (judged.length > 0 && identifiers.size > 0) {
+    const terms = blockSpecificTerms(input.blockText, identifiers);
+    const specific = judged.filter((answer) => mentionsTerm(answer.text, terms));
+    const needed = Math.min(notes.minSpecificAnswers, judged.length);
+    if (terms.size > 0 && specific.length < needed) {
+      for (const answer of judged.filter((candidate) => !specific.includes(candidate))) {
+        push({
+          code: 'generic',
+          message: `${answer.label} could describe any code: it names no value, call or name from this block (${specific.length} of ${judged.length} answers do, ${needed} needed).`,
+          ...answer.span,
+          ...answer.ids,
+        });
+      }
+    }
+  }
+
+  const code = `${input.blockText}\n${input.fileText ?? ''}\n${parsed.frontMatter?.file ?? ''}`;
+  const unknownByAnswer = judged.map((answer) => codeReferences(answer.text).filter((reference) => !codeContains(code, reference.name)));
+  const unknownNames = new Set(unknownByAnswer.flat().map((reference) => reference.name));
+  const knownCount = judged.reduce((count, answer) => count + codeReferences(answer.text).filter((reference) => codeContains(code, reference.name)).length, 0);
+  const mentionsBlock = judged.some((answer) => [...identifiers].some((name) => codeContains(answer.text, name)));
+  if (unknownNames.size > notes.maxUnknownReferences || (unknownNames.size > 0 && knownCount === 0 && !mentionsBlock)) {
+    judged.forEach((answer, index) => {
+      const unknown = unknownByAnswer[index];
+      if (unknown.length === 0) return;
+      const names = unknown.slice(0, 4).map((reference) => `\`${reference.name}\``).join(', ');
+      push({
+        code: 'unknown-reference',
+        message: `${answer.label} names ${names}, which ${unknown.length === 1 ? 'is' : 'are'} not in this block or its file; describe the code that is here.`,
+        ...answer.span,
+        ...answer.ids,
+      });
+    });
+  }
 }
 
 /** Headings the writer retitled so the front matter no longer matches: fall back to the current text. */
@@ -174,6 +310,11 @@ function trimmedSpan(body: string, offset: number): { start: number; end: number
 
 /** Words of prose: fenced code is not counted, inline code is. */
 export function countWords(answer: string): number {
+  return proseOf(answer).split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+}
+
+/** An answer without its fenced code blocks (inline code stays). */
+function proseOf(answer: string): string {
   const proseLines: string[] = [];
   let fence: string | undefined;
   for (const line of answer.split(/\r\n|\r|\n/)) {
@@ -182,7 +323,7 @@ export function countWords(answer: string): number {
     else if (fence !== undefined && marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
     else if (fence === undefined) proseLines.push(line);
   }
-  return proseLines.join('\n').split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+  return proseLines.join('\n');
 }
 
 /** Identifier-like words and numbers, in order. */

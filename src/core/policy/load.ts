@@ -51,7 +51,19 @@ export const POLICY_SEVERITIES: readonly Severity[] = ['error', 'warning', 'info
 const RULE_SETTING_KEYS = ['severity', 'options'] as const;
 const DEPENDENCY_KEYS = ['allow', 'deny'] as const;
 const CUSTOM_RULE_KEYS = ['id', 'pattern', 'message', 'severity', 'paths'] as const;
-const NOTES_KEYS = ['minBlockLines', 'minWordsPerAnswer', 'maxCodeSimilarity', 'requireIdentifier', 'pastesNeedNotes', 'editorGraceHours'] as const;
+const NOTES_KEYS = [
+  'minBlockLines',
+  'minWordsPerAnswer',
+  'maxCodeSimilarity',
+  'requireIdentifier',
+  'maxAnswerOverlap',
+  'maxPromptOverlap',
+  'minInformativeWords',
+  'minSpecificAnswers',
+  'maxUnknownReferences',
+  'pastesNeedNotes',
+  'editorGraceHours',
+] as const;
 const CHECK_KEYS = ['failOn', 'failOnUncheckedFiles'] as const;
 /** Severities `check.failOn` accepts (`off` would mean "never fail": leave the check out of CI instead). */
 export const FAIL_ON_SEVERITIES: readonly FailOnSeverity[] = ['error', 'warning', 'info'];
@@ -378,9 +390,14 @@ class PolicyReader {
       switch (key) {
         case 'minBlockLines':
         case 'minWordsPerAnswer':
+        case 'minInformativeWords':
+        case 'minSpecificAnswers':
+        case 'maxUnknownReferences':
           notes[key] = this.readNumber(value, fieldSpan, where, { min: 0, max: 100_000, integer: true }) ?? notes[key];
           break;
         case 'maxCodeSimilarity':
+        case 'maxAnswerOverlap':
+        case 'maxPromptOverlap':
           notes[key] = this.readNumber(value, fieldSpan, where, { min: 0, max: 1, integer: false }) ?? notes[key];
           break;
         case 'requireIdentifier':

@@ -29,6 +29,16 @@ export interface NotesPolicy {
   maxCodeSimilarity: number;
   /** The note must mention at least one identifier from the block. */
   requireIdentifier: boolean;
+  /** Two answers sharing more than this share of their content words (Jaccard, 0..1) repeat each other. */
+  maxAnswerOverlap: number;
+  /** An answer taking this share (0..1) of its content words from a template hint or question echoes it. */
+  maxPromptOverlap: number;
+  /** Each answer needs this many words that are neither function words nor stock phrases. */
+  minInformativeWords: number;
+  /** At least this many answers must name a value, call or name from the block besides its own name. */
+  minSpecificAnswers: number;
+  /** A note may name this many identifiers, files or calls that the block and its file do not contain. */
+  maxUnknownReferences: number;
   /** Whether large pastes need notes like AI blocks. */
   pastesNeedNotes: boolean;
   /**
@@ -90,6 +100,11 @@ export function defaultPolicy(): Policy {
       minWordsPerAnswer: 8,
       maxCodeSimilarity: 0.6,
       requireIdentifier: true,
+      maxAnswerOverlap: 0.6,
+      maxPromptOverlap: 0.7,
+      minInformativeWords: 2,
+      minSpecificAnswers: 2,
+      maxUnknownReferences: 1,
       pastesNeedNotes: false,
       editorGraceHours: 24,
     },

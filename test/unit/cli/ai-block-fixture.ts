@@ -37,8 +37,19 @@ export function writeAiBlock(root: string, block: Block = aiBlock(), path = AI_F
 /** A note that passes every check (each answer in prose, naming the code's functions), as a writer would leave it. */
 export function passingNote(policy: Policy, block: Block = aiBlock(), path = AI_FILE, code = AI_CODE, inCriticalPath = false): string {
   const assessed = assessBlockNote({ path, text: code, lines: new LineIndex(code), block, noteText: undefined, policy, inCriticalPath });
-  const answer = (topic: string) =>
-    `withRetry calls the task again after a growing pause until the attempts run out, and ${topic}; I traced this by hand.`;
+  const answers: Record<string, string> = {
+    what: 'withRetry awaits task() and, when it throws, sleeps 100 * 2 ** attempt ms before the next attempt, up to attempts tries.',
+    why: 'Exponential backoff gives a flaky dependency time to recover instead of hammering it with instant retries.',
+    'failure-modes': 'After the last attempt the error from task is rethrown unchanged; a huge attempts value waits for minutes.',
+    observability: 'Nothing here logs; the caller sees only the final error, so retries are invisible without a metric.',
+    rollback: 'Revert the commit; callers fall back to calling the task once with no sleep between tries.',
+    security: 'It trusts the caller to pass a small attempts count; no secrets pass through the loop.',
+    cost: 'Each retry repeats the task, so a failing remote call costs up to attempts requests.',
+  };
+  const questionAnswers: Record<string, string> = {
+    loop: 'The attempt counter: once attempt reaches attempts, the catch rethrows and the loop ends.',
+    catch: 'It swallows the error while attempt < attempts and rethrows the last one to the caller.',
+  };
   return serializeNote({
     frontMatter: {
       blockId: block.id,
@@ -51,8 +62,10 @@ export function passingNote(policy: Policy, block: Block = aiBlock(), path = AI_
       updatedAt: block.createdAt,
     },
     sections: assessed.requirement.sections,
-    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(`this covers ${section.title.toLowerCase()}`)])),
-    questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer('the last error is rethrown to the caller unchanged')])),
+    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answers[section.id]])),
+    questionAnswers: Object.fromEntries(
+      assessed.questions.map((q) => [q.id, questionAnswers[q.kind] ?? `withRetry handles ${q.text.replace(/[`?]/g, '')} by rethrowing after attempts tries.`]),
+    ),
     code: assessed.blockText,
   });
 }

@@ -54,8 +54,18 @@ describe('CLI check gates comprehension notes', () => {
   function goodNote(): string {
     const policy = { ...defaultPolicy(), criticalPaths: ['src/payments/**'] };
     const assessed = assessBlockNote({ path: 'src/payments/charge.ts', text: CODE, lines: new LineIndex(CODE), block, noteText: undefined, policy, inCriticalPath: true });
-    const answer = (topic: string) =>
-      `chargeCard posts the customerId and amountCents to the payment provider with axios and ${topic}; I checked this against the provider's documentation myself.`;
+    const answers: Record<string, string> = {
+      what: 'chargeCard posts customerId and amountCents to https://pay.example.com/charge with axios and returns whether the status is 200.',
+      why: 'The provider answers synchronously, so a boolean is enough for the checkout page to show success.',
+      'failure-modes': 'After the 5000 ms axios timeout, or on a non-2xx answer, axios.post rejects and the caller sees the error.',
+      observability: 'The provider dashboard lists every charge by customerId; our checkout error rate alert fires on rejections.',
+      rollback: 'Revert the commit and the checkout falls back to the previous manual invoice flow.',
+      security: 'customerId comes from the authenticated session, never from the request body, and the URL is fixed.',
+      cost: 'One provider request per checkout, billed per charge at the provider fee; no storage.',
+    };
+    const questionAnswers: Record<string, string> = {
+      network: 'A 5000 ms timeout on axios.post; a timed-out charge rejects and nothing is retried, so it is not charged twice.',
+    };
     return serializeNote({
       frontMatter: {
         blockId: block.id,
@@ -68,8 +78,10 @@ describe('CLI check gates comprehension notes', () => {
         updatedAt: block.createdAt,
       },
       sections: assessed.requirement.sections,
-      answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(`covers ${section.title.toLowerCase()} for this payment call`)])),
-      questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer('the five second timeout rejects the promise, so the caller sees the error and nothing is charged twice')])),
+      answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answers[section.id]])),
+      questionAnswers: Object.fromEntries(
+        assessed.questions.map((q) => [q.id, questionAnswers[q.kind] ?? `chargeCard: ${q.text.replace(/[`?]/g, '')} rejects the axios.post promise to the caller.`]),
+      ),
       code: assessed.blockText,
     });
   }

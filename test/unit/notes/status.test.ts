@@ -31,7 +31,12 @@ function explainedNote(): string {
     observability: 'Startup logs the returned cache size; a size of zero at boot raises the cache-empty alert.',
   };
   const questionAnswers = Object.fromEntries(
-    questions.map((question) => [question.id, `The limit argument bounds it: loadKeys never returns more than limit keys (${question.kind}).`]),
+    questions.map((question) => [
+      question.id,
+      question.kind === 'loop'
+        ? 'The limit argument bounds it: loadKeys never returns more than limit keys.'
+        : 'warmCache does not catch a rejection of loadKeys: it propagates to whoever awaited the warm-up.',
+    ]),
   );
   return serializeNote({ frontMatter: fresh.frontMatter!, sections: CORE_SECTIONS, answers, questionAnswers, code: blockOf(fileText) });
 }
