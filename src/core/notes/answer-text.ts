@@ -161,7 +161,7 @@ function nameParts(name: string): string[] {
 
 /** Names that are language or library vocabulary, never a claim that the block contains them. */
 const COMMON_NAMES: ReadonlySet<string> = new Set(
-  'null undefined true false string number boolean object promise error void any unknown never async await ms utf8 utf-8 json http https node.js'.split(' '),
+  'null undefined true false string number boolean object promise error void any unknown never async await ms utf8 utf-8 json http https node.js error typeerror rangeerror syntaxerror timeouterror aborterror aborterror'.split(' '),
 );
 
 /** A name the answer says the code has: in backticks, camelCase, snake_case or called as `name()`. */
@@ -196,7 +196,8 @@ export function codeReferences(answer: string): CodeReference[] {
       continue;
     }
     for (const part of dotted.split('.')) {
-      const looksLikeCode = call !== '' || /\p{Ll}\p{Lu}/u.test(part) || /\p{L}_\p{L}/u.test(part) || dotted.includes('.');
+      // camelCase starts lower-case: PascalCase prose words (TypeScript, TimeoutError) are names of things, not claims.
+      const looksLikeCode = call !== '' || /^\p{Ll}+\p{Lu}/u.test(part) || /\p{L}_\p{L}/u.test(part) || dotted.includes('.');
       if (looksLikeCode && whole.length > 0) add(part, at + dotted.indexOf(part));
     }
   }
