@@ -47,6 +47,8 @@ customRules:
 notes:
   minBlockLines: 5
   maxCodeSimilarity: 0.5
+  maxAnswerOverlap: 0.75
+  minSpecificAnswers: 3
 practice:
   weeklyGoalMinutes: 90
 `;
@@ -80,7 +82,7 @@ describe('parsePolicy', () => {
       { id: 'custom/no-todo-without-ticket', pattern: 'TODO[^(]', message: 'x', severity: 'warning', paths: [] },
     ]);
     // Unset fields inside a section keep their defaults.
-    assert.deepEqual(policy.notes, { ...defaultPolicy().notes, minBlockLines: 5, maxCodeSimilarity: 0.5 });
+    assert.deepEqual(policy.notes, { ...defaultPolicy().notes, minBlockLines: 5, maxCodeSimilarity: 0.5, maxAnswerOverlap: 0.75, minSpecificAnswers: 3 });
     assert.deepEqual(policy.practice, { weeklyGoalMinutes: 90, dailyMinimumMinutes: 15 });
   });
 
@@ -173,6 +175,9 @@ describe('parsePolicy', () => {
       { text: 'dependencies:\n  allow: lodash\n', at: 'lodash', message: /dependencies\.allow must be a list/ },
       { text: 'notes:\n  minWordsPerAnswer: 2.5\n', at: '2.5', message: /whole number/ },
       { text: 'notes:\n  maxCodeSimilarity: 1.5\n', at: '1.5', message: /from 0 to 1/ },
+      { text: 'notes:\n  maxPromptOverlap: 1.2\n', at: '1.2', message: /from 0 to 1/ },
+      { text: 'notes:\n  maxUnknownReferences: 0.5\n', at: '0.5', message: /whole number/ },
+      { text: 'notes:\n  minInformativeWords: -1\n', at: '-1', message: /from 0/ },
       { text: 'practice:\n  dailyMinimumMinutes: -5\n', at: '-5', message: /from 0 to 1440/ },
       { text: 'practice: 30\n', at: '30', message: /practice must be a mapping/ },
       { text: '- level: 1\n', at: '- level: 1', message: /must be a mapping of keys/ },

@@ -183,6 +183,8 @@ export function codeReferences(answer: string): CodeReference[] {
     seen.add(name);
     found.push({ name, index });
   };
+  // Link targets are where a link goes, not a claim about the code.
+  answer = answer.replace(/\]\([^)\s]*\)/g, (target) => `]${' '.repeat(target.length - 1)}`);
   for (const span of answer.matchAll(/`([^`\n]+)`/g)) {
     for (const token of span[1].matchAll(/[\p{L}_$][\p{L}\p{N}_$]*/gu)) add(token[0], (span.index ?? 0) + 1 + (token.index ?? 0));
   }

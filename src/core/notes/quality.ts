@@ -12,6 +12,7 @@ import {
   lexicalDiversity,
   mentionsTerm,
   nonWordShare,
+  stem,
 } from './answer-text';
 import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
@@ -207,6 +208,7 @@ function checkGaming(judged: readonly JudgedAnswer[], input: NoteQualityInput, p
     ...input.questions.map((question) => contentStems(`${question.text} ${QUESTION_HINT}`)),
   ];
   const stems = judged.map((answer) => contentStems(answer.text));
+  const codeNames = new Set([...blockIdentifiers(`${input.blockText}\n${input.fileText ?? ''}`)].map((name) => stem(name.toLowerCase())));
 
   judged.forEach((answer, index) => {
     const own = stems[index];
@@ -222,11 +224,17 @@ function checkGaming(judged: readonly JudgedAnswer[], input: NoteQualityInput, p
         return;
       }
     }
-    const informative = informativeStems(answer.text).size;
+    const informativeSet = informativeStems(answer.text);
+    const informative = informativeSet.size;
+    // Names from the code count as informative, but an answer that is only names wrapped in stock
+    // phrases ("maxAttempts and lastError: it works fine") still says nothing about them.
+    const prose = [...informativeSet].filter((word) => !codeNames.has(word) && !/^\p{N}/u.test(word)).length;
     const fillerReason =
       informative < notes.minInformativeWords
         ? `says nothing specific (${informative} informative word${informative === 1 ? '' : 's'} besides stock phrases like "it works", "errors are handled", "logs")`
-        : answer.text.split(/\s+/).length >= DIVERSITY_MIN_WORDS && lexicalDiversity(answer.text) < MIN_LEXICAL_DIVERSITY
+        : prose === 0
+          ? 'only lists names from the code between stock phrases'
+          : answer.text.split(/\s+/).length >= DIVERSITY_MIN_WORDS && lexicalDiversity(answer.text) < MIN_LEXICAL_DIVERSITY
           ? 'repeats the same few words'
           : nonWordShare(answer.text, identifiers) > MAX_NON_WORD_SHARE
             ? 'is mostly not words'

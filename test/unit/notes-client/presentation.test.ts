@@ -38,7 +38,10 @@ const ANSWERS = [
   'A slow service makes the request hang because there is no timeout, and bad JSON rejects the returned promise.',
   'Callers log a rejected loadPrices with the url, and the pricing dashboard alerts when no prices are shown.',
 ];
-const QUESTION_ANSWER = 'There is no timeout yet: a stalled price service keeps loadPrices waiting until the caller gives up on it.';
+const QUESTION_ANSWERS: Record<string, string> = {
+  network: 'There is no timeout yet: a stalled price service keeps loadPrices waiting until the caller gives up on it.',
+  'unhandled-await': 'Invalid JSON makes response.json reject with a SyntaxError, which reaches whoever awaited loadPrices.',
+};
 
 function newNote(blockText: string): string {
   return renderNewNote({
@@ -69,7 +72,7 @@ function assess(noteText: string | undefined, text = FILE_TEXT, policy: Policy =
 }
 
 /** Every answer of a full note: the sections, then one per block question. */
-const ALL_ANSWERS = [...ANSWERS, ...QUESTIONS.map(() => QUESTION_ANSWER)];
+const ALL_ANSWERS = [...ANSWERS, ...QUESTIONS.map((question) => QUESTION_ANSWERS[question.id.replace(/-[0-9a-f]{12}$/, '')])];
 
 describe('Notes client: presentation of the server\'s note states', () => {
   const blockText = blockTextOf(FILE_TEXT, BLOCK);
@@ -130,7 +133,7 @@ describe('Notes client: presentation of the server\'s note states', () => {
   });
 
   it('a long first answer is cut to about two lines in the hover', () => {
-    const long = `${ANSWERS[0]} It also ${'keeps every price the service sends in the order given and '.repeat(4)}ends.`;
+    const long = `${ANSWERS[0]} It also keeps every price the service sends in the order given, drops zero and negative amounts, leaves currencies as they came, never rounds, never sorts, and returns a fresh array each call so callers may mutate it freely without affecting later results.`;
     const state = assess(answered(newNote(blockText), [long, ...ALL_ANSWERS.slice(1)]));
     assert.equal(state.status.kind, 'explained', JSON.stringify(state.status.quality?.problems));
     const answerLine = noteHoverMarkdown(state, 'file:///w/src/prices.ts')!.split('\n\n')[1];

@@ -158,4 +158,62 @@ describe('notes quality', () => {
   it('reports an invalid note file as a problem', () => {
     assert.deepEqual(codes('just some text\n'), ['invalid-note', 'missing-section', 'missing-section', 'missing-section', 'missing-section', 'missing-question', 'missing-question']);
   });
+
+  describe('notes that cannot be gamed (issue 11)', () => {
+    const problemsAt = (text: string, overrides: Partial<NoteQualityInput> = {}) =>
+      checkNoteQuality(text, input(overrides)).problems.map((problem) => [problem.code, text.slice(problem.start, problem.end)]);
+
+    it('refuses one filler pasted into every answer, the function name in front of one, at each answer', () => {
+      const filler = 'it works. it is fine. no failures. logs.';
+      const text = note({ what: `uploadAll: ${filler}`, why: filler, 'failure-modes': filler, observability: filler }, Object.fromEntries(questions.map((q) => [q.id, filler])));
+      const problems = problemsAt(text);
+      assert.equal(problems.filter(([code]) => code === 'filler').length, 6, JSON.stringify(problems));
+      assert.deepEqual(problems[0], ['filler', `uploadAll: ${filler}`]);
+    });
+
+    it('refuses answers that repeat another answer with a few words changed', () => {
+      const what = 'uploadAll sends every path to uploadFile in turn and collects the parsed responses in order.';
+      const text = note({ ...goodAnswers, why: 'uploadAll sends each path to uploadFile in turn, collecting the parsed responses in order.' });
+      assert.deepEqual(problemsAt(note({ ...goodAnswers, what })), []);
+      assert.deepEqual(problemsAt(text).map(([code]) => code), ['repeated-answer']);
+      assert.match(checkNoteQuality(text, input()).problems[0].message, /repeats "What it does"/);
+    });
+
+    it('refuses a hint or a question echoed back, but not a terse answer that reuses its key words', () => {
+      const echo = note({ ...goodAnswers, why: 'This approach and not a simpler or more familiar one: constraints shaped it.' });
+      assert.deepEqual(problemsAt(echo).map(([code]) => code), ['echoes-prompt']);
+      const [loop, handler] = questions;
+      const terse = note(goodAnswers, { [loop.id]: 'Nothing bounds the loop except paths, which the caller passes in.', [handler.id]: goodQuestionAnswers()[handler.id] });
+      assert.deepEqual(problemsAt(terse), []);
+    });
+
+    it('refuses an answer that only lists names between stock phrases (the cheapest way past the word count)', () => {
+      const text = note({ ...goodAnswers, observability: 'uploadFile and results: it works fine, no issues at all.' });
+      assert.deepEqual(problemsAt(text).map(([code]) => code), ['filler']);
+    });
+
+    it('refuses a note that could describe any code, and passes it once two answers name this block', () => {
+      const generic = {
+        what: 'uploadAll takes the input, processes it according to the requirements and returns the output.',
+        why: 'Chosen for maintainability, readability and separation of concerns across the codebase.',
+        'failure-modes': 'Unexpected input could raise exceptions that propagate to the calling layer.',
+        observability: 'Our standard observability stack surfaces anomalies through dashboards and alerts.',
+      };
+      const vague = Object.fromEntries(questions.map((q, index) => [q.id, ['It runs until its termination condition holds for the program.', 'Handling here follows our team conventions for exceptions.'][index]]));
+      assert.ok(problemsAt(note(generic, vague)).every(([code]) => code === 'generic'));
+      assert.deepEqual(problemsAt(note({ ...generic, 'failure-modes': goodAnswers['failure-modes'] }, vague)), []);
+      assert.deepEqual(problemsAt(note(generic, vague), { notes: { ...defaultPolicy().notes, minSpecificAnswers: 1 } }), []);
+    });
+
+    it('refuses names the block and its file do not contain, allowing one (a caller elsewhere)', () => {
+      const oneCaller = note({ ...goodAnswers, observability: 'The nightly `syncArchive` job calls uploadAll and logs how many results came back.' });
+      assert.deepEqual(problemsAt(oneCaller), []);
+      const madeUp = note({ ...goodAnswers, 'failure-modes': 'A failed upload is retried by `retryUpload()` and then reported through `uploadMetrics.fail`.' });
+      const problems = problemsAt(madeUp);
+      assert.deepEqual(problems.map(([code]) => code), ['unknown-reference']);
+      assert.match(checkNoteQuality(madeUp, input()).problems[0].message, /`retryUpload`, `uploadMetrics`, `fail`/);
+      const inFile = note({ ...goodAnswers, 'failure-modes': 'uploadFile throws on a non-2xx answer; `uploadAll` catches it and skips that path.' });
+      assert.deepEqual(problemsAt(inFile, { fileText }), []);
+    });
+  });
 });
