@@ -14,6 +14,7 @@ import {
   nonWordShare,
   stem,
 } from './answer-text';
+import { type TimeoutFact, timeoutAnswerProblem } from './fact-check';
 import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
 /** Why a note does not (yet) explain its block. */
@@ -30,7 +31,9 @@ export type NoteProblemCode =
   | 'echoes-prompt'
   | 'filler'
   | 'generic'
-  | 'unknown-reference';
+  | 'unknown-reference'
+  | 'wrong-fact'
+  | 'missing-fact';
 
 /** A problem in a note file, located in that file so it can be shown as a diagnostic there. */
 export interface NoteProblem {
@@ -59,6 +62,8 @@ export interface NoteQualityInput {
    * file (a helper it calls). Without it only the block counts.
    */
   fileText?: string;
+  /** Facts the tool knows from the syntax tree (`timeoutFacts`), each checked at its question's answer. */
+  facts?: readonly TimeoutFact[];
 }
 
 /** The outcome of {@link checkNoteQuality}. */
@@ -155,6 +160,12 @@ export function checkNoteQuality(noteText: string, input: NoteQualityInput, pars
       continue;
     }
     checkAnswer(answer, QUESTION_HINT, `The answer to "${question.text}"`, { questionId: question.id });
+    for (const fact of input.facts ?? []) {
+      if (fact.questionId !== question.id) continue;
+      const text = withoutHint(answer.text, QUESTION_HINT);
+      const problem = text === '' ? undefined : timeoutAnswerProblem(text, fact);
+      if (problem) push({ ...problem, ...trimmedSpan(noteTextSlice(answer), answer.bodyStart), questionId: question.id });
+    }
   }
 
   if (input.notes.requireIdentifier && answered.length > 0) {

@@ -1,11 +1,12 @@
 /**
  * Runs a labelled set of notes (test/fixtures/notes-labelled/*.yaml) through the real note checks
- * and tallies, per class, how many were accepted and refused.
+ * (the timeout facts included) and tallies, per class, how many were accepted and refused.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseNote, renderNewNote, serializeNote } from '../../../src/core/notes/note-file';
+import { timeoutFacts } from '../../../src/core/notes/facts';
 import { checkNoteQuality } from '../../../src/core/notes/quality';
 import { blockQuestions } from '../../../src/core/notes/questions';
 import { ALL_SECTIONS, CORE_SECTIONS, type SectionId } from '../../../src/core/notes/template';
@@ -57,7 +58,7 @@ export function judgeManifest(file: string): Verdict[] {
       }),
     );
     const note = serializeNote({ frontMatter: fresh.frontMatter!, sections, answers, questionAnswers, code: text });
-    const result = checkNoteQuality(note, { blockText: text, fileText: text, sections, questions, notes: defaultPolicy().notes });
+    const result = checkNoteQuality(note, { blockText: text, fileText: text, facts: timeoutFacts(path, text, range), sections, questions, notes: defaultPolicy().notes });
     return {
       id: entry.id,
       label: entry.label,
