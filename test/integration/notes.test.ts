@@ -30,8 +30,11 @@ const ANSWERS: Record<string, string> = {
   'How it is observed in production':
     'Callers log a rejected loadPrices with the url, and the pricing dashboard alerts when the number of prices shown drops to zero for five minutes.',
 };
-const QUESTION_ANSWER =
-  'There is no timeout or retry here yet: if the price service stalls, loadPrices waits, and any rejection of fetch or response parsing goes up to the caller, which logs it.';
+/** Answers to the block's questions, by a word of the question (each part answered on its own). */
+const QUESTION_ANSWERS: ReadonlyArray<[RegExp, string]> = [
+  [/timeout/, 'There is no timeout or retry here yet: if the price service stalls, loadPrices waits until the caller gives up.'],
+  [/rejects/, 'A body that is not JSON makes response.json reject; the SyntaxError goes up to the caller, which logs it with the url.'],
+];
 
 function codeUri(): vscode.Uri {
   return vscode.Uri.joinPath(workspaceRoot(), FILE);
@@ -164,7 +167,7 @@ describe('Notes', function () {
       const hint = /<!-- Your answer[^\n]*?-->/.exec(text);
       if (!hint) break;
       const heading = [...text.slice(0, hint.index).matchAll(/^#{2,3} (.+)$/gm)].pop()?.[1] ?? '';
-      const answer = ANSWERS[heading] ?? QUESTION_ANSWER;
+      const answer = ANSWERS[heading] ?? QUESTION_ANSWERS.find(([word]) => word.test(heading))?.[1] ?? QUESTION_ANSWERS[1][1];
       noteEditor.selection = new vscode.Selection(document.positionAt(hint.index), document.positionAt(hint.index + hint[0].length));
       const typed = waitFor(vscode.workspace.onDidChangeTextDocument, () => document.getText().includes(answer) || undefined, `the answer to "${heading}"`);
       await keys({ type: 'type', text: answer, delay: 2 }, { type: 'press', key: 'Escape' });

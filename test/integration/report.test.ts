@@ -81,7 +81,8 @@ function recordedBlock(root: string, path: string): Block {
 }
 
 /** A note for the block, every answer written by `answer` (prose that passes, or a shrug that does not). */
-function noteFor(workspace: PolicyWorkspace, block: Block, path: string, code: string, answer: (topic: string) => string): string {
+/** `answer(part)`: the answer for a section id or a question kind. */
+function noteFor(workspace: PolicyWorkspace, block: Block, path: string, code: string, answer: (part: string) => string): string {
   const policy = workspace.policyState.current;
   const assessed = assessBlockNote({ path, text: code, lines: new LineIndex(code), block, noteText: undefined, policy, inCriticalPath: workspace.isCritical(path) });
   assert.ok(assessed.requirement.required, `${path} needs a note`);
@@ -97,13 +98,22 @@ function noteFor(workspace: PolicyWorkspace, block: Block, path: string, code: s
       updatedAt: block.createdAt,
     },
     sections: assessed.requirement.sections,
-    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(`this covers ${section.title.toLowerCase()}`)])),
-    questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer('the last error is rethrown to the caller unchanged')])),
+    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(section.id)])),
+    questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer(q.kind)])),
     code: assessed.blockText,
   });
 }
 
-const PROSE = (topic: string) => `withRetry calls the task again after a growing pause until the attempts run out, and ${topic}; I traced this by hand.`;
+/** A writer's own answers about withRetry, one per part (a note pasting one answer everywhere is refused). */
+const PROSE_ANSWERS: Record<string, string> = {
+  what: 'withRetry runs task and, on a throw, waits 100 * 2 ** attempt ms before trying again, at most attempts times.',
+  why: 'Doubling the pause gives the remote side room to recover rather than retrying it in a tight loop.',
+  'failure-modes': 'Once attempt reaches attempts the last error is rethrown; a large attempts value can wait for minutes.',
+  observability: 'No logs inside; the caller only ever sees the final error, so retries stay invisible.',
+  loop: 'The attempt counter: when it reaches attempts, the catch rethrows and that ends the loop.',
+  catch: 'Errors are dropped while attempts remain; the final one is thrown to the caller unchanged.',
+};
+const PROSE = (part: string) => PROSE_ANSWERS[part] ?? `withRetry answers this (${part}) by rethrowing the task's error after attempts tries.`;
 const SHRUG = () => 'It works.';
 
 /** Two days of practice before today and some today, one AI insertion caught: through the core history API the practice controller writes with. */

@@ -60,7 +60,7 @@ export class LspTestClient {
     void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
   }
 
-  async pull(uri: string): Promise<{ kind: string; items: Array<{ code: string; message: string; severity: number; range: { start: { line: number; character: number } } }> }> {
+  async pull(uri: string): Promise<{ kind: string; items: Array<{ code: string; message: string; severity: number; range: { start: { line: number; character: number }; end: { line: number; character: number } } }> }> {
     return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
   }
 
