@@ -4,17 +4,15 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { blockContentHash } from '../../src/core/notes/content-hash';
 import { assessBlockNote } from '../../src/core/notes/diagnostics';
-import { serializeNote } from '../../src/core/notes/note-file';
 import { closeTally, createTally, recordActivity, recordBreach } from '../../src/core/practice/accounting';
 import { saveSession, sessionRecordFromTally } from '../../src/core/practice/history';
 import type { Block } from '../../src/core/provenance/block';
 import { blockFromRecord, parseRecord } from '../../src/core/provenance/record';
 import type { Scorecard } from '../../src/core/report/scorecard';
-import { LineIndex } from '../../src/core/text/line-index';
 import { PolicyWorkspace } from '../../src/core/workspace/policy-workspace';
 import { notePathFor } from '../../src/core/workspace/layout';
+import { noteWithAnswers } from '../unit/cli/ai-block-fixture';
 import { getApi, runBuiltCli, screenshot, workspaceRoot } from './harness';
 
 /**
@@ -80,28 +78,11 @@ function recordedBlock(root: string, path: string): Block {
   throw new Error(`no record for ${path}`);
 }
 
-/** A note for the block, every answer written by `answer` (prose that passes, or a shrug that does not). */
-/** `answer(part)`: the answer for a section id or a question kind. */
+/** A note for the block, every answer written by `answer(part)` (prose that passes, or a shrug that does not). */
 function noteFor(workspace: PolicyWorkspace, block: Block, path: string, code: string, answer: (part: string) => string): string {
-  const policy = workspace.policyState.current;
-  const assessed = assessBlockNote({ path, text: code, lines: new LineIndex(code), block, noteText: undefined, policy, inCriticalPath: workspace.isCritical(path) });
-  assert.ok(assessed.requirement.required, `${path} needs a note`);
-  return serializeNote({
-    frontMatter: {
-      blockId: block.id,
-      file: path,
-      contentHash: blockContentHash(assessed.blockText),
-      source: block.source,
-      level: policy.level,
-      questions: assessed.questions.map((q) => ({ id: q.id, text: q.text })),
-      createdAt: block.createdAt,
-      updatedAt: block.createdAt,
-    },
-    sections: assessed.requirement.sections,
-    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(section.id)])),
-    questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer(q.kind)])),
-    code: assessed.blockText,
-  });
+  const inCriticalPath = workspace.isCritical(path);
+  assert.ok(assessBlockNote({ path, text: code, block, noteText: undefined, policy: workspace.policyState.current, inCriticalPath }).requirement.required, `${path} needs a note`);
+  return noteWithAnswers({ policy: workspace.policyState.current, block, path, code, inCriticalPath }, answer);
 }
 
 /** A writer's own answers about withRetry, one per part (a note pasting one answer everywhere is refused). */

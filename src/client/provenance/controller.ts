@@ -394,7 +394,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     this.anchorRecords(state, document, state.folder.store.blocksForFile(state.path), 'reloaded from disk');
     if (!this.settings.detectLikely || before === textAtEvent) return;
     // A checkout or pull puts the committed text back: not an agent's write.
-    if ((await gitShowHead(state.folder.folder.uri.fsPath, state.path)) === textAtEvent) return;
+    if ((await showHead(state.folder.folder.uri.fsPath, state.path)) === textAtEvent) return;
     if (document.version !== version) return; // Edited meanwhile: the lines computed below would be off.
     const ranges = changedLineRanges(before, textAtEvent)
       .map((range) => ({ start: range.startLine - 1, end: range.endLine - 1, text: linesOf(document, range.startLine - 1, range.endLine - 1) }))
@@ -600,10 +600,6 @@ function overlapsAny(block: Block, others: readonly Block[]): boolean {
   return others.some((other) => other.startLine <= block.endLine && block.startLine <= other.endLine);
 }
 
-/** The committed text of `path` at HEAD, or undefined outside git / for new files. */
-function gitShowHead(cwd: string, path: string): Promise<string | undefined> {
-  return showHead(cwd, path);
-}
 
 function disposeWatchers(entry: FolderStore): void {
   entry.watcher?.close();

@@ -67,3 +67,18 @@ export const SERVER_PATCH = [
   ' });',
   '*** End Patch',
 ].join('\n');
+
+/** A Claude Code hook input (as its hooks reference documents it) for a file-writing tool. */
+export function claudeInput(root: string, event: 'PreToolUse' | 'PostToolUse', tool: string, toolInput: Record<string, unknown>, toolUseId = 'toolu_01A'): string {
+  return JSON.stringify({
+    session_id: 'b7e3c1d2-5f6a-4b8c-9d0e-1f2a3b4c5d6e',
+    transcript_path: '/home/dev/.claude/projects/app/b7e3c1d2.jsonl',
+    cwd: root,
+    permission_mode: 'default',
+    hook_event_name: event,
+    tool_name: tool,
+    tool_input: toolInput,
+    tool_use_id: toolUseId,
+    ...(event === 'PostToolUse' ? { tool_response: { filePath: toolInput.file_path, success: true } } : {}),
+  });
+}

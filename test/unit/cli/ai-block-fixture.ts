@@ -36,7 +36,6 @@ export function writeAiBlock(root: string, block: Block = aiBlock(), path = AI_F
 
 /** A note that passes every check (each answer in prose, naming the code's functions), as a writer would leave it. */
 export function passingNote(policy: Policy, block: Block = aiBlock(), path = AI_FILE, code = AI_CODE, inCriticalPath = false): string {
-  const assessed = assessBlockNote({ path, text: code, lines: new LineIndex(code), block, noteText: undefined, policy, inCriticalPath });
   const answers: Record<string, string> = {
     what: 'withRetry awaits task() and, when it throws, sleeps 100 * 2 ** attempt ms before the next attempt, up to attempts tries.',
     why: 'Exponential backoff gives a flaky dependency time to recover instead of hammering it with instant retries.',
@@ -50,6 +49,28 @@ export function passingNote(policy: Policy, block: Block = aiBlock(), path = AI_
     loop: 'The attempt counter: once attempt reaches attempts, the catch rethrows and the loop ends.',
     catch: 'It swallows the error while attempt < attempts and rethrows the last one to the caller.',
   };
+  return noteWithAnswers({ policy, block, path, code, inCriticalPath }, (part, question) =>
+    question ? (questionAnswers[part] ?? `withRetry handles ${question.replace(/[`?]/g, '')} by rethrowing after attempts tries.`) : answers[part],
+  );
+}
+
+/** Where a note is written for, and how the policy sees it. */
+export interface NoteSubject {
+  policy: Policy;
+  block: Block;
+  path: string;
+  code: string;
+  inCriticalPath: boolean;
+}
+
+/**
+ * A note for `subject` with every section and block question the policy asks, each answered by
+ * `answer(part)`: a section id, or a question kind with the question's text. Tests build passing and
+ * failing notes with it, so they differ only in their answers.
+ */
+export function noteWithAnswers(subject: NoteSubject, answer: (part: string, question?: string) => string): string {
+  const { policy, block, path, code, inCriticalPath } = subject;
+  const assessed = assessBlockNote({ path, text: code, lines: new LineIndex(code), block, noteText: undefined, policy, inCriticalPath });
   return serializeNote({
     frontMatter: {
       blockId: block.id,
@@ -62,10 +83,8 @@ export function passingNote(policy: Policy, block: Block = aiBlock(), path = AI_
       updatedAt: block.createdAt,
     },
     sections: assessed.requirement.sections,
-    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answers[section.id]])),
-    questionAnswers: Object.fromEntries(
-      assessed.questions.map((q) => [q.id, questionAnswers[q.kind] ?? `withRetry handles ${q.text.replace(/[`?]/g, '')} by rethrowing after attempts tries.`]),
-    ),
+    answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answer(section.id)])),
+    questionAnswers: Object.fromEntries(assessed.questions.map((q) => [q.id, answer(q.kind, q.text)])),
     code: assessed.blockText,
   });
 }

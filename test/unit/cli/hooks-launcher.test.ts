@@ -9,6 +9,7 @@ import { repairHookRuntime } from '../../../src/core/hooks/install';
 import { parseRuntimeFile, readHookRuntime, resolveHookRuntime, runtimeFileText } from '../../../src/core/hooks/runtime';
 import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../../../src/core/workspace/layout';
 import { git, ranges, type Run, tempRepo, write } from './run-cli';
+import { claudeInput } from './agent-hooks-fixture';
 
 /**
  * The hooks as the agents run them: installed by the BUILT CLI (`node dist/cli.js hooks install`,
@@ -54,19 +55,6 @@ function json(root: string, path: string): Record<string, any> {
   return JSON.parse(readFileSync(join(root, path), 'utf8')) as Record<string, any>;
 }
 
-function claudePayload(root: string, event: 'PreToolUse' | 'PostToolUse', toolInput: Record<string, unknown>): string {
-  return JSON.stringify({
-    session_id: 'b7e3c1d2-5f6a-4b8c-9d0e-1f2a3b4c5d6e',
-    transcript_path: '/home/dev/.claude/projects/app/b7e3c1d2.jsonl',
-    cwd: root,
-    permission_mode: 'default',
-    hook_event_name: event,
-    tool_name: 'Edit',
-    tool_input: toolInput,
-    tool_use_id: 'toolu_01A',
-    ...(event === 'PostToolUse' ? { tool_response: { filePath: toolInput.file_path, success: true } } : {}),
-  });
-}
 
 function replaceInFile(root: string, path: string, old: string, neu: string): void {
   const text = readFileSync(join(root, path), 'utf8');
@@ -140,10 +128,10 @@ describe('agent hooks run where the agent runs (launcher)', function () {
       const input = { file_path: join(root, 'src/server.ts'), old_string: 'app.listen(3000);', new_string: "app.use(express.json());\napp.listen(3000);" };
       // Claude Code may run a hook from a subfolder the session moved into; CLAUDE_PROJECT_DIR finds the launcher.
       mkdirSync(join(root, 'src/sub'), { recursive: true });
-      const before = runAsAgent(pre, join(root, 'src/sub'), env, claudePayload(root, 'PreToolUse', input));
+      const before = runAsAgent(pre, join(root, 'src/sub'), env, claudeInput(root, 'PreToolUse', 'Edit', input));
       assert.deepEqual([before.code, before.stderr], [0, '']);
       replaceInFile(root, 'src/server.ts', input.old_string, input.new_string);
-      const after = runAsAgent(post, join(root, 'src/sub'), env, claudePayload(root, 'PostToolUse', input));
+      const after = runAsAgent(post, join(root, 'src/sub'), env, claudeInput(root, 'PostToolUse', 'Edit', input));
       assert.deepEqual([after.code, after.stderr], [0, '']);
       assert.deepEqual(ranges(root), ['src/server.ts:5-5']);
     });
@@ -183,7 +171,7 @@ describe('agent hooks run where the agent runs (launcher)', function () {
   it('with nothing to run, the launcher prints one line saying how to fix it and exits 0', () => {
     assert.equal(builtCli(root, ['hooks', 'install', 'claude']).code, 0);
     const command = json(root, '.claude/settings.json').hooks.PostToolUse[0].hooks[0].command as string;
-    const input = claudePayload(root, 'PostToolUse', { file_path: join(root, 'src/server.ts'), old_string: 'a', new_string: 'b' });
+    const input = claudeInput(root, 'PostToolUse', 'Edit', { file_path: join(root, 'src/server.ts'), old_string: 'a', new_string: 'b' });
     const check = (what: string): void => {
       const run = runAsAgent(command, root, { PATH: noNodePath, CLAUDE_PROJECT_DIR: root }, input);
       assert.equal(run.code, 0, what);

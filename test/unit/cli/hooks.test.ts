@@ -5,6 +5,7 @@ import { locateEdits, parseCopilotHook } from '../../../src/cli/commands/hook-pa
 import { lineHashes } from '../../../src/core/provenance/hash';
 import { cli, git, ranges, records, tempRepo, write } from './run-cli';
 import { SERVER } from './agent-hooks-fixture';
+import { claudeInput } from './agent-hooks-fixture';
 
 /** What Claude Code's Edit tool does to the file: replace `old` by `neu` once. */
 function applyEdit(root: string, path: string, old: string, neu: string): void {
@@ -13,19 +14,6 @@ function applyEdit(root: string, path: string, old: string, neu: string): void {
   write(root, path, text.replace(old, neu));
 }
 
-function claudeInput(root: string, event: 'PreToolUse' | 'PostToolUse', tool: string, toolInput: Record<string, unknown>, toolUseId = 'toolu_01A'): string {
-  return JSON.stringify({
-    session_id: 'b7e3c1d2-5f6a-4b8c-9d0e-1f2a3b4c5d6e',
-    transcript_path: '/home/dev/.claude/projects/app/b7e3c1d2.jsonl',
-    cwd: root,
-    permission_mode: 'default',
-    hook_event_name: event,
-    tool_name: tool,
-    tool_input: toolInput,
-    tool_use_id: toolUseId,
-    ...(event === 'PostToolUse' ? { tool_response: { filePath: toolInput.file_path, success: true } } : {}),
-  });
-}
 
 function snapshots(root: string): string[] {
   const folder = join(root, '.comprehension/.cache/hooks');

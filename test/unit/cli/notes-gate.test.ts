@@ -5,14 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
-import { serializeNote } from '../../../src/core/notes/note-file';
 import { notePathFor } from '../../../src/core/workspace/layout';
-import { assessBlockNote } from '../../../src/core/notes/diagnostics';
-import { blockContentHash } from '../../../src/core/notes/content-hash';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import type { Block } from '../../../src/core/provenance/block';
 import { createRecord, serializeRecord } from '../../../src/core/provenance/record';
-import { LineIndex } from '../../../src/core/text/line-index';
+import { noteWithAnswers } from './ai-block-fixture';
 
 async function check(cwd: string, ...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -53,7 +50,6 @@ describe('CLI check gates comprehension notes', () => {
 
   function goodNote(): string {
     const policy = { ...defaultPolicy(), criticalPaths: ['src/payments/**'] };
-    const assessed = assessBlockNote({ path: 'src/payments/charge.ts', text: CODE, lines: new LineIndex(CODE), block, noteText: undefined, policy, inCriticalPath: true });
     const answers: Record<string, string> = {
       what: 'chargeCard posts customerId and amountCents to https://pay.example.com/charge with axios and returns whether the status is 200.',
       why: 'The provider answers synchronously, so a boolean is enough for the checkout page to show success.',
@@ -66,24 +62,9 @@ describe('CLI check gates comprehension notes', () => {
     const questionAnswers: Record<string, string> = {
       network: 'A 5000 ms timeout on axios.post; a timed-out charge rejects and nothing is retried, so it is not charged twice.',
     };
-    return serializeNote({
-      frontMatter: {
-        blockId: block.id,
-        file: 'src/payments/charge.ts',
-        contentHash: blockContentHash(assessed.blockText),
-        source: block.source,
-        level: 1,
-        questions: assessed.questions.map((q) => ({ id: q.id, text: q.text })),
-        createdAt: block.createdAt,
-        updatedAt: block.createdAt,
-      },
-      sections: assessed.requirement.sections,
-      answers: Object.fromEntries(assessed.requirement.sections.map((section) => [section.id, answers[section.id]])),
-      questionAnswers: Object.fromEntries(
-        assessed.questions.map((q) => [q.id, questionAnswers[q.kind] ?? `chargeCard: ${q.text.replace(/[`?]/g, '')} rejects the axios.post promise to the caller.`]),
-      ),
-      code: assessed.blockText,
-    });
+    return noteWithAnswers({ policy, block, path: 'src/payments/charge.ts', code: CODE, inCriticalPath: true }, (part, question) =>
+      question ? (questionAnswers[part] ?? `chargeCard: ${question.replace(/[`?]/g, '')} rejects the axios.post promise to the caller.`) : answers[part],
+    );
   }
 
   it('exits 1 for a missing note and 0 once a passing note exists; a changed block makes it stale', async () => {
