@@ -77,12 +77,17 @@ if [ -z "$cli" ] && [ -n "$recorded_cli" ] && [ -f "$recorded_cli" ]; then
   cli=$recorded_cli
 fi
 
-if [ -n "$cli" ] && [ -n "$node" ]; then
+# Runs a script with the Node found above (an Electron binary acts as Node only when told so).
+run_node() {
   if [ -n "$electron" ]; then
-    ELECTRON_RUN_AS_NODE=1 "$node" "$cli" "$@"
+    ELECTRON_RUN_AS_NODE=1 "$node" "$@"
   else
-    "$node" "$cli" "$@"
+    "$node" "$@"
   fi
+}
+
+if [ -n "$cli" ] && [ -n "$node" ]; then
+  run_node "$cli" "$@"
   exit 0
 fi
 if command -v comprehension >/dev/null 2>&1; then
@@ -99,11 +104,7 @@ if [ -x "$bin" ]; then
   fi
   exit 0
 elif [ -f "$bin" ] && [ -n "$node" ]; then
-  if [ -n "$electron" ]; then
-    ELECTRON_RUN_AS_NODE=1 "$node" "$bin" "$@"
-  else
-    "$node" "$bin" "$@"
-  fi
+  run_node "$bin" "$@"
   exit 0
 fi
 
