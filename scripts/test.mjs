@@ -5,7 +5,7 @@
 //   --grep PATTERN  only tests whose title matches (both suites)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Mocha from 'mocha';
 import { runIntegration } from './vscode-host.mjs';
@@ -53,7 +53,7 @@ function listTests(dir) {
 
 async function runUnit() {
   const mocha = new Mocha({ reporter: 'spec', timeout: 20000, grep });
-  for (const file of listTests(join(root, outDir, 'test/unit'))) mocha.addFile(file);
+  for (const file of listTests(join(resolve(root, outDir), 'test/unit'))) mocha.addFile(file);
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
   });

@@ -128,7 +128,7 @@ export function startServer(connection: Connection): void {
 
   connection.onNotification(TRUST_NOTIFICATION, (params: TrustParams) => {
     registry.setTrusted(params.trusted);
-    connection.console.info(`Workspace trust: ${params.trusted ? 'trusted; custom rules enabled' : 'restricted; custom rules off'}.`);
+    connection.console.info(`Workspace trust: ${params.trusted ? 'trusted; custom rules enabled in the workspace folders' : 'restricted; custom rules off (their patterns are not compiled)'}.`);
     connection.languages.diagnostics.refresh();
   });
 

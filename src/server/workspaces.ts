@@ -6,6 +6,8 @@ import { workspaceRelativePath } from '../core/workspace/paths';
 /**
  * The policy workspaces of the server: one per workspace folder, and one per folder of a file
  * opened outside every workspace folder (it gets the defaults unless that folder has a policy).
+ * Trust covers the workspace folders it was granted for: a folder outside them is never trusted, so
+ * its policy's custom rules are neither compiled nor run, whatever the window's trust.
  */
 export class WorkspaceRegistry {
   private readonly byRoot = new Map<string, PolicyWorkspace>();
@@ -18,12 +20,19 @@ export class WorkspaceRegistry {
     this.trusted = trusted;
     // Longest first, so nested workspace folders win over their parents.
     this.roots = [...roots].sort((a, b) => b.length - a.length);
+    // A folder opened earlier from outside may have become a workspace folder, or stopped being one.
+    for (const workspace of this.byRoot.values()) workspace.setTrusted(this.isTrustedRoot(workspace.root));
     for (const root of this.roots) this.open(root);
   }
 
   setTrusted(trusted: boolean): void {
     this.trusted = trusted;
-    for (const workspace of this.byRoot.values()) workspace.setTrusted(trusted);
+    for (const workspace of this.byRoot.values()) workspace.setTrusted(this.isTrustedRoot(workspace.root));
+  }
+
+  /** Whether the window's trust applies to `root`: only to its workspace folders. */
+  private isTrustedRoot(root: string): boolean {
+    return this.trusted && this.roots.includes(root);
   }
 
   all(): PolicyWorkspace[] {
@@ -43,7 +52,7 @@ export class WorkspaceRegistry {
   private open(root: string): PolicyWorkspace {
     let workspace = this.byRoot.get(root);
     if (!workspace) {
-      workspace = new PolicyWorkspace(root, this.trusted);
+      workspace = new PolicyWorkspace(root, this.isTrustedRoot(root));
       const problems = workspace.loadPolicyFromDisk();
       const errors = problems.filter((problem) => problem.severity === 'error');
       if (errors.length) this.onProblem(`${join(root, POLICY_PATH)} has ${errors.length} error(s); the defaults apply until it is fixed.`);

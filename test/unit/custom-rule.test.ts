@@ -1,4 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePolicy } from '../../src/core/policy/load';
+import { PolicyWorkspace } from '../../src/core/workspace/policy-workspace';
 import { evaluate } from '../../src/core/check/engine';
 import { defaultPolicy } from '../../src/core/policy/policy';
 import type { CustomRuleSpec } from '../../src/core/policy/policy';
@@ -8,6 +13,7 @@ import {
   CUSTOM_RULE_ID_PATTERN,
   customRulesFor,
   MAX_CUSTOM_MATCHES_PER_FILE,
+  MAX_CUSTOM_PATTERN_LENGTH,
 } from '../../src/core/rules/custom/custom-rule';
 import type { RuleContext } from '../../src/core/rules/rule';
 import { LineIndex } from '../../src/core/text/line-index';
@@ -123,6 +129,45 @@ describe('custom rules', () => {
       customRulesFor(policy, { trusted: true }).map((rule) => rule.id),
       ['custom/a', 'custom/b'],
     );
+  });
+
+  it('compiles no pattern of an untrusted workspace: syntax errors are reported once trust is granted', () => {
+    const text = 'customRules:\n  - id: custom/lookbehind\n    pattern: "(?<=token)x"\n    message: m\n';
+    const untrusted = parsePolicy(text, { knownRuleIds: [], compilePatterns: false });
+    assert.deepEqual(untrusted.problems, [], 'untrusted: the pattern is not compiled, so its RE2 error is not seen');
+    assert.equal(untrusted.policy?.customRules.length, 1);
+    const trusted = parsePolicy(text, { knownRuleIds: [] });
+    assert.equal(trusted.problems.length, 1);
+    assert.match(trusted.problems[0].message, /Invalid pattern \(RE2 syntax\)/);
+    assert.equal(trusted.problems[0].line, 2);
+    // The length cap needs no compiling, so it holds untrusted too.
+    const long = `customRules:\n  - id: custom/long\n    pattern: "${'a'.repeat(MAX_CUSTOM_PATTERN_LENGTH + 1)}"\n    message: m\n`;
+    assert.match(parsePolicy(long, { knownRuleIds: [], compilePatterns: false }).problems[0]?.message ?? '', /at most 1000/);
+  });
+
+  it('a policy workspace reads its patterns again when trust is granted, and drops the rules when it is withdrawn', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-trust-'));
+    try {
+      mkdirSync(join(root, '.comprehension'));
+      writeFileSync(
+        join(root, '.comprehension/policy.yaml'),
+        'customRules:\n  - id: custom/todo\n    pattern: "TODO"\n    message: m\n  - id: custom/broken\n    pattern: "(?<=x)y"\n    message: m\n',
+      );
+      const workspace = new PolicyWorkspace(root, false);
+      assert.deepEqual(workspace.loadPolicyFromDisk(), []);
+      const customIds = () => workspace.rules.map((rule) => rule.id).filter((id) => id.startsWith('custom/'));
+      assert.deepEqual(customIds(), []);
+      workspace.setTrusted(true);
+      assert.deepEqual(customIds(), ['custom/todo'], 'the pattern that compiles runs; the broken one is skipped');
+      assert.equal(workspace.policyState.problems.length, 1);
+      assert.match(workspace.policyState.problems[0].message, /RE2 syntax/);
+      assert.equal(workspace.checkFile('a.ts', '// TODO\n').findings.filter((finding) => finding.ruleId === 'custom/todo').length, 1);
+      workspace.setTrusted(false);
+      assert.deepEqual(customIds(), []);
+      assert.deepEqual(workspace.policyState.problems, [], 'untrusted again: nothing compiled, nothing reported');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('runs through the engine with the policy overriding its severity', () => {

@@ -1,6 +1,6 @@
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type Node, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Severity } from '../check/findings';
-import { compileCustomPattern, CUSTOM_RULE_ID_PATTERN } from '../rules/custom/custom-rule';
+import { checkCustomPatternLength, compileCustomPattern, CUSTOM_RULE_ID_PATTERN } from '../rules/custom/custom-rule';
 import { LineIndex } from '../text/line-index';
 import { globProblem } from './paths';
 import { type CheckPolicy, type CustomRuleSpec, defaultPolicy, type FailOnSeverity, type NotesPolicy, type Policy, type PolicyLevel, type PracticePolicy, type RuleSetting } from './policy';
@@ -23,6 +23,12 @@ export interface PolicyProblem {
 export interface ParsePolicyOptions {
   /** Ids of the built-in rules; `rules:` may name these and the file's own custom rules. */
   knownRuleIds: readonly string[];
+  /**
+   * Compile custom rule patterns to report syntax errors at their position (default true). False
+   * while the workspace is untrusted: nothing from an untrusted workspace is compiled, so only the
+   * pattern's length is checked until trust is granted (the policy is then read again).
+   */
+  compilePatterns?: boolean;
 }
 
 /** The parsed policy (only when the file has no error-severity problem) and every problem found. */
@@ -107,10 +113,15 @@ export class PolicyState {
 
   /** @param initial the policy in force before any file was read (the defaults unless told otherwise). */
   constructor(
-    private readonly options: ParsePolicyOptions,
+    private options: ParsePolicyOptions,
     initial: Policy = defaultPolicy(),
   ) {
     this.policy = initial;
+  }
+
+  /** The parse options changed (trust granted or withdrawn): the next {@link update} reads with them. */
+  setOptions(options: ParsePolicyOptions): void {
+    this.options = options;
   }
 
   /** The policy to evaluate with. A new object after every successful update (caches may key on it). */
@@ -165,7 +176,10 @@ class PolicyReader {
     // A file nested too deeply is not handed to the YAML parser at all (see read()).
     this.document = parseDocument(this.nestingProblem ? '' : text, { uniqueKeys: true, prettyErrors: false });
     this.builtinRuleIds = new Set(options.knownRuleIds);
+    this.compilePatterns = options.compilePatterns !== false;
   }
+
+  private readonly compilePatterns: boolean;
 
   private readonly nestingProblem: { message: string; offset: number } | undefined;
 
@@ -511,7 +525,7 @@ class PolicyReader {
 
       const pattern = requireString('pattern');
       if (pattern !== undefined) {
-        const compiled = compileCustomPattern(pattern);
+        const compiled = this.compilePatterns ? compileCustomPattern(pattern) : checkCustomPatternLength(pattern);
         if (!compiled.ok) {
           const field = fields.get('pattern')!;
           this.add('error', `Invalid pattern (RE2 syntax): ${compiled.message}`, this.valueSpan(field.value, field.keySpan));

@@ -19,6 +19,11 @@ import { SUPPRESSION_PROBLEM_RULE_IDS } from '../check/suppressions';
 /** The policy file is refused above this size: a policy is a page of YAML, never megabytes. */
 const MAX_POLICY_BYTES = 1024 * 1024;
 
+/** How a workspace's policy file is read: custom patterns are compiled only in a trusted workspace. */
+function policyParseOptions(trusted: boolean) {
+  return { knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS, ...NOTE_RULE_IDS], compilePatterns: trusted };
+}
+
 /** Options for checking one file of a workspace. */
 export interface CheckFileOptions {
   /** AI-written line ranges (when the caller has no block details). */
@@ -52,7 +57,7 @@ export interface CheckFileResult extends EvaluateResult {
  * per run, so both evaluate a file the same way.
  */
 export class PolicyWorkspace {
-  readonly policyState = new PolicyState({ knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS, ...NOTE_RULE_IDS] });
+  readonly policyState: PolicyState;
   readonly manifests: ManifestCache;
   private matchers: PathMatchers;
   private activeRules: Rule[];
@@ -68,6 +73,7 @@ export class PolicyWorkspace {
     readonly root: string,
     private trusted: boolean,
   ) {
+    this.policyState = new PolicyState(policyParseOptions(trusted));
     this.manifests = new ManifestCache({ workspaceRoot: root });
     this.matchers = compilePathMatchers(this.policyState.current);
     this.activeRules = this.computeRules();
@@ -87,9 +93,19 @@ export class PolicyWorkspace {
     return this.baselineError;
   }
 
-  /** Workspace trust changed: custom rules are created or dropped. */
+  /**
+   * Workspace trust changed: custom rules are created or dropped, and the policy is read again so
+   * that its patterns are compiled (and their errors reported) only once trust is granted.
+   */
   setTrusted(trusted: boolean): void {
+    if (trusted === this.trusted) return;
     this.trusted = trusted;
+    this.policyState.setOptions(policyParseOptions(trusted));
+    if (this.policyRead && this.lastPolicyText !== undefined) {
+      const before = this.policyState.current;
+      this.policyState.update(this.lastPolicyText);
+      if (this.policyState.current !== before) this.matchers = compilePathMatchers(this.policyState.current);
+    }
     this.setRules(this.computeRules());
   }
 

@@ -112,6 +112,44 @@ describe('language server over stdio', () => {
     assert.deepEqual(trusted.items.filter((item) => item.code === 'custom/no-todo').map((item) => item.range.start.line), [0]);
   });
 
+  it('compiles an untrusted policy\'s patterns only once trust is granted (their errors appear then)', async () => {
+    await client.stop();
+    client = new LspTestClient();
+    mkdirSync(join(root, '.comprehension'));
+    const policyText = 'customRules:\n  - id: custom/broken\n    pattern: "(?<=x)y"\n    message: m\n';
+    writeFileSync(join(root, '.comprehension/policy.yaml'), policyText);
+    await client.initialize(root, false);
+    const policyUri = client.open(join(root, '.comprehension/policy.yaml'), policyText, 'yaml');
+    assert.deepEqual((await client.pull(policyUri)).items, [], 'untrusted: not compiled, so no RE2 error');
+    await client.connection.sendNotification('comprehension/trust', { trusted: true });
+    const problems = (await client.pull(policyUri)).items;
+    assert.equal(problems.length, 1);
+    assert.match(problems[0].message, /RE2 syntax/);
+    assert.equal(problems[0].range.start.line, 2);
+  });
+
+  it('scopes trust to the workspace folders: a trusted window runs no custom rule of a folder outside them', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cf-lsp-outside-'));
+    try {
+      const policy = 'customRules:\n  - id: custom/no-todo\n    pattern: "TODO"\n    message: Resolve TODOs.\n';
+      for (const folder of [root, outside]) {
+        mkdirSync(join(folder, '.comprehension'), { recursive: true });
+        writeFileSync(join(folder, '.comprehension/policy.yaml'), policy);
+      }
+      await client.stop();
+      client = new LspTestClient();
+      await client.initialize(root, true);
+      const inside = client.open(join(root, 'src/in.ts'), '// TODO: later\n');
+      assert.equal((await client.pull(inside)).items.filter((item) => item.code === 'custom/no-todo').length, 1, 'the workspace folder is trusted');
+      const foreign = client.open(join(outside, 'out.ts'), '// TODO: later\neval(x);\n');
+      const items = (await client.pull(foreign)).items;
+      assert.deepEqual(items.filter((item) => item.code === 'custom/no-todo'), [], 'a folder outside the workspace is not trusted');
+      assert.ok(items.some((item) => item.code === 'security/eval'), 'built-in rules still run there');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('honours cancellation of a diagnostic pull', async () => {
     const uri = client.open(join(root, 'src/e.ts'), 'eval(code);\n');
     const source = new CancellationTokenSource();

@@ -28,13 +28,23 @@ export const MAX_CUSTOM_RULE_WORK = 100_000_000;
 export type CompiledPattern = { ok: true; regex: RE2JS } | { ok: false; message: string };
 
 /**
+ * The check of a custom pattern that compiles nothing: its length. An untrusted workspace's patterns
+ * get only this until trust is granted.
+ */
+export function checkCustomPatternLength(pattern: string): { ok: true } | { ok: false; message: string } {
+  if (pattern.length > MAX_CUSTOM_PATTERN_LENGTH) {
+    return { ok: false, message: `the pattern is ${pattern.length} characters long; at most ${MAX_CUSTOM_PATTERN_LENGTH} are allowed` };
+  }
+  return { ok: true };
+}
+
+/**
  * Compiles a custom rule pattern with RE2 semantics (linear-time matching, so a hostile pattern cannot
  * hang the server). `^` and `$` match at line boundaries, because rules are written one line at a time.
  */
 export function compileCustomPattern(pattern: string): CompiledPattern {
-  if (pattern.length > MAX_CUSTOM_PATTERN_LENGTH) {
-    return { ok: false, message: `the pattern is ${pattern.length} characters long; at most ${MAX_CUSTOM_PATTERN_LENGTH} are allowed` };
-  }
+  const length = checkCustomPatternLength(pattern);
+  if (!length.ok) return length;
   try {
     return { ok: true, regex: RE2JS.compile(pattern, RE2JS.MULTILINE) };
   } catch (error) {
