@@ -8,8 +8,8 @@ import type { Policy } from '../policy/policy';
 import type { Block } from '../provenance/block';
 import { LineIndex } from '../text/line-index';
 import { blockTextOf } from './content-hash';
-import type { TimeoutFact } from './fact-check';
-import { timeoutFacts } from './facts';
+import type { KnownFact } from './fact-check';
+import { blockFacts } from './facts';
 import { type BlockQuestion, blockQuestions } from './questions';
 import { type NoteStatus, noteStatus } from './status';
 import { type NoteRequirement, noteRequirement, sectionsForNote } from './template';
@@ -61,7 +61,7 @@ export function assessBlockNote(input: AssessBlockNoteInput): BlockNoteState {
     questions: questions.map((question) => ({ id: question.id, text: question.text })),
     notes: policy.notes,
     fileText: input.text,
-    facts: questions.length > 0 ? factsOf(input, lines) : [],
+    facts: input.noteText !== undefined ? factsOf(input, lines) : [],
   });
   return { block, requirement, status, blockText, inCriticalPath, questions };
 }
@@ -97,9 +97,9 @@ export function assessFileNotes(input: AssessFileNotesInput): BlockNoteState[] {
     );
 }
 
-function factsOf(input: AssessBlockNoteInput, lines: LineIndex): TimeoutFact[] {
+function factsOf(input: AssessBlockNoteInput, lines: LineIndex): KnownFact[] {
   try {
-    return timeoutFacts(input.path, input.text, { startLine: input.block.startLine, endLine: Math.min(input.block.endLine, lines.lineCount) });
+    return blockFacts(input.path, input.text, { startLine: input.block.startLine, endLine: Math.min(input.block.endLine, lines.lineCount) });
   } catch (error) {
     if (!input.onQuestionsError) throw error;
     input.onQuestionsError(error as Error);

@@ -1,7 +1,10 @@
 /**
  * Checking an answer against a fact the tool knows (facts.ts finds them in the syntax tree). Plain
  * text work, so the note checks can use it without a parser.
+ * (Regular expressions are run with RE2, which needs no parser either.)
  */
+
+import { RE2JS } from 're2js';
 
 /** A timeout the code sets on one network call. */
 export interface TimeoutFact {
@@ -56,4 +59,214 @@ export function timeoutAnswerProblem(answer: string, fact: TimeoutFact): { code:
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * What bounds one loop, as the syntax tree shows it: a comparison against a bound (a constant, a
+ * parameter, a length), or nothing at all (`while (true)` with no `break`, `return` or `throw`).
+ */
+export type LoopFact = {
+  kind: 'loop';
+  /** The id of the loop question about it (`questionId('loop', loop text)`). */
+  questionId: string;
+  /** The loop's head as code: `while (true)`, `attempt < MAX_ATTEMPTS`. */
+  source: string;
+} & (
+  | { bounded: false }
+  | {
+      bounded: true;
+      /** Names an answer may give for the bound: `MAX_ATTEMPTS`, `maxAttempts`, `items` (of `items.length`). */
+      names: string[];
+      /** Its value when the file fixes it (a const, a parameter default); off-by-one counts are accepted too. */
+      value?: number;
+    }
+);
+
+/** What a `catch` does with the error: throw again (maybe wrapped), return, or carry on as if nothing happened. */
+export interface CatchFact {
+  kind: 'catch';
+  questionId: string;
+  behaviour: 'rethrows' | 'returns' | 'swallows';
+  /** The statement that decides it (`throw new Error(...)`), or the catch's head when it swallows. */
+  source: string;
+}
+
+/** A regular expression written literally in the block; claims about what it accepts are checked by running it. */
+export interface RegexFact {
+  kind: 'regex';
+  questionId: string;
+  pattern: string;
+  flags: string;
+  /** `/^[a-z]+$/` as the tool shows it. */
+  display: string;
+}
+
+/** The environment variables a block reads by name (`process.env.NAME`, `process.env['NAME']`, destructuring). */
+export interface EnvFact {
+  kind: 'env';
+  names: string[];
+}
+
+/** Every fact the tool knows about a block. Question facts are checked at their answer; env facts against the whole note. */
+export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact;
+
+/** A problem an answer has with a fact. */
+export interface FactProblem {
+  code: 'wrong-fact' | 'missing-fact';
+  message: string;
+}
+
+/** Checks an answer against the fact about its question (timeouts, loop bounds, catches, regexes). */
+export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFact>): FactProblem | undefined {
+  switch (fact.kind) {
+    case 'timeout':
+      return timeoutAnswerProblem(answer, fact);
+    case 'loop':
+      return loopAnswerProblem(answer, fact);
+    case 'catch':
+      return catchAnswerProblem(answer, fact);
+    case 'regex':
+      return regexAnswerProblem(answer, fact);
+  }
+}
+
+/** An answer that says nothing ends the loop. */
+const SAYS_UNBOUNDED =
+  /\b(?:nothing (?:bounds|stops|ends|limits)|unbounded|infinite(?:ly)?|endless(?:ly)?|forever|no (?:upper )?(?:limit|bound|exit|cap)|never (?:stops|ends|exits|terminates|gives up)|until the (?:process|server|app|service) (?:is )?(?:killed|stopped|exits|shuts down))\b/i;
+/** An answer that gives the loop a count ("at most 5", "3 attempts"). */
+const SAYS_COUNT = /\b(?:(?:at most|up to|after|maximum of|max(?:imum)?|limit(?:ed)? (?:to|of))\s+(\d[\d_,]*)|(\d[\d_,]*)\s+(?:times|attempts|retries|tries|iterations|rounds|passes))\b/i;
+
+/** What is wrong with an answer to "what bounds this loop?", given what the code says. */
+export function loopAnswerProblem(answer: string, fact: LoopFact): FactProblem | undefined {
+  if (!fact.bounded) {
+    if (SAYS_UNBOUNDED.test(answer)) return undefined;
+    const count = SAYS_COUNT.exec(answer);
+    const known = `Nothing in the loop ends it (\`${fact.source}\` with no \`break\`, \`return\` or \`throw\` inside)`;
+    if (count) return { code: 'wrong-fact', message: `${known}; the answer says it stops after ${count[1] ?? count[2]}.` };
+    return { code: 'missing-fact', message: `${known}; the answer should say that nothing bounds it, and why that is safe.` };
+  }
+  const known = `The loop is bounded by \`${fact.source}\`${fact.value !== undefined && !fact.names.includes(String(fact.value)) ? ` (${fact.names[0]} is ${fact.value})` : ''}`;
+  const mentionsName = fact.names.some((name) => new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`).test(answer));
+  const numbers = [...answer.matchAll(/\b\d[\d_,]*\b/g)].map((match) => Number(match[0].replace(/[_,]/g, '')));
+  const statesValue = fact.value !== undefined && numbers.some((number) => Math.abs(number - fact.value!) <= 1);
+  if (SAYS_UNBOUNDED.test(answer) && !negatedBefore(answer, SAYS_UNBOUNDED)) {
+    return { code: 'wrong-fact', message: `${known}; the answer says nothing bounds it.` };
+  }
+  if (mentionsName || statesValue) return undefined;
+  return { code: 'missing-fact', message: `${known}; the answer does not name the bound.` };
+}
+
+const SAYS_RETHROW = /\b(?:re-?throws?|re-?thrown|re-?raises?d?|propagates?|propagated|bubbles? up|passes (?:it|the error) (?:on|up))\b/i;
+const SAYS_SWALLOW = /\b(?:swallow(?:s|ed|ing)?|ignor(?:es|ed|ing)|suppress(?:es|ed|ing)?|silently|discard(?:s|ed|ing)?)\b/i;
+
+/** What is wrong with an answer about a catch: only a plain contradiction (rethrows vs swallows) is flagged. */
+export function catchAnswerProblem(answer: string, fact: CatchFact): FactProblem | undefined {
+  const rethrow = positiveMention(answer, SAYS_RETHROW);
+  const noRethrow = negatedMention(answer, SAYS_RETHROW);
+  const swallow = positiveMention(answer, SAYS_SWALLOW);
+  if (fact.behaviour === 'rethrows' && (swallow || noRethrow) && !rethrow) {
+    return { code: 'wrong-fact', message: `The catch throws again (\`${fact.source}\`); the answer says the error is ${swallow ? 'swallowed' : 'not rethrown'}.` };
+  }
+  if (fact.behaviour !== 'rethrows' && rethrow && !noRethrow) {
+    const what = fact.behaviour === 'returns' ? `returns (\`${fact.source}\`)` : 'carries on: nothing in it throws or returns';
+    return { code: 'wrong-fact', message: `The catch does not throw again, it ${what}; the answer says the error propagates.` };
+  }
+  return undefined;
+}
+
+const SAYS_REJECTS = /\b(?:rejects?|rejected|refuses?|refused|does(?:n't| not) match|not matched|fails?|disallows?|blocks?|is invalid|are invalid)\b/i;
+const SAYS_ACCEPTS = /\b(?:accepts?|accepted|allows?|allowed|matches|matched|passes|lets? through|is valid|are valid)\b/i;
+
+/**
+ * Checks what an answer claims a regular expression accepts or rejects, by running the pattern (RE2,
+ * linear time: the pattern comes from the repository) on each example the answer quotes after an
+ * "accepts" or "rejects" in the same clause. Patterns RE2 cannot run (look-around, back-references)
+ * are not checked; an answer with no quoted example is not checked either (words like "empty
+ * strings" are not examples the tool can run).
+ */
+export function regexAnswerProblem(answer: string, fact: RegexFact): FactProblem | undefined {
+  const regex = compileForCheck(fact.pattern, fact.flags);
+  if (!regex) return undefined;
+  for (const clause of answer.split(/[.;]\s+|\n/)) {
+    // Each example takes the claim of the nearest "accepts"/"rejects" before it in its clause.
+    const verbs = [...clause.matchAll(new RegExp(`${SAYS_REJECTS.source}|${SAYS_ACCEPTS.source}`, 'gi'))].map((match) => {
+      const negated = /\b(?:not|never|n't)\s*$/i.test(clause.slice(Math.max(0, (match.index ?? 0) - 12), match.index));
+      const accepts = SAYS_ACCEPTS.test(match[0]) && !SAYS_REJECTS.test(match[0]);
+      return { at: match.index ?? 0, end: (match.index ?? 0) + match[0].length, claimsMatch: accepts !== negated };
+    });
+    for (const example of quotedExamples(clause)) {
+      const verb = verbs.filter((candidate) => candidate.end <= example.at).pop();
+      if (!verb) continue;
+      const matches = regex.matcher(example.text).find();
+      if (matches !== verb.claimsMatch) {
+        return {
+          code: 'wrong-fact',
+          message: `\`${fact.display}\` ${matches ? 'accepts' : 'rejects'} ${quote(example.text)} (the tool ran it); the answer says it ${verb.claimsMatch ? 'accepts' : 'rejects'} it.`,
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Environment variables the block reads that the note never names, as a problem for the whole note. */
+export function envNoteProblem(noteProse: string, fact: EnvFact): FactProblem | undefined {
+  const missing = fact.names.filter((name) => !new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`).test(noteProse));
+  if (missing.length === 0) return undefined;
+  const list = missing.map((name) => `\`${name}\``).join(', ');
+  return {
+    code: 'missing-fact',
+    message: `The code reads the environment variable${missing.length === 1 ? '' : 's'} ${list}; the note never names ${missing.length === 1 ? 'it' : 'them'} (say what happens when ${missing.length === 1 ? 'it is' : 'they are'} unset).`,
+  };
+}
+
+function compileForCheck(pattern: string, flags: string): RE2JS | undefined {
+  let re2Flags = 0;
+  if (flags.includes('i')) re2Flags |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('m')) re2Flags |= RE2JS.MULTILINE;
+  if (flags.includes('s')) re2Flags |= RE2JS.DOTALL;
+  try {
+    return RE2JS.compile(pattern, re2Flags);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Strings quoted in `text` (backticks, double quotes, or single quotes not used as apostrophes), with where each starts. */
+function quotedExamples(text: string): { text: string; at: number }[] {
+  const examples: { text: string; at: number }[] = [];
+  for (const match of text.matchAll(/`([^`\n]*)`|"([^"\n]*)"|(?<![\w])'([^'\n]*)'(?![\w])/g)) {
+    examples.push({ text: match[1] ?? match[2] ?? match[3] ?? '', at: match.index ?? 0 });
+  }
+  return examples;
+}
+
+function quote(example: string): string {
+  return example.includes('`') ? `"${example}"` : `\`${example}\``;
+}
+
+/** A mention not preceded by a negation ("does not rethrow"). */
+function positiveMention(text: string, pattern: RegExp): boolean {
+  const global = new RegExp(pattern.source, 'gi');
+  for (const match of text.matchAll(global)) if (!isNegatedAt(text, match.index ?? 0)) return true;
+  return false;
+}
+
+function negatedMention(text: string, pattern: RegExp): boolean {
+  const global = new RegExp(pattern.source, 'gi');
+  for (const match of text.matchAll(global)) if (isNegatedAt(text, match.index ?? 0)) return true;
+  return false;
+}
+
+function negatedBefore(text: string, pattern: RegExp): boolean {
+  const match = pattern.exec(text);
+  return match !== null && isNegatedAt(text, match.index);
+}
+
+function isNegatedAt(text: string, index: number): boolean {
+  return /\b(?:not|never|n't|no longer|nothing is)\s+(?:\w+\s+)?$/i.test(text.slice(Math.max(0, index - 24), index));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

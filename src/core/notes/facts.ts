@@ -1,20 +1,63 @@
 /**
- * Facts the tool knows from the syntax tree (issue 11, "explain-back"): for now the timeout of a
- * network call, from `AbortSignal.timeout(ms)`, an options object's `timeout: ms` (axios, got,
- * execFile) or a `const` of the same file they name. The answer to the call's network question
- * must state it; a different or absent value is a problem at that answer.
+ * Facts the tool knows from the syntax tree (issue 11, "explain-back"), each checked against the
+ * note by fact-check.ts:
+ * - the timeout of a network call, from `AbortSignal.timeout(ms)`, an options object's `timeout: ms`
+ *   (axios, got, execFile) or a `const` of the same file they name;
+ * - what bounds a loop: the other side of its comparison (a const, a parameter default, a length),
+ *   or nothing (`while (true)` with no way out);
+ * - what a `catch` does with the error: throws again, returns, or carries on;
+ * - the pattern of a regular expression written literally (claims about it are checked by running it);
+ * - the environment variables the block reads by name.
+ * Question facts carry the id of the question they answer, computed as blockQuestions does.
  */
 import { ts } from 'ts-morph';
 import { scriptKindFor, type LineRange } from '../check/engine';
-import type { TimeoutFact } from './fact-check';
+import type { CatchFact, EnvFact, KnownFact, LoopFact, RegexFact, TimeoutFact } from './fact-check';
 import { questionId } from './questions';
 
-/** The timeouts set on calls inside `range` of the file. */
-export function timeoutFacts(path: string, text: string, range: LineRange): TimeoutFact[] {
+/** Every fact about the constructs that start inside `range` (1-based, inclusive) of a TS/JS file. */
+export function blockFacts(path: string, text: string, range: LineRange): KnownFact[] {
   const scriptKind = scriptKindFor(path);
   if (scriptKind === undefined) return [];
   const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
   const constants = numericConstants(sourceFile);
+  const loopBounds = numericConstants(sourceFile, true);
+  const facts: KnownFact[] = [...timeoutFactsIn(sourceFile, range, constants)];
+  const envNames: string[] = [];
+  const lineOf = (node: ts.Node): number => sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+  const visit = (node: ts.Node): void => {
+    const line = lineOf(node);
+    if (line >= range.startLine && line <= range.endLine) {
+      if (isLoop(node)) {
+        const fact = loopFact(node, sourceFile, loopBounds);
+        if (fact) facts.push(fact);
+      } else if (ts.isCatchClause(node)) {
+        facts.push(catchClauseFact(node, sourceFile));
+      } else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'catch') {
+        const fact = catchCallFact(node, sourceFile);
+        if (fact) facts.push(fact);
+      } else if (ts.isRegularExpressionLiteral(node)) {
+        const fact = regexLiteralFact(node);
+        if (fact) facts.push(fact);
+      } else if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
+        const fact = regexConstructorFact(node, sourceFile);
+        if (fact) facts.push(fact);
+      }
+      for (const name of envReads(node)) if (!envNames.includes(name)) envNames.push(name);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  if (envNames.length > 0) facts.push({ kind: 'env', names: envNames } satisfies EnvFact);
+  return facts;
+}
+
+/** The timeouts set on calls inside `range` of the file. */
+export function timeoutFacts(path: string, text: string, range: LineRange): TimeoutFact[] {
+  return blockFacts(path, text, range).filter((fact): fact is TimeoutFact => fact.kind === 'timeout');
+}
+
+function timeoutFactsIn(sourceFile: ts.SourceFile, range: LineRange, constants: ReadonlyMap<string, number>): TimeoutFact[] {
   const facts: TimeoutFact[] = [];
   const lineOf = (node: ts.Node): number => sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
   const visit = (node: ts.Node): void => {
@@ -28,11 +71,18 @@ export function timeoutFacts(path: string, text: string, range: LineRange): Time
   return facts;
 }
 
-/** `const NAME = 5_000` (also `5 * 1000`) anywhere in the file, by name. */
-function numericConstants(sourceFile: ts.SourceFile): Map<string, number> {
+/**
+ * `const NAME = 5_000` (also `5 * 1000`) anywhere in the file, by name. With `parameterDefaults`,
+ * also a parameter's numeric default (`maxAttempts = 4`): a loop bound's usual value, though a
+ * caller may pass another (so a loop answer may give the name instead, and timeouts do not use it).
+ */
+function numericConstants(sourceFile: ts.SourceFile, parameterDefaults = false): Map<string, number> {
   const constants = new Map<string, number>();
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.getCombinedNodeFlags(node) & ts.NodeFlags.Const) {
+      const value = numericValue(node.initializer, new Map());
+      if (value !== undefined) constants.set(node.name.text, value);
+    } else if (parameterDefaults && ts.isParameter(node) && ts.isIdentifier(node.name) && node.initializer && !constants.has(node.name.text)) {
       const value = numericValue(node.initializer, new Map());
       if (value !== undefined) constants.set(node.name.text, value);
     }
@@ -72,4 +122,172 @@ function timeoutOfCall(call: ts.CallExpression, constants: ReadonlyMap<string, n
     }
   }
   return undefined;
+}
+
+function isLoop(node: ts.Node): node is ts.ForStatement | ts.WhileStatement | ts.DoStatement {
+  return ts.isForStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node);
+}
+
+/**
+ * What bounds a `for`, `while` or `do` loop. `for…of`/`for…in` get no fact: their bound is the
+ * collection, which may be anything. Undefined when the head is not a plain comparison the tool can read.
+ */
+function loopFact(loop: ts.ForStatement | ts.WhileStatement | ts.DoStatement, sourceFile: ts.SourceFile, constants: ReadonlyMap<string, number>): LoopFact | undefined {
+  const id = questionId('loop', loop.getText(sourceFile));
+  const condition = ts.isForStatement(loop) ? loop.condition : loop.expression;
+  const inner = condition ? skipParentheses(condition) : undefined;
+  if (!inner || inner.kind === ts.SyntaxKind.TrueKeyword) {
+    if (hasExit(loop.statement)) return undefined;
+    const source = ts.isForStatement(loop) ? 'for (;;)' : ts.isWhileStatement(loop) ? 'while (true)' : 'do … while (true)';
+    return { kind: 'loop', questionId: id, source, bounded: false };
+  }
+  if (!ts.isBinaryExpression(inner)) return undefined;
+  const operator = inner.operatorToken.kind;
+  const comparisons = [ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.GreaterThanEqualsToken];
+  if (!comparisons.includes(operator)) return undefined;
+  const counters = updatedNames(loop);
+  const leftCounts = ts.isIdentifier(skipParentheses(inner.left)) && counters.has((skipParentheses(inner.left) as ts.Identifier).text);
+  const rightCounts = ts.isIdentifier(skipParentheses(inner.right)) && counters.has((skipParentheses(inner.right) as ts.Identifier).text);
+  if (leftCounts === rightCounts) return undefined;
+  const bound = skipParentheses(leftCounts ? inner.right : inner.left);
+  const names = boundNames(bound, sourceFile);
+  const value = numericValue(bound, constants);
+  if (names.length === 0 && value === undefined) return undefined;
+  return {
+    kind: 'loop',
+    questionId: id,
+    source: inner.getText(sourceFile),
+    bounded: true,
+    names: names.length > 0 ? names : [String(value)],
+    ...(value !== undefined ? { value } : {}),
+  };
+}
+
+/** Names that stand for a bound in an answer: `MAX`, `options.maxAttempts` → `maxAttempts`, `items.length` → `items`. */
+function boundNames(bound: ts.Expression, sourceFile: ts.SourceFile): string[] {
+  if (ts.isIdentifier(bound)) return [bound.text];
+  if (ts.isPropertyAccessExpression(bound)) {
+    if (bound.name.text === 'length' || bound.name.text === 'size') return [bound.getText(sourceFile), ...boundNames(skipParentheses(bound.expression), sourceFile)];
+    return [bound.getText(sourceFile), bound.name.text];
+  }
+  return [];
+}
+
+/** Identifiers the loop changes: the `for` incrementor and initializer, `x++`, `x += …`, `x = …` in its body. */
+function updatedNames(loop: ts.IterationStatement): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && ts.isIdentifier(node.operand)) {
+      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) names.add(node.operand.text);
+    } else if (ts.isBinaryExpression(node) && ts.isIdentifier(node.left)) {
+      const kind = node.operatorToken.kind;
+      if (kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment) names.add(node.left.text);
+    } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
+      names.add(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (ts.isForStatement(loop)) {
+    if (loop.initializer) visit(loop.initializer);
+    if (loop.incrementor) visit(loop.incrementor);
+  }
+  visit(loop.statement);
+  return names;
+}
+
+/**
+ * Whether the loop body has a way out: a `break` (not one of an inner loop or switch, unless
+ * labelled), a `return`, a `throw`, or `process.exit`. Nested functions do not count.
+ */
+function hasExit(body: ts.Statement): boolean {
+  let found = false;
+  const visit = (node: ts.Node, innerBreakable: boolean): void => {
+    if (found || ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node) || ts.isThrowStatement(node)) found = true;
+    else if (ts.isBreakStatement(node) && (!innerBreakable || node.label)) found = true;
+    else if (ts.isCallExpression(node) && node.expression.getText() === 'process.exit') found = true;
+    const breakable = innerBreakable || ts.isIterationStatement(node, false) || ts.isSwitchStatement(node);
+    ts.forEachChild(node, (child) => visit(child, breakable));
+  };
+  visit(body, false);
+  return found;
+}
+
+/** What a catch clause does with the error, judged by its own statements (nested functions aside). */
+function catchClauseFact(clause: ts.CatchClause, sourceFile: ts.SourceFile): CatchFact {
+  const id = questionId('catch', clause.getText(sourceFile));
+  const decisive = firstExit(clause.block);
+  if (decisive && ts.isThrowStatement(decisive)) return { kind: 'catch', questionId: id, behaviour: 'rethrows', source: oneLine(decisive.getText(sourceFile)) };
+  if (decisive && ts.isReturnStatement(decisive)) return { kind: 'catch', questionId: id, behaviour: 'returns', source: oneLine(decisive.getText(sourceFile)) };
+  return { kind: 'catch', questionId: id, behaviour: 'swallows', source: 'catch' };
+}
+
+/** `.catch(handler)`: a handler that throws rethrows; an empty one swallows; one that returns a value returns. */
+function catchCallFact(call: ts.CallExpression, sourceFile: ts.SourceFile): CatchFact | undefined {
+  const handler = call.arguments[0];
+  if (!handler || (!ts.isArrowFunction(handler) && !ts.isFunctionExpression(handler))) return undefined;
+  const id = questionId('catch', call.getText(sourceFile));
+  if (!ts.isBlock(handler.body)) return { kind: 'catch', questionId: id, behaviour: 'returns', source: oneLine(handler.body.getText(sourceFile)) };
+  const decisive = firstExit(handler.body);
+  if (decisive && ts.isThrowStatement(decisive)) return { kind: 'catch', questionId: id, behaviour: 'rethrows', source: oneLine(decisive.getText(sourceFile)) };
+  if (decisive && ts.isReturnStatement(decisive) && decisive.expression) return { kind: 'catch', questionId: id, behaviour: 'returns', source: oneLine(decisive.getText(sourceFile)) };
+  return { kind: 'catch', questionId: id, behaviour: 'swallows', source: '.catch' };
+}
+
+/** The first `throw` in a block, else its first `return` (nested functions aside). */
+function firstExit(block: ts.Block): ts.ThrowStatement | ts.ReturnStatement | undefined {
+  let thrown: ts.ThrowStatement | undefined;
+  let returned: ts.ReturnStatement | undefined;
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isThrowStatement(node)) thrown ??= node;
+    else if (ts.isReturnStatement(node)) returned ??= node;
+    ts.forEachChild(node, visit);
+  };
+  visit(block);
+  return thrown ?? returned;
+}
+
+function regexLiteralFact(node: ts.RegularExpressionLiteral): RegexFact | undefined {
+  const match = /^\/(.*)\/([a-z]*)$/s.exec(node.text);
+  if (!match) return undefined;
+  return { kind: 'regex', questionId: questionId('regex', node.text), pattern: match[1], flags: match[2], display: node.text };
+}
+
+/** `new RegExp('literal', 'flags')` or `RegExp('literal')`: only a literal pattern is a known fact. */
+function regexConstructorFact(node: ts.NewExpression | ts.CallExpression, sourceFile: ts.SourceFile): RegexFact | undefined {
+  if (!ts.isIdentifier(node.expression) || node.expression.text !== 'RegExp') return undefined;
+  const [pattern, flags] = node.arguments ?? [];
+  if (!pattern || !ts.isStringLiteralLike(pattern)) return undefined;
+  const flagText = flags && ts.isStringLiteralLike(flags) ? flags.text : '';
+  return { kind: 'regex', questionId: questionId('regex', node.getText(sourceFile)), pattern: pattern.text, flags: flagText, display: `/${pattern.text}/${flagText}` };
+}
+
+/** Names read from `process.env` at this node: `process.env.NAME`, `process.env['NAME']`, `const { A, B } = process.env`. */
+function envReads(node: ts.Node): string[] {
+  const isProcessEnv = (expression: ts.Expression): boolean => {
+    const inner = skipParentheses(expression);
+    return ts.isPropertyAccessExpression(inner) && inner.name.text === 'env' && ts.isIdentifier(inner.expression) && inner.expression.text === 'process';
+  };
+  if (ts.isPropertyAccessExpression(node) && isProcessEnv(node.expression)) return [node.name.text];
+  if (ts.isElementAccessExpression(node) && isProcessEnv(node.expression) && ts.isStringLiteralLike(node.argumentExpression)) return [node.argumentExpression.text];
+  if (ts.isVariableDeclaration(node) && node.initializer && isProcessEnv(node.initializer) && ts.isObjectBindingPattern(node.name)) {
+    return node.name.elements.flatMap((element) => {
+      const key = element.propertyName ?? element.name;
+      return ts.isIdentifier(key) ? [key.text] : ts.isStringLiteralLike(key) ? [key.text] : [];
+    });
+  }
+  return [];
+}
+
+function skipParentheses(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current)) current = current.expression;
+  return current;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= 60 ? flat : `${flat.slice(0, 59)}…`;
 }

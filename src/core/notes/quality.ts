@@ -14,7 +14,7 @@ import {
   nonWordShare,
   stem,
 } from './answer-text';
-import { type TimeoutFact, timeoutAnswerProblem } from './fact-check';
+import { answerFactProblem, envNoteProblem, type KnownFact } from './fact-check';
 import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
 /** Why a note does not (yet) explain its block. */
@@ -62,8 +62,11 @@ export interface NoteQualityInput {
    * file (a helper it calls). Without it only the block counts.
    */
   fileText?: string;
-  /** Facts the tool knows from the syntax tree (`timeoutFacts`), each checked at its question's answer. */
-  facts?: readonly TimeoutFact[];
+  /**
+   * Facts the tool knows from the syntax tree (`blockFacts`): a question's fact is checked at its
+   * answer, the environment variables the block reads against the whole note.
+   */
+  facts?: readonly KnownFact[];
 }
 
 /** The outcome of {@link checkNoteQuality}. */
@@ -161,9 +164,9 @@ export function checkNoteQuality(noteText: string, input: NoteQualityInput, pars
     }
     checkAnswer(answer, QUESTION_HINT, `The answer to "${question.text}"`, { questionId: question.id });
     for (const fact of input.facts ?? []) {
-      if (fact.questionId !== question.id) continue;
+      if (fact.kind === 'env' || fact.questionId !== question.id) continue;
       const text = withoutHint(answer.text, QUESTION_HINT);
-      const problem = text === '' ? undefined : timeoutAnswerProblem(text, fact);
+      const problem = text === '' ? undefined : answerFactProblem(text, fact);
       if (problem) push({ ...problem, ...trimmedSpan(noteTextSlice(answer), answer.bodyStart), questionId: question.id });
     }
   }
@@ -182,6 +185,12 @@ export function checkNoteQuality(noteText: string, input: NoteQualityInput, pars
         sectionId: what === parsed.sections.get('what') ? 'what' : undefined,
       });
     }
+  }
+  for (const fact of input.facts ?? []) {
+    if (fact.kind !== 'env' || judged.length === 0) continue;
+    const problem = envNoteProblem(judged.map((answer) => answer.text).join('\n'), fact);
+    const at = parsed.sections.get('what') ?? answered[0];
+    if (problem) push({ ...problem, start: at.headingStart, end: at.headingEnd, ...(at === parsed.sections.get('what') ? { sectionId: 'what' as const } : {}) });
   }
   checkGaming(judged, input, parsed, push);
   return { passes: problems.length === 0, problems, maxSimilarity };
