@@ -152,8 +152,26 @@ export function loopAnswerProblem(answer: string, fact: LoopFact): FactProblem |
   if (SAYS_UNBOUNDED.test(answer) && !negatedBefore(answer, SAYS_UNBOUNDED)) {
     return { code: 'wrong-fact', message: `${known}; the answer says nothing bounds it.` };
   }
+  // The cheapest wrong answer names the bound and gives it another value ("MAX_ATTEMPTS, which is 10").
+  if (fact.value !== undefined) {
+    const claimed = claimedBoundValues(answer, fact.names);
+    if (claimed.length > 0 && !claimed.some((number) => Math.abs(number - fact.value!) <= 1)) {
+      return { code: 'wrong-fact', message: `${known}; the answer says ${claimed[0]}.` };
+    }
+  }
   if (mentionsName || statesValue) return undefined;
   return { code: 'missing-fact', message: `${known}; the answer does not name the bound.` };
+}
+
+/** Numbers an answer gives as the loop's bound: in a count phrase, or right after the bound's name. */
+function claimedBoundValues(answer: string, names: readonly string[]): number[] {
+  const values: number[] = [];
+  for (const match of answer.matchAll(new RegExp(SAYS_COUNT.source, 'gi'))) values.push(Number((match[1] ?? match[2]).replace(/[_,]/g, '')));
+  for (const name of names) {
+    const near = new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])[^.;\\d]{0,24}?(\\d[\\d_,]*)`, 'g');
+    for (const match of answer.matchAll(near)) values.push(Number(match[1].replace(/[_,]/g, '')));
+  }
+  return values;
 }
 
 const SAYS_RETHROW = /\b(?:re-?throws?|re-?thrown|re-?raises?d?|propagates?|propagated|bubbles? up|passes (?:it|the error) (?:on|up))\b/i;

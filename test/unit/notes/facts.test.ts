@@ -90,6 +90,10 @@ describe('facts the tool checks: loop bounds', () => {
       message: 'The loop is bounded by `attempt < MAX_ATTEMPTS` (MAX_ATTEMPTS is 3); the answer says nothing bounds it.',
     });
     assert.equal(answerFactProblem('It keeps the queue moving when a job is flaky.', fact)?.code, 'missing-fact');
+    // Naming the bound with the wrong value is the cheapest way past a name check.
+    assert.deepEqual(answerFactProblem('MAX_ATTEMPTS, which is 10, then it gives up.', fact)?.code, 'wrong-fact');
+    assert.equal(answerFactProblem('Up to 10 tries before it gives up.', fact)?.code, 'wrong-fact');
+    assert.equal(answerFactProblem('MAX_ATTEMPTS (3), with 250 ms between tries.', fact), undefined, 'other numbers in the answer are not the bound');
   });
 
   it('accepts a parameter default or the parameter name for a bound passed in', () => {
