@@ -209,6 +209,8 @@ type PushProblem = (problem: Omit<NoteProblem, 'startPosition' | 'endPosition'>)
 
 /** Answers shorter than this (distinct content words) are too small to call an echo or a repeat. */
 const MIN_COMPARABLE_WORDS = 4;
+/** Below {@link MIN_COMPARABLE_WORDS}, an answer this long whose every content word is the prompt's is still an echo. */
+const MIN_ECHO_WORDS = 2;
 /** Over this many words, an answer with fewer distinct words than this share repeats itself. */
 const DIVERSITY_MIN_WORDS = 10;
 const MIN_LEXICAL_DIVERSITY = 0.4;
@@ -232,9 +234,13 @@ function checkGaming(judged: readonly JudgedAnswer[], input: NoteQualityInput, p
 
   judged.forEach((answer, index) => {
     const own = stems[index];
-    if (own.size >= MIN_COMPARABLE_WORDS) {
+    // A short answer is an echo only when every word it has comes from the prompt: questions name
+    // their construct, so copying one back ("when fetchToken() rejects, fetchToken rejects") needs
+    // few words, while a terse honest answer brings at least one of its own.
+    const comparable = own.size >= MIN_COMPARABLE_WORDS || own.size >= MIN_ECHO_WORDS;
+    if (comparable) {
       const echo = Math.max(0, ...prompts.map((prompt) => containment(own, prompt)));
-      if (echo >= notes.maxPromptOverlap) {
+      if (echo >= (own.size >= MIN_COMPARABLE_WORDS ? notes.maxPromptOverlap : 1)) {
         push({
           code: 'echoes-prompt',
           message: `${answer.label} repeats the template's hint or question (${Math.round(echo * 100)}% of its words); answer it about this code instead.`,

@@ -21,9 +21,9 @@ const range = { startLine: 3, endLine: 7 };
 const blockOf = (text: string): string => text.split('\n').slice(range.startLine - 1, range.endLine).join('\n');
 const block: Block = { id: 'blk-warm', ...range, source: 'chat-edit', confidence: 'likely', createdAt: '2026-03-03T08:00:00.000Z', modified: false };
 
-function explainedNote(): string {
-  const questions = blockQuestions(path, fileText, range);
-  const fresh = parseNote(renderNewNote({ block, file: path, blockText: blockOf(fileText), level: 1, sections: CORE_SECTIONS, questions, now: new Date('2026-03-03T09:00:00.000Z') }));
+function explainedNote(text = fileText): string {
+  const questions = blockQuestions(path, text, range);
+  const fresh = parseNote(renderNewNote({ block, file: path, blockText: blockOf(text), level: 1, sections: CORE_SECTIONS, questions, now: new Date('2026-03-03T09:00:00.000Z') }));
   const answers: NoteContent['answers'] = {
     what: 'warmCache asks loadKeys for up to limit keys and puts an empty placeholder for each into the cache map.',
     why: 'Placeholders make the first real lookups skip the cold path without fetching any values yet.',
@@ -38,7 +38,7 @@ function explainedNote(): string {
         : 'warmCache does not catch a rejection of loadKeys: it propagates to whoever awaited the warm-up.',
     ]),
   );
-  return serializeNote({ frontMatter: fresh.frontMatter!, sections: CORE_SECTIONS, answers, questionAnswers, code: blockOf(fileText) });
+  return serializeNote({ frontMatter: fresh.frontMatter!, sections: CORE_SECTIONS, answers, questionAnswers, code: blockOf(text) });
 }
 
 const input = (text: string) => ({ blockText: blockOf(text), sections: CORE_SECTIONS, questions: blockQuestions(path, text, range), notes: defaultPolicy().notes });
@@ -104,9 +104,12 @@ describe('notes status', () => {
   });
 
   it('keeps the answer of a question that reads the same after its construct changed, under the new id', () => {
-    const changed = fileText.replace('loadKeys(limit)', 'loadKeys(limit * 2)');
+    // The question shows a first argument of up to 24 characters; a longer one reads as `loadKeys(…)` either way.
+    const base = fileText.replace('loadKeys(limit)', 'loadKeys(Math.min(limit, MAX_KEYS_PER_WARMUP))');
+    const changed = fileText.replace('loadKeys(limit)', 'loadKeys(Math.min(limit * 2, MAX_KEYS_PER_WARMUP))');
     const questions = blockQuestions(path, changed, range);
-    const reviewed = markNoteReviewed(explainedNote(), { blockText: blockOf(changed), questions });
+    assert.notDeepEqual(blockQuestions(path, base, range).map((q) => q.id).sort(), questions.map((q) => q.id).sort(), 'the construct changed, so its id did');
+    const reviewed = markNoteReviewed(explainedNote(base), { blockText: blockOf(changed), questions });
     const parsed = parseNote(reviewed);
     assert.deepEqual(
       parsed.frontMatter?.questions.map((question) => question.id).sort(),
