@@ -65,6 +65,11 @@ export class Config {
     return this.get('provenance.showDecorations');
   }
 
+  /** Whether git-ai notes and Agent Trace records are imported when the window opens and when they change. */
+  get importOnOpen(): boolean {
+    return this.get('provenance.importOnOpen');
+  }
+
   /** Saves `comprehension.provenance.showDecorations` in the user settings. */
   async setShowDecorations(visible: boolean): Promise<void> {
     await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('provenance.showDecorations', visible, vscode.ConfigurationTarget.Global);

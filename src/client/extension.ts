@@ -7,6 +7,7 @@ import { BLOCKS_NOTIFICATION, type BlocksParams, RECORDS_FOLDERS_NOTIFICATION, t
 import { suppressWithReason } from './suppress';
 import { provenanceCommands } from './provenance/commands';
 import { ProvenanceController } from './provenance/controller';
+import { ImportOnOpen } from './provenance/import-on-open';
 import { ProvenancePresentation } from './provenance/presentation';
 import { AiBlocksView } from './provenance/view';
 import type { ProvenanceService } from './provenance/events';
@@ -78,6 +79,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   // The server reads records of closed files itself: it has to know where they are (local storage).
   server.recordsFolders = () => provenance.recordsFolders();
   context.subscriptions.push(provenance.onDidChangeRecordsFolders((folders) => void server.notify(RECORDS_FOLDERS_NOTIFICATION, { folders })));
+  // git-ai notes and Agent Trace records other tools wrote become blocks when they appear.
+  context.subscriptions.push(new ImportOnOpen(provenance, context.workspaceState, outputChannel));
   const provenancePresentation = new ProvenancePresentation(provenance, sharedStatus.segment('provenance', 10));
   const aiBlocksView = new AiBlocksView(provenance);
   const notes = activateNotes({ provenance, server, presentation: provenancePresentation, view: aiBlocksView, status: sharedStatus, log: outputChannel, config });

@@ -12,6 +12,7 @@ export const SETTING_DEFAULTS = {
   'provenance.detectLikely': true as boolean,
   'provenance.pasteMinLines': 5 as number,
   'provenance.showDecorations': true as boolean,
+  'provenance.importOnOpen': true as boolean,
   'practice.weeklyGoalMinutes': 0 as number,
   'practice.dailyMinimumMinutes': 0 as number,
   'practice.idleTimeoutSeconds': 120 as number,

@@ -1,12 +1,9 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ProvenanceLedger } from '../../core/provenance/ledger';
-import { normalizeRecordPath } from '../../core/provenance/record';
-import { importAgentTrace, importAiderCommits, importedBlockId, importGitAiNotes, type ImportedRange, placeImportedRanges, recordsForImport } from '../../core/provenance/import';
+import { importAgentTrace, importAiderCommits, importGitAiNotes, type ImportedRange, importRanges } from '../../core/provenance/import';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
-import { workspaceRelativePath } from '../../core/workspace/paths';
-import { readMarkableText } from './record-lines';
 import { readBoundedFile } from '../../core/workspace/fs';
 
 const USAGE = `Usage: comprehension import [--git-ai] [--aider] [--agent-trace FILE...] [--root DIR]
@@ -45,13 +42,6 @@ export function takeAgentTraceFiles(args: readonly string[]): { files: string[];
     } else rest.push(arg);
   }
   return { files: files.filter((file) => file !== ''), rest, present };
-}
-
-/** Counts of one import. */
-export interface ImportCounts {
-  imported: number;
-  alreadyPresent: number;
-  notPlaced: number;
 }
 
 async function importCommand(args: string[], io: CliIo): Promise<number> {
@@ -99,64 +89,6 @@ async function importCommand(args: string[], io: CliIo): Promise<number> {
   const block = (n: number) => `${n} block${n === 1 ? '' : 's'}`;
   io.stdout.write(`Imported ${block(counts.imported)}; ${counts.alreadyPresent} already present; ${counts.notPlaced} could not be placed (of ${ranges.length} AI ranges found).\n`);
   return EXIT.ok;
-}
-
-/**
- * Writes records for imported ranges, file by file. A range counts as already present when its
- * record exists (same origin, commit, path and lines: importing twice) or when the code it covers
- * already has a block; as not placed when its file is gone, is not text, or no longer holds it.
- */
-export async function importRanges(root: string, ledger: ProvenanceLedger, ranges: readonly ImportedRange[]): Promise<ImportCounts> {
-  const { store } = ledger;
-  const counts: ImportCounts = { imported: 0, alreadyPresent: 0, notPlaced: 0 };
-  const unique = new Map<string, ImportedRange>();
-  for (const range of ranges) {
-    const path = workspacePath(root, range.path);
-    if (path === undefined) {
-      counts.notPlaced++;
-      continue;
-    }
-    const id = importedBlockId({ ...range, path });
-    if (!unique.has(id)) unique.set(id, { ...range, path });
-  }
-  const byPath = new Map<string, ImportedRange[]>();
-  for (const [id, range] of unique) {
-    if (store.get(id)) {
-      counts.alreadyPresent++;
-      continue;
-    }
-    const list = byPath.get(range.path) ?? [];
-    list.push(range);
-    byPath.set(range.path, list);
-  }
-  for (const [path, fileRanges] of byPath) {
-    const read = await readMarkableText(resolve(root, path), root);
-    if (read.kind !== 'text') {
-      counts.notPlaced += fileRanges.length;
-      continue;
-    }
-    const placements = placeImportedRanges(fileRanges, read.text);
-    const existing = store.blocksForFile(path).filter((record) => !record.metadata.comprehension.lost);
-    const records = recordsForImport(placements, path, read.text, existing);
-    await ledger.write(records);
-    const written = new Set(records.map((record) => record.id));
-    const placed = new Set(placements.filter((placement) => placement.kind !== 'lost').map((placement) => importedBlockId(placement.range)));
-    for (const range of fileRanges) {
-      const id = importedBlockId(range);
-      if (written.has(id)) counts.imported++;
-      else if (placed.has(id)) counts.alreadyPresent++;
-      else counts.notPlaced++;
-    }
-  }
-  return counts;
-}
-
-/** A recorded path as a workspace-relative one; undefined when it leads outside the workspace. */
-function workspacePath(root: string, path: string): string | undefined {
-  const normalized = normalizeRecordPath(path);
-  if (!isAbsolute(path) && normalized.split('/').includes('..')) return undefined;
-  // The root itself ('') is no file.
-  return workspaceRelativePath(root, isAbsolute(path) ? path : resolve(root, normalized)) || undefined;
 }
 
 SUBCOMMANDS.import = { summary: 'import AI ranges from git-ai notes and Agent Trace files', usage: USAGE, run: importCommand };

@@ -5,5 +5,6 @@ import './mark';
 import './hooks';
 import './hook';
 import './import';
+import './export';
 import './report';
 import './note';

@@ -1,22 +1,26 @@
 import { createHash } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
 import { splitLines } from '../text/diff';
+import { readWorkspaceTextFile } from '../workspace/files';
 import { parseUnifiedZeroDiff, git as runGit } from '../workspace/git';
+import { workspaceRelativePath } from '../workspace/paths';
 import { anchorBlocks } from './anchor';
 import type { Block, BlockSource } from './block';
+import { agentOfKey, EXPORTED_PROMPT_ID_PREFIX, parseAuthorshipLog } from './git-ai';
 import { blockContentHash, lineHashes } from './hash';
-import { createRecord, normalizeRecordPath, type ProvenanceRecord, TOOL_NAME } from './record';
+import type { ProvenanceLedger } from './ledger';
+import { createRecord, isValidRecordId, normalizeRecordPath, type ProvenanceRecord, TOOL_NAME } from './record';
+
+export { parseLineRanges } from './git-ai';
 
 /**
  * Import of AI line ranges recorded by other tools:
  * - Agent Trace records (JSON object, array of them, or JSON Lines such as `.agent-trace/traces.jsonl`):
  *   every range of a conversation (or a range) whose contributor type is `ai`.
- * - git-ai authorship logs in git notes (`refs/notes/ai`), read with `git` (no shell). Format
- *   (Git AI Standard v3.0.0, `authorship/3.0.0`): an attestation section, a line `---`, then a JSON
- *   object. Attestation: a file path at column 0 (double-quoted when it has spaces), then lines
- *   indented by two spaces `<session hash> <ranges>`, ranges like `1-4,9,12-20` (1-based,
- *   inclusive). The JSON's `prompts[<session hash>].agent_id` gives `tool` and `model`. Line numbers
- *   are those of the file in the noted commit; the parser also accepts a missing or broken JSON
- *   part, 7-hex-digit hashes and ranges separated by spaces.
+ * - git-ai authorship logs in git notes (`refs/notes/ai`), read with `git` (no shell); the format
+ *   (Git AI Standard v3.0.0) is described in `git-ai.ts`, which also writes it (the export). Line
+ *   numbers are those of the file in the noted commit; the parser also accepts a missing or broken
+ *   JSON part, 7-hex-digit hashes and ranges separated by spaces.
  * - Aider's commits: aider has no hooks, but commits each edit with "(aider)" appended to the author
  *   or committer name; the lines such a commit added become `agent-write` blocks (agent `aider`).
  * Imported blocks are `source: 'imported'` (aider's: `agent-write`), `confidence: 'certain'`,
@@ -43,6 +47,12 @@ export interface ImportedRange {
   lines?: string[];
   /** The block source to record; `imported` unless the origin says how the code was written (aider: `agent-write`). */
   source?: BlockSource;
+  /**
+   * The id of the block this range was exported from (this product's own `export --git-ai`): it
+   * comes back under that id, so its comprehension note is its note again, and the pieces a block
+   * was split into (lines introduced by different commits) become one block again.
+   */
+  blockId?: string;
 }
 
 /** Ranges found, and what could not be read. */
@@ -134,86 +144,43 @@ function rangesOfTraceRecord(record: unknown, index: number, out: ImportedRange[
 // ---------------------------------------------------------------------------------------------
 // git-ai
 
-/** One parsed git-ai authorship log. */
+/** One parsed git-ai authorship log: its AI entries (known-human ones left out) and their agents. */
 export interface GitAiLog {
   files: Array<{ path: string; entries: Array<{ session: string; ranges: Array<[number, number]> }> }>;
-  /** Session hash → agent details from the JSON part. */
-  sessions: Map<string, { tool?: string; model?: string }>;
+  /** Attestation key → agent details from the JSON part (`prompts` or `sessions`, per the key's kind); `blockId` for this product's own export. */
+  sessions: Map<string, { tool?: string; model?: string; blockId?: string }>;
   schemaVersion?: string;
   problems: string[];
 }
 
-/** Parses a git-ai authorship log (see the module comment for the format), tolerating damage. */
+/**
+ * Parses a git-ai authorship log (see `git-ai.ts` for the format), tolerating damage. Lines of
+ * known humans (`h_` keys) are not AI lines and are left out; an agent recorded as `unknown` (what
+ * the export writes for a block without one) counts as not known.
+ */
 export function parseGitAiNote(text: string): GitAiLog {
-  const lines = splitLines(text);
-  const divider = lines.indexOf('---');
-  const attestation = divider >= 0 ? lines.slice(0, divider) : lines;
-  const log: GitAiLog = { files: [], sessions: new Map(), problems: [] };
-  let current: GitAiLog['files'][number] | undefined;
-  attestation.forEach((line, index) => {
-    if (line.trim().length === 0) return;
-    if (!/^\s/.test(line)) {
-      const path = line.trim().replace(/^"(.*)"$/, '$1');
-      current = { path: normalizeRecordPath(path), entries: [] };
-      log.files.push(current);
-      return;
-    }
-    const match = /^\s+([0-9a-fA-F]{4,64})\s+([\d,\-\s]+)$/.exec(line);
-    if (!match || !current) {
-      log.problems.push(`line ${index + 1}: not an attestation entry: ${line.trim()}`);
-      return;
-    }
-    const ranges = parseLineRanges(match[2]);
-    if (ranges.length === 0) {
-      log.problems.push(`line ${index + 1}: no line ranges`);
-      return;
-    }
-    current.entries.push({ session: match[1].toLowerCase(), ranges });
-  });
-  if (divider >= 0) {
-    const json = lines.slice(divider + 1).join('\n').trim();
-    if (json.length > 0) {
-      try {
-        const meta: unknown = JSON.parse(json);
-        if (isObject(meta)) {
-          if (typeof meta.schema_version === 'string') log.schemaVersion = meta.schema_version;
-          if (isObject(meta.prompts)) {
-            for (const [hash, prompt] of Object.entries(meta.prompts)) {
-              const agent = isObject(prompt) && isObject(prompt.agent_id) ? prompt.agent_id : undefined;
-              log.sessions.set(hash.toLowerCase(), {
-                ...(typeof agent?.tool === 'string' ? { tool: agent.tool } : {}),
-                ...(typeof agent?.model === 'string' ? { model: agent.model } : {}),
-              });
-            }
-          }
-        }
-      } catch (error) {
-        log.problems.push(`metadata is not JSON: ${(error as Error).message}`);
+  const parsed = parseAuthorshipLog(text);
+  const log: GitAiLog = { files: [], sessions: new Map(), problems: parsed.problems };
+  if (typeof parsed.metadata?.schema_version === 'string') log.schemaVersion = parsed.metadata.schema_version;
+  for (const file of parsed.files) {
+    const entries: GitAiLog['files'][number]['entries'] = [];
+    for (const entry of file.entries) {
+      const agent = agentOfKey(entry.key, parsed.metadata);
+      if (agent.kind === 'human') continue;
+      const session = entry.key.toLowerCase();
+      entries.push({ session, ranges: entry.ranges });
+      if (parsed.metadata !== undefined) {
+        const blockId = agent.promptId?.startsWith(EXPORTED_PROMPT_ID_PREFIX) ? agent.promptId.slice(EXPORTED_PROMPT_ID_PREFIX.length) : undefined;
+        log.sessions.set(session, {
+          ...(agent.tool !== undefined ? { tool: agent.tool } : {}),
+          ...(agent.model !== undefined ? { model: agent.model } : {}),
+          ...(blockId !== undefined && isValidRecordId(blockId) ? { blockId } : {}),
+        });
       }
     }
+    if (entries.length > 0) log.files.push({ path: normalizeRecordPath(file.path), entries });
   }
   return log;
-}
-
-/** `1-4,9,12-20` → [[1,4],[9,9],[12,20]], merged where consecutive. */
-export function parseLineRanges(spec: string): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  for (const part of spec.split(/[,\s]+/)) {
-    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!match) continue;
-    const start = Number(match[1]);
-    const end = match[2] === undefined ? start : Number(match[2]);
-    if (start < 1 || end < start) continue;
-    ranges.push([start, end]);
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
-  const merged: Array<[number, number]> = [];
-  for (const range of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && range[0] <= last[1] + 1) last[1] = Math.max(last[1], range[1]);
-    else merged.push([range[0], range[1]]);
-  }
-  return merged;
 }
 
 /** Options of {@link importGitAiNotes}. */
@@ -290,7 +257,7 @@ export async function importGitAiNotes(repoDir: string, options: GitAiImportOpti
         problems.push(`${commit}: ${file.path} is not in that commit; its ranges are imported without text`);
       }
       for (const entry of file.entries) {
-        const session = log.sessions.get(entry.session) ?? [...log.sessions].find(([hash]) => hash.startsWith(entry.session))?.[1];
+        const session = log.sessions.get(entry.session);
         for (const [startLine, endLine] of entry.ranges) {
           const lines = fileLines && endLine <= fileLines.length ? fileLines.slice(startLine - 1, endLine) : undefined;
           ranges.push({
@@ -300,6 +267,7 @@ export async function importGitAiNotes(repoDir: string, options: GitAiImportOpti
             endLine,
             ...(session?.tool !== undefined ? { agent: session.tool } : {}),
             ...(session?.model !== undefined ? { model: session.model } : {}),
+            ...(session?.blockId !== undefined ? { blockId: session.blockId } : {}),
             timestamp: date,
             revision: commit,
             ...(lines ? { lines, contentHash: blockContentHash(lines) } : {}),
@@ -441,9 +409,16 @@ export function importedBlockId(range: ImportedRange): string {
   return `imported-${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 
+/** The id an imported range's record gets: the block it was exported from, else {@link importedBlockId}. */
+export function importedRecordId(range: ImportedRange): string {
+  return range.blockId ?? importedBlockId(range);
+}
+
 /**
  * Records for placed imports of one file (`path`, current `text`), skipping lost ones and any that
- * overlap `existing` records of the file (code already tracked keeps its record).
+ * overlap `existing` records of the file (code already tracked keeps its record). Pieces of one
+ * exported block that touch or overlap today are one record again; a piece apart from the rest
+ * gets an id of its own.
  */
 export function recordsForImport(
   placements: readonly ImportPlacement[],
@@ -454,19 +429,36 @@ export function recordsForImport(
 ): ProvenanceRecord[] {
   const lines = splitLines(text);
   const occupied = existing.map((record) => record.files[0].conversations[0].ranges[0]);
-  const records: ProvenanceRecord[] = [];
+  const spans: Array<{ id: string; placement: ImportPlacement; startLine: number; endLine: number; modified: boolean }> = [];
+  const byId = new Map<string, typeof spans>();
   for (const placement of placements) {
     if (placement.kind === 'lost') continue;
-    if (occupied.some((range) => range.start_line <= placement.endLine && range.end_line >= placement.startLine)) continue;
-    const { range } = placement;
+    const id = importedRecordId(placement.range);
+    const pieces = byId.get(id) ?? [];
+    const touching = pieces.find((span) => placement.startLine <= span.endLine + 1 && span.startLine <= placement.endLine + 1);
+    if (touching) {
+      touching.startLine = Math.min(touching.startLine, placement.startLine);
+      touching.endLine = Math.max(touching.endLine, placement.endLine);
+      touching.modified ||= placement.kind === 'fuzzy';
+      continue;
+    }
+    const span = { id: pieces.length === 0 ? id : importedBlockId(placement.range), placement, startLine: placement.startLine, endLine: placement.endLine, modified: placement.kind === 'fuzzy' };
+    pieces.push(span);
+    byId.set(id, pieces);
+    spans.push(span);
+  }
+  const records: ProvenanceRecord[] = [];
+  for (const span of spans) {
+    if (occupied.some((range) => range.start_line <= span.endLine && range.end_line >= span.startLine)) continue;
+    const { range } = span.placement;
     const block: Block = {
-      id: importedBlockId(range),
-      startLine: placement.startLine,
-      endLine: placement.endLine,
+      id: span.id,
+      startLine: span.startLine,
+      endLine: span.endLine,
       source: range.source ?? 'imported',
       confidence: 'certain',
       createdAt: range.timestamp ?? now,
-      modified: placement.kind === 'fuzzy',
+      modified: span.modified,
       ...(range.agent !== undefined ? { agent: range.agent } : {}),
       ...(range.model !== undefined ? { model: range.model } : {}),
     };
@@ -474,15 +466,87 @@ export function recordsForImport(
       createRecord({
         block,
         path,
-        lines: lines.slice(placement.startLine - 1, placement.endLine),
+        lines: lines.slice(span.startLine - 1, span.endLine),
         editKind: 'imported',
         ...(range.revision !== undefined ? { revision: range.revision } : {}),
         now,
       }),
     );
-    occupied.push({ start_line: placement.startLine, end_line: placement.endLine, content_hash: '' });
+    occupied.push({ start_line: span.startLine, end_line: span.endLine, content_hash: '' });
   }
   return records;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing imported ranges
+
+/** Counts of one import. */
+export interface ImportCounts {
+  imported: number;
+  alreadyPresent: number;
+  notPlaced: number;
+}
+
+/** Files larger than this are not imported into (the CLI's `mark` refuses them too): no one writes a note about them. */
+const MAX_IMPORT_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Writes records for imported ranges, file by file (the records of `ledger.store`, loaded, are the
+ * ones already there). A range counts as already present when its record exists (importing twice,
+ * or the workspace that exported it) or when the code it covers already has a block; as not placed
+ * when its file is gone, is not text, or no longer holds it. `imported` counts records written (the
+ * pieces of one exported block make one).
+ */
+export async function importRanges(root: string, ledger: ProvenanceLedger, ranges: readonly ImportedRange[]): Promise<ImportCounts> {
+  const { store } = ledger;
+  const counts: ImportCounts = { imported: 0, alreadyPresent: 0, notPlaced: 0 };
+  const unique = new Map<string, ImportedRange>();
+  for (const range of ranges) {
+    const path = workspacePath(root, range.path);
+    if (path === undefined) {
+      counts.notPlaced++;
+      continue;
+    }
+    const id = importedBlockId({ ...range, path });
+    if (!unique.has(id)) unique.set(id, { ...range, path });
+  }
+  const byPath = new Map<string, ImportedRange[]>();
+  for (const [id, range] of unique) {
+    if (store.get(id) || (range.blockId !== undefined && store.get(range.blockId))) {
+      counts.alreadyPresent++;
+      continue;
+    }
+    const list = byPath.get(range.path) ?? [];
+    list.push(range);
+    byPath.set(range.path, list);
+  }
+  for (const [path, fileRanges] of byPath) {
+    const read = await readWorkspaceTextFile(resolve(root, path), { root, maxFileSizeBytes: MAX_IMPORT_FILE_BYTES });
+    if (read.kind !== 'text') {
+      counts.notPlaced += fileRanges.length;
+      continue;
+    }
+    const placements = placeImportedRanges(fileRanges, read.text);
+    const existing = store.blocksForFile(path).filter((record) => !record.metadata.comprehension.lost);
+    const records = recordsForImport(placements, path, read.text, existing);
+    await ledger.write(records);
+    counts.imported += records.length;
+    const placed = new Set(placements.filter((placement) => placement.kind !== 'lost').map((placement) => importedBlockId(placement.range)));
+    for (const range of fileRanges) if (!placed.has(importedBlockId(range))) counts.notPlaced++;
+    const written = new Set(records.map((record) => record.id));
+    for (const range of fileRanges) {
+      if (placed.has(importedBlockId(range)) && !written.has(importedRecordId(range)) && !written.has(importedBlockId(range))) counts.alreadyPresent++;
+    }
+  }
+  return counts;
+}
+
+/** A recorded path as a workspace-relative one; undefined when it leads outside the workspace. */
+function workspacePath(root: string, path: string): string | undefined {
+  const normalized = normalizeRecordPath(path);
+  if (!isAbsolute(path) && normalized.split('/').includes('..')) return undefined;
+  // The root itself ('') is no file.
+  return workspaceRelativePath(root, isAbsolute(path) ? path : resolve(root, normalized)) || undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,23 +3,7 @@ import { rmSync } from 'node:fs';
 import { takeAgentTraceFiles } from '../../../src/cli/commands/import';
 import { blockContentHash } from '../../../src/core/provenance/hash';
 import { cli, git, ranges, records, tempRepo, write } from './run-cli';
-
-const RETRY = [
-  "import { setTimeout as sleep } from 'node:timers/promises';", // 1
-  '', // 2
-  'export async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {', // 3
-  '  for (let attempt = 1; ; attempt++) {', // 4
-  '    try {', // 5
-  '      return await fn();', // 6
-  '    } catch (error) {', // 7
-  '      if (attempt >= attempts) throw error;', // 8
-  '      await sleep(100 * 2 ** attempt);', // 9
-  '    }', // 10
-  '  }', // 11
-  '}', // 12
-];
-
-const PARSE = ['export function parsePort(value: string): number {', '  const port = Number.parseInt(value, 10);', '  if (Number.isNaN(port)) throw new Error(`bad port ${value}`);', '  return port;', '}'];
+import { PARSE_PORT as PARSE, RETRY } from '../provenance/retry-fixture';
 
 /** A git-ai authorship log (authorship/3.0.0) as git-ai writes it into refs/notes/ai. */
 const GIT_AI_NOTE = [

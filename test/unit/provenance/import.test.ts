@@ -14,21 +14,7 @@ import {
   recordsForImport,
 } from '../../../src/core/provenance/import';
 import { createRecord } from '../../../src/core/provenance/record';
-
-const RETRY = [
-  "import { setTimeout as sleep } from 'node:timers/promises';", // 1
-  '', // 2
-  'export async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {', // 3
-  '  for (let attempt = 1; ; attempt++) {', // 4
-  '    try {', // 5
-  '      return await fn();', // 6
-  '    } catch (error) {', // 7
-  '      if (attempt >= attempts) throw error;', // 8
-  '      await sleep(100 * 2 ** attempt);', // 9
-  '    }', // 10
-  '  }', // 11
-  '}', // 12
-];
+import { RETRY } from './retry-fixture';
 
 const GIT_AI_NOTE = [
   'src/retry.ts',
