@@ -7,6 +7,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { BlockNoteState } from '../core/notes/assess';
 import type { NoteStatus } from '../core/notes/status';
+import type { NoteReview } from '../core/notes/review';
 import type { Block } from '../core/provenance/block';
 import type { GatheredInputs, PracticeDayTotal } from '../core/report/gather';
 
@@ -97,8 +98,10 @@ export const NEW_NOTE_REQUEST = new RequestType<NewNoteParams, NewNoteResult, vo
 
 /**
  * `comprehension/markReviewed`: the note text with the block's current code, hash, `reviewedAt`
- * and any new block questions recorded. Fails (a response error with the reason) when the note has
- * no valid front matter.
+ * and any new block questions recorded, and what the reviewer must see before saving it (the diff
+ * and the answers the change touched). Fails (a response error with the reason) when the note has
+ * no valid front matter, or when an answer is wrong or incomplete against the current code (a
+ * wrong or missing fact): that answer must be edited first.
  */
 export interface MarkReviewedParams {
   uri: string;
@@ -107,6 +110,8 @@ export interface MarkReviewedParams {
 }
 export interface MarkReviewedResult {
   text: string;
+  /** Undefined when the note was not stale. */
+  review?: NoteReview;
 }
 export const MARK_REVIEWED_REQUEST = new RequestType<MarkReviewedParams, MarkReviewedResult, void>('comprehension/markReviewed');
 

@@ -124,6 +124,16 @@ export async function keys(...actions: KeyAction[]): Promise<void> {
   await askRunner('KEYS', { actions: [{ type: 'focusEditor' }, ...actions] });
 }
 
+/** Waits until an element matching `selector` (playwright syntax, e.g. `:has-text("…")`) is in the workbench. */
+export async function waitForSelector(selector: string, timeoutMs = 20000): Promise<void> {
+  await askRunner('KEYS', { actions: [{ type: 'waitForSelector', selector, state: 'attached', timeout: timeoutMs }] }, timeoutMs + 10000);
+}
+
+/** Presses keys without moving focus first: for a modal dialog, which holds the focus itself. */
+export async function pressKeys(...keyNames: string[]): Promise<void> {
+  await askRunner('KEYS', { actions: keyNames.map((key) => ({ type: 'press', key })) });
+}
+
 /** Saves a screenshot of the workbench as `test-results/<name>.png`. */
 export async function screenshot(name: string): Promise<string> {
   const reply = await askRunner<{ path: string }>('SCREENSHOT', { name });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Scorecard } from '../../src/core/report/scorecard';
-import { getApi, keys, screenshot, SELECTORS, waitFor, waitForDiagnostics, workspaceRoot } from './harness';
+import { domTexts, getApi, keys, pressKeys, screenshot, SELECTORS, waitFor, waitForDiagnostics, waitForSelector, workspaceRoot } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;
 
@@ -157,7 +157,7 @@ describe('Notes', function () {
     assert.ok(vscode.window.visibleTextEditors.some((editor) => editor.document.uri.toString() === uri.toString()), 'the code stays visible');
     const fresh = noteEditor.document.getText();
     for (const heading of Object.keys(ANSWERS)) assert.ok(fresh.includes(`## ${heading}`), `the template has "## ${heading}"`);
-    assert.match(fresh, /### What is the timeout on `fetch\(\.\.\.\)` at line 3/, 'a question derived from the block\'s syntax tree');
+    assert.match(fresh, /### What is the timeout on `fetch\(url\)`, and what happens when it fails\?/, 'a question derived from the block\'s syntax tree, naming its construct');
     assert.ok(fresh.includes('return body.prices.filter((price) => price > 0);'), 'the block\'s code is recorded');
 
     // Answer every hint with real keys: select the hint comment and type over it.
@@ -224,7 +224,20 @@ describe('Notes', function () {
 
     const review = (await codeLenses(uri)).find((lens) => lens.command?.command === 'comprehension.notes.markReviewed');
     assert.ok(review?.command);
-    assert.equal(await vscode.commands.executeCommand(review.command.command, ...(review.command.arguments ?? [])), true);
+    // No rubber stamp: the change is shown in a modal, and the note is saved only once confirmed.
+    const marked = Promise.resolve(vscode.commands.executeCommand<boolean>(review.command.command, ...(review.command.arguments ?? [])));
+    const first = await Promise.race([
+      marked.then((result) => `the command resolved (${String(result)}) without asking`),
+      waitForSelector('.monaco-dialog-box', 30000).then(() => 'dialog'),
+    ]);
+    assert.equal(first, 'dialog', 'a confirmation dialog opens before anything is saved');
+    const dialog = await domTexts('.monaco-dialog-box');
+    assert.match(dialog.join('\n'), /Is every answer still true\?/);
+    assert.match(dialog.join('\n'), /price >= 0/, 'the dialog shows what changed');
+    await screenshot('notes-review-confirm');
+    // "Still True" is the dialog's first, focused button.
+    await pressKeys('Enter');
+    assert.equal(await marked, true);
     const note = readFileSync(noteUri.fsPath, 'utf8');
     assert.match(note, /^reviewedAt: /m, 'reviewedAt is recorded');
     assert.ok(note.includes('price >= 0'), 'the recorded code is the current code');

@@ -323,7 +323,12 @@ function checkGaming(judged: readonly JudgedAnswer[], input: NoteQualityInput, p
 /** Headings the writer retitled so the front matter no longer matches: fall back to the current text. */
 function findByTitle(parsed: ParsedNote, title: string): NoteAnswer | undefined {
   const key = normalizeHeading(title);
-  return parsed.otherHeadings.find((heading) => normalizeHeading(heading.heading) === key);
+  // A question whose construct changed but reads the same is still recorded under its old id: its
+  // answer is the answer to the current question (and is checked against the current facts).
+  return (
+    parsed.otherHeadings.find((heading) => normalizeHeading(heading.heading) === key) ??
+    [...parsed.questions.values()].find((answer) => normalizeHeading(answer.heading) === key)
+  );
 }
 
 /** The answer with the hint removed, in case the writer deleted the comment markers but kept the hint. */

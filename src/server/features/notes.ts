@@ -10,6 +10,7 @@ import { assessBlockNote, assessFileNotes } from '../../core/notes/assess';
 import { newNoteText } from '../../core/notes/new-note';
 import { notePathFor, readGitAuthor } from '../../core/notes/note-file';
 import { markNoteReviewed } from '../../core/notes/status';
+import { reviewOfNote } from '../../core/notes/review';
 import type { Block } from '../../core/provenance/block';
 import { LineIndex } from '../../core/text/line-index';
 import type { PolicyWorkspace } from '../../core/workspace/policy-workspace';
@@ -102,9 +103,16 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
       inCriticalPath: workspace.isCritical(path),
       onQuestionsError: warn(path),
     });
+    const review = reviewOfNote(state);
+    const mustEdit = review?.items.filter((item) => item.mustEdit) ?? [];
+    if (mustEdit.length > 0) {
+      // No rubber stamp: an answer the current code contradicts stays on record only if someone edits it.
+      const reasons = mustEdit.map((item) => item.reason).join(' ');
+      throw new ResponseError(ErrorCodes.InvalidParams, `${mustEdit.length === 1 ? 'An answer no longer holds' : `${mustEdit.length} answers no longer hold`}: ${reasons} Edit the note first.`);
+    }
     try {
       const questions = state.questions.map((question) => ({ id: question.id, text: question.text }));
-      return { text: markNoteReviewed(params.noteText, { blockText: state.blockText, questions }) };
+      return { text: markNoteReviewed(params.noteText, { blockText: state.blockText, questions }), ...(review ? { review } : {}) };
     } catch (error) {
       throw new ResponseError(ErrorCodes.InvalidParams, (error as Error).message);
     }
