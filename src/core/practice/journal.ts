@@ -3,17 +3,24 @@
  * holding what is needed to undo the settings switch-off after a crash.
  *
  * Protocol (the extension follows it; {@link PracticeSession} in session.ts does it for you):
- * 1. plan the switch-off, 2. `begin()` writes the journal with the snapshot, 3. apply the updates
- * (write-ahead: a crash between 2 and 3 leaves a journal whose restore is a no-op),
- * 4. `heartbeat()` every minute or so, 5. on stop: `beginRestore()`, apply the restore updates,
- * `markSettled()` after each, `finish()`.
+ * 1. plan the switch-off, 2. `begin()` writes the journal with the snapshot, 3. apply the updates,
+ * `markApplied()` after each (write-ahead: a crash between 2 and 3 leaves a journal whose restore
+ * is a no-op), 4. `heartbeat()` every minute or so, 5. on stop: `beginRestore()`, apply the restore
+ * updates, `markSettled()` after each, `finish()`; a restore that cannot finish ends with
+ * `setAsideUnfinished()`, so no journal blocks the next session for good.
+ *
+ * Every write is a read-check-write under a lock file (`<path>.lock`) as well as serialized in
+ * this process: two windows cannot both begin a session, or both claim one left behind.
  *
  * On start-up, `inspectJournal(now)` says whether a session was left behind. The journal lives in
  * the extension's global storage, because the settings it changes are (mostly) user-wide: every
  * window sees the same journal, and only the owner (pid + host) writes to it.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { rename } from 'node:fs/promises';
+import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { withFileLock } from '../provenance/lock';
 import { readJsonFile, writeFileAtomic } from '../workspace/fs';
 import type { PracticeTally } from './accounting';
 import type { SettingsSnapshot, UserChange } from './settings-plan';
@@ -40,6 +47,12 @@ export interface JournalRecord {
   snapshot: SettingsSnapshot;
   /** Slot ids (see `slotId`) that a restore has settled; a restore interrupted by a crash resumes after them. */
   settledSlots: string[];
+  /**
+   * Slot ids whose off value was written (by the start or by a Resume), in order. Absent in
+   * journals of older versions. Progress only: the settings themselves are the truth about what
+   * is off, and the snapshot the truth about what to put back.
+   */
+  appliedSlots?: string[];
   /** User changes a restore left in place, for the end-of-session report. */
   respectedUserChanges: UserChange[];
   restoreStartedAt?: number;
@@ -91,6 +104,16 @@ export interface JournalOptions {
 /** Default for {@link JournalOptions.staleAfterMs}; heartbeats should come at least every minute. */
 export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
 
+/**
+ * How far in the future a heartbeat may lie and still count: clocks of windows on one machine
+ * agree, so more than this means a clock that jumped back or a forged file, and a live pid must
+ * not keep such a session "live" for ever.
+ */
+export const FUTURE_HEARTBEAT_TOLERANCE_MS = 2 * 60_000;
+
+/** Orphaned temp files of the journal's atomic writes (a process killed mid-write) older than this are removed at the next inspection. */
+export const ORPHAN_TEMP_AGE_MS = 60_000;
+
 /** Whether a process exists: signal 0 checks without sending anything; EPERM means it exists but is not ours. */
 export function processIsAlive(pid: number): boolean {
   try {
@@ -126,6 +149,7 @@ export function validateJournalRecord(value: unknown): string | undefined {
   }
   if (!Array.isArray(record.settledSlots) || record.settledSlots.some((id) => typeof id !== 'string')) return 'bad settledSlots';
   if (!Array.isArray(record.respectedUserChanges)) return 'bad respectedUserChanges';
+  if (record.appliedSlots !== undefined && (!Array.isArray(record.appliedSlots) || record.appliedSlots.some((id) => typeof id !== 'string'))) return 'bad appliedSlots';
   return undefined;
 }
 
@@ -164,6 +188,7 @@ export class PracticeJournal {
    */
   async inspectJournal(now: number): Promise<JournalInspection> {
     return this.serialized(async () => {
+      await this.removeOrphanTemps();
       const read = await this.read();
       if (read.kind === 'missing') return { kind: 'none' };
       if (read.kind === 'corrupt') return this.setAside(read.message, now);
@@ -180,7 +205,7 @@ export class PracticeJournal {
    * half-restored) or the file is damaged: that must be dealt with first, or its snapshot is lost.
    */
   async begin(sessionId: string, snapshot: SettingsSnapshot, now: number, tally?: PracticeTally): Promise<JournalWrite> {
-    return this.serialized(async () => {
+    return this.exclusive(async () => {
       const read = await this.read();
       if (read.kind === 'corrupt') return { ok: false, reason: 'corrupt', message: read.message };
       if (read.kind === 'ok' && read.record.status !== 'done') {
@@ -216,7 +241,7 @@ export class PracticeJournal {
    * only when the current owner is gone or is this process.
    */
   async claim(sessionId: string, now: number): Promise<JournalWrite> {
-    return this.serialized(async () => {
+    return this.exclusive(async () => {
       const read = await this.read();
       if (read.kind === 'missing') return { ok: false, reason: 'missing', message: 'no practice journal' };
       if (read.kind === 'corrupt') return { ok: false, reason: 'corrupt', message: read.message };
@@ -237,6 +262,36 @@ export class PracticeJournal {
     return this.mutate(sessionId, (record) => {
       record.snapshot = snapshot;
       record.owner.heartbeatAt = now;
+    });
+  }
+
+  /** Records switch-off progress: the off values of these slots were written. */
+  async markApplied(sessionId: string, slotIds: readonly string[], now: number): Promise<JournalWrite> {
+    return this.mutate(sessionId, (record) => {
+      const applied = record.appliedSlots ?? [];
+      for (const id of slotIds) if (!applied.includes(id)) applied.push(id);
+      record.appliedSlots = applied;
+      record.owner.heartbeatAt = now;
+    });
+  }
+
+  /**
+   * Moves the journal of a session whose restore cannot finish out of the way, under a name that
+   * never overwrites an earlier one, so that Start works again and the record of what stayed off
+   * is kept. Only the owner may do it (claim first).
+   */
+  async setAsideUnfinished(sessionId: string, now: number): Promise<{ ok: true; preservedAs: string } | { ok: false; message: string }> {
+    return this.exclusive(async () => {
+      const read = await this.read();
+      if (read.kind === 'missing') return { ok: false, message: 'no practice journal' };
+      if (read.kind === 'corrupt') return { ok: false, message: read.message };
+      if (read.record.sessionId !== sessionId) return { ok: false, message: `the journal holds session ${read.record.sessionId}` };
+      if (!this.isMine(read.record.owner)) return { ok: false, message: `session ${sessionId} is run by process ${read.record.owner.pid} on ${read.record.owner.host}` };
+      try {
+        return { ok: true, preservedAs: await this.moveAside('unfinished', now) };
+      } catch (error) {
+        return { ok: false, message: `could not move ${this.path} aside: ${(error as Error).message}` };
+      }
     });
   }
 
@@ -273,7 +328,8 @@ export class PracticeJournal {
   }
 
   private async mutate(sessionId: string, change: (record: JournalRecord) => void): Promise<JournalWrite> {
-    return this.serialized(async () => {
+    // Under the lock too: a frozen owner's heartbeat must not overwrite a claim made meanwhile.
+    return this.exclusive(async () => {
       const read = await this.read();
       if (read.kind === 'missing') return { ok: false, reason: 'missing', message: 'no practice journal' };
       if (read.kind === 'corrupt') return { ok: false, reason: 'corrupt', message: read.message };
@@ -296,6 +352,8 @@ export class PracticeJournal {
   private ownerGone(owner: JournalOwner, now: number): OwnerGoneReason | undefined {
     if (owner.host === this.host && owner.pid !== this.pid && !this.isProcessAlive(owner.pid)) return 'owner-exited';
     if (now - owner.heartbeatAt > this.staleAfterMs) return 'heartbeat-stale';
+    // A live owner rewrites the heartbeat with its own clock; one far ahead of ours is no sign of life.
+    if (owner.heartbeatAt - now > FUTURE_HEARTBEAT_TOLERANCE_MS) return 'heartbeat-stale';
     return undefined;
   }
 
@@ -316,13 +374,73 @@ export class PracticeJournal {
       'The practice-mode journal was damaged, so the settings from before the last practice session are unknown. ' +
       'AI features may still be switched off (editor.inlineSuggest.enabled, github.copilot.enable, chat.disableAIFeatures). ' +
       'Check them, or run the command that switches them back on.';
-    const preservedAs = `${this.path}.corrupt-${fileStamp(now)}`;
     try {
-      await rename(this.path, preservedAs);
-      return { kind: 'corrupt', message, preservedAs, warning };
+      return { kind: 'corrupt', message, preservedAs: await this.moveAside('corrupt', now), warning };
     } catch (error) {
       return { kind: 'corrupt', message: `${message} (could not move it aside: ${(error as Error).message})`, warning };
     }
+  }
+
+  /**
+   * Renames the journal to `<path>.<label>-<timestamp>-<nonce>` without ever replacing an existing
+   * file: `link` fails on an existing name (rename would overwrite it), so two set-asides in one
+   * millisecond keep two copies. File systems without hard links fall back to a rename to a name
+   * checked to be free (the nonce makes a clash there practically impossible).
+   */
+  private async moveAside(label: string, now: number): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const target = `${this.path}.${label}-${fileStamp(now)}-${randomBytes(4).toString('hex')}`;
+      try {
+        await link(this.path, target);
+        await unlink(this.path);
+        return target;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' && attempt < 5) continue;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
+        const taken = await stat(target).then(
+          () => true,
+          () => false,
+        );
+        if (taken) continue;
+        await rename(this.path, target);
+        return target;
+      }
+    }
+  }
+
+  /**
+   * Removes temp files of this journal's atomic writes left by a process killed between writing
+   * and renaming. Only names `.<journal file name>.*.tmp` next to it, and only when older than
+   * {@link ORPHAN_TEMP_AGE_MS} (by the file clock), so a write in flight in another window is never touched.
+   */
+  private async removeOrphanTemps(): Promise<void> {
+    const folder = dirname(this.path);
+    const prefix = `.${basename(this.path)}.`;
+    let names: string[];
+    try {
+      names = await readdir(folder);
+    } catch {
+      return; // No folder yet: nothing to clean.
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const path = join(folder, name);
+      try {
+        const info = await stat(path);
+        if (info.isFile() && Date.now() - info.mtimeMs > ORPHAN_TEMP_AGE_MS) await rm(path, { force: true });
+      } catch {
+        continue; // Renamed into place or removed by its writer meanwhile: nothing to do.
+      }
+    }
+  }
+
+  /**
+   * Runs a read-check-write that must not interleave with another process's (two windows starting
+   * or claiming at once): serialized in this process, and under a lock file across processes.
+   */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.serialized(() => withFileLock(`${this.path}.lock`, task, { timeoutMs: 10_000, staleMs: 30_000 }));
   }
 
   private serialized<T>(task: () => Promise<T>): Promise<T> {

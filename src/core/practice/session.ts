@@ -22,11 +22,14 @@ import { saveSession, sessionRecordFromTally, type ExerciseRecord, type SessionR
 import type { JournalInspection, JournalRecord, JournalWrite, PracticeJournal } from './journal';
 import type { JsonValue } from './json';
 import {
+  countSwitchedOff,
   findReenabled,
   planExtendSwitchOff,
+  planReapplyOff,
   planRestore,
   planSwitchOff,
   slotId,
+  snapshotLanguageIds,
   type DeferredSlot,
   type SettingInspection,
   type SettingsContext,
@@ -40,14 +43,23 @@ import {
  * What the extension provides: VS Code's configuration API behind three calls.
  * `inspect` returns, for each key, `getConfiguration().inspect(key)` (plus one inspection per
  * folder in a multi-root workspace with `folder` set, and one per language in `languageIds` with
- * `languageId` set); `apply` performs one `update(...)` as described in settings-plan.ts and
- * throws when VS Code refuses.
+ * `languageId` set, plus one per language in `options.languageIds`: a restore asks for the
+ * languages its snapshot names, because a settings file VS Code emptied no longer lists them);
+ * `apply` performs one `update(...)` as described in settings-plan.ts and throws when VS Code refuses.
  */
 export interface SettingsPort {
   context(): SettingsContext;
-  inspect(keys: readonly string[]): Promise<SettingInspection[]>;
+  inspect(keys: readonly string[], options?: { languageIds?: readonly string[] }): Promise<SettingInspection[]>;
   apply(update: SettingUpdate): Promise<void>;
+  /**
+   * Optional: resolves true once VS Code registers every one of `keys` (an extension that
+   * registers them late, or again after AI features were switched back on), false after `timeoutMs`.
+   */
+  whenRegistered?(keys: readonly string[], timeoutMs: number): Promise<boolean>;
 }
+
+/** How long a restore waits for keys VS Code does not register yet before it reports them as not restored. */
+export const REGISTRATION_WAIT_MS = 10_000;
 
 /** What a {@link PracticeSessions} needs. */
 export interface PracticeSessionsOptions {
@@ -88,6 +100,13 @@ export interface RestoreResult {
   /** Every change undone (or left to the user); the journal is closed unless `journalError` says otherwise. */
   complete: boolean;
   restored: number;
+  /** Of `restored`, values that had vanished from a settings file VS Code left empty or torn, put back from the journal. */
+  rebuilt?: number;
+  /**
+   * Set when a recovery could not finish (see `deferred` and `failures` for what stays off): the
+   * journal was moved here, so it is kept but no longer blocks Start.
+   */
+  journalSetAside?: string;
   respectedUserChanges: UserChange[];
   deferred: DeferredSlot[];
   failures: UpdateFailure[];
@@ -118,7 +137,9 @@ export class PracticeSessions {
   async inspect(now: number): Promise<JournalInspection> {
     const inspection = await this.options.journal.inspectJournal(now);
     if (inspection.kind === 'live' && inspection.ownedHere && this.current?.sessionId !== inspection.record.sessionId) {
-      return { kind: 'abandoned', record: inspection.record, reason: 'owner-exited' };
+      // Not running here: an earlier host with this pid, or a Stop of this process that could not finish its restore.
+      const kind = inspection.record.status === 'active' ? 'abandoned' : 'restore-interrupted';
+      return { kind, record: inspection.record, reason: 'owner-exited' };
     }
     return inspection;
   }
@@ -139,7 +160,7 @@ export class PracticeSessions {
     const begun = await this.options.journal.begin(sessionId, plan.snapshot, now, tally);
     if (!begun.ok) return { ok: false, reason: 'journal', message: begun.message };
     this.current = { sessionId, tally, snapshot: plan.snapshot, exercises: [] };
-    const failures = await this.applyAll(plan.updates);
+    const failures = await this.applyAll(plan.updates, sessionId, now);
     return { ok: true, sessionId, applied: plan.updates.length - failures.length, failures, skipped: plan.snapshot.skipped, problems: plan.problems };
   }
 
@@ -195,7 +216,7 @@ export class PracticeSessions {
     const written = await this.options.journal.updateSnapshot(session.sessionId, plan.snapshot, now);
     if (!written.ok) return { applied: 0, failures: plan.updates.map((update) => ({ update, message: written.message })), skipped: plan.snapshot.skipped };
     session.snapshot = plan.snapshot;
-    const failures = await this.applyAll(plan.updates);
+    const failures = await this.applyAll(plan.updates, session.sessionId, now);
     return { applied: plan.updates.length - failures.length, failures, skipped: plan.snapshot.skipped };
   }
 
@@ -203,8 +224,15 @@ export class PracticeSessions {
   async reenabled(): Promise<UserChange[]> {
     const session = this.current;
     if (!session) return [];
-    const keys = [...new Set(session.snapshot.entries.map((entry) => entry.key))];
-    return findReenabled(session.snapshot, await this.options.settings.inspect(keys), this.options.settings.context());
+    return findReenabled(session.snapshot, await this.inspectSnapshot(session.snapshot), this.options.settings.context());
+  }
+
+  /**
+   * How many of a session's AI settings are off now, of how many it switches off: a crash can
+   * come part-way through the switch-off, so the recovery question must not claim they all are.
+   */
+  async switchedOff(snapshot: SettingsSnapshot): Promise<{ off: number; total: number }> {
+    return countSwitchedOff(snapshot, await this.inspectSnapshot(snapshot), this.options.settings.context());
   }
 
   /** Ends the running session: closes the accounting, restores settings, stores the session. */
@@ -229,24 +257,41 @@ export class PracticeSessions {
 
   /**
    * Continues a session left behind (the user chose Resume): takes ownership, keeps its
-   * accounting (the time the editor was gone does not count) and its snapshot.
+   * accounting (the time the editor was gone does not count) and its snapshot, and writes every
+   * off value again, because the crash may have come part-way through the switch-off (or VS Code
+   * lost a settings file). Each write is recorded in the journal (`appliedSlots`); a crash during
+   * them leaves an active session whose snapshot still holds every previous value, so Restore or
+   * another Resume after it is as safe as after the first crash.
    */
-  async resume(sessionId: string, now: number): Promise<{ ok: true; session: ActiveSession } | { ok: false; message: string }> {
+  async resume(
+    sessionId: string,
+    now: number,
+  ): Promise<{ ok: true; session: ActiveSession; reapplied: number; failures: UpdateFailure[]; deferred: DeferredSlot[] } | { ok: false; message: string }> {
     if (this.current) return { ok: false, message: `session ${this.current.sessionId} is already running` };
     const claimed = await this.options.journal.claim(sessionId, now);
     if (!claimed.ok) return { ok: false, message: claimed.message };
     if (claimed.record.status !== 'active') return { ok: false, message: `session ${sessionId} is already being restored` };
     const tally = claimed.record.tally ?? createTally(sessionId, this.options.timeZone, claimed.record.startedAt, this.options.accounting);
     resumeTally(tally, now);
-    this.current = { sessionId, tally, snapshot: claimed.record.snapshot, exercises: [] };
-    return { ok: true, session: this.current };
+    const snapshot = claimed.record.snapshot;
+    this.current = { sessionId, tally, snapshot, exercises: [] };
+    const plan = planReapplyOff(snapshot, await this.inspectSnapshot(snapshot), this.options.settings.context());
+    // Progress only (see applyAll): a journal that cannot take it must not stop AI being switched off.
+    if (plan.alreadyOff.length > 0) await this.options.journal.markApplied(sessionId, plan.alreadyOff, now).catch((error: Error) => ({ ok: false, message: error.message }));
+    const failures = await this.applyAll(plan.updates, sessionId, now);
+    return { ok: true, session: this.current, reapplied: plan.updates.length - failures.length, failures, deferred: plan.deferred };
   }
 
   /**
    * Restores the settings of a session left behind (the user chose Restore, or a restore was
    * interrupted) and stores its accounting up to its last heartbeat. Safe to repeat.
+   *
+   * A journal is never left stuck: when slots cannot be restored (VS Code refuses, a key is gone),
+   * the journal is moved aside (`journalSetAside`) and the result lists what stays off. Slots of
+   * another workspace keep the journal pending so that opening that workspace finishes them,
+   * unless `final` (the user wants to start a new session now) sets it aside as well.
    */
-  async recover(sessionId: string, now: number): Promise<RestoreResult> {
+  async recover(sessionId: string, now: number, options: { final?: boolean } = {}): Promise<RestoreResult> {
     const empty = { sessionId, complete: false, restored: 0, respectedUserChanges: [], deferred: [], failures: [] };
     const claimed = await this.options.journal.claim(sessionId, now);
     if (!claimed.ok) return { ...empty, journalError: claimed.message };
@@ -256,6 +301,12 @@ export class PracticeSessions {
     const begun = await this.options.journal.beginRestore(sessionId, now, tally);
     if (!begun.ok) return { ...empty, journalError: begun.message };
     const result = await this.restore(begun.record, now);
+    const waitsForWorkspace = result.failures.length === 0 && result.deferred.every((slot) => slot.reason === 'other-workspace');
+    if (!result.complete && !result.journalError && (options.final || !waitsForWorkspace)) {
+      const aside = await this.options.journal.setAsideUnfinished(sessionId, now);
+      if (aside.ok) result.journalSetAside = aside.preservedAs;
+      else result.journalError = aside.message;
+    }
     return tally ? this.storeHistory(result, tally, [], now) : result;
   }
 
@@ -293,15 +344,17 @@ export class PracticeSessions {
    */
   private async restore(record: JournalRecord, now: number, journaled = true): Promise<RestoreResult> {
     const sessionId = record.sessionId;
-    const keys = [...new Set(record.snapshot.entries.filter((entry) => entry.written).map((entry) => entry.key))];
     const context = this.options.settings.context();
-    const plan = planRestore(record.snapshot, await this.options.settings.inspect(keys), context, { settled: record.settledSlots });
+    const settled = new Set(record.settledSlots);
+    // Refused once: not tried again in the second round (one failure per slot in the result).
+    const failed = new Set<string>();
     const result: RestoreResult = {
       sessionId,
       complete: false,
       restored: 0,
-      respectedUserChanges: [...record.respectedUserChanges, ...plan.respectedUserChanges],
-      deferred: plan.deferred,
+      rebuilt: 0,
+      respectedUserChanges: [...record.respectedUserChanges],
+      deferred: [],
       failures: [],
     };
     const mark = async (write: () => Promise<JournalWrite>): Promise<void> => {
@@ -312,24 +365,40 @@ export class PracticeSessions {
         result.journalError = written.message;
       }
     };
-    const noOps = [...plan.alreadyRestored, ...plan.respectedUserChanges.map((change) => slotId(change))];
-    if (noOps.length > 0) await mark(() => this.options.journal.markSettled(sessionId, noOps, now, plan.respectedUserChanges));
-    for (let i = 0; i < plan.updates.length; i++) {
-      try {
-        await this.options.settings.apply(plan.updates[i]);
-      } catch (error) {
-        result.failures.push({ update: plan.updates[i], message: (error as Error).message });
-        continue;
+    // A second round only for keys VS Code did not register at the first: extensions register
+    // theirs late, or again once `chat.disableAIFeatures` (restored in the first round) is off.
+    for (let round = 0; ; round++) {
+      const plan = planRestore(record.snapshot, await this.inspectSnapshot(record.snapshot), context, { settled, applied: record.appliedSlots });
+      const rebuilt = new Set(plan.rebuilt);
+      result.respectedUserChanges.push(...plan.respectedUserChanges);
+      result.deferred = plan.deferred;
+      const noOps = [...plan.alreadyRestored, ...plan.respectedUserChanges.map((change) => slotId(change))];
+      for (const id of noOps) settled.add(id);
+      if (noOps.length > 0) await mark(() => this.options.journal.markSettled(sessionId, noOps, now, plan.respectedUserChanges));
+      for (let i = 0; i < plan.updates.length; i++) {
+        if (failed.has(plan.restoring[i])) continue;
+        try {
+          await this.options.settings.apply(plan.updates[i]);
+        } catch (error) {
+          failed.add(plan.restoring[i]);
+          result.failures.push({ update: plan.updates[i], message: (error as Error).message });
+          continue;
+        }
+        result.restored++;
+        if (rebuilt.has(plan.restoring[i])) result.rebuilt = (result.rebuilt ?? 0) + 1;
+        settled.add(plan.restoring[i]);
+        // Progress per slot: a crash from here on resumes after this slot.
+        await mark(() => this.options.journal.markSettled(sessionId, [plan.restoring[i]], now));
       }
-      result.restored++;
-      // Progress per slot: a crash from here on resumes after this slot.
-      await mark(() => this.options.journal.markSettled(sessionId, [plan.restoring[i]], now));
+      const unregistered = [...new Set(plan.deferred.filter((slot) => slot.reason === 'unregistered').map((slot) => slot.key))];
+      const waitForKeys = this.options.settings.whenRegistered;
+      if (round === 0 && unregistered.length > 0 && waitForKeys && (await waitForKeys.call(this.options.settings, unregistered, REGISTRATION_WAIT_MS))) continue;
+      if (plan.complete && result.failures.length === 0) {
+        await mark(() => this.options.journal.finish(sessionId, now));
+        result.complete = true;
+      }
+      return result;
     }
-    if (plan.complete && result.failures.length === 0) {
-      await mark(() => this.options.journal.finish(sessionId, now));
-      result.complete = true;
-    }
-    return result;
   }
 
   private async storeHistory(result: RestoreResult, tally: PracticeTally, exercises: ExerciseRecord[], now: number): Promise<RestoreResult> {
@@ -345,13 +414,31 @@ export class PracticeSessions {
     }
   }
 
-  private async applyAll(updates: readonly SettingUpdate[]): Promise<UpdateFailure[]> {
+  /** Inspects every key of a snapshot, in every language it names (see {@link SettingsPort.inspect}). */
+  private inspectSnapshot(snapshot: SettingsSnapshot): Promise<SettingInspection[]> {
+    const keys = [...new Set(snapshot.entries.map((entry) => entry.key))];
+    return this.options.settings.inspect(keys, { languageIds: snapshotLanguageIds(snapshot) });
+  }
+
+  /**
+   * Writes off values one by one, recording each in the journal's `appliedSlots` (progress for
+   * the recovery message; a failed progress write never stops switching AI off).
+   */
+  private async applyAll(updates: readonly SettingUpdate[], sessionId: string, now: number): Promise<UpdateFailure[]> {
     const failures: UpdateFailure[] = [];
+    let journaled = true;
     for (const update of updates) {
       try {
         await this.options.settings.apply(update);
       } catch (error) {
         failures.push({ update, message: (error as Error).message });
+        continue;
+      }
+      if (!journaled) continue;
+      try {
+        journaled = (await this.options.journal.markApplied(sessionId, [slotId(update)], now)).ok;
+      } catch {
+        journaled = false; // The settings are the truth about what is off; progress marks are a convenience.
       }
     }
     return failures;

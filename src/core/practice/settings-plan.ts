@@ -128,6 +128,11 @@ export interface RestorePlan {
   updates: SettingUpdate[];
   /** Slot ids the updates put back. */
   restoring: string[];
+  /**
+   * Slot ids among `restoring` whose value was missing (a settings file VS Code left empty or torn
+   * when it was killed mid-save) and is rebuilt from the snapshot.
+   */
+  rebuilt: string[];
   /** Slot ids that already hold their previous value (a restore that ran before, or updates that never landed). */
   alreadyRestored: string[];
   respectedUserChanges: UserChange[];
@@ -311,6 +316,18 @@ export function planExtendSwitchOff(
 export interface RestoreOptions {
   /** Slot ids a previous, interrupted restore already settled (from the journal). */
   settled?: Iterable<string>;
+  /** Slot ids whose off value the session wrote (the journal's `appliedSlots`): evidence for a lost settings file. */
+  applied?: Iterable<string>;
+}
+
+/** The language ids of a snapshot's slots: a restore must inspect them even when no settings file mentions them any more. */
+export function snapshotLanguageIds(snapshot: SettingsSnapshot): string[] {
+  return [...new Set(snapshot.entries.flatMap((entry) => (entry.languageId === undefined ? [] : [entry.languageId])))].sort();
+}
+
+/** The settings file a slot lives in (language overrides share their scope's file). */
+function fileOf(slot: SettingSlot): string {
+  return JSON.stringify([slot.scope, slot.folder ?? null]);
 }
 
 function sameWorkspace(a: SettingsContext, b: SettingsContext): boolean {
@@ -334,11 +351,93 @@ export function planRestore(
 ): RestorePlan {
   const observation = observe(currentInspections, context);
   const settled = new Set(options.settled ?? []);
-  const plan: RestorePlan = { updates: [], restoring: [], alreadyRestored: [], respectedUserChanges: [], deferred: [], complete: true };
+  const applied = new Set(options.applied ?? []);
+  const plan: RestorePlan = { updates: [], restoring: [], rebuilt: [], alreadyRestored: [], respectedUserChanges: [], deferred: [], complete: true };
+  // A file where a slot we wrote reads as unset was emptied or torn (VS Code truncates, then writes):
+  // its other snapshot values, even those the session never touched, are rebuilt from the snapshot too.
+  const lostFiles = new Set<string>();
+  for (const entry of snapshot.entries) {
+    if (!entry.written) continue;
+    const current = observation.slots.get(slotId(entry))?.value;
+    if (current?.state === 'unset' && (entry.previous.state === 'set' || applied.has(slotId(entry)))) lostFiles.add(fileOf(entry));
+  }
+  const sameContext = sameWorkspace(snapshot.context, context);
+  for (const entry of snapshot.entries) {
+    if (entry.written || entry.previous.state !== 'set' || !lostFiles.has(fileOf(entry))) continue;
+    if (entry.scope !== 'global' && !sameContext) continue;
+    const id = slotId(entry);
+    if (observation.slots.get(id)?.value.state !== 'unset') continue;
+    plan.updates.push({ ...slotOf(entry), value: cloneJson(entry.previous.value) });
+    plan.restoring.push(id);
+    plan.rebuilt.push(id);
+  }
   for (const entry of snapshot.entries) {
     if (!entry.written) continue;
     const id = slotId(entry);
-    if (settled.has(id)) continue;
+    const observed = observation.slots.get(id);
+    // A settled slot is done, unless its value vanished since (a crash during Stop while VS Code saved that file).
+    if (settled.has(id) && !(observed?.value.state === 'unset' && entry.previous.state === 'set')) continue;
+    const slot = slotOf(entry);
+    if (entry.scope !== 'global' && !sameWorkspace(snapshot.context, context)) {
+      plan.deferred.push({ ...slot, reason: 'other-workspace' });
+      continue;
+    }
+    if (!observed) {
+      plan.deferred.push({ ...slot, reason: 'not-inspected' });
+      continue;
+    }
+    const current = observed.value;
+    if (sameRecorded(current, entry.previous)) {
+      // Nothing to write, so it does not matter whether VS Code registers the key right now
+      // (extensions such as Copilot register theirs late, or drop them while AI is disabled).
+      plan.alreadyRestored.push(id);
+      continue;
+    }
+    if (observation.registered.get(entry.key) === false) {
+      plan.deferred.push({ ...slot, reason: 'unregistered' });
+      continue;
+    }
+    if (sameRecorded(current, { state: 'set', value: entry.offValue })) {
+      plan.updates.push({ ...slot, value: entry.previous.state === 'set' ? cloneJson(entry.previous.value) : undefined });
+      plan.restoring.push(id);
+    } else if (current.state === 'unset' && entry.previous.state === 'set') {
+      // The journal, not the file, is the truth: a value that vanished (emptied or torn settings
+      // file) is put back, never taken for a user's change.
+      plan.updates.push({ ...slot, value: cloneJson(entry.previous.value) });
+      plan.restoring.push(id);
+      plan.rebuilt.push(id);
+    } else {
+      plan.respectedUserChanges.push({ ...slot, previous: entry.previous, offValue: entry.offValue, current });
+    }
+  }
+  plan.complete = plan.deferred.length === 0;
+  return plan;
+}
+
+/** Result of {@link planReapplyOff}. */
+export interface ReapplyPlan {
+  /** Off values to write again, in the snapshot's order. */
+  updates: SettingUpdate[];
+  /** Slot ids of `updates`. */
+  slots: string[];
+  /** Written slots that already hold their off value. */
+  alreadyOff: string[];
+  /** Slots that cannot be written from this window (another workspace, not inspected). */
+  deferred: DeferredSlot[];
+}
+
+/**
+ * Plans switching AI off again for a session that continues after a crash (Resume): every slot
+ * the session writes gets its off value unless it holds it already. The crash may have come
+ * part-way through the switch-off, or VS Code may have lost a settings file, so nothing can be
+ * assumed to be off. The snapshot is not touched: its previous values stay what Restore puts back.
+ */
+export function planReapplyOff(snapshot: SettingsSnapshot, currentInspections: readonly SettingInspection[], context: SettingsContext): ReapplyPlan {
+  const observation = observe(currentInspections, context);
+  const plan: ReapplyPlan = { updates: [], slots: [], alreadyOff: [], deferred: [] };
+  for (const entry of snapshot.entries) {
+    if (!entry.written) continue;
+    const id = slotId(entry);
     const slot = slotOf(entry);
     if (entry.scope !== 'global' && !sameWorkspace(snapshot.context, context)) {
       plan.deferred.push({ ...slot, reason: 'other-workspace' });
@@ -353,18 +452,34 @@ export function planRestore(
       plan.deferred.push({ ...slot, reason: 'unregistered' });
       continue;
     }
-    const current = observed.value;
-    if (sameRecorded(current, { state: 'set', value: entry.offValue })) {
-      plan.updates.push({ ...slot, value: entry.previous.state === 'set' ? cloneJson(entry.previous.value) : undefined });
-      plan.restoring.push(id);
-    } else if (sameRecorded(current, entry.previous)) {
-      plan.alreadyRestored.push(id);
-    } else {
-      plan.respectedUserChanges.push({ ...slot, previous: entry.previous, offValue: entry.offValue, current });
+    if (sameRecorded(observed.value, { state: 'set', value: entry.offValue })) {
+      plan.alreadyOff.push(id);
+      continue;
     }
+    plan.updates.push({ ...slot, value: cloneJson(entry.offValue) });
+    plan.slots.push(id);
   }
-  plan.complete = plan.deferred.length === 0;
   return plan;
+}
+
+/**
+ * How many of the slots a session writes hold their off value now (`off`), of how many it
+ * writes (`total`): what the recovery question tells the user ("1 of 7 AI settings are still
+ * off"). Slots of another workspace are not observable from here and count as not off.
+ */
+export function countSwitchedOff(snapshot: SettingsSnapshot, currentInspections: readonly SettingInspection[], context: SettingsContext): { off: number; total: number } {
+  const observation = observe(currentInspections, context);
+  const comparable = sameWorkspace(snapshot.context, context);
+  let off = 0;
+  let total = 0;
+  for (const entry of snapshot.entries) {
+    if (!entry.written) continue;
+    total++;
+    if (entry.scope !== 'global' && !comparable) continue;
+    const observed = observation.slots.get(slotId(entry));
+    if (observed && sameRecorded(observed.value, { state: 'set', value: entry.offValue })) off++;
+  }
+  return { off, total };
 }
 
 /** Slot ids a restore plan settles once its updates are applied (restored, already restored, or left to the user). */

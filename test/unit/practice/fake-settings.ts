@@ -18,15 +18,51 @@ export class FakeSettings implements SettingsPort {
   applied: SettingUpdate[] = [];
   /** Makes `apply` fail for matching updates (VS Code refusing, a read-only file). */
   failWhen: (update: SettingUpdate) => boolean = () => false;
+  private stall: { after: number; reached: () => void } | undefined;
+
+  /**
+   * After `writes` more successful writes, every `apply` hangs for ever: the process "dies" there.
+   * Resolves once the first write hangs.
+   */
+  /** Writes work again (the next process after the "crash"). */
+  unstall(): void {
+    this.stall = undefined;
+  }
+
+  stallAfter(writes: number): Promise<void> {
+    return new Promise((resolve) => (this.stall = { after: this.applied.length + writes, reached: resolve }));
+  }
 
   constructor(
     public ctx: SettingsContext,
     public folders: string[] = [],
   ) {}
 
+  private registrations: (() => void)[] = [];
+
   register(key: string, defaultValue: JsonValue): this {
     this.defaults.set(key, defaultValue);
+    for (const listener of this.registrations.splice(0)) listener();
     return this;
+  }
+
+  /** Called when a restore waits for a key (VS Code registers it later); `register` then lets it go on. */
+  onWaitForRegistration: (keys: readonly string[]) => void = () => undefined;
+
+  whenRegistered(keys: readonly string[], timeoutMs: number): Promise<boolean> {
+    const registered = (): boolean => keys.every((key) => this.defaults.has(key));
+    if (registered()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const check = (): void => {
+        if (registered()) {
+          clearTimeout(timer);
+          resolve(true);
+        } else this.registrations.push(check);
+      };
+      this.registrations.push(check);
+      this.onWaitForRegistration(keys);
+    });
   }
 
   private storeKey(scope: ConfigScope, folder: string | undefined, languageId: string | undefined): string {
@@ -41,6 +77,14 @@ export class FakeSettings implements SettingsPort {
       this.stores.set(id, store);
     }
     return store;
+  }
+
+  /** Empties one scope's settings file (every value, every language), as VS Code killed mid-save leaves it. */
+  truncate(scope: ConfigScope, folder?: string): void {
+    for (const [id, store] of this.stores) {
+      const [storeScope, storeFolder] = JSON.parse(id) as [string, string, string];
+      if (storeScope === scope && storeFolder === (scope === 'workspaceFolder' ? (folder ?? '') : '')) store.clear();
+    }
   }
 
   /** Sets a value directly, as a user editing settings.json would. */
@@ -98,11 +142,13 @@ export class FakeSettings implements SettingsPort {
     return { ...this.ctx };
   }
 
-  async inspect(keys: readonly string[]): Promise<SettingInspection[]> {
+  async inspect(keys: readonly string[], options: { languageIds?: readonly string[] } = {}): Promise<SettingInspection[]> {
     const out: SettingInspection[] = [];
     for (const key of keys) {
       const folders: (string | undefined)[] = this.ctx.workspace === 'multiRoot' ? this.folders : [undefined];
-      const languages = this.languagesFor(key);
+      // As in VS Code: `languageIds` lists the languages whose overrides set the key; the caller may ask for more.
+      const listed = this.languagesFor(key);
+      const languages = [...new Set([...listed, ...(options.languageIds ?? [])])].sort();
       for (const folder of folders) {
         for (const languageId of [undefined, ...languages]) {
           const inspection: SettingInspection = {
@@ -112,7 +158,7 @@ export class FakeSettings implements SettingsPort {
             workspaceValue: this.ctx.workspace === 'none' ? undefined : this.get('workspace', key),
             workspaceFolderValue:
               this.ctx.workspace === 'none' ? undefined : this.ctx.workspace === 'folder' ? this.get('workspace', key) : this.get('workspaceFolder', key, { folder }),
-            languageIds: languages,
+            languageIds: listed,
           };
           if (folder !== undefined) inspection.folder = folder;
           if (languageId !== undefined) {
@@ -137,6 +183,10 @@ export class FakeSettings implements SettingsPort {
     }
     if (update.scope !== 'global' && this.ctx.workspace === 'none') throw new Error('Unable to write to Workspace Settings because no workspace is opened.');
     if (this.failWhen(update)) throw new Error(`refused: ${update.key}`);
+    if (this.stall && this.applied.length >= this.stall.after) {
+      this.stall.reached();
+      await new Promise<never>(() => undefined);
+    }
     this.applied.push(update);
     this.set(update.scope, update.key, update.value, { folder: update.folder, languageId: update.languageId });
   }

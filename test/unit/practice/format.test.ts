@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { liveActiveMs, practisingStatusText, sessionEndMessage, sessionSummaryLines, shortDuration } from '../../../src/core/practice/format';
+import { interruptedSessionMessage, liveActiveMs, practisingStatusText, sessionEndMessage, sessionSummaryLines, shortDuration } from '../../../src/core/practice/format';
 import { closeTally, createTally, recordActivity, recordBreach, sessionRecordFromTally, sessionTotals, type RestoreResult } from '../../../src/core/practice';
 
 const T0 = Date.UTC(2026, 2, 16, 9, 0, 0); // Monday 2026-03-16 09:00 UTC
@@ -67,5 +67,25 @@ describe('Practice client: texts', () => {
     assert.match(text, /recovered at the next start/);
     assert.match(text, /Not restored yet: editor\.inlineSuggest\.enabled \(workspace\) belongs to another workspace/);
     assert.match(sessionEndMessage(result), /could not be restored/);
+  });
+
+  it('says how many AI settings a session left behind has switched off, never more than it did', () => {
+    assert.match(interruptedSessionMessage('10:15', { off: 1, total: 7 }), /started 10:15\) was still running when VS Code closed; 1 of 7 AI settings are still off\./);
+    assert.match(interruptedSessionMessage('10:15', { off: 7, total: 7 }), /; 7 of 7 AI settings are still off\./);
+    assert.match(interruptedSessionMessage('10:15', { off: 0, total: 7 }), /none of its 7 AI settings is off now/);
+    assert.doesNotMatch(interruptedSessionMessage('10:15', { off: 1, total: 7 }), /is still switched off/);
+  });
+
+  it('names the settings a recovery could not restore and where the journal was kept', () => {
+    const result: RestoreResult = {
+      sessionId: 's4',
+      complete: false,
+      restored: 3,
+      respectedUserChanges: [],
+      deferred: [],
+      failures: [{ update: { key: 'chat.disableAIFeatures', scope: 'global', value: undefined }, message: 'Unable to write into user settings' }],
+      journalSetAside: '/storage/practice-journal.json.unfinished-x',
+    };
+    assert.match(sessionEndMessage(result), /could not be restored: chat\.disableAIFeatures \(user\); see the summary\. The practice journal with their earlier values was kept as \/storage\/practice-journal\.json\.unfinished-x\./);
   });
 });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PracticeJournal, processIsAlive, type JournalOptions } from '../../../src/core/practice/journal';
 import { planSwitchOff, type SettingsSnapshot } from '../../../src/core/practice/settings-plan';
 
@@ -105,9 +106,9 @@ describe('practice: journal', () => {
     assert.equal(inspection.kind, 'corrupt');
     if (inspection.kind !== 'corrupt') return;
     assert.match(inspection.warning, /AI features may still be switched off/);
-    assert.equal(inspection.preservedAs, `${path}.corrupt-2025-06-10T09-00-00-000Z`);
+    assert.match(inspection.preservedAs ?? '', /\/practice-journal\.json\.corrupt-2025-06-10T09-00-00-000Z-[0-9a-f]{8}$/);
     assert.ok(!existsSync(path));
-    assert.deepEqual(readdirSync(dir), ['practice-journal.json.corrupt-2025-06-10T09-00-00-000Z']);
+    assert.deepEqual(readdirSync(dir), [basename(inspection.preservedAs ?? '')]);
     // The next start is clean.
     assert.equal((await as(100).inspectJournal(T0 + MINUTE)).kind, 'none');
   });
@@ -124,6 +125,99 @@ describe('practice: journal', () => {
     const begun = await as(100).begin('s1', snapshot(), T0);
     assert.deepEqual(begun.ok ? 'ok' : begun.reason, 'corrupt');
     assert.equal(readFileSync(path, 'utf8'), 'not json');
+  });
+
+  it('treats a heartbeat far in the future as stale even while the pid is alive, but tolerates small clock skew', async () => {
+    await as(100).begin('s1', snapshot(), T0 + 60 * MINUTE);
+    // A clock that jumped back an hour (or a forged file): the live pid must not keep it "live" for ever.
+    const future = await as(200).inspectJournal(T0);
+    assert.deepEqual([future.kind, future.kind === 'abandoned' && future.reason], ['abandoned', 'heartbeat-stale']);
+    assert.ok((await as(200).claim('s1', T0)).ok, 'another window may take it over');
+    await as(200).heartbeat('s1', T0 + MINUTE);
+    assert.equal((await as(300).inspectJournal(T0)).kind, 'live', 'one minute ahead is within the tolerance');
+  });
+
+  it('lets only one of many simultaneous begins through (a lock file across instances)', async () => {
+    const journals = [100, 200, 300, 400, 500, 600].map((pid) => as(pid));
+    const results = await Promise.all(journals.map((journal, i) => journal.begin(`s${i}`, snapshot(), T0)));
+    assert.equal(results.filter((result) => result.ok).length, 1, JSON.stringify(results.map((result) => (result.ok ? 'ok' : result.reason))));
+    assert.deepEqual(
+      results.filter((result) => !result.ok).map((result) => !result.ok && result.reason),
+      Array(5).fill('session-pending'),
+    );
+    const winner = results.findIndex((result) => result.ok);
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).sessionId, `s${winner}`);
+    assert.deepEqual(readdirSync(dir), ['practice-journal.json'], 'no lock file left behind');
+  });
+
+  it('lets only one of two processes begin at the same moment', async () => {
+    // Two real Node processes, each a window starting practice: the module under test, compiled next to this file.
+    const modulePath = join(__dirname, '../../../src/core/practice/journal.js');
+    const go = join(dir, 'go');
+    const script = (id: string) =>
+      `const { PracticeJournal } = require(${JSON.stringify(modulePath)});` +
+      `const fs = require('node:fs');` +
+      `const snapshot = ${JSON.stringify(snapshot())};` +
+      // Both wait for the same file so their begins overlap as closely as two processes can.
+      `const wait = () => fs.existsSync(${JSON.stringify(go)}) ? run() : setImmediate(wait);` +
+      `const run = async () => { const r = await new PracticeJournal(${JSON.stringify(path)}).begin(${JSON.stringify(id)}, snapshot, Date.now()); process.stdout.write(r.ok ? 'ok' : r.reason); };` +
+      `wait();`;
+    const run = (id: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['-e', script(id)], { encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+      );
+    for (let round = 0; round < 5; round++) {
+      rmSync(path, { force: true });
+      rmSync(go, { force: true });
+      const both = Promise.all([run('a'), run('b')]);
+      writeFileSync(go, '');
+      assert.deepEqual((await both).sort(), ['ok', 'session-pending'], `round ${round}`);
+    }
+  });
+
+  it('keeps every damaged journal it sets aside, even two in the same millisecond', async () => {
+    writeFileSync(path, 'first damaged journal');
+    const first = await as(100).inspectJournal(T0);
+    writeFileSync(path, 'second damaged journal');
+    const second = await as(100).inspectJournal(T0);
+    assert.ok(first.kind === 'corrupt' && second.kind === 'corrupt');
+    if (first.kind !== 'corrupt' || second.kind !== 'corrupt') return;
+    assert.notEqual(first.preservedAs, second.preservedAs);
+    assert.equal(readFileSync(first.preservedAs ?? '', 'utf8'), 'first damaged journal');
+    assert.equal(readFileSync(second.preservedAs ?? '', 'utf8'), 'second damaged journal');
+    assert.equal(readdirSync(dir).length, 2);
+  });
+
+  it('removes its own orphaned temp files older than a minute at the next inspection, and nothing else', async () => {
+    const old = (Date.now() - 5 * MINUTE) / 1000;
+    const orphan = join(dir, '.practice-journal.json.4242.0badf00d.tmp');
+    const fresh = join(dir, '.practice-journal.json.4243.0badf00e.tmp');
+    const someoneElses = join(dir, '.practice-history.json.4242.0badf00d.tmp');
+    const lookalike = join(dir, 'practice-journal.json.tmp');
+    for (const file of [orphan, fresh, someoneElses, lookalike]) writeFileSync(file, '{');
+    for (const file of [orphan, someoneElses, lookalike]) utimesSync(file, old, old);
+    assert.equal((await as(100).inspectJournal(T0)).kind, 'none');
+    assert.deepEqual(readdirSync(dir).sort(), [basename(fresh), basename(someoneElses), basename(lookalike)].sort());
+  });
+
+  it('sets aside the journal of an unfinished restore under a new name, for its owner only', async () => {
+    await as(100).begin('s1', snapshot(), T0);
+    const refused = await as(200).setAsideUnfinished('s1', T0);
+    assert.equal(refused.ok, false);
+    const aside = await as(100).setAsideUnfinished('s1', T0);
+    assert.ok(aside.ok);
+    if (!aside.ok) return;
+    assert.match(aside.preservedAs, /practice-journal\.json\.unfinished-2025-06-10T09-00-00-000Z-[0-9a-f]{8}$/);
+    assert.equal(JSON.parse(readFileSync(aside.preservedAs, 'utf8')).sessionId, 's1');
+    assert.equal((await as(200).inspectJournal(T0)).kind, 'none');
+    assert.ok((await as(200).begin('s2', snapshot(), T0)).ok);
+  });
+
+  it('records switch-off progress', async () => {
+    await as(100).begin('s1', snapshot(), T0);
+    await as(100).markApplied('s1', ['a', 'b'], T0);
+    await as(100).markApplied('s1', ['b', 'c'], T0);
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).appliedSlots, ['a', 'b', 'c']);
   });
 
   it('knows this process is alive and a made-up one is not', () => {

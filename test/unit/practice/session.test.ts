@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveAiSettings } from '../../../src/core/practice/ai-settings';
+import { interruptedSessionMessage, sessionEndMessage } from '../../../src/core/practice/format';
 import { loadHistory } from '../../../src/core/practice/history';
 import { PracticeJournal } from '../../../src/core/practice/journal';
 import { PracticeSessions } from '../../../src/core/practice/session';
@@ -27,6 +28,27 @@ function vscodeLike(workspaceId = WORKSPACE): FakeSettings {
 }
 
 const { offValues } = resolveAiSettings(['tabnine.enable']);
+
+/** {@link vscodeLike} plus user-scope language overrides: one the session switches off, one already off. */
+function withUserOverrides(): FakeSettings {
+  const settings = vscodeLike();
+  settings.set('global', 'editor.inlineSuggest.enabled', true, { languageId: 'typescript' });
+  settings.set('global', 'editor.inlineSuggest.enabled', false, { languageId: 'markdown' });
+  settings.set('global', 'chat.commandCenter.enabled', true);
+  return settings;
+}
+
+/** Every slot the session writes holds its off value. */
+async function everythingOff(practice: PracticeSessions, settings: FakeSettings): Promise<void> {
+  const snapshot = practice.active?.snapshot;
+  assert.ok(snapshot);
+  const switched = await practice.switchedOff(snapshot);
+  assert.ok(switched.total >= 7, `a realistic session: ${switched.total} slots`);
+  assert.deepEqual(switched, { off: switched.total, total: switched.total }, 'every AI setting is off');
+  assert.equal(settings.effective('editor.inlineSuggest.enabled', undefined, 'typescript'), false);
+  assert.equal(settings.effective('editor.inlineSuggest.enabled', undefined, 'python'), false);
+  assert.equal(settings.effective('chat.disableAIFeatures'), true);
+}
 
 describe('practice: session lifecycle', () => {
   let dir: string;
@@ -252,6 +274,178 @@ describe('practice: session lifecycle', () => {
     const result = await practice.stop(T0 + 2 * MINUTE);
     assert.ok(result?.complete);
     assert.match(result?.journalError ?? '', /not valid JSON/);
+    assert.deepEqual(settings.dump(), before);
+  });
+
+  it('Resume after a crash part-way through the switch-off switches every AI setting off, then Stop restores them exactly', async () => {
+    const settings = withUserOverrides();
+    const before = settings.dump();
+    const crashed = sessions(100, settings);
+    const stalled = settings.stallAfter(1);
+    void crashed.start(offValues, T0);
+    await stalled; // 1 setting written, the process dies during the second
+    alive.delete(100);
+    settings.unstall();
+
+    const next = sessions(200, settings);
+    const inspection = await next.inspect(T0 + MINUTE);
+    assert.equal(inspection.kind, 'abandoned');
+    if (inspection.kind !== 'abandoned') return;
+    const switched = await next.switchedOff(inspection.record.snapshot);
+    assert.equal(switched.off, 1, 'only one setting is off');
+    assert.match(interruptedSessionMessage('10:15', switched), new RegExp(`; 1 of ${switched.total} AI settings are still off\\.`));
+    const resumed = await next.resume('s1', T0 + 2 * MINUTE);
+    assert.ok(resumed.ok);
+    if (!resumed.ok) return;
+    assert.equal(resumed.reapplied, switched.total - 1);
+    assert.deepEqual(resumed.failures, []);
+    await everythingOff(next, settings);
+    assert.equal(JSON.parse(readFileSync(journalPath, 'utf8')).appliedSlots.length, switched.total, 'progress recorded in the journal');
+
+    const result = await next.stop(T0 + 3 * MINUTE);
+    assert.ok(result?.complete);
+    assert.deepEqual(result?.respectedUserChanges, []);
+    assert.deepEqual(settings.dump(), before);
+    assert.equal((await next.inspect(T0 + 4 * MINUTE)).kind, 'none');
+  });
+
+  it('a crash during the re-apply of a Resume is as safe as the first: Restore then brings every value back', async () => {
+    const settings = withUserOverrides();
+    const before = settings.dump();
+    let stalled = settings.stallAfter(1);
+    void sessions(100, settings).start(offValues, T0);
+    await stalled;
+    alive.delete(100);
+    settings.unstall();
+    stalled = settings.stallAfter(2);
+    void sessions(200, settings).resume('s1', T0 + MINUTE);
+    await stalled;
+    alive.delete(200);
+    settings.unstall();
+
+    const third = sessions(300, settings);
+    alive.add(300);
+    const inspection = await third.inspect(T0 + 2 * MINUTE);
+    assert.equal(inspection.kind, 'abandoned');
+    const result = await third.recover('s1', T0 + 2 * MINUTE);
+    assert.ok(result.complete, JSON.stringify(result));
+    assert.deepEqual(result.respectedUserChanges, []);
+    assert.deepEqual(settings.dump(), before);
+    assert.equal((await third.inspect(T0 + 3 * MINUTE)).kind, 'none');
+  });
+
+  it('Restore rebuilds every value from the journal when VS Code left the user settings file empty', async () => {
+    const settings = withUserOverrides();
+    const before = settings.dump();
+    const crashed = sessions(100, settings);
+    assert.ok((await crashed.start(offValues, T0)).ok);
+    settings.truncate('global'); // killed while saving settings.json: truncated, never rewritten
+    alive.delete(100);
+
+    const next = sessions(200, settings);
+    const inspection = await next.inspect(T0 + MINUTE);
+    assert.equal(inspection.kind, 'abandoned');
+    const result = await next.recover('s1', T0 + MINUTE);
+    assert.ok(result.complete, JSON.stringify(result.deferred));
+    assert.deepEqual(result.respectedUserChanges, [], 'vanished values are not "changed by you"');
+    assert.ok((result.rebuilt ?? 0) >= 4, `rebuilt ${result.rebuilt}`);
+    assert.deepEqual(settings.dump(), before, 'user scope, its [typescript] and [markdown] overrides, and the workspace are all back');
+    assert.equal(JSON.parse(readFileSync(journalPath, 'utf8')).status, 'done');
+  });
+
+  it('Restore rebuilds values a crash during Stop left in an emptied settings file, including slots already settled', async () => {
+    const settings = withUserOverrides();
+    const before = settings.dump();
+    const practice = sessions(100, settings);
+    await practice.start(offValues, T0);
+    const stalled = settings.stallAfter(3);
+    void practice.stop(T0 + MINUTE);
+    await stalled;
+    settings.truncate('global');
+    alive.delete(100);
+    settings.unstall();
+
+    const next = sessions(200, settings);
+    assert.equal((await next.inspect(T0 + 2 * MINUTE)).kind, 'restore-interrupted');
+    const result = await next.recover('s1', T0 + 2 * MINUTE);
+    assert.ok(result.complete);
+    assert.deepEqual(settings.dump(), before);
+  });
+
+  it('never leaves a journal stuck: a recovery that cannot restore a slot sets the journal aside, says what stays off, and Start works', async () => {
+    const settings = withUserOverrides();
+    await sessions(100, settings).start(offValues, T0);
+    alive.delete(100);
+    settings.failWhen = (update) => update.key === 'chat.disableAIFeatures';
+    const next = sessions(200, settings);
+    const result = await next.recover('s1', T0 + MINUTE);
+    assert.equal(result.complete, false);
+    assert.ok(result.journalSetAside && existsSync(result.journalSetAside), 'the journal is kept');
+    assert.equal(JSON.parse(readFileSync(result.journalSetAside, 'utf8')).snapshot.entries.some((entry: { key: string }) => entry.key === 'chat.disableAIFeatures'), true);
+    assert.match(sessionEndMessage(result), /could not be restored: chat\.disableAIFeatures \(user\)/);
+    assert.equal((await next.inspect(T0 + 2 * MINUTE)).kind, 'none');
+    settings.failWhen = () => false;
+    assert.ok((await next.start(offValues, T0 + 2 * MINUTE)).ok, 'Start works again');
+  });
+
+  it('a final recovery sets aside a journal that waits for another workspace, so Start is not blocked', async () => {
+    const shop = vscodeLike();
+    await sessions(100, shop).start(offValues, T0);
+    alive.delete(100);
+    const elsewhere = vscodeLike('file:///work/blog');
+    const blog = sessions(200, elsewhere);
+    const kept = await blog.recover('s1', T0 + MINUTE);
+    assert.equal(kept.journalSetAside, undefined, 'not final: the shop window can still finish it');
+    const finalResult = await blog.recover('s1', T0 + 2 * MINUTE, { final: true });
+    assert.ok(finalResult.journalSetAside);
+    assert.match(sessionEndMessage(finalResult), /chat|inlineSuggest/);
+    assert.ok((await blog.start(offValues, T0 + 3 * MINUTE)).ok);
+  });
+
+  it('a Stop that could not finish is finished (or set aside) by the next Start in the same window, never taken for a crash', async () => {
+    const settings = withUserOverrides();
+    const practice = sessions(100, settings);
+    await practice.start(offValues, T0);
+    settings.failWhen = (update) => update.key === 'chat.disableAIFeatures';
+    const stopped = await practice.stop(T0 + MINUTE);
+    assert.equal(stopped?.complete, false);
+    const inspection = await practice.inspect(T0 + 2 * MINUTE);
+    assert.equal(inspection.kind, 'restore-interrupted', 'not "abandoned": there is nothing to resume');
+    const final = await practice.recover('s1', T0 + 2 * MINUTE, { final: true });
+    assert.ok(final.journalSetAside);
+    assert.equal((await practice.inspect(T0 + 3 * MINUTE)).kind, 'none');
+  });
+
+  it('does not wait for a key VS Code stopped registering when its value is already back', async () => {
+    const settings = vscodeLike().register('copilot.late', true);
+    const before = settings.dump();
+    const practice = sessions(100, settings);
+    // Registered at the start, but the write never landed; then the extension that registers it goes away.
+    settings.failWhen = (update) => update.key === 'copilot.late';
+    await practice.start({ ...offValues, 'copilot.late': false }, T0);
+    settings.failWhen = () => false;
+    settings.defaults.delete('copilot.late');
+    const result = await practice.stop(T0 + MINUTE);
+    assert.deepEqual(result?.deferred, []);
+    assert.ok(result?.complete);
+    assert.deepEqual(settings.dump(), before);
+  });
+
+  it('waits for a key VS Code registers again late (AI features back on) and restores it too', async () => {
+    const settings = vscodeLike().register('copilot.late', true);
+    settings.set('global', 'copilot.late', true);
+    const before = settings.dump();
+    const practice = sessions(100, settings);
+    await practice.start({ ...offValues, 'copilot.late': false }, T0);
+    assert.equal(settings.get('global', 'copilot.late'), false);
+    // AI features off: the extension that registers the key is disabled.
+    settings.defaults.delete('copilot.late');
+    settings.onWaitForRegistration = () => {
+      // Re-registered once chat.disableAIFeatures is back to what it was.
+      if (settings.get('global', 'chat.disableAIFeatures') === undefined) settings.register('copilot.late', true);
+    };
+    const result = await practice.stop(T0 + MINUTE);
+    assert.ok(result?.complete, JSON.stringify(result?.deferred));
     assert.deepEqual(settings.dump(), before);
   });
 
