@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Scorecard } from '../../src/core/report/scorecard';
-import { domTexts, getApi, keys, pressKeys, screenshot, SELECTORS, waitFor, waitForDiagnostics, waitForSelector, workspaceRoot } from './harness';
+import { click, domTexts, getApi, keys, screenshot, SELECTORS, waitFor, waitForDiagnostics, waitForSelector, workspaceRoot } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;
 
@@ -224,20 +224,31 @@ describe('Notes', function () {
 
     const review = (await codeLenses(uri)).find((lens) => lens.command?.command === 'comprehension.notes.markReviewed');
     assert.ok(review?.command);
-    // No rubber stamp: the change is shown in a modal, and the note is saved only once confirmed.
+    // No rubber stamp: the change is shown beside the code, and the note is saved only once confirmed.
     const marked = Promise.resolve(vscode.commands.executeCommand<boolean>(review.command.command, ...(review.command.arguments ?? [])));
+    const diff = await poll(() => vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputTextDiff), 'the diff of the block beside the code');
+    // The headless window may show no toasts; the notification centre lists every message (opened
+    // once the diff has taken the focus, which would close it).
+    await vscode.commands.executeCommand('notifications.showList');
+    const question = '.notifications-center .notification-list-item:has-text("Is every answer of the note still true?")';
     const first = await Promise.race([
       marked.then((result) => `the command resolved (${String(result)}) without asking`),
-      waitForSelector('.monaco-dialog-box', 30000).then(() => 'dialog'),
+      waitForSelector(question, 30000).then(
+        () => 'asked',
+        async (error: Error) => {
+          const shot = await screenshot('notes-review-not-asked');
+          throw new Error(`${error.message}; notifications: ${JSON.stringify(await domTexts('.notifications-toasts, .notifications-center'))}; tabs: ${vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label)).join(', ')}; screenshot ${shot}`);
+        },
+      ),
     ]);
-    assert.equal(first, 'dialog', 'a confirmation dialog opens before anything is saved');
-    const dialog = await domTexts('.monaco-dialog-box');
-    assert.match(dialog.join('\n'), /Is every answer still true\?/);
-    assert.match(dialog.join('\n'), /price >= 0/, 'the dialog shows what changed');
+    assert.equal(first, 'asked', 'the reviewer is asked before anything is saved');
+    assert.ok(diff.input instanceof vscode.TabInputTextDiff);
+    const [before, after] = await Promise.all([vscode.workspace.openTextDocument(diff.input.original), vscode.workspace.openTextDocument(diff.input.modified)]);
+    assert.ok(before.getText().includes('price > 0') && after.getText().includes('price >= 0'), 'the diff shows the code as noted and as it is now');
     await screenshot('notes-review-confirm');
-    // "Still True" is the dialog's first, focused button.
-    await pressKeys('Enter');
+    await click(`${question} .monaco-button:has-text("Still True")`);
     assert.equal(await marked, true);
+    await vscode.commands.executeCommand('notifications.hideList');
     const note = readFileSync(noteUri.fsPath, 'utf8');
     assert.match(note, /^reviewedAt: /m, 'reviewedAt is recorded');
     assert.ok(note.includes('price >= 0'), 'the recorded code is the current code');

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { notePathFor, writeNoteFile } from '../../core/notes/note-file';
 import type { Block } from '../../core/provenance/block';
 import type { NoteReview } from '../../core/notes/review';
+import { confirmReview } from './review';
 import { MARK_REVIEWED_REQUEST, NEW_NOTE_REQUEST } from '../../shared/protocol';
 import { type CommandHandlers, Commands } from '../commands';
 import type { ProvenanceService } from '../provenance/events';
@@ -105,7 +106,7 @@ class NoteCommands {
       void vscode.window.showErrorMessage(`The note cannot be marked as reviewed: ${(error as Error).message}`);
       return false;
     }
-    if (review && !(await confirmReview(review))) {
+    if (review && !(await confirmReview(review, target.path))) {
       await vscode.window.showTextDocument(noteUri, { viewColumn: vscode.ViewColumn.Beside, preview: false });
       return false;
     }
@@ -179,26 +180,4 @@ async function showNote(noteUri: vscode.Uri, selectFirstHint: boolean): Promise<
     }
   }
   return editor;
-}
-
-/** Lines of the diff shown in the confirmation; a longer change is for the note's hover and the editor. */
-const REVIEW_DIFF_LINES = 24;
-
-/**
- * Asks whether the note is still true, showing what changed and the answers the change touched (the
- * server has already refused notes with answers the code contradicts). True when confirmed.
- */
-async function confirmReview(review: NoteReview): Promise<boolean> {
-  const diffLines = review.diff.split('\n');
-  const diff = diffLines.slice(0, REVIEW_DIFF_LINES).join('\n') + (diffLines.length > REVIEW_DIFF_LINES ? `\n… ${diffLines.length - REVIEW_DIFF_LINES} more lines` : '');
-  const touched = review.items.map((item) => `• ${item.label}\n  “${shorten(item.answer, 160)}”\n  ${item.reason}`).join('\n');
-  const detail = [`What changed:\n${diff}`, touched ? `Answers about code that changed:\n${touched}` : ''].filter(Boolean).join('\n\n');
-  const stillTrue = 'Still True';
-  const choice = await vscode.window.showWarningMessage('The block changed since its note was written. Is every answer still true?', { modal: true, detail }, stillTrue, 'Edit Note');
-  return choice === stillTrue;
-}
-
-function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }

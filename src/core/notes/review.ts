@@ -8,6 +8,7 @@
  *   the block's current questions): the reviewer confirms each is still true, with the diff beside.
  */
 import type { BlockNoteState } from './assess';
+import { normalizeBlockText } from './content-hash';
 import { type NoteAnswer, normalizeHeading } from './note-file';
 
 /** One answer a review of a stale note has to look at. */
@@ -28,6 +29,9 @@ export interface ReviewItem {
 export interface NoteReview {
   /** Unified diff from the code recorded in the note to the block's current code. */
   diff: string;
+  /** The code recorded in the note, and the block's code now (normalised), for a side-by-side diff. */
+  recordedCode: string;
+  currentCode: string;
   items: ReviewItem[];
 }
 
@@ -81,5 +85,5 @@ export function reviewOfNote(state: BlockNoteState): NoteReview | undefined {
       questionId: recorded.id,
     });
   }
-  return { diff: status.diff ?? '', items };
+  return { diff: status.diff ?? '', recordedCode: note.code?.text ?? '', currentCode: normalizeBlockText(state.blockText), items };
 }
