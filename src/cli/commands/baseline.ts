@@ -31,7 +31,7 @@ async function baseline(args: string[], io: CliIo): Promise<number> {
     byPath.set(path, list);
   }
   const entries = [...byPath].flatMap(([path, findings]) => baselineEntriesFor(path, findings));
-  await writeFileAtomic(join(root, BASELINE_PATH), serializeBaseline(createBaseline(entries)));
+  await writeFileAtomic(join(root, BASELINE_PATH), serializeBaseline(createBaseline(entries)), { root });
   io.stdout.write(`Recorded ${entries.length} finding${entries.length === 1 ? '' : 's'} in ${BASELINE_PATH} (${result.filesChecked} files checked).\n`);
   return EXIT.ok;
 }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describeSkippedFile, gateFailures, plural, runCheck } from '../../core/check/check-run';
 import { toSarif, type LocatedFinding } from '../../core/check/sarif';
 import { POLICY_PATH } from '../../core/workspace/layout';
+import { printable } from '../../core/workspace/paths';
 import { PolicyWorkspace } from '../../core/workspace/policy-workspace';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
@@ -49,7 +50,8 @@ export function openWorkspace(io: CliIo, root: string, trusted: boolean): Policy
 
 function formatText(findings: readonly LocatedFinding[]): string {
   return findings
-    .map(({ path, finding }) => `${path}:${finding.startPosition.line + 1}:${finding.startPosition.character + 1}: ${finding.severity} ${finding.ruleId}: ${finding.message}\n`)
+    // Paths and messages (which may quote a path) come from the repository: one finding, one line.
+    .map(({ path, finding }) => `${printable(path)}:${finding.startPosition.line + 1}:${finding.startPosition.character + 1}: ${finding.severity} ${finding.ruleId}: ${printable(finding.message)}\n`)
     .join('');
 }
 
@@ -108,8 +110,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   for (const problem of result.provenanceProblems) {
-    io.stderr.write(`comprehension: warning: provenance record left untouched: ${problem.file}: ${problem.message}\n`);
+    io.stderr.write(`comprehension: warning: provenance record left untouched: ${printable(`${problem.file}: ${problem.message}`)}\n`);
   }
+  if (result.gitFallback) io.stderr.write(`comprehension: warning: ${printable(result.gitFallback)}\n`);
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { finding } of result.findings) if (finding.severity !== 'off') counts[finding.severity]++;
   const summary = {
@@ -119,9 +122,10 @@ async function check(args: string[], io: CliIo): Promise<number> {
     suppressed: result.suppressedCount,
     baselined: result.baselinedCount,
     skipped: result.skipped.length,
+    ...(result.gitFallback ? { gitFallback: result.gitFallback } : {}),
   };
   let report: string;
-  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped), null, 2)}\n`;
+  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped, result.gitFallback ? [result.gitFallback] : []), null, 2)}\n`;
   else if (format === 'json') report = formatJson(result.findings, { ...summary, skippedFiles: result.skipped.map(describeSkippedFile) });
   else report = formatText(result.findings);
 

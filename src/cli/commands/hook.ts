@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { changedLineRanges, type ChangedRange } from '../../core/provenance/changed-ranges';
+import type { ChangedRange } from '../../core/provenance/changed-ranges';
 import { ProvenanceLedger } from '../../core/provenance/ledger';
 import { parseArgs } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
@@ -8,8 +8,10 @@ import { findWorkspaceRoot } from '../workspace-root';
 import { modelFromTranscript } from '../../core/hooks/transcript';
 import { gitOrUndefined, showHead } from '../../core/workspace/git';
 import { isDataPath } from '../../core/workspace/layout';
+import { WriteRefusedError } from '../../core/workspace/fs';
+import { printable } from '../../core/workspace/paths';
 import { HOOK_AGENT_NAMES, HOOK_PARSERS, type HookAgent, type HookEvent, locateEdits, type TextEdit } from './hook-payloads';
-import { MAX_TREE_FILES, pruneSnapshots, saveSnapshot, saveTreeSnapshot, type Snapshot, snapshotKey, takeSnapshot, takeTreeSnapshot } from './hook-snapshots';
+import { changedSince, digestLines, MAX_TREE_FILES, pruneSnapshots, sameLines, saveSnapshot, saveTreeSnapshot, type Snapshot, snapshotKey, takeSnapshot, takeTreeSnapshot } from './hook-snapshots';
 import { describeRange, type MarkableText, readMarkableText, workspaceRelative } from './record-lines';
 
 const USAGE = `Usage: comprehension hook claude|cursor|copilot|gemini|codex [--root DIR] [--verbose]
@@ -30,6 +32,10 @@ copy, the payload's text (and line, when given) locates what was written.
            included (agent github-copilot).
   gemini   BeforeTool/AfterTool around write_file and replace (agent gemini-cli).
   codex    PreToolUse/PostToolUse around apply_patch and the shell (agent codex).
+
+The workspace is where the hook runs (the nearest folder up with .comprehension/ or .git), or
+--root; a payload's "cwd" outside it is ignored, never written to. A .comprehension/ folder that
+leads out of the workspace through a link is not written through: nothing is recorded.
 
 Options:
   --root DIR   workspace root (default: from the hook's working folder)
@@ -52,9 +58,9 @@ const MAX_INPUT_CHARS = 32 * 1024 * 1024;
 const LATE_WRITE_WAIT_MS = 2000;
 const LATE_WRITE_POLL_MS = 50;
 
-/** Text kept per file, and in all, by a shell tool's working-tree snapshot: taken before every shell command, it must stay cheap. */
-const MAX_TREE_FILE_CHARS = 1024 * 1024;
-const MAX_TREE_CHARS = 16 * 1024 * 1024;
+/** Lines kept per file, and in all, by a shell tool's working-tree snapshot: taken before every shell command, it must stay cheap. */
+const MAX_TREE_FILE_LINES = 50_000;
+const MAX_TREE_LINES = 500_000;
 
 /** The snapshot key of a shell tool's working-tree snapshot (no file has this name). */
 const WORKING_TREE = '\0working-tree';
@@ -63,7 +69,10 @@ async function hook(args: string[], io: CliIo): Promise<number> {
   try {
     await runHook(args, io);
   } catch (error) {
-    io.stderr.write(`comprehension hook: ${error instanceof Error ? error.message : String(error)} (nothing recorded; the agent goes on)\n`);
+    // A link out of the workspace is the repository's doing, not a failure to shout about on every edit.
+    if (!(error instanceof WriteRefusedError) || args.includes('--verbose')) {
+      io.stderr.write(`comprehension hook: ${error instanceof Error ? error.message : String(error)} (nothing recorded; the agent goes on)\n`);
+    }
   }
   return EXIT.ok;
 }
@@ -82,10 +91,15 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
   const parsed = parseArgs(args, { valued: ['root'], flags: ['verbose'] });
   const verbose = parsed.options.has('verbose');
   const say = (text: string): void => {
-    if (verbose) io.stderr.write(`comprehension hook: ${text}\n`);
+    if (verbose) io.stderr.write(`comprehension hook: ${printable(text)}\n`);
   };
   const agent = parsed.positionals[0] as HookAgent | undefined;
   if (!agent || !AGENTS.includes(agent)) throw new Error(`which agent? expected one of ${AGENTS.join(', ')}, got '${agent ?? ''}'`);
+  // Where the hook runs decides the workspace; the payload, which anyone can write, only names files in it.
+  const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
+  // Every run, before and after alike: a snapshot whose after hook never came does not linger.
+  const pruned = await pruneSnapshots(root);
+  if (pruned > 0) say(`removed ${pruned} stale snapshot(s)`);
   const input = io.readStdin ? await io.readStdin() : '';
   if (input.trim() === '') throw new Error('no hook input on standard input');
   if (input.length > MAX_INPUT_CHARS) throw new Error(`the hook input is larger than ${MAX_INPUT_CHARS} characters`);
@@ -104,8 +118,7 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
   // A payload is recorded for the agent that sent it, whichever hook file ran us.
   const sender = event.sender ?? agent;
   if (sender !== agent) say(`the payload is ${sender}'s (it ran the ${agent} hooks); recorded as ${HOOK_AGENT_NAMES[sender]}`);
-  const base = event.cwd ? resolve(io.cwd, event.cwd) : io.cwd;
-  const root = findWorkspaceRoot(base, parsed.options.get('root') as string | undefined);
+  const base = await payloadBase(root, io.cwd, event.cwd, say);
   const model = event.model ?? (event.phase === 'after' && event.transcriptPath ? await modelFromTranscript(resolve(base, event.transcriptPath)) : undefined);
   const recorder: Recorder = {
     root,
@@ -133,7 +146,19 @@ async function runHook(args: string[], io: CliIo): Promise<void> {
     const changed = await changedRanges(root, key, path, absolute, file.edits, event, say);
     if (changed) await record(recorder, path, changed.ranges, changed.text);
   }
-  if (event.phase === 'before') await pruneSnapshots(root);
+}
+
+/**
+ * The folder the payload's relative paths are resolved against: its `cwd` when that lies inside the
+ * workspace (a subfolder the agent works in), else where the hook runs, else the root.
+ */
+async function payloadBase(root: string, cwd: string, payloadCwd: string | undefined, say: (text: string) => void): Promise<string> {
+  const fallback = workspaceRelative(root, cwd) !== undefined ? cwd : root;
+  if (payloadCwd === undefined) return fallback;
+  const claimed = resolve(cwd, payloadCwd);
+  if (claimed === root || (workspaceRelative(root, claimed) !== undefined && (await staysInside(root, claimed)))) return claimed;
+  say(`the payload's cwd ${JSON.stringify(payloadCwd)} is outside the workspace ${root}; ignored`);
+  return fallback;
 }
 
 /**
@@ -175,7 +200,7 @@ async function snapshotOf(path: string, absolute: string): Promise<Snapshot> {
   const read = await readMarkableText(absolute);
   const takenAt = new Date().toISOString();
   if (read.kind === 'missing') return { path, existed: false, takenAt };
-  if (read.kind === 'text') return { path, existed: true, text: read.text, takenAt };
+  if (read.kind === 'text') return { path, existed: true, lines: digestLines(read.text), takenAt };
   return { path, existed: true, takenAt };
 }
 
@@ -197,16 +222,16 @@ async function changedRanges(
     say(`the tool failed on ${path}; nothing to record`);
     return undefined;
   }
-  if (before?.existed && before.text === undefined) {
+  if (before?.existed && before.lines === undefined) {
     say(`${path} was not a text file before the tool wrote it`);
     return undefined;
   }
-  const after = before ? await readAfterWrite(absolute, before.text) : await readMarkableText(absolute);
+  const after = before ? await readAfterWrite(absolute, before) : await readMarkableText(absolute);
   if (after.kind !== 'text') {
     say(`${path} is ${after.kind === 'missing' ? 'gone' : `not followed (${after.kind})`}`);
     return undefined;
   }
-  if (before) return { ranges: changedLineRanges(before.text ?? '', after.text), text: after.text };
+  if (before) return { ranges: changedSince(before.lines ?? digestLines(''), after.text), text: after.text };
   const located = locateEdits(after.text, edits);
   if (located.ambiguous > 0) say(`${located.ambiguous} edit(s) of ${path} wrote text found more than once; not recorded`);
   if (located.missing > 0) say(`${located.missing} edit(s) of ${path} wrote text no longer in the file`);
@@ -217,11 +242,11 @@ async function changedRanges(
  * The file after the tool, read again (for at most {@link LATE_WRITE_WAIT_MS}) while it still holds
  * the text it had before: an after hook that fires before the write would otherwise see no change.
  */
-async function readAfterWrite(absolute: string, beforeText: string | undefined): Promise<MarkableText> {
+async function readAfterWrite(absolute: string, before: Snapshot): Promise<MarkableText> {
   const deadline = Date.now() + LATE_WRITE_WAIT_MS;
   for (;;) {
     const read = await readMarkableText(absolute);
-    const unchanged = read.kind === 'text' ? read.text === beforeText : read.kind === 'missing' && beforeText === undefined;
+    const unchanged = read.kind === 'text' ? before.lines !== undefined && sameLines(before.lines, read.text) : read.kind === 'missing' && !before.existed;
     if (!unchanged || Date.now() >= deadline) return read;
     // Polling, not an event: the writer is another process, and a watcher may miss an atomic rename.
     await new Promise((done) => setTimeout(done, LATE_WRITE_POLL_MS));
@@ -262,15 +287,14 @@ async function workingTreeHook(recorder: Recorder, key: string, event: HookEvent
     let bytes = 0;
     for (const path of changedNow.slice(0, MAX_TREE_FILES)) {
       const file = await snapshotOf(path, join(root, path));
-      const size = file.text?.length ?? 0;
-      // A file too large to keep is kept without its text: the diff afterwards skips it.
-      if (size > MAX_TREE_FILE_CHARS || bytes + size > MAX_TREE_CHARS) delete file.text;
+      const size = file.lines?.hashes.length ?? 0;
+      // A file too large to keep is kept without its lines: the diff afterwards skips it.
+      if (size > MAX_TREE_FILE_LINES || bytes + size > MAX_TREE_LINES) delete file.lines;
       else bytes += size;
       files.push(file);
     }
     await saveTreeSnapshot(root, key, { files, truncated: changedNow.length > files.length, takenAt: new Date().toISOString() });
     say(`saved ${files.length} changed file(s) of the working tree before the shell tool runs`);
-    await pruneSnapshots(root);
     return;
   }
   const tree = await takeTreeSnapshot(root, key);
@@ -285,11 +309,11 @@ async function workingTreeHook(recorder: Recorder, key: string, event: HookEvent
     const kept = before.get(path);
     // Changed before the tool but not kept (too many changed files): what the tool did is unknown.
     if (!kept && tree.truncated) continue;
-    const beforeText = kept ? (kept.existed ? kept.text : '') : ((await showHead(root, path)) ?? '');
-    if (beforeText === undefined) continue;
+    const beforeLines = kept ? (kept.existed ? kept.lines : digestLines('')) : digestLines((await showHead(root, path)) ?? '');
+    if (beforeLines === undefined) continue;
     const after = await readMarkableText(join(root, path));
-    if (after.kind !== 'text' || after.text === beforeText) continue;
-    await record(recorder, path, changedLineRanges(beforeText, after.text), after.text);
+    if (after.kind !== 'text' || sameLines(beforeLines, after.text)) continue;
+    await record(recorder, path, changedSince(beforeLines, after.text), after.text);
   }
 }
 

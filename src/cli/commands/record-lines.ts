@@ -1,4 +1,4 @@
-import { workspaceRelativePath } from '../../core/workspace/paths';
+import { printable, workspaceRelativePath } from '../../core/workspace/paths';
 import type { ProvenanceRecord } from '../../core/provenance/record';
 import { readWorkspaceTextFile } from '../../core/workspace/files';
 
@@ -50,5 +50,5 @@ export async function readMarkableText(absolute: string, root?: string): Promise
 /** `src/a.ts:3-7` */
 export function describeRange(record: ProvenanceRecord): string {
   const range = record.files[0].conversations[0].ranges[0];
-  return `${record.files[0].path}:${range.start_line}-${range.end_line}`;
+  return `${printable(record.files[0].path)}:${range.start_line}-${range.end_line}`;
 }

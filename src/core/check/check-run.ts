@@ -1,4 +1,5 @@
 import { readTextFileSync } from '../workspace/fs';
+import { printable } from '../workspace/paths';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -31,7 +32,7 @@ export interface SkippedCheckFile {
 export function describeSkippedFile(file: SkippedCheckFile): string {
   const why = file.reason === 'too-large' ? 'larger than the size limit (--max-file-size-kb)' : file.reason === 'binary' ? 'binary' : (file.detail ?? 'unreadable');
   // The reader's reason starts with the absolute path; the workspace-relative one is enough.
-  return `${JSON.stringify(file.path).slice(1, -1)}: ${why.replace(/^.*?: refused: /, 'refused: ')}`;
+  return printable(`${file.path}: ${why.replace(/^.*?: refused: /, 'refused: ')}`);
 }
 
 /** Options for checking a tree. */
@@ -61,12 +62,19 @@ export interface CheckRunResult {
   baselinedCount: number;
   /** Provenance records that could not be read (left untouched on disk). */
   provenanceProblems: StoreProblem[];
+  /** Set when git refused to list the repository and the files were walked instead (`.gitignore` not applied): one line to announce. */
+  gitFallback?: string;
+}
+
+/** The announcement of a listing that fell back from git to a walk. */
+function gitFallbackMessage(problem: string): string {
+  return `git could not list the files (${problem}); every file under the root was checked instead, .gitignore not applied`;
 }
 
 
 /** The AI blocks recorded for each file of a workspace (lost ones left out), and unreadable records. */
 export async function loadWorkspaceBlocks(root: string): Promise<{ byPath: Map<string, Block[]>; problems: StoreProblem[] }> {
-  const store = new ProvenanceStore(join(root, PROVENANCE_DIR));
+  const store = new ProvenanceStore(join(root, PROVENANCE_DIR), root);
   const loaded = await store.load();
   const byPath = new Map<string, Block[]>();
   for (const record of loaded.records) {
@@ -107,10 +115,11 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     findings: [],
     filesChecked: 0,
     bytesChecked: 0,
-    skipped: listing.skipped.filter((file) => inScope(file.path)).map((file) => ({ path: file.path, reason: 'too-large' as const })),
+    skipped: listing.skipped.filter((file) => inScope(file.path)).map((file) => (file.reason === 'too-large' ? { path: file.path, reason: file.reason } : { path: file.path, reason: file.reason, detail: file.detail })),
     suppressedCount: 0,
     baselinedCount: 0,
     provenanceProblems,
+    ...(listing.gitProblem !== undefined ? { gitFallback: gitFallbackMessage(listing.gitProblem) } : {}),
   };
   const wanted = listing.files.filter((path) => inScope(path) && (!changed || changed.has(path)));
   const outcomes = await checkFiles(workspace, wanted, {

@@ -27,9 +27,10 @@ function level(severity: Severity): 'error' | 'warning' | 'note' | 'none' {
  * A SARIF 2.1.0 log of one run: rule metadata for every rule that ran, results with
  * repository-relative URIs (against `%SRCROOT%`), 1-based lines and columns (UTF-16 code units,
  * SARIF's default), and our baseline fingerprints as `partialFingerprints`. Skipped files are
- * `toolExecutionNotifications` of the run's invocation.
+ * `toolExecutionNotifications` of the run's invocation, and so are `warnings` about the whole run
+ * (a listing that fell back from git to a walk).
  */
-export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rule[], rootUri: string, skipped: readonly SkippedCheckFile[] = []): object {
+export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rule[], rootUri: string, skipped: readonly SkippedCheckFile[] = [], warnings: readonly string[] = []): object {
   const ruleIndex = new Map<string, number>();
   const descriptors = rules.map((rule, index) => {
     ruleIndex.set(rule.id, index);
@@ -71,7 +72,7 @@ export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rul
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(path), uriBaseId: '%SRCROOT%' },
+            artifactLocation: { uri: sarifUri(path), uriBaseId: '%SRCROOT%' },
             region: {
               startLine: finding.startPosition.line + 1,
               startColumn: finding.startPosition.character + 1,
@@ -97,17 +98,33 @@ export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rul
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: skipped.map((file) => ({
-              level: 'note',
-              message: { text: `Not checked: ${describeSkippedFile(file)}` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' } } }],
-            })),
+            toolExecutionNotifications: [
+              ...warnings.map((text) => ({ level: 'warning', message: { text } })),
+              ...skipped.map((file) => ({
+                level: 'note',
+                message: { text: `Not checked: ${describeSkippedFile(file)}` },
+                locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(file.path), uriBaseId: '%SRCROOT%' } } }],
+              })),
+            ],
           },
         ],
         results,
       },
     ],
   };
+}
+
+/**
+ * A workspace-relative POSIX path as a relative URI reference: each segment percent-encoded (RFC
+ * 3986), so `#`, `?`, `%`, spaces and non-ASCII survive and resolve against `%SRCROOT%` to the file
+ * (`encodeURI` leaves `#` and `?`, which would cut the path into a fragment or query). `:` is
+ * encoded too, so a first segment holding one is not read as a scheme.
+ */
+export function sarifUri(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }
 
 function stripMarkdown(text: string): string {

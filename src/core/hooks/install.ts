@@ -1,6 +1,6 @@
-import { access, chmod, readFile } from 'node:fs/promises';
+import { access, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../workspace/fs';
+import { parseJsonText, readBoundedFile, writeFileAtomic } from '../workspace/fs';
 import { HOOK_CONFIG_PATHS, type HookAgent, isOurHookCommand } from './agents';
 import { ensureCacheIgnored } from './local-cache';
 import { HOOK_LAUNCHER_PATH, HOOK_RUNTIME_PATH } from '../workspace/layout';
@@ -94,24 +94,22 @@ function isObject(value: unknown): value is Json {
 }
 
 /** Reads a JSON object config file; missing is `{}`; anything else unusable is an error and the file is left alone. */
-async function readConfig(file: string, shown: string): Promise<Json> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new HookConfigError(`cannot read ${shown}: ${(error as Error).message}`);
-  }
+async function readConfig(root: string, shown: string): Promise<Json> {
+  // Bounded and confined: a `.claude` linked out of the workspace or to /dev/zero is refused, not followed.
+  const read = await readBoundedFile(join(root, shown), { root, maxBytes: MAX_CONFIG_BYTES });
+  if (read.kind === 'missing') return {};
+  if (read.kind === 'refused') throw new HookConfigError(`cannot read ${read.reason.replace(root + '/', '')}`);
+  const text = read.bytes.toString('utf8');
   if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new HookConfigError(`${shown} is not valid JSON (${(error as Error).message}); fix it and run again (it was left as it is)`);
-  }
-  if (!isObject(value)) throw new HookConfigError(`${shown} is not a JSON object; fix it and run again (it was left as it is)`);
-  return value;
+  // parseJsonText names the position only: Node's message would quote the file.
+  const parsed = parseJsonText<unknown>(text, shown);
+  if (parsed.kind !== 'ok') throw new HookConfigError(`${parsed.kind === 'corrupt' ? parsed.message : `${shown} is not valid JSON`}; fix it and run again (it was left as it is)`);
+  if (!isObject(parsed.value)) throw new HookConfigError(`${shown} is not a JSON object; fix it and run again (it was left as it is)`);
+  return parsed.value;
 }
+
+/** An agent's hook configuration is refused above this size: they are a few KiB. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 function listAt(config: Json, key: string, shown: string): unknown[] {
   const value = config[key];
@@ -212,15 +210,12 @@ function mergeConfig(config: Json, agent: HookAgent, shown: string, posix: strin
 }
 
 /** Writes `text` to `file` unless it already holds exactly that. */
-async function writeIfChanged(file: string, text: string): Promise<InstallOutcome> {
-  let current: string | undefined;
-  try {
-    current = await readFile(file, 'utf8');
-  } catch {
-    current = undefined;
-  }
+async function writeIfChanged(root: string, file: string, text: string): Promise<InstallOutcome> {
+  // A link (or device) there reads as no file: the write then replaces the link itself.
+  const read = await readBoundedFile(file, { root, maxBytes: MAX_CONFIG_BYTES });
+  const current = read.kind === 'ok' ? read.bytes.toString('utf8') : undefined;
   if (current === text) return 'unchanged';
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(file, text, { root });
   return current === undefined ? 'installed' : 'updated';
 }
 
@@ -235,7 +230,7 @@ export async function installAgentHooks(request: InstallRequest): Promise<Instal
   const merged: Array<{ config: Json; installed: InstalledConfig }> = [];
   for (const agent of agents) {
     const path = HOOK_CONFIG_PATHS[agent];
-    const config = await readConfig(join(root, path), path);
+    const config = await readConfig(root, path);
     const posix = command !== undefined ? `${command} hook ${agent}` : launcherCommand(agent);
     // The launcher is a POSIX script; PowerShell (Copilot on Windows) starts the CLI from PATH.
     const powershell = command !== undefined ? posix : `comprehension hook ${agent}`;
@@ -247,16 +242,16 @@ export async function installAgentHooks(request: InstallRequest): Promise<Instal
   const report: InstallReport = { configs: [] };
   if (command === undefined) {
     const file = join(root, HOOK_LAUNCHER_PATH);
-    const outcome = await writeIfChanged(file, launcherScript());
+    const outcome = await writeIfChanged(root, file, launcherScript());
     await chmod(file, 0o755);
     report.launcher = { path: HOOK_LAUNCHER_PATH, outcome };
     if (request.runtime) {
-      const runtimeOutcome = await writeIfChanged(join(root, HOOK_RUNTIME_PATH), runtimeFileText(request.runtime));
+      const runtimeOutcome = await writeIfChanged(root, join(root, HOOK_RUNTIME_PATH), runtimeFileText(request.runtime));
       report.runtime = { path: HOOK_RUNTIME_PATH, outcome: runtimeOutcome, value: request.runtime };
     }
   }
   for (const { config, installed } of merged) {
-    if (installed.outcome !== 'unchanged') await writeFileAtomic(join(root, installed.path), `${JSON.stringify(config, null, 2)}\n`);
+    if (installed.outcome !== 'unchanged') await writeFileAtomic(join(root, installed.path), `${JSON.stringify(config, null, 2)}\n`, { root });
     report.configs.push(installed);
   }
   return report;
@@ -277,6 +272,6 @@ export async function repairHookRuntime(root: string, runtime: HookRuntime): Pro
   const recorded = await readHookRuntime(root);
   if (recorded && hookRuntimeExists(recorded)) return false;
   await ensureCacheIgnored(root);
-  await writeFileAtomic(join(root, HOOK_RUNTIME_PATH), runtimeFileText(runtime));
+  await writeFileAtomic(join(root, HOOK_RUNTIME_PATH), runtimeFileText(runtime), { root });
   return true;
 }

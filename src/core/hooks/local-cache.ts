@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../workspace/fs';
+import { readBoundedFile, writeFileAtomic } from '../workspace/fs';
 import { GITIGNORE_PATH } from '../workspace/layout';
 
 /**
@@ -20,16 +19,13 @@ export const CACHE_IGNORE_LINE = '.cache/';
  */
 export async function ensureCacheIgnored(root: string): Promise<boolean> {
   const file = join(root, GITIGNORE_PATH);
-  let current = '';
-  try {
-    current = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const read = await readBoundedFile(file, { root, maxBytes: 1024 * 1024 });
+  // A refused one (a link, a device) is replaced by a plain file, never followed.
+  const current = read.kind === 'ok' ? read.bytes.toString('utf8') : '';
   const lines = current.split(/\r?\n/).map((line) => line.trim());
   if (lines.some((line) => line === '.cache/' || line === '.cache' || line === '/.cache/' || line === '/.cache')) return false;
   const separator = current.length > 0 && !current.endsWith('\n') ? '\n' : '';
   const header = current.length === 0 ? '# Local caches of Comprehension First (agent hook snapshots, hook runtime); never committed.\n' : '';
-  await writeFileAtomic(file, `${current}${separator}${header}${CACHE_IGNORE_LINE}\n`);
+  await writeFileAtomic(file, `${current}${separator}${header}${CACHE_IGNORE_LINE}\n`, { root });
   return true;
 }

@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readBoundedFile } from '../workspace/fs';
 import { join } from 'node:path';
 import { HOOK_RUNTIME_PATH } from '../workspace/layout';
 
@@ -146,11 +146,8 @@ export function parseRuntimeFile(text: string): HookRuntime | undefined {
 
 /** The runtime recorded under `root`, or undefined when there is none (or it is unreadable). */
 export async function readHookRuntime(root: string): Promise<HookRuntime | undefined> {
-  try {
-    return parseRuntimeFile(await readFile(join(root, HOOK_RUNTIME_PATH), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const read = await readBoundedFile(join(root, HOOK_RUNTIME_PATH), { root, maxBytes: 64 * 1024 });
+  return read.kind === 'ok' ? parseRuntimeFile(read.bytes.toString('utf8')) : undefined;
 }
 
 function isFile(path: string): boolean {

@@ -13,12 +13,21 @@ export interface ChangedRange {
  * leave no range. The empty "line" after a file's final line break is not reported: it is no code.
  */
 export function changedLineRanges(before: string, after: string): ChangedRange[] {
+  return changedLineRangesByKey(before.length === 0 ? [] : splitLines(before), after);
+}
+
+/**
+ * {@link changedLineRanges} with `before` given as one key per line (its {@link splitLines} lines,
+ * `[]` for an empty text) and `key` mapping a line of `after` to the same kind of key: the diff only
+ * compares lines for equality, so a hook's snapshot can keep salted hashes instead of the text.
+ */
+export function changedLineRangesByKey(beforeKeys: readonly string[], after: string, key: (line: string) => string = (line) => line): ChangedRange[] {
   const afterLines = splitLines(after);
   // splitLines yields a last empty element for a text ending in a line break; it is not a line.
   const afterEndsWithBreak = after.length > 0 && afterLines[afterLines.length - 1] === '';
   const lastRealLine = afterEndsWithBreak ? afterLines.length - 1 : afterLines.length;
   const ranges: ChangedRange[] = [];
-  for (const run of diffLines(before.length === 0 ? [] : splitLines(before), after.length === 0 ? [] : afterLines)) {
+  for (const run of diffLines(beforeKeys, after.length === 0 ? [] : afterLines.map(key))) {
     if (run.kind !== 'insert') continue;
     const startLine = run.bStart + 1;
     const endLine = Math.min(run.bEnd, lastRealLine);

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type JsonRead, readJsonFile, readJsonFileSync, writeFileAtomic } from '../workspace/fs';
+import { type JsonRead, prepareWriteFolder, readJsonFile, readJsonFileSync, writeFileAtomic } from '../workspace/fs';
 import { PROVENANCE_DIR } from '../workspace/layout';
 import { isValidRecordId, normalizeRecordPath, parseRecord, type ProvenanceRecord, recordPath, serializeRecord } from './record';
 export { PROVENANCE_DIR } from '../workspace/layout';
@@ -61,7 +61,29 @@ export class ProvenanceStore {
   private readonly idsByPath = new Map<string, Set<string>>();
   private readonly problemsByFile = new Map<string, StoreProblem>();
 
-  constructor(readonly root: string) {}
+  /**
+   * @param root the records folder.
+   * @param workspaceRoot the workspace the folder belongs to, when it is the repository's
+   * `.comprehension/provenance`: record files are then read and written only inside it, so a
+   * committed link (`provenance -> /elsewhere`) neither feeds records in nor takes writes out.
+   */
+  constructor(
+    readonly root: string,
+    readonly workspaceRoot?: string,
+  ) {}
+
+  /** Where record files must stay: the workspace when known, else the records folder itself. */
+  private get confinedTo(): string {
+    return this.workspaceRoot ?? this.root;
+  }
+
+  /**
+   * Creates the records folder when needed and refuses (a `WriteRefusedError`) when it leads out of
+   * the workspace: the ledger calls it before taking its lock file there.
+   */
+  prepareFolder(): void {
+    prepareWriteFolder(this.root, this.root, { root: this.workspaceRoot });
+  }
 
   /** The file that holds the record `id`. */
   fileFor(id: string): string {
@@ -76,7 +98,7 @@ export class ProvenanceStore {
   readRecordSync(id: string): ProvenanceRecord | undefined {
     if (!isValidRecordId(id)) return undefined;
     const file = this.fileFor(id);
-    const read = checkRecordFile(file, readJsonFileSync<unknown>(file, { root: this.root, maxBytes: MAX_RECORD_BYTES }));
+    const read = checkRecordFile(file, readJsonFileSync<unknown>(file, { root: this.confinedTo, maxBytes: MAX_RECORD_BYTES }));
     return read.kind === 'ok' ? read.record : undefined;
   }
 
@@ -135,7 +157,7 @@ export class ProvenanceStore {
     if (!checked.ok) throw new Error(`not a valid provenance record: ${checked.message}`);
     const file = this.fileFor(record.id);
     await this.refuseIfCorrupt(file);
-    await writeFileAtomic(file, serializeRecord(record));
+    await writeFileAtomic(file, serializeRecord(record), { root: this.workspaceRoot });
     this.problemsByFile.delete(file);
     this.remember(structuredClone(record));
   }
@@ -180,7 +202,7 @@ export class ProvenanceStore {
   }
 
   private async readRecordFile(file: string): Promise<RecordFileRead> {
-    return checkRecordFile(file, await readJsonFile<unknown>(file, { root: this.root, maxBytes: MAX_RECORD_BYTES }));
+    return checkRecordFile(file, await readJsonFile<unknown>(file, { root: this.confinedTo, maxBytes: MAX_RECORD_BYTES }));
   }
 
   /** Throws when `file` exists but is unusable; returns whether it exists. */

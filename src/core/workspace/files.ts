@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BoundedReadRefusal, DEFAULT_MAX_READ_BYTES, readBoundedFile } from './fs';
-import { listGitFiles } from './git';
+import { listGitFilesOrProblem } from './git';
 
 /** Folders never walked into: version-control internals and installed packages. */
 const ALWAYS_SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', 'node_modules']);
@@ -26,12 +26,15 @@ export interface ListWorkspaceFilesOptions {
   maxFileSizeBytes?: number;
 }
 
-/** A file left out of the listing, and why. */
-export interface SkippedFile {
-  path: string;
-  reason: 'too-large';
-  size: number;
-}
+/** A file (or, for `unreadable`, a folder) left out of the listing, and why. */
+export type SkippedFile =
+  | { path: string; reason: 'too-large'; size: number }
+  | {
+      path: string;
+      reason: 'unreadable';
+      /** What the file system said, e.g. `a folder that cannot be read (EACCES)`. */
+      detail: string;
+    };
 
 /** The files of a workspace. */
 export interface WorkspaceFileList {
@@ -40,6 +43,12 @@ export interface WorkspaceFileList {
   skipped: SkippedFile[];
   /** How the list was made: from `git ls-files`, or by walking the folders. */
   source: 'git' | 'walk';
+  /**
+   * Why git, asked to list a repository, did not (its own words): the list is then a walk that
+   * ignores `.gitignore`, which the caller must announce. Absent when git listed, or when there is
+   * no repository to list.
+   */
+  gitProblem?: string;
 }
 
 /**
@@ -52,21 +61,27 @@ export async function listWorkspaceFiles(root: string, options: ListWorkspaceFil
   const isIgnored = options.isIgnored ?? (() => false);
   let candidates: string[] | undefined;
   let source: WorkspaceFileList['source'] = 'walk';
+  let gitProblem: string | undefined;
+  const skipped: SkippedFile[] = [];
   if (options.respectGitignore) {
-    candidates = await listGitFiles(root);
-    if (candidates) source = 'git';
+    const listing = await listGitFilesOrProblem(root);
+    if ('files' in listing) {
+      candidates = listing.files;
+      source = 'git';
+    } else gitProblem = listing.problem;
   }
-  if (!candidates) candidates = await walk(root, isIgnored);
+  if (!candidates) candidates = await walk(root, isIgnored, skipped);
 
   const files: string[] = [];
-  const skipped: SkippedFile[] = [];
   const wanted = [...new Set(candidates)].filter((path) => !isIgnored(path));
   await forEachLimited(wanted, STAT_CONCURRENCY, async (path) => {
     let stats;
     try {
       stats = await lstat(join(root, path));
-    } catch {
-      return; // Listed by git but deleted from the working tree since.
+    } catch (error) {
+      // Listed by git but deleted from the working tree since: nothing to check. Anything else is named.
+      if (!isGone(error)) skipped.push({ path, reason: 'unreadable', detail: `cannot be read (${errorCode(error)})` });
+      return;
     }
     // Directories appear for submodules (gitlinks); links are skipped on purpose (see above).
     if (!stats.isFile()) return;
@@ -78,10 +93,20 @@ export async function listWorkspaceFiles(root: string, options: ListWorkspaceFil
   });
   files.sort(compareText);
   skipped.sort((a, b) => compareText(a.path, b.path));
-  return { files, skipped, source };
+  return { files, skipped, source, ...(gitProblem !== undefined ? { gitProblem } : {}) };
 }
 
-async function walk(root: string, isIgnored: (relativePath: string) => boolean): Promise<string[]> {
+function isGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** Walks `root`; a folder it cannot read (no permission, vanished meanwhile) is named in `skipped`, not silently left out. */
+async function walk(root: string, isIgnored: (relativePath: string) => boolean, skipped: SkippedFile[]): Promise<string[]> {
   const files: string[] = [];
   // An explicit stack rather than recursion: deep trees must not exhaust the call stack.
   const pending: string[] = [''];
@@ -90,8 +115,11 @@ async function walk(root: string, isIgnored: (relativePath: string) => boolean):
     let entries: Dirent[];
     try {
       entries = await readdir(folder ? join(root, folder) : root, { withFileTypes: true });
-    } catch {
-      continue; // Unreadable or vanished folder: list what can be read.
+    } catch (error) {
+      // List what can be read, and say what could not: a folder nobody checked must not pass unnoticed.
+      const why = isGone(error) ? 'a folder that vanished while the files were listed' : `a folder that cannot be read (${errorCode(error)})`;
+      skipped.push({ path: folder || '.', reason: 'unreadable', detail: why });
+      continue;
     }
     for (const entry of entries) {
       const path = folder ? `${folder}/${entry.name}` : entry.name;

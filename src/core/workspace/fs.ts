@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { workspaceRelativePath } from './paths';
 
@@ -170,15 +170,140 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** The temp files {@link tempPathFor} names: `.<name>.<pid>.<8 hex>.tmp`. */
+const TEMP_FILE_NAME = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * A temp file older than this was left by a killed writer. A younger one may be another process's
+ * write in progress (a write takes milliseconds), so it is never touched.
+ */
+export const ORPHAN_TEMP_AGE_MS = 60_000;
+
+/** When this process last removed orphan temp files per folder: a long-running editor sweeps again a minute later, not on every write. */
+const lastSweep = new Map<string, number>();
+
+/** Where an atomic write may go. */
+export interface AtomicWriteOptions {
+  /**
+   * The workspace root: the target's folder, with every link resolved, must lie inside it, else
+   * {@link WriteRefusedError}. Without it the path is written where it leads (files outside any
+   * workspace: editor storage, a path the user named).
+   */
+  root?: string;
+}
+
+/**
+ * A write refused because its folder leads outside the workspace (a committed symbolic link such
+ * as `.comprehension/provenance -> /elsewhere`). The message names the path and where it leads.
+ */
+export class WriteRefusedError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WriteRefusedError';
+  }
+}
+
+function outsideWrite(path: string, folder: string, resolved: string): WriteRefusedError {
+  return new WriteRefusedError(path, `${path}: refused to write: ${folder} leads outside the workspace (to ${resolved})`);
+}
+
+function isInside(realRoot: string, resolved: string): boolean {
+  return workspaceRelativePath(realRoot, resolved) !== undefined;
+}
+
+/**
+ * Makes `folder` (the folder of `path`) ready for a write confined to `options.root`: the part that
+ * exists is checked before anything is created (so `mkdir` never creates folders through a link
+ * that leads out), the rest is created, and the whole is checked again. Then removes the orphan
+ * temp files there ({@link removeOrphanTemps}), at most once a minute per folder and process. Synchronous on purpose:
+ * a few `realpath` calls, and the async writer and its sync twin share every rule.
+ */
+export function prepareWriteFolder(path: string, folder: string, options: AtomicWriteOptions = {}): void {
+  if (options.root === undefined) mkdirSync(folder, { recursive: true });
+  else {
+    const realRoot = realpathSync(options.root);
+    let existing = folder;
+    while (!pathExists(existing) && dirname(existing) !== existing) existing = dirname(existing);
+    const resolvedExisting = resolvedOrUndefined(existing) ?? existing;
+    if (!isInside(realRoot, resolvedExisting)) throw outsideWrite(path, existing, resolvedExisting);
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      // A dangling link on the way makes mkdir fail; the check below says so.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' && code !== 'ENOENT') throw error;
+    }
+    const resolved = resolvedOrUndefined(folder);
+    if (resolved === undefined) throw new WriteRefusedError(path, `${path}: refused to write: ${folder} is not a folder (a dangling link?)`);
+    if (!isInside(realRoot, resolved)) throw outsideWrite(path, folder, resolved);
+  }
+  const now = Date.now();
+  if (now - (lastSweep.get(folder) ?? -Infinity) > ORPHAN_TEMP_AGE_MS) {
+    lastSweep.set(folder, now);
+    removeOrphanTemps(folder, now);
+  }
+}
+
+/** Whether something (a link included, dangling or not) has this name. */
+function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resolvedOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the temp files of atomic writes in `folder` that a killed process left (older than
+ * {@link ORPHAN_TEMP_AGE_MS}); returns how many. Only names {@link tempPathFor} makes are touched.
+ */
+export function removeOrphanTemps(folder: string, now = Date.now()): number {
+  let names: string[];
+  try {
+    names = readdirSync(folder).filter((name) => TEMP_FILE_NAME.test(name));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    try {
+      const stats = lstatSync(join(folder, name));
+      if (stats.isFile() && now - stats.mtimeMs > ORPHAN_TEMP_AGE_MS) {
+        rmSync(join(folder, name), { force: true });
+        removed++;
+      }
+    } catch {
+      // Renamed or removed by its writer meanwhile.
+    }
+  }
+  return removed;
+}
+
 /**
  * Writes a file so that readers see either the old or the new content, never a torn write:
- * the text goes to a temp file in the same folder, then replaces the target by rename.
+ * the text goes to a temp file in the same folder, then replaces the target by rename (which
+ * replaces a link at the target itself, never the file it points to). With `root`, a folder that
+ * leads outside the workspace is refused ({@link WriteRefusedError}). Orphan temp files a killed
+ * writer left in the folder are removed on the first write there.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+export async function writeFileAtomic(path: string, content: string, options: AtomicWriteOptions = {}): Promise<void> {
+  prepareWriteFolder(path, dirname(path), options);
   const temp = tempPathFor(path);
   try {
-    await writeFile(temp, content, { encoding: 'utf8', flush: true });
+    // `wx`: never through a link or file that appeared under the temp name.
+    await writeFile(temp, content, { encoding: 'utf8', flush: true, flag: 'wx' });
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -187,11 +312,11 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
 }
 
 /** Synchronous twin of {@link writeFileAtomic}, for shutdown paths that cannot await. */
-export function writeFileAtomicSync(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+export function writeFileAtomicSync(path: string, content: string, options: AtomicWriteOptions = {}): void {
+  prepareWriteFolder(path, dirname(path), options);
   const temp = tempPathFor(path);
   try {
-    writeFileSync(temp, content, { encoding: 'utf8', flush: true });
+    writeFileSync(temp, content, { encoding: 'utf8', flush: true, flag: 'wx' });
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });

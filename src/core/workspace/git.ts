@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The one place that starts git. Every caller in the product (check, report, notes, import,
@@ -74,8 +75,26 @@ export function gitOrUndefined(cwd: string, args: readonly string[], options: Gi
  * undefined when `root` is not in a git work tree or git is missing.
  */
 export async function listGitFiles(root: string): Promise<string[] | undefined> {
-  const out = await gitOrUndefined(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 512 * 1024 * 1024 });
-  return out?.split('\0').filter((path) => path.length > 0);
+  const listing = await listGitFilesOrProblem(root);
+  return 'files' in listing ? listing.files : undefined;
+}
+
+/**
+ * {@link listGitFiles}, saying why git did not list: `{}` when `root` is simply not in a git work
+ * tree (or git is missing and there is no `.git` here), `{ problem }` with git's own words when
+ * git refused a repository that is there ("detected dubious ownership", a damaged index): a caller
+ * that falls back to walking the folder must say so, because the walk ignores `.gitignore`.
+ */
+export async function listGitFilesOrProblem(root: string): Promise<{ files: string[] } | { problem?: string }> {
+  try {
+    const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 512 * 1024 * 1024 });
+    return { files: out.split('\0').filter((path) => path.length > 0) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof GitError && error.reason === 'not-installed') return existsSync(join(root, '.git')) ? { problem: message } : {};
+    if (/not a git repository/i.test(message)) return {};
+    return { problem: message };
+  }
 }
 
 /** Untracked, not ignored files under `root`, relative to it. Rejects when git fails. */

@@ -27,3 +27,19 @@ export function unconfinedPathProblem(path: string): string | undefined {
   if (posix.split('/').includes('..')) return 'the path leads outside the workspace (`..`)';
   return undefined;
 }
+
+/** How {@link printable} writes the control characters that have a short escape. */
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
+
+/**
+ * `text` (a path from the repository, or a line naming one) safe to print on one line: control
+ * characters (C0, DEL, C1, and the Unicode line and paragraph separators) become escapes such as
+ * `\n` or `\u001b`, and a backslash before them is doubled so an escape cannot be faked. A file
+ * named `a\nsrc/b.js:1:1: error ...` must not forge a line of the text output or of a log.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text)) return text;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/g, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -91,7 +91,7 @@ describe('hook: malformed, huge and hostile payloads', () => {
     assert.deepEqual(recorded(root).map((line) => line.split(' ')[0]), ['gen/f0.txt:2-2']);
   });
 
-  it("a shell tool's snapshot keeps no text of a changed file over 1 MiB: its edit is not recorded, a small file's is", async () => {
+  it("a shell tool's snapshot keeps nothing of a changed file over 50,000 lines: its edit is not recorded, a small file's is", async () => {
     write(root, 'big.txt', 'x\n'.repeat(600_000));
     const bash = (event: string) => JSON.stringify({ session_id: 's', cwd: root, hook_event_name: event, tool_name: 'Bash', tool_input: { command: 'sed -i ...' }, tool_use_id: 'b2' });
     await within('claude', bash('PreToolUse'));

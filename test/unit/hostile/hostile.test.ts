@@ -1,14 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readBoundedFileSync, readBoundedFile } from '../../../src/core/workspace/fs';
+import { fileURLToPath } from 'node:url';
+import { readBoundedFileSync, readBoundedFile, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { runCheck } from '../../../src/core/check/check-run';
 import { FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
 import { LspTestClient } from '../server/lsp-client';
+import { sarifUri } from '../../../src/core/check/sarif';
+import { printable } from '../../../src/core/workspace/paths';
+import { changedSince, digestLines, sameLines } from '../../../src/cli/commands/hook-snapshots';
+import { changedLineRanges } from '../../../src/core/provenance/changed-ranges';
 
 /**
  * Hostile repositories (issue 14): every attack is built at test time in a temp folder holding the
@@ -63,10 +68,43 @@ function link(root: string, path: string, target: string): void {
   symlinkSync(target, join(root, path));
 }
 
-/** The built CLI in `cwd` with a 256 MiB heap and a 20 s limit: a blow-up or a hang fails here. */
-function run(cwd: string, args: string[]): ChildRun {
-  const child = spawnSync(process.execPath, ['--max-old-space-size=256', BUILT_CLI, ...args], { cwd, encoding: 'utf8', timeout: 20_000 });
+/** The built CLI in `cwd` with a 256 MiB heap and a 20 s limit: a blow-up or a hang fails here. `input` is its standard input (hook payloads). */
+function run(cwd: string, args: string[], input?: string): ChildRun {
+  const child = spawnSync(process.execPath, ['--max-old-space-size=256', BUILT_CLI, ...args], { cwd, encoding: 'utf8', timeout: 20_000, ...(input !== undefined ? { input } : {}) });
   return { code: child.status, stdout: child.stdout, stderr: child.stderr, signal: child.signal };
+}
+
+/** Every file under `folder` (relative paths, links not followed), for "nothing was written there". */
+function tree(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return (readdirSync(folder, { recursive: true }) as string[]).sort();
+}
+
+/** A Claude Code PreToolUse/PostToolUse payload of an Edit (the fields its hooks reference documents). */
+function claudeEdit(event: 'PreToolUse' | 'PostToolUse', cwd: string, filePath: string, oldString: string, newString: string, id = 'toolu_1'): string {
+  return JSON.stringify({
+    session_id: 's-1',
+    cwd,
+    hook_event_name: event,
+    tool_name: 'Edit',
+    tool_input: { file_path: filePath, old_string: oldString, new_string: newString },
+    tool_use_id: id,
+    ...(event === 'PostToolUse' ? { tool_response: { success: true } } : {}),
+  });
+}
+
+/** The provenance records on disk as `path:start-end agent`, sorted. */
+function recordedRanges(root: string): string[] {
+  const folder = join(root, '.comprehension/provenance');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+    .map((name) => {
+      const rec = JSON.parse(readFileSync(join(folder, name), 'utf8')) as { files: { path: string; conversations: { contributor?: unknown; ranges: { start_line: number; end_line: number }[] }[] }[]; metadata: { comprehension: { agent: string } } };
+      const range = rec.files[0].conversations[0].ranges[0];
+      return `${rec.files[0].path}:${range.start_line}-${range.end_line} ${rec.metadata.comprehension.agent}`;
+    })
+    .sort();
 }
 
 /** Asserts a clean, bounded finish with `code`: not killed, no stack trace, the canary never shown. */
@@ -387,6 +425,316 @@ describe('hostile repositories', function () {
       expectExit(result, 1);
       assert.match(result.stderr, /baseline ignored: .*baseline\.json is not valid JSON/);
       assert.ok(!(result.stdout + result.stderr).includes(token.slice(0, 8)), 'the damaged file was quoted');
+    });
+  });
+  describe('writes that would follow a link out of the workspace', () => {
+    it('the atomic writer, given the root, refuses a folder a link leads out of (sync and async) and creates nothing through it', async () => {
+      const { root, outside } = attack();
+      const before = outsideSnapshot(outside);
+      link(root, 'linked', outside);
+      link(root, 'dangling', join(outside, 'nothing'));
+      for (const path of ['linked/a.json', 'linked/deeper/a.json', 'dangling/a.json', 'dangling/deeper/a.json']) {
+        await assert.rejects(writeFileAtomic(join(root, path), '{}', { root }), (error: Error) => error instanceof WriteRefusedError && error.message.includes('refused to write'), path);
+        assert.throws(() => writeFileAtomicSync(join(root, path), '{}', { root }), WriteRefusedError, path);
+      }
+      assert.equal(outsideSnapshot(outside), before);
+      assert.ok(!existsSync(join(outside, 'deeper')) && !existsSync(join(outside, 'nothing')), 'a folder was created through the link');
+      // A link at the target itself is replaced, never written through.
+      link(root, 'file.json', join(outside, 'x'));
+      await writeFileAtomic(join(root, 'file.json'), '{}', { root });
+      assert.equal(readFileSync(join(root, 'file.json'), 'utf8'), '{}');
+      assert.equal(outsideSnapshot(outside), before);
+      await writeFileAtomic(join(root, 'inside/new/a.json'), '{}', { root });
+      assert.equal(readFileSync(join(root, 'inside/new/a.json'), 'utf8'), '{}');
+    });
+
+    it('mark into a linked .comprehension/provenance is refused (exit 2) and nothing is written there', () => {
+      const { root, outside } = attack();
+      const before = outsideSnapshot(outside);
+      put(root, 'src/a.ts', 'export const a = 1;\n');
+      link(root, '.comprehension/provenance', outside);
+      const result = run(root, ['mark', '--file', 'src/a.ts', '--lines', '1-1', '--agent', 'x']);
+      expectExit(result, 2);
+      assert.match(result.stderr, /comprehension mark: .*refused to write: .*\.comprehension\/provenance leads outside the workspace/);
+      assert.equal(outsideSnapshot(outside), before);
+    });
+
+    it('mark and baseline through a linked .comprehension folder are refused (exit 2)', () => {
+      const { root, outside } = attack();
+      const target = join(outside, 'data');
+      mkdirSync(target);
+      rmSync(join(root, '.comprehension'), { recursive: true });
+      link(root, '.comprehension', target);
+      put(root, 'src/a.ts', 'export const a = 1;\n');
+      const mark = run(root, ['mark', '--file', 'src/a.ts', '--lines', '1-1', '--agent', 'x']);
+      expectExit(mark, 2);
+      assert.match(mark.stderr, /refused to write: .*leads outside the workspace/);
+      const baseline = run(root, ['baseline']);
+      expectExit(baseline, 2);
+      assert.match(baseline.stderr, /baseline\.json: refused to write: .*leads outside the workspace/);
+      assert.deepEqual(tree(target), []);
+    });
+
+    it('a hook with a linked .comprehension/.cache or provenance exits 0, records nothing there, and says why only with --verbose', () => {
+      const { root, outside } = attack();
+      const before = outsideSnapshot(outside);
+      put(root, 'src/a.ts', 'export const a = 1;\n');
+      const file = join(root, 'src/a.ts');
+      link(root, '.comprehension/.cache', outside);
+      const quiet = run(root, ['hook', 'claude'], claudeEdit('PreToolUse', root, file, 'a = 1', 'a = 2'));
+      expectExit(quiet, 0);
+      assert.equal(quiet.stderr, '');
+      const verbose = run(root, ['hook', 'claude', '--verbose'], claudeEdit('PreToolUse', root, file, 'a = 1', 'a = 2'));
+      expectExit(verbose, 0);
+      assert.match(verbose.stderr, /\.cache\/hooks\/[0-9a-f]+\.json: refused to write: .*leads outside the workspace.*nothing recorded/);
+      assert.equal(outsideSnapshot(outside), before);
+
+      rmSync(join(root, '.comprehension/.cache'));
+      link(root, '.comprehension/provenance', outside);
+      put(root, 'src/a.ts', 'export const a = 2;\n');
+      const post = run(root, ['hook', 'cursor', '--verbose'], JSON.stringify({ hook_event_name: 'afterFileEdit', file_path: file, edits: [{ old_string: 'a = 1', new_string: 'a = 2' }], conversation_id: 'c', generation_id: 'g', workspace_roots: [root] }));
+      expectExit(post, 0);
+      assert.match(post.stderr, /provenance leads outside the workspace/);
+      assert.equal(outsideSnapshot(outside), before);
+    });
+
+    it('hooks install into a linked .claude, .cursor, .github/hooks, .gemini or .codex is refused (exit 2); nothing is read or written there', () => {
+      for (const [agent, folder] of [['claude', '.claude'], ['cursor', '.cursor'], ['copilot', '.github/hooks'], ['gemini', '.gemini'], ['codex', '.codex']] as const) {
+        const { root, outside } = attack();
+        writeFileSync(join(outside, 'settings.json'), JSON.stringify({ note: CANARY }));
+        writeFileSync(join(outside, 'hooks.json'), JSON.stringify({ note: CANARY }));
+        writeFileSync(join(outside, 'comprehension.json'), JSON.stringify({ note: CANARY }));
+        const before = outsideSnapshot(outside);
+        link(root, folder, outside);
+        const result = run(root, ['hooks', 'install', agent, '--command', 'comprehension']);
+        expectExit(result, 2);
+        assert.match(result.stderr, /refused: it leads outside the workspace/, agent);
+        assert.equal(outsideSnapshot(outside), before, agent);
+        // The missing-file case: nothing to read there, the write itself is refused.
+        rmSync(join(outside, 'settings.json'));
+        rmSync(join(outside, 'hooks.json'));
+        rmSync(join(outside, 'comprehension.json'));
+        const empty = run(root, ['hooks', 'install', agent, '--command', 'comprehension']);
+        expectExit(empty, 2);
+        assert.match(empty.stderr, /refused to write: .*leads outside the workspace/, agent);
+        assert.deepEqual(tree(outside).filter((name) => name !== 'x' && name !== 'rec.json'), [], agent);
+      }
+    });
+
+    it('the cache files of hooks install (.gitignore line, runtime) are not written through a linked .comprehension/.cache', () => {
+      const { root, outside } = attack();
+      const before = outsideSnapshot(outside);
+      link(root, '.comprehension/.cache', outside);
+      const result = run(root, ['hooks', 'install', 'claude']);
+      expectExit(result, 2);
+      assert.match(result.stderr, /refused to write: .*\.cache leads outside the workspace/);
+      assert.equal(outsideSnapshot(outside), before);
+    });
+  });
+
+  describe('hook payloads name files, not the workspace', () => {
+    it('a payload cwd outside the repository gets nothing written there; the root comes from where the hook runs', () => {
+      const { root, outside } = attack();
+      const before = outsideSnapshot(outside);
+      put(root, 'src/a.ts', 'export const a = 1;\n');
+      for (const event of ['PreToolUse', 'PostToolUse'] as const) {
+        const result = run(root, ['hook', 'claude', '--verbose'], claudeEdit(event, outside, join(outside, 'x'), 'a', 'b'));
+        expectExit(result, 0);
+        assert.match(result.stderr, /the payload's cwd ".*outside" is outside the workspace .*repo; ignored/);
+      }
+      assert.ok(!existsSync(join(outside, '.comprehension')), 'a .comprehension folder was made outside');
+      assert.equal(outsideSnapshot(outside), before);
+      // A relative path of such a payload is taken in the workspace, never in the claimed cwd.
+      put(root, 'src/a.ts', 'export const a = 2;\n');
+      const relative = run(root, ['hook', 'claude'], claudeEdit('PostToolUse', outside, 'src/a.ts', 'a = 1', 'a = 2'));
+      expectExit(relative, 0);
+      assert.deepEqual(recordedRanges(root), ['src/a.ts:1-1 claude-code']);
+      // A cwd inside the workspace (a subfolder) still resolves relative paths.
+      put(root, 'src/b.ts', 'export const b = 1;\n');
+      const sub = run(root, ['hook', 'claude'], claudeEdit('PostToolUse', join(root, 'src'), 'b.ts', 'x', 'b = 1'));
+      expectExit(sub, 0);
+      assert.deepEqual(recordedRanges(root), ['src/a.ts:1-1 claude-code', 'src/b.ts:1-1 claude-code']);
+    });
+  });
+
+  describe('hook snapshots', () => {
+    it('keep no text of the file (a .env with a key), and the diff afterwards still finds the changed lines', () => {
+      const { root } = attack();
+      const env = `DEBUG=1\nSTRIPE_KEY=${STRIPE_KEY}\nPORT=3000\n`;
+      put(root, '.env', env);
+      const file = join(root, '.env');
+      expectExit(run(root, ['hook', 'claude'], claudeEdit('PreToolUse', root, file, 'PORT=3000', 'PORT=8080')), 0);
+      const cache = join(root, '.comprehension/.cache/hooks');
+      const kept = readdirSync(cache).map((name) => readFileSync(join(cache, name), 'utf8')).join('\n');
+      assert.ok(kept.length > 0, 'no snapshot was taken');
+      for (const line of env.split('\n').filter(Boolean)) assert.ok(!kept.includes(line), `the snapshot holds ${line.slice(0, 6)}…`);
+      assert.ok(!kept.includes(STRIPE_KEY.slice(8)), 'the snapshot holds the key');
+      put(root, '.env', env.replace('PORT=3000', 'PORT=8080\nHOST=0.0.0.0'));
+      expectExit(run(root, ['hook', 'claude'], claudeEdit('PostToolUse', root, file, 'PORT=3000', 'PORT=8080\nHOST=0.0.0.0')), 0);
+      assert.deepEqual(recordedRanges(root), ['.env:3-4 claude-code']);
+      assert.deepEqual(readdirSync(cache), [], 'the snapshot is removed once used');
+    });
+
+    it('a line digest compares and diffs like the text, with a fresh salt each time', () => {
+      const before = 'a\nb\nc\n';
+      const after = 'a\nB\nc\nd\n';
+      const digest = digestLines(before);
+      assert.deepEqual(changedSince(digest, after), changedLineRanges(before, after));
+      assert.deepEqual(changedSince(digestLines(''), after), changedLineRanges('', after));
+      assert.ok(sameLines(digest, before));
+      assert.ok(!sameLines(digest, after));
+      assert.notDeepEqual(digestLines(before).hashes, digest.hashes, 'the same text hashes differently under another salt');
+    });
+
+    it('stale snapshots (over 24 h) are removed by every hook run, before or after, and by one that records nothing; fresh ones and other files stay', () => {
+      const { root } = attack();
+      const cache = join(root, '.comprehension/.cache/hooks');
+      const old = (Date.now() - 25 * 3600 * 1000) / 1000;
+      const payloads = [
+        ['PreToolUse', claudeEdit('PreToolUse', root, join(root, 'a.ts'), 'a', 'b', 'p1')],
+        ['PostToolUse', claudeEdit('PostToolUse', root, join(root, 'a.ts'), 'a', 'b', 'p2')],
+        ['a tool that writes nothing', JSON.stringify({ session_id: 's', cwd: root, hook_event_name: 'PostToolUse', tool_name: 'Read', tool_input: { file_path: join(root, 'a.ts') } })],
+      ];
+      for (const [what, payload] of payloads) {
+        put(root, '.comprehension/.cache/hooks/0123456789abcdef0123456789abcdef.json', '{"path":"a.ts","existed":false,"takenAt":"2020-01-01T00:00:00.000Z"}');
+        utimesSync(join(cache, '0123456789abcdef0123456789abcdef.json'), old, old);
+        put(root, '.comprehension/.cache/hooks/fedcba9876543210fedcba9876543210.json', '{"path":"b.ts","existed":false,"takenAt":"2020-01-01T00:00:00.000Z"}');
+        put(root, '.comprehension/.cache/hooks/notes.txt', 'not a snapshot');
+        utimesSync(join(cache, 'notes.txt'), old, old);
+        expectExit(run(root, ['hook', 'claude'], payload), 0);
+        const left = readdirSync(cache);
+        assert.ok(!left.includes('0123456789abcdef0123456789abcdef.json'), `${what}: the stale snapshot stayed`);
+        assert.ok(left.includes('fedcba9876543210fedcba9876543210.json'), `${what}: a fresh snapshot was removed`);
+        assert.ok(left.includes('notes.txt'), `${what}: a file that is no snapshot was removed`);
+      }
+    });
+
+    it('pruning does not follow a linked cache folder out of the workspace', () => {
+      const { root, outside } = attack();
+      const victim = join(outside, '0123456789abcdef0123456789abcdef.json');
+      writeFileSync(victim, '{}');
+      const old = (Date.now() - 25 * 3600 * 1000) / 1000;
+      utimesSync(victim, old, old);
+      mkdirSync(join(root, '.comprehension/.cache'), { recursive: true });
+      link(root, '.comprehension/.cache/hooks', outside);
+      expectExit(run(root, ['hook', 'claude'], claudeEdit('PostToolUse', root, join(root, 'a.ts'), 'a', 'b')), 0);
+      assert.ok(existsSync(victim), 'a file outside the workspace was deleted');
+    });
+  });
+
+  describe('orphan temp files of killed writers', () => {
+    it('are removed on the next write to their folder when older than a minute; a fresh one (a write in progress) stays', () => {
+      const { root } = attack();
+      put(root, 'src/a.ts', 'export const a = 1;\n');
+      const minutesAgo = (Date.now() - 2 * 60 * 1000) / 1000;
+      const orphans = ['.comprehension/provenance/.rec.json.4242.0badf00d.tmp', '.comprehension/.baseline.json.4242.deadbeef.tmp'];
+      const fresh = ['.comprehension/provenance/.rec.json.4243.00c0ffee.tmp', '.comprehension/.baseline.json.4243.0000beef.tmp'];
+      for (const path of [...orphans, ...fresh]) put(root, path, '{"half":');
+      for (const path of orphans) utimesSync(join(root, path), minutesAgo, minutesAgo);
+      put(root, '.comprehension/provenance/.keep.tmp', 'not ours');
+      utimesSync(join(root, '.comprehension/provenance/.keep.tmp'), minutesAgo, minutesAgo);
+      expectExit(run(root, ['mark', '--file', 'src/a.ts', '--lines', '1-1', '--agent', 'x']), 0);
+      expectExit(run(root, ['baseline']), 0);
+      for (const path of orphans) assert.ok(!existsSync(join(root, path)), `${path} stayed`);
+      for (const path of fresh) assert.ok(existsSync(join(root, path)), `${path} was removed while it may be in use`);
+      assert.ok(existsSync(join(root, '.comprehension/provenance/.keep.tmp')), 'a file of another name was removed');
+    });
+  });
+
+  describe('listing: unreadable folders and a repository git refuses', () => {
+    it('names an unreadable folder as skipped and announces the walk without .gitignore (text, JSON, SARIF), run as another user', function () {
+      // Root reads chmod-000 folders, so the check runs as `nobody` through setpriv: then the folder
+      // is really unreadable, and git really refuses the root-owned repository ("dubious ownership").
+      if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--version']).status !== 0) this.skip();
+      const { root } = attack();
+      const base = dirname(root);
+      chmodSync(base, 0o755);
+      chmodSync(root, 0o755);
+      put(root, 'ok.js', 'let ok = 1;\n');
+      put(root, '.gitignore', 'ignored.js\n');
+      put(root, 'ignored.js', 'let ignored = 1;\n');
+      put(root, 'locked/inner.js', 'let inner = 1;\n');
+      chmodSync(join(root, 'locked'), 0o000);
+      const asNobody = (args: string[]): ChildRun => {
+        const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, '--max-old-space-size=256', BUILT_CLI, ...args], {
+          cwd: root,
+          encoding: 'utf8',
+          timeout: 20_000,
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: base },
+        });
+        return { code: child.status, stdout: child.stdout, stderr: child.stderr, signal: child.signal };
+      };
+      try {
+        const text = asNobody(['check']);
+        expectExit(text, 0);
+        assert.match(text.stdout, /^ {2}skipped locked: a folder that cannot be read \(EACCES\)$/m);
+        assert.match(text.stderr, /^comprehension: warning: git could not list the files \(.*dubious ownership.*\); every file under the root was checked instead, \.gitignore not applied$/m);
+        const json = JSON.parse(asNobody(['check', '--format', 'json']).stdout) as { summary: { skippedFiles: string[]; gitFallback?: string } };
+        assert.deepEqual(json.summary.skippedFiles, ['locked: a folder that cannot be read (EACCES)']);
+        assert.match(json.summary.gitFallback ?? '', /dubious ownership/);
+        const sarif = JSON.parse(asNobody(['check', '--format', 'sarif']).stdout) as { runs: { invocations: { toolExecutionNotifications: { level: string; message: { text: string } }[] }[] }[] };
+        const notes = sarif.runs[0].invocations[0].toolExecutionNotifications;
+        assert.deepEqual(notes.map((note) => [note.level, note.message.text.replace(/\(.*\)/, '(…)')]), [
+          ['warning', 'git could not list the files (…); every file under the root was checked instead, .gitignore not applied'],
+          ['note', 'Not checked: locked: a folder that cannot be read (…)'],
+        ]);
+        // As root, git lists the repository: no announcement, .gitignore applied.
+        const owner = run(root, ['check', '--format', 'json']);
+        expectExit(owner, 0);
+        assert.equal((JSON.parse(owner.stdout) as { summary: { gitFallback?: string } }).summary.gitFallback, undefined);
+        assert.doesNotMatch(owner.stderr, /git could not list/);
+      } finally {
+        chmodSync(join(root, 'locked'), 0o755);
+      }
+    });
+  });
+
+  describe('paths with odd characters in the output', () => {
+    const exec = 'const { exec } = require("child_process");\nexec("ls " + x);\n';
+
+    it('SARIF URIs of names with #, ?, %, spaces and non-ASCII resolve back to the file', () => {
+      const { root } = attack();
+      const names = ['a#b.js', 'q?x.js', '100%.js', 'sp ace/ç é.js', 'c:d.js'];
+      for (const name of names) put(root, name, exec);
+      const result = run(root, ['check', '--format', 'sarif']);
+      expectExit(result, 1);
+      const sarif = JSON.parse(result.stdout) as { runs: { originalUriBaseIds: Record<string, { uri: string }>; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+      const base = sarif.runs[0].originalUriBaseIds['%SRCROOT%'].uri;
+      const resolved = sarif.runs[0].results.map((r) => fileURLToPath(new URL(r.locations[0].physicalLocation.artifactLocation.uri, base)));
+      assert.deepEqual([...new Set(resolved)].sort(), names.map((name) => join(root, name)).sort());
+      assert.equal(sarifUri('a b/#1?.js'), 'a%20b/%231%3F.js');
+    });
+
+    it('a newline in a file name cannot forge a line of the text output', () => {
+      const { root } = attack();
+      const name = 'evil\nforged.js:1:1: error security:forged.js';
+      put(root, name, exec);
+      put(root, 'big\nline.js', `// ${'x'.repeat(3000)}\n`);
+      const result = run(root, ['check', '--max-file-size-kb', '1']);
+      expectExit(result, 1);
+      for (const line of result.stdout.split('\n').filter(Boolean)) {
+        assert.match(line, /^(evil\\nforged\.js:1:1: error security:forged\.js:\d+:\d+: error |\d+ findings? |\s+skipped big\\nline\.js: )/, line);
+      }
+      assert.equal(printable('a\nb\u001b[31m\\n\u2028'), 'a\\nb\\u001b[31m\\\\n\\u2028');
+      assert.equal(printable('plain\\path'), 'plain\\path', 'text with no control characters is left as it is');
+    });
+  });
+
+  describe('baselined secrets and the scorecard', () => {
+    it('a baselined live secret still counts in the secrets exposure, marked as baselined; the gate passes', () => {
+      const { root } = attack();
+      put(root, 'config.js', `const stripe = "${STRIPE_KEY}";\n`);
+      expectExit(run(root, ['baseline']), 0);
+      expectExit(run(root, ['check']), 0);
+      const json = run(root, ['report', '--format', 'json']);
+      expectExit(json, 0);
+      const card = JSON.parse(json.stdout) as { secrets: { events: number; baselined: number }; findings: { total: number } };
+      assert.deepEqual(card.secrets, { events: 1, insideAi: 0, baselined: 1 });
+      assert.equal(card.findings.total, 0, 'the baseline still hides the finding from the finding figures');
+      const markdown = run(root, ['report']);
+      expectExit(markdown, 0);
+      assert.match(markdown.stdout, /Secrets exposure events.*1.*1 accepted by the baseline \(still in the code\)/);
+      assert.ok(!(json.stdout + markdown.stdout).includes(STRIPE_KEY));
     });
   });
 });
