@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { showHead } from '../../core/workspace/git';
+import { git, showHead } from '../../core/workspace/git';
 import { isDataPath } from '../../core/workspace/layout';
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import { Config } from '../config';
 import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block, BlockConfidence, BlockSource } from '../../core/provenance/block';
 import { changedLineRanges } from '../../core/provenance/changed-ranges';
-import { type BlockState, ProvenanceLedger, yieldsToCertain } from '../../core/provenance/ledger';
+import { admitRecordedBlocks, type BlockState, ProvenanceLedger, yieldsToCertain } from '../../core/provenance/ledger';
+import { GIT_RELOAD_WINDOW, GitActivity } from '../../core/provenance/reload';
+import { type UndoneBlock, UndoHistory } from '../../core/provenance/undo';
 import { blockFromRecord, type EditKind, type ProvenanceRecord, recordPath } from '../../core/provenance/record';
 import { ProvenanceStore, recordsFolderOf } from '../../core/provenance/store';
 import type { RecordsFolder } from '../../shared/protocol';
@@ -42,6 +44,8 @@ interface DocumentState {
   cleanVersion: number;
   /** The text at `cleanVersion`: what a reload from disk is compared with. */
   cleanText: string;
+  /** Attributed insertions an undo may revert, and reverted ones a redo may bring back. */
+  history: UndoHistory;
 }
 
 /** A workspace folder and its records: read through the store's cache, written through the ledger. */
@@ -51,6 +55,11 @@ interface FolderStore {
   ledger: ProvenanceLedger;
   /** Watches the records folder itself once it exists, else the nearest folder above it. */
   watcher?: FSWatcher;
+  /** The folder {@link watcher} watches. */
+  watching?: string;
+  /** When git last moved HEAD, the index or a ref: a reload then is git's, not an agent's. */
+  gitActivity: GitActivity;
+  gitWatchers: FSWatcher[];
 }
 
 /** Writes of a document's blocks are gathered for this long after the last edit. */
@@ -197,12 +206,14 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
       const root = this.storeRoot(folder);
-      const ledger = new ProvenanceLedger(new ProvenanceStore(root));
+      // Records kept in the repository are confined to it: a linked records folder is refused, not written through.
+      const ledger = new ProvenanceLedger(new ProvenanceStore(root, this.settings.storage === 'repository' ? folder.uri.fsPath : undefined));
       const loaded = await ledger.store.load();
       for (const problem of loaded.problems) this.log.warn(`Provenance record left untouched: ${problem.file}: ${problem.message}`);
-      const entry: FolderStore = { folder, store: ledger.store, ledger };
+      const entry: FolderStore = { folder, store: ledger.store, ledger, gitActivity: new GitActivity(), gitWatchers: [] };
       // Records written by the CLI, agent hooks or another window show up here.
       await this.watchRecords(entry);
+      await this.watchGit(entry);
       this.folders.set(folder.uri.toString(), entry);
       this.log.info(`Provenance: ${loaded.records.length} block record(s) in ${root}.`);
     }
@@ -242,8 +253,13 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       editKinds: new Map(),
       cleanVersion: document.isDirty ? -1 : document.version,
       cleanText: document.getText(),
+      history: new UndoHistory(),
     };
     this.documents.set(key, state);
+    // The records on disk, not only what the watcher delivered: its events were seen to go missing
+    // (a records folder created mid-session), and a mark on a closed file must show when it opens.
+    await this.refreshRecords(located.folder, located.path);
+    if (this.documents.get(key) !== state) return state; // Closed meanwhile.
     const records = located.folder.store.blocksForFile(located.path);
     if (records.length > 0) this.anchorRecords(state, document, records, 'opened');
     return state;
@@ -261,6 +277,30 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     }
     this.documents.delete(key);
     this.snapshots.forget(key);
+    state.history.clear();
+  }
+
+  /**
+   * Reads again, from disk, the records the store may have missed for `path`: files it does not
+   * know (new records of any file) and the files of `path`'s records (changed or deleted). Starts
+   * watching the records folder itself if it appeared unseen.
+   */
+  private async refreshRecords(entry: FolderStore, path: string): Promise<void> {
+    const root = entry.store.root;
+    let names: string[];
+    try {
+      names = await readdir(root);
+    } catch {
+      return; // No records folder yet (or unreadable): nothing recorded to show.
+    }
+    if (entry.watching !== root) await this.watchRecords(entry);
+    const own = entry.store.blocksForFile(path).map((record) => `${record.id}.json`);
+    const unknown = names.filter((name) => name.endsWith('.json') && !entry.store.get(name.slice(0, -'.json'.length)));
+    for (const name of new Set([...own, ...unknown])) {
+      const outcome = await entry.store.reloadFile(join(root, name));
+      if (outcome.kind === 'corrupt') this.log.warn(`Provenance record left untouched: ${outcome.problem.file}: ${outcome.problem.message}`);
+      else if (outcome.kind === 'updated' && recordPath(outcome.record) !== path) this.changeEmitter.fire(vscode.Uri.joinPath(entry.folder.uri, recordPath(outcome.record)));
+    }
   }
 
   /**
@@ -274,10 +314,16 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       state.editKinds.set(record.id, record.metadata.comprehension.editKind);
       return blockFromRecord(record);
     });
-    // Keep blocks already tracked that have no record yet (added moments ago, not yet written).
+    // Blocks already tracked keep their lines (added moments ago and not yet written, or moved since
+    // their record was written), except that a certain record replaces a likely guess (the ledger's rule).
     const known = new Set(records.map((record) => record.id));
-    const unsaved = state.tracker.toBlocks().filter((block) => !known.has(block.id));
-    state.tracker.setBlocks([...unsaved, ...blocks.filter((block) => !overlapsAny(block, unsaved))]);
+    const admitted = admitRecordedBlocks(state.tracker.toBlocks().filter((block) => !known.has(block.id)), blocks);
+    state.tracker.setBlocks(admitted.blocks);
+    for (const block of admitted.displaced) {
+      this.log.info(`Provenance: likely block ${block.id} of ${state.path} (lines ${block.startLine}-${block.endLine}) replaced by a certain record.`);
+      state.editKinds.delete(block.id);
+      this.track(state.folder.ledger.remove(block.id));
+    }
     const result = state.tracker.reanchor(document.getText(), hashes);
     for (const lost of result.lost) {
       this.log.warn(`Provenance: block ${lost.id} of ${state.path} (lines ${lost.startLine}-${lost.endLine}) not found after the file was ${why}; kept as lost.`);
@@ -324,22 +370,70 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       range: { start: change.range.start, end: change.range.end },
       text: change.text,
     }));
+    const undone = event.reason === vscode.TextDocumentChangeReason.Undo ? this.undoneBlocks(state, event) : undefined;
     const applied = state.tracker.applyChanges(changes);
+    const reverted = undone ? this.removeUndone(state, undone) : event.reason === vscode.TextDocumentChangeReason.Redo && this.restoreRedone(state, event);
     const attribution = this.detector.classify(event, this.activeUri, vscode.window.state.focused, replaced);
+    const before = attribution ? new Set(state.tracker.toBlocks().map((block) => block.id)) : undefined;
     const added = attribution ? this.attribute(state, event.document, attribution, !firstSinceClean) : [];
+    if (before) this.rememberInsertion(state, event.document, event.contentChanges, added, before);
     if (!attribution && key === this.activeUri && event.reason === undefined) {
       const large = insertedRanges(event.contentChanges).filter((range) => range.end - range.start + 1 >= this.settings.pasteMinLines);
-      if (large.length === 1) this.track(this.checkPaste(state, event.document, event.document.version, large[0]));
+      if (large.length === 1) this.track(this.checkPaste(state, event.document, event.document.version, large[0], event.contentChanges));
     }
     if (textAtEvent !== undefined) {
-      this.track(this.settleFirstChange(state, event.document, event.document.version, textAtEvent, applied.dropped, added, attribution));
+      this.track(this.settleFirstChange(state, event.document, event.document.version, textAtEvent, applied.dropped, added, attribution, Date.now()));
     } else {
       this.dropRecords(state, applied.dropped);
     }
-    if (applied.changed || added.length > 0) {
+    if (applied.changed || added.length > 0 || reverted) {
       this.schedulePersist(state);
       this.changeEmitter.fire(state.uri);
     }
+  }
+
+  /** An attributed insertion created blocks: remembered so that undo can take them away again. */
+  private rememberInsertion(state: DocumentState, document: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[], added: readonly Block[], before: ReadonlySet<string>): void {
+    const created = added.filter((block) => !before.has(block.id)).map((block) => block.id);
+    if (created.length > 0) state.history.inserted(document.getText(), changes, created);
+  }
+
+  /**
+   * Before an undo is applied: the blocks of the attributed insertion it reverts (as they are now,
+   * on the lines of the text the insertion left), or undefined when it reverts none.
+   */
+  private undoneBlocks(state: DocumentState, event: vscode.TextDocumentChangeEvent): { blocks: UndoneBlock[]; commit: (blocks: UndoneBlock[]) => void } | undefined {
+    const match = state.history.undoes(event.contentChanges, event.document.getText());
+    const blocks = match.blockIds.flatMap((id) => {
+      const block = state.tracker.get(id);
+      return block ? [{ block, editKind: state.editKinds.get(id) ?? 'unknown', record: state.folder.store.get(id) }] : [];
+    });
+    return blocks.length > 0 ? { blocks, commit: match.commit } : undefined;
+  }
+
+  /** The undo took the insertion's text away: its blocks go too, kept (with their records) for a redo. */
+  private removeUndone(state: DocumentState, undone: { blocks: UndoneBlock[]; commit: (blocks: UndoneBlock[]) => void }): boolean {
+    for (const { block } of undone.blocks) {
+      state.tracker.removeBlock(block.id);
+      this.log.info(`Provenance: block ${block.id} of ${state.path} removed: the insertion that made it was undone.`);
+      this.track(state.folder.ledger.remove(block.id));
+    }
+    undone.commit(undone.blocks);
+    return true;
+  }
+
+  /** A redo put an undone insertion back: its blocks come back with the same ids (their notes still belong to them). */
+  private restoreRedone(state: DocumentState, event: vscode.TextDocumentChangeEvent): boolean {
+    const redone = state.history.redoes(event.contentChanges, event.document.getText());
+    for (const { block, editKind, record } of redone) {
+      if (block.endLine > event.document.lineCount) continue;
+      const { id, source, confidence, agent, model, createdAt, modified } = block;
+      state.tracker.addBlock(block.startLine, block.endLine, { id, source, confidence, agent, model, createdAt, modified });
+      state.editKinds.set(id, editKind);
+      if (record) this.track(state.folder.ledger.write([record]));
+      this.log.info(`Provenance: block ${id} of ${state.path} restored: the insertion that made it was redone.`);
+    }
+    return redone.length > 0;
   }
 
   /**
@@ -347,12 +441,19 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
    * clipboard (once, only for such insertions, only to compare) catches Ctrl+V, the context menu and
    * the browser's native paste alike, without taking over the paste key.
    */
-  private async checkPaste(state: DocumentState, document: vscode.TextDocument, version: number, range: { start: number; end: number; text: string }): Promise<void> {
+  private async checkPaste(
+    state: DocumentState,
+    document: vscode.TextDocument,
+    version: number,
+    range: { start: number; end: number; text: string },
+    changes: readonly vscode.TextDocumentContentChangeEvent[],
+  ): Promise<void> {
     const clipboard = await Promise.resolve(vscode.env.clipboard.readText()).catch(() => '');
     const normalize = (text: string) => text.replace(/\r\n?/g, '\n').trim();
     if (!clipboard || normalize(clipboard) !== normalize(range.text) || document.version !== version) return;
     const paste: Attribution = { source: 'paste', confidence: 'certain', editKind: 'paste', ranges: [range], signal: 'inserted text equals the clipboard' };
-    this.attribute(state, document, paste, true);
+    const before = new Set(state.tracker.toBlocks().map((block) => block.id));
+    this.rememberInsertion(state, document, changes, this.attribute(state, document, paste, true), before);
     this.schedulePersist(state);
     this.changeEmitter.fire(state.uri);
   }
@@ -376,6 +477,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     dropped: readonly Block[],
     added: readonly Block[],
     attribution: Attribution | undefined,
+    reloadAt: number,
   ): Promise<void> {
     const disk = await readFile(document.uri.fsPath, 'utf8').catch(() => undefined);
     const reloaded = disk === textAtEvent && state.cleanVersion < version;
@@ -395,6 +497,13 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     if (!this.settings.detectLikely || before === textAtEvent) return;
     // A checkout or pull puts the committed text back: not an agent's write.
     if ((await showHead(state.folder.folder.uri.fsPath, state.path)) === textAtEvent) return;
+    // Stash, stash pop, rebase, merge, cherry-pick and reset write other text, but they move HEAD, a
+    // ref or the index around the same moment; the last of those writes can come after the reload.
+    await new Promise((done) => setTimeout(done, GIT_RELOAD_WINDOW.afterMs));
+    if (state.folder.gitActivity.explains(reloadAt)) {
+      this.log.info(`Provenance: ${state.path} reloaded while git changed HEAD, a ref or the index: git's write, not an agent's.`);
+      return;
+    }
     if (document.version !== version) return; // Edited meanwhile: the lines computed below would be off.
     const ranges = changedLineRanges(before, textAtEvent)
       .map((range) => ({ start: range.startLine - 1, end: range.endLine - 1, text: linesOf(document, range.startLine - 1, range.endLine - 1) }))
@@ -494,6 +603,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const root = entry.store.root;
     entry.watcher?.close();
     entry.watcher = undefined;
+    entry.watching = undefined;
     let watched = root;
     while (!(await isDirectory(watched))) {
       const parent = dirname(watched);
@@ -513,8 +623,39 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
         }
       });
       entry.watcher.on('error', (error) => this.log.warn(`Provenance: stopped watching ${watched}: ${error.message}`));
+      entry.watching = watched;
     } catch (error) {
       this.log.warn(`Provenance: cannot watch ${watched} for records written outside this window: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Watches the folder's git state (HEAD, the index, refs and their logs) so that a reload git caused
+   * is not taken for an agent's write. Plain watchers of a few fixed folders, not a recursive one:
+   * the ref of the current branch and the stash are found there, and HEAD's log moves on any commit.
+   */
+  private async watchGit(entry: FolderStore): Promise<void> {
+    for (const watcher of entry.gitWatchers) watcher.close();
+    entry.gitWatchers = [];
+    const root = entry.folder.uri.fsPath;
+    const dirs = await git(root, ['rev-parse', '--absolute-git-dir', '--git-common-dir'], { timeout: 10000 }).then(
+      (out) => out.split('\n').filter(Boolean).map((line) => resolve(root, line.trim())),
+      () => [] as string[], // Not a repository (or no git): nothing git does can reload a file here.
+    );
+    for (const gitDir of new Set(dirs)) {
+      for (const sub of ['', 'refs', 'refs/heads', 'logs', 'logs/refs', 'logs/refs/heads']) {
+        const folder = join(gitDir, ...sub.split('/').filter(Boolean));
+        if (!(await isDirectory(folder))) continue;
+        try {
+          const watcher = watch(folder, { persistent: false }, (_event, name) => {
+            if (name !== null) entry.gitActivity.changed(sub ? `${sub}/${name}` : name);
+          });
+          watcher.on('error', () => watcher.close());
+          entry.gitWatchers.push(watcher);
+        } catch (error) {
+          this.log.warn(`Provenance: cannot watch ${folder}; a git stash or rebase may be taken for an agent's write: ${(error as Error).message}`);
+        }
+      }
     }
   }
 
@@ -548,7 +689,7 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
     const state = document && this.documents.get(document.uri.toString());
     if (state && document) {
       if (outcome.kind === 'removed') state.tracker.removeBlock(outcome.id);
-      else if (!state.tracker.get(record.id)) this.anchorRecords(state, document, [record], 'marked from outside');
+      else if (!sameOrigin(state.tracker.get(record.id), record)) this.anchorRecords(state, document, [record], 'marked from outside');
       this.changeEmitter.fire(state.uri);
     } else {
       this.changeEmitter.fire(vscode.Uri.joinPath(entry.folder.uri, path));
@@ -596,14 +737,24 @@ function linesOf(document: vscode.TextDocument, start: number, end: number): str
   return lines.join('\n');
 }
 
-function overlapsAny(block: Block, others: readonly Block[]): boolean {
-  return others.some((other) => other.startLine <= block.endLine && block.startLine <= other.endLine);
-}
 
+/**
+ * Whether a tracked block already says what its record says about where it came from. A record
+ * another process rewrote with a new origin (a likely guess the agent's hook made certain) is placed
+ * again; one that only moved is not (the tracker follows edits the record has not seen yet).
+ */
+function sameOrigin(block: Block | undefined, record: ProvenanceRecord): boolean {
+  if (!block) return false;
+  const recorded = blockFromRecord(record);
+  return block.confidence === recorded.confidence && block.source === recorded.source && block.agent === recorded.agent && block.model === recorded.model;
+}
 
 function disposeWatchers(entry: FolderStore): void {
   entry.watcher?.close();
   entry.watcher = undefined;
+  entry.watching = undefined;
+  for (const watcher of entry.gitWatchers) watcher.close();
+  entry.gitWatchers = [];
 }
 
 async function isDirectory(path: string): Promise<boolean> {

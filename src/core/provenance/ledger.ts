@@ -55,6 +55,67 @@ export function yieldsToCertain(confidence: BlockConfidence, startLine: number, 
   return confidence === 'likely' && blocks.some((block) => block.confidence === 'certain' && block.startLine <= endLine && startLine <= block.endLine);
 }
 
+/**
+ * "Certain replaces likely": the live `likely` records of a file whose block (where it is in `lines`
+ * now) overlaps certain lines `startLine`-`endLine` (1-based). They are removed, not clipped: the
+ * certain report says what the agent wrote; the guess about the lines around it was only a guess.
+ * (The editor guesses `agent-write`/`likely` when a file it has open is rewritten on disk; the agent's
+ * hook or `comprehension mark` reports the same edit a moment later.)
+ */
+export function likelyGivingWay(records: readonly ProvenanceRecord[], lines: readonly string[], startLine: number, endLine: number): ProvenanceRecord[] {
+  const likely = records.filter((record) => !record.metadata.comprehension.lost && record.metadata.comprehension.confidence === 'likely');
+  return placeRecords(likely, lines)
+    .filter(({ place }) => place.kind !== 'lost' && place.startLine <= endLine && startLine <= place.endLine)
+    .map(({ record }) => record);
+}
+
+/**
+ * A `likely` record that has a comprehension note, made the certain block of the agent's lines
+ * instead of giving way: it keeps its id, so the note stays linked to it.
+ */
+export function upgradedLikely(record: ProvenanceRecord, lines: readonly string[], input: AgentLines, now: string): ProvenanceRecord {
+  const block: Block = {
+    ...blockFromRecord(record),
+    startLine: input.startLine,
+    endLine: input.endLine,
+    source: input.source,
+    confidence: 'certain',
+    agent: input.agent,
+    modified: false,
+    ...(input.model !== undefined ? { model: input.model } : {}),
+  };
+  const next = updateRecord(record, { block, lines: lines.slice(input.startLine - 1, input.endLine), lost: false, now });
+  const meta = next.metadata.comprehension;
+  meta.source = input.source;
+  meta.confidence = 'certain';
+  meta.agent = input.agent;
+  meta.editKind = 'agent-hook';
+  return next;
+}
+
+/**
+ * Blocks read from records, joining the blocks a document already tracks: which are admitted and
+ * which tracked blocks give way. A tracked block keeps its lines against a recorded one (it may have
+ * moved since the record was written), except that a certain record replaces the `likely` blocks it
+ * overlaps ({@link likelyGivingWay}'s rule, for the editor). `blocks` is the new set, tracked blocks
+ * first, for a tracker that resolves any remaining overlap in that order.
+ */
+export function admitRecordedBlocks(tracked: readonly Block[], recorded: readonly Block[]): { blocks: Block[]; displaced: Block[] } {
+  const overlaps = (a: Block, b: Block) => a.startLine <= b.endLine && b.startLine <= a.endLine;
+  const displaced = new Map<string, Block>();
+  const admitted: Block[] = [];
+  for (const block of recorded) {
+    const against = tracked.filter((other) => !displaced.has(other.id) && overlaps(block, other));
+    if (against.length === 0) {
+      admitted.push(block);
+    } else if (block.confidence === 'certain' && against.every((other) => other.confidence === 'likely')) {
+      for (const other of against) displaced.set(other.id, other);
+      admitted.push(block);
+    }
+  }
+  return { blocks: [...tracked.filter((block) => !displaced.has(block.id)), ...admitted], displaced: [...displaced.values()] };
+}
+
 /** Lines of one file, 1-based inclusive, that an agent (or a person, through `mark`) wrote. */
 export interface AgentLines {
   startLine: number;
@@ -266,7 +327,7 @@ export class ProvenanceLedger {
    * where they live (local storage); notes are looked up in the workspace.
    */
   static forWorkspace(root: string, recordsFolder?: string): ProvenanceLedger {
-    return new ProvenanceLedger(new ProvenanceStore(recordsFolder ?? recordsFolderOf(root)), {
+    return new ProvenanceLedger(new ProvenanceStore(recordsFolder ?? recordsFolderOf(root), recordsFolder === undefined ? root : undefined), {
       hasNote: async (id) => (await readNoteFile(root, id)) !== undefined,
     });
   }
@@ -274,7 +335,8 @@ export class ProvenanceLedger {
   /**
    * What an agent's edit (or `comprehension mark`) did to a file: first the file's unchanged blocks
    * are moved to where their lines are now (even a pure deletion moves the blocks below it), then
-   * each range is recorded by {@link planAgentLines}. The records are read again inside the lock,
+   * each range replaces the `likely` blocks it overlaps ({@link likelyGivingWay}) and is recorded by
+   * {@link planAgentLines}. The records are read again inside the lock,
    * so lines another process recorded a moment ago are merged, not overwritten.
    */
   async recordAgentEdit(path: string, text: string, ranges: readonly AgentLines[], now = new Date().toISOString()): Promise<AgentEditOutcome> {
@@ -286,12 +348,25 @@ export class ProvenanceLedger {
       await this.apply({ upserts: moved, removes: [] });
       const outcomes: RecordOutcome[] = [];
       for (const range of ranges) {
+        // The editor may have guessed this edit already (a likely agent write); the report replaces the
+        // guess. A guess with a note becomes the certain block instead, so its note stays linked (and
+        // a second noted guess is left as it is: a noted block is never deleted here).
+        const displaced = likelyGivingWay(this.store.blocksForFile(file), lines, range.startLine, range.endLine);
+        const notedGuesses = new Set<string>();
+        for (const record of displaced) if (await this.hasNote(record.id)) notedGuesses.add(record.id);
+        const keeper = displaced.find((record) => notedGuesses.has(record.id));
+        await this.apply({
+          upserts: keeper ? [upgradedLikely(keeper, lines, range, now)] : [],
+          removes: displaced.filter((record) => !notedGuesses.has(record.id)).map((record) => record.id),
+        });
         const touching = touchingBlocks(this.store.blocksForFile(file), lines, range);
         const noted = new Set<string>();
         if (touching.length > 1) for (const { record } of touching) if (await this.hasNote(record.id)) noted.add(record.id);
         const plan = planAgentLines(file, lines, range, touching, noted, now);
         await this.apply(plan);
-        outcomes.push({ kind: plan.kind, record: plan.record, merged: plan.merged });
+        // A noted guess made certain just now was changed, even if the plan finds nothing left to do.
+        const kind = plan.kind === 'unchanged' && plan.record.id === keeper?.id ? 'extended' : plan.kind;
+        outcomes.push({ kind, record: plan.record, merged: plan.merged });
       }
       return { moved: moved.length, outcomes };
     });
@@ -346,7 +421,11 @@ export class ProvenanceLedger {
    * other sections wait (in order) and other processes wait on the lock file.
    */
   private commit<T>(section: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => withFileLock(join(this.store.root, RECORDS_LOCK_NAME), section));
+    const run = this.queue.then(() => {
+      // Before the lock file is created there: a records folder that leads out is refused first.
+      this.store.prepareFolder();
+      return withFileLock(join(this.store.root, RECORDS_LOCK_NAME), section);
+    });
     // comprehension-ignore reliability/swallowed-error -- the caller gets the error through `run`; the queue only orders the next section
     this.queue = run.catch(() => undefined);
     return run;

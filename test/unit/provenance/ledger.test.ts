@@ -143,18 +143,36 @@ describe('provenance: ledger writes', () => {
   });
 });
 
-describe('provenance: concurrent marks (separate processes)', function () {
-  this.timeout(120_000);
+describe('provenance: concurrent marks and hooks (separate processes)', function () {
+  this.timeout(180_000);
 
-  for (const round of [1, 2, 3]) {
-    it(`20 marks on touching ranges of one file at once lose no line and record none twice (round ${round})`, async () => {
+  // Issue 14, acceptance 2: 20 `mark`s and 10 agent hooks (Cursor afterFileEdit and Claude Code
+  // PostToolUse, whose payload text locates the lines) at once on touching ranges of one file.
+  const MARKS = 20;
+  const HOOKS = 10;
+  const LINES = 2 * (MARKS + HOOKS);
+  const TEXT = Array.from({ length: LINES }, (_, i) => `export const value${i + 1} = compute(${i + 1}, 'line ${i + 1}');`);
+
+  for (const round of [1, 2, 3, 4, 5]) {
+    it(`20 marks and 10 hooks on touching ranges of one file at once lose no line and record none twice (round ${round})`, async () => {
       const repo = tempRepo('cf-ledger-race-');
       try {
-        write(repo, 'src/values.ts', `${FILE.join('\n')}\n`);
-        const runs = Array.from({ length: 20 }, (_, i) => runMark(repo, `${2 * i + 1}-${2 * i + 2}`));
-        const results = await Promise.all(runs);
-        for (const result of results) assert.equal(result.code, 0, result.stderr);
-        const covered = new Array<number>(FILE.length + 1).fill(0);
+        write(repo, 'src/values.ts', `${TEXT.join('\n')}\n`);
+        const file = join(repo, 'src/values.ts');
+        const marks = Array.from({ length: MARKS }, (_, i) => runCli(repo, ['mark', '--file', 'src/values.ts', '--lines', `${2 * i + 1}-${2 * i + 2}`, '--agent', 'claude-code']));
+        const hooks = Array.from({ length: HOOKS }, (_, i) => {
+          const first = 2 * (MARKS + i);
+          const written = `${TEXT[first]}\n${TEXT[first + 1]}`;
+          return i % 2 === 0
+            ? runCli(repo, ['hook', 'cursor'], JSON.stringify({ hook_event_name: 'afterFileEdit', file_path: file, edits: [{ old_string: '', new_string: written }], conversation_id: 'c', generation_id: `g${i}`, workspace_roots: [repo] }))
+            : runCli(repo, ['hook', 'claude'], JSON.stringify({ session_id: 's', cwd: repo, hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: { file_path: file, old_string: 'x', new_string: written }, tool_use_id: `t${i}`, tool_response: { success: true } }));
+        });
+        const results = await Promise.all([...marks, ...hooks]);
+        for (const result of results) {
+          assert.equal(result.code, 0, result.stderr);
+          assert.equal(result.stderr, '', 'a hook or mark reported a problem');
+        }
+        const covered = new Array<number>(LINES + 1).fill(0);
         for (const record of records(repo)) {
           const range = record.files[0].conversations[0].ranges[0];
           for (let line = range.start_line; line <= range.end_line; line++) covered[line]++;
@@ -162,8 +180,9 @@ describe('provenance: concurrent marks (separate processes)', function () {
         const lost = covered.flatMap((count, line) => (line > 0 && count === 0 ? [line] : []));
         const twice = covered.flatMap((count, line) => (count > 1 ? [line] : []));
         assert.deepEqual({ lost, twice }, { lost: [], twice: [] });
-        // Touching ranges of one agent are one block.
-        assert.equal(records(repo).length, 1);
+        // Touching ranges of one agent are one block (the 20 marks: lines 1-40); the hooks alternate
+        // between Cursor and Claude Code, so each of their ranges touches only the other agent's.
+        assert.equal(records(repo).length, 1 + HOOKS);
       } finally {
         rmSync(repo, { recursive: true, force: true });
       }
@@ -171,12 +190,15 @@ describe('provenance: concurrent marks (separate processes)', function () {
   }
 });
 
-function runMark(cwd: string, lines: string): Promise<{ code: number | null; stderr: string }> {
+/** The CLI as its own process (what agents and scripts start), with `stdin` as its input. */
+function runCli(cwd: string, args: string[], stdin?: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, 'mark', '--file', 'src/values.ts', '--lines', lines, '--agent', 'claude-code'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stderr }));
+    if (stdin !== undefined) child.stdin?.end(stdin);
   });
 }
+
