@@ -1,5 +1,6 @@
 import { VERSION } from '../core/version';
 import { UsageError } from './args';
+import { WriteRefusedError } from '../core/workspace/fs';
 
 /** Where a CLI run writes and which folder it works in; tests pass their own. */
 export interface CliIo {
@@ -10,6 +11,8 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
   /** The CLI's own script, recorded by `hooks install` for the agent hooks; absent means the script Node started (tests inject the built one). */
   cliScript?: string;
+  /** Asks a yes/no question on the terminal; absent when there is no terminal to ask (CI, pipes). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Exit codes shared by every subcommand. */
@@ -72,7 +75,8 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
   try {
     return await subcommand.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // A write through a link out of the workspace is the repository's problem, not ours: exit 2.
+    if (error instanceof UsageError || error instanceof WriteRefusedError) {
       io.stderr.write(`comprehension ${first}: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { runCli } from './cli';
 import './commands';
 
@@ -9,7 +10,19 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), readStdin }).then(
+/** Asks on the terminal; only `comprehension review` asks, and only without `--yes`. */
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), readStdin, ...(interactive ? { confirm } : {}) }).then(
   (code) => {
     process.exitCode = code;
   },

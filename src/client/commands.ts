@@ -29,6 +29,7 @@ export const Commands = {
   notesWrite: 'comprehension.notes.write',
   notesOpen: 'comprehension.notes.open',
   notesMarkReviewed: 'comprehension.notes.markReviewed',
+  notesSignOff: 'comprehension.notes.signOff',
   showReport: 'comprehension.showReport',
   installAgentHooks: 'comprehension.installAgentHooks',
   openWalkthrough: 'comprehension.openWalkthrough',

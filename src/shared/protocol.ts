@@ -115,6 +115,32 @@ export interface MarkReviewedResult {
 }
 export const MARK_REVIEWED_REQUEST = new RequestType<MarkReviewedParams, MarkReviewedResult, void>('comprehension/markReviewed');
 
+/**
+ * `comprehension/signOff`: signs the block off as the server's git identity in the folder (the
+ * same rules and note format as `comprehension review FILE:LINE`), reading and writing the note
+ * file on disk. With `dryRun`, only says whether the signer may sign and as whom, so the client
+ * can show the note and ask before anything is written. A refusal is a result with its reason.
+ */
+export interface SignOffParams {
+  uri: string;
+  block: Block;
+  dryRun?: boolean;
+}
+export type SignOffResult =
+  | {
+      ok: true;
+      /** `Name <email>` of the signer. */
+      signer: string;
+      /** Why this signer may sign. */
+      basis: string;
+      /** Workspace-relative path of the note file. */
+      notePath: string;
+      /** Set when the policy asks no sign-off of this block (it is recorded all the same). */
+      notRequired?: string;
+    }
+  | { ok: false; reason: string };
+export const SIGN_OFF_REQUEST = new RequestType<SignOffParams, SignOffResult, void>('comprehension/signOff');
+
 /** Client commands the server's code actions call for comprehension notes. */
 export const WRITE_NOTE_COMMAND = 'comprehension.notes.write';
 export const MARK_REVIEWED_COMMAND = 'comprehension.notes.markReviewed';

@@ -8,3 +8,4 @@ import './import';
 import './export';
 import './report';
 import './note';
+import './review';

@@ -8,6 +8,7 @@ import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { findWorkspaceRoot } from '../workspace-root';
 import { openWorkspace } from './check';
+import type { PolicyWorkspace } from '../../core/workspace/policy-workspace';
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import { readMarkableText } from './record-lines';
 
@@ -43,13 +44,24 @@ function describeBlocks(blocks: readonly Block[]): string {
     .join(', ');
 }
 
-async function note(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseArgs(args, { valued: ['root'], flags: [] });
-  if (parsed.positionals.length !== 1) {
-    throw new UsageError(parsed.positionals.length === 0 ? 'give the block as FILE:LINE' : `one FILE:LINE at a time, not ${parsed.positionals.length}`);
-  }
-  const { file, line } = parseFileLine(parsed.positionals[0]);
-  const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
+/** The AI block a `FILE:LINE` argument names, with its workspace and the file's text. */
+export interface LocatedBlock {
+  root: string;
+  /** Workspace-relative POSIX path of the file. */
+  path: string;
+  text: string;
+  workspace: PolicyWorkspace;
+  block: Block;
+}
+
+/**
+ * Finds the AI block at `spec` (FILE:LINE) the way `comprehension check` reads blocks. Throws a
+ * {@link UsageError} for a bad spec, an unreadable file or no block at the line; undefined when
+ * the policy has errors (already printed).
+ */
+export async function locateBlock(io: CliIo, command: string, spec: string, rootOption: string | undefined): Promise<LocatedBlock | undefined> {
+  const { file, line } = parseFileLine(spec);
+  const root = findWorkspaceRoot(io.cwd, rootOption);
   const absolute = resolve(io.cwd, file);
   const path = workspaceRelativePath(root, absolute);
   // The root itself is no file either.
@@ -61,16 +73,32 @@ async function note(args: string[], io: CliIo): Promise<number> {
   if (read.kind !== 'text') throw new UsageError(`${file} is ${read.kind === 'binary' ? 'a binary file' : 'too large'}; it has no AI blocks`);
 
   const workspace = openWorkspace(io, root, false);
-  if (!workspace) return EXIT.usage;
+  if (!workspace) return undefined;
   // The blocks `comprehension check` judges, read the same way.
   const { byPath, problems } = await loadWorkspaceBlocks(root);
-  for (const problem of problems) io.stderr.write(`comprehension note: warning: provenance record left untouched: ${problem.file}: ${problem.message}\n`);
+  for (const problem of problems) io.stderr.write(`comprehension ${command}: warning: provenance record left untouched: ${problem.file}: ${problem.message}\n`);
   const blocks = byPath.get(path) ?? [];
   const block = blocks.find((candidate) => candidate.startLine <= line && line <= candidate.endLine);
   if (!block) {
     const known = blocks.length > 0 ? `its AI blocks are at ${describeBlocks(blocks)}` : 'it has no recorded AI blocks';
     throw new UsageError(`no AI block at ${path}:${line}; ${known}`);
   }
+  return { root, path, text: read.text, workspace, block };
+}
+
+/** The one FILE:LINE positional of a block command. */
+export function singleFileLine(positionals: readonly string[]): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'give the block as FILE:LINE' : `one FILE:LINE at a time, not ${positionals.length}`);
+  }
+  return positionals[0];
+}
+
+async function note(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, { valued: ['root'], flags: [] });
+  const located = await locateBlock(io, 'note', singleFileLine(parsed.positionals), parsed.options.get('root') as string | undefined);
+  if (!located) return EXIT.usage;
+  const { root, path, workspace, block } = located;
 
   const notePath = notePathFor(block.id);
   if ((await readNoteFile(root, block.id)) !== undefined) {
@@ -79,7 +107,7 @@ async function note(args: string[], io: CliIo): Promise<number> {
   }
   const text = newNoteText({
     path,
-    text: read.text,
+    text: located.text,
     block,
     policy: workspace.policyState.current,
     inCriticalPath: workspace.isCritical(path),

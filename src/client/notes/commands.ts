@@ -7,6 +7,7 @@ import { MARK_REVIEWED_REQUEST, NEW_NOTE_REQUEST } from '../../shared/protocol';
 import { type CommandHandlers, Commands } from '../commands';
 import type { ProvenanceService } from '../provenance/events';
 import { locateInWorkspace, type NotesModel, type NotesServer } from './model';
+import { reviewAndSignOff } from './sign-off';
 
 
 /** The block a command is about, with its document and workspace place. */
@@ -35,6 +36,7 @@ export function noteCommands(
     [Commands.notesWrite]: (target?: TargetArgument, blockId?: string) => commands.write(target, blockId),
     [Commands.notesOpen]: (target?: TargetArgument, blockId?: string) => commands.open(target, blockId),
     [Commands.notesMarkReviewed]: (target?: TargetArgument, blockId?: string) => commands.markReviewed(target, blockId),
+    [Commands.notesSignOff]: (target?: TargetArgument, blockId?: string) => commands.signOff(target, blockId),
   };
 }
 
@@ -124,6 +126,12 @@ class NoteCommands {
     this.model.forgetNote(target.folder, target.block.id);
     await this.model.assessFile(target.document.uri);
     return true;
+  }
+
+  /** "Review and Sign Off AI Block" (./sign-off). Resolves true when signed. */
+  async signOff(argument: TargetArgument, blockId: string | undefined): Promise<boolean> {
+    const target = await this.resolve(argument, blockId);
+    return target ? reviewAndSignOff(target, this.model, this.server, this.log) : false;
   }
 
   private async resolve(argument: TargetArgument, blockId: string | undefined): Promise<Target | undefined> {

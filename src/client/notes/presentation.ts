@@ -19,6 +19,7 @@ export function isAwaiting(state: BlockNoteState): boolean {
 export function describeNoteStatus(state: BlockNoteState): string {
   switch (state.status.kind) {
     case 'explained':
+      if (state.signOff?.required) return state.signOff.valid ? 'explained ✓ signed off' : 'explained, awaiting sign-off';
       return 'explained ✓';
     case 'stale':
       return 'note stale';
@@ -114,10 +115,22 @@ export function noteHoverMarkdown(state: BlockNoteState, uri: string): string | 
       // Only the first answer, short: the hover sits over the code it explains.
       const first = firstAnswer(state);
       if (first) parts.push(`**${first.title}** ${hoverAnswer(first.text, HOVER_FIRST_ANSWER_CHARS)}`);
+      const signOff = signOffLine(state);
+      if (signOff) parts.push(signOff);
       parts.push(commandLink('Open note', 'comprehension.notes.open', args));
       return parts.join('\n\n');
     }
   }
+}
+
+/** The reviewer sign-off of a block that needs one: who signed, or who may and how. */
+function signOffLine(state: BlockNoteState): string | undefined {
+  const signOff = state.signOff;
+  if (!signOff?.required) return undefined;
+  if (signOff.valid) return `**Signed off** by ${escapeMarkdown(signOff.valid.by.replace(/\s*<[^>]*>\s*$/, ''))}, ${signOff.valid.at.slice(0, 10)}`;
+  const who = signOff.whoMaySign ? ` by ${escapeMarkdown(signOff.whoMaySign)}` : '';
+  const how = signOff.reviewCommand ? `: \`${signOff.reviewCommand}\` or *Review and Sign Off AI Block*` : '';
+  return `**Needs a sign-off**${who}${how}. ${escapeMarkdown(signOff.problem ?? '')}`.trimEnd();
 }
 
 /** The first answered section (in the note's order), or else the first answered block question. */

@@ -11,6 +11,7 @@ import { blockTextOf } from './content-hash';
 import type { KnownFact } from './fact-check';
 import { blockFacts } from './facts';
 import { type BlockQuestion, blockQuestions } from './questions';
+import { assessSignOff, type CodeOwners, signOffRequired, type SignOffState } from './sign-off';
 import { type NoteStatus, noteStatus } from './status';
 import { type NoteRequirement, noteRequirement, sectionsForNote } from './template';
 
@@ -24,6 +25,8 @@ export interface BlockNoteState {
   inCriticalPath: boolean;
   /** The block's questions from its syntax tree (empty when it needs no note and has none). */
   questions: BlockQuestion[];
+  /** Whether the block needs a reviewer's sign-off and whether one holds (`sign-off.ts`). */
+  signOff: SignOffState;
 }
 
 /** Inputs of {@link assessBlockNote}. */
@@ -40,6 +43,11 @@ export interface AssessBlockNoteInput {
   inCriticalPath: boolean;
   /** Told when the block's questions cannot be computed; the note is then judged without them. */
   onQuestionsError?: (error: Error) => void;
+  /**
+   * The workspace's CODEOWNERS (`CodeOwnersCache.current`), asked only for a block that needs a
+   * sign-off; without it a sign-off is judged as if the workspace had none.
+   */
+  codeOwners?: () => CodeOwners | undefined;
 }
 
 /**
@@ -63,7 +71,16 @@ export function assessBlockNote(input: AssessBlockNoteInput): BlockNoteState {
     fileText: input.text,
     facts: input.noteText !== undefined ? factsOf(input, lines) : [],
   });
-  return { block, requirement, status, blockText, inCriticalPath, questions };
+  const signOffNeeded = signOffRequired(policy, inCriticalPath, requirement);
+  const signOff = assessSignOff({
+    required: signOffNeeded,
+    frontMatter: status.note?.frontMatter,
+    blockText,
+    path: input.path,
+    startLine: block.startLine,
+    codeOwners: signOffNeeded ? input.codeOwners?.() : undefined,
+  });
+  return { block, requirement, status, blockText, inCriticalPath, questions, signOff };
 }
 
 /** Inputs of {@link assessFileNotes}. */
@@ -76,6 +93,7 @@ export interface AssessFileNotesInput {
   policy: Policy;
   inCriticalPath: boolean;
   onQuestionsError?: (error: Error) => void;
+  codeOwners?: () => CodeOwners | undefined;
 }
 
 /** Assesses every block of a file that starts inside it (blocks past the end are left out). */
@@ -93,6 +111,7 @@ export function assessFileNotes(input: AssessFileNotesInput): BlockNoteState[] {
         policy: input.policy,
         inCriticalPath: input.inCriticalPath,
         onQuestionsError: input.onQuestionsError,
+        codeOwners: input.codeOwners,
       }),
     );
 }

@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument, stringify } from 'yaml';
-import { writeFileAtomic } from '../workspace/fs';
+import { readBoundedFile, writeFileAtomic } from '../workspace/fs';
 import { type GitIdentity, gitIdentity } from '../workspace/git';
 import type { PolicyLevel } from '../policy/policy';
 import type { Block, BlockSource } from '../provenance/block';
 import { blockContentHash, normalizeBlockText } from './content-hash';
+import type { SignOff } from './sign-off';
 import { ALL_SECTIONS, type Section, type SectionId } from './template';
 
 import { notePathFor } from '../workspace/layout';
@@ -43,6 +43,8 @@ export interface NoteFrontMatter {
   createdAt: string;
   updatedAt: string;
   reviewedAt?: string;
+  /** Reviewers' sign-offs (`sign-off.ts`); absent in notes nobody signed. */
+  signOffs?: SignOff[];
 }
 
 /** Everything a note file holds, as written by {@link serializeNote}. */
@@ -108,17 +110,17 @@ export interface ParsedNote {
 
 /** Reads the note of `blockId` under workspace `root`; undefined when there is none. */
 export async function readNoteFile(root: string, blockId: string): Promise<string | undefined> {
-  try {
-    return await readFile(join(root, notePathFor(blockId)), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  // Bounded and confined: a note linked to /dev/zero or out of the workspace is no note.
+  const read = await readBoundedFile(join(root, notePathFor(blockId)), { root, maxBytes: MAX_NOTE_FILE_BYTES });
+  return read.kind === 'ok' ? read.bytes.toString('utf8') : undefined;
 }
+
+/** A note file is refused above this size: a note is a few paragraphs. */
+const MAX_NOTE_FILE_BYTES = 1024 * 1024;
 
 /** Writes the note of `blockId` under workspace `root` atomically (readers never see half a note). */
 export async function writeNoteFile(root: string, blockId: string, text: string): Promise<void> {
-  await writeFileAtomic(join(root, notePathFor(blockId)), text);
+  await writeFileAtomic(join(root, notePathFor(blockId)), text, { root });
 }
 
 /**
@@ -212,6 +214,7 @@ function frontMatterYaml(frontMatter: NoteFrontMatter): string {
   ordered.createdAt = frontMatter.createdAt;
   ordered.updatedAt = frontMatter.updatedAt;
   if (frontMatter.reviewedAt !== undefined) ordered.reviewedAt = frontMatter.reviewedAt;
+  if (frontMatter.signOffs !== undefined) ordered.signOffs = frontMatter.signOffs.map(({ by, at, contentHash }) => ({ by, at, contentHash }));
   return stringify(ordered, { lineWidth: 0 });
 }
 
@@ -487,6 +490,8 @@ function validateFrontMatter(value: unknown): NoteFrontMatter | string {
     }
     questions.push({ id: question.id, text: question.text });
   }
+  const signOffs = readSignOffs(record.signOffs);
+  if (typeof signOffs === 'string') return signOffs;
   const frontMatter: NoteFrontMatter = {
     blockId: record.blockId as string,
     file: record.file as string,
@@ -499,7 +504,25 @@ function validateFrontMatter(value: unknown): NoteFrontMatter | string {
   };
   if (typeof record.author === 'string') frontMatter.author = record.author;
   if (typeof record.reviewedAt === 'string') frontMatter.reviewedAt = record.reviewedAt;
+  if (signOffs !== undefined) frontMatter.signOffs = signOffs;
   return frontMatter;
+}
+
+/** `signOffs` of a front matter; undefined when absent (older notes), a message when malformed. */
+function readSignOffs(value: unknown): SignOff[] | string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return '`signOffs` must be a list.';
+  const signOffs: SignOff[] = [];
+  for (const item of value) {
+    const entry = item as Record<string, unknown> | null;
+    // `at` may be written unquoted, which YAML reads as a timestamp string or (with some schemas) a Date.
+    const at = entry?.at instanceof Date ? entry.at.toISOString() : entry?.at;
+    if (typeof entry !== 'object' || entry === null || typeof entry.by !== 'string' || typeof at !== 'string' || typeof entry.contentHash !== 'string') {
+      return 'each entry of `signOffs` needs `by`, `at` and `contentHash` strings.';
+    }
+    signOffs.push({ by: entry.by, at, contentHash: entry.contentHash });
+  }
+  return signOffs;
 }
 
 /** Reads a note back into the content {@link serializeNote} writes (answers only for known headings). */

@@ -69,6 +69,7 @@ const NOTES_KEYS = [
   'maxUnknownReferences',
   'pastesNeedNotes',
   'editorGraceHours',
+  'signOffLevels',
 ] as const;
 const CHECK_KEYS = ['failOn', 'failOnUncheckedFiles'] as const;
 /** Severities `check.failOn` accepts (`off` would mean "never fail": leave the check out of CI instead). */
@@ -359,6 +360,24 @@ class PolicyReader {
     return strings;
   }
 
+  /** A list of policy levels (each 0, 1 or 2, once); null or `[]` is none. */
+  private readLevels(node: Node | null, keySpan: Span, where: string): PolicyLevel[] | undefined {
+    const seq = this.expectSeq(node, keySpan, where, 'a list of policy levels, e.g. [0, 1]');
+    if (!seq) return isNullScalar(this.resolve(node)) ? [] : undefined;
+    const levels: PolicyLevel[] = [];
+    let valid = true;
+    seq.items.forEach((item, index) => {
+      const value = this.scalarValue(item as Node);
+      if (value === 0 || value === 1 || value === 2) {
+        if (!levels.includes(value)) levels.push(value);
+      } else {
+        valid = false;
+        this.add('error', `${where}[${index}] must be 0, 1 or 2.`, this.valueSpan(item as Node, spanOf(seq)));
+      }
+    });
+    return valid ? levels : undefined;
+  }
+
   private readBoolean(node: Node | null, keySpan: Span, where: string): boolean | undefined {
     const value = this.scalarValue(node);
     if (typeof value === 'boolean') return value;
@@ -420,6 +439,9 @@ class PolicyReader {
           break;
         case 'editorGraceHours':
           notes[key] = this.readNumber(value, fieldSpan, where, { min: 0, max: MAX_EDITOR_GRACE_HOURS, integer: false }) ?? notes[key];
+          break;
+        case 'signOffLevels':
+          notes[key] = this.readLevels(value, fieldSpan, where) ?? notes[key];
           break;
         default:
           this.add('warning', `Unknown key "${key}" in notes; it is ignored.${didYouMean(key, NOTES_KEYS)}`, fieldSpan);

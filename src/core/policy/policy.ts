@@ -46,6 +46,11 @@ export interface NotesPolicy {
    * information (the CodeLens is the prompt); after that at the severity CI uses. 0 = at once.
    */
   editorGraceHours: number;
+  /**
+   * Policy levels at which AI blocks in critical paths need a reviewer's sign-off
+   * (`comprehension/unreviewed-ai-block`); empty = never.
+   */
+  signOffLevels: PolicyLevel[];
 }
 
 /** Severities `comprehension check` can fail on. */
@@ -107,6 +112,7 @@ export function defaultPolicy(): Policy {
       maxUnknownReferences: 1,
       pastesNeedNotes: false,
       editorGraceHours: 24,
+      signOffLevels: [0, 1],
     },
     practice: { weeklyGoalMinutes: 0, dailyMinimumMinutes: 15 },
     check: { failOn: 'error', failOnUncheckedFiles: true },

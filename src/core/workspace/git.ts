@@ -123,6 +123,15 @@ export async function gitIdentity(cwd: string): Promise<GitIdentity> {
   return { ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) };
 }
 
+/**
+ * `Name <email>` of the author of the last commit that touched `path` (repository-relative POSIX);
+ * undefined when it was never committed, or git fails or is missing.
+ */
+export async function lastCommitAuthor(cwd: string, path: string): Promise<string | undefined> {
+  const out = (await gitOrUndefined(cwd, ['log', '-1', '--format=%an <%ae>', '--', path], { timeout: 10_000 }))?.trim();
+  return out ? out : undefined;
+}
+
 /** One line of `--numstat` output: added and deleted line counts (undefined for binary files) and the path. */
 export interface NumstatEntry {
   added: number | undefined;

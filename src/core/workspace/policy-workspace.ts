@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
 import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from '../notes/diagnostics';
+import { type CodeOwners, CodeOwnersCache } from '../notes/sign-off';
 import type { Block } from '../provenance/block';
 import { LineIndex } from '../text/line-index';
 import type { Finding } from '../check/findings';
@@ -59,6 +60,7 @@ export interface CheckFileResult extends EvaluateResult {
 export class PolicyWorkspace {
   readonly policyState: PolicyState;
   readonly manifests: ManifestCache;
+  private readonly codeOwnersCache: CodeOwnersCache;
   private matchers: PathMatchers;
   private activeRules: Rule[];
   private baseline: BaselineIndex | undefined;
@@ -75,6 +77,7 @@ export class PolicyWorkspace {
   ) {
     this.policyState = new PolicyState(policyParseOptions(trusted));
     this.manifests = new ManifestCache({ workspaceRoot: root });
+    this.codeOwnersCache = new CodeOwnersCache(root);
     this.matchers = compilePathMatchers(this.policyState.current);
     this.activeRules = this.computeRules();
   }
@@ -91,6 +94,11 @@ export class PolicyWorkspace {
   /** Why the baseline file could not be used, if it could not. */
   get baselineProblem(): string | undefined {
     return this.baselineError;
+  }
+
+  /** The baseline in use, indexed; undefined when there is none or it could not be used. */
+  get baselineIndex(): BaselineIndex | undefined {
+    return this.baseline;
   }
 
   /**
@@ -174,6 +182,11 @@ export class PolicyWorkspace {
     return this.descriptions;
   }
 
+  /** The workspace's CODEOWNERS file as it is now (who may sign off blocks); undefined when there is none. */
+  codeOwners(): CodeOwners | undefined {
+    return this.codeOwnersCache.current();
+  }
+
   isIgnored(relativePath: string): boolean {
     return this.matchers.isIgnored(normalizeRelativePath(relativePath));
   }
@@ -191,7 +204,7 @@ export class PolicyWorkspace {
     let extraFindings: ReturnType<typeof noteFindings> = [];
     if (options.blocks?.length) {
       const readNote = options.readNote ?? (() => undefined);
-      notes = assessFileNotes({ path, text, blocks: options.blocks, readNote, policy, inCriticalPath });
+      notes = assessFileNotes({ path, text, blocks: options.blocks, readNote, policy, inCriticalPath, codeOwners: () => this.codeOwners() });
       extraFindings = noteFindings(notes, { lines: new LineIndex(text), inCriticalPath, configured: policy.rules });
     }
     const aiRanges = options.aiRanges ?? options.blocks?.map(({ startLine, endLine }) => ({ startLine, endLine }));

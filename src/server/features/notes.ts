@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { readTextFileSync as readText } from '../../core/workspace/fs';
 import { assessBlockNote, assessFileNotes } from '../../core/notes/assess';
 import { newNoteText } from '../../core/notes/new-note';
-import { notePathFor, readGitAuthor } from '../../core/notes/note-file';
+import { notePathFor, readGitAuthor, writeNoteFile } from '../../core/notes/note-file';
 import { markNoteReviewed } from '../../core/notes/status';
 import { reviewOfNote } from '../../core/notes/review';
 import type { Block } from '../../core/provenance/block';
@@ -25,7 +25,11 @@ import {
   NOTE_STATES_REQUEST,
   type NoteStatesParams,
   type NoteStatesResult,
+  SIGN_OFF_REQUEST,
+  type SignOffParams,
+  type SignOffResult,
 } from '../../shared/protocol';
+import { prepareWorkspaceSignOff } from '../../core/notes/sign-off-flow';
 import { toWireNoteState } from '../../shared/note-state-wire';
 import { URI } from '../uri';
 import type { WorkspaceRegistry } from '../workspaces';
@@ -74,6 +78,7 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
       policy: workspace.policyState.current,
       inCriticalPath: workspace.isCritical(path),
       onQuestionsError: warn(path),
+      codeOwners: () => workspace.codeOwners(),
     });
     return { path, lineCount, states: states.map((state) => toWireNoteState(state, noteTexts.get(state.block.id))) };
   });
@@ -116,6 +121,16 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
     } catch (error) {
       throw new ResponseError(ErrorCodes.InvalidParams, (error as Error).message);
     }
+  });
+
+  // The client has shown the note and asked; core decides whether this identity may sign.
+  connection.onRequest(SIGN_OFF_REQUEST, async (params: SignOffParams): Promise<SignOffResult> => {
+    const { workspace, path, text } = requireSubject(params.uri);
+    const { prepared } = await prepareWorkspaceSignOff({ workspace, path, text, block: params.block, onQuestionsError: warn(path) });
+    if (!prepared.ok) return prepared;
+    if (!params.dryRun) await writeNoteFile(workspace.root, params.block.id, prepared.noteText);
+    const { signOff, basis, notRequired } = prepared;
+    return { ok: true, signer: signOff.by, basis, notePath: notePathFor(params.block.id), ...(notRequired ? { notRequired } : {}) };
   });
 
   /** The workspace file a URI names, undefined outside a folder on disk, in `.comprehension/`, or unreadable. */

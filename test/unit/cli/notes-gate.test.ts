@@ -40,7 +40,8 @@ describe('CLI check gates comprehension notes', () => {
     root = mkdtempSync(join(tmpdir(), 'cf-notes-'));
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
     write('package.json', JSON.stringify({ name: 'shop', dependencies: { axios: '^1.7.0' } }));
-    write('.comprehension/policy.yaml', 'level: 1\ncriticalPaths:\n  - src/payments/**\n');
+    // Sign-off (also asked in critical paths at level 1) has its own gate test: review.test.ts.
+    write('.comprehension/policy.yaml', 'level: 1\ncriticalPaths:\n  - src/payments/**\nnotes:\n  signOffLevels: []\n');
     write('src/payments/charge.ts', CODE);
     const lines = CODE.split('\n').slice(block.startLine - 1, block.endLine);
     write(`.comprehension/provenance/${block.id}.json`, serializeRecord(createRecord({ block, path: 'src/payments/charge.ts', lines, editKind: 'tab-completion' })));
