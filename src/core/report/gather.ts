@@ -1,5 +1,9 @@
 import { basename, join } from 'node:path';
 import { loadWorkspaceBlocks, noteReader, runCheck } from '../check/check-run';
+import { type BaselineIndex, filterNew } from '../check/baseline';
+import { FILE_NOT_CHECKED_RULE_ID } from '../check/engine';
+import type { Finding } from '../check/findings';
+import type { LocatedFinding } from '../check/sarif';
 import { git, listUntrackedFiles, parseNumstat } from '../workspace/git';
 import { isDataPath } from '../workspace/layout';
 import { assessBlockNote, NOTE_RULE_IDS } from '../notes/diagnostics';
@@ -8,8 +12,14 @@ import type { Block } from '../provenance/block';
 import { countLines, LineIndex } from '../text/line-index';
 import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
 import type { PolicyWorkspace } from '../workspace/policy-workspace';
+import { blockContentHash } from '../notes/content-hash';
+import type { BlockNoteState } from '../notes/assess';
+import { compileGlobs } from '../policy/paths';
+import { type AuditCandidate, type AuditProblem, readAuditFiles } from './audit';
+import { gatherNoteHistory } from './note-history';
 import { type PracticeDayTotal, practiceInput } from './practice';
 import type { ReportBlockInput, ReportFileInput, ReportFindingInput, ReportInputs } from './scorecard';
+import { identityOf, isCriticalPathRow } from './team';
 
 /**
  * The one gatherer of the balanced scorecard's inputs for a workspace folder: AI blocks from the
@@ -54,6 +64,8 @@ export interface GatheredInputs {
   warnings: string[];
   /** The figures before the AI share's cap: git's added lines (undefined outside git) and the lines of the period's AI blocks. */
   raw: { gitAddedLines: number | undefined; aiBlockLines: number };
+  /** Problems of audit files, which are left out of the figures until fixed (the CLI fails on them). */
+  auditProblems: AuditProblem[];
 }
 
 /**
@@ -65,6 +77,23 @@ export function periodStart(periodDays: number, now: number): number {
   return Date.parse(`${dayKeyOf(now - (days - 1) * DAY_MS, 'UTC')}T00:00:00Z`);
 }
 
+/** The findings the baseline does not cover (all of them without a baseline), as the gate judges them. */
+function freshFindings(located: readonly LocatedFinding[], baseline: BaselineIndex | undefined): Set<Finding> {
+  const byPath = new Map<string, Finding[]>();
+  for (const { path, finding } of located) {
+    const list = byPath.get(path) ?? [];
+    list.push(finding);
+    byPath.set(path, list);
+  }
+  const fresh = new Set<Finding>();
+  for (const [path, list] of byPath) {
+    const unchecked = list.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID);
+    const rest = list.filter((finding) => finding.ruleId !== FILE_NOT_CHECKED_RULE_ID);
+    for (const finding of [...unchecked, ...(baseline ? filterNew(rest, path, baseline) : rest)]) fresh.add(finding);
+  }
+  return fresh;
+}
+
 /** Reads a file for the report: its text when it is text and within {@link REPORT_MAX_FILE_BYTES}, else why not. */
 async function readReportText(absolute: string, root: string): Promise<{ kind: 'text'; text: string } | { kind: 'gone' | 'binary' | 'too-large' } | { kind: 'refused'; reason: string }> {
   const file = await readWorkspaceTextFile(absolute, { maxFileSizeBytes: REPORT_MAX_FILE_BYTES, root });
@@ -74,23 +103,51 @@ async function readReportText(absolute: string, root: string): Promise<{ kind: '
   return { kind: 'refused', reason: file.reason };
 }
 
+/** The notes of a workspace's AI blocks as the report reads them (see {@link assessWorkspaceNotes}). */
+export interface AssessedWorkspaceNotes {
+  /** Per file with AI blocks: the report's block inputs (with the file's critical-path globs). */
+  files: Map<string, ReportFileInput>;
+  /** The blocks kept (in their files, within their length). */
+  blocksByPath: Map<string, Block[]>;
+  /** Blocks whose note passes and is current: what a review audit picks from. */
+  explained: AuditCandidate[];
+  warnings: string[];
+}
+
 /**
- * Reads everything the scorecard needs:
- * - blocks: every AI block recorded now (lost ones left out), whatever its age; per block whether
- *   the policy asks a note and the note's status against the block's current code;
- * - findings: the same check as `comprehension check` (custom rules only when the workspace is
- *   trusted), each marked inside or outside AI blocks, note-rule findings left out;
- * - changed lines: lines added in commits of the period (`git log --numstat`) plus uncommitted
- *   ones (tracked changes and untracked files), outside `.comprehension/` and the policy's ignore
- *   globs; AI lines: lines of the blocks created in the period;
- * - practice: minutes per day, breaches and the current streak, when days are given.
+ * The signers of the note's sign-offs that signed the block's current content. Every current
+ * signer counts, not only the one the gate accepts (`state.signOff.valid`): the bus factor asks who
+ * has read and understood this code, not who may approve it (a reviewer outside CODEOWNERS, or a
+ * sign-off where the policy asks none, still knows the code).
  */
-export async function gatherReportInputs(workspace: PolicyWorkspace, options: GatherOptions = {}): Promise<GatheredInputs> {
+function currentSigners(state: BlockNoteState): string[] {
+  const hash = blockContentHash(state.blockText);
+  const signers = (state.status.note?.frontMatter?.signOffs ?? []).filter((signOff) => signOff.contentHash === hash).map((signOff) => signOff.by);
+  if (state.signOff.valid) signers.push(state.signOff.valid.by);
+  return signers.flatMap((by) => identityOf(by) ?? []);
+}
+
+/** Who understands a block now: the author of its passing, current note and the signers of current sign-offs. */
+function peopleOf(state: BlockNoteState): string[] {
+  const people = new Set(currentSigners(state));
+  const author = state.status.kind === 'explained' ? identityOf(state.status.note?.frontMatter?.author) : undefined;
+  if (author !== undefined) people.add(author);
+  return [...people].sort();
+}
+
+/**
+ * Assesses the note of every AI block recorded now (core's one assessment, `assessBlockNote`), for
+ * the scorecard and for picking audit notes. Blocks of files that cannot be read as text, or that
+ * lie past the end of their file, are left out with a warning.
+ */
+export async function assessWorkspaceNotes(workspace: PolicyWorkspace): Promise<AssessedWorkspaceNotes> {
   const root = workspace.root;
-  const now = options.now ?? Date.now();
   const policy = workspace.policyState.current;
   const warnings: string[] = [];
-
+  const explained: AuditCandidate[] = [];
+  // One predicate per critical path: the glob itself with the policy's exclusions, as `isCritical` applies them.
+  const exclusions = policy.criticalPaths.filter((glob) => glob.startsWith('!'));
+  const criticalGlobs = policy.criticalPaths.filter(isCriticalPathRow).map((glob) => ({ glob, matches: compileGlobs([glob, ...exclusions]) }));
   const { byPath, problems } = await loadWorkspaceBlocks(root);
   for (const problem of problems) warnings.push(`provenance record skipped: ${problem.message}`);
   const readNote = noteReader(root);
@@ -114,19 +171,62 @@ export async function gatherReportInputs(workspace: PolicyWorkspace, options: Ga
         continue;
       }
       const assessment = assessBlockNote({ path, text: read.text, lines, block, noteText: readNote(block.id), policy, inCriticalPath });
-      reportBlocks.push({ id: block.id, lines: block.endLine - block.startLine + 1, needsNote: assessment.requirement.required, noteStatus: assessment.status.kind, source: block.source });
+      const people = peopleOf(assessment);
+      const refused = assessment.status.kind === 'draft' ? [...new Set((assessment.status.quality?.problems ?? []).map((problem) => problem.code))].sort() : undefined;
+      reportBlocks.push({
+        id: block.id,
+        lines: block.endLine - block.startLine + 1,
+        needsNote: assessment.requirement.required,
+        noteStatus: assessment.status.kind,
+        source: block.source,
+        ...(people.length > 0 ? { people } : {}),
+        ...(refused !== undefined ? { noteProblems: refused } : {}),
+      });
+      if (assessment.status.kind === 'explained') {
+        const author = assessment.status.note?.frontMatter?.author;
+        explained.push({ blockId: block.id, file: path, startLine: block.startLine, endLine: block.endLine, ...(author ? { author } : {}) });
+      }
       kept.push(block);
     }
     blocksByPath.set(path, kept);
-    files.set(path, { path, blocks: reportBlocks, lineCount });
+    const criticalPaths = criticalGlobs.filter((critical) => critical.matches(path)).map((critical) => critical.glob);
+    files.set(path, { path, blocks: reportBlocks, lineCount, ...(criticalPaths.length > 0 ? { criticalPaths } : {}) });
   }
+  return { files, blocksByPath, explained, warnings };
+}
 
-  const check = await runCheck(workspace, { maxFileSizeBytes: REPORT_MAX_FILE_BYTES, maxParseLength: REPORT_MAX_FILE_BYTES });
+/**
+ * Reads everything the scorecard needs:
+ * - blocks: every AI block recorded now (lost ones left out), whatever its age; per block whether
+ *   the policy asks a note and the note's status against the block's current code;
+ * - findings: the same check as `comprehension check` (custom rules only when the workspace is
+ *   trusted), each marked inside or outside AI blocks, note-rule findings left out;
+ * - changed lines: lines added in commits of the period (`git log --numstat`) plus uncommitted
+ *   ones (tracked changes and untracked files), outside `.comprehension/` and the policy's ignore
+ *   globs; AI lines: lines of the blocks created in the period;
+ * - practice: minutes per day, breaches and the current streak, when days are given;
+ * - team: per block who understands it now (authors of passing, current notes; signers of current
+ *   sign-offs), the refused notes' problem codes, the audit files, and git's history of the notes folder.
+ */
+export async function gatherReportInputs(workspace: PolicyWorkspace, options: GatherOptions = {}): Promise<GatheredInputs> {
+  const root = workspace.root;
+  const now = options.now ?? Date.now();
+  const policy = workspace.policyState.current;
+  const warnings: string[] = [];
+
+  const assessed = await assessWorkspaceNotes(workspace);
+  warnings.push(...assessed.warnings);
+  const { blocksByPath, files } = assessed;
+
+  // Baselined findings too: a baseline hides a live secret from the gate, not from the exposure count.
+  const check = await runCheck(workspace, { maxFileSizeBytes: REPORT_MAX_FILE_BYTES, maxParseLength: REPORT_MAX_FILE_BYTES, includeBaselined: true });
+  if (check.gitFallback) warnings.push(check.gitFallback);
+  const fresh = freshFindings(check.findings, workspace.baselineIndex);
   const findings: ReportFindingInput[] = [];
   for (const { path, finding } of check.findings) {
     if (isNoteRuleFinding(finding.ruleId)) continue;
     const insideAiBlock = overlapsAnyBlock(blocksByPath.get(path) ?? [], finding.startPosition.line + 1, finding.endPosition.line + 1);
-    findings.push({ ruleId: finding.ruleId, severity: finding.severity, insideAiBlock, path });
+    findings.push({ ruleId: finding.ruleId, severity: finding.severity, insideAiBlock, path, ...(fresh.has(finding) ? {} : { baselined: true }) });
   }
 
   // Every file's length, so findings can be compared per 1,000 lines inside and outside AI blocks.
@@ -182,11 +282,18 @@ export async function gatherReportInputs(workspace: PolicyWorkspace, options: Ga
     files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     findings,
     changedLines,
+    repository: basename(root),
+    criticalPaths: policy.criticalPaths.filter(isCriticalPathRow),
+    signOffsCounted: true,
   };
+  const audits = await readAuditFiles(root);
+  if (audits.audits.length > 0) inputs.audits = audits.audits;
+  const noteHistory = await gatherNoteHistory(root, options.since);
+  if (noteHistory !== undefined) inputs.noteHistory = noteHistory;
   if (options.practice !== undefined) {
     inputs.practice = practiceInput(options.practice, { from, to }, policy.practice.dailyMinimumMinutes, now);
   }
-  return { inputs, warnings, raw: { gitAddedLines: gitAdded, aiBlockLines } };
+  return { inputs, warnings, raw: { gitAddedLines: gitAdded, aiBlockLines }, auditProblems: audits.problems };
 }
 
 /** Whether a rule id is one of the comprehension rules' own (missing or stale note): the notes section counts those. */

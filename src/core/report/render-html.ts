@@ -1,6 +1,6 @@
-import { formatCount, formatMinutes, formatPercent } from './format';
+import { formatCount, formatMinutes, formatPercent, plural } from './format';
 import type { FileNoteStats, PracticeDay, Scorecard } from './scorecard';
-import { summaryRows } from './summary';
+import { summaryRows, teamExplanations } from './summary';
 
 /** Escapes text for HTML element content and attribute values (both quote kinds). */
 export function escapeHtml(text: string): string {
@@ -65,8 +65,23 @@ export function renderHtml(scorecard: Scorecard): string {
   }
   parts.push('</section>');
 
+  if (scorecard.repositories) parts.push('<section>', '<h2>Repositories</h2>', repositoriesSection(scorecard.repositories), '</section>');
   parts.push('<section>', '<h2>Comprehension-note coverage</h2>', coverageSection(scorecard), '</section>');
   parts.push('<section>', '<h2>Findings inside and outside AI blocks</h2>', findingsSection(scorecard), '</section>');
+  const explain = teamExplanations(scorecard.team);
+  parts.push('<section>', '<h2>Bus factor per critical path</h2>', `<p class="explain">${escapeHtml(explain.busFactor)}</p>`, busFactorSection(scorecard.team), '</section>');
+  parts.push('<section>', '<h2>Review audit</h2>', `<p class="explain">${escapeHtml(explain.audit)}</p>`, auditSection(scorecard.team), '</section>');
+  parts.push(
+    '<section>',
+    '<h2>Notes refused and revised over time</h2>',
+    '<h3>Refused now</h3>',
+    `<p class="explain">${escapeHtml(explain.refused)}</p>`,
+    refusedSection(scorecard.team),
+    '<h3>Notes over time</h3>',
+    `<p class="explain">${escapeHtml(explain.history)}</p>`,
+    historySection(scorecard.team),
+    '</section>',
+  );
   if (scorecard.practice) parts.push('<section>', '<h2>No-AI practice</h2>', practiceSection(scorecard.practice), '</section>');
 
   parts.push('</main>', '</body>', '</html>', '');
@@ -217,6 +232,152 @@ function practiceSection(practice: NonNullable<Scorecard['practice']>): string {
   return legend(items) + svg.join('');
 }
 
+function repositoriesSection(repositories: NonNullable<Scorecard['repositories']>): string {
+  const ratio = (part: number, whole: number): string => escapeHtml(formatPercent(whole > 0 ? part / whole : null));
+  const rows = repositories.map(
+    (row) =>
+      `<tr><td class="nowrap">${escapeHtml(row.name)}</td><td class="text nowrap">${escapeHtml(`${row.period.from} – ${row.period.to}`)}</td><td>${ratio(row.aiLines, row.totalLines)}</td>` +
+      `<td>${ratio(row.explained, row.needingNotes)} <span class="muted">(${row.explained}/${row.needingNotes})</span></td><td>${row.stale}</td>` +
+      `<td>${row.findingsInsideAi} / ${row.findingsTotal}</td><td${row.secrets > 0 ? ' class="bad"' : ''}>${row.secrets}</td>` +
+      `<td${row.criticalPathsAtRisk > 0 ? ' class="bad"' : ''}>${row.criticalPathsAtRisk} / ${row.criticalPaths}</td><td>${ratio(row.auditPassed, row.auditGraded)} <span class="muted">(${row.auditPassed}/${row.auditGraded})</span></td></tr>`,
+  );
+  return (
+    '<table><thead><tr><th>Repository</th><th class="text">Period</th><th>AI share</th><th>Note coverage</th><th>Stale</th><th>Findings inside AI</th><th>Secrets</th><th>Critical paths at risk</th><th>Audit pass rate</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+/** Below this many people a critical path is at risk: the line drawn on the chart. */
+const SAFE_BUS_FACTOR = 2;
+
+function busFactorSection(team: Scorecard['team']): string {
+  if (team.criticalPaths.length === 0) return '<p class="empty">The policy names no critical paths (criticalPaths).</p>';
+  const rows = team.criticalPaths.slice(0, MAX_CHART_FILES);
+  const rowHeight = 26;
+  const labelWidth = 280;
+  const valueWidth = 120;
+  const barWidth = CHART_WIDTH - labelWidth - valueWidth;
+  const max = Math.max(SAFE_BUS_FACTOR + 1, ...rows.map((row) => row.busFactor));
+  const height = rows.length * rowHeight + 4;
+  const threshold = labelWidth + (SAFE_BUS_FACTOR / max) * barWidth;
+  const svg: string[] = [`<svg class="chart" viewBox="0 0 ${CHART_WIDTH} ${height}" role="img" aria-label="Bus factor per critical path">`];
+  rows.forEach((row, index) => {
+    const y = index * rowHeight + 2;
+    svg.push(`<text x="0" y="${y + 16}"><title>${escapeHtml(row.path)}</title>${escapeHtml(shortenPath(row.path))}</text>`);
+    const width = (row.busFactor / max) * barWidth;
+    const who = row.people.length > 0 ? row.people.join(', ') : 'nobody';
+    if (row.busFactor > 0) {
+      svg.push(
+        `<rect x="${labelWidth}" y="${y + 3}" width="${width.toFixed(1)}" height="${rowHeight - 8}" class="${row.atRisk ? 's-missing' : 's-explained'}"><title>${escapeHtml(`${row.path}: ${who}`)}</title></rect>`,
+      );
+    }
+    const value = row.aiBlocks === 0 ? 'no AI blocks' : `${plural(row.busFactor, 'person', 'people')}${row.atRisk ? ' ⚠' : ''}`;
+    svg.push(`<text x="${CHART_WIDTH - valueWidth + 8}" y="${y + 16}" class="${row.atRisk ? 'risk' : ''}">${escapeHtml(value)}</text>`);
+  });
+  svg.push(`<line x1="${threshold.toFixed(1)}" y1="0" x2="${threshold.toFixed(1)}" y2="${height}" class="goal"><title>${SAFE_BUS_FACTOR} people: below this a path is at risk</title></line>`);
+  svg.push('</svg>');
+  const tableRows = team.criticalPaths.slice(0, MAX_TABLE_ROWS).map(
+    (row) =>
+      `<tr${row.atRisk ? ' class="bad"' : ''}><td class="path">${escapeHtml(row.path)}</td><td>${row.aiBlocks}</td><td>${row.understoodBlocks}</td><td>${row.busFactor}</td><td class="text">${escapeHtml(row.people.join(', ') || '—')}</td></tr>`,
+  );
+  const table =
+    '<table><thead><tr><th>Critical path</th><th>AI blocks</th><th>Understood</th><th>Bus factor</th><th class="text">People</th></tr></thead>' + `<tbody>${tableRows.join('')}</tbody></table>`;
+  return (
+    legend([
+      { className: 's-explained', label: `${SAFE_BUS_FACTOR} or more people` },
+      { className: 's-missing', label: 'At risk: one person or nobody' },
+    ]) +
+    svg.join('') +
+    table
+  );
+}
+
+function auditSection(team: Scorecard['team']): string {
+  const { audit } = team;
+  if (!audit) return '<p class="empty">No audit files yet: run comprehension report --audit 5 and grade the notes it picks.</p>';
+  const parts = [
+    { count: audit.passed, className: 's-explained', label: 'Passed' },
+    { count: audit.failed, className: 's-missing', label: 'Failed' },
+    { count: audit.ungraded.length, className: 's-outside', label: 'Not graded yet' },
+  ];
+  const total = Math.max(1, audit.picked);
+  const svg: string[] = [`<svg class="chart" viewBox="0 0 ${CHART_WIDTH} 30" role="img" aria-label="Audit: ${audit.passed} passed, ${audit.failed} failed, ${audit.ungraded.length} not graded">`];
+  let x = 0;
+  for (const part of parts) {
+    if (part.count === 0) continue;
+    const width = (part.count / total) * CHART_WIDTH;
+    svg.push(`<rect x="${x.toFixed(1)}" y="4" width="${width.toFixed(1)}" height="22" class="${part.className}"><title>${escapeHtml(`${part.count} ${part.label.toLowerCase()}`)}</title></rect>`);
+    x += width;
+  }
+  svg.push('</svg>');
+  const summary =
+    `<p>${escapeHtml(`${plural(audit.picked, 'note')} picked in ${plural(audit.files, 'audit file')}: ${formatCount(audit.graded)} graded, pass rate `)}` +
+    `<strong>${escapeHtml(formatPercent(audit.passRate))}</strong>.</p>`;
+  const failures = audit.failures.length === 0
+    ? ''
+    : '<table><thead><tr><th>Failed note</th><th class="text">Audit file</th><th class="text">Reviewer</th><th class="text">Comment</th></tr></thead><tbody>' +
+      audit.failures
+        .slice(0, MAX_TABLE_ROWS)
+        .map((failure) => `<tr><td class="path">${escapeHtml(failure.blockId)}</td><td class="path text">${escapeHtml(failure.auditFile)}</td><td class="text">${escapeHtml(failure.gradedBy ?? '—')}</td><td class="text">${escapeHtml(failure.comment)}</td></tr>`)
+        .join('') +
+      '</tbody></table>';
+  const ungraded = audit.ungraded.length === 0
+    ? ''
+    : '<details open><summary>Not graded yet</summary><table><thead><tr><th>Block</th><th class="text">Audit file</th></tr></thead><tbody>' +
+      audit.ungraded.slice(0, MAX_TABLE_ROWS).map((entry) => `<tr><td class="path">${escapeHtml(entry.blockId)}</td><td class="path text">${escapeHtml(entry.auditFile)}</td></tr>`).join('') +
+      '</tbody></table></details>';
+  return legend(parts.map((part) => ({ className: part.className, label: part.label }))) + svg.join('') + summary + failures + ungraded;
+}
+
+function refusedSection(team: Scorecard['team']): string {
+  const { refusedNotes } = team;
+  if (refusedNotes.total === 0) return '<p class="empty">No note is refused now.</p>';
+  const rows = refusedNotes.byProblem.map((problem) => `<tr><td class="path">${escapeHtml(problem.code)}</td><td>${problem.notes}</td></tr>`);
+  return `<p>${escapeHtml(`${plural(refusedNotes.total, 'note')} refused now.`)}</p><table><thead><tr><th>Problem</th><th>Notes</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+const HISTORY_PARTS: readonly { key: 'created' | 'revised' | 'removed'; label: string; className: string }[] = [
+  { key: 'created', label: 'Created', className: 's-inside' },
+  { key: 'revised', label: 'Revised', className: 's-draft' },
+  { key: 'removed', label: 'Removed', className: 's-outside' },
+];
+
+function historySection(team: Scorecard['team']): string {
+  const history = team.noteHistory;
+  if (!history) return '<p class="empty">No git history: not a git repository, or no commits yet.</p>';
+  if (history.months.length === 0) return '<p class="empty">No note was committed in this period.</p>';
+  const months = history.months.slice(-24);
+  const top = 14;
+  const plotHeight = 100;
+  const bottom = 20;
+  const left = 36;
+  const slot = (CHART_WIDTH - left) / months.length;
+  const barWidth = Math.max(2, Math.min(24, (slot * 0.8) / HISTORY_PARTS.length));
+  const max = Math.max(1, ...months.flatMap((month) => HISTORY_PARTS.map((part) => month[part.key])));
+  const svg: string[] = [
+    `<svg class="chart" viewBox="0 0 ${CHART_WIDTH} ${top + plotHeight + bottom}" role="img" aria-label="Note files created, revised and removed per month">`,
+    `<line x1="${left}" y1="${top + plotHeight}" x2="${CHART_WIDTH}" y2="${top + plotHeight}" class="axis"/>`,
+    `<text x="0" y="${top + 4}">${max}</text>`,
+    `<text x="0" y="${top + plotHeight}">0</text>`,
+  ];
+  months.forEach((month, index) => {
+    const groupX = left + index * slot + (slot - barWidth * HISTORY_PARTS.length) / 2;
+    HISTORY_PARTS.forEach((part, partIndex) => {
+      const count = month[part.key];
+      const height = (count / max) * plotHeight;
+      svg.push(
+        `<rect x="${(groupX + partIndex * barWidth).toFixed(1)}" y="${(top + plotHeight - height).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${height.toFixed(1)}" class="${part.className}"><title>${escapeHtml(`${month.month}: ${count} ${part.label.toLowerCase()}`)}</title></rect>`,
+      );
+    });
+    svg.push(`<text x="${(left + index * slot + slot / 2).toFixed(1)}" y="${top + plotHeight + 16}" text-anchor="middle">${escapeHtml(month.month)}</text>`);
+  });
+  svg.push('</svg>');
+  const rows = history.months.map((month) => `<tr><td>${escapeHtml(month.month)}</td><td>${month.created}</td><td>${month.revised}</td><td>${month.removed}</td></tr>`);
+  rows.push(`<tr class="total"><td>Total</td><td>${history.created}</td><td>${history.revised}</td><td>${history.removed}</td></tr>`);
+  const table = `<details><summary>Notes by month</summary><table><thead><tr><th>Month</th><th>Created</th><th>Revised</th><th>Removed</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+  return legend(HISTORY_PARTS.map((part) => ({ className: part.className, label: part.label }))) + svg.join('') + table;
+}
+
 /**
  * The report's colours. In a VS Code webview every one comes from the active theme (the webview
  * defines `--vscode-*` on the root element); standalone (the CLI's file in a browser) the fallbacks
@@ -268,7 +429,13 @@ body{margin:0;background:var(--bg);color:var(--fg);font-family:var(--vscode-font
 main{max-width:960px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:18px;margin:32px 0 8px}
-.meta,.empty,.legend{color:var(--muted)}
+h3{font-size:15px;margin:20px 0 6px}
+.meta,.empty,.legend,.explain,.muted{color:var(--muted)}
+.explain{font-size:13px;margin:0 0 8px}
+.bad td:first-child,td.bad,.chart text.risk{color:var(--attention);fill:var(--attention);font-weight:600}
+tr.total td{font-weight:600}
+th.text,td.text{text-align:left}
+.nowrap{white-space:nowrap}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px;margin-top:16px}
 .tile{background:var(--card);border:1px solid var(--border);border-radius:8px;padding:12px}
 .tile.attention{border-color:var(--attention)}

@@ -2,9 +2,10 @@ import type { Severity } from '../check/findings';
 import type { NoteStatusKind } from '../notes/status';
 import type { PolicyLevel } from '../policy/policy';
 import type { BlockSource } from '../provenance/block';
+import { type NoteHistoryMonth, type ReportAuditInput, type TeamBlockInput, type TeamStats, teamStats } from './team';
 
-/** One AI block as the report sees it. */
-export interface ReportBlockInput {
+/** One AI block as the report sees it (with who understands it, for the team section). */
+export interface ReportBlockInput extends TeamBlockInput {
   id: string;
   /** Lines the block spans. */
   lines: number;
@@ -21,6 +22,8 @@ export interface ReportFileInput {
   blocks: ReportBlockInput[];
   /** Total lines of the file; when every file has it, findings are also reported per 1,000 lines. */
   lineCount?: number;
+  /** The policy's `criticalPaths` globs the file falls under (each glob with the policy's exclusions). */
+  criticalPaths?: string[];
 }
 
 /** One policy finding. */
@@ -30,6 +33,11 @@ export interface ReportFindingInput {
   /** Whether the finding lies inside an AI block. */
   insideAiBlock: boolean;
   path?: string;
+  /**
+   * Accepted by the baseline: left out of every finding figure (as the gate leaves it out) except
+   * secrets exposure, where a live secret counts whether or not anyone accepted it.
+   */
+  baselined?: boolean;
 }
 
 /** Practice minutes on one day. */
@@ -65,6 +73,16 @@ export interface ReportInputs {
   practice?: ReportPracticeInput;
   /** Which rules report secrets; default: ids starting with `secrets/`. */
   isSecretRule?: (ruleId: string) => boolean;
+  /** The repository's name (its folder), kept in the JSON so `--merge` can name its rows. */
+  repository?: string;
+  /** The policy's `criticalPaths` globs: one bus-factor row each. */
+  criticalPaths?: string[];
+  /** Review audit files read from the workspace (see `audit.ts`). */
+  audits?: ReportAuditInput[];
+  /** Note files created, revised and removed per month (git's history of the notes folder); absent outside git. */
+  noteHistory?: NoteHistoryMonth[];
+  /** Whether `people` of the blocks counts reviewers' sign-offs as well as note authors. */
+  signOffsCounted?: boolean;
 }
 
 /** Note figures for one file. */
@@ -85,10 +103,30 @@ export interface InsideOutside {
   outsideAi: number;
 }
 
+/** One repository of a merged (organisation) report: its headline figures. */
+export interface RepositoryRow {
+  name: string;
+  period: { from: string; to: string };
+  aiLines: number;
+  totalLines: number;
+  needingNotes: number;
+  explained: number;
+  stale: number;
+  findingsInsideAi: number;
+  findingsTotal: number;
+  secrets: number;
+  criticalPaths: number;
+  criticalPathsAtRisk: number;
+  auditGraded: number;
+  auditPassed: number;
+}
+
 /** The balanced scorecard (PRODUCT.md): ratios are 0..1, or null when their denominator is zero. */
 export interface Scorecard {
   schemaVersion: 1;
   title: string;
+  /** The repository's folder name (absent in a merged report and in reports from older versions). */
+  repository?: string;
   period: { from: string; to: string };
   generatedAt: string;
   policyLevel?: PolicyLevel;
@@ -114,10 +152,14 @@ export interface Scorecard {
     bySeverity: Record<'error' | 'warning' | 'info', InsideOutside>;
     /** Most frequent first. */
     byRule: (InsideOutside & { ruleId: string })[];
-    /** Findings per 1,000 lines inside and outside AI blocks; null unless every file has `lineCount`. */
-    perThousandLines: { insideAi: number | null; outsideAi: number | null } | null;
+    /**
+     * Findings per 1,000 lines inside and outside AI blocks; null unless every file has `lineCount`.
+     * `otherLines` (lines outside AI blocks) lets a merged report weigh the rate of each repository.
+     */
+    perThousandLines: { insideAi: number | null; outsideAi: number | null; otherLines?: number } | null;
   };
-  secrets: { events: number; insideAi: number };
+  /** Secrets in the code now, baselined ones included (`baselined` says how many of `events` are). */
+  secrets: { events: number; insideAi: number; baselined: number };
   practice: {
     totalMinutes: number;
     activeDays: number;
@@ -131,10 +173,22 @@ export interface Scorecard {
      */
     days: PracticeDay[];
   } | null;
+  /** Oversight quality: bus factor per critical path, review audits, refused notes, note history. */
+  team: TeamStats;
+  /** In a merged report (`comprehension report --merge`): one row per repository, in the order given. */
+  repositories?: RepositoryRow[];
 }
 
-function ratio(part: number, whole: number): number | null {
+/** A ratio of 0..1, or null when there is nothing to divide by. */
+export function ratio(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
+}
+
+/** Finding counts by rule as rows, most frequent first (then by rule id, for a stable order). */
+export function rulesByFrequency(byRule: ReadonlyMap<string, InsideOutside>): (InsideOutside & { ruleId: string })[] {
+  return [...byRule.entries()]
+    .map(([ruleId, counts]) => ({ ruleId, ...counts }))
+    .sort((a, b) => b.insideAi + b.outsideAi - (a.insideAi + a.outsideAi) || a.ruleId.localeCompare(b.ruleId));
 }
 
 function assertCount(value: number, name: string): void {
@@ -181,11 +235,17 @@ export function buildScorecard(inputs: ReportInputs): Scorecard {
     info: { insideAi: 0, outsideAi: 0 },
   };
   const byRule = new Map<string, InsideOutside>();
-  const secrets = { events: 0, insideAi: 0 };
+  const secrets = { events: 0, insideAi: 0, baselined: 0 };
   let insideAi = 0;
   let outsideAi = 0;
   for (const finding of inputs.findings) {
     if (finding.severity === 'off') continue;
+    if (isSecret(finding.ruleId)) {
+      secrets.events++;
+      if (finding.insideAiBlock) secrets.insideAi++;
+      if (finding.baselined) secrets.baselined++;
+    }
+    if (finding.baselined) continue;
     const side: keyof InsideOutside = finding.insideAiBlock ? 'insideAi' : 'outsideAi';
     if (finding.insideAiBlock) insideAi++;
     else outsideAi++;
@@ -193,10 +253,6 @@ export function buildScorecard(inputs: ReportInputs): Scorecard {
     const rule = byRule.get(finding.ruleId) ?? { insideAi: 0, outsideAi: 0 };
     rule[side]++;
     byRule.set(finding.ruleId, rule);
-    if (isSecret(finding.ruleId)) {
-      secrets.events++;
-      if (finding.insideAiBlock) secrets.insideAi++;
-    }
   }
   const total = insideAi + outsideAi;
 
@@ -207,12 +263,14 @@ export function buildScorecard(inputs: ReportInputs): Scorecard {
     perThousandLines = {
       insideAi: notes.aiLines > 0 ? (insideAi * 1000) / notes.aiLines : null,
       outsideAi: humanLines > 0 ? (outsideAi * 1000) / humanLines : null,
+      otherLines: humanLines,
     };
   }
 
   return {
     schemaVersion: 1,
     title: inputs.title ?? 'Comprehension scorecard',
+    ...(inputs.repository !== undefined ? { repository: inputs.repository } : {}),
     period: { from: inputs.period.from, to: inputs.period.to },
     generatedAt: inputs.generatedAt ?? new Date().toISOString(),
     ...(inputs.policyLevel !== undefined ? { policyLevel: inputs.policyLevel } : {}),
@@ -224,13 +282,18 @@ export function buildScorecard(inputs: ReportInputs): Scorecard {
       outsideAi,
       insideAiShare: ratio(insideAi, total),
       bySeverity,
-      byRule: [...byRule.entries()]
-        .map(([ruleId, counts]) => ({ ruleId, ...counts }))
-        .sort((a, b) => b.insideAi + b.outsideAi - (a.insideAi + a.outsideAi) || a.ruleId.localeCompare(b.ruleId)),
+      byRule: rulesByFrequency(byRule),
       perThousandLines,
     },
     secrets,
     practice: inputs.practice ? practiceStats(inputs.practice, inputs.period) : null,
+    team: teamStats({
+      criticalPaths: inputs.criticalPaths ?? [],
+      files: inputs.files,
+      audits: inputs.audits ?? [],
+      ...(inputs.noteHistory !== undefined ? { noteHistory: inputs.noteHistory } : {}),
+      signOffsCounted: inputs.signOffsCounted ?? false,
+    }),
   };
 }
 

@@ -1,10 +1,12 @@
 import { formatCount, formatMinutes, formatPercent, formatRate, plural } from './format';
 import type { Scorecard } from './scorecard';
+import type { TeamStats } from './team';
+import { NOTES_DIR } from '../workspace/layout';
 
 /** One headline measure of the scorecard. */
 export interface SummaryRow {
   /** Stable key for styling and tests. */
-  key: 'ai-share' | 'coverage' | 'stale' | 'findings' | 'secrets' | 'practice';
+  key: 'ai-share' | 'coverage' | 'stale' | 'findings' | 'secrets' | 'practice' | 'repositories' | 'bus-factor' | 'audit';
   label: string;
   /** The headline figure. */
   value: string;
@@ -16,8 +18,18 @@ export interface SummaryRow {
 
 /** The headline measures, in the order every renderer shows them. */
 export function summaryRows(scorecard: Scorecard): SummaryRow[] {
-  const { aiShare, notes, findings, secrets, practice } = scorecard;
-  const rows: SummaryRow[] = [
+  const { aiShare, notes, findings, secrets, practice, team, repositories } = scorecard;
+  const rows: SummaryRow[] = [];
+  if (repositories) {
+    rows.push({
+      key: 'repositories',
+      label: 'Repositories',
+      value: formatCount(repositories.length),
+      detail: 'merged reports: counts are summed, ratios weighted by their denominators',
+      attention: false,
+    });
+  }
+  rows.push(
     {
       key: 'ai-share',
       label: 'AI share of changed lines',
@@ -54,10 +66,34 @@ export function summaryRows(scorecard: Scorecard): SummaryRow[] {
       key: 'secrets',
       label: 'Secrets exposure events',
       value: formatCount(secrets.events),
-      detail: `goal: zero; ${formatCount(secrets.insideAi)} inside AI blocks`,
+      detail: `goal: zero; ${formatCount(secrets.insideAi)} inside AI blocks${secrets.baselined > 0 ? `; ${formatCount(secrets.baselined)} accepted by the baseline (still in the code)` : ''}`,
       attention: secrets.events > 0,
     },
-  ];
+  );
+  if (team.criticalPaths.length > 0) {
+    const atRisk = team.criticalPaths.filter((path) => path.atRisk).length;
+    const withBlocks = team.criticalPaths.filter((path) => path.aiBlocks > 0);
+    const lowest = withBlocks.reduce<(typeof withBlocks)[number] | undefined>((low, path) => (low === undefined || path.busFactor < low.busFactor ? path : low), undefined);
+    rows.push({
+      key: 'bus-factor',
+      label: 'Critical paths at risk',
+      value: `${formatCount(atRisk)} / ${formatCount(team.criticalPaths.length)}`,
+      detail:
+        (lowest ? `lowest bus factor ${formatCount(lowest.busFactor)} (${lowest.path}); ` : 'no AI blocks in critical paths; ') +
+        `people with passing, current ${identitiesText(team)}`,
+      attention: atRisk > 0,
+    });
+  }
+  if (team.audit) {
+    const { audit } = team;
+    rows.push({
+      key: 'audit',
+      label: 'Review audit pass rate',
+      value: formatPercent(audit.passRate),
+      detail: `${formatCount(audit.passed)} of ${plural(audit.graded, 'graded note')} passed; ${formatCount(audit.ungraded.length)} not graded yet`,
+      attention: audit.failed > 0,
+    });
+  }
   if (practice) {
     rows.push({
       key: 'practice',
@@ -68,4 +104,26 @@ export function summaryRows(scorecard: Scorecard): SummaryRow[] {
     });
   }
   return rows;
+}
+
+/** Whose understanding the bus factor counts, in words. */
+export function identitiesText(team: TeamStats): string {
+  return team.identities === 'note-authors-and-sign-offs' ? 'notes or sign-offs' : 'notes (note authors only: sign-offs are not counted)';
+}
+
+/** What each team figure measures, one sentence each, shared by every renderer. */
+export function teamExplanations(team: TeamStats): { busFactor: string; audit: string; history: string; refused: string } {
+  return {
+    busFactor:
+      `Bus factor: the distinct people (by email) with passing, current ${identitiesText(team)} on AI blocks under each critical path. ` +
+      'A path with AI blocks that one person or nobody understands is at risk.',
+    audit:
+      'Review audit: notes picked at random by "comprehension report --audit N" and graded pass or fail by a reviewer, ' +
+      'who judges what the checks cannot: whether the note is true and would help the next person.',
+    history:
+      `Notes over time, from git's history of ${NOTES_DIR}/ (commits only): note files created, revised (changed after they were added: ` +
+      'answers rewritten or marked reviewed) and removed per month. Old versions are not re-assessed, so a revision does not say a refused note was fixed.',
+    refused:
+      'Refused notes: notes that exist but fail the checks now (draft), by problem; wrong-fact and missing-fact are answers that contradict or leave out what the tool reads from the code.',
+  };
 }

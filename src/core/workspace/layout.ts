@@ -21,6 +21,9 @@ export const PROVENANCE_DIR = `${DATA_DIR}/provenance`;
 /** One Markdown comprehension note per AI block. */
 export const NOTES_DIR = `${DATA_DIR}/notes`;
 
+/** Review audits of comprehension notes (`comprehension report --audit N`), one YAML file each. */
+export const AUDITS_DIR = `${DATA_DIR}/audits`;
+
 /** Machine-local state (hook snapshots, the hook runtime): git-ignored through `GITIGNORE_PATH`. */
 export const LOCAL_CACHE_DIR = `${DATA_DIR}/.cache`;
 
@@ -44,6 +47,14 @@ export function isDataPath(path: string): boolean {
 /** Workspace-relative POSIX path of the note for `blockId`; unsafe characters are %-encoded. */
 export function notePathFor(blockId: string): string {
   return `${NOTES_DIR}/${safeFileName(blockId)}.md`;
+}
+
+/**
+ * Workspace-relative POSIX path of the audit file named `name`: a plain file name, as the audit
+ * writer makes it (`<date>-<id>.yaml`) or as listed in the folder (a reviewer may copy or rename one).
+ */
+export function auditPathFor(name: string): string {
+  return `${AUDITS_DIR}/${name}`;
 }
 
 /** Workspace-relative POSIX path of the record file of `blockId` (ids are validated by the store). */

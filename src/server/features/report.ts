@@ -1,4 +1,5 @@
 import { type Connection, ResponseError, ErrorCodes } from 'vscode-languageserver/node';
+import { formatAuditProblem } from '../../core/report/audit';
 import { gatherReportInputs, periodStart } from '../../core/report/gather';
 import { REPORT_REQUEST, type ReportParams, type ReportResult } from '../../shared/protocol';
 import { URI } from '../uri';
@@ -23,6 +24,8 @@ export function registerReportRequest(connection: Connection, registry: Workspac
     const policyErrors = workspace.policyState.problems.filter((problem) => problem.severity === 'error').length;
     if (policyErrors > 0) gathered.warnings.unshift(`the policy file has ${policyErrors} error(s); the last valid policy (or the defaults) applies`);
     if (!workspace.isTrusted) gathered.warnings.push('restricted mode: the policy\'s custom rules did not run');
+    // The editor still shows the report; the audit files with problems are left out of its figures.
+    for (const problem of gathered.auditProblems) gathered.warnings.push(`audit file left out: ${formatAuditProblem(problem)}`);
     return gathered;
   });
 }

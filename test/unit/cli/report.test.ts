@@ -164,9 +164,9 @@ describe('CLI report', () => {
         ['secrets/hardcoded-secret', 1, 0],
       ],
     );
-    assert.deepEqual(card.secrets, { events: 1, insideAi: 1 });
+    assert.deepEqual(card.secrets, { events: 1, insideAi: 1, baselined: 0 });
     // 30 lines in all, 16 of them in AI blocks.
-    assert.deepEqual(card.findings.perThousandLines, { insideAi: 2000 / 16, outsideAi: 1000 / 14 });
+    assert.deepEqual(card.findings.perThousandLines, { insideAi: 2000 / 16, outsideAi: 1000 / 14, otherLines: 14 });
     // Practice in the period: Feb 3 (30 min, 1 breach), Feb 4 (10), yesterday (15), today (20, 1 breach); the streak is today and yesterday.
     assert.ok(card.practice);
     assert.deepEqual(

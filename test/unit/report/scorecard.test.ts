@@ -42,7 +42,7 @@ describe('report scorecard', () => {
     assert.ok(perThousandLines);
     assert.ok(Math.abs(perThousandLines.insideAi! - 3000 / 82) < 1e-9);
     assert.ok(Math.abs(perThousandLines.outsideAi! - 3000 / 268) < 1e-9);
-    assert.deepEqual(card.secrets, { events: 2, insideAi: 1 });
+    assert.deepEqual(card.secrets, { events: 2, insideAi: 1, baselined: 0 });
     assert.ok(card.practice);
     const { days, ...practice } = card.practice;
     assert.deepEqual(practice, { totalMinutes: 70, activeDays: 3, averageMinutesPerActiveDay: 70 / 3, streakDays: 1, breaches: 2, dailyGoalMinutes: 15 });
@@ -75,9 +75,25 @@ describe('report scorecard', () => {
     assert.throws(() => buildScorecard({ ...base, changedLines: { total: Number.NaN, ai: 0 } }), RangeError);
   });
 
+  it('counts a baselined secret in the exposure (and says so) but leaves baselined findings out of the finding figures', () => {
+    const base = inputs();
+    const plain = buildScorecard(base);
+    const card = buildScorecard({
+      ...base,
+      findings: [
+        ...base.findings,
+        { ruleId: 'secrets/hardcoded-secret', severity: 'error', insideAiBlock: true, path: 'src/a.ts', baselined: true },
+        { ruleId: 'security/eval', severity: 'error', insideAiBlock: false, path: 'src/a.ts', baselined: true },
+      ],
+    });
+    assert.deepEqual(card.secrets, { events: plain.secrets.events + 1, insideAi: plain.secrets.insideAi + 1, baselined: 1 });
+    assert.deepEqual(card.findings, plain.findings);
+    assert.match(renderMarkdown(card), /1 accepted by the baseline \(still in the code\)/);
+  });
+
   it('lets the caller say which rules report secrets', () => {
     const card = buildScorecard({ ...inputs(), isSecretRule: (ruleId) => ruleId === 'security/eval' });
-    assert.deepEqual(card.secrets, { events: 1, insideAi: 0 });
+    assert.deepEqual(card.secrets, { events: 1, insideAi: 0, baselined: 0 });
   });
 
   it('formats numbers the same on every machine', () => {
