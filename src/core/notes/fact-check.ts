@@ -107,8 +107,22 @@ export interface EnvFact {
   names: string[];
 }
 
+/**
+ * What a shell command, SQL text or evaluated code is built from: the values put into its first
+ * argument (`name` in ``exec(`tar -czf ${name}.tgz`)``, `req.query.id` in `'… WHERE id = ' + req.query.id`).
+ */
+export interface BuiltFromFact {
+  kind: 'built-from';
+  /** The id of the shell, SQL or eval question about the call. */
+  questionId: string;
+  /** `command`, `SQL` or `code`: what the call runs. */
+  what: string;
+  /** Each value as code, with the names an answer may call it by (`req.query.id`: also `id`). */
+  inputs: { source: string; names: string[] }[];
+}
+
 /** Every fact the tool knows about a block. Question facts are checked at their answer; env facts against the whole note. */
-export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact;
+export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact;
 
 /** A problem an answer has with a fact. */
 export interface FactProblem {
@@ -127,7 +141,32 @@ export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFa
       return catchAnswerProblem(answer, fact);
     case 'regex':
       return regexAnswerProblem(answer, fact);
+    case 'built-from':
+      return builtFromAnswerProblem(answer, fact);
   }
+}
+
+/**
+ * What is wrong with an answer about what a command, query or evaluated code is built from: every
+ * value put into it must be named (by its code name, or the same words: `tenantName` as "tenant
+ * name"), since where each comes from is the question. Only a missing value is flagged; whether it
+ * is safe is the reviewer's call.
+ */
+export function builtFromAnswerProblem(answer: string, fact: BuiltFromFact): FactProblem | undefined {
+  const squashed = squash(answer);
+  const missing = fact.inputs.filter((input) => !input.names.some((name) => squash(name).length > 0 && squashed.includes(squash(name))));
+  if (missing.length === 0) return undefined;
+  const list = missing.map((input) => `\`${input.source}\``).join(', ');
+  const all = fact.inputs.map((input) => `\`${input.source}\``).join(', ');
+  return {
+    code: 'missing-fact',
+    message: `The ${fact.what} is built from ${all}; the answer does not say where ${list} ${missing.length === 1 ? 'comes' : 'come'} from.`,
+  };
+}
+
+/** Lower-case letters and digits only, so `tenantName`, `tenant_name` and "tenant name" compare equal. */
+function squash(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** An answer that says nothing ends the loop. */

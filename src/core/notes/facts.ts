@@ -12,7 +12,7 @@
  */
 import { ts } from 'ts-morph';
 import { scriptKindFor, type LineRange } from '../check/engine';
-import type { CatchFact, EnvFact, KnownFact, LoopFact, RegexFact, TimeoutFact } from './fact-check';
+import type { BuiltFromFact, CatchFact, EnvFact, KnownFact, LoopFact, RegexFact, TimeoutFact } from './fact-check';
 import { questionId } from './questions';
 
 /** Every fact about the constructs that start inside `range` (1-based, inclusive) of a TS/JS file. */
@@ -42,6 +42,7 @@ export function blockFacts(path: string, text: string, range: LineRange): KnownF
       } else if (ts.isNewExpression(node) || ts.isCallExpression(node)) {
         const fact = regexConstructorFact(node, sourceFile);
         if (fact) facts.push(fact);
+        facts.push(...builtFromFacts(node, sourceFile));
       }
       for (const name of envReads(node)) if (!envNames.includes(name)) envNames.push(name);
     }
@@ -290,4 +291,57 @@ function skipParentheses(node: ts.Expression): ts.Expression {
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= 60 ? flat : `${flat.slice(0, 59)}…`;
+}
+
+/**
+ * What the first argument of a call is built from, as a fact for each question that may be asked
+ * about the call (shell, SQL, eval: their ids differ only by kind). Facts no question asks for are
+ * never checked, so the call's kind need not be decided twice.
+ */
+function builtFromFacts(call: ts.CallExpression | ts.NewExpression, sourceFile: ts.SourceFile): BuiltFromFact[] {
+  const first = call.arguments?.[0];
+  if (!first) return [];
+  const inputs = valuesIn(first, sourceFile);
+  if (inputs.length === 0) return [];
+  const identity = call.getText(sourceFile);
+  return (
+    [
+      ['shell', 'command'],
+      ['sql', 'SQL'],
+      ['eval', 'code'],
+    ] as const
+  ).map(([kind, what]) => ({ kind: 'built-from', questionId: questionId(kind, identity), what, inputs }));
+}
+
+/** The values (not literals) a string expression is made of, each once. */
+function valuesIn(expression: ts.Expression, sourceFile: ts.SourceFile): { source: string; names: string[] }[] {
+  const found = new Map<string, string[]>();
+  const visit = (node: ts.Expression): void => {
+    const inner = skipParentheses(node);
+    if (ts.isStringLiteralLike(inner) || ts.isNumericLiteral(inner)) return;
+    if (ts.isTemplateExpression(inner)) {
+      for (const span of inner.templateSpans) visit(span.expression);
+      return;
+    }
+    if (ts.isBinaryExpression(inner) && inner.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      visit(inner.left);
+      visit(inner.right);
+      return;
+    }
+    const source = oneLine(inner.getText(sourceFile));
+    if (found.has(source)) return;
+    const names = [source];
+    // `req.query.id`: "id" or "req" also say which value; `String(count)`: "count".
+    if (ts.isPropertyAccessExpression(inner)) names.push(inner.name.text, rootName(inner));
+    if (ts.isCallExpression(inner)) for (const argument of inner.arguments) names.push(oneLine(argument.getText(sourceFile)));
+    found.set(source, names.filter((name) => name.length > 0));
+  };
+  visit(expression);
+  return [...found].map(([source, names]) => ({ source, names }));
+}
+
+function rootName(node: ts.Expression): string {
+  let current = node;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current) || ts.isCallExpression(current)) current = current.expression;
+  return ts.isIdentifier(current) ? current.text : '';
 }

@@ -215,3 +215,34 @@ describe('facts the tool checks: environment variables', () => {
     assert.deepEqual(full.problems, []);
   });
 });
+
+describe('facts the tool checks: what a shell command, SQL or eval is built from', () => {
+  const factFor = (text: string, kind: 'shell' | 'sql' | 'eval') => {
+    const question = blockQuestions('src/x.ts', text, whole(text)).find((candidate) => candidate.kind === kind);
+    assert.ok(question, `a ${kind} question`);
+    const fact = blockFacts('src/x.ts', text, whole(text)).find((candidate) => candidate.kind === 'built-from' && candidate.questionId === question.id);
+    assert.ok(fact && fact.kind === 'built-from', `a built-from fact for the ${kind} question`);
+    return fact;
+  };
+
+  it('names every value put into a shell command; the answer must say where each comes from', () => {
+    const fact = factFor("import { exec } from 'child_process';\nexport function pack(tenantName: string, dir: string) {\n  exec(`tar -czf ${dir}/${tenantName}.tgz /srv/${tenantName}`, () => {});\n}\n", 'shell');
+    assert.deepEqual(fact.inputs.map((input) => input.source), ['dir', 'tenantName']);
+    assert.equal(answerFactProblem('dir is the backup folder from config; tenantName comes from the admin form and is checked against /^[a-z0-9-]+$/ first.', fact), undefined);
+    assert.equal(answerFactProblem('The backup dir is fixed in config and the tenant name is validated by the route.', fact), undefined, 'the same words count');
+    assert.deepEqual(answerFactProblem('It only runs tar, nothing else can get in.', fact), {
+      code: 'missing-fact',
+      message: 'The command is built from `dir`, `tenantName`; the answer does not say where `dir`, `tenantName` come from.',
+    });
+  });
+
+  it('reads SQL built by concatenation and eval of a request field', () => {
+    const sql = factFor("export async function find(db: any, req: any) {\n  return db.query('SELECT * FROM users WHERE id = ' + req.query.id);\n}\n", 'sql');
+    assert.deepEqual(sql.inputs.map((input) => input.source), ['req.query.id']);
+    assert.equal(answerFactProblem('The id comes straight from the query string, so a caller can change the statement.', sql), undefined);
+    assert.equal(answerFactProblem('Only our own code calls it.', sql)?.code, 'missing-fact');
+    const code = factFor('export function calc(req: any) {\n  return eval(req.body.formula);\n}\n', 'eval');
+    assert.equal(answerFactProblem('Nothing dangerous happens here.', code)?.code, 'missing-fact');
+    assert.equal(answerFactProblem('The formula is whatever the user typed in the request body.', code), undefined);
+  });
+});
