@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { withFileLock } from '../provenance/lock';
+import { withFileLock } from '../workspace/lock';
 import { readJsonFile, writeFileAtomic } from '../workspace/fs';
 import type { PracticeTally } from './accounting';
 import type { SettingsSnapshot, UserChange } from './settings-plan';

@@ -4,7 +4,7 @@ import { splitLines } from '../text/diff';
 import { readNoteFile } from '../notes/note-file';
 import { anchorBlocks, type AnchoredBlock } from './anchor';
 import type { Block, BlockConfidence, BlockSource } from './block';
-import { withFileLock } from './lock';
+import { withFileLock } from '../workspace/lock';
 import { blockFromRecord, createRecord, type EditKind, normalizeRecordPath, type ProvenanceRecord, recordPath, updateRecord } from './record';
 import { ProvenanceStore, recordsFolderOf } from './store';
 

@@ -15,7 +15,7 @@ import {
   touchingBlocks,
   yieldsToCertain,
 } from '../../../src/core/provenance/ledger';
-import { withFileLock } from '../../../src/core/provenance/lock';
+import { withFileLock } from '../../../src/core/workspace/lock';
 import { createRecord, type ProvenanceRecord } from '../../../src/core/provenance/record';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { records, tempRepo, write } from '../cli/run-cli';
