@@ -3,24 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { notePathFor } from '../../../src/core/workspace/layout';
 import { lineHashes } from '../../../src/core/provenance/hash';
+import { RETRY as RETRY_HELPER } from '../provenance/retry-fixture';
 import { cli, git, ranges, records, tempRepo, write } from './run-cli';
 
-const RETRY = [
-  "import { setTimeout as sleep } from 'node:timers/promises';", // 1
-  '', // 2
-  'export async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {', // 3
-  '  for (let attempt = 1; ; attempt++) {', // 4
-  '    try {', // 5
-  '      return await fn();', // 6
-  '    } catch (error) {', // 7
-  '      if (attempt >= attempts) throw error;', // 8
-  '      await sleep(100 * 2 ** attempt);', // 9
-  '    }', // 10
-  '  }', // 11
-  '}', // 12
-  '', // 13
-  'export const DEFAULT_ATTEMPTS = 3;', // 14
-];
+/** The shared retry helper (lines 1–12) and a constant after it (13–14). */
+const RETRY = [...RETRY_HELPER, '', 'export const DEFAULT_ATTEMPTS = 3;'];
 
 describe('CLI mark', () => {
   let root: string;

@@ -1,4 +1,4 @@
-/** A retry helper as an agent writes it: the AI code of the import and export tests (12 lines). */
+/** A retry helper as an agent writes it: the AI code of the import, export and mark tests (12 lines). */
 export const RETRY = [
   "import { setTimeout as sleep } from 'node:timers/promises';", // 1
   '', // 2
