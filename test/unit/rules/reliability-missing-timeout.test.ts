@@ -117,6 +117,22 @@ describe('rule reliability/missing-timeout', () => {
       assert.deepEqual(run(rule, 'a.ts', text), []);
     });
 
+    it('sees the signal of a Request built in the same function, and reports a Request built without one', () => {
+      const text = [
+        'export async function a(url: string) { return fetch(new Request(url, { signal: AbortSignal.timeout(5000) })); }',
+        'export async function b(url: string, signal: AbortSignal) { const req = new Request(url, { signal }); return fetch(req); }',
+        'export async function c(url: string) { let req = new Request(url, { signal: AbortSignal.timeout(5000) }); return fetch(req); }',
+        'export async function d(url: string) { let req; req = new Request(url, { signal: AbortSignal.timeout(5000) }); return fetch(req.clone()); }',
+        'export async function e(url: string) { const base = new Request(url, { signal: AbortSignal.timeout(5000) }); return fetch(new Request(base, { method: "POST" }), { headers: {} }); }',
+        'export async function f(request: Request) { return fetch(new Request(request, { method: "POST" })); }',
+        'export async function g(url: string) { const req = new Request(url); return fetch(req); }',
+        'export async function h(url: string) { let req = new Request(url, { method: "POST" }); return fetch(req); }',
+      ].join('\n');
+      const findings = run(rule, 'src/api.ts', text);
+      assert.deepEqual(lines(findings), [7, 8]);
+      assert.match(findings[0].message, /^`fetch` has no timeout/);
+    });
+
     it('ignores fetch methods of other objects and a locally defined fetch', () => {
       const text = [
         'store.fetch(id);',

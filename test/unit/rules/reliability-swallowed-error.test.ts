@@ -35,7 +35,7 @@ describe('rule reliability/swallowed-error', () => {
       'try {',
       '  config = JSON.parse(raw);',
       '} catch (err) {',
-      '  // ignore, fall back to defaults',
+      '  // ignore',
       '}',
       'try { run(); } catch (err) { /* best effort */ }',
       'try { run(); } catch (err) { ; }',
@@ -47,6 +47,41 @@ describe('rule reliability/swallowed-error', () => {
       '`catch` with only a comment drops the error without a trace. Log it, rethrow it, or handle it.',
     );
     assert.equal(findings[2].message, 'Empty `catch` drops the error without a trace. Log it, rethrow it, or handle it.');
+  });
+
+  it('reports a catch whose comment explains the ignore as information, not as a swallowed error', () => {
+    const text = [
+      'export function readOptional(path: string) {',
+      '  try {',
+      '    return fs.readFileSync(path, "utf8");',
+      '  } catch { /* ENOENT is expected here: the file is optional */ }',
+      '  try { cache.write(path); } catch (e) {',
+      '    // best effort: the cache is optional',
+      '  }',
+      '  try { cache.write(path); } catch (e) { /* best effort */ }',
+      '  try { cache.write(path); } catch (e) { // ignore error, intentionally empty',
+      '  }',
+      '  try { cache.write(path); } catch (e) { // TODO handle this case properly later',
+      '  }',
+      '  cache.flush().catch(() => { /* the socket may already be closed on shutdown */ });',
+      '  cache.flush().catch(() => { /* already closed */ });',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'src/cache.ts', text);
+    assert.deepEqual(lines(findings), [4, 5, 8, 9, 11, 13, 14]);
+    assert.deepEqual(
+      findings.map((finding) => finding.severity),
+      ['info', 'info', 'warning', 'warning', 'warning', 'info', 'warning'],
+    );
+    assert.equal(
+      findings[0].message,
+      '`catch` ignores the error on purpose, and its comment says why. Check the reason still holds.',
+    );
+    assert.equal(
+      findings[5].message,
+      '`.catch` ignores the rejection on purpose, and its comment says why. Check the reason still holds.',
+    );
+    assert.match(findings[2].message, /^`catch` with only a comment drops the error/);
   });
 
   it('reports promise handlers that do nothing', () => {

@@ -226,6 +226,48 @@ describe('rule reliability/unbounded-retry', () => {
     });
   });
 
+  it('does not call regenerator state machines or error-forwarding helpers retries, and still reports a retry beside them', () => {
+    const text = [
+      'function _callee$(_context) {',
+      '  while (1) switch (_context.prev = _context.next) {',
+      '    case 0: _context.prev = 0; _context.next = 3; return fetchJson(url);',
+      '    case 3: return _context.abrupt("return", _context.sent);',
+      '    case 7: _context.prev = 7; _context.t0 = _context["catch"](0); _context.next = 0; break;',
+      '    case "end": return _context.stop();',
+      '  }',
+      '}',
+      'function step(machine) {',
+      '  for (;;) {',
+      '    try {',
+      '      switch (machine.state) {',
+      '        case "run": machine.state = "done"; work(); break;',
+      '        case "done": return machine.value;',
+      '      }',
+      '    } catch (error) { machine.state = "failed"; }',
+      '  }',
+      '}',
+      'function AsyncIterator(generator) {',
+      '  function invoke(method, arg, resolve, reject) {',
+      '    Promise.resolve(arg).then(function (value) { invoke("next", value, resolve, reject); },',
+      '      function (err) { invoke("throw", err, resolve, reject); });',
+      '    try { generator[method](arg); } catch (e) { invoke("throw", e, resolve, reject); }',
+      '  }',
+      '}',
+      'async function sync() {',
+      '  while (true) {',
+      '    try { await push(); break; } catch (error) { await sleep(1000); }',
+      '  }',
+      '}',
+      'function connect(url) {',
+      '  return open(url).catch((err) => { log(err); return connect(url); });',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'dist/bundle.js', text);
+    assert.deepEqual(lines(findings), [27, 32]);
+    assert.equal(findings[0].message, LOOP_MESSAGE);
+    assert.match(findings[1].message, /^`connect` calls itself from its error handler/);
+  });
+
   it('checks a 5,000-line file faster than it parses', () => {
     const block = [
       'export async function load$N(id: string) {',

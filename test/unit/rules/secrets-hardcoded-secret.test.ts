@@ -573,6 +573,79 @@ describe('secrets/hardcoded-secret', () => {
     });
   });
 
+  describe('wrong findings seen on real repositories', () => {
+    it('does not read dependency specs (npm aliases, workspace, file, link, git) as secrets, but keeps a git URL with a password', () => {
+      const text = [
+        '{',
+        '  "dependencies": {',
+        '    "next-auth": "npm:next-auth@^4.24.11",',
+        '    "@auth/core": "npm:@auth/core@0.37.2",',
+        '    "auth-core": "workspace:^1.2.0",',
+        '    "token-utils": "file:../packages/token-utils-2.1.0.tgz",',
+        '    "secret-lib": "link:../secret-lib",',
+        '    "oauth-kit": "git+https://github.com/acme/oauth-kit.git#v1.2.3",',
+        '    "passport-token": "^0.7.0-beta.3"',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(check('package.json', text), []);
+      const secret = randomChars(BASE62, 24, 321);
+      const real = `{ "config": { "api-token": "${secret}" }, "dependencies": { "next-auth": "npm:next-auth@^4.24.11" } }\n`;
+      const findings = check('package.json', real);
+      assert.equal(findings.length, 1);
+      assert.equal(covered(real, findings[0]), secret);
+    });
+
+    it('ignores placeholder credentials in READMEs and keeps a real key pasted into one', () => {
+      const value = strongValue(24, 322);
+      const text = [
+        '# Setup',
+        '```yaml',
+        'database:',
+        '  password: your-password-here',
+        '```',
+        '```sh',
+        'export API_KEY=<your key>',
+        'export OPENAI_API_KEY="sk-...xxxx"',
+        'DB_PASSWORD="changeme"',
+        'SECRET_TOKEN: "example-token-here"',
+        '```',
+        '```js',
+        'new Client({ apiKey: "dummy_api_key_123456", password: "${DB_PASSWORD}" });',
+        'const x = { token: "<token>", apiKey: "YOUR_API_KEY_HERE", password: "p@ssw0rd-here", adminPassword: "Passw0rd!2024" };',
+        '```',
+        `Then set \`SECRET_KEY = "${value}"\` in the environment.`,
+      ].join('\n');
+      const findings = check('README.md', text);
+      assert.equal(findings.length, 1, JSON.stringify(findings.map((finding) => finding.message)));
+      assert.equal(covered(text, findings[0]), value);
+      assert.match(findings[0].message, /high-entropy value/);
+    });
+
+    it('calls a guessable password guessable, at warning, and does not report it in tests', () => {
+      const text = [
+        'const password = "password1234";',
+        'const adminPassword = "Passw0rd!2024";',
+        'const password2 = "Admin@2024#1";',
+        `const realPassword = "${strongValue(20, 323)}";`,
+      ].join('\n');
+      const findings = check('src/seed.ts', text);
+      assert.equal(findings.length, 4);
+      for (const finding of findings.slice(0, 3)) {
+        assert.equal(finding.severity, 'warning');
+        assert.match(finding.message, /^Hardcoded password in `\w+` \(a guessable, low-entropy value\)/);
+        assert.doesNotMatch(finding.message, /high-entropy/);
+      }
+      assert.equal(findings[3].severity, undefined);
+      assert.match(findings[3].message, /\(high-entropy value\)/);
+      for (const path of ['test/login.test.ts', 'src/auth.spec.ts', '__tests__/auth.js', 'tests/test_auth.py', 'pkg/auth_test.go', 'src/test/java/LoginTest.java']) {
+        const inTest = check(path, text);
+        assert.equal(inTest.length, 1, path);
+        assert.match(inTest[0].message, /\(high-entropy value\)/);
+      }
+    });
+  });
+
   describe('fix: replace with an environment variable read', () => {
     const value = strongValue(24, 110);
 

@@ -14,8 +14,8 @@ describe('rule security/eval', () => {
       'export function parseConfig(raw: string) {',
       '  return eval("(" + raw + ")");',
       '}',
-      "const add = new Function('a', 'b', 'return a + b');",
-      "const mul = Function('a', 'b', 'return a * b');",
+      "const add = new Function('a', 'b', body);",
+      "const mul = Function('a', 'b', `return a ${operator} b`);",
       'window.eval(script);',
       'globalThis.eval(script);',
     ].join('\n');
@@ -27,6 +27,31 @@ describe('rule security/eval', () => {
     assert.equal(findings[0].message, '`eval` runs a string as code.');
     assert.equal(findings[1].message, '`new Function(...)` builds a function from a string.');
     assert.equal(findings[2].message, '`Function(...)` builds a function from a string.');
+  });
+
+  it('reports Function of constant strings as information, and not Function("return this"); eval stays an error', () => {
+    const text = [
+      'var root = Function("return this")();',
+      "var g = new Function('return this;')();",
+      "const add = new Function('a', 'b', 'return a + b');",
+      'eval("1 + " + "2");',
+      'export function build(userInput: string) { return new Function(userInput); }',
+      'export function run(x: string) { return eval(x); }',
+      'const f = Function("return " + name);',
+    ].join('\n');
+    const findings = run(rule, 'src/polyfill.js', text);
+    assert.deepEqual(lines(findings), [3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      findings.map((finding) => finding.severity),
+      ['info', 'error', 'error', 'error', 'error'],
+    );
+    assert.equal(
+      findings[0].message,
+      '`new Function(...)` runs a constant string as code: no input reaches it, but it needs `unsafe-eval` under a CSP. Write the code directly.',
+    );
+    assert.equal(findings[1].message, '`eval` runs a string as code.');
+    assert.equal(findings[2].message, '`new Function(...)` builds a function from a string.');
+    assert.equal(findings[3].message, '`eval` runs a string as code.');
   });
 
   it('reports timers given a string, a template or a concatenation (CommonJS)', () => {

@@ -88,7 +88,21 @@ interface Collected {
   setTimeoutReceivers: ts.Identifier[];
   /** `this.http = …` and class fields `http = …`, by property name. */
   thisProperties: Map<string, ts.Expression>;
+  /** `req` and the `new Request(…)` of every `req = new Request(…)` assignment (not declarations). */
+  requestAssignments: { target: ts.Identifier; value: ts.NewExpression }[];
 }
+
+/**
+ * What a `fetch` resource says about its abort signal: a Request built with one (`bounded`), built
+ * without one (`none`), built from options this rule cannot read (`unknown`), or not a Request at all.
+ */
+type RequestSignal = 'bounded' | 'none' | 'unknown' | 'not-request';
+
+/** A name that may hold a Request from elsewhere (`req`, `request`, `this.baseRequest`), whose signal is unseen. */
+const REQUEST_LIKE_NAME = /(?:^|\.)req$|request$/i;
+
+/** How many `new Request(otherRequest)` / `.clone()` steps are followed. */
+const MAX_REQUEST_DEPTH = 4;
 
 function collect(sourceFile: ts.SourceFile): Collected {
   const collected: Collected = {
@@ -97,6 +111,7 @@ function collect(sourceFile: ts.SourceFile): Collected {
     defaultsTimeoutTargets: [],
     setTimeoutReceivers: [],
     thisProperties: new Map(),
+    requestAssignments: [],
   };
   const visit = (node: ts.Node): void => {
     collected.bindings.observe(node);
@@ -118,6 +133,8 @@ function collect(sourceFile: ts.SourceFile): Collected {
       }
       const thisProperty = thisPropertyName(target);
       if (thisProperty !== undefined) collected.thisProperties.set(thisProperty, node.right);
+      const value = skipWrappers(node.right);
+      if (ts.isIdentifier(target) && isNewRequest(value)) collected.requestAssignments.push({ target, value });
     } else if (ts.isPropertyDeclaration(node) && node.initializer !== undefined && ts.isIdentifier(node.name)) {
       collected.thisProperties.set(node.name.text, node.initializer);
     }
@@ -308,9 +325,9 @@ class TimeoutChecker {
 
   private judgeFetch(call: ts.CallExpression): RuleFinding | undefined {
     if (call.arguments.length === 0) return undefined;
-    const resource = this.bindings.valueOf(call.arguments[0]);
-    // A Request object carries its own signal, which this call cannot see.
-    if (ts.isNewExpression(resource) && ts.isIdentifier(resource.expression) && resource.expression.text === 'Request') return undefined;
+    // A Request object carries its own signal, which `fetch` uses when its init does not set one.
+    const requestSignal = this.requestSignal(call.arguments[0], 0);
+    if (requestSignal === 'bounded' || requestSignal === 'unknown') return undefined;
     const signalText = `signal: AbortSignal.timeout(${this.timeoutLiteral})`;
     const message = `\`${this.calleeText(call)}\` has no timeout and waits forever on a stalled server. Pass \`signal: AbortSignal.timeout(ms)\`.`;
     const title = `Add ${signalText}`;
@@ -418,6 +435,50 @@ class TimeoutChecker {
     return findingAt(timeout as ts.Node, this.sourceFile, message);
   }
 
+  /**
+   * The signal of the Request `expression` evaluates to: `new Request(…)` directly, through a
+   * `const`, through a `let`/`var` or parameter assigned `new Request(…)` in its scope, through
+   * `.clone()`, or built from another Request (`new Request(request, { headers })`).
+   */
+  private requestSignal(expression: ts.Expression, depth: number): RequestSignal {
+    if (depth > MAX_REQUEST_DEPTH) return 'unknown';
+    const value = this.bindings.valueOf(expression);
+    if (ts.isCallExpression(value) && memberName(skipWrappers(value.expression)) === 'clone' && value.arguments.length === 0) {
+      const receiver = memberObject(skipWrappers(value.expression));
+      return receiver !== undefined ? this.requestSignal(receiver, depth + 1) : 'not-request';
+    }
+    if (isNewRequest(value)) return this.newRequestSignal(value, depth);
+    if (!ts.isIdentifier(value)) return 'not-request';
+    const binding = this.bindings.resolve(value);
+    if (binding === undefined) return 'not-request';
+    const built: ts.NewExpression[] = [];
+    const initializer = binding.initializer !== undefined ? skipWrappers(binding.initializer) : undefined;
+    if (initializer !== undefined && isNewRequest(initializer)) built.push(initializer);
+    for (const assignment of this.collected.requestAssignments) {
+      if (this.bindings.resolve(assignment.target) === binding) built.push(assignment.value);
+    }
+    if (built.length === 0) return 'not-request';
+    const signals = built.map((request) => this.newRequestSignal(request, depth));
+    // Only a name every one of whose Requests lacks a signal is reported.
+    return signals.every((signal) => signal === 'none') ? 'none' : 'bounded';
+  }
+
+  private newRequestSignal(request: ts.NewExpression, depth: number): RequestSignal {
+    const [input, init] = request.arguments ?? [];
+    if (input === undefined || ts.isSpreadElement(input)) return 'unknown';
+    if (init !== undefined) {
+      const options = this.bindings.valueOf(init);
+      if (!ts.isObjectLiteralExpression(options) || hasSpread(options)) return 'unknown';
+      if (findProperty(options, 'signal') !== undefined) return 'bounded';
+    }
+    // `new Request(otherRequest)` keeps the other Request's signal.
+    const inner = this.requestSignal(input, depth + 1);
+    if (inner !== 'not-request') return inner;
+    const source = this.bindings.valueOf(input);
+    return isUrlLike(source) && !REQUEST_LIKE_NAME.test(snippet(source, this.sourceFile)) ? 'none' : 'unknown';
+    return inner;
+  }
+
   /** `axios(config)` / `got(options)` take the config first; `axios(url, config)` second. */
   private autoConfigIndex(call: ts.CallExpression): number {
     const first = call.arguments[0];
@@ -491,6 +552,10 @@ class TimeoutChecker {
     if (present.length > 0 && !present.some((candidate) => candidate.preferred)) present[0].preferred = true;
     return findingAt(call.expression, this.sourceFile, message, present);
   }
+}
+
+function isNewRequest(node: ts.Node): node is ts.NewExpression {
+  return ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Request';
 }
 
 function fix(title: string, edits: TextEdit[]): TextFix {

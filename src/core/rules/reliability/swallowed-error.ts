@@ -9,6 +9,19 @@ const NOOP_NAME = /^(?:_*noop|ignore(?:Errors?)?|swallow(?:Errors?)?|doNothing)$
 const ADVICE = 'Log it, rethrow it, or handle it.';
 
 /**
+ * Words that say an error is dropped without saying why (`// ignore`, `/* noop *\/`, `// TODO`);
+ * they do not count towards an explanation.
+ */
+const NON_REASON_WORDS = new Set([
+  'ignore', 'ignored', 'ignoring', 'ignores', 'intentionally', 'intentional', 'deliberately', 'empty', 'noop',
+  'nothing', 'swallow', 'swallowed', 'silence', 'silent', 'error', 'errors', 'err', 'todo', 'fixme', 'xxx', 'hack',
+  'eslint', 'disable', 'next', 'line', 'no', 'empty-catch', 'catch', 'do', 'here',
+]);
+
+/** A comment explains the ignore when it has at least this many words beyond the non-reason ones. */
+const EXPLANATION_MIN_WORDS = 3;
+
+/**
  * Flags errors that are caught and dropped: empty (or comment-only) `catch` blocks, and promise
  * rejection handlers that do nothing (`.catch(() => {})`, `.catch(noop)`, `.then(ok, () => {})`).
  * A handler that returns a value (`catch { return null }`, `.catch(() => [])`) is a deliberate
@@ -27,8 +40,10 @@ export const reliabilitySwallowedError: Rule = {
     'logging) are among the defects AI assistants produce most, because an empty handler makes the code ' +
     'compile and the demo pass.\n\n' +
     'Log the error with context, rethrow it, or handle it on purpose. A handler that returns a fallback ' +
-    'value (`return null`, `() => []`) is treated as deliberate and not reported; a comment alone is not ' +
-    'handling (if dropping really is right, suppress the finding with the reason). Handlers passed by a ' +
+    'value (`return null`, `() => []`) is treated as deliberate and not reported. A handler whose comment ' +
+    'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
+    '`// ENOENT is expected: the file is optional`) is reported as information only; a bare `// ignore` ' +
+    'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.',
   check(context: RuleContext): RuleFinding[] {
     const sourceFile = context.sourceFile;
@@ -51,10 +66,22 @@ export const reliabilitySwallowedError: Rule = {
 
 function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): RuleFinding | undefined {
   if (!isEmptyBlock(clause.block)) return undefined;
-  const message = hasComment(clause.block, sourceFile)
-    ? `\`catch\` with only a comment drops the error without a trace. ${ADVICE}`
-    : `Empty \`catch\` drops the error without a trace. ${ADVICE}`;
-  return { start: clause.getStart(sourceFile), end: clause.getEnd(), message };
+  const start = clause.getStart(sourceFile);
+  const end = clause.getEnd();
+  const comment = commentText(clause.block, sourceFile);
+  if (explainsIgnore(comment)) {
+    return {
+      start,
+      end,
+      severity: 'info',
+      message: '`catch` ignores the error on purpose, and its comment says why. Check the reason still holds.',
+    };
+  }
+  const message =
+    comment !== undefined
+      ? `\`catch\` with only a comment drops the error without a trace. ${ADVICE}`
+      : `Empty \`catch\` drops the error without a trace. ${ADVICE}`;
+  return { start, end, message };
 }
 
 function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFile): RuleFinding | undefined {
@@ -64,11 +91,27 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   if (method === 'catch') handler = call.arguments[0];
   else if (method === 'then') handler = call.arguments[1];
   if (handler === undefined || !ts.isPropertyAccessExpression(callee) || !dropsError(handler)) return undefined;
+  const start = callee.name.getStart(sourceFile);
+  const body = handlerBlock(handler);
+  if (body !== undefined && explainsIgnore(commentText(body, sourceFile))) {
+    return {
+      start,
+      end: call.getEnd(),
+      severity: 'info',
+      message: `\`.${method}\` ignores the rejection on purpose, and its comment says why. Check the reason still holds.`,
+    };
+  }
   const message =
     method === 'catch'
       ? `\`.catch\` with a handler that does nothing drops the rejection without a trace. ${ADVICE}`
       : `\`.then\` with a rejection handler that does nothing drops the error without a trace. ${ADVICE}`;
-  return { start: callee.name.getStart(sourceFile), end: call.getEnd(), message };
+  return { start, end: call.getEnd(), message };
+}
+
+function handlerBlock(handler: ts.Expression): ts.Block | undefined {
+  const value = skipWrappers(handler);
+  if ((ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && ts.isBlock(value.body)) return value.body;
+  return undefined;
 }
 
 /** True for handlers that neither use, rethrow nor replace the error. */
@@ -98,7 +141,20 @@ function isEmptyBlock(block: ts.Block): boolean {
   return block.statements.every((statement) => ts.isEmptyStatement(statement));
 }
 
-function hasComment(block: ts.Block, sourceFile: ts.SourceFile): boolean {
+/** The text of the comments inside an empty block, without comment markers; undefined when there are none. */
+function commentText(block: ts.Block, sourceFile: ts.SourceFile): string | undefined {
   const inner = sourceFile.text.slice(block.getStart(sourceFile) + 1, block.getEnd() - 1);
-  return /\/[/*]/.test(inner);
+  if (!/\/[/*]/.test(inner)) return undefined;
+  return inner.replace(/\/\*+|\*+\/|\/\/+|^\s*\*/gm, ' ');
+}
+
+/**
+ * True when a comment gives a reason for dropping the error rather than only saying that it is
+ * dropped: the difference between `// ignore` and `// ENOENT is expected: the file is optional`.
+ */
+function explainsIgnore(comment: string | undefined): boolean {
+  if (comment === undefined) return false;
+  const words = comment.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
+  if (words.some((word) => word === 'todo' || word === 'fixme')) return false;
+  return words.filter((word) => !NON_REASON_WORDS.has(word)).length >= EXPLANATION_MIN_WORDS;
 }

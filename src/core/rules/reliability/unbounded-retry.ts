@@ -93,6 +93,8 @@ interface WalkState {
   readonly loop?: LoopContext;
   /** The function whose error handler the walk is in, for spotting self-calls. */
   readonly catchOf?: FunctionFrame;
+  /** The caught error's names in that handler: a self-call passing one forwards the error, it does not retry. */
+  readonly errorNames?: ReadonlySet<string>;
   readonly inCondition: boolean;
   /** The child visitor for this state, made once per state rather than once per node. */
   visitChild?: (child: ts.Node) => void;
@@ -175,9 +177,15 @@ class RetryWalker {
         ? { name, parameters: parameterNames(node), bounded: false, stepped: new Set(), compared: new Set(), reassigned: false }
         : undefined;
     let catchOf: FunctionFrame | undefined;
-    if (isRejectionHandler(node)) catchOf = state.fn;
-    else if (frame === undefined) catchOf = state.catchOf;
-    const inner: WalkState = { fn: frame ?? state.fn, catchOf, inCondition: false };
+    let errorNames: ReadonlySet<string> | undefined;
+    if (isRejectionHandler(node)) {
+      catchOf = state.fn;
+      errorNames = bindingNames(node.parameters[0]?.name);
+    } else if (frame === undefined) {
+      catchOf = state.catchOf;
+      errorNames = state.errorNames;
+    }
+    const inner: WalkState = { fn: frame ?? state.fn, catchOf, errorNames, inCondition: false };
     ts.forEachChild(node, this.childVisitor(inner));
     if (frame?.recursiveCall !== undefined && !frame.bounded && !frame.reassigned && !intersects(frame.compared, frame.stepped)) {
       const message =
@@ -212,6 +220,7 @@ class RetryWalker {
     const conditionState: WalkState = { ...loopState, inCondition: true, visitChild: undefined };
     ts.forEachChild(statement, (child) => this.visit(child, child === condition ? conditionState : loopState));
     if (!frame.endless || !frame.retryingCatch || !frame.successExit || frame.bounded || intersects(frame.compared, frame.stepped)) return;
+    if (isStateMachine(statement, this.sourceFile)) return;
     this.findings.push({ start: statement.getStart(this.sourceFile), end: this.loopHeadEnd(statement), message: LOOP_MESSAGE });
   }
 
@@ -222,7 +231,8 @@ class RetryWalker {
     if (clause !== undefined) {
       if (loop !== undefined && !leavesUnconditionally(clause.block)) loop.frame.retryingCatch = true;
       const catchLoop = loop !== undefined ? { ...loop, inTry: false } : undefined;
-      this.visit(clause, { ...state, loop: catchLoop, catchOf: state.fn ?? state.catchOf, visitChild: undefined });
+      const errorNames = bindingNames(clause.variableDeclaration?.name);
+      this.visit(clause, { ...state, loop: catchLoop, catchOf: state.fn ?? state.catchOf, errorNames, visitChild: undefined });
     }
     if (statement.finallyBlock !== undefined) this.visit(statement.finallyBlock, state);
   }
@@ -298,6 +308,8 @@ class RetryWalker {
   private noteCall(call: ts.CallExpression, state: WalkState): void {
     const handlerOf = state.catchOf;
     if (handlerOf === undefined || handlerOf.recursiveCall !== undefined) return;
+    // `invoke("throw", err)` (Babel's async generator helpers): the error is delivered, not retried.
+    if (passesError(call, state.errorNames)) return;
     if (isReferenceTo(call.expression, handlerOf.name)) {
       handlerOf.recursiveCall = call;
       return;
@@ -495,4 +507,54 @@ function isReferenceTo(expression: ts.Expression, name: string): boolean {
   const value = skipWrappers(expression);
   if (ts.isIdentifier(value)) return value.text === name;
   return ts.isPropertyAccessExpression(value) && value.expression.kind === SyntaxKind.ThisKeyword && value.name.text === name;
+}
+
+/** The names a parameter or catch binding declares, for the plain identifier case. */
+function bindingNames(name: ts.BindingName | undefined): ReadonlySet<string> | undefined {
+  return name !== undefined && ts.isIdentifier(name) ? new Set([name.text]) : undefined;
+}
+
+function passesError(call: ts.CallExpression, errorNames: ReadonlySet<string> | undefined): boolean {
+  if (errorNames === undefined) return false;
+  return call.arguments.some((argument) => {
+    const value = skipWrappers(argument);
+    return ts.isIdentifier(value) && errorNames.has(value.text);
+  });
+}
+
+/**
+ * A loop that dispatches on a state it assigns, directly or inside a `try`: regenerator's
+ * `while (1) switch (_context.prev = _context.next)` and hand-written state machines. Going round
+ * moves to the next state (the `catch` state included); it is not another attempt.
+ */
+function isStateMachine(statement: ts.IterationStatement, sourceFile: ts.SourceFile): boolean {
+  let body: ts.Statement = statement.statement;
+  for (;;) {
+    if (ts.isBlock(body) && body.statements.length === 1) body = body.statements[0];
+    else if (ts.isTryStatement(body) && body.tryBlock.statements.length === 1) body = body.tryBlock.statements[0];
+    else break;
+  }
+  if (!ts.isSwitchStatement(body)) return false;
+  const states = new Set<string>();
+  const collectState = (node: ts.Node): void => {
+    const value = skipWrappers(node as ts.Expression);
+    if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) states.add(value.getText(sourceFile));
+    else if (ts.isBinaryExpression(value) && value.operatorToken.kind === SyntaxKind.EqualsToken) {
+      collectState(value.left);
+      collectState(value.right);
+    }
+  };
+  collectState(body.expression);
+  if (states.size === 0) return false;
+  let assignsState = false;
+  const visit = (node: ts.Node): void => {
+    if (assignsState) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === SyntaxKind.EqualsToken && states.has(skipWrappers(node.left).getText(sourceFile))) {
+      assignsState = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body.caseBlock);
+  return assignsState;
 }

@@ -25,6 +25,10 @@ export interface FileKind {
   readonly yaml: boolean;
   /** True for .properties files, whose keys are dotted paths (`spring.datasource.password`). */
   readonly dottedKeys: boolean;
+  /** True for test code and test data (`test/`, `*.test.ts`, `test_*.py`), where a guessable password is a fixture. */
+  readonly test: boolean;
+  /** True for documentation (Markdown, reStructuredText, AsciiDoc), where a guessable password is an illustration. */
+  readonly docs: boolean;
 }
 
 /** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
@@ -73,8 +77,28 @@ export function isLockFile(path: string): boolean {
   return LOCK_FILES.has(basenameOf(path));
 }
 
+/** Test folders and test file names of the common ecosystems (JavaScript, Python, Go, Ruby, Java). */
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|[._-](?:test|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$/i;
+/** `UserServiceTest.java`, `LoginTests.cs`: case matters, or `Latest.java` would be a test. */
+const TEST_CLASS_FILE = /[a-z\d]Tests?\.(?:java|kt|cs)$/;
+const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc']);
+
+/** True for a path that holds tests or test data by the usual conventions. */
+export function isTestPath(path: string): boolean {
+  return TEST_PATH.test(path) || TEST_CLASS_FILE.test(path);
+}
+
 /** Classifies a workspace-relative POSIX path. */
 export function classifyFile(path: string): FileKind {
+  return { ...classifyFormat(path), test: isTestPath(path), docs: isDocPath(path) };
+}
+
+function isDocPath(path: string): boolean {
+  const basename = basenameOf(path);
+  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme';
+}
+
+function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   const basename = basenameOf(path);
   const extension = extensionOf(basename);
   const lowerPath = path.toLowerCase();

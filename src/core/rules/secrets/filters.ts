@@ -29,6 +29,8 @@ const PLACEHOLDER_WORDS: readonly string[] = [
   'not-real',
   'foobar',
   'xxxx',
+  // `your-password-here`, `p@ssw0rd-here`, `token_goes_here`: documentation's stand-ins.
+  'here',
 ];
 
 /** Whole values that are keywords or type names rather than secrets. */
@@ -183,6 +185,59 @@ export function isEnvReference(value: string): boolean {
   if (value.includes('${') || value.includes('$(') || value.includes('#{')) return true;
   if (/^\$[A-Za-z_]\w*$/.test(value) || /^%[A-Za-z_]\w*%$/.test(value)) return true;
   return /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|ENV\[|System\.getenv|Environment\.GetEnvironmentVariable|ENC\(|arn:|vault:|op:\/\/|sm:\/\/|ref\+|secrets\.)/.test(value);
+}
+
+/**
+ * A dependency spec as package managers write it: an npm alias (`npm:next-auth@^4.24.11`), a
+ * workspace, file, link, portal, patch or catalog protocol, a git or GitHub source, or a semver
+ * range with its dots (`12345-abc…` is an id-prefixed token, not a version). A git URL with
+ * credentials in it (`git+https://user:token@host/…`) is not a spec here.
+ */
+const PACKAGE_SPEC = /^(?:npm:(?:@[\w.-]+\/)?[\w.-]+(?:@[\w.^~<>=*| -]*)?|(?:workspace|catalog):[\w.^~<>=*@/-]*|(?:file|link|portal|patch):[^\s'"`]+|(?:git\+(?:https?|ssh|file)|git|github|gitlab|bitbucket):[^\s'"`]+|[\^~]?v?\d{1,4}(?:\.(?:\d{1,6}|[x*])){1,2}(?:-[\w.]+)?)$/;
+const URL_CREDENTIALS = /^[a-z+]+:\/\/[^/@\s]*:[^/@\s]+@/i;
+
+/** True for dependency specs (`npm:pkg@^1.2.3`, `workspace:*`, `file:../x`, `^4.24.11`), never for a URL with a password. */
+export function isPackageSpec(value: string): boolean {
+  return PACKAGE_SPEC.test(value) && !URL_CREDENTIALS.test(value);
+}
+
+/** Words people build passwords from; a password made only of these (and digits, symbols, leetspeak) is guessable. */
+const COMMON_PASSWORD_WORDS: readonly string[] = [
+  'password', 'passwd', 'pass', 'pwd', 'admin', 'root', 'secret', 'letmein', 'welcome', 'qwerty', 'azerty',
+  'hunter', 'monkey', 'dragon', 'master', 'login', 'guest', 'user', 'demo', 'default', 'super', 'iloveyou',
+  'trustno', 'abc', 'asdf', 'zxcv', 'sunshine', 'princess', 'football', 'baseball', 'shadow', 'hello', 'my',
+  'foo', 'bar', 'baz', 'qux', 'top', 'db', 'sql', 'postgres', 'mysql', 'app', 'dev', 'local', 'test',
+];
+
+/** Digits and symbols people put around a word to satisfy a password policy (`Summer2024!`, `!admin1`). */
+const PASSWORD_DECORATION = /^[\d!@#$%^&*?._+=~-]+|[\d!@#$%^&*?._+=~-]+$/g;
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+/** A single word of up to this many letters, decorated, is a guessable password (`Summer2024!`). */
+const MAX_SINGLE_WORD = 12;
+
+/**
+ * True for passwords a person picked rather than a generator: common words with digits, symbols or
+ * leetspeak (`password1234`, `P@ssw0rd!`, `supersecret123`, `Summer2024!`). They are weak even
+ * where their character variety passes an entropy bar scaled to their length.
+ */
+export function isGuessablePassword(value: string): boolean {
+  const core = value.replace(PASSWORD_DECORATION, '');
+  if (core.length === 0) return /^\d+$/.test(value) || value.length <= MAX_SINGLE_WORD;
+  const letters = core.replace(/[013457@$]/g, (char) => LEET[char] ?? char).toLowerCase();
+  if (!/^[a-z]+$/.test(letters)) return false;
+  if (/^[A-Z]?[a-z]+$/.test(core) && core.length <= MAX_SINGLE_WORD) return true;
+  return isMadeOfWords(letters, COMMON_PASSWORD_WORDS);
+}
+
+function isMadeOfWords(text: string, words: readonly string[]): boolean {
+  // Reachable[i]: text[0, i) splits into words. Values are short, so this is cheap.
+  const reachable = new Array<boolean>(text.length + 1).fill(false);
+  reachable[0] = true;
+  for (let at = 0; at < text.length; at++) {
+    if (!reachable[at]) continue;
+    for (const word of words) if (text.startsWith(word, at)) reachable[at + word.length] = true;
+  }
+  return reachable[text.length];
 }
 
 /** True for UUIDs (`123e4567-e89b-12d3-a456-426614174000`), with or without braces. */

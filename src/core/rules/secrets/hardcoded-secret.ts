@@ -96,6 +96,9 @@ function messageFor(text: string, candidate: SecretCandidate): string {
   const name = shownName(text, candidate);
   const prefix = candidate.publicPrefix ? ` (\`${candidate.publicPrefix}…\`)` : '';
   const where = name ? ` in \`${name}\`` : '';
+  if (candidate.guessable) {
+    return `Hardcoded ${candidate.kind}${where} (a guessable, low-entropy value): read a generated one from the environment or a secret manager, and rotate it if it was ever committed.`;
+  }
   const how = candidate.generic ? ' (high-entropy value)' : '';
   return `Hardcoded ${candidate.kind}${prefix}${where}${how}: read it from the environment or a secret manager, and rotate it if it was ever committed.`;
 }

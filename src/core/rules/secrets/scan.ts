@@ -4,7 +4,7 @@ import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DIS
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAllowed, isDocumentedExample, isEnvReference, isHexHash, isIntegrity, isPlaceholder, isUuid, isWordLike } from './filters';
+import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 
 /** A secret found in a text, before it becomes a finding. Holds offsets, never the secret's text. */
@@ -28,6 +28,8 @@ export interface SecretCandidate {
   publicPrefix?: string;
   /** True for high-entropy values found by their name rather than their format. */
   generic: boolean;
+  /** True for a password a person picked (`password1234`): a weaker finding than a random secret. */
+  guessable?: boolean;
 }
 
 /** Tuning for the generic (name + entropy) detector and the allowlist. */
@@ -125,7 +127,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
     if (keywordSet.has(trigger)) {
       const { assignment, resumeAt } = readAssignmentAt(text, at, at + trigger.length, file);
       if (assignment) {
-        const candidate = judgeAssignment(text, assignment, options);
+        const candidate = judgeAssignment(text, assignment, file, options);
         if (candidate) generic.push(candidate);
       }
       triggers.lastIndex = Math.max(triggers.lastIndex, resumeAt);
@@ -187,7 +189,7 @@ function fromFormat(text: string, formatId: string, defaultEnvName: string, matc
 }
 
 /** Decides whether a value assigned to a secret-like name is a hardcoded secret. */
-function judgeAssignment(text: string, assignment: Assignment, options: ScanOptions): SecretCandidate | undefined {
+function judgeAssignment(text: string, assignment: Assignment, file: FileKind, options: ScanOptions): SecretCandidate | undefined {
   const { name } = assignment;
   const words = splitWords(name);
   const nameClass = classifySecretName(words);
@@ -197,7 +199,7 @@ function judgeAssignment(text: string, assignment: Assignment, options: ScanOpti
   const scheme = AUTH_SCHEME.exec(text.slice(start, Math.min(end, start + 16)));
   if (scheme) start += scheme[0].length;
   const value = text.slice(start, end);
-  if (isPlaceholder(value) || isEnvReference(value) || isAllowed(value, options.allow)) return undefined;
+  if (isPlaceholder(value) || isEnvReference(value) || isPackageSpec(value) || isAllowed(value, options.allow)) return undefined;
   // The unit is the value after any `Bearer ` scheme, so a header literal is not replaced whole.
   const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
   // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.
@@ -236,7 +238,14 @@ function judgeAssignment(text: string, assignment: Assignment, options: ScanOpti
   const lengthCeiling = Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
   const required = options.entropyThreshold * lengthCeiling * (ceiling / BASE62_BITS);
   if (shannonEntropy(value) < required || isDocumentedExample(value)) return undefined;
-  return { ...base, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: true };
+  const generic = { ...base, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: true };
+  // A person's password (`password1234`) passes the length-scaled bar on variety alone. In tests
+  // and docs it is a fixture or an illustration; elsewhere it is still a credential, and a weak one.
+  if (nameClass === 'password' && isGuessablePassword(value)) {
+    if (file.test || file.docs) return undefined;
+    return { ...generic, severity: 'warning', guessable: true };
+  }
+  return generic;
 }
 
 /** Bits per character of random base62 and hex text of key length (what a 32-character sample scores). */

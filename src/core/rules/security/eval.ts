@@ -2,7 +2,12 @@ import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 
-/** Flags code evaluated from strings: `eval`, `new Function`, string arguments to timers. */
+/**
+ * Flags code evaluated from strings: `eval`, `new Function`, string arguments to timers. `Function`
+ * given only constant strings cannot run input: it is information, and `Function("return this")`,
+ * the pre-`globalThis` way to reach the global object, is not reported. `eval` is always reported:
+ * it runs in the caller's scope, and a constant there is rare enough to be worth a look.
+ */
 export const securityEval: Rule = {
   id: 'security/eval',
   kind: 'syntax',
@@ -13,7 +18,10 @@ export const securityEval: Rule = {
   rationale:
     'Evaluating strings as code (`eval`, `new Function`, `setTimeout("...")`) runs whatever reaches it: ' +
     'one unescaped input becomes remote code execution, and linters and type checkers cannot see inside. ' +
-    'AI assistants reach for it to "parse" data; use `JSON.parse`, a lookup table or a real function instead.',
+    'AI assistants reach for it to "parse" data; use `JSON.parse`, a lookup table or a real function instead.\n\n' +
+    '`Function` given only constant strings cannot run input; it is reported as information (it still ' +
+    'needs `unsafe-eval` under a Content Security Policy), and `Function("return this")`, the old way to ' +
+    'reach the global object, is not reported. `eval` is always reported.',
   check(context: RuleContext): RuleFinding[] {
     const sourceFile = context.sourceFile;
     if (!sourceFile) return [];
@@ -29,10 +37,14 @@ export const securityEval: Rule = {
             findings.push(at(node, sourceFile, `\`${callee}\` with a string argument runs it as code.`));
           }
         } else if (callee === 'Function') {
-          findings.push(at(node, sourceFile, '`Function(...)` builds a function from a string.'));
+          if (!isGlobalObjectShim(node)) {
+            findings.push(constantFinding(node, sourceFile, '`Function(...)`') ?? at(node, sourceFile, '`Function(...)` builds a function from a string.'));
+          }
         }
       } else if (ts.isNewExpression(node) && calleeName(node.expression) === 'Function') {
-        findings.push(at(node, sourceFile, '`new Function(...)` builds a function from a string.'));
+        if (!isGlobalObjectShim(node)) {
+          findings.push(constantFinding(node, sourceFile, '`new Function(...)`') ?? at(node, sourceFile, '`new Function(...)` builds a function from a string.'));
+        }
       }
       ts.forEachChild(node, visit);
     };
@@ -50,6 +62,28 @@ function calleeName(expression: ts.Expression): string | undefined {
     }
   }
   return undefined;
+}
+
+/** An information finding when every argument is a constant string, which no input can reach. */
+function constantFinding(node: ts.CallExpression | ts.NewExpression, sourceFile: ts.SourceFile, what: string): RuleFinding | undefined {
+  const args = node.arguments ?? [];
+  if (args.length === 0 || !args.every(isConstantString)) return undefined;
+  return {
+    ...at(node, sourceFile, `${what} runs a constant string as code: no input reaches it, but it needs \`unsafe-eval\` under a CSP. Write the code directly.`),
+    severity: 'info',
+  };
+}
+
+/** `Function("return this")()`: the global object before `globalThis`, in polyfills and bundles. */
+function isGlobalObjectShim(node: ts.CallExpression | ts.NewExpression): boolean {
+  const args = node.arguments ?? [];
+  return args.length === 1 && ts.isStringLiteralLike(args[0]) && /^\s*return\s+this;?\s*$/.test(args[0].text);
+}
+
+function isConstantString(node: ts.Node): boolean {
+  if (ts.isStringLiteralLike(node)) return true;
+  if (ts.isParenthesizedExpression(node)) return isConstantString(node.expression);
+  return ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken && isConstantString(node.left) && isConstantString(node.right);
 }
 
 function isStringConcat(node: ts.Node): boolean {
