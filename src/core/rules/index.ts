@@ -1,5 +1,6 @@
 import type { Rule } from './rule';
 import { dependenciesLookalike } from './dependencies/lookalike';
+import { dependenciesNotInstalled } from './dependencies/not-installed';
 import { dependenciesUnapproved } from './dependencies/unapproved';
 import { dependenciesUndeclared } from './dependencies/undeclared';
 import { reliabilityMissingTimeout } from './reliability/missing-timeout';
@@ -24,6 +25,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   dependenciesUndeclared,
   dependenciesUnapproved,
   dependenciesLookalike,
+  dependenciesNotInstalled,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,8 +1,9 @@
 import type { RuleFinding, TextFix } from '../../check/findings';
 import { isDeclared } from './declaration';
 import { closestResemblance, type Resemblance } from './lookalike-match';
-import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './package-imports';
+import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import { HOST_MODULES } from './package-name';
+import { resolutionOf } from './resolution';
 import { WELL_KNOWN_PACKAGE_SET, WELL_KNOWN_PACKAGES } from './well-known';
 import type { Rule, RuleContext } from '../rule';
 
@@ -24,12 +25,13 @@ export const dependenciesLookalike: Rule = {
     '- only letter case, separators (`-`, `_`, `.`), a scope (`@types-node` for `@types/node`) or a',
     '  `js` suffix (`chartjs` for `chart.js`) differ.',
     '',
-    'A package declared in `package.json` is flagged only for a single slip from a well-known name.',
-    'Well-known packages are never flagged themselves (`preact` is not a typo of `react`), nor are two',
-    "names in the same scope (a scope has one owner on npm), nor the package's own name. If the package",
-    'is what you meant, add it to the `ignore` option.',
+    'Never flagged: a name declared by any `package.json` in the workspace (root or nested) or installed',
+    "(`node_modules/<name>/package.json` exists): someone chose it (`expect.js`, `tempy`); well-known",
+    "packages (`preact` is not a typo of `react`); two names in the same scope (a scope has one owner on",
+    "npm); the package's own name; framework virtual modules (`virtualModules` option), tsconfig path",
+    'aliases and Deno import-map entries. If the package is what you meant, add it to the `ignore` option.',
   ].join('\n'),
-  defaultOptions: DEPENDENCY_RULE_DEFAULT_OPTIONS,
+  defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     const findings: RuleFinding[] = [];
@@ -38,13 +40,15 @@ export const dependenciesLookalike: Rule = {
     for (const packageImport of packageImports(context)) {
       const name = packageImport.packageName;
       if (WELL_KNOWN_PACKAGE_SET.has(name) || HOST_MODULES.has(name) || name === manifest?.name) continue;
-      const declared = manifest !== undefined && isDeclared(manifest, name, packageImport.typeOnly);
-      // A declared package is compared with well-known names only: two packages the team declared
-      // side by side were both chosen, but a declared near miss of `lodash` may be a squatter.
-      const found = closestResemblance(name, declared ? WELL_KNOWN_PACKAGES : allTargets);
-      // Someone chose a declared package: only a single slip is suspicious enough to question it
-      // (`yargs-unparser` is two edits from `yargs-parser` and genuine).
-      if (!found || (declared && found.distance > 1)) continue;
+      // Someone chose a declared package: on real repositories every declared near miss was genuine
+      // (`expect.js`, `@eslint/js`, `tempy`); a declared squatter is the offline signals' business.
+      if (manifest !== undefined && isDeclared(manifest, name, packageImport.typeOnly)) continue;
+      const found = closestResemblance(name, allTargets);
+      if (!found) continue;
+      // The workspace and node_modules are only consulted for a candidate: most imports never get here.
+      const resolution = resolutionOf(manifest);
+      if (resolution && (resolution.declaredInWorkspace(name) || resolution.installed(name))) continue;
+      if (resolvesWithoutPackage(context, packageImport)) continue;
       const { start, end } = packageNameSpan(packageImport);
       const targetDeclared = manifest?.declared.has(found.target) ?? false;
       const finding: RuleFinding = { start, end, message: describe(name, found) };

@@ -2,6 +2,7 @@ import * as nodePath from 'node:path';
 import type { PackageManifestInfo } from '../rule';
 import { workspaceRelativePath } from '../../workspace/paths';
 import { readBoundedTextFileSync } from '../../workspace/fs';
+import { isWorkspacePackage, ResolutionReader, type ResolvedManifestInfo, workspaceGlobs } from './resolution';
 
 /** The file name the dependency rules look for. */
 export const MANIFEST_FILE_NAME = 'package.json';
@@ -59,6 +60,8 @@ export type ManifestParseResult =
        * the lookup keeps walking up past it.
        */
       governsDependencies: boolean;
+      /** The workspace globs when this is an npm or yarn workspace root (`workspaces`). */
+      workspaces?: string[];
     }
   | { ok: false; message: string; line?: number; column?: number };
 
@@ -102,7 +105,10 @@ export function parseManifest(text: string, path: string): ManifestParseResult {
   }
   const name = typeof record.name === 'string' && record.name.length > 0 ? record.name : undefined;
   const manifest: PackageManifestInfo = name === undefined ? { path, declared } : { path, declared, name };
-  return { ok: true, manifest, governsDependencies: hasDependencyField || name !== undefined };
+  const workspaces = workspaceGlobs(record, undefined);
+  const result: ManifestParseResult = { ok: true, manifest, governsDependencies: hasDependencyField || name !== undefined };
+  if (workspaces) result.workspaces = workspaces;
+  return result;
 }
 
 /** What governs a file's dependencies. */
@@ -123,7 +129,7 @@ export interface ManifestCacheOptions {
 
 type CacheEntry =
   | { kind: 'absent' }
-  | { kind: 'parsed'; manifest: PackageManifestInfo; governsDependencies: boolean }
+  | { kind: 'parsed'; manifest: PackageManifestInfo; governsDependencies: boolean; workspaces?: string[] }
   | { kind: 'invalid'; problem: ManifestProblem };
 
 /**
@@ -135,10 +141,15 @@ export class ManifestCache {
   private readonly root: string;
   private readonly readFile: ManifestReader;
   private readonly entries = new Map<string, CacheEntry>();
+  private readonly resolution: ResolutionReader;
 
   constructor(options: ManifestCacheOptions) {
     this.root = nodePath.resolve(options.workspaceRoot);
     this.readFile = options.readFile ?? manifestReaderFor(this.root);
+    this.resolution = new ResolutionReader(this.root, (manifestPath) => {
+      const entry = this.entry(manifestPath);
+      return entry.kind === 'parsed' ? entry.manifest : undefined;
+    });
   }
 
   /**
@@ -146,20 +157,45 @@ export class ManifestCache {
    * up from the file's folder to the workspace root inclusive. Files outside the root have none.
    */
   lookup(filePath: string): ManifestLookup {
-    let folder = nodePath.dirname(nodePath.resolve(this.root, filePath));
-    if (!this.contains(folder)) return { kind: 'none' };
+    const fileFolder = nodePath.dirname(nodePath.resolve(this.root, filePath));
+    if (!this.contains(fileFolder)) return { kind: 'none' };
+    let folder = fileFolder;
+    // A package.json that declares nothing (a named sub-package of a monorepo, a test fixture)
+    // defers to the one above it; it governs only when nothing above does.
+    let deferred: { manifest: PackageManifestInfo; absolutePath: string } | undefined;
+    let governing: { manifest: PackageManifestInfo; absolutePath: string; folder: string } | undefined;
     for (;;) {
       const manifestPath = nodePath.join(folder, MANIFEST_FILE_NAME);
       const entry = this.entry(manifestPath);
-      if (entry.kind === 'invalid') return { kind: 'invalid', problem: entry.problem };
-      if (entry.kind === 'parsed' && entry.governsDependencies) {
-        return { kind: 'found', manifest: entry.manifest, absolutePath: manifestPath };
+      if (governing === undefined) {
+        if (entry.kind === 'invalid') return { kind: 'invalid', problem: entry.problem };
+        if (entry.kind === 'parsed' && entry.governsDependencies) {
+          if (entry.manifest.declared.size === 0 && deferred === undefined) deferred = { manifest: entry.manifest, absolutePath: manifestPath };
+          else if (entry.manifest.declared.size > 0) governing = { manifest: withName(entry.manifest, deferred?.manifest.name), absolutePath: manifestPath, folder };
+        }
+      } else {
+        // Above the governing package.json only a workspace root matters: its declarations are
+        // installed for every workspace package (npm, yarn and pnpm hoist or link them).
+        const globs = entry.kind === 'parsed' ? entry.workspaces : undefined;
+        const pnpm = this.resolution.readYaml(nodePath.join(folder, 'pnpm-workspace.yaml'));
+        const allGlobs = globs || pnpm ? [...(globs ?? []), ...(workspaceGlobs(undefined, pnpm) ?? [])] : undefined;
+        if (allGlobs) {
+          const relativeFolder = workspaceRelativePath(folder, governing.folder);
+          if (entry.kind === 'parsed' && relativeFolder !== undefined && isWorkspacePackage(allGlobs, relativeFolder)) {
+            governing = { ...governing, manifest: withDeclared(governing.manifest, entry.manifest.declared) };
+          }
+          break;
+        }
       }
-      if (folder === this.root) return { kind: 'none' };
+      if (folder === this.root) break;
       const parent = nodePath.dirname(folder);
-      if (parent === folder) return { kind: 'none' };
+      if (parent === folder) break;
       folder = parent;
     }
+    const chosen = governing ?? deferred;
+    if (!chosen) return { kind: 'none' };
+    const manifest: ResolvedManifestInfo = { ...chosen.manifest, resolution: this.resolution.resolutionFor(fileFolder) };
+    return { kind: 'found', manifest, absolutePath: chosen.absolutePath };
   }
 
   /** The manifest to hand to `evaluate()`: the found one, or undefined when there is none or it is broken. */
@@ -178,11 +214,13 @@ export class ManifestCache {
     for (const key of this.entries.keys()) {
       if (key === target || key.startsWith(prefix)) this.entries.delete(key);
     }
+    this.resolution.invalidate(target);
   }
 
   /** Forgets everything, e.g. after the workspace root changes on disk wholesale. */
   clear(): void {
     this.entries.clear();
+    this.resolution.invalidate(this.root);
   }
 
   private contains(folder: string): boolean {
@@ -208,7 +246,11 @@ export class ManifestCache {
     }
     if (text === undefined) return { kind: 'absent' };
     const parsed = parseManifest(text, relativePath);
-    if (parsed.ok) return { kind: 'parsed', manifest: parsed.manifest, governsDependencies: parsed.governsDependencies };
+    if (parsed.ok) {
+      const entry: CacheEntry = { kind: 'parsed', manifest: parsed.manifest, governsDependencies: parsed.governsDependencies };
+      if (parsed.workspaces) entry.workspaces = parsed.workspaces;
+      return entry;
+    }
     const problem: ManifestProblem = { path: relativePath, absolutePath: manifestPath, message: `${relativePath}: ${parsed.message}` };
     if (parsed.line !== undefined) problem.line = parsed.line;
     if (parsed.column !== undefined) problem.column = parsed.column;
@@ -219,6 +261,17 @@ export class ManifestCache {
 /** One uncached lookup (the CLI checking a single file); see {@link ManifestCache.lookup}. */
 export function findNearestManifest(filePath: string, workspaceRoot: string, readFile: ManifestReader = readManifestFromDisk): ManifestLookup {
   return new ManifestCache({ workspaceRoot, readFile }).lookup(filePath);
+}
+
+/** The governing manifest, with the deferring sub-package's own name counted as declared (it may import itself). */
+function withName(manifest: PackageManifestInfo, name: string | undefined): PackageManifestInfo {
+  if (name === undefined || name === manifest.name || manifest.declared.has(name)) return manifest;
+  return { ...manifest, declared: new Set([...manifest.declared, name]) };
+}
+
+/** The governing manifest, with the workspace root's declarations added. */
+function withDeclared(manifest: PackageManifestInfo, more: ReadonlySet<string>): PackageManifestInfo {
+  return { ...manifest, declared: new Set([...manifest.declared, ...more]) };
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -2,6 +2,7 @@ import type { RuleContext } from '../rule';
 import { type ModuleReference, moduleReferences } from './imports';
 import { firstMatchingPattern, stringList } from './name-patterns';
 import { classifySpecifier } from './package-name';
+import { DEFAULT_VIRTUAL_MODULES, isVirtualModule, resolutionOf } from './resolution';
 
 /** A module reference that names an npm package. */
 export interface PackageImport extends ModuleReference {
@@ -40,4 +41,24 @@ export function packageImports(context: RuleContext): PackageImport[] {
 export function packageNameSpan(packageImport: PackageImport): { start: number; end: number } {
   if (!packageImport.verbatim) return { start: packageImport.start, end: packageImport.end };
   return { start: packageImport.start, end: packageImport.start + packageImport.packageName.length };
+}
+
+/** Options of the rules that ask whether an import names a package at all (undeclared, lookalike). */
+export const RESOLVING_RULE_DEFAULT_OPTIONS: Readonly<Record<string, unknown>> = {
+  ...DEPENDENCY_RULE_DEFAULT_OPTIONS,
+  /**
+   * Globs of framework-provided modules that no package.json declares (`@theme/*`, `$app/*`,
+   * `virtual:*`). Setting it replaces the defaults.
+   */
+  virtualModules: DEFAULT_VIRTUAL_MODULES,
+};
+
+/**
+ * Whether something other than an npm package resolves the import: a framework virtual module (the
+ * rule's `virtualModules` option), a tsconfig `paths`/`baseUrl` alias or a Deno import map. Asked
+ * only of imports the manifest does not account for, since it may read config files.
+ */
+export function resolvesWithoutPackage(context: RuleContext, packageImport: PackageImport): boolean {
+  if (isVirtualModule(stringList(context.options.virtualModules), packageImport.specifier, packageImport.packageName)) return true;
+  return resolutionOf(context.manifest)?.accountsFor(packageImport.specifier, packageImport.packageName) ?? false;
 }

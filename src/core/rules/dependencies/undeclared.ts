@@ -1,6 +1,6 @@
 import type { RuleFinding } from '../../check/findings';
 import { isDeclared } from './declaration';
-import { DEPENDENCY_RULE_DEFAULT_OPTIONS, packageImports, packageNameSpan } from './package-imports';
+import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import type { Rule, RuleContext } from '../rule';
 
 /** Flags imports of packages that the nearest package.json does not declare. */
@@ -22,19 +22,22 @@ export const dependenciesUndeclared: Rule = {
     "the package's own `name`, and for `import type` only, the matching `@types/` package. `vscode` is",
     'provided by the editor and counts as declared when `@types/vscode` or `engines.vscode` is.',
     '',
-    'Not checked: Node builtins (`fs`, `node:test`), relative and absolute paths, URLs, subpath imports',
-    '(`#x`) and the `@/` and `~/` aliases. Add other path aliases (tsconfig `paths`) to the `ignore`',
-    'option. The nearest `package.json` up the tree governs the file (a `package.json` with neither a',
-    '`name` nor dependency fields, such as `{"type": "module"}`, is passed over). When there is none, or',
-    'it is not valid JSON, this rule reports nothing.',
+    'Not checked: Node builtins (`fs`, `node:test`), relative and absolute paths, URLs, tsconfig `paths` and',
+    '`baseUrl` aliases, Deno import-map entries, and framework virtual modules (the `virtualModules`',
+    'option: `@theme/*`, `@docusaurus/Link`, `$app/*`, `virtual:*`, `@/`, `~/`, `#x` by default). Add other',
+    'aliases to the `ignore` option. The nearest `package.json` up the tree governs the file; one that',
+    'declares no dependencies defers to the one above it, and in an npm, yarn or pnpm workspace the',
+    "root's declarations count for every package. When there is none, or it is not valid JSON, this",
+    'rule reports nothing.',
   ].join('\n'),
-  defaultOptions: DEPENDENCY_RULE_DEFAULT_OPTIONS,
+  defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     if (!manifest) return [];
     const findings: RuleFinding[] = [];
     for (const packageImport of packageImports(context)) {
       if (isDeclared(manifest, packageImport.packageName, packageImport.typeOnly)) continue;
+      if (resolvesWithoutPackage(context, packageImport)) continue;
       const { start, end } = packageNameSpan(packageImport);
       findings.push({
         start,

@@ -1,0 +1,200 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { evaluate } from '../../../src/core/check/engine';
+import { defaultPolicy } from '../../../src/core/policy/policy';
+import { dependenciesLookalike } from '../../../src/core/rules/dependencies/lookalike';
+import { dependenciesNotInstalled } from '../../../src/core/rules/dependencies/not-installed';
+import { ManifestCache } from '../../../src/core/rules/dependencies/manifest';
+import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
+import type { Policy } from '../../../src/core/policy/policy';
+import type { Rule } from '../../../src/core/rules/rule';
+
+/**
+ * One fixture per wrong-finding cause measured on real repositories (issue 10): each builds the
+ * real files in a temp folder and checks through the same ManifestCache the CLI and server use.
+ */
+const roots: string[] = [];
+
+function make(files: Record<string, string | object>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-deps-ws-'));
+  roots.push(root);
+  for (const [relative, content] of Object.entries(files)) {
+    const target = path.join(root, relative);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return root;
+}
+
+/** The package names `rule` flags in `file` (a file already in `root`). */
+function flagged(root: string, file: string, rule: Rule, policy: Policy = defaultPolicy()): string[] {
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  const manifest = new ManifestCache({ workspaceRoot: root }).manifestFor(path.join(root, file));
+  return evaluate(file, text, { policy, rules: [rule], manifest }).findings.map((finding) => text.slice(finding.start, finding.end));
+}
+
+const undeclared = (root: string, file: string, policy?: Policy): string[] => flagged(root, file, dependenciesUndeclared, policy);
+const lookalike = (root: string, file: string): string[] => flagged(root, file, dependenciesLookalike);
+const notInstalled = (root: string, file: string): string[] => flagged(root, file, dependenciesNotInstalled);
+
+describe('dependency rules on real workspace layouts', () => {
+  after(() => {
+    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  describe('dependencies/lookalike', () => {
+    it('passes a look-alike declared by another package of the workspace, and still flags a real one', () => {
+      const root = make({
+        'package.json': { name: 'repo', private: true },
+        'tools/package.json': { name: 'tools', devDependencies: { 'expect.js': '0.3', tempy: '3' } },
+        'src/package.json': { name: 'app', dependencies: { express: '4' } },
+        'src/a.ts': "import expect from 'expect.js';\nimport tempy from 'tempy';\nimport _ from 'loadash';\n",
+      });
+      assert.deepEqual(lookalike(root, 'src/a.ts'), ['loadash']);
+    });
+
+    it('passes a look-alike installed in node_modules', () => {
+      const root = make({
+        'package.json': { name: 'app', dependencies: { express: '4' } },
+        'node_modules/@eslint/js/package.json': { name: '@eslint/js', version: '9.0.0' },
+        'src/a.ts': "import js from '@eslint/js';\nimport x from 'expres';\n",
+      });
+      assert.deepEqual(lookalike(root, 'src/a.ts'), ['expres']);
+    });
+  });
+
+  describe('dependencies/undeclared', () => {
+    it('counts the npm/yarn workspace root declarations for every workspace package', () => {
+      const root = make({
+        'package.json': { name: 'mono', private: true, workspaces: ['packages/*'], devDependencies: { vitest: '1', typescript: '5' } },
+        'packages/api/package.json': { name: '@mono/api', dependencies: { express: '4' } },
+        'packages/api/src/a.test.ts': "import { it } from 'vitest';\nimport express from 'express';\nimport x from 'express-retry-helper';\n",
+        'outside/package.json': { name: 'outside', dependencies: { got: '14' } },
+        'outside/b.ts': "import { it } from 'vitest';\n",
+      });
+      assert.deepEqual(undeclared(root, 'packages/api/src/a.test.ts'), ['express-retry-helper']);
+      assert.deepEqual(undeclared(root, 'outside/b.ts'), ['vitest'], 'a folder the workspace globs do not name gets nothing from the root');
+    });
+
+    it('reads yarn {packages} and pnpm-workspace.yaml, negations included', () => {
+      const yarn = make({
+        'package.json': { name: 'mono', workspaces: { packages: ['apps/**'] }, devDependencies: { jest: '29' } },
+        'apps/web/package.json': { name: 'web', dependencies: { react: '18' } },
+        'apps/web/a.ts': "import { jest } from 'jest';\nimport nope from 'nope-not-declared';\n",
+      });
+      assert.deepEqual(undeclared(yarn, 'apps/web/a.ts'), ['nope-not-declared']);
+      const pnpm = make({
+        'package.json': { name: 'mono', devDependencies: { jest: '29' } },
+        'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - '!packages/legacy'\n",
+        'packages/ui/package.json': { name: 'ui', dependencies: { react: '18' } },
+        'packages/ui/a.ts': "import { jest } from 'jest';\n",
+        'packages/legacy/package.json': { name: 'legacy', dependencies: { react: '18' } },
+        'packages/legacy/a.ts': "import { jest } from 'jest';\n",
+      });
+      assert.deepEqual(undeclared(pnpm, 'packages/ui/a.ts'), []);
+      assert.deepEqual(undeclared(pnpm, 'packages/legacy/a.ts'), ['jest']);
+    });
+
+    it('lets a nested package.json that declares nothing defer to its parent', () => {
+      const root = make({
+        'package.json': { name: 'site', dependencies: { react: '18', clsx: '2' } },
+        'src/plugins/thing/package.json': { name: 'thing', version: '1.0.0' },
+        'src/plugins/thing/index.js': "import React from 'react';\nimport clsx from 'clsx';\nimport self from 'thing/x';\nimport y from 'totally-made-up-pkg';\n",
+      });
+      assert.deepEqual(undeclared(root, 'src/plugins/thing/index.js'), ['totally-made-up-pkg']);
+    });
+
+    it('a package.json that declares nothing still governs when nothing above it does', () => {
+      const root = make({ 'package.json': { name: 'bare' }, 'a.ts': "import x from 'left-pad';\n" });
+      assert.deepEqual(undeclared(root, 'a.ts'), ['left-pad']);
+    });
+
+    it('treats tsconfig paths (through extends, with comments) and baseUrl folders as aliases', () => {
+      const root = make({
+        'package.json': { name: 'app', dependencies: { react: '18' } },
+        'tsconfig.base.json': '{\n  // shared\n  "compilerOptions": { "baseUrl": "src", "paths": { "@components/*": ["components/*"], "config": ["config/index.ts"], }, },\n}\n',
+        'tsconfig.json': '{ "extends": "./tsconfig.base", /* project */ "include": ["src"] }',
+        'src/utils/date.ts': 'export {};',
+        'src/a.ts': [
+          "import Button from '@components/Button';",
+          "import config from 'config';",
+          "import { format } from 'utils/date';",
+          "import x from 'not-a-path-or-package';",
+        ].join('\n'),
+      });
+      assert.deepEqual(undeclared(root, 'src/a.ts'), ['not-a-path-or-package']);
+    });
+
+    it('treats Deno import-map entries as declarations (deno.json imports and import_map.json)', () => {
+      const root = make({
+        'package.json': { name: 'tools', dependencies: { chalk: '5' } },
+        'supabase/functions/deno.jsonc': '{ // deno\n "imports": { "oak": "jsr:@oak/oak@17", "std/": "https://deno.land/std@0.224.0/" } }',
+        'supabase/functions/hello/index.ts': "import { Application } from 'oak';\nimport { serve } from 'std/http/server.ts';\nimport x from 'unmapped-thing';\n",
+        'edge/import_map.json': { imports: { zod: 'npm:zod@3' } },
+        'edge/a.ts': "import { z } from 'zod';\n",
+      });
+      assert.deepEqual(undeclared(root, 'supabase/functions/hello/index.ts'), ['unmapped-thing']);
+      assert.deepEqual(undeclared(root, 'edge/a.ts'), []);
+    });
+
+    it('skips framework virtual modules by default, but not real packages of the same scope', () => {
+      const root = make({
+        'package.json': { name: 'docs', dependencies: { '@docusaurus/core': '3' } },
+        'src/pages/index.tsx': [
+          "import Link from '@docusaurus/Link';",
+          "import useDocusaurusContext from '@docusaurus/useDocusaurusContext';",
+          "import { useHistory } from '@docusaurus/router';",
+          "import config from '@generated/docusaurus.config';",
+          "import Layout from '@theme/Layout';",
+          "import logo from '@site/static/logo.png';",
+          "import { page } from '$app/stores';",
+          "import core from '@docusaurus/core';",
+          "import preset from '@docusaurus/preset-classic';",
+        ].join('\n'),
+      });
+      assert.deepEqual(undeclared(root, 'src/pages/index.tsx'), ['@docusaurus/preset-classic']);
+    });
+
+    it('the virtualModules option replaces the defaults', () => {
+      const root = make({
+        'package.json': { name: 'docs', devDependencies: { typescript: '5' } },
+        'a.ts': "import Layout from '@theme/Layout';\nimport v from '@vmod/x';\n",
+      });
+      const policy = defaultPolicy();
+      policy.rules['dependencies/undeclared'] = { options: { virtualModules: ['@vmod/*'] } };
+      assert.deepEqual(undeclared(root, 'a.ts', policy), ['@theme/Layout']);
+    });
+  });
+
+  describe('dependencies/not-installed', () => {
+    const code = "import express from 'express';\nimport flat from 'flatmap-stream';\nimport type { X } from 'ghost-types';\nimport ui from '@mono/ui';\n";
+    const manifest = { name: 'app', dependencies: { express: '4', 'flatmap-stream': '0.1', 'ghost-types': '1', '@mono/ui': 'workspace:*' } };
+
+    it('flags a declared package in neither the lockfile nor node_modules, once, at its import', () => {
+      for (const [lockfile, text] of [
+        ['package-lock.json', JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '4.21.0' } } })],
+        ['yarn.lock', 'express@^4:\n  version "4.21.0"\n'],
+        ['pnpm-lock.yaml', "importers:\n  .:\n    dependencies:\n      express:\n        specifier: ^4\n"],
+      ]) {
+        const root = make({ 'package.json': manifest, [lockfile]: text, 'src/a.ts': code + "import again from 'flatmap-stream';\n", 'packages/ui/package.json': { name: '@mono/ui' } });
+        assert.deepEqual(notInstalled(root, 'src/a.ts'), ['flatmap-stream'], lockfile);
+      }
+    });
+
+    it('is silent without a lockfile, and for a package installed in node_modules', () => {
+      const bare = make({ 'package.json': manifest, 'src/a.ts': code });
+      assert.deepEqual(notInstalled(bare, 'src/a.ts'), []);
+      const installed = make({
+        'package.json': manifest,
+        'package-lock.json': '{"lockfileVersion": 3, "packages": {}}',
+        'node_modules/express/package.json': { name: 'express' },
+        'node_modules/flatmap-stream/package.json': { name: 'flatmap-stream' },
+        'packages/ui/package.json': { name: '@mono/ui' },
+        'src/a.ts': code,
+      });
+      assert.deepEqual(notInstalled(installed, 'src/a.ts'), []);
+    });
+  });
+});
