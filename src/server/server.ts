@@ -77,6 +77,8 @@ export function startServer(connection: Connection): void {
   const blocksByUri = new Map<string, Block[]>();
   const parseCaches = new Map<string, ParseCache>();
   const toldTooLarge = new Set<string>();
+  /** Documents already announced as generated (once per open, like the size notice). */
+  const toldGenerated = new Set<string>();
   let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   let canPullConfiguration = false;
   /** Records folders the client named (local storage), by workspace root; others are in the repository. */
@@ -201,6 +203,7 @@ export function startServer(connection: Connection): void {
 
   documents.onDidClose((event) => {
     toldTooLarge.delete(event.document.uri);
+    toldGenerated.delete(event.document.uri);
     parseCaches.delete(event.document.uri);
     lastFindings.delete(event.document.uri);
     const fsPath = URI.toFsPath(event.document.uri);
@@ -236,6 +239,10 @@ export function startServer(connection: Connection): void {
     if (result.syntaxSkippedForSize && !toldTooLarge.has(document.uri)) {
       toldTooLarge.add(document.uri);
       connection.console.info(`${relativePath}: larger than ${settings.server.maxFileSizeKb} KiB; text rules only, syntax rules skipped.`);
+    }
+    if (result.generated !== undefined && !toldGenerated.has(document.uri)) {
+      toldGenerated.add(document.uri);
+      connection.console.info(`${relativePath}: generated (${result.generated}); secrets rules only (check.skipGenerated).`);
     }
     const findings = result.findings.filter((finding) => finding.severity !== 'off');
     lastFindings.set(document.uri, {

@@ -17,8 +17,11 @@ import type { FailOnSeverity } from '../policy/policy';
 import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
 import type { PolicyWorkspace } from '../workspace/policy-workspace';
 
-/** Why a file was not read: binary, over the size limit, or refused or unreadable (see `detail`). */
-export type SkipReason = 'binary' | 'too-large' | 'unreadable';
+/**
+ * Why a file was not read: binary, over the size limit, or refused or unreadable (see `detail`); or
+ * why it was read by the secrets rules only: generated, minified or bundled (`detail` names the signal).
+ */
+export type SkipReason = 'binary' | 'too-large' | 'unreadable' | 'generated';
 
 /** A file the check did not read, and why. */
 export interface SkippedCheckFile {
@@ -30,7 +33,14 @@ export interface SkippedCheckFile {
 
 /** One line saying why a file was not checked, e.g. `logo.png: binary`. */
 export function describeSkippedFile(file: SkippedCheckFile): string {
-  const why = file.reason === 'too-large' ? 'larger than the size limit (--max-file-size-kb)' : file.reason === 'binary' ? 'binary' : (file.detail ?? 'unreadable');
+  const why =
+    file.reason === 'too-large'
+      ? 'larger than the size limit (--max-file-size-kb)'
+      : file.reason === 'binary'
+        ? 'binary'
+        : file.reason === 'generated'
+          ? `generated: ${file.detail ?? 'build output'}; secrets rules only (check.skipGenerated)`
+          : (file.detail ?? 'unreadable');
   // The reader's reason starts with the absolute path; the workspace-relative one is enough.
   return printable(`${file.path}: ${why.replace(/^.*?: refused: /, 'refused: ')}`);
 }
@@ -135,6 +145,8 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
       result.skipped.push(outcome.detail ? { path, reason: outcome.reason, detail: outcome.detail } : { path, reason: outcome.reason });
       continue;
     }
+    // Counted as checked (the secrets rules read it) and named among the skipped (the others did not).
+    if (outcome.generated !== undefined) result.skipped.push({ path, reason: 'generated', detail: outcome.generated });
     result.filesChecked++;
     result.bytesChecked += outcome.bytes;
     result.suppressedCount += outcome.suppressedCount;
@@ -213,7 +225,7 @@ export function plural(count: number, noun: string, pluralNoun = `${noun}s`): st
 
 /** What checking one file produced. */
 export type FileOutcome =
-  | { kind: 'checked'; path: string; bytes: number; findings: Finding[]; suppressedCount: number; baselinedCount: number }
+  | { kind: 'checked'; path: string; bytes: number; findings: Finding[]; suppressedCount: number; baselinedCount: number; generated?: string }
   | { kind: 'skipped'; path: string; reason: SkipReason; detail?: string };
 
 interface FileCheckOptions {
@@ -247,6 +259,7 @@ export async function checkOneFile(
     findings: checked.findings,
     suppressedCount: checked.suppressedCount,
     baselinedCount: checked.baselinedCount,
+    ...(checked.generated !== undefined ? { generated: checked.generated } : {}),
   };
 }
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ts } from 'ts-morph';
-import { type Finding, raiseSeverity, type RuleFinding, type Severity } from './findings';
+import { type Finding, raiseSeverity, type RuleFinding, type Severity, severityAtLeast } from './findings';
 import type { ParseCache } from './parse-cache';
-import type { Policy } from '../policy/policy';
+import type { Policy, TestSeverityCategory } from '../policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
 import { parseSuppressions } from './suppressions';
+import { generatedReason, runsOnGeneratedFiles } from './generated';
 import { LineIndex } from '../text/line-index';
 
 /** A range of AI-authored lines, 1-based and inclusive (as provenance blocks report them). */
@@ -43,6 +44,11 @@ export interface EvaluateOptions {
   aiRanges?: readonly LineRange[];
   /** Whether the file is in one of the policy's critical paths (computed by the caller, who knows the globs). */
   inCriticalPath?: boolean;
+  /**
+   * Whether the file is test code (the policy's `testPaths`, matched by the caller): findings are
+   * capped at the policy's `testSeverities` for their rule's category.
+   */
+  inTestPath?: boolean;
   /** Files longer than this (in UTF-16 units) get text rules only. */
   maxParseLength?: number;
   manifest?: PackageManifestInfo;
@@ -85,6 +91,11 @@ export interface EvaluateResult {
   suppressedCount: number;
   /** True when syntax rules were skipped because the file was over `maxParseLength`. */
   syntaxSkippedForSize: boolean;
+  /**
+   * Why the file reads as generated, minified or bundled (`generated.ts`), when it does and the
+   * policy's `check.skipGenerated` is on: only the secrets rules ran on it.
+   */
+  generated?: string;
   cancelled: boolean;
 }
 
@@ -97,6 +108,9 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   const { policy } = options;
   const scriptKind = scriptKindFor(path);
   const tooLarge = options.maxParseLength !== undefined && text.length > options.maxParseLength;
+  // A file with AI-written blocks was written in an editor or by an agent, not by a build: a
+  // `sourceMappingURL` comment or a long line there must not switch its rules off.
+  const generated = policy.check.skipGenerated && !options.aiRanges?.length ? generatedReason(path, text) : undefined;
   let sourceFile: ts.SourceFile | undefined;
   const parse = (): ts.SourceFile | undefined => {
     if (sourceFile === undefined && scriptKind !== undefined && !tooLarge) {
@@ -138,6 +152,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     const setting = policy.rules[rule.id];
     const configured: Severity = setting?.severity ?? rule.defaultSeverity;
     if (configured === 'off') continue;
+    if (generated !== undefined && !runsOnGeneratedFiles(rule.id)) continue;
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) continue;
     ranRuleIds.add(rule.id);
     if (rule.textTriggers && !rule.textTriggers.some((word) => text.includes(word))) continue;
@@ -190,7 +205,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       }
     }
   }
-  return { findings, suppressedCount, syntaxSkippedForSize: tooLarge && scriptKind !== undefined, cancelled };
+  return { findings, suppressedCount, syntaxSkippedForSize: tooLarge && scriptKind !== undefined, ...(generated !== undefined ? { generated } : {}), cancelled };
 }
 
 function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: LineIndex, options: EvaluateOptions): Finding {
@@ -207,6 +222,12 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
   if (options.aiRanges?.some((range) => range.startLine <= lastLine && firstLine <= range.endLine)) {
     severity = raiseSeverity(severity);
     severityReasons.push('raised: inside an AI-written block');
+  }
+  // Last, so that test code stays at its cap whatever raised it: a critical path's tests are still tests.
+  const testCap = options.inTestPath ? options.policy.testSeverities[ruleId.slice(0, ruleId.indexOf('/')) as TestSeverityCategory] : undefined;
+  if (testCap !== undefined && severity !== 'off' && !severityAtLeast(testCap, severity)) {
+    severity = testCap;
+    severityReasons.push(`lowered to ${testCap}: file is test code (testPaths, testSeverities)`);
   }
   const source = raw.fingerprintSource ?? lines.lineText(startPosition.line).trim();
   const fingerprint = createHash('sha256').update(`${ruleId}\0${source}`).digest('hex').slice(0, 32);

@@ -102,7 +102,7 @@ export function toSarif(findings: readonly LocatedFinding[], rules: readonly Rul
               ...warnings.map((text) => ({ level: 'warning', message: { text } })),
               ...skipped.map((file) => ({
                 level: 'note',
-                message: { text: `Not checked: ${describeSkippedFile(file)}` },
+                message: { text: `${file.reason === 'generated' ? 'Partly checked' : 'Not checked'}: ${describeSkippedFile(file)}` },
                 locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(file.path), uriBaseId: '%SRCROOT%' } } }],
               })),
             ],

@@ -3,7 +3,7 @@ import type { Severity } from '../check/findings';
 import { checkCustomPatternLength, compileCustomPattern, CUSTOM_RULE_ID_PATTERN } from '../rules/custom/custom-rule';
 import { LineIndex } from '../text/line-index';
 import { globProblem } from './paths';
-import { type CheckPolicy, type CustomRuleSpec, defaultPolicy, type FailOnSeverity, type NotesPolicy, type Policy, type PolicyLevel, type PracticePolicy, type RuleSetting } from './policy';
+import { type CheckPolicy, type CustomRuleSpec, defaultPolicy, type FailOnSeverity, type NotesPolicy, type Policy, type PolicyLevel, type PracticePolicy, type RuleSetting, TEST_SEVERITY_CATEGORIES, type TestSeverityCategory } from './policy';
 import { didYouMean } from './suggest';
 
 /** A problem in the policy file, located at the exact key or value it is about. */
@@ -42,6 +42,8 @@ export const POLICY_TOP_LEVEL_KEYS = [
   'level',
   'rules',
   'criticalPaths',
+  'testPaths',
+  'testSeverities',
   'ignore',
   'respectGitignore',
   'dependencies',
@@ -71,7 +73,7 @@ const NOTES_KEYS = [
   'editorGraceHours',
   'signOffLevels',
 ] as const;
-const CHECK_KEYS = ['failOn', 'failOnUncheckedFiles'] as const;
+const CHECK_KEYS = ['failOn', 'failOnUncheckedFiles', 'skipGenerated'] as const;
 /** Severities `check.failOn` accepts (`off` would mean "never fail": leave the check out of CI instead). */
 export const FAIL_ON_SEVERITIES: readonly FailOnSeverity[] = ['error', 'warning', 'info'];
 /** A year: a longer editor grace is a typo, not a policy. */
@@ -224,6 +226,12 @@ class PolicyReader {
           break;
         case 'criticalPaths':
           policy.criticalPaths = this.readGlobs(value, keySpan, 'criticalPaths') ?? policy.criticalPaths;
+          break;
+        case 'testPaths':
+          policy.testPaths = this.readGlobs(value, keySpan, 'testPaths') ?? policy.testPaths;
+          break;
+        case 'testSeverities':
+          policy.testSeverities = this.readTestSeverities(value, keySpan, policy.testSeverities);
           break;
         case 'ignore':
           policy.ignore = this.readGlobs(value, keySpan, 'ignore') ?? policy.ignore;
@@ -485,11 +493,29 @@ class PolicyReader {
         }
       } else if (key === 'failOnUncheckedFiles') {
         check.failOnUncheckedFiles = this.readBoolean(value, fieldSpan, 'check.failOnUncheckedFiles') ?? check.failOnUncheckedFiles;
+      } else if (key === 'skipGenerated') {
+        check.skipGenerated = this.readBoolean(value, fieldSpan, 'check.skipGenerated') ?? check.skipGenerated;
       } else {
         this.add('warning', `Unknown key "${key}" in check; it is ignored.${didYouMean(key, CHECK_KEYS)}`, fieldSpan);
       }
     }
     return check;
+  }
+
+  /** Reads `testSeverities`: the categories given replace the defaults', the others keep them. */
+  private readTestSeverities(node: Node | null, keySpan: Span, defaults: Policy['testSeverities']): Policy['testSeverities'] {
+    const severities = { ...defaults };
+    const map = this.expectMap(node, keySpan, 'testSeverities', 'a mapping from rule category to a severity, e.g. { reliability: info }');
+    if (!map) return severities;
+    for (const { key, keySpan: fieldSpan, value } of this.entries(map)) {
+      if (!(TEST_SEVERITY_CATEGORIES as readonly string[]).includes(key)) {
+        this.add('warning', `Unknown rule category "${key}" in testSeverities; it is ignored.${didYouMean(key, TEST_SEVERITY_CATEGORIES)}`, fieldSpan);
+        continue;
+      }
+      const severity = this.readSeverity(value, fieldSpan, `testSeverities.${key}`);
+      if (severity) severities[key as TestSeverityCategory] = severity;
+    }
+    return severities;
   }
 
   /** Reads `customRules`; adds every well-formed id, valid entry or not, to `declaredIds`. */

@@ -10,6 +10,8 @@ export interface PathMatchers {
   isIgnored(relativePath: string): boolean;
   /** True when the path (or a folder above it) matches one of the policy's `criticalPaths` globs. */
   isCritical(relativePath: string): boolean;
+  /** True when the path (or a folder above it) matches one of the policy's `testPaths` globs. */
+  isTest(relativePath: string): boolean;
 }
 
 /**
@@ -70,11 +72,12 @@ export function globProblem(glob: string): string | undefined {
   }
 }
 
-/** Compiles the policy's `ignore` and `criticalPaths` globs. Prefer {@link pathMatchersFor}, which caches. */
-export function compilePathMatchers(policy: Pick<Policy, 'ignore' | 'criticalPaths'>): PathMatchers {
+/** Compiles the policy's `ignore`, `criticalPaths` and `testPaths` globs. Prefer {@link pathMatchersFor}, which caches. */
+export function compilePathMatchers(policy: Pick<Policy, 'ignore' | 'criticalPaths' | 'testPaths'>): PathMatchers {
   const ignored = compileGlobs(policy.ignore);
   const critical = compileGlobs(policy.criticalPaths);
-  return { isIgnored: ignored, isCritical: critical };
+  const test = compileGlobs(policy.testPaths);
+  return { isIgnored: ignored, isCritical: critical, isTest: test };
 }
 
 const cache = new WeakMap<object, PathMatchers>();
@@ -83,7 +86,7 @@ const cache = new WeakMap<object, PathMatchers>();
  * The matchers of one policy object, compiled on first use and kept as long as the policy is.
  * Policies are treated as immutable: a reloaded policy is a new object and gets new matchers.
  */
-export function pathMatchersFor(policy: Pick<Policy, 'ignore' | 'criticalPaths'>): PathMatchers {
+export function pathMatchersFor(policy: Pick<Policy, 'ignore' | 'criticalPaths' | 'testPaths'>): PathMatchers {
   let matchers = cache.get(policy);
   if (!matchers) {
     matchers = compilePathMatchers(policy);

@@ -65,7 +65,33 @@ export interface CheckPolicy {
    * too deep, a rule overflowed or ran out of budget) fails the gate. Default true: fail closed.
    */
   failOnUncheckedFiles: boolean;
+  /**
+   * Whether generated, minified and bundled files (`check/generated.ts`) get the secrets rules only.
+   * Default true; such files are listed as skipped with the signal that gave them away.
+   */
+  skipGenerated: boolean;
 }
+
+/** Rule categories whose findings in test code `testSeverities` can lower (the first segment of a rule id). */
+export const TEST_SEVERITY_CATEGORIES = ['secrets', 'reliability', 'security', 'dependencies', 'custom'] as const;
+export type TestSeverityCategory = (typeof TEST_SEVERITY_CATEGORIES)[number];
+
+/**
+ * Where test code usually lives. Fixtures count: they are inputs of tests, often deliberately bad code.
+ */
+export const DEFAULT_TEST_PATHS: readonly string[] = [
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/spec/**',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/*_test.*',
+  '**/test_*.py',
+];
 
 /** Practice-mode goals. */
 export interface PracticePolicy {
@@ -80,6 +106,13 @@ export interface Policy {
   level: PolicyLevel;
   rules: Record<string, RuleSetting>;
   criticalPaths: string[];
+  /** Globs of test code, whose findings are capped at `testSeverities` per rule category. */
+  testPaths: string[];
+  /**
+   * The highest severity a finding in test code gets, per rule category (absent: unchanged).
+   * Default: reliability and security at `info`; secrets are not lowered (a real key in a test leaks too).
+   */
+  testSeverities: Partial<Record<TestSeverityCategory, Severity>>;
   ignore: string[];
   /** Skip files ignored by git (default true). */
   respectGitignore: boolean;
@@ -96,6 +129,8 @@ export function defaultPolicy(): Policy {
     level: 1,
     rules: {},
     criticalPaths: [],
+    testPaths: [...DEFAULT_TEST_PATHS],
+    testSeverities: { reliability: 'info', security: 'info' },
     ignore: [],
     respectGitignore: true,
     dependencies: { allow: [], deny: [] },
@@ -115,7 +150,7 @@ export function defaultPolicy(): Policy {
       signOffLevels: [0, 1],
     },
     practice: { weeklyGoalMinutes: 0, dailyMinimumMinutes: 15 },
-    check: { failOn: 'error', failOnUncheckedFiles: true },
+    check: { failOn: 'error', failOnUncheckedFiles: true, skipGenerated: true },
   };
 }
 

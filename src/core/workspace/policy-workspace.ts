@@ -195,6 +195,11 @@ export class PolicyWorkspace {
     return this.matchers.isCritical(normalizeRelativePath(relativePath));
   }
 
+  /** True when the policy's `testPaths` call the file test code. */
+  isTest(relativePath: string): boolean {
+    return this.matchers.isTest(normalizeRelativePath(relativePath));
+  }
+
   /** Checks one file (workspace-relative POSIX path) with the policy in force. */
   checkFile(relativePath: string, text: string, options: CheckFileOptions = {}): CheckFileResult {
     const path = normalizeRelativePath(relativePath);
@@ -214,6 +219,7 @@ export class PolicyWorkspace {
       aiRanges,
       extraFindings,
       inCriticalPath,
+      inTestPath: this.matchers.isTest(path),
       maxParseLength: options.maxParseLength,
       manifest: this.manifests.manifestFor(join(this.root, path)),
       isCancelled: options.isCancelled,

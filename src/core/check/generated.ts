@@ -1,0 +1,136 @@
+/**
+ * Recognises files a tool wrote rather than a person: minified code, bundles, compiler output and
+ * files that say so in their header. Findings of the code rules there are about the tool (a bundled
+ * copy of a dependency, a transpiler's helper) and repeat, once per output, what the source already
+ * says; only the secrets rules still run, because a key bundled into an output is leaked all the same.
+ *
+ * Detection reads a bounded head and tail of the text with line scans and literal searches: it
+ * never parses, so a hostile file costs at most a few hundred KB of string scanning.
+ */
+
+/** How much of the start of a file is looked at. */
+const HEAD_CHARS = 64 * 1024;
+/** How much of the end of a file is looked at (where bundlers put their source-map comment). */
+const TAIL_CHARS = 4 * 1024;
+/** Lines of the head in which a "this file is generated" marker counts. */
+const MARKER_LINES = 20;
+/** A line longer than this is not one a person wrote. */
+const LONG_LINE = 500;
+/**
+ * Below this size line statistics say nothing: a short one-liner is not a bundle, and a small
+ * hostile file nested too deep must still be reported as not checked rather than pass as minified.
+ */
+const MIN_MINIFIED_CHARS = 8 * 1024;
+/** The same in a build-output path (`dist/`, `*.min.js`), where a small minified file is expected. */
+const MIN_MINIFIED_CHARS_IN_OUTPUT = 1024;
+/** An inline (`data:`) source map is one line of this size at most that is looked at. */
+const MAX_INLINE_MAP_CHARS = 4 * 1024 * 1024;
+
+/** Files whose line statistics and bundle signatures are meaningful: scripts and style sheets. */
+const CODE_EXTENSION = /\.(?:[cm]?[jt]sx?|css)$/i;
+
+/** Folders and names build tools write to: a weak hint, only counted with a signature in the content. */
+const OUTPUT_PATH = /(?:^|\/)(?:dist|build|out|bundles?|umd|lib-cov)\/|\.(?:min|bundle|umd|prod|production)\.[cm]?js$/i;
+
+/**
+ * A comment near the top that declares the file generated: the `@generated` tag (Facebook's
+ * convention, honoured by GitHub's linguist) or Go's "Code generated … DO NOT EDIT".
+ */
+const MARKER_PATTERNS: readonly RegExp[] = [
+  /^\s*(?:\/\/|\/\*|\*|#|<!--)[^\n]*@generated\b/,
+  /^\s*(?:\/\/|\/\*|\*|#|<!--)[^\n]*\bgenerated\b[^\n]*\bdo not edit\b/i,
+];
+
+/** The source-map comment bundlers and compilers append; in a comment at a line start, not in a string. */
+const SOURCE_MAP_COMMENT = /^\s*(?:\/\/|\/\*)[#@] sourceMappingURL=/m;
+
+/** Definitions that only build tools emit, each with the name a skipped file is listed with. */
+const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp }[] = [
+  { name: 'webpack runtime', pattern: /\b__webpack_require__\b|\b__webpack_modules__\b|\bwebpackChunk\w*/ },
+  { name: 'esbuild helpers', pattern: /\bvar __(?:commonJS|toESM|export|defProp|require) = / },
+  { name: 'regenerator runtime', pattern: /\bregeneratorRuntime\b|\bfunction _regeneratorRuntime\(|\bfunction _regenerator\(/ },
+  { name: 'Babel helpers', pattern: /\bfunction _(?:classCallCheck|asyncToGenerator|interopRequireDefault|createClass|typeof)\(/ },
+  { name: 'TypeScript emit helpers', pattern: /\(this && this\.__(?:awaiter|importDefault|importStar|createBinding|extends)\)/ },
+  { name: 'UMD wrapper', pattern: /typeof exports === ['"]object['"] && typeof module !== ['"]undefined['"]|typeof define === ['"]function['"] && define\.amd/ },
+  { name: 'CommonJS interop emit', pattern: /^Object\.defineProperty\(exports, ['"]__esModule['"], \{ value: true \}\);/m },
+  { name: 'parcel runtime', pattern: /\bparcelRequire\b/ },
+  { name: 'browserify runtime', pattern: /\[function\(require,module,exports\)\{/ },
+];
+
+/**
+ * Why `text` (at workspace-relative `path`) is generated, in a few words for the list of skipped
+ * files (e.g. `sourceMappingURL comment`), or undefined when it reads as written by a person.
+ * Strong signals count alone: a generated marker, a source-map comment, minified line statistics.
+ * A bundle signature counts in a build-output path (`dist/`, `*.min.js`…) or with a second one.
+ */
+export function generatedReason(path: string, text: string): string | undefined {
+  const head = text.length > HEAD_CHARS ? text.slice(0, HEAD_CHARS) : text;
+  const marker = markerIn(head);
+  if (marker) return marker;
+  const isCode = CODE_EXTENSION.test(path);
+  if (!isCode) return undefined;
+  const tail = text.length > TAIL_CHARS ? text.slice(text.length - TAIL_CHARS) : text;
+  if (SOURCE_MAP_COMMENT.test(tail) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
+  const minified = minifiedStatistics(head, OUTPUT_PATH.test(path) ? MIN_MINIFIED_CHARS_IN_OUTPUT : MIN_MINIFIED_CHARS);
+  if (minified) return minified;
+  const signatures = BUNDLE_SIGNATURES.filter(({ pattern }) => pattern.test(head)).map(({ name }) => name);
+  if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
+  if (signatures.length === 1 && OUTPUT_PATH.test(path)) return `bundle: ${signatures[0]} in a build output path`;
+  return undefined;
+}
+
+/**
+ * An inline source map (`//# sourceMappingURL=data:…;base64,…`) is a last line longer than the
+ * tail; its start is found by one backward search bounded by `MAX_INLINE_MAP_CHARS`.
+ */
+function inlineSourceMapAtEnd(text: string): boolean {
+  const end = text.trimEnd().length;
+  if (end <= TAIL_CHARS) return false;
+  const from = Math.max(0, end - MAX_INLINE_MAP_CHARS);
+  const newline = text.slice(from, end).lastIndexOf('\n');
+  if (newline < 0 && from > 0) return false;
+  const start = from + newline + 1;
+  if (end - start <= TAIL_CHARS) return false;
+  return SOURCE_MAP_COMMENT.test(text.slice(start, start + 64));
+}
+
+function markerIn(head: string): string | undefined {
+  let start = 0;
+  for (let line = 0; line < MARKER_LINES && start < head.length; line++) {
+    const end = head.indexOf('\n', start);
+    const text = head.slice(start, end < 0 ? head.length : end);
+    // Only the start of a long line: a marker is at the top of a short header comment.
+    const bounded = text.length > 400 ? text.slice(0, 400) : text;
+    if (MARKER_PATTERNS.some((pattern) => pattern.test(bounded))) return 'marked as generated in its header';
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Minified code: most of the head in lines longer than anyone writes, or a very high average line
+ * length. Counted in one pass over line breaks.
+ */
+function minifiedStatistics(head: string, minChars: number): string | undefined {
+  if (head.length < minChars) return undefined;
+  let lines = 0;
+  let longChars = 0;
+  let start = 0;
+  while (start <= head.length) {
+    const end = head.indexOf('\n', start);
+    const stop = end < 0 ? head.length : end;
+    lines++;
+    if (stop - start > LONG_LINE) longChars += stop - start;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  if (longChars / head.length >= 0.5) return `minified: ${Math.round((100 * longChars) / head.length)}% of the first ${Math.round(head.length / 1024)} KB in lines over ${LONG_LINE} characters`;
+  if (head.length / lines > 200) return `minified: ${Math.round(head.length / lines)} characters per line on average`;
+  return undefined;
+}
+
+/** Rule ids that still run on a generated file: a secret bundled into an output is leaked all the same. */
+export function runsOnGeneratedFiles(ruleId: string): boolean {
+  return ruleId.startsWith('secrets/');
+}

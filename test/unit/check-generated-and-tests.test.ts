@@ -1,0 +1,287 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { describeSkippedFile, runCheck } from '../../src/core/check/check-run';
+import { evaluate } from '../../src/core/check/engine';
+import { generatedReason } from '../../src/core/check/generated';
+import { parsePolicy } from '../../src/core/policy/load';
+import { defaultPolicy, type Policy } from '../../src/core/policy/policy';
+import { BUILTIN_RULES } from '../../src/core/rules';
+import { PolicyWorkspace } from '../../src/core/workspace/policy-workspace';
+
+/** A Stripe-shaped test key (built here so the file itself holds no key). */
+const STRIPE_KEY = ['sk', 'live', '4eC39HqLyjWDarjtT1zdp7dc'].join('_');
+
+/** Axios 1.7.9's `dist/axios.js`, trimmed: a rollup UMD bundle whose Babel async-generator helper reads as a retry loop. */
+const UMD_BUNDLE = `// Axios v1.7.9 Copyright (c) 2024 Matt Zabriskie and contributors
+(function (global, factory) {
+  typeof exports === 'object' && typeof module !== 'undefined' ? module.exports = factory() :
+  typeof define === 'function' && define.amd ? define(factory) :
+  (global = typeof globalThis !== 'undefined' ? globalThis : global || self, global.axios = factory());
+})(this, (function () { 'use strict';
+
+  function _AsyncGenerator(e) {
+    var r, t;
+    function resume(r, t) {
+      try {
+        var n = e[r](t),
+          o = n.value,
+          u = o instanceof _OverloadYield;
+        Promise.resolve(u ? o.v : o).then(function (t) {
+          if (u) {
+            var i = "return" === r ? "return" : "next";
+            if (!o.k || t.done) return resume(i, t);
+            t = e[i](t).value;
+          }
+          settle(n.done ? "return" : "normal", t);
+        }, function (e) {
+          resume("throw", e);
+        });
+      } catch (e) {
+        settle("throw", e);
+      }
+    }
+    function settle(e, n) {
+      (r = r.next) ? resume(r.key, r.arg) : t = null;
+    }
+    this._invoke = function (e, n) {
+      return new Promise(function (o, u) {
+        var i = { key: e, arg: n, resolve: o, reject: u, next: null };
+        t ? t = t.next = i : (r = t = i, resume(e, n));
+      });
+    };
+  }
+
+  const fetchAdapter = async (config) => {
+    const response = await fetch(config.url);
+    try { return await response.json(); } catch (e) {
+      // the body was not JSON
+    }
+  };
+
+  return fetchAdapter;
+
+}));
+`;
+
+/** The same bundle, as a committed build output would end. */
+const DIST_BUNDLE = `${UMD_BUNDLE}//# sourceMappingURL=axios.js.map\n`;
+
+/** A minified bundle with regenerator-runtime's helper: `invoke` calls itself from its error handler. */
+function minifiedRegenerator(): string {
+  const helper =
+    'var regeneratorRuntime=function(t){"use strict";function invoke(r,o,i,a){var c=tryCatch(t[r],t,o);if("throw"!==c.type){var u=c.arg,h=u.value;' +
+    'return h&&"object"==typeof h&&n.call(h,"__await")?e.resolve(h.__await).then(function(t){invoke("next",t,i,a)},function(t){invoke("throw",t,i,a)}):' +
+    'e.resolve(h).then(function(t){u.value=t,i(u)},function(t){return invoke("throw",t,i,a)})}a(c.arg)}return t}({});';
+  const filler = 'function f(n){return fetch("/api/"+n).then(function(r){return r.json()}).catch(function(){})}'.repeat(120);
+  return `${helper}${filler}\n`;
+}
+
+const policy = defaultPolicy();
+const OPTIONS = { knownRuleIds: BUILTIN_RULES.map((rule) => rule.id) };
+const run = (path: string, text: string, options: { policy?: Policy; inTestPath?: boolean; aiRanges?: { startLine: number; endLine: number }[] } = {}) =>
+  evaluate(path, text, { policy: options.policy ?? policy, rules: BUILTIN_RULES, inTestPath: options.inTestPath, aiRanges: options.aiRanges });
+/** Runs `body` with a fresh workspace in a temporary folder (its policy file written first when given), then removes it. */
+async function withWorkspace(body: (workspace: PolicyWorkspace, root: string) => void | Promise<void>, policyText?: string): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'cf-generated-'));
+  try {
+    if (policyText !== undefined) {
+      mkdirSync(join(root, '.comprehension'));
+      writeFileSync(join(root, '.comprehension/policy.yaml'), policyText);
+    }
+    const workspace = new PolicyWorkspace(root, false);
+    assert.deepEqual(workspace.loadPolicyFromDisk(), []);
+    await body(workspace, root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+const ruleIds = (result: ReturnType<typeof run>) => result.findings.map((finding) => finding.ruleId).sort();
+
+describe('check: generated, minified and bundled files', () => {
+  it('recognises each signal and names it', () => {
+    assert.equal(generatedReason('dist/axios.js', DIST_BUNDLE), 'sourceMappingURL comment');
+    assert.match(generatedReason('vendor/app.js', minifiedRegenerator())!, /^minified: /);
+    assert.equal(generatedReason('src/schema.ts', '// @generated by protoc-gen-ts\nexport const x = 1;\n'), 'marked as generated in its header');
+    assert.equal(generatedReason('api/types.py', '# Code generated by sqlc. DO NOT EDIT.\nx = 1\n'), 'marked as generated in its header');
+    assert.equal(generatedReason('dist/axios.js', UMD_BUNDLE), 'bundle: UMD wrapper in a build output path');
+    const webpack = 'var __webpack_modules__ = {};\nfunction __webpack_require__(moduleId) {\n  return __webpack_modules__[moduleId];\n}\n';
+    assert.match(generatedReason('static/main.js', `${webpack}var regeneratorRuntime = {};\n`)!, /^bundle: webpack runtime, regenerator runtime/);
+    const inlineMap = `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${'A'.repeat(20_000)}\n`;
+    assert.equal(generatedReason('lib/diff.js', `"use strict";\nexports.x = 1;\n${inlineMap}`), 'sourceMappingURL comment', 'an inline map longer than the tail');
+    assert.match(generatedReason('dist/umd/uuidv5.min.js', `!function(){${'var a=1;'.repeat(200)}}();`)!, /^minified/, 'a small minified file in a build output');
+    assert.match(generatedReason('dist/jszip.js', '!function(e){}({1:[function(require,module,exports){\n"use strict";\n}]});\n')!, /browserify runtime in a build output path/);
+  });
+
+  it('leaves hand-written code alone: one signature outside a build folder, a marker below the header, short lines', () => {
+    assert.equal(generatedReason('src/umd.js', UMD_BUNDLE), undefined, 'a hand-written UMD module in src/');
+    assert.equal(generatedReason('src/a.ts', `${'const a = 1;\n'.repeat(30)}// @generated\n`), undefined);
+    assert.equal(generatedReason('src/a.ts', 'const s = "//# sourceMappingURL=x.map";\n'), undefined, 'in a string, not a comment at a line start');
+    assert.equal(generatedReason('data/big.json', `{"a":"${'x'.repeat(9000)}"}`), undefined, 'line statistics only for code');
+    assert.equal(generatedReason('src/a.js', `x = ${'('.repeat(800)}1${')'.repeat(800)};\n`), undefined, 'a small file is judged, not skipped');
+  });
+
+  it('reads a bounded head and tail of a huge file', () => {
+    const huge = `${'const a = 1;\n'.repeat(400_000)}`;
+    const started = process.hrtime.bigint();
+    assert.equal(generatedReason('dist/a.js', huge), undefined);
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 200, 'bounded');
+  });
+
+  it('a committed dist/ bundle: the code rules are skipped, the same code in src/ still reports', () => {
+    const source = run('src/adapter.js', UMD_BUNDLE.replace(/\(function \(global, factory\)[\s\S]*?\{ 'use strict';/, '{'));
+    assert.ok(ruleIds(source).includes('reliability/missing-timeout'), JSON.stringify(ruleIds(source)));
+    assert.ok(ruleIds(source).includes('reliability/swallowed-error'));
+    const bundle = run('dist/axios.js', DIST_BUNDLE);
+    assert.deepEqual(bundle.findings, []);
+    assert.equal(bundle.generated, 'sourceMappingURL comment');
+  });
+
+  it('a minified regenerator helper is not a retry loop', () => {
+    const text = minifiedRegenerator();
+    const unskipped = run('dist/vendor.min.js', text, { policy: { ...policy, check: { ...policy.check, skipGenerated: false } } });
+    // The rule itself may learn the helper (reliability/unbounded-retry); the code rules report on the bundle either way.
+    assert.ok(unskipped.findings.some((finding) => finding.ruleId.startsWith('reliability/')), 'reproduces without the skip');
+    const skipped = run('dist/vendor.min.js', text);
+    assert.deepEqual(ruleIds(skipped), []);
+    assert.match(skipped.generated!, /^minified/);
+  });
+
+  it('secrets are still found in a generated file', () => {
+    const result = run('dist/app.js', `${DIST_BUNDLE}var stripe = "${STRIPE_KEY}";\n//# sourceMappingURL=app.js.map\n`);
+    assert.deepEqual(ruleIds(result), ['secrets/hardcoded-secret']);
+    assert.equal(result.findings[0].severity, 'error');
+  });
+
+  it('a file with AI-written blocks is never taken for generated', () => {
+    const result = run('dist/axios.js', DIST_BUNDLE, { aiRanges: [{ startLine: 40, endLine: 45 }] });
+    assert.equal(result.generated, undefined);
+    assert.ok(result.findings.length > 0);
+  });
+
+  it('check.skipGenerated: defaults to true, reads false, rejects a non-boolean where it is written', () => {
+    assert.equal(defaultPolicy().check.skipGenerated, true);
+    assert.equal(parsePolicy('check:\n  skipGenerated: false\n', OPTIONS).policy!.check.skipGenerated, false);
+    const text = 'check:\n  skipGenerated: sometimes\n';
+    const bad = parsePolicy(text, OPTIONS);
+    assert.equal(bad.policy, undefined);
+    assert.match(bad.problems[0].message, /check\.skipGenerated/);
+    assert.equal(text.slice(bad.problems[0].start, bad.problems[0].end), 'sometimes');
+  });
+
+  it('names a generated file among the skipped in a whole-tree check, and still counts it as checked', () =>
+    withWorkspace(async (workspace, root) => {
+      const put = (path: string, text: string) => {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      put('dist/axios.js', DIST_BUNDLE);
+      put('src/app.js', 'export const x = 1;\n');
+      const result = await runCheck(workspace, { workers: 1 });
+      assert.equal(result.filesChecked, 2);
+      assert.deepEqual(result.findings, []);
+      assert.deepEqual(result.skipped.map(describeSkippedFile), ['dist/axios.js: generated: sourceMappingURL comment; secrets rules only (check.skipGenerated)']);
+    }));
+});
+
+describe('check: test code (testPaths, testSeverities)', () => {
+  const TLS_ASSERTION = `import assert from 'node:assert';
+import { buildAgentOptions } from '../src/agent.js';
+
+it('turns certificate checks off when asked', () => {
+  assert.deepEqual(buildAgentOptions({ insecure: true }), { rejectUnauthorized: false });
+});
+`;
+  const SELF_SIGNED_SERVER = `import https from 'node:https';
+import { key, cert } from './fixtures/self-signed.js';
+
+const server = https.createServer({ key, cert }, (req, res) => res.end('ok'));
+server.listen(0);
+const agent = new https.Agent({ rejectUnauthorized: false });
+`;
+  const GLOBAL_THIS = `const root = Function('return this')();\nexport default root;\n`;
+  /** A template test compiling its fixture: a real \`Function\` from a non-constant string. */
+  const COMPILED_TEMPLATE = `import { readFileSync } from 'node:fs';\nconst source = readFileSync(process.argv[2], 'utf8');\nconst render = new Function('data', source);\n`;
+
+  it('defaults: conventional test paths; reliability and security at info, secrets unchanged', () => {
+    const defaults = defaultPolicy();
+    assert.deepEqual(defaults.testSeverities, { reliability: 'info', security: 'info' });
+    return withWorkspace((workspace) => {
+      for (const path of ['test/a.js', 'src/__tests__/a.ts', 'lib/a.test.ts', 'a.spec.js', 'packages/x/tests/b.ts', 'test/fixtures/c.js']) assert.equal(workspace.isTest(path), true, path);
+      for (const path of ['src/a.ts', 'lib/testing.ts', 'contest/a.js']) assert.equal(workspace.isTest(path), false, path);
+    });
+  });
+
+  for (const [name, text, ruleId] of [
+    ['TLS flags in an assertion’s expected value', TLS_ASSERTION, 'security/tls-disabled'],
+    ['a local self-signed server', SELF_SIGNED_SERVER, 'security/tls-disabled'],
+    ['a template compiled with new Function', COMPILED_TEMPLATE, 'security/eval'],
+  ] as const) {
+    it(`${name}: info in test code, still reported in source`, () =>
+      withWorkspace((workspace) => {
+        const inSource = workspace.checkFile('src/code.js', text).findings.filter((finding) => finding.ruleId === ruleId);
+        assert.ok(inSource.length > 0, 'reproduces in source');
+        assert.ok(inSource.every((finding) => finding.severity !== 'info'), JSON.stringify(inSource.map((finding) => finding.severity)));
+        const inTest = workspace.checkFile('test/code.test.js', text).findings.filter((finding) => finding.ruleId === ruleId);
+        assert.equal(inTest.length, inSource.length);
+        for (const finding of inTest) {
+          assert.equal(finding.severity, 'info');
+          assert.match(finding.severityReasons.join(' '), /lowered to info: file is test code/);
+        }
+      }));
+  }
+
+  it('Function("return this") with a constant string is not reported, in tests or in source (fixed in the rule)', () =>
+    withWorkspace((workspace) => {
+      for (const path of ['src/global.js', 'test/global.test.js']) {
+        assert.deepEqual(workspace.checkFile(path, GLOBAL_THIS).findings.filter((finding) => finding.ruleId === 'security/eval'), [], path);
+      }
+    }));
+
+  it('secrets in test code stay errors; critical paths do not lift a test finding above its cap', () => {
+    const text = `const stripe = "${STRIPE_KEY}";\nconst agent = { rejectUnauthorized: false };\n`;
+    const critical = { ...policy, criticalPaths: ['test'] };
+    const result = run('test/a.test.js', text, { policy: critical, inTestPath: true });
+    const byRule = new Map(result.findings.map((finding) => [finding.ruleId, finding.severity]));
+    assert.equal(byRule.get('secrets/hardcoded-secret'), 'error');
+    assert.equal(byRule.get('security/tls-disabled'), 'info');
+  });
+
+  it('reads testPaths and testSeverities from the policy, merging categories over the defaults', () => {
+    const parsed = parsePolicy('testPaths: [e2e, "**/*.cy.ts"]\ntestSeverities:\n  security: warning\n  dependencies: off\n', OPTIONS).policy!;
+    assert.deepEqual(parsed.testPaths, ['e2e', '**/*.cy.ts']);
+    assert.deepEqual(parsed.testSeverities, { reliability: 'info', security: 'warning', dependencies: 'off' });
+    assert.deepEqual(parsePolicy('testPaths: []\n', OPTIONS).policy!.testPaths, []);
+    const unknown = parsePolicy('testSeverities: { reliabilty: info }\n', OPTIONS);
+    assert.ok(unknown.policy);
+    assert.match(unknown.problems[0].message, /Unknown rule category "reliabilty" in testSeverities.*Did you mean "reliability"/);
+    const bad = parsePolicy('testSeverities: { security: low }\n', OPTIONS);
+    assert.equal(bad.policy, undefined);
+    assert.match(bad.problems[0].message, /testSeverities\.security must be one of/);
+  });
+
+  it('the schema agrees with the loader on testPaths, testSeverities and check.skipGenerated', () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../schemas/policy.schema.json'), 'utf8')) as { properties: Record<string, { default?: unknown }> };
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(schema);
+    assert.deepEqual(schema.properties.testPaths.default, defaultPolicy().testPaths);
+    assert.deepEqual(schema.properties.testSeverities.default, defaultPolicy().testSeverities);
+    for (const text of ['testPaths: [e2e]\n', 'testSeverities: { secrets: warning, custom: off }\n', 'check: { skipGenerated: false }\n']) {
+      assert.ok(validate(parseYaml(text)), `${text}: ${JSON.stringify(validate.errors)}`);
+      assert.ok(parsePolicy(text, OPTIONS).policy, text);
+    }
+    for (const text of ['testSeverities: { security: low }\n', 'check: { skipGenerated: sometimes }\n', 'testPaths: e2e\n']) {
+      assert.equal(validate(parseYaml(text)), false, `schema accepts ${text}`);
+      assert.equal(parsePolicy(text, OPTIONS).policy, undefined, text);
+    }
+  });
+
+  it('a workspace policy with testPaths: [] reports test files like source', () =>
+    withWorkspace((workspace) => {
+      const finding = workspace.checkFile('test/a.test.js', COMPILED_TEMPLATE).findings.find((f) => f.ruleId === 'security/eval');
+      assert.ok(finding);
+      assert.notEqual(finding.severity, 'info');
+    }, 'testPaths: []\n'));
+});
