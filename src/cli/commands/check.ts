@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeSkippedFile, gateFailures, plural, runCheck } from '../../core/check/check-run';
 import { toSarif, type LocatedFinding } from '../../core/check/sarif';
+import { parseShard } from '../../core/check/shard';
 import { POLICY_PATH } from '../../core/workspace/layout';
 import { printable } from '../../core/workspace/paths';
 import { PolicyWorkspace } from '../../core/workspace/policy-workspace';
@@ -27,6 +28,8 @@ Options:
   --include-baselined        also report findings recorded in .comprehension/baseline.json
   --no-custom-rules          do not run the policy's custom rules (for untrusted checkouts)
   --max-file-size-kb N       skip larger files (default 1024)
+  --shard I/N                check only the I-th of N stable parts of the tree (by path), for a CI
+                             matrix; join the parts' SARIF with 'comprehension sarif merge'
 
 Exit codes: 0 passed; 1 some finding at or above the failing severity (check.failOn in the policy,
 default error) or more warnings than --max-warnings; 2 usage or policy error, or a path that does
@@ -73,7 +76,7 @@ function formatJson(findings: readonly LocatedFinding[], summary: object): strin
 
 async function check(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, {
-    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings'],
+    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings', 'shard'],
     flags: ['include-baselined', 'no-custom-rules'],
   });
   const format = (parsed.options.get('format') as string | undefined) ?? 'text';
@@ -85,6 +88,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
   if (maxWarnings !== undefined && !(/^\d+$/.test(maxWarningsText!.trim()) && Number.isSafeInteger(maxWarnings))) {
     throw new UsageError(`--max-warnings needs a whole number of 0 or more, not '${maxWarningsText}'`);
   }
+  const shardText = parsed.options.get('shard') as string | undefined;
+  const shard = shardText === undefined ? undefined : parseShard(shardText);
+  if (typeof shard === 'string') throw new UsageError(shard);
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
   const workspace = openWorkspace(io, root, !parsed.options.has('no-custom-rules'));
   if (!workspace) return EXIT.usage;
@@ -105,6 +111,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
       maxFileSizeBytes: maxKb * 1024,
       maxParseLength: maxKb * 1024,
       includeBaselined: parsed.options.has('include-baselined'),
+      ...(shard ? { shard } : {}),
     });
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -8,4 +8,5 @@ import './import';
 import './export';
 import './report';
 import './note';
+import './sarif';
 import './review';

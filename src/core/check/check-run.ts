@@ -1,3 +1,4 @@
+import { inShard, type Shard } from './shard';
 import { readTextFileSync } from '../workspace/fs';
 import { printable } from '../workspace/paths';
 import { availableParallelism } from 'node:os';
@@ -59,6 +60,8 @@ export interface CheckRunOptions {
   includeBaselined?: boolean;
   /** Worker threads to check with (default: one per core, at most 4; 1 = in this thread). */
   workers?: number;
+  /** Only the files of this shard (`--shard I/N`); skipped files are named by the shard they belong to. */
+  shard?: Shard;
 }
 
 /** What a check of a tree found. */
@@ -117,7 +120,8 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     maxFileSizeBytes: options.maxFileSizeBytes,
   });
   const prefixes = (options.paths ?? []).map(normalizeRelativePath).filter((path) => path !== '' && path !== '.');
-  const inScope = (path: string) => prefixes.length === 0 || prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const inScope = (path: string) =>
+    (prefixes.length === 0 || prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) && (!options.shard || inShard(path, options.shard));
   const changed = options.changedSince ? await changedLinesSince(workspace.root, options.changedSince) : undefined;
   const { byPath: blocksByPath, problems: provenanceProblems } = await loadWorkspaceBlocks(workspace.root);
 

@@ -130,3 +130,64 @@ export function sarifUri(path: string): string {
 function stripMarkdown(text: string): string {
   return text.replace(/`([^`]*)`/g, '$1').replace(/\*\*([^*]*)\*\*/g, '$1');
 }
+
+/** A SARIF input that is not a SARIF 2.1.0 log of one run. */
+export class NotASarifLogError extends Error {}
+
+/**
+ * Joins the SARIF logs of a sharded check (`check --shard I/N`, one log per shard) into one log of
+ * one run, for one upload to code scanning: results concatenated, rules merged by id (each
+ * result's `ruleIndex` pointing into the merged list), skipped-file and run notifications kept,
+ * the tool and base URI taken from the first log. Throws {@link NotASarifLogError} for an input
+ * that is not a SARIF 2.1.0 log with exactly one run.
+ */
+export function mergeSarif(logs: readonly unknown[]): object {
+  if (logs.length === 0) throw new NotASarifLogError('no SARIF logs to merge');
+  const runs = logs.map((log, index) => {
+    const value = log as { version?: unknown; runs?: unknown } | null;
+    if (typeof value !== 'object' || value === null || value.version !== '2.1.0' || !Array.isArray(value.runs) || value.runs.length !== 1) {
+      throw new NotASarifLogError(`input ${index + 1} is not a SARIF 2.1.0 log with one run`);
+    }
+    return value.runs[0] as SarifRun;
+  });
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const results: object[] = [];
+  const notifications: object[] = [];
+  for (const run of runs) {
+    const own = run.tool?.driver?.rules ?? [];
+    for (const rule of own) {
+      if (typeof rule?.id === 'string' && !ruleIndex.has(rule.id)) {
+        ruleIndex.set(rule.id, rules.length);
+        rules.push(rule);
+      }
+    }
+    for (const result of run.results ?? []) {
+      const id = typeof result?.ruleId === 'string' ? result.ruleId : undefined;
+      results.push(id !== undefined && ruleIndex.has(id) ? { ...result, ruleIndex: ruleIndex.get(id) } : result);
+    }
+    for (const invocation of run.invocations ?? []) notifications.push(...(invocation.toolExecutionNotifications ?? []));
+  }
+  const first = runs[0];
+  return {
+    version: '2.1.0',
+    $schema: (logs[0] as { $schema?: string }).$schema ?? 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        ...first,
+        tool: { ...first.tool, driver: { ...first.tool?.driver, rules } },
+        results,
+        invocations: [{ executionSuccessful: true, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) }],
+      },
+    ],
+  };
+}
+
+interface SarifRule {
+  id?: unknown;
+}
+interface SarifRun {
+  tool?: { driver?: { rules?: SarifRule[] } & Record<string, unknown> } & Record<string, unknown>;
+  results?: { ruleId?: unknown }[];
+  invocations?: { toolExecutionNotifications?: object[] }[];
+}
