@@ -4,6 +4,8 @@
  * and status, and the CLI. Questions come from the block's syntax tree (ts-morph), so this module
  * runs in the server and the CLI; the extension asks the server for the result.
  */
+import { ts } from 'ts-morph';
+import { scriptKindFor } from '../check/engine';
 import type { Policy } from '../policy/policy';
 import type { Block } from '../provenance/block';
 import { LineIndex } from '../text/line-index';
@@ -43,6 +45,8 @@ export interface AssessBlockNoteInput {
   inCriticalPath: boolean;
   /** Told when the block's questions cannot be computed; the note is then judged without them. */
   onQuestionsError?: (error: Error) => void;
+  /** The file's syntax tree, parsed once for all its blocks (questions and facts share it). */
+  syntaxTree?: SyntaxTree;
   /**
    * The workspace's CODEOWNERS (`CodeOwnersCache.current`), asked only for a block that needs a
    * sign-off; without it a sign-off is judged as if the workspace had none.
@@ -57,6 +61,7 @@ export interface AssessBlockNoteInput {
  * explained by the same measure a required one does.
  */
 export function assessBlockNote(input: AssessBlockNoteInput): BlockNoteState {
+  if (!input.syntaxTree) input = { ...input, syntaxTree: new SyntaxTree(input.path, input.text) };
   const { block, policy, inCriticalPath } = input;
   const lines = input.lines ?? new LineIndex(input.text);
   const blockText = blockTextOf(input.text, block, lines);
@@ -99,6 +104,7 @@ export interface AssessFileNotesInput {
 /** Assesses every block of a file that starts inside it (blocks past the end are left out). */
 export function assessFileNotes(input: AssessFileNotesInput): BlockNoteState[] {
   const lines = new LineIndex(input.text);
+  const syntaxTree = new SyntaxTree(input.path, input.text);
   return input.blocks
     .filter((block) => block.startLine >= 1 && block.startLine <= lines.lineCount)
     .map((block) =>
@@ -106,6 +112,7 @@ export function assessFileNotes(input: AssessFileNotesInput): BlockNoteState[] {
         path: input.path,
         text: input.text,
         lines,
+        syntaxTree,
         block,
         noteText: input.readNote(block.id),
         policy: input.policy,
@@ -118,7 +125,7 @@ export function assessFileNotes(input: AssessFileNotesInput): BlockNoteState[] {
 
 function factsOf(input: AssessBlockNoteInput, lines: LineIndex): KnownFact[] {
   try {
-    return blockFacts(input.path, input.text, { startLine: input.block.startLine, endLine: Math.min(input.block.endLine, lines.lineCount) });
+    return blockFacts(input.path, input.text, { startLine: input.block.startLine, endLine: Math.min(input.block.endLine, lines.lineCount) }, input.syntaxTree?.get());
   } catch (error) {
     if (!input.onQuestionsError) throw error;
     input.onQuestionsError(error as Error);
@@ -129,10 +136,35 @@ function factsOf(input: AssessBlockNoteInput, lines: LineIndex): KnownFact[] {
 function questionsOf(input: AssessBlockNoteInput, lines: LineIndex): BlockQuestion[] {
   const endLine = Math.min(input.block.endLine, lines.lineCount);
   try {
-    return blockQuestions(input.path, input.text, { startLine: input.block.startLine, endLine });
+    return blockQuestions(input.path, input.text, { startLine: input.block.startLine, endLine }, { sourceFile: input.syntaxTree?.get() });
   } catch (error) {
     if (!input.onQuestionsError) throw error;
     input.onQuestionsError(error as Error);
     return [];
+  }
+}
+
+/**
+ * A file's TypeScript syntax tree, parsed on first use: questions and facts of every block of the
+ * file read the same tree, and a file whose blocks need neither is never parsed. Undefined for
+ * files the parser does not read. A parse that throws (a stack overflow on hostile nesting) throws
+ * at each use, inside the callers' error handling.
+ */
+export class SyntaxTree {
+  private tree: ts.SourceFile | undefined;
+  private parsed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly text: string,
+  ) {}
+
+  get(): ts.SourceFile | undefined {
+    if (!this.parsed) {
+      const scriptKind = scriptKindFor(this.path);
+      this.tree = scriptKind === undefined ? undefined : ts.createSourceFile(this.path, this.text, ts.ScriptTarget.Latest, true, scriptKind);
+      this.parsed = true;
+    }
+    return this.tree;
   }
 }

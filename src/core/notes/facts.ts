@@ -16,10 +16,11 @@ import type { BuiltFromFact, CatchFact, EnvFact, KnownFact, LoopFact, RegexFact,
 import { questionId } from './questions';
 
 /** Every fact about the constructs that start inside `range` (1-based, inclusive) of a TS/JS file. */
-export function blockFacts(path: string, text: string, range: LineRange): KnownFact[] {
+export function blockFacts(path: string, text: string, range: LineRange, tree?: ts.SourceFile): KnownFact[] {
   const scriptKind = scriptKindFor(path);
   if (scriptKind === undefined) return [];
-  const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
+  // `tree`: the file already parsed (the assessment parses once for questions and facts).
+  const sourceFile = tree ?? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
   const constants = numericConstants(sourceFile);
   const loopBounds = numericConstants(sourceFile, true);
   const facts: KnownFact[] = [...timeoutFactsIn(sourceFile, range, constants)];
