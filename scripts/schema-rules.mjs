@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
 const { BUILTIN_RULES } = require(join(root, 'out/src/core/rules/index.js'));
 const { NOTE_RULE_RATIONALE } = require(join(root, 'out/src/core/notes/diagnostics.js'));
+const { MUTATION_RULE_RATIONALE } = require(join(root, 'out/src/core/mutate/findings.js'));
 const suppressionSummaries = {
   'comprehension/suppression-reason': 'A comprehension-ignore comment without a reason',
   'comprehension/suppression-unknown-rule': 'A comprehension-ignore comment naming no rule or an unknown one',
@@ -23,6 +24,7 @@ const entry = (summary, severity) => ({ $ref: '#/properties/rules/additionalProp
 rules.properties = Object.fromEntries([
   ...BUILTIN_RULES.map((rule) => [rule.id, entry(rule.summary, rule.defaultSeverity)]),
   ...Object.entries(NOTE_RULE_RATIONALE).map(([id, rule]) => [id, entry(rule.summary, 'from the policy level')]),
+  ...Object.entries(MUTATION_RULE_RATIONALE).map(([id, rule]) => [id, entry(rule.summary, 'warning')]),
   ...Object.entries(suppressionSummaries).map(([id, summary]) => [id, entry(summary, id.endsWith('unused') ? 'info' : 'warning')]),
 ]);
 rules.markdownDescription = rules.markdownDescription.replace('reliability/timeout: { severity: warning, options: { maxMs: 30000 } }', 'reliability/missing-timeout: { severity: error, options: { defaultTimeoutMs: 5000 } }');

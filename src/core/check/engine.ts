@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ts } from 'ts-morph';
-import { type Finding, raiseSeverity, type RuleFinding, type Severity, severityAtLeast } from './findings';
+import { type Finding, findingFingerprint, raiseSeverity, type RuleFinding, type Severity, severityAtLeast } from './findings';
 import type { ParseCache } from './parse-cache';
 import type { Policy, TestSeverityCategory } from '../policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
@@ -230,8 +229,7 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
     severityReasons.push(`lowered to ${testCap}: file is test code (testPaths, testSeverities)`);
   }
   const source = raw.fingerprintSource ?? lines.lineText(startPosition.line).trim();
-  const fingerprint = createHash('sha256').update(`${ruleId}\0${source}`).digest('hex').slice(0, 32);
-  return { ...raw, ruleId, severity, startPosition, endPosition, severityReasons, fingerprint };
+  return { ...raw, ruleId, severity, startPosition, endPosition, severityReasons, fingerprint: findingFingerprint(ruleId, source) };
 }
 
 /** A rule's or the parser's failure in a few words; a stack overflow is named as such. */

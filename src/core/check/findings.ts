@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Position } from '../text/line-index';
 
 /** How loudly a finding is reported. `off` disables a rule. */
@@ -54,4 +55,12 @@ export interface Finding extends RuleFinding {
   severityReasons: string[];
   /** Hash used by the baseline; contains no secret text. */
   fingerprint: string;
+}
+
+/**
+ * The baseline fingerprint of a finding: SHA-256 of the rule id and its fingerprint source (see
+ * {@link RuleFinding.fingerprintSource}), 32 hex digits. One recipe for every producer of findings.
+ */
+export function findingFingerprint(ruleId: string, source: string): string {
+  return createHash('sha256').update(`${ruleId}\0${source}`).digest('hex').slice(0, 32);
 }

@@ -39,6 +39,17 @@ export const HOOK_RUNTIME_PATH = `${LOCAL_CACHE_DIR}/hook-runtime`;
 /** Where agent hooks keep the before-copies of files between their pre and post calls. */
 export const HOOK_SNAPSHOTS_DIR = `${LOCAL_CACHE_DIR}/hooks`;
 
+/**
+ * Mutation-testing results per AI block (`comprehension mutate`), read by the editor without
+ * rerunning Stryker; machine-local, since they depend on the tests and tools installed here.
+ */
+export const MUTATION_CACHE_DIR = `${LOCAL_CACHE_DIR}/mutation`;
+
+/** Workspace-relative POSIX path of the cached mutation result of `blockId`; unsafe characters are %-encoded. */
+export function mutationCachePathFor(blockId: string): string {
+  return `${MUTATION_CACHE_DIR}/${safeFileName(blockId)}.json`;
+}
+
 /** Whether a workspace-relative POSIX path is the data folder or inside it (never checked as code). */
 export function isDataPath(path: string): boolean {
   return path === DATA_DIR || path.startsWith(`${DATA_DIR}/`);

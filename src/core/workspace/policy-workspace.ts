@@ -2,6 +2,7 @@ import { readBoundedTextFileSync } from './fs';
 import { join } from 'node:path';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
+import { MUTATION_RULE_RATIONALE, SURVIVING_MUTANT_RULE_ID } from '../mutate/findings';
 import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from '../notes/diagnostics';
 import { type CodeOwners, CodeOwnersCache } from '../notes/sign-off';
 import type { Block } from '../provenance/block';
@@ -22,7 +23,7 @@ const MAX_POLICY_BYTES = 1024 * 1024;
 
 /** How a workspace's policy file is read: custom patterns are compiled only in a trusted workspace. */
 function policyParseOptions(trusted: boolean) {
-  return { knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS, ...NOTE_RULE_IDS], compilePatterns: trusted };
+  return { knownRuleIds: [...BUILTIN_RULES.map((rule) => rule.id), ...SUPPRESSION_PROBLEM_RULE_IDS, ...NOTE_RULE_IDS, SURVIVING_MUTANT_RULE_ID], compilePatterns: trusted };
 }
 
 /** Options for checking one file of a workspace. */
@@ -169,6 +170,7 @@ export class PolicyWorkspace {
       ...this.policyState.current.customRules.map((rule) => rule.id),
       ...SUPPRESSION_PROBLEM_RULE_IDS,
       ...NOTE_RULE_IDS,
+      SURVIVING_MUTANT_RULE_ID,
     ];
     return this.knownIds;
   }
@@ -178,6 +180,7 @@ export class PolicyWorkspace {
     this.descriptions ??= new Map([
       ...this.activeRules.map((rule): [string, { summary: string; rationale: string }] => [rule.id, { summary: rule.summary, rationale: rule.rationale }]),
       ...Object.entries(NOTE_RULE_RATIONALE),
+      ...Object.entries(MUTATION_RULE_RATIONALE),
     ]);
     return this.descriptions;
   }
