@@ -34,6 +34,8 @@ export interface MutationRunOptions extends TargetSelection {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Called with Stryker's process id once it started. */
+  onSpawn?: (pid: number) => void;
   /** The Node executable for Stryker (default this process's; the editor passes a real Node). */
   nodePath?: string;
   /** The policy's severity for surviving mutants (default warning; `off` reports none). */
@@ -91,7 +93,7 @@ export async function runMutationTesting(root: string, options: MutationRunOptio
       base = { options: defaultOptions(setup, plugin) };
     }
     await writeFileAtomic(folders.configFile, configModuleText(root, base, overrides));
-    const exit = await runStryker({ root, core, configFile: folders.configFile, signal: options.signal, onProgress: options.onProgress, nodePath: options.nodePath });
+    const exit = await runStryker({ root, core, configFile: folders.configFile, signal: options.signal, onProgress: options.onProgress, onSpawn: options.onSpawn, nodePath: options.nodePath });
     if (exit.kind === 'cancelled') return exit;
     if (exit.exitCode !== 0) return { kind: 'setup-error', message: `Stryker failed (exit code ${exit.exitCode}):\n${exit.outputTail}`, skipped, problems };
     const read = await readJsonFile<unknown>(folders.reportFile, { maxBytes: 512 * 1024 * 1024 });

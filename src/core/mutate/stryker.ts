@@ -216,7 +216,16 @@ const KILL_GRACE_MS = 3000;
  * processes), then SIGKILL after a grace period. Progress lines (log lines, "Mutation testing 40%
  * …") go to `onProgress`; the last lines of output are kept for the error message of a failed run.
  */
-export function runStryker(options: { root: string; core: InstalledPackage; configFile: string; signal?: AbortSignal; onProgress?: ProgressListener; nodePath?: string }): Promise<StrykerExit> {
+export function runStryker(options: {
+  root: string;
+  core: InstalledPackage;
+  configFile: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Called with Stryker's process id (its process group's id) once it started. */
+  onSpawn?: (pid: number) => void;
+  nodePath?: string;
+}): Promise<StrykerExit> {
   const bin = join(options.core.folder, 'bin', 'stryker.js');
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
@@ -230,6 +239,7 @@ export function runStryker(options: { root: string; core: InstalledPackage; conf
       windowsHide: true,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ELECTRON_RUN_AS_NODE: '1' },
     });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     const tail: string[] = [];
     let cancelled = false;
     let killTimer: NodeJS.Timeout | undefined;
