@@ -51,6 +51,7 @@ import { URI } from './uri';
 import { WorkspaceRegistry } from './workspaces';
 import { registerReportRequest } from './features/report';
 import { registerNotesFeature } from './features/notes';
+import { registerMutationFeature } from './features/mutation';
 
 /** The diagnostic `source` shown in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'comprehension';
@@ -191,6 +192,7 @@ export function startServer(connection: Connection): void {
   connection.onHover((params) => hover(params));
   registerReportRequest(connection, registry);
   registerNotesFeature({ connection, documents, registry, blocksFor: (uri) => blocksByUri.get(uri), readNote });
+  registerMutationFeature({ connection, documents, registry, blocksFor: (uri) => blocksByUri.get(uri) });
 
   function parseCacheFor(uri: string): ParseCache {
     let cache = parseCaches.get(uri);
@@ -229,6 +231,7 @@ export function startServer(connection: Connection): void {
       blocks: blocksByUri.get(document.uri),
       readNote: (blockId) => readNote(workspace.root, blockId),
       parseCache: parseCacheFor(document.uri),
+      cachedMutants: true,
       maxParseLength: settings.server.maxFileSizeKb * 1024,
       isCancelled: () => token.isCancellationRequested,
     });

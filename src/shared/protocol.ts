@@ -169,6 +169,36 @@ export interface RecordsFoldersParams {
 }
 export const RECORDS_FOLDERS_NOTIFICATION = new NotificationType<RecordsFoldersParams>('comprehension/recordsFolders');
 
+/** A block's last mutation-testing result, as the AI Blocks view shows it. */
+export interface BlockMutationSummary {
+  blockId: string;
+  /** Mutation score in percent; null when no mutant could be made of the block. */
+  score: number | null;
+  /** Mutants no test noticed (survived or not covered). */
+  surviving: number;
+  /** Mutants made of the block. */
+  mutants: number;
+  /** ISO 8601 time of the run. */
+  testedAt: string;
+}
+
+/**
+ * `comprehension/mutationScores`: the cached `comprehension mutate` results that hold for a file's
+ * blocks now (blocks changed since their run are left out). The text is the open document's, else
+ * the file on disk; the blocks are the client's, else the last `comprehension/blocks` of the document.
+ */
+export interface MutationScoresParams {
+  uri: string;
+  blocks?: Block[];
+}
+export interface MutationScoresResult {
+  scores: BlockMutationSummary[];
+}
+export const MUTATION_SCORES_REQUEST = new RequestType<MutationScoresParams, MutationScoresResult, void>('comprehension/mutationScores');
+
+/** `comprehension/mutationResultsChanged`: a mutation run wrote new results; the server pulls diagnostics again. */
+export const MUTATION_RESULTS_CHANGED_NOTIFICATION = new NotificationType<void>('comprehension/mutationResultsChanged');
+
 /** Client command behind the "Suppress with a reason" code action (it asks for the reason). */
 export const SUPPRESS_COMMAND = 'comprehension.suppressWithReason';
 export interface SuppressArguments {

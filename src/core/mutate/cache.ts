@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import { ensureCacheIgnored } from '../hooks/local-cache';
+import { blockContentHash, blockTextOf } from '../notes/content-hash';
+import type { Block } from '../provenance/block';
+import { LineIndex } from '../text/line-index';
 import { readBoundedFileSync, writeFileAtomic } from '../workspace/fs';
 import { mutationCachePathFor } from '../workspace/layout';
 import type { BlockMutationResult } from './results';
@@ -48,4 +51,17 @@ export function readMutationResult(root: string, blockId: string): BlockMutation
 export function currentMutationResult(root: string, blockId: string, contentHash: string): BlockMutationResult | undefined {
   const result = readMutationResult(root, blockId);
   return result?.contentHash === contentHash ? result : undefined;
+}
+
+/**
+ * The cached results that hold for `blocks` in `text` (a file's current content): each block whose
+ * lines have the content it was tested with. Blocks never tested, or changed since, are left out.
+ */
+export function currentMutationResults(root: string, text: string, blocks: readonly Pick<Block, 'id' | 'startLine' | 'endLine'>[], lines: LineIndex = new LineIndex(text)): { block: Pick<Block, 'id' | 'startLine' | 'endLine'>; result: BlockMutationResult }[] {
+  const out: { block: Pick<Block, 'id' | 'startLine' | 'endLine'>; result: BlockMutationResult }[] = [];
+  for (const block of blocks) {
+    const cached = readMutationResult(root, block.id);
+    if (cached && cached.contentHash === blockContentHash(blockTextOf(text, block, lines))) out.push({ block, result: cached });
+  }
+  return out;
 }

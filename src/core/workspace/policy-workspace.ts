@@ -2,7 +2,8 @@ import { readBoundedTextFileSync } from './fs';
 import { join } from 'node:path';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
-import { MUTATION_RULE_RATIONALE, SURVIVING_MUTANT_RULE_ID } from '../mutate/findings';
+import { currentMutationResults } from '../mutate/cache';
+import { MUTATION_RULE_RATIONALE, SURVIVING_MUTANT_RULE_ID, survivingMutantFindings } from '../mutate/findings';
 import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from '../notes/diagnostics';
 import { type CodeOwners, CodeOwnersCache } from '../notes/sign-off';
 import type { Block } from '../provenance/block';
@@ -43,6 +44,12 @@ export interface CheckFileOptions {
   parseCache?: ParseCache;
   /** Report findings the baseline covers too (default false: only new findings). */
   includeBaselined?: boolean;
+  /**
+   * Add the surviving mutants of the last `comprehension mutate` of each block (from the cache,
+   * only while the block's content is the one tested). The editor asks for them; CI does not, as
+   * the cache is machine-local.
+   */
+  cachedMutants?: boolean;
 }
 
 /** What checking a file found, after suppressions and the baseline. */
@@ -214,6 +221,13 @@ export class PolicyWorkspace {
       const readNote = options.readNote ?? (() => undefined);
       notes = assessFileNotes({ path, text, blocks: options.blocks, readNote, policy, inCriticalPath, codeOwners: () => this.codeOwners() });
       extraFindings = noteFindings(notes, { lines: new LineIndex(text), inCriticalPath, configured: policy.rules });
+    }
+    if (options.blocks?.length && options.cachedMutants) {
+      const lines = new LineIndex(text);
+      const severity = policy.rules[SURVIVING_MUTANT_RULE_ID]?.severity;
+      for (const { block, result } of currentMutationResults(this.root, text, options.blocks, lines)) {
+        extraFindings.push(...survivingMutantFindings(result, block.startLine, lines, severity));
+      }
     }
     const aiRanges = options.aiRanges ?? options.blocks?.map(({ startLine, endLine }) => ({ startLine, endLine }));
     const result = evaluate(path, text, {

@@ -7,6 +7,8 @@ import { blockContentHash, blockTextOf } from '../../../src/core/notes/content-h
 import { currentMutationResult, readMutationResult } from '../../../src/core/mutate/cache';
 import { SURVIVING_MUTANT_RULE_ID } from '../../../src/core/mutate/findings';
 import { runMutationTesting } from '../../../src/core/mutate/run';
+import { blockFromRecord } from '../../../src/core/provenance/record';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { cli, git, records, write } from '../cli/run-cli';
 import { AI_LINES, mutationFixture, RETRY_SOURCE, STRONG_TESTS, WEAK_TESTS } from './mutate-fixture';
 
@@ -21,7 +23,7 @@ function validateSarif(value: unknown): void {
 interface JsonReport {
   summary: { blocks: number; mutants: number; surviving: number; findings: number };
   blocks: Array<{ blockId: string; score: number | null; counts: Record<string, number>; startLine: number; endLine: number }>;
-  findings: Array<{ path: string; ruleId: string; severity: string; message: string; startLine: number; endLine: number; blockId: string }>;
+  findings: Array<{ path: string; fingerprint: string; ruleId: string; severity: string; message: string; startLine: number; endLine: number; blockId: string }>;
 }
 
 // Real Stryker runs on real repositories: a few seconds each on two cores.
@@ -92,6 +94,25 @@ describe('comprehension mutate (real StrykerJS on a fixture repository)', functi
       const hash = blockContentHash(blockTextOf(edited, { startLine: AI_LINES[0], endLine: AI_LINES[1] }));
       assert.equal(currentMutationResult(root, id, hash), undefined);
       assert.ok(readMutationResult(root, id), 'still on disk, only stale');
+    });
+
+    it('the editor path: checkFile adds the cached survivors where the block is now, never in CI, never once it changed', () => {
+      const workspace = new PolicyWorkspace(root, true);
+      workspace.loadPolicyFromDisk();
+      const block = blockFromRecord(records(root)[0]);
+      // Two lines written above the block since the run: it moved, its content did not.
+      const moved = { ...block, startLine: block.startLine + 2, endLine: block.endLine + 2 };
+      const shifted = `// two new\n// lines\n${RETRY_SOURCE}`;
+      const mutants = (text: string, blocks: typeof block[], cachedMutants = true) =>
+        workspace.checkFile('src/retry.js', text, { blocks, cachedMutants }).findings.filter((finding) => finding.ruleId === SURVIVING_MUTANT_RULE_ID);
+      const shown = mutants(shifted, [moved]);
+      const lines = (values: number[]) => [...values].sort((a, b) => a - b);
+      assert.deepEqual(lines(shown.map((finding) => finding.startPosition.line + 1 - 2)), lines(json.findings.map((finding) => finding.startLine)));
+      assert.ok(shown.every((finding) => finding.blockId === block.id && finding.severity === 'warning'));
+      // The same fingerprints as the CLI's, so a baseline taken from either holds for both.
+      assert.deepEqual(new Set(shown.map((finding) => finding.fingerprint)), new Set(json.findings.map((finding) => finding.fingerprint)));
+      assert.equal(mutants(shifted, [moved], false).length, 0, 'CI (no cachedMutants) never reads the machine-local cache');
+      assert.equal(mutants(RETRY_SOURCE.replace('attempt <= 3', 'attempt <= 5'), [block]).length, 0, 'a changed block shows no stale survivors');
     });
 
     it('writes SARIF that validates against the 2.1.0 schema, with the rule described', async () => {
