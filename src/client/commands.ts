@@ -32,6 +32,7 @@ export const Commands = {
   notesSignOff: 'comprehension.notes.signOff',
   showReport: 'comprehension.showReport',
   installAgentHooks: 'comprehension.installAgentHooks',
+  runMutationTesting: 'comprehension.runMutationTesting',
   openWalkthrough: 'comprehension.openWalkthrough',
   openPolicy: 'comprehension.openPolicy',
   showRuleRationale: SHOW_RULE_RATIONALE_COMMAND,

@@ -14,6 +14,7 @@ import type { ProvenanceService } from './provenance/events';
 import { SharedStatusItem } from './status-bar';
 import { activatePractice, type PracticeApi } from './practice';
 import { activateNotes } from './notes';
+import { activateMutation } from './mutation';
 import { activateReport } from './notes/report';
 import { activateOnboarding } from './onboarding';
 import { activateAgentHooks } from './hooks';
@@ -88,6 +89,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
   const practice = activatePractice(context, { provenance, status: sharedStatus, server });
   const report = activateReport({ server, practice, log: outputChannel, config });
   context.subscriptions.push(report.disposable);
+  const mutation = activateMutation({ extensionPath: context.extensionPath, provenance, server, view: aiBlocksView, log: outputChannel });
+  context.subscriptions.push(mutation.disposable);
   context.subscriptions.push(sharedStatus, provenance, provenancePresentation, aiBlocksView);
   const onboarding = activateOnboarding(context, sharedStatus);
   const agentHooks = activateAgentHooks(context, outputChannel);
@@ -113,6 +116,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Compre
       agentHooks.commands,
       notes.commands,
       report.commands,
+      mutation.commands,
     ),
     vscode.workspace.onDidGrantWorkspaceTrust(() => server.notifyTrusted()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {

@@ -19,7 +19,8 @@ comparison, a condition, a constant) and runs the tests; a change no test notice
 comprehension/surviving-mutant, on its AI line ("tests still pass when \`attempt <= 3\` becomes
 \`attempt < 3\`"). Stryker runs with the repository's own Stryker configuration when there is one,
 otherwise with a default for the test runner package.json names (mocha, jest, vitest or
-node --test). Results are cached per block (.comprehension/.cache/mutation/) for the editor.
+node --test). Results are cached per block in the local cache of the .comprehension folder, for
+the editor.
 Running the tests runs the repository's code: use it on code you trust.
 
 Options:
