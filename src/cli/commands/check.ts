@@ -51,15 +51,17 @@ export function openWorkspace(io: CliIo, root: string, trusted: boolean): Policy
   return workspace;
 }
 
-function formatText(findings: readonly LocatedFinding[]): string {
+/** Findings as text, one a line: `path:line:column: severity rule: message` (also `comprehension mutate`'s). */
+export function formatText(findings: readonly LocatedFinding[]): string {
   return findings
     // Paths and messages (which may quote a path) come from the repository: one finding, one line.
     .map(({ path, finding }) => `${printable(path)}:${finding.startPosition.line + 1}:${finding.startPosition.character + 1}: ${finding.severity} ${finding.ruleId}: ${printable(finding.message)}\n`)
     .join('');
 }
 
-function formatJson(findings: readonly LocatedFinding[], summary: object): string {
-  const items = findings.map(({ path, finding }) => ({
+/** A finding as the JSON reports list it (1-based lines and columns), also `comprehension mutate`'s. */
+export function findingJson({ path, finding }: LocatedFinding): object {
+  return {
     path,
     ruleId: finding.ruleId,
     severity: finding.severity,
@@ -70,7 +72,11 @@ function formatJson(findings: readonly LocatedFinding[], summary: object): strin
     endColumn: finding.endPosition.character + 1,
     severityReasons: finding.severityReasons,
     fingerprint: finding.fingerprint,
-  }));
+  };
+}
+
+function formatJson(findings: readonly LocatedFinding[], summary: object): string {
+  const items = findings.map(findingJson);
   return `${JSON.stringify({ summary, findings: items }, null, 2)}\n`;
 }
 

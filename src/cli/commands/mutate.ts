@@ -3,14 +3,14 @@ import { pathToFileURL } from 'node:url';
 import { SURVIVING_MUTANT_RULE, SURVIVING_MUTANT_RULE_ID } from '../../core/mutate/findings';
 import type { BlockMutationResult } from '../../core/mutate/results';
 import { runMutationTesting } from '../../core/mutate/run';
-import { toSarif, type LocatedFinding } from '../../core/check/sarif';
+import { toSarif } from '../../core/check/sarif';
 import { plural } from '../../core/check/check-run';
 import { printable } from '../../core/workspace/paths';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
 import { writeOutputFile } from '../output';
 import { findWorkspaceRoot } from '../workspace-root';
-import { openWorkspace } from './check';
+import { findingJson, formatText, openWorkspace } from './check';
 
 const USAGE = `Usage: comprehension mutate [paths...] [options]
 
@@ -38,12 +38,6 @@ Progress goes to standard error; Ctrl-C stops Stryker and its test processes.
 
 Exit codes: 0 no surviving mutant; 1 surviving mutants; 2 usage error, no test runner, Stryker
 missing or failing (its initial test run must pass), or cancelled.`;
-
-function formatText(findings: readonly LocatedFinding[]): string {
-  return findings
-    .map(({ path, finding }) => `${printable(path)}:${finding.startPosition.line + 1}:${finding.startPosition.character + 1}: ${finding.severity} ${finding.ruleId}: ${printable(finding.message)}\n`)
-    .join('');
-}
 
 function describeBlock(result: BlockMutationResult, endLine: number): string {
   const { killed, timeout, survived, noCoverage, errors } = result.counts;
@@ -109,6 +103,12 @@ async function mutate(args: string[], io: CliIo): Promise<number> {
     if (outcome.install) io.stderr.write(`Install it with:\n  ${outcome.install}\n`);
     return EXIT.usage;
   }
+  const blockId = parsed.options.get('block') as string | undefined;
+  if (blockId !== undefined && outcome.targets.length === 0 && outcome.skipped.length === 0) {
+    // A typo must not read as "nothing survived".
+    io.stderr.write(`comprehension mutate: no AI block with id ${printable(blockId)} (lost blocks are not tested)\n`);
+    return EXIT.usage;
+  }
   const { results, findings } = outcome;
   const endLines = new Map(outcome.targets.map((target) => [target.blockId, target.endLine]));
   const survivors = results.reduce((sum, result) => sum + result.counts.survived + result.counts.noCoverage, 0);
@@ -124,18 +124,7 @@ async function mutate(args: string[], io: CliIo): Promise<number> {
   let report: string;
   if (format === 'sarif') report = `${JSON.stringify(toSarif(findings, [SURVIVING_MUTANT_RULE], pathToFileURL(root).href), null, 2)}\n`;
   else if (format === 'json') {
-    const items = findings.map(({ path, finding }) => ({
-      path,
-      blockId: finding.blockId,
-      ruleId: finding.ruleId,
-      severity: finding.severity,
-      message: finding.message,
-      startLine: finding.startPosition.line + 1,
-      startColumn: finding.startPosition.character + 1,
-      endLine: finding.endPosition.line + 1,
-      endColumn: finding.endPosition.character + 1,
-      fingerprint: finding.fingerprint,
-    }));
+    const items = findings.map((located) => ({ ...findingJson(located), blockId: located.finding.blockId }));
     const blocks = results.map((result) => ({ ...result, endLine: endLines.get(result.blockId) }));
     report = `${JSON.stringify({ summary, blocks, findings: items, skippedBlocks: outcome.skipped }, null, 2)}\n`;
   } else report = formatText(findings);

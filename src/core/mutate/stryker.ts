@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readBoundedFile } from '../workspace/fs';
+import { readBoundedFile, readBoundedFileSync } from '../workspace/fs';
 import type { MutationTarget } from './targets';
 
 /**
@@ -45,9 +45,11 @@ export function resolveInstalledPackage(name: string, fromFolders: readonly stri
     } catch {
       continue;
     }
+    // A package manifest is a few KiB; node_modules may be a link out of the repository (pnpm, workspaces), so no root.
+    const read = readBoundedFileSync(manifest, { maxBytes: 1024 * 1024 });
+    if (read.kind !== 'ok') continue;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const version = String((require(manifest) as { version?: unknown }).version ?? 'unknown');
+      const version = String((JSON.parse(read.bytes.toString('utf8')) as { version?: unknown }).version ?? 'unknown');
       let entry: string | undefined;
       try {
         entry = resolveFrom(name, { paths: [from] });

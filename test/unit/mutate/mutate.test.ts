@@ -237,11 +237,14 @@ describe('comprehension mutate (real StrykerJS on a fixture repository)', functi
     assert.equal(readMutationResult(root, records(root)[0].id), undefined);
   });
 
-  it('refuses a bad --changed-since ref and a bad --concurrency (exit 2)', async () => {
+  it('refuses a bad --changed-since ref, a bad --concurrency and an unknown --block (exit 2)', async () => {
     const root = await mutationFixture(WEAK_TESTS);
     roots.push(root);
     assert.equal((await cli(root, ['mutate', '--changed-since', 'no-such-ref'])).code, 2);
     assert.equal((await cli(root, ['mutate', '--concurrency', '0'])).code, 2);
     assert.equal((await cli(root, ['mutate', '--format', 'xml'])).code, 2);
+    const typo = await cli(root, ['mutate', '--block', 'no-such-block']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /no AI block with id no-such-block/);
   });
 });
