@@ -75,13 +75,16 @@ describe('Mutation testing of an AI block', function () {
     const expected = run.kind === 'done' ? `mutation ${run.score}% (${run.surviving} surviving)` : '';
     const row = await waitFor(api.onDidChangeAiBlocksRows, async () => (await api.aiBlocksRows()).find((candidate) => candidate.description.includes(expected)), `an AI Blocks row with "${expected}"`, 30_000);
     assert.match(row.label, /^Lines 2–8/);
-    // Room for the view: the panel closed and the file tree folded away while the picture is taken.
+    // Room for the row's description: the panel closed and the side bar widened while the picture is taken.
     await vscode.commands.executeCommand('workbench.action.closePanel');
-    await vscode.commands.executeCommand('workbench.explorer.fileView.toggleVisibility');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
     await vscode.commands.executeCommand('comprehension.aiBlocks.focus');
+    // The width commands resize the active editor group: narrowing it widens the side bar.
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    for (let i = 0; i < 8; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
     await keys({ type: 'waitForSelector', selector: '.monaco-list-row:has-text("mutation")' });
     await screenshot('mutation-ai-blocks-view');
-    await vscode.commands.executeCommand('workbench.explorer.fileView.toggleVisibility');
+    for (let i = 0; i < 8; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
 
     // Editing the block makes the cached result stale: its diagnostics go away without a rerun.
     await editor.edit((edit) => edit.replace(new vscode.Range(2, 0, 2, editor.document.lineAt(2).text.length), '  if (status >= 500 && attempt <= 4) {'));
