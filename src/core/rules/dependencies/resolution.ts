@@ -30,6 +30,8 @@ export interface ImportResolution {
    * lockfile says nothing about any one package.
    */
   lockfileLacks(packageName: string): boolean;
+  /** Whether the nearest lockfile names `packageName`; false when there is none or it cannot be read. */
+  lockfileMentions(packageName: string): boolean;
 }
 
 /** A manifest with the rest of the workspace's view of imports attached. */
@@ -158,17 +160,21 @@ export class ResolutionReader {
       declaredInWorkspace: (packageName) => this.scanWorkspace().declared.has(packageName),
       workspacePackage: (packageName) => this.scanWorkspace().packages.has(packageName),
       installed: (packageName) => this.isInstalled(folder, packageName),
-      lockfileLacks: (packageName) => {
-        const lockfile = this.lockfileFor(folder);
-        if (lockfile?.text === undefined) return false;
-        let mentioned = lockfile.names.get(packageName);
-        if (mentioned === undefined) {
-          mentioned = mentionsPackage(lockfile.text, packageName);
-          lockfile.names.set(packageName, mentioned);
-        }
-        return !mentioned;
-      },
+      lockfileLacks: (packageName) => this.lockfileAnswer(folder, packageName) === false,
+      lockfileMentions: (packageName) => this.lockfileAnswer(folder, packageName) === true,
     };
+  }
+
+  /** Whether the lockfile nearest to `folder` names the package; undefined when there is no readable lockfile. */
+  private lockfileAnswer(folder: string, packageName: string): boolean | undefined {
+    const lockfile = this.lockfileFor(folder);
+    if (lockfile?.text === undefined) return undefined;
+    let mentioned = lockfile.names.get(packageName);
+    if (mentioned === undefined) {
+      mentioned = mentionsPackage(lockfile.text, packageName);
+      lockfile.names.set(packageName, mentioned);
+    }
+    return mentioned;
   }
 
   /** A JSON (or JSON-with-comments) config file, or undefined when absent, refused or not an object. */
