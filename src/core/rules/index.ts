@@ -2,6 +2,7 @@ import type { Rule } from './rule';
 import { dependenciesLookalike } from './dependencies/lookalike';
 import { dependenciesNotInstalled } from './dependencies/not-installed';
 import { dependenciesSuspiciousName } from './dependencies/suspicious-name';
+import { dependenciesRegistry } from './dependencies/registry-check';
 import { dependenciesUnapproved } from './dependencies/unapproved';
 import { dependenciesUndeclared } from './dependencies/undeclared';
 import { reliabilityMissingTimeout } from './reliability/missing-timeout';
@@ -28,6 +29,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
   dependenciesLookalike,
   dependenciesNotInstalled,
   dependenciesSuspiciousName,
+  dependenciesRegistry,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -166,6 +166,18 @@ describe('dependency rules on real workspace layouts', () => {
       policy.rules['dependencies/undeclared'] = { options: { virtualModules: ['@vmod/*'] } };
       assert.deepEqual(undeclared(root, 'a.ts', policy), ['@theme/Layout']);
     });
+
+    it('policy dependencies.virtualModules replaces the defaults for every dependency rule; the former option still wins for its rule', () => {
+      const root = make({
+        'package.json': { name: 'docs', devDependencies: { typescript: '5' } },
+        'a.ts': "import Layout from '@theme/Layout';\nimport v from '@vmod/x';\n",
+      });
+      const policy = defaultPolicy();
+      policy.dependencies.virtualModules = ['@vmod/*'];
+      assert.deepEqual(undeclared(root, 'a.ts', policy), ['@theme/Layout']);
+      policy.rules['dependencies/undeclared'] = { options: { virtualModules: ['@theme/**'] } };
+      assert.deepEqual(undeclared(root, 'a.ts', policy), ['@vmod/x']);
+    });
   });
 
   describe('dependencies/not-installed', () => {

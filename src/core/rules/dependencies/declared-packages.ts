@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { DEPENDENCY_FIELDS } from './manifest';
+import { DEPENDENCY_FIELDS, MANIFEST_FILE_NAME } from './manifest';
 
 /** One entry of a package.json dependency field, with where it is written. */
 export interface DeclaredPackage {
@@ -50,4 +50,9 @@ export function declaredPackages(text: string): DeclaredPackage[] {
     }
   }
   return declared;
+}
+
+/** Whether a workspace-relative path is a package.json whose declarations count: not one under node_modules. */
+export function isDeclaringManifestPath(path: string): boolean {
+  return (path === MANIFEST_FILE_NAME || path.endsWith(`/${MANIFEST_FILE_NAME}`)) && !/(?:^|\/)node_modules\//.test(path);
 }

@@ -44,30 +44,8 @@ export function resolutionOf(manifest: PackageManifestInfo | undefined): ImportR
   return (manifest as ResolvedManifestInfo | undefined)?.resolution;
 }
 
-/**
- * Framework-provided modules that no package.json declares: Docusaurus' `@docusaurus/Link` and
- * swizzled `@theme/*`, SvelteKit's `$app/*` and `$lib/*`, Vite and Astro virtual modules, the
- * common `@/` and `~/` source aliases, subpath imports and builtins. Globs (picomatch) matched
- * against the package name and the whole specifier.
- */
-export const DEFAULT_VIRTUAL_MODULES: readonly string[] = [
-  '@docusaurus/*',
-  '@theme/**',
-  '@theme-original/**',
-  '@theme-init/**',
-  '@site/**',
-  '@generated/**',
-  'virtual:*',
-  'astro:*',
-  '$app/**',
-  '$lib',
-  '$lib/**',
-  '$env/**',
-  '~/**',
-  '@/**',
-  '#*',
-  'node:*',
-];
+/** The default framework virtual modules (policy `dependencies.virtualModules`). */
+export { DEFAULT_VIRTUAL_MODULES } from '../../policy/policy';
 
 /**
  * The lower-case client modules `@docusaurus/core` provides (its `module-type-aliases`); every
@@ -76,7 +54,7 @@ export const DEFAULT_VIRTUAL_MODULES: readonly string[] = [
 const DOCUSAURUS_CLIENT_MODULES = /^@docusaurus\/(?:[A-Z]|use[A-Z]|(?:router|renderRoutes|isInternalUrl|interpolate|constants)$)/;
 
 /**
- * Whether the import is one of `patterns` (the rule's `virtualModules` option). `@docusaurus/*`
+ * Whether the import is one of `patterns` (policy `dependencies.virtualModules`). `@docusaurus/*`
  * names both the framework's virtual modules (`@docusaurus/Link`, `@docusaurus/router`) and its
  * real packages (`@docusaurus/core`): the real ones stay checked.
  */

@@ -1,6 +1,5 @@
 import type { RuleFinding } from '../../check/findings';
-import { declaredPackages } from './declared-packages';
-import { MANIFEST_FILE_NAME } from './manifest';
+import { declaredPackages, isDeclaringManifestPath } from './declared-packages';
 import { firstMatchingPattern, stringList } from './name-patterns';
 import { resolutionOf } from './resolution';
 import { type SuspiciousName, suspiciousName } from './suspicious-names';
@@ -31,7 +30,7 @@ export const dependenciesSuspiciousName: Rule = {
   ].join('\n'),
   defaultOptions: { ignore: [] },
   check(context: RuleContext): RuleFinding[] {
-    if (!isManifestPath(context.path)) return [];
+    if (!isDeclaringManifestPath(context.path)) return [];
     const ignore = stringList(context.options.ignore);
     const resolution = resolutionOf(context.manifest);
     const findings: RuleFinding[] = [];
@@ -52,11 +51,6 @@ export const dependenciesSuspiciousName: Rule = {
     return findings;
   },
 };
-
-/** Whether the checked file is a package.json outside node_modules. */
-function isManifestPath(path: string): boolean {
-  return (path === MANIFEST_FILE_NAME || path.endsWith(`/${MANIFEST_FILE_NAME}`)) && !/(?:^|\/)node_modules\//.test(path);
-}
 
 function describe(name: string, suspicion: SuspiciousName): string {
   const known = suspicion.known;
