@@ -130,8 +130,11 @@ async function check(args: string[], io: CliIo): Promise<number> {
   }
   if (result.gitFallback) io.stderr.write(`comprehension: warning: ${printable(result.gitFallback)}\n`);
   // A skipped registry check is said once, in every format: it must not read as a pass.
-  const registrySkipped = result.registryCheck?.reason !== undefined ? `registry check skipped: ${result.registryCheck.reason}` : undefined;
-  if (registrySkipped) io.stderr.write(`comprehension: warning: ${printable(registrySkipped)}\n`);
+  const registrySkipped = [
+    result.registryCheck?.reason !== undefined ? `registry check skipped: ${result.registryCheck.reason}` : undefined,
+    result.registryCheck?.downloadsSkipped !== undefined ? `registry check without download counts: ${result.registryCheck.downloadsSkipped}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+  for (const line of registrySkipped) io.stderr.write(`comprehension: warning: ${printable(line)}\n`);
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { finding } of result.findings) if (finding.severity !== 'off') counts[finding.severity]++;
   const summary = {
@@ -145,7 +148,7 @@ async function check(args: string[], io: CliIo): Promise<number> {
     ...(result.registryCheck ? { registryCheck: result.registryCheck } : {}),
   };
   let report: string;
-  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped, [result.gitFallback, registrySkipped].filter((line): line is string => line !== undefined)), null, 2)}\n`;
+  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped, [...(result.gitFallback ? [result.gitFallback] : []), ...registrySkipped]), null, 2)}\n`;
   else if (format === 'json') report = formatJson(result.findings, { ...summary, skippedFiles: result.skipped.map(describeSkippedFile) });
   else report = formatText(result.findings);
 

@@ -173,6 +173,17 @@ describe('dependencies/registry (--registry-check) against a local registry', ()
     assert.match(result.registryCheck?.reason ?? '', /^the registry 127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)$/);
   });
 
+  it('a download-count API that cannot be reached costs the counts only, is said once, and leaves nothing cached', async () => {
+    const root = make(WORKSPACE);
+    const { result, findings } = await check(root, { registry: registry.url, downloadsApi: await closedPortUrl(), cacheDir });
+    assert.deepEqual(findings.map((line) => line.replace(/ (error|warning) .*?'([^']+)'.*/, ' $1 $2')), ['package.json:8 warning fresh-squat', 'package.json:9 error react-codeshift']);
+    assert.equal(result.registryCheck?.checked, 5);
+    assert.equal(result.registryCheck?.reason, undefined);
+    assert.match(result.registryCheck?.downloadsSkipped ?? '', /^the download counts 127\.0\.0\.1:\d+ could not be reached \(ECONNREFUSED\)$/);
+    // Only the "not found" answer is complete without counts.
+    assert.equal(fs.readdirSync(cacheDir).length, 1);
+  });
+
   it('an HTTP error for one name skips that name and says so; the others are answered', async () => {
     const root = make({ 'package.json': { name: 'app', dependencies: { 'private-thing': '1', 'left-pad': '1' } } });
     const { result } = await check(root, { registry: registry.url, cacheDir });

@@ -68,6 +68,8 @@ export interface RegistryCheckSummary {
   private: number;
   /** Why names were skipped, when any were. */
   reason?: string;
+  /** Why download counts were not asked (their API unreachable), when they were wanted. */
+  downloadsSkipped?: string;
 }
 
 /** The registry check's result: findings on package.json lines, and what was checked. */
@@ -146,6 +148,7 @@ export async function checkRegistry(workspace: PolicyWorkspace, manifestPaths: r
   const lookup = await client.lookup([...wanted]);
   summary.checked = lookup.facts.size;
   summary.skipped = lookup.unanswered.size;
+  if (lookup.downloadsUnreachable) summary.downloadsSkipped = `the download counts ${lookup.downloadsUnreachable}`;
   if (lookup.unreachable) summary.reason = `the registry ${lookup.unreachable}`;
   else if (lookup.unanswered.size > 0) {
     const [name, why] = lookup.unanswered.entries().next().value as [string, string];

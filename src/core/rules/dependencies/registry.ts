@@ -53,6 +53,8 @@ export interface RegistryLookup {
   unanswered: Map<string, string>;
   /** Set when the registry could not be reached at all: the rest were not asked. */
   unreachable?: string;
+  /** Set when the download-count API could not be reached: the names have no counts (and are not cached). */
+  downloadsUnreachable?: string;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -114,9 +116,10 @@ export class RegistryClient {
       while (next < pending.length && result.unreachable === undefined) {
         const name = pending[next++];
         try {
-          const facts = await this.ask(name);
+          const facts = await this.ask(name, result);
           result.facts.set(name, facts);
-          await this.writeCache(name, facts);
+          // Without its download count the answer is incomplete: asked again next time rather than cached for a day.
+          if (!(facts.exists && this.options.downloadsApi && facts.weeklyDownloads === undefined)) await this.writeCache(name, facts);
         } catch (error) {
           if (error instanceof UnreachableError) result.unreachable ??= error.message;
           else result.unanswered.set(name, error instanceof UnansweredError ? error.message : `failed: ${(error as Error).message}`);
@@ -130,7 +133,7 @@ export class RegistryClient {
     return result;
   }
 
-  private async ask(name: string): Promise<PackageFacts> {
+  private async ask(name: string, progress: RegistryLookup): Promise<PackageFacts> {
     const url = this.registry + encodePackageName(name);
     // The abbreviated document is small but has no creation time; its `modified` bounds the age from below.
     const abbreviated = await this.getJson(url, 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8');
@@ -150,12 +153,17 @@ export class RegistryClient {
         if (error instanceof UnreachableError) throw error;
       }
     }
-    if (this.options.downloadsApi) {
+    if (this.options.downloadsApi && progress.downloadsUnreachable === undefined) {
       const base = this.options.downloadsApi.endsWith('/') ? this.options.downloadsApi : `${this.options.downloadsApi}/`;
-      // The downloads API does not know a package published minutes ago: not found there is none downloaded.
-      const point = await this.getJson(base + encodePackageName(name), 'application/json');
-      const downloads = point === undefined ? 0 : point.downloads;
-      if (typeof downloads === 'number' && Number.isFinite(downloads)) facts.weeklyDownloads = downloads;
+      try {
+        // The downloads API does not know a package published minutes ago: not found there is none downloaded.
+        const point = await this.getJson(base + encodePackageName(name), 'application/json');
+        const downloads = point === undefined ? 0 : point.downloads;
+        if (typeof downloads === 'number' && Number.isFinite(downloads)) facts.weeklyDownloads = downloads;
+      } catch (error) {
+        // The registry answered; only the counts are missing. Unreachable once is unreachable for the run.
+        if (error instanceof UnreachableError) progress.downloadsUnreachable ??= error.message;
+      }
     }
     return facts;
   }

@@ -64,7 +64,7 @@ export const KNOWN_BAD_NAMES: ReadonlyMap<string, KnownBadName> = new Map<string
   ['electron-native-notify', { kind: 'malicious', source: 'npm advisory (June 2019): stole cryptocurrency wallet secrets through the Agama wallet' }],
   ['twilio-npm', { kind: 'malicious', source: 'npm advisory (November 2020): a reverse shell posing as the Twilio library' }],
   ['noblox.js-proxy', { kind: 'malicious', source: 'npm advisory (2021): a typosquat of noblox.js dropping ransomware' }],
-  ['react-codeshift', { kind: 'hallucinated', source: 'an invented blend of react and jscodeshift, reported in AI agent instruction files copied between public repositories (security research on slopsquatting, 2026)' }],
+  ['react-codeshift', { kind: 'hallucinated', source: 'an invented blend of react and jscodeshift found in AI agent instruction files copied between public repositories; security research on slopsquatting, 2026' }],
   ['huggingface-cli', { kind: 'hallucinated', source: 'hallucinated by models for `huggingface-cli` installs and registered empty to measure it (Bar Lanyado, Lasso Security, 2024); the real CLI ships with the Python huggingface_hub' }],
   ['huggingface_hub', { kind: 'other-ecosystem', source: OTHER }],
   ['huggingface-hub', { kind: 'other-ecosystem', source: OTHER }],
