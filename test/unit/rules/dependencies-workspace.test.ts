@@ -10,6 +10,8 @@ import { ManifestCache } from '../../../src/core/rules/dependencies/manifest';
 import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
 import type { Policy } from '../../../src/core/policy/policy';
 import type { Rule } from '../../../src/core/rules/rule';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
+import { dependencyConfigKind } from '../../../src/core/rules/dependencies/config-files';
 
 /**
  * One fixture per wrong-finding cause measured on real repositories (issue 10): each builds the
@@ -177,6 +179,44 @@ describe('dependency rules on real workspace layouts', () => {
       assert.deepEqual(undeclared(root, 'a.ts', policy), ['@theme/Layout']);
       policy.rules['dependencies/undeclared'] = { options: { virtualModules: ['@theme/**'] } };
       assert.deepEqual(undeclared(root, 'a.ts', policy), ['@vmod/x']);
+    });
+  });
+
+  describe('a long-lived workspace (the language server) sees changed dependency files', () => {
+    const dependencyFindings = (workspace: PolicyWorkspace, file: string): string[] => {
+      const text = fs.readFileSync(path.join(workspace.root, file), 'utf8');
+      return workspace.checkFile(file, text).findings.filter((finding) => finding.ruleId.startsWith('dependencies/')).map((finding) => `${finding.ruleId} ${text.slice(finding.start, finding.end)}`);
+    };
+
+    it('a tsconfig paths alias added, and a lockfile that now lists the package, count at the next check after the change', () => {
+      const root = make({
+        'package.json': { name: 'app', dependencies: { express: '4', leftish: '1' } },
+        'package-lock.json': { lockfileVersion: 3, packages: { 'node_modules/express': { version: '4.21.0' } } },
+        'tsconfig.json': { compilerOptions: {} },
+        'src/a.ts': "import x from '@app/x';\nimport express from 'express';\nimport l from 'leftish';\n",
+      });
+      const workspace = new PolicyWorkspace(root, true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), ['dependencies/undeclared @app/x', 'dependencies/not-installed leftish']);
+      fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '@app/*': ['./src/app/*'] } } }));
+      fs.writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/express': {}, 'node_modules/leftish': {} } }));
+      // Remembered until told: the server is told by the editor's file watcher.
+      assert.equal(dependencyFindings(workspace, 'src/a.ts').length, 2);
+      assert.equal(workspace.manifests.fileChanged(path.join(root, 'tsconfig.json')), true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), []);
+    });
+
+    it('a package.json edit is seen after its change, and unrelated files are not dependency files', () => {
+      const root = make({ 'package.json': { name: 'app', dependencies: {} }, 'src/a.ts': "import express from 'express';\n" });
+      const workspace = new PolicyWorkspace(root, true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), ['dependencies/undeclared express']);
+      fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { express: '4' } }));
+      assert.equal(workspace.manifests.fileChanged('package.json'), true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), []);
+      assert.equal(workspace.manifests.fileChanged(path.join(root, 'src/a.ts')), false);
+      for (const name of ['yarn.lock', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tsconfig.base.json', 'jsconfig.json', 'deno.jsonc', 'import_map.json', 'bun.lock']) {
+        assert.equal(dependencyConfigKind(`x/${name}`), 'config', name);
+      }
+      assert.equal(dependencyConfigKind('x/package.json.bak'), undefined);
     });
   });
 
