@@ -8,6 +8,7 @@ import { declaredPackages } from '../../../src/core/rules/dependencies/declared-
 import { ManifestCache } from '../../../src/core/rules/dependencies/manifest';
 import { dependenciesSuspiciousName } from '../../../src/core/rules/dependencies/suspicious-name';
 import { suspiciousName } from '../../../src/core/rules/dependencies/suspicious-names';
+import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
 
 /**
  * The labelled table: names an assistant declared that are made up, squatted or malicious
@@ -123,6 +124,17 @@ describe('dependencies/suspicious-name', () => {
     const text = fs.readFileSync(path.join(root, 'sub/package.json'), 'utf8');
     const manifestInfo = new ManifestCache({ workspaceRoot: root }).manifestFor(path.join(root, 'sub/package.json'));
     assert.deepEqual(evaluate('sub/package.json', text, { policy, rules: [dependenciesSuspiciousName], manifest: manifestInfo }).findings, []);
+  });
+
+  it('an undeclared import says what its name gives away, and only then', () => {
+    const root = make({ 'package.json': { name: 'app', dependencies: { express: '4' } }, 'a.ts': "import a from 'flatmap-stream';\nimport b from 'axios-helper';\nimport c from 'left-pad';\n" });
+    const text = fs.readFileSync(path.join(root, 'a.ts'), 'utf8');
+    const manifest = new ManifestCache({ workspaceRoot: root }).manifestFor(path.join(root, 'a.ts'));
+    const messages = evaluate('a.ts', text, { policy: defaultPolicy(), rules: [dependenciesUndeclared], manifest }).findings.map((finding) => finding.message);
+    assert.equal(messages.length, 3);
+    assert.match(messages[0], /Do not install it: it is a known malicious package name \(npm advisory for the event-stream incident/);
+    assert.match(messages[1], /Its name is 'axios' with a generic word added/);
+    assert.doesNotMatch(messages[2], /Its name|Do not install/);
   });
 
   it('finds declarations with their offsets, and survives broken JSON', () => {
