@@ -10,6 +10,7 @@ import { runCheck } from '../../../src/core/check/check-run';
 import { defaultRegistryCacheDir, RegistryClient } from '../../../src/core/rules/dependencies/registry';
 import { parseNpmrc, type RegistryCheckOptions } from '../../../src/core/rules/dependencies/registry-check';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
+import { TempWorkspaces } from './temp-workspace';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** The fixed "now" of these tests, so ages are exact. */
@@ -73,17 +74,8 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/`;
 }
 
-const roots: string[] = [];
-function make(files: Record<string, string | object>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-deps-reg-'));
-  roots.push(root);
-  for (const [relative, content] of Object.entries(files)) {
-    const target = path.join(root, relative);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  }
-  return root;
-}
+const workspaces = new TempWorkspaces('cf-deps-reg-');
+const make = (files: Record<string, string | object>): string => workspaces.make(files);
 
 const WORKSPACE = {
   'package.json': {
@@ -113,7 +105,7 @@ describe('dependencies/registry (--registry-check) against a local registry', ()
   });
   after(async () => {
     await registry.close();
-    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+    workspaces.removeAll();
   });
   beforeEach(() => {
     registry.requests.length = 0;

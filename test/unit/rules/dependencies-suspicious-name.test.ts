@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluate } from '../../../src/core/check/engine';
 import { defaultPolicy } from '../../../src/core/policy/policy';
@@ -9,6 +8,7 @@ import { ManifestCache } from '../../../src/core/rules/dependencies/manifest';
 import { dependenciesSuspiciousName } from '../../../src/core/rules/dependencies/suspicious-name';
 import { suspiciousName } from '../../../src/core/rules/dependencies/suspicious-names';
 import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
+import { TempWorkspaces } from './temp-workspace';
 
 /**
  * The labelled table: names an assistant declared that are made up, squatted or malicious
@@ -30,17 +30,8 @@ const REAL = [
   'prop-types-extra', 'yamljs', 'expect.js', 'lodash-es', 'deepmerge-ts', 'eslint-utils', 'node-uuid',
 ];
 
-const roots: string[] = [];
-function make(files: Record<string, string | object>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-deps-sus-'));
-  roots.push(root);
-  for (const [relative, content] of Object.entries(files)) {
-    const target = path.join(root, relative);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  }
-  return root;
-}
+const workspaces = new TempWorkspaces('cf-deps-sus-');
+const make = (files: Record<string, string | object>): string => workspaces.make(files);
 
 /** What the rule reports on `file`: the flagged names (the finding's text) and severities. */
 function check(root: string, file = 'package.json'): { name: string; severity: string; message: string }[] {
@@ -55,7 +46,7 @@ function check(root: string, file = 'package.json'): { name: string; severity: s
 
 describe('dependencies/suspicious-name', () => {
   after(() => {
-    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+    workspaces.removeAll();
   });
 
   it('on the labelled table: recall and precision over declared, uninstalled names', () => {

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluate } from '../../../src/core/check/engine';
 import { defaultPolicy } from '../../../src/core/policy/policy';
@@ -12,23 +11,14 @@ import type { Policy } from '../../../src/core/policy/policy';
 import type { Rule } from '../../../src/core/rules/rule';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { dependencyConfigKind } from '../../../src/core/rules/dependencies/config-files';
+import { TempWorkspaces } from './temp-workspace';
 
 /**
  * One fixture per wrong-finding cause measured on real repositories (issue 10): each builds the
  * real files in a temp folder and checks through the same ManifestCache the CLI and server use.
  */
-const roots: string[] = [];
-
-function make(files: Record<string, string | object>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-deps-ws-'));
-  roots.push(root);
-  for (const [relative, content] of Object.entries(files)) {
-    const target = path.join(root, relative);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return root;
-}
+const workspaces = new TempWorkspaces('cf-deps-ws-');
+const make = (files: Record<string, string | object>): string => workspaces.make(files);
 
 /** The package names `rule` flags in `file` (a file already in `root`). */
 function flagged(root: string, file: string, rule: Rule, policy: Policy = defaultPolicy()): string[] {
@@ -43,7 +33,7 @@ const notInstalled = (root: string, file: string): string[] => flagged(root, fil
 
 describe('dependency rules on real workspace layouts', () => {
   after(() => {
-    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+    workspaces.removeAll();
   });
 
   describe('dependencies/lookalike', () => {
