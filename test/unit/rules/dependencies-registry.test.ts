@@ -176,6 +176,49 @@ describe('dependencies/registry (--registry-check) against a local registry', ()
     assert.equal(fs.readdirSync(cacheDir).length, 1);
   });
 
+  it('a registry that denies a well-known package is not believed: no "not on the registry" finding, one reason', async () => {
+    const root = make({ 'package.json': { name: 'app', dependencies: { react: '18', 'react-codeshift': '1', 'fresh-squat': '1' } } });
+    const { result, findings } = await check(root, { registry: registry.url, cacheDir });
+    assert.deepEqual(findings.map((line) => line.replace(/ (error|warning) .*?'([^']+)'.*/, ' $1 $2')), ['package.json:6 warning fresh-squat']);
+    assert.equal(result.registryCheck?.checked, 1);
+    assert.equal(result.registryCheck?.skipped, 2);
+    assert.match(result.registryCheck?.reason ?? '', /says the well-known package 'react' does not exist: it is not answering for npm/);
+  });
+
+  it('keeps at most the given number of requests in flight, and uses them all', async () => {
+    const names = ['n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7'];
+    const held: http.ServerResponse[] = [];
+    let answered = 0;
+    let maxInFlight = 0;
+    // Answers are held until as many requests as the limit allows are waiting: a client that
+    // serialised would hang here (and time out). The first batch is then held a little longer, so
+    // that a client sending more than the limit shows it in maxInFlight; a correct client only waits
+    // (the delay can let a bug through, never fail a correct client).
+    const release = (): void => {
+      for (const waiting of held.splice(0)) {
+        answered++;
+        waiting.writeHead(404, { 'content-type': 'application/json' }).end('{}');
+      }
+    };
+    const server = http.createServer((_request, response) => {
+      held.push(response);
+      maxInFlight = Math.max(maxInFlight, held.length);
+      if (held.length === Math.min(3, names.length - answered)) {
+        if (answered === 0) setTimeout(release, 150);
+        else release();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new RegistryClient({ registry: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, concurrency: 3, timeoutMs: 5000 });
+      const lookup = await client.lookup(names);
+      assert.equal(lookup.facts.size, 7);
+      assert.equal(maxInFlight, 3);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('an HTTP error for one name skips that name and says so; the others are answered', async () => {
     const root = make({ 'package.json': { name: 'app', dependencies: { 'private-thing': '1', 'left-pad': '1' } } });
     const { result } = await check(root, { registry: registry.url, cacheDir });

@@ -9,6 +9,7 @@ import type { PolicyWorkspace } from '../../workspace/policy-workspace';
 import { type DeclaredPackage, declaredPackages, isDeclaringManifestPath } from './declared-packages';
 import { firstMatchingPattern } from './name-patterns';
 import { defaultRegistryCacheDir, NPM_DOWNLOADS_API, NPM_REGISTRY, type PackageFacts, RegistryClient } from './registry';
+import { WELL_KNOWN_PACKAGE_SET } from './well-known';
 import type { Rule } from '../rule';
 
 /** The registry check's findings; reported by {@link checkRegistry}, not by the per-file engine. */
@@ -146,10 +147,21 @@ export async function checkRegistry(workspace: PolicyWorkspace, manifestPaths: r
     now: options.now,
   });
   const lookup = await client.lookup([...wanted]);
+  // A registry that denies a package everyone uses is not answering for npm (a proxy that wants a login,
+  // a mirror of something else): its "not found" is no evidence, so none of them is reported.
+  const deniedWellKnown = [...lookup.facts].find(([name, facts]) => !facts.exists && WELL_KNOWN_PACKAGE_SET.has(name))?.[0];
+  if (deniedWellKnown !== undefined) {
+    for (const [name, facts] of [...lookup.facts]) {
+      if (facts.exists) continue;
+      lookup.facts.delete(name);
+      lookup.unanswered.set(name, `the registry says '${deniedWellKnown}' does not exist either`);
+    }
+    lookup.unreachable ??= `${registryUrl.host} says the well-known package '${deniedWellKnown}' does not exist: it is not answering for npm (authentication, a mirror of something else), so its "not found" answers were not used`;
+  }
   summary.checked = lookup.facts.size;
   summary.skipped = lookup.unanswered.size;
   if (lookup.downloadsUnreachable) summary.downloadsSkipped = `the download counts ${lookup.downloadsUnreachable}`;
-  if (lookup.unreachable) summary.reason = `the registry ${lookup.unreachable}`;
+  if (lookup.unreachable) summary.reason = deniedWellKnown !== undefined ? lookup.unreachable : `the registry ${lookup.unreachable}`;
   else if (lookup.unanswered.size > 0) {
     const [name, why] = lookup.unanswered.entries().next().value as [string, string];
     summary.reason = `${lookup.unanswered.size} of ${wanted.size} packages got no answer ('${name}': ${why})`;
