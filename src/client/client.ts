@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 import { type InitializationOptions, type RecordsFolder, SERVER_INFO_REQUEST, type ServerInfo, TRUST_NOTIFICATION, type TrustParams } from '../shared/protocol';
 import type { Config } from './config';
+import { DEPENDENCY_CONFIG_FILE_PATTERNS } from '../core/rules/dependencies/config-files';
 import { SHOW_RULE_RATIONALE_COMMAND } from '../core/rules/hover';
 import { BASELINE_PATH, NOTES_DIR, POLICY_PATH } from '../core/workspace/layout';
 
@@ -171,8 +172,8 @@ export class ServerController implements vscode.Disposable {
       markdown: { isTrusted: { enabledCommands: [SHOW_RULE_RATIONALE_COMMAND] } },
       synchronize: {
         configurationSection: 'comprehension',
-        // The policy, the baseline and package.json files change what every open file reports.
-        fileEvents: vscode.workspace.createFileSystemWatcher(`**/{package.json,${POLICY_PATH},${BASELINE_PATH},${NOTES_DIR}/*.md}`),
+        // The policy, the baseline and the dependency rules' files (package.json, lockfiles, tsconfig…) change what every open file reports.
+        fileEvents: vscode.workspace.createFileSystemWatcher(`**/{${[...DEPENDENCY_CONFIG_FILE_PATTERNS, POLICY_PATH, BASELINE_PATH, `${NOTES_DIR}/*.md`].join(',')}}`),
       },
     };
     return new LanguageClient('comprehension', 'Comprehension', serverOptions, clientOptions);

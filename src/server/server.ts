@@ -68,7 +68,7 @@ interface DocumentFindings {
 /**
  * Wires the engine to an LSP connection: pull diagnostics for open documents (cancellation
  * honoured, no debounce of our own: the client pulls when the document changes), code actions,
- * hovers, and re-evaluation when the policy, a package.json or the baseline changes.
+ * hovers, and re-evaluation when the policy, a package.json, lockfile, tsconfig or import map, or the baseline changes.
  */
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -161,8 +161,8 @@ export function startServer(connection: Connection): void {
         changed = true;
       } else if (relativePath.startsWith(`${NOTES_DIR}/`)) {
         changed = true;
-      } else if (relativePath.endsWith('package.json')) {
-        workspace.manifests.invalidate(fsPath);
+      } else if (workspace.manifests.fileChanged(fsPath)) {
+        // A package.json, lockfile, tsconfig or import map: what the dependency rules read from it is read again.
         changed = true;
       }
     }

@@ -76,7 +76,7 @@ describe('parsePolicy', () => {
     assert.deepEqual(policy.criticalPaths, ['src/auth', '**/migrations/**']);
     assert.deepEqual(policy.ignore, ['dist', '**/*.min.js']);
     assert.equal(policy.respectGitignore, false);
-    assert.deepEqual(policy.dependencies, { allow: ['lodash', 'zod'], deny: ['left-pad'] });
+    assert.deepEqual(policy.dependencies, { ...defaultPolicy().dependencies, allow: ['lodash', 'zod'], deny: ['left-pad'] });
     assert.deepEqual(policy.customRules, [
       { id: 'custom/no-console', pattern: 'console\\.log\\(', message: 'Use the logger instead of console.log.', severity: 'warning', paths: ['src/**'] },
       { id: 'custom/no-todo-without-ticket', pattern: 'TODO[^(]', message: 'x', severity: 'warning', paths: [] },

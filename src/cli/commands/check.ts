@@ -30,6 +30,11 @@ Options:
   --max-file-size-kb N       skip larger files (default 1024)
   --shard I/N                check only the I-th of N stable parts of the tree (by path), for a CI
                              matrix; join the parts' SARIF with 'comprehension sarif merge'
+  --registry-check           ask the npm registry whether each declared package exists, its age and
+                             weekly downloads (also policy dependencies.registryCheck; answers cached
+                             for a day in the user cache folder; offline: skipped with a warning)
+  --registry URL             the registry to ask (default: npm_config_registry, .npmrc registry=,
+                             else https://registry.npmjs.org/)
 
 Exit codes: 0 passed; 1 some finding at or above the failing severity (check.failOn in the policy,
 default error) or more warnings than --max-warnings; 2 usage or policy error, or a path that does
@@ -82,8 +87,8 @@ function formatJson(findings: readonly LocatedFinding[], summary: object): strin
 
 async function check(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, {
-    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings', 'shard'],
-    flags: ['include-baselined', 'no-custom-rules'],
+    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings', 'shard', 'registry'],
+    flags: ['include-baselined', 'no-custom-rules', 'registry-check'],
   });
   const format = (parsed.options.get('format') as string | undefined) ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
@@ -109,9 +114,13 @@ async function check(args: string[], io: CliIo): Promise<number> {
     if (!existsSync(absolute)) throw new UsageError(`no such file or folder: ${path}`);
     return absolute.slice(root.length + 1);
   });
+  const registry = parsed.options.get('registry') as string | undefined;
+  const registryCheck = parsed.options.has('registry-check') || workspace.policyState.current.dependencies.registryCheck;
+  if (registry !== undefined && !registryCheck) throw new UsageError('--registry needs --registry-check (or policy dependencies.registryCheck: true)');
   let result;
   try {
     result = await runCheck(workspace, {
+      ...(registryCheck ? { registryCheck: registry !== undefined ? { registry } : {} } : {}),
       paths,
       changedSince: parsed.options.get('changed-since') as string | undefined,
       maxFileSizeBytes: maxKb * 1024,
@@ -126,6 +135,12 @@ async function check(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`comprehension: warning: provenance record left untouched: ${printable(`${problem.file}: ${problem.message}`)}\n`);
   }
   if (result.gitFallback) io.stderr.write(`comprehension: warning: ${printable(result.gitFallback)}\n`);
+  // A skipped registry check is said once, in every format: it must not read as a pass.
+  const registrySkipped = [
+    result.registryCheck?.reason !== undefined ? `registry check skipped: ${result.registryCheck.reason}` : undefined,
+    result.registryCheck?.downloadsSkipped !== undefined ? `registry check without download counts: ${result.registryCheck.downloadsSkipped}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+  for (const line of registrySkipped) io.stderr.write(`comprehension: warning: ${printable(line)}\n`);
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { finding } of result.findings) if (finding.severity !== 'off') counts[finding.severity]++;
   const summary = {
@@ -136,9 +151,10 @@ async function check(args: string[], io: CliIo): Promise<number> {
     baselined: result.baselinedCount,
     skipped: result.skipped.length,
     ...(result.gitFallback ? { gitFallback: result.gitFallback } : {}),
+    ...(result.registryCheck ? { registryCheck: result.registryCheck } : {}),
   };
   let report: string;
-  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped, result.gitFallback ? [result.gitFallback] : []), null, 2)}\n`;
+  if (format === 'sarif') report = `${JSON.stringify(toSarif(result.findings, workspace.rules, pathToFileURL(root).href, result.skipped, [...(result.gitFallback ? [result.gitFallback] : []), ...registrySkipped]), null, 2)}\n`;
   else if (format === 'json') report = formatJson(result.findings, { ...summary, skippedFiles: result.skipped.map(describeSkippedFile) });
   else report = formatText(result.findings);
 

@@ -17,6 +17,7 @@ import { normalizeRelativePath } from '../policy/paths';
 import type { FailOnSeverity } from '../policy/policy';
 import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
 import type { PolicyWorkspace } from '../workspace/policy-workspace';
+import { checkRegistry, manifestPathsOf, type RegistryCheckOptions, type RegistryCheckSummary } from '../rules/dependencies/registry-check';
 
 /**
  * Why a file was not read: binary, over the size limit, or refused or unreadable (see `detail`); or
@@ -62,6 +63,8 @@ export interface CheckRunOptions {
   workers?: number;
   /** Only the files of this shard (`--shard I/N`); skipped files are named by the shard they belong to. */
   shard?: Shard;
+  /** Ask the registry about the declared packages of the checked package.json files (`--registry-check`). */
+  registryCheck?: RegistryCheckOptions;
 }
 
 /** What a check of a tree found. */
@@ -77,6 +80,8 @@ export interface CheckRunResult {
   provenanceProblems: StoreProblem[];
   /** Set when git refused to list the repository and the files were walked instead (`.gitignore` not applied): one line to announce. */
   gitFallback?: string;
+  /** What the registry check asked and why it skipped names, when it ran. */
+  registryCheck?: RegistryCheckSummary;
 }
 
 /** The announcement of a listing that fell back from git to a walk. */
@@ -136,6 +141,10 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     ...(listing.gitProblem !== undefined ? { gitFallback: gitFallbackMessage(listing.gitProblem) } : {}),
   };
   const wanted = listing.files.filter((path) => inScope(path) && (!changed || changed.has(path)));
+  // Network next to the CPU-bound file check: the lookups wait on the registry while the files are parsed.
+  const registryRun = options.registryCheck
+    ? checkRegistry(workspace, manifestPathsOf(wanted), { includeBaselined: options.includeBaselined, ...options.registryCheck })
+    : undefined;
   const outcomes = await checkFiles(workspace, wanted, {
     maxFileSizeBytes: options.maxFileSizeBytes,
     maxParseLength: options.maxParseLength,
@@ -166,6 +175,14 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
         if (!touchesChangedLines(ranges, from, to)) continue;
       }
       result.findings.push({ path, finding });
+    }
+  }
+  if (registryRun) {
+    const registry = await registryRun;
+    result.registryCheck = registry.summary;
+    for (const located of registry.findings) {
+      const line = located.finding.startPosition.line + 1;
+      if (!changed || touchesChangedLines(changed.get(located.path), line, line)) result.findings.push(located);
     }
   }
   result.findings.sort(compareLocatedFindings);

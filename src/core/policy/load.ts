@@ -57,7 +57,7 @@ export const POLICY_TOP_LEVEL_KEYS = [
 export const POLICY_SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'off'];
 
 const RULE_SETTING_KEYS = ['severity', 'options'] as const;
-const DEPENDENCY_KEYS = ['allow', 'deny'] as const;
+const DEPENDENCY_KEYS = ['allow', 'deny', 'virtualModules', 'privateScopes', 'registryCheck', 'minPackageAgeDays', 'minWeeklyDownloads'] as const;
 const CUSTOM_RULE_KEYS = ['id', 'pattern', 'message', 'severity', 'paths'] as const;
 const NOTES_KEYS = [
   'minBlockLines',
@@ -321,6 +321,11 @@ class PolicyReader {
   private readOptions(node: Node | null, keySpan: Span, id: string): Record<string, unknown> | undefined {
     const map = this.expectMap(node, keySpan, `rules.${id}.options`, 'a mapping of option names to values');
     if (!map) return undefined;
+    // The option's former home: still read (for the rule it is set on), with a pointer to the policy key.
+    const legacy = id.startsWith('dependencies/') ? this.entries(map).find((entry) => entry.key === 'virtualModules') : undefined;
+    if (legacy) {
+      this.add('warning', `rules.${id}.options.virtualModules is now the policy key dependencies.virtualModules (for every dependency rule); the option still applies to ${id} and replaces that key for it.`, legacy.keySpan);
+    }
     try {
       const value = map.toJS(this.document, { maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
       return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -409,14 +414,27 @@ class PolicyReader {
   }
 
   private readDependencies(node: Node | null, keySpan: Span, defaults: Policy['dependencies']): Policy['dependencies'] {
-    const result = { allow: [...defaults.allow], deny: [...defaults.deny] };
+    const result: Policy['dependencies'] = { ...defaults, allow: [...defaults.allow], deny: [...defaults.deny], virtualModules: [...defaults.virtualModules], privateScopes: [...defaults.privateScopes] };
     const map = this.expectMap(node, keySpan, 'dependencies', 'a mapping with allow and deny lists');
     if (!map) return result;
     for (const { key, keySpan: fieldSpan, value } of this.entries(map)) {
-      if (key === 'allow' || key === 'deny') {
-        result[key] = this.readStrings(value, fieldSpan, `dependencies.${key}`) ?? result[key];
-      } else {
-        this.add('warning', `Unknown key "${key}" in dependencies; it is ignored.${didYouMean(key, DEPENDENCY_KEYS)}`, fieldSpan);
+      const where = `dependencies.${key}`;
+      switch (key) {
+        case 'allow':
+        case 'deny':
+        case 'virtualModules':
+        case 'privateScopes':
+          result[key] = this.readStrings(value, fieldSpan, where) ?? result[key];
+          break;
+        case 'registryCheck':
+          result.registryCheck = this.readBoolean(value, fieldSpan, where) ?? result.registryCheck;
+          break;
+        case 'minPackageAgeDays':
+        case 'minWeeklyDownloads':
+          result[key] = this.readNumber(value, fieldSpan, where, { min: 0, max: 1_000_000_000, integer: true }) ?? result[key];
+          break;
+        default:
+          this.add('warning', `Unknown key "${key}" in dependencies; it is ignored.${didYouMean(key, DEPENDENCY_KEYS)}`, fieldSpan);
       }
     }
     return result;

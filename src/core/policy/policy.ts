@@ -93,6 +93,49 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/test_*.py',
 ];
 
+/**
+ * Framework-provided modules that no package.json declares: Docusaurus' `@docusaurus/Link` and
+ * swizzled `@theme/*`, SvelteKit's `$app/*` and `$lib/*`, Vite and Astro virtual modules, the
+ * common `@/` and `~/` source aliases, subpath imports and builtins. Globs (picomatch) matched
+ * against the package name and the whole specifier.
+ */
+export const DEFAULT_VIRTUAL_MODULES: readonly string[] = [
+  '@docusaurus/*',
+  '@theme/**',
+  '@theme-original/**',
+  '@theme-init/**',
+  '@site/**',
+  '@generated/**',
+  'virtual:*',
+  'astro:*',
+  '$app/**',
+  '$lib',
+  '$lib/**',
+  '$env/**',
+  '~/**',
+  '@/**',
+  '#*',
+  'node:*',
+];
+
+/** The dependency rules' lists and the registry check's switch and thresholds. */
+export interface DependenciesPolicy {
+  /** Approved packages (names or globs); when non-empty, others are unapproved. */
+  allow: string[];
+  /** Packages that must not be used (names or globs). */
+  deny: string[];
+  /** Framework virtual modules (globs) that no package.json declares; replaces the defaults when set. */
+  virtualModules: string[];
+  /** Scopes (`@myorg`) or globs of private packages: the registry check does not look them up. */
+  privateScopes: string[];
+  /** Whether `comprehension check` asks the npm registry about declared packages (as `--registry-check` does). */
+  registryCheck: boolean;
+  /** A package first published fewer days ago than this is reported by the registry check. */
+  minPackageAgeDays: number;
+  /** A package with fewer downloads last week than this is reported by the registry check (npmjs.org only). */
+  minWeeklyDownloads: number;
+}
+
 /** Practice-mode goals. */
 export interface PracticePolicy {
   /** Weekly no-AI practice goal in minutes; 0 means none (level 2 requires one). */
@@ -116,7 +159,7 @@ export interface Policy {
   ignore: string[];
   /** Skip files ignored by git (default true). */
   respectGitignore: boolean;
-  dependencies: { allow: string[]; deny: string[] };
+  dependencies: DependenciesPolicy;
   customRules: CustomRuleSpec[];
   notes: NotesPolicy;
   practice: PracticePolicy;
@@ -133,7 +176,7 @@ export function defaultPolicy(): Policy {
     testSeverities: { reliability: 'info', security: 'info' },
     ignore: [],
     respectGitignore: true,
-    dependencies: { allow: [], deny: [] },
+    dependencies: { allow: [], deny: [], virtualModules: [...DEFAULT_VIRTUAL_MODULES], privateScopes: [], registryCheck: false, minPackageAgeDays: 30, minWeeklyDownloads: 100 },
     customRules: [],
     notes: {
       minBlockLines: 3,

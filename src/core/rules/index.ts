@@ -1,6 +1,8 @@
 import type { Rule } from './rule';
 import { dependenciesLookalike } from './dependencies/lookalike';
 import { dependenciesNotInstalled } from './dependencies/not-installed';
+import { dependenciesSuspiciousName } from './dependencies/suspicious-name';
+import { dependenciesRegistry } from './dependencies/registry-check';
 import { dependenciesUnapproved } from './dependencies/unapproved';
 import { dependenciesUndeclared } from './dependencies/undeclared';
 import { reliabilityMissingTimeout } from './reliability/missing-timeout';
@@ -26,6 +28,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   dependenciesUnapproved,
   dependenciesLookalike,
   dependenciesNotInstalled,
+  dependenciesSuspiciousName,
+  dependenciesRegistry,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -27,8 +27,8 @@ export interface RuleContext {
   readonly options: Readonly<Record<string, unknown>>;
   /** Nearest package.json, if any. */
   readonly manifest?: PackageManifestInfo;
-  /** Dependency allow/deny lists from the policy. */
-  readonly dependencies: { readonly allow: readonly string[]; readonly deny: readonly string[] };
+  /** Dependency allow/deny lists and framework virtual modules from the policy (`virtualModules` absent: the defaults). */
+  readonly dependencies: { readonly allow: readonly string[]; readonly deny: readonly string[]; readonly virtualModules?: readonly string[] };
 }
 
 /** One policy rule. Each rule lives in its own module under `src/core/rules/`. */

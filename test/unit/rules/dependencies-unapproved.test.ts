@@ -7,7 +7,7 @@ import type { PackageManifestInfo } from '../../../src/core/rules/rule';
 
 function policyWith(allow: string[], deny: string[]): Policy {
   const policy = defaultPolicy();
-  policy.dependencies = { allow, deny };
+  policy.dependencies = { ...policy.dependencies, allow, deny };
   return policy;
 }
 

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { evaluate } from '../../../src/core/check/engine';
 import { defaultPolicy } from '../../../src/core/policy/policy';
@@ -10,23 +9,16 @@ import { ManifestCache } from '../../../src/core/rules/dependencies/manifest';
 import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
 import type { Policy } from '../../../src/core/policy/policy';
 import type { Rule } from '../../../src/core/rules/rule';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
+import { dependencyConfigKind } from '../../../src/core/rules/dependencies/config-files';
+import { TempWorkspaces } from './temp-workspace';
 
 /**
  * One fixture per wrong-finding cause measured on real repositories (issue 10): each builds the
  * real files in a temp folder and checks through the same ManifestCache the CLI and server use.
  */
-const roots: string[] = [];
-
-function make(files: Record<string, string | object>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cf-deps-ws-'));
-  roots.push(root);
-  for (const [relative, content] of Object.entries(files)) {
-    const target = path.join(root, relative);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
-  }
-  return root;
-}
+const workspaces = new TempWorkspaces('cf-deps-ws-');
+const make = (files: Record<string, string | object>): string => workspaces.make(files);
 
 /** The package names `rule` flags in `file` (a file already in `root`). */
 function flagged(root: string, file: string, rule: Rule, policy: Policy = defaultPolicy()): string[] {
@@ -41,7 +33,7 @@ const notInstalled = (root: string, file: string): string[] => flagged(root, fil
 
 describe('dependency rules on real workspace layouts', () => {
   after(() => {
-    for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
+    workspaces.removeAll();
   });
 
   describe('dependencies/lookalike', () => {
@@ -165,6 +157,56 @@ describe('dependency rules on real workspace layouts', () => {
       const policy = defaultPolicy();
       policy.rules['dependencies/undeclared'] = { options: { virtualModules: ['@vmod/*'] } };
       assert.deepEqual(undeclared(root, 'a.ts', policy), ['@theme/Layout']);
+    });
+
+    it('policy dependencies.virtualModules replaces the defaults for every dependency rule; the former option still wins for its rule', () => {
+      const root = make({
+        'package.json': { name: 'docs', devDependencies: { typescript: '5' } },
+        'a.ts': "import Layout from '@theme/Layout';\nimport v from '@vmod/x';\n",
+      });
+      const policy = defaultPolicy();
+      policy.dependencies.virtualModules = ['@vmod/*'];
+      assert.deepEqual(undeclared(root, 'a.ts', policy), ['@theme/Layout']);
+      policy.rules['dependencies/undeclared'] = { options: { virtualModules: ['@theme/**'] } };
+      assert.deepEqual(undeclared(root, 'a.ts', policy), ['@vmod/x']);
+    });
+  });
+
+  describe('a long-lived workspace (the language server) sees changed dependency files', () => {
+    const dependencyFindings = (workspace: PolicyWorkspace, file: string): string[] => {
+      const text = fs.readFileSync(path.join(workspace.root, file), 'utf8');
+      return workspace.checkFile(file, text).findings.filter((finding) => finding.ruleId.startsWith('dependencies/')).map((finding) => `${finding.ruleId} ${text.slice(finding.start, finding.end)}`);
+    };
+
+    it('a tsconfig paths alias added, and a lockfile that now lists the package, count at the next check after the change', () => {
+      const root = make({
+        'package.json': { name: 'app', dependencies: { express: '4', leftish: '1' } },
+        'package-lock.json': { lockfileVersion: 3, packages: { 'node_modules/express': { version: '4.21.0' } } },
+        'tsconfig.json': { compilerOptions: {} },
+        'src/a.ts': "import x from '@app/x';\nimport express from 'express';\nimport l from 'leftish';\n",
+      });
+      const workspace = new PolicyWorkspace(root, true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), ['dependencies/undeclared @app/x', 'dependencies/not-installed leftish']);
+      fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '@app/*': ['./src/app/*'] } } }));
+      fs.writeFileSync(path.join(root, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/express': {}, 'node_modules/leftish': {} } }));
+      // Remembered until told: the server is told by the editor's file watcher.
+      assert.equal(dependencyFindings(workspace, 'src/a.ts').length, 2);
+      assert.equal(workspace.manifests.fileChanged(path.join(root, 'tsconfig.json')), true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), []);
+    });
+
+    it('a package.json edit is seen after its change, and unrelated files are not dependency files', () => {
+      const root = make({ 'package.json': { name: 'app', dependencies: {} }, 'src/a.ts': "import express from 'express';\n" });
+      const workspace = new PolicyWorkspace(root, true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), ['dependencies/undeclared express']);
+      fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { express: '4' } }));
+      assert.equal(workspace.manifests.fileChanged('package.json'), true);
+      assert.deepEqual(dependencyFindings(workspace, 'src/a.ts'), []);
+      assert.equal(workspace.manifests.fileChanged(path.join(root, 'src/a.ts')), false);
+      for (const name of ['yarn.lock', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'tsconfig.base.json', 'jsconfig.json', 'deno.jsonc', 'import_map.json', 'bun.lock']) {
+        assert.equal(dependencyConfigKind(`x/${name}`), 'config', name);
+      }
+      assert.equal(dependencyConfigKind('x/package.json.bak'), undefined);
     });
   });
 

@@ -28,7 +28,7 @@ export const dependenciesLookalike: Rule = {
     'Never flagged: a name declared by any `package.json` in the workspace (root or nested) or installed',
     "(`node_modules/<name>/package.json` exists): someone chose it (`expect.js`, `tempy`); well-known",
     "packages (`preact` is not a typo of `react`); two names in the same scope (a scope has one owner on",
-    "npm); the package's own name; framework virtual modules (`virtualModules` option), tsconfig path",
+    "npm); the package's own name; framework virtual modules (policy `dependencies.virtualModules`), tsconfig path",
     'aliases and Deno import-map entries. If the package is what you meant, add it to the `ignore` option.',
   ].join('\n'),
   defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,

@@ -2,6 +2,7 @@ import * as nodePath from 'node:path';
 import type { PackageManifestInfo } from '../rule';
 import { workspaceRelativePath } from '../../workspace/paths';
 import { readBoundedTextFileSync } from '../../workspace/fs';
+import { dependencyConfigKind } from './config-files';
 import { isWorkspacePackage, ResolutionReader, type ResolvedManifestInfo, workspaceGlobs } from './resolution';
 
 /** The file name the dependency rules look for. */
@@ -215,6 +216,19 @@ export class ManifestCache {
       if (key === target || key.startsWith(prefix)) this.entries.delete(key);
     }
     this.resolution.invalidate(target);
+  }
+
+  /**
+   * A file changed on disk (absolute, or relative to the workspace root): forgets what depends on it
+   * and says whether it was one the dependency rules read. A package.json is forgotten on its own;
+   * a lockfile, tsconfig (whose `extends` others follow), import map or workspace file can change the
+   * answers of any folder, so everything is read again.
+   */
+  fileChanged(path: string): boolean {
+    const kind = dependencyConfigKind(path);
+    if (kind === 'manifest') this.invalidate(path);
+    else if (kind === 'config') this.clear();
+    return kind !== undefined;
   }
 
   /** Forgets everything, e.g. after the workspace root changes on disk wholesale. */

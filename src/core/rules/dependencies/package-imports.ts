@@ -46,19 +46,23 @@ export function packageNameSpan(packageImport: PackageImport): { start: number; 
 /** Options of the rules that ask whether an import names a package at all (undeclared, lookalike). */
 export const RESOLVING_RULE_DEFAULT_OPTIONS: Readonly<Record<string, unknown>> = {
   ...DEPENDENCY_RULE_DEFAULT_OPTIONS,
-  /**
-   * Globs of framework-provided modules that no package.json declares (`@theme/*`, `$app/*`,
-   * `virtual:*`). Setting it replaces the defaults.
-   */
-  virtualModules: DEFAULT_VIRTUAL_MODULES,
 };
 
 /**
+ * The framework virtual modules for this rule: policy `dependencies.virtualModules`, unless the
+ * rule's own `virtualModules` option (its place before the policy key) still sets them.
+ */
+export function virtualModulesFor(context: RuleContext): readonly unknown[] {
+  const legacy = context.options.virtualModules;
+  return legacy !== undefined ? stringList(legacy) : (context.dependencies.virtualModules ?? DEFAULT_VIRTUAL_MODULES);
+}
+
+/**
  * Whether something other than an npm package resolves the import: a framework virtual module (the
- * rule's `virtualModules` option), a tsconfig `paths`/`baseUrl` alias or a Deno import map. Asked
+ * policy's `dependencies.virtualModules`), a tsconfig `paths`/`baseUrl` alias or a Deno import map. Asked
  * only of imports the manifest does not account for, since it may read config files.
  */
 export function resolvesWithoutPackage(context: RuleContext, packageImport: PackageImport): boolean {
-  if (isVirtualModule(stringList(context.options.virtualModules), packageImport.specifier, packageImport.packageName)) return true;
+  if (isVirtualModule(virtualModulesFor(context), packageImport.specifier, packageImport.packageName)) return true;
   return resolutionOf(context.manifest)?.accountsFor(packageImport.specifier, packageImport.packageName) ?? false;
 }

@@ -30,6 +30,8 @@ export interface ImportResolution {
    * lockfile says nothing about any one package.
    */
   lockfileLacks(packageName: string): boolean;
+  /** Whether the nearest lockfile names `packageName`; false when there is none or it cannot be read. */
+  lockfileMentions(packageName: string): boolean;
 }
 
 /** A manifest with the rest of the workspace's view of imports attached. */
@@ -42,30 +44,8 @@ export function resolutionOf(manifest: PackageManifestInfo | undefined): ImportR
   return (manifest as ResolvedManifestInfo | undefined)?.resolution;
 }
 
-/**
- * Framework-provided modules that no package.json declares: Docusaurus' `@docusaurus/Link` and
- * swizzled `@theme/*`, SvelteKit's `$app/*` and `$lib/*`, Vite and Astro virtual modules, the
- * common `@/` and `~/` source aliases, subpath imports and builtins. Globs (picomatch) matched
- * against the package name and the whole specifier.
- */
-export const DEFAULT_VIRTUAL_MODULES: readonly string[] = [
-  '@docusaurus/*',
-  '@theme/**',
-  '@theme-original/**',
-  '@theme-init/**',
-  '@site/**',
-  '@generated/**',
-  'virtual:*',
-  'astro:*',
-  '$app/**',
-  '$lib',
-  '$lib/**',
-  '$env/**',
-  '~/**',
-  '@/**',
-  '#*',
-  'node:*',
-];
+/** The default framework virtual modules (policy `dependencies.virtualModules`). */
+export { DEFAULT_VIRTUAL_MODULES } from '../../policy/policy';
 
 /**
  * The lower-case client modules `@docusaurus/core` provides (its `module-type-aliases`); every
@@ -74,7 +54,7 @@ export const DEFAULT_VIRTUAL_MODULES: readonly string[] = [
 const DOCUSAURUS_CLIENT_MODULES = /^@docusaurus\/(?:[A-Z]|use[A-Z]|(?:router|renderRoutes|isInternalUrl|interpolate|constants)$)/;
 
 /**
- * Whether the import is one of `patterns` (the rule's `virtualModules` option). `@docusaurus/*`
+ * Whether the import is one of `patterns` (policy `dependencies.virtualModules`). `@docusaurus/*`
  * names both the framework's virtual modules (`@docusaurus/Link`, `@docusaurus/router`) and its
  * real packages (`@docusaurus/core`): the real ones stay checked.
  */
@@ -158,17 +138,21 @@ export class ResolutionReader {
       declaredInWorkspace: (packageName) => this.scanWorkspace().declared.has(packageName),
       workspacePackage: (packageName) => this.scanWorkspace().packages.has(packageName),
       installed: (packageName) => this.isInstalled(folder, packageName),
-      lockfileLacks: (packageName) => {
-        const lockfile = this.lockfileFor(folder);
-        if (lockfile?.text === undefined) return false;
-        let mentioned = lockfile.names.get(packageName);
-        if (mentioned === undefined) {
-          mentioned = mentionsPackage(lockfile.text, packageName);
-          lockfile.names.set(packageName, mentioned);
-        }
-        return !mentioned;
-      },
+      lockfileLacks: (packageName) => this.lockfileAnswer(folder, packageName) === false,
+      lockfileMentions: (packageName) => this.lockfileAnswer(folder, packageName) === true,
     };
+  }
+
+  /** Whether the lockfile nearest to `folder` names the package; undefined when there is no readable lockfile. */
+  private lockfileAnswer(folder: string, packageName: string): boolean | undefined {
+    const lockfile = this.lockfileFor(folder);
+    if (lockfile?.text === undefined) return undefined;
+    let mentioned = lockfile.names.get(packageName);
+    if (mentioned === undefined) {
+      mentioned = mentionsPackage(lockfile.text, packageName);
+      lockfile.names.set(packageName, mentioned);
+    }
+    return mentioned;
   }
 
   /** A JSON (or JSON-with-comments) config file, or undefined when absent, refused or not an object. */

@@ -1,5 +1,6 @@
 import type { RuleFinding } from '../../check/findings';
 import { isDeclared } from './declaration';
+import { suspiciousName } from './suspicious-names';
 import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import type { Rule, RuleContext } from '../rule';
 
@@ -23,8 +24,8 @@ export const dependenciesUndeclared: Rule = {
     'provided by the editor and counts as declared when `@types/vscode` or `engines.vscode` is.',
     '',
     'Not checked: Node builtins (`fs`, `node:test`), relative and absolute paths, URLs, tsconfig `paths` and',
-    '`baseUrl` aliases, Deno import-map entries, and framework virtual modules (the `virtualModules`',
-    'option: `@theme/*`, `@docusaurus/Link`, `$app/*`, `virtual:*`, `@/`, `~/`, `#x` by default). Add other',
+    '`baseUrl` aliases, Deno import-map entries, and framework virtual modules (policy',
+    '`dependencies.virtualModules`: `@theme/*`, `@docusaurus/Link`, `$app/*`, `virtual:*`, `@/`, `~/`, `#x` by default). Add other',
     'aliases to the `ignore` option. The nearest `package.json` up the tree governs the file; one that',
     'declares no dependencies defers to the one above it, and in an npm, yarn or pnpm workspace the',
     "root's declarations count for every package. When there is none, or it is not valid JSON, this",
@@ -44,9 +45,20 @@ export const dependenciesUndeclared: Rule = {
         end,
         message:
           `'${packageImport.packageName}' is not declared in ${manifest.path}. ` +
-          'An undeclared import is the signature of a hallucinated package: vet it, then add it to package.json, or fix the name.',
+          'An undeclared import is the signature of a hallucinated package: vet it, then add it to package.json, or fix the name.' +
+          nameWarning(packageImport.packageName),
       });
     }
     return findings;
   },
 };
+
+/** What the name itself gives away, when it is a known bad one or shaped like an invention (`suspicious-names.ts`). */
+function nameWarning(name: string): string {
+  const suspicion = suspiciousName(name);
+  if (!suspicion) return '';
+  if (suspicion.known?.kind === 'malicious') return ` Do not install it: it is a known malicious package name (${suspicion.known.source}).`;
+  if (suspicion.known?.kind === 'hallucinated') return ` Its name is one language models are known to invent (${suspicion.known.source}).`;
+  if (suspicion.known) return ` Its name is ${suspicion.known.source}.`;
+  return ` Its name is '${suspicion.base}' with a generic word added, a shape invented names take.`;
+}
