@@ -39,6 +39,12 @@ export const HOOK_RUNTIME_PATH = `${LOCAL_CACHE_DIR}/hook-runtime`;
 /** Where agent hooks keep the before-copies of files between their pre and post calls. */
 export const HOOK_SNAPSHOTS_DIR = `${LOCAL_CACHE_DIR}/hooks`;
 
+/** The running debugging drill of this workspace (machine-local: its copy lives in a temporary folder). */
+export const DRILL_SESSION_PATH = `${LOCAL_CACHE_DIR}/drill.json`;
+
+/** Drills finished from the terminal (`comprehension drill`), a practice history file the report reads. */
+export const DRILL_HISTORY_PATH = `${LOCAL_CACHE_DIR}/drill-history.json`;
+
 /** Whether a workspace-relative POSIX path is the data folder or inside it (never checked as code). */
 export function isDataPath(path: string): boolean {
   return path === DATA_DIR || path.startsWith(`${DATA_DIR}/`);
