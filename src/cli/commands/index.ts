@@ -10,3 +10,4 @@ import './report';
 import './note';
 import './sarif';
 import './review';
+import './drill';
