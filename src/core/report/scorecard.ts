@@ -56,6 +56,43 @@ export interface ReportPracticeInput {
   breaches: number;
   /** Minutes a day that count towards the streak (drawn as a line on the chart). */
   dailyGoalMinutes?: number;
+  /** Debugging drills finished in the period (see core/drills). */
+  drills?: PracticeDrill[];
+}
+
+/** One finished debugging drill, as the scorecard counts it. */
+export interface PracticeDrill {
+  outcome: 'solved' | 'given-up' | 'abandoned';
+  /** Time to correct diagnosis in seconds; solved drills only. */
+  diagnosisSeconds?: number;
+  hintsUsed: number;
+}
+
+/** The scorecard's drill figures: the seeds' "time to correct diagnosis" and debugging practice outcomes. */
+export interface DrillStats {
+  total: number;
+  solved: number;
+  givenUp: number;
+  /** Ended by a crash or a closed editor. */
+  abandoned: number;
+  /** Median time to correct diagnosis of solved drills, seconds; null when none was solved. */
+  medianDiagnosisSeconds: number | null;
+  /** Hints taken over all drills. */
+  hintsUsed: number;
+}
+
+/** Drill figures from finished drills. */
+export function drillStats(drills: readonly PracticeDrill[]): DrillStats {
+  const times = drills.flatMap((drill) => (drill.outcome === 'solved' && drill.diagnosisSeconds !== undefined ? [drill.diagnosisSeconds] : [])).sort((a, b) => a - b);
+  const middle = Math.floor(times.length / 2);
+  return {
+    total: drills.length,
+    solved: drills.filter((drill) => drill.outcome === 'solved').length,
+    givenUp: drills.filter((drill) => drill.outcome === 'given-up').length,
+    abandoned: drills.filter((drill) => drill.outcome === 'abandoned').length,
+    medianDiagnosisSeconds: times.length === 0 ? null : times.length % 2 === 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2,
+    hintsUsed: drills.reduce((sum, drill) => sum + drill.hintsUsed, 0),
+  };
 }
 
 /** Everything the scorecard is computed from. The caller reads git, provenance and notes. */
@@ -172,6 +209,8 @@ export interface Scorecard {
      * and only those days count. Otherwise the days given, in order.
      */
     days: PracticeDay[];
+    /** Debugging drills in the period, when drill results were given. */
+    drills?: DrillStats;
   } | null;
   /** Oversight quality: bus factor per critical path, review audits, refused notes, note history. */
   team: TeamStats;
@@ -331,6 +370,7 @@ function practiceStats(practice: ReportPracticeInput, period: { from: string; to
     breaches: practice.breaches,
     ...(practice.dailyGoalMinutes !== undefined ? { dailyGoalMinutes: practice.dailyGoalMinutes } : {}),
     days,
+    ...(practice.drills !== undefined ? { drills: drillStats(practice.drills) } : {}),
   };
 }
 

@@ -74,6 +74,17 @@ describe('comprehension drill (CLI)', function () {
     const history = await loadHistory(join(root, DRILL_HISTORY_PATH), Date.now());
     assert.equal(history.history.drills?.[0].outcome, 'solved');
     assert.equal(history.history.drills?.[0].hintsUsed, 1);
+
+    // The scorecard counts the drill: time to correct diagnosis in the summary and the JSON.
+    const report = await cli(root, ['report', '--format', 'json']);
+    assert.equal(report.code, 0, report.stderr);
+    const drills = (JSON.parse(report.stdout) as { scorecard?: { practice?: { drills?: unknown } }; practice?: { drills?: unknown } });
+    const figures = (drills.scorecard?.practice?.drills ?? drills.practice?.drills) as { solved: number; total: number; medianDiagnosisSeconds: number; hintsUsed: number };
+    assert.deepEqual([figures.solved, figures.total, figures.hintsUsed], [1, 1, 1]);
+    assert.equal(figures.medianDiagnosisSeconds, history.history.drills?.[0].diagnosisSeconds);
+    const markdown = await cli(root, ['report']);
+    assert.match(markdown.stdout, /Time to correct diagnosis/);
+    assert.match(markdown.stdout, /Debugging drills: 1 solved of 1/);
   });
 
   it('give-up shows the planted change; check without a drill is a usage error', async () => {
