@@ -56,6 +56,33 @@ export interface DrillRecord {
   failingTests: string[];
 }
 
+/** Counts of finished drills and the median time to correct diagnosis (the stats view and the scorecard). */
+export interface DrillFigures {
+  total: number;
+  solved: number;
+  givenUp: number;
+  /** Ended by a crash or a closed editor. */
+  abandoned: number;
+  /** Median time to correct diagnosis of solved drills, seconds; null when none was solved. */
+  medianDiagnosisSeconds: number | null;
+  /** Hints taken over all drills. */
+  hintsUsed: number;
+}
+
+/** {@link DrillFigures} of finished drills. */
+export function drillFigures(drills: readonly Pick<DrillRecord, 'outcome' | 'diagnosisSeconds' | 'hintsUsed'>[]): DrillFigures {
+  const times = drills.flatMap((drill) => (drill.outcome === 'solved' && drill.diagnosisSeconds !== undefined ? [drill.diagnosisSeconds] : [])).sort((a, b) => a - b);
+  const middle = Math.floor(times.length / 2);
+  return {
+    total: drills.length,
+    solved: drills.filter((drill) => drill.outcome === 'solved').length,
+    givenUp: drills.filter((drill) => drill.outcome === 'given-up').length,
+    abandoned: drills.filter((drill) => drill.outcome === 'abandoned').length,
+    medianDiagnosisSeconds: times.length === 0 ? null : times.length % 2 === 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2,
+    hintsUsed: drills.reduce((sum, drill) => sum + drill.hintsUsed, 0),
+  };
+}
+
 /** The history file's content. */
 export interface PracticeHistory {
   format: 'comprehension-practice-history';

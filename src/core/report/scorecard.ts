@@ -1,3 +1,4 @@
+import { drillFigures, type DrillFigures } from '../practice/history';
 import type { Severity } from '../check/findings';
 import type { NoteStatusKind } from '../notes/status';
 import type { PolicyLevel } from '../policy/policy';
@@ -69,31 +70,7 @@ export interface PracticeDrill {
 }
 
 /** The scorecard's drill figures: the seeds' "time to correct diagnosis" and debugging practice outcomes. */
-export interface DrillStats {
-  total: number;
-  solved: number;
-  givenUp: number;
-  /** Ended by a crash or a closed editor. */
-  abandoned: number;
-  /** Median time to correct diagnosis of solved drills, seconds; null when none was solved. */
-  medianDiagnosisSeconds: number | null;
-  /** Hints taken over all drills. */
-  hintsUsed: number;
-}
-
-/** Drill figures from finished drills. */
-export function drillStats(drills: readonly PracticeDrill[]): DrillStats {
-  const times = drills.flatMap((drill) => (drill.outcome === 'solved' && drill.diagnosisSeconds !== undefined ? [drill.diagnosisSeconds] : [])).sort((a, b) => a - b);
-  const middle = Math.floor(times.length / 2);
-  return {
-    total: drills.length,
-    solved: drills.filter((drill) => drill.outcome === 'solved').length,
-    givenUp: drills.filter((drill) => drill.outcome === 'given-up').length,
-    abandoned: drills.filter((drill) => drill.outcome === 'abandoned').length,
-    medianDiagnosisSeconds: times.length === 0 ? null : times.length % 2 === 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2,
-    hintsUsed: drills.reduce((sum, drill) => sum + drill.hintsUsed, 0),
-  };
-}
+export type DrillStats = DrillFigures;
 
 /** Everything the scorecard is computed from. The caller reads git, provenance and notes. */
 export interface ReportInputs {
@@ -370,7 +347,7 @@ function practiceStats(practice: ReportPracticeInput, period: { from: string; to
     breaches: practice.breaches,
     ...(practice.dailyGoalMinutes !== undefined ? { dailyGoalMinutes: practice.dailyGoalMinutes } : {}),
     days,
-    ...(practice.drills !== undefined ? { drills: drillStats(practice.drills) } : {}),
+    ...(practice.drills !== undefined ? { drills: drillFigures(practice.drills) } : {}),
   };
 }
 
