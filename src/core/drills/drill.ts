@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ensureCacheIgnored } from '../hooks/local-cache';
 import { saveDrill, type DrillRecord } from '../practice/history';
 import { git, GitError } from '../workspace/git';
@@ -95,13 +95,26 @@ function sessionPath(root: string): string {
   return join(root, DRILL_SESSION_PATH);
 }
 
-/** The running drill of a workspace, or undefined (a damaged file reads as none; {@link cleanupStaleDrills} removes it). */
+/**
+ * The running drill of a workspace, or undefined (a damaged file reads as none; {@link cleanupStaleDrills}
+ * removes it). A session naming another workspace, or a copy that is not a drill folder in the
+ * temporary folder, is no drill: the file could be committed by anyone, and its copy is deleted.
+ */
 export async function loadDrill(root: string): Promise<DrillSession | undefined> {
   const read = await readJsonFile<DrillSession>(sessionPath(root), { root });
   if (read.kind !== 'ok') return undefined;
   const session = read.value;
   if (session?.format !== 'comprehension-drill' || session.version !== 1 || typeof session.worktree !== 'string' || typeof session.file !== 'string') return undefined;
+  if (session.root !== root || !isDrillFolder(session.worktree)) return undefined;
+  if (typeof session.owner?.pid !== 'number' || (session.owner.host !== 'cli' && session.owner.host !== 'editor')) return undefined;
   return session;
+}
+
+/** Whether `path` is a folder a drill creates: `comprehension-drill-*` directly in the temporary folder. */
+export function isDrillFolder(path: string): boolean {
+  if (!basename(path).startsWith(DRILL_FOLDER_PREFIX)) return false;
+  const real = (folder: string): string => (existsSync(folder) ? realpathSync(folder) : resolve(folder));
+  return real(dirname(resolve(path))) === real(tmpdir());
 }
 
 async function saveDrillSession(session: DrillSession): Promise<void> {
@@ -126,7 +139,8 @@ export function drillIsLive(session: DrillSession): boolean {
 /** Removes a drill copy: `git worktree remove --force`, the folder if git could not, then `git worktree prune`. */
 export async function removeDrillCopy(root: string, worktree: string): Promise<void> {
   await git(root, ['worktree', 'remove', '--force', worktree]).catch(() => undefined);
-  rmSync(worktree, { recursive: true, force: true });
+  // Never a folder the drill did not make, whatever a session file says.
+  if (isDrillFolder(worktree)) rmSync(worktree, { recursive: true, force: true });
   await git(root, ['worktree', 'prune']).catch(() => undefined);
 }
 
@@ -137,7 +151,7 @@ async function drillWorktrees(root: string): Promise<string[]> {
     .split('\n')
     .filter((line) => line.startsWith('worktree '))
     .map((line) => line.slice('worktree '.length))
-    .filter((path) => basename(path).startsWith(DRILL_FOLDER_PREFIX));
+    .filter((path) => isDrillFolder(path));
 }
 
 /** What {@link cleanupStaleDrills} did. */

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { checkDrill, cleanupStaleDrills, DrillError, giveUpDrill, loadDrill, startDrill, takeHint } from '../../../src/core/drills/drill';
 import { parseTestOutput } from '../../../src/core/drills/test-run';
 import { loadHistory } from '../../../src/core/practice/history';
@@ -125,6 +125,32 @@ describe('debugging drill lifecycle (real git, node --test)', function () {
     assert.ok(!existsSync(crashed.worktree));
     assert.ok(!run('worktree', 'list').includes(crashed.worktree));
     assert.equal(await loadDrill(repo), undefined);
+  });
+});
+
+describe('drill session file from a hostile repository', () => {
+  it('a committed drill.json naming another folder deletes nothing and is no drill', async () => {
+    const repo = mkdtempSync(join(tmpdir(), 'cf-drill-hostile-'));
+    const victim = mkdtempSync(join(tmpdir(), 'cf-drill-victim-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+      writeFileSync(join(victim, 'precious.txt'), 'keep me');
+      // Named like a drill copy, but not in the temporary folder.
+      const lookalike = join(repo, 'comprehension-drill-evil');
+      mkdirSync(lookalike);
+      writeFileSync(join(lookalike, 'precious.txt'), 'keep me');
+      const sessionFile = join(repo, DRILL_SESSION_PATH);
+      mkdirSync(dirname(sessionFile), { recursive: true });
+      for (const worktree of [victim, join(tmpdir(), 'comprehension-drill-x', '..', basename(victim)), lookalike]) {
+        writeFileSync(sessionFile, JSON.stringify({ format: 'comprehension-drill', version: 1, root: repo, worktree, file: 'a.js', owner: { host: 'editor', pid: 999_999_999 } }));
+        assert.equal(await loadDrill(repo), undefined);
+        await cleanupStaleDrills(repo, {});
+        assert.ok(existsSync(join(victim, 'precious.txt')) && existsSync(join(lookalike, 'precious.txt')), `deleted ${worktree}`);
+      }
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+      rmSync(victim, { recursive: true, force: true });
+    }
   });
 });
 
