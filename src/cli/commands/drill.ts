@@ -29,7 +29,7 @@ at the end. The terminal cannot switch your editor's AI off: use "Comprehension:
 Drill" in VS Code for a drill in practice mode.
 
 Options:
-  --seed N          which bug (the same seed plants the same bug; default 1)
+  --seed N          which bug (the same seed plants the same bug in the same code; default random)
   --timeout SECONDS longest a test run may take (default 120)
   --root DIR        workspace root (default: nearest folder with .comprehension/ or .git)
 
@@ -89,7 +89,7 @@ async function start(positionals: readonly string[], rootOption: string | undefi
   io.stdout.write(
     [
       `Debugging drill: a bug is planted in ${path} (the AI block at lines ${block.startLine}-${block.endLine}).`,
-      `Drill folder: ${session.worktree}`,
+      `Drill folder: ${session.worktree} (seed ${session.seed})`,
       `Fix it there: ${join(session.worktree, path)}`,
       '',
       session.symptom.trimEnd(),

@@ -7,10 +7,12 @@ import {
   DRILL_HINT_REQUEST,
   DRILL_START_REQUEST,
   DRILL_STATE_REQUEST,
+  NOTE_STATES_REQUEST,
   type DrillCheckResult,
   type DrillFolderParams,
   type DrillStarted,
 } from '../../shared/protocol';
+import { fromWireNoteState } from '../../shared/note-state-wire';
 import { Commands } from '../commands';
 import type { NotesServer } from '../notes/model';
 import type { ProvenanceService } from '../provenance/events';
@@ -107,10 +109,17 @@ export class DrillManager implements vscode.CodeLensProvider, vscode.Disposable 
     let block = line === undefined ? undefined : blocks.find((candidate) => candidate.startLine <= line && line <= candidate.endLine);
     if (!block) {
       if (blocks.length === 0) return this.fail('This file has no AI blocks: a drill plants its bug in code an AI wrote.');
-      const picked = await vscode.window.showQuickPick(
-        blocks.map((candidate) => ({ label: `Lines ${candidate.startLine}–${candidate.endLine}`, description: candidate.source, block: candidate })),
-        { title: 'Debugging drill: which AI block?' },
-      );
+      // Blocks you have explained first: a drill is practice on code you claim to understand.
+      const states = await this.server.request(NOTE_STATES_REQUEST, { uri: uri.toString(), blocks }).catch(() => undefined);
+      const explained = new Set(states?.states.filter((state) => fromWireNoteState(state).status.kind === 'explained').map((state) => state.block.id));
+      const items = blocks
+        .map((candidate) => ({
+          label: `Lines ${candidate.startLine}–${candidate.endLine}`,
+          description: `${candidate.source}${explained.has(candidate.id) ? ' · explained' : ' · no passing note'}`,
+          block: candidate,
+        }))
+        .sort((a, b) => Number(explained.has(b.block.id)) - Number(explained.has(a.block.id)));
+      const picked = await vscode.window.showQuickPick(items, { title: 'Debugging drill: which AI block? (explained ones first)' });
       if (!picked) return { ok: false, reason: 'cancelled' };
       block = picked.block;
     }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -51,6 +51,8 @@ export interface DrillSession {
   hintsUsed: number;
   startedAt: number;
   owner: DrillOwner;
+  /** The seed the candidates were ordered with (`--seed` repeats the drill). */
+  seed: number;
   /** sha256 of the file before planting, and its text (for the syntax comparison). */
   originalHash: string;
   originalText: string;
@@ -73,6 +75,7 @@ export interface StartDrillOptions {
   /** The AI block's lines. */
   block: LineRange;
   owner: DrillOwner;
+  /** Which bug: the same seed plants the same bug in the same code; random when absent. */
   seed?: number;
   now?: () => number;
   testTimeoutMs?: number;
@@ -265,8 +268,9 @@ export async function startDrill(options: StartDrillOptions): Promise<DrillSessi
   if (!parsed) throw new DrillError(`${file}: drills plant bugs in JavaScript and TypeScript only`);
   const sites = findDrillSites(file, originalText, block);
   const originalErrors = syntaxErrors(parsed);
+  const seed = options.seed ?? randomInt(1, 2 ** 31);
   // A planted file must parse when the original did: the drill is about behaviour, not a syntax error.
-  const candidates = orderSites(sites, options.seed ?? 1).filter((site) => {
+  const candidates = orderSites(sites, seed).filter((site) => {
     const planted = parseForDrill(file, plantSite(originalText, site));
     return planted !== undefined && syntaxErrors(planted) <= originalErrors;
   });
@@ -311,6 +315,7 @@ export async function startDrill(options: StartDrillOptions): Promise<DrillSessi
       hintsUsed: 0,
       startedAt: now(),
       owner: options.owner,
+      seed,
       originalHash: sha256(originalText),
       originalText,
       test,

@@ -39,7 +39,11 @@ export function plantSite(text: string, site: Pick<DrillSite, 'start' | 'end' | 
 
 /** A small deterministic PRNG (mulberry32), so a seed always gives the same drill. */
 function seededRandom(seed: number): () => number {
+  // Mixed first (murmur3's finaliser): neighbouring seeds would otherwise start alike.
   let state = seed >>> 0;
+  state = Math.imul(state ^ (state >>> 16), 0x85ebca6b);
+  state = Math.imul(state ^ (state >>> 13), 0xc2b2ae35);
+  state = (state ^ (state >>> 16)) >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
