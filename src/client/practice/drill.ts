@@ -123,8 +123,10 @@ export class DrillManager implements vscode.CodeLensProvider, vscode.Disposable 
       if (!picked) return { ok: false, reason: 'cancelled' };
       block = picked.block;
     }
-    // Dirty editors would make the copy differ from what the user sees.
-    await vscode.workspace.saveAll(false);
+    // The copy is made from the files on disk: unsaved edits would be missing from it (and saving them is the user's call).
+    if (vscode.workspace.textDocuments.some((document) => document.isDirty && document.uri.toString() === uri.toString())) {
+      return this.fail(`Save ${vscode.workspace.asRelativePath(uri, false)} first: the drill copies the files as they are on disk.`);
+    }
     const startedPractice = this.controller.state !== 'active';
     if (startedPractice) {
       const started = await this.controller.start();
