@@ -164,7 +164,48 @@
       card('Streak', plural(streak.current, 'day'), [h('p', { class: 'card-note' }, [`Longest ${plural(streak.longest, 'day')}. ${streakNote}`])], streak.todayMet ? 'good' : ''),
       card('AI insertions caught', String(totals.breaches), [h('p', { class: 'card-note' }, [totals.breaches === 0 ? 'None caught — clean sessions.' : 'Caught and flagged in the editor.'])], totals.breaches > 0 ? 'bad' : 'good'),
       card('Exercises', String(totals.exercises), [h('p', { class: 'card-note' }, [`Rewrites from notes; ${similarity}.`])]),
+      drillCard(model.drills),
       card('All practice', minutesText(totals.activeMinutes), [h('p', { class: 'card-note' }, [`${plural(totals.sessions, 'session')}, ${totals.typedLines} lines typed by hand.`])]),
+    ]);
+  }
+
+  /** @param {any} drills */
+  function drillCard(drills) {
+    if (!drills || drills.total === 0) {
+      return card('Debugging drills', '0', [h('p', { class: 'card-note' }, ['In an AI block, run “Comprehension: Start Debugging Drill”.'])]);
+    }
+    const median = drills.medianDiagnosisSeconds === null ? 'none solved yet' : `median ${secondsText(drills.medianDiagnosisSeconds)} to a correct diagnosis`;
+    return card('Debugging drills', `${drills.solved} / ${drills.total} solved`, [h('p', { class: 'card-note' }, [`${median}; ${plural(drills.hintsUsed, 'hint')} taken.`])], drills.solved === drills.total ? 'good' : '');
+  }
+
+  /** @param {number} seconds */
+  function secondsText(seconds) {
+    const whole = Math.round(seconds);
+    return whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`;
+  }
+
+  /** @param {any} model */
+  function drillList(model) {
+    const recent = model.drills ? model.drills.recent : [];
+    if (!recent.length) return h('p', { class: 'empty' }, ['No debugging drills yet.']);
+    const outcomes = { solved: ['Solved', 'good'], 'given-up': ['Given up', 'warn'], abandoned: ['Abandoned', 'bad'] };
+    return h('table', {}, [
+      h('thead', {}, [h('tr', {}, [h('th', {}, ['File']), h('th', {}, ['Bug']), h('th', {}, ['Outcome']), h('th', {}, ['Time to diagnosis']), h('th', {}, ['Hints']), h('th', {}, ['When'])])]),
+      h(
+        'tbody',
+        {},
+        recent.map((/** @type {any} */ d) => {
+          const [label, tone] = outcomes[d.outcome] ?? [d.outcome, ''];
+          return h('tr', {}, [
+            h('td', { class: 'mono', title: d.failingTests.join(', ') }, [d.file]),
+            h('td', {}, [d.kind]),
+            h('td', {}, [h('span', { class: `tag ${tone}` }, [label])]),
+            h('td', {}, [d.diagnosis ?? '—']),
+            h('td', {}, [String(d.hintsUsed)]),
+            h('td', {}, [d.when]),
+          ]);
+        }),
+      ),
     ]);
   }
 
@@ -253,6 +294,7 @@
     return h('div', { class: 'columns' }, [
       h('section', { class: 'panel' }, [h('h2', {}, ['Recent AI insertions during practice']), breaches]),
       h('section', { class: 'panel' }, [h('h2', {}, ['Recent exercises']), exercises]),
+      h('section', { class: 'panel drills' }, [h('h2', {}, ['Recent debugging drills']), drillList(model)]),
     ]);
   }
 

@@ -50,6 +50,7 @@ import {
 import { URI } from './uri';
 import { WorkspaceRegistry } from './workspaces';
 import { registerReportRequest } from './features/report';
+import { registerDrillRequests } from './features/drills';
 import { registerNotesFeature } from './features/notes';
 import { registerMutationFeature } from './features/mutation';
 
@@ -191,6 +192,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => codeActions(params));
   connection.onHover((params) => hover(params));
   registerReportRequest(connection, registry);
+  registerDrillRequests(connection, registry);
   registerNotesFeature({ connection, documents, registry, blocksFor: (uri) => blocksByUri.get(uri), readNote });
   registerMutationFeature({ connection, documents, registry, blocksFor: (uri) => blocksByUri.get(uri) });
 

@@ -9,7 +9,8 @@ import type { BlockNoteState } from '../core/notes/assess';
 import type { NoteStatus } from '../core/notes/status';
 import type { NoteReview } from '../core/notes/review';
 import type { Block } from '../core/provenance/block';
-import type { GatheredInputs, PracticeDayTotal } from '../core/report/gather';
+import type { GatheredInputs, PracticeDayTotal, PracticeDrillTotal } from '../core/report/gather';
+import type { DrillRecord } from '../core/practice/history';
 
 /** `comprehension/serverInfo`: who is answering, for the status item and tests. */
 export const SERVER_INFO_REQUEST = new RequestType0<ServerInfo, void>('comprehension/serverInfo');
@@ -49,6 +50,8 @@ export interface ReportParams {
   periodDays: number;
   /** The practice days, as the editor's "Export Practice History" would write them; no practice section when absent. */
   practice?: PracticeDayTotal[];
+  /** Finished debugging drills of the editor's history; the practice section counts them. */
+  drills?: PracticeDrillTotal[];
   /** Now (epoch ms), for tests. */
   now?: number;
 }
@@ -223,3 +226,53 @@ export const DEFAULT_SERVER_SETTINGS: ServerSettings = {
   diagnostics: { enable: true },
   server: { maxFileSizeKb: 1024 },
 };
+
+/** Where a debugging drill request works: the workspace folder, and the practice history its result goes into. */
+export interface DrillFolderParams {
+  /** The workspace folder's URI (`file:` scheme). */
+  folderUri: string;
+  /** The editor's practice history file, where a finished drill is stored. */
+  historyPath: string;
+}
+
+/** `comprehension/drillStart`: plant a bug in the AI block at `startLine`-`endLine` of `uri`, in a drill copy. */
+export interface DrillStartParams extends DrillFolderParams {
+  uri: string;
+  startLine: number;
+  endLine: number;
+  /** The extension host's process id: a drill whose editor process is gone is cleaned up as a crash. */
+  ownerPid: number;
+  seed?: number;
+}
+/** A started drill as the editor shows it (the planted change itself stays on the server side until the end). */
+export interface DrillStarted {
+  worktree: string;
+  /** Workspace-relative path of the file with the bug. */
+  file: string;
+  symptom: string;
+  failingTests: string[];
+  startedAt: number;
+  testCommand: string;
+}
+export const DRILL_START_REQUEST = new RequestType<DrillStartParams, DrillStarted, void>('comprehension/drillStart');
+
+/** `comprehension/drillCheck`: verify the fix in the drill copy (the file must be saved first). */
+export type DrillCheckResult =
+  | { solved: true; record: DrillRecord; verifiedBy: 'tests' | 'syntax' }
+  | { solved: false; reason: string; stillFailing: string[] };
+export const DRILL_CHECK_REQUEST = new RequestType<DrillFolderParams, DrillCheckResult, void>('comprehension/drillCheck');
+
+/** `comprehension/drillHint`: the next hint, counted. */
+export const DRILL_HINT_REQUEST = new RequestType<DrillFolderParams, { hint: string; number: number; of: number }, void>('comprehension/drillHint');
+
+/** `comprehension/drillGiveUp`: end the drill unsolved; answers with the planted change. */
+export const DRILL_GIVE_UP_REQUEST = new RequestType<DrillFolderParams, { planted: string; record: DrillRecord }, void>('comprehension/drillGiveUp');
+
+/** `comprehension/drillState`: the running drill of a folder after removing what a crash left behind (at start-up), or null. */
+export interface DrillState {
+  running: (DrillStarted & { hintsUsed: number; ownerPid: number }) | null;
+  /** A drill of an editor process that is gone, recorded as abandoned now. */
+  abandoned?: DrillRecord;
+  removedCopies: string[];
+}
+export const DRILL_STATE_REQUEST = new RequestType<DrillFolderParams, DrillState, void>('comprehension/drillState');

@@ -11,3 +11,4 @@ import './note';
 import './sarif';
 import './review';
 import './mutate';
+import './drill';

@@ -1,14 +1,23 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatPercent } from '../../core/report/format';
 import { renderHtml } from '../../core/report/render-html';
 import { renderJson } from '../../core/report/render-json';
 import { renderMarkdown } from '../../core/report/render-markdown';
 import { dayKeyOf, isDayKey } from '../../core/practice/calendar';
-import { gatherReportInputs, assessWorkspaceNotes, parsePracticeExport, type PracticeDayTotal, scorecardOf } from '../../core/report/gather';
+import {
+  gatherReportInputs,
+  assessWorkspaceNotes,
+  parsePracticeDrills,
+  parsePracticeExport,
+  type PracticeDayTotal,
+  type PracticeDrillTotal,
+  scorecardOf,
+} from '../../core/report/gather';
 import { formatAuditProblem, writeAudit } from '../../core/report/audit';
 import { mergeReports, type MergeSource, NotAReportError } from '../../core/report/merge';
 import type { Scorecard } from '../../core/report/scorecard';
-import { readBoundedFile } from '../../core/workspace/fs';
+import { readBoundedFile, readJsonFile } from '../../core/workspace/fs';
+import { DRILL_HISTORY_PATH } from '../../core/workspace/layout';
 import { printable } from '../../core/workspace/paths';
 import { parseArgs, UsageError } from '../args';
 import { type CliIo, EXIT, SUBCOMMANDS } from '../cli';
@@ -47,7 +56,9 @@ Options:
   --since DATE            start of the period: YYYY-MM-DD (UTC) or an ISO 8601 date-time
                           (default: the whole history)
   --output FILE           write the report to FILE instead of standard output
-  --practice FILE         practice figures from the editor's "Export Practice History" (JSON)
+  --practice FILE         practice figures from the editor's "Export Practice History" (JSON),
+                          its debugging drills included; drills finished with 'comprehension
+                          drill' (${DRILL_HISTORY_PATH}) are always counted
   --root DIR              workspace root (default: nearest folder with .comprehension/ or .git)
   --no-custom-rules       do not run the policy's custom rules (for untrusted checkouts)
 
@@ -82,9 +93,12 @@ async function report(args: string[], io: CliIo): Promise<number> {
 
   const practiceFile = parsed.options.get('practice') as string | undefined;
   let practice: PracticeDayTotal[] | undefined;
+  let drills: PracticeDrillTotal[] | undefined;
   if (practiceFile !== undefined) {
     try {
-      practice = parsePracticeExport(await readPracticeFile(resolve(io.cwd, practiceFile)));
+      const value = await readPracticeFile(resolve(io.cwd, practiceFile));
+      practice = parsePracticeExport(value);
+      drills = parsePracticeDrills(value);
     } catch (error) {
       throw new UsageError(`--practice: ${(error as Error).message}`);
     }
@@ -93,7 +107,15 @@ async function report(args: string[], io: CliIo): Promise<number> {
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
   const workspace = openWorkspace(io, root, !parsed.options.has('no-custom-rules'));
   if (!workspace) return EXIT.usage;
-  const gathered = await gatherReportInputs(workspace, { ...(since !== undefined ? { since } : {}), ...(practice !== undefined ? { practice } : {}) });
+  // Drills done in the terminal live in the workspace's local cache, not in the editor's history.
+  const terminalDrills = await readJsonFile<unknown>(join(root, DRILL_HISTORY_PATH), { root });
+  if (terminalDrills.kind === 'ok') drills = [...(drills ?? []), ...parsePracticeDrills(terminalDrills.value)];
+  else if (terminalDrills.kind === 'corrupt') io.stderr.write(`comprehension report: warning: ${DRILL_HISTORY_PATH} is not readable, its drills are not counted: ${printable(terminalDrills.message)}\n`);
+  const gathered = await gatherReportInputs(workspace, {
+    ...(since !== undefined ? { since } : {}),
+    ...(practice !== undefined ? { practice } : {}),
+    ...(drills !== undefined ? { drills } : {}),
+  });
   for (const warning of gathered.warnings) io.stderr.write(`comprehension report: warning: ${printable(warning)}\n`);
   if (gathered.auditProblems.length > 0) {
     // A half-read audit would misstate the pass rate: fix the file first.

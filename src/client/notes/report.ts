@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { RequestType } from 'vscode-languageclient/node';
-import { practiceDaysOfHistory } from '../../core/report/practice';
+import { practiceDaysOfHistory, practiceDrillsOfHistory } from '../../core/report/practice';
 import { renderHtml } from '../../core/report/render-html';
 import { type Scorecard, scorecardOf } from '../../core/report/scorecard';
 import type { PracticeHistory } from '../../core/practice/history';
@@ -60,8 +60,10 @@ export class ReportPanel implements vscode.Disposable {
   /** The scorecard of one folder, from the server's gatherer. */
   async build(folder: vscode.WorkspaceFolder): Promise<Scorecard> {
     const periodDays = Math.max(1, this.deps.config.get('report.periodDays', folder.uri));
-    const practice = practiceDaysOfHistory(await this.deps.practice.currentHistory());
-    const params: ReportParams = { folderUri: folder.uri.toString(), periodDays, ...(practice.length > 0 ? { practice } : {}) };
+    const history = await this.deps.practice.currentHistory();
+    const practice = practiceDaysOfHistory(history);
+    const drills = practiceDrillsOfHistory(history);
+    const params: ReportParams = { folderUri: folder.uri.toString(), periodDays, ...(practice.length > 0 ? { practice } : {}), ...(drills.length > 0 ? { drills } : {}) };
     const gathered = await this.deps.server.request<ReportParams, ReportResult>(REPORT_REQUEST, params);
     for (const warning of gathered.warnings) this.deps.log.warn(`Report: ${warning}`);
     return scorecardOf(gathered.inputs);

@@ -9,6 +9,7 @@ import { PracticeController, type PracticeState, type PracticeUi, type RecoveryC
 import type { NotesServer } from '../notes/model';
 import { EXERCISE_CONTEXT_KEY, ExerciseManager, PRACTICE_SCHEME, PracticeDocuments } from './exercise';
 import { exportPracticeHistory } from './export';
+import { DrillManager, type RunningDrill } from './drill';
 import { PracticeProgress } from './progress';
 import { PracticeStatsPanel } from './stats';
 import { PracticeStatus } from './status';
@@ -28,6 +29,10 @@ export interface PracticeApi {
   readonly breaches: readonly { uri: string; startLine: number; endLine: number; source: string }[];
   /** Fires when the state, the session or its breaches change. */
   readonly onDidChange: vscode.Event<void>;
+  /** The debugging drill running in this window, if any. */
+  readonly drill: RunningDrill | undefined;
+  /** Fires when a drill starts or ends. */
+  readonly onDidChangeDrill: vscode.Event<void>;
 }
 
 /** Practice mode as wired into the extension: dispose it with the extension. */
@@ -95,6 +100,7 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
   const status = new PracticeStatus(deps.status.segment('practice', 30), controller, progress, context.globalState);
   const documents = new PracticeDocuments();
   const exercises = new ExerciseManager(deps.server, controller, deps.provenance, documents, context.extensionUri, ui.inform, ui.log);
+  const drills = new DrillManager(deps.server, controller, deps.provenance, documents, controller.historyPath, ui.log);
 
   const updateContext = (): void => void vscode.commands.executeCommand('setContext', PRACTICE_STATE_CONTEXT_KEY, controller.state);
   const disposables: vscode.Disposable[] = [
@@ -104,6 +110,7 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
     stats,
     documents,
     exercises,
+    drills,
     vscode.workspace.registerTextDocumentContentProvider(PRACTICE_SCHEME, documents),
     controller.onDidChange(() => {
       updateContext();
@@ -143,11 +150,17 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
     },
     [Commands.practiceRewriteFromNote]: (target?: vscode.Uri | string, blockId?: string) => exercises.start(target, blockId),
     [Commands.practiceFinishExercise]: () => exercises.finish(),
+    [Commands.drillStart]: (target?: vscode.Uri | string, line?: number) => drills.start(target, line),
+    [Commands.drillCheck]: () => drills.check(),
+    [Commands.drillHint]: () => drills.hint(),
+    [Commands.drillGiveUp]: () => drills.giveUp(),
   };
   updateContext();
   void vscode.commands.executeCommand('setContext', EXERCISE_CONTEXT_KEY, false);
   // Start-up recovery runs after activation returns; the status shows the outcome.
   void controller.initialize().then(() => status.refreshProgress());
+  // A drill copy left behind by a crashed editor is removed once the server answers.
+  void drills.initialize();
 
   const feature: PracticeFeature = {
     commands,
@@ -166,6 +179,10 @@ export function activatePractice(context: vscode.ExtensionContext, deps: Practic
         return controller.breachMarks.map(({ uri, startLine, endLine, source }) => ({ uri, startLine, endLine, source }));
       },
       onDidChange: controller.onDidChange,
+      get drill() {
+        return drills.current;
+      },
+      onDidChangeDrill: drills.onDidChange,
     },
     async currentHistory(): Promise<PracticeHistory> {
       // As the export command does: the running session's numbers reach the file first.

@@ -45,6 +45,13 @@ export function longDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** `42 s`, `3 min 5 s`: a drill's time to correct diagnosis, where seconds matter. */
+export function secondsDuration(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  const minutes = Math.floor(whole / 60);
+  return minutes > 0 ? `${minutes} min ${whole % 60} s` : `${whole} s`;
+}
+
 /** The status-bar text while practising: `$(mortar-board) 12m`. */
 export function practisingStatusText(activeMs: number): string {
   return `$(mortar-board) ${shortDuration(activeMs)}`;

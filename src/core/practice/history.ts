@@ -1,7 +1,7 @@
 /**
  * The persisted practice history: one JSON file in the extension's local storage, holding every
- * session with its per-day totals, AI breaches and exercises; exports to JSON and CSV, and daily
- * series for charts.
+ * session with its per-day totals, AI breaches and exercises, and every debugging drill; exports to
+ * JSON and CSV, and daily series for charts.
  *
  * Sessions keep their days in the zone they were recorded in, plus UTC quarter-hour totals,
  * so {@link dailySeries} can count days in any zone exactly (see accounting.ts).
@@ -34,11 +34,62 @@ export interface SessionRecord {
   exercises: ExerciseRecord[];
 }
 
+/** How a debugging drill ended. `abandoned`: its editor went away mid-drill (the copy was removed at the next start). */
+export type DrillOutcome = 'solved' | 'given-up' | 'abandoned';
+
+/** One debugging drill (see core/drills): a planted bug in the user's own AI code, and how finding it went. */
+export interface DrillRecord {
+  id: string;
+  /** Workspace-relative file the bug was planted in. */
+  file: string;
+  /** The defect kind planted (`off-by-one`, `missing-await`...). */
+  kind: string;
+  startedAt: number;
+  endedAt: number;
+  outcome: DrillOutcome;
+  /** Time to correct diagnosis: from the start to the verified fix, whole seconds; only when solved. */
+  diagnosisSeconds?: number;
+  hintsUsed: number;
+  /** How the fix was verified: the killing tests pass again, or the syntax tree equals the original. */
+  verifiedBy?: 'tests' | 'syntax';
+  /** The tests the planted bug made fail (empty when none noticed it). */
+  failingTests: string[];
+}
+
+/** Counts of finished drills and the median time to correct diagnosis (the stats view and the scorecard). */
+export interface DrillFigures {
+  total: number;
+  solved: number;
+  givenUp: number;
+  /** Ended by a crash or a closed editor. */
+  abandoned: number;
+  /** Median time to correct diagnosis of solved drills, seconds; null when none was solved. */
+  medianDiagnosisSeconds: number | null;
+  /** Hints taken over all drills. */
+  hintsUsed: number;
+}
+
+/** {@link DrillFigures} of finished drills. */
+export function drillFigures(drills: readonly Pick<DrillRecord, 'outcome' | 'diagnosisSeconds' | 'hintsUsed'>[]): DrillFigures {
+  const times = drills.flatMap((drill) => (drill.outcome === 'solved' && drill.diagnosisSeconds !== undefined ? [drill.diagnosisSeconds] : [])).sort((a, b) => a - b);
+  const middle = Math.floor(times.length / 2);
+  return {
+    total: drills.length,
+    solved: drills.filter((drill) => drill.outcome === 'solved').length,
+    givenUp: drills.filter((drill) => drill.outcome === 'given-up').length,
+    abandoned: drills.filter((drill) => drill.outcome === 'abandoned').length,
+    medianDiagnosisSeconds: times.length === 0 ? null : times.length % 2 === 1 ? times[middle] : (times[middle - 1] + times[middle]) / 2,
+    hintsUsed: drills.reduce((sum, drill) => sum + drill.hintsUsed, 0),
+  };
+}
+
 /** The history file's content. */
 export interface PracticeHistory {
   format: 'comprehension-practice-history';
   version: 1;
   sessions: SessionRecord[];
+  /** Debugging drills, oldest first; absent in histories written before drills existed. */
+  drills?: DrillRecord[];
 }
 
 /** Result of {@link loadHistory}: always a usable history, plus what went wrong. */
@@ -72,6 +123,28 @@ export function upsertSession(history: PracticeHistory, session: SessionRecord):
   sessions.push(session);
   sessions.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   return { ...history, sessions };
+}
+
+/** Checks one stored drill; returns what is wrong, or undefined. */
+export function validateDrillRecord(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'drill: not an object';
+  const drill = value as Partial<DrillRecord>;
+  if (typeof drill.id !== 'string' || drill.id === '') return 'drill: missing id';
+  if (typeof drill.file !== 'string' || typeof drill.kind !== 'string') return `drill ${drill.id}: missing file or kind`;
+  if (typeof drill.startedAt !== 'number' || typeof drill.endedAt !== 'number' || !Number.isFinite(drill.startedAt) || drill.endedAt < drill.startedAt) return `drill ${drill.id}: bad times`;
+  if (drill.outcome !== 'solved' && drill.outcome !== 'given-up' && drill.outcome !== 'abandoned') return `drill ${drill.id}: bad outcome`;
+  if (typeof drill.hintsUsed !== 'number' || !Number.isInteger(drill.hintsUsed) || drill.hintsUsed < 0) return `drill ${drill.id}: bad hintsUsed`;
+  if (drill.diagnosisSeconds !== undefined && (typeof drill.diagnosisSeconds !== 'number' || !Number.isFinite(drill.diagnosisSeconds) || drill.diagnosisSeconds < 0)) return `drill ${drill.id}: bad diagnosisSeconds`;
+  if (!Array.isArray(drill.failingTests) || !drill.failingTests.every((name) => typeof name === 'string')) return `drill ${drill.id}: bad failingTests`;
+  return undefined;
+}
+
+/** A history with `drill` added, or replacing the stored drill with the same id; drills stay ordered by start. */
+export function upsertDrill(history: PracticeHistory, drill: DrillRecord): PracticeHistory {
+  const drills = (history.drills ?? []).filter((existing) => existing.id !== drill.id);
+  drills.push({ ...drill, failingTests: [...drill.failingTests] });
+  drills.sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  return { ...history, drills };
 }
 
 /** Checks one stored session; returns what is wrong, or undefined. */
@@ -121,6 +194,13 @@ export async function loadHistory(path: string, now: number): Promise<HistoryLoa
         if (error) dropped.push(error);
         else history = upsertSession(history, session as SessionRecord);
       }
+      const drills: unknown = (value as { drills?: unknown }).drills;
+      if (drills !== undefined && !Array.isArray(drills)) dropped.push('drills is not a list');
+      for (const drill of Array.isArray(drills) ? drills : []) {
+        const error = validateDrillRecord(drill);
+        if (error) dropped.push(error);
+        else history = upsertDrill(history, drill as DrillRecord);
+      }
       return { kind: 'ok', history, dropped };
     }
   }
@@ -147,6 +227,17 @@ export function mergeSessionRecords(stored: SessionRecord, newer: SessionRecord)
   const exercises = new Map<string, ExerciseRecord>();
   for (const exercise of [...stored.exercises, ...newer.exercises]) exercises.set(`${exercise.blockId}\u0000${exercise.at}`, exercise);
   return { ...newer, exercises: [...exercises.values()].sort((a, b) => a.at - b.at) };
+}
+
+/**
+ * Stores one finished drill the way {@link saveSession} stores a session: re-reads the file,
+ * adds the drill, writes atomically.
+ */
+export async function saveDrill(path: string, drill: DrillRecord, now: number): Promise<HistoryLoad> {
+  const loaded = await loadHistory(path, now);
+  const history = upsertDrill(loaded.history, drill);
+  await saveHistory(path, history);
+  return { ...loaded, history };
 }
 
 /**
@@ -199,7 +290,8 @@ export function exportJson(history: PracticeHistory): string {
       exercises: session.exercises.map((exercise) => ({ ...exercise, at: isoOrEmpty(exercise.at) })),
     };
   });
-  return `${JSON.stringify({ format: 'comprehension-practice-export', version: 1, sessions }, null, 2)}\n`;
+  const drills = (history.drills ?? []).map((drill) => ({ ...drill, startedAt: isoOrEmpty(drill.startedAt), endedAt: isoOrEmpty(drill.endedAt) }));
+  return `${JSON.stringify({ format: 'comprehension-practice-export', version: 1, sessions, drills }, null, 2)}\n`;
 }
 
 /** The CSV columns of {@link exportCsv}, in order. */

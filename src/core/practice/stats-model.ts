@@ -15,10 +15,13 @@ import {
   streaks,
   weekProgress,
   type DayKey,
+  type DrillFigures,
+  type DrillRecord,
+  drillFigures,
   type PracticeHistory,
   type WeeklyGoal,
 } from './index';
-import { dateTime } from './format';
+import { dateTime, secondsDuration } from './format';
 
 /** Days in the daily chart. */
 export const STATS_DAYS = 28;
@@ -78,6 +81,10 @@ export interface StatsModel {
   };
   recentBreaches: { file: string; line: number; source: string; when: string }[];
   recentExercises: { file: string; blockId: string; similarity: number; durationSeconds: number; when: string }[];
+  /** Debugging drills: counts, the median time to correct diagnosis, the latest drills. */
+  drills: DrillFigures & {
+    recent: { file: string; kind: string; outcome: DrillRecord['outcome']; diagnosis: string | null; hintsUsed: number; failingTests: string[]; when: string }[];
+  };
 }
 
 /** Inputs of {@link buildStatsModel}. */
@@ -147,6 +154,7 @@ export function buildStatsModel(inputs: StatsInputs): StatsModel {
   }
   const breaches = allBreaches(history);
   const exercises = allExercises(history);
+  const drills = history.drills ?? [];
   const meanSimilarity = exercises.length === 0 ? null : exercises.reduce((sum, exercise) => sum + exercise.similarity, 0) / exercises.length;
 
   return {
@@ -189,5 +197,20 @@ export function buildStatsModel(inputs: StatsInputs): StatsModel {
         durationSeconds: exercise.durationSeconds,
         when: dateTime(exercise.at, timeZone),
       })),
+    drills: {
+      ...drillFigures(drills),
+      recent: drills
+        .slice(-STATS_RECENT)
+        .reverse()
+        .map((drill) => ({
+          file: drill.file,
+          kind: drill.kind,
+          outcome: drill.outcome,
+          diagnosis: drill.diagnosisSeconds === undefined ? null : secondsDuration(drill.diagnosisSeconds),
+          hintsUsed: drill.hintsUsed,
+          failingTests: [...drill.failingTests],
+          when: dateTime(drill.endedAt, timeZone),
+        })),
+    },
   };
 }

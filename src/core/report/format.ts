@@ -1,3 +1,5 @@
+import { secondsDuration } from '../practice/format';
+import type { DrillStats } from './scorecard';
 /** `42%` for 0.42; `n/a` when there is nothing to divide by. */
 export function formatPercent(value: number | null): string {
   if (value === null) return 'n/a';
@@ -28,4 +30,14 @@ export function formatMinutes(minutes: number): string {
   const rounded = Math.round(minutes);
   if (rounded < 60) return `${rounded} min`;
   return `${Math.floor(rounded / 60)} h ${String(rounded % 60).padStart(2, '0')} min`;
+}
+
+/** The drill figures in one sentence (Markdown and HTML both show it). */
+export function drillSentence(drills: DrillStats): string {
+  if (drills.total === 0) return 'Debugging drills: none in this period.';
+  const median = drills.medianDiagnosisSeconds === null ? 'none solved' : secondsDuration(drills.medianDiagnosisSeconds);
+  return (
+    `Debugging drills: ${drills.solved} solved of ${drills.total} (${drills.givenUp} given up${drills.abandoned > 0 ? `, ${drills.abandoned} abandoned` : ''}); ` +
+    `median time to correct diagnosis ${median}; ${drills.hintsUsed} hint${drills.hintsUsed === 1 ? '' : 's'} taken.`
+  );
 }

@@ -17,7 +17,7 @@ import type { BlockNoteState } from '../notes/assess';
 import { compileGlobs } from '../policy/paths';
 import { type AuditCandidate, type AuditProblem, readAuditFiles } from './audit';
 import { gatherNoteHistory } from './note-history';
-import { type PracticeDayTotal, practiceInput } from './practice';
+import { type PracticeDayTotal, type PracticeDrillTotal, practiceInput } from './practice';
 import type { ReportBlockInput, ReportFileInput, ReportFindingInput, ReportInputs } from './scorecard';
 import { identityOf, isCriticalPathRow } from './team';
 
@@ -54,6 +54,8 @@ export interface GatherOptions {
   since?: number;
   /** Practice days (from `parsePracticeExport` or `practiceDaysOfHistory` in ./practice), when there are any to show. */
   practice?: readonly PracticeDayTotal[];
+  /** Finished debugging drills (`parsePracticeDrills` or `practiceDrillsOfHistory`); the practice section shows their figures. */
+  drills?: readonly PracticeDrillTotal[];
   /** Now (epoch ms), for tests. */
   now?: number;
 }
@@ -290,8 +292,8 @@ export async function gatherReportInputs(workspace: PolicyWorkspace, options: Ga
   if (audits.audits.length > 0) inputs.audits = audits.audits;
   const noteHistory = await gatherNoteHistory(root, options.since);
   if (noteHistory !== undefined) inputs.noteHistory = noteHistory;
-  if (options.practice !== undefined) {
-    inputs.practice = practiceInput(options.practice, { from, to }, policy.practice.dailyMinimumMinutes, now);
+  if (options.practice !== undefined || options.drills !== undefined) {
+    inputs.practice = practiceInput(options.practice ?? [], { from, to }, policy.practice.dailyMinimumMinutes, now, options.drills);
   }
   return { inputs, warnings, raw: { gitAddedLines: gitAdded, aiBlockLines }, auditProblems: audits.problems };
 }
@@ -353,5 +355,13 @@ async function gitFirstCommitTime(root: string): Promise<number | undefined> {
   return first ? Number(first) * 1000 : undefined;
 }
 
-export { type PracticeDayTotal, parsePracticeExport, practiceDaysOfHistory, practiceInput } from './practice';
+export {
+  type PracticeDayTotal,
+  type PracticeDrillTotal,
+  parsePracticeDrills,
+  parsePracticeExport,
+  practiceDaysOfHistory,
+  practiceDrillsOfHistory,
+  practiceInput,
+} from './practice';
 export { scorecardOf } from './scorecard';

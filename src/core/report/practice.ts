@@ -1,7 +1,7 @@
 import { dayKeyOf, isDayKey, isValidTimeZone } from '../practice/calendar';
 import { streaks } from '../practice/goals';
 import { exportJson, type PracticeHistory } from '../practice/history';
-import type { ReportPracticeInput } from './scorecard';
+import type { PracticeDrill, ReportPracticeInput } from './scorecard';
 
 /**
  * The scorecard's practice figures from practice days. No engine imports: the extension reads its
@@ -16,11 +16,22 @@ export interface PracticeDayTotal {
   timeZone?: string;
 }
 
+/** One finished drill with the day it ended on (UTC), whatever the file's format. */
+export interface PracticeDrillTotal extends PracticeDrill {
+  day: string;
+}
+
 /**
  * Practice figures for the period. The streak is the current one (days meeting the policy's daily
  * minimum up to today), whatever the period.
  */
-export function practiceInput(days: readonly PracticeDayTotal[], period: { from: string; to: string }, dailyMinimumMinutes: number, now: number): ReportPracticeInput {
+export function practiceInput(
+  days: readonly PracticeDayTotal[],
+  period: { from: string; to: string },
+  dailyMinimumMinutes: number,
+  now: number,
+  drills?: readonly PracticeDrillTotal[],
+): ReportPracticeInput {
   const timeZone = [...days].reverse().find((day) => day.timeZone && isValidTimeZone(day.timeZone))?.timeZone ?? 'UTC';
   const minutes = new Map<string, number>();
   let breaches = 0;
@@ -40,6 +51,13 @@ export function practiceInput(days: readonly PracticeDayTotal[], period: { from:
     streakDays: streak.current,
     breaches,
     dailyGoalMinutes: dailyMinimumMinutes,
+    ...(drills !== undefined
+      ? {
+          drills: drills
+            .filter((drill) => drill.day >= period.from && drill.day <= period.to)
+            .map(({ outcome, diagnosisSeconds, hintsUsed }) => ({ outcome, hintsUsed, ...(diagnosisSeconds !== undefined ? { diagnosisSeconds } : {}) })),
+        }
+      : {}),
   };
 }
 
@@ -84,4 +102,37 @@ export function parsePracticeExport(value: unknown): PracticeDayTotal[] {
     }
   }
   return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+}
+
+/**
+ * The finished drills of a practice history file or its export (both carry a `drills` list; the
+ * export writes times as ISO text, the history as epoch ms). Entries that are not drills are
+ * skipped; a file without drills has none.
+ */
+export function parsePracticeDrills(value: unknown): PracticeDrillTotal[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const drills = (value as { drills?: unknown }).drills;
+  if (!Array.isArray(drills)) return [];
+  const out: PracticeDrillTotal[] = [];
+  for (const drill of drills as unknown[]) {
+    if (typeof drill !== 'object' || drill === null) continue;
+    const entry = drill as { endedAt?: unknown; outcome?: unknown; diagnosisSeconds?: unknown; hintsUsed?: unknown };
+    const endedAt = typeof entry.endedAt === 'number' ? entry.endedAt : typeof entry.endedAt === 'string' ? Date.parse(entry.endedAt) : NaN;
+    if (!Number.isFinite(endedAt)) continue;
+    if (entry.outcome !== 'solved' && entry.outcome !== 'given-up' && entry.outcome !== 'abandoned') continue;
+    const hintsUsed = typeof entry.hintsUsed === 'number' && Number.isInteger(entry.hintsUsed) && entry.hintsUsed >= 0 ? entry.hintsUsed : 0;
+    const diagnosis = typeof entry.diagnosisSeconds === 'number' && Number.isFinite(entry.diagnosisSeconds) && entry.diagnosisSeconds >= 0 ? entry.diagnosisSeconds : undefined;
+    out.push({
+      day: new Date(endedAt).toISOString().slice(0, 10),
+      outcome: entry.outcome,
+      hintsUsed,
+      ...(entry.outcome === 'solved' && diagnosis !== undefined ? { diagnosisSeconds: diagnosis } : {}),
+    });
+  }
+  return out;
+}
+
+/** The finished drills of a history, as {@link parsePracticeDrills} reads them from its export. */
+export function practiceDrillsOfHistory(history: PracticeHistory): PracticeDrillTotal[] {
+  return parsePracticeDrills(JSON.parse(exportJson(history)) as unknown);
 }

@@ -1,4 +1,4 @@
-import { formatCount, formatMinutes, formatPercent, plural } from './format';
+import { drillSentence, formatCount, formatMinutes, formatPercent, plural } from './format';
 import type { FileNoteStats, PracticeDay, Scorecard } from './scorecard';
 import { summaryRows, teamExplanations } from './summary';
 
@@ -82,7 +82,10 @@ export function renderHtml(scorecard: Scorecard): string {
     historySection(scorecard.team),
     '</section>',
   );
-  if (scorecard.practice) parts.push('<section>', '<h2>No-AI practice</h2>', practiceSection(scorecard.practice), '</section>');
+  if (scorecard.practice) {
+    const drills = scorecard.practice.drills ? `<p class="drills">${escapeHtml(drillSentence(scorecard.practice.drills))}</p>` : '';
+    parts.push('<section>', '<h2>No-AI practice</h2>', practiceSection(scorecard.practice), drills, '</section>');
+  }
 
   parts.push('</main>', '</body>', '</html>', '');
   return parts.join('\n');

@@ -1,4 +1,4 @@
-import { formatCount, formatMinutes, formatPercent, plural } from './format';
+import { drillSentence, formatCount, formatMinutes, formatPercent, plural } from './format';
 import type { Scorecard } from './scorecard';
 import { summaryRows, teamExplanations } from './summary';
 
@@ -84,6 +84,7 @@ export function renderMarkdown(scorecard: Scorecard): string {
     const active = scorecard.practice.days.filter((day) => day.minutes > 0);
     if (active.length === 0) out.push('No practice sessions in this period.', '');
     else out.push(...table(['Day', 'Minutes'], active.map((day) => [escapeMarkdown(day.date), formatMinutes(day.minutes)])), '');
+    if (scorecard.practice.drills) out.push(drillSentence(scorecard.practice.drills), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

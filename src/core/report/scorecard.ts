@@ -1,3 +1,4 @@
+import { drillFigures, type DrillFigures } from '../practice/history';
 import type { Severity } from '../check/findings';
 import type { NoteStatusKind } from '../notes/status';
 import type { PolicyLevel } from '../policy/policy';
@@ -56,7 +57,20 @@ export interface ReportPracticeInput {
   breaches: number;
   /** Minutes a day that count towards the streak (drawn as a line on the chart). */
   dailyGoalMinutes?: number;
+  /** Debugging drills finished in the period (see core/drills). */
+  drills?: PracticeDrill[];
 }
+
+/** One finished debugging drill, as the scorecard counts it. */
+export interface PracticeDrill {
+  outcome: 'solved' | 'given-up' | 'abandoned';
+  /** Time to correct diagnosis in seconds; solved drills only. */
+  diagnosisSeconds?: number;
+  hintsUsed: number;
+}
+
+/** The scorecard's drill figures: the seeds' "time to correct diagnosis" and debugging practice outcomes. */
+export type DrillStats = DrillFigures;
 
 /** Everything the scorecard is computed from. The caller reads git, provenance and notes. */
 export interface ReportInputs {
@@ -172,6 +186,8 @@ export interface Scorecard {
      * and only those days count. Otherwise the days given, in order.
      */
     days: PracticeDay[];
+    /** Debugging drills in the period, when drill results were given. */
+    drills?: DrillStats;
   } | null;
   /** Oversight quality: bus factor per critical path, review audits, refused notes, note history. */
   team: TeamStats;
@@ -331,6 +347,7 @@ function practiceStats(practice: ReportPracticeInput, period: { from: string; to
     breaches: practice.breaches,
     ...(practice.dailyGoalMinutes !== undefined ? { dailyGoalMinutes: practice.dailyGoalMinutes } : {}),
     days,
+    ...(practice.drills !== undefined ? { drills: drillFigures(practice.drills) } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { secondsDuration } from '../practice/format';
 import { formatCount, formatMinutes, formatPercent, formatRate, plural } from './format';
 import type { Scorecard } from './scorecard';
 import type { TeamStats } from './team';
@@ -6,7 +7,7 @@ import { NOTES_DIR } from '../workspace/layout';
 /** One headline measure of the scorecard. */
 export interface SummaryRow {
   /** Stable key for styling and tests. */
-  key: 'ai-share' | 'coverage' | 'stale' | 'findings' | 'secrets' | 'practice' | 'repositories' | 'bus-factor' | 'audit';
+  key: 'ai-share' | 'coverage' | 'stale' | 'findings' | 'secrets' | 'practice' | 'diagnosis' | 'repositories' | 'bus-factor' | 'audit';
   label: string;
   /** The headline figure. */
   value: string;
@@ -102,6 +103,16 @@ export function summaryRows(scorecard: Scorecard): SummaryRow[] {
       detail: `${plural(practice.activeDays, 'active day')}; streak ${plural(practice.streakDays, 'day')}; ${plural(practice.breaches, 'AI insertion')} during practice`,
       attention: practice.breaches > 0,
     });
+    if (practice.drills && practice.drills.total > 0) {
+      const drills = practice.drills;
+      rows.push({
+        key: 'diagnosis',
+        label: 'Time to correct diagnosis',
+        value: drills.medianDiagnosisSeconds === null ? 'n/a' : secondsDuration(drills.medianDiagnosisSeconds),
+        detail: `median of ${plural(drills.solved, 'solved debugging drill')}; ${drills.solved} of ${drills.total} solved; ${plural(drills.hintsUsed, 'hint')} taken`,
+        attention: drills.solved < drills.total,
+      });
+    }
   }
   return rows;
 }

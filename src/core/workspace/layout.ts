@@ -49,6 +49,11 @@ export const MUTATION_CACHE_DIR = `${LOCAL_CACHE_DIR}/mutation`;
 export function mutationCachePathFor(blockId: string): string {
   return `${MUTATION_CACHE_DIR}/${safeFileName(blockId)}.json`;
 }
+/** The running debugging drill of this workspace (machine-local: its copy lives in a temporary folder). */
+export const DRILL_SESSION_PATH = `${LOCAL_CACHE_DIR}/drill.json`;
+
+/** Drills finished from the terminal (`comprehension drill`), a practice history file the report reads. */
+export const DRILL_HISTORY_PATH = `${LOCAL_CACHE_DIR}/drill-history.json`;
 
 /** Whether a workspace-relative POSIX path is the data folder or inside it (never checked as code). */
 export function isDataPath(path: string): boolean {

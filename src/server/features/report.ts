@@ -20,6 +20,7 @@ export function registerReportRequest(connection: Connection, registry: Workspac
       since: periodStart(params.periodDays, now),
       now,
       ...(params.practice !== undefined ? { practice: params.practice } : {}),
+      ...(params.drills !== undefined ? { drills: params.drills } : {}),
     });
     const policyErrors = workspace.policyState.problems.filter((problem) => problem.severity === 'error').length;
     if (policyErrors > 0) gathered.warnings.unshift(`the policy file has ${policyErrors} error(s); the last valid policy (or the defaults) applies`);
