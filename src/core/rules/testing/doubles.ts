@@ -1,0 +1,84 @@
+import { ts } from 'ts-morph';
+import { skipWrappers } from '../shared-syntax/nodes';
+import { isFunctionLiteral, type TestFile } from './test-code';
+
+/**
+ * Calls that create a test double with no code of its own: `jest.fn`, `vi.fn`, node:test's
+ * `mock.fn`/`t.mock.fn`, sinon's `stub`/`fake` (on `sinon` or a sandbox), `sinon.fake.returns`,
+ * testdouble's `td.func`, `jasmine.createSpy`. `spy` and `spyOn` are not here: they call through to
+ * the real function.
+ */
+const DOUBLE_FACTORY =
+  /^(?:(?:jest|vi)\.fn|(?:\w+\.)*mock\.fn|(?:sinon|\w*[sS]andbox|this\.\w*[sS]andbox)\.(?:stub|fake)|sinon\.fake\.(?:returns|resolves|rejects|throws)|td\.func|jasmine\.createSpy)$/;
+
+/** Chained calls that set what a double returns, given values that run no code. */
+const STUBBING_METHODS: ReadonlySet<string> = new Set([
+  'mockReturnValue', 'mockReturnValueOnce', 'mockResolvedValue', 'mockResolvedValueOnce', 'mockRejectedValue', 'mockRejectedValueOnce',
+  'mockImplementation', 'mockImplementationOnce', 'mockName', 'returns', 'resolves', 'rejects', 'throws', 'callsFake', 'withArgs',
+  'onCall', 'onFirstCall', 'returnValue', 'resolveTo', 'rejectWith', 'callFake', 'named',
+]);
+
+/** Factories and methods whose arguments are an implementation the double will run, not a value. */
+const IMPLEMENTATION_TAKERS = /(?:^|\.)(?:fn|fake|mockImplementation|mockImplementationOnce|callsFake|callFake)$/;
+
+/** How deep value expressions are searched for code that runs. */
+const MAX_DEPTH = 12;
+
+/**
+ * The name of the test double `call` calls directly (`f` in `f()`, where `const f =
+ * jest.fn().mockReturnValue(5)`), or undefined when the callee is anything else. Only `const` names
+ * are followed: a `let` may be given a real function later.
+ */
+export function calledDouble(call: ts.Expression, file: TestFile): string | undefined {
+  let value = skipWrappers(call);
+  if (ts.isAwaitExpression(value)) value = skipWrappers(value.expression);
+  if (!ts.isCallExpression(value)) return undefined;
+  const callee = skipWrappers(value.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const binding = file.bindings.resolve(callee);
+  if (binding?.kind !== 'const' || binding.initializer === undefined) return undefined;
+  return isDoubleCreation(binding.initializer, file.sourceFile) ? callee.text : undefined;
+}
+
+/** True for a double's creation whose every chained step only sets values that run no code. */
+function isDoubleCreation(expression: ts.Expression, sourceFile: ts.SourceFile): boolean {
+  let current = skipWrappers(expression);
+  for (let steps = 0; steps < MAX_DEPTH; steps++) {
+    if (ts.isPropertyAccessExpression(current) && current.name.text === 'and') {
+      // jasmine: `jasmine.createSpy().and.returnValue(5)`.
+      current = skipWrappers(current.expression);
+      continue;
+    }
+    if (!ts.isCallExpression(current)) return false;
+    const callee = skipWrappers(current.expression);
+    const calleeText = callee.getText(sourceFile).replace(/\s+/g, '');
+    // `jest.fn(add)` runs `add`, the code under test: only a literal implementation is the test's own.
+    const takesImplementation = IMPLEMENTATION_TAKERS.test(calleeText);
+    const ownValues = current.arguments.every((argument) => (!takesImplementation || isFunctionLiteral(argument)) && runsNoCode(argument, 0));
+    if (!ownValues) return false;
+    if (DOUBLE_FACTORY.test(calleeText)) return true;
+    if (!ts.isPropertyAccessExpression(callee) || !STUBBING_METHODS.has(callee.name.text)) return false;
+    current = skipWrappers(callee.expression);
+  }
+  return false;
+}
+
+/**
+ * True when evaluating `expression` runs no code of the program: no call, `new`, `await` or tagged
+ * template; a function literal counts when its result runs none (`() => 5`, `async () => ({ ok: true })`).
+ */
+function runsNoCode(node: ts.Node, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node) || ts.isTaggedTemplateExpression(node)) return false;
+  if (isFunctionLiteral(node)) {
+    if (!ts.isBlock(node.body)) return runsNoCode(node.body, depth + 1);
+    const statements = node.body.statements;
+    if (statements.length === 0) return true;
+    return statements.length === 1 && ts.isReturnStatement(statements[0]) && (statements[0].expression === undefined || runsNoCode(statements[0].expression, depth + 1));
+  }
+  let ok = true;
+  ts.forEachChild(node, (child) => {
+    if (ok && !runsNoCode(child, depth + 1)) ok = false;
+  });
+  return ok;
+}

@@ -1,0 +1,148 @@
+import { ts } from 'ts-morph';
+import type { RuleFinding } from '../../check/findings';
+import type { Rule, RuleContext } from '../rule';
+import { skipWrappers, snippet } from '../shared-syntax/nodes';
+import { type AssertionCall, assertionOf } from './assertions';
+import { isDeepStrictEqual } from 'node:util';
+import { constantValue, isConstantValue, isPlainReference, type Known, normalizedText } from './constant-value';
+import type { FileBindings } from '../shared-syntax/bindings';
+import { calledDouble } from './doubles';
+import { type TestFile, testFileOf } from './test-code';
+
+/** Comparisons that are decided when both sides are the same reference (`a === a`). */
+const SELF_COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+/**
+ * Flags assertions whose outcome no code under test can change: every compared value is a constant
+ * (`expect(1).toBe(1)`, `assert(true)`, `const one = 1; expect(one).toBe(1)`), a value is compared
+ * with itself (`expect(x).toBe(x)`, `assert.deepStrictEqual(a, a)`), or the value checked comes
+ * straight from a test double the test set up (`const f = jest.fn().mockReturnValue(5); expect(f()).toBe(5)`).
+ */
+export const testingTautologicalAssertion: Rule = {
+  id: 'testing/tautological-assertion',
+  kind: 'syntax',
+  defaultSeverity: 'warning',
+  // Every finding is an `expect`/`assert` call or a test context's method (in a `test(`/`it(` body).
+  textTriggers: ['expect', 'assert', 'test', 'it'],
+  summary: 'Assertion that cannot fail on the code under test',
+  rationale:
+    'An assertion on constants, on a value compared with itself, or on what a test double was just told to ' +
+    'return checks nothing the program does: it passes (or fails) the same way whatever the code under test ' +
+    'does. It is the self-validating test that AI assistants write when asked to make tests pass.\n\n' +
+    'Reported in test code only (the policy\'s `testPaths` and files that use a test framework), for ' +
+    '`expect(…)` chains (jest, vitest, chai), `assert`, `assert.*` and functions imported from `node:assert`, ' +
+    'and test context methods (`t.is`, `t.deepEqual`). Constants are literals, arithmetic and logic on them ' +
+    '(`1 + 0`), array and object literals of them, and `const` names bound to a constant primitive; a ' +
+    'self-comparison needs the same name or member read on both sides (`expect(next()).toBe(next())` may ' +
+    'differ and is not reported). A test double counts when it is a `const` created by `jest.fn`, `vi.fn`, ' +
+    '`mock.fn`, `sinon.stub`/`fake`, `td.func` or `jasmine.createSpy` with values or literal implementations ' +
+    'that run no code; `spyOn` calls through and is not one. Snapshot, `toThrow` and `assert.rejects` checks ' +
+    'run code and are not reported.',
+  check(context: RuleContext): RuleFinding[] {
+    const file = testFileOf(context);
+    if (file === undefined) return [];
+    const findings: RuleFinding[] = [];
+    const reported = new Set<ts.Node>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const assertion = assertionOf(node, file);
+        if (assertion !== undefined && !reported.has(assertion.node)) {
+          const message = tautology(assertion, file);
+          if (message !== undefined) {
+            reported.add(assertion.node);
+            findings.push({ start: assertion.node.getStart(file.sourceFile), end: assertion.node.getEnd(), message });
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file.sourceFile);
+    return findings;
+  },
+};
+
+/** Why `assertion` cannot depend on the code under test, or undefined when it can. */
+function tautology(assertion: AssertionCall, file: TestFile): string | undefined {
+  const { sourceFile, bindings } = file;
+  const shown = snippet(assertion.node, sourceFile, 60);
+  if (assertion.operands.every((operand) => isConstantValue(operand, bindings))) {
+    const outcome = constantOutcome(assertion, bindings);
+    // `assert(false, 'unreachable')`, `expect(true).toBe(false)`: a deliberate failure, the idiom for "must not get here".
+    if (outcome === 'fails') return undefined;
+    return outcome === 'passes'
+      ? `\`${shown}\` checks only constants: it always passes, whatever the code under test does.`
+      : `\`${shown}\` checks only constants: its outcome is the same whatever the code under test does.`;
+  }
+  const self = selfComparison(assertion, sourceFile);
+  if (self !== undefined) return `\`${shown}\` compares \`${self}\` with itself: it cannot fail on the code under test.`;
+  const double = calledDouble(assertion.subject, file);
+  if (double !== undefined) {
+    return `\`${shown}\` checks what the test double \`${double}\` was set up to return: no code under test runs between them.`;
+  }
+  return undefined;
+}
+
+/** The reference an assertion compares with itself (`x` in `expect(x).toBe(x)` or `assert(a === a)`), if any. */
+function selfComparison(assertion: AssertionCall, sourceFile: ts.SourceFile): string | undefined {
+  const [subject, ...others] = assertion.operands;
+  if (isPlainReference(subject)) {
+    const text = normalizedText(subject, sourceFile);
+    if (others.some((other) => isPlainReference(other) && normalizedText(other, sourceFile) === text)) return text;
+  }
+  const value = skipWrappers(subject);
+  if (ts.isBinaryExpression(value) && SELF_COMPARISONS.has(value.operatorToken.kind) && isPlainReference(value.left)) {
+    const text = normalizedText(value.left, sourceFile);
+    if (isPlainReference(value.right) && normalizedText(value.right, sourceFile) === text) return text;
+  }
+  return undefined;
+}
+
+/** Checks of one value: `assert(v)`, `t.true(v)`, `expect(v).toBeNull()`, chai's `to.be.ok`. */
+const UNARY_CHECKS: Readonly<Record<string, (value: unknown) => boolean>> = {
+  assert: Boolean, ok: Boolean, truthy: Boolean, isOk: Boolean, toBeTruthy: Boolean, exist: (v) => v != null, exists: (v) => v != null,
+  notOk: (v) => !v, falsy: (v) => !v, isNotOk: (v) => !v, toBeFalsy: (v) => !v,
+  true: (v) => v === true, isTrue: (v) => v === true, false: (v) => v === false, isFalse: (v) => v === false,
+  null: (v) => v === null, isNull: (v) => v === null, toBeNull: (v) => v === null,
+  undefined: (v) => v === undefined, isUndefined: (v) => v === undefined, toBeUndefined: (v) => v === undefined,
+  toBeDefined: (v) => v !== undefined, isDefined: (v) => v !== undefined, NaN: (v) => Number.isNaN(v), isNaN: (v) => Number.isNaN(v), toBeNaN: (v) => Number.isNaN(v),
+};
+
+/** Comparisons of two values; `equal` depends on the style (chai's expect is strict, node's assert loose). */
+const BINARY_CHECKS: Readonly<Record<string, (a: unknown, b: unknown, assertion: AssertionCall) => boolean>> = {
+  toBe: Object.is, is: Object.is, strictEqual: (a, b) => a === b, equals: (a, b) => a === b,
+  // eslint-disable-next-line eqeqeq -- node's assert.equal is `==`.
+  equal: (a, b, assertion) => (assertion.deep ? isDeepStrictEqual(a, b) : assertion.style === 'expect' ? a === b : a == b),
+  toEqual: isDeepStrictEqual, toStrictEqual: isDeepStrictEqual, deepEqual: isDeepStrictEqual, deepStrictEqual: isDeepStrictEqual,
+  eql: isDeepStrictEqual, same: isDeepStrictEqual, strictSame: isDeepStrictEqual,
+};
+
+/** `assert.notEqual`, `t.not`, `t.notDeepEqual`: the negation of the comparison named after `not`. */
+const NEGATED_METHOD = /^not([A-Z]\w*)?$/;
+
+/** Whether an assertion on constants always passes or always fails, when its method is a known one. */
+function constantOutcome(assertion: AssertionCall, bindings: FileBindings): 'passes' | 'fails' | undefined {
+  const values: Known[] = [];
+  for (const operand of assertion.operands) {
+    const known = constantValue(operand, bindings);
+    if (known === undefined) return undefined;
+    values.push(known);
+  }
+  let method = assertion.method;
+  let negated = assertion.negated;
+  const negation = NEGATED_METHOD.exec(method);
+  if (negation !== null && assertion.style === 'assert') {
+    negated = !negated;
+    const rest = negation[1] ?? 'Is';
+    method = rest.charAt(0).toLowerCase() + rest.slice(1);
+  }
+  let passes: boolean;
+  if (Object.hasOwn(UNARY_CHECKS, method)) passes = UNARY_CHECKS[method](values[0].value);
+  else if (Object.hasOwn(BINARY_CHECKS, method) && values.length >= 2) passes = BINARY_CHECKS[method](values[0].value, values[1].value, assertion);
+  else return undefined;
+  return passes !== negated ? 'passes' : 'fails';
+}
