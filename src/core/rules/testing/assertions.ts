@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { memberName, skipWrappers } from '../shared-syntax/nodes';
+import { memberName, memberObject, skipWrappers } from '../shared-syntax/nodes';
 import { isFunctionLiteral, NON_ASSERTING_CONTEXT_METHODS, type TestFile, testCaseOf } from './test-code';
 
 /** One assertion and the values whose comparison decides it. */
@@ -110,14 +110,14 @@ function isAssertCallee(callee: ts.Expression, file: TestFile): boolean {
     if (module !== undefined) return ASSERT_MODULES.has(module.module);
     return callee.text === 'assert' && file.bindings.resolve(callee) === undefined;
   }
-  if (!ts.isPropertyAccessExpression(callee)) return false;
-  const method = callee.name.text;
-  if (NON_VALUE_ASSERT_METHODS.has(method)) return false;
-  // `assert.equal`, `assert.strict.equal`, `chai.assert.isTrue`, `t.assert.equal` (node:test).
-  for (let object = skipWrappers(callee.expression); ; ) {
+  const method = memberName(callee);
+  const receiver = memberObject(callee);
+  if (method === undefined || receiver === undefined || NON_VALUE_ASSERT_METHODS.has(method)) return false;
+  // `assert.equal`, `assert.strict.equal`, `chai.assert.isTrue`, `t.assert.equal` (node:test), tape's `t['equal']`.
+  for (let object = receiver; ; ) {
     if (ts.isIdentifier(object)) {
       if (object.text === 'assert') return true;
-      return object === skipWrappers(callee.expression) && isTestContext(object, file) && !NON_ASSERTING_CONTEXT_METHODS.has(method) && method !== 'test';
+      return object === receiver && isTestContext(object, file) && !NON_ASSERTING_CONTEXT_METHODS.has(method) && method !== 'test';
     }
     if (!ts.isPropertyAccessExpression(object)) return false;
     if (object.name.text === 'assert') return true;

@@ -1,13 +1,13 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
-import { skipWrappers, snippet } from '../shared-syntax/nodes';
+import { isFunctionWithBody, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { type AssertionCall, assertionOf } from './assertions';
 import { isDeepStrictEqual } from 'node:util';
 import { constantValue, isConstantValue, isPlainReference, type Known, normalizedText } from './constant-value';
 import type { FileBindings } from '../shared-syntax/bindings';
 import { calledDouble } from './doubles';
-import { type TestFile, testFileOf } from './test-code';
+import { isFunctionLiteral, type TestFile, testCaseOf, testFileOf } from './test-code';
 
 /** Comparisons that are decided when both sides are the same reference (`a === a`). */
 const SELF_COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
@@ -70,7 +70,7 @@ export const testingTautologicalAssertion: Rule = {
 function tautology(assertion: AssertionCall, file: TestFile): string | undefined {
   const { sourceFile, bindings } = file;
   const shown = snippet(assertion.node, sourceFile, 60);
-  if (assertion.operands.every((operand) => isConstantValue(operand, bindings))) {
+  if (assertion.operands.every((operand) => isConstantValue(operand, bindings)) && !reachingIsTheCheck(assertion.node, file)) {
     const outcome = constantOutcome(assertion, bindings);
     // `assert(false, 'unreachable')`, `expect(true).toBe(false)`: a deliberate failure, the idiom for "must not get here".
     if (outcome === 'fails') return undefined;
@@ -89,7 +89,9 @@ function tautology(assertion: AssertionCall, file: TestFile): string | undefined
 
 /** The reference an assertion compares with itself (`x` in `expect(x).toBe(x)` or `assert(a === a)`), if any. */
 function selfComparison(assertion: AssertionCall, sourceFile: ts.SourceFile): string | undefined {
-  const [subject, ...others] = assertion.operands;
+  const [subject, ...rest] = assertion.operands;
+  // `assert.match(line, re, line)`: an assert call's third argument is its message, not a compared value.
+  const others = assertion.style === 'assert' ? rest.slice(0, 1) : rest;
   if (isPlainReference(subject)) {
     const text = normalizedText(subject, sourceFile);
     if (others.some((other) => isPlainReference(other) && normalizedText(other, sourceFile) === text)) return text;
@@ -146,3 +148,32 @@ function constantOutcome(assertion: AssertionCall, bindings: FileBindings): 'pas
   else return undefined;
   return passes !== negated ? 'passes' : 'fails';
 }
+
+/**
+ * True when an assertion on constants sits where reaching it is what is checked: in a branch
+ * (`if (passed) t.ok(true, 'no keys')`), a `try`, a loop, or a callback (`emitter.on('e', () =>
+ * t.ok(true))` with `t.plan(1)`). Only one straight in a test body (or at the top level) is a tautology.
+ */
+function reachingIsTheCheck(assertion: ts.Node, file: TestFile): boolean {
+  for (let node = assertion.parent; !ts.isSourceFile(node); node = node.parent) {
+    if (
+      ts.isIfStatement(node) || ts.isConditionalExpression(node) || ts.isCaseClause(node) || ts.isDefaultClause(node) ||
+      ts.isTryStatement(node) || ts.isCatchClause(node) || ts.isIterationStatement(node, false)
+    ) {
+      return true;
+    }
+    if (ts.isBinaryExpression(node) && GUARDING_OPERATORS.has(node.operatorToken.kind)) return true;
+    if (isFunctionWithBody(node)) {
+      if (!isFunctionLiteral(node) || !ts.isCallExpression(node.parent)) return true;
+      return testCaseOf(node.parent, file)?.body !== node;
+    }
+  }
+  return false;
+}
+
+/** Operators that may skip their right side. */
+const GUARDING_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.AmpersandAmpersandToken,
+  ts.SyntaxKind.BarBarToken,
+  ts.SyntaxKind.QuestionQuestionToken,
+]);

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleContext } from '../rule';
 import { FileBindings, requiredModule } from '../shared-syntax/bindings';
-import { isFunctionWithBody, memberName, skipWrappers } from '../shared-syntax/nodes';
+import { isFunctionWithBody, memberName, memberObject, skipWrappers } from '../shared-syntax/nodes';
 
 /**
  * Modules whose import makes a file test code (`node:` is stripped by the bindings: `node:test` is
@@ -78,9 +78,15 @@ function usesTestFramework(sourceFile: ts.SourceFile): boolean {
     if (required !== undefined && isTestModule(required)) return true;
     const root = calleeRoot(expression.expression);
     const describes = root === 'describe' || root === 'suite' || TEST_FUNCTION_NAMES.has(root ?? '');
-    if (describes && expression.arguments.some((argument) => isFunctionLiteral(argument))) return true;
+    const titled = expression.arguments.length > 0 && (isTitle(expression.arguments[0]) || isFunctionLiteral(expression.arguments[0]));
+    if (describes && titled && expression.arguments.some((argument) => isFunctionLiteral(argument))) return true;
   }
   return false;
+}
+
+function isTitle(argument: ts.Expression): boolean {
+  const value = skipWrappers(argument);
+  return ts.isStringLiteralLike(value) || ts.isTemplateExpression(value);
 }
 
 function isTestModule(specifier: string): boolean {
@@ -118,12 +124,24 @@ export function testCaseOf(call: ts.CallExpression, file: TestFile): TestCase | 
   }
   if (!isTestFunction(callee, file, table)) return undefined;
   const body = call.arguments.find(isFunctionLiteral);
-  if (body === undefined) return undefined;
+  if (body === undefined || call.arguments.some(isSkipOptions)) return undefined;
   const first = call.arguments[0];
   const title = first !== undefined && first !== body ? first : undefined;
   const parameter = body.parameters[0];
   const contextName = !table && parameter !== undefined && ts.isIdentifier(parameter.name) ? parameter.name.text : undefined;
   return { call, title, body, contextName };
+}
+
+/** node:test's and tape's `{ skip: true }` / `{ todo: 'why' }` options; `{ skip: !supported() }` may run and is not this. */
+function isSkipOptions(argument: ts.Expression): boolean {
+  const options = skipWrappers(argument);
+  if (!ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some((property) => {
+    if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) return false;
+    if (property.name.text !== 'skip' && property.name.text !== 'todo') return false;
+    const value = skipWrappers(property.initializer);
+    return ts.isStringLiteralLike(value) || value.kind === ts.SyntaxKind.TrueKeyword;
+  });
 }
 
 function isTestFunction(callee: ts.Expression, file: TestFile, table: boolean): boolean {
@@ -226,9 +244,15 @@ function callAsserts(call: ts.CallExpression, file: TestFile, contextName: strin
   const callee = skipWrappers(call.expression);
   const name = ts.isIdentifier(callee) ? callee.text : memberName(callee);
   if (name !== undefined && ASSERTING_HELPER.test(name)) return true;
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === contextName) {
-    if (!NON_ASSERTING_CONTEXT_METHODS.has(callee.name.text)) return true;
+  const object = memberObject(callee);
+  if (name !== undefined && object !== undefined && ts.isIdentifier(object) && object.text === contextName) {
+    // `t.is(…)`, tape's `t['throws'](…)`.
+    if (!NON_ASSERTING_CONTEXT_METHODS.has(name)) return true;
   }
+  // `runTest(t, suite)` asserts through the context it is handed; `done(err)` and `run(done)` fail the
+  // test on an error, the one check a callback-style test has.
+  if (contextName !== undefined && call.arguments.some((argument) => ts.isIdentifier(argument) && argument.text === contextName)) return true;
+  if (ts.isIdentifier(callee) && callee.text === contextName && call.arguments.length > 0) return true;
   // A nested test (`t.test`, a `describe` inside a test in node:test) asserts for itself.
   if (name === 'test' || name === 'it') return true;
   if (!ts.isIdentifier(callee)) return false;
@@ -239,14 +263,14 @@ function callAsserts(call: ts.CallExpression, file: TestFile, contextName: strin
   return helper !== undefined && assertsIn(helper, file, undefined, depth + 1);
 }
 
-/** The body of a function the file declares under `name` (`function check(…)`, `const check = (…) => …`). */
+/** The function the file declares under `name` (`function check(…)`, `const check = (…) => …`). */
 function localFunction(name: ts.Identifier, file: TestFile): ts.Node | undefined {
   const binding = file.bindings.resolve(name);
   if (binding === undefined) return undefined;
-  if (binding.kind === 'function' && isFunctionWithBody(binding.declaration)) return binding.declaration.body;
+  if (binding.kind === 'function' && isFunctionWithBody(binding.declaration)) return binding.declaration;
   if (binding.kind === 'const' && binding.initializer !== undefined) {
     const value = skipWrappers(binding.initializer);
-    if (isFunctionLiteral(value)) return value.body;
+    if (isFunctionLiteral(value)) return value;
   }
   return undefined;
 }
@@ -255,12 +279,13 @@ function localFunction(name: ts.Identifier, file: TestFile): ts.Node | undefined
 function harmlessCall(call: ts.CallExpression, contextName: string | undefined): boolean {
   const callee = skipWrappers(call.expression);
   if (ts.isIdentifier(callee)) return callee.text === contextName && call.arguments.length === 0;
-  if (!ts.isPropertyAccessExpression(callee)) return false;
-  const object = skipWrappers(callee.expression);
+  const object = memberObject(callee);
+  const method = memberName(callee);
+  if (object === undefined || method === undefined) return false;
   if (object.kind === ts.SyntaxKind.ThisKeyword) return true;
   if (!ts.isIdentifier(object)) return false;
   if (object.text === 'console') return true;
-  return object.text === contextName && NON_ASSERTING_CONTEXT_METHODS.has(callee.name.text);
+  return object.text === contextName && NON_ASSERTING_CONTEXT_METHODS.has(method);
 }
 
 /**
