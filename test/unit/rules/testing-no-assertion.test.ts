@@ -105,6 +105,30 @@ describe('rule testing/no-assertion', () => {
     assert.deepEqual(lines(run(rule, 'test/skips.test.ts', text)), [10]);
   });
 
+  it('skips the tests of a skipped suite', () => {
+    const text = [
+      "describe.skip('type-only', () => { it('a', () => { api.invalidate(['x']); }); });",
+      "xdescribe('old', () => { it('b', () => {}); });",
+      "describe('live', () => { it('c', () => {}); });",
+      "describe('runs', { skip: true }, () => { it('d', () => {}); });",
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'test/suites.test.ts', text)), [3]);
+  });
+
+  it('counts Testing Library queries and type-level assertions as assertions', () => {
+    const text = [
+      "it('renders', async () => { render(<App />); await waitFor(() => screen.getByText('ready')); });",
+      "it('finds', async () => { render(<App />); await screen.findAllByRole('row'); });",
+      "it('types', () => { doNotExecute(() => { const r: Expect<Equal<string, typeof data>> = true; return r; }); });",
+      "it('rejects a bad tag', () => {",
+      '  // @ts-expect-error',
+      "  api.invalidate(['missing']);",
+      '});',
+      "it('just renders', () => { render(<App />); });",
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'test/ui.test.tsx', text)), [8]);
+  });
+
   it('runs the test bodies of it.only, test.concurrent and it.each tables', () => {
     const text = [
       "it.only('focused', () => {});",

@@ -63,6 +63,9 @@ describe('rule testing/tautological-assertion', () => {
     const findings = run(rule, 'test/a.test.ts', text);
     assert.deepEqual(lines(findings), [3, 4, 5, 6], described(findings).join('\n'));
     assert.equal(findings[0].message, '`expect(x).toBe(x)` compares `x` with itself: it cannot fail on the code under test.');
+    // As found in @tanstack/query-core 4.36.1, src/tests/mutations.test.tsx.
+    const found = inTest("const result = await executeMutation(queryClient, { mutationFn: async (text) => text, variables: 'todo' });", 'expect(result).toBe(result);');
+    assert.deepEqual(lines(run(rule, 'src/tests/mutations.test.tsx', found)), [3]);
   });
 
   it('reports a test double asserted against its own stub (jest, vitest, sinon, node:test)', () => {

@@ -124,12 +124,33 @@ export function testCaseOf(call: ts.CallExpression, file: TestFile): TestCase | 
   }
   if (!isTestFunction(callee, file, table)) return undefined;
   const body = call.arguments.find(isFunctionLiteral);
-  if (body === undefined || call.arguments.some(isSkipOptions)) return undefined;
+  if (body === undefined || call.arguments.some(isSkipOptions) || insideSkippedSuite(call)) return undefined;
   const first = call.arguments[0];
   const title = first !== undefined && first !== body ? first : undefined;
   const parameter = body.parameters[0];
   const contextName = !table && parameter !== undefined && ts.isIdentifier(parameter.name) ? parameter.name.text : undefined;
   return { call, title, body, contextName };
+}
+
+/** Suites whose tests do not run: `describe.skip`, `xdescribe`, `describe.todo`, `suite.skip`, `context.skip`. */
+function insideSkippedSuite(call: ts.CallExpression): boolean {
+  for (let node: ts.Node = call.parent; !ts.isSourceFile(node); node = node.parent) {
+    if (!ts.isCallExpression(node) || !node.arguments.some((argument) => argument === call || isAncestor(argument, call))) continue;
+    const callee = skipWrappers(node.expression);
+    if (ts.isIdentifier(callee) && SKIPPED_SUITES.has(callee.text)) return true;
+    if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'skip' || callee.name.text === 'todo')) {
+      const root = calleeRoot(callee);
+      if (root === 'describe' || root === 'suite' || root === 'context') return true;
+    }
+    if (node.arguments.some(isSkipOptions)) return true;
+  }
+  return false;
+}
+
+const SKIPPED_SUITES: ReadonlySet<string> = new Set(['xdescribe', 'xcontext', 'xsuite']);
+
+function isAncestor(ancestor: ts.Node, node: ts.Node): boolean {
+  return ancestor.pos <= node.pos && node.end <= ancestor.end;
 }
 
 /** node:test's and tape's `{ skip: true }` / `{ todo: 'why' }` options; `{ skip: !supported() }` may run and is not this. */
@@ -192,8 +213,17 @@ export function assertingAfterHook(test: TestCase, file: TestFile): boolean {
 /** Names that are assertions wherever they appear: `expect(…)`, `assert.equal`, `x.should.eql`, `sinon.assert`, `fc.assert`. */
 const ASSERTION_NAMES: ReadonlySet<string> = new Set(['expect', 'assert', 'should', 'expectTypeOf', 'assertType']);
 
-/** Helpers named as checks: `assertValid(x)`, `expectError(r)`, `checkOutput(o)`, `td.verify(…)`. */
-const ASSERTING_HELPER = /^(?:assert|expect|check|verify|should|must)(?:$|[A-Z_0-9])/;
+/**
+ * Helpers named as checks: `assertValid(x)`, `expectError(r)`, `checkOutput(o)`, `td.verify(…)`; and
+ * Testing Library's throwing queries (`getByText`, `findAllByRole`), documented as assertions of presence.
+ */
+const ASSERTING_HELPER = /^(?:(?:assert|expect|check|verify|should|must)(?:$|[A-Z_0-9])|(?:get|find)(?:All)?By[A-Z])/;
+
+/**
+ * Type-level assertions, checked by the compiler rather than at run time: `// @ts-expect-error`, type-challenges'
+ * `Expect<Equal<A, B>>`. A test body holding one asserts.
+ */
+const TYPE_ASSERTION = /@ts-expect-error|\bExpect<|\bexpectType\b|\bassertType\b/;
 
 /** Modules whose functions assert (`import { strictEqual } from 'node:assert'`). */
 const ASSERTION_MODULES: ReadonlySet<string> = new Set(['assert', 'assert/strict', 'chai', 'should', 'expect', 'power-assert', 'uvu/assert', '@std/assert', 'node:assert']);
@@ -219,6 +249,7 @@ export type TestStrength = 'asserts' | 'may-throw' | 'cannot-fail';
  */
 export function testStrength(test: TestCase, file: TestFile): TestStrength {
   if (assertsIn(test.body, file, test.contextName, 0)) return 'asserts';
+  if (TYPE_ASSERTION.test(test.body.body.getFullText(file.sourceFile))) return 'asserts';
   return mayThrow(test.body, test.contextName) ? 'may-throw' : 'cannot-fail';
 }
 
