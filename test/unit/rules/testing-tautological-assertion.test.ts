@@ -86,6 +86,35 @@ describe('rule testing/tautological-assertion', () => {
     assert.equal(findings[0].message, '`expect(f()).toBe(5)` checks what the test double `f` was set up to return: no code under test runs between them.');
   });
 
+  it('follows a double\'s result through a const, and reports assertions on calls only the test made', () => {
+    const text = inTest(
+      "const fetchUser = vi.fn().mockResolvedValue({ id: 1 });",
+      'const user = await fetchUser();',
+      'expect(user).toEqual({ id: 1 });',
+      'const onSave = jest.fn();',
+      "onSave('draft');",
+      "expect(onSave).toHaveBeenCalledWith('draft');",
+      'expect(onSave.mock.calls).toHaveLength(1);',
+      'const onClose = jest.fn();',
+      'expect(onClose).not.toHaveBeenCalled();',
+      'const onChange = jest.fn();',
+      'render(<Input onChange={onChange} />);',
+      'expect(onChange).toHaveBeenCalledTimes(1);',
+      'const callback = jest.fn();',
+      'forEach([1, 2], callback);',
+      'expect(callback).toHaveBeenCalledTimes(2);',
+      'const handler = jest.fn();',
+      "emitter.on('x', handler);",
+      'expect(handler).toHaveBeenCalled();',
+      'const onSuccess = jest.fn();',
+      'useMutation(save, { onSuccess: (data) => { onSuccess(data); } });',
+      'expect(onSuccess).toHaveBeenCalledWith(1);',
+    );
+    const findings = run(rule, 'test/a.test.tsx', text);
+    assert.deepEqual(lines(findings), [4, 7, 10], described(findings).join('\n'));
+    assert.equal(findings[1].message, "`expect(onSave).toHaveBeenCalledWith('draft')` checks the calls of the double `onSave`, which only the test itself can call: no code under test is given it.");
+  });
+
   it('does not report honest tests near those shapes', () => {
     const text = [
       "import { VERSION } from '../src/version';",

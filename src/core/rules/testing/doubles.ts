@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
-import { skipWrappers } from '../shared-syntax/nodes';
+import type { Binding } from '../shared-syntax/bindings';
+import { isFunctionWithBody, skipWrappers } from '../shared-syntax/nodes';
 import { isFunctionLiteral, type TestFile } from './test-code';
 
 /**
@@ -29,15 +30,81 @@ const MAX_DEPTH = 12;
  * jest.fn().mockReturnValue(5)`), or undefined when the callee is anything else. Only `const` names
  * are followed: a `let` may be given a real function later.
  */
-export function calledDouble(call: ts.Expression, file: TestFile): string | undefined {
+export function calledDouble(call: ts.Expression, file: TestFile, depth = 0): string | undefined {
   let value = skipWrappers(call);
   if (ts.isAwaitExpression(value)) value = skipWrappers(value.expression);
+  // `const result = await load(); expect(result)…`, where `load` is the double.
+  if (ts.isIdentifier(value) && depth === 0) {
+    const binding = file.bindings.resolve(value);
+    return binding?.kind === 'const' && binding.initializer !== undefined ? calledDouble(binding.initializer, file, depth + 1) : undefined;
+  }
   if (!ts.isCallExpression(value)) return undefined;
   const callee = skipWrappers(value.expression);
-  if (!ts.isIdentifier(callee)) return undefined;
-  const binding = file.bindings.resolve(callee);
+  return ts.isIdentifier(callee) && doubleBinding(callee, file) !== undefined ? callee.text : undefined;
+}
+
+/** The `const` binding of a test double that `name` refers to, if it does. */
+function doubleBinding(name: ts.Identifier, file: TestFile): Binding | undefined {
+  const binding = file.bindings.resolve(name);
   if (binding?.kind !== 'const' || binding.initializer === undefined) return undefined;
-  return isDoubleCreation(binding.initializer, file.sourceFile) ? callee.text : undefined;
+  return isDoubleCreation(binding.initializer, file.sourceFile) ? binding : undefined;
+}
+
+/** Matchers about a double's calls (`toHaveBeenCalledWith`, `toBeCalledTimes`, `toHaveReturnedWith`). */
+const CALL_MATCHER = /^(?:toHaveBeen(?:Last|Nth)?Called|toBeCalled|toHaveReturned|toHaveLastReturned|toHaveNthReturned|lastCalledWith|nthCalledWith)/;
+
+/**
+ * The double whose calls an assertion checks when nothing but the test itself can call it:
+ * `const f = jest.fn(); f('x'); expect(f).toHaveBeenCalledWith('x')`, or `expect(f).not.toHaveBeenCalled()`
+ * of a double nobody was given. The double must never leave
+ * the test's hands: every use of its name is a call straight in the asserting function (not in a
+ * callback), a `mock…` method or property of it, or an `expect(f)`. Handed to anything else (an argument, a property, a variable), code under test may
+ * call it, and it is not reported.
+ */
+export function selfCalledDouble(subject: ts.Expression, matcher: string, file: TestFile): string | undefined {
+  const value = skipWrappers(subject);
+  if (!CALL_MATCHER.test(matcher) || !ts.isIdentifier(value)) return undefined;
+  const binding = doubleBinding(value, file);
+  if (binding === undefined) return undefined;
+  for (const use of identifiersNamed(value.text, file.sourceFile)) {
+    if (use.parent === binding.declaration || file.bindings.resolve(use) !== binding) continue;
+    const parent = use.parent;
+    // A call inside a callback (`onSuccess: (d) => onSuccessMock(d)`) is made by whoever calls the callback.
+    if (ts.isCallExpression(parent) && parent.expression === use && enclosingFunction(use) === enclosingFunction(value)) continue;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === use && /^mock|^(?:calls|results)$/.test(parent.name.text)) continue;
+    if (ts.isCallExpression(parent) && parent.arguments[0] === use && skipWrappers(parent.expression).getText(file.sourceFile) === 'expect') continue;
+    return undefined;
+  }
+  return value.text;
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; current !== undefined; current = current.parent) {
+    if (isFunctionWithBody(current)) return current;
+  }
+  return undefined;
+}
+
+/** Each file's identifiers by name, collected once (a file may hold many double assertions). */
+const identifierIndex = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
+
+function identifiersNamed(name: string, sourceFile: ts.SourceFile): readonly ts.Identifier[] {
+  let index = identifierIndex.get(sourceFile);
+  if (index === undefined) {
+    const built = new Map<string, ts.Identifier[]>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node)) {
+        const list = built.get(node.text);
+        if (list === undefined) built.set(node.text, [node]);
+        else list.push(node);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sourceFile);
+    identifierIndex.set(sourceFile, built);
+    index = built;
+  }
+  return index.get(name) ?? [];
 }
 
 /** True for a double's creation whose every chained step only sets values that run no code. */

@@ -6,7 +6,7 @@ import { type AssertionCall, assertionOf } from './assertions';
 import { isDeepStrictEqual } from 'node:util';
 import { constantValue, isConstantValue, isPlainReference, type Known, normalizedText } from './constant-value';
 import type { FileBindings } from '../shared-syntax/bindings';
-import { calledDouble } from './doubles';
+import { calledDouble, selfCalledDouble } from './doubles';
 import { isFunctionLiteral, type TestFile, testCaseOf, testFileOf } from './test-code';
 
 /** Comparisons that are decided when both sides are the same reference (`a === a`). */
@@ -83,6 +83,10 @@ function tautology(assertion: AssertionCall, file: TestFile): string | undefined
   const double = calledDouble(assertion.subject, file);
   if (double !== undefined) {
     return `\`${shown}\` checks what the test double \`${double}\` was set up to return: no code under test runs between them.`;
+  }
+  const selfCalled = assertion.style === 'expect' ? selfCalledDouble(assertion.subject, assertion.method, file) : undefined;
+  if (selfCalled !== undefined) {
+    return `\`${shown}\` checks the calls of the double \`${selfCalled}\`, which only the test itself can call: no code under test is given it.`;
   }
   return undefined;
 }
