@@ -25,6 +25,11 @@ export interface TestFile {
   readonly sourceFile: ts.SourceFile;
   /** Every name the file declares, filled before any query. */
   readonly bindings: FileBindings;
+  /**
+   * Per block, whether an after-hook in it asserts (asked once per test, computed once per block). Kept
+   * per check, not per node: an incremental parse reuses unchanged nodes whose helpers may have changed.
+   */
+  readonly afterHookAsserts: Map<ts.Node, boolean>;
 }
 
 /** One test case: `it('name', fn)`, `test(name, options, fn)`, `it.each(table)(name, fn)`, `t.test(name, fn)`. */
@@ -55,7 +60,7 @@ export function testFileOf(context: RuleContext): TestFile | undefined {
     ts.forEachChild(node, observe);
   };
   observe(sourceFile);
-  return { sourceFile, bindings };
+  return { sourceFile, bindings, afterHookAsserts: new Map() };
 }
 
 function usesTestFramework(sourceFile: ts.SourceFile): boolean {
@@ -197,17 +202,23 @@ function isFrameworkName(identifier: ts.Identifier, file: TestFile): boolean {
 /** The `describe`-level `afterEach`/`after` hooks in scope of `test` that assert: they check every test. */
 export function assertingAfterHook(test: TestCase, file: TestFile): boolean {
   for (let node: ts.Node | undefined = test.call.parent; node !== undefined; node = node.parent) {
-    const statements = ts.isBlock(node) || ts.isSourceFile(node) ? node.statements : undefined;
-    if (statements === undefined) continue;
-    for (const statement of statements) {
-      if (!ts.isExpressionStatement(statement)) continue;
-      const hook = skipWrappers(statement.expression);
-      if (!ts.isCallExpression(hook) || !AFTER_HOOKS.has(calleeRoot(hook.expression) ?? '')) continue;
-      const fn = hook.arguments.find(isFunctionLiteral);
-      if (fn !== undefined && assertsIn(fn, file, undefined, 0)) return true;
-    }
+    if ((ts.isBlock(node) || ts.isSourceFile(node)) && blockHasAssertingAfterHook(node, file)) return true;
   }
   return false;
+}
+
+function blockHasAssertingAfterHook(block: ts.Block | ts.SourceFile, file: TestFile): boolean {
+  const cached = file.afterHookAsserts.get(block);
+  if (cached !== undefined) return cached;
+  const found = block.statements.some((statement) => {
+    if (!ts.isExpressionStatement(statement)) return false;
+    const hook = skipWrappers(statement.expression);
+    if (!ts.isCallExpression(hook) || !AFTER_HOOKS.has(calleeRoot(hook.expression) ?? '')) return false;
+    const fn = hook.arguments.find(isFunctionLiteral);
+    return fn !== undefined && assertsIn(fn, file, undefined, 0);
+  });
+  file.afterHookAsserts.set(block, found);
+  return found;
 }
 
 /** Names that are assertions wherever they appear: `expect(…)`, `assert.equal`, `x.should.eql`, `sinon.assert`, `fc.assert`. */
