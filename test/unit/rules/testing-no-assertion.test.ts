@@ -85,8 +85,12 @@ describe('rule testing/no-assertion', () => {
       'const outer = (n: number) => inner(n);',
       'function inner(n: number) { same(n, n); }',
       'function noCheck(n: number) { return n; }',
+      "it('named like a check', () => { checkResult(add(1, 1)); });",
+      'function checkResult(n: number) { console.log(n); }',
+      "it('types', () => { expectUnknown(getState()); });",
+      'function expectUnknown<T extends unknown>(t: T) { return t; }',
     ].join('\n');
-    assert.deepEqual(lines(run(rule, 'test/math.test.ts', text)), [4]);
+    assert.deepEqual(lines(run(rule, 'test/math.test.ts', text)), [4, 14], 'a local helper is judged by its body, not its name');
   });
 
   it('skips tests that do not run: skip, todo, failing, no body, skip options', () => {

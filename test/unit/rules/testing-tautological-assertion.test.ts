@@ -163,8 +163,36 @@ describe('rule testing/tautological-assertion', () => {
     assert.deepEqual(described(run(rule, 'test/a.test.js', text)), []);
   });
 
-  it('leaves some disguises unreported, as documented: let names and calls of built-ins', () => {
-    const text = inTest('let one = 1;', 'expect(one).toBe(1);', "expect(Number('1')).toBe(1);", "expect(String(1)).toBe('1');");
+  it('is not fooled by a guard that guards nothing: if (true), a try with nothing before, a loop', () => {
+    const text = [
+      "it('t', () => {",
+      '  if (true) { expect(1).toBe(1); }',
+      '  true && assert(true);',
+      '  try { expect(2).toBe(2); } catch {}',
+      '  for (const item of [1]) expect(3).toBe(3);',
+      '});',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'test/a.test.ts', text)), [2, 3, 4, 5]);
+  });
+
+  it('sees a value compared with itself through a const alias', () => {
+    const text = inTest('const result = await run();', 'const copy = result;', 'expect(copy).toBe(result);', 'const other = await run();', 'expect(other).toEqual(result);');
+    assert.deepEqual(lines(run(rule, 'test/a.test.ts', text)), [4]);
+  });
+
+  it('leaves some disguises unreported, as documented: let names, calls of built-ins, callbacks, copies', () => {
+    const text = inTest(
+      'let one = 1;',
+      'expect(one).toBe(1);',
+      "expect(Number('1')).toBe(1);",
+      "expect(String(1)).toBe('1');",
+      '[1].forEach(() => expect(1).toBe(1));',
+      'expect({ ...user }).toEqual(user);',
+      'let f = jest.fn().mockReturnValue(5);',
+      'expect(f()).toBe(5);',
+      'const doubles = { f: jest.fn().mockReturnValue(5) };',
+      'expect(doubles.f()).toBe(5);',
+    );
     assert.deepEqual(lines(run(rule, 'test/a.test.ts', text)), []);
   });
 

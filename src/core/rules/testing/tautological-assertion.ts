@@ -78,7 +78,7 @@ function tautology(assertion: AssertionCall, file: TestFile): string | undefined
       ? `\`${shown}\` checks only constants: it always passes, whatever the code under test does.`
       : `\`${shown}\` checks only constants: its outcome is the same whatever the code under test does.`;
   }
-  const self = selfComparison(assertion, sourceFile);
+  const self = selfComparison(assertion, file);
   if (self !== undefined) return `\`${shown}\` compares \`${self}\` with itself: it cannot fail on the code under test.`;
   const double = calledDouble(assertion.subject, file);
   if (double !== undefined) {
@@ -92,20 +92,28 @@ function tautology(assertion: AssertionCall, file: TestFile): string | undefined
 }
 
 /** The reference an assertion compares with itself (`x` in `expect(x).toBe(x)` or `assert(a === a)`), if any. */
-function selfComparison(assertion: AssertionCall, sourceFile: ts.SourceFile): string | undefined {
+function selfComparison(assertion: AssertionCall, file: TestFile): string | undefined {
   const [subject, ...rest] = assertion.operands;
   // `assert.match(line, re, line)`: an assert call's third argument is its message, not a compared value.
   const others = assertion.style === 'assert' ? rest.slice(0, 1) : rest;
-  if (isPlainReference(subject)) {
-    const text = normalizedText(subject, sourceFile);
-    if (others.some((other) => isPlainReference(other) && normalizedText(other, sourceFile) === text)) return text;
-  }
+  if (others.some((other) => sameValue(subject, other, file))) return normalizedText(subject, file.sourceFile);
   const value = skipWrappers(subject);
-  if (ts.isBinaryExpression(value) && SELF_COMPARISONS.has(value.operatorToken.kind) && isPlainReference(value.left)) {
-    const text = normalizedText(value.left, sourceFile);
-    if (isPlainReference(value.right) && normalizedText(value.right, sourceFile) === text) return text;
+  if (ts.isBinaryExpression(value) && SELF_COMPARISONS.has(value.operatorToken.kind) && sameValue(value.left, value.right, file)) {
+    return normalizedText(value.left, file.sourceFile);
   }
   return undefined;
+}
+
+/**
+ * True when two operands are one value: the same name or member read (`x` and `x`), or two names bound
+ * by `const` to one expression (`const copy = result; expect(copy).toBe(result)`).
+ */
+function sameValue(left: ts.Expression, right: ts.Expression, file: TestFile): boolean {
+  if (!isPlainReference(left) || !isPlainReference(right)) return false;
+  if (normalizedText(left, file.sourceFile) === normalizedText(right, file.sourceFile)) return true;
+  const a = skipWrappers(left);
+  const b = skipWrappers(right);
+  return ts.isIdentifier(a) && ts.isIdentifier(b) && file.bindings.valueOf(a) === file.bindings.valueOf(b);
 }
 
 /** Checks of one value: `assert(v)`, `t.true(v)`, `expect(v).toBeNull()`, chai's `to.be.ok`. */
@@ -155,19 +163,25 @@ function constantOutcome(assertion: AssertionCall, bindings: FileBindings): 'pas
 
 /**
  * True when an assertion on constants sits where reaching it is what is checked: in a branch
- * (`if (passed) t.ok(true, 'no keys')`), a `try`, a loop, or a callback (`emitter.on('e', () =>
- * t.ok(true))` with `t.plan(1)`). Only one straight in a test body (or at the top level) is a tautology.
+ * (`if (passed) t.ok(true, 'no keys')`, not `if (true)`), a `catch`, after other statements in a `try`,
+ * or in a callback (`emitter.on('e', () => t.ok(true))` with `t.plan(1)`). One straight in a test body,
+ * a loop or the top level is a tautology.
  */
 function reachingIsTheCheck(assertion: ts.Node, file: TestFile): boolean {
-  for (let node = assertion.parent; !ts.isSourceFile(node); node = node.parent) {
-    if (
-      ts.isIfStatement(node) || ts.isConditionalExpression(node) || ts.isCaseClause(node) || ts.isDefaultClause(node) ||
-      ts.isTryStatement(node) || ts.isCatchClause(node) || ts.isIterationStatement(node, false)
-    ) {
+  let child: ts.Node = assertion;
+  for (let node = assertion.parent; !ts.isSourceFile(node); child = node, node = node.parent) {
+    // `if (true) …` and `true && …` guard nothing.
+    if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) {
+      const condition = ts.isIfStatement(node) ? node.expression : node.condition;
+      if (child !== condition && !isConstantValue(condition, file.bindings)) return true;
+    } else if (ts.isBinaryExpression(node) && GUARDING_OPERATORS.has(node.operatorToken.kind)) {
+      if (child === node.right && !isConstantValue(node.left, file.bindings)) return true;
+    } else if (ts.isCaseClause(node) || ts.isDefaultClause(node) || ts.isCatchClause(node)) {
       return true;
-    }
-    if (ts.isBinaryExpression(node) && GUARDING_OPERATORS.has(node.operatorToken.kind)) return true;
-    if (isFunctionWithBody(node)) {
+    } else if (ts.isBlock(node) && ts.isTryStatement(node.parent) && node.parent.tryBlock === node) {
+      // `try { run(); assert.ok(true); } catch …`: reached when what comes before did not throw.
+      if (node.statements.indexOf(child as ts.Statement) > 0) return true;
+    } else if (isFunctionWithBody(node)) {
       if (!isFunctionLiteral(node) || !ts.isCallExpression(node.parent)) return true;
       return testCaseOf(node.parent, file)?.body !== node;
     }

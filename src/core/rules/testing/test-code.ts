@@ -285,7 +285,6 @@ function assertsIn(fn: ts.Node, file: TestFile, contextName: string | undefined,
 function callAsserts(call: ts.CallExpression, file: TestFile, contextName: string | undefined, depth: number): boolean {
   const callee = skipWrappers(call.expression);
   const name = ts.isIdentifier(callee) ? callee.text : memberName(callee);
-  if (name !== undefined && ASSERTING_HELPER.test(name)) return true;
   const object = memberObject(callee);
   if (name !== undefined && object !== undefined && ts.isIdentifier(object) && object.text === contextName) {
     // `t.is(…)`, tape's `t['throws'](…)`.
@@ -297,16 +296,22 @@ function callAsserts(call: ts.CallExpression, file: TestFile, contextName: strin
   if (ts.isIdentifier(callee) && callee.text === contextName && call.arguments.length > 0) return true;
   // A nested test (`t.test`, a `describe` inside a test in node:test) asserts for itself.
   if (name === 'test' || name === 'it') return true;
+  // The file's own helpers are judged by what they do, not by their name: `function checkResult() {}`
+  // checks nothing. A generic one named as a check is a type-level assertion (`expectType<T>(t: T)`).
+  const helper = ts.isIdentifier(callee) ? localFunction(callee, file) : undefined;
+  if (helper !== undefined) {
+    const named = ASSERTING_HELPER.test(callee.getText(file.sourceFile));
+    if (named && (depth >= MAX_HELPER_DEPTH || (helper.typeParameters?.length ?? 0) > 0)) return true;
+    return depth < MAX_HELPER_DEPTH && assertsIn(helper, file, undefined, depth + 1);
+  }
+  if (name !== undefined && ASSERTING_HELPER.test(name)) return true;
   if (!ts.isIdentifier(callee)) return false;
   const module = file.bindings.moduleOf(callee);
-  if (module !== undefined) return ASSERTION_MODULES.has(module.module);
-  if (depth >= MAX_HELPER_DEPTH) return false;
-  const helper = localFunction(callee, file);
-  return helper !== undefined && assertsIn(helper, file, undefined, depth + 1);
+  return module !== undefined && ASSERTION_MODULES.has(module.module);
 }
 
 /** The function the file declares under `name` (`function check(…)`, `const check = (…) => …`). */
-function localFunction(name: ts.Identifier, file: TestFile): ts.Node | undefined {
+function localFunction(name: ts.Identifier, file: TestFile): ts.SignatureDeclaration | undefined {
   const binding = file.bindings.resolve(name);
   if (binding === undefined) return undefined;
   if (binding.kind === 'function' && isFunctionWithBody(binding.declaration)) return binding.declaration;
