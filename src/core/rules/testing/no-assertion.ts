@@ -3,7 +3,7 @@ import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { snippet } from '../shared-syntax/nodes';
 import { expectSubjectCall, uncheckedExpect } from './assertions';
-import { assertingAfterHook, type TestCase, type TestFile, testCaseOf, testFileOf, testHeadRange, testStrength, testTitle } from './test-code';
+import { assertingAfterHook, judgeTestCalls, type TestCase, type TestFile, testCaseOf, testHeadRange, testStrength, testTitle } from './test-code';
 
 /**
  * Flags tests that assert nothing: an empty body, a body that calls nothing that could fail
@@ -26,29 +26,20 @@ export const testingNoAssertion: Rule = {
     'with an empty body, or one that calls nothing that could throw, cannot fail: `warning`. A test that runs ' +
     'code but checks nothing about its result fails only if that code throws or rejects: `info` (a smoke ' +
     'test can mean that; say so with an assertion such as `assert.doesNotThrow`). An assertion counts ' +
-    'when the test uses `expect`, `assert`, `should`, a test context\'s method (`t.is`, `t.plan`), a helper ' +
-    'named as a check (`assertValid`, `expectError`, `checkOutput`, `verify…`), a function imported from ' +
-    'an assertion module, or a function of the same file that does one of these. An asserting ' +
-    '`afterEach` covers the tests beside it. Skipped tests (`it.skip`, `xit`, `it.todo`) are not reported.',
+    'when the test uses `expect`, `assert`, `should`, a test context\'s method (`t.is`, `t.plan`) or hands ' +
+    'the context to a helper, an imported helper named as a check (`assertValid`, `expectError`, ' +
+    '`checkOutput`, `verify…`), a function imported from an assertion module, Testing Library\'s throwing ' +
+    'queries (`getByText`, `findByRole`), a type-level assertion (`// @ts-expect-error`, `Expect<Equal<…>>`), ' +
+    'or a function of the same file that does one of these (the file\'s own helpers are judged by their ' +
+    'body, not their name). An asserting `afterEach` covers the tests beside it. Skipped tests (`it.skip`, ' +
+    '`xit`, `it.todo`, `{ skip: true }`, tests in `describe.skip`) are not reported.',
   check(context: RuleContext): RuleFinding[] {
-    const file = testFileOf(context);
-    if (file === undefined) return [];
-    const findings: RuleFinding[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const test = testCaseOf(node, file);
-        if (test !== undefined) {
-          const finding = checkTest(test, file);
-          if (finding !== undefined) findings.push(finding);
-        } else if (expectSubjectCall(node)) {
-          const unchecked = uncheckedExpect(node);
-          if (unchecked !== undefined) findings.push(uncheckedFinding(node, unchecked, file.sourceFile));
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile);
-    return findings;
+    return judgeTestCalls(context, (call, file) => {
+      const test = testCaseOf(call, file);
+      if (test !== undefined) return checkTest(test, file);
+      const unchecked = expectSubjectCall(call) ? uncheckedExpect(call) : undefined;
+      return unchecked !== undefined ? uncheckedFinding(call, unchecked, file.sourceFile) : undefined;
+    });
   },
 };
 

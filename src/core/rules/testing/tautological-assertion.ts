@@ -1,13 +1,13 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
-import { isFunctionWithBody, skipWrappers, snippet } from '../shared-syntax/nodes';
+import { findingAt, isFunctionWithBody, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { type AssertionCall, assertionOf } from './assertions';
 import { isDeepStrictEqual } from 'node:util';
 import { constantValue, isConstantValue, isPlainReference, type Known, normalizedText } from './constant-value';
 import type { FileBindings } from '../shared-syntax/bindings';
 import { calledDouble, selfCalledDouble } from './doubles';
-import { isFunctionLiteral, type TestFile, testCaseOf, testFileOf } from './test-code';
+import { isFunctionLiteral, judgeTestCalls, type TestFile, testCaseOf } from './test-code';
 
 /** Comparisons that are decided when both sides are the same reference (`a === a`). */
 const SELF_COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
@@ -37,32 +37,23 @@ export const testingTautologicalAssertion: Rule = {
     'Reported in test code only (the policy\'s `testPaths` and files that use a test framework), for ' +
     '`expect(…)` chains (jest, vitest, chai), `assert`, `assert.*` and functions imported from `node:assert`, ' +
     'and test context methods (`t.is`, `t.deepEqual`). Constants are literals, arithmetic and logic on them ' +
-    '(`1 + 0`), array and object literals of them, and `const` names bound to a constant primitive; a ' +
-    'self-comparison needs the same name or member read on both sides (`expect(next()).toBe(next())` may ' +
-    'differ and is not reported). A test double counts when it is a `const` created by `jest.fn`, `vi.fn`, ' +
-    '`mock.fn`, `sinon.stub`/`fake`, `td.func` or `jasmine.createSpy` with values or literal implementations ' +
-    'that run no code; `spyOn` calls through and is not one. Snapshot, `toThrow` and `assert.rejects` checks ' +
-    'run code and are not reported.',
+    '(`1 + 0`), array and object literals of them, and `const` names bound to a constant primitive. An ' +
+    'assertion on constants that always fails (`expect(true).toBe(false)`, `assert(false, \'unreachable\')`) ' +
+    'is a deliberate failure and is not reported, nor is one where reaching it is the check: in a branch, a ' +
+    '`catch`, after other statements in a `try`, or in a callback (`emitter.on(\'e\', () => t.ok(true))`). A ' +
+    'self-comparison needs the same name or member read on both sides, or two `const` names for one value ' +
+    '(`expect(next()).toBe(next())` may differ and is not reported). A test double counts when it is a ' +
+    '`const` created by `jest.fn`, `vi.fn`, `mock.fn`, `sinon.stub`/`fake`, `td.func` or `jasmine.createSpy` ' +
+    'with values or literal implementations that run no code; `spyOn` calls through and is not one. Its ' +
+    'result checked (`expect(f()).toBe(5)`, also through a `const`) is reported, and so are checks of its ' +
+    'calls (`toHaveBeenCalledWith`) when only the test calls it: never handed to anything, never called in ' +
+    'a callback. Snapshot, `toThrow` and `assert.rejects` checks run code and are not reported.',
   check(context: RuleContext): RuleFinding[] {
-    const file = testFileOf(context);
-    if (file === undefined) return [];
-    const findings: RuleFinding[] = [];
-    const reported = new Set<ts.Node>();
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const assertion = assertionOf(node, file);
-        if (assertion !== undefined && !reported.has(assertion.node)) {
-          const message = tautology(assertion, file);
-          if (message !== undefined) {
-            reported.add(assertion.node);
-            findings.push({ start: assertion.node.getStart(file.sourceFile), end: assertion.node.getEnd(), message });
-          }
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(file.sourceFile);
-    return findings;
+    return judgeTestCalls(context, (call, file) => {
+      const assertion = assertionOf(call, file);
+      const message = assertion !== undefined ? tautology(assertion, file) : undefined;
+      return assertion !== undefined && message !== undefined ? findingAt(assertion.node, file.sourceFile, message) : undefined;
+    });
   },
 };
 

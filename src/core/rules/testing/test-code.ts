@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { RuleFinding } from '../../check/findings';
 import type { RuleContext } from '../rule';
 import { FileBindings, requiredModule } from '../shared-syntax/bindings';
 import { isFunctionWithBody, memberName, memberObject, skipWrappers } from '../shared-syntax/nodes';
@@ -61,6 +62,25 @@ export function testFileOf(context: RuleContext): TestFile | undefined {
   };
   observe(sourceFile);
   return { sourceFile, bindings, afterHookAsserts: new Map() };
+}
+
+/**
+ * What a testing rule reports: `judge` run on every call of a test file, nothing for other files.
+ * Both testing rules look at calls only (test cases, assertions).
+ */
+export function judgeTestCalls(context: RuleContext, judge: (call: ts.CallExpression, file: TestFile) => RuleFinding | undefined): RuleFinding[] {
+  const file = testFileOf(context);
+  if (file === undefined) return [];
+  const findings: RuleFinding[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const finding = judge(node, file);
+      if (finding !== undefined) findings.push(finding);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file.sourceFile);
+  return findings;
 }
 
 function usesTestFramework(sourceFile: ts.SourceFile): boolean {
