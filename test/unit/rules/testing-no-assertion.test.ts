@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { testingNoAssertion as rule } from '../../../src/core/rules/testing/no-assertion';
 import { lines } from './syntax-rule-harness';
 import { assertCheaperThanParse, described, runOnTestCode as run } from './testing-harness';
@@ -185,5 +189,22 @@ describe('rule testing/no-assertion', () => {
 
   it('costs less than parsing on a 5,000-line test file', () => {
     assertCheaperThanParse(rule);
+  });
+
+  it('follows the workspace policy\'s testPaths, in the check the editor and the CLI share', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-testing-'));
+    try {
+      mkdirSync(join(root, '.comprehension'));
+      writeFileSync(join(root, '.comprehension/policy.yaml'), 'testPaths: ["e2e/**"]\n');
+      const workspace = new PolicyWorkspace(root, false);
+      assert.deepEqual(workspace.loadPolicyFromDisk(), []);
+      // A suite built by a function: only the policy says this is test code.
+      const text = "function suite() {\n  it('loads', () => {});\n}\nsuite();\n";
+      const ids = (path: string) => workspace.checkFile(path, text).findings.map((finding) => finding.ruleId);
+      assert.deepEqual(ids('e2e/login.js'), ['testing/no-assertion']);
+      assert.deepEqual(ids('test/login.js'), [], 'testPaths replaced the defaults');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
