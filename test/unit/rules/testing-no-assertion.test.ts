@@ -172,6 +172,8 @@ describe('rule testing/no-assertion', () => {
     assert.deepEqual(lines(run(rule, 'src/a.js', `describe('a', () => {\n  ${tests}});\n`)), [2], 'a top-level describe makes it a test file');
     assert.deepEqual(lines(run(rule, 'src/a.ts', `import { it } from 'vitest';\n${tests}`)), [2], 'vitest in-source tests');
     assert.deepEqual(lines(run(rule, 'src/a.js', `const test = require('ava');\ntest('x', (t) => {});\n`)), [2]);
+    assert.deepEqual(lines(run(rule, 'src/a.js', `var tape = require('tape');\ntape('x', function (t) { t.end(); });\n`)), [2], 'tape under its own name');
+    assert.deepEqual(lines(run(rule, 'test/a.js', `import { describe } from 'vitest';\ndescribe('x', () => {});\n`)), [], 'a describe is no test');
     assert.deepEqual(lines(run(rule, 'src/a.js', tests)), [1], 'a top-level it() with a title and a function is a test');
     assert.deepEqual(lines(run(rule, 'src/a.js', 'app.test("/health", () => {});\nit(name, handler);\n')), [], 'application code with such names is not');
     const localTest = 'function test(name, fn) { registry.push(name, fn); }\ntest("route", () => {});\n';

@@ -14,8 +14,9 @@ export const testingNoAssertion: Rule = {
   id: 'testing/no-assertion',
   kind: 'syntax',
   defaultSeverity: 'warning',
-  // Every finding is a test call (`it`, `test`, `specify`, `fit` contains `it`) or an `expect`.
-  textTriggers: ['it', 'test', 'specify', 'expect'],
+  // Every finding is an `expect` or a test call: `it`, `test`, `specify` (`fit` contains `it`), or a
+  // test module's function imported under another name (`const tape = require('tape')`).
+  textTriggers: ['it', 'test', 'specify', 'expect', 'tap', 'ava', 'jest', 'mocha', 'jasmine', 'uvu'],
   summary: 'Test that asserts nothing',
   rationale:
     'A test without an assertion passes whatever the code does: it adds to the test count and the coverage ' +

@@ -27,8 +27,9 @@ export const testingTautologicalAssertion: Rule = {
   id: 'testing/tautological-assertion',
   kind: 'syntax',
   defaultSeverity: 'warning',
-  // Every finding is an `expect`/`assert` call or a test context's method (in a `test(`/`it(` body).
-  textTriggers: ['expect', 'assert', 'test', 'it'],
+  // Every finding is an `expect`/`assert` call or a test context's method (in the body of a test
+  // call, whose name or module the no-assertion rule's triggers list).
+  textTriggers: ['expect', 'assert', 'it', 'test', 'specify', 'tap', 'ava', 'jest', 'mocha', 'jasmine', 'uvu'],
   summary: 'Assertion that cannot fail on the code under test',
   rationale:
     'An assertion on constants, on a value compared with itself, or on what a test double was just told to ' +

@@ -201,9 +201,15 @@ function isTestFunction(callee: ts.Expression, file: TestFile, table: boolean): 
     if (name === 'each') sawEach = true;
     current = skipWrappers(current.expression);
   }
-  if (!ts.isIdentifier(current) || !TEST_FUNCTION_NAMES.has(current.text)) return false;
-  if (sawEach !== table) return false;
-  return isFrameworkName(current, file);
+  if (!ts.isIdentifier(current) || sawEach !== table) return false;
+  if (TEST_FUNCTION_NAMES.has(current.text)) return isFrameworkName(current, file);
+  // `const tape = require('tape')`, `import check from 'ava'`: a test module's own function under any name.
+  const module = file.bindings.moduleOf(current);
+  if (module !== undefined) return isTestModule(module.module) && (module.member === undefined || TEST_FUNCTION_NAMES.has(module.member));
+  // Older suites write `var test = require('tape')`, which the bindings do not trust to keep its value.
+  const initializer = file.bindings.resolve(current)?.initializer;
+  const required = initializer !== undefined ? requiredModule(initializer) : undefined;
+  return required !== undefined && isTestModule(required);
 }
 
 /**
