@@ -47,7 +47,15 @@ export function calledDouble(call: ts.Expression, file: TestFile, depth = 0): st
 function doubleBinding(name: ts.Identifier, file: TestFile): Binding | undefined {
   const binding = file.bindings.resolve(name);
   if (binding?.kind !== 'const' || binding.initializer === undefined) return undefined;
-  return isDoubleCreation(binding.initializer, file.sourceFile) ? binding : undefined;
+  if (!isDoubleCreation(binding.initializer, file.sourceFile)) return undefined;
+  // Stubbed later (`f.mockImplementation(compute)`), it must still be given only the test's own values.
+  for (const use of identifiersNamed(name.text, file)) {
+    const member = use.parent;
+    if (!ts.isPropertyAccessExpression(member) || member.expression !== use || !STUBBING_METHODS.has(member.name.text)) continue;
+    const call = member.parent;
+    if (ts.isCallExpression(call) && call.expression === member && file.bindings.resolve(use) === binding && !setsOwnValues(call, member.name.text)) return undefined;
+  }
+  return binding;
 }
 
 /** Matchers about a double's calls (`toHaveBeenCalledWith`, `toBeCalledTimes`, `toHaveReturnedWith`). */
@@ -66,7 +74,7 @@ export function selfCalledDouble(subject: ts.Expression, matcher: string, file: 
   if (!CALL_MATCHER.test(matcher) || !ts.isIdentifier(value)) return undefined;
   const binding = doubleBinding(value, file);
   if (binding === undefined) return undefined;
-  for (const use of identifiersNamed(value.text, file.sourceFile)) {
+  for (const use of identifiersNamed(value.text, file)) {
     if (use.parent === binding.declaration || file.bindings.resolve(use) !== binding) continue;
     const parent = use.parent;
     // A call inside a callback (`onSuccess: (d) => onSuccessMock(d)`) is made by whoever calls the callback.
@@ -85,11 +93,11 @@ function enclosingFunction(node: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-/** Each file's identifiers by name, collected once (a file may hold many double assertions). */
-const identifierIndex = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
+/** Each checked file's identifiers by name, collected once per check (a file may hold many double assertions). */
+const identifierIndex = new WeakMap<TestFile, Map<string, ts.Identifier[]>>();
 
-function identifiersNamed(name: string, sourceFile: ts.SourceFile): readonly ts.Identifier[] {
-  let index = identifierIndex.get(sourceFile);
+function identifiersNamed(name: string, file: TestFile): readonly ts.Identifier[] {
+  let index = identifierIndex.get(file);
   if (index === undefined) {
     const built = new Map<string, ts.Identifier[]>();
     const visit = (node: ts.Node): void => {
@@ -100,8 +108,8 @@ function identifiersNamed(name: string, sourceFile: ts.SourceFile): readonly ts.
       }
       ts.forEachChild(node, visit);
     };
-    visit(sourceFile);
-    identifierIndex.set(sourceFile, built);
+    visit(file.sourceFile);
+    identifierIndex.set(file, built);
     index = built;
   }
   return index.get(name) ?? [];
@@ -119,15 +127,21 @@ function isDoubleCreation(expression: ts.Expression, sourceFile: ts.SourceFile):
     if (!ts.isCallExpression(current)) return false;
     const callee = skipWrappers(current.expression);
     const calleeText = callee.getText(sourceFile).replace(/\s+/g, '');
-    // `jest.fn(add)` runs `add`, the code under test: only a literal implementation is the test's own.
-    const takesImplementation = IMPLEMENTATION_TAKERS.test(calleeText);
-    const ownValues = current.arguments.every((argument) => (!takesImplementation || isFunctionLiteral(argument)) && runsNoCode(argument, 0));
-    if (!ownValues) return false;
+    if (!setsOwnValues(current, calleeText)) return false;
     if (DOUBLE_FACTORY.test(calleeText)) return true;
     if (!ts.isPropertyAccessExpression(callee) || !STUBBING_METHODS.has(callee.name.text)) return false;
     current = skipWrappers(callee.expression);
   }
   return false;
+}
+
+/**
+ * True when a double's factory or stubbing call gives it only values and implementations of the test's
+ * own: `jest.fn(add)` and `mockImplementation(compute)` run `add` and `compute`, the code under test.
+ */
+function setsOwnValues(call: ts.CallExpression, calleeText: string): boolean {
+  const takesImplementation = IMPLEMENTATION_TAKERS.test(calleeText);
+  return call.arguments.every((argument) => (!takesImplementation || isFunctionLiteral(argument)) && runsNoCode(argument, 0));
 }
 
 /**
