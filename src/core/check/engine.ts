@@ -166,6 +166,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
         options: { ...(rule.defaultOptions ?? {}), ...(setting?.options ?? {}) },
         manifest: options.manifest,
         dependencies: policy.dependencies,
+        inTestPath: options.inTestPath,
       };
       raw = rule.check(context);
     } catch (error) {

@@ -13,6 +13,8 @@ import { securityShellInjection } from './security/shell-injection';
 import { securitySqlInjection } from './security/sql-injection';
 import { securityTlsDisabled } from './security/tls-disabled';
 import { securityEval } from './security/eval';
+import { testingNoAssertion } from './testing/no-assertion';
+import { testingTautologicalAssertion } from './testing/tautological-assertion';
 
 /** Every built-in rule, in a stable order (SARIF rule indices follow it). */
 export const BUILTIN_RULES: readonly Rule[] = [
@@ -30,6 +32,8 @@ export const BUILTIN_RULES: readonly Rule[] = [
   dependenciesNotInstalled,
   dependenciesSuspiciousName,
   dependenciesRegistry,
+  testingNoAssertion,
+  testingTautologicalAssertion,
 ];
 
 export function findRule(id: string): Rule | undefined {

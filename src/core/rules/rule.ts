@@ -29,6 +29,8 @@ export interface RuleContext {
   readonly manifest?: PackageManifestInfo;
   /** Dependency allow/deny lists and framework virtual modules from the policy (`virtualModules` absent: the defaults). */
   readonly dependencies: { readonly allow: readonly string[]; readonly deny: readonly string[]; readonly virtualModules?: readonly string[] };
+  /** True when the policy's `testPaths` call the file test code (rules about tests look only there and at files using a test framework). */
+  readonly inTestPath?: boolean;
 }
 
 /** One policy rule. Each rule lives in its own module under `src/core/rules/`. */
