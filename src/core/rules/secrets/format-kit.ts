@@ -1,6 +1,6 @@
 import type { Severity } from '../../check/findings';
 import { shannonEntropy } from './entropy';
-import { isDocumentedExample, isEnvReference, isPlaceholder } from './filters';
+import { isDocumentedExample, isEnvReference, isMechanicalFiller, isPlaceholder } from './filters';
 
 /** What every credential format is made of: the match shape, the anchored-match helpers and {@link tokenFormat}. */
 
@@ -17,6 +17,11 @@ export interface FormatMatch {
   unitStart?: number;
   unitEnd?: number;
   severity?: Severity;
+  /**
+   * True when the token has its vendor's exact shape but a typed filler body (`AKIAZZZZ…`): reported
+   * at `info` with a message asking to confirm it is not real, never as a live secret.
+   */
+  fillerBody?: boolean;
 }
 
 /** One credential format. */
@@ -99,6 +104,11 @@ export function tokenFormat(spec: {
   minimumEntropy?: number;
   severity?: (match: RegExpExecArray) => Severity | undefined;
   accept?: (match: RegExpExecArray) => boolean;
+  /**
+   * True for a prefix specific enough (`AKIA`, `AGE-SECRET-KEY-1`, `tskey-`) that a typed filler body
+   * after it is still worth a note at `info` (see {@link isMechanicalFiller}). Never for generic names.
+   */
+  fillerInfo?: boolean;
 }): CredentialFormat {
   return {
     id: spec.id,
@@ -110,8 +120,17 @@ export function tokenFormat(spec: {
       if (!found) return undefined;
       const prefixLength = spec.prefixLength(found);
       const bodyStart = spec.bodyStart ? spec.bodyStart(found) : prefixLength;
-      if (!plausibleToken(found[0], found[0].slice(bodyStart), spec.minimumEntropy)) return undefined;
+      const body = found[0].slice(bodyStart);
+      let filler = false;
+      if (!plausibleToken(found[0], body, spec.minimumEntropy)) {
+        if (!spec.fillerInfo || !isMechanicalFiller(body) || isDocumentedExample(found[0])) return undefined;
+        filler = true;
+      }
       if (spec.accept && !spec.accept(found)) return undefined;
+      if (filler) {
+        const prefix = prefixLength > 0 ? found[0].slice(0, prefixLength) : undefined;
+        return { start: at, end: at + found[0].length, kind: spec.kind(found), publicPrefix: prefix, severity: 'info', fillerBody: true };
+      }
       return {
         start: at,
         end: at + found[0].length,

@@ -96,6 +96,9 @@ function messageFor(text: string, candidate: SecretCandidate): string {
   const name = shownName(text, candidate);
   const prefix = candidate.publicPrefix ? ` (\`${candidate.publicPrefix}…\`)` : '';
   const where = name ? ` in \`${name}\`` : '';
+  if (candidate.fillerBody) {
+    return `Value with the shape of a ${candidate.kind}${prefix}${where}, but its body looks like a placeholder: confirm it is not a real credential, and if it is a fixture, make it an obvious one (\`<${candidate.kind}>\`) or allow it.`;
+  }
   if (candidate.guessable) {
     return `Hardcoded ${candidate.kind}${where} (a guessable, low-entropy value): read a generated one from the environment or a secret manager, and rotate it if it was ever committed.`;
   }

@@ -16,7 +16,7 @@ function prefixed(
   triggers: string[],
   pattern: RegExp,
   prefixLength: number,
-  extra: { minimumEntropy?: number; blockedBefore?: string; bodyStart?: (found: RegExpExecArray) => number; info?: boolean } = {},
+  extra: { minimumEntropy?: number; blockedBefore?: string; bodyStart?: (found: RegExpExecArray) => number; info?: boolean; fillerInfo?: boolean } = {},
 ): CredentialFormat {
   return tokenFormat({
     id,
@@ -29,7 +29,13 @@ function prefixed(
     blockedBefore: extra.blockedBefore,
     bodyStart: extra.bodyStart,
     severity: extra.info ? () => 'info' : undefined,
+    fillerInfo: extra.fillerInfo,
   });
+}
+
+/** After `tskey-<type>-`: the key id and the secret are both judged. */
+function tailscaleBody(found: RegExpExecArray): number {
+  return found[0].indexOf('-', 6) + 1;
 }
 
 /** Start of the last `-`-separated part: ids come first in Slack tokens, the random part last. */
@@ -167,7 +173,7 @@ const curlCredential: CredentialFormat = {
 export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('notion-token', 'Notion integration token', 'NOTION_TOKEN', ['ntn_'], /ntn_\d{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
   prefixed('sourcegraph-token', 'Sourcegraph access token', 'SRC_ACCESS_TOKEN', ['sgp_'], /sgp_(?:[A-Fa-f0-9]{16}_|local_)?[A-Fa-f0-9]{40}(?![A-Za-z0-9_])/y, 4),
-  prefixed('tailscale-key', 'Tailscale key', 'TS_AUTHKEY', ['tskey-'], /tskey-[a-z]{3,12}-[A-Za-z0-9]{8,24}-[A-Za-z0-9]{16,64}(?![A-Za-z0-9_-])/y, 6, { blockedBefore: '-' }),
+  prefixed('tailscale-key', 'Tailscale key', 'TS_AUTHKEY', ['tskey-'], /tskey-[a-z]{3,12}-[A-Za-z0-9]{8,24}-[A-Za-z0-9]{16,64}(?![A-Za-z0-9_-])/y, 6, { blockedBefore: '-', fillerInfo: true, bodyStart: tailscaleBody }),
   prefixed('vercel-token', 'Vercel token', 'VERCEL_TOKEN', ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], /vc[pciark]_[A-Za-z0-9]{40,64}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
   prefixed('figma-token', 'Figma personal access token', 'FIGMA_TOKEN', ['figd_'], /figd_[A-Za-z0-9_-]{40,64}(?![A-Za-z0-9_-])/y, 5, { minimumEntropy: 3.5 }),
   prefixed('docker-token', 'Docker Hub access token', 'DOCKER_TOKEN', ['dckr_pat_', 'dckr_oat_'], /dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64}(?![A-Za-z0-9_-])/y, 9, { minimumEntropy: 3.5 }),
@@ -177,7 +183,7 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('flutterwave-secret-key', 'Flutterwave secret key', 'FLUTTERWAVE_SECRET_KEY', ['flwseck'], /FLWSECK(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?(?![A-Za-z0-9_-])/y, 7),
   prefixed('flutterwave-public-key', 'Flutterwave public key', 'FLUTTERWAVE_PUBLIC_KEY', ['flwpubk'], /FLWPUBK(?:_TEST)?-[a-h0-9]{32}-X(?![A-Za-z0-9_-])/y, 7, { info: true }),
   prefixed('shippo-token', 'Shippo API token', 'SHIPPO_API_TOKEN', ['shippo_test_', 'shippo_live_'], /shippo_(?:test|live)_[a-fA-F0-9]{40}(?![A-Za-z0-9_])/y, 12),
-  prefixed('age-secret-key', 'age secret key', 'AGE_SECRET_KEY', ['age-secret-key-1'], /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])/y, 16),
+  prefixed('age-secret-key', 'age secret key', 'AGE_SECRET_KEY', ['age-secret-key-1'], /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])/y, 16, { fillerInfo: true }),
   prefixed('1password-secret-key', '1Password secret key', 'OP_SECRET_KEY', ['a3-'], /A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}(?![A-Za-z0-9-])/y, 3),
   prefixed('1password-service-account-token', '1Password service account token', 'OP_SERVICE_ACCOUNT_TOKEN', ['ops_eyj'], /ops_eyJ[A-Za-z0-9+/]{250,}={0,3}(?![A-Za-z0-9+/=])/y, 4),
   prefixed('sentry-org-token', 'Sentry organization token', 'SENTRY_AUTH_TOKEN', ['sntrys_eyj'], /sntrys_eyJ[A-Za-z0-9+/=]{60,}_[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=_])/y, 7),
@@ -198,7 +204,12 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('perplexity-api-key', 'Perplexity API key', 'PERPLEXITY_API_KEY', ['pplx-'], /pplx-[A-Za-z0-9]{48}(?![A-Za-z0-9])/y, 5, { minimumEntropy: 3.5 }),
   prefixed('databricks-token', 'Databricks access token', 'DATABRICKS_TOKEN', ['dapi'], /dapi[a-h0-9]{32}(?:-\d)?(?![A-Za-z0-9])/y, 4),
   prefixed('slack-config-token', 'Slack configuration token', 'SLACK_CONFIG_TOKEN', ['xoxe.', 'xoxe-'], /xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{140,170}(?![A-Za-z0-9])/y, 5, { minimumEntropy: 3.5 }),
-  prefixed('slack-legacy-token', 'Slack legacy token', 'SLACK_TOKEN', ['xoxs-', 'xoxo-', 'xoxa-'], /xox[soa]-(?:\d-)?(?:\d{6,15}-){2,3}[0-9a-f]{10,64}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash }),
+  // Ids first, then a short hex part: the ids make the shape specific, so the hex part needs less variety.
+  prefixed('slack-legacy-token', 'Slack legacy token', 'SLACK_TOKEN', ['xoxs-', 'xoxo-', 'xoxa-'], /xox[soa]-(?:\d-)?(?:\d{6,15}-){2,3}[0-9a-f]{10,64}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash, minimumEntropy: 2.5 }),
+  // Legacy workspace access and refresh tokens: `xoxa-` / `xoxr-`, an optional digit, then one random part.
+  prefixed('slack-legacy-workspace-token', 'Slack legacy workspace token', 'SLACK_TOKEN', ['xoxa-', 'xoxr-'], /xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash, minimumEntropy: 3 }),
+  // The SOAP endpoint takes the API key as the last path part.
+  prefixed('softlayer-api-key', 'IBM SoftLayer API key in a URL', 'SOFTLAYER_API_KEY', ['api.softlayer.com/soap/v3'], /api\.softlayer\.com\/soap\/v3(?:\.1)?\/[a-z0-9]{64}(?![A-Za-z0-9])/y, 0, { fillerInfo: true, bodyStart: (found) => found[0].length - 64 }),
   azureAdClientSecret,
   sidekiqCredentials,
   teamsWebhook,
