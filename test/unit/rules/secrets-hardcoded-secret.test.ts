@@ -866,4 +866,117 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(covered(line, findings[0]), token);
     });
   });
+
+  describe('vendor credentials by name and shape, filler bodies, and every config file type', () => {
+    const LOWER36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    /** Exactly one finding covering `value`, at `info`, whose message asks to confirm a placeholder. */
+    function expectFillerNote(path: string, text: string, value: string, kind: string): void {
+      const findings = check(path, text);
+      assert.equal(findings.length, 1, `expected one note in ${path}, got ${JSON.stringify(findings.map((f) => f.message))}`);
+      assert.equal(covered(text, findings[0]), value);
+      assert.equal(findings[0].severity, 'info');
+      assert.ok(findings[0].message.includes(kind), findings[0].message);
+      assert.match(findings[0].message, /looks like a placeholder: confirm it is not a real credential/);
+    }
+
+    it('SoftLayer, IBM COS HMAC, IBM Cloud IAM, Cloudant, Snyk, MessageBird and Sonar by the vendor in the name', () => {
+      const softlayer = randomChars(LOWER36, 64, 901);
+      expectOne('deploy/values.yaml', `sl_api_key: ${softlayer}\n`, softlayer, 'IBM SoftLayer API key');
+      expectOne('.env', `SOFTLAYERAPIKEY=${softlayer}\n`, softlayer, 'IBM SoftLayer API key');
+      expectOne('provision.sh', `slcli setup --softlayer-api-key "${softlayer}"\n`, softlayer, 'IBM SoftLayer API key');
+      const hmac = randomChars(HEX, 48, 902);
+      expectOne('cos.py', `ibm_cos_secret_access_key = "${hmac}"\n`, hmac, 'IBM Cloud Object Storage HMAC secret key');
+      const iam = randomChars(BASE64URL, 44, 903);
+      expectOne('cloud.ini', `ibm_cloud_iam_key = ${iam}\n`, iam, 'IBM Cloud IAM API key');
+      const cloudant = randomChars(HEX, 64, 904);
+      expectOne('db.py', `cloudant_password = '${cloudant}'\n`, cloudant, 'IBM Cloudant credential');
+      const url = `https://acme-admin:${cloudant}@acme-admin.cloudant.com/_api/v2/`;
+      expectOne('src/db.ts', `export const couch = "${url}";\n`, cloudant, 'IBM Cloudant connection-string password');
+      const uuid = [8, 4, 4, 4, 12].map((length, i) => randomChars(HEX, length, 905 + i)).join('-');
+      expectOne('ci.yml', `env:\n  SNYK_TOKEN: ${uuid}\n`, uuid, 'Snyk API token');
+      expectOne('sms.go', `MessageBirdToken := "${uuid}"\n`, uuid, 'MessageBird API token');
+      const sonar = randomChars(BASE62, 40, 911);
+      // `login` is not a secret's name on its own; under Sonar it is the analysis token.
+      expectOne('sonar.mk', `SONAR_LOGIN ?= "${sonar}"\n`, sonar, 'SonarQube token');
+      expectOne('sonar.js', `const SONAR_TOKEN = "squ_${sonar}"\n`, `squ_${sonar}`, 'SonarQube token');
+      // A secret noun glued to its qualifier, the way environment names are written.
+      const accessKey = randomChars(BASE62, 64, 912);
+      expectOne('.env', `SUMOLOGIC_ACCESSKEY=${accessKey}\n`, accessKey, 'secret key');
+    });
+
+    it('a typed filler in a vendor shape is a note at info; after a generic name or as an explicit stand-in it is nothing', () => {
+      const periodic = 'fe21c0d9'.repeat(8);
+      expectFillerNote('values.yaml', `softlayer_api_key: ${periodic}\n`, periodic, 'IBM SoftLayer API key');
+      expectFillerNote('cos.env', `COS_HMAC_SECRET_ACCESS_KEY=${'9d0e1f2a3b4c'.repeat(4)}\n`, '9d0e1f2a3b4c'.repeat(4), 'HMAC');
+      const countingUuid = '23456789-BCDE-BCDE-BCDE-234567890ABC';
+      expectFillerNote('ci.js', `const SNYK_TOKEN = "${countingUuid}"\n`, countingUuid, 'Snyk API token');
+      const awsFiller = 'AKIA' + 'W'.repeat(16);
+      expectFillerNote('src/aws.ts', `export const id = "${awsFiller}";\n`, awsFiller, 'AWS access key ID');
+      const ageFiller = 'AGE-SECRET-KEY-1' + 'P'.repeat(58);
+      expectFillerNote('keys.mk', `AGE_KEY := "${ageFiller}"\n`, ageFiller, 'age secret key');
+      const tailscaleFiller = `tskey-auth-${'M'.repeat(12)}-${'N'.repeat(24)}`;
+      expectFillerNote('notes.txt', `${tailscaleFiller}\n`, tailscaleFiller, 'Tailscale key');
+      const cloudantFiller = `https://acme:${'0a1b2c3d'.repeat(8)}@acme.cloudant.com`;
+      expectFillerNote('src/db.ts', `export const couch = "${cloudantFiller}";\n`, '0a1b2c3d'.repeat(8), 'Cloudant');
+      // The message never repeats the value, only the public prefix.
+      const [note] = check('src/aws.ts', `export const id = "${awsFiller}";\n`);
+      assertNoLeak(note.message, awsFiller, 4);
+      // Explicit stand-ins say themselves they are not real: `x` runs, `your`, `example`, templating, env reads.
+      const quiet = [
+        `AWS_KEY_ID = "AKIA${'X'.repeat(16)}"`,
+        `softlayer_api_key: ${'x'.repeat(64)}`,
+        'SNYK_TOKEN = "${SNYK_TOKEN}"',
+        `sl_api_key = "your${'a'.repeat(60)}"`,
+        `tskey = "tskey-auth-${'x'.repeat(12)}-${'x'.repeat(24)}"`,
+      ].join('\n');
+      assert.deepEqual(check('config.py', `${quiet}\n`), []);
+      // A generic name with a filler body is nothing at all, at any severity.
+      assert.deepEqual(check('config.py', `api_key = "${periodic}"\nDB_PASSWORD = "${periodic}"\n`), []);
+      // The vendor's word without its shape, and its shape without the word, are left to the generic rules.
+      assert.deepEqual(check('values.yaml', `softlayer_api_key: ${periodic.slice(0, 40)}\nsession_id: ${periodic}\n`), []);
+      // An https URL with a password to a host that is not Cloudant is not a connection string here.
+      assert.deepEqual(check('src/a.ts', `export const u = "https://acme:${'0a1b2c3d'.repeat(8)}@files.acme.io";\n`), []);
+    });
+
+    it('Mailchimp API keys by their data-centre suffix, read backwards', () => {
+      const key = `${randomChars(HEX, 32, 930)}-us14`;
+      expectOne('newsletter.py', `client.set_config({"api_key": "${key}", "server": "us14"})\n`, key, 'Mailchimp API key');
+      // A commit hash before a `-us` word is not one: the hex must stand alone and end at the digits.
+      assert.deepEqual(check('CHANGELOG.md', `* ${randomChars(HEX, 40, 931)}-used by the build\n`), []);
+    });
+
+    it('Slack xoxe- user tokens, legacy workspace tokens and http webhooks', () => {
+      const ids = () => randomChars('0123456789', 13, 921);
+      const xoxe = `xoxe-${ids()}-${randomChars('0123456789', 13, 922)}-${randomChars('0123456789', 13, 923)}-${randomChars(HEX, 32, 924)}`;
+      expectOne('export.json', `{"url": "https://files.slack.com/x.png?t=${xoxe}"}\n`, xoxe, 'Slack token', 5);
+      const workspace = `xoxa-2-${randomChars(LOWER36, 16, 925)}`;
+      expectOne('tokens.yaml', `access_token: "${workspace}"\n`, workspace, 'Slack legacy workspace token', 5);
+      const hook = `http://hooks.slack.com/services/T${randomChars(BASE62, 8, 926).toUpperCase()}/B${randomChars(BASE62, 8, 927).toUpperCase()}/${randomChars(BASE62, 24, 928)}`;
+      expectOne('notify.ts', `export const hook = "${hook}";\n`, hook, 'Slack webhook URL');
+    });
+
+    describe('generic name = value in every config file type', () => {
+      const value = strongValue(28, 940);
+      const filler = 'k3m9'.repeat(7);
+      const cases: [string, (v: string) => string][] = [
+        ['app/settings.py', (v) => `API_TOKEN = "${v}"\n`],
+        ['.env.production', (v) => `API_TOKEN=${v}\n`],
+        ['deploy/values.yaml', (v) => `api:\n  token: ${v}\n`],
+        ['config/app.json', (v) => `{ "apiToken": "${v}" }\n`],
+        ['conf/app.ini', (v) => `[api]\ntoken = ${v}\n`],
+        ['src/main/resources/app.properties', (v) => `api.token=${v}\n`],
+        ['pyproject.toml', (v) => `[tool.deploy]\napi_token = "${v}"\n`],
+        ['infra/main.tf', (v) => `provider "datadog" {\n  api_key = "${v}"\n}\n`],
+        ['Dockerfile', (v) => `FROM node:22\nENV API_TOKEN=${v}\n`],
+        ['scripts/release.sh', (v) => `export API_TOKEN='${v}'\n`],
+        ['Makefile', (v) => `API_TOKEN ?= ${v}\n`],
+      ];
+      for (const [path, write] of cases) {
+        it(`${path}: a random value is found, a typed filler is not`, () => {
+          expectOne(path, write(value), value, /Hardcoded (token|secret key)/);
+          assert.deepEqual(check(path, write(filler)), []);
+        });
+      }
+    });
+  });
 });

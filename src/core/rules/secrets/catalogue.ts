@@ -388,7 +388,7 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   }),
   tokenFormat({
     id: 'slack-token',
-    triggers: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
+    triggers: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-', 'xoxe-'],
     defaultEnvName: 'SLACK_TOKEN',
     pattern: /xox([bapres])-(?:\d-)?(?:\d{6,15}-){1,3}[0-9A-Za-z]{16,64}(?![0-9A-Za-z-])/y,
     kind: (found) => (found[1] === 'b' ? 'Slack bot token' : found[1] === 'p' ? 'Slack user token' : 'Slack token'),

@@ -92,6 +92,27 @@ const sidekiqCredentials: CredentialFormat = {
   },
 };
 
+/**
+ * Mailchimp API keys: 32 hex digits, then the data centre (`-us6`). The trigger is the `-us` suffix,
+ * so the key is read backwards from it.
+ */
+const mailchimpDataCentre = /-us\d{1,2}(?![A-Za-z0-9])/y;
+
+const mailchimpApiKey: CredentialFormat = {
+  id: 'mailchimp-api-key',
+  triggers: ['-us'],
+  defaultEnvName: 'MAILCHIMP_API_KEY',
+  match(text, at) {
+    const start = at - 32;
+    if (start < 0 || !/^[0-9a-f]{32}$/.test(text.slice(start, at)) || glued(text, start)) return undefined;
+    const found = sticky(mailchimpDataCentre, text, at);
+    if (!found) return undefined;
+    const key = text.slice(start, at);
+    if (!plausibleToken(key + found[0], key)) return undefined;
+    return { start, end: at + found[0].length, kind: 'Mailchimp API key' };
+  },
+};
+
 /** Microsoft Teams incoming webhook URLs (the URL is the credential). */
 const teamsWebhookPattern = /webhook\.office\.com\/webhookb2\/[A-Za-z0-9-]{36}@[A-Za-z0-9-]{36}\/IncomingWebhook\/[A-Za-z0-9]{32}\/[A-Za-z0-9-]{36}(?:\/[A-Za-z0-9_-]{20,80})?(?![A-Za-z0-9_-])/y;
 
@@ -211,6 +232,7 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   // The SOAP endpoint takes the API key as the last path part.
   prefixed('softlayer-api-key', 'IBM SoftLayer API key in a URL', 'SOFTLAYER_API_KEY', ['api.softlayer.com/soap/v3'], /api\.softlayer\.com\/soap\/v3(?:\.1)?\/[a-z0-9]{64}(?![A-Za-z0-9])/y, 0, { fillerInfo: true, bodyStart: (found) => found[0].length - 64 }),
   azureAdClientSecret,
+  mailchimpApiKey,
   sidekiqCredentials,
   teamsWebhook,
   curlCredential,
