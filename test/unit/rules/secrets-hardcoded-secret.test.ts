@@ -916,6 +916,8 @@ describe('secrets/hardcoded-secret', () => {
       expectFillerNote('keys.mk', `AGE_KEY := "${ageFiller}"\n`, ageFiller, 'age secret key');
       const tailscaleFiller = `tskey-auth-${'M'.repeat(12)}-${'N'.repeat(24)}`;
       expectFillerNote('notes.txt', `${tailscaleFiller}\n`, tailscaleFiller, 'Tailscale key');
+      const figmaFiller = `figd_${'qRsTuV'.repeat(7)}`;
+      expectFillerNote('.env', `FIGMA_TOKEN=${figmaFiller}\n`, figmaFiller, 'Figma personal access token');
       const cloudantFiller = `https://acme:${'0a1b2c3d'.repeat(8)}@acme.cloudant.com`;
       expectFillerNote('src/db.ts', `export const couch = "${cloudantFiller}";\n`, '0a1b2c3d'.repeat(8), 'Cloudant');
       // The message never repeats the value, only the public prefix.

@@ -196,7 +196,7 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('sourcegraph-token', 'Sourcegraph access token', 'SRC_ACCESS_TOKEN', ['sgp_'], /sgp_(?:[A-Fa-f0-9]{16}_|local_)?[A-Fa-f0-9]{40}(?![A-Za-z0-9_])/y, 4),
   prefixed('tailscale-key', 'Tailscale key', 'TS_AUTHKEY', ['tskey-'], /tskey-[a-z]{3,12}-[A-Za-z0-9]{8,24}-[A-Za-z0-9]{16,64}(?![A-Za-z0-9_-])/y, 6, { blockedBefore: '-', fillerInfo: true, bodyStart: tailscaleBody }),
   prefixed('vercel-token', 'Vercel token', 'VERCEL_TOKEN', ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], /vc[pciark]_[A-Za-z0-9]{40,64}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
-  prefixed('figma-token', 'Figma personal access token', 'FIGMA_TOKEN', ['figd_'], /figd_[A-Za-z0-9_-]{40,64}(?![A-Za-z0-9_-])/y, 5, { minimumEntropy: 3.5 }),
+  prefixed('figma-token', 'Figma personal access token', 'FIGMA_TOKEN', ['figd_'], /figd_[A-Za-z0-9_-]{40,64}(?![A-Za-z0-9_-])/y, 5, { minimumEntropy: 3.5, fillerInfo: true }),
   prefixed('docker-token', 'Docker Hub access token', 'DOCKER_TOKEN', ['dckr_pat_', 'dckr_oat_'], /dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64}(?![A-Za-z0-9_-])/y, 9, { minimumEntropy: 3.5 }),
   prefixed('groq-api-key', 'Groq API key', 'GROQ_API_KEY', ['gsk_'], /gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
   prefixed('duffel-token', 'Duffel access token', 'DUFFEL_TOKEN', ['duffel_test_', 'duffel_live_'], /duffel_(?:test|live)_[A-Za-z0-9_=-]{43}(?![A-Za-z0-9_=-])/y, 12),
