@@ -511,7 +511,7 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('deploy.mk', `ALGOLIA_TOKEN ?= "${hexKey}"\n`, hexKey, 'token');
       expectOne('config/app.yaml', `facebook_token: ${hexKey}\n`, hexKey, 'token');
       const uuidKey = [8, 4, 4, 4, 12].map((length, index) => randomChars(HEX, length, 141 + index)).join('-');
-      expectOne('settings.py', `HEROKU_API_KEY = "${uuidKey}"\n`, uuidKey, 'secret key');
+      expectOne('settings.py', `HEROKU_API_KEY = "${uuidKey}"\n`, uuidKey, 'Heroku API key');
       // Too short to be a key (64 bits or more), or a digest by its name.
       assert.deepEqual(check('src/a.ts', `const apiToken = "${randomChars(HEX, 12, 147)}";\nconst tokenDigest = "${hexKey}";\n`), []);
     });
@@ -938,6 +938,45 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('values.yaml', `softlayer_api_key: ${periodic.slice(0, 40)}\nsession_id: ${periodic}\n`), []);
       // An https URL with a password to a host that is not Cloudant is not a connection string here.
       assert.deepEqual(check('src/a.ts', `export const u = "https://acme:${'0a1b2c3d'.repeat(8)}@files.acme.io";\n`), []);
+    });
+
+    it('Fly.io, Square, Facebook app tokens, Sidekiq under a quoted key, Mailgun, Cloudflare, Sourcegraph, HubSpot, Flutterwave test keys', () => {
+      const fly = `fo1_${randomChars(BASE64URL, 43, 950)}`;
+      expectOne('deploy.txt', `Fly access token: ${fly}\n`, fly, 'Fly.io access token', 4);
+      const macaroon = `FlyV1 fm2_${randomChars(BASE64, 160, 951)}`;
+      expectOne('Dockerfile', `ENV FLY_API_TOKEN="${macaroon}"\n`, macaroon, 'Fly.io macaroon token');
+      const square = `EAAA${randomChars(BASE64URL, 60, 952)}`;
+      expectOne('Dockerfile', `ARG token=${square}\n`, square, 'Square access token', 4);
+      const appToken = `${randomChars('123456789', 16, 953)}|${randomChars(BASE64URL, 27, 954)}`;
+      expectOne('graph.json', `{"access_token":"${appToken}","token_type":"bearer"}\n`, appToken, 'Facebook app access token');
+      // A long number before the `||` operator is not an app id.
+      assert.deepEqual(check('src/a.ts', `if (id === 100000000000000 || ${randomChars(BASE62, 30, 955)}) run();\n`), []);
+      const sidekiq = `${randomChars(HEX, 8, 956)}:${randomChars(HEX, 8, 957)}`;
+      expectOne('bundle.json', `{\n  "BUNDLE_GEMS__CONTRIBSYS__COM_token": "${sidekiq}"\n}\n`, sidekiq, 'Sidekiq Enterprise credentials');
+      const signing = `${randomChars(HEX, 32, 958)}-${randomChars(HEX, 8, 959)}-${randomChars(HEX, 8, 960)}`;
+      expectOne('mail.ini', `mailgunToken=${signing}\n`, signing, 'Mailgun key');
+      const globalKey = randomChars(HEX, 37, 961);
+      expectOne('dns.yaml', `cloudflare: "${globalKey}"\n`, globalKey, 'Cloudflare API key');
+      // A slug of words in the shape is a name.
+      assert.deepEqual(check('dns.yaml', 'cloudflare: "acme-production-worker-for-the-edge-site"\n'), []);
+      const sourcegraph = randomChars(HEX, 40, 962);
+      expectOne('src.yaml', `sourcegraph: ${sourcegraph}\n`, sourcegraph, 'Sourcegraph access token');
+      const uuid = [8, 4, 4, 4, 12].map((length, i) => randomChars(HEX, length, 963 + i)).join('-');
+      expectOne('crm.js', `const hubspotKey = "${uuid}"\n`, uuid, 'HubSpot API key');
+      const flutterwave = `FLWSECK_TEST-${randomChars('abcdefgh0123456789', 12, 970)}`;
+      expectOne('pay.go', `flutterwaveKey := "${flutterwave}"\n`, flutterwave, 'Flutterwave secret key', 7);
+    });
+
+    it('a typed filler after Vercel, Groq, Notion, Grafana and Databricks prefixes is a note', () => {
+      for (const [value, kind] of [
+        [`vcp_${'aBcDeFgHiJkLmNoPqRsT'.repeat(2)}`, 'Vercel token'],
+        [`gsk_${'QwXy'.repeat(13)}`, 'Groq API key'],
+        [`ntn_${'4'.repeat(11)}${'RsTu'.repeat(8)}RsT`, 'Notion integration token'],
+        [`glsa_${'JkLm'.repeat(8)}_${'abcdef01'}`, 'Grafana service account token'],
+        [`dapi${'0a1b'.repeat(8)}`, 'Databricks access token'],
+      ] as const) {
+        expectFillerNote('.env', `TOKEN=${value}\n`, value, kind);
+      }
     });
 
     it('Mailchimp API keys by their data-centre suffix, read backwards', () => {

@@ -66,7 +66,7 @@ const azureAdClientSecret: CredentialFormat = {
 };
 
 /** Sidekiq Enterprise/Pro credentials: `hex8:hex8`, under `BUNDLE_…__CONTRIBSYS__COM` or in a gems URL. */
-const sidekiqAssignment = /contribsys__com[A-Za-z_]{0,20}[ \t]*[:=][ \t]*["']?([0-9a-f]{8}:[0-9a-f]{8})(?![0-9A-Za-z])/iy;
+const sidekiqAssignment = /contribsys__com[A-Za-z_]{0,20}["']?[ \t]*(?:=>|[:=])[ \t]*["']?([0-9a-f]{8}:[0-9a-f]{8})(?![0-9A-Za-z])/iy;
 const sidekiqUrlCredentials = /([0-9a-f]{8}:[0-9a-f]{8})@$/i;
 
 const sidekiqCredentials: CredentialFormat = {
@@ -110,6 +110,29 @@ const mailchimpApiKey: CredentialFormat = {
     const key = text.slice(start, at);
     if (!plausibleToken(key + found[0], key)) return undefined;
     return { start, end: at + found[0].length, kind: 'Mailchimp API key' };
+  },
+};
+
+/**
+ * Facebook app access tokens: the app id (15 or 16 digits), `|` (or `%7C` in a URL), then the app
+ * secret-derived part. The trigger is the separator, so the id is read backwards from it.
+ */
+const facebookAppTokenTail = /(?:\||%7C)[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])/iy;
+
+const facebookAppToken: CredentialFormat = {
+  id: 'facebook-app-access-token',
+  triggers: ['|', '%7c'],
+  defaultEnvName: 'FACEBOOK_ACCESS_TOKEN',
+  match(text, at) {
+    let start = at;
+    while (start > 0 && at - start < 17 && text.charCodeAt(start - 1) >= 48 && text.charCodeAt(start - 1) <= 57) start--;
+    const digits = at - start;
+    if (digits < 15 || digits > 16 || glued(text, start)) return undefined;
+    const found = sticky(facebookAppTokenTail, text, at);
+    if (!found) return undefined;
+    const secret = found[0].slice(found[0].startsWith('|') ? 1 : 3);
+    if (!plausibleToken(text.slice(start, at + found[0].length), secret, 3.5)) return undefined;
+    return { start, end: at + found[0].length, kind: 'Facebook app access token' };
   },
 };
 
@@ -192,16 +215,16 @@ const curlCredential: CredentialFormat = {
 
 /** Every vendor format with a documented prefix (tried after the core catalogue at a shared trigger). */
 export const VENDOR_FORMATS: readonly CredentialFormat[] = [
-  prefixed('notion-token', 'Notion integration token', 'NOTION_TOKEN', ['ntn_'], /ntn_\d{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
+  prefixed('notion-token', 'Notion integration token', 'NOTION_TOKEN', ['ntn_'], /ntn_\d{11}[A-Za-z0-9]{35}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5, fillerInfo: true }),
   prefixed('sourcegraph-token', 'Sourcegraph access token', 'SRC_ACCESS_TOKEN', ['sgp_'], /sgp_(?:[A-Fa-f0-9]{16}_|local_)?[A-Fa-f0-9]{40}(?![A-Za-z0-9_])/y, 4),
   prefixed('tailscale-key', 'Tailscale key', 'TS_AUTHKEY', ['tskey-'], /tskey-[a-z]{3,12}-[A-Za-z0-9]{8,24}-[A-Za-z0-9]{16,64}(?![A-Za-z0-9_-])/y, 6, { blockedBefore: '-', fillerInfo: true, bodyStart: tailscaleBody }),
-  prefixed('vercel-token', 'Vercel token', 'VERCEL_TOKEN', ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], /vc[pciark]_[A-Za-z0-9]{40,64}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
+  prefixed('vercel-token', 'Vercel token', 'VERCEL_TOKEN', ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'], /vc[pciark]_[A-Za-z0-9]{40,64}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5, fillerInfo: true }),
   prefixed('figma-token', 'Figma personal access token', 'FIGMA_TOKEN', ['figd_'], /figd_[A-Za-z0-9_-]{40,64}(?![A-Za-z0-9_-])/y, 5, { minimumEntropy: 3.5, fillerInfo: true }),
   prefixed('docker-token', 'Docker Hub access token', 'DOCKER_TOKEN', ['dckr_pat_', 'dckr_oat_'], /dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64}(?![A-Za-z0-9_-])/y, 9, { minimumEntropy: 3.5 }),
-  prefixed('groq-api-key', 'Groq API key', 'GROQ_API_KEY', ['gsk_'], /gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5 }),
+  prefixed('groq-api-key', 'Groq API key', 'GROQ_API_KEY', ['gsk_'], /gsk_[A-Za-z0-9]{52}(?![A-Za-z0-9_])/y, 4, { minimumEntropy: 3.5, fillerInfo: true }),
   prefixed('duffel-token', 'Duffel access token', 'DUFFEL_TOKEN', ['duffel_test_', 'duffel_live_'], /duffel_(?:test|live)_[A-Za-z0-9_=-]{43}(?![A-Za-z0-9_=-])/y, 12),
   prefixed('easypost-api-key', 'EasyPost API key', 'EASYPOST_API_KEY', ['ezak', 'eztk'], /EZ[AT]K[A-Za-z0-9]{54}(?![A-Za-z0-9])/y, 4, { minimumEntropy: 3.5 }),
-  prefixed('flutterwave-secret-key', 'Flutterwave secret key', 'FLUTTERWAVE_SECRET_KEY', ['flwseck'], /FLWSECK(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?(?![A-Za-z0-9_-])/y, 7),
+  prefixed('flutterwave-secret-key', 'Flutterwave secret key', 'FLUTTERWAVE_SECRET_KEY', ['flwseck'], /FLWSECK(?:_TEST)?-[a-h0-9]{12,32}(?:-X)?(?![A-Za-z0-9_-])/y, 7, { bodyStart: (found) => found[0].indexOf('-') + 1 }),
   prefixed('flutterwave-public-key', 'Flutterwave public key', 'FLUTTERWAVE_PUBLIC_KEY', ['flwpubk'], /FLWPUBK(?:_TEST)?-[a-h0-9]{32}-X(?![A-Za-z0-9_-])/y, 7, { info: true }),
   prefixed('shippo-token', 'Shippo API token', 'SHIPPO_API_TOKEN', ['shippo_test_', 'shippo_live_'], /shippo_(?:test|live)_[a-fA-F0-9]{40}(?![A-Za-z0-9_])/y, 12),
   prefixed('age-secret-key', 'age secret key', 'AGE_SECRET_KEY', ['age-secret-key-1'], /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}(?![A-Za-z0-9])/y, 16, { fillerInfo: true }),
@@ -210,7 +233,7 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('sentry-org-token', 'Sentry organization token', 'SENTRY_AUTH_TOKEN', ['sntrys_eyj'], /sntrys_eyJ[A-Za-z0-9+/=]{60,}_[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=_])/y, 7),
   prefixed('sentry-user-token', 'Sentry user token', 'SENTRY_AUTH_TOKEN', ['sntryu_'], /sntryu_[a-f0-9]{64}(?![A-Za-z0-9_])/y, 7),
   prefixed('grafana-cloud-token', 'Grafana Cloud token', 'GRAFANA_CLOUD_TOKEN', ['glc_'], /glc_[A-Za-z0-9+/]{32,400}={0,2}(?![A-Za-z0-9+/=_])/y, 4),
-  prefixed('grafana-service-account-token', 'Grafana service account token', 'GRAFANA_TOKEN', ['glsa_'], /glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9_])/y, 5),
+  prefixed('grafana-service-account-token', 'Grafana service account token', 'GRAFANA_TOKEN', ['glsa_'], /glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}(?![A-Za-z0-9_])/y, 5, { fillerInfo: true }),
   prefixed('huggingface-org-token', 'Hugging Face organization token', 'HF_TOKEN', ['api_org_'], /api_org_[A-Za-z]{34}(?![A-Za-z0-9_])/y, 8, { minimumEntropy: 3.5 }),
   prefixed('facebook-page-token', 'Facebook page access token', 'FACEBOOK_ACCESS_TOKEN', ['eaam', 'eaac'], /EAA[MC][A-Za-z0-9]{96,}(?![A-Za-z0-9+/=_-])/y, 4, { blockedBefore: '+/', minimumEntropy: 3.5 }),
   prefixed('twitter-bearer-token', 'Twitter bearer token', 'TWITTER_BEARER_TOKEN', ['aaaaaaaaaaaaaaaaaaaaaa'], /A{22}[A-Za-z0-9%]{80,100}(?![A-Za-z0-9%])/y, 0, { bodyStart: () => 22, minimumEntropy: 3.5 }),
@@ -223,12 +246,18 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('alibaba-access-key-id', 'Alibaba Cloud AccessKey ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID', ['ltai'], /LTAI[A-Za-z0-9]{20}(?![A-Za-z0-9])/y, 4, { minimumEntropy: 3.2 }),
   prefixed('adobe-client-secret', 'Adobe client secret', 'ADOBE_CLIENT_SECRET', ['p8e-'], /p8e-[A-Za-z0-9]{32}(?![A-Za-z0-9])/y, 4),
   prefixed('perplexity-api-key', 'Perplexity API key', 'PERPLEXITY_API_KEY', ['pplx-'], /pplx-[A-Za-z0-9]{48}(?![A-Za-z0-9])/y, 5, { minimumEntropy: 3.5 }),
-  prefixed('databricks-token', 'Databricks access token', 'DATABRICKS_TOKEN', ['dapi'], /dapi[a-h0-9]{32}(?:-\d)?(?![A-Za-z0-9])/y, 4),
+  prefixed('databricks-token', 'Databricks access token', 'DATABRICKS_TOKEN', ['dapi'], /dapi[a-h0-9]{32}(?:-\d)?(?![A-Za-z0-9])/y, 4, { fillerInfo: true }),
   prefixed('slack-config-token', 'Slack configuration token', 'SLACK_CONFIG_TOKEN', ['xoxe.', 'xoxe-'], /xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{140,170}(?![A-Za-z0-9])/y, 5, { minimumEntropy: 3.5 }),
   // Ids first, then a short hex part: the ids make the shape specific, so the hex part needs less variety.
   prefixed('slack-legacy-token', 'Slack legacy token', 'SLACK_TOKEN', ['xoxs-', 'xoxo-', 'xoxa-'], /xox[soa]-(?:\d-)?(?:\d{6,15}-){2,3}[0-9a-f]{10,64}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash, minimumEntropy: 2.5 }),
   // Legacy workspace access and refresh tokens: `xoxa-` / `xoxr-`, an optional digit, then one random part.
-  prefixed('slack-legacy-workspace-token', 'Slack legacy workspace token', 'SLACK_TOKEN', ['xoxa-', 'xoxr-'], /xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash, minimumEntropy: 3 }),
+  prefixed('slack-legacy-workspace-token', 'Slack legacy workspace token', 'SLACK_TOKEN', ['xoxa-', 'xoxr-'], /xox[ar]-(?:\d-)?[0-9A-Za-z]{8,48}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash, minimumEntropy: 2.5 }),
+  prefixed('flyio-access-token', 'Fly.io access token', 'FLY_API_TOKEN', ['fo1_'], /fo1_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/y, 4, { minimumEntropy: 3.5 }),
+  // Macaroon tokens: `FlyV1 fm2_…` (the scheme word is part of what `fly tokens` prints) or bare `fm1r_`/`fm1a_`/`fm2_`.
+  prefixed('flyio-macaroon-token', 'Fly.io macaroon token', 'FLY_API_TOKEN', ['flyv1 fm', 'fm1a_', 'fm1r_', 'fm2_'], /(?:FlyV1 )?fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,4000}={0,3}(?![A-Za-z0-9+/=])/y, 0, { minimumEntropy: 3.5, bodyStart: (found) => found[0].indexOf('_') + 1 }),
+  // Square access tokens; `EAAA` + 60 is Square's (Facebook's user tokens continue with other letters).
+  prefixed('square-access-token', 'Square access token', 'SQUARE_ACCESS_TOKEN', ['eaaa', 'sq0atp-'], /(?:EAAA[A-Za-z0-9_-]{60}|sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/y, 4, { minimumEntropy: 3.5, blockedBefore: '+/' }),
+  facebookAppToken,
   // The SOAP endpoint takes the API key as the last path part.
   prefixed('softlayer-api-key', 'IBM SoftLayer API key in a URL', 'SOFTLAYER_API_KEY', ['api.softlayer.com/soap/v3'], /api\.softlayer\.com\/soap\/v3(?:\.1)?\/[a-z0-9]{64}(?![A-Za-z0-9])/y, 0, { fillerInfo: true, bodyStart: (found) => found[0].length - 64 }),
   azureAdClientSecret,

@@ -1,4 +1,4 @@
-import { isDocumentedExample, isEnvReference, isMechanicalFiller, isPlaceholder } from './filters';
+import { isDocumentedExample, isEnvReference, isMechanicalFiller, isPlaceholder, isWordLike } from './filters';
 import { shannonEntropy } from './entropy';
 
 /**
@@ -76,6 +76,48 @@ export const VENDOR_NAMED_FORMATS: readonly VendorNamedFormat[] = [
     value: /^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9]{25})$/,
   },
   {
+    id: 'heroku-api-key',
+    kind: 'Heroku API key',
+    defaultEnvName: 'HEROKU_API_KEY',
+    triggers: ['heroku'],
+    name: /^heroku(?:api)?(?:key|token|apikey|apitoken|authtoken)$/,
+    value: UUID,
+  },
+  {
+    id: 'hubspot-api-key',
+    kind: 'HubSpot API key',
+    defaultEnvName: 'HUBSPOT_API_KEY',
+    triggers: ['hubspot'],
+    name: /^hubspot(?:api)?(?:key|token|apikey|apitoken)$/,
+    value: UUID,
+  },
+  {
+    id: 'mailgun-key',
+    kind: 'Mailgun key',
+    defaultEnvName: 'MAILGUN_API_KEY',
+    triggers: ['mailgun'],
+    name: /^mailgun(?:signing|webhook|private)?(?:api)?(?:token|key|apikey|secret|signingkey)$/,
+    // A private API key (`key-` + 32 hex) or a webhook signing key (32 hex, then two 8-hex parts).
+    value: /^(?:key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})$/,
+  },
+  {
+    id: 'cloudflare-api-key',
+    kind: 'Cloudflare API key',
+    defaultEnvName: 'CLOUDFLARE_API_KEY',
+    triggers: ['cloudflare'],
+    name: /^cloudflare(?:global)?(?:api)?(?:key|token|apikey|apitoken)?$/,
+    // An API token (40 characters) or a global API key (37 hex digits).
+    value: /^(?:[A-Za-z0-9_-]{40}|[0-9a-f]{37})$/,
+  },
+  {
+    id: 'sourcegraph-token',
+    kind: 'Sourcegraph access token',
+    defaultEnvName: 'SRC_ACCESS_TOKEN',
+    triggers: ['sourcegraph'],
+    name: /^sourcegraph(?:access)?(?:token|key|accesstoken)?$/,
+    value: /^[0-9a-fA-F]{40}$/,
+  },
+  {
     id: 'sonar-token',
     kind: 'SonarQube token',
     defaultEnvName: 'SONAR_TOKEN',
@@ -103,7 +145,8 @@ export function matchVendorNamed(name: string, value: string): VendorNamedMatch 
   const compact = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   for (const format of VENDOR_NAMED_FORMATS) {
     if (!format.name.test(compact) || !format.value.test(value)) continue;
-    if (isEnvReference(value) || isDocumentedExample(value)) return undefined;
+    // A slug of words in the shape (`my-cloudflare-worker-name-…`) is a name, not a key.
+    if (isEnvReference(value) || isDocumentedExample(value) || isWordLike(value)) return undefined;
     const body = value.replace(/^sq[uap]_/, '');
     if (!isPlaceholder(body) && shannonEntropy(body.replace(/-/g, '')) >= 3) return { format, filler: false };
     return isMechanicalFiller(body) ? { format, filler: true } : undefined;
