@@ -904,6 +904,25 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('.env', `SUMOLOGIC_ACCESSKEY=${accessKey}\n`, accessKey, 'secret key');
     });
 
+    it('a vendor-named shape unquoted in code or as a name:value inside a string; never a generic value there', () => {
+      const softlayer = randomChars(LOWER36, 64, 980);
+      expectOne('main.go', `\tslapikey := ${softlayer}\n`, softlayer, 'IBM SoftLayer API key');
+      expectOne('src/cfg.ts', `export const arg = "softlayer-key:${softlayer}";\n`, softlayer, 'IBM SoftLayer API key');
+      const iam = randomChars(BASE64URL, 44, 981);
+      expectOne('src/cfg.ts', `export const arg = "ibm-cloud_api_key:=${iam}";\n`, iam, 'IBM Cloud IAM API key');
+      // The same places with a generic name hold expressions and prose, not literals.
+      const value = randomChars(BASE62, 32, 982);
+      assert.deepEqual(check('main.go', `\tapiKey := ${value}\n\ttoken = ${value};\n`), []);
+      assert.deepEqual(check('src/cfg.ts', `export const header = "x-api-key:${value}";\n`), []);
+    });
+
+    it('a long base64 JSON body is not a counting-sequence filler for a mixed-case run', () => {
+      const claims = Buffer.from(JSON.stringify({ signInAddress: 'acme.1password.com', userAuth: { method: 'SRPg-4096', alg: 'PBES2g-HS256', iterations: 650000, salt: randomChars(BASE64URL, 22, 983) }, email: 'svc@acme.io', srpX: randomChars(HEX, 64, 984), muk: { k: randomChars(BASE64URL, 43, 985) } })).toString('base64').replace(/=+$/, '');
+      // A run that is ascending only once lowercased (`JKLmn`), inside the body.
+      const token = `ops_${claims.slice(0, 40)}JKLmn${claims.slice(40)}`;
+      expectOne('.env', `OP_SERVICE_ACCOUNT_TOKEN=${token}\n`, token, '1Password service account token', 4);
+    });
+
     it('a typed filler in a vendor shape is a note at info; after a generic name or as an explicit stand-in it is nothing', () => {
       const periodic = 'fe21c0d9'.repeat(8);
       expectFillerNote('values.yaml', `softlayer_api_key: ${periodic}\n`, periodic, 'IBM SoftLayer API key');

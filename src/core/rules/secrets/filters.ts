@@ -180,7 +180,9 @@ export function isPlaceholder(value: string): boolean {
   if (value.length < 4) return true;
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
-  if (hasLongRun(value) || hasSequence(lower) || isPeriodic(lower)) return true;
+  // A long body (a base64-encoded JSON token) meets a lowercase run like `JKLmn` by its structure, not by typing:
+  // there only a run in one case counts.
+  if (hasLongRun(value) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
   if (lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%')) return true;
   if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
   if (lower.includes('...') || value.includes('…')) return true;
@@ -191,6 +193,9 @@ export function isPlaceholder(value: string): boolean {
   for (const word of PLACEHOLDER_WORDS) if (words.includes(word)) return true;
   return false;
 }
+
+/** Length beyond which a counting sequence must be in one case to mark a typed filler. */
+const LONG_BODY = 100;
 
 const TEST_MODE_WORD = /(^|[_-])test(?=[_-])/g;
 

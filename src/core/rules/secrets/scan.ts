@@ -203,6 +203,7 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
     const { format, filler } = vendor;
     return { formatId: format.id, kind: format.kind, start, end, unitStart: start, unitEnd: end, name, defaultEnvName: format.defaultEnvName, generic: false, ...(filler ? { severity: 'info', fillerBody: true } : {}) };
   }
+  if (assignment.bareInCode) return undefined;
   const words = splitWords(name);
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
