@@ -986,13 +986,27 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('pay.go', `flutterwaveKey := "${flutterwave}"\n`, flutterwave, 'Flutterwave secret key', 7);
     });
 
-    it('a typed filler after Vercel, Groq, Notion, Grafana and Databricks prefixes is a note', () => {
+    it('NuGet clear-text feed passwords; curl users with a quoted password or an API key as the user', () => {
+      const feed = strongValue(18, 990);
+      const nuget = `<configuration>\n  <packageSourceCredentials>\n    <acme>\n      <add key="Username" value="ci" />\n      <add key="ClearTextPassword" value="${feed}" />\n    </acme>\n  </packageSourceCredentials>\n</configuration>\n`;
+      expectOne('NuGet.Config', nuget, feed, 'NuGet feed password');
+      // An environment read or a stand-in is not one.
+      assert.deepEqual(check('NuGet.Config', nuget.replace(feed, '%ACME_FEED_PASSWORD%')), []);
+      assert.deepEqual(check('NuGet.Config', nuget.replace(feed, 'your-feed-password')), []);
+      const password = randomChars(BASE62, 16, 991);
+      expectOne('api.sh', `curl --user kevin:'${password}' -X PATCH https://api.acme.io/v1/items\n`, password, 'password in a curl command');
+      const key = randomChars(BASE62, 24, 992);
+      expectOne('api.sh', `curl -u "${key}:" https://api.acme.io/v1/charges\n`, key, 'API key as the user in a curl command');
+      // A user name with an empty password is a name, not a key.
+      assert.deepEqual(check('api.sh', 'curl -u "deploy-bot-account:" https://api.acme.io/v1/charges\n'), []);
+    });
+
+    it('a typed filler after Vercel, Groq, Notion and Grafana prefixes is a note', () => {
       for (const [value, kind] of [
         [`vcp_${'aBcDeFgHiJkLmNoPqRsT'.repeat(2)}`, 'Vercel token'],
         [`gsk_${'QwXy'.repeat(13)}`, 'Groq API key'],
         [`ntn_${'4'.repeat(11)}${'RsTu'.repeat(8)}RsT`, 'Notion integration token'],
         [`glsa_${'JkLm'.repeat(8)}_${'abcdef01'}`, 'Grafana service account token'],
-        [`dapi${'0a1b'.repeat(8)}`, 'Databricks access token'],
       ] as const) {
         expectFillerNote('.env', `TOKEN=${value}\n`, value, kind);
       }

@@ -98,6 +98,10 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   'ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d',
   '3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665',
   'a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41',
+  // The NuGet.Config reference's packageSourceCredentials example passwords (learn.microsoft.com,
+  // nuget/reference/nuget-config-file), copied into many real configs as they stand.
+  'dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c',
+  'a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e',
   // jwt.io's default example token (HS256, signed with the published `your-256-bit-secret`).
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
 ]);

@@ -1,4 +1,4 @@
-import { isEnvReference, isPlaceholder } from './filters';
+import { isDocumentedExample, isEnvReference, isPlaceholder, isWordLike } from './filters';
 import { type CredentialFormat, glued, plausibleToken, sticky, tokenFormat } from './format-kit';
 import { classifySecretName, splitWords } from './names';
 
@@ -136,6 +136,27 @@ const facebookAppToken: CredentialFormat = {
   },
 };
 
+/**
+ * `<add key="ClearTextPassword" value="…" />` in a NuGet.config (and `key="Password"` in its package
+ * source credentials): a password stored in clear by definition, whatever it looks like, unless it
+ * reads the environment (`%FEED_PASSWORD%`) or is a stand-in.
+ */
+const nugetPasswordPattern = /<add[ \t]+key=["'](?:ClearTextPassword|Password)["'][ \t]+value=["']([^"'<>\r\n]{1,256})["']/iy;
+
+const nugetConfigPassword: CredentialFormat = {
+  id: 'nuget-config-password',
+  triggers: ['<add key="cleartextpassword"', "<add key='cleartextpassword'", '<add key="password"', "<add key='password'"],
+  defaultEnvName: 'NUGET_PASSWORD',
+  match(text, at) {
+    const found = sticky(nugetPasswordPattern, text, at);
+    if (!found) return undefined;
+    const password = found[1];
+    if (password.length < 6 || isPlaceholder(password) || isEnvReference(password) || /%\w+%/.test(password) || isDocumentedExample(password)) return undefined;
+    const start = at + found[0].length - 1 - password.length;
+    return { start, end: start + password.length, kind: 'NuGet feed password' };
+  },
+};
+
 /** Microsoft Teams incoming webhook URLs (the URL is the credential). */
 const teamsWebhookPattern = /webhook\.office\.com\/webhookb2\/[A-Za-z0-9-]{36}@[A-Za-z0-9-]{36}\/IncomingWebhook\/[A-Za-z0-9]{32}\/[A-Za-z0-9-]{36}(?:\/[A-Za-z0-9_-]{20,80})?(?![A-Za-z0-9_-])/y;
 
@@ -172,7 +193,9 @@ function inCurlCommand(text: string, at: number): boolean {
   return true;
 }
 
-const curlUserPattern = /(?:-u|--user)[ \t]+(['"]?)([^\s'":]{0,128}):([^\s'"]{1,256})\1(?=[\s'"]|$)/y;
+const curlUserPattern = /(?:-u|--user)[ \t]+(['"]?)([^\s'":]{0,128}):(['"]?)([^\s'"]{1,256})\3\1(?=[\s'"]|$)/y;
+/** `-u "TOKEN:"`: an API key as the user name with an empty password (Stripe's and many APIs' convention). */
+const curlTokenUserPattern = /(?:-u|--user)[ \t]+(['"]?)([A-Za-z0-9_!@#%^*+=.~-]{12,256}):\1(?=[\s'"]|$)/y;
 const curlHeaderPattern = /(?:-H|--header)[ \t]+(['"])([A-Za-z][A-Za-z0-9-]{1,40}):[ \t]*(?:(Bearer|Basic|Token|Bot|Api-Token)[ \t]+)?([^\s'"]{8,2048})\1/y;
 
 function plainCredential(value: string): boolean {
@@ -193,10 +216,18 @@ const curlCredential: CredentialFormat = {
     if (glued(text, at, '-') || !inCurlCommand(text, at)) return undefined;
     const user = sticky(curlUserPattern, text, at);
     if (user) {
-      const password = user[3];
+      // `kevin:'secret'`: the password may carry its own quotes inside the word.
+      const password = user[4];
       if (password === user[2] || !plainCredential(password) || /^[$<{]/.test(user[2])) return undefined;
-      const end = at + user[0].length - user[1].length;
+      const end = at + user[0].length - user[1].length - user[3].length;
       return { start: end - password.length, end, kind: 'password in a curl command' };
+    }
+    const tokenUser = sticky(curlTokenUserPattern, text, at);
+    if (tokenUser) {
+      const token = tokenUser[2];
+      if (!plainCredential(token) || isWordLike(token) || !plausibleToken(token, token, 3.5)) return undefined;
+      const start = at + tokenUser[0].length - tokenUser[1].length - 1 - token.length;
+      return { start, end: start + token.length, kind: 'API key as the user in a curl command' };
     }
     const header = sticky(curlHeaderPattern, text, at);
     if (!header) return undefined;
@@ -246,7 +277,7 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('alibaba-access-key-id', 'Alibaba Cloud AccessKey ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID', ['ltai'], /LTAI[A-Za-z0-9]{20}(?![A-Za-z0-9])/y, 4, { minimumEntropy: 3.2 }),
   prefixed('adobe-client-secret', 'Adobe client secret', 'ADOBE_CLIENT_SECRET', ['p8e-'], /p8e-[A-Za-z0-9]{32}(?![A-Za-z0-9])/y, 4),
   prefixed('perplexity-api-key', 'Perplexity API key', 'PERPLEXITY_API_KEY', ['pplx-'], /pplx-[A-Za-z0-9]{48}(?![A-Za-z0-9])/y, 5, { minimumEntropy: 3.5 }),
-  prefixed('databricks-token', 'Databricks access token', 'DATABRICKS_TOKEN', ['dapi'], /dapi[a-h0-9]{32}(?:-\d)?(?![A-Za-z0-9])/y, 4, { fillerInfo: true }),
+  prefixed('databricks-token', 'Databricks access token', 'DATABRICKS_TOKEN', ['dapi'], /dapi[a-h0-9]{32}(?:-\d)?(?![A-Za-z0-9])/y, 4),
   prefixed('slack-config-token', 'Slack configuration token', 'SLACK_CONFIG_TOKEN', ['xoxe.', 'xoxe-'], /xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{140,170}(?![A-Za-z0-9])/y, 5, { minimumEntropy: 3.5 }),
   // Ids first, then a short hex part: the ids make the shape specific, so the hex part needs less variety.
   prefixed('slack-legacy-token', 'Slack legacy token', 'SLACK_TOKEN', ['xoxs-', 'xoxo-', 'xoxa-'], /xox[soa]-(?:\d-)?(?:\d{6,15}-){2,3}[0-9a-f]{10,64}(?![0-9A-Za-z-])/y, 5, { bodyStart: afterLastDash, minimumEntropy: 2.5 }),
@@ -262,6 +293,7 @@ export const VENDOR_FORMATS: readonly CredentialFormat[] = [
   prefixed('softlayer-api-key', 'IBM SoftLayer API key in a URL', 'SOFTLAYER_API_KEY', ['api.softlayer.com/soap/v3'], /api\.softlayer\.com\/soap\/v3(?:\.1)?\/[a-z0-9]{64}(?![A-Za-z0-9])/y, 0, { fillerInfo: true, bodyStart: (found) => found[0].length - 64 }),
   azureAdClientSecret,
   mailchimpApiKey,
+  nugetConfigPassword,
   sidekiqCredentials,
   teamsWebhook,
   curlCredential,
