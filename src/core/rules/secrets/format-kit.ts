@@ -142,3 +142,35 @@ export function tokenFormat(spec: {
   };
 }
 
+/**
+ * A format whose trigger sits after a fixed-length head (`…Q~`, `…-us6`): the head is read backwards
+ * from the trigger and must stand alone, the tail is an anchored expression at the trigger, and
+ * `judged` picks the part that must look random.
+ */
+export function midTriggerFormat(spec: {
+  id: string;
+  kind: string;
+  triggers: string[];
+  defaultEnvName: string;
+  headLength: number;
+  head: RegExp;
+  tail: RegExp;
+  blockedBefore?: string;
+  judged: (head: string, tail: string) => string;
+  minimumEntropy?: number;
+}): CredentialFormat {
+  return {
+    id: spec.id,
+    triggers: spec.triggers,
+    defaultEnvName: spec.defaultEnvName,
+    match(text, at) {
+      const start = at - spec.headLength;
+      if (start < 0 || !spec.head.test(text.slice(start, at)) || glued(text, start, spec.blockedBefore)) return undefined;
+      const found = sticky(spec.tail, text, at);
+      if (!found) return undefined;
+      const whole = text.slice(start, at + found[0].length);
+      if (!plausibleToken(whole, spec.judged(text.slice(start, at), found[0]), spec.minimumEntropy)) return undefined;
+      return { start, end: at + found[0].length, kind: spec.kind };
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { isDocumentedExample, isEnvReference, isPlaceholder, isWordLike } from './filters';
-import { type CredentialFormat, glued, plausibleToken, sticky, tokenFormat } from './format-kit';
+import { type CredentialFormat, glued, midTriggerFormat, plausibleToken, sticky, tokenFormat } from './format-kit';
 import { classifySecretName, splitWords } from './names';
 
 /**
@@ -50,20 +50,19 @@ function afterLastDash(found: RegExpExecArray): number {
 const azureClientSecretTail = /Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/y;
 const AZURE_SECRET_HEAD = /^[A-Za-z0-9_~.]{3}\d$/;
 
-const azureAdClientSecret: CredentialFormat = {
+const azureAdClientSecret = midTriggerFormat({
   id: 'azure-ad-client-secret',
+  kind: 'Azure AD client secret',
   triggers: ['q~'],
   defaultEnvName: 'AZURE_CLIENT_SECRET',
-  match(text, at) {
-    const start = at - 4;
-    if (start < 0 || !AZURE_SECRET_HEAD.test(text.slice(start, at)) || glued(text, start, '~.-')) return undefined;
-    const found = sticky(azureClientSecretTail, text, at);
-    if (!found) return undefined;
-    const secret = text.slice(start, at + found[0].length);
-    if (!plausibleToken(secret, secret, 3.5)) return undefined;
-    return { start, end: at + found[0].length, kind: 'Azure AD client secret' };
-  },
-};
+  headLength: 4,
+  head: AZURE_SECRET_HEAD,
+  tail: azureClientSecretTail,
+  blockedBefore: '~.-',
+  // The whole secret is random, its `Q~` included.
+  judged: (head, tail) => head + tail,
+  minimumEntropy: 3.5,
+});
 
 /** Sidekiq Enterprise/Pro credentials: `hex8:hex8`, under `BUNDLE_…__CONTRIBSYS__COM` or in a gems URL. */
 const sidekiqAssignment = /contribsys__com[A-Za-z_]{0,20}["']?[ \t]*(?:=>|[:=])[ \t]*["']?([0-9a-f]{8}:[0-9a-f]{8})(?![0-9A-Za-z])/iy;
@@ -98,20 +97,16 @@ const sidekiqCredentials: CredentialFormat = {
  */
 const mailchimpDataCentre = /-us\d{1,2}(?![A-Za-z0-9])/y;
 
-const mailchimpApiKey: CredentialFormat = {
+const mailchimpApiKey = midTriggerFormat({
   id: 'mailchimp-api-key',
+  kind: 'Mailchimp API key',
   triggers: ['-us'],
   defaultEnvName: 'MAILCHIMP_API_KEY',
-  match(text, at) {
-    const start = at - 32;
-    if (start < 0 || !/^[0-9a-f]{32}$/.test(text.slice(start, at)) || glued(text, start)) return undefined;
-    const found = sticky(mailchimpDataCentre, text, at);
-    if (!found) return undefined;
-    const key = text.slice(start, at);
-    if (!plausibleToken(key + found[0], key)) return undefined;
-    return { start, end: at + found[0].length, kind: 'Mailchimp API key' };
-  },
-};
+  headLength: 32,
+  head: /^[0-9a-f]{32}$/,
+  tail: mailchimpDataCentre,
+  judged: (head) => head,
+});
 
 /**
  * Facebook app access tokens: the app id (15 or 16 digits), `|` (or `%7C` in a URL), then the app
