@@ -511,7 +511,7 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('deploy.mk', `ALGOLIA_TOKEN ?= "${hexKey}"\n`, hexKey, 'token');
       expectOne('config/app.yaml', `facebook_token: ${hexKey}\n`, hexKey, 'token');
       const uuidKey = [8, 4, 4, 4, 12].map((length, index) => randomChars(HEX, length, 141 + index)).join('-');
-      expectOne('settings.py', `HEROKU_API_KEY = "${uuidKey}"\n`, uuidKey, 'secret key');
+      expectOne('settings.py', `HEROKU_API_KEY = "${uuidKey}"\n`, uuidKey, 'Heroku API key');
       // Too short to be a key (64 bits or more), or a digest by its name.
       assert.deepEqual(check('src/a.ts', `const apiToken = "${randomChars(HEX, 12, 147)}";\nconst tokenDigest = "${hexKey}";\n`), []);
     });
@@ -864,6 +864,193 @@ describe('secrets/hardcoded-secret', () => {
       const findings = check('dist/app.min.js', line);
       assert.equal(findings.length, 1);
       assert.equal(covered(line, findings[0]), token);
+    });
+  });
+
+  describe('vendor credentials by name and shape, filler bodies, and every config file type', () => {
+    const LOWER36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    /** Exactly one finding covering `value`, at `info`, whose message asks to confirm a placeholder. */
+    function expectFillerNote(path: string, text: string, value: string, kind: string): void {
+      const findings = check(path, text);
+      assert.equal(findings.length, 1, `expected one note in ${path}, got ${JSON.stringify(findings.map((f) => f.message))}`);
+      assert.equal(covered(text, findings[0]), value);
+      assert.equal(findings[0].severity, 'info');
+      assert.ok(findings[0].message.includes(kind), findings[0].message);
+      assert.match(findings[0].message, /looks like a placeholder: confirm it is not a real credential/);
+    }
+
+    it('SoftLayer, IBM COS HMAC, IBM Cloud IAM, Cloudant, Snyk, MessageBird and Sonar by the vendor in the name', () => {
+      const softlayer = randomChars(LOWER36, 64, 901);
+      expectOne('deploy/values.yaml', `sl_api_key: ${softlayer}\n`, softlayer, 'IBM SoftLayer API key');
+      expectOne('.env', `SOFTLAYERAPIKEY=${softlayer}\n`, softlayer, 'IBM SoftLayer API key');
+      expectOne('provision.sh', `slcli setup --softlayer-api-key "${softlayer}"\n`, softlayer, 'IBM SoftLayer API key');
+      const hmac = randomChars(HEX, 48, 902);
+      expectOne('cos.py', `ibm_cos_secret_access_key = "${hmac}"\n`, hmac, 'IBM Cloud Object Storage HMAC secret key');
+      const iam = randomChars(BASE64URL, 44, 903);
+      expectOne('cloud.ini', `ibm_cloud_iam_key = ${iam}\n`, iam, 'IBM Cloud IAM API key');
+      const cloudant = randomChars(HEX, 64, 904);
+      expectOne('db.py', `cloudant_password = '${cloudant}'\n`, cloudant, 'IBM Cloudant credential');
+      const url = `https://acme-admin:${cloudant}@acme-admin.cloudant.com/_api/v2/`;
+      expectOne('src/db.ts', `export const couch = "${url}";\n`, cloudant, 'IBM Cloudant connection-string password');
+      const uuid = [8, 4, 4, 4, 12].map((length, i) => randomChars(HEX, length, 905 + i)).join('-');
+      expectOne('ci.yml', `env:\n  SNYK_TOKEN: ${uuid}\n`, uuid, 'Snyk API token');
+      expectOne('sms.go', `MessageBirdToken := "${uuid}"\n`, uuid, 'MessageBird API token');
+      const sonar = randomChars(BASE62, 40, 911);
+      // `login` is not a secret's name on its own; under Sonar it is the analysis token.
+      expectOne('sonar.mk', `SONAR_LOGIN ?= "${sonar}"\n`, sonar, 'SonarQube token');
+      expectOne('sonar.js', `const SONAR_TOKEN = "squ_${sonar}"\n`, `squ_${sonar}`, 'SonarQube token');
+      // A secret noun glued to its qualifier, the way environment names are written.
+      const accessKey = randomChars(BASE62, 64, 912);
+      expectOne('.env', `SUMOLOGIC_ACCESSKEY=${accessKey}\n`, accessKey, 'secret key');
+    });
+
+    it('a vendor-named shape unquoted in code or as a name:value inside a string; never a generic value there', () => {
+      const softlayer = randomChars(LOWER36, 64, 980);
+      expectOne('main.go', `\tslapikey := ${softlayer}\n`, softlayer, 'IBM SoftLayer API key');
+      expectOne('src/cfg.ts', `export const arg = "softlayer-key:${softlayer}";\n`, softlayer, 'IBM SoftLayer API key');
+      const iam = randomChars(BASE64URL, 44, 981);
+      expectOne('src/cfg.ts', `export const arg = "ibm-cloud_api_key:=${iam}";\n`, iam, 'IBM Cloud IAM API key');
+      // The same places with a generic name hold expressions and prose, not literals.
+      const value = randomChars(BASE62, 32, 982);
+      assert.deepEqual(check('main.go', `\tapiKey := ${value}\n\ttoken = ${value};\n`), []);
+      assert.deepEqual(check('src/cfg.ts', `export const header = "x-api-key:${value}";\n`), []);
+    });
+
+    it('a long base64 JSON body is not a counting-sequence filler for a mixed-case run', () => {
+      const claims = Buffer.from(JSON.stringify({ signInAddress: 'acme.1password.com', userAuth: { method: 'SRPg-4096', alg: 'PBES2g-HS256', iterations: 650000, salt: randomChars(BASE64URL, 22, 983) }, email: 'svc@acme.io', srpX: randomChars(HEX, 64, 984), muk: { k: randomChars(BASE64URL, 43, 985) } })).toString('base64').replace(/=+$/, '');
+      // A run that is ascending only once lowercased (`JKLmn`), inside the body.
+      const token = `ops_${claims.slice(0, 40)}JKLmn${claims.slice(40)}`;
+      expectOne('.env', `OP_SERVICE_ACCOUNT_TOKEN=${token}\n`, token, '1Password service account token', 4);
+    });
+
+    it('a typed filler in a vendor shape is a note at info; after a generic name or as an explicit stand-in it is nothing', () => {
+      const periodic = 'fe21c0d9'.repeat(8);
+      expectFillerNote('values.yaml', `softlayer_api_key: ${periodic}\n`, periodic, 'IBM SoftLayer API key');
+      expectFillerNote('cos.env', `COS_HMAC_SECRET_ACCESS_KEY=${'9d0e1f2a3b4c'.repeat(4)}\n`, '9d0e1f2a3b4c'.repeat(4), 'HMAC');
+      const countingUuid = '23456789-BCDE-BCDE-BCDE-234567890ABC';
+      expectFillerNote('ci.js', `const SNYK_TOKEN = "${countingUuid}"\n`, countingUuid, 'Snyk API token');
+      const awsFiller = 'AKIA' + 'W'.repeat(16);
+      expectFillerNote('src/aws.ts', `export const id = "${awsFiller}";\n`, awsFiller, 'AWS access key ID');
+      const ageFiller = 'AGE-SECRET-KEY-1' + 'P'.repeat(58);
+      expectFillerNote('keys.mk', `AGE_KEY := "${ageFiller}"\n`, ageFiller, 'age secret key');
+      const tailscaleFiller = `tskey-auth-${'M'.repeat(12)}-${'N'.repeat(24)}`;
+      expectFillerNote('notes.txt', `${tailscaleFiller}\n`, tailscaleFiller, 'Tailscale key');
+      const figmaFiller = `figd_${'qRsTuV'.repeat(7)}`;
+      expectFillerNote('.env', `FIGMA_TOKEN=${figmaFiller}\n`, figmaFiller, 'Figma personal access token');
+      const cloudantFiller = `https://acme:${'0a1b2c3d'.repeat(8)}@acme.cloudant.com`;
+      expectFillerNote('src/db.ts', `export const couch = "${cloudantFiller}";\n`, '0a1b2c3d'.repeat(8), 'Cloudant');
+      // The message never repeats the value, only the public prefix.
+      const [note] = check('src/aws.ts', `export const id = "${awsFiller}";\n`);
+      assertNoLeak(note.message, awsFiller, 4);
+      // Explicit stand-ins say themselves they are not real: `x` runs, `your`, `example`, templating, env reads.
+      const quiet = [
+        `AWS_KEY_ID = "AKIA${'X'.repeat(16)}"`,
+        `softlayer_api_key: ${'x'.repeat(64)}`,
+        'SNYK_TOKEN = "${SNYK_TOKEN}"',
+        `sl_api_key = "your${'a'.repeat(60)}"`,
+        `tskey = "tskey-auth-${'x'.repeat(12)}-${'x'.repeat(24)}"`,
+      ].join('\n');
+      assert.deepEqual(check('config.py', `${quiet}\n`), []);
+      // A generic name with a filler body is nothing at all, at any severity.
+      assert.deepEqual(check('config.py', `api_key = "${periodic}"\nDB_PASSWORD = "${periodic}"\n`), []);
+      // The vendor's word without its shape, and its shape without the word, are left to the generic rules.
+      assert.deepEqual(check('values.yaml', `softlayer_api_key: ${periodic.slice(0, 40)}\nsession_id: ${periodic}\n`), []);
+      // An https URL with a password to a host that is not Cloudant is not a connection string here.
+      assert.deepEqual(check('src/a.ts', `export const u = "https://acme:${'0a1b2c3d'.repeat(8)}@files.acme.io";\n`), []);
+    });
+
+    it('Fly.io, Square, Facebook app tokens, Sidekiq under a quoted key, Mailgun, Cloudflare, Sourcegraph, HubSpot, Flutterwave test keys', () => {
+      const fly = `fo1_${randomChars(BASE64URL, 43, 950)}`;
+      expectOne('deploy.txt', `Fly access token: ${fly}\n`, fly, 'Fly.io access token', 4);
+      const macaroon = `FlyV1 fm2_${randomChars(BASE64, 160, 951)}`;
+      expectOne('Dockerfile', `ENV FLY_API_TOKEN="${macaroon}"\n`, macaroon, 'Fly.io macaroon token');
+      const square = `EAAA${randomChars(BASE64URL, 60, 952)}`;
+      expectOne('Dockerfile', `ARG token=${square}\n`, square, 'Square access token', 4);
+      const appToken = `${randomChars('123456789', 16, 953)}|${randomChars(BASE64URL, 27, 954)}`;
+      expectOne('graph.json', `{"access_token":"${appToken}","token_type":"bearer"}\n`, appToken, 'Facebook app access token');
+      // A long number before the `||` operator is not an app id.
+      assert.deepEqual(check('src/a.ts', `if (id === 100000000000000 || ${randomChars(BASE62, 30, 955)}) run();\n`), []);
+      const sidekiq = `${randomChars(HEX, 8, 956)}:${randomChars(HEX, 8, 957)}`;
+      expectOne('bundle.json', `{\n  "BUNDLE_GEMS__CONTRIBSYS__COM_token": "${sidekiq}"\n}\n`, sidekiq, 'Sidekiq Enterprise credentials');
+      const signing = `${randomChars(HEX, 32, 958)}-${randomChars(HEX, 8, 959)}-${randomChars(HEX, 8, 960)}`;
+      expectOne('mail.ini', `mailgunToken=${signing}\n`, signing, 'Mailgun key');
+      const globalKey = randomChars(HEX, 37, 961);
+      expectOne('dns.yaml', `cloudflare: "${globalKey}"\n`, globalKey, 'Cloudflare API key');
+      // A slug of words in the shape is a name.
+      assert.deepEqual(check('dns.yaml', 'cloudflare: "acme-production-worker-for-the-edge-site"\n'), []);
+      const sourcegraph = randomChars(HEX, 40, 962);
+      expectOne('src.yaml', `sourcegraph: ${sourcegraph}\n`, sourcegraph, 'Sourcegraph access token');
+      const uuid = [8, 4, 4, 4, 12].map((length, i) => randomChars(HEX, length, 963 + i)).join('-');
+      expectOne('crm.js', `const hubspotKey = "${uuid}"\n`, uuid, 'HubSpot API key');
+      const flutterwave = `FLWSECK_TEST-${randomChars('abcdefgh0123456789', 12, 970)}`;
+      expectOne('pay.go', `flutterwaveKey := "${flutterwave}"\n`, flutterwave, 'Flutterwave secret key', 7);
+    });
+
+    it('NuGet clear-text feed passwords; curl users with a quoted password or an API key as the user', () => {
+      const feed = strongValue(18, 990);
+      const nuget = `<configuration>\n  <packageSourceCredentials>\n    <acme>\n      <add key="Username" value="ci" />\n      <add key="ClearTextPassword" value="${feed}" />\n    </acme>\n  </packageSourceCredentials>\n</configuration>\n`;
+      expectOne('NuGet.Config', nuget, feed, 'NuGet feed password');
+      // An environment read or a stand-in is not one.
+      assert.deepEqual(check('NuGet.Config', nuget.replace(feed, '%ACME_FEED_PASSWORD%')), []);
+      assert.deepEqual(check('NuGet.Config', nuget.replace(feed, 'your-feed-password')), []);
+      const password = randomChars(BASE62, 16, 991);
+      expectOne('api.sh', `curl --user kevin:'${password}' -X PATCH https://api.acme.io/v1/items\n`, password, 'password in a curl command');
+      const key = randomChars(BASE62, 24, 992);
+      expectOne('api.sh', `curl -u "${key}:" https://api.acme.io/v1/charges\n`, key, 'API key as the user in a curl command');
+      // A user name with an empty password is a name, not a key.
+      assert.deepEqual(check('api.sh', 'curl -u "deploy-bot-account:" https://api.acme.io/v1/charges\n'), []);
+    });
+
+    it('a typed filler after Vercel, Groq, Notion and Grafana prefixes is a note', () => {
+      for (const [value, kind] of [
+        [`vcp_${'aBcDeFgHiJkLmNoPqRsT'.repeat(2)}`, 'Vercel token'],
+        [`gsk_${'QwXy'.repeat(13)}`, 'Groq API key'],
+        [`ntn_${'4'.repeat(11)}${'RsTu'.repeat(8)}RsT`, 'Notion integration token'],
+        [`glsa_${'JkLm'.repeat(8)}_${'abcdef01'}`, 'Grafana service account token'],
+      ] as const) {
+        expectFillerNote('.env', `TOKEN=${value}\n`, value, kind);
+      }
+    });
+
+    it('Mailchimp API keys by their data-centre suffix, read backwards', () => {
+      const key = `${randomChars(HEX, 32, 930)}-us14`;
+      expectOne('newsletter.py', `client.set_config({"api_key": "${key}", "server": "us14"})\n`, key, 'Mailchimp API key');
+      // A commit hash before a `-us` word is not one: the hex must stand alone and end at the digits.
+      assert.deepEqual(check('CHANGELOG.md', `* ${randomChars(HEX, 40, 931)}-used by the build\n`), []);
+    });
+
+    it('Slack xoxe- user tokens, legacy workspace tokens and http webhooks', () => {
+      const ids = () => randomChars('0123456789', 13, 921);
+      const xoxe = `xoxe-${ids()}-${randomChars('0123456789', 13, 922)}-${randomChars('0123456789', 13, 923)}-${randomChars(HEX, 32, 924)}`;
+      expectOne('export.json', `{"url": "https://files.slack.com/x.png?t=${xoxe}"}\n`, xoxe, 'Slack token', 5);
+      const workspace = `xoxa-2-${randomChars(LOWER36, 16, 925)}`;
+      expectOne('tokens.yaml', `access_token: "${workspace}"\n`, workspace, 'Slack legacy workspace token', 5);
+      const hook = `http://hooks.slack.com/services/T${randomChars(BASE62, 8, 926).toUpperCase()}/B${randomChars(BASE62, 8, 927).toUpperCase()}/${randomChars(BASE62, 24, 928)}`;
+      expectOne('notify.ts', `export const hook = "${hook}";\n`, hook, 'Slack webhook URL');
+    });
+
+    describe('generic name = value in every config file type', () => {
+      const value = strongValue(28, 940);
+      const filler = 'k3m9'.repeat(7);
+      const cases: [string, (v: string) => string][] = [
+        ['app/settings.py', (v) => `API_TOKEN = "${v}"\n`],
+        ['.env.production', (v) => `API_TOKEN=${v}\n`],
+        ['deploy/values.yaml', (v) => `api:\n  token: ${v}\n`],
+        ['config/app.json', (v) => `{ "apiToken": "${v}" }\n`],
+        ['conf/app.ini', (v) => `[api]\ntoken = ${v}\n`],
+        ['src/main/resources/app.properties', (v) => `api.token=${v}\n`],
+        ['pyproject.toml', (v) => `[tool.deploy]\napi_token = "${v}"\n`],
+        ['infra/main.tf', (v) => `provider "datadog" {\n  api_key = "${v}"\n}\n`],
+        ['Dockerfile', (v) => `FROM node:22\nENV API_TOKEN=${v}\n`],
+        ['scripts/release.sh', (v) => `export API_TOKEN='${v}'\n`],
+        ['Makefile', (v) => `API_TOKEN ?= ${v}\n`],
+      ];
+      for (const [path, write] of cases) {
+        it(`${path}: a random value is found, a typed filler is not`, () => {
+          expectOne(path, write(value), value, /Hardcoded (token|secret key)/);
+          assert.deepEqual(check(path, write(filler)), []);
+        });
+      }
     });
   });
 });

@@ -16,6 +16,12 @@ export interface Assignment {
   valueStart: number;
   valueEnd: number;
   quoted: boolean;
+  /**
+   * True for an unquoted word in code (`apiKey := abcd…` in Go) or a `name:value` inside a string: an
+   * expression or prose more often than a literal, so only a vendor-named shape (secrets/vendor-names.ts)
+   * is judged there, never the generic detector.
+   */
+  bareInCode?: boolean;
 }
 
 const MAX_NAME = 200;
@@ -158,7 +164,9 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   }
   // `"DB_TOKEN=…\\n…"`: a .env or ini line held in a string of code or JSON.
   const embedded = !file.unquotedValues && text[afterOperator - 1] === '=' && afterOperator - name.end <= 1 && startsString(text, name.start);
-  const value = embedded ? readEmbeddedValue(text, at) : readValue(text, at, file);
+  // `"sl_api_key:…"`, `"key:=…"`: a colon pair inside a string of code, judged by vendor shape only.
+  const embeddedPair = !embedded && !file.unquotedValues && text[name.end] === ':' && afterOperator - name.end <= 2 && startsString(text, name.start);
+  const value = embedded ? readEmbeddedValue(text, at) : embeddedPair ? bare(readEmbeddedValue(text, at)) : readValue(text, at, file);
   if (!value) return { resumeAt };
   return {
     assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value },
@@ -227,7 +235,7 @@ function readValue(text: string, at: number, file: FileKind): { valueStart: numb
     }
     return undefined;
   }
-  if (!file.unquotedValues) return undefined;
+  if (!file.unquotedValues) return bare(readBareWord(text, at));
   // YAML block scalars, anchors, aliases, tags and flow collections are not single literal values.
   if (/[|>&*!{[#\n\r]/.test(open)) return undefined;
   const limit = Math.min(text.length, at + MAX_VALUE);
@@ -238,6 +246,20 @@ function readValue(text: string, at: number, file: FileKind): { valueStart: numb
   const after = skipBlanks(text, end);
   if (after < text.length && text[after] !== '\n' && text[after] !== '\r' && text[after] !== '#') return undefined;
   return end > at ? { valueStart: at, valueEnd: end, quoted: false } : undefined;
+}
+
+/** Marks a value read where only a vendor-named shape may be judged. */
+function bare(value: { valueStart: number; valueEnd: number; quoted: boolean } | undefined): { valueStart: number; valueEnd: number; quoted: boolean; bareInCode: true } | undefined {
+  return value ? { ...value, bareInCode: true } : undefined;
+}
+
+/** An unquoted token-shaped word in code, ending at a blank, line end, `;`, `,`, `)` or `}`. */
+function readBareWord(text: string, at: number): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
+  const limit = Math.min(text.length, at + MAX_VALUE);
+  let end = at;
+  while (end < limit && /[A-Za-z0-9_+/=-]/.test(text[end])) end++;
+  if (end === at || (end < text.length && !/[\s;,)}]/.test(text[end]))) return undefined;
+  return { valueStart: at, valueEnd: end, quoted: false };
 }
 
 /** True when the name starting at `at` opens a string or follows an escaped newline or tab in one. */

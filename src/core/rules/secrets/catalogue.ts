@@ -7,7 +7,7 @@
  */
 
 import { shannonEntropy } from './entropy';
-import { isEnvReference, isPlaceholder, isWordLike } from './filters';
+import { isEnvReference, isMechanicalFiller, isPlaceholder, isWordLike } from './filters';
 import { base64UrlJson, type CredentialFormat, type FormatMatch, glued, isAlnum, isRecord, plausibleToken, sticky, tokenFormat, valueEnd, valueStart } from './format-kit';
 import { VENDOR_FORMATS } from './vendor-formats';
 
@@ -203,9 +203,10 @@ const slackWebhook: CredentialFormat = {
   match(text, at) {
     const found = sticky(slackWebhookPattern, text, at);
     if (!found) return undefined;
-    const path = found[0].slice(found[0].indexOf('/') + 1);
-    if (!plausibleToken(found[0], path)) return undefined;
-    const start = text.startsWith('https://', at - 8) ? at - 8 : at;
+    // The workspace and channel ids are public; the last part is the secret.
+    const secret = found[0].slice(found[0].lastIndexOf('/') + 1);
+    if (!plausibleToken(found[0], secret)) return undefined;
+    const start = text.startsWith('https://', at - 8) ? at - 8 : text.startsWith('http://', at - 7) ? at - 7 : at;
     return { start, end: at + found[0].length, kind: 'Slack webhook URL' };
   },
 };
@@ -241,6 +242,10 @@ const DATABASE_SCHEMES: ReadonlyMap<string, { label: string; env: string }> = ne
   ['snowflake', { label: 'Snowflake', env: 'SNOWFLAKE_URL' }],
 ]);
 
+const CLOUDANT = { label: 'IBM Cloudant', env: 'CLOUDANT_URL' };
+/** `user:password@account.cloudant.com`, read up to the end of the host. */
+const CLOUDANT_HOST = /^[^\s/@'"`]{1,300}@[A-Za-z0-9_.-]{1,100}\.cloudant\.com(?![A-Za-z0-9.-])/;
+
 const credentialsAfterScheme = /([^\s:/@'"`]{0,256}):([^\s/@'"`]{1,256})@[A-Za-z0-9[]/y;
 
 const LOOPBACK_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?:[:/?#]|$)/;
@@ -254,12 +259,17 @@ const connectionString: CredentialFormat = {
     while (schemeStart > 0 && at - schemeStart < 32 && /[A-Za-z0-9+.-]/.test(text[schemeStart - 1])) schemeStart--;
     const scheme = text.slice(schemeStart, at).toLowerCase();
     const base = scheme.split('+')[0];
-    const known = DATABASE_SCHEMES.get(base);
+    let known = DATABASE_SCHEMES.get(base);
+    // HTTP(S) URLs carry a password to many hosts that are not databases; IBM Cloudant's are.
+    if (!known && (base === 'https' || base === 'http') && CLOUDANT_HOST.test(text.slice(at + 3, at + 600))) known = CLOUDANT;
     if (!known) return undefined;
     const found = sticky(credentialsAfterScheme, text, at + 3);
     if (!found) return undefined;
     const [, user, password] = found;
-    if (password === user || isPlaceholder(password) || isEnvReference(password) || password.startsWith('$')) return undefined;
+    if (password === user || isEnvReference(password) || password.startsWith('$')) return undefined;
+    // A Cloudant password has an exact shape (64 hex digits, or a 24-letter API key), so a typed filler in that shape is a note.
+    const filler = known === CLOUDANT && /^(?:[0-9a-f]{64}|[a-z]{24})$/.test(password) && isMechanicalFiller(password);
+    if (!filler && isPlaceholder(password)) return undefined;
     const passwordStart = at + 3 + user.length + 1;
     const hostStart = passwordStart + password.length + 1;
     const loopback = LOOPBACK_HOST.test(text.slice(hostStart, hostStart + 64));
@@ -270,7 +280,8 @@ const connectionString: CredentialFormat = {
       unitStart: schemeStart,
       unitEnd: valueEnd(text, hostStart),
       // Credentials for a database on this machine are development defaults, worth a note, not a failure.
-      severity: loopback ? 'info' : undefined,
+      severity: loopback || filler ? 'info' : undefined,
+      ...(filler ? { fillerBody: true } : {}),
     };
   },
 };
@@ -338,13 +349,14 @@ const googleApiKey: CredentialFormat = {
 export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
   tokenFormat({
     id: 'aws-access-key-id',
-    triggers: ['akia', 'asia', 'abia', 'acca'],
+    triggers: ['akia', 'asia', 'abia', 'acca', 'a3t'],
     defaultEnvName: 'AWS_ACCESS_KEY_ID',
-    pattern: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/y,
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Za-z0-9])/y,
     kind: () => 'AWS access key ID',
     prefixLength: () => 4,
     blockedBefore: '+/',
     minimumEntropy: 2.5,
+    fillerInfo: true,
   }),
   googleApiKey,
   tokenFormat({
@@ -372,12 +384,13 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     prefixLength: (found) => (found[1] ? found[1].length + 3 : 9),
     // `glimt-my-tokens_are-correct`: words after a real prefix are a made-up example.
     accept: (found) => !isWordLike(found[0].slice(found[1] ? found[1].length + 3 : 9)),
+    fillerInfo: true,
   }),
   tokenFormat({
     id: 'slack-token',
-    triggers: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-'],
+    triggers: ['xoxb-', 'xoxa-', 'xoxp-', 'xoxr-', 'xoxs-', 'xoxe-'],
     defaultEnvName: 'SLACK_TOKEN',
-    pattern: /xox([baprs])-(?:\d-)?(?:\d{6,15}-){1,3}[0-9A-Za-z]{16,64}(?![0-9A-Za-z-])/y,
+    pattern: /xox([bapres])-(?:\d-)?(?:\d{6,15}-){1,3}[0-9A-Za-z]{16,64}(?![0-9A-Za-z-])/y,
     kind: (found) => (found[1] === 'b' ? 'Slack bot token' : found[1] === 'p' ? 'Slack user token' : 'Slack token'),
     prefixLength: () => 5,
     // Workspace and user ids come first; only the last part is random.
@@ -390,6 +403,8 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     pattern: /xapp-\d-[A-Z0-9]{8,16}-\d{8,16}-[a-z0-9]{32,80}(?![0-9A-Za-z-])/y,
     kind: () => 'Slack app-level token',
     prefixLength: () => 5,
+    // The app and request ids come first; only the last part is random.
+    bodyStart: (found) => found[0].lastIndexOf('-') + 1,
   }),
   slackWebhook,
   discordWebhook,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { shannonEntropy } from './entropy';
 
 /**
  * Values that look like secrets but are not: placeholders, references to the environment, ids,
@@ -79,6 +80,28 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   '6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c',
   '00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32',
   'b8e148545b13c78bc74da2f1a7275dd71e56ddece129d7d2f7b3ecc06f7994da',
+  // Firebase's Android SDK samples and tests (github.com/firebase/firebase-android-sdk): 15 placeholder
+  // Google API keys published there, the list gitleaks' gcp-api-key rule allows
+  // (cmd/generate/config/rules/gcp.go).
+  '2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4',
+  '3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682',
+  'e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9',
+  'a19f89ab3555eac10c40741f6df79ecf0935998f15569f8db9d67bce0181fff6',
+  '0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c',
+  'eb540d2b6ee2a0a47c5779bc8a0141784c6b753840d4c6f4e2428a6e86e9e0b1',
+  '37f8f09bdf12c2f2eae4ead7273a62ddb0c23459cbf902892f282b57f7ed6619',
+  '8731261cb72d86267a32a532ebd3df429e2144e5e4ced7e13568bc9e6c8fb1b1',
+  '49f777db995e8260da7ca9ffdf0c08d66f0453e97ec967018baf2cdfe3b582d0',
+  '27a9a42931dff7eb2f8434e20a9bce976ea364e7bee49187f19d5cfeca9c7045',
+  'dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614',
+  '4c98242dcadc8b29005c6b4aad526552d5ea1842149154c0694adeec75847583',
+  'ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d',
+  '3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665',
+  'a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41',
+  // The NuGet.Config reference's packageSourceCredentials example passwords (learn.microsoft.com,
+  // nuget/reference/nuget-config-file), copied into many real configs as they stand.
+  'dba72c00f41f4e4c435e2491a5e1ce0140c7b5a6a498dc4847396b5e6368970c',
+  'a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e',
   // jwt.io's default example token (HS256, signed with the published `your-256-bit-secret`).
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
 ]);
@@ -161,7 +184,9 @@ export function isPlaceholder(value: string): boolean {
   if (value.length < 4) return true;
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower)) return true;
-  if (hasLongRun(value) || hasSequence(lower) || isPeriodic(lower)) return true;
+  // A long body (a base64-encoded JSON token) meets a lowercase run like `JKLmn` by its structure, not by typing:
+  // there only a run in one case counts.
+  if (hasLongRun(value) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
   if (lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%')) return true;
   if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
   if (lower.includes('...') || value.includes('…')) return true;
@@ -173,7 +198,30 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
+/** Length beyond which a counting sequence must be in one case to mark a typed filler. */
+const LONG_BODY = 100;
+
 const TEST_MODE_WORD = /(^|[_-])test(?=[_-])/g;
+
+/** Lowest entropy (bits per character) of a body that is not judged typed filler by {@link isMechanicalFiller}. */
+const FILLER_ENTROPY = 3;
+
+/**
+ * True for a body typed to fill a token's shape rather than written as a stand-in: one character
+ * repeated (`QQQQ…`, `ZZZZ…`), a short piece repeated (`abcd1234abcd1234…`), a counting sequence
+ * (`12345678-ABCD-…`) or too little variety. Never for an explicit stand-in (`xxxx`, `your-key`,
+ * `<token>`, `{{ token }}`, `example`) or an environment read: those say themselves they are not real.
+ * After a strong vendor prefix such a body is worth a note (it may be a real token's shape
+ * hand-edited, or a test fixture that should be labelled); after a generic name it is nothing.
+ */
+export function isMechanicalFiller(body: string): boolean {
+  if (body.length < 8 || isEnvReference(body)) return false;
+  const lower = body.toLowerCase();
+  if (PLACEHOLDER_VALUES.has(lower) || PLACEHOLDER_WORDS.some((word) => lower.includes(word))) return false;
+  if (/[<>{}[\]%*…]|\.\.\./.test(body)) return false;
+  return hasLongRun(body) || hasSequence(lower) || isPeriodic(lower) || shannonEntropy(body) < FILLER_ENTROPY;
+}
+
 const MIN_MODED_LENGTH = 20;
 
 /**

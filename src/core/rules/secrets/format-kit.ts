@@ -1,6 +1,6 @@
 import type { Severity } from '../../check/findings';
 import { shannonEntropy } from './entropy';
-import { isDocumentedExample, isEnvReference, isPlaceholder } from './filters';
+import { isDocumentedExample, isEnvReference, isMechanicalFiller, isPlaceholder } from './filters';
 
 /** What every credential format is made of: the match shape, the anchored-match helpers and {@link tokenFormat}. */
 
@@ -17,6 +17,11 @@ export interface FormatMatch {
   unitStart?: number;
   unitEnd?: number;
   severity?: Severity;
+  /**
+   * True when the token has its vendor's exact shape but a typed filler body (`AKIAZZZZ…`): reported
+   * at `info` with a message asking to confirm it is not real, never as a live secret.
+   */
+  fillerBody?: boolean;
 }
 
 /** One credential format. */
@@ -99,6 +104,11 @@ export function tokenFormat(spec: {
   minimumEntropy?: number;
   severity?: (match: RegExpExecArray) => Severity | undefined;
   accept?: (match: RegExpExecArray) => boolean;
+  /**
+   * True for a prefix specific enough (`AKIA`, `AGE-SECRET-KEY-1`, `tskey-`) that a typed filler body
+   * after it is still worth a note at `info` (see {@link isMechanicalFiller}). Never for generic names.
+   */
+  fillerInfo?: boolean;
 }): CredentialFormat {
   return {
     id: spec.id,
@@ -110,8 +120,17 @@ export function tokenFormat(spec: {
       if (!found) return undefined;
       const prefixLength = spec.prefixLength(found);
       const bodyStart = spec.bodyStart ? spec.bodyStart(found) : prefixLength;
-      if (!plausibleToken(found[0], found[0].slice(bodyStart), spec.minimumEntropy)) return undefined;
+      const body = found[0].slice(bodyStart);
+      let filler = false;
+      if (!plausibleToken(found[0], body, spec.minimumEntropy)) {
+        if (!spec.fillerInfo || !isMechanicalFiller(body) || isDocumentedExample(found[0])) return undefined;
+        filler = true;
+      }
       if (spec.accept && !spec.accept(found)) return undefined;
+      if (filler) {
+        const prefix = prefixLength > 0 ? found[0].slice(0, prefixLength) : undefined;
+        return { start: at, end: at + found[0].length, kind: spec.kind(found), publicPrefix: prefix, severity: 'info', fillerBody: true };
+      }
       return {
         start: at,
         end: at + found[0].length,
@@ -123,3 +142,35 @@ export function tokenFormat(spec: {
   };
 }
 
+/**
+ * A format whose trigger sits after a fixed-length head (`…Q~`, `…-us6`): the head is read backwards
+ * from the trigger and must stand alone, the tail is an anchored expression at the trigger, and
+ * `judged` picks the part that must look random.
+ */
+export function midTriggerFormat(spec: {
+  id: string;
+  kind: string;
+  triggers: string[];
+  defaultEnvName: string;
+  headLength: number;
+  head: RegExp;
+  tail: RegExp;
+  blockedBefore?: string;
+  judged: (head: string, tail: string) => string;
+  minimumEntropy?: number;
+}): CredentialFormat {
+  return {
+    id: spec.id,
+    triggers: spec.triggers,
+    defaultEnvName: spec.defaultEnvName,
+    match(text, at) {
+      const start = at - spec.headLength;
+      if (start < 0 || !spec.head.test(text.slice(start, at)) || glued(text, start, spec.blockedBefore)) return undefined;
+      const found = sticky(spec.tail, text, at);
+      if (!found) return undefined;
+      const whole = text.slice(start, at + found[0].length);
+      if (!plausibleToken(whole, spec.judged(text.slice(start, at), found[0]), spec.minimumEntropy)) return undefined;
+      return { start, end: at + found[0].length, kind: spec.kind };
+    },
+  };
+}

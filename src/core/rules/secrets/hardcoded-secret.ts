@@ -14,8 +14,10 @@ const DEFAULT_MIN_LENGTH = 12;
  * OpenAI, Anthropic, Hugging Face and the vendors in secrets/vendor-formats.ts), private keys, JWTs
  * (also base64-wrapped), passwords inside connection strings and on curl command lines, values
  * of Kubernetes `kind: Secret` manifests (decoded and judged), `Authorization: Bearer/Basic …`
- * headers in any file, command-line arguments with a secret-like name (`--api-key VALUE`), and
- * high-entropy values assigned to secret-like names.
+ * headers in any file, command-line arguments with a secret-like name (`--api-key VALUE`), vendor
+ * credentials without a prefix by the vendor's word in the name plus their exact shape
+ * (secrets/vendor-names.ts), and high-entropy values assigned to secret-like names. A vendor-specific
+ * prefix or shape with a typed filler body (`AKIAZZZZ…`) is a note at `info` asking to confirm it is not real.
  *
  * Messages name the kind of credential and at most its public prefix, never the value.
  * `fingerprintSource` is `format id | assigned name | the line's text around the value with every
@@ -96,6 +98,9 @@ function messageFor(text: string, candidate: SecretCandidate): string {
   const name = shownName(text, candidate);
   const prefix = candidate.publicPrefix ? ` (\`${candidate.publicPrefix}…\`)` : '';
   const where = name ? ` in \`${name}\`` : '';
+  if (candidate.fillerBody) {
+    return `Value with the shape of a ${candidate.kind}${prefix}${where}, but its body looks like a placeholder: confirm it is not a real credential, and if it is a fixture, make it an obvious one (\`<${candidate.kind}>\`) or allow it.`;
+  }
   if (candidate.guessable) {
     return `Hardcoded ${candidate.kind}${where} (a guessable, low-entropy value): read a generated one from the environment or a secret manager, and rotate it if it was ever committed.`;
   }

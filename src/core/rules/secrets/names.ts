@@ -20,6 +20,10 @@ const LAST_WORD_CLASS: ReadonlyMap<string, SecretNameClass> = new Map([
   ['auth', 'credential'],
   ['authorization', 'authorization'],
   ['apikey', 'key'],
+  // Glued the way environment names are (`SUMOLOGIC_ACCESSKEY`): the same as `access_key`.
+  ['accesskey', 'key'],
+  ['secretkey', 'key'],
+  ['privatekey', 'key'],
 ]);
 
 /** Single words that glue a qualifier to a secret noun (`APIKEY`, `authtoken`, `clientsecret`). */

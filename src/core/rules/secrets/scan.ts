@@ -6,6 +6,7 @@ import type { FileKind } from './file-kind';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
+import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
 
 /** A secret found in a text, before it becomes a finding. Holds offsets, never the secret's text. */
 export interface SecretCandidate {
@@ -30,6 +31,8 @@ export interface SecretCandidate {
   generic: boolean;
   /** True for a password a person picked (`password1234`): a weaker finding than a random secret. */
   guessable?: boolean;
+  /** True when the value has a vendor's exact shape but a typed filler body: a note asking to confirm it is not real. */
+  fillerBody?: boolean;
 }
 
 /** Tuning for the generic (name + entropy) detector and the allowlist. */
@@ -59,7 +62,7 @@ for (const format of CREDENTIAL_FORMATS) {
     formatsByTrigger.set(trigger, list);
   }
 }
-const keywordSet = new Set(NAME_KEYWORDS);
+const keywordSet = new Set([...NAME_KEYWORDS, ...VENDOR_NAME_TRIGGERS]);
 
 /**
  * One case-insensitive expression that matches every literal trigger and name keyword, longest
@@ -67,7 +70,7 @@ const keywordSet = new Set(NAME_KEYWORDS);
  * worth a closer look. The literals are folded into a trie (`gh(?:p_|o_|…)|gl(?:pat-|…)`), so the
  * engine dispatches on the first characters instead of trying a hundred alternatives per offset.
  */
-const TRIGGERS = new RegExp(trieExpression([...new Set([...formatsByTrigger.keys(), ...NAME_KEYWORDS])]), 'gi');
+const TRIGGERS = new RegExp(trieExpression([...new Set([...formatsByTrigger.keys(), ...keywordSet])]), 'gi');
 
 interface TrieNode {
   end: boolean;
@@ -185,17 +188,25 @@ function fromFormat(text: string, formatId: string, defaultEnvName: string, matc
     severity: match.severity,
     publicPrefix: match.publicPrefix,
     generic: false,
+    ...(match.fillerBody ? { fillerBody: true } : {}),
   };
 }
 
 /** Decides whether a value assigned to a secret-like name is a hardcoded secret. */
 function judgeAssignment(text: string, assignment: Assignment, file: FileKind, options: ScanOptions): SecretCandidate | undefined {
   const { name } = assignment;
+  let start = assignment.valueStart;
+  const end = assignment.valueEnd;
+  const vendor = matchVendorNamed(name, text.slice(start, end));
+  if (vendor) {
+    if (isAllowed(text.slice(start, end), options.allow)) return undefined;
+    const { format, filler } = vendor;
+    return { formatId: format.id, kind: format.kind, start, end, unitStart: start, unitEnd: end, name, defaultEnvName: format.defaultEnvName, generic: false, ...(filler ? { severity: 'info', fillerBody: true } : {}) };
+  }
+  if (assignment.bareInCode) return undefined;
   const words = splitWords(name);
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
-  let start = assignment.valueStart;
-  const end = assignment.valueEnd;
   const scheme = AUTH_SCHEME.exec(text.slice(start, Math.min(end, start + 16)));
   if (scheme) start += scheme[0].length;
   const value = text.slice(start, end);
