@@ -1,6 +1,7 @@
 import { inShard, type Shard } from './shard';
 import { readTextFileSync } from '../workspace/fs';
 import { printable } from '../workspace/paths';
+import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,7 +16,7 @@ import { changedLinesSince, type LineRanges, touchesChangedLines } from '../work
 import type { LocatedFinding } from './sarif';
 import { normalizeRelativePath } from '../policy/paths';
 import type { FailOnSeverity } from '../policy/policy';
-import { listWorkspaceFiles, readWorkspaceTextFile } from '../workspace/files';
+import { listWorkspaceFiles, readWorkspaceTextFileSync } from '../workspace/files';
 import type { PolicyWorkspace } from '../workspace/policy-workspace';
 
 /**
@@ -238,15 +239,19 @@ interface FileCheckOptions {
   includeBaselined?: boolean;
 }
 
-/** Reads and checks one file of the workspace. */
-export async function checkOneFile(
+/**
+ * Reads and checks one file of the workspace. Synchronous: a check thread has nothing else to do
+ * while it reads. `realRoot` is the root's real path, resolved once for the whole check.
+ */
+export function checkOneFile(
   workspace: PolicyWorkspace,
   path: string,
   blocks: readonly Block[],
   readNote: (blockId: string) => string | undefined,
   options: FileCheckOptions,
-): Promise<FileOutcome> {
-  const file = await readWorkspaceTextFile(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: workspace.root });
+  realRoot: string = realpathSync.native(workspace.root),
+): FileOutcome {
+  const file = readWorkspaceTextFileSync(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: realRoot, rootIsReal: true });
   if (file.kind === 'missing') return { kind: 'skipped', path, reason: 'unreadable', detail: 'deleted while the check ran' };
   if (file.kind === 'refused') return { kind: 'skipped', path, reason: 'unreadable', detail: file.reason };
   if (file.kind !== 'text') return { kind: 'skipped', path, reason: file.kind };
@@ -270,12 +275,21 @@ export async function checkOneFile(
 /** Below this many files, starting workers costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 300;
 
+/**
+ * A small young generation per check thread: a file's tree dies young either way, and V8's default
+ * (sized for one main thread) made each thread hold tens of MB more, a third of the check's peak
+ * memory, for no measurable speed (bench/check-speed.bench.ts).
+ */
+const CHECK_WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
+
 /** What a check worker is given (see check-worker.ts). */
 export interface CheckWorkerInput {
   root: string;
   trusted: boolean;
   /** The policy and baseline texts the main thread read, so every worker judges alike. */
   policyText: string | undefined;
+  /** The rule globs the main thread selected (`check --rules`); empty = every rule. */
+  ruleGlobs: readonly string[];
   paths: string[];
   blocksByPath: [string, Block[]][];
   options: FileCheckOptions;
@@ -294,9 +308,8 @@ export async function checkFiles(
   const readNote = noteReader(workspace.root);
   const blocksByPath = options.blocksByPath ?? new Map<string, Block[]>();
   if (count === 1) {
-    const outcomes: FileOutcome[] = [];
-    for (const path of paths) outcomes.push(await checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options));
-    return outcomes;
+    const realRoot = realpathSync.native(workspace.root);
+    return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot));
   }
   // Interleaved shares balance big and small files; results are put back in order by path index.
   const shares: string[][] = Array.from({ length: count }, () => []);
@@ -310,11 +323,12 @@ export async function checkFiles(
             root: workspace.root,
             trusted: workspace.isTrusted,
             policyText,
+            ruleGlobs: workspace.selectedRuleGlobs,
             paths: share,
             blocksByPath: share.filter((path) => blocksByPath.has(path)).map((path) => [path, blocksByPath.get(path)!]),
             options: { maxFileSizeBytes: options.maxFileSizeBytes, maxParseLength: options.maxParseLength, includeBaselined: options.includeBaselined },
           };
-          const worker = new Worker(join(__dirname, 'check-worker.js'), { workerData: input });
+          const worker = new Worker(join(__dirname, 'check-worker.js'), { workerData: input, resourceLimits: CHECK_WORKER_LIMITS });
           worker.once('message', (outcomes: FileOutcome[]) => resolve(outcomes));
           worker.once('error', reject);
           worker.once('exit', (code) => {
