@@ -4,7 +4,7 @@ import { printable } from '../workspace/paths';
 import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { NOTE_RULE_IDS } from '../notes/diagnostics';
 import type { Block } from '../provenance/block';
 import { blockFromRecord } from '../provenance/record';
@@ -276,11 +276,13 @@ export function checkOneFile(
 const MIN_FILES_FOR_WORKERS = 300;
 
 /**
- * A small young generation per check thread: a file's tree dies young either way, and V8's default
- * (sized for one main thread) made each thread hold tens of MB more, a third of the check's peak
- * memory, for no measurable speed (bench/check-speed.bench.ts).
+ * Heap limits of a check thread. A file's tree dies young, and V8's defaults (sized for a lone
+ * main thread) let each thread's heap grow far past what it keeps: with these the full check of
+ * bench/check-speed.bench.ts peaks near 250 MB instead of 500 MB, for about a tenth more CPU in
+ * collection. The largest parsed file (1 MiB) needs under 100 MB; a thread that still runs out
+ * has its share checked in this thread, without limits.
  */
-const CHECK_WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
+const CHECK_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 192 };
 
 /** What a check worker is given (see check-worker.ts). */
 export interface CheckWorkerInput {
@@ -302,7 +304,7 @@ export interface CheckWorkerInput {
 export async function checkFiles(
   workspace: PolicyWorkspace,
   paths: readonly string[],
-  options: FileCheckOptions & { workers?: number; blocksByPath?: Map<string, Block[]> },
+  options: FileCheckOptions & { workers?: number; blocksByPath?: Map<string, Block[]>; workerLimits?: ResourceLimits },
 ): Promise<FileOutcome[]> {
   const count = Math.max(1, Math.min(options.workers ?? Math.min(availableParallelism(), 4, Math.ceil(paths.length / MIN_FILES_FOR_WORKERS)), paths.length));
   const readNote = noteReader(workspace.root);
@@ -328,9 +330,16 @@ export async function checkFiles(
             blocksByPath: share.filter((path) => blocksByPath.has(path)).map((path) => [path, blocksByPath.get(path)!]),
             options: { maxFileSizeBytes: options.maxFileSizeBytes, maxParseLength: options.maxParseLength, includeBaselined: options.includeBaselined },
           };
-          const worker = new Worker(join(__dirname, 'check-worker.js'), { workerData: input, resourceLimits: CHECK_WORKER_LIMITS });
+          const worker = new Worker(join(__dirname, 'check-worker.js'), { workerData: input, resourceLimits: options.workerLimits ?? CHECK_WORKER_LIMITS });
           worker.once('message', (outcomes: FileOutcome[]) => resolve(outcomes));
-          worker.once('error', reject);
+          worker.once('error', (error) => {
+            if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') {
+              reject(error);
+              return;
+            }
+            const realRoot = realpathSync.native(workspace.root);
+            resolve(share.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot)));
+          });
           worker.once('exit', (code) => {
             if (code !== 0) reject(new Error(`check worker exited with ${code}`));
           });

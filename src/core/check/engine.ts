@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ts } from 'ts-morph';
 import { type Finding, raiseSeverity, type RuleFinding, type Severity, severityAtLeast } from './findings';
-import type { ParseCache } from './parse-cache';
+import { type ParseCache, parseForRules } from './parse-cache';
 import type { Policy, TestSeverityCategory } from '../policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
 import { parseSuppressions } from './suppressions';
@@ -134,7 +134,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     if (sourceFile === undefined && scriptKind !== undefined && !tooLarge) {
       sourceFile = options.parseCache
         ? options.parseCache.parse(path, text, ts.ScriptKind[scriptKind])
-        : ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind[scriptKind]);
+        : parseForRules(path, text, ts.ScriptKind[scriptKind]);
     }
     return sourceFile;
   };

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
-import { runCheck } from '../../../src/core/check/check-run';
+import { checkFiles, runCheck } from '../../../src/core/check/check-run';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { findWorkspaceRoot } from '../../../src/cli/workspace-root';
 
@@ -212,6 +212,24 @@ describe('check in worker threads', () => {
       assert.equal(inThread.findings.length, 4);
       assert.deepEqual(summary(threaded), summary(inThread));
       assert.equal(threaded.findings[0].finding.severity, 'warning', 'workers use the same policy');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('check in worker threads out of memory', () => {
+  it('checks the share of a thread that ran out of heap in this thread, finding the same', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-workers-oom-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+      for (let i = 0; i < 6; i++) write(root, `src/f${i}.ts`, i % 2 === 0 ? `export const r${i} = eval("${i}");\n` : `export const v${i} = ${i};\n`);
+      const workspace = new PolicyWorkspace(root, true);
+      const inThread = await checkFiles(workspace, ['src/f0.ts', 'src/f1.ts', 'src/f2.ts', 'src/f3.ts', 'src/f4.ts', 'src/f5.ts'], { workers: 1 });
+      // A heap too small to even load the engine: every worker runs out of memory.
+      const starved = await checkFiles(workspace, ['src/f0.ts', 'src/f1.ts', 'src/f2.ts', 'src/f3.ts', 'src/f4.ts', 'src/f5.ts'], { workers: 2, workerLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+      assert.deepEqual(starved, inThread);
+      assert.equal(inThread.filter((outcome) => outcome.kind === 'checked' && outcome.findings.some((f) => f.ruleId === 'security/eval')).length, 3);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
