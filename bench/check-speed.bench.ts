@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { isProbablyBinary } from '../src/core/workspace/files';
-import { percentile, round } from './support';
+import { listFilesUnder, round } from './support';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -107,21 +107,14 @@ export function prepareTree(): { dir: string; files: number; bytes: number; pack
   const listPath = `${dir}.files.json`;
   if (!existsSync(listPath)) {
     rmSync(dir, { recursive: true, force: true });
-    const files: string[] = [];
-    const walk = (from: string) => {
-      for (const name of readdirSync(from).sort()) {
-        const path = join(from, name);
-        const stats = statSync(path, { throwIfNoEntry: false });
-        if (!stats) continue;
-        // Nested node_modules are another package's code, and every tool but ripgrep skips them.
-        if (stats.isDirectory()) {
-          if (name !== 'node_modules' && name !== '.git') walk(path);
-        } else if (stats.isFile() && stats.size <= MAX_FILE_BYTES && TEXT_EXTENSIONS.test(name) && !isProbablyBinary(readFileSync(path).subarray(0, 8192))) {
-          files.push(path);
-        }
-      }
-    };
-    for (const name of PACKAGES) if (existsSync(join(ROOT, 'node_modules', name))) walk(join(ROOT, 'node_modules', name));
+    // Nested node_modules are another package's code, and every tool but ripgrep skips them.
+    const files = PACKAGES.filter((name) => existsSync(join(ROOT, 'node_modules', name))).flatMap((name) =>
+      listFilesUnder(
+        join(ROOT, 'node_modules', name),
+        (path, base, size) => size <= MAX_FILE_BYTES && TEXT_EXTENSIONS.test(base) && !isProbablyBinary(readFileSync(path).subarray(0, 8192)),
+        (folder) => folder !== 'node_modules' && folder !== '.git',
+      ),
+    );
     for (const file of files) {
       const target = join(dir, relative(join(ROOT, 'node_modules'), file));
       mkdirSync(dirname(target), { recursive: true });
