@@ -33,6 +33,9 @@ export interface Binding {
  * property getters, which adds up in a switch run on every node.
  */
 
+/** The tables {@link FileBindings.of} made, per tree (gone with the tree). */
+const filled = new WeakMap<ts.SourceFile, FileBindings>();
+
 /** Resolution follows `const a = b` chains; this caps the chain so cycles cannot loop forever. */
 const MAX_RESOLUTION_DEPTH = 8;
 
@@ -45,6 +48,26 @@ const MAX_RESOLUTION_DEPTH = 8;
 export class FileBindings {
   /** Name → scope node → binding: resolving is one map lookup per enclosing node. */
   private readonly byName = new Map<string, Map<ts.Node, Binding>>();
+
+  /**
+   * Every name `sourceFile` declares, made by one walk on first request and shared by every rule
+   * that asks for the same tree (each used to fill its own table during its walk and query it after:
+   * the same table, made once per rule).
+   */
+  static of(sourceFile: ts.SourceFile): FileBindings {
+    let bindings = filled.get(sourceFile);
+    if (bindings === undefined) {
+      const table = new FileBindings();
+      const visit = (node: ts.Node): void => {
+        table.observe(node);
+        ts.forEachChild(node, visit);
+      };
+      visit(sourceFile);
+      filled.set(sourceFile, table);
+      bindings = table;
+    }
+    return bindings;
+  }
 
   /** Records the names `node` declares, if any. Call it for every node of the walk. */
   observe(node: ts.Node): void {
