@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkFiles } from '../src/core/check/check-run';
 import { PolicyWorkspace } from '../src/core/workspace/policy-workspace';
 import { isProbablyBinary } from '../src/core/workspace/files';
-import { round } from './support';
+import { listFilesUnder, round } from './support';
 
 const ROOT = join(__dirname, '../..');
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -12,18 +12,7 @@ const TEXT_EXTENSIONS = /\.(js|cjs|mjs|ts|mts|cts|json|md|yml|yaml|txt|map|d\.ts
 
 /** Text files of the project's node_modules, in a stable order (a large real tree). */
 function listFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stats = statSync(path, { throwIfNoEntry: false });
-      if (!stats) continue;
-      if (stats.isDirectory()) walk(path);
-      else if (stats.isFile() && stats.size <= MAX_FILE_BYTES && TEXT_EXTENSIONS.test(name) && !name.endsWith('.map')) out.push(path);
-    }
-  };
-  walk(join(ROOT, 'node_modules'));
-  return out;
+  return listFilesUnder(join(ROOT, 'node_modules'), (_path, name, size) => size <= MAX_FILE_BYTES && TEXT_EXTENSIONS.test(name) && !name.endsWith('.map'));
 }
 
 /**

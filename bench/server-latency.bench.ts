@@ -11,7 +11,8 @@ const ITERATIONS = 60;
 /**
  * The language server's diagnostic pull on a 5,000-line TypeScript file after an edit, over its
  * real transport (the bundled dist/server.js over stdio), against a bare `ts.createSourceFile` of
- * the same text measured in the same run. Goal: p95 at most 2x the bare parse.
+ * the same text measured in the same run (TypeScript's defaults: JSDoc parsed). Goal (issue 10): the
+ * pull's p95 at most 2x the bare parse's p50.
  */
 export async function run(): Promise<Record<string, unknown>> {
   const root = mkdtempSync(join(tmpdir(), 'cf-bench-lsp-'));
@@ -53,8 +54,10 @@ export async function run(): Promise<Record<string, unknown>> {
       bareParseMs: { p50: round(parseP50), p95: round(parseP95) },
       ratioP95: round(pullP95 / parseP95),
       ratioP50: round(pullP50 / parseP50),
-      goal: 'ratioP95 <= 2',
-      goalMet: pullP95 / parseP95 <= 2,
+      // Issue 10's goal: the slow pulls against a typical parse, not against the parse's own slow tail.
+      ratioPullP95ToParseP50: round(pullP95 / parseP50),
+      goal: 'pull p95 <= 2x bare parse p50',
+      goalMet: pullP95 / parseP50 <= 2,
     };
   } finally {
     await client.stop();

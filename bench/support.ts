@@ -54,3 +54,31 @@ export function random(seed: number): () => number {
     return state / 0x1_0000_0000;
   };
 }
+
+/**
+ * Regular files under `dir`, depth first in name order (a stable list), that `accept` takes; folders
+ * `enter` refuses are not walked into.
+ */
+export function listFilesUnder(
+  dir: string,
+  accept: (path: string, name: string, size: number) => boolean,
+  enter: (name: string) => boolean = () => true,
+): string[] {
+  const { readdirSync, statSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const out: string[] = [];
+  const walk = (from: string) => {
+    for (const name of readdirSync(from).sort()) {
+      const path = join(from, name);
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats) continue;
+      if (stats.isDirectory()) {
+        if (enter(name)) walk(path);
+      } else if (stats.isFile() && accept(path, name, stats.size)) {
+        out.push(path);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}

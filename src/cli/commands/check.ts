@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describeSkippedFile, gateFailures, plural, runCheck } from '../../core/check/check-run';
 import { toSarif, type LocatedFinding } from '../../core/check/sarif';
 import { parseShard } from '../../core/check/shard';
+import { BUILTIN_RULES } from '../../core/rules';
 import { POLICY_PATH } from '../../core/workspace/layout';
 import { printable } from '../../core/workspace/paths';
 import { PolicyWorkspace } from '../../core/workspace/policy-workspace';
@@ -28,6 +29,8 @@ Options:
   --include-baselined        also report findings recorded in .comprehension/baseline.json
   --no-custom-rules          do not run the policy's custom rules (for untrusted checkouts)
   --max-file-size-kb N       skip larger files (default 1024)
+  --rules GLOB[,GLOB...]     run and report only the rules whose id matches (e.g. 'secrets/*' for a
+                             secrets-only scan, 'security/*,reliability/*'); the default is every rule
   --shard I/N                check only the I-th of N stable parts of the tree (by path), for a CI
                              matrix; join the parts' SARIF with 'comprehension sarif merge'
   --registry-check           ask the npm registry whether each declared package exists, its age and
@@ -87,7 +90,7 @@ function formatJson(findings: readonly LocatedFinding[], summary: object): strin
 
 async function check(args: string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(args, {
-    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings', 'shard', 'registry'],
+    valued: ['format', 'output', 'changed-since', 'root', 'max-file-size-kb', 'max-warnings', 'shard', 'registry', 'rules'],
     flags: ['include-baselined', 'no-custom-rules', 'registry-check'],
   });
   const format = (parsed.options.get('format') as string | undefined) ?? 'text';
@@ -105,6 +108,14 @@ async function check(args: string[], io: CliIo): Promise<number> {
   const root = findWorkspaceRoot(io.cwd, parsed.options.get('root') as string | undefined);
   const workspace = openWorkspace(io, root, !parsed.options.has('no-custom-rules'));
   if (!workspace) return EXIT.usage;
+  const rulesText = parsed.options.get('rules') as string | undefined;
+  if (rulesText !== undefined) {
+    const globs = rulesText.split(',').map((glob) => glob.trim()).filter((glob) => glob !== '');
+    if (globs.length === 0) throw new UsageError(`--rules needs at least one rule id or glob, such as 'secrets/*'`);
+    // A typo must not turn the gate into "no rule ran, passed".
+    const unmatched = workspace.selectRules(globs);
+    if (unmatched.length > 0) throw new UsageError(`--rules: ${unmatched.map((glob) => `'${glob}'`).join(', ')} matches no rule (built-in: ${BUILTIN_RULES.map((rule) => rule.id).join(', ')})`);
+  }
 
   // Paths are given relative to where the command runs; the engine works relative to the root.
   const paths = parsed.positionals.map((path) => {

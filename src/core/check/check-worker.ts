@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader } from './check-run';
 import { PolicyWorkspace } from '../workspace/policy-workspace';
@@ -6,15 +7,16 @@ import { PolicyWorkspace } from '../workspace/policy-workspace';
  * A worker thread of `comprehension check`: judges its share of the files with the same policy
  * and baseline as the main thread, and posts the outcomes back.
  */
-async function main(input: CheckWorkerInput): Promise<void> {
+function main(input: CheckWorkerInput): void {
   const workspace = new PolicyWorkspace(input.root, input.trusted);
   workspace.updatePolicyText(input.policyText);
+  workspace.selectRules(input.ruleGlobs);
   workspace.loadBaselineFromDisk();
   const blocks = new Map(input.blocksByPath);
   const readNote = noteReader(input.root);
-  const outcomes: FileOutcome[] = [];
-  for (const path of input.paths) outcomes.push(await checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, input.options));
+  const realRoot = realpathSync.native(input.root);
+  const outcomes: FileOutcome[] = input.paths.map((path) => checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, input.options, realRoot));
   parentPort?.postMessage(outcomes);
 }
 
-if (parentPort) void main(workerData as CheckWorkerInput);
+if (parentPort) main(workerData as CheckWorkerInput);

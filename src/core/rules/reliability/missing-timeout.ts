@@ -106,7 +106,7 @@ const MAX_REQUEST_DEPTH = 4;
 
 function collect(sourceFile: ts.SourceFile): Collected {
   const collected: Collected = {
-    bindings: new FileBindings(),
+    bindings: FileBindings.of(sourceFile),
     calls: [],
     defaultsTimeoutTargets: [],
     setTimeoutReceivers: [],
@@ -114,7 +114,6 @@ function collect(sourceFile: ts.SourceFile): Collected {
     requestAssignments: [],
   };
   const visit = (node: ts.Node): void => {
-    collected.bindings.observe(node);
     if (ts.isCallExpression(node)) {
       collected.calls.push(node);
       const callee = skipWrappers(node.expression);

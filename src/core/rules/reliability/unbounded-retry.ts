@@ -7,7 +7,6 @@ import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWr
  * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two
  * property getters, which adds up in a switch run on every node.
  */
-const SyntaxKind = ts.SyntaxKind;
 
 /** Names that mark a comparison as an attempt or time bound (`attempt >= maxAttempts`, `Date.now() > deadline`). */
 const BOUND_NAME = /attempt|retr(?:y|ies)|tries|tried|max|limit|remaining|budget|deadline|elapsed/i;
@@ -116,25 +115,25 @@ class RetryWalker {
       return;
     }
     switch (node.kind) {
-      case SyntaxKind.WhileStatement:
-      case SyntaxKind.DoStatement:
-      case SyntaxKind.ForStatement:
-      case SyntaxKind.ForInStatement:
-      case SyntaxKind.ForOfStatement:
+      case ts.SyntaxKind.WhileStatement:
+      case ts.SyntaxKind.DoStatement:
+      case ts.SyntaxKind.ForStatement:
+      case ts.SyntaxKind.ForInStatement:
+      case ts.SyntaxKind.ForOfStatement:
         this.visitLoop(node as ts.IterationStatement, state);
         return;
-      case SyntaxKind.TryStatement:
+      case ts.SyntaxKind.TryStatement:
         this.visitTry(node as ts.TryStatement, state);
         return;
-      case SyntaxKind.SwitchStatement: {
+      case ts.SyntaxKind.SwitchStatement: {
         const switchStatement = node as ts.SwitchStatement;
         this.visit(switchStatement.expression, state);
         const loop = state.loop !== undefined ? { ...state.loop, breakCaptured: true } : undefined;
         this.visit(switchStatement.caseBlock, { ...state, loop, visitChild: undefined });
         return;
       }
-      case SyntaxKind.IfStatement:
-      case SyntaxKind.ConditionalExpression: {
+      case ts.SyntaxKind.IfStatement:
+      case ts.SyntaxKind.ConditionalExpression: {
         const condition = ts.isIfStatement(node) ? node.expression : (node as ts.ConditionalExpression).condition;
         // Inside its own error handler, a function testing a parameter flag (`if (firstTry)`) decides whether to go again.
         const fn = state.fn;
@@ -143,22 +142,22 @@ class RetryWalker {
         ts.forEachChild(node, (child) => this.visit(child, child === condition ? conditionState : state));
         return;
       }
-      case SyntaxKind.ReturnStatement:
+      case ts.SyntaxKind.ReturnStatement:
         for (let context = state.loop; context !== undefined; context = context.outer) {
           if (context.inTry) context.frame.successExit = true;
         }
         break;
-      case SyntaxKind.BreakStatement:
+      case ts.SyntaxKind.BreakStatement:
         this.noteBreak(node as ts.BreakStatement, state);
         break;
-      case SyntaxKind.BinaryExpression:
+      case ts.SyntaxKind.BinaryExpression:
         this.noteBinary(node as ts.BinaryExpression, state);
         break;
-      case SyntaxKind.PrefixUnaryExpression:
-      case SyntaxKind.PostfixUnaryExpression:
+      case ts.SyntaxKind.PrefixUnaryExpression:
+      case ts.SyntaxKind.PostfixUnaryExpression:
         this.noteStep(node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, state);
         break;
-      case SyntaxKind.CallExpression:
+      case ts.SyntaxKind.CallExpression:
         this.noteCall(node as ts.CallExpression, state);
         break;
     }
@@ -252,7 +251,7 @@ class RetryWalker {
 
   private noteBinary(expression: ts.BinaryExpression, state: WalkState): void {
     const operator = expression.operatorToken.kind;
-    if (operator === SyntaxKind.EqualsToken) {
+    if (operator === ts.SyntaxKind.EqualsToken) {
       const assigned = skipWrappers(expression.left);
       if (state.fn !== undefined && ts.isIdentifier(assigned) && assigned.text === state.fn.name) state.fn.reassigned = true;
       let target: string | undefined;
@@ -263,7 +262,7 @@ class RetryWalker {
       }
       return;
     }
-    if (operator === SyntaxKind.PlusEqualsToken || operator === SyntaxKind.MinusEqualsToken) {
+    if (operator === ts.SyntaxKind.PlusEqualsToken || operator === ts.SyntaxKind.MinusEqualsToken) {
       const target = skipWrappers(expression.left);
       this.noteStepped(target, state);
       return;
@@ -289,7 +288,7 @@ class RetryWalker {
   }
 
   private noteStep(expression: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, state: WalkState): void {
-    if (expression.operator !== SyntaxKind.PlusPlusToken && expression.operator !== SyntaxKind.MinusMinusToken) return;
+    if (expression.operator !== ts.SyntaxKind.PlusPlusToken && expression.operator !== ts.SyntaxKind.MinusMinusToken) return;
     this.noteStepped(skipWrappers(expression.operand), state);
     // `if (!retriesLeft--) throw …`: counting down inside a condition is a bound by itself.
     if (state.inCondition) {
@@ -359,7 +358,7 @@ function collectOperandFacts(expression: ts.Expression, facts: OperandFacts, asO
     collectOperandFacts(value.left, facts);
     collectOperandFacts(value.right, facts);
   } else if (ts.isPrefixUnaryExpression(value) || ts.isPostfixUnaryExpression(value)) {
-    if (value.operator === SyntaxKind.PlusPlusToken || value.operator === SyntaxKind.MinusMinusToken) facts.stepped = true;
+    if (value.operator === ts.SyntaxKind.PlusPlusToken || value.operator === ts.SyntaxKind.MinusMinusToken) facts.stepped = true;
     collectOperandFacts(value.operand, facts);
   } else if (ts.isCallExpression(value)) {
     const callee = skipWrappers(value.expression);
@@ -374,7 +373,7 @@ function collectOperandFacts(expression: ts.Expression, facts: OperandFacts, asO
 /** `n`, `this.failures`, `state.attempts`: a variable a counter can live in, as text. */
 function variableKey(expression: ts.Expression): string | undefined {
   if (ts.isIdentifier(expression)) return expression.text;
-  if (expression.kind === SyntaxKind.ThisKeyword) return 'this';
+  if (expression.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (!ts.isPropertyAccessExpression(expression)) return undefined;
   const object = variableKey(skipWrappers(expression.expression));
   return object !== undefined ? `${object}.${expression.name.text}` : undefined;
@@ -389,10 +388,10 @@ function intersects(compared: ReadonlySet<string>, stepped: ReadonlySet<string>)
 function testsParameter(condition: ts.Expression, parameters: ReadonlySet<string>): boolean {
   const value = skipWrappers(condition);
   if (ts.isIdentifier(value)) return parameters.has(value.text);
-  if (ts.isPrefixUnaryExpression(value) && value.operator === SyntaxKind.ExclamationToken) return testsParameter(value.operand, parameters);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return testsParameter(value.operand, parameters);
   if (ts.isBinaryExpression(value)) {
     const operator = value.operatorToken.kind;
-    if (operator === SyntaxKind.AmpersandAmpersandToken || operator === SyntaxKind.BarBarToken) {
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) {
       return testsParameter(value.left, parameters) || testsParameter(value.right, parameters);
     }
   }
@@ -401,20 +400,20 @@ function testsParameter(condition: ts.Expression, parameters: ReadonlySet<string
 
 function isComparison(operator: ts.SyntaxKind): boolean {
   return (
-    operator === SyntaxKind.LessThanToken ||
-    operator === SyntaxKind.LessThanEqualsToken ||
-    operator === SyntaxKind.GreaterThanToken ||
-    operator === SyntaxKind.GreaterThanEqualsToken ||
+    operator === ts.SyntaxKind.LessThanToken ||
+    operator === ts.SyntaxKind.LessThanEqualsToken ||
+    operator === ts.SyntaxKind.GreaterThanToken ||
+    operator === ts.SyntaxKind.GreaterThanEqualsToken ||
     isEquality(operator)
   );
 }
 
 function isEquality(operator: ts.SyntaxKind): boolean {
   return (
-    operator === SyntaxKind.EqualsEqualsEqualsToken ||
-    operator === SyntaxKind.EqualsEqualsToken ||
-    operator === SyntaxKind.ExclamationEqualsEqualsToken ||
-    operator === SyntaxKind.ExclamationEqualsToken
+    operator === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+    operator === ts.SyntaxKind.EqualsEqualsToken ||
+    operator === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+    operator === ts.SyntaxKind.ExclamationEqualsToken
   );
 }
 
@@ -424,9 +423,9 @@ function isNonNumericConstant(expression: ts.Expression): boolean {
   return (
     ts.isStringLiteralLike(value) ||
     ts.isTypeOfExpression(value) ||
-    value.kind === SyntaxKind.NullKeyword ||
-    value.kind === SyntaxKind.TrueKeyword ||
-    value.kind === SyntaxKind.FalseKeyword ||
+    value.kind === ts.SyntaxKind.NullKeyword ||
+    value.kind === ts.SyntaxKind.TrueKeyword ||
+    value.kind === ts.SyntaxKind.FalseKeyword ||
     (ts.isIdentifier(value) && value.text === 'undefined')
   );
 }
@@ -445,9 +444,9 @@ function isEndless(statement: ts.IterationStatement, condition: ts.Expression | 
 /** `done` for `while (!done)` / `while (retrying)`, `this.connected` for `while (!this.connected)`. */
 function flagText(condition: ts.Expression): string | undefined {
   let value = skipWrappers(condition);
-  if (ts.isPrefixUnaryExpression(value) && value.operator === SyntaxKind.ExclamationToken) value = skipWrappers(value.operand);
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) value = skipWrappers(value.operand);
   if (ts.isIdentifier(value)) return value.text;
-  if (ts.isPropertyAccessExpression(value) && value.expression.kind === SyntaxKind.ThisKeyword) return `this.${value.name.text}`;
+  if (ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${value.name.text}`;
   return undefined;
 }
 
@@ -506,7 +505,7 @@ function isRejectionHandler(node: ts.Node): boolean {
 function isReferenceTo(expression: ts.Expression, name: string): boolean {
   const value = skipWrappers(expression);
   if (ts.isIdentifier(value)) return value.text === name;
-  return ts.isPropertyAccessExpression(value) && value.expression.kind === SyntaxKind.ThisKeyword && value.name.text === name;
+  return ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword && value.name.text === name;
 }
 
 /** The names a parameter or catch binding declares, for the plain identifier case. */
@@ -539,7 +538,7 @@ function isStateMachine(statement: ts.IterationStatement, sourceFile: ts.SourceF
   const collectState = (node: ts.Node): void => {
     const value = skipWrappers(node as ts.Expression);
     if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) states.add(value.getText(sourceFile));
-    else if (ts.isBinaryExpression(value) && value.operatorToken.kind === SyntaxKind.EqualsToken) {
+    else if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       collectState(value.left);
       collectState(value.right);
     }
@@ -549,7 +548,7 @@ function isStateMachine(statement: ts.IterationStatement, sourceFile: ts.SourceF
   let assignsState = false;
   const visit = (node: ts.Node): void => {
     if (assignsState) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === SyntaxKind.EqualsToken && states.has(skipWrappers(node.left).getText(sourceFile))) {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && states.has(skipWrappers(node.left).getText(sourceFile))) {
       assignsState = true;
       return;
     }

@@ -44,10 +44,9 @@ export const securityShellInjection: Rule = {
   check(context: RuleContext): RuleFinding[] {
     const sourceFile = context.sourceFile;
     if (!sourceFile) return [];
-    const bindings = new FileBindings();
+    const bindings = FileBindings.of(sourceFile);
     const calls: ts.CallExpression[] = [];
     const visit = (node: ts.Node): void => {
-      bindings.observe(node);
       if (ts.isCallExpression(node) && node.arguments.length > 0) calls.push(node);
       ts.forEachChild(node, visit);
     };

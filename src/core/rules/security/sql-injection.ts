@@ -71,10 +71,9 @@ export const securitySqlInjection: Rule = {
   check(context: RuleContext): RuleFinding[] {
     const sourceFile = context.sourceFile;
     if (!sourceFile) return [];
-    const bindings = new FileBindings();
+    const bindings = FileBindings.of(sourceFile);
     const calls: { call: ts.CallExpression; method: string }[] = [];
     const visit = (node: ts.Node): void => {
-      bindings.observe(node);
       if (ts.isCallExpression(node) && node.arguments.length > 0) {
         const method = sqlMethodName(node);
         if (method !== undefined) calls.push({ call: node, method });

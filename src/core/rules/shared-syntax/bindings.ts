@@ -32,7 +32,9 @@ export interface Binding {
  * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two
  * property getters, which adds up in a switch run on every node.
  */
-const SyntaxKind = ts.SyntaxKind;
+
+/** The tables {@link FileBindings.of} made, per tree (gone with the tree). */
+const filled = new WeakMap<ts.SourceFile, FileBindings>();
 
 /** Resolution follows `const a = b` chains; this caps the chain so cycles cannot loop forever. */
 const MAX_RESOLUTION_DEPTH = 8;
@@ -47,30 +49,50 @@ export class FileBindings {
   /** Name → scope node → binding: resolving is one map lookup per enclosing node. */
   private readonly byName = new Map<string, Map<ts.Node, Binding>>();
 
+  /**
+   * Every name `sourceFile` declares, made by one walk on first request and shared by every rule
+   * that asks for the same tree (each used to fill its own table during its walk and query it after:
+   * the same table, made once per rule).
+   */
+  static of(sourceFile: ts.SourceFile): FileBindings {
+    let bindings = filled.get(sourceFile);
+    if (bindings === undefined) {
+      const table = new FileBindings();
+      const visit = (node: ts.Node): void => {
+        table.observe(node);
+        ts.forEachChild(node, visit);
+      };
+      visit(sourceFile);
+      filled.set(sourceFile, table);
+      bindings = table;
+    }
+    return bindings;
+  }
+
   /** Records the names `node` declares, if any. Call it for every node of the walk. */
   observe(node: ts.Node): void {
     // A switch on the kind keeps this cheap enough to call on every node of a large file.
     switch (node.kind) {
-      case SyntaxKind.VariableDeclaration:
+      case ts.SyntaxKind.VariableDeclaration:
         this.observeVariable(node as ts.VariableDeclaration);
         break;
-      case SyntaxKind.Parameter:
+      case ts.SyntaxKind.Parameter:
         this.addNames((node as ts.ParameterDeclaration).name, 'parameter', node.parent, node);
         break;
-      case SyntaxKind.ImportDeclaration:
+      case ts.SyntaxKind.ImportDeclaration:
         this.observeImport(node as ts.ImportDeclaration);
         break;
-      case SyntaxKind.ImportEqualsDeclaration:
+      case ts.SyntaxKind.ImportEqualsDeclaration:
         this.observeImportEquals(node as ts.ImportEqualsDeclaration);
         break;
-      case SyntaxKind.FunctionDeclaration:
-      case SyntaxKind.ClassDeclaration: {
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.ClassDeclaration: {
         const name = (node as ts.FunctionDeclaration | ts.ClassDeclaration).name;
-        const kind = node.kind === SyntaxKind.FunctionDeclaration ? 'function' : 'class';
+        const kind = node.kind === ts.SyntaxKind.FunctionDeclaration ? 'function' : 'class';
         if (name !== undefined) this.add({ name: name.text, kind, scope: node.parent, declaration: node });
         break;
       }
-      case SyntaxKind.FunctionExpression: {
+      case ts.SyntaxKind.FunctionExpression: {
         // A named function expression sees its own name (recursion) and nothing outside does.
         const name = (node as ts.FunctionExpression).name;
         if (name !== undefined) this.add({ name: name.text, kind: 'function', scope: node, declaration: node });
@@ -222,7 +244,7 @@ export function requiredModule(expression: ts.Expression): string | undefined {
   const value = skipWrappers(expression);
   if (!ts.isCallExpression(value) || value.arguments.length !== 1) return undefined;
   const isRequire = ts.isIdentifier(value.expression) && value.expression.text === 'require';
-  const isDynamicImport = value.expression.kind === SyntaxKind.ImportKeyword;
+  const isDynamicImport = value.expression.kind === ts.SyntaxKind.ImportKeyword;
   const argument = value.arguments[0];
   if ((isRequire || isDynamicImport) && ts.isStringLiteralLike(argument)) return normalizeSpecifier(argument.text);
   return undefined;

@@ -71,20 +71,22 @@ export function memberObject(expression: ts.Expression): ts.Expression | undefin
   return undefined;
 }
 
-const FUNCTION_WITH_BODY_KINDS: ReadonlySet<ts.SyntaxKind> = new Set([
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.FunctionExpression,
-  ts.SyntaxKind.ArrowFunction,
-  ts.SyntaxKind.MethodDeclaration,
-  ts.SyntaxKind.Constructor,
-  ts.SyntaxKind.GetAccessor,
-  ts.SyntaxKind.SetAccessor,
-]);
+/** Made on first use: TypeScript is loaded only when a file is parsed (see scripts/build.mjs). */
+let functionWithBodyKinds: ReadonlySet<ts.SyntaxKind> | undefined;
 
 /** Functions with a body of their own: a new `this`, new parameters, a new place for `return`. */
 export function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  functionWithBodyKinds ??= new Set([
+    ts.SyntaxKind.FunctionDeclaration,
+    ts.SyntaxKind.FunctionExpression,
+    ts.SyntaxKind.ArrowFunction,
+    ts.SyntaxKind.MethodDeclaration,
+    ts.SyntaxKind.Constructor,
+    ts.SyntaxKind.GetAccessor,
+    ts.SyntaxKind.SetAccessor,
+  ]);
   // One set lookup: this runs on every node of a walk.
-  return FUNCTION_WITH_BODY_KINDS.has(node.kind);
+  return functionWithBodyKinds.has(node.kind);
 }
 
 /** True for `false`, `0` and `!1`: the values a config flag is switched off with. */
