@@ -1,9 +1,10 @@
 import { extname } from 'node:path';
 import { ts } from 'ts-morph';
+import { onFirstUse } from '../rules/shared-syntax/nodes';
 import { CATALOGUE, mutatorOf, type DrillSite, type LineRange } from './catalogue';
 
 /** Script kinds a drill can parse; other files have no sites. */
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+const scriptKinds = onFirstUse((): Record<string, ts.ScriptKind> => ({
   '.ts': ts.ScriptKind.TS,
   '.mts': ts.ScriptKind.TS,
   '.cts': ts.ScriptKind.TS,
@@ -12,11 +13,11 @@ const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   '.mjs': ts.ScriptKind.JS,
   '.cjs': ts.ScriptKind.JS,
   '.jsx': ts.ScriptKind.JSX,
-};
+}));
 
 /** The parsed file, or undefined for a language a drill cannot parse. */
 export function parseForDrill(path: string, text: string): ts.SourceFile | undefined {
-  const kind = SCRIPT_KINDS[extname(path).toLowerCase()];
+  const kind = scriptKinds()[extname(path).toLowerCase()];
   return kind === undefined ? undefined : ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
 }
 

@@ -1,12 +1,13 @@
 import { ts } from 'ts-morph';
+import { onFirstUse } from '../../rules/shared-syntax/nodes';
 import { collectSites, snippet, where, type DefectMutator } from './mutator';
 
-const EQUALITY_FLIP: Partial<Record<ts.SyntaxKind, string>> = {
+const equalityFlips = onFirstUse((): Partial<Record<ts.SyntaxKind, string>> => ({
   [ts.SyntaxKind.EqualsEqualsEqualsToken]: '!==',
   [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '===',
   [ts.SyntaxKind.EqualsEqualsToken]: '!=',
   [ts.SyntaxKind.ExclamationEqualsToken]: '==',
-};
+}));
 
 /**
  * Inverted condition: the condition of an `if`, `while` or `?:` is negated (`!x` loses its `!`,
@@ -30,10 +31,10 @@ export const invertedCondition: DefectMutator = {
       if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken) {
         newText = inner.operand.getText(sourceFile);
         after = newText;
-      } else if (ts.isBinaryExpression(inner) && EQUALITY_FLIP[inner.operatorToken.kind] !== undefined) {
+      } else if (ts.isBinaryExpression(inner) && equalityFlips()[inner.operatorToken.kind] !== undefined) {
         start = inner.operatorToken.getStart(sourceFile);
         end = inner.operatorToken.getEnd();
-        newText = EQUALITY_FLIP[inner.operatorToken.kind]!;
+        newText = equalityFlips()[inner.operatorToken.kind]!;
         after = `${inner.left.getText(sourceFile)} ${newText} ${inner.right.getText(sourceFile)}`;
       } else {
         newText = `!(${before})`;

@@ -1,12 +1,13 @@
 import { ts } from 'ts-morph';
+import { onFirstUse } from '../../rules/shared-syntax/nodes';
 import { collectSites, snippet, where, type DefectMutator } from './mutator';
 
-const FLIP: Partial<Record<ts.SyntaxKind, string>> = {
+const flips = onFirstUse((): Partial<Record<ts.SyntaxKind, string>> => ({
   [ts.SyntaxKind.LessThanToken]: '<=',
   [ts.SyntaxKind.LessThanEqualsToken]: '<',
   [ts.SyntaxKind.GreaterThanToken]: '>=',
   [ts.SyntaxKind.GreaterThanEqualsToken]: '>',
-};
+}));
 
 /** Boundary off by one: a relational comparison gains or loses its `=` (`attempt <= 3` to `attempt < 3`). */
 export const offByOne: DefectMutator = {
@@ -15,7 +16,7 @@ export const offByOne: DefectMutator = {
   findSites(sourceFile, lines) {
     return collectSites(sourceFile, lines, (node) => {
       if (!ts.isBinaryExpression(node)) return undefined;
-      const flipped = FLIP[node.operatorToken.kind];
+      const flipped = flips()[node.operatorToken.kind];
       if (flipped === undefined) return undefined;
       const operator = node.operatorToken;
       const before = node.getText(sourceFile);

@@ -71,6 +71,23 @@ export function memberObject(expression: ts.Expression): ts.Expression | undefin
   return undefined;
 }
 
+/**
+ * A value made on its first use. A module-level table of `ts.SyntaxKind`s read when the module loads
+ * would load TypeScript for every command (the bundles load it lazily; see scripts/build.mjs), so
+ * tables built from `ts` are wrapped in this.
+ */
+export function onFirstUse<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
 /** Made on first use: TypeScript is loaded only when a file is parsed (see scripts/build.mjs). */
 let functionWithBodyKinds: ReadonlySet<ts.SyntaxKind> | undefined;
 

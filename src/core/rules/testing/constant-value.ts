@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { FileBindings } from '../shared-syntax/bindings';
-import { skipWrappers } from '../shared-syntax/nodes';
+import { onFirstUse, skipWrappers } from '../shared-syntax/nodes';
 
 /** Caps `const` chains and nesting so pathological input stays cheap. */
 const MAX_DEPTH = 12;
@@ -8,12 +8,12 @@ const MAX_DEPTH = 12;
 /** Globals whose value no code can change in a test (`undefined = 1` is a no-op outside sloppy-mode tricks). */
 const CONSTANT_GLOBALS: ReadonlySet<string> = new Set(['undefined', 'NaN', 'Infinity']);
 
-/** Operators whose result depends on more than their operands' values, or that write. */
-const NON_CONSTANT_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
-  ts.SyntaxKind.InKeyword,
-  ts.SyntaxKind.InstanceOfKeyword,
-  ts.SyntaxKind.CommaToken,
-]);
+/**
+ * Operators whose result depends on more than their operands' values, or that write.
+ */
+const nonConstantOperators = onFirstUse(
+  (): ReadonlySet<ts.SyntaxKind> => new Set([ts.SyntaxKind.InKeyword, ts.SyntaxKind.InstanceOfKeyword, ts.SyntaxKind.CommaToken]),
+);
 
 /**
  * True when `expression` has the same value on every run whatever the code under test does: literals,
@@ -53,7 +53,7 @@ export function isConstantValue(expression: ts.Expression, bindings: FileBinding
       const binary = value as ts.BinaryExpression;
       const operator = binary.operatorToken.kind;
       const assigns = operator >= ts.SyntaxKind.FirstAssignment && operator <= ts.SyntaxKind.LastAssignment;
-      if (assigns || NON_CONSTANT_OPERATORS.has(operator)) return false;
+      if (assigns || nonConstantOperators().has(operator)) return false;
       return isConstantValue(binary.left, bindings, next) && isConstantValue(binary.right, bindings, next);
     }
     case ts.SyntaxKind.ConditionalExpression: {

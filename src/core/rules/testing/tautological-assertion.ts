@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
-import { findingAt, isFunctionWithBody, skipWrappers, snippet } from '../shared-syntax/nodes';
+import { findingAt, isFunctionWithBody, onFirstUse, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { type AssertionCall, assertionOf } from './assertions';
 import { isDeepStrictEqual } from 'node:util';
 import { constantValue, isConstantValue, isPlainReference, type Known, normalizedText } from './constant-value';
@@ -10,12 +10,12 @@ import { calledDouble, selfCalledDouble } from './doubles';
 import { isFunctionLiteral, judgeTestCalls, type TestFile, testCaseOf } from './test-code';
 
 /** Comparisons that are decided when both sides are the same reference (`a === a`). */
-const SELF_COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
+const selfComparisons = onFirstUse((): ReadonlySet<ts.SyntaxKind> => new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken,
   ts.SyntaxKind.EqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsToken,
-]);
+]));
 
 /**
  * Flags assertions whose outcome no code under test can change: every compared value is a constant
@@ -90,7 +90,7 @@ function selfComparison(assertion: AssertionCall, file: TestFile): string | unde
   const others = assertion.style === 'assert' ? rest.slice(0, 1) : rest;
   if (others.some((other) => sameValue(subject, other, file))) return normalizedText(subject, file.sourceFile);
   const value = skipWrappers(subject);
-  if (ts.isBinaryExpression(value) && SELF_COMPARISONS.has(value.operatorToken.kind) && sameValue(value.left, value.right, file)) {
+  if (ts.isBinaryExpression(value) && selfComparisons().has(value.operatorToken.kind) && sameValue(value.left, value.right, file)) {
     return normalizedText(value.left, file.sourceFile);
   }
   return undefined;
@@ -166,7 +166,7 @@ function reachingIsTheCheck(assertion: ts.Node, file: TestFile): boolean {
     if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) {
       const condition = ts.isIfStatement(node) ? node.expression : node.condition;
       if (child !== condition && !isConstantValue(condition, file.bindings)) return true;
-    } else if (ts.isBinaryExpression(node) && GUARDING_OPERATORS.has(node.operatorToken.kind)) {
+    } else if (ts.isBinaryExpression(node) && guardingOperators().has(node.operatorToken.kind)) {
       if (child === node.right && !isConstantValue(node.left, file.bindings)) return true;
     } else if (ts.isCaseClause(node) || ts.isDefaultClause(node) || ts.isCatchClause(node)) {
       return true;
@@ -182,8 +182,8 @@ function reachingIsTheCheck(assertion: ts.Node, file: TestFile): boolean {
 }
 
 /** Operators that may skip their right side. */
-const GUARDING_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
+const guardingOperators = onFirstUse((): ReadonlySet<ts.SyntaxKind> => new Set([
   ts.SyntaxKind.AmpersandAmpersandToken,
   ts.SyntaxKind.BarBarToken,
   ts.SyntaxKind.QuestionQuestionToken,
-]);
+]));
