@@ -27,7 +27,7 @@ export interface FileKind {
   readonly dottedKeys: boolean;
   /** True for test code and test data (`test/`, `*.test.ts`, `test_*.py`), where a guessable password is a fixture. */
   readonly test: boolean;
-  /** True for documentation (Markdown, reStructuredText, AsciiDoc), where a guessable password is an illustration. */
+  /** True for documentation (Markdown, reStructuredText, AsciiDoc) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
 }
 
@@ -78,7 +78,7 @@ export function isLockFile(path: string): boolean {
 }
 
 /** Test folders and test file names of the common ecosystems (JavaScript, Python, Go, Ruby, Java). */
-const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|[._-](?:test|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$/i;
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|(?:^|\/|[._-])(?:tests?|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$/i;
 /** `UserServiceTest.java`, `LoginTests.cs`: case matters, or `Latest.java` would be a test. */
 const TEST_CLASS_FILE = /[a-z\d]Tests?\.(?:java|kt|cs)$/;
 const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc']);
@@ -93,9 +93,12 @@ export function classifyFile(path: string): FileKind {
   return { ...classifyFormat(path), test: isTestPath(path), docs: isDocPath(path) };
 }
 
+/** `examples/`, `iam.examples.json`, `.env.example`: illustrations and templates, not configuration. */
+const EXAMPLE_PATH = /(?:^|\/)examples?\/|(?:^|[/._-])examples?(?:[._-][^/]*)?$/i;
+
 function isDocPath(path: string): boolean {
   const basename = basenameOf(path);
-  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme';
+  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme' || EXAMPLE_PATH.test(path);
 }
 
 function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
