@@ -392,7 +392,8 @@ describe('secrets/hardcoded-secret', () => {
     });
 
     it('respects entropyThreshold and minLength', () => {
-      const text = `const apiKey = "${value}";\n`;
+      // Letters and digits only: a value with symbols scattered in it is also a shared secret a person wrote, at any entropy.
+      const text = `const apiKey = "${randomChars(BASE62, 24, 90)}";\n`;
       assert.equal(check('a.ts', text, { entropyThreshold: 6 }).length, 0);
       assert.equal(check('a.ts', text, { minLength: 40 }).length, 0);
       const short = strongValue(10, 91);
@@ -1072,12 +1073,25 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(secret.length, 1);
     });
 
+    it('under a key or token name, a shared secret a person wrote with symbols scattered in it, in code and config', () => {
+      expectOne('src/client.go', `api_key := "${punctuated}"\n`, punctuated, 'secret key');
+      expectOne('conf/app.conf', `db_pass: ${punctuated}\n`, punctuated, 'password');
+      expectOne('src/client.ts', `if (apiKey === "${punctuated}") {}\n`, punctuated, 'secret key');
+      // Letters and digits alone under a key name are the generic detector's (entropy), never a written secret.
+      assert.deepEqual(check('src/client.ts', `const apiKey = "${policy}";\n`), []);
+      // Replacement markers, and code read between a closing and an opening quote, are not values.
+      assert.deepEqual(check('src/client.ts', 'const apiKey = "@@API_KEY@@";\nconst token = "__TOKEN__";\n'), []);
+      assert.deepEqual(check('dist/db.js', 'this.log_("Failed to get token: "+e),t||(this.repo.admin&&m(e),a())}}}interrupt(e){u("x")}\n'), []);
+      // In C and Objective-C, 'abcd' is a character constant, not a string.
+      assert.deepEqual(check('src/Client.m', `api_key = '${punctuated}';\n`), []);
+    });
+
     it('finds a literal compared with a password or secret name, either side', () => {
       expectOne('src/auth.c', `if (passwd == "${punctuated}") {}\n`, punctuated, 'password');
       expectOne('src/auth.ts', `if ("${punctuated}" !== db_pass) {}\n`, punctuated, 'password');
       expectOne('src/auth.go', `if (secret === "${punctuated}") {}\n`, punctuated, 'secret');
-      // A token or key compared with a literal is a protocol value as often as a secret.
-      assert.deepEqual(check('src/auth.ts', `if (apiKey === "${punctuated}") {}\n`), []);
+      // A token or key compared with a random-looking literal is a protocol value as often as a secret.
+      assert.deepEqual(check('src/auth.ts', `if (apiKey === "${randomChars(BASE62, 24, 1210)}") {}\n`), []);
       assert.deepEqual(check('src/auth.ts', 'if (password === "") {}\nif (password !== confirmPassword) {}\nif (password == null) {}\n'), []);
     });
 

@@ -135,7 +135,7 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     return value ? { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value }, resumeAt } : { resumeAt };
   }
   at = skipBlanks(text, at);
-  if (!quotedName && !file.unquotedValues) {
+  if (!quotedName) {
     const compared = readComparedLiteral(text, name.start, at);
     if (compared) return { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...compared, quoted: true, comparison: true }, resumeAt };
   }
@@ -161,7 +161,8 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     return { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, valueStart: at, valueEnd: word.valueEnd, quoted: true }, resumeAt };
   }
   // `password: string = "…"` (TypeScript) and `password: str = "…"` (Python).
-  if (text[afterOperator - 1] === ':' && !file.yaml && /[A-Za-z]/.test(text[at] ?? '')) {
+  // Config files (`db_pass: value` in an .ini, .conf or .properties) have no annotations.
+  if (text[afterOperator - 1] === ':' && !file.yaml && !file.unquotedValues && /[A-Za-z]/.test(text[at] ?? '')) {
     let typeEnd = at;
     while (typeEnd < text.length && typeEnd - at < 16 && /[A-Za-z]/.test(text[typeEnd])) typeEnd++;
     if (!ANNOTATION_TYPES.has(text.slice(at, typeEnd))) return { resumeAt };
@@ -268,7 +269,7 @@ function readValue(text: string, at: number, file: FileKind): { valueStart: numb
   const prefix = /^(?:[rRbBuUfF]{1,2}(?=["'])|@(?="))/.exec(text.slice(at, at + 3));
   if (prefix && !file.unquotedValues) at += prefix[0].length;
   const open = text[at];
-  if (open === undefined) return undefined;
+  if (open === undefined || (open === "'" && file.charConstants)) return undefined;
   if (isQuote(open)) {
     // Python's triple quotes and empty strings hold no single-line secret.
     if (text[at + 1] === open) return undefined;

@@ -21,6 +21,8 @@ export interface FileKind {
   readonly pairsByComma: boolean;
   /** The env read that may replace a hardcoded value, or undefined when none is correct here. */
   readonly envRead?: EnvReadStyle;
+  /** True for C, C++ and Objective-C, where `'abcd'` is a (multi-)character constant, not a string. */
+  readonly charConstants?: boolean;
   /** True for YAML, where a value may be a plain scalar that an env read can replace in place. */
   readonly yaml: boolean;
   /** True for .properties files, whose keys are dotted paths (`spring.datasource.password`). */
@@ -59,6 +61,7 @@ const LOCK_FILES: ReadonlySet<string> = new Set([
 
 const JAVASCRIPT = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx']);
 const PYTHON = new Set(['py', 'pyw']);
+const C_FAMILY = new Set(['c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm']);
 const YAML = new Set(['yml', 'yaml']);
 const CONFIG = new Set(['ini', 'cfg', 'conf', 'properties', 'env', 'npmrc', 'pypirc', 'netrc', 'gitconfig', 'sh', 'bash', 'zsh', 'ksh', 'fish', 'envrc', 'dockerfile', 'mk', 'mak']);
 const CONFIG_BASENAMES = new Set(['credentials', 'dockerfile', 'containerfile', '.npmrc', '.pypirc', '.netrc', '.envrc', '.gitconfig', '.yarnrc', 'makefile', 'gnumakefile']);
@@ -125,6 +128,9 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   // .env, .env.local, prod.env: the value itself is the secret's home, so no env read replaces it.
   if (basename.startsWith('.env') || CONFIG.has(extension) || CONFIG_BASENAMES.has(basename) || basename.startsWith('dockerfile')) {
     return { unquotedValues: true, pairsByComma: false, yaml: false, dottedKeys: false };
+  }
+  if (C_FAMILY.has(extension)) {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, charConstants: true };
   }
   // Other code, JSON, Markdown and unknown files: only quoted values are literals.
   // JSON and source maps list strings side by side, so `"token", "…"` is two entries, not a pair.

@@ -14,6 +14,8 @@ export function isWrittenPassword(value: string): boolean {
   if (value.length < MIN_LENGTH || value.length > MAX_LENGTH || isStandIn(value)) return false;
   // Prose, labels and messages have spaces; translated labels have letters of other scripts.
   if (/\s/.test(value) || /[^\x00-\x7f]/.test(value.replace(NON_ASCII_SYMBOLS, ''))) return false;
+  // `"Failed: "+e),t||(a())…"`: code between two strings, read from a closing quote to the next opening one.
+  if (/^[+),;]|[+(,;]$|&&|\|\|/.test(value)) return false;
   // `,.:-*`, `-----`: separators and masks; a password has some letter or digit.
   if (!/[A-Za-z0-9]/.test(value)) return false;
   // `Password:`, `Kennwort *`: a label with its colon or required marker.
@@ -57,8 +59,9 @@ function isCommonWordPassword(value: string, letters: string): boolean {
 function isTemplateOrReference(value: string): boolean {
   if (/[(){}[\]<>]/.test(value) && bracketsNest(value)) return true;
   if (isEnvReference(value) && !/\$\{(?![A-Za-z_][\w.]*(?:[:?=+-][^{}]*)?\})/.test(value)) return true;
-  // `%s`, `%(name)s`, `%DB_PASS%`, `$1`, `:password` / `@password` bind parameters, `$PASS`.
-  return /%[sd]|%\(|%[A-Za-z_]\w*%|^\$\d+$|^[:@$][A-Za-z_]\w*$/.test(value);
+  // `%s`, `%(name)s`, `%DB_PASS%`, `$1`, `:password` / `@password` bind parameters, `$PASS`, and
+  // replacement markers around a name (`@@API_KEY@@`, `__TOKEN__`, `$SECRET$`).
+  return /%[sd]|%\(|%[A-Za-z_]\w*%|^\$\d+$|^[:@$][A-Za-z_]\w*$/.test(value) || /^([^\w\s]{1,3})[A-Za-z_][\w.-]*\1$/.test(value);
 }
 
 const OPENERS: Readonly<Record<string, string>> = { ')': '(', '}': '{', ']': '[', '>': '<' };

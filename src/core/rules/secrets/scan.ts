@@ -207,23 +207,30 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   const words = splitWords(name);
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
-  // `password == "…"`: comparing a password with a literal hardcodes it; other names are compared with anything.
-  if (assignment.comparison && !WRITTEN_PASSWORD_CLASSES.has(nameClass)) return undefined;
-  return judgeRandomValue(text, assignment, file, options, words, nameClass) ?? judgeWrittenPassword(text, assignment, file, options, nameClass);
+  // `password == "…"`: comparing a password with a literal hardcodes it. A token compared with a random-looking
+  // literal is as often a protocol value, so there only a written shared secret counts (below).
+  const random = assignment.comparison && !WRITTEN_PASSWORD_CLASSES.has(nameClass) ? undefined : judgeRandomValue(text, assignment, file, options, words, nameClass);
+  return random ?? judgeWrittenPassword(text, assignment, file, options, nameClass);
 }
 
 /** Names whose value a person may have written (`password`, `JWT_SECRET`), not only a generator. */
 const WRITTEN_PASSWORD_CLASSES: ReadonlySet<SecretNameClass> = new Set(['password', 'secret']);
 
+/** Different symbols a value under a key or token name needs before it reads as a shared secret a person wrote. */
+const WRITTEN_KEY_SYMBOLS = 3;
+
 /**
  * A password a person wrote under a password or secret name, at any entropy (secrets/passwords.ts):
- * a guessable one is a `warning` that says so. In tests and docs such a value is a fixture or an
+ * a guessable one is a `warning` that says so. Under a key or token name, machine-issued values are
+ * the generic detector's; what a person wrote there is a shared secret with symbols scattered in it
+ * (`j8#kL!p2$w`), never letters and digits alone. In tests and docs such a value is a fixture or an
  * illustration, so only random values (the generic detector's) are reported there.
  */
 function judgeWrittenPassword(text: string, assignment: Assignment, file: FileKind, options: ScanOptions, nameClass: SecretNameClass): SecretCandidate | undefined {
-  if (!WRITTEN_PASSWORD_CLASSES.has(nameClass) || file.test || file.docs) return undefined;
+  if (file.test || file.docs) return undefined;
   const { valueStart: start, valueEnd: end, name } = assignment;
   const value = text.slice(start, end);
+  if (!WRITTEN_PASSWORD_CLASSES.has(nameClass) && (value.length < options.minLength || new Set(value.replace(/[A-Za-z0-9]/g, '')).size < WRITTEN_KEY_SYMBOLS)) return undefined;
   if (!isWrittenPassword(value) || isPackageSpec(value) || MALFORMED_VENDOR_PREFIX.test(value) || isAllowed(value, options.allow) || isDocumentedExample(value)) return undefined;
   const candidate: SecretCandidate = { start, end, unitStart: start, unitEnd: end, name, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: false };
   return isGuessablePassword(value) ? { ...candidate, severity: 'warning', guessable: true } : candidate;
