@@ -1105,6 +1105,7 @@ describe('secrets/hardcoded-secret', () => {
         'const f = { password: "********", secret: "changeme", password9: "auth/wrong-password", password10: "mypassword" };',
         'const g = { RESET_PASSWORD: "/v1/accounts:resetPassword", password: ",.:-¨@*¿?!", pwd: "1111" };',
         'const h = { password: "{{ .Values.db.password }}", secret: "<%= ENV[\'X\'] %>", password11: "v2.1.0-rc1" };',
+        'enum Kind { VerifyPassword = "identitytoolkit#VerifyPasswordResponse" }',
       ].join('\n');
       assert.deepEqual(check('src/forms.ts', text), []);
     });

@@ -363,7 +363,7 @@ export function isWordLike(value: string): boolean {
   }
   // Slugs, dotted names and identifiers: every segment is digits, one-case letters, or camelCase /
   // PascalCase words of three letters or more on average (`accessTokenKey`, `my-app-name-2`).
-  const segments = plain.split(/[-_.:/@$]+/).filter((segment) => segment.length > 0);
+  const segments = plain.split(/[-_.:/@$#]+/).filter((segment) => segment.length > 0);
   return segments.length > 0 && segments.every(isWordSegment);
 }
 

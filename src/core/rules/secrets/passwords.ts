@@ -88,11 +88,11 @@ export function isStructuredText(value: string): boolean {
 }
 
 /**
- * Identifiers, keys and paths: every part between `_ - . / : | , =` is digits, one-case letters, or
+ * Identifiers, keys and paths: every part between `_ - . / : | , = #` is digits, one-case letters, or
  * camelCase words of three letters or more on average (`user_password`, `DB_PASSWORD`, `auth.login.pw`).
  */
 function isIdentifierLike(value: string): boolean {
-  const parts = value.split(/[-_./:|,=]+/).filter((part) => part.length > 0);
+  const parts = value.split(/[-_./:|,=#]+/).filter((part) => part.length > 0);
   return (
     parts.length > 0 &&
     parts.every((part) => {
