@@ -392,7 +392,8 @@ describe('secrets/hardcoded-secret', () => {
     });
 
     it('respects entropyThreshold and minLength', () => {
-      const text = `const apiKey = "${value}";\n`;
+      // Letters and digits only: a value with symbols scattered in it is also a shared secret a person wrote, at any entropy.
+      const text = `const apiKey = "${randomChars(BASE62, 24, 90)}";\n`;
       assert.equal(check('a.ts', text, { entropyThreshold: 6 }).length, 0);
       assert.equal(check('a.ts', text, { minLength: 40 }).length, 0);
       const short = strongValue(10, 91);
@@ -483,7 +484,7 @@ describe('secrets/hardcoded-secret', () => {
         'const e = "amqp://guest:guest@rabbitmq:5672";',
         'const f = `mysql://root:${process.env.MYSQL_PASSWORD}@db/shop`;',
         'const g = "redis://:$REDIS_PASSWORD@cache:6379";',
-        'const h = "https://user:9Xk2LmQ7pR4tV8wZ@example.org/";',
+        'const h = "https://user:${API_PASSWORD}@example.org/";',
       ].join('\n');
       assert.deepEqual(check('src/db.ts', text), []);
     });
@@ -1051,6 +1052,118 @@ describe('secrets/hardcoded-secret', () => {
           assert.deepEqual(check(path, write(filler)), []);
         });
       }
+    });
+  });
+
+  describe('passwords a person wrote, comparisons, web URLs, curl headers (round 2)', () => {
+    // Assembled at run time so that this file holds no password literal a scanner would report.
+    const punctuated = ['m{', 'q)p', '$', '{e]n', 'ob(', 'dy[f>', '-_$#', 'k9}}'].join('');
+    const policy = ['this', 'Is', 'Dog', '11'].join('');
+
+    it('finds a written password at any entropy under a password or secret name, in code and config', () => {
+      expectOne('src/db.go', `password = "${punctuated}"\n`, punctuated, 'password');
+      expectOne('src/Login.m', `password = @"${punctuated}";\n`, punctuated, 'password');
+      expectOne('infra/main.tf', `administrator_login_password = "${policy}"\n`, policy, 'password');
+      expectOne('conf/app.cls', `db_pass: 'A,.:-¨@*¿?!'\n`, 'A,.:-¨@*¿?!', 'password');
+      const weak = check('deploy/vault.hcl', `password = "${['root', 'passwd'].join('')}"\n`);
+      assert.equal(weak.length, 1);
+      assert.equal(weak[0].severity, 'warning');
+      assert.match(weak[0].message, /guessable/);
+      const secret = check('src/app.py', `JWT_SECRET = "${punctuated}"\n`);
+      assert.equal(secret.length, 1);
+    });
+
+    it('under a key or token name, a shared secret a person wrote with symbols scattered in it, in code and config', () => {
+      expectOne('src/client.go', `api_key := "${punctuated}"\n`, punctuated, 'secret key');
+      expectOne('conf/app.conf', `db_pass: ${punctuated}\n`, punctuated, 'password');
+      expectOne('src/client.ts', `if (apiKey === "${punctuated}") {}\n`, punctuated, 'secret key');
+      // Letters and digits alone under a key name are the generic detector's (entropy), never a written secret.
+      assert.deepEqual(check('src/client.ts', `const apiKey = "${policy}";\n`), []);
+      // Replacement markers, and code read between a closing and an opening quote, are not values.
+      assert.deepEqual(check('src/client.ts', 'const apiKey = "@@API_KEY@@";\nconst token = "__TOKEN__";\n'), []);
+      assert.deepEqual(check('dist/db.js', 'this.log_("Failed to get token: "+e),t||(this.repo.admin&&m(e),a())}}}interrupt(e){u("x")}\n'), []);
+      // In C and Objective-C, 'abcd' is a character constant, not a string.
+      assert.deepEqual(check('src/Client.m', `api_key = '${punctuated}';\n`), []);
+    });
+
+    it('finds a literal compared with a password or secret name, either side', () => {
+      expectOne('src/auth.c', `if (passwd == "${punctuated}") {}\n`, punctuated, 'password');
+      expectOne('src/auth.ts', `if ("${punctuated}" !== db_pass) {}\n`, punctuated, 'password');
+      expectOne('src/auth.go', `if (secret === "${punctuated}") {}\n`, punctuated, 'secret');
+      // A token or key compared with a random-looking literal is a protocol value as often as a secret.
+      assert.deepEqual(check('src/auth.ts', `if (apiKey === "${randomChars(BASE62, 24, 1210)}") {}\n`), []);
+      assert.deepEqual(check('src/auth.ts', 'if (password === "") {}\nif (password !== confirmPassword) {}\nif (password == null) {}\n'), []);
+    });
+
+    it('leaves labels, messages, field names, templates, regexes, rules, paths and stand-ins alone', () => {
+      const text = [
+        'const a = { password: "Enter your password", passwordLabel: "Password", password1: "Passwort" };',
+        'const b = { secret: "密码", pass: "shadow", password2: "Kennwort:", password3: "hidden" };',
+        'const c = { password: "user_password", password4: "new-password", pwd: "#login-password", secret: "DB_PASSWORD" };',
+        'const d = { password: "${DB_PASS}", secret: "{user}:{pass}", password5: ":password", password6: "%s" };',
+        'const e = { password: "^(?=.*\\\\d).{8,}$", password7: "required|min:8|confirmed", password8: "input[type=password]" };',
+        'const f = { password: "********", secret: "changeme", password9: "auth/wrong-password", password10: "mypassword" };',
+        'const g = { RESET_PASSWORD: "/v1/accounts:resetPassword", password: ",.:-¨@*¿?!", pwd: "1111" };',
+        'const h = { password: "{{ .Values.db.password }}", secret: "<%= ENV[\'X\'] %>", password11: "v2.1.0-rc1" };',
+        'enum Kind { VerifyPassword = "identitytoolkit#VerifyPasswordResponse" }',
+      ].join('\n');
+      assert.deepEqual(check('src/forms.ts', text), []);
+    });
+
+    it('in tests, docs and examples a written password is a fixture or an illustration', () => {
+      const text = `password = "${punctuated}"\n`;
+      assert.deepEqual(check('test/login.test.ts', text), []);
+      assert.deepEqual(check('docs/setup.md', text), []);
+      assert.deepEqual(check('apis/iam.examples.json', `{"Password": "${punctuated}"}\n`), []);
+      assert.deepEqual(check('.env.example', `DB_PASSWORD=${['admin', '123'].join('')}\n`), []);
+      assert.deepEqual(check('url/test.js', `password = "${punctuated}"\n`), []);
+    });
+
+    it('passwords in web URLs: random ones are errors, guessable ones warnings, stand-ins and references nothing', () => {
+      const random = randomChars(BASE62, 14, 1201);
+      expectOne('src/api.ts', `const PROD_API = "https://svc:${random}@api.acme.io/v2";\n`, random, /Hardcoded password in a URL/);
+      const weak = check('src/api.ts', `const API = "https://user:${['secret', '123'].join('')}@api.acme.io/";\n`);
+      assert.equal(weak.length, 1);
+      assert.equal(weak[0].severity, 'warning');
+      const text = [
+        'const a = "https://user:pass@example.com";',
+        'const b = "https://username:password@api.acme.io";',
+        'const c = "https://x-access-token:${TOKEN}@github.com/o/r.git";',
+        'const d = "http://user:****@proxy:8080";',
+        'const e = "https://{USER}:{PASS}@template.example.com";',
+        'const f = "https://user:mypassword@test.com/endpoint";',
+      ].join('\n');
+      assert.deepEqual(check('src/urls.ts', text), []);
+      // In a URL parser's tests and a proxy guide, a guessable or loopback password is an example.
+      assert.deepEqual(check('test/url.test.js', `parse("http://atpass:${['foo', 'bar'].join('%40')}@127.0.0.1/");\n`), []);
+      assert.deepEqual(check('docs/proxy.md', `proxy: "http://deploy:${['Summer', '2024'].join('')}@proxy.acme.io:8080"\n`), []);
+      assert.deepEqual(check('CHANGELOG.md', 'Credentials in a URL (e.g. `https://user:p%40ss@host`) are now decoded.\n'), []);
+    });
+
+    it('header values on a curl command line are literals', () => {
+      const hex = randomChars(HEX, 16, 1202);
+      expectOne('scripts/call.sh', `curl -H "Content-Type: application/json" -H "Token: ${hex}" https://api.acme.io\n`, hex, /Hardcoded Token header credential/);
+      assert.deepEqual(check('scripts/call.sh', 'curl -H "Authorization: Bearer $TOKEN" -H "X-Api-Key: YOUR_API_KEY" https://x\n'), []);
+    });
+
+    it('a Discord bot token whose id part was edited in a few places, but not one whose id is not a number', () => {
+      const id = Buffer.from(randomChars('0123456789', 18, 1203).replace(/^0/, '1')).toString('base64url');
+      const edited = `${id.slice(0, 10)}X${id.slice(11)}`;
+      const token = `${edited}.${randomChars(BASE64URL, 6, 1204)}.${randomChars(BASE64URL, 38, 1205)}`;
+      expectOne('bot.ts', `export const value = "${token}";\n`, token, 'Discord bot token');
+      const garbage = `M${randomChars(BASE64URL, 23, 1206)}.${randomChars(BASE64URL, 6, 1207)}.${randomChars(BASE64URL, 38, 1208)}`;
+      assert.deepEqual(check('bot.ts', `export const value = "${garbage}";\n`), []);
+    });
+
+    it('Sumo Logic access IDs under a Sumo Logic name; Stripe keys only from 24 characters, fillers as notes', () => {
+      const accessId = `su${randomChars(BASE62, 12, 1209)}`;
+      expectOne('jobs/sumo.py', `SUMO_ACCESS_ID = "${accessId}"\n`, accessId, 'Sumo Logic access ID');
+      assert.deepEqual(check('jobs/other.py', `ACCESS_ID = "${accessId}"\n`), []);
+      const prefix = ['sk', 'live', ''].join('_');
+      assert.deepEqual(check('keys.txt', `${prefix}${'A'.repeat(23)}\n`), []);
+      const note = check('keys.txt', `${prefix}${'A'.repeat(24)}\n`);
+      assert.equal(note.length, 1);
+      assert.equal(note[0].severity, 'info');
     });
   });
 });

@@ -22,6 +22,8 @@ export interface Assignment {
    * is judged there, never the generic detector.
    */
   bareInCode?: boolean;
+  /** True for a literal compared with the name (`password == "…"`, `"…" !== password`) rather than assigned to it. */
+  comparison?: boolean;
 }
 
 const MAX_NAME = 200;
@@ -133,6 +135,10 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     return value ? { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value }, resumeAt } : { resumeAt };
   }
   at = skipBlanks(text, at);
+  if (!quotedName) {
+    const compared = readComparedLiteral(text, name.start, at);
+    if (compared) return { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...compared, quoted: true, comparison: true }, resumeAt };
+  }
   // `var apiToken string = "…"` (Go).
   if (!quotedName && at > name.end && /[A-Za-z]/.test(text[at] ?? '')) {
     let typeEnd = at;
@@ -142,7 +148,8 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
       if (text[afterType] === '=' && text[afterType + 1] !== '=') at = afterType;
     }
   }
-  const afterOperator = readOperator(text, at, quotedName, file);
+  // `` `password1234`, `P@ssw0rd!` `` is a list of code spans in a comment or Markdown, not a pair.
+  const afterOperator = readOperator(text, at, quotedName && text[name.end] !== '`', file);
   if (afterOperator < 0) return { resumeAt };
   at = skipBlanks(text, afterOperator);
   // `Authorization: Bearer …` unquoted in a header map, an HTTP file or a string: the scheme word
@@ -154,7 +161,8 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     return { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, valueStart: at, valueEnd: word.valueEnd, quoted: true }, resumeAt };
   }
   // `password: string = "…"` (TypeScript) and `password: str = "…"` (Python).
-  if (text[afterOperator - 1] === ':' && !file.yaml && /[A-Za-z]/.test(text[at] ?? '')) {
+  // Config files (`db_pass: value` in an .ini, .conf or .properties) have no annotations.
+  if (text[afterOperator - 1] === ':' && !file.yaml && !file.unquotedValues && /[A-Za-z]/.test(text[at] ?? '')) {
     let typeEnd = at;
     while (typeEnd < text.length && typeEnd - at < 16 && /[A-Za-z]/.test(text[typeEnd])) typeEnd++;
     if (!ANNOTATION_TYPES.has(text.slice(at, typeEnd))) return { resumeAt };
@@ -166,12 +174,54 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   const embedded = !file.unquotedValues && text[afterOperator - 1] === '=' && afterOperator - name.end <= 1 && startsString(text, name.start);
   // `"sl_api_key:…"`, `"key:=…"`: a colon pair inside a string of code, judged by vendor shape only.
   const embeddedPair = !embedded && !file.unquotedValues && text[name.end] === ':' && afterOperator - name.end <= 2 && startsString(text, name.start);
-  const value = embedded ? readEmbeddedValue(text, at) : embeddedPair ? bare(readEmbeddedValue(text, at)) : readValue(text, at, file);
+  // `curl -H "X-Api-Key: …"`: a header given on a command line is a literal, not prose.
+  const header = text[name.end] === ':' && afterOperator - name.end === 1 && HEADER_OPTION.test(text.slice(Math.max(0, name.start - 16), name.start));
+  const value = embedded || header ? readEmbeddedValue(text, at) : embeddedPair ? bare(readEmbeddedValue(text, at)) : readValue(text, at, file);
   if (!value) return { resumeAt };
   return {
     assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value },
     resumeAt,
   };
+}
+
+/** curl's and HTTPie-style `-H "` / `--header '` right before a header string. */
+const HEADER_OPTION = /(?:^|\s)(?:-H|--header)[ \t]*["']$/;
+
+/** `==`, `===`, `!=`, `!==` at the start of the text. */
+const EQUALITY_AHEAD = /^[!=]==?(?!=)/;
+/** The same operators at the end of the text. */
+const EQUALITY_BEHIND = /(?<![!=<>])[!=]==?$/;
+
+/**
+ * The quoted literal on one line that a name is compared with: after it (`password == "…"`, the
+ * name ending where `after` starts) or before it (`"…" !== password`, the name starting at `nameStart`).
+ */
+function readComparedLiteral(text: string, nameStart: number, after: number): { valueStart: number; valueEnd: number } | undefined {
+  const ahead = EQUALITY_AHEAD.exec(text.slice(after, after + 3));
+  if (ahead) {
+    const at = skipBlanks(text, after + ahead[0].length);
+    const open = text[at];
+    if (!isQuote(open ?? '')) return undefined;
+    const limit = Math.min(text.length, at + 1 + MAX_VALUE);
+    for (let i = at + 1; i < limit; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === open) return i > at + 1 ? { valueStart: at + 1, valueEnd: i } : undefined;
+      else if (text[i] === '\n' || text[i] === '\r') return undefined;
+    }
+    return undefined;
+  }
+  const operatorEnd = skipBlanksBack(text, nameStart);
+  const behind = EQUALITY_BEHIND.exec(text.slice(Math.max(0, operatorEnd - 3), operatorEnd));
+  if (!behind) return undefined;
+  const close = skipBlanksBack(text, operatorEnd - behind[0].length) - 1;
+  const quote = text[close];
+  if (close < 1 || !isQuote(quote ?? '')) return undefined;
+  const limit = Math.max(0, close - MAX_VALUE);
+  for (let i = close - 1; i >= limit; i--) {
+    if (text[i] === '\n' || text[i] === '\r') return undefined;
+    if (text[i] === quote && text[i - 1] !== '\\') return i + 1 < close ? { valueStart: i + 1, valueEnd: close } : undefined;
+  }
+  return undefined;
 }
 
 /** `Bearer `, `Basic `, `Token `, `Bot ` before a credential. */
@@ -215,11 +265,11 @@ function readShellWord(text: string, at: number): { valueStart: number; valueEnd
 
 /** Reads a quoted string (on one line) or, where the file allows, an unquoted single-word value. */
 function readValue(text: string, at: number, file: FileKind): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
-  // Python string prefixes: `r"…"`, `b'…'`, `rb"…"`.
-  const prefix = /^[rRbBuUfF]{1,2}(?=["'])/.exec(text.slice(at, at + 3));
+  // Python string prefixes (`r"…"`, `b'…'`, `rb"…"`) and Objective-C's `@"…"`.
+  const prefix = /^(?:[rRbBuUfF]{1,2}(?=["'])|@(?="))/.exec(text.slice(at, at + 3));
   if (prefix && !file.unquotedValues) at += prefix[0].length;
   const open = text[at];
-  if (open === undefined) return undefined;
+  if (open === undefined || (open === "'" && file.charConstants)) return undefined;
   if (isQuote(open)) {
     // Python's triple quotes and empty strings hold no single-line secret.
     if (text[at + 1] === open) return undefined;

@@ -7,7 +7,7 @@
  */
 
 import { shannonEntropy } from './entropy';
-import { isEnvReference, isMechanicalFiller, isPlaceholder, isWordLike } from './filters';
+import { isEnvReference, isGuessablePassword, isMechanicalFiller, isPlaceholder, isWordLike } from './filters';
 import { base64UrlJson, type CredentialFormat, type FormatMatch, glued, isAlnum, isRecord, plausibleToken, sticky, tokenFormat, valueEnd, valueStart } from './format-kit';
 import { VENDOR_FORMATS } from './vendor-formats';
 
@@ -183,13 +183,18 @@ export function findDiscordBotTokens(text: string): FormatMatch[] {
   discordBotTokenPattern.lastIndex = 0;
   for (let found = discordBotTokenPattern.exec(text); found; found = discordBotTokenPattern.exec(text)) {
     const [idPart, , secretPart] = found[0].split('.');
-    // The first part is the bot's numeric user id in base64.
+    // The first part is the bot's numeric user id in base64; a token with a few characters edited
+    // (to hide it, or to make a fixture of a real one) still decodes to a number with a few stray bytes.
     const id = Buffer.from(idPart, 'base64url').toString('latin1');
-    if (!/^\d{17,20}$/.test(id) || !plausibleToken(found[0], secretPart)) continue;
+    const digits = id.replace(/\D/g, '').length;
+    if (!/^\d(?:.*\d)?$/s.test(id) || digits < id.length * MOSTLY_DIGITS || id.length < 17 || id.length > 20 || !plausibleToken(found[0], secretPart)) continue;
     matches.push({ start: found.index, end: found.index + found[0].length, kind: 'Discord bot token' });
   }
   return matches;
 }
+
+/** Share of a Discord token's decoded id part that must be digits. */
+const MOSTLY_DIGITS = 2 / 3;
 
 /** Env name for Discord bot tokens found by {@link findDiscordBotTokens}. */
 export const DISCORD_BOT_TOKEN_ENV = 'DISCORD_TOKEN';
@@ -243,6 +248,8 @@ const DATABASE_SCHEMES: ReadonlyMap<string, { label: string; env: string }> = ne
 ]);
 
 const CLOUDANT = { label: 'IBM Cloudant', env: 'CLOUDANT_URL' };
+/** `https://user:password@host`: basic-auth credentials to any web service. */
+const WEB_URL = { label: 'URL', env: 'SERVICE_URL' };
 /** `user:password@account.cloudant.com`, read up to the end of the host. */
 const CLOUDANT_HOST = /^[^\s/@'"`]{1,300}@[A-Za-z0-9_.-]{1,100}\.cloudant\.com(?![A-Za-z0-9.-])/;
 
@@ -261,34 +268,53 @@ const connectionString: CredentialFormat = {
     const base = scheme.split('+')[0];
     let known = DATABASE_SCHEMES.get(base);
     // HTTP(S) URLs carry a password to many hosts that are not databases; IBM Cloudant's are.
-    if (!known && (base === 'https' || base === 'http') && CLOUDANT_HOST.test(text.slice(at + 3, at + 600))) known = CLOUDANT;
+    const web = base === 'https' || base === 'http';
+    if (web) known = CLOUDANT_HOST.test(text.slice(at + 3, at + 600)) ? CLOUDANT : WEB_URL;
     if (!known) return undefined;
     const found = sticky(credentialsAfterScheme, text, at + 3);
     if (!found) return undefined;
     const [, user, password] = found;
-    if (password === user || isEnvReference(password) || password.startsWith('$')) return undefined;
+    // `p%40ss` is judged as the `p@ss` it encodes.
+    const plain = percentDecoded(password);
+    if (password === user || isEnvReference(plain) || plain.startsWith('$')) return undefined;
     // A Cloudant password has an exact shape (64 hex digits, or a 24-letter API key), so a typed filler in that shape is a note.
     const filler = known === CLOUDANT && /^(?:[0-9a-f]{64}|[a-z]{24})$/.test(password) && isMechanicalFiller(password);
-    if (!filler && isPlaceholder(password)) return undefined;
+    if (!filler && (isPlaceholder(plain) || !/[A-Za-z0-9]/.test(plain))) return undefined;
+    // A password a person picked, in a web URL: weak, and in docs and tests an illustration.
+    const guessable = known === WEB_URL && isGuessablePassword(plain);
     const passwordStart = at + 3 + user.length + 1;
     const hostStart = passwordStart + password.length + 1;
     const loopback = LOOPBACK_HOST.test(text.slice(hostStart, hostStart + 64));
     return {
       start: passwordStart,
       end: passwordStart + password.length,
-      kind: `${known.label} connection-string password`,
+      kind: known === WEB_URL ? 'password in a URL' : `${known.label} connection-string password`,
       unitStart: schemeStart,
       unitEnd: valueEnd(text, hostStart),
       // Credentials for a database on this machine are development defaults, worth a note, not a failure.
-      severity: loopback || filler ? 'info' : undefined,
+      severity: loopback || filler ? 'info' : guessable ? 'warning' : undefined,
       ...(filler ? { fillerBody: true } : {}),
+      ...(guessable ? { guessable: true } : {}),
+      // A guessable or loopback password (`http://user:…@localhost`) in a URL parser's tests or a proxy guide is an example, not a login.
+      ...(known === WEB_URL && (guessable || loopback) ? { illustrativeInTestsAndDocs: true } : {}),
     };
   },
 };
 
+/** `value` with its percent-escapes decoded, or as it is when they are not valid UTF-8. */
+function percentDecoded(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** The env variable a fix reads for the connection string starting at `unitStart` (`DATABASE_URL`, `MONGODB_URI`…). */
 export function connectionStringEnvName(text: string, unitStart: number): string {
   const scheme = /^[A-Za-z0-9]+/.exec(text.slice(unitStart, unitStart + 32))?.[0].toLowerCase() ?? '';
+  if (scheme === 'http' || scheme === 'https') return WEB_URL.env;
   return DATABASE_SCHEMES.get(scheme)?.env ?? 'DATABASE_URL';
 }
 
@@ -395,6 +421,7 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     prefixLength: () => 5,
     // Workspace and user ids come first; only the last part is random.
     bodyStart: (found) => found[0].lastIndexOf('-') + 1,
+    fillerInfo: true,
   }),
   tokenFormat({
     id: 'slack-app-token',
@@ -413,11 +440,13 @@ export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
     id: 'stripe-key',
     triggers: ['sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'sk_prod_', 'rk_prod_'],
     defaultEnvName: 'STRIPE_SECRET_KEY',
-    pattern: /([sr])k_(live|test|prod)_[0-9A-Za-z]{20,247}(?![0-9A-Za-z])/y,
+    // Stripe issues at least 24 characters after the mode word.
+    pattern: /([sr])k_(live|test|prod)_[0-9A-Za-z]{24,247}(?![0-9A-Za-z])/y,
     kind: (found) => `Stripe ${found[2]} ${found[1] === 's' ? 'secret' : 'restricted'} key`,
     prefixLength: () => 8,
     // Test-mode keys reach only test data: worth moving out of code, not worth failing a build.
     severity: (found) => (found[2] === 'test' ? 'info' : undefined),
+    fillerInfo: true,
   }),
   tokenFormat({
     id: 'sendgrid-api-key',

@@ -21,13 +21,15 @@ export interface FileKind {
   readonly pairsByComma: boolean;
   /** The env read that may replace a hardcoded value, or undefined when none is correct here. */
   readonly envRead?: EnvReadStyle;
+  /** True for C, C++ and Objective-C, where `'abcd'` is a (multi-)character constant, not a string. */
+  readonly charConstants?: boolean;
   /** True for YAML, where a value may be a plain scalar that an env read can replace in place. */
   readonly yaml: boolean;
   /** True for .properties files, whose keys are dotted paths (`spring.datasource.password`). */
   readonly dottedKeys: boolean;
   /** True for test code and test data (`test/`, `*.test.ts`, `test_*.py`), where a guessable password is a fixture. */
   readonly test: boolean;
-  /** True for documentation (Markdown, reStructuredText, AsciiDoc), where a guessable password is an illustration. */
+  /** True for documentation (Markdown, reStructuredText, AsciiDoc) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
 }
 
@@ -59,6 +61,7 @@ const LOCK_FILES: ReadonlySet<string> = new Set([
 
 const JAVASCRIPT = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx']);
 const PYTHON = new Set(['py', 'pyw']);
+const C_FAMILY = new Set(['c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm']);
 const YAML = new Set(['yml', 'yaml']);
 const CONFIG = new Set(['ini', 'cfg', 'conf', 'properties', 'env', 'npmrc', 'pypirc', 'netrc', 'gitconfig', 'sh', 'bash', 'zsh', 'ksh', 'fish', 'envrc', 'dockerfile', 'mk', 'mak']);
 const CONFIG_BASENAMES = new Set(['credentials', 'dockerfile', 'containerfile', '.npmrc', '.pypirc', '.netrc', '.envrc', '.gitconfig', '.yarnrc', 'makefile', 'gnumakefile']);
@@ -78,7 +81,7 @@ export function isLockFile(path: string): boolean {
 }
 
 /** Test folders and test file names of the common ecosystems (JavaScript, Python, Go, Ruby, Java). */
-const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|[._-](?:test|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$/i;
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|(?:^|\/|[._-])(?:tests?|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$/i;
 /** `UserServiceTest.java`, `LoginTests.cs`: case matters, or `Latest.java` would be a test. */
 const TEST_CLASS_FILE = /[a-z\d]Tests?\.(?:java|kt|cs)$/;
 const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc']);
@@ -93,9 +96,12 @@ export function classifyFile(path: string): FileKind {
   return { ...classifyFormat(path), test: isTestPath(path), docs: isDocPath(path) };
 }
 
+/** `examples/`, `iam.examples.json`, `.env.example`: illustrations and templates, not configuration. */
+const EXAMPLE_PATH = /(?:^|\/)examples?\/|(?:^|[/._-])examples?(?:[._-][^/]*)?$/i;
+
 function isDocPath(path: string): boolean {
   const basename = basenameOf(path);
-  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme';
+  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme' || EXAMPLE_PATH.test(path);
 }
 
 function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
@@ -122,6 +128,9 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   // .env, .env.local, prod.env: the value itself is the secret's home, so no env read replaces it.
   if (basename.startsWith('.env') || CONFIG.has(extension) || CONFIG_BASENAMES.has(basename) || basename.startsWith('dockerfile')) {
     return { unquotedValues: true, pairsByComma: false, yaml: false, dottedKeys: false };
+  }
+  if (C_FAMILY.has(extension)) {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, charConstants: true };
   }
   // Other code, JSON, Markdown and unknown files: only quoted values are literals.
   // JSON and source maps list strings side by side, so `"token", "…"` is two entries, not a pair.

@@ -58,6 +58,9 @@ const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
   'empty',
 ]);
 
+/** `mypassword`, `my-secret`, `my_api_key`: the stand-in a guide writes for the reader's own value. */
+const MY_STAND_IN = /^my[-_]?(?:password|passwd|pass|pwd|secret|token|api[-_]?key|key)s?$/;
+
 /**
  * SHA-256 of keys that vendors and standards publish as documentation or emulator defaults, allowed
  * by exact value (never by loosening a check). Stored as hashes so that this file does not itself
@@ -181,13 +184,23 @@ function hasSequence(lower: string): boolean {
  * `%s`, `{name}`) and values too short to be a credential.
  */
 export function isPlaceholder(value: string): boolean {
+  if (isStandIn(value)) return true;
+  const lower = value.toLowerCase();
+  return lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%');
+}
+
+/**
+ * {@link isPlaceholder} without its test for template markers anywhere in the value (`{{`, `%s`):
+ * stand-in words and values, typed runs, sequences and repeats, `<token>`, `{name}`, `...`. For
+ * judging a password a person wrote, where a stray `{{` is one of its symbols (secrets/passwords.ts).
+ */
+export function isStandIn(value: string): boolean {
   if (value.length < 4) return true;
   const lower = value.toLowerCase();
-  if (PLACEHOLDER_VALUES.has(lower)) return true;
+  if (PLACEHOLDER_VALUES.has(lower) || MY_STAND_IN.test(lower) || /^(.)\1+$/.test(value)) return true;
   // A long body (a base64-encoded JSON token) meets a lowercase run like `JKLmn` by its structure, not by typing:
   // there only a run in one case counts.
   if (hasLongRun(value) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
-  if (lower.includes('{{') || lower.includes('%s') || lower.includes('%(') || lower.includes('{%')) return true;
   if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
   if (lower.includes('...') || value.includes('…')) return true;
   // `test` as a vendor's mode word (`sk_test_…`, `duffel_test_…`, `FLWSECK_TEST-…`) before a long
@@ -271,22 +284,41 @@ const MAX_SINGLE_WORD = 12;
 export function isGuessablePassword(value: string): boolean {
   const core = value.replace(PASSWORD_DECORATION, '');
   if (core.length === 0) return /^\d+$/.test(value) || value.length <= MAX_SINGLE_WORD;
-  const letters = core.replace(/[013457@$]/g, (char) => LEET[char] ?? char).toLowerCase();
-  if (!/^[a-z]+$/.test(letters)) return false;
+  const letters = passwordLetters(value);
+  if (letters === undefined) return false;
   if (/^[A-Z]?[a-z]+$/.test(core) && core.length <= MAX_SINGLE_WORD) return true;
-  return isMadeOfWords(letters, COMMON_PASSWORD_WORDS);
+  return commonPasswordWords(letters) !== undefined;
 }
 
-function isMadeOfWords(text: string, words: readonly string[]): boolean {
-  // Reachable[i]: text[0, i) splits into words. Values are short, so this is cheap.
-  const reachable = new Array<boolean>(text.length + 1).fill(false);
-  reachable[0] = true;
-  for (let at = 0; at < text.length; at++) {
-    if (!reachable[at]) continue;
-    for (const word of words) if (text.startsWith(word, at)) reachable[at + word.length] = true;
-  }
-  return reachable[text.length];
+/**
+ * A password's core with the digits and symbols around it stripped and leetspeak read as letters,
+ * lowercase (`P@ssw0rd!` → `password`, `admin_123` → `admin`); undefined when the core is not letters.
+ */
+export function passwordLetters(value: string): string | undefined {
+  const core = value.replace(PASSWORD_DECORATION, '');
+  const letters = core.replace(/[013457@$]/g, (char) => LEET[char] ?? char).toLowerCase();
+  return /^[a-z]+$/.test(letters) ? letters : undefined;
 }
+
+/**
+ * How few common password words `letters` (lowercase) splits into, or undefined when it does not
+ * split into them (`rootpasswd` → 2, root + passwd; `shadow` → 1; `hidden` → undefined).
+ */
+export function commonPasswordWords(letters: string): number | undefined {
+  if (!/^[a-z]+$/.test(letters)) return undefined;
+  // Fewest[i]: the fewest words text[0, i) splits into. Values are short, so this is cheap.
+  const fewest = new Array<number>(letters.length + 1).fill(Infinity);
+  fewest[0] = 0;
+  for (let at = 0; at < letters.length; at++) {
+    if (fewest[at] === Infinity) continue;
+    for (const word of COMMON_PASSWORD_WORDS) {
+      if (letters.startsWith(word, at)) fewest[at + word.length] = Math.min(fewest[at + word.length], fewest[at] + 1);
+    }
+  }
+  const count = fewest[letters.length];
+  return count === Infinity ? undefined : count;
+}
+
 
 /** True for UUIDs (`123e4567-e89b-12d3-a456-426614174000`), with or without braces. */
 export function isUuid(value: string): boolean {
@@ -331,7 +363,7 @@ export function isWordLike(value: string): boolean {
   }
   // Slugs, dotted names and identifiers: every segment is digits, one-case letters, or camelCase /
   // PascalCase words of three letters or more on average (`accessTokenKey`, `my-app-name-2`).
-  const segments = plain.split(/[-_.:/@$]+/).filter((segment) => segment.length > 0);
+  const segments = plain.split(/[-_.:/@$#]+/).filter((segment) => segment.length > 0);
   return segments.length > 0 && segments.every(isWordSegment);
 }
 

@@ -22,6 +22,10 @@ export interface FormatMatch {
    * at `info` with a message asking to confirm it is not real, never as a live secret.
    */
   fillerBody?: boolean;
+  /** True for a password a person picked (`Summer2024`): a weaker finding than a random secret. */
+  guessable?: boolean;
+  /** True when in tests and docs the value is a fixture or an illustration, not reported there. */
+  illustrativeInTestsAndDocs?: boolean;
 }
 
 /** One credential format. */

@@ -12,11 +12,12 @@ const DEFAULT_MIN_LENGTH = 12;
  * Flags credentials written into source and config: vendor tokens recognised by their format
  * (AWS, Google, Azure, GitHub, GitLab, Slack, Discord, Telegram, Stripe, SendGrid, npm, PyPI,
  * OpenAI, Anthropic, Hugging Face and the vendors in secrets/vendor-formats.ts), private keys, JWTs
- * (also base64-wrapped), passwords inside connection strings and on curl command lines, values
+ * (also base64-wrapped), passwords inside connection strings, web URLs and on curl command lines, values
  * of Kubernetes `kind: Secret` manifests (decoded and judged), `Authorization: Bearer/Basic …`
  * headers in any file, command-line arguments with a secret-like name (`--api-key VALUE`), vendor
  * credentials without a prefix by the vendor's word in the name plus their exact shape
- * (secrets/vendor-names.ts), and high-entropy values assigned to secret-like names. A vendor-specific
+ * (secrets/vendor-names.ts), high-entropy values assigned to secret-like names, and passwords a person wrote
+ * under a password or secret name at any entropy, assigned or compared (secrets/passwords.ts). A vendor-specific
  * prefix or shape with a typed filler body (`AKIAZZZZ…`) is a note at `info` asking to confirm it is not real.
  *
  * Messages name the kind of credential and at most its public prefix, never the value.

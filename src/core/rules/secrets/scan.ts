@@ -6,6 +6,7 @@ import type { FileKind } from './file-kind';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
+import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
 
 /** A secret found in a text, before it becomes a finding. Holds offsets, never the secret's text. */
@@ -140,7 +141,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
     for (const format of formatsByTrigger.get(trigger) ?? []) {
       const match = format.match(text, at);
       if (!match) continue;
-      if (!isAllowed(text.slice(match.start, match.end), options.allow)) {
+      if (!isAllowed(text.slice(match.start, match.end), options.allow) && !(match.illustrativeInTestsAndDocs && (file.test || file.docs))) {
         (format.contextual ? contextual : known).push(fromFormat(text, format.id, format.defaultEnvName, match, file));
       }
       triggers.lastIndex = Math.max(triggers.lastIndex, format.contextual ? match.start : match.end);
@@ -189,14 +190,13 @@ function fromFormat(text: string, formatId: string, defaultEnvName: string, matc
     publicPrefix: match.publicPrefix,
     generic: false,
     ...(match.fillerBody ? { fillerBody: true } : {}),
+    ...(match.guessable ? { guessable: true } : {}),
   };
 }
 
 /** Decides whether a value assigned to a secret-like name is a hardcoded secret. */
 function judgeAssignment(text: string, assignment: Assignment, file: FileKind, options: ScanOptions): SecretCandidate | undefined {
-  const { name } = assignment;
-  let start = assignment.valueStart;
-  const end = assignment.valueEnd;
+  const { name, valueStart: start, valueEnd: end } = assignment;
   const vendor = matchVendorNamed(name, text.slice(start, end));
   if (vendor) {
     if (isAllowed(text.slice(start, end), options.allow)) return undefined;
@@ -207,6 +207,40 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   const words = splitWords(name);
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
+  // `password == "…"`: comparing a password with a literal hardcodes it. A token compared with a random-looking
+  // literal is as often a protocol value, so there only a written shared secret counts (below).
+  const random = assignment.comparison && !WRITTEN_PASSWORD_CLASSES.has(nameClass) ? undefined : judgeRandomValue(text, assignment, file, options, words, nameClass);
+  return random ?? judgeWrittenPassword(text, assignment, file, options, nameClass);
+}
+
+/** Names whose value a person may have written (`password`, `JWT_SECRET`), not only a generator. */
+const WRITTEN_PASSWORD_CLASSES: ReadonlySet<SecretNameClass> = new Set(['password', 'secret']);
+
+/** Different symbols a value under a key or token name needs before it reads as a shared secret a person wrote. */
+const WRITTEN_KEY_SYMBOLS = 3;
+
+/**
+ * A password a person wrote under a password or secret name, at any entropy (secrets/passwords.ts):
+ * a guessable one is a `warning` that says so. Under a key or token name, machine-issued values are
+ * the generic detector's; what a person wrote there is a shared secret with symbols scattered in it
+ * (`j8#kL!p2$w`), never letters and digits alone. In tests and docs such a value is a fixture or an
+ * illustration, so only random values (the generic detector's) are reported there.
+ */
+function judgeWrittenPassword(text: string, assignment: Assignment, file: FileKind, options: ScanOptions, nameClass: SecretNameClass): SecretCandidate | undefined {
+  if (file.test || file.docs) return undefined;
+  const { valueStart: start, valueEnd: end, name } = assignment;
+  const value = text.slice(start, end);
+  if (!WRITTEN_PASSWORD_CLASSES.has(nameClass) && (value.length < options.minLength || new Set(value.replace(/[A-Za-z0-9]/g, '')).size < WRITTEN_KEY_SYMBOLS)) return undefined;
+  if (!isWrittenPassword(value) || isPackageSpec(value) || MALFORMED_VENDOR_PREFIX.test(value) || isAllowed(value, options.allow) || isDocumentedExample(value)) return undefined;
+  const candidate: SecretCandidate = { start, end, unitStart: start, unitEnd: end, name, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: false };
+  return isGuessablePassword(value) ? { ...candidate, severity: 'warning', guessable: true } : candidate;
+}
+
+/** A random (high-entropy) value under a secret-like name, or a known shape under a vendor's name. */
+function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, options: ScanOptions, words: readonly string[], nameClass: SecretNameClass): SecretCandidate | undefined {
+  const { name } = assignment;
+  let start = assignment.valueStart;
+  const end = assignment.valueEnd;
   const scheme = AUTH_SCHEME.exec(text.slice(start, Math.min(end, start + 16)));
   if (scheme) start += scheme[0].length;
   const value = text.slice(start, end);
@@ -228,7 +262,7 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
-  if (value.length < options.minLength || isIntegrity(value)) return undefined;
+  if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value)) return undefined;
   // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token.
   if (MALFORMED_VENDOR_PREFIX.test(value)) return undefined;
   // Hex and UUID values are hashes and ids far more often than keys, except under a name that

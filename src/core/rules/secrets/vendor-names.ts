@@ -125,6 +125,15 @@ export const VENDOR_NAMED_FORMATS: readonly VendorNamedFormat[] = [
     name: /^sonar(?:qube|cloud)?(?:login|token|authtoken|apikey|key)$/,
     value: /^(?:sq[uap]_)?[A-Za-z0-9]{40}$/,
   },
+  {
+    id: 'sumologic-access-id',
+    kind: 'Sumo Logic access ID',
+    defaultEnvName: 'SUMOLOGIC_ACCESS_ID',
+    triggers: ['sumo'],
+    // The user half of an access key pair, like AWS's `AKIA…` id: it names the key the secret belongs to.
+    name: /^sumo(?:logic)?accessid$/,
+    value: /^su[A-Za-z0-9]{12}$/,
+  },
 ];
 
 /** Every literal that may start a vendor-named assignment's name. */
