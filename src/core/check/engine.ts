@@ -171,7 +171,14 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) return undefined;
     return configured;
   };
-  const triggered = (rule: Rule): boolean => !rule.textTriggers || rule.textTriggers.some((word) => text.includes(word));
+  // Rules share trigger words (\`catch\`, \`fetch\`…): each is searched for once per file, not once per rule.
+  const wordFound = new Map<string, boolean>();
+  const hasWord = (word: string): boolean => {
+    let found = wordFound.get(word);
+    if (found === undefined) wordFound.set(word, (found = text.includes(word)));
+    return found;
+  };
+  const triggered = (rule: Rule): boolean => !rule.textTriggers || rule.textTriggers.some(hasWord);
 
   /** Why the syntax rules cannot run here (decided once, before the first of them). */
   let syntaxRefusal: string | undefined;
