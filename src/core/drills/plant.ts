@@ -3,21 +3,22 @@ import { ts } from 'ts-morph';
 import { CATALOGUE, mutatorOf, type DrillSite, type LineRange } from './catalogue';
 
 /** Script kinds a drill can parse; other files have no sites. */
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
-  '.ts': ts.ScriptKind.TS,
-  '.mts': ts.ScriptKind.TS,
-  '.cts': ts.ScriptKind.TS,
-  '.tsx': ts.ScriptKind.TSX,
-  '.js': ts.ScriptKind.JS,
-  '.mjs': ts.ScriptKind.JS,
-  '.cjs': ts.ScriptKind.JS,
-  '.jsx': ts.ScriptKind.JSX,
+/** By name, not the enum's value: reading `ts.ScriptKind` at load would load TypeScript for commands that never parse. */
+const SCRIPT_KINDS: Record<string, 'TS' | 'TSX' | 'JS' | 'JSX'> = {
+  '.ts': 'TS',
+  '.mts': 'TS',
+  '.cts': 'TS',
+  '.tsx': 'TSX',
+  '.js': 'JS',
+  '.mjs': 'JS',
+  '.cjs': 'JS',
+  '.jsx': 'JSX',
 };
 
 /** The parsed file, or undefined for a language a drill cannot parse. */
 export function parseForDrill(path: string, text: string): ts.SourceFile | undefined {
   const kind = SCRIPT_KINDS[extname(path).toLowerCase()];
-  return kind === undefined ? undefined : ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+  return kind === undefined ? undefined : ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind[kind]);
 }
 
 /** Syntax errors of a parse (a planted file must parse when the original did). */

@@ -1,12 +1,18 @@
 import { ts } from 'ts-morph';
 import { collectSites, snippet, where, type DefectMutator } from './mutator';
 
-const EQUALITY_FLIP: Partial<Record<ts.SyntaxKind, string>> = {
-  [ts.SyntaxKind.EqualsEqualsEqualsToken]: '!==',
-  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '===',
-  [ts.SyntaxKind.EqualsEqualsToken]: '!=',
-  [ts.SyntaxKind.ExclamationEqualsToken]: '==',
-};
+let equalityFlips: Partial<Record<ts.SyntaxKind, string>> | undefined;
+
+/** The opposite equality operator; the table is made on first use, since reading `ts.SyntaxKind` at load would load TypeScript for commands that never parse. */
+function equalityFlip(kind: ts.SyntaxKind): string | undefined {
+  equalityFlips ??= {
+    [ts.SyntaxKind.EqualsEqualsEqualsToken]: '!==',
+    [ts.SyntaxKind.ExclamationEqualsEqualsToken]: '===',
+    [ts.SyntaxKind.EqualsEqualsToken]: '!=',
+    [ts.SyntaxKind.ExclamationEqualsToken]: '==',
+  };
+  return equalityFlips[kind];
+}
 
 /**
  * Inverted condition: the condition of an `if`, `while` or `?:` is negated (`!x` loses its `!`,
@@ -30,10 +36,10 @@ export const invertedCondition: DefectMutator = {
       if (ts.isPrefixUnaryExpression(inner) && inner.operator === ts.SyntaxKind.ExclamationToken) {
         newText = inner.operand.getText(sourceFile);
         after = newText;
-      } else if (ts.isBinaryExpression(inner) && EQUALITY_FLIP[inner.operatorToken.kind] !== undefined) {
+      } else if (ts.isBinaryExpression(inner) && equalityFlip(inner.operatorToken.kind) !== undefined) {
         start = inner.operatorToken.getStart(sourceFile);
         end = inner.operatorToken.getEnd();
-        newText = EQUALITY_FLIP[inner.operatorToken.kind]!;
+        newText = equalityFlip(inner.operatorToken.kind)!;
         after = `${inner.left.getText(sourceFile)} ${newText} ${inner.right.getText(sourceFile)}`;
       } else {
         newText = `!(${before})`;

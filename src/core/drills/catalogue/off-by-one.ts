@@ -1,12 +1,18 @@
 import { ts } from 'ts-morph';
 import { collectSites, snippet, where, type DefectMutator } from './mutator';
 
-const FLIP: Partial<Record<ts.SyntaxKind, string>> = {
-  [ts.SyntaxKind.LessThanToken]: '<=',
-  [ts.SyntaxKind.LessThanEqualsToken]: '<',
-  [ts.SyntaxKind.GreaterThanToken]: '>=',
-  [ts.SyntaxKind.GreaterThanEqualsToken]: '>',
-};
+let flips: Partial<Record<ts.SyntaxKind, string>> | undefined;
+
+/** The comparison with its `=` added or dropped; the table is made on first use, since reading `ts.SyntaxKind` at load would load TypeScript for commands that never parse. */
+function flipOf(kind: ts.SyntaxKind): string | undefined {
+  flips ??= {
+    [ts.SyntaxKind.LessThanToken]: '<=',
+    [ts.SyntaxKind.LessThanEqualsToken]: '<',
+    [ts.SyntaxKind.GreaterThanToken]: '>=',
+    [ts.SyntaxKind.GreaterThanEqualsToken]: '>',
+  };
+  return flips[kind];
+}
 
 /** Boundary off by one: a relational comparison gains or loses its `=` (`attempt <= 3` to `attempt < 3`). */
 export const offByOne: DefectMutator = {
@@ -15,7 +21,7 @@ export const offByOne: DefectMutator = {
   findSites(sourceFile, lines) {
     return collectSites(sourceFile, lines, (node) => {
       if (!ts.isBinaryExpression(node)) return undefined;
-      const flipped = FLIP[node.operatorToken.kind];
+      const flipped = flipOf(node.operatorToken.kind);
       if (flipped === undefined) return undefined;
       const operator = node.operatorToken;
       const before = node.getText(sourceFile);

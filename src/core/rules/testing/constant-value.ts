@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { FileBindings } from '../shared-syntax/bindings';
-import { skipWrappers } from '../shared-syntax/nodes';
+import { lazyKindSet, skipWrappers } from '../shared-syntax/nodes';
 
 /** Caps `const` chains and nesting so pathological input stays cheap. */
 const MAX_DEPTH = 12;
@@ -9,11 +9,7 @@ const MAX_DEPTH = 12;
 const CONSTANT_GLOBALS: ReadonlySet<string> = new Set(['undefined', 'NaN', 'Infinity']);
 
 /** Operators whose result depends on more than their operands' values, or that write. */
-const NON_CONSTANT_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
-  ts.SyntaxKind.InKeyword,
-  ts.SyntaxKind.InstanceOfKeyword,
-  ts.SyntaxKind.CommaToken,
-]);
+const NON_CONSTANT_OPERATORS = lazyKindSet(() => [ts.SyntaxKind.InKeyword, ts.SyntaxKind.InstanceOfKeyword, ts.SyntaxKind.CommaToken]);
 
 /**
  * True when `expression` has the same value on every run whatever the code under test does: literals,

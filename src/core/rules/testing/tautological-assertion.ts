@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
-import { findingAt, isFunctionWithBody, skipWrappers, snippet } from '../shared-syntax/nodes';
+import { findingAt, isFunctionWithBody, lazyKindSet, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { type AssertionCall, assertionOf } from './assertions';
 import { isDeepStrictEqual } from 'node:util';
 import { constantValue, isConstantValue, isPlainReference, type Known, normalizedText } from './constant-value';
@@ -10,7 +10,7 @@ import { calledDouble, selfCalledDouble } from './doubles';
 import { isFunctionLiteral, judgeTestCalls, type TestFile, testCaseOf } from './test-code';
 
 /** Comparisons that are decided when both sides are the same reference (`a === a`). */
-const SELF_COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
+const SELF_COMPARISONS = lazyKindSet(() => [
   ts.SyntaxKind.EqualsEqualsEqualsToken,
   ts.SyntaxKind.EqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
@@ -182,8 +182,4 @@ function reachingIsTheCheck(assertion: ts.Node, file: TestFile): boolean {
 }
 
 /** Operators that may skip their right side. */
-const GUARDING_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([
-  ts.SyntaxKind.AmpersandAmpersandToken,
-  ts.SyntaxKind.BarBarToken,
-  ts.SyntaxKind.QuestionQuestionToken,
-]);
+const GUARDING_OPERATORS = lazyKindSet(() => [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken]);
