@@ -6,6 +6,8 @@ import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
 import { parseSuppressions } from './suppressions';
 import { generatedReason, runsOnGeneratedFiles } from './generated';
 import { LineIndex } from '../text/line-index';
+import { addToDispatch, type DispatchTable, type SyntaxContext, type SyntaxVisitor, walkTree } from '../rules/shared-syntax/visitor';
+import { FileBindings } from '../rules/shared-syntax/bindings';
 
 /** A range of AI-authored lines, 1-based and inclusive (as provenance blocks report them). */
 export interface LineRange {
@@ -139,23 +141,6 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   };
 
   let findings: Finding[] = [];
-  /** Why the syntax rules cannot run here (decided once, before the first of them). */
-  let syntaxRefusal: string | undefined;
-  let syntaxJudged = false;
-  const judgeSyntax = (): string | undefined => {
-    if (syntaxJudged) return syntaxRefusal;
-    syntaxJudged = true;
-    const depth = maxBracketDepth(text);
-    if (depth > MAX_BRACKET_DEPTH) return (syntaxRefusal = `brackets nested ${depth} deep (more than ${MAX_BRACKET_DEPTH}); syntax rules were not run`);
-    try {
-      const tree = parse();
-      const treeDepth = tree ? maxTreeDepth(tree) : 0;
-      if (treeDepth > MAX_SYNTAX_DEPTH) syntaxRefusal = `code nested ${treeDepth} levels deep (more than ${MAX_SYNTAX_DEPTH}); syntax rules were not run`;
-    } catch (error) {
-      syntaxRefusal = `it could not be parsed (${describeFailure(error)}); syntax rules were not run`;
-    }
-    return syntaxRefusal;
-  };
   const notChecked = (why: string): void => {
     findings.push(finish(FILE_NOT_CHECKED_RULE_ID, { start: 0, end: 0, message: `${path} was not fully checked: ${why}.`, severity: 'error' }, 'error', lines, { ...options, inCriticalPath: false, aiRanges: undefined }));
   };
@@ -166,6 +151,98 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     manifestFound = true;
     return manifest;
   };
+  const contextFor = (rule: Rule): RuleContext => ({
+    path,
+    text,
+    lines,
+    sourceFile: rule.kind === 'syntax' ? parse() : undefined,
+    options: { ...(rule.defaultOptions ?? {}), ...(policy.rules[rule.id]?.options ?? {}) },
+    get manifest() {
+      return findManifest();
+    },
+    dependencies: policy.dependencies,
+    inTestPath: options.inTestPath,
+  });
+  /** The rule's severity when it runs on this file at all (its findings may still be none), else undefined. */
+  const runsHere = (rule: Rule): Severity | undefined => {
+    const configured: Severity = policy.rules[rule.id]?.severity ?? rule.defaultSeverity;
+    if (configured === 'off') return undefined;
+    if (generated !== undefined && !runsOnGeneratedFiles(rule.id)) return undefined;
+    if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) return undefined;
+    return configured;
+  };
+  // Rules share trigger words (\`catch\`, \`fetch\`…): each is searched for once per file, not once per rule.
+  const wordFound = new Map<string, boolean>();
+  const hasWord = (word: string): boolean => {
+    let found = wordFound.get(word);
+    if (found === undefined) wordFound.set(word, (found = text.includes(word)));
+    return found;
+  };
+  const triggered = (rule: Rule): boolean => !rule.textTriggers || rule.textTriggers.some(hasWord);
+
+  /** Why the syntax rules cannot run here (decided once, before the first of them). */
+  let syntaxRefusal: string | undefined;
+  /** What the shared walk gave each rule that has a visitor: its findings or why it failed. */
+  let walked: Map<Rule, { findings: RuleFinding[] } | { failure: unknown }> | undefined;
+  /**
+   * Parses the file and walks its tree once, driving every syntax rule that has a visitor and
+   * measuring the tree's depth on the way; rules without one run afterwards, only when the depth
+   * allows their recursive walks.
+   */
+  const walkSyntax = (): string | undefined => {
+    if (walked !== undefined) return syntaxRefusal;
+    walked = new Map();
+    const depth = maxBracketDepth(text);
+    if (depth > MAX_BRACKET_DEPTH) return (syntaxRefusal = `brackets nested ${depth} deep (more than ${MAX_BRACKET_DEPTH}); syntax rules were not run`);
+    let tree: ts.SourceFile | undefined;
+    try {
+      tree = parse();
+    } catch (error) {
+      return (syntaxRefusal = `it could not be parsed (${describeFailure(error)}); syntax rules were not run`);
+    }
+    if (tree === undefined) return undefined;
+    const visitors: { rule: Rule; visitor: SyntaxVisitor; failure?: unknown }[] = [];
+    const table: DispatchTable = new Map();
+    let bindings: ReturnType<typeof FileBindings.fillDuringWalk>;
+    for (const rule of options.rules) {
+      if (rule.kind !== 'syntax' || rule.visitor === undefined || runsHere(rule) === undefined || !triggered(rule)) continue;
+      let visitor: SyntaxVisitor;
+      try {
+        visitor = rule.visitor(contextFor(rule) as SyntaxContext);
+      } catch (error) {
+        walked.set(rule, { failure: error });
+        continue;
+      }
+      const entry: { rule: Rule; visitor: SyntaxVisitor; failure?: unknown } = { rule, visitor };
+      visitors.push(entry);
+      // A rule that throws on one node is reported as not having checked the file; the others go on.
+      addToDispatch(table, visitor, (handler) => (node) => {
+        if (entry.failure !== undefined) return;
+        try {
+          handler(node);
+        } catch (error) {
+          entry.failure = error;
+        }
+      });
+      if (visitor.usesBindings && bindings === undefined) bindings = FileBindings.fillDuringWalk(tree);
+    }
+    const treeDepth = walkTree(tree, table, bindings?.observe);
+    if (treeDepth > MAX_SYNTAX_DEPTH) return (syntaxRefusal = `code nested ${treeDepth} levels deep (more than ${MAX_SYNTAX_DEPTH}); syntax rules were not run`);
+    bindings?.done();
+    for (const entry of visitors) {
+      if (entry.failure !== undefined) {
+        walked.set(entry.rule, { failure: entry.failure });
+        continue;
+      }
+      try {
+        walked.set(entry.rule, { findings: entry.visitor.end() });
+      } catch (error) {
+        walked.set(entry.rule, { failure: error });
+      }
+    }
+    return undefined;
+  };
+
   const ranRuleIds = new Set<string>();
   let cancelled = false;
   for (const rule of options.rules) {
@@ -173,29 +250,17 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       cancelled = true;
       break;
     }
-    const setting = policy.rules[rule.id];
-    const configured: Severity = setting?.severity ?? rule.defaultSeverity;
-    if (configured === 'off') continue;
-    if (generated !== undefined && !runsOnGeneratedFiles(rule.id)) continue;
-    if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) continue;
+    const configured = runsHere(rule);
+    if (configured === undefined) continue;
     ranRuleIds.add(rule.id);
-    if (rule.textTriggers && !rule.textTriggers.some((word) => text.includes(word))) continue;
-    if (rule.kind === 'syntax' && judgeSyntax() !== undefined) continue;
+    if (!triggered(rule)) continue;
+    if (rule.kind === 'syntax' && walkSyntax() !== undefined) continue;
     let raw: RuleFinding[];
     try {
-      const context: RuleContext = {
-        path,
-        text,
-        lines,
-        sourceFile: rule.kind === 'syntax' ? parse() : undefined,
-        options: { ...(rule.defaultOptions ?? {}), ...(setting?.options ?? {}) },
-        get manifest() {
-          return findManifest();
-        },
-        dependencies: policy.dependencies,
-        inTestPath: options.inTestPath,
-      };
-      raw = rule.check(context);
+      const fromWalk = walked?.get(rule);
+      if (fromWalk === undefined) raw = rule.check(contextFor(rule));
+      else if ('findings' in fromWalk) raw = fromWalk.findings;
+      else throw fromWalk.failure;
     } catch (error) {
       // A rule that fails must not take down the other rules or the run, nor pass the file: the
       // file is reported as not checked by it, at error severity (the gate fails closed).
@@ -302,14 +367,5 @@ export function maxBracketDepth(text: string): number {
 
 /** The depth of a syntax tree, by an explicit stack: a deep tree cannot overflow this walk. */
 export function maxTreeDepth(root: ts.Node): number {
-  let max = 0;
-  const pending: [ts.Node, number][] = [[root, 1]];
-  while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
-    if (depth > max) max = depth;
-    ts.forEachChild(node, (child) => {
-      pending.push([child, depth + 1]);
-    });
-  }
-  return max;
+  return walkTree(root, new Map());
 }

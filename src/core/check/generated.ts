@@ -70,7 +70,8 @@ export function generatedReason(path: string, text: string): string | undefined 
   const isCode = CODE_EXTENSION.test(path);
   if (!isCode) return undefined;
   const tail = text.length > TAIL_CHARS ? text.slice(text.length - TAIL_CHARS) : text;
-  if (SOURCE_MAP_COMMENT.test(tail) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
+  // The plain search first: the line-anchored expression tries every line start of the tail, and most files have no map.
+  if ((tail.includes('sourceMappingURL=') && SOURCE_MAP_COMMENT.test(tail)) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
   const minified = minifiedStatistics(head, OUTPUT_PATH.test(path) ? MIN_MINIFIED_CHARS_IN_OUTPUT : MIN_MINIFIED_CHARS);
   if (minified) return minified;
   const signatures = BUNDLE_SIGNATURES.filter(({ pattern }) => pattern.test(head)).map(({ name }) => name);

@@ -1,6 +1,7 @@
 import type { RuleFinding, Severity } from '../check/findings';
 import type { LineIndex } from '../text/line-index';
 import type { ts } from 'ts-morph';
+import type { SyntaxContext, SyntaxVisitor } from './shared-syntax/visitor';
 
 /** Text rules see every text file; syntax rules only TypeScript and JavaScript. */
 export type RuleKind = 'text' | 'syntax';
@@ -51,5 +52,13 @@ export interface Rule {
   readonly textTriggers?: readonly string[];
   /** Defaults for `options`; the policy may override any key. */
   readonly defaultOptions?: Readonly<Record<string, unknown>>;
+  /** The rule on its own (its own walk, for a syntax rule). The engine prefers {@link Rule.visitor} when there is one. */
   check(context: RuleContext): RuleFinding[];
+  /**
+   * A syntax rule's handlers for the node kinds it looks at, made fresh for each file: the engine
+   * walks each tree once and drives every rule that has one from that walk. A rule without it keeps
+   * its own walk in `check`. A rule with it should implement `check` with `checkWithVisitor`, so
+   * both give the same findings.
+   */
+  visitor?(context: SyntaxContext): SyntaxVisitor;
 }

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding, TextFix } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { type Binding, FileBindings } from '../shared-syntax/bindings';
 import { addArgumentEdit, insertPropertyEdit, millisecondsLiteral, type TextEdit } from '../shared-syntax/edits';
 import {
@@ -66,19 +67,39 @@ export const reliabilityMissingTimeout: Rule = {
     'A request bounded in a way it does not follow (a timer that calls `req.destroy()`, `setTimeout` on a ' +
     'request passed to another function) is still reported; suppress it with the reason.',
   defaultOptions: { defaultTimeoutMs: DEFAULT_TIMEOUT_MS },
-  check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    const collected = collect(sourceFile);
-    return new TimeoutChecker(sourceFile, collected, timeoutOption(context.options.defaultTimeoutMs)).findings();
-  },
+  check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, missingTimeoutVisitor),
+  visitor: missingTimeoutVisitor,
 };
+
+/** Gathers what {@link Collected} lists during the walk, then judges every call. */
+function missingTimeoutVisitor({ sourceFile, options }: SyntaxContext): SyntaxVisitor {
+  const collected: Omit<Collected, 'bindings'> = {
+    calls: [],
+    defaultsTimeoutTargets: [],
+    setTimeoutReceivers: [],
+    thisProperties: new Map(),
+    requestAssignments: [],
+  };
+  return {
+    visit: {
+      [ts.SyntaxKind.CallExpression]: (node) => collectCall(node as ts.CallExpression, collected),
+      [ts.SyntaxKind.BinaryExpression]: (node) => collectAssignment(node as ts.BinaryExpression, collected),
+      [ts.SyntaxKind.PropertyDeclaration]: (node) => {
+        const property = node as ts.PropertyDeclaration;
+        if (property.initializer !== undefined && ts.isIdentifier(property.name)) collected.thisProperties.set(property.name.text, property.initializer);
+      },
+    },
+    usesBindings: true,
+    end: () =>
+      new TimeoutChecker(sourceFile, { ...collected, bindings: FileBindings.of(sourceFile) }, timeoutOption(options.defaultTimeoutMs)).findings(),
+  };
+}
 
 function timeoutOption(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
 }
 
-/** What the single walk gathers; everything is judged afterwards, when all names are known. */
+/** What the rule gathers during the walk; everything is judged afterwards, when all names are known. */
 interface Collected {
   bindings: FileBindings;
   calls: ts.CallExpression[];
@@ -104,43 +125,29 @@ const REQUEST_LIKE_NAME = /(?:^|\.)req$|request$/i;
 /** How many `new Request(otherRequest)` / `.clone()` steps are followed. */
 const MAX_REQUEST_DEPTH = 4;
 
-function collect(sourceFile: ts.SourceFile): Collected {
-  const collected: Collected = {
-    bindings: FileBindings.of(sourceFile),
-    calls: [],
-    defaultsTimeoutTargets: [],
-    setTimeoutReceivers: [],
-    thisProperties: new Map(),
-    requestAssignments: [],
-  };
-  const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node)) {
-      collected.calls.push(node);
-      const callee = skipWrappers(node.expression);
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'setTimeout') {
-        const receiver = skipWrappers(callee.expression);
-        if (ts.isIdentifier(receiver)) collected.setTimeoutReceivers.push(receiver);
-      }
-    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const target = skipWrappers(node.left);
-      if (memberName(target) === 'timeout') {
-        const defaults = memberObject(target);
-        if (defaults !== undefined && memberName(defaults) === 'defaults') {
-          const owner = memberObject(defaults);
-          if (owner !== undefined) collected.defaultsTimeoutTargets.push(owner);
-        }
-      }
-      const thisProperty = thisPropertyName(target);
-      if (thisProperty !== undefined) collected.thisProperties.set(thisProperty, node.right);
-      const value = skipWrappers(node.right);
-      if (ts.isIdentifier(target) && isNewRequest(value)) collected.requestAssignments.push({ target, value });
-    } else if (ts.isPropertyDeclaration(node) && node.initializer !== undefined && ts.isIdentifier(node.name)) {
-      collected.thisProperties.set(node.name.text, node.initializer);
+function collectCall(node: ts.CallExpression, collected: Omit<Collected, 'bindings'>): void {
+  collected.calls.push(node);
+  const callee = skipWrappers(node.expression);
+  if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'setTimeout') {
+    const receiver = skipWrappers(callee.expression);
+    if (ts.isIdentifier(receiver)) collected.setTimeoutReceivers.push(receiver);
+  }
+}
+
+function collectAssignment(node: ts.BinaryExpression, collected: Omit<Collected, 'bindings'>): void {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const target = skipWrappers(node.left);
+  if (memberName(target) === 'timeout') {
+    const defaults = memberObject(target);
+    if (defaults !== undefined && memberName(defaults) === 'defaults') {
+      const owner = memberObject(defaults);
+      if (owner !== undefined) collected.defaultsTimeoutTargets.push(owner);
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  return collected;
+  }
+  const thisProperty = thisPropertyName(target);
+  if (thisProperty !== undefined) collected.thisProperties.set(thisProperty, node.right);
+  const value = skipWrappers(node.right);
+  if (ts.isIdentifier(target) && isNewRequest(value)) collected.requestAssignments.push({ target, value });
 }
 
 /** `x` for `this.x`. */

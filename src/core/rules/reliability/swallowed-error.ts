@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { memberName, skipWrappers } from '../shared-syntax/nodes';
 
 /** Names people give a do-nothing function. */
@@ -45,24 +46,24 @@ export const reliabilitySwallowedError: Rule = {
     '`// ENOENT is expected: the file is optional`) is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.',
-  check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    const findings: RuleFinding[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCatchClause(node)) {
-        const finding = checkCatchClause(node, sourceFile);
-        if (finding !== undefined) findings.push(finding);
-      } else if (ts.isCallExpression(node)) {
-        const finding = checkRejectionHandler(node, sourceFile);
-        if (finding !== undefined) findings.push(finding);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    return findings;
-  },
+  check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
+  visitor: swallowedErrorVisitor,
 };
+
+/** The `catch` clauses and rejection handlers of one file. */
+function swallowedErrorVisitor({ sourceFile }: SyntaxContext): SyntaxVisitor {
+  const findings: RuleFinding[] = [];
+  const add = (finding: RuleFinding | undefined): void => {
+    if (finding !== undefined) findings.push(finding);
+  };
+  return {
+    visit: {
+      [ts.SyntaxKind.CatchClause]: (node) => add(checkCatchClause(node as ts.CatchClause, sourceFile)),
+      [ts.SyntaxKind.CallExpression]: (node) => add(checkRejectionHandler(node as ts.CallExpression, sourceFile)),
+    },
+    end: () => findings,
+  };
+}
 
 function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): RuleFinding | undefined {
   if (!isEmptyBlock(clause.block)) return undefined;

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 
 /**
  * Flags code evaluated from strings: `eval`, `new Function`, string arguments to timers. `Function`
@@ -22,36 +23,41 @@ export const securityEval: Rule = {
     '`Function` given only constant strings cannot run input; it is reported as information (it still ' +
     'needs `unsafe-eval` under a Content Security Policy), and `Function("return this")`, the old way to ' +
     'reach the global object, is not reported. `eval` is always reported.',
-  check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    const findings: RuleFinding[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const callee = calleeName(node.expression);
-        if (callee === 'eval') {
-          findings.push(at(node, sourceFile, '`eval` runs a string as code.'));
-        } else if ((callee === 'setTimeout' || callee === 'setInterval') && node.arguments.length > 0) {
-          const first = node.arguments[0];
-          if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || isStringConcat(first)) {
-            findings.push(at(node, sourceFile, `\`${callee}\` with a string argument runs it as code.`));
-          }
-        } else if (callee === 'Function') {
-          if (!isGlobalObjectShim(node)) {
-            findings.push(constantFinding(node, sourceFile, '`Function(...)`') ?? at(node, sourceFile, '`Function(...)` builds a function from a string.'));
-          }
-        }
-      } else if (ts.isNewExpression(node) && calleeName(node.expression) === 'Function') {
-        if (!isGlobalObjectShim(node)) {
-          findings.push(constantFinding(node, sourceFile, '`new Function(...)`') ?? at(node, sourceFile, '`new Function(...)` builds a function from a string.'));
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    return findings;
-  },
+  check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, evalVisitor),
+  visitor: evalVisitor,
 };
+
+/** The calls and `new` expressions of one file that evaluate strings. */
+function evalVisitor({ sourceFile }: SyntaxContext): SyntaxVisitor {
+  const findings: RuleFinding[] = [];
+  return {
+    visit: {
+      [ts.SyntaxKind.CallExpression]: (node) => visitCall(node as ts.CallExpression),
+      [ts.SyntaxKind.NewExpression]: (node) => visitNew(node as ts.NewExpression),
+    },
+    end: () => findings,
+  };
+  function visitCall(node: ts.CallExpression): void {
+    const callee = calleeName(node.expression);
+    if (callee === 'eval') {
+      findings.push(at(node, sourceFile, '`eval` runs a string as code.'));
+    } else if ((callee === 'setTimeout' || callee === 'setInterval') && node.arguments.length > 0) {
+      const first = node.arguments[0];
+      if (ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || isStringConcat(first)) {
+        findings.push(at(node, sourceFile, `\`${callee}\` with a string argument runs it as code.`));
+      }
+    } else if (callee === 'Function') {
+      if (!isGlobalObjectShim(node)) {
+        findings.push(constantFinding(node, sourceFile, '`Function(...)`') ?? at(node, sourceFile, '`Function(...)` builds a function from a string.'));
+      }
+    }
+  }
+  function visitNew(node: ts.NewExpression): void {
+    if (calleeName(node.expression) === 'Function' && !isGlobalObjectShim(node)) {
+      findings.push(constantFinding(node, sourceFile, '`new Function(...)`') ?? at(node, sourceFile, '`new Function(...)` builds a function from a string.'));
+    }
+  }
+}
 
 function calleeName(expression: ts.Expression): string | undefined {
   if (ts.isIdentifier(expression)) return expression.text;

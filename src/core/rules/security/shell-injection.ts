@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { FileBindings } from '../shared-syntax/bindings';
 import { findProperty, findingAt, isFalseLiteral, propertyValue, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { calleeLastName, composeString, describeComposition } from '../shared-syntax/strings';
@@ -41,24 +42,31 @@ export const securityShellInjection: Rule = {
     'go through a call named like an escaper (`quote(…)`, `shellescape(…)`); a command passed in as a ' +
     'parameter is reported, since this file cannot show where it came from. A `shell` option set to ' +
     'anything but a literal `false` (`shell: isWindows`) counts as on.',
-  check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    const bindings = FileBindings.of(sourceFile);
-    const calls: ts.CallExpression[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && node.arguments.length > 0) calls.push(node);
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    const findings: RuleFinding[] = [];
-    for (const call of calls) {
-      const finding = checkCall(call, bindings, sourceFile);
-      if (finding !== undefined) findings.push(finding);
-    }
-    return findings;
-  },
+  check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, shellInjectionVisitor),
+  visitor: shellInjectionVisitor,
 };
+
+/** Gathers one file's calls with arguments; judges them once every name is known. */
+function shellInjectionVisitor({ sourceFile }: SyntaxContext): SyntaxVisitor {
+  const calls: ts.CallExpression[] = [];
+  return {
+    visit: {
+      [ts.SyntaxKind.CallExpression]: (node) => {
+        if ((node as ts.CallExpression).arguments.length > 0) calls.push(node as ts.CallExpression);
+      },
+    },
+    usesBindings: true,
+    end: () => {
+      const bindings = FileBindings.of(sourceFile);
+      const findings: RuleFinding[] = [];
+      for (const call of calls) {
+        const finding = checkCall(call, bindings, sourceFile);
+        if (finding !== undefined) findings.push(finding);
+      }
+      return findings;
+    },
+  };
+}
 
 function checkCall(call: ts.CallExpression, bindings: FileBindings, sourceFile: ts.SourceFile): RuleFinding | undefined {
   const callee = skipWrappers(call.expression);

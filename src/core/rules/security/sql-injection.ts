@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { FileBindings } from '../shared-syntax/bindings';
 import { findingAt, findProperty, propertyValue, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { calleeLastName, composeString, describeComposition } from '../shared-syntax/strings';
@@ -68,27 +69,35 @@ export const securitySqlInjection: Rule = {
     'Substitutions through an escaping call (`escape(…)`, `Number(…)`), generated placeholder lists ' +
     '(`ids.map(() => \'?\').join()`) and constants are not reported. Dynamic identifiers (table or column ' +
     'names) are reported: whitelist them instead.',
-  check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    const bindings = FileBindings.of(sourceFile);
-    const calls: { call: ts.CallExpression; method: string }[] = [];
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && node.arguments.length > 0) {
-        const method = sqlMethodName(node);
-        if (method !== undefined) calls.push({ call: node, method });
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    const findings: RuleFinding[] = [];
-    for (const { call, method } of calls) {
-      const finding = checkCall(call, method, bindings, sourceFile);
-      if (finding !== undefined) findings.push(finding);
-    }
-    return findings;
-  },
+  check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, sqlInjectionVisitor),
+  visitor: sqlInjectionVisitor,
 };
+
+/** Gathers one file's calls named like SQL methods; judges them once every name is known. */
+function sqlInjectionVisitor({ sourceFile }: SyntaxContext): SyntaxVisitor {
+  const calls: { call: ts.CallExpression; method: string }[] = [];
+  return {
+    visit: {
+      [ts.SyntaxKind.CallExpression]: (node) => {
+        const call = node as ts.CallExpression;
+        if (call.arguments.length === 0) return;
+        const method = sqlMethodName(call);
+        if (method !== undefined) calls.push({ call, method });
+      },
+    },
+    usesBindings: true,
+    end: () => {
+      if (calls.length === 0) return [];
+      const bindings = FileBindings.of(sourceFile);
+      const findings: RuleFinding[] = [];
+      for (const { call, method } of calls) {
+        const finding = checkCall(call, method, bindings, sourceFile);
+        if (finding !== undefined) findings.push(finding);
+      }
+      return findings;
+    },
+  };
+}
 
 function sqlMethodName(call: ts.CallExpression): string | undefined {
   const callee = skipWrappers(call.expression);

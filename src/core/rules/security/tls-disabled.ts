@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding, TextFix } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
 
 const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
@@ -30,22 +31,27 @@ export const securityTlsDisabled: Rule = {
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
     '(`rejectUnauthorized: isProd`) are not reported.',
-  check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    const findings: RuleFinding[] = [];
-    const visit = (node: ts.Node): void => {
-      let finding: RuleFinding | undefined;
-      if (ts.isPropertyAssignment(node)) finding = checkProperty(node, sourceFile);
-      else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) finding = checkAssignment(node, sourceFile);
-      else if (ts.isCallExpression(node)) finding = checkCall(node, sourceFile);
-      if (finding !== undefined) findings.push(finding);
-      ts.forEachChild(node, visit);
-    };
-    visit(sourceFile);
-    return findings;
-  },
+  check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
+  visitor: tlsDisabledVisitor,
 };
+
+/** The options, assignments and calls of one file that may turn certificate checks off. */
+function tlsDisabledVisitor({ sourceFile }: SyntaxContext): SyntaxVisitor {
+  const findings: RuleFinding[] = [];
+  const add = (finding: RuleFinding | undefined): void => {
+    if (finding !== undefined) findings.push(finding);
+  };
+  return {
+    visit: {
+      [ts.SyntaxKind.PropertyAssignment]: (node) => add(checkProperty(node as ts.PropertyAssignment, sourceFile)),
+      [ts.SyntaxKind.BinaryExpression]: (node) => {
+        if ((node as ts.BinaryExpression).operatorToken.kind === ts.SyntaxKind.EqualsToken) add(checkAssignment(node as ts.BinaryExpression, sourceFile));
+      },
+      [ts.SyntaxKind.CallExpression]: (node) => add(checkCall(node as ts.CallExpression, sourceFile)),
+    },
+    end: () => findings,
+  };
+}
 
 function checkProperty(property: ts.PropertyAssignment, sourceFile: ts.SourceFile): RuleFinding | undefined {
   const name = propertyNameText(property.name);

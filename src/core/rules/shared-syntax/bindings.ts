@@ -69,6 +69,22 @@ export class FileBindings {
     return bindings;
   }
 
+  /**
+   * A table for `sourceFile` filled during a walk the caller drives (the engine's shared walk calls
+   * `observe` on every node); `done` hands it to {@link FileBindings.of}, so no rule walks again for
+   * it. Undefined when the tree already has its table.
+   */
+  static fillDuringWalk(sourceFile: ts.SourceFile): { observe(node: ts.Node): void; done(): void } | undefined {
+    if (filled.has(sourceFile)) return undefined;
+    const table = new FileBindings();
+    return {
+      observe: (node) => table.observe(node),
+      done: () => {
+        if (!filled.has(sourceFile)) filled.set(sourceFile, table);
+      },
+    };
+  }
+
   /** Records the names `node` declares, if any. Call it for every node of the walk. */
   observe(node: ts.Node): void {
     // A switch on the kind keeps this cheap enough to call on every node of a large file.

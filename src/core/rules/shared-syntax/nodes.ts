@@ -144,3 +144,12 @@ export function snippet(node: ts.Node, sourceFile: ts.SourceFile, limit = 40): s
   const text = node.getText(sourceFile).replace(/\s+/g, ' ');
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }
+
+/**
+ * A set of syntax kinds made on first use: reading `ts.SyntaxKind` when a module loads would load
+ * TypeScript for runs that never parse (a secrets-only check; see scripts/build.mjs).
+ */
+export function lazyKindSet(kinds: () => readonly ts.SyntaxKind[]): { has(kind: ts.SyntaxKind): boolean } {
+  const set = onFirstUse((): ReadonlySet<ts.SyntaxKind> => new Set(kinds()));
+  return { has: (kind) => set().has(kind) };
+}

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ts } from 'ts-morph';
+import { evaluate, FILE_NOT_CHECKED_RULE_ID, MAX_SYNTAX_DEPTH } from '../../../src/core/check/engine';
+import { ParseCache } from '../../../src/core/check/parse-cache';
+import { defaultPolicy } from '../../../src/core/policy/policy';
+import { BUILTIN_RULES } from '../../../src/core/rules';
+import type { Rule } from '../../../src/core/rules/rule';
+import { LineIndex } from '../../../src/core/text/line-index';
+
+const root = join(__dirname, '../../../..');
+const fixture = readFileSync(join(root, 'test/fixtures/shared-walk/mixed.ts'), 'utf8');
+/** The engine's findings on the fixture at 2308199, before any rule had a visitor (every rule walked on its own). */
+const recorded = JSON.parse(readFileSync(join(root, 'test/fixtures/shared-walk/mixed.findings.json'), 'utf8')) as {
+  path: string;
+  ruleId: string;
+  start: number;
+  end: number;
+  severity: string;
+  message: string;
+}[];
+const manifest = { path: 'package.json', declared: new Set(['axios', 'pg', 'left-pad', 'lodahs']), name: 'app' };
+const visitorRules = BUILTIN_RULES.filter((rule) => rule.visitor !== undefined);
+
+/**
+ * A parse cache whose trees count how often a walk enters them: every walk of a source file, shared
+ * or a rule's own, reads the root's `statements` once (through `ts.forEachChild`).
+ */
+class CountingParseCache extends ParseCache {
+  rootWalks = 0;
+
+  override parse(path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
+    const sourceFile = super.parse(path, text, kind);
+    const statements = sourceFile.statements;
+    Object.defineProperty(sourceFile, 'statements', {
+      configurable: true,
+      get: () => {
+        this.rootWalks++;
+        return statements;
+      },
+    });
+    return sourceFile;
+  }
+}
+
+describe('the shared syntax walk', () => {
+  it('gives every rule the findings it gave with a walk of its own, on a file that every syntax rule reports in', () => {
+    const found = ['src/mixed.ts', 'test/mixed.test.ts'].flatMap((path) =>
+      evaluate(path, fixture, {
+        policy: defaultPolicy(),
+        rules: BUILTIN_RULES,
+        manifest,
+        inTestPath: path.startsWith('test/'),
+        knownRuleIds: BUILTIN_RULES.map((rule) => rule.id),
+      }).findings.map(({ ruleId, start, end, severity, message }) => ({ path, ruleId, start, end, severity, message })),
+    );
+    assert.deepEqual(found, recorded);
+    // The fixture must keep exercising every converted rule, or the comparison proves nothing for it.
+    for (const rule of visitorRules) assert.ok(recorded.some((finding) => finding.ruleId === rule.id), `${rule.id} finds nothing in the fixture`);
+  });
+
+  it('a rule run on its own (check) finds what the engine finds for it', () => {
+    for (const rule of visitorRules) {
+      const throughEngine = evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: [rule], manifest }).findings.map((finding) => [finding.start, finding.end, finding.message]);
+      const sourceFile = ts.createSourceFile('src/mixed.ts', fixture, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+      const alone = rule.check({ path: 'src/mixed.ts', text: fixture, lines: new LineIndex(fixture), sourceFile, options: { ...(rule.defaultOptions ?? {}) }, manifest, dependencies: defaultPolicy().dependencies });
+      assert.deepEqual(alone.map((finding) => [finding.start, finding.end, finding.message]), throughEngine, rule.id);
+    }
+  });
+
+  it('walks each tree once for every rule that has a visitor, the depth limit and the shared name table included', () => {
+    const cache = new CountingParseCache();
+    const result = evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: visitorRules, manifest, parseCache: cache });
+    assert.ok(result.findings.length > 10);
+    assert.equal(cache.rootWalks, 1);
+    assert.ok(visitorRules.length >= 6, `only ${visitorRules.length} rules have visitors`);
+  });
+
+  it('counts a rule that walks on its own as a second walk (the count sees walks)', () => {
+    const ownWalk = BUILTIN_RULES.find((rule) => rule.id === 'reliability/unbounded-retry')!;
+    assert.equal(ownWalk.visitor, undefined, 'pick a rule without a visitor for this control');
+    const cache = new CountingParseCache();
+    evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: [...visitorRules, ownWalk], manifest, parseCache: cache });
+    assert.equal(cache.rootWalks, 2);
+  });
+
+  it('a rule that throws on a node is reported as not having checked the file; the other rules keep their findings', () => {
+    const throwing: Rule = {
+      id: 'test/throws-on-calls',
+      kind: 'syntax',
+      defaultSeverity: 'warning',
+      summary: 'throws',
+      rationale: 'throws',
+      check: () => [],
+      visitor: () => ({
+        visit: {
+          [ts.SyntaxKind.CallExpression]: () => {
+            throw new Error('boom');
+          },
+        },
+        end: () => [{ start: 0, end: 1, message: 'must not be reported: the rule failed' }],
+      }),
+    };
+    const eval_ = BUILTIN_RULES.find((rule) => rule.id === 'security/eval')!;
+    const findings = evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: [throwing, eval_] }).findings;
+    assert.deepEqual(
+      findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID).map((finding) => finding.message),
+      ['src/mixed.ts was not fully checked: rule test/throws-on-calls failed on it (boom).'],
+    );
+    assert.equal(findings.filter((finding) => finding.ruleId === 'test/throws-on-calls').length, 0);
+    assert.equal(findings.filter((finding) => finding.ruleId === 'security/eval').length, 4);
+  });
+
+  it('refuses a tree deeper than the limit, without the visitors findings from it', () => {
+    // `a + a + … + a` nests left-deep: a deep tree with no brackets at all.
+    const text = `const x = ${Array.from({ length: MAX_SYNTAX_DEPTH + 10 }, () => 'a').join(' + ')};\neval(x);\n`;
+    const findings = evaluate('src/deep.ts', text, { policy: defaultPolicy(), rules: visitorRules }).findings;
+    assert.deepEqual(
+      findings.map((finding) => finding.ruleId),
+      [FILE_NOT_CHECKED_RULE_ID],
+    );
+    assert.match(findings[0].message, /levels deep/);
+  });
+});
