@@ -30,7 +30,7 @@ export function practiceInput(
   period: { from: string; to: string },
   dailyMinimumMinutes: number,
   now: number,
-  drills?: readonly PracticeDrillTotal[],
+  drills: readonly PracticeDrillTotal[] = [],
 ): ReportPracticeInput {
   const timeZone = [...days].reverse().find((day) => day.timeZone && isValidTimeZone(day.timeZone))?.timeZone ?? 'UTC';
   const minutes = new Map<string, number>();
@@ -51,13 +51,11 @@ export function practiceInput(
     streakDays: streak.current,
     breaches,
     dailyGoalMinutes: dailyMinimumMinutes,
-    ...(drills !== undefined
-      ? {
-          drills: drills
-            .filter((drill) => drill.day >= period.from && drill.day <= period.to)
-            .map(({ outcome, diagnosisSeconds, hintsUsed }) => ({ outcome, hintsUsed, ...(diagnosisSeconds !== undefined ? { diagnosisSeconds } : {}) })),
-        }
-      : {}),
+    // Always present, also empty: the editor (drills from its history) and the CLI (drills from an
+    // export and the terminal's history) then give the same scorecard whether or not any drill ran.
+    drills: drills
+      .filter((drill) => drill.day >= period.from && drill.day <= period.to)
+      .map(({ outcome, diagnosisSeconds, hintsUsed }) => ({ outcome, hintsUsed, ...(diagnosisSeconds !== undefined ? { diagnosisSeconds } : {}) })),
   };
 }
 

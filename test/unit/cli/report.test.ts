@@ -248,7 +248,7 @@ describe('CLI report', () => {
     it('reads the practice history file itself as well as its export', () => {
       const history = { format: 'comprehension-practice-history', version: 1, sessions: [{ id: 's', timeZone: 'UTC', days: [{ day: '2026-02-03', activeMs: 1_800_000, breaches: [{}, {}] }] }] };
       const input = practiceInput(parsePracticeExport(history), { from: '2026-02-01', to: '2026-02-28' }, 15, Date.parse('2026-02-03T12:00:00Z'));
-      assert.deepEqual(input, { minutesPerDay: [{ date: '2026-02-03', minutes: 30 }], streakDays: 1, breaches: 2, dailyGoalMinutes: 15 });
+      assert.deepEqual(input, { minutesPerDay: [{ date: '2026-02-03', minutes: 30 }], streakDays: 1, breaches: 2, dailyGoalMinutes: 15, drills: [] });
     });
   });
 });
