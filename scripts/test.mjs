@@ -52,7 +52,8 @@ function listTests(dir) {
 }
 
 async function runUnit() {
-  const mocha = new Mocha({ reporter: 'spec', timeout: 20000, grep });
+  // forbidOnly: a stray `.only` would silently run one test and pass the suite.
+  const mocha = new Mocha({ reporter: 'spec', timeout: 20000, grep, forbidOnly: true });
   for (const file of listTests(join(resolve(root, outDir), 'test/unit'))) mocha.addFile(file);
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));

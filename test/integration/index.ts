@@ -15,7 +15,7 @@ function listTests(dir: string): string[] {
 /** Entry point the extension host calls (extensionTestsPath): runs every integration test file. */
 export function run(): Promise<void> {
   const grep = process.env.COMPREHENSION_TEST_GREP || undefined;
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60000, grep });
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60000, grep, forbidOnly: true });
   // The runner starts one window per test file and names it here; all files when unset.
   const only = process.env.COMPREHENSION_TEST_FILES?.split(',').filter(Boolean);
   for (const file of listTests(__dirname)) {

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { ts } from 'ts-morph';
 import { onFirstUse } from '../rules/shared-syntax/nodes';
 import { CATALOGUE, mutatorOf, type DrillSite, type LineRange } from './catalogue';
+import { mulberry32 } from '../seeded-random';
 
 /** Script kinds a drill can parse; other files have no sites. */
 const scriptKinds = onFirstUse((): Record<string, ts.ScriptKind> => ({
@@ -45,13 +46,7 @@ function seededRandom(seed: number): () => number {
   state = Math.imul(state ^ (state >>> 16), 0x85ebca6b);
   state = Math.imul(state ^ (state >>> 13), 0xc2b2ae35);
   state = (state ^ (state >>> 16)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(state);
 }
 
 /**

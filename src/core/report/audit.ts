@@ -30,6 +30,7 @@ import { LineIndex } from '../text/line-index';
 import { readBoundedFile, writeFileAtomic } from '../workspace/fs';
 import { AUDITS_DIR, auditPathFor, notePathFor } from '../workspace/layout';
 import type { AuditGrade, ReportAuditEntry, ReportAuditInput } from './team';
+import { mulberry32 } from '../seeded-random';
 
 /** Version of the audit file format this code writes and reads. */
 export const AUDIT_FORMAT_VERSION = 1;
@@ -72,13 +73,7 @@ export interface AuditCandidate {
 export function seededRandom(seed: string): () => number {
   let state = 0x811c9dc5;
   for (let index = 0; index < seed.length; index++) state = Math.imul(state ^ seed.charCodeAt(index), 0x01000193) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(state);
 }
 
 /**
