@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import { ts } from 'ts-morph';
 import { onFirstUse } from '../rules/shared-syntax/nodes';
 import { CATALOGUE, mutatorOf, type DrillSite, type LineRange } from './catalogue';
-import { mulberry32 } from '../seeded-random';
+import { mulberry32 } from '../text/seeded-random';
 
 /** Script kinds a drill can parse; other files have no sites. */
 const scriptKinds = onFirstUse((): Record<string, ts.ScriptKind> => ({

@@ -30,7 +30,7 @@ import { LineIndex } from '../text/line-index';
 import { readBoundedFile, writeFileAtomic } from '../workspace/fs';
 import { AUDITS_DIR, auditPathFor, notePathFor } from '../workspace/layout';
 import type { AuditGrade, ReportAuditEntry, ReportAuditInput } from './team';
-import { mulberry32 } from '../seeded-random';
+import { mulberry32 } from '../text/seeded-random';
 
 /** Version of the audit file format this code writes and reads. */
 export const AUDIT_FORMAT_VERSION = 1;
