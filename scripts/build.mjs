@@ -121,15 +121,33 @@ function copySchemas() {
   for (const name of readdirSync(join(root, 'schemas'))) copyFileSync(join(root, 'schemas', name), join(root, 'dist/schemas', name));
 }
 
+/**
+ * Tree-sitter's runtime and grammars (WebAssembly) ship in dist/grammars, where
+ * src/core/languages/tree-sitter.ts looks first; each is loaded only when a file needs it.
+ */
+const GRAMMAR_FILES = [
+  'web-tree-sitter/tree-sitter.wasm',
+  'tree-sitter-python/tree-sitter-python.wasm',
+  '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+];
+function copyGrammars() {
+  mkdirSync(join(root, 'dist/grammars'), { recursive: true });
+  for (const file of GRAMMAR_FILES) copyFileSync(join(root, 'node_modules', file), join(root, 'dist/grammars', file.slice(file.lastIndexOf('/') + 1)));
+}
+
 if (watch) {
   const contexts = await Promise.all(all.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));
   copySchemas();
+  copyGrammars();
   console.log('[watch] building; watching for changes');
 } else {
   const started = Date.now();
   await Promise.all(all.map((options) => esbuild.build(options)));
-  if (!transpileOnly) copySchemas();
+  if (!transpileOnly) {
+    copySchemas();
+    copyGrammars();
+  }
   const where = transpileOnly ? outDir : [relative(process.cwd(), join(root, 'dist')) || 'dist', ...(production ? [] : [outDir])].join(', ');
   console.log(`[build] ${transpileOnly ? 'transpile-only' : production ? 'production' : 'development'} build in ${Date.now() - started} ms (${where})`);
 }

@@ -53,6 +53,8 @@ import { registerReportRequest } from './features/report';
 import { registerDrillRequests } from './features/drills';
 import { registerNotesFeature } from './features/notes';
 import { registerMutationFeature } from './features/mutation';
+import { loadGrammars, loadGrammarsForPaths } from '../core/languages/tree-sitter';
+import { TREE_SITTER_LANGUAGES } from '../core/languages/language';
 
 /** The diagnostic `source` shown in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'comprehension';
@@ -186,6 +188,10 @@ export function startServer(connection: Connection): void {
     }
     const document = documents.get(params.textDocument.uri);
     if (!document || !settings.diagnostics.enable) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    // A Python or Terraform file's grammar loads on the first such file (then this returns at once).
+    // A note file is checked against its block's code, whose language is known only once it is found.
+    if (/\/\.comprehension\/notes\//.test(document.uri)) await loadGrammars(TREE_SITTER_LANGUAGES);
+    else await loadGrammarsForPaths([document.uri]);
     return { kind: DocumentDiagnosticReportKind.Full, items: diagnose(document, token) };
   });
 
@@ -208,6 +214,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((event) => {
     toldTooLarge.delete(event.document.uri);
     toldGenerated.delete(event.document.uri);
+    parseCaches.get(event.document.uri)?.dispose();
     parseCaches.delete(event.document.uri);
     lastFindings.delete(event.document.uri);
     const fsPath = URI.toFsPath(event.document.uri);

@@ -11,6 +11,7 @@ import { openWorkspace } from './check';
 import type { PolicyWorkspace } from '../../core/workspace/policy-workspace';
 import { workspaceRelativePath } from '../../core/workspace/paths';
 import { readMarkableText } from './record-lines';
+import { loadGrammarsForPaths } from '../../core/languages/tree-sitter';
 
 const USAGE = `Usage: comprehension note FILE:LINE [--root DIR]
 
@@ -105,6 +106,7 @@ async function note(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${notePath}\n`);
     return EXIT.ok;
   }
+  await loadGrammarsForPaths([path]);
   const text = newNoteText({
     path,
     text: located.text,

@@ -2,6 +2,7 @@ import { inShard, type Shard } from './shard';
 import { readTextFileSync } from '../workspace/fs';
 import { printable } from '../workspace/paths';
 import { realpathSync } from 'node:fs';
+import { loadGrammarsForPaths } from '../languages/tree-sitter';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
@@ -327,6 +328,7 @@ export async function checkFiles(
   const readNote = noteReader(workspace.root);
   const blocksByPath = options.blocksByPath ?? new Map<string, Block[]>();
   if (count === 1) {
+    await loadGrammarsForPaths(paths);
     const realRoot = realpathSync.native(workspace.root);
     return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot));
   }
@@ -355,7 +357,7 @@ export async function checkFiles(
               return;
             }
             const realRoot = realpathSync.native(workspace.root);
-            resolve(share.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot)));
+            loadGrammarsForPaths(share).then(() => resolve(share.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot))), reject);
           });
           worker.once('exit', (code) => {
             if (code !== 0) reject(new Error(`check worker exited with ${code}`));

@@ -2,12 +2,14 @@ import { realpathSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader } from './check-run';
 import { PolicyWorkspace } from '../workspace/policy-workspace';
+import { loadGrammarsForPaths } from '../languages/tree-sitter';
 
 /**
  * A worker thread of `comprehension check`: judges its share of the files with the same policy
  * and baseline as the main thread, and posts the outcomes back.
  */
-function main(input: CheckWorkerInput): void {
+async function main(input: CheckWorkerInput): Promise<void> {
+  await loadGrammarsForPaths(input.paths);
   const workspace = new PolicyWorkspace(input.root, input.trusted);
   workspace.updatePolicyText(input.policyText);
   workspace.selectRules(input.ruleGlobs);
@@ -19,4 +21,4 @@ function main(input: CheckWorkerInput): void {
   parentPort?.postMessage(outcomes);
 }
 
-if (parentPort) main(workerData as CheckWorkerInput);
+if (parentPort) void main(workerData as CheckWorkerInput);

@@ -8,6 +8,8 @@ import { generatedReason, runsOnGeneratedFiles } from './generated';
 import { LineIndex } from '../text/line-index';
 import { addToDispatch, type DispatchTable, type SyntaxContext, type SyntaxVisitor, walkTree } from '../rules/shared-syntax/visitor';
 import { FileBindings } from '../rules/shared-syntax/bindings';
+import { LANGUAGE_NAMES, languageOf, type LanguageId } from '../languages/language';
+import { disposeDocument, type LanguageDocument, parseLanguageDocument } from '../languages/document';
 
 /** A range of AI-authored lines, 1-based and inclusive (as provenance blocks report them). */
 export interface LineRange {
@@ -122,6 +124,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   const lines = new LineIndex(text);
   const { policy } = options;
   const scriptKind = scriptKindName(path);
+  const language: LanguageId | undefined = scriptKind === undefined ? languageOf(path, text) : undefined;
   const tooLarge = options.maxParseLength !== undefined && text.length > options.maxParseLength;
   // A file with AI-written blocks was written in an editor or by an agent, not by a build: a
   // `sourceMappingURL` comment or a long line there must not switch its rules off.
@@ -168,6 +171,8 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     const configured: Severity = policy.rules[rule.id]?.severity ?? rule.defaultSeverity;
     if (configured === 'off') return undefined;
     if (generated !== undefined && !runsOnGeneratedFiles(rule.id)) return undefined;
+    if (language !== undefined && rule.languages?.[language] !== undefined) return tooLarge ? undefined : configured;
+    if (rule.kind === 'language') return undefined;
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) return undefined;
     return configured;
   };
@@ -178,7 +183,23 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     if (found === undefined) wordFound.set(word, (found = text.includes(word)));
     return found;
   };
-  const triggered = (rule: Rule): boolean => !rule.textTriggers || rule.textTriggers.some(hasWord);
+  const triggered = (rule: Rule): boolean => {
+    const triggers = language !== undefined && rule.languages?.[language] !== undefined ? rule.languages[language].textTriggers : rule.textTriggers;
+    return !triggers || triggers.some(hasWord);
+  };
+
+  /** The file parsed as its language, once for every language rule (and why it could not be, if so). */
+  let languageDocument: LanguageDocument | undefined;
+  let languageRefusal: string | undefined;
+  const parseLanguage = (): LanguageDocument | undefined => {
+    if (languageDocument !== undefined || languageRefusal !== undefined || language === undefined) return languageDocument;
+    try {
+      languageDocument = options.parseCache ? options.parseCache.document(language, path, text) : parseLanguageDocument(language, text);
+    } catch (error) {
+      languageRefusal = `it could not be parsed as ${LANGUAGE_NAMES[language]} (${describeFailure(error)}); its ${LANGUAGE_NAMES[language]} rules were not run`;
+    }
+    return languageDocument;
+  };
 
   /** Why the syntax rules cannot run here (decided once, before the first of them). */
   let syntaxRefusal: string | undefined;
@@ -254,11 +275,16 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     if (configured === undefined) continue;
     ranRuleIds.add(rule.id);
     if (!triggered(rule)) continue;
-    if (rule.kind === 'syntax' && walkSyntax() !== undefined) continue;
+    const languageCheck = language !== undefined ? rule.languages?.[language] : undefined;
+    if (languageCheck === undefined && rule.kind === 'syntax' && walkSyntax() !== undefined) continue;
     let raw: RuleFinding[];
     try {
-      const fromWalk = walked?.get(rule);
-      if (fromWalk === undefined) raw = rule.check(contextFor(rule));
+      const fromWalk = languageCheck === undefined ? walked?.get(rule) : undefined;
+      if (languageCheck !== undefined) {
+        const document = parseLanguage();
+        if (document === undefined) continue;
+        raw = languageCheck.check({ ...contextFor(rule), document });
+      } else if (fromWalk === undefined) raw = rule.check(contextFor(rule));
       else if ('findings' in fromWalk) raw = fromWalk.findings;
       else throw fromWalk.failure;
     } catch (error) {
@@ -272,6 +298,9 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     }
   }
   if (syntaxRefusal !== undefined) notChecked(syntaxRefusal);
+  if (languageRefusal !== undefined) notChecked(languageRefusal);
+  // A cached document is the parse cache's to free (it keeps the tree for the next edit).
+  if (!options.parseCache) disposeDocument(languageDocument);
   for (const extra of options.extraFindings ?? []) {
     if (cancelled) break;
     const severity = policy.rules[extra.ruleId]?.severity === 'off' ? 'off' : extra.severity;
@@ -297,7 +326,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       }
     }
   }
-  return { findings, suppressedCount, syntaxSkippedForSize: tooLarge && scriptKind !== undefined, ...(generated !== undefined ? { generated } : {}), cancelled };
+  return { findings, suppressedCount, syntaxSkippedForSize: tooLarge && (scriptKind !== undefined || language !== undefined), ...(generated !== undefined ? { generated } : {}), cancelled };
 }
 
 function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: LineIndex, options: EvaluateOptions): Finding {

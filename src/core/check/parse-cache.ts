@@ -1,4 +1,8 @@
 import { ts } from 'ts-morph';
+import type { Point } from 'web-tree-sitter';
+import { disposeDocument, type LanguageDocument, parseLanguageDocument } from '../languages/document';
+import type { LanguageId } from '../languages/language';
+import { parseTree } from '../languages/tree-sitter';
 
 /**
  * One document's syntax tree, updated incrementally: after an edit, TypeScript's incremental
@@ -8,6 +12,43 @@ import { ts } from 'ts-morph';
  */
 export class ParseCache {
   private last: { text: string; kind: ts.ScriptKind; sourceFile: ts.SourceFile } | undefined;
+  private lastDocument: { language: LanguageId; path: string; text: string; document: LanguageDocument } | undefined;
+
+  /**
+   * The document of `text` in one of the other languages: a tree-sitter tree is edited and
+   * re-parsed incrementally; YAML and Dockerfiles are parsed again (they are cheap). The cache owns
+   * what it returns: it is valid until the next call or {@link ParseCache.dispose}.
+   */
+  document(language: LanguageId, path: string, text: string): LanguageDocument {
+    const last = this.lastDocument;
+    if (last && last.language === language && last.path === path && last.text === text) return last.document;
+    let document: LanguageDocument;
+    if (last && last.language === language && last.path === path && 'tree' in last.document) {
+      const span = changedSpan(last.text, text);
+      const previous = last.document.tree;
+      previous.edit({
+        startIndex: span.start,
+        oldEndIndex: span.oldEnd,
+        newEndIndex: span.newEnd,
+        startPosition: pointAt(last.text, span.start),
+        oldEndPosition: pointAt(last.text, span.oldEnd),
+        newEndPosition: pointAt(text, span.newEnd),
+      });
+      document = { language: last.document.language, tree: parseTree(last.document.language, text, previous) };
+    } else {
+      document = parseLanguageDocument(language, text);
+    }
+    disposeDocument(last?.document);
+    this.lastDocument = { language, path, text, document };
+    return document;
+  }
+
+  /** Frees what the cache holds outside the JavaScript heap; call when the document closes. */
+  dispose(): void {
+    disposeDocument(this.lastDocument?.document);
+    this.lastDocument = undefined;
+    this.last = undefined;
+  }
 
   /** The tree of `text`, reusing the previous one when there is one. */
   parse(path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
@@ -35,10 +76,27 @@ export function parseForRules(path: string, text: string, kind: ts.ScriptKind): 
 
 /** The span of `before` that changed, and the length of its replacement in `after` (common prefix and suffix trimmed). */
 export function changeRange(before: string, after: string): ts.TextChangeRange {
+  const span = changedSpan(before, after);
+  return ts.createTextChangeRange(ts.createTextSpan(span.start, span.oldEnd - span.start), span.newEnd - span.start);
+}
+
+/** Where `before` and `after` differ: `[start, oldEnd)` of `before` became `[start, newEnd)` of `after`. */
+export function changedSpan(before: string, after: string): { start: number; oldEnd: number; newEnd: number } {
   const max = Math.min(before.length, after.length);
   let start = 0;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let suffix = 0;
   while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  return ts.createTextChangeRange(ts.createTextSpan(start, before.length - suffix - start), after.length - suffix - start);
+  return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+}
+
+/** Tree-sitter's point (row, column in UTF-16 units, as web-tree-sitter counts) of an offset. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index >= 0 && index < offset; index = text.indexOf('\n', index + 1)) {
+    row++;
+    lineStart = index + 1;
+  }
+  return { row, column: offset - lineStart };
 }

@@ -14,11 +14,12 @@ import { ts } from 'ts-morph';
 import { scriptKindFor, type LineRange } from '../check/engine';
 import type { BuiltFromFact, CatchFact, EnvFact, KnownFact, LoopFact, RegexFact, TimeoutFact } from './fact-check';
 import { questionId } from './questions';
+import { languageBlockFacts } from './language-notes';
 
 /** Every fact about the constructs that start inside `range` (1-based, inclusive) of a TS/JS file. */
 export function blockFacts(path: string, text: string, range: LineRange, tree?: ts.SourceFile): KnownFact[] {
   const scriptKind = scriptKindFor(path);
-  if (scriptKind === undefined) return [];
+  if (scriptKind === undefined) return languageBlockFacts(path, text, range) ?? [];
   // `tree`: the file already parsed (the assessment parses once for questions and facts).
   const sourceFile = tree ?? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
   const constants = numericConstants(sourceFile);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
 import { scriptKindFor, type LineRange } from '../check/engine';
+import { languageBlockQuestions } from './language-notes';
 
 /** What construct a block question is about. */
 export type QuestionKind =
@@ -18,7 +19,11 @@ export type QuestionKind =
   | 'crypto'
   | 'timer'
   | 'dependency'
-  | 'regex';
+  | 'regex'
+  | 'permissions'
+  | 'trigger'
+  | 'container'
+  | 'exposure';
 
 /**
  * Kinds from most to least important: the order in which questions are kept when a block has more
@@ -32,6 +37,10 @@ export const QUESTION_KIND_PRIORITY: readonly QuestionKind[] = [
   'sql',
   'eval',
   'auth',
+  'permissions',
+  'trigger',
+  'exposure',
+  'container',
   'unhandled-await',
   'loop',
   'catch',
@@ -160,11 +169,12 @@ const AUTH_CALL = /^(?:verify|authori[sz]e|authenticate|checkPermissions?|hasPer
  * Questions about the constructs that start inside `range` (1-based, inclusive) of a TypeScript or
  * JavaScript file: network calls, loops, awaited calls outside any `try`, error handlers, package
  * imports and regular expressions. The whole file is parsed, so context outside the block (an
- * enclosing `try`, the file's imports) is taken into account. Other languages get no questions.
+ * enclosing `try`, the file's imports) is taken into account. Other languages are asked by their own
+ * modules (`language-notes.ts`); plain text gets no questions.
  */
 export function blockQuestions(path: string, text: string, range: LineRange, options: BlockQuestionOptions = {}): BlockQuestion[] {
   const scriptKind = scriptKindFor(path);
-  if (scriptKind === undefined) return [];
+  if (scriptKind === undefined) return languageBlockQuestions(path, text, range, options.maxQuestions ?? DEFAULT_MAX_QUESTIONS) ?? [];
   const sourceFile = options.sourceFile ?? ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind);
   const collector = new QuestionCollector(sourceFile, range);
   collector.collect();

@@ -4,6 +4,7 @@ import type { PolicyWorkspace } from '../workspace/policy-workspace';
 import { assessBlockNote, type BlockNoteState } from './assess';
 import { readNoteFile } from './note-file';
 import { prepareSignOff, type PreparedSignOff } from './sign-off';
+import { loadGrammarsForPaths } from '../languages/tree-sitter';
 
 /** Inputs of {@link prepareWorkspaceSignOff}. */
 export interface WorkspaceSignOffInput {
@@ -25,6 +26,7 @@ export async function prepareWorkspaceSignOff(input: WorkspaceSignOffInput): Pro
   const { workspace, path, text, block } = input;
   const noteText = await readNoteFile(workspace.root, block.id);
   const codeOwners = workspace.codeOwners();
+  await loadGrammarsForPaths([path]);
   const state = assessBlockNote({
     path,
     text,

@@ -73,7 +73,7 @@ export interface CheckPolicy {
 }
 
 /** Rule categories whose findings in test code `testSeverities` can lower (the first segment of a rule id). */
-export const TEST_SEVERITY_CATEGORIES = ['secrets', 'reliability', 'security', 'dependencies', 'custom'] as const;
+export const TEST_SEVERITY_CATEGORIES = ['secrets', 'reliability', 'security', 'dependencies', 'infrastructure', 'workflows', 'custom'] as const;
 export type TestSeverityCategory = (typeof TEST_SEVERITY_CATEGORIES)[number];
 
 /**

@@ -20,6 +20,7 @@ import { gatherNoteHistory } from './note-history';
 import { type PracticeDayTotal, type PracticeDrillTotal, practiceInput } from './practice';
 import type { ReportBlockInput, ReportFileInput, ReportFindingInput, ReportInputs } from './scorecard';
 import { identityOf, isCriticalPathRow } from './team';
+import { loadGrammarsForPaths } from '../languages/tree-sitter';
 
 /**
  * The one gatherer of the balanced scorecard's inputs for a workspace folder: AI blocks from the
@@ -163,6 +164,7 @@ export async function assessWorkspaceNotes(workspace: PolicyWorkspace): Promise<
       continue;
     }
     const lines = new LineIndex(read.text);
+    await loadGrammarsForPaths([path]);
     const lineCount = countLines(read.text);
     const inCriticalPath = workspace.isCritical(path);
     const reportBlocks: ReportBlockInput[] = [];

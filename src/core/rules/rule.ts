@@ -2,9 +2,15 @@ import type { RuleFinding, Severity } from '../check/findings';
 import type { LineIndex } from '../text/line-index';
 import type { ts } from 'ts-morph';
 import type { SyntaxContext, SyntaxVisitor } from './shared-syntax/visitor';
+import type { LanguageDocument } from '../languages/document';
+import type { LanguageId } from '../languages/language';
 
-/** Text rules see every text file; syntax rules only TypeScript and JavaScript. */
-export type RuleKind = 'text' | 'syntax';
+/**
+ * Text rules see every text file; syntax rules TypeScript and JavaScript; language rules only the
+ * languages of their {@link Rule.languages}. A text or syntax rule may have language
+ * implementations too: on a file of such a language, they run instead of `check`.
+ */
+export type RuleKind = 'text' | 'syntax' | 'language';
 
 /** A package.json that governs the checked file (nearest one up the tree). */
 export interface PackageManifestInfo {
@@ -61,4 +67,22 @@ export interface Rule {
    * both give the same findings.
    */
   visitor?(context: SyntaxContext): SyntaxVisitor;
+  /**
+   * The rule's implementation for languages beyond TypeScript and JavaScript (Python, Terraform,
+   * Dockerfiles, workflows, Kubernetes manifests), under the same id: one policy entry, one
+   * suppression id, one SARIF rule for every language the rule understands.
+   */
+  readonly languages?: Readonly<Partial<Record<LanguageId, LanguageCheck>>>;
+}
+
+/** A rule's implementation for one language of {@link LanguageId}. */
+export interface LanguageCheck {
+  /** As {@link Rule.textTriggers}, for this language (`requests`, `verify=`, `subprocess`…). */
+  readonly textTriggers?: readonly string[];
+  check(context: LanguageRuleContext): RuleFinding[];
+}
+
+/** What a language implementation sees: the rule context and the file parsed once for all rules. */
+export interface LanguageRuleContext extends RuleContext {
+  readonly document: LanguageDocument;
 }

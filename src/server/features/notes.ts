@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { readTextFileSync as readText } from '../../core/workspace/fs';
 import { assessBlockNote, assessFileNotes } from '../../core/notes/assess';
 import { newNoteText } from '../../core/notes/new-note';
+import { loadGrammarsForPaths } from '../../core/languages/tree-sitter';
 import { notePathFor, readGitAuthor, writeNoteFile } from '../../core/notes/note-file';
 import { markNoteReviewed } from '../../core/notes/status';
 import { reviewOfNote } from '../../core/notes/review';
@@ -57,9 +58,10 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
   const { connection } = context;
   const warn = (path: string) => (error: Error) => connection.console.warn(`Notes: no block questions for ${path}: ${error.message}`);
 
-  connection.onRequest(NOTE_STATES_REQUEST, (params: NoteStatesParams): NoteStatesResult => {
+  connection.onRequest(NOTE_STATES_REQUEST, async (params: NoteStatesParams): Promise<NoteStatesResult> => {
     const subject = subjectOf(params.uri);
     if (!subject) return { lineCount: 0, states: [] };
+    await loadGrammarsForPaths([subject.path]);
     const { workspace, path, text } = subject;
     const lineCount = new LineIndex(text).lineCount;
     if (workspace.isIgnored(path)) return { path, lineCount, states: [] };
@@ -85,6 +87,7 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
 
   connection.onRequest(NEW_NOTE_REQUEST, async (params: NewNoteParams): Promise<NewNoteResult> => {
     const { workspace, path, text } = requireSubject(params.uri);
+    await loadGrammarsForPaths([path]);
     const note = newNoteText({
       path,
       text,
@@ -97,8 +100,9 @@ export function registerNotesFeature(context: NotesFeatureContext): void {
     return { notePath: notePathFor(params.block.id), text: note };
   });
 
-  connection.onRequest(MARK_REVIEWED_REQUEST, (params: MarkReviewedParams): MarkReviewedResult => {
+  connection.onRequest(MARK_REVIEWED_REQUEST, async (params: MarkReviewedParams): Promise<MarkReviewedResult> => {
     const { workspace, path, text } = requireSubject(params.uri);
+    await loadGrammarsForPaths([path]);
     const state = assessBlockNote({
       path,
       text,
