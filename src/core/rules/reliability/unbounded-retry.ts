@@ -101,15 +101,39 @@ interface WalkState {
 
 class RetryWalker {
   private readonly findings: RuleFinding[] = [];
+  /**
+   * Where `catch` and `then` occur in the text, ascending. Every finding needs an error handler
+   * (a `catch` block, `.catch`, or a rejection handler of `.then`) inside the loop or function it is
+   * about, so a subtree holding neither word, outside any loop or function being judged, cannot
+   * hold a finding nor a bound of one: the walk skips it (most of a large file).
+   */
+  private readonly handlerWords: number[] = [];
 
-  constructor(private readonly sourceFile: ts.SourceFile) {}
+  constructor(private readonly sourceFile: ts.SourceFile) {
+    const text = sourceFile.text;
+    for (const match of text.matchAll(/catch|then/g)) this.handlerWords.push(match.index);
+  }
 
   run(): RuleFinding[] {
     this.visit(this.sourceFile, { inCondition: false });
     return this.findings.sort((a, b) => a.start - b.start);
   }
 
+  /** True when `catch` or `then` occurs inside `node`'s text (its leading trivia included). */
+  private mayHoldHandler(node: ts.Node): boolean {
+    const words = this.handlerWords;
+    let low = 0;
+    let high = words.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (words[middle] < node.pos) low = middle + 1;
+      else high = middle;
+    }
+    return low < words.length && words[low] < node.end;
+  }
+
   private visit(node: ts.Node, state: WalkState): void {
+    if (state.fn === undefined && state.loop === undefined && state.catchOf === undefined && !this.mayHoldHandler(node)) return;
     if (isFunctionWithBody(node)) {
       this.visitFunction(node, state);
       return;
