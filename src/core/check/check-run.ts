@@ -255,6 +255,8 @@ interface FileCheckOptions {
   maxFileSizeBytes?: number;
   maxParseLength?: number;
   includeBaselined?: boolean;
+  /** Real paths of folders resolved so far by this thread's reads (see `BoundedReadOptions.realFolders`). */
+  realFolders?: Map<string, string>;
 }
 
 /**
@@ -269,7 +271,7 @@ export function checkOneFile(
   options: FileCheckOptions,
   realRoot: string = realpathSync.native(workspace.root),
 ): FileOutcome {
-  const file = readWorkspaceTextFileSync(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: realRoot, rootIsReal: true });
+  const file = readWorkspaceTextFileSync(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: realRoot, rootIsReal: true, realFolders: options.realFolders });
   if (file.kind === 'missing') return { kind: 'skipped', path, reason: 'unreadable', detail: 'deleted while the check ran' };
   if (file.kind === 'refused') return { kind: 'skipped', path, reason: 'unreadable', detail: file.reason };
   if (file.kind !== 'text') return { kind: 'skipped', path, reason: file.kind };
@@ -330,7 +332,8 @@ export async function checkFiles(
   if (count === 1) {
     await loadGrammarsForPaths(paths);
     const realRoot = realpathSync.native(workspace.root);
-    return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot));
+    const threadOptions = { ...options, realFolders: new Map<string, string>() };
+    return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, threadOptions, realRoot));
   }
   // Interleaved shares balance big and small files; results are put back in order by path index.
   const shares: string[][] = Array.from({ length: count }, () => []);

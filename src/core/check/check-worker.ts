@@ -17,7 +17,8 @@ async function main(input: CheckWorkerInput): Promise<void> {
   const blocks = new Map(input.blocksByPath);
   const readNote = noteReader(input.root);
   const realRoot = realpathSync.native(input.root);
-  const outcomes: FileOutcome[] = input.paths.map((path) => checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, input.options, realRoot));
+  const options = { ...input.options, realFolders: new Map<string, string>() };
+  const outcomes: FileOutcome[] = input.paths.map((path) => checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, options, realRoot));
   parentPort?.postMessage(outcomes);
 }
 

@@ -192,6 +192,8 @@ export interface ReadWorkspaceTextFileOptions {
   root?: string;
   /** `root` is already a real path, resolved once for many reads. */
   rootIsReal?: boolean;
+  /** Folders resolved by earlier reads of the same pass (see `BoundedReadOptions.realFolders`). */
+  realFolders?: Map<string, string>;
 }
 
 /**
@@ -209,7 +211,7 @@ export async function readWorkspaceTextFile(filePath: string, options: ReadWorks
  * fifth of the run.
  */
 export function readWorkspaceTextFileSync(filePath: string, options: ReadWorkspaceTextFileOptions = {}): WorkspaceTextFile {
-  return asWorkspaceText(readBoundedFileSync(filePath, { root: options.root, rootIsReal: options.rootIsReal, maxBytes: options.maxFileSizeBytes }), options);
+  return asWorkspaceText(readBoundedFileSync(filePath, { root: options.root, rootIsReal: options.rootIsReal, maxBytes: options.maxFileSizeBytes, realFolders: options.realFolders }), options);
 }
 
 function asWorkspaceText(read: BoundedRead, options: ReadWorkspaceTextFileOptions): WorkspaceTextFile {

@@ -28,6 +28,13 @@ export interface BoundedReadOptions {
   rootIsReal?: boolean;
   /** Refuse files longer than this many bytes (default {@link DEFAULT_MAX_READ_BYTES}). Counted while reading. */
   maxBytes?: number;
+  /**
+   * Real paths of folders already resolved during one pass over a tree (a check run), shared by its
+   * reads: a file whose last component is no link is then found by one `lstat` instead of a
+   * `realpath` of every folder on its way. A link, or a folder not yet seen, is resolved in full.
+   * Only for one pass: a folder replaced by a link later is not noticed.
+   */
+  realFolders?: Map<string, string>;
 }
 
 /** What {@link readBoundedFile} found. `refused` says why in one line naming the file. */
@@ -80,10 +87,8 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions = 
   let resolved: string;
   let rootResolved: string | undefined;
   try {
-    // The native resolver (libc's realpath, as the asynchronous twin uses): the JavaScript one
-    // lstats every folder on the way and costs a tenth of a whole-tree check.
-    resolved = realpathSync.native(path);
     if (options.root !== undefined) rootResolved = options.rootIsReal ? options.root : realpathSync.native(options.root);
+    resolved = options.realFolders ? resolveThroughFolders(path, options.realFolders) : realpathSync.native(path);
   } catch (error) {
     if (isMissingError(error)) return { kind: 'missing' };
     return unreadable(path, error);
@@ -115,6 +120,8 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions = 
       total += count;
       if (total > maxBytes) return tooLarge(path, maxBytes);
       chunks.push(count === chunk.length ? chunk : chunk.subarray(0, count));
+      // A regular file reads short only at its end: no second read to be told so.
+      if (count < chunk.length) break;
       next = Math.min(READ_CHUNK_BYTES, maxBytes + 1 - total);
     }
     return { kind: 'ok', bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total) };
@@ -123,6 +130,21 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions = 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The real path of `path` using (and filling) `realFolders`: its folder resolved once per pass, its
+ * last component checked with `lstat`; a link there is resolved in full (and then confined).
+ */
+function resolveThroughFolders(path: string, realFolders: Map<string, string>): string {
+  const folder = dirname(path);
+  let realFolder = realFolders.get(folder);
+  if (realFolder === undefined) {
+    realFolder = realpathSync.native(folder);
+    realFolders.set(folder, realFolder);
+  }
+  const candidate = join(realFolder, basename(path));
+  return lstatSync(candidate).isSymbolicLink() ? realpathSync.native(candidate) : candidate;
 }
 
 /** Asynchronous twin of {@link readBoundedFileSync}: the same rules, without blocking the event loop. */

@@ -170,6 +170,32 @@ describe('hostile repositories', function () {
         assert.ok(Date.now() - started < 5000, 'a FIFO blocked the read');
       }
     });
+
+    it('refuses the same links when folders are resolved once per pass (a check run)', () => {
+      const { root, outside } = attack();
+      link(root, 'zero', '/dev/zero');
+      link(root, 'out', join(outside, 'x'));
+      link(root, 'away', outside);
+      put(root, 'sub/ok', 'fine');
+      put(outside, 'y', 'secret outside');
+      execFileSync('mkfifo', [join(root, 'fifo')]);
+      const realFolders = new Map<string, string>();
+      const read = (path: string) => readBoundedFileSync(join(root, path), { root, realFolders });
+      for (let pass = 0; pass < 2; pass++) {
+        const zero = read('zero');
+        assert.equal(zero.kind === 'refused' && zero.cause, 'outside-root');
+        const out = read('out');
+        assert.equal(out.kind === 'refused' && out.cause, 'outside-root');
+        const throughFolder = read('away/y');
+        assert.equal(throughFolder.kind === 'refused' && throughFolder.cause, 'outside-root', 'a linked folder leads out');
+        const fifo = read('fifo');
+        assert.equal(fifo.kind === 'refused' && fifo.cause, 'not-regular');
+        const ok = read('sub/ok');
+        assert.equal(ok.kind === 'ok' && ok.bytes.toString(), 'fine');
+        assert.equal(read('sub/none').kind, 'missing');
+      }
+      assert.ok(realFolders.size >= 2, 'folders were remembered');
+    });
   });
 
   describe('links to /dev/zero and FIFOs', () => {

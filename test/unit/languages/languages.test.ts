@@ -110,7 +110,7 @@ describe('languages beyond TypeScript', () => {
           textTriggers: ['requests'],
           check: (context) => {
             assert.ok('tree' in context.document);
-            return context.document.tree.rootNode.descendantsOfType('call').map((call) => ({ start: call.startIndex, end: call.endIndex, message: `call ${call.text}` }));
+            return context.document.tree.rootNode.descendantsOfType('call').flatMap((call) => call === null ? [] : [{ start: call.startIndex, end: call.endIndex, message: `call ${call.text}` }]);
           },
         },
       },
