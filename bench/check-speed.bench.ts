@@ -173,11 +173,28 @@ export async function run(): Promise<Record<string, unknown>> {
   else versions.ripgrep = spawnSync('/usr/bin/rg', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
   const rgArgs = ['--no-ignore', '--hidden', '--count-matches', ...SECRET_REGEXES.flatMap((regex) => ['-e', regex]), '.'];
 
+  // The least any Node tool pays for this tree: start Node, walk the folders, read every file as
+  // UTF-8, in one thread. Not a goal; it shows how much of a secrets-only run is the platform.
+  const floorScript = join(CACHE, 'speed-node-floor.js');
+  writeFileSync(
+    floorScript,
+    [
+      "const { readdirSync, readFileSync } = require('node:fs');",
+      "const { join } = require('node:path');",
+      'let bytes = 0;',
+      'const walk = (dir) => { for (const entry of readdirSync(dir, { withFileTypes: true })) { const path = join(dir, entry.name); if (entry.isDirectory()) walk(path); else if (entry.isFile()) bytes += readFileSync(path, "utf8").length; } };',
+      'walk(process.argv[2]);',
+      'console.log(bytes);',
+    ].join('\n'),
+  );
+
   // Interleaved, so that a noisy spell on a shared machine does not fall on one tool only.
   const fullRuns: Timed[] = [];
   const secretsRuns: Timed[] = [];
   const rgRuns: Timed[] = [];
+  const floorRuns: Timed[] = [];
   for (let i = 0; i < RUNS; i++) {
+    floorRuns.push(timed(process.execPath, [floorScript, tree.dir], tree.dir));
     if (rgAvailable) rgRuns.push(timed('/usr/bin/rg', rgArgs, tree.dir));
     secretsRuns.push(ours('secrets/*'));
     fullRuns.push(ours());
@@ -185,6 +202,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const full = median(fullRuns);
   const secrets = median(secretsRuns);
   const rg = rgAvailable ? median(rgRuns) : undefined;
+  const floor = median(floorRuns);
 
   let eslint: Timed | undefined;
   const eslintSetup = eslintBin();
@@ -246,6 +264,7 @@ export async function run(): Promise<Record<string, unknown>> {
     comprehensionAllRules: { ...describe(full), filesChecked: fullSummary.filesChecked, findings: fullSummary.findings, skipped: fullSummary.skipped },
     comprehensionSecretsOnly: { rules: 'secrets/*', ...describe(secrets), filesChecked: secretsSummary.filesChecked, findings: secretsSummary.findings },
     ...(rg ? { ripgrep: { regexes: SECRET_REGEXES.length, ...describe(rg) } } : {}),
+    nodeReadFloor: { what: 'node: walk the tree and read every file as UTF-8, one thread, nothing else', ...describe(floor), toRipgrep: rg ? round(floor.seconds / Math.max(rg.seconds, 0.01), 1) : null },
     ...(eslint ? { eslint: { rules: ESLINT_RULES, ...describe(eslint), problems: eslintProblems } } : {}),
     ...(secretlint ? { secretlint: { preset: 'recommend', ...describe(secretlint), findings: secretlintFindings } } : {}),
     ...(Object.keys(skipped).length ? { skipped } : {}),
