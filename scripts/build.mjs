@@ -59,6 +59,18 @@ const sharedTsMorph = {
 };
 
 
+/**
+ * web-tree-sitter's ESM build (which `import()` would pick) finds its WebAssembly through
+ * `import.meta.url`, empty in a CommonJS bundle; its CommonJS build uses `__dirname`, and we pass
+ * `locateFile` anyway (src/core/languages/tree-sitter.ts).
+ */
+const webTreeSitterAsCommonJs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') }));
+  },
+};
+
 const bundles = [
   // Banner and footer bracket the bundle's evaluation, so activation timing includes loading the code.
   {
@@ -67,10 +79,10 @@ const bundles = [
     footer: { js: 'globalThis.__comprehensionLoadEnd = performance.now();' },
     // No ts-morph and no note checks: the language server assesses notes (test/unit/extension-bundle.test.ts).
   },
-  { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
-  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },
+  { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph, webTreeSitterAsCommonJs] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph, webTreeSitterAsCommonJs] },
   // `comprehension check` spreads files over worker threads running this entry.
-  { entryPoints: { 'check-worker': 'src/core/check/check-worker.ts' }, plugins: [sharedTsMorph] },
+  { entryPoints: { 'check-worker': 'src/core/check/check-worker.ts' }, plugins: [sharedTsMorph, webTreeSitterAsCommonJs] },
   { entryPoints: { 'vendor/ts-morph': 'node_modules/ts-morph/dist/ts-morph.js' }, sourcemap: false },
 ];
 

@@ -45,4 +45,18 @@ describe('CLI bundle startup', function () {
   it('loads it when a syntax rule parses a file', () => {
     assert.equal(loadsTypeScript('check', '--rules', 'security/eval'), true);
   });
+
+  it('parses Python with the tree-sitter grammar shipped in dist/grammars, without loading TypeScript', () => {
+    const python = mkdtempSync(join(tmpdir(), 'cf-startup-py-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: python });
+      writeFileSync(join(python, 'fetch.py'), 'import os\n\n\ndef run(code):\n    return eval(code)\n');
+      const run = spawnSync(process.execPath, ['--require', preload, cliBundle, 'check', '--root', python, '--format', 'json'], { cwd: python, encoding: 'utf8' });
+      const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string; path: string }[] }).findings;
+      assert.deepEqual(findings.map((finding) => [finding.ruleId, finding.path]), [['security/eval', 'fetch.py']], run.stderr);
+      assert.match(run.stderr, /typescript loaded: false/);
+    } finally {
+      rmSync(python, { recursive: true, force: true });
+    }
+  });
 });
