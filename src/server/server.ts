@@ -54,7 +54,7 @@ import { registerDrillRequests } from './features/drills';
 import { registerNotesFeature } from './features/notes';
 import { registerMutationFeature } from './features/mutation';
 import { loadGrammars, loadGrammarsForPaths } from '../core/languages/tree-sitter';
-import { TREE_SITTER_LANGUAGES } from '../core/languages/language';
+import { languageOf, TREE_SITTER_LANGUAGES } from '../core/languages/language';
 
 /** The diagnostic `source` shown in the Problems panel. */
 export const DIAGNOSTIC_SOURCE = 'comprehension';
@@ -260,7 +260,7 @@ export function startServer(connection: Connection): void {
     lastFindings.set(document.uri, {
       version: document.version,
       findings,
-      ruleRationale: workspace.ruleDescriptions(),
+      ruleRationale: workspace.ruleDescriptions(languageOf(relativePath, document.getText())),
     });
     const now = Date.now();
     return findings.map((finding) => {

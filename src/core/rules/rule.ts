@@ -79,10 +79,21 @@ export interface Rule {
 export interface LanguageCheck {
   /** As {@link Rule.textTriggers}, for this language (`requests`, `verify=`, `subprocess`…). */
   readonly textTriggers?: readonly string[];
+  /**
+   * What the rule finds in this language and why it matters, in its terms (`requests` has no
+   * default timeout): the hover's paragraph on such a file, with the rule's own rationale after it.
+   */
+  readonly rationale?: string;
   check(context: LanguageRuleContext): RuleFinding[];
 }
 
 /** What a language implementation sees: the rule context and the file parsed once for all rules. */
 export interface LanguageRuleContext extends RuleContext {
   readonly document: LanguageDocument;
+}
+
+/** The rationale of `rule` as a file of `language` shows it: the language's own words first, when it has them. */
+export function languageRationale(rule: Rule, language: LanguageId | undefined): string {
+  const own = language === undefined ? undefined : rule.languages?.[language]?.rationale;
+  return own === undefined ? rule.rationale : `${own.trim()}\n\n${rule.rationale}`;
 }

@@ -19,6 +19,8 @@ import { BUILTIN_RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 import { SUPPRESSION_PROBLEM_RULE_IDS } from '../check/suppressions';
 import picomatch from 'picomatch';
+import type { LanguageId } from '../languages/language';
+import { languageRationale } from '../rules/rule';
 
 /** The policy file is refused above this size: a policy is a page of YAML, never megabytes. */
 const MAX_POLICY_BYTES = 1024 * 1024;
@@ -78,7 +80,8 @@ export class PolicyWorkspace {
   private policyRead = false;
   /** Derived from `activeRules`; cleared whenever it is recomputed. */
   private knownIds: string[] | undefined;
-  private descriptions: Map<string, { summary: string; rationale: string }> | undefined;
+  /** Rule descriptions by language (`''`: TypeScript, JavaScript and plain text). */
+  private descriptions: Map<string, Map<string, { summary: string; rationale: string }>> | undefined;
   /** Only rules whose id matches run and report (`check --rules`); undefined = every rule. */
   private ruleSelection: { globs: readonly string[]; matches: (id: string) => boolean } | undefined;
 
@@ -204,14 +207,23 @@ export class PolicyWorkspace {
     return this.knownIds;
   }
 
-  /** Summary and rationale of every rule that may report here, for hovers (cached until the rules change). */
-  ruleDescriptions(): ReadonlyMap<string, { summary: string; rationale: string }> {
-    this.descriptions ??= new Map([
-      ...this.activeRules.map((rule): [string, { summary: string; rationale: string }] => [rule.id, { summary: rule.summary, rationale: rule.rationale }]),
-      ...Object.entries(NOTE_RULE_RATIONALE),
-      ...Object.entries(MUTATION_RULE_RATIONALE),
-    ]);
-    return this.descriptions;
+  /**
+   * Summary and rationale of every rule that may report here, for hovers (cached until the rules
+   * change); for a file of `language`, a rule's words for that language come first.
+   */
+  ruleDescriptions(language?: LanguageId): ReadonlyMap<string, { summary: string; rationale: string }> {
+    this.descriptions ??= new Map();
+    const key = language ?? '';
+    let descriptions = this.descriptions.get(key);
+    if (descriptions === undefined) {
+      descriptions = new Map([
+        ...this.activeRules.map((rule): [string, { summary: string; rationale: string }] => [rule.id, { summary: rule.summary, rationale: languageRationale(rule, language) }]),
+        ...Object.entries(NOTE_RULE_RATIONALE),
+        ...Object.entries(MUTATION_RULE_RATIONALE),
+      ]);
+      this.descriptions.set(key, descriptions);
+    }
+    return descriptions;
   }
 
   /** The workspace's CODEOWNERS file as it is now (who may sign off blocks); undefined when there is none. */

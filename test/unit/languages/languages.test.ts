@@ -7,7 +7,7 @@ import { parseDockerfile } from '../../../src/core/languages/dockerfile';
 import { disposeDocument, parseLanguageDocument } from '../../../src/core/languages/document';
 import { languageOf } from '../../../src/core/languages/language';
 import { loadGrammars, parseTree } from '../../../src/core/languages/tree-sitter';
-import type { Rule } from '../../../src/core/rules/rule';
+import { languageRationale, type Rule } from '../../../src/core/rules/rule';
 
 describe('languages beyond TypeScript', () => {
   before(async () => {
@@ -136,5 +136,20 @@ describe('languages beyond TypeScript', () => {
     const result = evaluate('main.tf', 'resource "a" "b" {}\n', { policy: defaultPolicy(), rules: [rule] });
     assert.deepEqual(result.findings.map((finding) => [finding.ruleId, finding.severity]), [[FILE_NOT_CHECKED_RULE_ID, 'error']]);
     assert.match(result.findings[0]!.message, /security\/probe failed on it \(boom\)/);
+  });
+
+  it('gives a language implementation its own words first in the hover\'s rationale', () => {
+    const rule: Rule = {
+      id: 'reliability/probe',
+      kind: 'syntax',
+      defaultSeverity: 'warning',
+      summary: 'probe',
+      rationale: 'Neither fetch nor axios has a default timeout.',
+      check: () => [],
+      languages: { python: { rationale: '`requests` has no default timeout.', check: () => [] } },
+    };
+    assert.equal(languageRationale(rule, 'python'), '`requests` has no default timeout.\n\nNeither fetch nor axios has a default timeout.');
+    assert.equal(languageRationale(rule, undefined), rule.rationale);
+    assert.equal(languageRationale(rule, 'terraform'), rule.rationale);
   });
 });
