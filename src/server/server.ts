@@ -190,7 +190,7 @@ export function startServer(connection: Connection): void {
     if (!document || !settings.diagnostics.enable) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     // A Python or Terraform file's grammar loads on the first such file (then this returns at once).
     // A note file is checked against its block's code, whose language is known only once it is found.
-    if (/\/\.comprehension\/notes\//.test(document.uri)) await loadGrammars(TREE_SITTER_LANGUAGES);
+    if (document.uri.includes(`/${NOTES_DIR}/`)) await loadGrammars(TREE_SITTER_LANGUAGES);
     else await loadGrammarsForPaths([document.uri]);
     return { kind: DocumentDiagnosticReportKind.Full, items: diagnose(document, token) };
   });
