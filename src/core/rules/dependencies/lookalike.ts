@@ -6,6 +6,7 @@ import { HOST_MODULES } from './package-name';
 import { resolutionOf } from './resolution';
 import { WELL_KNOWN_PACKAGE_SET, WELL_KNOWN_PACKAGES } from './well-known';
 import type { Rule, RuleContext } from '../rule';
+import { pythonLookalike } from './python-dependencies';
 
 /** Flags imports whose package name is a near miss of a declared or well-known package. */
 export const dependenciesLookalike: Rule = {
@@ -32,6 +33,7 @@ export const dependenciesLookalike: Rule = {
     'aliases and Deno import-map entries. If the package is what you meant, add it to the `ignore` option.',
   ].join('\n'),
   defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,
+  languages: { python: pythonLookalike },
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     const findings: RuleFinding[] = [];

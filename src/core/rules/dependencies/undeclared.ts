@@ -3,6 +3,7 @@ import { isDeclared } from './declaration';
 import { suspiciousName } from './suspicious-names';
 import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import type { Rule, RuleContext } from '../rule';
+import { pythonUndeclared } from './python-dependencies';
 
 /** Flags imports of packages that the nearest package.json does not declare. */
 export const dependenciesUndeclared: Rule = {
@@ -32,6 +33,7 @@ export const dependenciesUndeclared: Rule = {
     'rule reports nothing.',
   ].join('\n'),
   defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,
+  languages: { python: pythonUndeclared },
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     if (!manifest) return [];
