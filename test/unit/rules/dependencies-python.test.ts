@@ -7,6 +7,7 @@ import { loadGrammars, parseTree } from '../../../src/core/languages/tree-sitter
 import { ManifestCache } from '../../../src/core/rules/dependencies/manifest';
 import { dependenciesUndeclared } from '../../../src/core/rules/dependencies/undeclared';
 import { dependenciesLookalike } from '../../../src/core/rules/dependencies/lookalike';
+import { dependenciesSuspiciousName } from '../../../src/core/rules/dependencies/suspicious-name';
 import { parsePipfile, parsePyproject, parseRequirements, parseSetupCfg, parseSetupPy, parsePythonManifest } from '../../../src/core/rules/dependencies/python-manifests';
 import { pythonImports } from '../../../src/core/rules/dependencies/python-imports';
 import { distributionLookalike } from '../../../src/core/rules/dependencies/python-dependencies';
@@ -131,11 +132,19 @@ describe('Python dependencies', () => {
         '    import ujson as json',
         'except ImportError:',
         '    import json',
+        'try:',
+        '    from urllib3.contrib import pyopenssl',
+        'except ImportError:',
+        '    pyopenssl = None',
+        'else:',
+        '    import OpenSSL',
+        'if t.TYPE_CHECKING:',
+        '    from _typeshed.wsgi import WSGIEnvironment',
       ].join('\n');
       const tree = parseTree('python', text);
       try {
         const found = pythonImports(tree).map((entry) => `${entry.module}${entry.guarded ? `(${entry.guarded})` : ''}`);
-        assert.deepEqual(found, ['os', 'yaml', 'google.cloud.storage', 'requests.adapters', 'pkg_one', 'pkg_two.sub', 'mypy_boto3_s3(type-checking)', 'ujson(optional)', 'json']);
+        assert.deepEqual(found, ['os', 'yaml', 'google.cloud.storage', 'requests.adapters', 'pkg_one', 'pkg_two.sub', 'mypy_boto3_s3(type-checking)', 'ujson(optional)', 'json', 'urllib3.contrib(optional)', 'OpenSSL(optional)', '_typeshed.wsgi(type-checking)']);
       } finally {
         tree.delete();
       }
@@ -256,8 +265,35 @@ describe('Python dependencies', () => {
         'a.py': 'import pytest_mock\nimport requests_oauthlib\nfrom rest_framework import viewsets\nimport attr\nimport reqeust_utils\n',
       };
       assert.deepEqual(flagged(dependenciesLookalike, files, 'a.py'), []);
-      for (const name of ['pytest-mock', 'types-requests', 'requests-oauthlib', 'request', 'django-filter', 'pyyaml']) assert.equal(distributionLookalike(name), undefined, name);
-      for (const name of ['python3-dateutil', 'jeilyfish', 'urlib3', 'reqeusts', 'beautifulsoup', 'py-requests']) assert.notEqual(distributionLookalike(name), undefined, name);
+      for (const name of ['pytest-mock', 'types-requests', 'requests-oauthlib', 'request', 'django-filter', 'pyyaml', 'elasticsearch8', 'markdown2', 'pyqt6', 'opensearch-py', 'azure-cosmos']) assert.equal(distributionLookalike(name), undefined, name);
+      for (const name of ['python3-dateutil', 'jeilyfish', 'urlib3', 'reqeusts', 'beautifulsoup']) assert.notEqual(distributionLookalike(name), undefined, name);
+    });
+  });
+
+  describe('dependencies/suspicious-name on Python manifests', () => {
+    function suspicious(file: string, text: string): { name: string; severity: string }[] {
+      return evaluate(file, text, { policy: defaultPolicy(), rules: [dependenciesSuspiciousName] }).findings.map((finding) => ({ name: text.slice(finding.start, finding.end), severity: finding.severity }));
+    }
+
+    it('flags known malicious, invented, stdlib-named and look-alike declarations in every format', () => {
+      const requirements = 'requests>=2\njeIlyfish==0.7\npython3-dateutil\nhuggingface-cli\nurllib\npython-sqlite\nreqeusts\n';
+      assert.deepEqual(suspicious('requirements.txt', requirements), [
+        { name: 'jeIlyfish', severity: 'error' },
+        { name: 'python3-dateutil', severity: 'error' },
+        { name: 'huggingface-cli', severity: 'warning' },
+        { name: 'urllib', severity: 'error' },
+        { name: 'python-sqlite', severity: 'warning' },
+        { name: 'reqeusts', severity: 'warning' },
+      ]);
+      assert.deepEqual(suspicious('pyproject.toml', '[project]\nname = "x"\ndependencies = ["colourama>=0.1", "beautifulsoup"]\n').map((each) => each.name), ['colourama', 'beautifulsoup']);
+      assert.deepEqual(suspicious('requirements/dev.txt', 'urlib3\n').map((each) => each.name), ['urlib3']);
+      assert.deepEqual(suspicious('setup.py', "setup(install_requires=['huggingface-cli'])\n").map((each) => each.name), ['huggingface-cli']);
+    });
+
+    it('passes honest declarations: backports, plugins, stubs, numbered siblings and the ranking\'s genuine neighbours', () => {
+      const text = 'dataclasses; python_version<"3.7"\ntyping\nmock\npytest-mock\ntypes-requests\nrequests-oauthlib\nelasticsearch8\npymssql\nscapy\nrequest\nPyYAML\n-e .\n';
+      assert.deepEqual(suspicious('requirements.txt', text), []);
+      assert.deepEqual(suspicious('notes.txt', 'urlib3\n'), []);
     });
   });
 

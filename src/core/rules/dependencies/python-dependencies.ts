@@ -4,7 +4,7 @@ import { editDistance } from './edit-distance';
 import { closestResemblance, type Resemblance } from './lookalike-match';
 import { firstMatchingPattern, stringList } from './name-patterns';
 import { type PythonImport, pythonImports } from './python-imports';
-import { IMPORT_DISTRIBUTIONS, normalizeDistributionName, WELL_KNOWN_DISTRIBUTIONS } from './python-names';
+import { GENUINE_NEIGHBOUR_DISTRIBUTIONS, IMPORT_DISTRIBUTIONS, normalizeDistributionName, WELL_KNOWN_DISTRIBUTIONS } from './python-names';
 import type { PythonProject } from './python-project';
 import { PYTHON_STDLIB_MODULES } from './python-stdlib';
 
@@ -12,7 +12,7 @@ import { PYTHON_STDLIB_MODULES } from './python-stdlib';
 function distributionImports(context: LanguageRuleContext, project: PythonProject): PythonImport[] {
   if (!('tree' in context.document)) return [];
   const ignore = stringList(context.options.ignore);
-  return pythonImports(context.document.tree).filter((entry) => {
+  return pythonImports(context.document.tree, { stub: context.path.endsWith('.pyi') }).filter((entry) => {
     if (PYTHON_STDLIB_MODULES.has(entry.topLevel)) return false;
     if (project.ownNames.has(normalizeDistributionName(entry.topLevel))) return false;
     if (ignore.length > 0 && firstMatchingPattern(ignore, entry.topLevel, entry.module) !== undefined) return false;
@@ -104,27 +104,38 @@ const WELL_KNOWN_IMPORT_NAMES: readonly string[] = [
   ]),
 ];
 const WELL_KNOWN_IMPORT_SET: ReadonlySet<string> = new Set(WELL_KNOWN_IMPORT_NAMES);
-const WELL_KNOWN_DISTRIBUTION_SET: ReadonlySet<string> = new Set(WELL_KNOWN_DISTRIBUTIONS.map(normalizeDistributionName));
+const WELL_KNOWN_DISTRIBUTION_SET: ReadonlySet<string> = new Set([...WELL_KNOWN_DISTRIBUTIONS, ...GENUINE_NEIGHBOUR_DISTRIBUTIONS].map(normalizeDistributionName));
+/** Below this, one edit turns a real short name into another (`pyte`/`pytz`, `isal`/`msal`). */
+const MIN_PYPI_LOOKALIKE_LENGTH = 5;
 
 /**
- * Wrappings that turn one distribution name into a confusable other (`python3-dateutil`,
- * `py-requests`, `requests-python`): stripped, they leave a well-known name.
+ * Why the distribution name `name` (normalised) passes for a well-known one, or undefined: one edit
+ * (insert, delete, replace, swap two neighbours: `urlib3`, `reqeusts`, `python3-dateutil`,
+ * `jeilyfish`) from a well-known name of at least {@link MIN_PYPI_LOOKALIKE_LENGTH} characters. Unlike
+ * npm's, PyPI's real names crowd each other at two edits (`azure-cosmos`/`azure-common`) and in
+ * suffix families (`tree-sitter-python`, `opensearch-py`): on the 15,000 most downloaded
+ * distributions, two edits or affix rules called hundreds of real ones look-alikes.
  */
-const CONFUSABLE_AFFIXES = [/^python3?-/, /^py-/, /-python3?$/, /-py$/];
-
-/** Why the distribution name `name` (normalised) passes for a well-known one, or undefined. */
 export function distributionLookalike(name: string): Resemblance | undefined {
-  if (WELL_KNOWN_DISTRIBUTION_SET.has(name)) return undefined;
+  if (WELL_KNOWN_DISTRIBUTION_SET.has(name) || name.length < MIN_PYPI_LOOKALIKE_LENGTH) return undefined;
   // Genuine families: typeshed stubs and plugins carry a well-known name on purpose.
   if (/^types-|-stubs$|^pytest-|^flake8-|^django-|^flask-|^sphinx-|^mkdocs-/.test(name)) return undefined;
-  for (const affix of CONFUSABLE_AFFIXES) {
-    const stripped = name.replace(affix, '');
-    if (stripped !== name && WELL_KNOWN_DISTRIBUTION_SET.has(stripped)) {
-      const target = WELL_KNOWN_DISTRIBUTIONS.find((known) => normalizeDistributionName(known) === stripped) ?? stripped;
-      return { target, kind: 'separators', distance: 1 };
-    }
+  for (const target of WELL_KNOWN_DISTRIBUTIONS) {
+    if (target.length < MIN_PYPI_LOOKALIKE_LENGTH || isNumberedSibling(name, target)) continue;
+    if (editDistance(name, target, 1) <= 1) return { target, kind: 'edit', distance: 1 };
   }
-  return closestResemblance(name, WELL_KNOWN_DISTRIBUTIONS);
+  return undefined;
+}
+
+/**
+ * Version-numbered siblings are their own projects: `elasticsearch8` and `markdown2` beside
+ * `elasticsearch` and `markdown`, `pyqt6` beside `pyqt5`. A digit dropped from the well-known name
+ * (`beautifulsoup` for `beautifulsoup4`) is still a slip.
+ */
+function isNumberedSibling(name: string, target: string): boolean {
+  const stem = name.replace(/\d+$/, '');
+  if (stem === name) return false;
+  return stem === target || stem === target.replace(/\d+$/, '');
 }
 
 /**
@@ -176,7 +187,7 @@ function lookalikeProvider(entry: PythonImport, project: PythonProject): string 
     for (const target of wanted) {
       const normalisedTarget = normalizeDistributionName(target);
       if (declared === normalisedTarget) continue;
-      const close = editDistance(declared, normalisedTarget, 1) <= 1 || CONFUSABLE_AFFIXES.some((affix) => declared.replace(affix, '') === normalisedTarget);
+      const close = editDistance(declared, normalisedTarget, 1) <= 1;
       if (close && distributionLookalike(declared) !== undefined) {
         return `'${entry.topLevel}' is provided by "${target}", but ${project.manifestPath} (or a manifest above it) declares "${declared}", a look-alike of it: a typo or a typosquat?`;
       }

@@ -26,16 +26,18 @@ const IMPORT_ERROR_HANDLER = /^except\s*(?::|\(?[^:]*\b(?:ImportError|ModuleNotF
  * The absolute imports of a Python tree: `import a.b`, `from a.b import c`, and `__import__('a')` /
  * `importlib.import_module('a')` with a literal name. Relative imports (`from . import x`,
  * `import_module('.x', pkg)`), `from __future__` and names built at run time are not imports of a
- * distribution and are left out. Nodes are not kept: the tree stays the engine's.
+ * distribution and are left out. Nodes are not kept: the tree stays the engine's. With `stub`
+ * (a `.pyi` file) every import is `type-checking`.
  */
-export function pythonImports(tree: Tree): PythonImport[] {
+export function pythonImports(tree: Tree, options: { stub?: boolean } = {}): PythonImport[] {
   const imports: PythonImport[] = [];
   const add = (node: Node, module: string, start: number, end: number, submodules?: string[]): void => {
     const topLevel = module.split('.')[0]!;
     if (!/^[A-Za-z_]\w*$/.test(topLevel)) return;
     const entry: PythonImport = { module, topLevel, start, end };
     if (submodules?.length) entry.submodules = submodules;
-    const guarded = guardOf(node);
+    // A stub (`.pyi`) is read by type checkers only: all its imports are type-checking ones.
+    const guarded = options.stub ? 'type-checking' : guardOf(node);
     if (guarded) entry.guarded = guarded;
     imports.push(entry);
   };
@@ -82,11 +84,12 @@ function dynamicImportLiteral(call: Node): { value: string; start: number; end: 
 function guardOf(node: Node): PythonImport['guarded'] {
   let child: Node = node;
   for (let parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
-    const body = parent.type === 'if_statement' ? parent.childForFieldName('consequence') : parent.type === 'try_statement' ? parent.childForFieldName('body') : null;
+    // The `else:` of such a `try` runs only when its imports succeeded: optional as well (requests' help.py).
+    const body = parent.type === 'if_statement' ? parent.childForFieldName('consequence') : parent.type === 'try_statement' ? (child.type === 'else_clause' ? child : parent.childForFieldName('body')) : null;
     if (!body || !child.equals(body)) continue;
     if (parent.type === 'if_statement') {
       const condition = parent.childForFieldName('condition')?.text ?? '';
-      if (/^(?:typing\.)?TYPE_CHECKING$/.test(condition.trim())) return 'type-checking';
+      if (/^(?:\w+\.)?TYPE_CHECKING$/.test(condition.trim())) return 'type-checking';
     } else {
       for (const clause of parent.namedChildren) {
         if (clause?.type === 'except_clause' && IMPORT_ERROR_HANDLER.test(clause.text.slice(0, 200))) return 'optional';

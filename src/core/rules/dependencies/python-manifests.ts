@@ -260,3 +260,12 @@ export function parsePythonManifest(kind: PythonManifestKind, text: string): Pyt
       return parseRequirements(text);
   }
 }
+
+/** The manifest kind of a workspace path: by file name, or a `.txt`/`.in` file of a `requirements/` folder. */
+export function pythonManifestKindOfPath(path: string): PythonManifestKind | undefined {
+  const parts = path.split(/[\\/]/);
+  const name = parts[parts.length - 1] ?? '';
+  const kind = pythonManifestKind(name);
+  if (kind !== undefined) return kind;
+  return parts[parts.length - 2] === 'requirements' && /\.(?:txt|in)$/i.test(name) ? 'requirements' : undefined;
+}

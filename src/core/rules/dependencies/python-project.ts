@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { readBoundedTextFileSync } from '../../workspace/fs';
 import { workspaceRelativePath } from '../../workspace/paths';
 import type { ManifestReader } from './manifest';
-import { parsePythonManifest, type PythonDeclarations, pythonManifestKind, type PythonManifestKind } from './python-manifests';
+import { parsePythonManifest, pythonManifestKindOfPath, type PythonDeclarations, pythonManifestKind, type PythonManifestKind } from './python-manifests';
 
 /** The Python project that governs a file: what its manifests declare and where its own modules live. */
 export interface PythonProject {
@@ -263,8 +263,5 @@ function isModuleIn(folder: string, name: string): boolean {
 
 /** Whether a changed file is one the Python lookup reads (a manifest, or a file of a `requirements/` folder). */
 export function isPythonManifestPath(path: string): boolean {
-  const parts = path.split(/[\\/]/);
-  const name = parts[parts.length - 1] ?? '';
-  if (pythonManifestKind(name) !== undefined) return true;
-  return parts[parts.length - 2] === 'requirements' && /\.(?:txt|in)$/i.test(name);
+  return pythonManifestKindOfPath(path) !== undefined;
 }

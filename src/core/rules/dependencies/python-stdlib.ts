@@ -44,6 +44,8 @@ export const PYTHON_STDLIB_MODULES: ReadonlySet<string> = new Set([
   'winreg', 'winsound', 'wsgiref', 'xdrlib', 'xml', 'xmlrpc', 'zipapp', 'zipfile', 'zipimport', 'zlib', 'zoneinfo',
   // Added in 3.12 and 3.13.
   '_colorize', '_interpchannels', '_interpqueues', '_interpreters', '_pyrepl', '_suggestions', '_sysconfig',
+  // typeshed's own module: it exists for type checkers only (`from _typeshed.wsgi import …` under TYPE_CHECKING).
+  '_typeshed',
   // Removed since 3.8.
   'distutils', 'imp', 'binhex', 'formatter', 'parser', 'symbol', 'macpath', 'dummy_threading', '_dummy_thread',
   // Python 2 names.
