@@ -27,8 +27,14 @@ const bundleOptions = {
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
   legalComments: production ? 'none' : 'inline',
-  define: { 'process.env.COMPREHENSION_BUILD': JSON.stringify(production ? 'production' : 'development') },
+  // web-tree-sitter is an ES module that finds its WebAssembly through `import.meta.url`, which a
+  // CommonJS bundle leaves empty (`createRequire(undefined)` threw on the first Python or Terraform
+  // file): each bundle defines the bundle file's own URL in its banner instead.
+  define: { 'process.env.COMPREHENSION_BUILD': JSON.stringify(production ? 'production' : 'development'), 'import.meta.url': '__bundleFileUrl' },
 };
+
+/** Declares what `import.meta.url` stands for in the bundles (see `define` above). */
+const BUNDLE_FILE_URL = "var __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;";
 
 /**
  * ts-morph (with the TypeScript compiler inside) is most of the weight. The server and the CLI both
@@ -63,14 +69,14 @@ const bundles = [
   // Banner and footer bracket the bundle's evaluation, so activation timing includes loading the code.
   {
     entryPoints: { extension: 'src/client/extension.ts' },
-    banner: { js: 'globalThis.__comprehensionLoadStart = performance.now();' },
+    banner: { js: `globalThis.__comprehensionLoadStart = performance.now();\n${BUNDLE_FILE_URL}` },
     footer: { js: 'globalThis.__comprehensionLoadEnd = performance.now();' },
     // No ts-morph and no note checks: the language server assesses notes (test/unit/extension-bundle.test.ts).
   },
-  { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph] },
-  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph] },
+  { entryPoints: { server: 'src/server/main.ts' }, banner: { js: BUNDLE_FILE_URL }, plugins: [sharedTsMorph] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: `#!/usr/bin/env node\n${BUNDLE_FILE_URL}` }, plugins: [sharedTsMorph] },
   // `comprehension check` spreads files over worker threads running this entry.
-  { entryPoints: { 'check-worker': 'src/core/check/check-worker.ts' }, plugins: [sharedTsMorph] },
+  { entryPoints: { 'check-worker': 'src/core/check/check-worker.ts' }, banner: { js: BUNDLE_FILE_URL }, plugins: [sharedTsMorph] },
   { entryPoints: { 'vendor/ts-morph': 'node_modules/ts-morph/dist/ts-morph.js' }, sourcemap: false },
 ];
 
