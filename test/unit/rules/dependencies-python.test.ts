@@ -219,6 +219,8 @@ describe('Python dependencies', () => {
         'scripts/tool.py': 'import requests\n',
       };
       assert.deepEqual(flagged(dependenciesUndeclared, files, 'pkg/cli.py'), []);
+      const stub = { 'requirements.txt': 'click\n', 'pkg/api.pyi': 'from typing_extensions import Self\nimport attr\n' };
+      assert.deepEqual(flagged(dependenciesUndeclared, stub, 'pkg/api.pyi'), []);
       const noManifest = { 'tool.py': 'import requests\n' };
       assert.deepEqual(flagged(dependenciesUndeclared, noManifest, 'tool.py'), []);
     });
@@ -265,6 +267,8 @@ describe('Python dependencies', () => {
         'a.py': 'import pytest_mock\nimport requests_oauthlib\nfrom rest_framework import viewsets\nimport attr\nimport reqeust_utils\n',
       };
       assert.deepEqual(flagged(dependenciesLookalike, files, 'a.py'), []);
+      // Undeclared but real: genuine neighbours and numbered siblings are not called typos (undeclared reports them).
+      assert.deepEqual(flagged(dependenciesLookalike, { 'requirements.txt': 'requests\n', 'b.py': 'import scapy\nimport httpx2\nimport aiofile\nimport Numpy\n' }, 'b.py'), ['Numpy']);
       for (const name of ['pytest-mock', 'types-requests', 'requests-oauthlib', 'request', 'django-filter', 'pyyaml', 'elasticsearch8', 'markdown2', 'pyqt6', 'opensearch-py', 'azure-cosmos']) assert.equal(distributionLookalike(name), undefined, name);
       for (const name of ['python3-dateutil', 'jeilyfish', 'urlib3', 'reqeusts', 'beautifulsoup']) assert.notEqual(distributionLookalike(name), undefined, name);
     });
@@ -295,6 +299,18 @@ describe('Python dependencies', () => {
       assert.deepEqual(suspicious('requirements.txt', text), []);
       assert.deepEqual(suspicious('notes.txt', 'urlib3\n'), []);
     });
+  });
+
+  it('suspicious-name never throws on arbitrary manifest text', () => {
+    const seeds = ['requests>=2 ; python_version<"3"\n-r a.txt\n', '[project]\ndependencies = ["x"]\n', '[options]\ninstall_requires =\n  a\n', "setup(install_requires=['a', {'b': ['c']}])\n"];
+    fc.assert(
+      fc.property(fc.constantFrom('requirements.txt', 'pyproject.toml', 'setup.cfg', 'setup.py', 'Pipfile', 'requirements/dev.in'), fc.constantFrom(...seeds), fc.string({ maxLength: 60 }), fc.nat(), (file, seed, insert, at) => {
+        const text = seed.slice(0, at % (seed.length + 1)) + insert + seed.slice(at % (seed.length + 1));
+        const result = evaluate(file, text, { policy: defaultPolicy(), rules: [dependenciesSuspiciousName] });
+        assert.ok(!result.findings.some((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('no Python dependency check throws on arbitrary text or mutated fixtures', () => {

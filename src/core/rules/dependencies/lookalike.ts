@@ -1,6 +1,6 @@
 import type { RuleFinding, TextFix } from '../../check/findings';
 import { isDeclared } from './declaration';
-import { closestResemblance, type Resemblance } from './lookalike-match';
+import { closestResemblance, describeResemblance } from './lookalike-match';
 import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import { HOST_MODULES } from './package-name';
 import { resolutionOf } from './resolution';
@@ -57,29 +57,13 @@ export const dependenciesLookalike: Rule = {
       if (resolvesWithoutPackage(context, packageImport)) continue;
       const { start, end } = packageNameSpan(packageImport);
       const targetDeclared = manifest?.declared.has(found.target) ?? false;
-      const finding: RuleFinding = { start, end, message: describe(name, found) };
+      const finding: RuleFinding = { start, end, message: describeResemblance(name, found, 'a typo or a typosquat?') };
       if (packageImport.verbatim) finding.fixes = [replaceWith(found.target, start, end, targetDeclared)];
       findings.push(finding);
     }
     return findings;
   },
 };
-
-function describe(name: string, found: Resemblance): string {
-  const question = 'a typo or a typosquat?';
-  switch (found.kind) {
-    case 'edit':
-      return `'${name}' is ${found.distance === 1 ? 'one edit' : 'two edits'} away from '${found.target}': ${question}`;
-    case 'case':
-      return `'${name}' differs from '${found.target}' only in letter case: ${question}`;
-    case 'separators':
-      return `'${name}' differs from '${found.target}' only in its separators: ${question}`;
-    case 'scope':
-      return `'${name}' differs from '${found.target}' only in its scope: ${question}`;
-    case 'js-suffix':
-      return `'${name}' differs from '${found.target}' only by a 'js' suffix: ${question}`;
-  }
-}
 
 function replaceWith(target: string, start: number, end: number, preferred: boolean): TextFix {
   return { title: `Import '${target}' instead`, edits: [{ start, end, newText: target }], preferred };

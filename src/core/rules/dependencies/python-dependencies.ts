@@ -1,7 +1,7 @@
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
 import { editDistance } from './edit-distance';
-import { closestResemblance, type Resemblance } from './lookalike-match';
+import { closestResemblance, describeResemblance, type Resemblance } from './lookalike-match';
 import { firstMatchingPattern, stringList } from './name-patterns';
 import { type PythonImport, pythonImports } from './python-imports';
 import { GENUINE_NEIGHBOUR_DISTRIBUTIONS, IMPORT_DISTRIBUTIONS, normalizeDistributionName, WELL_KNOWN_DISTRIBUTIONS } from './python-names';
@@ -162,13 +162,15 @@ export const pythonLookalike: LanguageCheck = {
         }
         if (isProvided(entry, project) || project.installedProviders(top).length > 0 || project.isLocalModule(top)) continue;
       }
-      // Exact spelling only: `Yaml` is not `yaml` to the import system.
-      if (WELL_KNOWN_IMPORT_SET.has(top)) continue;
+      // Exact spelling only: `Yaml` is not `yaml` to the import system. A lowercase module named like a
+      // known distribution or genuine neighbour (`scapy`, `aiofile`) is that distribution's.
+      if (WELL_KNOWN_IMPORT_SET.has(top) || (top === top.toLowerCase() && WELL_KNOWN_DISTRIBUTION_SET.has(normalizeDistributionName(top)))) continue;
       const targets = project ? [...[...project.declared].map((name) => name.replace(/-/g, '_')), ...WELL_KNOWN_IMPORT_NAMES] : WELL_KNOWN_IMPORT_NAMES;
       const found = closestResemblance(top, targets);
-      if (!found) continue;
+      // One slip only, as for declarations: module names crowd each other at two edits as PyPI's do.
+      if (!found || found.distance > 1 || isNumberedSibling(top.toLowerCase(), found.target.toLowerCase())) continue;
       // `PIL` and `pil`, `sklearn` and `sklear`: the module's own spelling matters, not a distribution's.
-      findings.push({ start: entry.start, end: entry.start + top.length, message: describeImport(top, found) });
+      findings.push({ start: entry.start, end: entry.start + top.length, message: describeResemblance(top, found, 'a typo, or a module from a typosquatted distribution?') });
     }
     return findings;
   },
@@ -194,16 +196,4 @@ function lookalikeProvider(entry: PythonImport, project: PythonProject): string 
     }
   }
   return undefined;
-}
-
-function describeImport(name: string, found: Resemblance): string {
-  const question = 'a typo, or a module from a typosquatted distribution?';
-  switch (found.kind) {
-    case 'edit':
-      return `'${name}' is ${found.distance === 1 ? 'one edit' : 'two edits'} away from '${found.target}': ${question}`;
-    case 'case':
-      return `'${name}' differs from '${found.target}' only in letter case: ${question}`;
-    default:
-      return `'${name}' differs from '${found.target}' only in its separators: ${question}`;
-  }
 }

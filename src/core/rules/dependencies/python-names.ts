@@ -329,4 +329,6 @@ export const GENUINE_NEIGHBOUR_DISTRIBUTIONS: readonly string[] = [
   'ctransformers', 'dbt-score', 'aresponses', 'djongo', 'pylink', 'ipytest', 'distribute', 'jaxlie', 'parsl',
   'pyside2', 'futures', 'tools', 'slack', 'mocker', 'pylint-django', 'x-transformers', 'azureml-core',
   'request', 'pyaml', 'dateutils', 'jose', 'jwt', 'pydot', 'pyasn1',
+  // Modules one edit from a well-known module, found by checking this machine's installed ones.
+  'caio', 'environs', 'gast',
 ];
