@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { evaluate, FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
@@ -87,7 +88,8 @@ describe('Python dependencies', () => {
       ].join('\n');
       const parsed = parsePyproject(text);
       assert.equal(parsed.name, 'acme-service');
-      assert.deepEqual(new Set(parsed.declared), new Set(['httpx', 'pydantic', 'redis', 'pytest', 'ruff', 'hatchling', 'fastapi', 'mypy', 'black', 'mkdocs', 'coverage']));
+      assert.deepEqual(new Set(parsed.declared), new Set(['httpx', 'pydantic', 'redis', 'pytest', 'ruff', 'fastapi', 'mypy', 'black', 'mkdocs', 'coverage']));
+      assert.deepEqual(parsed.buildRequires, ['hatchling']);
       assert.match(parsePyproject('[project\nname=').problem ?? '', /invalid TOML/);
     });
 
@@ -241,10 +243,29 @@ describe('Python dependencies', () => {
       const cache = new ManifestCache({ workspaceRoot: root });
       const run = () => evaluate('a.py', 'import httpx\n', { policy: defaultPolicy(), rules: [dependenciesUndeclared], manifest: () => cache.manifestFor(path.join(root, 'a.py')) }).findings.length;
       assert.equal(run(), 1);
-      require('node:fs').writeFileSync(path.join(root, 'requirements.txt'), 'requests\nhttpx\n');
+      fs.writeFileSync(path.join(root, 'requirements.txt'), 'requests\nhttpx\n');
       assert.equal(run(), 1, 'cached until told');
       assert.equal(cache.fileChanged(path.join(root, 'requirements.txt')), true);
       assert.equal(run(), 0);
+      assert.equal(cache.fileChanged(path.join(root, 'requirements', 'dev.txt')), true, 'a requirements/ folder file');
+      assert.equal(cache.fileChanged(path.join(root, 'src', 'app.py')), false);
+    });
+
+    it('reads setuptools file: directives, and stays silent when dependencies are built by code', () => {
+      const dynamicFiles = {
+        'pyproject.toml': '[build-system]\nrequires = ["setuptools"]\n[project]\nname = "svc"\ndynamic = ["dependencies"]\n[tool.setuptools.dynamic]\ndependencies = {file = ["requirements.in"]}\n',
+        'requirements.in': 'requests\n',
+        'svc/main.py': 'import requests\nimport setuptools\nimport invented_pkg\n',
+      };
+      assert.deepEqual(flagged(dependenciesUndeclared, dynamicFiles, 'svc/main.py'), ['invented_pkg']);
+      const cfgFile = { 'setup.cfg': '[options]\ninstall_requires = file: reqs/base.txt\n', 'reqs/base.txt': 'rich\n', 'm.py': 'import rich\nimport invented_pkg\n' };
+      assert.deepEqual(flagged(dependenciesUndeclared, cfgFile, 'm.py'), ['invented_pkg']);
+      const byCode = { 'setup.py': "setup(name='x', install_requires=read_requirements('deps.txt'))\n", 'm.py': 'import rich\n' };
+      assert.deepEqual(flagged(dependenciesUndeclared, byCode, 'm.py'), []);
+      const hatchHook = { 'pyproject.toml': '[project]\nname = "x"\ndynamic = ["dependencies"]\n', 'm.py': 'import rich\n' };
+      assert.deepEqual(flagged(dependenciesUndeclared, hatchHook, 'm.py'), []);
+      const buildOnly = { 'pyproject.toml': '[build-system]\nrequires = ["setuptools"]\n[tool.black]\nline-length = 100\n', 'm.py': 'import rich\n' };
+      assert.deepEqual(flagged(dependenciesUndeclared, buildOnly, 'm.py'), [], 'build requirements alone do not make a project');
     });
   });
 

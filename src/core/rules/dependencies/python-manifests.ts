@@ -10,8 +10,20 @@ export interface PythonDeclarations {
   declared: string[];
   /** The project's own distribution name, normalised (it may import itself). */
   name?: string;
-  /** `-r other.txt` includes of a requirements file, as written (relative to its folder). */
+  /**
+   * Requirements files whose declarations are this manifest's, as written (relative to its folder):
+   * a requirements file's `-r other.txt`, setuptools' `file:` directives (`setup.cfg`
+   * `install_requires = file: requirements.in`, pyproject `[tool.setuptools.dynamic]`).
+   */
   includes?: string[];
+  /** Build requirements (`[build-system] requires`): importable by the build scripts, but they do not make the manifest govern. */
+  buildRequires?: string[];
+  /**
+   * The manifest declares its dependencies in a way that cannot be read without running code
+   * (`install_requires=read_requirements()`, a pyproject `dynamic` list filled by a build hook): what
+   * it declares is unknown, so the rules stay silent rather than report every import.
+   */
+  opaque?: boolean;
   /** Why the file could not be read as its format, when it could not (it then declares nothing). */
   problem?: string;
 }
@@ -115,17 +127,31 @@ export function parsePyproject(text: string): PythonDeclarations {
   if ('problem' in parsed) return { declared: [], problem: parsed.problem };
   const root = parsed.value;
   const declared: string[] = [];
+  const result: PythonDeclarations = { declared };
+  const tool = isRecord(root.tool) ? root.tool : {};
   let name: string | undefined;
   const project = root.project;
   if (isRecord(project)) {
     if (typeof project.name === 'string') name = normalizeDistributionName(project.name);
     requirementList(project.dependencies, declared);
     requirementGroups(project['optional-dependencies'], declared);
+    if (Array.isArray(project.dynamic) && project.dynamic.some((field) => field === 'dependencies' || field === 'optional-dependencies')) {
+      // setuptools reads dynamic dependencies from files it names; any other backend fills them by code.
+      const setuptoolsDynamic = isRecord(tool.setuptools) && isRecord(tool.setuptools.dynamic) ? tool.setuptools.dynamic : {};
+      const files = [setuptoolsDynamic.dependencies, ...(isRecord(setuptoolsDynamic['optional-dependencies']) ? Object.values(setuptoolsDynamic['optional-dependencies']) : [])]
+        .flatMap((entry) => (isRecord(entry) ? (Array.isArray(entry.file) ? entry.file : [entry.file]) : []))
+        .filter((file): file is string => typeof file === 'string');
+      if (files.length > 0) result.includes = files;
+      else result.opaque = true;
+    }
   }
   requirementGroups(root['dependency-groups'], declared);
   const buildSystem = root['build-system'];
-  if (isRecord(buildSystem)) requirementList(buildSystem.requires, declared);
-  const tool = isRecord(root.tool) ? root.tool : {};
+  if (isRecord(buildSystem)) {
+    const buildRequires: string[] = [];
+    requirementList(buildSystem.requires, buildRequires);
+    if (buildRequires.length > 0) result.buildRequires = buildRequires;
+  }
   const poetry = tool.poetry;
   if (isRecord(poetry)) {
     if (name === undefined && typeof poetry.name === 'string') name = normalizeDistributionName(poetry.name);
@@ -137,7 +163,8 @@ export function parsePyproject(text: string): PythonDeclarations {
   }
   if (isRecord(tool.pdm)) requirementGroups(tool.pdm['dev-dependencies'], declared);
   if (isRecord(tool.uv)) requirementList(tool.uv['dev-dependencies'], declared);
-  return name === undefined ? { declared } : { declared, name };
+  if (name !== undefined) result.name = name;
+  return result;
 }
 
 /** A `Pipfile`: the keys of `[packages]` and `[dev-packages]`. */
@@ -157,6 +184,7 @@ export function parsePipfile(text: string): PythonDeclarations {
  */
 export function parseSetupCfg(text: string): PythonDeclarations {
   const declared: string[] = [];
+  const includes: string[] = [];
   let name: string | undefined;
   let section = '';
   let key: string | undefined;
@@ -184,12 +212,20 @@ export function parseSetupCfg(text: string): PythonDeclarations {
     }
     const requirementKey = section === 'options.extras_require' || (section === 'options' && (key === 'install_requires' || key === 'setup_requires' || key === 'tests_require'));
     if (!requirementKey) continue;
+    const directive = /^file:\s*(.+)$/.exec(value);
+    if (directive) {
+      includes.push(...directive[1]!.split(',').map((file) => file.trim()).filter((file) => file !== ''));
+      continue;
+    }
     for (const part of value.split(/;\s|\s#/)[0]!.split(',')) {
       const requirement = requirementName(part);
       if (requirement) declared.push(requirement);
     }
   }
-  return name === undefined ? { declared } : { declared, name };
+  const result: PythonDeclarations = { declared };
+  if (name !== undefined) result.name = name;
+  if (includes.length > 0) result.includes = includes;
+  return result;
 }
 
 /** Bounded: a list literal longer than this is not a hand-written requirement list. */
@@ -225,7 +261,11 @@ export function parseSetupPy(text: string): PythonDeclarations {
     }
   }
   const nameMatch = /\bname\s*=\s*(["'])([A-Za-z0-9][A-Za-z0-9._-]*)\1/.exec(text);
-  return nameMatch ? { declared, name: normalizeDistributionName(nameMatch[2]!) } : { declared };
+  const result: PythonDeclarations = { declared };
+  if (nameMatch) result.name = normalizeDistributionName(nameMatch[2]!);
+  // `install_requires=requirements` or `=read(...)`: built by code this reader does not run.
+  if (/\binstall_requires\s*=\s*[^\s[{]/.test(text)) result.opaque = true;
+  return result;
 }
 
 /** The Python manifest formats, by file name; `requirements` files are matched by {@link isRequirementsFileName}. */

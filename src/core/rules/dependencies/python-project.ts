@@ -80,6 +80,9 @@ export class PythonProjectCache {
     for (;;) {
       searchFolders.push(folder);
       const { manifests } = this.folder(folder);
+      // What a manifest declares cannot be known: nothing is reported rather than every import.
+      if (manifests.some(({ declarations }) => declarations.opaque)) return undefined;
+      for (const { declarations } of manifests) for (const name of declarations.buildRequires ?? []) declared.add(name);
       const governing = manifests.filter(({ declarations }) => declarations.declared.length > 0 || declarations.name !== undefined);
       if (governing.length > 0) {
         outermost = folder;
@@ -161,7 +164,7 @@ export class PythonProjectCache {
     }
     if (text === undefined) return undefined;
     const declarations = parsePythonManifest(kind, text);
-    if (kind === 'requirements' && declarations.includes && depth < MAX_INCLUDE_DEPTH) {
+    if (declarations.includes && depth < MAX_INCLUDE_DEPTH) {
       const merged = [...declarations.declared];
       for (const include of declarations.includes) {
         const included = this.manifest(nodePath.resolve(nodePath.dirname(path), include), 'requirements', depth + 1);
