@@ -151,7 +151,7 @@ export class ManifestCache {
   constructor(options: ManifestCacheOptions) {
     this.root = nodePath.resolve(options.workspaceRoot);
     this.readFile = options.readFile ?? manifestReaderFor(this.root);
-    this.python = new PythonProjectCache({ workspaceRoot: this.root, readFile: options.readFile });
+    this.python = new PythonProjectCache({ workspaceRoot: this.root, readFile: this.readFile });
     this.resolution = new ResolutionReader(this.root, (manifestPath) => {
       const entry = this.entry(manifestPath);
       return entry.kind === 'parsed' ? entry.manifest : undefined;

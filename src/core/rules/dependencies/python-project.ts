@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { readBoundedTextFileSync } from '../../workspace/fs';
 import { workspaceRelativePath } from '../../workspace/paths';
 import type { ManifestReader } from './manifest';
 import { parsePythonManifest, pythonManifestKindOfPath, type PythonDeclarations, pythonManifestKind, type PythonManifestKind } from './python-manifests';
@@ -21,7 +20,6 @@ export interface PythonProject {
 
 /** A requirements file's `-r` chain is followed this deep (pip has no limit; real chains are 2 or 3). */
 const MAX_INCLUDE_DEPTH = 5;
-const MAX_MANIFEST_BYTES = 2 * 1024 * 1024;
 /** An environment with more distributions than this is read only this far (a conda base has a few hundred). */
 const MAX_INSTALLED = 3000;
 const ENVIRONMENT_FOLDERS = ['.venv', 'venv', '.env', 'env'];
@@ -35,15 +33,6 @@ interface ReadManifest {
 /** What one folder holds for the lookup: its manifests, read once. */
 interface FolderManifests {
   manifests: ReadManifest[];
-}
-
-function defaultReader(root: string): ManifestReader {
-  return (absolutePath) => {
-    const read = readBoundedTextFileSync(absolutePath, { root, maxBytes: MAX_MANIFEST_BYTES });
-    if (read.kind === 'ok') return read.text;
-    if (read.kind === 'missing' || read.cause === 'folder') return undefined;
-    throw new Error(read.reason);
-  };
 }
 
 /** Messages name the manifest people edit first: a PEP 621/Poetry pyproject, then requirements.txt, then the rest. */
@@ -62,9 +51,10 @@ export class PythonProjectCache {
   private readonly files = new Map<string, PythonDeclarations | undefined>();
   private readonly environments = new Map<string, Map<string, string[]>>();
 
-  constructor(options: { workspaceRoot: string; readFile?: ManifestReader }) {
+  /** `readFile` is the bounded reader confined to the workspace (ManifestCache passes its own). */
+  constructor(options: { workspaceRoot: string; readFile: ManifestReader }) {
     this.root = nodePath.resolve(options.workspaceRoot);
-    this.readFile = options.readFile ?? defaultReader(this.root);
+    this.readFile = options.readFile;
   }
 
   /** The project governing `filePath` (absolute, or relative to the root), or undefined when no manifest up to the root declares anything. */
