@@ -4,6 +4,7 @@ import type { ts } from 'ts-morph';
 import type { SyntaxContext, SyntaxVisitor } from './shared-syntax/visitor';
 import type { LanguageDocument } from '../languages/document';
 import type { LanguageId } from '../languages/language';
+import type { PythonProject } from './dependencies/python-project';
 
 /**
  * Text rules see every text file; syntax rules TypeScript and JavaScript; language rules only the
@@ -20,6 +21,11 @@ export interface PackageManifestInfo {
   declared: ReadonlySet<string>;
   /** The package's own name, which may be imported by itself. */
   name?: string;
+  /**
+   * For a Python file: the Python project that governs it instead (`path` is then its manifest and
+   * `declared` holds PEP 503 normalised distribution names). Absent for TypeScript and JavaScript.
+   */
+  python?: PythonProject;
 }
 
 /** Everything a rule may look at. Built once per check and shared by all rules. */

@@ -17,6 +17,14 @@ export const DEPENDENCY_CONFIG_FILE_PATTERNS: readonly string[] = [
   'deno.json',
   'deno.jsonc',
   'import_map.json',
+  // Python manifests (python-project.ts); `requirements/*.txt` folders are matched by `*requirements*.txt` only in part.
+  'pyproject.toml',
+  'setup.cfg',
+  'setup.py',
+  'Pipfile',
+  '*requirements*.txt',
+  '*requirements*.in',
+  'requirements/*.txt',
 ];
 
 const CONFIG_FILE_NAME = /^(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|pnpm-workspace\.yaml|yarn\.lock|bun\.lock|tsconfig.*\.json|jsconfig.*\.json|deno\.jsonc?|import_map\.json)$/;

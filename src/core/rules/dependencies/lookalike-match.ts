@@ -103,3 +103,19 @@ export function closestResemblance(name: string, targets: Iterable<string>): Res
   }
   return best;
 }
+
+/** How `name` resembles `found.target`, for a finding's message, ending with `question`. */
+export function describeResemblance(name: string, found: Resemblance, question: string): string {
+  switch (found.kind) {
+    case 'edit':
+      return `'${name}' is ${found.distance === 1 ? 'one edit' : 'two edits'} away from '${found.target}': ${question}`;
+    case 'case':
+      return `'${name}' differs from '${found.target}' only in letter case: ${question}`;
+    case 'separators':
+      return `'${name}' differs from '${found.target}' only in its separators: ${question}`;
+    case 'scope':
+      return `'${name}' differs from '${found.target}' only in its scope: ${question}`;
+    case 'js-suffix':
+      return `'${name}' differs from '${found.target}' only by a 'js' suffix: ${question}`;
+  }
+}

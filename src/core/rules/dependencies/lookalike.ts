@@ -1,11 +1,12 @@
 import type { RuleFinding, TextFix } from '../../check/findings';
 import { isDeclared } from './declaration';
-import { closestResemblance, type Resemblance } from './lookalike-match';
+import { closestResemblance, describeResemblance } from './lookalike-match';
 import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import { HOST_MODULES } from './package-name';
 import { resolutionOf } from './resolution';
 import { WELL_KNOWN_PACKAGE_SET, WELL_KNOWN_PACKAGES } from './well-known';
 import type { Rule, RuleContext } from '../rule';
+import { pythonLookalike } from './python-dependencies';
 
 /** Flags imports whose package name is a near miss of a declared or well-known package. */
 export const dependenciesLookalike: Rule = {
@@ -30,8 +31,13 @@ export const dependenciesLookalike: Rule = {
     "packages (`preact` is not a typo of `react`); two names in the same scope (a scope has one owner on",
     "npm); the package's own name; framework virtual modules (policy `dependencies.virtualModules`), tsconfig path",
     'aliases and Deno import-map entries. If the package is what you meant, add it to the `ignore` option.',
+    '',
+    'Python: an import one slip from a well-known module or a declared distribution (`reqeusts`, `urlib3`,',
+    '`jeIlyfish`) that nothing declares or installs, and an import whose only provider is a declared',
+    'look-alike of the expected distribution (`python3-dateutil` declared for `import dateutil`).',
   ].join('\n'),
   defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,
+  languages: { python: pythonLookalike },
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     const findings: RuleFinding[] = [];
@@ -51,29 +57,13 @@ export const dependenciesLookalike: Rule = {
       if (resolvesWithoutPackage(context, packageImport)) continue;
       const { start, end } = packageNameSpan(packageImport);
       const targetDeclared = manifest?.declared.has(found.target) ?? false;
-      const finding: RuleFinding = { start, end, message: describe(name, found) };
+      const finding: RuleFinding = { start, end, message: describeResemblance(name, found, 'a typo or a typosquat?') };
       if (packageImport.verbatim) finding.fixes = [replaceWith(found.target, start, end, targetDeclared)];
       findings.push(finding);
     }
     return findings;
   },
 };
-
-function describe(name: string, found: Resemblance): string {
-  const question = 'a typo or a typosquat?';
-  switch (found.kind) {
-    case 'edit':
-      return `'${name}' is ${found.distance === 1 ? 'one edit' : 'two edits'} away from '${found.target}': ${question}`;
-    case 'case':
-      return `'${name}' differs from '${found.target}' only in letter case: ${question}`;
-    case 'separators':
-      return `'${name}' differs from '${found.target}' only in its separators: ${question}`;
-    case 'scope':
-      return `'${name}' differs from '${found.target}' only in its scope: ${question}`;
-    case 'js-suffix':
-      return `'${name}' differs from '${found.target}' only by a 'js' suffix: ${question}`;
-  }
-}
 
 function replaceWith(target: string, start: number, end: number, preferred: boolean): TextFix {
   return { title: `Import '${target}' instead`, edits: [{ start, end, newText: target }], preferred };

@@ -3,6 +3,8 @@ import type { PackageManifestInfo } from '../rule';
 import { workspaceRelativePath } from '../../workspace/paths';
 import { readBoundedTextFileSync } from '../../workspace/fs';
 import { dependencyConfigKind } from './config-files';
+import { isPythonManifestPath, PythonProjectCache } from './python-project';
+import { languageOfPath } from '../../languages/language';
 import { isWorkspacePackage, ResolutionReader, type ResolvedManifestInfo, workspaceGlobs } from './resolution';
 
 /** The file name the dependency rules look for. */
@@ -143,10 +145,13 @@ export class ManifestCache {
   private readonly readFile: ManifestReader;
   private readonly entries = new Map<string, CacheEntry>();
   private readonly resolution: ResolutionReader;
+  /** Python files are governed by Python manifests (requirements, pyproject.toml…), not package.json. */
+  readonly python: PythonProjectCache;
 
   constructor(options: ManifestCacheOptions) {
     this.root = nodePath.resolve(options.workspaceRoot);
     this.readFile = options.readFile ?? manifestReaderFor(this.root);
+    this.python = new PythonProjectCache({ workspaceRoot: this.root, readFile: this.readFile });
     this.resolution = new ResolutionReader(this.root, (manifestPath) => {
       const entry = this.entry(manifestPath);
       return entry.kind === 'parsed' ? entry.manifest : undefined;
@@ -199,8 +204,15 @@ export class ManifestCache {
     return { kind: 'found', manifest, absolutePath: chosen.absolutePath };
   }
 
-  /** The manifest to hand to `evaluate()`: the found one, or undefined when there is none or it is broken. */
+  /**
+   * The manifest to hand to `evaluate()`: the found one, or undefined when there is none or it is
+   * broken. For a Python file, its Python project (see {@link PackageManifestInfo.python}).
+   */
   manifestFor(filePath: string): PackageManifestInfo | undefined {
+    if (languageOfPath(filePath.replace(/\\/g, '/')) === 'python') {
+      const project = this.python.projectFor(filePath);
+      return project === undefined ? undefined : { path: project.manifestPath, declared: project.declared, python: project };
+    }
     const found = this.lookup(filePath);
     return found.kind === 'found' ? found.manifest : undefined;
   }
@@ -216,6 +228,7 @@ export class ManifestCache {
       if (key === target || key.startsWith(prefix)) this.entries.delete(key);
     }
     this.resolution.invalidate(target);
+    this.python.clear();
   }
 
   /**
@@ -225,6 +238,10 @@ export class ManifestCache {
    * answers of any folder, so everything is read again.
    */
   fileChanged(path: string): boolean {
+    if (isPythonManifestPath(path)) {
+      this.python.clear();
+      return true;
+    }
     const kind = dependencyConfigKind(path);
     if (kind === 'manifest') this.invalidate(path);
     else if (kind === 'config') this.clear();
@@ -235,6 +252,7 @@ export class ManifestCache {
   clear(): void {
     this.entries.clear();
     this.resolution.invalidate(this.root);
+    this.python.clear();
   }
 
   private contains(folder: string): boolean {

@@ -4,6 +4,7 @@ import { firstMatchingPattern, stringList } from './name-patterns';
 import { resolutionOf } from './resolution';
 import { type SuspiciousName, suspiciousName } from './suspicious-names';
 import type { Rule, RuleContext } from '../rule';
+import { pythonManifestFindings } from './python-suspicious';
 
 /** Flags package.json declarations whose names are known bad or shaped like made-up ones. */
 export const dependenciesSuspiciousName: Rule = {
@@ -27,10 +28,15 @@ export const dependenciesSuspiciousName: Rule = {
     '`comprehension check --registry-check` asks the registry itself. Workspace packages and `file:`,',
     '`link:`, `workspace:` and git dependencies are not judged; `npm:` aliases are judged by their target.',
     'The `ignore` option (names or globs) silences a name you have vetted.',
+    '',
+    'Python manifests (`requirements*.txt`, `pyproject.toml`, `setup.cfg`, `setup.py`, `Pipfile`): known',
+    'malicious PyPI names (`jeIlyfish`, `python3-dateutil`, `colourama`, the 2017 `urlib3` family, at `error`),',
+    'invented ones (`huggingface-cli`), names of standard library modules (`urllib`, `python-sqlite`; genuine',
+    'backports such as `dataclasses` excepted) and names one slip from a well-known distribution (`reqeusts`).',
   ].join('\n'),
   defaultOptions: { ignore: [] },
   check(context: RuleContext): RuleFinding[] {
-    if (!isDeclaringManifestPath(context.path)) return [];
+    if (!isDeclaringManifestPath(context.path)) return pythonManifestFindings(context);
     const ignore = stringList(context.options.ignore);
     const resolution = resolutionOf(context.manifest);
     const findings: RuleFinding[] = [];

@@ -3,6 +3,7 @@ import { isDeclared } from './declaration';
 import { suspiciousName } from './suspicious-names';
 import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
 import type { Rule, RuleContext } from '../rule';
+import { pythonUndeclared } from './python-dependencies';
 
 /** Flags imports of packages that the nearest package.json does not declare. */
 export const dependenciesUndeclared: Rule = {
@@ -30,8 +31,15 @@ export const dependenciesUndeclared: Rule = {
     'declares no dependencies defers to the one above it, and in an npm, yarn or pnpm workspace the',
     "root's declarations count for every package. When there is none, or it is not valid JSON, this",
     'rule reports nothing.',
+    '',
+    'Python: an import that no distribution declared in the Python manifests from the file up to the',
+    'workspace root provides (`requirements*.txt`, `pyproject.toml`, `setup.cfg`, literal `setup.py` lists,',
+    '`Pipfile`), by PEP 503 name, a table of import names (`yaml` is PyYAML) or an installed `.venv`. The',
+    'standard library, relative, local, `TYPE_CHECKING`, stub and `try`/`except ImportError` imports are not',
+    'reported, nor files with no Python manifest.',
   ].join('\n'),
   defaultOptions: RESOLVING_RULE_DEFAULT_OPTIONS,
+  languages: { python: pythonUndeclared },
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
     if (!manifest) return [];
