@@ -87,6 +87,27 @@ describe('rule workflows/expression-injection', () => {
     assert.deepEqual(findingLines(runWorkflow(rule, action, 'action.yml')), [5]);
   });
 
+  it('reports `${{ env.X }}` in a script when X holds an attacker-controlled value (the env indirection undone)', () => {
+    const text = yaml(
+      'on: issues',
+      'env:',
+      '  TITLE: ${{ github.event.issue.title }}',
+      '  SAFE: ${{ github.event.issue.number }}',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "${{ env.TITLE }} ${{ env.SAFE }}"',
+      '      - env:',
+      '          TITLE: fixed text',
+      '        run: echo "${{ env.TITLE }}"',
+      '      - run: echo "$TITLE"',
+    );
+    const findings = runWorkflow(rule, text);
+    assert.deepEqual(findings.map((finding) => covered(text, finding)), ['${{ env.TITLE }}']);
+    assert.equal(findings[0]!.message, '`env.TITLE` holds `github.event.issue.title`, and `${{ }}` pastes it into this `run:` script as code all the same. Read the variable at run time instead (`"$TITLE"`).');
+  });
+
   it('accepts values passed through env, trusted contexts, inputs, and expressions outside scripts', () => {
     const text = yaml(
       'on:',

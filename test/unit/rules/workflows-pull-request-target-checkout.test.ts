@@ -58,6 +58,20 @@ describe('rule workflows/pull-request-target-checkout', () => {
     );
     const findings = runWorkflow(rule, text);
     assert.deepEqual(findingLines(findings), [13, 16, 19, 22, 23, 24]);
+    const fetched = yaml(
+      'on: pull_request_target',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - run: |',
+      '          git fetch origin pull/${{ github.event.number }}/head:pr-head',
+      '          git switch pr-head',
+      '      - run: git fetch origin ${{ github.event.pull_request.head.sha }} && git checkout FETCH_HEAD',
+      '      - run: git fetch origin main && git checkout FETCH_HEAD',
+    );
+    assert.deepEqual(runWorkflow(rule, fetched).map((finding) => covered(fetched, finding)), ['git switch pr-head', 'git checkout FETCH_HEAD']);
     assert.equal(covered(text, findings[3]!), 'git checkout "$PR_SHA"');
     assert.match(findings[3]!.message, /^`git checkout "\$PR_SHA"` checks out the pull request's code: `workflow_run`/);
   });

@@ -1,9 +1,10 @@
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageRuleContext, Rule } from '../rule';
 import { inlineCode } from '../../text/markdown';
-import { asScalar, mapValue } from '../shared-yaml/nodes';
+import type { Document } from 'yaml';
+import { asScalar, mapEntries, mapValue, scalarText } from '../shared-yaml/nodes';
 import { untrustedContext } from './untrusted';
-import { allSteps, expressionsOf, readWorkflowFiles, usesAction } from './workflow';
+import { allSteps, expressionsOf, normaliseExpression, readWorkflowFiles, usesAction } from './workflow';
 
 /**
  * Flags `${{ … }}` expressions of attacker-controlled contexts (issue and pull request titles and
@@ -21,7 +22,8 @@ export const workflowsExpressionInjection: Rule = {
     'Titles, bodies, comments, branch names, commit messages and author names are chosen by whoever ' +
     'opens the issue, the pull request or the fork. Pass the value through `env:` and use it as a ' +
     'quoted variable (`env: TITLE: ${{ github.event.issue.title }}` and `"$TITLE"` in the script, ' +
-    '`process.env.TITLE` in `github-script`): the shell then never parses it as code.\n\n' +
+    '`process.env.TITLE` in `github-script`): the shell then never parses it as code. `${{ env.TITLE }}` ' +
+    'in the script would paste it all the same, and is reported too.\n\n' +
     'Inputs (`inputs.*`) are not reported: only people with write access can dispatch a workflow, ' +
     'and a reusable workflow\'s inputs are checked where the caller passes them. Step and job outputs ' +
     'are not followed either.',
@@ -39,7 +41,8 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   for (const file of readWorkflowFiles(context.document)) {
-    for (const { step } of allSteps(file)) {
+    for (const { step, job } of allSteps(file)) {
+      const untrustedEnv = untrustedVariables([file.env, job?.env, step.env], file.document);
       const scripts: { scalar: ReturnType<typeof asScalar>; where: string; fix: string }[] = [];
       if (step.run) scripts.push({ scalar: step.run, where: '`run:` script', fix: 'use `"$NAME"` in the script' });
       if (step.uses && usesAction(String(step.uses.value), 'actions/github-script')) {
@@ -48,21 +51,45 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
       for (const { scalar, where, fix } of scripts) {
         if (scalar === undefined) continue;
         for (const expression of expressionsOf(scalar, context.text, file.document)) {
-          const untrusted = untrustedContext(expression.body);
-          if (untrusted === undefined) continue;
-          const key = `${expression.start}:${expression.end}:${untrusted}`;
+          const direct = untrustedContext(expression.body);
+          const variable = direct === undefined ? environmentRead(expression.body, untrustedEnv) : undefined;
+          if (direct === undefined && variable === undefined) continue;
+          const key = `${expression.start}:${expression.end}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          findings.push({
-            start: expression.start,
-            end: expression.end,
-            message:
-              `${inlineCode(untrusted)} is pasted into this ${where} as code: whoever writes it can run commands with the job's token and secrets. ` +
-              `Pass it through \`env:\` (\`NAME: \${{ ${expression.body} }}\`) and ${fix}.`,
-          });
+          const message =
+            direct !== undefined
+              ? `${inlineCode(direct)} is pasted into this ${where} as code: whoever writes it can run commands with the job's token and secrets. ` +
+                `Pass it through \`env:\` (\`NAME: \${{ ${expression.body} }}\`) and ${fix}.`
+              : `${inlineCode(`env.${variable!.name}`)} holds ${inlineCode(variable!.context)}, and \`\${{ }}\` pastes it into this ${where} as code all the same. ` +
+                `Read the variable at run time instead (${where.includes('github-script') ? `\`process.env.${variable!.name}\`` : `\`"$${variable!.name}"\``}).`;
+          findings.push({ start: expression.start, end: expression.end, message });
         }
       }
     }
   }
   return findings;
+}
+
+/** `env:` variables (workflow, job, step; the nearer wins) set from an attacker-controlled context, by lower-cased name. */
+function untrustedVariables(envs: readonly unknown[], document: Document.Parsed): Map<string, { name: string; context: string }> {
+  const variables = new Map<string, { name: string; context: string }>();
+  for (const env of envs) {
+    for (const { key, value } of mapEntries(env, document)) {
+      const text = scalarText(value, document);
+      const context = text === undefined ? undefined : [...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map((match) => untrustedContext(match[1]!)).find((found) => found !== undefined);
+      if (context !== undefined) variables.set(key.toLowerCase(), { name: key, context });
+      else variables.delete(key.toLowerCase());
+    }
+  }
+  return variables;
+}
+
+/** The untrusted variable an expression reads as `env.NAME` (GitHub's contexts ignore case). */
+function environmentRead(body: string, variables: ReadonlyMap<string, { name: string; context: string }>): { name: string; context: string } | undefined {
+  for (const match of normaliseExpression(body).matchAll(/\benv\.([a-z_][\w-]*)/g)) {
+    const variable = variables.get(match[1]!);
+    if (variable !== undefined) return variable;
+  }
+  return undefined;
 }

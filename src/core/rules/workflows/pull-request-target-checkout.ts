@@ -83,11 +83,7 @@ function checkoutOfHead(file: WorkflowFile, job: Job, step: Step, event: string,
     return undefined;
   }
   if (step.run) {
-    const variables = headVariables(file, job, step);
-    const command = logicalLines(String(step.run.value))
-      .flatMap((line) => pipelines(line.text))
-      .flatMap((pipeline) => pipeline.commands)
-      .find((candidate) => fetchesHead(candidate, variables));
+    const command = headCheckoutCommand(String(step.run.value), headVariables(file, job, step));
     if (command === undefined) return undefined;
     const span = nodeSpan(step.run, document);
     if (span === undefined) return undefined;
@@ -124,6 +120,31 @@ function namesHead(value: string, input: string, variables: ReadonlySet<string>)
 }
 
 const GIT_FETCHING = /^(git\s+(-c\s+\S+\s+)*(checkout|switch|pull|reset|worktree\s+add)|gh\s+pr\s+checkout)\b/;
+
+/**
+ * The first command of a script that checks out the pull request's head: directly, or through
+ * `FETCH_HEAD` or the local branch of an earlier `git fetch` of it (`git fetch origin pull/1/head:pr`
+ * then `git checkout pr`).
+ */
+function headCheckoutCommand(script: string, variables: ReadonlySet<string>): string | undefined {
+  const fetched = new Set<string>();
+  for (const line of logicalLines(script)) {
+    for (const pipeline of pipelines(line.text)) {
+      for (const command of pipeline.commands) {
+        if (fetchesHead(command, variables)) return command;
+        const fetch = /^git\s+(?:-c\s+\S+\s+)*fetch\b(.*)$/.exec(command);
+        if (fetch && namesHead(fetch[1]!, 'ref', variables)) {
+          fetched.add('FETCH_HEAD');
+          for (const refspec of fetch[1]!.matchAll(/:(?:refs\/heads\/)?([\w./-]+)/g)) fetched.add(refspec[1]!);
+          continue;
+        }
+        const checkout = /^git\s+(?:-c\s+\S+\s+)*(?:checkout|switch|reset\s+--hard|merge|rebase)\s+(?:-\S+\s+)*["']?([\w./-]+)/.exec(command);
+        if (checkout && fetched.has(checkout[1]!)) return command;
+      }
+    }
+  }
+  return undefined;
+}
 
 /**
  * True when one command (`git checkout …`, `gh pr checkout …`) brings the pull request's head into
