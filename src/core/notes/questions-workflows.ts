@@ -3,7 +3,7 @@ import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { mapEntries, nodeSpan, scalarText } from '../rules/shared-yaml/nodes';
 import { allSteps, expressionsOf, readWorkflowFiles } from '../rules/workflows/workflow';
-import { unpinnedMessage } from '../rules/workflows/unpinned-action';
+import { DEFAULT_TRUSTED_OWNERS, unpinnedMessage } from '../rules/workflows/unpinned-action';
 import { inlineCode } from '../text/markdown';
 import type { LanguageNoteSupport } from './language-notes';
 import { type BlockQuestion, type QuestionKind, questionId } from './questions';
@@ -53,7 +53,7 @@ export const workflowNoteSupport: LanguageNoteSupport = {
         const shown = writes.slice(0, 3).map(inlineCode).join(', ');
         add('permissions', writes.join(','), pair.key, file.document, `What can the token do with ${shown}, and which step needs it?`);
       }
-      const trusted = new Set(['actions', 'github']);
+      const trusted = new Set(DEFAULT_TRUSTED_OWNERS);
       for (const { step, job } of allSteps(file)) {
         const uses = step.uses ? String(step.uses.value).trim() : undefined;
         if (uses !== undefined && !uses.startsWith('./') && !uses.toLowerCase().startsWith('docker://') && uses.includes('@')) {

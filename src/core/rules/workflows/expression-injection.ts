@@ -1,10 +1,9 @@
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageRuleContext, Rule } from '../rule';
 import { inlineCode } from '../../text/markdown';
-import type { Document } from 'yaml';
-import { asScalar, mapEntries, mapValue, scalarText } from '../shared-yaml/nodes';
+import { asScalar, mapValue } from '../shared-yaml/nodes';
 import { untrustedContext } from './untrusted';
-import { allSteps, expressionsOf, normaliseExpression, readWorkflowFiles, usesAction } from './workflow';
+import { allSteps, classifyExpressions, expressionsOf, normaliseExpression, readWorkflowFiles, usesAction, variablesSetFrom } from './workflow';
 
 /**
  * Flags `${{ … }}` expressions of attacker-controlled contexts (issue and pull request titles and
@@ -42,7 +41,7 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
   const seen = new Set<string>();
   for (const file of readWorkflowFiles(context.document)) {
     for (const { step, job } of allSteps(file)) {
-      const untrustedEnv = untrustedVariables([file.env, job?.env, step.env], file.document);
+      const untrustedEnv = variablesSetFrom([file.env, job?.env, step.env], file.document, (value) => classifyExpressions(value, untrustedContext));
       const scripts: { scalar: ReturnType<typeof asScalar>; where: string; fix: string }[] = [];
       if (step.run) scripts.push({ scalar: step.run, where: '`run:` script', fix: 'use `"$NAME"` in the script' });
       if (step.uses && usesAction(String(step.uses.value), 'actions/github-script')) {
@@ -71,25 +70,10 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
   return findings;
 }
 
-/** `env:` variables (workflow, job, step; the nearer wins) set from an attacker-controlled context, by lower-cased name. */
-function untrustedVariables(envs: readonly unknown[], document: Document.Parsed): Map<string, { name: string; context: string }> {
-  const variables = new Map<string, { name: string; context: string }>();
-  for (const env of envs) {
-    for (const { key, value } of mapEntries(env, document)) {
-      const text = scalarText(value, document);
-      const context = text === undefined ? undefined : [...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].map((match) => untrustedContext(match[1]!)).find((found) => found !== undefined);
-      if (context !== undefined) variables.set(key.toLowerCase(), { name: key, context });
-      else variables.delete(key.toLowerCase());
-    }
-  }
-  return variables;
-}
-
 /** The untrusted variable an expression reads as `env.NAME` (GitHub's contexts ignore case). */
-function environmentRead(body: string, variables: ReadonlyMap<string, { name: string; context: string }>): { name: string; context: string } | undefined {
+function environmentRead(body: string, variables: ReadonlyMap<string, string>): { name: string; context: string } | undefined {
   for (const match of normaliseExpression(body).matchAll(/\benv\.([a-z_][\w-]*)/g)) {
-    const variable = variables.get(match[1]!);
-    if (variable !== undefined) return variable;
+    for (const [name, context] of variables) if (name.toLowerCase() === match[1]) return { name, context };
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageRuleContext, Rule } from '../rule';
 import { inlineCode } from '../../text/markdown';
-import { mapEntries, mapValue, nodeSpan, scalarText } from '../shared-yaml/nodes';
+import { mapValue, nodeSpan, scalarText } from '../shared-yaml/nodes';
 import { logicalLines, pipelines } from './shell-lines';
-import { allSteps, type Job, normaliseExpression, readWorkflowFiles, type Step, usesAction, type WorkflowFile } from './workflow';
+import { allSteps, expressionsInText, type Job, normaliseExpression, readWorkflowFiles, spanOfPiece, type Step, usesAction, variablesSetFrom, type WorkflowFile } from './workflow';
 
 /** Triggers that run with the base repository's secrets and a write token while a fork chose the code. */
 const PRIVILEGED_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run']);
@@ -84,33 +84,23 @@ function checkoutOfHead(file: WorkflowFile, job: Job, step: Step, event: string,
   }
   if (step.run) {
     const command = headCheckoutCommand(String(step.run.value), headVariables(file, job, step));
-    if (command === undefined) return undefined;
-    const span = nodeSpan(step.run, document);
-    if (span === undefined) return undefined;
-    // Point at the command when the script holds it verbatim (block scalars do); otherwise at the script.
-    const at = text.slice(span.start, span.end).indexOf(command);
-    const exact = at >= 0 ? { start: span.start + at, end: span.start + at + command.length } : span;
-    return { ...exact, message: `${inlineCode(shorten(command))} checks out the pull request's code: ${consequence}. Use \`pull_request\` for jobs that run the contributor's code.` };
+    const span = command === undefined ? undefined : spanOfPiece(step.run, command, text, document);
+    if (command === undefined || span === undefined) return undefined;
+    return { ...span, message: `${inlineCode(shorten(command))} checks out the pull request's code: ${consequence}. Use \`pull_request\` for jobs that run the contributor's code.` };
   }
   return undefined;
 }
 
 /** Names of `env:` variables (workflow, job, step) set from the pull request's head. */
 function headVariables(file: WorkflowFile, job: Job, step: Step): ReadonlySet<string> {
-  const names = new Set<string>();
-  for (const env of [file.env, job.env, step.env]) {
-    for (const { key, value } of mapEntries(env, file.document)) {
-      const valueText = scalarText(value, file.document);
-      if (valueText !== undefined && namesHead(valueText, 'ref', new Set())) names.add(key);
-    }
-  }
-  return names;
+  const variables = variablesSetFrom([file.env, job.env, step.env], file.document, (value) => (namesHead(value, 'ref', new Set()) ? 'head' : undefined));
+  return new Set(variables.keys());
 }
 
 function namesHead(value: string, input: string, variables: ReadonlySet<string>): boolean {
   if (PULL_REF.test(value)) return true;
-  for (const match of value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) {
-    const body = normaliseExpression(match[1]!);
+  for (const expression of expressionsInText(value)) {
+    const body = normaliseExpression(expression.body);
     if (HEAD_EXPRESSION.test(body)) return true;
     if (input === 'repository' && /\bgithub\.event\.pull_request\.head\.repo\.full_name\b|\bgithub\.event\.workflow_run\.head_repository\.full_name\b/.test(body)) return true;
     const environment = /\benv\.(\w+)/.exec(body)?.[1];

@@ -1,10 +1,10 @@
-import { type Document, isScalar, type Scalar, visit } from 'yaml';
+import { type Document, type Scalar, visit } from 'yaml';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageRuleContext, Rule } from '../rule';
 import { inlineCode } from '../../text/markdown';
-import { mapEntries, nodeSpan, scalarText } from '../shared-yaml/nodes';
+import { nodeSpan } from '../shared-yaml/nodes';
 import { commandName, logicalLines, pipelines } from './shell-lines';
-import { allSteps, expressionsOf, type Job, normaliseExpression, readWorkflowFiles, type Step, type WorkflowFile } from './workflow';
+import { allSteps, classifyExpressions, expressionsInText, expressionsOf, type Job, normaliseExpression, readWorkflowFiles, spanOfPiece, type Step, variablesSetFrom, type WorkflowFile } from './workflow';
 
 /** Commands that print their arguments. */
 const PRINTERS: ReadonlySet<string> = new Set(['echo', 'printf', 'write-host', 'write-output']);
@@ -79,24 +79,17 @@ function allSecretsHandedOver(file: WorkflowFile, text: string): RuleFinding[] {
 
 /** `env:` variables (workflow, job, step) set from a secret or the token. */
 function secretVariables(file: WorkflowFile, job: Job | undefined, step: Step): ReadonlySet<string> {
-  const names = new Set<string>();
-  for (const env of [file.env, job?.env, step.env]) {
-    for (const { key, value } of mapEntries(env, file.document)) {
-      const valueText = scalarText(value, file.document);
-      if (valueText !== undefined && mentionsSecretExpression(valueText)) names.add(key);
-    }
-  }
-  return names;
+  return new Set(variablesSetFrom([file.env, job?.env, step.env], file.document, (value) => classifyExpressions(value, secretExpression)).keys());
 }
 
-function mentionsSecretExpression(text: string): boolean {
-  for (const match of text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) if (SECRET_EXPRESSION.test(normaliseExpression(match[1]!))) return true;
-  return false;
+function secretExpression(body: string): string | undefined {
+  return SECRET_EXPRESSION.test(normaliseExpression(body)) ? body : undefined;
 }
 
 /** The secret a piece of script uses, as written (`${{ secrets.X }}` or `$X`), or undefined. */
 function secretIn(text: string, variables: ReadonlySet<string>): string | undefined {
-  for (const match of text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) if (SECRET_EXPRESSION.test(normaliseExpression(match[1]!))) return match[0];
+  const expression = expressionsInText(text).find((candidate) => secretExpression(candidate.body) !== undefined);
+  if (expression !== undefined) return expression.text;
   for (const match of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (variables.has(match[1]!)) return match[0].startsWith('${') ? `\${${match[1]}}` : match[0];
   for (const match of text.matchAll(/\$env:([A-Za-z_]\w*)/gi)) if (variables.has(match[1]!)) return match[0];
   return undefined;
@@ -105,13 +98,8 @@ function secretIn(text: string, variables: ReadonlySet<string>): string | undefi
 function echoedInScript(run: Scalar, variables: ReadonlySet<string>, document: Document.Parsed, text: string): RuleFinding[] {
   const script = String(run.value);
   const span = nodeSpan(run, document);
-  if (span === undefined || !isScalar(run)) return [];
-  const source = text.slice(span.start, span.end);
-  // Point at the command when the file holds it verbatim (block and plain scalars); else at the script.
-  const locate = (piece: string): { start: number; end: number } => {
-    const at = source.indexOf(piece);
-    return at >= 0 && piece.length > 0 ? { start: span.start + at, end: span.start + at + piece.length } : span;
-  };
+  if (span === undefined) return [];
+  const locate = (piece: string): { start: number; end: number } => spanOfPiece(run, piece, text, document) ?? span;
   const findings: RuleFinding[] = [];
   const lines = logicalLines(script);
   let xtraceReported = false;

@@ -5,7 +5,7 @@ import { inlineCode } from '../../text/markdown';
 import { allSteps, readWorkflowFiles } from './workflow';
 
 /** Owners whose actions GitHub itself publishes; a tag of theirs is as trusted as the runner. */
-const DEFAULT_TRUSTED_OWNERS: readonly string[] = ['actions', 'github'];
+export const DEFAULT_TRUSTED_OWNERS: readonly string[] = ['actions', 'github'];
 
 const FULL_SHA = /^[0-9a-f]{40}$/i;
 /**

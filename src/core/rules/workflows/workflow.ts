@@ -190,3 +190,45 @@ export function usesAction(uses: string, name: string): boolean {
   const lower = uses.trim().toLowerCase();
   return lower === name || lower.startsWith(`${name}@`) || lower.startsWith(`${name}/`);
 }
+
+/** The `${{ … }}` expressions of a piece of text: each one's body (whitespace-normalised) and its whole text. */
+export function expressionsInText(text: string): { body: string; text: string }[] {
+  return expressionBodies(text).map((expression) => ({ body: expression.body, text: text.slice(expression.index, expression.index + expression.length) }));
+}
+
+/** What the first expression of `text` that `classify` recognises answered, or undefined. */
+export function classifyExpressions(text: string, classify: (body: string) => string | undefined): string | undefined {
+  for (const expression of expressionsInText(text)) {
+    const answer = classify(expression.body);
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
+}
+
+/**
+ * The `env:` variables of a step's scope (workflow, job, step; the nearer one wins) whose value
+ * `classify` recognises, by name, with what it answered for it.
+ */
+export function variablesSetFrom(envs: readonly unknown[], document: Document.Parsed, classify: (value: string) => string | undefined): Map<string, string> {
+  const variables = new Map<string, string>();
+  for (const env of envs) {
+    for (const { key, value } of mapEntries(env, document)) {
+      const text = scalarText(value, document);
+      const found = text === undefined ? undefined : classify(text);
+      if (found !== undefined) variables.set(key, found);
+      else variables.delete(key);
+    }
+  }
+  return variables;
+}
+
+/**
+ * Offsets of `piece` (a command of a script) in the file: where the scalar's source holds it
+ * verbatim (block and plain scalars do), else the whole scalar, rather than a guess.
+ */
+export function spanOfPiece(scalar: Scalar, piece: string, text: string, document: Document.Parsed): { start: number; end: number } | undefined {
+  const span = nodeSpan(scalar, document);
+  if (span === undefined) return undefined;
+  const at = piece.length > 0 ? text.slice(span.start, span.end).indexOf(piece) : -1;
+  return at >= 0 ? { start: span.start + at, end: span.start + at + piece.length } : span;
+}
