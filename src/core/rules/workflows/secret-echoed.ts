@@ -10,6 +10,8 @@ import { allSteps, classifyExpressions, expressionsInText, expressionsOf, type J
 const PRINTERS: ReadonlySet<string> = new Set(['echo', 'printf', 'write-host', 'write-output']);
 /** Filters that pass a secret through changed (so the log's masking no longer recognises it) to their output. */
 const TRANSFORMERS: ReadonlySet<string> = new Set(['base64', 'xxd', 'od', 'hexdump', 'rev', 'sed', 'tr', 'cut', 'awk', 'head', 'tail', 'fold', 'cat', 'tee', 'jq', 'openssl']);
+/** Commands that print a file they are given. */
+const FILE_PRINTERS: ReadonlySet<string> = new Set(['cat', 'head', 'tail', 'less', 'more', 'type', 'get-content']);
 const SECRET_EXPRESSION = /\bsecrets\.\w|\bsecrets\s*\[|\bgithub\.token\b/;
 const ALL_SECRETS = /\btojson\(\s*secrets\s*\)/;
 const XTRACE = /^\s*set\s+(-[a-wyz]*x[a-z]*|-o\s+xtrace)\b/;
@@ -17,8 +19,8 @@ const HEREDOC = /<<-?\s*(["']?)(\w+)\1/;
 
 /**
  * Flags secrets written to the job's log in `run:` scripts (`echo`, `printf`, a here-document to
- * standard output, `set -x` with a secret in the environment), to the job summary, and every
- * `toJSON(secrets)`.
+ * standard output, `set -x` with a secret in the environment), to the job summary, a file the
+ * script wrote a secret to printed back (`cat .env`), and every `toJSON(secrets)`.
  */
 export const workflowsSecretEchoed: Rule = {
   id: 'workflows/secret-echoed',
@@ -103,6 +105,7 @@ function echoedInScript(run: Scalar, variables: ReadonlySet<string>, document: D
   const findings: RuleFinding[] = [];
   const lines = logicalLines(script);
   let xtraceReported = false;
+  const secretFiles = new Map<string, string>();
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!.text;
     if (!xtraceReported && XTRACE.test(line)) {
@@ -118,24 +121,31 @@ function echoedInScript(run: Scalar, variables: ReadonlySet<string>, document: D
       const [first, ...rest] = pipeline.commands;
       if (first === undefined) continue;
       const name = commandName(first)?.toLowerCase();
+      const heredoc = name === 'cat' ? HEREDOC.exec(first) : null;
+      let secret: string | undefined;
+      if (name !== undefined && PRINTERS.has(name)) secret = secretIn(first, variables);
+      else if (heredoc) {
+        const body: string[] = [];
+        for (let next = index + 1; next < lines.length && lines[next]!.text.trim() !== heredoc[2]; next++) body.push(lines[next]!.text);
+        // A quoted delimiter (`<<'EOF'`) keeps `$X` literal; `${{ }}` is replaced by GitHub either way.
+        secret = secretIn(body.join('\n'), heredoc[1] ? new Set() : variables);
+      }
       const summary = pipeline.outputFile !== undefined && /GITHUB_STEP_SUMMARY/.test(pipeline.outputFile);
       const toLog = pipeline.outputFile === undefined && rest.every((command) => TRANSFORMERS.has(commandName(command)?.toLowerCase() ?? ''));
+      if (secret !== undefined && pipeline.outputFile !== undefined && !summary) secretFiles.set(pipeline.outputFile, secret);
       if (!summary && !toLog) continue;
       const where = summary ? 'the job summary' : 'the log';
       const changed = rest.length > 0 ? `, changed by ${inlineCode(rest.join(' | '))} so the log cannot mask it` : '';
-      if (name !== undefined && PRINTERS.has(name)) {
-        const secret = secretIn(first, variables);
-        if (secret !== undefined) findings.push({ ...locate(first), message: `${inlineCode(secret)} is written to ${where}${changed}. Anyone who can read the run reads it once it is transformed; do not print secrets.` });
+      if (secret !== undefined) {
+        const what = heredoc ? `This here-document writes ${inlineCode(secret)}` : `${inlineCode(secret)} is written`;
+        findings.push({ ...locate(first), message: `${what} to ${where}${changed}. Anyone who can read the run reads it once it is transformed; do not print secrets.` });
         continue;
       }
-      const heredoc = name === 'cat' ? HEREDOC.exec(first) : null;
-      if (heredoc) {
-        const delimiter = heredoc[2]!;
-        const body: string[] = [];
-        for (let next = index + 1; next < lines.length && lines[next]!.text.trim() !== delimiter; next++) body.push(lines[next]!.text);
-        // A quoted delimiter (`<<'EOF'`) keeps `$X` literal; `${{ }}` is replaced by GitHub either way.
-        const secret = secretIn(body.join('\n'), heredoc[1] ? new Set() : variables);
-        if (secret !== undefined) findings.push({ ...locate(first), message: `This here-document writes ${inlineCode(secret)} to ${where}${changed}. Do not print secrets.` });
+      // A file this script wrote a secret to, printed back (`echo "$ENV" > .env` then `cat .env`).
+      const printed = name !== undefined && FILE_PRINTERS.has(name) ? first.split(/\s+/).slice(1).find((word) => secretFiles.has(word.replace(/^["']|["']$/g, ''))) : undefined;
+      if (printed !== undefined) {
+        const file = printed.replace(/^["']|["']$/g, '');
+        findings.push({ ...locate(first), message: `${inlineCode(first)} prints ${inlineCode(file)}, which holds ${inlineCode(secretFiles.get(file)!)}, to ${where}${changed}; a multi-line file is not masked line by line. Do not print files that hold secrets.` });
       }
     }
   }

@@ -100,11 +100,14 @@ export function pipelines(line: string): Pipeline[] {
   return result;
 }
 
-/** The command's name (`echo`, `printf`…), past `sudo`, `command`, `builtin` and variable assignments. */
+/** Words before a command that do not name it: wrappers and the keywords that open a branch or loop body. */
+const COMMAND_PREFIXES: ReadonlySet<string> = new Set(['sudo', 'command', 'builtin', 'exec', 'then', 'else', 'do', '{', '(', '!', 'time']);
+
+/** The command's name (`echo`, `printf`…), past wrappers (`sudo`), `then`/`do`/`else` and variable assignments. */
 export function commandName(command: string): string | undefined {
   const words = command.split(/\s+/).filter((word) => word.length > 0);
   for (const word of words) {
-    if (/^\w+=/.test(word) || word === 'sudo' || word === 'command' || word === 'builtin' || word === 'exec') continue;
+    if (/^\w+=/.test(word) || COMMAND_PREFIXES.has(word)) continue;
     return word.replace(/^["']|["']$/g, '');
   }
   return undefined;
