@@ -3,6 +3,7 @@ import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { mapEntries, nodeSpan, scalarText } from '../rules/shared-yaml/nodes';
 import { allSteps, expressionsOf, readWorkflowFiles } from '../rules/workflows/workflow';
+import { untrustedContext } from '../rules/workflows/untrusted';
 import { DEFAULT_TRUSTED_OWNERS, unpinnedMessage } from '../rules/workflows/unpinned-action';
 import { inlineCode } from '../text/markdown';
 import type { LanguageNoteSupport } from './language-notes';
@@ -23,6 +24,13 @@ const OUTSIDER_TRIGGERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Expressions whose value comes from outside the workflow's own text (an event, a caller, an
+ * earlier step): worth asking what a quote in them does. Fixed ones (`github.repository`,
+ * `github.sha`, `runner.os`, `matrix.*`) are not; secrets have their own rule.
+ */
+const OUTSIDE_VALUE = /^(github\.event\.|github\.head_ref|inputs\.|steps\.|needs\.|env\.|vars\.|fromjson\()/i;
+
+/**
  * Block questions for AI-written parts of GitHub Actions workflows and composite actions: who can
  * trigger it, what the token may do, what third-party actions receive, and where the expressions
  * pasted into scripts come from.
@@ -40,9 +48,12 @@ export const workflowNoteSupport: LanguageNoteSupport = {
       questions.push({ id: questionId(kind, identity), kind, text: question, line });
     };
     for (const file of readWorkflowFiles(document)) {
+      // One question for all of them: the answer (who, with which token) is one story.
       const outsiders = file.triggers.filter((trigger) => OUTSIDER_TRIGGERS.has(trigger.event));
-      for (const trigger of outsiders) {
-        add('trigger', trigger.event, trigger.node, file.document, `Who can trigger this workflow through ${inlineCode(trigger.event)}, and with which token permissions and secrets do its jobs run then?`);
+      if (outsiders.length > 0) {
+        const events = outsiders.map((trigger) => trigger.event);
+        const shown = events.length <= 3 ? events.map(inlineCode).join(', ') : `${events.slice(0, 3).map(inlineCode).join(', ')}…`;
+        add('trigger', [...events].sort().join(','), outsiders[0]!.node, file.document, `Who can trigger this workflow (${shown}), and with which token permissions and secrets do its jobs run then?`);
       }
       const permissionPairs = [file.permissions, ...file.jobs.map((job) => job.permissions)];
       for (const pair of permissionPairs) {
@@ -65,7 +76,8 @@ export const workflowNoteSupport: LanguageNoteSupport = {
           }
         }
         if (step.run !== undefined) {
-          const expression = expressionsOf(step.run, text, file.document).find((candidate) => !/^(secrets|matrix|runner|inputs\.|env\.)/.test(candidate.body) && candidate.body.length > 0);
+          const expressions = expressionsOf(step.run, text, file.document);
+          const expression = expressions.find((candidate) => untrustedContext(candidate.body) !== undefined) ?? expressions.find((candidate) => OUTSIDE_VALUE.test(candidate.body));
           if (expression !== undefined) {
             add('shell', `${job?.id ?? ''}\0${expression.body}\0${String(step.run.value)}`, step.run, file.document, `Where does ${inlineCode(expression.body)} in this \`run:\` script come from, and what happens if it contains a quote or \`$(…)\`?`);
           }
