@@ -3,6 +3,9 @@ import { builtinModules } from 'node:module';
 import { ts } from 'ts-morph';
 import { scriptKindFor, type LineRange } from '../check/engine';
 import { languageBlockQuestions } from './language-notes';
+import { inlineCode } from '../text/markdown';
+
+export { inlineCode };
 
 /** What construct a block question is about. */
 export type QuestionKind =
@@ -709,12 +712,4 @@ function regexDisplay(node: ts.NewExpression | ts.CallExpression, sourceFile: ts
 
 function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Markdown inline code that survives backticks inside the text. */
-export function inlineCode(text: string): string {
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
 }

@@ -15,6 +15,11 @@ import { securityTlsDisabled } from './security/tls-disabled';
 import { securityEval } from './security/eval';
 import { testingNoAssertion } from './testing/no-assertion';
 import { testingTautologicalAssertion } from './testing/tautological-assertion';
+import { workflowsUnpinnedAction } from './workflows/unpinned-action';
+import { workflowsPullRequestTargetCheckout } from './workflows/pull-request-target-checkout';
+import { workflowsExpressionInjection } from './workflows/expression-injection';
+import { workflowsSecretEchoed } from './workflows/secret-echoed';
+import { workflowsWriteAllPermissions } from './workflows/write-all-permissions';
 
 /** Every built-in rule, in a stable order (SARIF rule indices follow it). */
 export const BUILTIN_RULES: readonly Rule[] = [
@@ -34,6 +39,11 @@ export const BUILTIN_RULES: readonly Rule[] = [
   dependenciesRegistry,
   testingNoAssertion,
   testingTautologicalAssertion,
+  workflowsUnpinnedAction,
+  workflowsPullRequestTargetCheckout,
+  workflowsExpressionInjection,
+  workflowsSecretEchoed,
+  workflowsWriteAllPermissions,
 ];
 
 export function findRule(id: string): Rule | undefined {
