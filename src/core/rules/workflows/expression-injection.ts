@@ -3,6 +3,7 @@ import type { LanguageRuleContext, Rule } from '../rule';
 import { inlineCode } from '../../text/markdown';
 import { asScalar, mapValue } from '../shared-yaml/nodes';
 import { untrustedContext } from './untrusted';
+import { envIndirectionFix } from './env-indirection-fix';
 import { allSteps, classifyExpressions, expressionsOf, normaliseExpression, readWorkflowFiles, usesAction, variablesSetFrom } from './workflow';
 
 /**
@@ -62,7 +63,8 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
                 `Pass it through \`env:\` (\`NAME: \${{ ${expression.body} }}\`) and ${fix}.`
               : `${inlineCode(`env.${variable!.name}`)} holds ${inlineCode(variable!.context)}, and \`\${{ }}\` pastes it into this ${where} as code all the same. ` +
                 `Read the variable at run time instead (${where.includes('github-script') ? `\`process.env.${variable!.name}\`` : `\`"$${variable!.name}"\``}).`;
-          findings.push({ start: expression.start, end: expression.end, message });
+          const quickFix = direct !== undefined && scalar === step.run ? envIndirectionFix(context.text, file, job, step, expression) : undefined;
+          findings.push({ start: expression.start, end: expression.end, message, ...(quickFix ? { fixes: [quickFix] } : {}) });
         }
       }
     }
