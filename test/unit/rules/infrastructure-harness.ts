@@ -1,4 +1,5 @@
-import { evaluate, type Finding } from '../../../src/core/check/engine';
+import { evaluate } from '../../../src/core/check/engine';
+import type { Finding } from '../../../src/core/check/findings';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import type { Rule } from '../../../src/core/rules/rule';
 
