@@ -3,6 +3,9 @@ import { disposeDocument, type LanguageDocument, parseLanguageDocument } from '.
 import { languageOf, type LanguageId } from '../languages/language';
 import type { KnownFact } from './fact-check';
 import { type BlockQuestion, QUESTION_KIND_PRIORITY } from './questions';
+import { dockerfileNoteSupport } from './questions-dockerfile';
+import { kubernetesNoteSupport } from './questions-kubernetes';
+import { terraformNoteSupport } from './questions-terraform';
 
 /**
  * Block questions and known facts for one language beyond TypeScript and JavaScript. Each language
@@ -16,7 +19,11 @@ export interface LanguageNoteSupport {
 }
 
 /** The languages whose AI blocks get their own questions and facts. */
-export const LANGUAGE_NOTE_SUPPORT: Partial<Record<LanguageId, LanguageNoteSupport>> = {};
+export const LANGUAGE_NOTE_SUPPORT: Partial<Record<LanguageId, LanguageNoteSupport>> = {
+  terraform: terraformNoteSupport,
+  kubernetes: kubernetesNoteSupport,
+  dockerfile: dockerfileNoteSupport,
+};
 
 /**
  * Questions about a block of a file in one of the other languages, most important first, at most
