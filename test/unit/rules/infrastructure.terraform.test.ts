@@ -282,6 +282,11 @@ describe('infrastructure rules on Terraform', () => {
     });
   });
 
+  it('reads a file that starts with a comment (the grammar puts it before the body; caught on real files)', () => {
+    const text = '# ------ Create an IAM role\nresource "aws_iam_role_policy" "demo" {\n  policy = jsonencode({ "Statement" : [{ "Effect" : "Allow", "Action" : ["s3:*"], "Resource" : "*" }] })\n}\n';
+    assert.deepEqual(where(check(iamWildcard, 'iam.tf', text)), [[3, 'warning']]);
+  });
+
   it('raises severity inside AI blocks through the engine', () => {
     const text = 'resource "aws_efs_file_system" "shared" {\n  encrypted = false\n}\n';
     assert.deepEqual(where(check(unencryptedStorage, 'efs.tf', text, { startLine: 1, endLine: 3 })), [[2, 'error']]);

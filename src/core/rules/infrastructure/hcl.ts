@@ -68,7 +68,7 @@ const files = new WeakMap<LanguageDocument, HclFile>();
 export function hclFile(document: LanguageDocument): HclFile {
   const cached = files.get(document);
   if (cached) return cached;
-  const file: HclFile = { blocks: 'tree' in document && document.language === 'terraform' ? readBody(document.tree.rootNode.namedChildren[0] ?? null, 0).blocks : [] };
+  const file: HclFile = { blocks: 'tree' in document && document.language === 'terraform' ? readBody(document.tree.rootNode.namedChildren.find((child) => child?.type === 'body') ?? null, 0).blocks : [] };
   files.set(document, file);
   return file;
 }
