@@ -4,9 +4,9 @@ import { addSources } from '../rules/infrastructure/add-from-url';
 import { instructionsOf, keyValues, stagesOf } from '../rules/infrastructure/dockerfile-stages';
 import { pipeToShellMatches } from '../rules/infrastructure/pipe-to-shell';
 import { isSecretName } from '../rules/infrastructure/secret-in-image';
-import { LineIndex } from '../text/line-index';
 import type { LanguageNoteSupport } from './language-notes';
-import { type BlockQuestion, inlineCode, questionId } from './questions';
+import { questionCollector } from './question-collector';
+import { type BlockQuestion, inlineCode } from './questions';
 
 /**
  * Questions about a Dockerfile in an AI block: the user the image runs as (`container`), each
@@ -14,16 +14,7 @@ import { type BlockQuestion, inlineCode, questionId } from './questions';
  */
 export const dockerfileNoteSupport: LanguageNoteSupport = {
   questions(document: LanguageDocument, text: string, range: LineRange): BlockQuestion[] {
-    const lines = new LineIndex(text);
-    const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
-    const inRange = (offset: number): boolean => {
-      const line = lineOf(offset);
-      return line >= range.startLine && line <= range.endLine;
-    };
-    const questions: BlockQuestion[] = [];
-    const ask = (kind: BlockQuestion['kind'], start: number, end: number, question: string): void => {
-      questions.push({ id: questionId(kind, text.slice(start, end)), kind, text: question, line: lineOf(start) });
-    };
+    const { questions, inRange, ask } = questionCollector(text, range);
     const instructions = instructionsOf(document);
     for (const instruction of instructions) {
       if (!inRange(instruction.start)) continue;

@@ -2,9 +2,9 @@ import { isMap, isSeq } from 'yaml';
 import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { isTrue, manifestFile, resolve, scalarString, spanOf, valueAt, type ContainerSpec, type PodSpec } from '../rules/infrastructure/manifests';
-import { LineIndex } from '../text/line-index';
 import type { LanguageNoteSupport } from './language-notes';
-import { type BlockQuestion, questionId } from './questions';
+import { questionCollector } from './question-collector';
+import type { BlockQuestion } from './questions';
 
 /**
  * Questions about Kubernetes manifests in an AI block: for each container, which privileges and
@@ -13,14 +13,7 @@ import { type BlockQuestion, questionId } from './questions';
  */
 export const kubernetesNoteSupport: LanguageNoteSupport = {
   questions(document: LanguageDocument, text: string, range: LineRange): BlockQuestion[] {
-    const lines = new LineIndex(text);
-    const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
-    const inRange = (offset: number | undefined): offset is number => {
-      if (offset === undefined) return false;
-      const line = lineOf(offset);
-      return line >= range.startLine && line <= range.endLine;
-    };
-    const questions: BlockQuestion[] = [];
+    const { questions, inRange, ask } = questionCollector(text, range);
     for (const pod of manifestFile(document, text).podSpecs) {
       for (const container of pod.containers) {
         const span = spanOf(container.node);
@@ -30,7 +23,7 @@ export const kubernetesNoteSupport: LanguageNoteSupport = {
         const question = powers.length > 0
           ? `Why does ${name} need ${powers.join(', ')}, and what could it do on its node if it were compromised?`
           : `Which user does ${name} run as, and what can it write to?`;
-        questions.push({ id: questionId('container', text.slice(span.start, span.end)), kind: 'container', text: question, line: lineOf(span.start) });
+        ask('container', span.start, span.end, question);
       }
     }
     if ('documents' in document) {
@@ -40,12 +33,7 @@ export const kubernetesNoteSupport: LanguageNoteSupport = {
         const span = spanOf(yaml.contents);
         if ((type !== 'LoadBalancer' && type !== 'NodePort') || span === undefined || !inRange(span.start)) continue;
         const name = scalarString(valueAt(yaml, yaml.contents, ['metadata', 'name'])) ?? '';
-        questions.push({
-          id: questionId('exposure', text.slice(span.start, span.end)),
-          kind: 'exposure',
-          text: `Who can reach Service "${name}" (\`type: ${type}\`) from outside the cluster, and should they?`,
-          line: lineOf(span.start),
-        });
+        ask('exposure', span.start, span.end, `Who can reach Service "${name}" (\`type: ${type}\`) from outside the cluster, and should they?`);
       }
     }
     return questions;

@@ -2,9 +2,9 @@ import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { allBlocks, attribute, hclFile, literalString, literalStrings, type HclBlock } from '../rules/infrastructure/hcl';
 import { blockAddress, policyStatements, type PolicyStatement } from '../rules/infrastructure/policy-documents';
-import { LineIndex } from '../text/line-index';
 import type { LanguageNoteSupport } from './language-notes';
-import { type BlockQuestion, inlineCode, questionId } from './questions';
+import { questionCollector } from './question-collector';
+import { type BlockQuestion, inlineCode } from './questions';
 
 const SECURITY_GROUPS = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'google_compute_firewall']);
 const BUCKET_ACCESS = new Set(['aws_s3_bucket_policy', 'aws_s3_bucket_acl', 'aws_s3_bucket_public_access_block']);
@@ -16,16 +16,7 @@ const BUCKET_ACCESS = new Set(['aws_s3_bucket_policy', 'aws_s3_bucket_acl', 'aws
 export const terraformNoteSupport: LanguageNoteSupport = {
   questions(document: LanguageDocument, text: string, range: LineRange): BlockQuestion[] {
     const file = hclFile(document);
-    const lines = new LineIndex(text);
-    const lineOf = (offset: number): number => lines.positionAt(offset).line + 1;
-    const inRange = (offset: number): boolean => {
-      const line = lineOf(offset);
-      return line >= range.startLine && line <= range.endLine;
-    };
-    const questions: BlockQuestion[] = [];
-    const ask = (kind: BlockQuestion['kind'], start: number, end: number, question: string): void => {
-      questions.push({ id: questionId(kind, text.slice(start, end)), kind, text: question, line: lineOf(start) });
-    };
+    const { questions, inRange, ask } = questionCollector(text, range);
 
     // One permissions question per policy holder (a resource or document), at its first statement in the block.
     const byOwner = new Map<HclBlock, PolicyStatement[]>();
