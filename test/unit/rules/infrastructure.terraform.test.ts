@@ -144,6 +144,24 @@ describe('infrastructure rules on Terraform', () => {
     });
   });
 
+  it('infrastructure/public-bucket: Cloud Storage buckets granted to allUsers (caught on real files)', () => {
+    const text = [
+      'resource "google_storage_bucket_iam_binding" "allow_public_read" {',
+      '  bucket  = google_storage_bucket.site.id',
+      '  members = ["allUsers"]',
+      '  role    = "roles/storage.objectViewer"',
+      '}',
+      'resource "google_storage_bucket_iam_member" "ci" {',
+      '  bucket = google_storage_bucket.site.id',
+      '  member = "serviceAccount:${google_service_account.ci.email}"',
+      '  role   = "roles/storage.objectAdmin"',
+      '}',
+    ].join('\n');
+    const findings = check(publicBucket, 'gcs.tf', text);
+    assert.deepEqual(where(findings), [[1, 'error']]);
+    assert.match(findings[0].message, /grants `roles\/storage\.objectViewer` on the bucket to `allUsers`/);
+  });
+
   describe('infrastructure/open-admin-port', () => {
     it('reports SSH, databases and all traffic open to the internet, not HTTPS or a private range', () => {
       const text = [
@@ -238,11 +256,14 @@ describe('infrastructure rules on Terraform', () => {
         'resource "aws_elasticache_replication_group" "redis" {',
         '  at_rest_encryption_enabled = var.encrypt',
         '}',
+        'resource "aws_neptune_cluster" "graph" {',
+        '  storage_encrypted = false',
+        '}',
         'resource "aws_s3_bucket" "b" {}',
         'resource "aws_dynamodb_table" "t" {}',
       ].join('\n');
       const findings = check(unencryptedStorage, 'storage.tf', text);
-      assert.deepEqual(where(findings), [[1, 'warning'], [10, 'warning'], [19, 'warning']]);
+      assert.deepEqual(where(findings), [[1, 'warning'], [10, 'warning'], [19, 'warning'], [27, 'warning']]);
       assert.equal(covered(text, findings[0]), 'resource "aws_ebs_volume" "data" {');
       assert.match(findings[1].message, /`aws_db_instance\.db` \(RDS instance\) turns encryption at rest off/);
     });

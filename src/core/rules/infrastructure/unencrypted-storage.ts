@@ -34,6 +34,9 @@ const STORAGE: Readonly<Record<string, StorageKind>> = {
     inherits: (block) => has('replication_source_identifier', 'snapshot_identifier', 'restore_to_point_in_time', 's3_import', 'global_cluster_identifier')(block) || literalString(attribute(block, 'engine_mode')?.value) === 'serverless',
   },
   aws_efs_file_system: { attribute: 'encrypted', what: 'EFS file system', inherits: () => false },
+  // Neptune and DocumentDB clusters, like provisioned RDS clusters, store in the clear unless asked.
+  aws_neptune_cluster: { attribute: 'storage_encrypted', what: 'Neptune cluster', inherits: has('snapshot_identifier', 'replication_source_identifier', 'global_cluster_identifier') },
+  aws_docdb_cluster: { attribute: 'storage_encrypted', what: 'DocumentDB cluster', inherits: has('snapshot_identifier', 'global_cluster_identifier') },
   // Valkey replication groups are encrypted at rest by default; Redis ones are not.
   aws_elasticache_replication_group: {
     attribute: 'at_rest_encryption_enabled',
@@ -47,16 +50,16 @@ const STORAGE: Readonly<Record<string, StorageKind>> = {
 
 /**
  * Flags AWS storage left unencrypted at rest: EBS volumes, RDS instances and clusters, EFS file
- * systems and Redis ElastiCache replication groups whose encryption attribute is `false`, or absent
+ * systems, Neptune and DocumentDB clusters and Redis ElastiCache replication groups whose encryption attribute is `false`, or absent
  * where AWS's default is off.
  */
 export const infrastructureUnencryptedStorage: Rule = {
   id: 'infrastructure/unencrypted-storage',
   kind: 'language',
   defaultSeverity: 'warning',
-  summary: 'Storage unencrypted at rest (EBS, RDS, EFS, ElastiCache)',
+  summary: 'Storage unencrypted at rest (EBS, RDS, EFS, Neptune, DocumentDB, ElastiCache)',
   rationale:
-    'EBS volumes, RDS databases, EFS file systems and Redis ElastiCache groups are stored in the clear unless encryption is ' +
+    'EBS volumes, RDS, Neptune and DocumentDB databases, EFS file systems and Redis ElastiCache groups are stored in the clear unless encryption is ' +
     'asked for, and it cannot be turned on later without copying the data to a new resource. Snapshots of them can be ' +
     'shared by mistake, and compliance regimes (PCI, HIPAA, SOC 2) require encryption at rest. AI assistants leave the ' +
     'attribute out because the minimal example does. Set `encrypted`/`storage_encrypted`/`at_rest_encryption_enabled = true` ' +
