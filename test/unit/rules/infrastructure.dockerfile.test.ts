@@ -37,6 +37,8 @@ describe('infrastructure rules on Dockerfiles', () => {
         'RUN curl -fsSL https://example.com/x.tar.gz | tar -xz -C /opt',
         'RUN curl -f http://localhost/health || sh -c "exit 1"',
         'RUN curl -fsSL https://example.com/a | shasum -a 256',
+        'RUN curl -s https://api.github.com/repos/x/y/releases/latest | python3 -c "import sys, json; print(json.load(sys.stdin)[\'tag_name\'])"',
+        'RUN wget -qO- https://example.com/list.txt | perl -ne \'print if /x/\'',
       ].join('\n');
       assert.deepEqual(check(pipeToShell, 'Dockerfile', text), []);
       assert.deepEqual(pipeToShellMatches('curl x | tee y | sh'), [], 'a pipe through tee first is not seen (left consciously: rare)');
@@ -73,6 +75,19 @@ describe('infrastructure rules on Dockerfiles', () => {
       ].join('\n');
       const findings = check(addFromUrl, 'Dockerfile', text);
       assert.deepEqual(where(findings), [[2, 'warning'], [6, 'warning'], [7, 'warning']]);
+      const verified = [
+        'FROM debian:12',
+        'ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini',
+        'ADD https://github.com/krallin/tini/releases/download/v0.19.0/tini.asc /tini.asc',
+        'RUN gpg --batch --verify /tini.asc /tini && chmod +x /tini',
+        'ADD https://example.com/tool-1.2.tar.gz /tmp/',
+        'RUN echo "$TOOL_SHA256  /tmp/tool-1.2.tar.gz" | sha256sum -c -',
+        'ADD https://example.com/other.tar.gz /tmp/',
+        'RUN echo "$SUM  /tmp/another.tar.gz" | sha256sum -c -',
+        'FROM debian:12',
+        'RUN sha256sum -c tini.sha256',
+      ].join('\n');
+      assert.deepEqual(where(check(addFromUrl, 'Dockerfile', verified)), [[7, 'warning']], 'checked later by name (the signature too, which the check reads): not reported; a file checked under another name is');
       assert.equal(covered(text, findings[0]), 'https://github.com/krallin/tini/releases/download/v0.19.0/tini');
     });
   });

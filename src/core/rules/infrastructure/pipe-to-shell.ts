@@ -9,7 +9,9 @@ const DOWNLOAD = String.raw`(?:curl|wget)\b`;
 /** The ways a downloaded script reaches a shell without being saved and checked first. */
 const PIPE_TO_SHELL: readonly RegExp[] = [
   // curl … | sh, wget -qO- … | sudo bash -s -- args (one `|`, not `||`)
-  new RegExp(String.raw`${DOWNLOAD}[^|;&\n]*\|(?!\|)\s*(?:${INTERPRETER})(?![\w.-])`, 'g'),
+  // An interpreter given its program on the command line (`| python3 -c "import json…"`, `| perl -ne`)
+  // reads the download as data, not as the script.
+  new RegExp(String.raw`${DOWNLOAD}[^|;&\n]*\|(?!\|)\s*(?:${INTERPRETER})(?![\w.-])(?!\s+-(?:c|e|ne|pe|m|E)\b)`, 'g'),
   // bash <(curl …), source <(curl …), . <(wget -O- …)
   new RegExp(String.raw`(?:(?:ba|z|k)?sh|source|\.)\s+(?:-\S+\s+)*<\(\s*${DOWNLOAD}[^)\n]*\)?`, 'g'),
   // sh -c "$(curl …)", eval "$(curl …)"
