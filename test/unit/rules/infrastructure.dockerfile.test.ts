@@ -113,6 +113,7 @@ describe('infrastructure rules on Dockerfiles', () => {
       assert.ok(mine.some(([line]) => line === 3) || theirLines.includes(3), 'the DB password is reported');
       assert.deepEqual(mine.filter(([line]) => line !== 3), [[4, 'info'], [8, 'warning']]);
       assert.match(findings.find((finding) => finding.startPosition.line === 7)!.message, /RUN --mount=type=secret,id=npm_token/);
+      assert.equal(check([secretInImage, secretsHardcodedSecret], 'Dockerfile', 'FROM alpine\nENV DB_PASS=Sunday-Roast-42 PASS_MAX_DAYS=90\n').length, 1, 'DB_PASS (a short name that fooled it) once; a number under PASS_ is no credential');
     });
   });
 });

@@ -301,6 +301,14 @@ describe('infrastructure rules on Terraform', () => {
       for (const line of mine) assert.ok(!theirs.includes(line), `line ${line} reported twice`);
       assert.ok(mine.every((line) => line === 4 || line === 7), `only the literal credentials: ${mine}`);
     });
+
+    it('reads state backends too (the cheapest input that fooled it: credentials moved into terraform { backend })', () => {
+      const text = 'terraform {\n  backend "s3" {\n    bucket     = "state"\n    access_key = var.key\n    secret_key = "Sunday-Roast-42"\n  }\n}\n';
+      const findings = [...check(providerCredentials, 'main.tf', text), ...check(secretsHardcodedSecret, 'main.tf', text)];
+      assert.equal(findings.filter((finding) => finding.startPosition.line === 4).length, 1, 'reported once, by one of the rules');
+      const mine = check(providerCredentials, 'main.tf', text);
+      if (mine.length > 0) assert.match(mine[0].message, /`secret_key` of backend "s3"/);
+    });
   });
 
   it('reads a file that starts with a comment (the grammar puts it before the body; caught on real files)', () => {

@@ -21,14 +21,14 @@ const CREDENTIAL_ARGUMENTS = new Set([
 
 /**
  * Flags credentials written as literals in `provider` blocks (nested blocks such as `assume_role`
- * included). Values the secrets rule already reports (a recognisable AWS key) are left to it;
+ * included) and in state backends (`terraform { backend "s3" { … } }`). Values the secrets rule already reports (a recognisable AWS key) are left to it;
  * stand-ins (`test`, `mock_access_key` for LocalStack) are not reported.
  */
 export const infrastructureProviderCredentials: Rule = {
   id: 'infrastructure/provider-credentials',
   kind: 'language',
   defaultSeverity: 'error',
-  summary: 'Credential written into a Terraform provider block',
+  summary: 'Credential written into a Terraform provider or backend block',
   rationale:
     'A key or password in a `provider` block is committed with the code, copied into every clone and CI log that prints ' +
     'the configuration, and usually has the rights to change the whole account. AI assistants fill in the argument ' +
@@ -38,20 +38,23 @@ export const infrastructureProviderCredentials: Rule = {
   check: () => [],
   languages: {
     terraform: {
-      textTriggers: ['provider'],
+      textTriggers: ['provider', 'backend'],
       check: (context) => {
         const candidates: RuleFinding[] = [];
         for (const { block, parents } of allBlocks(hclFile(context.document))) {
           const provider = parents[0] ?? block;
-          if (provider.type !== 'provider') continue;
+          // A state backend (`terraform { backend "s3" { … } }`) takes the same credentials.
+          const backend = provider.type === 'terraform' ? [...parents, block].find((candidate) => candidate.type === 'backend') : undefined;
+          if (provider.type !== 'provider' && backend === undefined) continue;
+          const owner = backend ? `backend "${backend.labels[0] ?? ''}"` : `provider "${provider.labels[0] ?? ''}"`;
           for (const argument of block.attributes) {
             const value = literalString(argument.value);
             if (!CREDENTIAL_ARGUMENTS.has(argument.name) || value === undefined || value.trim() === '' || isPlaceholder(value) || isEnvReference(value)) continue;
             candidates.push({
               start: argument.value.start,
               end: argument.value.end,
-              message: `\`${argument.name}\` of provider "${provider.labels[0] ?? ''}" is written into the file. Remove it and let the provider read its environment variables or a profile, or pass a \`sensitive\` variable.`,
-              fingerprintSource: `infrastructure/provider-credentials|${provider.labels[0] ?? ''}|${argument.name}`,
+              message: `\`${argument.name}\` of ${owner} is written into the file. Remove it and let ${backend ? 'the backend' : 'the provider'} read its environment variables or a profile${backend ? ' (or `-backend-config` at init)' : ', or pass a `sensitive` variable'}.`,
+              fingerprintSource: `infrastructure/provider-credentials|${owner}|${argument.name}`,
             });
           }
         }

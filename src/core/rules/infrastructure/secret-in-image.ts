@@ -6,7 +6,7 @@ import { spanIn } from './pipe-to-shell';
 import { withoutReportedSecrets } from './secret-overlap';
 
 /** Words of a variable name that make it a secret (`DB_PASSWORD`, `NPM_TOKEN`, `STRIPE_API_KEY`). */
-const SECRET_WORDS = /(^|_)(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CLIENT_?SECRET|CREDENTIALS?)(_|$)/;
+const SECRET_WORDS = /(^|_)(PASSWORD|PASSWD|PASS|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CLIENT_?SECRET|CREDENTIALS?)(_|$)/;
 /** Names that hold where a secret is or something about it, not the secret (`TOKEN_URL`, `PASSWORD_FILE`). */
 const ABOUT_A_SECRET = /_(FILE|PATH|DIR|URL|URI|ENDPOINT|HOST|NAME|ID|LENGTH|TTL|EXPIRY|EXPIRES|HEADER|TYPE|VERSION|ENABLED|REQUIRED|PROVIDER|ALGORITHM|ARN|REF|SOURCE)$/;
 /** Values that are flags or sizes, never credentials. */
