@@ -4,6 +4,9 @@ import { languageOf, type LanguageId } from '../languages/language';
 import type { KnownFact } from './fact-check';
 import { type BlockQuestion, QUESTION_KIND_PRIORITY } from './questions';
 import { workflowNoteSupport } from './questions-workflows';
+import { dockerfileNoteSupport } from './questions-dockerfile';
+import { kubernetesNoteSupport } from './questions-kubernetes';
+import { terraformNoteSupport } from './questions-terraform';
 
 /**
  * Block questions and known facts for one language beyond TypeScript and JavaScript. Each language
@@ -19,6 +22,9 @@ export interface LanguageNoteSupport {
 /** The languages whose AI blocks get their own questions and facts. */
 export const LANGUAGE_NOTE_SUPPORT: Partial<Record<LanguageId, LanguageNoteSupport>> = {
   'github-actions': workflowNoteSupport,
+  terraform: terraformNoteSupport,
+  kubernetes: kubernetesNoteSupport,
+  dockerfile: dockerfileNoteSupport,
 };
 
 /**

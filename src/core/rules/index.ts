@@ -20,6 +20,20 @@ import { workflowsPullRequestTargetCheckout } from './workflows/pull-request-tar
 import { workflowsExpressionInjection } from './workflows/expression-injection';
 import { workflowsSecretEchoed } from './workflows/secret-echoed';
 import { workflowsWriteAllPermissions } from './workflows/write-all-permissions';
+import { infrastructureIamWildcard } from './infrastructure/iam-wildcard';
+import { infrastructurePublicBucket } from './infrastructure/public-bucket';
+import { infrastructureOpenAdminPort } from './infrastructure/open-admin-port';
+import { infrastructureUnencryptedStorage } from './infrastructure/unencrypted-storage';
+import { infrastructureProviderCredentials } from './infrastructure/provider-credentials';
+import { infrastructurePrivilegedContainer } from './infrastructure/privileged-container';
+import { infrastructureHostPath } from './infrastructure/host-path';
+import { infrastructureRunsAsRoot } from './infrastructure/runs-as-root';
+import { infrastructureNoResourceLimits } from './infrastructure/no-resource-limits';
+import { infrastructureLatestTag } from './infrastructure/latest-tag';
+import { infrastructurePipeToShell } from './infrastructure/pipe-to-shell';
+import { infrastructureContainerRootUser } from './infrastructure/container-root-user';
+import { infrastructureAddFromUrl } from './infrastructure/add-from-url';
+import { infrastructureSecretInImage } from './infrastructure/secret-in-image';
 
 /** Every built-in rule, in a stable order (SARIF rule indices follow it). */
 export const BUILTIN_RULES: readonly Rule[] = [
@@ -44,6 +58,20 @@ export const BUILTIN_RULES: readonly Rule[] = [
   workflowsExpressionInjection,
   workflowsSecretEchoed,
   workflowsWriteAllPermissions,
+  infrastructureIamWildcard,
+  infrastructurePublicBucket,
+  infrastructureOpenAdminPort,
+  infrastructureUnencryptedStorage,
+  infrastructureProviderCredentials,
+  infrastructurePrivilegedContainer,
+  infrastructureHostPath,
+  infrastructureRunsAsRoot,
+  infrastructureNoResourceLimits,
+  infrastructureLatestTag,
+  infrastructurePipeToShell,
+  infrastructureContainerRootUser,
+  infrastructureAddFromUrl,
+  infrastructureSecretInImage,
 ];
 
 export function findRule(id: string): Rule | undefined {

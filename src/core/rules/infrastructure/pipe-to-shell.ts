@@ -1,0 +1,70 @@
+import type { RuleFinding } from '../../check/findings';
+import type { DockerInstruction } from '../../languages/dockerfile';
+import type { Rule } from '../rule';
+import { instructionsOf } from './dockerfile-stages';
+
+const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\w+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|z|da|k|a)?sh|python[\d.]*|perl|ruby|node`;
+const DOWNLOAD = String.raw`(?:curl|wget)\b`;
+
+/** The ways a downloaded script reaches a shell without being saved and checked first. */
+const PIPE_TO_SHELL: readonly RegExp[] = [
+  // curl … | sh, wget -qO- … | sudo bash -s -- args (one `|`, not `||`)
+  // An interpreter given its program on the command line (`| python3 -c "import json…"`, `| perl -ne`)
+  // reads the download as data, not as the script.
+  new RegExp(String.raw`${DOWNLOAD}[^|;&\n]*\|(?!\|)\s*(?:${INTERPRETER})(?![\w.-])(?!\s+-(?:c|e|ne|pe|m|E)\b)`, 'g'),
+  // bash <(curl …), source <(curl …), . <(wget -O- …)
+  new RegExp(String.raw`(?:(?:ba|z|k)?sh|source|\.)\s+(?:-\S+\s+)*<\(\s*${DOWNLOAD}[^)\n]*\)?`, 'g'),
+  // sh -c "$(curl …)", eval "$(curl …)"
+  new RegExp(String.raw`(?:(?:(?:ba|z|k)?sh\s+-\w*c)|eval)\s+["']?\$\(\s*${DOWNLOAD}[^)\n]*\)?`, 'g'),
+];
+
+/** The pipe-to-shell constructs of a shell command line: matched text and offset in `command`. */
+export function pipeToShellMatches(command: string): { text: string; index: number }[] {
+  const matches: { text: string; index: number }[] = [];
+  for (const pattern of PIPE_TO_SHELL) {
+    for (const match of command.matchAll(pattern)) matches.push({ text: match[0], index: match.index ?? 0 });
+  }
+  return matches.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Flags `RUN` instructions that download a script and run it unseen: `curl … | sh`, `wget -O- … |
+ * sudo bash`, `bash <(curl …)`, `sh -c "$(curl …)"` (also into Python, Perl, Ruby or Node).
+ */
+export const infrastructurePipeToShell: Rule = {
+  id: 'infrastructure/pipe-to-shell',
+  kind: 'language',
+  defaultSeverity: 'warning',
+  summary: 'Dockerfile running a downloaded script unseen (`curl | sh`)',
+  rationale:
+    '`curl https://… | sh` runs whatever the server sends at build time: a compromised site, a changed installer or a ' +
+    'truncated download becomes part of every image, and the next build may get something else. AI assistants copy the ' +
+    'one-liner from install pages. Download to a file, check it against a pinned SHA-256 (`echo "<sum>  install.sh" | ' +
+    'sha256sum -c`), then run it; or use the distribution\'s package, or `ADD --checksum=sha256:…`.',
+  check: () => [],
+  languages: {
+    dockerfile: {
+      textTriggers: ['curl', 'wget'],
+      check: ({ document, text }) => {
+        const findings: RuleFinding[] = [];
+        for (const instruction of instructionsOf(document)) {
+          if (instruction.keyword !== 'RUN') continue;
+          const first = pipeToShellMatches(instruction.arguments)[0];
+          if (first === undefined) continue;
+          const url = /https?:\/\/[^\s"'|)]+/.exec(first.text)?.[0];
+          findings.push({
+            ...spanIn(text, instruction, first.text),
+            message: `This \`RUN\` pipes a downloaded script${url ? ` (\`${url}\`)` : ''} straight into an interpreter: whatever the server sends runs in the build. Download it, check a pinned SHA-256, then run it.`,
+          });
+        }
+        return findings;
+      },
+    },
+  },
+};
+
+/** The span of `fragment` inside the instruction's source when it is on one line, else the whole instruction. */
+export function spanIn(text: string, instruction: DockerInstruction, fragment: string): { start: number; end: number } {
+  const at = text.slice(instruction.start, instruction.end).indexOf(fragment);
+  return at >= 0 ? { start: instruction.start + at, end: instruction.start + at + fragment.length } : { start: instruction.start, end: instruction.end };
+}

@@ -1,0 +1,192 @@
+import { allBlocks, attribute, literalString, literalStrings, type HclBlock, type HclFile, type HclValue } from './hcl';
+
+/**
+ * The statements of every AWS policy document a Terraform file writes out, in the three ways it can:
+ * `jsonencode({ Statement = [...] })`, a JSON string or heredoc (parsed; a `${…}` inside a JSON
+ * string is kept as text, one outside is read as an unknown value), and `data
+ * "aws_iam_policy_document"` `statement` blocks. Policies read from files (`file()`,
+ * `templatefile()`) are not seen.
+ */
+export interface PolicyStatement {
+  /** `Allow`, `Deny`, or undefined when not literal. A document statement without `effect` allows. */
+  readonly effect: string | undefined;
+  /** Literal actions (or `NotAction`s when {@link notAction}); undefined items are not literal. */
+  readonly actions: readonly (string | undefined)[];
+  readonly notAction: boolean;
+  readonly resources: readonly (string | undefined)[];
+  readonly notResource: boolean;
+  /** Who the statement grants: none written (an identity policy), anyone (`*`), someone specific, or not literal. */
+  readonly principal: 'none' | 'anyone' | 'specific' | 'unknown';
+  readonly hasCondition: boolean;
+  /** Where to report: the statement itself in HCL, the whole string for JSON text. */
+  readonly start: number;
+  readonly end: number;
+  /** The enclosing top-level block (`resource "aws_iam_policy" "deploy"`) for messages. */
+  readonly owner: HclBlock;
+  /** The attribute that holds the document (`policy`, `assume_role_policy`), or `statement` for a document block. */
+  readonly holder: string;
+}
+
+/** Attributes that hold policies which are not about permissions on resources (trust policies say who may assume a role). */
+const TRUST_POLICY_ATTRIBUTES = new Set(['assume_role_policy']);
+
+const files = new WeakMap<HclFile, PolicyStatement[]>();
+
+/** Every policy statement of `file` (cached: two rules read them). */
+export function policyStatements(file: HclFile): readonly PolicyStatement[] {
+  const cached = files.get(file);
+  if (cached) return cached;
+  const statements: PolicyStatement[] = [];
+  for (const { block, parents } of allBlocks(file)) {
+    const owner = parents[0] ?? block;
+    if (parents.length === 0 && block.type === 'data' && block.labels[0] === 'aws_iam_policy_document') {
+      for (const statement of block.blocks) if (statement.type === 'statement') statements.push(documentStatement(statement, owner));
+    }
+    for (const { name, value } of block.attributes) {
+      if (TRUST_POLICY_ATTRIBUTES.has(name)) continue;
+      statements.push(...attributeStatements(value, owner, name));
+    }
+  }
+  files.set(file, statements);
+  return statements;
+}
+
+function documentStatement(block: HclBlock, owner: HclBlock): PolicyStatement {
+  const effectValue = attribute(block, 'effect')?.value;
+  const effect = effectValue === undefined ? 'Allow' : literalString(effectValue);
+  const notActions = attribute(block, 'not_actions');
+  const notResources = attribute(block, 'not_resources');
+  let principal: PolicyStatement['principal'] = 'none';
+  for (const principals of block.blocks.filter((child) => child.type === 'principals' || child.type === 'not_principals')) {
+    const type = literalString(attribute(principals, 'type')?.value);
+    const identifiers = literalStrings(attribute(principals, 'identifiers')?.value);
+    const anyone = (type === '*' || type === 'AWS') && identifiers.includes('*');
+    principal = principal === 'anyone' || anyone ? 'anyone' : type === undefined || identifiers.includes(undefined) ? 'unknown' : 'specific';
+  }
+  return {
+    effect,
+    actions: literalStrings((notActions ?? attribute(block, 'actions'))?.value),
+    notAction: notActions !== undefined,
+    resources: literalStrings((notResources ?? attribute(block, 'resources'))?.value),
+    notResource: notResources !== undefined,
+    principal,
+    hasCondition: block.blocks.some((child) => child.type === 'condition'),
+    start: block.start,
+    end: block.end,
+    owner,
+    holder: 'statement',
+  };
+}
+
+/** A value that may hold a policy document: `jsonencode({...})` or JSON text. */
+function attributeStatements(value: HclValue, owner: HclBlock, holder: string): PolicyStatement[] {
+  if (value.kind === 'call' && value.name === 'jsonencode' && value.args.length === 1) {
+    const document = value.args[0];
+    if (document.kind !== 'object') return [];
+    const statement = document.entries.find((entry) => entry.key?.toLowerCase() === 'statement')?.value;
+    if (statement === undefined) return [];
+    const items = statement.kind === 'tuple' ? statement.items : [statement];
+    return items.flatMap((item) => {
+      const plain = toPlain(item);
+      return isRecord(plain) ? [jsonStatement(plain, item.start, item.end, owner, holder)] : [];
+    });
+  }
+  if (value.kind === 'string' && /"Statement"/i.test(value.value)) {
+    const parsed = parsePolicyJson(value.value);
+    const statement = isRecord(parsed) ? entryOf(parsed, 'Statement') : undefined;
+    const items = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+    return items.filter(isRecord).map((item) => jsonStatement(item, value.start, value.end, owner, holder));
+  }
+  return [];
+}
+
+/** JSON text of a policy; interpolations outside JSON strings (`"Resource": ${jsonencode(var.arns)}`) become unknown values. */
+function parsePolicyJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      return JSON.parse(text.replace(/\$\{[^}]*\}/g, '0'));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Marks a value that is not literal (a reference, a call) in the plain form of a `jsonencode` argument. */
+const UNKNOWN = Symbol('unknown');
+
+function toPlain(value: HclValue): unknown {
+  switch (value.kind) {
+    case 'string':
+      return value.interpolated ? UNKNOWN : value.value;
+    case 'number':
+    case 'bool':
+      return value.value;
+    case 'tuple':
+      return value.items.map(toPlain);
+    case 'object': {
+      const result: Record<string, unknown> = {};
+      for (const entry of value.entries) if (entry.key !== undefined) result[entry.key] = toPlain(entry.value);
+      return result;
+    }
+    default:
+      return UNKNOWN;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** IAM reads element names case-sensitively, but hand-written Terraform sometimes lower-cases them; accept both. */
+function entryOf(record: Record<string, unknown>, name: string): unknown {
+  if (name in record) return record[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === lower);
+  return key === undefined ? undefined : record[key];
+}
+
+function strings(value: unknown): (string | undefined)[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => (typeof item === 'string' && !item.includes('${') ? item : undefined));
+}
+
+function jsonStatement(record: Record<string, unknown>, start: number, end: number, owner: HclBlock, holder: string): PolicyStatement {
+  const effect = entryOf(record, 'Effect');
+  const notAction = entryOf(record, 'NotAction');
+  const notResource = entryOf(record, 'NotResource');
+  const principal = entryOf(record, 'Principal') ?? entryOf(record, 'NotPrincipal');
+  return {
+    effect: typeof effect === 'string' ? effect : undefined,
+    actions: strings(notAction ?? entryOf(record, 'Action')),
+    notAction: notAction !== undefined,
+    resources: strings(notResource ?? entryOf(record, 'Resource')),
+    notResource: notResource !== undefined,
+    principal: principalOf(principal),
+    hasCondition: entryOf(record, 'Condition') !== undefined,
+    start,
+    end,
+    owner,
+    holder,
+  };
+}
+
+function principalOf(principal: unknown): PolicyStatement['principal'] {
+  if (principal === undefined) return 'none';
+  if (principal === '*') return 'anyone';
+  if (!isRecord(principal)) return 'unknown';
+  const aws = entryOf(principal, 'AWS');
+  if (aws === '*' || (Array.isArray(aws) && aws.includes('*'))) return 'anyone';
+  return Object.values(principal).some((value) => value === UNKNOWN) ? 'unknown' : 'specific';
+}
+
+/** How a message names a block: its Terraform address (`aws_iam_policy.deploy`, `data.aws_iam_policy_document.read`), else its header. */
+export function blockAddress(block: HclBlock): string {
+  const [first, second] = block.labels;
+  if (block.type === 'resource' && first !== undefined && second !== undefined) return `${first}.${second}`;
+  if (block.type === 'data' && first !== undefined && second !== undefined) return `data.${first}.${second}`;
+  if (block.type === 'module' && first !== undefined) return `module.${first}`;
+  return [block.type, ...block.labels.map((label) => `"${label}"`)].join(' ');
+}

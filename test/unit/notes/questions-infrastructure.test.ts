@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import { loadGrammars } from '../../../src/core/languages/tree-sitter';
+import { languageBlockQuestions } from '../../../src/core/notes/language-notes';
+
+const ask = (path: string, text: string, startLine = 1, endLine = text.split('\n').length) =>
+  (languageBlockQuestions(path, text, { startLine, endLine }, 10) ?? []).map((question) => [question.kind, question.line, question.text]);
+
+describe('block questions for infrastructure files', () => {
+  before(async () => loadGrammars(['terraform']));
+
+  it('Terraform: what a policy allows and why `*`, who can reach a security group or a bucket', () => {
+    const text = [
+      'resource "aws_iam_policy" "deploy" {',
+      '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })',
+      '}',
+      'resource "aws_security_group" "web" {',
+      '  ingress {',
+      '    from_port   = 22',
+      '    to_port     = 22',
+      '    protocol    = "tcp"',
+      '    cidr_blocks = ["0.0.0.0/0"]',
+      '  }',
+      '}',
+      'resource "aws_s3_bucket_acl" "site" {',
+      '  acl = "public-read"',
+      '}',
+      'resource "aws_iam_role" "lambda" {',
+      '  assume_role_policy = data.aws_iam_policy_document.assume.json',
+      '}',
+    ].join('\n');
+    assert.deepEqual(ask('main.tf', text), [
+      ['permissions', 2, 'What does `aws_iam_policy.deploy` allow, on which resources, and why does it need `*`?'],
+      ['permissions', 15, 'Who can assume `aws_iam_role.lambda`, and what stops anyone else from doing so?'],
+      ['exposure', 4, 'Who can reach what through `aws_security_group.web`, on which ports, and why from the whole internet?'],
+      ['exposure', 12, 'Who can read or change the objects of the bucket behind `aws_s3_bucket_acl.site`, and is any of them private?'],
+    ]);
+    assert.deepEqual(ask('main.tf', text, 4, 11).map(([kind]) => kind), ['exposure'], 'only constructs that start in the block');
+  });
+
+  it('Kubernetes: which privileges and node mounts a container gets, and who reaches a public Service', () => {
+    const text = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent }
+spec:
+  template:
+    spec:
+      hostPID: true
+      containers:
+        - name: agent
+          image: agent:2
+          securityContext: { privileged: true }
+          volumeMounts: [{ name: sock, mountPath: /var/run/docker.sock }]
+        - name: web
+          image: web:1
+      volumes:
+        - name: sock
+          hostPath: { path: /var/run/docker.sock }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  type: LoadBalancer
+`;
+    assert.deepEqual(ask('agent.yaml', text), [
+      ['exposure', 19, 'Who can reach Service "web" (`type: LoadBalancer`) from outside the cluster, and should they?'],
+      ['container', 9, 'Why does container "agent" of DaemonSet "agent" need `privileged: true`, `hostPID: true`, the node\'s `/var/run/docker.sock`, and what could it do on its node if it were compromised?'],
+      ['container', 13, 'Why does container "web" of DaemonSet "agent" need `hostPID: true`, and what could it do on its node if it were compromised?'],
+    ]);
+  });
+
+  it('Dockerfile: the downloaded script, the secret, and the user the image runs as', () => {
+    const text = [
+      'FROM node:20',
+      'ARG NPM_TOKEN',
+      'RUN curl -fsSL https://get.pnpm.io/install.sh | sh -',
+      'ADD https://example.com/tool /usr/local/bin/tool',
+      'CMD ["node", "server.js"]',
+    ].join('\n');
+    assert.deepEqual(ask('Dockerfile', text), [
+      ['shell', 3, 'What does the script from `https://get.pnpm.io/install.sh` do, and how do you know it is the version you reviewed?'],
+      ['auth', 2, 'Where does `NPM_TOKEN` come from, and who can read it from the image\'s history?'],
+      ['container', 1, 'Which user does the image from `node:20` run as, and does anything in it need root?'],
+      ['dependency', 4, 'What is in `https://example.com/tool`, and how do you know the build gets the file you reviewed?'],
+    ]);
+    assert.deepEqual(ask('Dockerfile', `${text}\nUSER node`, 6, 6).map(([kind, , question]) => [kind, question]), [
+      ['container', 'The image ends as `USER node`: which steps need root, and can the running process change its own files?'],
+    ]);
+  });
+});
