@@ -11,6 +11,27 @@ const PYTHON = ['import requests', '', '', 'def load_prices(url):', '    respons
 /** 0-based line of the call. */
 const PYTHON_CALL_LINE = 4;
 
+/** A workflow an agent wrote: anyone who opens an issue chooses its title, which the script runs. */
+const WORKFLOW_FILE = '.github/workflows/triage.yml';
+const WORKFLOW = [
+  'on:',
+  '  issues:',
+  '    types: [opened]',
+  'permissions:',
+  '  issues: write',
+  'jobs:',
+  '  label:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - name: Label by title',
+  '        run: |',
+  '          echo "Triage: ${{ github.event.issue.title }}"',
+  '          gh issue edit ${{ github.event.issue.number }} --add-label triage',
+  '',
+].join('\n');
+/** 0-based line of the injected expression. */
+const WORKFLOW_INJECTION_LINE = 11;
+
 async function writeFile(path: string, text: string): Promise<vscode.Uri> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), path);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
@@ -85,9 +106,37 @@ describe('Python and GitHub Actions workflows in the editor', function () {
     await editor.document.save();
   });
 
+  it('a workflow file shows an injectable expression, and its quick fix passes it through env:', async () => {
+    const uri = await writeFile(WORKFLOW_FILE, WORKFLOW);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const diagnostics = await waitForDiagnostics(uri, (items) => codes(items).includes('workflows/expression-injection'), 'the expression-injection finding', 45000);
+    const finding = diagnostics.find((diagnostic) => codes([diagnostic])[0] === 'workflows/expression-injection')!;
+    assert.equal(finding.range.start.line, WORKFLOW_INJECTION_LINE);
+    assert.equal(editor.document.getText(finding.range), '${{ github.event.issue.title }}');
+    assert.equal(finding.severity, vscode.DiagnosticSeverity.Error);
+    editor.selection = new vscode.Selection(finding.range.start, finding.range.start);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await screenshot('languages-workflow-diagnostic');
+
+    const fix = (await codeActions(uri, finding.range)).find((action) => action.title === 'Pass it through env: as ISSUE_TITLE');
+    assert.ok(fix?.edit, `the env: quick fix among: ${(await codeActions(uri, finding.range)).map((action) => action.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    const fixed = editor.document.getText();
+    assert.match(fixed, /\n {8}env:\n {10}ISSUE_TITLE: \$\{\{ github\.event\.issue\.title \}\}\n {8}run: \|/);
+    assert.match(fixed, /echo "Triage: \$\{ISSUE_TITLE\}"/);
+    await waitForDiagnostics(uri, (items) => !codes(items).includes('workflows/expression-injection'), 'the finding to go once the value comes from env:', 45000);
+    await editor.document.save();
+  });
+
   it('an AI block in a Python file gets questions about its own Python constructs in the note', async () => {
     const note = await noteForMarkedBlock(api, PYTHON_FILE, '4-7');
     assert.match(note, /^### .*`requests\.get\(/m, 'a question naming the requests call');
     await screenshot('languages-python-note');
+  });
+
+  it('an AI block in a workflow gets questions about who can trigger it and with which permissions', async () => {
+    const note = await noteForMarkedBlock(api, WORKFLOW_FILE, '1-14');
+    assert.match(note, /^### Who can trigger this workflow \(.*issues.*\), and with which token permissions/m);
+    await screenshot('languages-workflow-note');
   });
 });
