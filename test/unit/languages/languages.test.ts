@@ -110,7 +110,7 @@ describe('languages beyond TypeScript', () => {
           textTriggers: ['requests'],
           check: (context) => {
             assert.ok('tree' in context.document);
-            return context.document.tree.rootNode.descendantsOfType('call').map((call) => ({ start: call.startIndex, end: call.endIndex, message: `call ${call.text}` }));
+            return context.document.tree.rootNode.descendantsOfType('call').filter((call) => call !== null).map((call) => ({ start: call.startIndex, end: call.endIndex, message: `call ${call.text}` }));
           },
         },
       },

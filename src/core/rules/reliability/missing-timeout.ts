@@ -16,6 +16,7 @@ import {
   skipWrappers,
   snippet,
 } from '../shared-syntax/nodes';
+import { pythonMissingTimeout } from './missing-timeout.python';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -69,6 +70,7 @@ export const reliabilityMissingTimeout: Rule = {
   defaultOptions: { defaultTimeoutMs: DEFAULT_TIMEOUT_MS },
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, missingTimeoutVisitor),
   visitor: missingTimeoutVisitor,
+  languages: { python: pythonMissingTimeout },
 };
 
 /** Gathers what {@link Collected} lists during the walk, then judges every call. */

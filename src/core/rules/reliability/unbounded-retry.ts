@@ -1,15 +1,15 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { BOUND_NAME } from './retry-bound';
 import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
+import { pythonUnboundedRetry } from './unbounded-retry.python';
 
 /**
  * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two
  * property getters, which adds up in a switch run on every node.
  */
 
-/** Names that mark a comparison as an attempt or time bound (`attempt >= maxAttempts`, `Date.now() > deadline`). */
-const BOUND_NAME = /attempt|retr(?:y|ies)|tries|tried|max|limit|remaining|budget|deadline|elapsed/i;
 
 const LOOP_MESSAGE =
   'Retry loop without an attempt limit: while the operation keeps failing it retries forever. ' +
@@ -47,6 +47,7 @@ export const reliabilityUnboundedRetry: Rule = {
     if (!sourceFile) return [];
     return new RetryWalker(sourceFile).run();
   },
+  languages: { python: pythonUnboundedRetry },
 };
 
 /** What is learnt about one loop while walking its body. */

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
+import { pythonEval } from './eval.python';
 
 /**
  * Flags code evaluated from strings: `eval`, `new Function`, string arguments to timers. `Function`
@@ -25,6 +26,7 @@ export const securityEval: Rule = {
     'reach the global object, is not reported. `eval` is always reported.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, evalVisitor),
   visitor: evalVisitor,
+  languages: { python: pythonEval },
 };
 
 /** The calls and `new` expressions of one file that evaluate strings. */

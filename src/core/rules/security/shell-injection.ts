@@ -5,6 +5,7 @@ import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../sha
 import { FileBindings } from '../shared-syntax/bindings';
 import { findProperty, findingAt, isFalseLiteral, propertyValue, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { calleeLastName, composeString, describeComposition } from '../shared-syntax/strings';
+import { pythonShellInjection } from './shell-injection.python';
 
 /** Functions that always hand their first argument to a shell, by module. */
 const ALWAYS_SHELL: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -44,6 +45,7 @@ export const securityShellInjection: Rule = {
     'anything but a literal `false` (`shell: isWindows`) counts as on.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, shellInjectionVisitor),
   visitor: shellInjectionVisitor,
+  languages: { python: pythonShellInjection },
 };
 
 /** Gathers one file's calls with arguments; judges them once every name is known. */

@@ -3,6 +3,7 @@ import type { RuleFinding, TextFix } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
+import { pythonTlsDisabled } from './tls-disabled.python';
 
 const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
 /** Keys that mark an object literal as request options, so `insecure: true` there means TLS. */
@@ -33,6 +34,7 @@ export const securityTlsDisabled: Rule = {
     '(`rejectUnauthorized: isProd`) are not reported.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
+  languages: { python: pythonTlsDisabled },
 };
 
 /** The options, assignments and calls of one file that may turn certificate checks off. */

@@ -1,0 +1,77 @@
+import type { Node } from 'web-tree-sitter';
+import type { RuleFinding } from '../../check/findings';
+import type { LanguageCheck, LanguageRuleContext } from '../rule';
+import { argumentAt, callArguments, calleeLastName, isFalse, isNone, nodesOfType, PythonNames, pythonRoot, unparenthesize } from '../shared-python/nodes';
+import { composePythonString, describePythonComposition, isBuilt } from '../shared-python/strings';
+
+/** Functions that always hand their command to a shell. */
+const ALWAYS_SHELL: ReadonlySet<string> = new Set([
+  'os.system',
+  'os.popen',
+  'subprocess.getoutput',
+  'subprocess.getstatusoutput',
+  'asyncio.create_subprocess_shell',
+  'commands.getoutput',
+  'commands.getstatusoutput',
+]);
+/** subprocess functions that use a shell only with `shell=True`. */
+const SHELL_OPTION: ReadonlySet<string> = new Set(['subprocess.run', 'subprocess.call', 'subprocess.Popen', 'subprocess.check_output', 'subprocess.check_call']);
+/** Calls inside a command that quote their input (`shlex.quote`, `shlex.join`, `pipes.quote`) or make a number of it. */
+const ESCAPING_CALL = /escape|quote|^(?:int|float|len)$/i;
+
+/**
+ * `security/shell-injection` for Python: `os.system`, `os.popen`, `subprocess.getoutput` and
+ * `asyncio.create_subprocess_shell` with a command built from values (an f-string, `%`, `+`,
+ * `.format()`) or held by a variable this file does not bind to a literal; `subprocess.run`/`call`/
+ * `Popen`/`check_output`/`check_call` the same when `shell=` is anything but `False`. Argument
+ * lists (`subprocess.run(["git", "log", branch])`) run no shell and are not reported, nor values
+ * quoted with `shlex.quote`.
+ */
+export const pythonShellInjection: LanguageCheck = {
+  textTriggers: ['system', 'popen', 'subprocess', 'shell', 'getoutput', 'commands'],
+  check(context: LanguageRuleContext): RuleFinding[] {
+    const root = pythonRoot(context.document);
+    if (root === undefined) return [];
+    const names = PythonNames.of(root);
+    const findings: RuleFinding[] = [];
+    for (const call of nodesOfType(root, 'call')) {
+      const finding = checkCall(call, names);
+      if (finding !== undefined) findings.push(finding);
+    }
+    return findings;
+  },
+};
+
+function checkCall(call: Node, names: PythonNames): RuleFinding | undefined {
+  const callee = call.childForFieldName('function');
+  const qualified = names.qualified(callee);
+  if (qualified === undefined || callee === null) return undefined;
+  const args = callArguments(call);
+  let how: string;
+  if (ALWAYS_SHELL.has(qualified)) {
+    how = 'through a shell';
+  } else if (SHELL_OPTION.has(qualified)) {
+    const shell = args.keywords.get('shell');
+    if (shell === undefined || isFalse(shell) || isNone(shell) || shell.text === '0') return undefined;
+    how = shell.type === 'true' ? 'through a shell (`shell=True`)' : `through a shell when \`shell=${shell.text}\` is true`;
+  } else {
+    return undefined;
+  }
+  const command = argumentAt(args, 0, qualified.startsWith('subprocess.') ? 'args' : 'cmd') ?? args.keywords.get('command');
+  if (command === undefined) return undefined;
+  const value = unparenthesize(command);
+  if (value.type === 'list' || value.type === 'tuple') return undefined;
+  const composition = composePythonString(value, isEscaped);
+  if (!isBuilt(composition) && composition.form !== 'variable') return undefined;
+  const message =
+    `\`${callee.text.replace(/\s+/g, '')}\` runs a command built from ${describePythonComposition(composition)} ${how}: ` +
+    'a `;`, `|` or `$(…)` in a value becomes a second command. Pass a list of arguments without a shell, or quote each value with `shlex.quote`.';
+  return { start: command.startIndex, end: command.endIndex, message };
+}
+
+function isEscaped(part: Node): boolean {
+  if (part.type !== 'call') return false;
+  if (part.childForFieldName('function')?.text === 'shlex.join') return true;
+  const name = calleeLastName(part);
+  return name !== undefined && ESCAPING_CALL.test(name);
+}
