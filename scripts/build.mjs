@@ -27,7 +27,13 @@ const bundleOptions = {
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
   legalComments: production ? 'none' : 'inline',
-  define: { 'process.env.COMPREHENSION_BUILD': JSON.stringify(production ? 'production' : 'development') },
+  define: {
+    'process.env.COMPREHENSION_BUILD': JSON.stringify(production ? 'production' : 'development'),
+    // web-tree-sitter is an ES module that finds itself through `import.meta.url` (its `createRequire`),
+    // which esbuild leaves empty in a CommonJS bundle: give it the bundle's own file URL.
+    'import.meta.url': '__bundleFileUrl',
+  },
+  inject: [join(root, 'scripts/bundle-file-url.js')],
 };
 
 /**

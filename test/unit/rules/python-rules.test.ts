@@ -267,6 +267,57 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(reliabilityUnboundedRetry, text), []);
     });
 
+    it('leaves loops that are no retry alone (found on the standard library): interrupts, stop signals, iterations, a second way out', () => {
+      const text = [
+        'def repl():',
+        '    while True:',
+        '        try:',
+        '            loop.run_forever()',
+        '        except KeyboardInterrupt:',
+        '            continue',
+        '        else:',
+        '            break',
+        'def serve():',
+        '    while 1:',
+        '        try:',
+        '            msg = conn.recv()',
+        '            if msg is None:',
+        '                break',
+        '            handle(msg)',
+        '        except:',
+        '            report()',
+        'def first():',
+        '    while True:',
+        '        try:',
+        '            return self[next(keys)]',
+        '        except StopIteration:',
+        '            return None',
+        '        except KeyError:',
+        '            continue',
+        'def grow():',
+        '    while True:',
+        '        try:',
+        '            fill(charmap)',
+        '        except IndexError:',
+        '            if len(charmap) == 256:',
+        '                charmap += bytes(256)',
+        '                continue',
+        '        break',
+        'def header():',
+        '    while True:',
+        '        line = f.readline()',
+        '        if not line:',
+        '            raise Error("no begin line")',
+        '        try:',
+        '            int(line, 8)',
+        '            break',
+        '        except ValueError:',
+        '            pass',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, text), []);
+    });
+
     it('flags tenacity and backoff decorators without a stop, not with one', () => {
       const text = [
         'import backoff, tenacity',
@@ -335,6 +386,20 @@ describe('Python rules (reliability and security)', () => {
       ].join('\n');
       assert.deepEqual(flagged(securityShellInjection, text), []);
     });
+    it('takes a loop variable over constant strings for a constant, and leaves wrappers passing their shell parameter on', () => {
+      const text = [
+        'import subprocess',
+        'for cmd in ("ver", "cmd /c ver"):',
+        '    subprocess.check_output(cmd, shell=True)',
+        'def popen(cmd, shell=False):',
+        '    return subprocess.Popen(cmd, shell=shell)',
+        'def run(cmd):',
+        '    return subprocess.Popen(cmd, shell=True)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityShellInjection, text), ['cmd']);
+      assert.match(check(securityShellInjection, text)[0]!.message, /runs a command through a shell \(`shell=True`\), built from the variable `cmd`/);
+    });
   });
 
   describe('security/eval', () => {
@@ -373,6 +438,10 @@ describe('Python rules (reliability and security)', () => {
         '',
       ].join('\n');
       assert.deepEqual(flagged(securityEval, text), []);
+    });
+
+    it('reports exec(compile(src, …)) once, at the compile', () => {
+      assert.deepEqual(flagged(securityEval, 'exec(compile(src, "<f>", "exec"), ns)\n'), ['compile(src, "<f>", "exec")']);
     });
   });
 
@@ -447,6 +516,22 @@ describe('Python rules (reliability and security)', () => {
         'cert_reqs="CERT_NONE"',
         'ssl._create_default_https_context = ssl._create_unverified_context',
       ]);
+    });
+
+    it('leaves the defaults of a stand-in context class alone, not a Session subclass turning checks off', () => {
+      const text = [
+        'import ssl, requests',
+        'class SSLContext(object):',
+        '    def __init__(self, protocol):',
+        '        self.check_hostname = False',
+        '        self.verify_mode = ssl.CERT_NONE',
+        'class Insecure(requests.Session):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.verify = False',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityTlsDisabled, text), ['self.verify = False']);
     });
 
     it('flips verify=False to True as a quick fix', () => {

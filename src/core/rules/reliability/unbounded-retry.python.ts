@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { callArguments, type CallArguments, isEndlessCondition, namedChildrenOf, nodesOfType, ownNodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
+import { callArguments, type CallArguments, isEndlessCondition, isWithin, namedChildrenOf, nodesOfType, ownNodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
 import { BOUND_NAME } from './retry-bound';
 
 /** Scopes and loops whose statements belong to them, not to the loop or handler being judged. */
@@ -52,8 +52,17 @@ function checkLoop(loop: Node): RuleFinding | undefined {
   const body = loop.childForFieldName('body');
   if (body === null || condition === null) return undefined;
   const tries = ownNodesOfType(body, 'try_statement', INNER_LOOPS_AND_SCOPES);
-  const retrying = tries.some((tryStatement) => leavesOnSuccess(tryStatement, body) && namedChildrenOf(tryStatement).some((child) => child.type === 'except_clause' && goesRoundAgain(child)));
-  if (!retrying || isBounded(loop)) return undefined;
+  const retrying = tries.some((tryStatement) => {
+    const handlers = namedChildrenOf(tryStatement).filter((child) => child.type === 'except_clause');
+    // A handler that leaves on an exhausted source (`except StopIteration: return`) marks a loop over items, not a retry.
+    if (handlers.some((handler) => caughtNames(handler).some((name) => EXHAUSTION.test(name)) && !goesRoundAgain(handler))) return false;
+    const next = tryStatement.parent?.id === body.id ? tryStatement.nextNamedSibling : null;
+    const exitAfter = next !== null && (next.type === 'break_statement' || next.type === 'return_statement');
+    // With the exit right after the `try`, a handler goes round again only through its own unconditional `continue`.
+    const repeats = (handler: Node): boolean => goesRoundAgain(handler) && (!exitAfter || continuesAlways(handler));
+    return leavesOnSuccess(tryStatement, body) && handlers.some((handler) => retriesFailure(handler) && repeats(handler));
+  });
+  if (!retrying || hasOtherExit(body, tries) || isBounded(loop)) return undefined;
   return {
     start: loop.startIndex,
     end: condition.endIndex,
@@ -63,15 +72,74 @@ function checkLoop(loop: Node): RuleFinding | undefined {
   };
 }
 
-/** A `break` or `return` in the `try` body or its `else`, or as the statement right after the `try`. */
+/**
+ * Exceptions that are no failure of the operation: an interrupt or cancellation (going round again
+ * re-waits on purpose), a signal cutting a system call short (PEP 475 retries those itself), a
+ * non-blocking call with nothing to do yet, the end of an iteration.
+ */
+const FLOW_EXCEPTION = /(?:^|\.)(?:KeyboardInterrupt|CancelledError|InterruptedError|BlockingIOError|StopIteration|StopAsyncIteration|GeneratorExit|SystemExit|EOFError)$/;
+const EXHAUSTION = /(?:^|\.)(?:StopIteration|StopAsyncIteration|EOFError)$/;
+
+/** The exception names an `except` names (empty for a bare `except:`). */
+function caughtNames(handler: Node): string[] {
+  const value = handler.childForFieldName('value') ?? namedChildrenOf(handler).find((child) => child.type !== 'block' && child.type !== 'comment');
+  if (value === null || value === undefined) return [];
+  const typeNode = value.type === 'as_pattern' ? namedChildrenOf(value)[0] : value;
+  if (typeNode === undefined) return [];
+  const inner = typeNode.type === 'parenthesized_expression' ? (namedChildrenOf(typeNode)[0] ?? typeNode) : typeNode;
+  return (inner.type === 'tuple' ? namedChildrenOf(inner) : [inner]).map((name) => name.text);
+}
+
+/** A handler for a failure of the operation (bare, or naming anything but flow exceptions). */
+function retriesFailure(handler: Node): boolean {
+  const names = caughtNames(handler);
+  return names.length === 0 || names.some((name) => !FLOW_EXCEPTION.test(name));
+}
+
+/** Statements between which a `break` or `return` is conditional: only some successes leave. */
+const CONDITIONAL: ReadonlySet<string> = new Set(['if_statement', 'match_statement', 'for_statement', 'while_statement', 'conditional_expression']);
+
+/**
+ * A `break` or `return` that runs whenever the `try` body (or its `else`) succeeds, or as the
+ * statement right after the `try`. A conditional exit (`if msg is None: break`) is a stop signal of
+ * a worker loop, not the success of a retried call.
+ */
 function leavesOnSuccess(tryStatement: Node, loopBody: Node): boolean {
   const parts = [tryStatement.childForFieldName('body'), ...namedChildrenOf(tryStatement).filter((child) => child.type === 'else_clause')];
   for (const part of parts) {
-    if (part !== null && ownNodesOfType(part, ['break_statement', 'return_statement'], INNER_LOOPS_AND_SCOPES).length > 0) return true;
+    if (part === null) continue;
+    for (const exit of ownNodesOfType(part, ['break_statement', 'return_statement'], INNER_LOOPS_AND_SCOPES)) {
+      let conditional = false;
+      for (let current = exit.parent; current !== null && current.id !== part.id; current = current.parent) {
+        if (CONDITIONAL.has(current.type) || current.type === 'except_clause') conditional = true;
+      }
+      if (!conditional) return true;
+    }
   }
   if (tryStatement.parent?.id !== loopBody.id) return false;
   const next = tryStatement.nextNamedSibling;
   return next !== null && (next.type === 'break_statement' || next.type === 'return_statement');
+}
+
+/**
+ * A way out of the loop besides the retried `try` (`if not line: raise Error(…)` before it): the
+ * loop walks through input rather than repeating one call. The exit right after the `try` is its success.
+ */
+function hasOtherExit(loopBody: Node, tries: Node[]): boolean {
+  const successExits = new Set(tries.map((tryStatement) => tryStatement.nextNamedSibling?.id));
+  return ownNodesOfType(loopBody, ['break_statement', 'return_statement', 'raise_statement'], INNER_LOOPS_AND_SCOPES).some(
+    (exit) => !successExits.has(exit.id) && !tries.some((tryStatement) => isWithin(exit, tryStatement)),
+  );
+}
+
+/** A `continue` that ends the handler whatever happens in it (not inside an `if`). */
+function continuesAlways(handler: Node): boolean {
+  return ownNodesOfType(handler, 'continue_statement', INNER_LOOPS_AND_SCOPES).some((statement) => {
+    for (let current = statement.parent; current !== null && current.id !== handler.id; current = current.parent) {
+      if (CONDITIONAL.has(current.type) || current.type === 'try_statement') return false;
+    }
+    return true;
+  });
 }
 
 /** An `except` that neither raises, returns nor breaks out: the loop tries again. */

@@ -54,6 +54,8 @@ function checkBuiltin(call: Node, name: string): RuleFinding | undefined {
     // `compile(pattern)` of another module under that name takes no mode: not Python code.
     if (mode === undefined) return undefined;
   }
+  // `exec(compile(src, …))`: the `compile` is the finding.
+  if (source.type === 'call' && source.childForFieldName('function')?.text === 'compile') return undefined;
   const composition = composePythonString(source);
   if (composition.dynamicParts.length === 0) return undefined;
   const from = composition.form === 'other' ? `\`${source.text.replace(/\s+/g, ' ').slice(0, 40)}\`` : describePythonComposition(composition);

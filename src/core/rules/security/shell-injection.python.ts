@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { argumentAt, callArguments, calleeLastName, isFalse, isNone, nodesOfType, PythonNames, pythonRoot, unparenthesize } from '../shared-python/nodes';
+import { argumentAt, callArguments, calleeLastName, isFalse, isNone, namedChildrenOf, nodesOfType, PythonNames, pythonRoot, unparenthesize } from '../shared-python/nodes';
 import { composePythonString, describePythonComposition, isBuilt } from '../shared-python/strings';
 
 /** Functions that always hand their command to a shell. */
@@ -53,6 +53,8 @@ function checkCall(call: Node, names: PythonNames): RuleFinding | undefined {
   } else if (SHELL_OPTION.has(qualified)) {
     const shell = args.keywords.get('shell');
     if (shell === undefined || isFalse(shell) || isNone(shell) || shell.text === '0') return undefined;
+    // `def run(cmd, shell=False): Popen(cmd, shell=shell)`: a wrapper passing its caller's choice on; the caller is the place to look.
+    if (shell.type === 'identifier' && isParameter(call, shell.text)) return undefined;
     how = shell.type === 'true' ? 'through a shell (`shell=True`)' : `through a shell when \`shell=${shell.text}\` is true`;
   } else {
     return undefined;
@@ -64,7 +66,7 @@ function checkCall(call: Node, names: PythonNames): RuleFinding | undefined {
   const composition = composePythonString(value, isEscaped);
   if (!isBuilt(composition) && composition.form !== 'variable') return undefined;
   const message =
-    `\`${callee.text.replace(/\s+/g, '')}\` runs a command built from ${describePythonComposition(composition)} ${how}: ` +
+    `\`${callee.text.replace(/\s+/g, '')}\` runs a command ${how}, built from ${describePythonComposition(composition)}: ` +
     'a `;`, `|` or `$(…)` in a value becomes a second command. Pass a list of arguments without a shell, or quote each value with `shlex.quote`.';
   return { start: command.startIndex, end: command.endIndex, message };
 }
@@ -74,4 +76,13 @@ function isEscaped(part: Node): boolean {
   if (part.childForFieldName('function')?.text === 'shlex.join') return true;
   const name = calleeLastName(part);
   return name !== undefined && ESCAPING_CALL.test(name);
+}
+
+/** True when `name` is a parameter of the function the call is in. */
+function isParameter(call: Node, name: string): boolean {
+  let scope = call.parent;
+  while (scope !== null && scope.type !== 'function_definition') scope = scope.parent;
+  const parameters = scope?.childForFieldName('parameters');
+  if (parameters === null || parameters === undefined) return false;
+  return namedChildrenOf(parameters).some((parameter) => (parameter.type === 'identifier' ? parameter : parameter.childForFieldName('name') ?? namedChildrenOf(parameter)[0])?.text === name);
 }

@@ -73,6 +73,7 @@ function checkAssignment(assignment: Node, names: PythonNames): RuleFinding | un
   const right = assignment.childForFieldName('right');
   if (left === null || right === null || left.type !== 'attribute') return undefined;
   const attribute = left.childForFieldName('attribute')?.text;
+  if (isOwnFieldDefault(assignment, left)) return undefined;
   if (attribute === 'verify' && isFalse(right)) return report(assignment, disabledMessage(`${left.text} = False`), flip(right));
   if (attribute === 'check_hostname' && isFalse(right)) {
     return report(assignment, `\`${left.text} = False\` accepts a valid certificate for any host name: anyone with one can pose as this server. Remove it.`);
@@ -82,6 +83,24 @@ function checkAssignment(assignment: Node, names: PythonNames): RuleFinding | un
     return report(assignment, `Installing \`ssl._create_unverified_context\` as the default turns off certificate checks for every HTTPS connection of the process. ${ADVICE}`);
   }
   return undefined;
+}
+
+/**
+ * `self.check_hostname = False` in the `__init__` of a class of its own (no base but `object`): the
+ * default of a stand-in context class (urllib3's SSLContext shim for old Pythons), not a setting of
+ * a real client. A subclass (`class Insecure(requests.Session)`) still counts.
+ */
+function isOwnFieldDefault(assignment: Node, left: Node): boolean {
+  if (left.childForFieldName('object')?.text !== 'self') return false;
+  let scope = assignment.parent;
+  while (scope !== null && scope.type !== 'function_definition') scope = scope.parent;
+  if (scope === null || scope.childForFieldName('name')?.text !== '__init__') return false;
+  let owner = scope.parent;
+  while (owner !== null && owner.type !== 'class_definition') owner = owner.parent;
+  if (owner === null) return false;
+  const bases = owner.childForFieldName('superclasses');
+  const names = bases === null ? [] : namedChildrenOf(bases).map((base) => base.text);
+  return names.every((name) => name === 'object');
 }
 
 /** `ssl.CERT_NONE`, or the strings urllib3 accepts for it. */

@@ -77,7 +77,7 @@ export function composePythonString(node: Node, isSafePart: (part: Node) => bool
       const assigned = lastAssignment(value);
       // An UPPER_CASE name bound elsewhere (imported, a global set at start-up) is a constant by convention.
       if (assigned === undefined && CONSTANT_NAME.test(value.text)) return { form: 'literal', text: '?', dynamicParts: [] };
-      if (assigned === undefined) return { form: 'variable', text: '?', dynamicParts: [value.text] };
+      if (assigned === undefined) return loopOverConstants(value, isSafePart, depth) ?? { form: 'variable', text: '?', dynamicParts: [value.text] };
       const composed = composePythonString(assigned.value, isSafePart, depth + 1);
       if (assigned.augmented.length === 0) return composed;
       const added = assigned.augmented.map((part) => composePythonString(part, isSafePart, depth + 1));
@@ -179,4 +179,17 @@ function lastAssignment(use: Node): { value: Node; augmented: Node[] } | undefin
     if (left?.type === 'identifier' && left.text === name && right !== null && assignment.childForFieldName('operator')?.text === '+=') augmented.push(right);
   }
   return { value, augmented };
+}
+
+/** `for cmd in ("ver", "cmd /c ver"):`: a loop variable over constant strings is a constant too. */
+function loopOverConstants(use: Node, isSafePart: (part: Node) => boolean, depth: number): PythonComposition | undefined {
+  for (let current = use.parent; current !== null; current = current.parent) {
+    if (current.type === 'function_definition' || current.type === 'module') return undefined;
+    if (current.type !== 'for_statement' || current.childForFieldName('left')?.text !== use.text) continue;
+    const right = current.childForFieldName('right');
+    if (right === null || (right.type !== 'tuple' && right.type !== 'list')) return undefined;
+    const items = namedChildrenOf(right).map((item) => composePythonString(item, isSafePart, depth + 1));
+    return items.every((item) => item.form === 'literal') ? { form: 'literal', text: items[0]?.text ?? '', dynamicParts: [] } : undefined;
+  }
+  return undefined;
 }
