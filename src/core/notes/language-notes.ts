@@ -3,6 +3,7 @@ import { disposeDocument, type LanguageDocument, parseLanguageDocument } from '.
 import { languageOf, type LanguageId } from '../languages/language';
 import type { KnownFact } from './fact-check';
 import { type BlockQuestion, QUESTION_KIND_PRIORITY } from './questions';
+import { PYTHON_NOTE_SUPPORT } from './questions-python';
 
 /**
  * Block questions and known facts for one language beyond TypeScript and JavaScript. Each language
@@ -16,7 +17,9 @@ export interface LanguageNoteSupport {
 }
 
 /** The languages whose AI blocks get their own questions and facts. */
-export const LANGUAGE_NOTE_SUPPORT: Partial<Record<LanguageId, LanguageNoteSupport>> = {};
+export const LANGUAGE_NOTE_SUPPORT: Partial<Record<LanguageId, LanguageNoteSupport>> = {
+  python: PYTHON_NOTE_SUPPORT,
+};
 
 /**
  * Questions about a block of a file in one of the other languages, most important first, at most

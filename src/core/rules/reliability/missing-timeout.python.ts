@@ -9,7 +9,7 @@ import {
   calleeObject,
   type CallArguments,
   isNone,
-  namedChildrenOf,
+  namesBoundTo,
   nodesOfType,
   PythonNames,
   pythonRoot,
@@ -19,6 +19,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** requests' request functions (module level and `Session` methods): none has a default timeout. */
 const REQUESTS_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request']);
+/** What makes a requests `Session`. */
+const REQUESTS_SESSION = /^requests(?:\.sessions)?\.[Ss]ession$/;
 /** httpx's request functions and clients: bounded (5 s) unless `timeout=None`. */
 const HTTPX_CALLS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'stream', 'Client', 'AsyncClient', 'Timeout']);
 
@@ -40,7 +42,7 @@ export const pythonMissingTimeout: LanguageCheck = {
     // `socket.setdefaulttimeout(30)` bounds every socket the process opens afterwards, requests' too.
     if (calls.some((call) => names.qualified(call.childForFieldName('function')) === 'socket.setdefaulttimeout' && !isNone(callArguments(call).positional[0]))) return [];
     const seconds = timeoutSeconds(context.options.defaultTimeoutMs);
-    const sessions = sessionNames(root, names);
+    const sessions = namesBoundTo(root, names, REQUESTS_SESSION);
     const findings: RuleFinding[] = [];
     for (const call of calls) {
       const finding = judge(call, names, sessions, seconds);
@@ -53,26 +55,6 @@ export const pythonMissingTimeout: LanguageCheck = {
 function timeoutSeconds(value: unknown): string {
   const milliseconds = typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_MS;
   return String(Math.round(milliseconds / 100) / 10);
-}
-
-/**
- * Names that hold a requests `Session`: `s = requests.Session()`, `self.session = requests.Session()`,
- * `with requests.Session() as s:`, by the text of the name (`s`, `self.session`).
- */
-function sessionNames(root: Node, names: PythonNames): Set<string> {
-  const sessions = new Set<string>();
-  const isSession = (value: Node | null): boolean =>
-    value !== null && value.type === 'call' && /^requests(?:\.sessions)?\.[Ss]ession$/.test(names.qualified(value.childForFieldName('function')) ?? '');
-  for (const assignment of nodesOfType(root, 'assignment')) {
-    const left = assignment.childForFieldName('left');
-    if (left !== null && isSession(assignment.childForFieldName('right'))) sessions.add(left.text);
-  }
-  for (const pattern of nodesOfType(root, 'as_pattern')) {
-    const value = namedChildrenOf(pattern)[0];
-    const alias = pattern.childForFieldName('alias');
-    if (pattern.parent?.type === 'with_item' && alias !== null && isSession(value ?? null)) sessions.add(alias.text);
-  }
-  return sessions;
 }
 
 function judge(call: Node, names: PythonNames, sessions: ReadonlySet<string>, seconds: string): RuleFinding | undefined {
@@ -97,9 +79,7 @@ function judge(call: Node, names: PythonNames, sessions: ReadonlySet<string>, se
   // Methods of a requests Session, through its name or straight on `requests.Session()`.
   const object = calleeObject(call);
   if (method !== undefined && REQUESTS_METHODS.has(method) && object !== undefined) {
-    const onSession =
-      sessions.has(object.text) ||
-      (object.type === 'call' && /^requests(?:\.sessions)?\.[Ss]ession$/.test(names.qualified(object.childForFieldName('function')) ?? ''));
+    const onSession = sessions.has(object.text) || (object.type === 'call' && REQUESTS_SESSION.test(names.qualified(object.childForFieldName('function')) ?? ''));
     if (onSession) return missing(call, callee, args, 'timeout', -1, 'a requests `Session` has no default timeout', seconds);
   }
   return undefined;

@@ -223,3 +223,23 @@ export function shortCode(node: Node, max = 60): string {
   const text = node.text.replace(/\s+/g, ' ').trim();
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/**
+ * Names that hold the result of a call whose function matches `constructor` (`requests.Session`,
+ * `aiohttp.ClientSession`): `s = requests.Session()`, `self.http = requests.Session()`,
+ * `with requests.Session() as s:` (async too), by the name's text (`s`, `self.http`).
+ */
+export function namesBoundTo(root: Node, names: PythonNames, constructor: RegExp): Set<string> {
+  const bound = new Set<string>();
+  const matches = (value: Node | null | undefined): boolean =>
+    value !== null && value !== undefined && value.type === 'call' && constructor.test(names.qualified(value.childForFieldName('function')) ?? '');
+  for (const assignment of nodesOfType(root, 'assignment')) {
+    const left = assignment.childForFieldName('left');
+    if (left !== null && matches(assignment.childForFieldName('right'))) bound.add(left.text);
+  }
+  for (const pattern of nodesOfType(root, 'as_pattern')) {
+    const alias = pattern.childForFieldName('alias');
+    if (pattern.parent?.type === 'with_item' && alias !== null && matches(namedChildrenOf(pattern)[0])) bound.add(alias.text);
+  }
+  return bound;
+}

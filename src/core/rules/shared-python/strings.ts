@@ -19,6 +19,9 @@ export interface PythonComposition {
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
 
+/** How deep an expression is taken apart (a guard against stack overflow on generated code). */
+const MAX_NESTING = 200;
+
 /** How many assignments are followed from a name to its value (`q = base + x; sql = q`). */
 const MAX_DEPTH = 4;
 
@@ -28,8 +31,10 @@ const MAX_DEPTH = 4;
  * a number conversion). `%` formatting counts only on a literal format string: `execute("… %s", (x,))`
  * passes the values separately and is no composition at all.
  */
-export function composePythonString(node: Node, isSafePart: (part: Node) => boolean = () => false, depth = 0): PythonComposition {
+export function composePythonString(node: Node, isSafePart: (part: Node) => boolean = () => false, depth = 0, nesting = 0): PythonComposition {
   const value = unparenthesize(node);
+  // `"a" + "b" + … ` thousands deep: past this many levels the value is taken as unknown, not recursed into.
+  if (nesting > MAX_NESTING) return other(value);
   switch (value.type) {
     case 'string':
       return composeStringLiteral(value, isSafePart, depth);
@@ -41,14 +46,14 @@ export function composePythonString(node: Node, isSafePart: (part: Node) => bool
       const right = value.childForFieldName('right');
       if (left === null || right === null) return other(value);
       if (operator === '%') {
-        const format = composePythonString(left, isSafePart, depth + 1);
+        const format = composePythonString(left, isSafePart, depth, nesting + 1);
         if (format.form !== 'literal') return other(value);
         const values = right.type === 'tuple' ? namedChildrenOf(right) : [right];
         const dynamicParts = values.filter((part) => part.type !== 'comment' && !isConstantPart(part, isSafePart, depth)).map((part) => part.text);
         return { form: 'percent', text: format.text.replace(/%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]/g, '?'), dynamicParts };
       }
       if (operator === '+') {
-        const parts = [composePythonString(left, isSafePart, depth + 1), composePythonString(right, isSafePart, depth + 1)];
+        const parts = [composePythonString(left, isSafePart, depth, nesting + 1), composePythonString(right, isSafePart, depth, nesting + 1)];
         // Numbers add too: a `+` is string building only when one side is known to be a string.
         if (!parts.some((part) => part.form !== 'variable' && part.form !== 'other')) return other(value);
         return combine(parts, 'concatenation');
@@ -59,7 +64,7 @@ export function composePythonString(node: Node, isSafePart: (part: Node) => bool
       const callee = value.childForFieldName('function');
       if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'format') {
         const object = callee.childForFieldName('object');
-        const format = object !== null ? composePythonString(object, isSafePart, depth + 1) : undefined;
+        const format = object !== null ? composePythonString(object, isSafePart, depth, nesting + 1) : undefined;
         if (format?.form === 'literal') {
           const list = value.childForFieldName('arguments');
           const args = list !== null ? namedChildrenOf(list).filter((child) => child.type !== 'comment') : [];
@@ -78,9 +83,9 @@ export function composePythonString(node: Node, isSafePart: (part: Node) => bool
       // An UPPER_CASE name bound elsewhere (imported, a global set at start-up) is a constant by convention.
       if (assigned === undefined && CONSTANT_NAME.test(value.text)) return { form: 'literal', text: '?', dynamicParts: [] };
       if (assigned === undefined) return loopOverConstants(value, isSafePart, depth) ?? { form: 'variable', text: '?', dynamicParts: [value.text] };
-      const composed = composePythonString(assigned.value, isSafePart, depth + 1);
+      const composed = composePythonString(assigned.value, isSafePart, depth + 1, nesting + 1);
       if (assigned.augmented.length === 0) return composed;
-      const added = assigned.augmented.map((part) => composePythonString(part, isSafePart, depth + 1));
+      const added = assigned.augmented.map((part) => composePythonString(part, isSafePart, depth + 1, nesting + 1));
       return combine([composed, ...added], 'concatenation');
     }
     default:
@@ -146,6 +151,7 @@ function isConstantPart(part: Node, isSafePart: (part: Node) => boolean, depth: 
   if (isSafePart(value)) return true;
   if (value.type === 'string' || value.type === 'concatenated_string' || value.type === 'identifier') {
     if (depth >= MAX_DEPTH && value.type === 'identifier') return CONSTANT_NAME.test(value.text);
+    if (depth > MAX_NESTING) return false;
     return composePythonString(value, isSafePart, depth + 1).dynamicParts.length === 0;
   }
   return false;
