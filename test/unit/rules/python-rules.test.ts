@@ -400,6 +400,19 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(securityShellInjection, text), ['cmd']);
       assert.match(check(securityShellInjection, text)[0]!.message, /runs a command through a shell \(`shell=True`\), built from the variable `cmd`/);
     });
+
+    it('flags a shell program given a built script after -c, not a plain argument list', () => {
+      const text = [
+        'import subprocess',
+        'def run(name):',
+        '    subprocess.run(["bash", "-c", f"tar -czf {name}.tgz data"])',
+        '    subprocess.run(["/bin/sh", "-c", "make all"])',
+        '    subprocess.run(["tar", "-czf", name])',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityShellInjection, text), ['f"tar -czf {name}.tgz data"']);
+      assert.match(check(securityShellInjection, text)[0]!.message, /runs `bash -c` with a script built from an f-string with `name`/);
+    });
   });
 
   describe('security/eval', () => {
@@ -440,8 +453,9 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(securityEval, text), []);
     });
 
-    it('reports exec(compile(src, …)) once, at the compile', () => {
+    it('reports exec(compile(src, …)) and exec of a compiled name once, at the compile', () => {
       assert.deepEqual(flagged(securityEval, 'exec(compile(src, "<f>", "exec"), ns)\n'), ['compile(src, "<f>", "exec")']);
+      assert.deepEqual(flagged(securityEval, 'def run(src):\n    code = compile(src, "<f>", "exec")\n    exec(code, ns)\n'), ['compile(src, "<f>", "exec")']);
     });
   });
 

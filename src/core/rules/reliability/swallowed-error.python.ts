@@ -11,7 +11,7 @@ const BROAD_EXCEPTIONS: ReadonlySet<string> = new Set(['Exception', 'BaseExcepti
 /**
  * `reliability/swallowed-error` for Python: an `except` that catches everything (bare `except:`,
  * `except Exception`/`BaseException`, alone or in a tuple) and whose body only drops the error
- * (`pass`, `...`, `continue`, a lone string), and `contextlib.suppress(Exception)`. Narrow handlers
+ * (`pass`, `...`, `continue`, a lone string or constant), and `contextlib.suppress(Exception)`. Narrow handlers
  * (`except KeyError: pass`) say which failure is expected and are not reported; a handler that logs
  * (at any level), returns a fallback or re-raises is not either, as in TypeScript. A comment that
  * explains the ignore (three words besides `ignore`, `TODO` and the like) makes it information.
@@ -73,6 +73,8 @@ function broadName(typeNode: Node): string | undefined {
   return broad?.text;
 }
 
+const NO_OP_EXPRESSIONS: ReadonlySet<string> = new Set(['ellipsis', 'string', 'none', 'integer', 'true', 'false']);
+
 /** A body that neither uses, re-raises nor replaces the error: `pass`, `...`, `continue`, a lone string. */
 function dropsError(body: Node): boolean {
   const statements = namedChildrenOf(body).filter((statement) => statement.type !== 'comment');
@@ -80,7 +82,8 @@ function dropsError(body: Node): boolean {
     if (statement.type === 'pass_statement' || statement.type === 'continue_statement') return true;
     if (statement.type !== 'expression_statement') return false;
     const expressions = namedChildrenOf(statement);
-    return expressions.length === 1 && (expressions[0].type === 'ellipsis' || expressions[0].type === 'string');
+    // `None`, `0` or a lone string as a statement does nothing either.
+    return expressions.length === 1 && NO_OP_EXPRESSIONS.has(expressions[0].type);
   });
 }
 

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
 import { argumentAt, callArguments, nodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
-import { composePythonString, describePythonComposition } from '../shared-python/strings';
+import { assignedValue, composePythonString, describePythonComposition } from '../shared-python/strings';
 
 /** Loaders that build only plain data (dicts, lists, strings, numbers). */
 const SAFE_YAML_LOADER = /(?:^|\.)C?(?:Safe|Base)Loader$/;
@@ -54,8 +54,9 @@ function checkBuiltin(call: Node, name: string): RuleFinding | undefined {
     // `compile(pattern)` of another module under that name takes no mode: not Python code.
     if (mode === undefined) return undefined;
   }
-  // `exec(compile(src, …))`: the `compile` is the finding.
-  if (source.type === 'call' && source.childForFieldName('function')?.text === 'compile') return undefined;
+  // `exec(compile(src, …))`, `code = compile(…); exec(code)`: the `compile` is the finding.
+  const compiled = source.type === 'identifier' ? assignedValue(source) : source;
+  if (compiled?.type === 'call' && compiled.childForFieldName('function')?.text === 'compile') return undefined;
   const composition = composePythonString(source);
   if (composition.dynamicParts.length === 0) return undefined;
   const from = composition.form === 'other' ? `\`${source.text.replace(/\s+/g, ' ').slice(0, 40)}\`` : describePythonComposition(composition);

@@ -16,6 +16,11 @@ const ALWAYS_SHELL: ReadonlySet<string> = new Set([
 ]);
 /** subprocess functions that use a shell only with `shell=True`. */
 const SHELL_OPTION: ReadonlySet<string> = new Set(['subprocess.run', 'subprocess.call', 'subprocess.Popen', 'subprocess.check_output', 'subprocess.check_call']);
+/** Functions that run an argument list; a shell program with `-c` among them runs a script all the same. */
+const SPAWNING: ReadonlySet<string> = new Set([...SHELL_OPTION, 'asyncio.create_subprocess_exec']);
+/** Programs that run their `-c` argument as a shell script. */
+const SHELL_PROGRAM = /(?:^|\/)(?:(?:ba|z|da|k)?sh|cmd(?:\.exe)?|powershell(?:\.exe)?|pwsh)$/i;
+const SCRIPT_FLAG = /^(?:-c|\/c|-Command)$/i;
 /** Calls inside a command that quote their input (`shlex.quote`, `shlex.join`, `pipes.quote`) or make a number of it. */
 const ESCAPING_CALL = /escape|quote|^(?:int|float|len)$/i;
 
@@ -48,6 +53,11 @@ function checkCall(call: Node, names: PythonNames): RuleFinding | undefined {
   if (qualified === undefined || callee === null) return undefined;
   const args = callArguments(call);
   let how: string;
+  if (SPAWNING.has(qualified)) {
+    const list = argumentAt(args, 0, 'args');
+    const value = list !== undefined ? unparenthesize(list) : undefined;
+    if (value !== undefined && (value.type === 'list' || value.type === 'tuple')) return shellScriptInList(callee, value);
+  }
   if (ALWAYS_SHELL.has(qualified)) {
     how = 'through a shell';
   } else if (SHELL_OPTION.has(qualified)) {
@@ -62,7 +72,7 @@ function checkCall(call: Node, names: PythonNames): RuleFinding | undefined {
   const command = argumentAt(args, 0, qualified.startsWith('subprocess.') ? 'args' : 'cmd') ?? args.keywords.get('command');
   if (command === undefined) return undefined;
   const value = unparenthesize(command);
-  if (value.type === 'list' || value.type === 'tuple') return undefined;
+  if (value.type === 'list' || value.type === 'tuple') return shellScriptInList(callee, value);
   const composition = composePythonString(value, isEscaped);
   if (!isBuilt(composition) && composition.form !== 'variable') return undefined;
   const message =
@@ -85,4 +95,23 @@ function isParameter(call: Node, name: string): boolean {
   const parameters = scope?.childForFieldName('parameters');
   if (parameters === null || parameters === undefined) return false;
   return namedChildrenOf(parameters).some((parameter) => (parameter.type === 'identifier' ? parameter : parameter.childForFieldName('name') ?? namedChildrenOf(parameter)[0])?.text === name);
+}
+
+/** `["sh", "-c", f"tar -czf {name}.tgz data"]`: the script after `-c` is parsed by a shell. */
+function shellScriptInList(callee: Node, list: Node): RuleFinding | undefined {
+  const items = namedChildrenOf(list).filter((item) => item.type !== 'comment');
+  const program = items[0] !== undefined ? composePythonString(items[0]) : undefined;
+  if (program?.form !== 'literal' || !SHELL_PROGRAM.test(program.text)) return undefined;
+  const flagIndex = items.findIndex((item, index) => index > 0 && SCRIPT_FLAG.test(composePythonString(item).text));
+  const script = flagIndex > 0 ? items[flagIndex + 1] : undefined;
+  if (script === undefined) return undefined;
+  const composition = composePythonString(script, isEscaped);
+  if (!isBuilt(composition) && composition.form !== 'variable') return undefined;
+  return {
+    start: script.startIndex,
+    end: script.endIndex,
+    message:
+      `\`${callee.text.replace(/\s+/g, '')}\` runs \`${program.text} ${composePythonString(items[flagIndex]).text}\` with a script built from ${describePythonComposition(composition)}: ` +
+      'a `;`, `|` or `$(…)` in a value becomes a second command. Run the program itself with a list of arguments, or quote each value with `shlex.quote`.',
+  };
 }

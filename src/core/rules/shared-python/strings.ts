@@ -199,3 +199,8 @@ function loopOverConstants(use: Node, isSafePart: (part: Node) => boolean, depth
   }
   return undefined;
 }
+
+/** The value of the last plain assignment to the name `use` before it in the same scope, if any. */
+export function assignedValue(use: Node): Node | undefined {
+  return use.type === 'identifier' ? lastAssignment(use)?.value : undefined;
+}
