@@ -104,6 +104,12 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(reliabilityMissingTimeout, text), ['None', 'None', 'aiohttp.ClientTimeout()', 'aiohttp.ClientTimeout(total=None, connect=5)']);
     });
 
+    it('flags timeout=None where it means "block forever", with a fix to a number', () => {
+      const text = 'import requests, socket\nrequests.get(url, timeout=None)\nsocket.create_connection(addr, None)\n';
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), ['None', 'None']);
+      assert.equal(applyFix(text, check(reliabilityMissingTimeout, text)[0]!), 'import requests, socket\nrequests.get(url, timeout=10)\nsocket.create_connection(addr, None)\n');
+    });
+
     it('offers `timeout=10` as a quick fix, after the last argument', () => {
       const text = 'import requests\nrequests.get(\n    url,\n    headers=h,\n)\n';
       const [finding] = check(reliabilityMissingTimeout, text);
@@ -517,6 +523,9 @@ describe('Python rules (reliability and security)', () => {
         'ctx2.verify_mode = ssl.CERT_NONE',
         'pool = urllib3.PoolManager(cert_reqs="CERT_NONE")',
         'ssl._create_default_https_context = ssl._create_unverified_context',
+        'import aiohttp',
+        'aiohttp.TCPConnector(ssl=False)',
+        'session.get(url, ssl=False)',
         '',
       ].join('\n');
       assert.deepEqual(flagged(securityTlsDisabled, text), [
@@ -529,6 +538,8 @@ describe('Python rules (reliability and security)', () => {
         'ctx2.verify_mode = ssl.CERT_NONE',
         'cert_reqs="CERT_NONE"',
         'ssl._create_default_https_context = ssl._create_unverified_context',
+        'ssl=False',
+        'ssl=False',
       ]);
     });
 
@@ -562,6 +573,7 @@ describe('Python rules (reliability and security)', () => {
         '    warn()',
         'signature.check(data, verify=False)',
         'ctx.check_hostname = True',
+        'redis.Redis(host, ssl=False)',
         '',
       ].join('\n');
       assert.deepEqual(flagged(securityTlsDisabled, text), []);

@@ -87,6 +87,16 @@ function judge(call: Node, names: PythonNames, sessions: ReadonlySet<string>, se
 
 /** A finding when neither `keyword` nor the positional argument at `index` (-1: keyword only) is given. */
 function missing(call: Node, callee: Node, args: CallArguments, keyword: string, index: number, why: string, seconds: string): RuleFinding | undefined {
+  const given = args.keywords.get(keyword) ?? (index >= 0 ? args.positional[index] : undefined);
+  if (given !== undefined && isNone(given)) {
+    // `timeout=None` is how these libraries spell "block forever".
+    return {
+      start: given.startIndex,
+      end: given.endIndex,
+      message: `\`${keyword}=None\` on \`${callee.text.replace(/\s+/g, '')}\` waits forever: a stalled server holds it. Set a limit in seconds.`,
+      fixes: [{ title: `Set timeout=${seconds}`, edits: [{ start: given.startIndex, end: given.endIndex, newText: seconds }], preferred: true }],
+    };
+  }
   if (args.keywords.has(keyword) || args.splat) return undefined;
   if (index >= 0 && args.positional.length > index) return undefined;
   const name = callee.text.replace(/\s+/g, '');

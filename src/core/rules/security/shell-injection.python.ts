@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { argumentAt, callArguments, calleeLastName, isFalse, isNone, namedChildrenOf, nodesOfType, PythonNames, pythonRoot, unparenthesize } from '../shared-python/nodes';
+import { argumentAt, callArguments, calleeLastName, isFalse, isNone, namedChildrenOf, checkCalls, PythonNames, unparenthesize } from '../shared-python/nodes';
 import { composePythonString, describePythonComposition, isBuilt } from '../shared-python/strings';
 
 /** Functions that always hand their command to a shell. */
@@ -34,17 +34,7 @@ const ESCAPING_CALL = /escape|quote|^(?:int|float|len)$/i;
  */
 export const pythonShellInjection: LanguageCheck = {
   textTriggers: ['system', 'popen', 'subprocess', 'shell', 'getoutput', 'commands'],
-  check(context: LanguageRuleContext): RuleFinding[] {
-    const root = pythonRoot(context.document);
-    if (root === undefined) return [];
-    const names = PythonNames.of(root);
-    const findings: RuleFinding[] = [];
-    for (const call of nodesOfType(root, 'call')) {
-      const finding = checkCall(call, names);
-      if (finding !== undefined) findings.push(finding);
-    }
-    return findings;
-  },
+  check: (context: LanguageRuleContext): RuleFinding[] => checkCalls(context.document, checkCall),
 };
 
 function checkCall(call: Node, names: PythonNames): RuleFinding | undefined {

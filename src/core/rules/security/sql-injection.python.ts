@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { argumentAt, callArguments, calleeLastName, namedChildrenOf, nodesOfType, PythonNames, pythonRoot, unparenthesize } from '../shared-python/nodes';
+import { argumentAt, callArguments, calleeLastName, namedChildrenOf, checkCalls, PythonNames, unparenthesize } from '../shared-python/nodes';
 import { composePythonString, describePythonComposition, isBuilt, type PythonComposition } from '../shared-python/strings';
 import { SQL_SHAPE } from './sql-shape';
 
@@ -28,16 +28,7 @@ const ADVICE = 'Pass values as parameters (`%s` or `?` in the text, a tuple of v
  */
 export const pythonSqlInjection: LanguageCheck = {
   textTriggers: ['execute', 'raw', 'extra', 'text', 'read_sql'],
-  check(context: LanguageRuleContext): RuleFinding[] {
-    const root = pythonRoot(context.document);
-    if (root === undefined) return [];
-    const names = PythonNames.of(root);
-    const findings: RuleFinding[] = [];
-    for (const call of nodesOfType(root, 'call')) {
-      findings.push(...checkCall(call, names));
-    }
-    return findings;
-  },
+  check: (context: LanguageRuleContext): RuleFinding[] => checkCalls(context.document, checkCall),
 };
 
 function checkCall(call: Node, names: PythonNames): RuleFinding[] {

@@ -14,11 +14,11 @@ const ADVICE = 'For a private CA, pass its bundle (`verify="/path/ca.pem"`, `caf
  * `security/tls-disabled` for Python: `verify=False` on requests and httpx calls, sessions and
  * clients (`session.verify = False` too), `ssl._create_unverified_context()` (called or installed as
  * the default), `ssl.CERT_NONE` (or urllib3's `cert_reqs="CERT_NONE"`) set as a verify mode, and
- * `check_hostname = False` / `assert_hostname=False`. `urllib3.disable_warnings(…)` is reported only
+ * `check_hostname = False` / `assert_hostname=False`, and aiohttp's `ssl=False` / `verify_ssl=False`. `urllib3.disable_warnings(…)` is reported only
  * in a file that also turns verification off: on its own it only hides warnings.
  */
 export const pythonTlsDisabled: LanguageCheck = {
-  textTriggers: ['verify', 'CERT_NONE', '_create_unverified_context', 'check_hostname', 'assert_hostname'],
+  textTriggers: ['verify', 'CERT_NONE', '_create_unverified_context', 'check_hostname', 'assert_hostname', 'ssl=False', 'ssl = False'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);
     if (root === undefined) return [];
@@ -56,6 +56,14 @@ function checkCall(call: Node, names: PythonNames): RuleFinding[] {
     const isHttp =
       /^(?:requests|httpx)\./.test(qualified) || CLIENT_CONSTRUCTOR.test(qualified) || (callee.type === 'attribute' && method !== undefined && HTTP_METHODS.has(method));
     if (isHttp) findings.push(report(verify.parent ?? verify, disabledMessage('verify=False'), flip(verify)));
+  }
+  // aiohttp: `ssl=False` (or the older `verify_ssl=False`) on a connector or a request skips certificate checks.
+  if (names.imports('aiohttp')) {
+    const isAiohttp = qualified === 'aiohttp.TCPConnector' || qualified.startsWith('aiohttp.') || (callee.type === 'attribute' && HTTP_METHODS.has(calleeLastName(call) ?? ''));
+    for (const keyword of ['ssl', 'verify_ssl']) {
+      const value = args.keywords.get(keyword);
+      if (isAiohttp && value !== undefined && isFalse(value)) findings.push(report(value.parent ?? value, disabledMessage(`${keyword}=False`), flip(value)));
+    }
   }
   for (const keyword of ['cert_reqs', 'verify_mode']) {
     const value = args.keywords.get(keyword);

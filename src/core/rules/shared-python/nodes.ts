@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { RuleFinding } from '../../check/findings';
 import type { LanguageDocument } from '../../languages/document';
 
 /**
@@ -242,4 +243,21 @@ export function namesBoundTo(root: Node, names: PythonNames, constructor: RegExp
     if (pattern.parent?.type === 'with_item' && alias !== null && matches(namedChildrenOf(pattern)[0])) bound.add(alias.text);
   }
   return bound;
+}
+
+/**
+ * The findings of `judge` on every call of a Python document, with the file's import names: the
+ * shape of the rules that look at calls one by one.
+ */
+export function checkCalls(document: LanguageDocument, judge: (call: Node, names: PythonNames) => RuleFinding | RuleFinding[] | undefined): RuleFinding[] {
+  const root = pythonRoot(document);
+  if (root === undefined) return [];
+  const names = PythonNames.of(root);
+  const findings: RuleFinding[] = [];
+  for (const call of nodesOfType(root, 'call')) {
+    const found = judge(call, names);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found !== undefined) findings.push(found);
+  }
+  return findings;
 }
