@@ -71,7 +71,7 @@ function judge(call: Node, names: PythonNames, sessions: ReadonlySet<string>, se
     }
     const httpx = /^httpx\.(\w+)$/.exec(qualified);
     if (httpx !== null && HTTPX_CALLS.has(httpx[1])) return switchedOff(call, callee, args, httpx[1] === 'Timeout' ? argumentAt(args, 0, 'timeout') : args.keywords.get('timeout'), 'httpx\'s 5 s default');
-    if (qualified === 'urllib.request.urlopen') return missing(call, callee, args, 'timeout', 2, 'it waits forever unless `socket.setdefaulttimeout` is set', seconds);
+    if (qualified === 'urllib.request.urlopen') return missing(call, callee, args, 'timeout', 2, '`urlopen` waits forever unless `socket.setdefaulttimeout` is set', seconds);
     if (/^http\.client\.HTTPS?Connection$/.test(qualified)) return missing(call, callee, args, 'timeout', 2, 'its socket waits forever by default', seconds);
     if (qualified === 'socket.create_connection') return missing(call, callee, args, 'timeout', 1, 'the socket waits forever by default', seconds);
     if (qualified === 'aiohttp.ClientTimeout') return aiohttpTimeout(call, callee, args);
@@ -103,7 +103,7 @@ function missing(call: Node, callee: Node, args: CallArguments, keyword: string,
   const finding: RuleFinding = {
     start: callee.startIndex,
     end: callee.endIndex,
-    message: `\`${name}\` has no timeout and ${why}: a stalled server holds it forever. Pass \`timeout=\` in seconds.`,
+    message: `\`${name}\` has no timeout; ${why}, so one stalled server holds this call. Pass \`timeout=\` in seconds.`,
   };
   const edit = appendArgumentEdit(call, `timeout=${seconds}`);
   if (edit !== undefined) finding.fixes = [{ title: `Add timeout=${seconds}`, edits: [edit], preferred: true } satisfies TextFix];
