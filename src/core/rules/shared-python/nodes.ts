@@ -23,6 +23,8 @@ export function namedChildrenOf(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null);
 }
 
+const NAMES_BY_TREE = new WeakMap<object, PythonNames>();
+
 /**
  * Local names bound by a module's imports, to the dotted name they stand for: `sp` → `subprocess`
  * (`import subprocess as sp`), `fetch` → `requests.get` (`from requests import get as fetch`),
@@ -64,9 +66,17 @@ export class PythonNames {
     }
   }
 
-  /** The names of one file's imports. */
+  /**
+   * The names of one file's imports, read once per tree for all the rules that ask (names are
+   * plain strings: nothing of the tree is kept).
+   */
   static of(root: Node): PythonNames {
-    return new PythonNames(root);
+    let names = NAMES_BY_TREE.get(root.tree);
+    if (names === undefined) {
+      names = new PythonNames(root);
+      NAMES_BY_TREE.set(root.tree, names);
+    }
+    return names;
   }
 
   /** True when the file imports `module` (or one of its submodules) under any name. */
