@@ -6,6 +6,7 @@ import {
   callArguments,
   calleeLastName,
   calleeObject,
+  caughtExceptions,
   isEndlessCondition,
   namedChildrenOf,
   namesBoundTo,
@@ -213,12 +214,8 @@ function tryDisplay(clause: Node): string {
 
 /** `ConnectionError`, `KeyError or ValueError`, or "any exception" for a bare `except:`. */
 function raisedDisplay(clause: Node): string {
-  const value = clause.childForFieldName('value') ?? namedChildrenOf(clause).find((child) => child.type !== 'block' && child.type !== 'comment');
-  if (value === null || value === undefined) return 'any exception';
-  const typeNode = value.type === 'as_pattern' ? namedChildrenOf(value)[0] : value;
-  if (typeNode === undefined) return 'any exception';
-  const inner = unparenthesize(typeNode);
-  const names = inner.type === 'tuple' ? namedChildrenOf(inner).map((name) => name.text) : [inner.text];
+  const names = caughtExceptions(clause);
+  if (names.length === 0) return 'any exception';
   const shown = names.slice(0, 3).map((name) => inlineCode(shorten(name, 32)));
   return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`;
 }

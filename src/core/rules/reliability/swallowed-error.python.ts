@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { callArguments, namedChildrenOf, nodesOfType, PythonNames, pythonRoot, unparenthesize } from '../shared-python/nodes';
+import { callArguments, caughtExceptions, namedChildrenOf, nodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
 import { explainsIgnore } from './ignore-reason';
 
 const ADVICE = 'Log it, re-raise it, or catch only the exceptions you expect.';
@@ -41,36 +41,20 @@ function checkExceptClause(clause: Node): RuleFinding | undefined {
   const children = namedChildrenOf(clause);
   const body = children.find((child) => child.type === 'block');
   if (body === undefined || !dropsError(body)) return undefined;
-  const typeNode = caughtType(clause);
-  const caught = typeNode === undefined ? undefined : broadName(typeNode);
-  if (typeNode !== undefined && caught === undefined) return undefined;
+  const names = caughtExceptions(clause);
+  const caught = names.find((name) => BROAD_EXCEPTIONS.has(name));
+  if (names.length > 0 && caught === undefined) return undefined;
   const comment = commentsWithin(clause);
-  const head = typeNode === undefined ? '`except:`' : `\`except ${caught}\``;
+  const head = caught === undefined ? '`except:`' : `\`except ${caught}\``;
   if (explainsIgnore(comment)) {
     return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: `${head} ignores the error on purpose, and its comment says why. Check the reason still holds.` };
   }
-  const what = typeNode === undefined ? 'every exception (`KeyboardInterrupt` and `SystemExit` too)' : 'every error';
+  const what = caught === undefined ? 'every exception (`KeyboardInterrupt` and `SystemExit` too)' : 'every error';
   const message =
     comment !== undefined
       ? `${head} with only a comment drops ${what} without a trace. ${ADVICE}`
       : `${head} that does nothing drops ${what} without a trace. ${ADVICE}`;
   return { start: clause.startIndex, end: clause.endIndex, message };
-}
-
-/** The exception expression of `except X:` / `except X as e:`; undefined for a bare `except:`. */
-function caughtType(clause: Node): Node | undefined {
-  const value = clause.childForFieldName('value') ?? namedChildrenOf(clause).find((child) => child.type !== 'block' && child.type !== 'comment');
-  if (value === null || value === undefined) return undefined;
-  if (value.type === 'as_pattern') return namedChildrenOf(value)[0];
-  return value;
-}
-
-/** `Exception` when the caught type is (or a tuple holds) a catch-everything class. */
-function broadName(typeNode: Node): string | undefined {
-  const value = unparenthesize(typeNode);
-  const candidates = value.type === 'tuple' ? namedChildrenOf(value) : [value];
-  const broad = candidates.find((candidate) => BROAD_EXCEPTIONS.has(candidate.text));
-  return broad?.text;
 }
 
 const NO_OP_EXPRESSIONS: ReadonlySet<string> = new Set(['ellipsis', 'string', 'none', 'integer', 'true', 'false']);

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { callArguments, type CallArguments, isEndlessCondition, isWithin, namedChildrenOf, nodesOfType, ownNodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
+import { callArguments, type CallArguments, caughtExceptions, isEndlessCondition, isWithin, namedChildrenOf, nodesOfType, ownNodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
 import { BOUND_NAME } from './retry-bound';
 
 /** Scopes and loops whose statements belong to them, not to the loop or handler being judged. */
@@ -55,7 +55,7 @@ function checkLoop(loop: Node): RuleFinding | undefined {
   const retrying = tries.some((tryStatement) => {
     const handlers = namedChildrenOf(tryStatement).filter((child) => child.type === 'except_clause');
     // A handler that leaves on an exhausted source (`except StopIteration: return`) marks a loop over items, not a retry.
-    if (handlers.some((handler) => caughtNames(handler).some((name) => EXHAUSTION.test(name)) && !goesRoundAgain(handler))) return false;
+    if (handlers.some((handler) => caughtExceptions(handler).some((name) => EXHAUSTION.test(name)) && !goesRoundAgain(handler))) return false;
     const next = tryStatement.parent?.id === body.id ? tryStatement.nextNamedSibling : null;
     const exitAfter = next !== null && (next.type === 'break_statement' || next.type === 'return_statement');
     // With the exit right after the `try`, a handler goes round again only through its own unconditional `continue`.
@@ -80,19 +80,9 @@ function checkLoop(loop: Node): RuleFinding | undefined {
 const FLOW_EXCEPTION = /(?:^|\.)(?:KeyboardInterrupt|CancelledError|InterruptedError|BlockingIOError|StopIteration|StopAsyncIteration|GeneratorExit|SystemExit|EOFError)$/;
 const EXHAUSTION = /(?:^|\.)(?:StopIteration|StopAsyncIteration|EOFError)$/;
 
-/** The exception names an `except` names (empty for a bare `except:`). */
-function caughtNames(handler: Node): string[] {
-  const value = handler.childForFieldName('value') ?? namedChildrenOf(handler).find((child) => child.type !== 'block' && child.type !== 'comment');
-  if (value === null || value === undefined) return [];
-  const typeNode = value.type === 'as_pattern' ? namedChildrenOf(value)[0] : value;
-  if (typeNode === undefined) return [];
-  const inner = typeNode.type === 'parenthesized_expression' ? (namedChildrenOf(typeNode)[0] ?? typeNode) : typeNode;
-  return (inner.type === 'tuple' ? namedChildrenOf(inner) : [inner]).map((name) => name.text);
-}
-
 /** A handler for a failure of the operation (bare, or naming anything but flow exceptions). */
 function retriesFailure(handler: Node): boolean {
-  const names = caughtNames(handler);
+  const names = caughtExceptions(handler);
   return names.length === 0 || names.some((name) => !FLOW_EXCEPTION.test(name));
 }
 

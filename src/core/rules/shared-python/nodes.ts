@@ -271,3 +271,16 @@ export function checkCalls(document: LanguageDocument, judge: (call: Node, names
   }
   return findings;
 }
+
+/**
+ * The exception classes an `except` clause names, as written (`ValueError`, `requests.Timeout`),
+ * tuples and `as` names unwrapped; empty for a bare `except:`.
+ */
+export function caughtExceptions(clause: Node): string[] {
+  const value = clause.childForFieldName('value') ?? namedChildrenOf(clause).find((child) => child.type !== 'block' && child.type !== 'comment');
+  if (value === null || value === undefined) return [];
+  const typeNode = value.type === 'as_pattern' ? namedChildrenOf(value)[0] : value;
+  if (typeNode === undefined) return [];
+  const inner = unparenthesize(typeNode);
+  return (inner.type === 'tuple' ? namedChildrenOf(inner) : [inner]).filter((name) => name.type !== 'comment').map((name) => name.text);
+}
