@@ -7,6 +7,7 @@ import { workflowNoteSupport } from './questions-workflows';
 import { dockerfileNoteSupport } from './questions-dockerfile';
 import { kubernetesNoteSupport } from './questions-kubernetes';
 import { terraformNoteSupport } from './questions-terraform';
+import { PYTHON_NOTE_SUPPORT } from './questions-python';
 
 /**
  * Block questions and known facts for one language beyond TypeScript and JavaScript. Each language
@@ -25,6 +26,7 @@ export const LANGUAGE_NOTE_SUPPORT: Partial<Record<LanguageId, LanguageNoteSuppo
   terraform: terraformNoteSupport,
   kubernetes: kubernetesNoteSupport,
   dockerfile: dockerfileNoteSupport,
+  python: PYTHON_NOTE_SUPPORT,
 };
 
 /**

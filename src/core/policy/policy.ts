@@ -91,6 +91,7 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*.spec.*',
   '**/*_test.*',
   '**/test_*.py',
+  '**/conftest.py',
 ];
 
 /**

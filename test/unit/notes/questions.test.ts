@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ts } from 'ts-morph';
 import { blockQuestions, inlineCode, packageName, type BlockQuestion } from '../../../src/core/notes/questions';
+import { loadGrammars } from '../../../src/core/languages/tree-sitter';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../../../test/fixtures/notes', name), 'utf8');
 
@@ -410,9 +411,10 @@ describe('notes questions', () => {
       assert.deepEqual(blockQuestions('src/ping.ts', code, { startLine: 1, endLine: 1 }, { sourceFile }), ask(code, 'src/ping.ts'));
     });
 
-    it('asks nothing for other languages', () => {
+    it('asks nothing for files of no language, and Python through its own module (questions-python.test.ts)', async () => {
+      await loadGrammars(['python']);
       const python = 'import requests\n\nwhile True:\n    requests.get("https://example.invalid", timeout=None)\n';
-      assert.deepEqual(blockQuestions('scripts/poll.py', python, { startLine: 1, endLine: 4 }), []);
+      assert.deepEqual(blockQuestions('scripts/poll.py', python, { startLine: 1, endLine: 4 }).map((question) => question.kind), ['network', 'loop']);
       assert.deepEqual(blockQuestions('README.md', 'fetch(url)', { startLine: 1, endLine: 1 }), []);
     });
 

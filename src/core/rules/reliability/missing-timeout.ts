@@ -16,6 +16,7 @@ import {
   skipWrappers,
   snippet,
 } from '../shared-syntax/nodes';
+import { pythonMissingTimeout } from './missing-timeout.python';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -65,10 +66,12 @@ export const reliabilityMissingTimeout: Rule = {
     'Option `defaultTimeoutMs` (default 10000) sets the value the quick fix inserts. The rule reads one ' +
     'file: calls through an axios instance or with an options object from another module are not checked. ' +
     'A request bounded in a way it does not follow (a timer that calls `req.destroy()`, `setTimeout` on a ' +
-    'request passed to another function) is still reported; suppress it with the reason.',
+    'request passed to another function) is still reported; suppress it with the reason.' +
+    '\n\nIn Python: requests (no default timeout), `urllib.request.urlopen`, `http.client` connections and `socket.create_connection` need `timeout=` (seconds) or `socket.setdefaulttimeout`; `timeout=None` means wait forever. httpx (5 s) and aiohttp (5 min) are bounded by default and reported only where that bound is switched off.',
   defaultOptions: { defaultTimeoutMs: DEFAULT_TIMEOUT_MS },
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, missingTimeoutVisitor),
   visitor: missingTimeoutVisitor,
+  languages: { python: pythonMissingTimeout },
 };
 
 /** Gathers what {@link Collected} lists during the walk, then judges every call. */

@@ -3,24 +3,13 @@ import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { memberName, skipWrappers } from '../shared-syntax/nodes';
+import { explainsIgnore } from './ignore-reason';
+import { pythonSwallowedError } from './swallowed-error.python';
 
 /** Names people give a do-nothing function. */
 const NOOP_NAME = /^(?:_*noop|ignore(?:Errors?)?|swallow(?:Errors?)?|doNothing)$/i;
 
 const ADVICE = 'Log it, rethrow it, or handle it.';
-
-/**
- * Words that say an error is dropped without saying why (`// ignore`, `/* noop *\/`, `// TODO`);
- * they do not count towards an explanation.
- */
-const NON_REASON_WORDS = new Set([
-  'ignore', 'ignored', 'ignoring', 'ignores', 'intentionally', 'intentional', 'deliberately', 'empty', 'noop',
-  'nothing', 'swallow', 'swallowed', 'silence', 'silent', 'error', 'errors', 'err', 'todo', 'fixme', 'xxx', 'hack',
-  'eslint', 'disable', 'next', 'line', 'no', 'empty-catch', 'catch', 'do', 'here',
-]);
-
-/** A comment explains the ignore when it has at least this many words beyond the non-reason ones. */
-const EXPLANATION_MIN_WORDS = 3;
 
 /**
  * Flags errors that are caught and dropped: empty (or comment-only) `catch` blocks, and promise
@@ -45,9 +34,11 @@ export const reliabilitySwallowedError: Rule = {
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
     '`// ENOENT is expected: the file is optional`) is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
-    'name other than a no-op name (`noop`, `ignore`…) are not inspected.',
+    'name other than a no-op name (`noop`, `ignore`…) are not inspected.' +
+    '\n\nIn Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
   visitor: swallowedErrorVisitor,
+  languages: { python: pythonSwallowedError },
 };
 
 /** The `catch` clauses and rejection handlers of one file. */
@@ -147,15 +138,4 @@ function commentText(block: ts.Block, sourceFile: ts.SourceFile): string | undef
   const inner = sourceFile.text.slice(block.getStart(sourceFile) + 1, block.getEnd() - 1);
   if (!/\/[/*]/.test(inner)) return undefined;
   return inner.replace(/\/\*+|\*+\/|\/\/+|^\s*\*/gm, ' ');
-}
-
-/**
- * True when a comment gives a reason for dropping the error rather than only saying that it is
- * dropped: the difference between `// ignore` and `// ENOENT is expected: the file is optional`.
- */
-function explainsIgnore(comment: string | undefined): boolean {
-  if (comment === undefined) return false;
-  const words = comment.toLowerCase().match(/[a-z][a-z'-]*/g) ?? [];
-  if (words.some((word) => word === 'todo' || word === 'fixme')) return false;
-  return words.filter((word) => !NON_REASON_WORDS.has(word)).length >= EXPLANATION_MIN_WORDS;
 }

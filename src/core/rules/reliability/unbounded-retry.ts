@@ -1,15 +1,15 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { BOUND_NAME } from './retry-bound';
 import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
+import { pythonUnboundedRetry } from './unbounded-retry.python';
 
 /**
  * `ts.SyntaxKind` read once: through the module's export getters every `ts.SyntaxKind.X` costs two
  * property getters, which adds up in a switch run on every node.
  */
 
-/** Names that mark a comparison as an attempt or time bound (`attempt >= maxAttempts`, `Date.now() > deadline`). */
-const BOUND_NAME = /attempt|retr(?:y|ies)|tries|tried|max|limit|remaining|budget|deadline|elapsed/i;
 
 const LOOP_MESSAGE =
   'Retry loop without an attempt limit: while the operation keeps failing it retries forever. ' +
@@ -41,12 +41,14 @@ export const reliabilityUnboundedRetry: Rule = {
     'also a comparison of one of its parameters, or a parameter flag tested in its error handler. A loop ' +
     'is a retry loop only when it leaves on success from inside its `try` (or right after it) and its ' +
     '`catch` does not leave, so worker and server loops that never leave are not reported. Retries driven ' +
-    'by events (`on(\'error\', reconnect)`) are not seen.',
+    'by events (`on(\'error\', reconnect)`) are not seen.' +
+    '\n\nIn Python: a `while True:` loop that breaks or returns on success while its `except` goes round again, with no attempt or time bound; tenacity\'s `@retry` without `stop=` and backoff without `max_tries`/`max_time`, which retry forever by default. Handlers of interrupts and cancellation are not retries.',
   check(context: RuleContext): RuleFinding[] {
     const sourceFile = context.sourceFile;
     if (!sourceFile) return [];
     return new RetryWalker(sourceFile).run();
   },
+  languages: { python: pythonUnboundedRetry },
 };
 
 /** What is learnt about one loop while walking its body. */

@@ -5,6 +5,7 @@ import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../sha
 import { FileBindings } from '../shared-syntax/bindings';
 import { findProperty, findingAt, isFalseLiteral, propertyValue, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { calleeLastName, composeString, describeComposition } from '../shared-syntax/strings';
+import { pythonShellInjection } from './shell-injection.python';
 
 /** Functions that always hand their first argument to a shell, by module. */
 const ALWAYS_SHELL: ReadonlyMap<string, ReadonlySet<string>> = new Map([
@@ -41,9 +42,11 @@ export const securityShellInjection: Rule = {
     '`shell: true`. A command from a `const` string literal is not reported, nor one whose substitutions ' +
     'go through a call named like an escaper (`quote(…)`, `shellescape(…)`); a command passed in as a ' +
     'parameter is reported, since this file cannot show where it came from. A `shell` option set to ' +
-    'anything but a literal `false` (`shell: isWindows`) counts as on.',
+    'anything but a literal `false` (`shell: isWindows`) counts as on.' +
+    '\n\nIn Python: `os.system`, `os.popen` and `subprocess` calls with `shell=True` whose command is an f-string, `%`, `+` or `.format()` of values, or a variable not bound to a literal. Pass a list of arguments without `shell=True`, or quote each value with `shlex.quote`.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, shellInjectionVisitor),
   visitor: shellInjectionVisitor,
+  languages: { python: pythonShellInjection },
 };
 
 /** Gathers one file's calls with arguments; judges them once every name is known. */

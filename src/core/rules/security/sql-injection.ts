@@ -1,10 +1,12 @@
 import { ts } from 'ts-morph';
 import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
+import { SQL_SHAPE } from './sql-shape';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { FileBindings } from '../shared-syntax/bindings';
 import { findingAt, findProperty, propertyValue, skipWrappers, snippet } from '../shared-syntax/nodes';
 import { calleeLastName, composeString, describeComposition } from '../shared-syntax/strings';
+import { pythonSqlInjection } from './sql-injection.python';
 
 /**
  * Methods that take SQL text first: node-postgres and mysql `query`/`execute`, sqlite `run`/`all`/
@@ -41,9 +43,6 @@ const SQL_FRAGMENT_METHODS: ReadonlySet<string> = new Set([
   '$queryRawUnsafe',
   '$executeRawUnsafe',
 ]);
-/** Text that reads as SQL once the unknown parts are replaced by `?`. */
-const SQL_SHAPE =
-  /\bselect\b[\s\S]*?\bfrom\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\b[\s\S]*?\bset\b|\bdelete\s+from\b|\breplace\s+into\b|\bmerge\s+into\b|\b(?:create|drop|alter|truncate)\s+(?:table|index|view|database|schema)\b|\bwhere\b[\s\S]*?(?:=|<|>|\blike\b|\bin\b)/i;
 /** Calls that make a value safe to splice: escapers and number conversions. */
 const SAFE_CALL = /escape|quote|^(?:Number|parseInt|parseFloat)$/i;
 const PLACEHOLDER_NAME = /placeholders?$/i;
@@ -68,9 +67,11 @@ export const securitySqlInjection: Rule = {
     'array, or a tagged template that parameterises for you (`sql\`…\``, `Prisma.sql`, `$queryRaw\`…\``). ' +
     'Substitutions through an escaping call (`escape(…)`, `Number(…)`), generated placeholder lists ' +
     '(`ids.map(() => \'?\').join()`) and constants are not reported. Dynamic identifiers (table or column ' +
-    'names) are reported: whitelist them instead.',
+    'names) are reported: whitelist them instead.' +
+    '\n\nIn Python: `cursor.execute`, SQLAlchemy `text()`, Django `.raw()`/`.extra()` with SQL built by an f-string, `%` on the text, `+` or `.format()`. `execute("… %s", (value,))` passes the values apart and is the safe form.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, sqlInjectionVisitor),
   visitor: sqlInjectionVisitor,
+  languages: { python: pythonSqlInjection },
 };
 
 /** Gathers one file's calls named like SQL methods; judges them once every name is known. */

@@ -3,6 +3,7 @@ import type { RuleFinding, TextFix } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
+import { pythonTlsDisabled } from './tls-disabled.python';
 
 const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
 /** Keys that mark an object literal as request options, so `insecure: true` there means TLS. */
@@ -30,9 +31,11 @@ export const securityTlsDisabled: Rule = {
     'AI assistants suggest `rejectUnauthorized: false` as the quick way past a certificate error; the ' +
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
-    '(`rejectUnauthorized: isProd`) are not reported.',
+    '(`rejectUnauthorized: isProd`) are not reported.' +
+    '\n\nIn Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`).',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
+  languages: { python: pythonTlsDisabled },
 };
 
 /** The options, assignments and calls of one file that may turn certificate checks off. */

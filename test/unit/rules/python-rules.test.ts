@@ -1,0 +1,582 @@
+import * as assert from 'node:assert/strict';
+import { evaluate } from '../../../src/core/check/engine';
+import type { Finding } from '../../../src/core/check/findings';
+import { loadGrammars } from '../../../src/core/languages/tree-sitter';
+import { pathMatchersFor } from '../../../src/core/policy/paths';
+import { defaultPolicy } from '../../../src/core/policy/policy';
+import { reliabilityMissingTimeout } from '../../../src/core/rules/reliability/missing-timeout';
+import { reliabilitySwallowedError } from '../../../src/core/rules/reliability/swallowed-error';
+import { reliabilityUnboundedRetry } from '../../../src/core/rules/reliability/unbounded-retry';
+import type { Rule } from '../../../src/core/rules/rule';
+import { securityEval } from '../../../src/core/rules/security/eval';
+import { securityShellInjection } from '../../../src/core/rules/security/shell-injection';
+import { securitySqlInjection } from '../../../src/core/rules/security/sql-injection';
+import { securityTlsDisabled } from '../../../src/core/rules/security/tls-disabled';
+
+/** Findings of one rule on a Python file (`path` decides test severities). */
+function check(rule: Rule, text: string, path = 'app/service.py'): Finding[] {
+  const policy = defaultPolicy();
+  return evaluate(path, text, { policy, rules: [rule], inTestPath: pathMatchersFor(policy).isTest(path) }).findings;
+}
+
+/** The code each finding covers. */
+function flagged(rule: Rule, text: string): string[] {
+  return check(rule, text).map((finding) => text.slice(finding.start, finding.end));
+}
+
+function applyFix(text: string, finding: Finding): string {
+  const edits = [...finding.fixes![0]!.edits].sort((a, b) => b.start - a.start);
+  return edits.reduce((result, edit) => result.slice(0, edit.start) + edit.newText + result.slice(edit.end), text);
+}
+
+describe('Python rules (reliability and security)', () => {
+  before(async () => {
+    await loadGrammars(['python']);
+  });
+
+  describe('reliability/missing-timeout', () => {
+    it('flags requests calls, Session methods and socket-level clients without a timeout', () => {
+      const text = [
+        'import requests',
+        'import socket, http.client',
+        'from urllib.request import urlopen',
+        'from requests import get as fetch',
+        'def load(url):',
+        '    requests.get(url)',
+        '    requests.post(url, json={"a": 1})',
+        '    fetch(url)',
+        '    with requests.Session() as s:',
+        '        s.get(url)',
+        '    urlopen(url)',
+        '    http.client.HTTPSConnection("example.com")',
+        '    socket.create_connection(("example.com", 443))',
+        'class Client:',
+        '    def __init__(self):',
+        '        self.session = requests.Session()',
+        '    def ping(self):',
+        '        return self.session.head("https://x")',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), [
+        'requests.get',
+        'requests.post',
+        'fetch',
+        's.get',
+        'urlopen',
+        'http.client.HTTPSConnection',
+        'socket.create_connection',
+        'self.session.head',
+      ]);
+    });
+
+    it('leaves bounded calls alone: timeout given (keyword or position), **kwargs, library defaults, socket.setdefaulttimeout', () => {
+      const text = [
+        'import requests, httpx, aiohttp, socket',
+        'from urllib.request import urlopen',
+        'def load(url, **kwargs):',
+        '    requests.get(url, timeout=5)',
+        '    requests.get(url, **kwargs)',
+        '    urlopen(url, None, 10)',
+        '    socket.create_connection(("h", 1), 3)',
+        '    httpx.get(url)',
+        '    httpx.Client(base_url=url)',
+        '    aiohttp.ClientSession()',
+        '    aiohttp.ClientTimeout(total=30)',
+        '    session.get(url)  # not a requests Session: unknown',
+        '    cache.get(url)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), []);
+      const global = 'import socket, requests\nsocket.setdefaulttimeout(30)\nrequests.get("https://x")\n';
+      assert.deepEqual(flagged(reliabilityMissingTimeout, global), []);
+    });
+
+    it('flags httpx and aiohttp only where their default bound is switched off', () => {
+      const text = [
+        'import httpx, aiohttp',
+        'httpx.get(url, timeout=None)',
+        'httpx.AsyncClient(timeout=None)',
+        'aiohttp.ClientTimeout()',
+        'aiohttp.ClientTimeout(total=None, connect=5)',
+        'aiohttp.ClientTimeout(total=None, sock_read=30)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), ['None', 'None', 'aiohttp.ClientTimeout()', 'aiohttp.ClientTimeout(total=None, connect=5)']);
+    });
+
+    it('flags timeout=None where it means "block forever", with a fix to a number', () => {
+      const text = 'import requests, socket\nrequests.get(url, timeout=None)\nsocket.create_connection(addr, None)\n';
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), ['None', 'None']);
+      assert.equal(applyFix(text, check(reliabilityMissingTimeout, text)[0]!), 'import requests, socket\nrequests.get(url, timeout=10)\nsocket.create_connection(addr, None)\n');
+    });
+
+    it('offers `timeout=10` as a quick fix, after the last argument', () => {
+      const text = 'import requests\nrequests.get(\n    url,\n    headers=h,\n)\n';
+      const [finding] = check(reliabilityMissingTimeout, text);
+      assert.equal(applyFix(text, finding!), 'import requests\nrequests.get(\n    url,\n    headers=h, timeout=10,\n)\n');
+    });
+
+    it('does not mistake a local `requests` object for the library', () => {
+      assert.deepEqual(flagged(reliabilityMissingTimeout, 'requests = Queue()\nrequests.get(block=True)\n'), []);
+    });
+
+    it('gives Python test files the test severity', () => {
+      const text = 'import requests\nrequests.get(url)\n';
+      assert.equal(check(reliabilityMissingTimeout, text, 'tests/test_api.py')[0]!.severity, 'info');
+      assert.equal(check(reliabilityMissingTimeout, text, 'pkg/conftest.py')[0]!.severity, 'info');
+      assert.equal(check(reliabilityMissingTimeout, text, 'pkg/api.py')[0]!.severity, 'warning');
+    });
+  });
+
+  describe('reliability/swallowed-error', () => {
+    it('flags catch-everything handlers that only pass, continue or hold a comment', () => {
+      const text = [
+        'try:',
+        '    a()',
+        'except:',
+        '    pass',
+        'try:',
+        '    b()',
+        'except Exception as error:',
+        '    ...',
+        'for x in xs:',
+        '    try:',
+        '        c(x)',
+        '    except (ValueError, BaseException):',
+        '        # ignore',
+        '        continue',
+        '',
+      ].join('\n');
+      const findings = check(reliabilitySwallowedError, text);
+      assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'warning', 'warning']);
+      assert.match(findings[0]!.message, /`except:` that does nothing drops every exception \(`KeyboardInterrupt`/);
+      assert.match(findings[2]!.message, /`except BaseException` with only a comment/);
+    });
+
+    it('leaves narrow, logging, re-raising and fallback handlers alone', () => {
+      const text = [
+        'try:',
+        '    a()',
+        'except KeyError:',
+        '    pass',
+        'except Exception:',
+        '    log.debug("lookup failed", exc_info=True)',
+        'except BaseException:',
+        '    cleanup()',
+        '    raise',
+        'try:',
+        '    b()',
+        'except Exception:',
+        '    return None',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilitySwallowedError, text), []);
+    });
+
+    it('turns an ignore explained by its comment into information', () => {
+      const text = 'try:\n    os.remove(path)\nexcept Exception:\n    pass  # the file may already be gone after a crash\n';
+      const [finding] = check(reliabilitySwallowedError, text);
+      assert.equal(finding!.severity, 'info');
+    });
+
+    it('flags contextlib.suppress(Exception), not suppress of a narrow error', () => {
+      const text = [
+        'import contextlib',
+        'from contextlib import suppress',
+        'with contextlib.suppress(Exception):',
+        '    a()',
+        'with suppress(FileNotFoundError):',
+        '    b()',
+        '# the socket is closing anyway and its errors tell nothing',
+        'with suppress(BaseException):',
+        '    c()',
+        '',
+      ].join('\n');
+      const findings = check(reliabilitySwallowedError, text);
+      assert.deepEqual(findings.map((finding) => [text.slice(finding.start, finding.end), finding.severity]), [
+        ['contextlib.suppress(Exception)', 'warning'],
+        ['suppress(BaseException)', 'info'],
+      ]);
+    });
+  });
+
+  describe('reliability/unbounded-retry', () => {
+    it('flags a while True loop that breaks on success and goes round on failure', () => {
+      const text = [
+        'import time',
+        'def fetch():',
+        '    while True:',
+        '        try:',
+        '            return call()',
+        '        except ConnectionError:',
+        '            time.sleep(1)',
+        'def poll():',
+        '    while 1:',
+        '        try:',
+        '            result = call()',
+        '        except Exception as e:',
+        '            log.warning(e)',
+        '            continue',
+        '        break',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, text), ['while True', 'while 1']);
+    });
+
+    it('leaves bounded retries, worker loops and handlers that give up alone', () => {
+      const text = [
+        'def a():',
+        '    attempt = 0',
+        '    while True:',
+        '        try:',
+        '            return call()',
+        '        except OSError:',
+        '            attempt += 1',
+        '            if attempt >= MAX_ATTEMPTS:',
+        '                raise',
+        'def b():',
+        '    started = time.monotonic()',
+        '    while True:',
+        '        try:',
+        '            return call()',
+        '        except OSError:',
+        '            if time.monotonic() - started > 30:',
+        '                raise',
+        'def c():',
+        '    n = 0',
+        '    while True:',
+        '        try:',
+        '            return call()',
+        '        except OSError:',
+        '            n += 1',
+        '            if n > 5: raise',
+        'def worker():',
+        '    while True:',
+        '        try:',
+        '            handle(queue.get())',
+        '        except Exception:',
+        '            log.exception("job failed")',
+        'def d():',
+        '    while True:',
+        '        try:',
+        '            return call()',
+        '        except OSError:',
+        '            raise',
+        'def e():',
+        '    for attempt in range(5):',
+        '        try:',
+        '            return call()',
+        '        except OSError:',
+        '            pass',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, text), []);
+    });
+
+    it('leaves loops that are no retry alone (found on the standard library): interrupts, stop signals, iterations, a second way out', () => {
+      const text = [
+        'def repl():',
+        '    while True:',
+        '        try:',
+        '            loop.run_forever()',
+        '        except KeyboardInterrupt:',
+        '            continue',
+        '        else:',
+        '            break',
+        'def serve():',
+        '    while 1:',
+        '        try:',
+        '            msg = conn.recv()',
+        '            if msg is None:',
+        '                break',
+        '            handle(msg)',
+        '        except:',
+        '            report()',
+        'def first():',
+        '    while True:',
+        '        try:',
+        '            return self[next(keys)]',
+        '        except StopIteration:',
+        '            return None',
+        '        except KeyError:',
+        '            continue',
+        'def grow():',
+        '    while True:',
+        '        try:',
+        '            fill(charmap)',
+        '        except IndexError:',
+        '            if len(charmap) == 256:',
+        '                charmap += bytes(256)',
+        '                continue',
+        '        break',
+        'def header():',
+        '    while True:',
+        '        line = f.readline()',
+        '        if not line:',
+        '            raise Error("no begin line")',
+        '        try:',
+        '            int(line, 8)',
+        '            break',
+        '        except ValueError:',
+        '            pass',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, text), []);
+    });
+
+    it('flags tenacity and backoff decorators without a stop, not with one', () => {
+      const text = [
+        'import backoff, tenacity',
+        'from tenacity import retry, stop_after_attempt, wait_fixed',
+        '@retry',
+        'def a(): ...',
+        '@retry(wait=wait_fixed(2))',
+        'def b(): ...',
+        '@tenacity.retry(stop=stop_after_attempt(3))',
+        'def c(): ...',
+        '@backoff.on_exception(backoff.expo, OSError)',
+        'def d(): ...',
+        '@backoff.on_exception(backoff.expo, OSError, max_tries=4)',
+        'def e(): ...',
+        'for attempt in tenacity.Retrying(stop=stop_after_attempt(2)):',
+        '    pass',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, text), ['retry', 'retry(wait=wait_fixed(2))', 'backoff.on_exception(backoff.expo, OSError)']);
+    });
+
+    it('does not take another library\'s retry for tenacity\'s', () => {
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, 'from urllib3.util import Retry\nfrom mylib import retry\n@retry\ndef a(): ...\n'), []);
+    });
+  });
+
+  describe('security/shell-injection', () => {
+    it('flags shell commands built from values', () => {
+      const text = [
+        'import os, subprocess',
+        'import subprocess as sp',
+        'def run(name, branch):',
+        '    os.system(f"tar -czf {name}.tgz data")',
+        '    os.popen("git log " + branch)',
+        '    subprocess.run("ls %s" % name, shell=True)',
+        '    sp.check_output("grep {} log".format(name), shell=True)',
+        '    cmd = "rm -rf " + name',
+        '    subprocess.call(cmd, shell=True)',
+        '    os.system(name)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityShellInjection, text), [
+        'f"tar -czf {name}.tgz data"',
+        '"git log " + branch',
+        '"ls %s" % name',
+        '"grep {} log".format(name)',
+        'cmd',
+        'name',
+      ]);
+    });
+
+    it('leaves argument lists, constant commands and quoted values alone', () => {
+      const text = [
+        'import os, shlex, subprocess',
+        'def run(name):',
+        '    subprocess.run(["git", "log", name])',
+        '    subprocess.run(f"ls {name}")',
+        '    subprocess.run(f"ls {name}", shell=False)',
+        '    os.system("make clean")',
+        '    cmd = "make all"',
+        '    os.system(cmd)',
+        '    os.system(f"ls {shlex.quote(name)}")',
+        '    os.system(DEFAULT_COMMAND)',
+        '    subprocess.run(f"ls {COUNT}", shell=True)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityShellInjection, text), []);
+    });
+    it('takes a loop variable over constant strings for a constant, and leaves wrappers passing their shell parameter on', () => {
+      const text = [
+        'import subprocess',
+        'for cmd in ("ver", "cmd /c ver"):',
+        '    subprocess.check_output(cmd, shell=True)',
+        'def popen(cmd, shell=False):',
+        '    return subprocess.Popen(cmd, shell=shell)',
+        'def run(cmd):',
+        '    return subprocess.Popen(cmd, shell=True)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityShellInjection, text), ['cmd']);
+      assert.match(check(securityShellInjection, text)[0]!.message, /runs a command through a shell \(`shell=True`\), built from the variable `cmd`/);
+    });
+
+    it('flags a shell program given a built script after -c, not a plain argument list', () => {
+      const text = [
+        'import subprocess',
+        'def run(name):',
+        '    subprocess.run(["bash", "-c", f"tar -czf {name}.tgz data"])',
+        '    subprocess.run(["/bin/sh", "-c", "make all"])',
+        '    subprocess.run(["tar", "-czf", name])',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityShellInjection, text), ['f"tar -czf {name}.tgz data"']);
+      assert.match(check(securityShellInjection, text)[0]!.message, /runs `bash -c` with a script built from an f-string with `name`/);
+    });
+  });
+
+  describe('security/eval', () => {
+    it('flags eval, exec and compile of non-literal code, and unsafe YAML loading', () => {
+      const text = [
+        'import yaml',
+        'def f(expr, data, src):',
+        '    eval(expr)',
+        '    exec(f"x = {data}")',
+        '    compile(src, "<input>", "exec")',
+        '    yaml.load(data)',
+        '    yaml.load(data, Loader=yaml.Loader)',
+        '    yaml.unsafe_load(data)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityEval, text), [
+        'eval(expr)',
+        'exec(f"x = {data}")',
+        'compile(src, "<input>", "exec")',
+        'yaml.load(data)',
+        'yaml.load(data, Loader=yaml.Loader)',
+        'yaml.unsafe_load(data)',
+      ]);
+    });
+
+    it('leaves literals, methods named eval, re.compile and safe YAML alone', () => {
+      const text = [
+        'import re, yaml',
+        'from yaml import SafeLoader',
+        'eval("1 + 1")',
+        'model.eval()',
+        're.compile(pattern)',
+        'yaml.safe_load(data)',
+        'yaml.load(data, Loader=SafeLoader)',
+        'yaml.load(data, yaml.CSafeLoader)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityEval, text), []);
+    });
+
+    it('reports exec(compile(src, …)) and exec of a compiled name once, at the compile', () => {
+      assert.deepEqual(flagged(securityEval, 'exec(compile(src, "<f>", "exec"), ns)\n'), ['compile(src, "<f>", "exec")']);
+      assert.deepEqual(flagged(securityEval, 'def run(src):\n    code = compile(src, "<f>", "exec")\n    exec(code, ns)\n'), ['compile(src, "<f>", "exec")']);
+    });
+  });
+
+  describe('security/sql-injection', () => {
+    it('flags SQL built by f-string, % on the text, + and .format', () => {
+      const text = [
+        'from sqlalchemy import text',
+        'def q(cur, conn, user_id, name):',
+        '    cur.execute(f"SELECT * FROM users WHERE id = {user_id}")',
+        '    cur.execute("SELECT * FROM users WHERE name = \'%s\'" % name)',
+        '    cur.execute("DELETE FROM users WHERE id = " + user_id)',
+        '    conn.execute(text("SELECT * FROM t WHERE a = {}".format(name)))',
+        '    query = f"UPDATE users SET name = \'{name}\' WHERE id = 1"',
+        '    cur.executemany(query, rows)',
+        '    User.objects.raw(f"SELECT * FROM app_user WHERE name = \'{name}\'")',
+        '    qs.extra(where=[f"name = \'{name}\'"])',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securitySqlInjection, text), [
+        'f"SELECT * FROM users WHERE id = {user_id}"',
+        '"SELECT * FROM users WHERE name = \'%s\'" % name',
+        '"DELETE FROM users WHERE id = " + user_id',
+        '"SELECT * FROM t WHERE a = {}".format(name)',
+        'query',
+        'f"SELECT * FROM app_user WHERE name = \'{name}\'"',
+        'f"name = \'{name}\'"',
+      ]);
+    });
+
+    it('leaves parameterised queries, placeholder lists, numbers and non-SQL alone', () => {
+      const text = [
+        'def q(cur, ids, name, query):',
+        '    cur.execute("SELECT * FROM users WHERE name = %s", (name,))',
+        '    cur.execute("SELECT * FROM users WHERE id = ?", [name])',
+        '    placeholders = ", ".join(["%s"] * len(ids))',
+        '    cur.execute(f"SELECT * FROM users WHERE id IN ({placeholders})", ids)',
+        '    cur.execute("SELECT * FROM t WHERE id IN (%s)" % ",".join("?" * len(ids)), ids)',
+        '    cur.execute(f"SELECT * FROM t LIMIT {int(name)}")',
+        '    cur.execute(query)',
+        '    executor.execute(f"job {name}")',
+        '    cur.execute(f"SELECT * FROM {TABLE} WHERE a = 1")',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securitySqlInjection, text), []);
+    });
+  });
+
+  describe('security/tls-disabled', () => {
+    it('flags verify=False, unverified contexts, CERT_NONE and check_hostname = False', () => {
+      const text = [
+        'import requests, httpx, ssl, urllib3',
+        'urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)',
+        'requests.get(url, verify=False, timeout=5)',
+        'client = httpx.Client(verify=False)',
+        'session.verify = False',
+        'ctx = ssl._create_unverified_context()',
+        'ctx2 = ssl.create_default_context()',
+        'ctx2.check_hostname = False',
+        'ctx2.verify_mode = ssl.CERT_NONE',
+        'pool = urllib3.PoolManager(cert_reqs="CERT_NONE")',
+        'ssl._create_default_https_context = ssl._create_unverified_context',
+        'import aiohttp',
+        'aiohttp.TCPConnector(ssl=False)',
+        'session.get(url, ssl=False)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityTlsDisabled, text), [
+        'urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)',
+        'verify=False',
+        'verify=False',
+        'session.verify = False',
+        'ssl._create_unverified_context()',
+        'ctx2.check_hostname = False',
+        'ctx2.verify_mode = ssl.CERT_NONE',
+        'cert_reqs="CERT_NONE"',
+        'ssl._create_default_https_context = ssl._create_unverified_context',
+        'ssl=False',
+        'ssl=False',
+      ]);
+    });
+
+    it('leaves the defaults of a stand-in context class alone, not a Session subclass turning checks off', () => {
+      const text = [
+        'import ssl, requests',
+        'class SSLContext(object):',
+        '    def __init__(self, protocol):',
+        '        self.check_hostname = False',
+        '        self.verify_mode = ssl.CERT_NONE',
+        'class Insecure(requests.Session):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.verify = False',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityTlsDisabled, text), ['self.verify = False']);
+    });
+
+    it('flips verify=False to True as a quick fix', () => {
+      const text = 'import requests\nrequests.get(url, verify=False, timeout=5)\n';
+      assert.equal(applyFix(text, check(securityTlsDisabled, text)[0]!), 'import requests\nrequests.get(url, verify=True, timeout=5)\n');
+    });
+
+    it('leaves verification on, comparisons with CERT_NONE, unrelated verify= and lone disable_warnings alone', () => {
+      const text = [
+        'import ssl, urllib3, requests',
+        'urllib3.disable_warnings()',
+        'requests.get(url, verify="/etc/ca.pem", timeout=5)',
+        'if ctx.verify_mode == ssl.CERT_NONE:',
+        '    warn()',
+        'signature.check(data, verify=False)',
+        'ctx.check_hostname = True',
+        'redis.Redis(host, ssl=False)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityTlsDisabled, text), []);
+    });
+  });
+});
