@@ -54,15 +54,18 @@ describe('languages beyond TypeScript', () => {
           const fresh = parseTree('python', text);
           try {
             assert.ok('tree' in incremental);
-            assert.equal(incremental.tree.rootNode.toString(), fresh.rootNode.toString());
             assert.equal(incremental.tree.rootNode.endIndex, fresh.rootNode.endIndex);
+            // Where the text does not parse, tree-sitter's error recovery after an edit may shape the
+            // broken part differently from a fresh parse (`x =except:` found by fast-check); valid
+            // code must come out the same.
+            if (!fresh.rootNode.hasError) assert.equal(incremental.tree.rootNode.toString(), fresh.rootNode.toString());
           } finally {
             fresh.delete();
           }
         }
         cache.dispose();
       }),
-      { numRuns: 80 },
+      { numRuns: 300 },
     );
   });
 
