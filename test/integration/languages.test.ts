@@ -64,6 +64,8 @@ function poll<T>(check: () => T | undefined | false | Promise<T | undefined | fa
 /** Marks lines of `path` as an agent's block with the CLI and writes its note through the block's CodeLens; returns the new note's text. */
 async function noteForMarkedBlock(api: Api, path: string, lines: string): Promise<string> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), path);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const run = await runBuiltCli(['mark', '--file', path, '--lines', lines, '--agent', 'claude-code']);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   await blockFrom(api, uri, 'claude-code', `the marked block of ${path}`);
@@ -74,6 +76,13 @@ async function noteForMarkedBlock(api: Api, path: string, lines: string): Promis
   const noteUri = await vscode.commands.executeCommand<vscode.Uri>(lens.command!.command, ...(lens.command!.arguments ?? []));
   assert.ok(noteUri, 'the command resolves with the note');
   const document = await vscode.workspace.openTextDocument(noteUri);
+  // For the picture: the note beside the code, scrolled to its first block question.
+  const noteEditor = await poll(() => vscode.window.activeTextEditor?.document.uri.toString() === noteUri.toString() && vscode.window.activeTextEditor, 'the note editor');
+  const question = document.getText().split('\n').findIndex((line) => line.startsWith('### '));
+  if (question >= 0) {
+    noteEditor.selection = new vscode.Selection(question, 0, question, 0);
+    noteEditor.revealRange(new vscode.Range(question, 0, question, 0), vscode.TextEditorRevealType.AtTop);
+  }
   return document.getText();
 }
 

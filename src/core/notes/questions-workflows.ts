@@ -30,6 +30,9 @@ const OUTSIDER_TRIGGERS: ReadonlySet<string> = new Set([
  */
 const OUTSIDE_VALUE = /^(github\.event\.|github\.head_ref|inputs\.|steps\.|needs\.|env\.|vars\.|fromjson\()/i;
 
+/** Event fields GitHub sets to a number or a commit id: nobody can put a quote in them (`github.event.issue.number`). */
+const NUMERIC_EVENT_FIELD = /^github\.event\.(?:[\w.]*\.)?(?:number|id|node_id|run_id|run_number|run_attempt|sha|before|after|head_sha|base_sha|merge_commit_sha)$/i;
+
 /**
  * Block questions for AI-written parts of GitHub Actions workflows and composite actions: who can
  * trigger it, what the token may do, what third-party actions receive, and where the expressions
@@ -77,7 +80,7 @@ export const workflowNoteSupport: LanguageNoteSupport = {
         }
         if (step.run !== undefined) {
           const expressions = expressionsOf(step.run, text, file.document);
-          const expression = expressions.find((candidate) => untrustedContext(candidate.body) !== undefined) ?? expressions.find((candidate) => OUTSIDE_VALUE.test(candidate.body));
+          const expression = expressions.find((candidate) => untrustedContext(candidate.body) !== undefined) ?? expressions.find((candidate) => OUTSIDE_VALUE.test(candidate.body) && !NUMERIC_EVENT_FIELD.test(candidate.body));
           if (expression !== undefined) {
             add('shell', `${job?.id ?? ''}\0${expression.body}\0${String(step.run.value)}`, step.run, file.document, `Where does ${inlineCode(expression.body)} in this \`run:\` script come from, and what happens if it contains a quote or \`$(…)\`?`);
           }

@@ -38,7 +38,15 @@ describe('block questions for workflows', () => {
   });
 
   it('asks about a script\'s expressions only when their value comes from outside the workflow', () => {
-    const text = ['on: push', 'jobs:', '  a:', '    steps:', '      - run: echo "${{ github.sha }} ${{ matrix.node }} ${{ runner.os }}"', '      - run: echo "${{ steps.meta.outputs.tags }}"', ''].join('\n');
+    const text = [
+      'on: push',
+      'jobs:',
+      '  a:',
+      '    steps:',
+      '      - run: echo "${{ github.sha }} ${{ matrix.node }} ${{ runner.os }} ${{ github.event.issue.number }} ${{ github.event.after }}"',
+      '      - run: echo "${{ steps.meta.outputs.tags }}"',
+      '',
+    ].join('\n');
     const questions = blockQuestions('.github/workflows/ci.yml', text, { startLine: 1, endLine: 6 }, { maxQuestions: 20 });
     assert.deepEqual(questions.map((question) => [question.kind, question.line]), [['shell', 6]]);
     assert.match(questions[0]!.text, /`steps\.meta\.outputs\.tags`/);
