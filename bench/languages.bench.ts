@@ -84,7 +84,7 @@ const TERRAFORM_SNIPPETS: readonly ((n: number) => string)[] = [
     `module "queue_${n}" {\n  source  = "terraform-aws-modules/sqs/aws"\n  version = "~> 4.0"\n  name    = "queue-${n}"\n  count   = var.enabled ? 1 : 0\n}\n\noutput "queue_url_${n}" {\n  value = module.queue_${n}[0].queue_url\n}\n`,
 ];
 
-function terraformCorpus(): Corpus {
+export function terraformCorpus(): Corpus {
   const next = random(13);
   const files: Corpus['files'] = [];
   let bytes = 0;

@@ -48,6 +48,7 @@ describe('debugging drill lifecycle (real git, node --test)', function () {
     const session = await loadDrill(repo);
     if (session) rmSync(session.worktree, { recursive: true, force: true });
     rmSync(repo, { recursive: true, force: true });
+    rmSync(dirname(history), { recursive: true, force: true });
   });
 
   const start = (seed = 1) => startDrill({ root: repo, file: 'retry.mjs', block: { startLine: 1, endLine: 4 }, owner: { host: 'cli', pid: process.pid }, seed });
