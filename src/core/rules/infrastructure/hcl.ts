@@ -161,11 +161,14 @@ function readExpression(node: Node, depth: number): HclValue {
   switch (node.type) {
     case 'expression': {
       // An expression with get_attr, index or splat after its first child is a reference (`var.x[0]`).
+      // One child is by far the most common case: asked for alone, it costs one WebAssembly call.
+      const only = node.namedChildCount === 1 ? node.firstNamedChild : null;
+      if (only !== null) return readExpression(only, depth + 1);
       const children = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
       return children.length === 1 ? readExpression(children[0], depth + 1) : { kind: 'other', ...span };
     }
     case 'literal_value': {
-      const child = node.namedChildren[0];
+      const child = node.firstNamedChild;
       if (!child) return { kind: 'other', ...span };
       if (child.type === 'numeric_lit') {
         const value = Number(child.text);
@@ -177,7 +180,7 @@ function readExpression(node: Node, depth: number): HclValue {
       return { kind: 'other', ...span };
     }
     case 'template_expr': {
-      const child = node.namedChildren[0];
+      const child = node.firstNamedChild;
       if (!child) return { kind: 'other', ...span };
       return { kind: 'string', ...stringLiteral(child), heredoc: child.type === 'heredoc_template', ...span };
     }
@@ -187,7 +190,7 @@ function readExpression(node: Node, depth: number): HclValue {
       return /^-\d+(\.\d+)?$/.test(text) ? { kind: 'number', value: Number(text), ...span } : { kind: 'other', ...span };
     }
     case 'collection_value': {
-      const child = node.namedChildren[0];
+      const child = node.firstNamedChild;
       if (child?.type === 'tuple') {
         const items = child.namedChildren.filter((item): item is Node => item !== null && item.type === 'expression').map((item) => readExpression(item, depth + 1));
         return { kind: 'tuple', items, ...span };
@@ -227,6 +230,11 @@ function objectKey(key: Node): string | undefined {
 
 /** The value of a quoted string or heredoc: escapes resolved, interpolations kept as source text. */
 function stringLiteral(node: Node): { value: string; interpolated: boolean } {
+  // Most strings hold no template: read them from the text, without a WebAssembly call per part.
+  if (node.type === 'string_lit') {
+    const text = node.text;
+    if (text.length >= 2 && text.startsWith('"') && text.endsWith('"') && !/[$%]\{/.test(text)) return { value: unescapeQuoted(text.slice(1, -1)), interpolated: false };
+  }
   let value = '';
   let interpolated = false;
   for (const child of node.namedChildren) {
