@@ -81,8 +81,6 @@ const bundles = [
   },
   { entryPoints: { server: 'src/server/main.ts' }, plugins: [sharedTsMorph, webTreeSitterAsCommonJs] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTsMorph, webTreeSitterAsCommonJs] },
-  // `comprehension check` spreads files over worker threads running this entry.
-  { entryPoints: { 'check-worker': 'src/core/check/check-worker.ts' }, plugins: [sharedTsMorph, webTreeSitterAsCommonJs] },
   { entryPoints: { 'vendor/ts-morph': 'node_modules/ts-morph/dist/ts-morph.js' }, sourcemap: false },
 ];
 

@@ -11,7 +11,8 @@ const vsix = join(root, `comprehension-first-${version}.vsix`);
 const MAX_BYTES = 3 * 1024 * 1024;
 
 const allowed = [
-  /^dist\/(extension|server|cli|check-worker)\.js$/,
+  /^dist\/(extension|server|cli)\.js$/,
+  /^dist\/grammars\/tree-sitter(-[a-z]+)?\.wasm$/,
   /^dist\/vendor\/ts-morph\.js$/,
   /^dist\/schemas\/[\w.-]+\.json$/,
   /^media\/[\w./-]+$/,

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { runCli } from './cli';
 import './commands';
+import { startCheckWorkerIfAsked } from '../core/check/check-worker';
 
 /** Reads standard input to its end; only commands that need it (agent hooks) call this. */
 async function readStdin(): Promise<string> {
@@ -22,7 +23,8 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), readStdin, ...(interactive ? { confirm } : {}) }).then(
+// `comprehension check` runs its worker threads on this same bundle.
+if (!startCheckWorkerIfAsked()) runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), readStdin, ...(interactive ? { confirm } : {}) }).then(
   (code) => {
     process.exitCode = code;
   },

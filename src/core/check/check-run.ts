@@ -1,7 +1,7 @@
 import { inShard, type Shard } from './shard';
 import { readTextFileSync } from '../workspace/fs';
 import { printable } from '../workspace/paths';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { loadGrammarsForPaths } from '../languages/tree-sitter';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -304,8 +304,20 @@ const MIN_FILES_FOR_WORKERS = 300;
  */
 const CHECK_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 192 };
 
+/**
+ * The script a check worker runs: the bundle this code is in (`dist/cli.js` or `dist/server.js`
+ * start as a worker when their worker data says so; one bundle less in the .vsix), or
+ * `check-worker.js` beside this module when it runs unbundled (tests).
+ */
+function checkWorkerScript(): string {
+  const unbundled = join(__dirname, 'check-worker.js');
+  return existsSync(unbundled) ? unbundled : __filename;
+}
+
 /** What a check worker is given (see check-worker.ts). */
 export interface CheckWorkerInput {
+  /** Tells the bundle the worker runs (`dist/cli.js`, `dist/server.js`) to be a check worker, not a CLI or a server. */
+  checkWorker: true;
   root: string;
   trusted: boolean;
   /** The policy and baseline texts the main thread read, so every worker judges alike. */
@@ -344,6 +356,7 @@ export async function checkFiles(
       (share) =>
         new Promise<FileOutcome[]>((resolve, reject) => {
           const input: CheckWorkerInput = {
+            checkWorker: true,
             root: workspace.root,
             trusted: workspace.isTrusted,
             policyText,
@@ -352,7 +365,7 @@ export async function checkFiles(
             blocksByPath: share.filter((path) => blocksByPath.has(path)).map((path) => [path, blocksByPath.get(path)!]),
             options: { maxFileSizeBytes: options.maxFileSizeBytes, maxParseLength: options.maxParseLength, includeBaselined: options.includeBaselined },
           };
-          const worker = new Worker(join(__dirname, 'check-worker.js'), { workerData: input, resourceLimits: options.workerLimits ?? CHECK_WORKER_LIMITS });
+          const worker = new Worker(checkWorkerScript(), { workerData: input, resourceLimits: options.workerLimits ?? CHECK_WORKER_LIMITS });
           worker.once('message', (outcomes: FileOutcome[]) => resolve(outcomes));
           worker.once('error', (error) => {
             if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') {

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader } from './check-run';
 import { PolicyWorkspace } from '../workspace/policy-workspace';
 import { loadGrammarsForPaths } from '../languages/tree-sitter';
@@ -22,4 +22,17 @@ async function main(input: CheckWorkerInput): Promise<void> {
   parentPort?.postMessage(outcomes);
 }
 
-if (parentPort) void main(workerData as CheckWorkerInput);
+/**
+ * Runs this thread as a check worker when it was started as one (check-run.ts starts the bundle it
+ * runs in, `dist/cli.js` or `dist/server.js`, with a {@link CheckWorkerInput}) and returns true; the
+ * entry point then does nothing else. Returns false on the main thread and in other workers.
+ */
+export function startCheckWorkerIfAsked(): boolean {
+  if (isMainThread || parentPort === null || (workerData as Partial<CheckWorkerInput> | undefined)?.checkWorker !== true) return false;
+  void main(workerData as CheckWorkerInput);
+  return true;
+}
+
+// Unbundled (tests), this file is the worker's script; in a bundle the entry point asks instead
+// (asking here too would run the worker twice).
+if (/check-worker\.[cm]?js$/.test(__filename)) startCheckWorkerIfAsked();
