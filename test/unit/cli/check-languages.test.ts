@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runCli } from '../../../src/cli/cli';
+import '../../../src/cli/commands';
+
+async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+function write(root: string, path: string, text: string): void {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+const PYTHON = ['import os', '', '', 'def run(command):', '    return eval(command)', ''].join('\n');
+const WORKFLOW = ['on: issues', 'jobs:', '  t:', '    runs-on: ubuntu-latest', '    steps:', '      - run: echo "${{ github.event.issue.title }}"', ''].join('\n');
+const DOCKERFILE = ['FROM node:20', 'RUN curl -fsSL https://example.com/install.sh | sh', 'USER root', ''].join('\n');
+
+/**
+ * The new languages go through the same gate as TypeScript: SARIF, suppression comments in their
+ * own comment syntax, the baseline, and severities raised inside AI blocks.
+ */
+describe('CLI check on Python, workflows and Dockerfiles', function () {
+  this.timeout(60000);
+  let root: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cf-cli-languages-'));
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+    write(root, 'app/run.py', PYTHON);
+    write(root, '.github/workflows/triage.yml', WORKFLOW);
+    write(root, 'Dockerfile', DOCKERFILE);
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reports them in SARIF with their rules, honours # suppressions and the baseline, and fails the gate until then', async () => {
+    const sarifPath = join(root, 'out.sarif');
+    const first = await cli(root, 'check', '--format', 'sarif', '--output', sarifPath);
+    assert.equal(first.code, 1, first.stdout + first.stderr);
+    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[]; tool: { driver: { rules: { id: string }[] } } }[] };
+    const results = sarif.runs[0]!.results.map((result) => [result.ruleId, result.locations[0]!.physicalLocation.artifactLocation.uri, result.locations[0]!.physicalLocation.region.startLine]);
+    const byRule = (rows: (string | number)[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    assert.deepEqual(
+      byRule(results.filter(([ruleId]) => ruleId === 'security/eval' || ruleId === 'workflows/expression-injection' || ruleId === 'infrastructure/pipe-to-shell')),
+      byRule([
+        ['infrastructure/pipe-to-shell', 'Dockerfile', 2],
+        ['workflows/expression-injection', '.github/workflows/triage.yml', 6],
+        ['security/eval', 'app/run.py', 5],
+      ]),
+    );
+    const ruleIds = sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id);
+    for (const id of ['security/eval', 'workflows/expression-injection', 'infrastructure/pipe-to-shell']) assert.ok(ruleIds.includes(id), id);
+
+    // A suppression in Python's comment syntax, with a reason.
+    write(root, 'app/run.py', PYTHON.replace('    return eval(command)', '    # comprehension-ignore security/eval -- the command comes from our own CLI flags\n    return eval(command)'));
+    const suppressed = await cli(root, 'check', '--format', 'json');
+    const findings = (JSON.parse(suppressed.stdout) as { findings: { ruleId: string; path: string }[]; summary: { suppressed: number } });
+    assert.ok(!findings.findings.some((finding) => finding.path === 'app/run.py' && finding.ruleId === 'security/eval'));
+    assert.equal(findings.summary.suppressed, 1);
+
+    // The baseline takes the rest; a new finding in a workflow still fails.
+    assert.equal((await cli(root, 'baseline')).code, 0);
+    const clean = await cli(root, 'check');
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    write(root, '.github/workflows/triage.yml', `${WORKFLOW}      - run: echo "\${{ github.event.issue.body }}"\n`);
+    const again = await cli(root, 'check');
+    assert.equal(again.code, 1);
+    assert.match(again.stdout, /\.github\/workflows\/triage\.yml:7:\d+: error workflows\/expression-injection: `github\.event\.issue\.body`/);
+  });
+
+  it('raises a Python finding inside an AI block one step, as for TypeScript', async () => {
+    write(root, 'app/fetch.py', ['import requests', '', '', 'def load(url):', '    return requests.get(url).json()', ''].join('\n'));
+    const outside = await cli(root, 'check', '--format', 'json', 'app/fetch.py');
+    const before = (JSON.parse(outside.stdout) as { findings: { ruleId: string; severity: string }[] }).findings.find((finding) => finding.ruleId === 'reliability/missing-timeout');
+    assert.equal(before?.severity, 'warning');
+    assert.equal((await cli(root, 'mark', '--file', 'app/fetch.py', '--lines', '4-5', '--agent', 'claude-code')).code, 0);
+    const inside = await cli(root, 'check', '--format', 'json', 'app/fetch.py');
+    const after = (JSON.parse(inside.stdout) as { findings: { ruleId: string; severity: string; severityReasons: string[] }[] }).findings.find((finding) => finding.ruleId === 'reliability/missing-timeout');
+    assert.equal(after?.severity, 'error');
+    assert.ok(after?.severityReasons.includes('raised: inside an AI-written block'));
+  });
+});
