@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { securityEval as rule } from '../../../src/core/rules/security/eval';
-import { covered, lines, repeatToLines, run, timeAgainstParse } from './syntax-rule-harness';
+import { covered, lines, run, assertSameAtScale } from './syntax-rule-harness';
 
 describe('rule security/eval', () => {
   it('declares itself as a syntax error', () => {
@@ -83,14 +83,13 @@ describe('rule security/eval', () => {
     assert.deepEqual(run(rule, 'notes.md', 'Never call eval("x") in production.'), []);
   });
 
-  it('checks a 5,000-line file faster than it parses', () => {
+  it('judges every copy of a block in a 5,000-line file as it judges one copy (its speed: bench/rule-cost)', () => {
     const block = [
       'export function schedule$N(task: () => void) {',
       '  setTimeout(task, 100);',
       '  return JSON.parse(`{"id": $N}`);',
       '}',
     ].join('\n');
-    const { parseMs, ruleMs } = timeAgainstParse(rule, 'big.ts', repeatToLines(block, 5000));
-    assert.ok(ruleMs < parseMs, `rule ${ruleMs.toFixed(1)} ms vs parse ${parseMs.toFixed(1)} ms`);
+    assertSameAtScale(rule, 'big.ts', block, 5000);
   });
 });

@@ -47,39 +47,26 @@ export function assertParses(path: string, text: string): void {
 }
 
 /**
- * Times `rule` against parsing on the same large text: the median of several runs each, so one slow
- * run (GC, a busy CI machine) does not decide. Returns milliseconds.
+ * Checks `rule` on `block` (with `$N` numbering each copy) repeated to `lineCount` lines, and asserts
+ * that every copy is judged as one copy alone is: nothing lost or added at scale (a cap, a cache keyed
+ * wrongly, a walk cut short). How fast it is belongs to the benchmarks (bench/rule-cost.bench.ts),
+ * never to a timed assertion.
  */
-export function timeAgainstParse(rule: Rule, path: string, text: string, runs = 5): { parseMs: number; ruleMs: number } {
-  // One untimed run first, so the comparison is not about which code the JIT compiled first.
-  rule.check({
-    path,
-    text,
-    lines: new LineIndex(text),
-    sourceFile: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS),
-    options: { ...(rule.defaultOptions ?? {}) },
-    dependencies: { allow: [], deny: [] },
-  });
-  const parseTimes: number[] = [];
-  const ruleTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const lineIndex = new LineIndex(text);
-    const parseStart = performance.now();
-    const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    parseTimes.push(performance.now() - parseStart);
-    const context = {
+export function assertSameAtScale(rule: Rule, path: string, block: string, lineCount: number): void {
+  const check = (text: string) =>
+    rule.check({
       path,
       text,
-      lines: lineIndex,
-      sourceFile,
+      lines: new LineIndex(text),
+      sourceFile: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS),
       options: { ...(rule.defaultOptions ?? {}) },
       dependencies: { allow: [], deny: [] },
-    };
-    const ruleStart = performance.now();
-    rule.check(context);
-    ruleTimes.push(performance.now() - ruleStart);
-  }
-  return { parseMs: median(parseTimes), ruleMs: median(ruleTimes) };
+    });
+  const one = check(block.replaceAll('$N', '0')).length;
+  const copies = Math.ceil(lineCount / block.split('\n').length);
+  const many = check(repeatToLines(block, lineCount));
+  assert.equal(many.length, one * copies, `${one} finding(s) in one copy, ${many.length} in ${copies} copies`);
+  assert.equal(new Set(many.map((finding) => finding.start)).size, many.length, 'each finding at its own place');
 }
 
 /** Repeats `block` until the text has at least `lineCount` lines. */
@@ -89,7 +76,3 @@ export function repeatToLines(block: string, lineCount: number): string {
   return Array.from({ length: copies }, (_, index) => block.replaceAll('$N', String(index))).join('\n');
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
