@@ -64,8 +64,9 @@ function poll<T>(check: () => T | undefined | false | Promise<T | undefined | fa
 /** Marks lines of `path` as an agent's block with the CLI and writes its note through the block's CodeLens; returns the new note's text. */
 async function noteForMarkedBlock(api: Api, path: string, lines: string): Promise<string> {
   const uri = vscode.Uri.joinPath(workspaceRoot(), path);
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  // Nothing of this window's own still on its way to disk when the agent's record arrives.
+  await api.flushProvenance();
   const run = await runBuiltCli(['mark', '--file', path, '--lines', lines, '--agent', 'claude-code']);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   await blockFrom(api, uri, 'claude-code', `the marked block of ${path}`);
