@@ -10,6 +10,7 @@ const INFRASTRUCTURE_RULES = BUILTIN_RULES.filter((rule) => rule.id.startsWith('
 /** Realistic starting points, mutated at random below: every construct the rules read. */
 const SEEDS: Readonly<Record<'main.tf' | 'Dockerfile' | 'deploy.yaml', string>> = {
   'main.tf': [
+    // comprehension-ignore secrets/hardcoded-secret -- a made-up key: the fixture of a rule about literal provider credentials
     'provider "aws" {\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  secret_key = "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"\n}',
     'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["s3:*"], Resource = "*" }] })\n}',
     'resource "aws_iam_role_policy" "r" {\n  policy = <<EOF\n{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": ${jsonencode(var.x)}}]}\nEOF\n}',

@@ -275,6 +275,7 @@ describe('infrastructure rules on Terraform', () => {
         'provider "aws" {',
         '  region     = "eu-west-1"',
         '  access_key = var.access_key',
+        // comprehension-ignore secrets/hardcoded-secret -- a made-up key: the fixture of a rule about literal provider credentials
         '  secret_key = "Hq3v9Tz0pLw7Rk2Nf5Yd8Sx1Gb6Jm4Uc0Ea2Wi7Q"',
         '}',
         'provider "postgresql" {',
