@@ -3,6 +3,7 @@ import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { BOUND_NAME } from './retry-bound';
 import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
+import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { pythonUnboundedRetry } from './unbounded-retry.python';
 
 /**
@@ -44,12 +45,60 @@ export const reliabilityUnboundedRetry: Rule = {
     'by events (`on(\'error\', reconnect)`) are not seen.' +
     '\n\nIn Python: a `while True:` loop that breaks or returns on success while its `except` goes round again, with no attempt or time bound; tenacity\'s `@retry` without `stop=` and backoff without `max_tries`/`max_time`, which retry forever by default. Handlers of interrupts and cancellation are not retries.',
   check(context: RuleContext): RuleFinding[] {
-    const sourceFile = context.sourceFile;
-    if (!sourceFile) return [];
-    return new RetryWalker(sourceFile).run();
+    return checkWithVisitor(context, retryVisitor);
   },
+  visitor: retryVisitor,
   languages: { python: pythonUnboundedRetry },
 };
+
+/**
+ * The rule on the engine's shared walk. The walk tells whether the file has an endless loop (the
+ * only kind a retry loop can be) and which named functions name themselves in their own body (the
+ * only ones a recursive retry can be: by a call, or handed to a timer). With an endless loop the rule walks the file itself, as it
+ * needs each loop's and function's context; without one, only a recursive retry can be found, so it
+ * walks just the outermost self-calling functions: the same findings, without a second walk of a
+ * file such as a service module whose bounded `for` loops retry inside `try`.
+ */
+function retryVisitor(context: SyntaxContext): SyntaxVisitor {
+  const { sourceFile } = context;
+  const text = sourceFile.text;
+  let endlessLoop = false;
+  const selfCalling: ts.FunctionLikeDeclaration[] = [];
+  const onLoop = (node: ts.Node): void => {
+    if (endlessLoop) return;
+    const statement = node as ts.IterationStatement;
+    const condition = loopCondition(statement);
+    endlessLoop = isEndless(statement, condition) || (condition !== undefined && flagText(condition) !== undefined);
+  };
+  const onFunction = (node: ts.Node): void => {
+    if (endlessLoop) return;
+    const fn = node as ts.FunctionLikeDeclaration;
+    const last = selfCalling[selfCalling.length - 1];
+    // Pre-order: a function inside the last one kept is walked with it.
+    if (last !== undefined && fn.pos >= last.pos && fn.end <= last.end) return;
+    const name = functionName(fn);
+    if (name === undefined || fn.body === undefined || !/^[A-Za-z_$][\w$]*$/.test(name)) return;
+    const escaped = name.replace(/\$/g, '\\$');
+    // Any mention, not only a call: `setTimeout(poll, 5000)` retries `poll` too.
+    if (new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`).test(text.slice(fn.body.pos, fn.body.end))) selfCalling.push(fn);
+  };
+  const kinds = ts.SyntaxKind;
+  return {
+    visit: {
+      [kinds.WhileStatement]: onLoop,
+      [kinds.DoStatement]: onLoop,
+      [kinds.ForStatement]: onLoop,
+      [kinds.FunctionDeclaration]: onFunction,
+      [kinds.FunctionExpression]: onFunction,
+      [kinds.ArrowFunction]: onFunction,
+      [kinds.MethodDeclaration]: onFunction,
+      [kinds.Constructor]: onFunction,
+      [kinds.GetAccessor]: onFunction,
+      [kinds.SetAccessor]: onFunction,
+    },
+    end: () => (endlessLoop ? new RetryWalker(sourceFile).run() : new RetryWalker(sourceFile).runFrom(selfCalling)),
+  };
+}
 
 /** What is learnt about one loop while walking its body. */
 interface LoopFrame {
@@ -117,7 +166,12 @@ class RetryWalker {
   }
 
   run(): RuleFinding[] {
-    this.visit(this.sourceFile, { inCondition: false });
+    return this.runFrom([this.sourceFile]);
+  }
+
+  /** Walks `roots` (none inside another) as the whole-file walk reaches them: functions start their own context. */
+  runFrom(roots: readonly ts.Node[]): RuleFinding[] {
+    for (const root of roots) this.visit(root, { inCondition: false });
     return this.findings.sort((a, b) => a.start - b.start);
   }
 
