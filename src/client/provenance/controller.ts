@@ -626,7 +626,12 @@ export class ProvenanceController implements ProvenanceService, vscode.Disposabl
       entry.watching = watched;
     } catch (error) {
       this.log.warn(`Provenance: cannot watch ${watched} for records written outside this window: ${(error as Error).message}`);
+      return;
     }
+    // The next folder may have appeared while this looked for the nearest existing one (`mkdir -p`
+    // of the CLI's first record runs in the same instant): its creation came before the watcher, so
+    // go down now rather than wait for an event that already passed.
+    if (next !== undefined && (await isDirectory(join(watched, next)))) await this.onRecordFolderCreated(entry);
   }
 
   /**

@@ -71,18 +71,35 @@ describe('the shared syntax walk', () => {
 
   it('walks each tree once for every rule that has a visitor, the depth limit and the shared name table included', () => {
     const cache = new CountingParseCache();
-    const result = evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: visitorRules, manifest, parseCache: cache });
+    const oneWalk = visitorRules.filter((rule) => rule.id !== 'reliability/unbounded-retry');
+    const result = evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: oneWalk, manifest, parseCache: cache });
     assert.ok(result.findings.length > 10);
     assert.equal(cache.rootWalks, 1);
-    assert.ok(visitorRules.length >= 6, `only ${visitorRules.length} rules have visitors`);
+    assert.ok(visitorRules.length >= 7, `only ${visitorRules.length} rules have visitors`);
   });
 
-  it('counts a rule that walks on its own as a second walk (the count sees walks)', () => {
-    const ownWalk = BUILTIN_RULES.find((rule) => rule.id === 'reliability/unbounded-retry')!;
-    assert.equal(ownWalk.visitor, undefined, 'pick a rule without a visitor for this control');
-    const cache = new CountingParseCache();
-    evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: [...visitorRules, ownWalk], manifest, parseCache: cache });
-    assert.equal(cache.rootWalks, 2);
+  it('unbounded-retry walks a file again only when it has an endless loop (the count sees walks)', () => {
+    const retry = BUILTIN_RULES.find((rule) => rule.id === 'reliability/unbounded-retry')!;
+    const withEndlessLoop = new CountingParseCache();
+    evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: [...visitorRules], manifest, parseCache: withEndlessLoop });
+    assert.match(fixture, /while \(true\)|for \(;;\)/, 'the fixture has an endless loop');
+    assert.equal(withEndlessLoop.rootWalks, 2);
+
+    // Bounded loops and a function that retries itself from its handler: one walk, and the finding.
+    const bounded = [
+      'export async function load(url: string) {',
+      '  for (let attempt = 0; attempt < 3; attempt++) {',
+      '    try { return await get(url); } catch (error) { log(error); }',
+      '  }',
+      '}',
+      'export async function poll() {',
+      '  try { await tick(); } catch (error) { setTimeout(poll, 5000); }',
+      '}',
+    ].join('\n');
+    const withoutEndlessLoop = new CountingParseCache();
+    const findings = evaluate('src/poll.ts', bounded, { policy: defaultPolicy(), rules: [retry], manifest, parseCache: withoutEndlessLoop }).findings;
+    assert.equal(withoutEndlessLoop.rootWalks, 1);
+    assert.deepEqual(findings.map((finding) => [finding.ruleId, finding.startPosition.line + 1]), [['reliability/unbounded-retry', 7]]);
   });
 
   it('a rule that throws on a node is reported as not having checked the file; the other rules keep their findings', () => {
