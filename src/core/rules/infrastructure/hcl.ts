@@ -10,6 +10,8 @@ import type { LanguageDocument } from '../../languages/document';
  */
 export interface HclFile {
   readonly blocks: readonly HclBlock[];
+  /** The file's text (attribute offsets index into it). */
+  readonly text: string;
 }
 
 export interface HclBlock {
@@ -25,6 +27,7 @@ export interface HclBlock {
 
 export interface HclAttribute {
   readonly name: string;
+  /** Converted on first read: most attributes of a file (names, tags, descriptions) no rule reads. */
   readonly value: HclValue;
   readonly start: number;
   readonly end: number;
@@ -68,7 +71,11 @@ const files = new WeakMap<LanguageDocument, HclFile>();
 export function hclFile(document: LanguageDocument): HclFile {
   const cached = files.get(document);
   if (cached) return cached;
-  const file: HclFile = { blocks: 'tree' in document && document.language === 'terraform' ? readBody(document.tree.rootNode.namedChildren.find((child) => child?.type === 'body') ?? null, 0).blocks : [] };
+  const tree = 'tree' in document && document.language === 'terraform' ? document.tree : undefined;
+  const file: HclFile = {
+    blocks: tree ? readBody(tree.rootNode.namedChildren.find((child) => child?.type === 'body') ?? null, 0).blocks : [],
+    text: tree ? tree.rootNode.text : '',
+  };
   files.set(document, file);
   return file;
 }
@@ -128,7 +135,16 @@ function readBody(body: Node | null, depth: number): { attributes: HclAttribute[
     if (child.type === 'attribute') {
       const [name, expression] = child.namedChildren;
       if (name?.type === 'identifier' && expression) {
-        attributes.push({ name: name.text, value: readExpression(expression, depth + 1), start: child.startIndex, end: child.endIndex });
+        // The engine frees the tree only after every rule has run on the document.
+        let value: HclValue | undefined;
+        attributes.push({
+          name: name.text,
+          get value() {
+            return (value ??= readExpression(expression, depth + 1));
+          },
+          start: child.startIndex,
+          end: child.endIndex,
+        });
       }
     } else if (child.type === 'block' && depth < MAX_DEPTH) {
       blocks.push(readBlock(child, depth + 1));

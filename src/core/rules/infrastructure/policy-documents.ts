@@ -42,9 +42,11 @@ export function policyStatements(file: HclFile): readonly PolicyStatement[] {
     if (parents.length === 0 && block.type === 'data' && block.labels[0] === 'aws_iam_policy_document') {
       for (const statement of block.blocks) if (statement.type === 'statement') statements.push(documentStatement(statement, owner));
     }
-    for (const { name, value } of block.attributes) {
-      if (TRUST_POLICY_ATTRIBUTES.has(name)) continue;
-      statements.push(...attributeStatements(value, owner, name));
+    for (const attribute of block.attributes) {
+      if (TRUST_POLICY_ATTRIBUTES.has(attribute.name)) continue;
+      // A statement is written `Statement` (a `jsonencode` key or JSON text): other attributes are not converted.
+      if (!/statement/i.test(file.text.slice(attribute.start, attribute.end))) continue;
+      statements.push(...attributeStatements(attribute.value, owner, attribute.name));
     }
   }
   files.set(file, statements);
