@@ -8,6 +8,7 @@ import { disposeDocument, parseLanguageDocument } from '../../../src/core/langua
 import { languageOf } from '../../../src/core/languages/language';
 import { loadGrammars, parseTree } from '../../../src/core/languages/tree-sitter';
 import { languageRationale, type Rule } from '../../../src/core/rules/rule';
+import { BUILTIN_RULES } from '../../../src/core/rules/index';
 
 describe('languages beyond TypeScript', () => {
   before(async () => {
@@ -155,4 +156,14 @@ describe('languages beyond TypeScript', () => {
     assert.equal(languageRationale(rule, undefined), rule.rationale);
     assert.equal(languageRationale(rule, 'terraform'), rule.rationale);
   });
+
+  it('every built-in rule with a Python implementation opens its Python hover with Python, and keeps Python out of its TypeScript one', () => {
+    const withPython = BUILTIN_RULES.filter((rule) => rule.languages?.python !== undefined && (rule.id.startsWith('reliability/') || rule.id.startsWith('security/')));
+    assert.ok(withPython.length >= 7);
+    for (const rule of withPython) {
+      assert.match(languageRationale(rule, 'python'), /^In Python: /, rule.id);
+      assert.doesNotMatch(rule.rationale, /In Python/, rule.id);
+    }
+  });
 });
+

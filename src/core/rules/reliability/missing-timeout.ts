@@ -66,8 +66,7 @@ export const reliabilityMissingTimeout: Rule = {
     'Option `defaultTimeoutMs` (default 10000) sets the value the quick fix inserts. The rule reads one ' +
     'file: calls through an axios instance or with an options object from another module are not checked. ' +
     'A request bounded in a way it does not follow (a timer that calls `req.destroy()`, `setTimeout` on a ' +
-    'request passed to another function) is still reported; suppress it with the reason.' +
-    '\n\nIn Python: requests (no default timeout), `urllib.request.urlopen`, `http.client` connections and `socket.create_connection` need `timeout=` (seconds) or `socket.setdefaulttimeout`; `timeout=None` means wait forever. httpx (5 s) and aiohttp (5 min) are bounded by default and reported only where that bound is switched off.',
+    'request passed to another function) is still reported; suppress it with the reason.',
   defaultOptions: { defaultTimeoutMs: DEFAULT_TIMEOUT_MS },
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, missingTimeoutVisitor),
   visitor: missingTimeoutVisitor,

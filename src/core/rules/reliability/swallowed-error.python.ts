@@ -17,6 +17,7 @@ const BROAD_EXCEPTIONS: ReadonlySet<string> = new Set(['Exception', 'BaseExcepti
  * explains the ignore (three words besides `ignore`, `TODO` and the like) makes it information.
  */
 export const pythonSwallowedError: LanguageCheck = {
+  rationale: 'In Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported.',
   textTriggers: ['except', 'suppress'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);

@@ -34,8 +34,7 @@ export const reliabilitySwallowedError: Rule = {
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
     '`// ENOENT is expected: the file is optional`) is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
-    'name other than a no-op name (`noop`, `ignore`…) are not inspected.' +
-    '\n\nIn Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported.',
+    'name other than a no-op name (`noop`, `ignore`…) are not inspected.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
   visitor: swallowedErrorVisitor,
   languages: { python: pythonSwallowedError },

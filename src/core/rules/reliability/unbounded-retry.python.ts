@@ -32,6 +32,7 @@ const RETRY_HELPERS: ReadonlyMap<string, { stops: readonly string[]; advice: str
  * default (tenacity without `stop=`, backoff without `max_tries`/`max_time`, `retrying` without a stop).
  */
 export const pythonUnboundedRetry: LanguageCheck = {
+  rationale: 'In Python: a `while True:` loop that breaks or returns on success while its `except` goes round again, with no attempt or time bound; tenacity\'s `@retry` without `stop=` and backoff without `max_tries`/`max_time`, which retry forever by default. Handlers of interrupts and cancellation are not retries.',
   textTriggers: ['while', 'retry', 'Retrying', 'backoff'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);

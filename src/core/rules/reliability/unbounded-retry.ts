@@ -42,8 +42,7 @@ export const reliabilityUnboundedRetry: Rule = {
     'also a comparison of one of its parameters, or a parameter flag tested in its error handler. A loop ' +
     'is a retry loop only when it leaves on success from inside its `try` (or right after it) and its ' +
     '`catch` does not leave, so worker and server loops that never leave are not reported. Retries driven ' +
-    'by events (`on(\'error\', reconnect)`) are not seen.' +
-    '\n\nIn Python: a `while True:` loop that breaks or returns on success while its `except` goes round again, with no attempt or time bound; tenacity\'s `@retry` without `stop=` and backoff without `max_tries`/`max_time`, which retry forever by default. Handlers of interrupts and cancellation are not retries.',
+    'by events (`on(\'error\', reconnect)`) are not seen.',
   check(context: RuleContext): RuleFinding[] {
     return checkWithVisitor(context, retryVisitor);
   },

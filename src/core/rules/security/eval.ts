@@ -23,8 +23,7 @@ export const securityEval: Rule = {
     'AI assistants reach for it to "parse" data; use `JSON.parse`, a lookup table or a real function instead.\n\n' +
     '`Function` given only constant strings cannot run input; it is reported as information (it still ' +
     'needs `unsafe-eval` under a Content Security Policy), and `Function("return this")`, the old way to ' +
-    'reach the global object, is not reported. `eval` is always reported.' +
-    '\n\nIn Python: `eval`, `exec` and `compile` of code that is not a literal, and `yaml.load` without `SafeLoader` (it can build any object, which runs code). Use `ast.literal_eval`, `json.loads` or `yaml.safe_load` for data.',
+    'reach the global object, is not reported. `eval` is always reported.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, evalVisitor),
   visitor: evalVisitor,
   languages: { python: pythonEval },

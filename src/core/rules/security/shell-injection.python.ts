@@ -33,6 +33,7 @@ const ESCAPING_CALL = /escape|quote|^(?:int|float|len)$/i;
  * quoted with `shlex.quote`.
  */
 export const pythonShellInjection: LanguageCheck = {
+  rationale: 'In Python: `os.system`, `os.popen` and `subprocess` calls with `shell=True` whose command is an f-string, `%`, `+` or `.format()` of values, or a variable not bound to a literal. Pass a list of arguments without `shell=True`, or quote each value with `shlex.quote`.',
   textTriggers: ['system', 'popen', 'subprocess', 'shell', 'getoutput', 'commands'],
   check: (context: LanguageRuleContext): RuleFinding[] => checkCalls(context.document, checkCall),
 };

@@ -42,8 +42,7 @@ export const securityShellInjection: Rule = {
     '`shell: true`. A command from a `const` string literal is not reported, nor one whose substitutions ' +
     'go through a call named like an escaper (`quote(…)`, `shellescape(…)`); a command passed in as a ' +
     'parameter is reported, since this file cannot show where it came from. A `shell` option set to ' +
-    'anything but a literal `false` (`shell: isWindows`) counts as on.' +
-    '\n\nIn Python: `os.system`, `os.popen` and `subprocess` calls with `shell=True` whose command is an f-string, `%`, `+` or `.format()` of values, or a variable not bound to a literal. Pass a list of arguments without `shell=True`, or quote each value with `shlex.quote`.',
+    'anything but a literal `false` (`shell: isWindows`) counts as on.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, shellInjectionVisitor),
   visitor: shellInjectionVisitor,
   languages: { python: pythonShellInjection },

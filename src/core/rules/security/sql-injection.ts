@@ -67,8 +67,7 @@ export const securitySqlInjection: Rule = {
     'array, or a tagged template that parameterises for you (`sql\`…\``, `Prisma.sql`, `$queryRaw\`…\``). ' +
     'Substitutions through an escaping call (`escape(…)`, `Number(…)`), generated placeholder lists ' +
     '(`ids.map(() => \'?\').join()`) and constants are not reported. Dynamic identifiers (table or column ' +
-    'names) are reported: whitelist them instead.' +
-    '\n\nIn Python: `cursor.execute`, SQLAlchemy `text()`, Django `.raw()`/`.extra()` with SQL built by an f-string, `%` on the text, `+` or `.format()`. `execute("… %s", (value,))` passes the values apart and is the safe form.',
+    'names) are reported: whitelist them instead.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, sqlInjectionVisitor),
   visitor: sqlInjectionVisitor,
   languages: { python: pythonSqlInjection },

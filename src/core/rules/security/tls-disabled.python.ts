@@ -18,6 +18,7 @@ const ADVICE = 'For a private CA, pass its bundle (`verify="/path/ca.pem"`, `caf
  * in a file that also turns verification off: on its own it only hides warnings.
  */
 export const pythonTlsDisabled: LanguageCheck = {
+  rationale: 'In Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`).',
   textTriggers: ['verify', 'CERT_NONE', '_create_unverified_context', 'check_hostname', 'assert_hostname', 'ssl=False', 'ssl = False'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);

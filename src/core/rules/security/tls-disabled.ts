@@ -31,8 +31,7 @@ export const securityTlsDisabled: Rule = {
     'AI assistants suggest `rejectUnauthorized: false` as the quick way past a certificate error; the ' +
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
-    '(`rejectUnauthorized: isProd`) are not reported.' +
-    '\n\nIn Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`).',
+    '(`rejectUnauthorized: isProd`) are not reported.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
   languages: { python: pythonTlsDisabled },
