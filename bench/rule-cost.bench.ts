@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { BUILTIN_RULES } from '../src/core/rules/index';
 import type { Rule, RuleContext } from '../src/core/rules/rule';
 import { LineIndex } from '../src/core/text/line-index';
-import { percentile, round, syntheticTypeScript } from './support';
+import { percentile, round, syntheticTypeScript, syntheticVitestSuite } from './support';
 
 /**
  * Each TypeScript syntax rule on its own (its `check`, its own walk where it has no visitor) on a
@@ -13,18 +13,6 @@ import { percentile, round, syntheticTypeScript } from './support';
  */
 
 const RUNS = 7;
-
-function vitestFile(lines: number): string {
-  const block = [
-    "describe('case $N', () => {",
-    "  it('adds $N', () => { const f = jest.fn().mockReturnValue($N); expect(total(f, $N)).toBe($N * 2); });",
-    "  it('smoke $N', async () => { await run($N); });",
-    "  it('const $N', () => { const one = 1; expect(one + $N).toBe(1 + $N); assert.equal(check($N), $N); });",
-    '});',
-  ].join('\n');
-  const copies = Math.ceil(lines / 5);
-  return `import { describe, it, expect } from 'vitest';\n${Array.from({ length: copies }, (_, index) => block.replaceAll('$N', String(index))).join('\n')}`;
-}
 
 function time(run: () => void): number {
   run();
@@ -38,7 +26,7 @@ function time(run: () => void): number {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const files = { 'src/service.ts': syntheticTypeScript(5000), 'test/service.test.ts': vitestFile(5000) };
+  const files = { 'src/service.ts': syntheticTypeScript(5000), 'test/service.test.ts': syntheticVitestSuite(5000) };
   const results: Record<string, unknown> = {};
   const over: string[] = [];
   for (const [path, text] of Object.entries(files)) {

@@ -35,6 +35,24 @@ export function syntheticTypeScript(lines: number, seed = 1): string {
   return out.slice(0, lines).join('\n');
 }
 
+/** The repeated block of {@link syntheticVitestSuite}: a test double, a smoke test and constant assertions per `$N`. */
+export const VITEST_BLOCK = [
+  "describe('case $N', () => {",
+  "  it('adds $N', () => { const f = jest.fn().mockReturnValue($N); expect(total(f, $N)).toBe($N * 2); });",
+  "  it('smoke $N', async () => { await run($N); });",
+  "  it('const $N', () => { const one = 1; expect(one + $N).toBe(1 + $N); assert.equal(check($N), $N); });",
+  '});',
+].join('\n');
+
+/** The header of {@link syntheticVitestSuite}. */
+export const VITEST_HEADER = "import { describe, it, expect } from 'vitest';\n";
+
+/** A vitest suite of at least `lines` lines: {@link VITEST_BLOCK} repeated, each copy numbered. */
+export function syntheticVitestSuite(lines: number): string {
+  const copies = Math.ceil(lines / VITEST_BLOCK.split('\n').length);
+  return VITEST_HEADER + Array.from({ length: copies }, (_, index) => VITEST_BLOCK.replaceAll('$N', String(index))).join('\n');
+}
+
 /** Resident memory of a process in MiB, from /proc (Linux). */
 export function rssMiB(pid: number): number {
   const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;

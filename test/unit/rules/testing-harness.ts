@@ -4,7 +4,7 @@ import type { Finding } from '../../../src/core/check/findings';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { pathMatchersFor } from '../../../src/core/policy/paths';
 import type { Rule } from '../../../src/core/rules/rule';
-import { repeatToLines } from './syntax-rule-harness';
+import { syntheticVitestSuite, VITEST_BLOCK, VITEST_HEADER } from '../../../bench/support';
 
 /**
  * Runs one testing rule through the real engine with the default policy, telling it whether the path
@@ -26,16 +26,8 @@ export function described(findings: readonly Finding[]): string[] {
  * file as it judges one copy; its speed is measured in bench/rule-cost.bench.ts.
  */
 export function assertSameAtScale(rule: Rule): void {
-  const block = [
-    "describe('case $N', () => {",
-    "  it('adds $N', () => { const f = jest.fn().mockReturnValue($N); expect(total(f, $N)).toBe($N * 2); });",
-    "  it('smoke $N', async () => { await run($N); });",
-    "  it('const $N', () => { const one = 1; expect(one + $N).toBe(1 + $N); assert.equal(check($N), $N); });",
-    '});',
-  ].join('\n');
-  const header = "import { describe, it, expect } from 'vitest';\n";
-  const one = runOnTestCode(rule, 'big.test.ts', header + block.replaceAll('$N', '0')).length;
-  const copies = Math.ceil(5000 / block.split('\n').length);
-  const many = runOnTestCode(rule, 'big.test.ts', header + repeatToLines(block, 5000));
+  const one = runOnTestCode(rule, 'big.test.ts', VITEST_HEADER + VITEST_BLOCK.replaceAll('$N', '0')).length;
+  const copies = Math.ceil(5000 / VITEST_BLOCK.split('\n').length);
+  const many = runOnTestCode(rule, 'big.test.ts', syntheticVitestSuite(5000));
   assert.equal(many.length, one * copies, `${one} finding(s) in one copy, ${many.length} in ${copies} copies`);
 }
