@@ -9,7 +9,8 @@ import { LineIndex } from '../text/line-index';
 import { addToDispatch, type DispatchTable, type SyntaxContext, type SyntaxVisitor, walkTree } from '../rules/shared-syntax/visitor';
 import { FileBindings } from '../rules/shared-syntax/bindings';
 import { LANGUAGE_NAMES, languageOf, type LanguageId } from '../languages/language';
-import { disposeDocument, type LanguageDocument, parseLanguageDocument } from '../languages/document';
+import { disposeDocument, type LanguageDocument, parseLanguageDocument, type ParseOptions } from '../languages/document';
+import type { TerraformBlockFilter } from '../languages/terraform-blocks';
 
 /** A range of AI-authored lines, 1-based and inclusive (as provenance blocks report them). */
 export interface LineRange {
@@ -188,13 +189,28 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     return !triggers || triggers.some(hasWord);
   };
 
+  /**
+   * What to parse of a one-shot document: a Terraform file's blocks that the rules running on it
+   * read, when each of them says which (an editor's document is parsed whole, and re-parsed per edit).
+   */
+  const parseOptions = (): ParseOptions => {
+    if (language !== 'terraform') return {};
+    const filters: TerraformBlockFilter[] = [];
+    for (const rule of options.rules) {
+      const check = rule.languages?.terraform;
+      if (check === undefined || runsHere(rule) === undefined || !triggered(rule)) continue;
+      if (check.terraformBlocks === undefined) return {};
+      filters.push(check.terraformBlocks);
+    }
+    return { terraformBlocks: (block, blockText) => filters.some((filter) => filter(block, blockText)) };
+  };
   /** The file parsed as its language, once for every language rule (and why it could not be, if so). */
   let languageDocument: LanguageDocument | undefined;
   let languageRefusal: string | undefined;
   const parseLanguage = (): LanguageDocument | undefined => {
     if (languageDocument !== undefined || languageRefusal !== undefined || language === undefined) return languageDocument;
     try {
-      languageDocument = options.parseCache ? options.parseCache.document(language, path, text) : parseLanguageDocument(language, text);
+      languageDocument = options.parseCache ? options.parseCache.document(language, path, text) : parseLanguageDocument(language, text, parseOptions());
     } catch (error) {
       languageRefusal = `it could not be parsed as ${LANGUAGE_NAMES[language]} (${describeFailure(error)}); its ${LANGUAGE_NAMES[language]} rules were not run`;
     }

@@ -34,7 +34,7 @@ export class ParseCache {
         oldEndPosition: pointAt(last.text, span.oldEnd),
         newEndPosition: pointAt(text, span.newEnd),
       });
-      document = { language: last.document.language, tree: parseTree(last.document.language, text, previous) };
+      document = { language: last.document.language, tree: parseTree(last.document.language, text, previous), text };
     } else {
       document = parseLanguageDocument(language, text);
     }

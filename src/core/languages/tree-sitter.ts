@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Language, Parser, Tree } from 'web-tree-sitter';
+import type { Language, Parser, Range, Tree } from 'web-tree-sitter';
 import { isTreeSitterLanguage, languageOfPath, type TreeSitterLanguageId } from './language';
 
 /**
@@ -88,13 +88,14 @@ export function grammarLoaded(language: TreeSitterLanguageId): boolean {
  * Parses `text` with a loaded grammar. With `previous` (the tree of the text before an edit, already
  * told of the edit with `Tree.edit`), tree-sitter reuses what did not change. The caller owns the
  * returned tree and must `delete()` it: it lives in WebAssembly memory, which no garbage collector frees.
+ * With `includedRanges`, only those spans of `text` are parsed (offsets stay the text's).
  */
-export function parseTree(language: TreeSitterLanguageId, text: string, previous?: Tree): Tree {
+export function parseTree(language: TreeSitterLanguageId, text: string, previous?: Tree, includedRanges?: Range[]): Tree {
   const grammar = loaded.get(language);
   if (grammar === undefined) throw new GrammarNotLoadedError(language);
   parser ??= new parserClass!();
   parser.setLanguage(grammar);
-  const tree = parser.parse(text, previous ?? null);
+  const tree = parser.parse(text, previous ?? null, includedRanges ? { includedRanges } : undefined);
   if (tree === null) throw new Error(`tree-sitter returned no tree for ${language}`);
   return tree;
 }

@@ -4,6 +4,7 @@ import type { ts } from 'ts-morph';
 import type { SyntaxContext, SyntaxVisitor } from './shared-syntax/visitor';
 import type { LanguageDocument } from '../languages/document';
 import type { LanguageId } from '../languages/language';
+import type { TerraformBlockFilter } from '../languages/terraform-blocks';
 import type { PythonProject } from './dependencies/python-project';
 
 /**
@@ -90,6 +91,12 @@ export interface LanguageCheck {
    * default timeout): the hover's paragraph on such a file, with the rule's own rationale after it.
    */
   readonly rationale?: string;
+  /**
+   * Terraform only: the top-level blocks the check reads. When every check that runs on a file
+   * says, the blocks none of them reads (variables, outputs, module calls…) are not parsed at all.
+   * Omitted: every block. It must accept every block the check could look at, or findings are lost.
+   */
+  readonly terraformBlocks?: TerraformBlockFilter;
   check(context: LanguageRuleContext): RuleFinding[];
 }
 

@@ -21,6 +21,7 @@ export interface HclBlock {
   readonly labels: readonly string[];
   readonly start: number;
   readonly end: number;
+  /** Read on first access, with {@link HclBlock.blocks}: most blocks of a file (variables, outputs, tags) no rule opens. */
   readonly attributes: readonly HclAttribute[];
   readonly blocks: readonly HclBlock[];
 }
@@ -71,21 +72,29 @@ const files = new WeakMap<LanguageDocument, HclFile>();
 export function hclFile(document: LanguageDocument): HclFile {
   const cached = files.get(document);
   if (cached) return cached;
-  const tree = 'tree' in document && document.language === 'terraform' ? document.tree : undefined;
+  const terraform = 'tree' in document && document.language === 'terraform' ? document : undefined;
   const file: HclFile = {
-    blocks: tree ? readBody(tree.rootNode.namedChildren.find((child) => child?.type === 'body') ?? null, 0).blocks : [],
-    text: tree ? tree.rootNode.text : '',
+    blocks: terraform ? readBody(terraform.tree.rootNode.namedChildren.find((child) => child?.type === 'body') ?? null, 0).blocks : [],
+    text: terraform?.text ?? '',
   };
   files.set(document, file);
   return file;
 }
 
-/** Every block of the file, nested ones included, with its chain of enclosing blocks (outermost first). */
-export function* allBlocks(file: HclFile): Generator<{ block: HclBlock; parents: readonly HclBlock[] }> {
+/**
+ * Every block of the file, nested ones included, with its chain of enclosing blocks (outermost
+ * first). With `enter`, the blocks inside a block are visited only when `enter` says so: a rule that
+ * looks inside security groups alone need not read the body of every other block.
+ */
+export function* allBlocks(
+  file: HclFile,
+  enter: (block: HclBlock, parents: readonly HclBlock[]) => boolean = () => true,
+): Generator<{ block: HclBlock; parents: readonly HclBlock[] }> {
   const stack: { block: HclBlock; parents: readonly HclBlock[] }[] = [...file.blocks].reverse().map((block) => ({ block, parents: [] }));
   while (stack.length > 0) {
     const next = stack.pop()!;
     yield next;
+    if (!enter(next.block, next.parents)) continue;
     const parents = [...next.parents, next.block];
     for (let index = next.block.blocks.length - 1; index >= 0; index--) stack.push({ block: next.block.blocks[index], parents });
   }
@@ -168,7 +177,20 @@ function readBlock(node: Node, depth: number): HclBlock {
       body = child;
     }
   }
-  return { type, labels, start: node.startIndex, end: node.endIndex, ...readBody(body, depth) };
+  let content: ReturnType<typeof readBody> | undefined;
+  const bodyNode = body;
+  return {
+    type,
+    labels,
+    start: node.startIndex,
+    end: node.endIndex,
+    get attributes() {
+      return (content ??= readBody(bodyNode, depth)).attributes;
+    },
+    get blocks() {
+      return (content ??= readBody(bodyNode, depth)).blocks;
+    },
+  };
 }
 
 function readExpression(node: Node, depth: number): HclValue {

@@ -1,7 +1,9 @@
 import type { RuleFinding } from '../../check/findings';
 import type { Rule } from '../rule';
-import { allBlocks, attribute, hclFile, literalString, literalStrings } from './hcl';
-import { blockAddress, policyStatements, type PolicyStatement } from './policy-documents';
+import { attribute, hclFile, literalString, literalStrings } from './hcl';
+import { blockAddress, mayHoldPolicyStatement, policyStatements, type PolicyStatement } from './policy-documents';
+
+const GOOGLE_IAM_GRANT = /^google_.*_iam_(binding|member)$/;
 
 /**
  * Flags identity policies (no `Principal`) whose Allow statements grant every action (`*`), every
@@ -26,14 +28,15 @@ export const infrastructureIamWildcard: Rule = {
   languages: {
     terraform: {
       textTriggers: ['*', 'roles/owner', 'roles/editor'],
+      terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || (block.type === 'resource' && GOOGLE_IAM_GRANT.test(block.labels[0] ?? '')),
       check: ({ document }) => {
         const file = hclFile(document);
         const findings: RuleFinding[] = [];
         for (const statement of policyStatements(file)) {
           if (statement.principal === 'none' && statement.effect === 'Allow') findings.push(...statementFindings(statement));
         }
-        for (const { block, parents } of allBlocks(file)) {
-          if (parents.length === 0 && block.type === 'resource' && /^google_.*_iam_(binding|member)$/.test(block.labels[0] ?? '')) {
+        for (const block of file.blocks) {
+          if (block.type === 'resource' && GOOGLE_IAM_GRANT.test(block.labels[0] ?? '')) {
             const role = literalString(attribute(block, 'role')?.value);
             const members = [...literalStrings(attribute(block, 'members')?.value), ...literalStrings(attribute(block, 'member')?.value)];
             const publicMember = members.find((member) => member === 'allUsers' || member === 'allAuthenticatedUsers');

@@ -26,6 +26,9 @@ interface Ingress {
   readonly sources: readonly (string | undefined)[];
 }
 
+/** The resources the rule reads: security groups and their rules, Google firewalls. */
+const FIREWALL_RESOURCES = new Set(['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule', 'google_compute_firewall']);
+
 /**
  * Flags AWS security group ingress open to the internet (`0.0.0.0/0`, `::/0`) on SSH, RDP or a
  * database port, or on every port and protocol: inline `ingress {}` blocks of `aws_security_group`,
@@ -47,9 +50,13 @@ export const infrastructureOpenAdminPort: Rule = {
   languages: {
     terraform: {
       textTriggers: ['0.0.0.0/0', '::/0'],
+      terraformBlocks: (block) => block.type === 'resource' && FIREWALL_RESOURCES.has(block.labels[0] ?? ''),
       check: ({ document }) => {
         const findings: RuleFinding[] = [];
-        for (const { block, parents } of allBlocks(hclFile(document))) {
+        // Rules are top-level resources; inline ingress and allow blocks sit directly in a group or firewall.
+        const enter = (block: HclBlock, parents: readonly HclBlock[]): boolean =>
+          parents.length === 0 && block.type === 'resource' && (block.labels[0] === 'aws_security_group' || block.labels[0] === 'google_compute_firewall');
+        for (const { block, parents } of allBlocks(hclFile(document), enter)) {
           const owner = parents[0];
           const type = (parents.length === 0 ? block : owner)?.labels[0];
           if (parents.length === 0 && block.type === 'resource') {

@@ -32,12 +32,23 @@ const TRUST_POLICY_ATTRIBUTES = new Set(['assume_role_policy']);
 
 const files = new WeakMap<HclFile, PolicyStatement[]>();
 
+/**
+ * Whether a block may hold a policy statement: one is written `Statement` (a `jsonencode` key or
+ * JSON text) or `statement` (a policy document block), so a block whose text never says so holds
+ * none. The rules that read statements parse, and read, only such blocks.
+ */
+export function mayHoldPolicyStatement(block: { readonly start: number; readonly end: number }, text: string): boolean {
+  return /statement/i.test(text.slice(block.start, block.end));
+}
+
 /** Every policy statement of `file` (cached: two rules read them). */
 export function policyStatements(file: HclFile): readonly PolicyStatement[] {
   const cached = files.get(file);
   if (cached) return cached;
   const statements: PolicyStatement[] = [];
-  for (const { block, parents } of allBlocks(file)) {
+  const mentionsStatement = (block: HclBlock): boolean => mayHoldPolicyStatement(block, file.text);
+  for (const { block, parents } of allBlocks(file, mentionsStatement)) {
+    if (!mentionsStatement(block)) continue;
     const owner = parents[0] ?? block;
     if (parents.length === 0 && block.type === 'data' && block.labels[0] === 'aws_iam_policy_document') {
       for (const statement of block.blocks) if (statement.type === 'statement') statements.push(documentStatement(statement, owner));

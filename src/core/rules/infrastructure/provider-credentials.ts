@@ -1,7 +1,7 @@
 import type { RuleFinding } from '../../check/findings';
 import { isEnvReference, isPlaceholder } from '../secrets/filters';
 import type { Rule } from '../rule';
-import { allBlocks, hclFile, literalString } from './hcl';
+import { allBlocks, hclFile, literalString, type HclBlock } from './hcl';
 import { withoutReportedSecrets } from './secret-overlap';
 
 /** Provider arguments that hold a credential (AWS, Azure, Google, Kubernetes, databases, SaaS providers). */
@@ -39,9 +39,11 @@ export const infrastructureProviderCredentials: Rule = {
   languages: {
     terraform: {
       textTriggers: ['provider', 'backend'],
+      terraformBlocks: (block) => block.type === 'provider' || block.type === 'terraform',
       check: (context) => {
         const candidates: RuleFinding[] = [];
-        for (const { block, parents } of allBlocks(hclFile(context.document))) {
+        const enter = (block: HclBlock, parents: readonly HclBlock[]): boolean => ['provider', 'terraform'].includes((parents[0] ?? block).type);
+        for (const { block, parents } of allBlocks(hclFile(context.document), enter)) {
           const provider = parents[0] ?? block;
           // A state backend (`terraform { backend "s3" { … } }`) takes the same credentials.
           const backend = provider.type === 'terraform' ? [...parents, block].find((candidate) => candidate.type === 'backend') : undefined;

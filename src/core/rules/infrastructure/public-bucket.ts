@@ -1,12 +1,13 @@
 import type { RuleFinding } from '../../check/findings';
 import type { Rule } from '../rule';
 import { attribute, hclFile, literalBool, literalString, literalStrings, resourcesOf } from './hcl';
-import { blockAddress, policyStatements } from './policy-documents';
+import { blockAddress, mayHoldPolicyStatement, policyStatements } from './policy-documents';
 
 const BUCKETS_WITH_ACL = new Set(['aws_s3_bucket', 'aws_s3_bucket_acl']);
 const PUBLIC_ACCESS_BLOCKS = new Set(['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block']);
 /** Google Cloud Storage bucket IAM grants: one to `allUsers` makes the bucket public. */
 const GCS_BINDINGS = new Set(['google_storage_bucket_iam_binding', 'google_storage_bucket_iam_member']);
+const READ_RESOURCES = new Set([...BUCKETS_WITH_ACL, ...PUBLIC_ACCESS_BLOCKS, ...GCS_BINDINGS]);
 const PUBLIC_ACCESS_SETTINGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
 
 /** Canned ACLs that open a bucket: to everyone, or to every AWS account. */
@@ -41,6 +42,7 @@ export const infrastructurePublicBucket: Rule = {
   languages: {
     terraform: {
       textTriggers: ['public', '*', 'false', 'allUsers', 'allAuthenticatedUsers'],
+      terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || (block.type === 'resource' && READ_RESOURCES.has(block.labels[0] ?? '')),
       check: ({ document }) => {
         const file = hclFile(document);
         const findings: RuleFinding[] = [];

@@ -70,6 +70,7 @@ export const infrastructureUnencryptedStorage: Rule = {
   languages: {
     terraform: {
       textTriggers: Object.keys(STORAGE),
+      terraformBlocks: (block) => block.type === 'resource' && Object.hasOwn(STORAGE, block.labels[0] ?? ''),
       check: ({ document, text }) => {
         const findings: RuleFinding[] = [];
         for (const block of hclFile(document).blocks) {
