@@ -11,13 +11,17 @@ import { dirname } from 'node:path';
 
 /** Options of {@link withFileLock}. */
 export interface FileLockOptions {
-  /** Give up waiting after this long (ms); default 15 000. */
+  /**
+   * Give up when one holder has kept the lock this long (ms) while we waited; default 15 000. The
+   * wait starts again whenever the lock changes hands: a queue of writers that moves (thirty agent
+   * hooks at once on a loaded machine) never times out, a holder that hangs does.
+   */
   timeoutMs?: number;
   /** A lock older than this (ms) is stale even when its holder seems alive (a hung process, another machine); default 30 000. */
   staleMs?: number;
 }
 
-/** Thrown when the lock stayed held for the whole wait. */
+/** Thrown when one holder kept the lock for the whole wait. */
 export class LockTimeoutError extends Error {
   constructor(readonly lockFile: string, holder: string) {
     super(`${lockFile} is held by ${holder || 'another process'}; delete it if no comprehension process is running`);
@@ -30,7 +34,8 @@ const DEFAULT_STALE_MS = 30_000;
 
 /**
  * Runs `section` while holding the lock file `lockFile` (its folder is created), and releases it
- * however `section` ends. Waits (backing off from 5 to 100 ms) while another process holds it.
+ * however `section` ends. Waits (backing off from 5 to 100 ms) while other processes hold it, for
+ * as long as it keeps changing hands (see {@link FileLockOptions.timeoutMs}).
  */
 export async function withFileLock<T>(lockFile: string, section: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const token = await acquire(lockFile, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.staleMs ?? DEFAULT_STALE_MS);
@@ -44,7 +49,8 @@ export async function withFileLock<T>(lockFile: string, section: () => Promise<T
 async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Promise<string> {
   // pid, host, time and a nonce: the nonce tells this holder's file from a later one with the same pid.
   const token = `${process.pid} ${hostname()} ${new Date().toISOString()} ${randomBytes(6).toString('hex')}\n`;
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
+  let lastHolder: string | undefined;
   let delay = 5;
   await mkdir(dirname(lockFile), { recursive: true });
   for (;;) {
@@ -60,6 +66,10 @@ async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Pr
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await readHolder(lockFile);
+    if (holder !== undefined && holder !== lastHolder) {
+      lastHolder = holder;
+      deadline = Date.now() + timeoutMs;
+    }
     if (holder !== undefined && (await isStale(lockFile, holder, staleMs))) {
       await breakStaleLock(lockFile, holder);
       continue;

@@ -132,6 +132,21 @@ describe('provenance: ledger writes', () => {
     assert.equal(existsSync(lock), false);
   });
 
+  it('waits for as long as the lock changes hands, however long the queue takes', async () => {
+    const lock = join(root, RECORDS_LOCK_NAME);
+    // Fifteen live holders one after the other, 100 ms each: 1.5 s in all, three times the waiter's timeout.
+    const relay = (async () => {
+      for (let turn = 0; turn < 15; turn++) {
+        writeFileSync(lock, `${process.pid} ${hostname()} ${new Date().toISOString()} holder-${turn}\n`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      rmSync(lock, { force: true });
+    })();
+    const waited = withFileLock(lock, async () => 'ran', { timeoutMs: 500 });
+    assert.equal(await waited, 'ran');
+    await relay;
+  });
+
   it('waits a bounded time for a live holder, then says who holds the lock', async () => {
     const lock = join(root, RECORDS_LOCK_NAME);
     writeFileSync(lock, `${process.pid} ${hostname()} ${new Date().toISOString()} live\n`);
