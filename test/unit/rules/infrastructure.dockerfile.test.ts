@@ -45,6 +45,44 @@ describe('infrastructure rules on Dockerfiles', () => {
     });
   });
 
+  describe('infrastructure/pipe-to-shell: a script saved, then run unchecked', () => {
+    it('reports the run of a downloaded file, in the same RUN or a later one of the stage (the cheapest input that fooled the pipe check)', () => {
+      const text = [
+        'FROM debian:12',
+        'RUN curl -fsSLo install.sh https://get.example.dev/install.sh && sh install.sh',
+        'RUN wget "https://cmake.org/files/v3.21/cmake-3.21.3-linux-x86_64.sh" \\',
+        '&& chmod a+x cmake-3.21.3-linux-x86_64.sh \\',
+        '&& ./cmake-3.21.3-linux-x86_64.sh --prefix=/usr/local/ --skip-license',
+        'RUN curl -LO https://bootstrap.pypa.io/get-pip.py',
+        'RUN sudo -E python3 get-pip.py --user',
+        'RUN curl --output /tmp/setup.sh https://example.com/setup.sh; bash -e /tmp/setup.sh',
+        'RUN wget -qO /opt/tool https://example.com/tool && chmod +x /opt/tool && /opt/tool --install',
+      ].join('\n');
+      const findings = check(pipeToShell, 'Dockerfile', text);
+      assert.deepEqual(where(findings), [[2, 'warning'], [5, 'warning'], [7, 'warning'], [8, 'warning'], [9, 'warning']]);
+      assert.equal(covered(text, findings[0]), 'sh install.sh');
+      assert.match(findings[0].message, /downloaded from `https:\/\/get\.example\.dev\/install\.sh` with no checksum/);
+      assert.equal(covered(text, findings[2]), 'sudo -E python3 get-pip.py --user');
+    });
+
+    it('does not report a download checked before it runs, one unpacked or installed, or one of another stage', () => {
+      const text = [
+        'FROM debian:12 AS build',
+        'RUN curl -fsSLo install.sh https://get.example.dev/install.sh',
+        'RUN echo "4f2a0c  install.sh" | sha256sum -c - && sh install.sh',
+        'RUN wget https://example.com/tool.sh && gpg --verify tool.sh.asc tool.sh && bash tool.sh',
+        'RUN curl -fsSLo /tmp/go.tgz https://go.dev/dl/go1.22.linux-amd64.tar.gz && tar -C /usr/local -xzf /tmp/go.tgz',
+        'RUN wget https://example.com/x.deb && dpkg -i x.deb',
+        'RUN curl -o- https://example.com/a.sh > /dev/null',
+        'RUN curl -fsSLo kubectl https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl && install kubectl /usr/local/bin/ && kubectl version --client',
+        'RUN curl -o setup.sh https://example.com/setup.sh',
+        'FROM debian:12',
+        'RUN sh setup.sh',
+      ].join('\n');
+      assert.deepEqual(check(pipeToShell, 'Dockerfile', text), []);
+    });
+  });
+
   describe('infrastructure/container-root-user', () => {
     it('warns on a final USER root, notes a final stage without USER, follows stage aliases', () => {
       assert.deepEqual(where(check(rootUser, 'Dockerfile', 'FROM node:20\nUSER node\nRUN npm ci\nUSER root\nCMD ["node", "."]\n')), [[4, 'warning']]);

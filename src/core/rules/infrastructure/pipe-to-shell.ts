@@ -1,7 +1,8 @@
 import type { RuleFinding } from '../../check/findings';
 import type { DockerInstruction } from '../../languages/dockerfile';
 import type { Rule } from '../rule';
-import { instructionsOf } from './dockerfile-stages';
+import { instructionsOf, stagesOf } from './dockerfile-stages';
+import { downloadsThenRun } from './download-then-run';
 
 const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\w+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|z|da|k|a)?sh|python[\d.]*|perl|ruby|node`;
 const DOWNLOAD = String.raw`(?:curl|wget)\b`;
@@ -29,18 +30,21 @@ export function pipeToShellMatches(command: string): { text: string; index: numb
 
 /**
  * Flags `RUN` instructions that download a script and run it unseen: `curl … | sh`, `wget -O- … |
- * sudo bash`, `bash <(curl …)`, `sh -c "$(curl …)"` (also into Python, Perl, Ruby or Node).
+ * sudo bash`, `bash <(curl …)`, `sh -c "$(curl …)"` (also into Python, Perl, Ruby or Node), and a
+ * script saved to a file and run with no checksum or signature checked first (`download-then-run.ts`).
  */
 export const infrastructurePipeToShell: Rule = {
   id: 'infrastructure/pipe-to-shell',
   kind: 'language',
   defaultSeverity: 'warning',
-  summary: 'Dockerfile running a downloaded script unseen (`curl | sh`)',
+  summary: 'Dockerfile running a downloaded script unchecked (`curl | sh`, `curl -o x.sh && sh x.sh`)',
   rationale:
     '`curl https://… | sh` runs whatever the server sends at build time: a compromised site, a changed installer or a ' +
     'truncated download becomes part of every image, and the next build may get something else. AI assistants copy the ' +
     'one-liner from install pages. Download to a file, check it against a pinned SHA-256 (`echo "<sum>  install.sh" | ' +
-    'sha256sum -c`), then run it; or use the distribution\'s package, or `ADD --checksum=sha256:…`.',
+    'sha256sum -c`), then run it; or use the distribution\'s package, or `ADD --checksum=sha256:…`. Saving the script to ' +
+    'a file and running it (`curl -o x.sh … && sh x.sh`, also in a later `RUN` of the stage) is reported the same way when ' +
+    'no checksum or signature tool runs in between; a program then called by name from `PATH` is not followed.',
   check: () => [],
   languages: {
     dockerfile: {
@@ -57,7 +61,16 @@ export const infrastructurePipeToShell: Rule = {
             message: `This \`RUN\` pipes a downloaded script${url ? ` (\`${url}\`)` : ''} straight into an interpreter: whatever the server sends runs in the build. Download it, check a pinned SHA-256, then run it.`,
           });
         }
-        return findings;
+        // Saving the script first changes nothing when nothing checks it before it runs.
+        for (const stage of stagesOf(instructionsOf(document))) {
+          for (const run of downloadsThenRun(stage.instructions.filter((instruction) => instruction.keyword === 'RUN'))) {
+            findings.push({
+              ...spanIn(text, run.instruction, run.command),
+              message: `This runs a file downloaded from \`${run.url}\` with no checksum or signature checked first: whatever the server sent runs in the build. Check a pinned SHA-256 (\`sha256sum -c\`) before running it.`,
+            });
+          }
+        }
+        return findings.sort((a, b) => a.start - b.start);
       },
     },
   },
