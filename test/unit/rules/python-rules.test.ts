@@ -35,6 +35,29 @@ describe('Python rules (reliability and security)', () => {
   });
 
   describe('reliability/missing-timeout', () => {
+    it('follows a name assigned an imported function (`get = requests.get`: the cheapest input that fooled it), not one assigned two things', () => {
+      const text = [
+        'import requests',
+        'import subprocess as sp',
+        'get = requests.get',
+        'fetch = get',
+        'run = sp.run',
+        'e = eval',
+        'def load(url, cmd, code):',
+        '    get(url)',
+        '    fetch(url, timeout=5)',
+        '    run(f"ls {cmd}", shell=True)',
+        '    e(code)',
+        'post = requests.post',
+        'post = lambda url: None',
+        'post(url)',
+        'requests = None',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), ['get']);
+      assert.deepEqual(flagged(securityShellInjection, text).length, 1);
+      assert.deepEqual(flagged(securityEval, text), ['e(code)']);
+    });
+
     it('flags requests calls, Session methods and socket-level clients without a timeout', () => {
       const text = [
         'import requests',

@@ -25,14 +25,21 @@ export function namedChildrenOf(node: Node): Node[] {
 
 const NAMES_BY_TREE = new WeakMap<object, PythonNames>();
 
+/** Built-ins the security rules look for, which `e = eval` would otherwise hide. */
+const BUILTINS_WORTH_ALIASING: ReadonlySet<string> = new Set(['eval', 'exec', 'compile', '__import__']);
+
 /**
  * Local names bound by a module's imports, to the dotted name they stand for: `sp` → `subprocess`
  * (`import subprocess as sp`), `fetch` → `requests.get` (`from requests import get as fetch`),
  * `os` → `os` (`import os.path`). Imports anywhere in the file count (function-level imports are
- * common in Python); shadowing by a later assignment is not followed.
+ * common in Python); shadowing by a later assignment is not followed. A plain assignment of an
+ * imported name counts too (`get = requests.get`, `run = sp.run`), when every assignment to that
+ * name in the file says the same.
  */
 export class PythonNames {
   private readonly aliases = new Map<string, string>();
+  /** The names imports bind (assignments never rebind them here). */
+  private readonly importedNames = new Set<string>();
 
   private constructor(root: Node) {
     for (const statement of nodesOfType(root, ['import_statement', 'import_from_statement'])) {
@@ -51,6 +58,40 @@ export class PythonNames {
             if (imported !== null && alias !== null) this.aliases.set(alias.text, `${module.text}.${imported.text}`);
           }
         }
+      }
+    }
+    for (const name of this.aliases.keys()) this.importedNames.add(name);
+    this.bindAssignments(root);
+  }
+
+  /**
+   * `name = imported.thing`: the cheapest way past a check that knows only imports. Bound only when
+   * the right side resolves to something under an imported module and no other assignment in the
+   * file gives the name another value; chains (`a = requests.get`, `b = a`) are followed twice over.
+   */
+  private bindAssignments(root: Node): void {
+    const assignments = nodesOfType(root, 'assignment');
+    if (assignments.length === 0) return;
+    const imported = new Set(this.aliases.values());
+    const fromImport = (dotted: string): boolean => {
+      if (BUILTINS_WORTH_ALIASING.has(dotted)) return true;
+      for (const module of imported) if (dotted === module || dotted.startsWith(`${module}.`)) return true;
+      return false;
+    };
+    for (let round = 0; round < 2; round++) {
+      const values = new Map<string, string | null>();
+      for (const assignment of assignments) {
+        const left = assignment.childForFieldName('left');
+        if (left?.type !== 'identifier') continue;
+        const right = assignment.childForFieldName('right');
+        const value = right !== null && (right.type === 'identifier' || right.type === 'attribute') ? this.qualified(right) : undefined;
+        const bound = value !== undefined && value !== left.text && fromImport(value) ? value : null;
+        const earlier = values.get(left.text);
+        values.set(left.text, earlier === undefined || earlier === bound ? bound : null);
+      }
+      for (const [name, value] of values) {
+        // An import of the same name wins: `import json` then `json = json.loads(x)` stays the module.
+        if (value !== null && !this.importedNames.has(name)) this.aliases.set(name, value);
       }
     }
   }
