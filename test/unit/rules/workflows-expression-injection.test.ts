@@ -137,4 +137,39 @@ describe('rule workflows/expression-injection', () => {
     );
     assert.deepEqual(runWorkflow(rule, text), []);
   });
+
+  it('follows step outputs written from attacker-controlled values (the cheapest input that fooled it: env, then $GITHUB_OUTPUT, then ${{ }})', () => {
+    const text = yaml(
+      'on: [pull_request_target, issues]',
+      'jobs:',
+      '  triage:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - id: meta',
+      '        env:',
+      '          TITLE: ${{ github.event.issue.title }}',
+      '        run: |',
+      '          echo "title=$TITLE" >> "$GITHUB_OUTPUT"',
+      '          echo "count=3" >> "$GITHUB_OUTPUT"',
+      '      - id: branch',
+      '        run: echo "::set-output name=ref::${{ github.head_ref }}"',
+      '      - id: changed',
+      '        uses: tj-actions/changed-files@ed68ef82c095e0d48ec87eccea555d944a631a4c',
+      '      - run: |',
+      '          echo "${{ steps.meta.outputs.title }}"',
+      '          echo "${{ steps.meta.outputs.count }}"',
+      '          git switch ${{ steps.branch.outputs.ref }}',
+      '          for f in ${{ steps.changed.outputs.all_changed_files }}; do echo $f; done',
+      '  other:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "${{ steps.meta.outputs.title }}"',
+    );
+    const findings = runWorkflow(rule, text);
+    // Line 13 is the direct expression in the set-output step itself.
+    assert.deepEqual(findingLines(findings), [13, 17, 19, 20]);
+    assert.match(findings[1].message, /`steps\.meta\.outputs\.title` holds `github\.event\.issue\.title` \(step `meta` wrote it\)/);
+    assert.match(findings[3].message, /the names of the files the pull request changes/);
+    assert.equal(findings[1].fixes?.[0]?.title, 'Pass it through env: as OUTPUTS_TITLE');
+  });
 });
