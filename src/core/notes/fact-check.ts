@@ -121,8 +121,26 @@ export interface BuiltFromFact {
   inputs: { source: string; names: string[] }[];
 }
 
+/** Events that let people outside the repository start a workflow (`issues`, `pull_request_target`…). */
+export interface TriggerFact {
+  kind: 'trigger';
+  questionId: string;
+  events: string[];
+  /** Who each event lets start it, in words: "anyone who can open an issue". */
+  who: string[];
+  /** True when a job or step has an `if:`: it may admit only some people, so "only maintainers" is not contradicted. */
+  guarded: boolean;
+}
+
+/** The write scopes a workflow's or job's token gets (`contents`, `pull-requests`, or `write-all`). */
+export interface PermissionsFact {
+  kind: 'permissions';
+  questionId: string;
+  writes: string[];
+}
+
 /** Every fact the tool knows about a block. Question facts are checked at their answer; env facts against the whole note. */
-export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact;
+export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact | TriggerFact | PermissionsFact;
 
 /** A problem an answer has with a fact. */
 export interface FactProblem {
@@ -143,7 +161,48 @@ export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFa
       return regexAnswerProblem(answer, fact);
     case 'built-from':
       return builtFromAnswerProblem(answer, fact);
+    case 'trigger':
+      return triggerAnswerProblem(answer, fact);
+    case 'permissions':
+      return permissionsAnswerProblem(answer, fact);
   }
+}
+
+/** An answer that says outsiders can start it. */
+const SAYS_OUTSIDERS =
+  /\b(?:any(?:one|body)|outsiders?|forks?|forked|external(?: (?:users|people|contributors))?|strangers?|the public|any (?:github )?(?:user|account)s?|(?:first-time |outside )?contributors?|third[- ]part(?:y|ies)|not (?:just|only) (?:maintainers|members|collaborators))\b/i;
+/** An answer that says only insiders can. */
+const SAYS_INSIDERS_ONLY =
+  /\bonly (?:the )?(?:maintainers?|collaborators?|members?|admins?|owners?|team(?: members)?|us|we|our team|people with (?:write|push|admin) access|repo(?:sitory)? (?:members|owners|admins|collaborators))\b|\b(?:no ?one|nobody) (?:else|outside)\b|\binternal(?:ly)?(?: use)? only\b|\b(?:outsiders?|forks?|external (?:users|people|contributors)) (?:cannot|can't|can ?not)\b/i;
+
+/**
+ * What is wrong with an answer to "who can trigger this workflow?" when outsiders can: saying only
+ * insiders can (unless an `if:` may make it true), or not saying who at all.
+ */
+export function triggerAnswerProblem(answer: string, fact: TriggerFact): FactProblem | undefined {
+  const known = `This workflow can be started by ${fact.events.map((event, index) => `${fact.who[index]} (\`${event}\`)`).join(' and ')}`;
+  if (fact.guarded || SAYS_OUTSIDERS.test(answer)) return undefined;
+  // "Only the team can merge, but anyone can comment" says who: an "only" next to outsiders is about something else.
+  const insiders = SAYS_INSIDERS_ONLY.exec(answer);
+  if (insiders) return { code: 'wrong-fact', message: `${known}; the answer says ${insiders[0].toLowerCase()} can.` };
+  return { code: 'missing-fact', message: `${known}; the answer does not say who can.` };
+  return undefined;
+}
+
+/** An answer that says the token cannot write. */
+const SAYS_READ_ONLY = /\bread[- ]only\b|\bonly reads?\b|\bcan(?:'t| ?not) (?:write|push|modify|change)\b|\bno write\b|\bdoes(?:n't| not) (?:write|push|modify|change)\b/i;
+
+/** What is wrong with an answer about a token's write permissions: calling it read-only, or leaving a scope out. */
+export function permissionsAnswerProblem(answer: string, fact: PermissionsFact): FactProblem | undefined {
+  const scopes = fact.writes.map((scope) => `\`${scope}\``).join(', ');
+  const squashed = squash(answer);
+  const missing = fact.writes.filter((scope) => scope !== 'write-all' && !squashed.includes(squash(scope)));
+  if (fact.writes.includes('write-all') && !/\bwrite-all\b|\b(?:every|all)(?:thing| scopes| permissions)?\b/i.test(answer)) missing.push('write-all');
+  if (missing.length === 0) return undefined;
+  // "contents: write pushes the tag, the rest is read-only" names the scope: only a read-only claim that names none is wrong.
+  const readOnly = missing.length === fact.writes.length ? SAYS_READ_ONLY.exec(answer) : null;
+  if (readOnly) return { code: 'wrong-fact', message: `The token may write ${scopes}; the answer says it ${/only|read/i.test(readOnly[0]) ? 'is read-only' : readOnly[0]}.` };
+  return { code: 'missing-fact', message: `The token may write ${scopes}; the answer does not say what ${missing.map((scope) => `\`${scope}\``).join(', ')} ${missing.length === 1 ? 'is' : 'are'} for.` };
 }
 
 /**

@@ -1,27 +1,56 @@
-import type { Document as YamlDocument } from 'yaml';
+import type { LineCounter, Pair, Document as YamlDocument } from 'yaml';
 import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { mapEntries, nodeSpan, scalarText } from '../rules/shared-yaml/nodes';
-import { allSteps, expressionsOf, readWorkflowFiles } from '../rules/workflows/workflow';
+import { allSteps, expressionsOf, readWorkflowFiles, type WorkflowFile } from '../rules/workflows/workflow';
 import { untrustedContext } from '../rules/workflows/untrusted';
 import { DEFAULT_TRUSTED_OWNERS, unpinnedMessage } from '../rules/workflows/unpinned-action';
 import { inlineCode } from '../text/markdown';
+import type { KnownFact } from './fact-check';
 import type { LanguageNoteSupport } from './language-notes';
 import { type BlockQuestion, type QuestionKind, questionId } from './questions';
 
-/** Triggers that let people outside the repository start the workflow with the repository's token. */
-const OUTSIDER_TRIGGERS: ReadonlySet<string> = new Set([
-  'pull_request_target',
-  'workflow_run',
-  'issue_comment',
-  'issues',
-  'discussion',
-  'discussion_comment',
-  'pull_request_review',
-  'pull_request_review_comment',
-  'fork',
-  'watch',
+/** Triggers that let people outside the repository start the workflow with the repository's token, and who. */
+const OUTSIDER_TRIGGERS: ReadonlyMap<string, string> = new Map([
+  ['pull_request_target', 'anyone who opens a pull request, from a fork too'],
+  ['workflow_run', "whoever starts the workflow it follows (a fork's pull request too)"],
+  ['issue_comment', 'anyone who can comment on an issue or pull request'],
+  ['issues', 'anyone who can open an issue'],
+  ['discussion', 'anyone who can start a discussion'],
+  ['discussion_comment', 'anyone who can comment on a discussion'],
+  ['pull_request_review', 'anyone who can review a pull request'],
+  ['pull_request_review_comment', 'anyone who can comment on a pull request review'],
+  ['fork', 'anyone who forks the repository'],
+  ['watch', 'anyone who stars the repository'],
 ]);
+
+/** The outsider triggers of a workflow (one question and fact for all: who, with which token, is one story). */
+function outsiderTriggers(file: WorkflowFile): { events: string[]; identity: string; node: unknown } | undefined {
+  const outsiders = file.triggers.filter((trigger) => OUTSIDER_TRIGGERS.has(trigger.event));
+  if (outsiders.length === 0) return undefined;
+  const events = outsiders.map((trigger) => trigger.event);
+  return { events, identity: [...events].sort().join(','), node: outsiders[0]!.node };
+}
+
+/** Each `permissions:` of the workflow and its jobs that grants writing: `["contents: write"]` or `["write-all"]`. */
+function writePermissions(file: WorkflowFile): { pair: Pair; writes: string[] }[] {
+  const found: { pair: Pair; writes: string[] }[] = [];
+  for (const pair of [file.permissions, ...file.jobs.map((job) => job.permissions)]) {
+    if (pair === undefined) continue;
+    const whole = scalarText(pair.value, file.document)?.trim();
+    const writes = whole === 'write-all' ? ['write-all'] : mapEntries(pair.value, file.document).filter(({ value }) => scalarText(value, file.document)?.trim() === 'write').map(({ key }) => `${key}: write`);
+    if (writes.length > 0) found.push({ pair, writes });
+  }
+  return found;
+}
+
+/** The 1-based line of a node when it is within `range`, else undefined. */
+function lineInRange(document: LanguageDocument & { lineCounter: LineCounter }, node: unknown, yamlDocument: YamlDocument.Parsed, range: LineRange): number | undefined {
+  const span = nodeSpan(node, yamlDocument);
+  if (span === undefined) return undefined;
+  const line = document.lineCounter.linePos(span.start).line;
+  return line < range.startLine || line > range.endLine ? undefined : line;
+}
 
 /**
  * Expressions whose value comes from outside the workflow's own text (an event, a caller, an
@@ -42,28 +71,18 @@ export const workflowNoteSupport: LanguageNoteSupport = {
   questions(document: LanguageDocument, text: string, range: LineRange): BlockQuestion[] {
     if (!('documents' in document)) return [];
     const questions: BlockQuestion[] = [];
-    const lineOf = (offset: number): number => document.lineCounter.linePos(offset).line;
     const add = (kind: QuestionKind, identity: string, node: unknown, yamlDocument: YamlDocument.Parsed, question: string): void => {
-      const span = nodeSpan(node, yamlDocument);
-      if (span === undefined) return;
-      const line = lineOf(span.start);
-      if (line < range.startLine || line > range.endLine) return;
-      questions.push({ id: questionId(kind, identity), kind, text: question, line });
+      const line = lineInRange(document, node, yamlDocument, range);
+      if (line !== undefined) questions.push({ id: questionId(kind, identity), kind, text: question, line });
     };
     for (const file of readWorkflowFiles(document)) {
-      // One question for all of them: the answer (who, with which token) is one story.
-      const outsiders = file.triggers.filter((trigger) => OUTSIDER_TRIGGERS.has(trigger.event));
-      if (outsiders.length > 0) {
-        const events = outsiders.map((trigger) => trigger.event);
+      const outsiders = outsiderTriggers(file);
+      if (outsiders !== undefined) {
+        const { events } = outsiders;
         const shown = events.length <= 3 ? events.map(inlineCode).join(', ') : `${events.slice(0, 3).map(inlineCode).join(', ')}…`;
-        add('trigger', [...events].sort().join(','), outsiders[0]!.node, file.document, `Who can trigger this workflow (${shown}), and with which token permissions and secrets do its jobs run then?`);
+        add('trigger', outsiders.identity, outsiders.node, file.document, `Who can trigger this workflow (${shown}), and with which token permissions and secrets do its jobs run then?`);
       }
-      const permissionPairs = [file.permissions, ...file.jobs.map((job) => job.permissions)];
-      for (const pair of permissionPairs) {
-        if (pair === undefined) continue;
-        const whole = scalarText(pair.value, file.document)?.trim();
-        const writes = whole === 'write-all' ? ['write-all'] : mapEntries(pair.value, file.document).filter(({ value }) => scalarText(value, file.document)?.trim() === 'write').map(({ key }) => `${key}: write`);
-        if (writes.length === 0) continue;
+      for (const { pair, writes } of writePermissions(file)) {
         const shown = writes.slice(0, 3).map(inlineCode).join(', ');
         add('permissions', writes.join(','), pair.key, file.document, `What can the token do with ${shown}, and which step needs it?`);
       }
@@ -88,5 +107,27 @@ export const workflowNoteSupport: LanguageNoteSupport = {
       }
     }
     return questions;
+  },
+
+  /**
+   * What the tool knows for certain about the trigger and permission questions: which events let
+   * outsiders start the workflow (an answer saying "only maintainers" is wrong unless an `if:` may
+   * make it true), and which scopes the token may write (an answer calling it read-only is wrong).
+   */
+  facts(document: LanguageDocument, _text: string, range: LineRange): KnownFact[] {
+    if (!('documents' in document)) return [];
+    const facts: KnownFact[] = [];
+    for (const file of readWorkflowFiles(document)) {
+      const outsiders = outsiderTriggers(file);
+      if (outsiders !== undefined && lineInRange(document, outsiders.node, file.document, range) !== undefined) {
+        const guarded = file.jobs.some((job) => job.if !== undefined || job.steps.some((step) => step.if !== undefined));
+        facts.push({ kind: 'trigger', questionId: questionId('trigger', outsiders.identity), events: outsiders.events, who: outsiders.events.map((event) => OUTSIDER_TRIGGERS.get(event)!), guarded });
+      }
+      for (const { pair, writes } of writePermissions(file)) {
+        if (lineInRange(document, pair.key, file.document, range) === undefined) continue;
+        facts.push({ kind: 'permissions', questionId: questionId('permissions', writes.join(',')), writes: writes.map((write) => write.replace(/: write$/, '')) });
+      }
+    }
+    return facts;
   },
 };
