@@ -139,8 +139,22 @@ export interface PermissionsFact {
   writes: string[];
 }
 
+/** What an IAM policy allows, read from its Allow statements (Terraform). */
+export interface PolicyFact {
+  kind: 'policy';
+  questionId: string;
+  /** `aws_iam_policy.deploy`. */
+  owner: string;
+  /** Wildcard actions it allows (`*`, `s3:*`, `ec2:Describe*`), and `NotAction` as `every action but …`. */
+  wildcardActions: string[];
+  /** True when a statement allows its actions on every resource (`*`). */
+  everyResource: boolean;
+  /** Actions it allows that change or delete things (`s3:PutObject`, `s3:*`), at most a few, for the message. */
+  writes: string[];
+}
+
 /** Every fact the tool knows about a block. Question facts are checked at their answer; env facts against the whole note. */
-export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact | TriggerFact | PermissionsFact;
+export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact | TriggerFact | PermissionsFact | PolicyFact;
 
 /** A problem an answer has with a fact. */
 export interface FactProblem {
@@ -165,7 +179,34 @@ export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFa
       return triggerAnswerProblem(answer, fact);
     case 'permissions':
       return permissionsAnswerProblem(answer, fact);
+    case 'policy':
+      return policyAnswerProblem(answer, fact);
   }
+}
+
+/** An answer that acknowledges a wildcard: the `*` itself, or words for "all of them". */
+const SAYS_WILDCARD = /\*|\b(?:every|all|any)\b|\bwildcard\b|\bunrestricted\b|\bfull (?:access|admin)/i;
+
+/**
+ * What is wrong with an answer about what a policy allows: calling a policy that can change or
+ * delete things read-only, or not acknowledging its wildcards (`s3:*`, every resource).
+ */
+export function policyAnswerProblem(answer: string, fact: PolicyFact): FactProblem | undefined {
+  const allows = [
+    fact.wildcardActions.length > 0 ? fact.wildcardActions.map((action) => `\`${action}\``).join(', ') : fact.writes.map((action) => `\`${action}\``).join(', '),
+    fact.everyResource ? 'on every resource (`*`)' : '',
+  ].filter((part) => part !== '').join(' ');
+  const known = `\`${fact.owner}\` allows ${allows}`;
+  if (fact.writes.length > 0) {
+    const readOnly = SAYS_READ_ONLY.exec(answer);
+    if (readOnly && !fact.writes.some((action) => answer.includes(action))) {
+      return { code: 'wrong-fact', message: `${known}, which changes or deletes things; the answer says it ${/only|read/i.test(readOnly[0]) ? 'is read-only' : readOnly[0]}.` };
+    }
+  }
+  if ((fact.wildcardActions.length > 0 || fact.everyResource) && !SAYS_WILDCARD.test(answer)) {
+    return { code: 'missing-fact', message: `${known}; the answer does not say so, nor why it needs the wildcard.` };
+  }
+  return undefined;
 }
 
 /** An answer that says outsiders can start it. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { loadGrammars } from '../../../src/core/languages/tree-sitter';
-import { languageBlockQuestions } from '../../../src/core/notes/language-notes';
+import { answerFactProblem, type PolicyFact } from '../../../src/core/notes/fact-check';
+import { languageBlockFacts, languageBlockQuestions } from '../../../src/core/notes/language-notes';
 
 const ask = (path: string, text: string, startLine = 1, endLine = text.split('\n').length) =>
   (languageBlockQuestions(path, text, { startLine, endLine }, 10) ?? []).map((question) => [question.kind, question.line, question.text]);
@@ -86,5 +87,40 @@ spec:
     assert.deepEqual(ask('Dockerfile', `${text}\nUSER node`, 6, 6).map(([kind, , question]) => [kind, question]), [
       ['container', 'The image ends as `USER node`: which steps need root, and can the running process change its own files?'],
     ]);
+  });
+
+  it('Terraform facts: what a policy allows, so "read-only" for a policy that writes is a wrong fact and an unmentioned wildcard a missing one', () => {
+    const text = [
+      'resource "aws_iam_policy" "deploy" {',
+      '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })',
+      '}',
+      'resource "aws_iam_policy" "reader" {',
+      '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["s3:GetObject", "s3:ListBucket"], Resource = ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"] }] })',
+      '}',
+      'resource "aws_iam_policy" "uploader" {',
+      '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["s3:PutObject"], Resource = "arn:aws:s3:::uploads/*" }] })',
+      '}',
+    ].join('\n');
+    const range = { startLine: 1, endLine: 9 };
+    const facts = (languageBlockFacts('main.tf', text, range) ?? []).filter((fact): fact is PolicyFact => fact.kind === 'policy');
+    assert.deepEqual(
+      facts.map((fact) => [fact.owner, fact.wildcardActions, fact.everyResource, fact.writes]),
+      [
+        ['aws_iam_policy.deploy', ['s3:*'], true, ['s3:*']],
+        ['aws_iam_policy.uploader', [], false, ['s3:PutObject']],
+      ],
+      'nothing to check about a read-only policy on named buckets',
+    );
+    const questions = languageBlockQuestions('main.tf', text, range, 10) ?? [];
+    for (const fact of facts) assert.ok(questions.some((question) => question.id === fact.questionId), fact.owner);
+    const [deploy, uploader] = facts;
+    const wrong = answerFactProblem('Read-only access to the logs bucket for the deploy job.', deploy);
+    assert.equal(wrong?.code, 'wrong-fact');
+    assert.equal(wrong?.message, '`aws_iam_policy.deploy` allows `s3:*` on every resource (`*`), which changes or deletes things; the answer says it is read-only.');
+    assert.equal(answerFactProblem('Every S3 action on all buckets: the deploy script syncs the site and prunes old releases.', deploy), undefined);
+    assert.equal(answerFactProblem('It lets the deploy job upload the site.', deploy)?.code, 'missing-fact');
+    assert.equal(answerFactProblem('It is read-only.', uploader)?.code, 'wrong-fact');
+    assert.equal(answerFactProblem('s3:PutObject on uploads/* for the form handler; everything else stays read-only.', uploader), undefined, 'an honest "read-only" naming the write');
+    assert.equal(answerFactProblem('The form handler puts files under uploads/.', uploader), undefined);
   });
 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { evaluate, FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
 import { loadGrammars } from '../../../src/core/languages/tree-sitter';
+import { languageBlockFacts, languageBlockQuestions } from '../../../src/core/notes/language-notes';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { BUILTIN_RULES } from '../../../src/core/rules';
 
@@ -62,6 +63,10 @@ describe('infrastructure rules never throw', () => {
     const { findings } = evaluate(path, text, { policy, rules: INFRASTRUCTURE_RULES });
     assert.deepEqual(findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID).map((finding) => finding.message), []);
     for (const finding of findings) assert.ok(finding.start >= 0 && finding.start <= finding.end && finding.end <= text.length, `${finding.ruleId} span`);
+    // The block questions and facts read the same files: they must not throw either.
+    const range = { startLine: 1, endLine: text.split('\n').length };
+    languageBlockQuestions(path, text, range, 20);
+    languageBlockFacts(path, text, range);
   };
 
   it('on arbitrary text in each language', () => {

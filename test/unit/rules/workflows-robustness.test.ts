@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { evaluate, FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { BUILTIN_RULES } from '../../../src/core/rules';
-import { languageBlockQuestions } from '../../../src/core/notes/language-notes';
+import { languageBlockFacts, languageBlockQuestions } from '../../../src/core/notes/language-notes';
 import { yaml } from './workflows-harness';
 import { ALIAS_BOMB } from '../../../bench/adversarial.bench';
 
@@ -55,6 +55,7 @@ function checkRobust(path: string, text: string): void {
   }
   const lines = text.split('\n').length;
   languageBlockQuestions(path, text, { startLine: 1, endLine: lines }, 20);
+  languageBlockFacts(path, text, { startLine: 1, endLine: lines });
 }
 
 describe('workflow rules on arbitrary input', () => {
