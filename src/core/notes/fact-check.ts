@@ -153,8 +153,18 @@ export interface PolicyFact {
   writes: string[];
 }
 
+/** The powers a Kubernetes container gets beyond the default (`privileged: true`, a capability, a node path). */
+export interface ContainerFact {
+  kind: 'container';
+  questionId: string;
+  /** `container "web" of Deployment/api`. */
+  container: string;
+  /** Each power as code, with the words an answer may name it by (`privileged`; `docker.sock`). */
+  powers: { source: string; names: string[] }[];
+}
+
 /** Every fact the tool knows about a block. Question facts are checked at their answer; env facts against the whole note. */
-export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact | TriggerFact | PermissionsFact | PolicyFact;
+export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact | TriggerFact | PermissionsFact | PolicyFact | ContainerFact;
 
 /** A problem an answer has with a fact. */
 export interface FactProblem {
@@ -181,7 +191,27 @@ export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFa
       return permissionsAnswerProblem(answer, fact);
     case 'policy':
       return policyAnswerProblem(answer, fact);
+    case 'container':
+      return containerAnswerProblem(answer, fact);
   }
+}
+
+/** An answer that says the container has no special powers. */
+const SAYS_UNPRIVILEGED =
+  /\b(?:unprivileged|non-?privileged|no (?:special |extra |elevated )?(?:privileges|capabilities|permissions)|least[- ]privilege|not privileged|without (?:any )?privileges|non-?root|not (?:as )?root)\b/i;
+
+/**
+ * What is wrong with an answer about a container's powers: calling it unprivileged or non-root
+ * while naming none of them, or leaving one out (the question asks why each is needed).
+ */
+export function containerAnswerProblem(answer: string, fact: ContainerFact): FactProblem | undefined {
+  const squashed = squash(answer);
+  const missing = fact.powers.filter((power) => !power.names.some((name) => squash(name).length > 0 && squashed.includes(squash(name))));
+  if (missing.length === 0) return undefined;
+  const all = fact.powers.map((power) => power.source).join(', ');
+  const unprivileged = missing.length === fact.powers.length ? SAYS_UNPRIVILEGED.exec(answer) : null;
+  if (unprivileged) return { code: 'wrong-fact', message: `The ${fact.container} gets ${all}; the answer says it is ${unprivileged[0].toLowerCase()}.` };
+  return { code: 'missing-fact', message: `The ${fact.container} gets ${all}; the answer does not say why it needs ${missing.map((power) => power.source).join(', ')}.` };
 }
 
 /** An answer that acknowledges a wildcard: the `*` itself, or words for "all of them". */

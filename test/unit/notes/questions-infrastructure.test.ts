@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { loadGrammars } from '../../../src/core/languages/tree-sitter';
-import { answerFactProblem, type PolicyFact } from '../../../src/core/notes/fact-check';
+import { answerFactProblem, type ContainerFact, type PolicyFact } from '../../../src/core/notes/fact-check';
 import { languageBlockFacts, languageBlockQuestions } from '../../../src/core/notes/language-notes';
 
 const ask = (path: string, text: string, startLine = 1, endLine = text.split('\n').length) =>
@@ -122,5 +122,45 @@ spec:
     assert.equal(answerFactProblem('It is read-only.', uploader)?.code, 'wrong-fact');
     assert.equal(answerFactProblem('s3:PutObject on uploads/* for the form handler; everything else stays read-only.', uploader), undefined, 'an honest "read-only" naming the write');
     assert.equal(answerFactProblem('The form handler puts files under uploads/.', uploader), undefined);
+  });
+
+  it('Kubernetes facts: a container with powers called unprivileged or non-root is a wrong fact, a power left out a missing one', () => {
+    const text = [
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: { name: agent }',
+      'spec:',
+      '  containers:',
+      '    - name: agent',
+      '      image: agent:2',
+      '      securityContext: { runAsUser: 0, capabilities: { add: [NET_ADMIN, SYS_TIME] } }',
+      '      volumeMounts: [{ name: sock, mountPath: /var/run/docker.sock }]',
+      '    - name: web',
+      '      image: web:1',
+      '  volumes:',
+      '    - name: sock',
+      '      hostPath: { path: /var/run/docker.sock }',
+    ].join('\n');
+    const range = { startLine: 1, endLine: 14 };
+    const facts = (languageBlockFacts('pod.yaml', text, range) ?? []).filter((fact): fact is ContainerFact => fact.kind === 'container');
+    assert.deepEqual(
+      facts.map((fact) => [fact.container, fact.powers.map((power) => power.source)]),
+      [['container "agent" of Pod "agent"', ['the capability `NET_ADMIN`', 'the capability `SYS_TIME`', '`runAsUser: 0`', "the node's `/var/run/docker.sock`"]]],
+      'no fact about the container without powers',
+    );
+    const questions = languageBlockQuestions('pod.yaml', text, range, 10) ?? [];
+    const question = questions.find((candidate) => candidate.id === facts[0].questionId);
+    assert.match(question?.text ?? '', /need the capabilities `NET_ADMIN`, `SYS_TIME`, `runAsUser: 0`, the node's `\/var\/run\/docker\.sock`/);
+    const fact = facts[0];
+    const wrong = answerFactProblem('It runs as a non-root, unprivileged agent that only reads metrics.', fact);
+    assert.equal(wrong?.code, 'wrong-fact');
+    assert.match(wrong!.message, /the answer says it is non-root\.$/);
+    assert.equal(
+      answerFactProblem('NET_ADMIN and SYS_TIME let it set routes and the clock; it runs as root (uid 0) to read docker.sock, so a compromise owns the node.', fact),
+      undefined,
+    );
+    const missing = answerFactProblem('NET_ADMIN lets it set routes; it runs as root to read docker.sock.', fact);
+    assert.equal(missing?.code, 'missing-fact');
+    assert.match(missing!.message, /does not say why it needs the capability `SYS_TIME`\.$/);
   });
 });
