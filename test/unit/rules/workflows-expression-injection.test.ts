@@ -172,4 +172,43 @@ describe('rule workflows/expression-injection', () => {
     assert.match(findings[3].message, /the names of the files the pull request changes/);
     assert.equal(findings[1].fixes?.[0]?.title, 'Pass it through env: as OUTPUTS_TITLE');
   });
+
+  it('follows job outputs into the jobs that need them, and step outputs in a composite action', () => {
+    const text = yaml(
+      'on: issue_comment',
+      'jobs:',
+      '  read:',
+      '    runs-on: ubuntu-latest',
+      '    outputs:',
+      '      body: ${{ steps.get.outputs.body }}',
+      '      direct: ${{ github.event.comment.body }}',
+      '      safe: ${{ steps.get.outputs.count }}',
+      '    steps:',
+      '      - id: get',
+      '        env: { BODY: "${{ github.event.comment.body }}" }',
+      '        run: |',
+      '          echo "body=$BODY" >> $GITHUB_OUTPUT',
+      '          echo "count=1" >> $GITHUB_OUTPUT',
+      '  act:',
+      '    needs: read',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: echo "${{ needs.read.outputs.body }}" "${{ needs.read.outputs.direct }}" "${{ needs.read.outputs.safe }}"',
+    );
+    const findings = runWorkflow(rule, text);
+    assert.deepEqual(findings.map((finding) => covered(text, finding)), ['${{ needs.read.outputs.body }}', '${{ needs.read.outputs.direct }}']);
+    assert.match(findings[0].message, /`needs\.read\.outputs\.body` holds `github\.event\.comment\.body` \(job `read` wrote it\)/);
+    const action = yaml(
+      'name: Greet',
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      '    - id: title',
+      '      shell: bash',
+      '      run: echo "title=${{ github.event.pull_request.title }}" >> "$GITHUB_OUTPUT"',
+      '    - shell: bash',
+      '      run: echo "${{ steps.title.outputs.title }}"',
+    );
+    assert.deepEqual(findingLines(runWorkflow(rule, action, 'action.yml')), [7, 9]);
+  });
 });

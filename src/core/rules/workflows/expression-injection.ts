@@ -4,7 +4,7 @@ import { inlineCode } from '../../text/markdown';
 import { asScalar, mapValue } from '../shared-yaml/nodes';
 import { untrustedContext } from './untrusted';
 import { envIndirectionFix } from './env-indirection-fix';
-import { stepId, untrustedOutputRead, untrustedOutputs } from './step-outputs';
+import { untrustedOutputRead, untrustedWorkflowOutputs } from './step-outputs';
 import { allSteps, classifyExpressions, expressionsOf, normaliseExpression, readWorkflowFiles, usesAction, variablesSetFrom } from './workflow';
 
 /**
@@ -25,12 +25,12 @@ export const workflowsExpressionInjection: Rule = {
     'quoted variable (`env: TITLE: ${{ github.event.issue.title }}` and `"$TITLE"` in the script, ' +
     '`process.env.TITLE` in `github-script`): the shell then never parses it as code. `${{ env.TITLE }}` ' +
     'in the script would paste it all the same, and is reported too.\n\n' +
-    'Step outputs are followed within a job: `steps.<id>.outputs.<name>` is reported when that step wrote it to ' +
-    '`$GITHUB_OUTPUT` from such a value (directly or through an `env:` variable), and every output of ' +
-    '`tj-actions/changed-files` and `dorny/paths-filter` (file names are the contributor\'s choice). ' +
+    'Outputs are followed: `steps.<id>.outputs.<name>` is reported when that step wrote it to ' +
+    '`$GITHUB_OUTPUT` from such a value (directly or through an `env:` variable), every output of ' +
+    '`tj-actions/changed-files` and `dorny/paths-filter` (file names are the contributor\'s choice), and ' +
+    '`needs.<job>.outputs.<name>` when that job passes one of those on. ' +
     'Inputs (`inputs.*`) are not reported: only people with write access can dispatch a workflow, ' +
-    'and a reusable workflow\'s inputs are checked where the caller passes them. Job outputs (`needs.*`) ' +
-    'are not followed.',
+    'and a reusable workflow\'s inputs are checked where the caller passes them.',
   check: () => [],
   languages: {
     'github-actions': {
@@ -45,14 +45,8 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   const seen = new Set<string>();
   for (const file of readWorkflowFiles(context.document)) {
-    /** Outputs of the job's earlier steps that hold untrusted text: step id → output → source. */
-    let outputs = new Map<string, Map<string, string>>();
-    let currentJob: unknown;
+    const outputs = untrustedWorkflowOutputs(file);
     for (const { step, job } of allSteps(file)) {
-      if (job !== currentJob) {
-        currentJob = job;
-        outputs = new Map();
-      }
       const untrustedEnv = variablesSetFrom([file.env, job?.env, step.env], file.document, (value) => classifyExpressions(value, untrustedContext));
       const scripts: { scalar: ReturnType<typeof asScalar>; where: string; fix: string }[] = [];
       if (step.run) scripts.push({ scalar: step.run, where: '`run:` script', fix: 'use `"$NAME"` in the script' });
@@ -64,7 +58,7 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
         for (const expression of expressionsOf(scalar, context.text, file.document)) {
           const direct = untrustedContext(expression.body);
           const variable = direct === undefined ? environmentRead(expression.body, untrustedEnv) : undefined;
-          const output = direct === undefined && variable === undefined ? untrustedOutputRead(expression.body, outputs) : undefined;
+          const output = direct === undefined && variable === undefined ? untrustedOutputRead(expression.body, outputs.steps.get(job) ?? new Map(), outputs.jobs) : undefined;
           if (direct === undefined && variable === undefined && output === undefined) continue;
           const key = `${expression.start}:${expression.end}`;
           if (seen.has(key)) continue;
@@ -74,19 +68,13 @@ function checkInjection(context: LanguageRuleContext): RuleFinding[] {
               ? `${inlineCode(direct)} is pasted into this ${where} as code: whoever writes it can run commands with the job's token and secrets. ` +
                 `Pass it through \`env:\` (\`NAME: \${{ ${expression.body} }}\`) and ${fix}.`
               : output !== undefined
-                ? `${inlineCode(output.path)} holds ${output.source.includes(' ') ? output.source : inlineCode(output.source)} (step \`${output.step}\` wrote it), and \`\${{ }}\` pastes it into this ${where} as code: ` +
+                ? `${inlineCode(output.path)} holds ${output.source.includes(' ') ? output.source : inlineCode(output.source)} (${output.writer} wrote it), and \`\${{ }}\` pastes it into this ${where} as code: ` +
                   `whoever writes it can run commands with the job's token and secrets. Pass it through \`env:\` and ${fix}.`
                 : `${inlineCode(`env.${variable!.name}`)} holds ${inlineCode(variable!.context)}, and \`\${{ }}\` pastes it into this ${where} as code all the same. ` +
                   `Read the variable at run time instead (${where.includes('github-script') ? `\`process.env.${variable!.name}\`` : `\`"$${variable!.name}"\``}).`;
           const quickFix = variable === undefined && scalar === step.run ? envIndirectionFix(context.text, file, job, step, expression) : undefined;
           findings.push({ start: expression.start, end: expression.end, message, ...(quickFix ? { fixes: [quickFix] } : {}) });
         }
-      }
-      const id = stepId(step, file.document);
-      if (id !== undefined) {
-        const written = untrustedOutputs(step, file.document, untrustedEnv);
-        if (written.size > 0) outputs.set(id, written);
-        else outputs.delete(id);
       }
     }
   }

@@ -1,7 +1,7 @@
 import type { Document } from 'yaml';
-import { mapValue, scalarText } from '../shared-yaml/nodes';
+import { mapEntries, mapValue, scalarText } from '../shared-yaml/nodes';
 import { untrustedContext } from './untrusted';
-import { classifyExpressions, normaliseExpression, usesAction, type Step } from './workflow';
+import { classifyExpressions, normaliseExpression, usesAction, variablesSetFrom, type Job, type Step, type WorkflowFile } from './workflow';
 
 /**
  * Actions whose outputs carry what a contributor chose: the names of the files a pull request
@@ -54,15 +54,51 @@ export function stepId(step: Step, document: Document.Parsed): string | undefine
   return scalarText(mapValue(step.node, 'id', document), document)?.trim().toLowerCase() || undefined;
 }
 
+/** Outputs holding untrusted text, by writer (a step id, or a job id) → output name (or `*`) → source. */
+export type UntrustedOutputs = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
 /**
- * The first `steps.<id>.outputs.<name>` an expression reads that holds untrusted text, given the
- * outputs of the earlier steps of the job (`<id>` → output name → source).
+ * The untrusted outputs of a workflow: of each job's steps (by job), and of the jobs themselves,
+ * whose `outputs:` pass on a step's (`title: ${{ steps.meta.outputs.title }}`) or an untrusted
+ * context directly. A step can only read the outputs of the steps before it; one reading a later
+ * step's gets nothing, so reading them all is the same.
  */
-export function untrustedOutputRead(body: string, earlier: ReadonlyMap<string, ReadonlyMap<string, string>>): { path: string; source: string; step: string } | undefined {
-  for (const match of normaliseExpression(body).matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-    const outputs = earlier.get(match[1]);
-    const source = outputs?.get(match[2]) ?? outputs?.get('*');
-    if (source !== undefined) return { path: match[0], source, step: match[1] };
+export function untrustedWorkflowOutputs(file: WorkflowFile): { steps: Map<Job | undefined, UntrustedOutputs>; jobs: UntrustedOutputs } {
+  const steps = new Map<Job | undefined, UntrustedOutputs>();
+  const jobs = new Map<string, Map<string, string>>();
+  // A composite action's steps are one sequence without a job.
+  for (const job of [...file.jobs, undefined]) {
+    const byStep = new Map<string, Map<string, string>>();
+    for (const step of job?.steps ?? file.actionSteps) {
+      const id = stepId(step, file.document);
+      if (id === undefined) continue;
+      const untrustedEnv = variablesSetFrom([file.env, job?.env, step.env], file.document, (value) => classifyExpressions(value, untrustedContext));
+      const written = untrustedOutputs(step, file.document, untrustedEnv);
+      if (written.size > 0) byStep.set(id, written);
+    }
+    steps.set(job, byStep);
+    if (job === undefined) continue;
+    const passed = new Map<string, string>();
+    for (const { key, value } of mapEntries(mapValue(job.node, 'outputs', file.document), file.document)) {
+      const text = scalarText(value, file.document);
+      if (text === undefined) continue;
+      const source = classifyExpressions(text, (body) => untrustedContext(body) ?? untrustedOutputRead(body, byStep, new Map())?.source);
+      if (source !== undefined) passed.set(key.toLowerCase(), source);
+    }
+    if (passed.size > 0) jobs.set(job.id.toLowerCase(), passed);
+  }
+  return { steps, jobs };
+}
+
+/**
+ * The first `steps.<id>.outputs.<name>` or `needs.<job>.outputs.<name>` an expression reads that
+ * holds untrusted text, with who wrote it.
+ */
+export function untrustedOutputRead(body: string, steps: UntrustedOutputs, jobs: UntrustedOutputs): { path: string; source: string; writer: string } | undefined {
+  for (const match of normaliseExpression(body).matchAll(/\b(steps|needs)\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+    const outputs = (match[1] === 'steps' ? steps : jobs).get(match[2]);
+    const source = outputs?.get(match[3]) ?? outputs?.get('*');
+    if (source !== undefined) return { path: match[0], source, writer: `${match[1] === 'steps' ? 'step' : 'job'} \`${match[2]}\`` };
   }
   return undefined;
 }
