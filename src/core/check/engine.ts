@@ -65,6 +65,8 @@ export interface EvaluateOptions {
   inTestPath?: boolean;
   /** Files longer than this (in UTF-16 units) get text rules only. */
   maxParseLength?: number;
+  /** Reads another workspace file for a rule (see `RuleContext.readWorkspaceFile`). */
+  readWorkspaceFile?: (relativePath: string) => string | undefined;
   /**
    * The nearest package.json, or how to find it: looked up on the first rule that reads it (only the
    * dependency rules do), so a file they skip pays nothing.
@@ -166,6 +168,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     },
     dependencies: policy.dependencies,
     inTestPath: options.inTestPath,
+    readWorkspaceFile: options.readWorkspaceFile,
   });
   /** The rule's severity when it runs on this file at all (its findings may still be none), else undefined. */
   const runsHere = (rule: Rule): Severity | undefined => {

@@ -45,6 +45,12 @@ export interface RuleContext {
   readonly dependencies: { readonly allow: readonly string[]; readonly deny: readonly string[]; readonly virtualModules?: readonly string[] };
   /** True when the policy's `testPaths` call the file test code (rules about tests look only there and at files using a test framework). */
   readonly inTestPath?: boolean;
+  /**
+   * Another file of the workspace as text (a policy document a Terraform file loads with `file()`),
+   * read through the bounded reader: a regular file inside the workspace, of at most 1 MiB;
+   * undefined when it is missing or refused. A change to that file is seen at this file's next check.
+   */
+  readonly readWorkspaceFile?: (relativePath: string) => string | undefined;
 }
 
 /** One policy rule. Each rule lives in its own module under `src/core/rules/`. */

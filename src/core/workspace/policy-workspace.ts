@@ -1,5 +1,8 @@
 import { readBoundedTextFileSync } from './fs';
-import { join } from 'node:path';
+
+/** A file a rule reads beside the one it checks (a policy document) is refused above this size. */
+const RELATED_FILE_MAX_BYTES = 1024 * 1024;
+import { join, posix } from 'node:path';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
 import { currentMutationResults } from '../mutate/cache';
@@ -274,6 +277,7 @@ export class PolicyWorkspace {
       inTestPath: this.matchers.isTest(path),
       maxParseLength: options.maxParseLength,
       manifest: () => this.manifests.manifestFor(join(this.root, path)),
+      readWorkspaceFile: (relativePath) => this.readRelatedFile(relativePath),
       isCancelled: options.isCancelled,
       parseCache: options.parseCache,
       knownRuleIds: this.knownRuleIds(),
@@ -286,6 +290,14 @@ export class PolicyWorkspace {
       ...result.findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID),
     ];
     return { ...result, findings: fresh, baselinedCount: result.findings.length - fresh.length, notes };
+  }
+
+  /** A workspace file a rule reads beside the one it checks: through the bounded reader, confined to the root. */
+  private readRelatedFile(relativePath: string): string | undefined {
+    const normalized = posix.normalize(relativePath.replace(/\\/g, '/'));
+    if (normalized === '.' || normalized === '..' || normalized.startsWith('../') || posix.isAbsolute(normalized)) return undefined;
+    const read = readBoundedTextFileSync(join(this.root, normalized), { root: this.root, maxBytes: RELATED_FILE_MAX_BYTES });
+    return read.kind === 'ok' ? read.text : undefined;
   }
 
   private setRules(rules: Rule[]): void {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../../src/cli/cli';
@@ -87,3 +87,49 @@ describe('CLI check on Python, workflows and Dockerfiles', function () {
     assert.ok(after?.severityReasons.includes('raised: inside an AI-written block'));
   });
 });
+
+describe('CLI check on Terraform policies loaded from files', function () {
+  this.timeout(60000);
+  let root: string;
+  let outside: string;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'cf-cli-tf-files-'));
+    outside = mkdtempSync(join(tmpdir(), 'cf-cli-tf-outside-'));
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
+  });
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('reads a policy document through the bounded reader, and not one a link takes outside the workspace', async () => {
+    const admin = '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}';
+    write(root, 'infra/policies/admin.json', admin);
+    write(outside, 'admin.json', admin);
+    symlinkSync(join(outside, 'admin.json'), join(root, 'infra/policies/linked.json'));
+    write(
+      root,
+      'infra/iam.tf',
+      [
+        'resource "aws_iam_policy" "admin" {',
+        '  policy = file("${path.module}/policies/admin.json")',
+        '}',
+        'resource "aws_iam_policy" "linked" {',
+        '  policy = file("${path.module}/policies/linked.json")',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const run = await cli(root, 'check', '--rules', 'infrastructure/*', '--format', 'json');
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const findings = (JSON.parse(run.stdout) as { findings: { path: string; startLine: number; ruleId: string; message: string }[] }).findings;
+    assert.deepEqual(
+      findings.map((finding) => [finding.path, finding.startLine, finding.ruleId]),
+      [['infra/iam.tf', 2, 'infrastructure/iam-wildcard']],
+    );
+    assert.match(findings[0]!.message, /its policy in `infra\/policies\/admin\.json`/);
+  });
+});
+

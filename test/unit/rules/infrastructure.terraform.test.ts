@@ -6,6 +6,8 @@ import { infrastructureProviderCredentials as providerCredentials } from '../../
 import { infrastructurePublicBucket as publicBucket } from '../../../src/core/rules/infrastructure/public-bucket';
 import { infrastructureUnencryptedStorage as unencryptedStorage } from '../../../src/core/rules/infrastructure/unencrypted-storage';
 import { secretsHardcodedSecret } from '../../../src/core/rules/secrets/hardcoded-secret';
+import { evaluate } from '../../../src/core/check/engine';
+import { defaultPolicy } from '../../../src/core/policy/policy';
 import { check, covered, where } from './infrastructure-harness';
 
 describe('infrastructure rules on Terraform', () => {
@@ -94,9 +96,41 @@ describe('infrastructure rules on Terraform', () => {
       assert.deepEqual(where(check(iamWildcard, 'iam.tf', text)), [[7, 'error']]);
     });
 
-    it('is fooled by a policy built elsewhere: file() and templatefile() are not read (left consciously)', () => {
-      const text = 'resource "aws_iam_policy" "p" {\n  policy = file("${path.module}/admin.json")\n}\n';
-      assert.deepEqual(check(iamWildcard, 'iam.tf', text), []);
+    it('reads policies loaded with file() and templatefile() from a path known here (the cheapest input that fooled it), never outside the workspace', () => {
+      const files: Record<string, string> = {
+        'infra/policies/admin.json': '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+        'infra/policies/read.json.tpl': '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "${bucket_arn}"}]}',
+        'infra/nope.txt': 'not a policy',
+      };
+      const asked: string[] = [];
+      const readWorkspaceFile = (path: string): string | undefined => {
+        asked.push(path);
+        return files[path];
+      };
+      const text = [
+        'resource "aws_iam_policy" "admin" {',
+        '  policy = file("${path.module}/policies/admin.json")',
+        '}',
+        'resource "aws_iam_role_policy" "read" {',
+        '  policy = templatefile("policies/read.json.tpl", { bucket_arn = aws_s3_bucket.b.arn })',
+        '}',
+        'resource "aws_iam_policy" "built" {',
+        '  policy = file(var.policy_path)',
+        '}',
+        'resource "aws_iam_policy" "escape" {',
+        '  policy = file("../../../etc/admin.json")',
+        '}',
+        'resource "aws_iam_policy" "other" {',
+        '  policy = file("nope.txt")',
+        '}',
+      ].join('\n');
+      const findings = evaluate('infra/iam.tf', text, { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile }).findings;
+      assert.deepEqual(where(findings), [[2, 'error'], [5, 'warning']]);
+      assert.equal(covered(text, findings[0]), 'file("${path.module}/policies/admin.json")');
+      assert.match(findings[0].message, /^`aws_iam_policy\.admin` \(its policy in `infra\/policies\/admin\.json`\) allows every action \(`\*`\) on every resource/);
+      assert.deepEqual(asked.sort(), ['infra/nope.txt', 'infra/policies/admin.json', 'infra/policies/read.json.tpl'], 'a path that leaves the workspace is never asked for');
+      // Without a reader (a file checked on its own), nothing is read and nothing is guessed.
+      assert.deepEqual(check(iamWildcard, 'infra/iam.tf', text), []);
     });
   });
 

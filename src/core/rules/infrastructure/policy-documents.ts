@@ -1,11 +1,12 @@
+import { posix } from 'node:path';
 import { allBlocks, attribute, literalString, literalStrings, type HclBlock, type HclFile, type HclValue } from './hcl';
 
 /**
  * The statements of every AWS policy document a Terraform file writes out, in the three ways it can:
  * `jsonencode({ Statement = [...] })`, a JSON string or heredoc (parsed; a `${…}` inside a JSON
  * string is kept as text, one outside is read as an unknown value), and `data
- * "aws_iam_policy_document"` `statement` blocks. Policies read from files (`file()`,
- * `templatefile()`) are not seen.
+ * "aws_iam_policy_document"` `statement` blocks; and, given a reader, documents loaded with
+ * `file()` or `templatefile()` from a path known in the file.
  */
 export interface PolicyStatement {
   /** `Allow`, `Deny`, or undefined when not literal. A document statement without `effect` allows. */
@@ -23,6 +24,8 @@ export interface PolicyStatement {
   readonly end: number;
   /** The enclosing top-level block (`resource "aws_iam_policy" "deploy"`) for messages. */
   readonly owner: HclBlock;
+  /** The workspace file the document was loaded from (`file("policies/admin.json")`), when it was. */
+  readonly loadedFrom?: string;
   /** The attribute that holds the document (`policy`, `assume_role_policy`), or `statement` for a document block. */
   readonly holder: string;
 }
@@ -31,19 +34,47 @@ export interface PolicyStatement {
 const TRUST_POLICY_ATTRIBUTES = new Set(['assume_role_policy']);
 
 const files = new WeakMap<HclFile, PolicyStatement[]>();
+const filesWithLoaded = new WeakMap<HclFile, PolicyStatement[]>();
+
+/** `file(…)` or `templatefile(…)`: a policy document may be loaded from another file. */
+const LOADS_FILE = /\b(?:template)?file\s*\(/;
 
 /**
  * Whether a block may hold a policy statement: one is written `Statement` (a `jsonencode` key or
- * JSON text) or `statement` (a policy document block), so a block whose text never says so holds
- * none. The rules that read statements parse, and read, only such blocks.
+ * JSON text) or `statement` (a policy document block), or loaded with `file()`/`templatefile()`;
+ * a block whose text does neither holds none. The rules that read statements parse, and read,
+ * only such blocks.
  */
 export function mayHoldPolicyStatement(block: { readonly start: number; readonly end: number }, text: string): boolean {
-  return /statement/i.test(text.slice(block.start, block.end));
+  const body = text.slice(block.start, block.end);
+  return /statement/i.test(body) || LOADS_FILE.test(body);
 }
 
-/** Every policy statement of `file` (cached: two rules read them). */
-export function policyStatements(file: HclFile): readonly PolicyStatement[] {
-  const cached = files.get(file);
+/**
+ * Where the files a Terraform file loads are: its folder (the module's, `path.module`), and how to
+ * read one (through the workspace's bounded reader).
+ */
+export interface LoadedFiles {
+  /** The Terraform file's folder, workspace-relative POSIX (`infra/iam`, or `` at the root). */
+  readonly folder: string;
+  readonly read: (relativePath: string) => string | undefined;
+}
+
+/** The loaded files of the file a rule checks, when the engine gives it a reader. */
+export function loadedFilesOf(context: { readonly path: string; readonly readWorkspaceFile?: (relativePath: string) => string | undefined }): LoadedFiles | undefined {
+  if (context.readWorkspaceFile === undefined) return undefined;
+  const slash = context.path.lastIndexOf('/');
+  return { folder: slash < 0 ? '' : context.path.slice(0, slash), read: context.readWorkspaceFile };
+}
+
+/**
+ * Every policy statement of `file` (cached: two rules read them). With `loaded`, documents loaded
+ * with `file("…")` or `templatefile("…", …)` from a literal path (or `${path.module}/…`) are read
+ * too; their statements point at the call.
+ */
+export function policyStatements(file: HclFile, loaded?: LoadedFiles): readonly PolicyStatement[] {
+  const cache = loaded ? filesWithLoaded : files;
+  const cached = cache.get(file);
   if (cached) return cached;
   const statements: PolicyStatement[] = [];
   const mentionsStatement = (block: HclBlock): boolean => mayHoldPolicyStatement(block, file.text);
@@ -56,12 +87,43 @@ export function policyStatements(file: HclFile): readonly PolicyStatement[] {
     for (const attribute of block.attributes) {
       if (TRUST_POLICY_ATTRIBUTES.has(attribute.name)) continue;
       // A statement is written `Statement` (a `jsonencode` key or JSON text): other attributes are not converted.
-      if (!/statement/i.test(file.text.slice(attribute.start, attribute.end))) continue;
-      statements.push(...attributeStatements(attribute.value, owner, attribute.name));
+      const source = file.text.slice(attribute.start, attribute.end);
+      if (/statement/i.test(source)) statements.push(...attributeStatements(attribute.value, owner, attribute.name));
+      else if (loaded && LOADS_FILE.test(source)) statements.push(...loadedStatements(attribute.value, owner, attribute.name, loaded));
     }
   }
-  files.set(file, statements);
+  cache.set(file, statements);
   return statements;
+}
+
+/** The statements of a policy document a `file()` or `templatefile()` call loads from a path known here. */
+function loadedStatements(value: HclValue, owner: HclBlock, holder: string, loaded: LoadedFiles): PolicyStatement[] {
+  if (value.kind !== 'call' || (value.name !== 'file' && value.name !== 'templatefile') || value.args.length === 0) return [];
+  const path = loadedPath(value.args[0], loaded.folder);
+  if (path === undefined) return [];
+  const text = loaded.read(path);
+  if (text === undefined || !/"Statement"/i.test(text)) return [];
+  const parsed = parsePolicyJson(text);
+  const statement = isRecord(parsed) ? entryOf(parsed, 'Statement') : undefined;
+  const items = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+  return items.filter(isRecord).map((item) => ({ ...jsonStatement(item, value.start, value.end, owner, holder), loadedFrom: path }));
+}
+
+/**
+ * The workspace path of a literal `"policies/admin.json"` or `"${path.module}/policies/admin.json"`,
+ * from the Terraform file's folder (a root module's working directory is its folder); undefined
+ * for any other expression.
+ */
+function loadedPath(argument: HclValue, folder: string): string | undefined {
+  if (argument.kind !== 'string') return undefined;
+  let path = argument.value;
+  if (argument.interpolated) {
+    const match = /^\$\{\s*path\.module\s*\}\/(.*)$/.exec(path);
+    if (match === null || /[$%]\{/.test(match[1])) return undefined;
+    path = match[1];
+  }
+  const joined = posix.normalize(folder === '' ? path : `${folder}/${path}`);
+  return joined.startsWith('../') || joined === '..' || posix.isAbsolute(joined) ? undefined : joined;
 }
 
 function documentStatement(block: HclBlock, owner: HclBlock): PolicyStatement {

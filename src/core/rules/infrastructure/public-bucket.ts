@@ -1,7 +1,7 @@
 import type { RuleFinding } from '../../check/findings';
 import type { Rule } from '../rule';
 import { attribute, hclFile, literalBool, literalString, literalStrings, resourcesOf } from './hcl';
-import { blockAddress, mayHoldPolicyStatement, policyStatements } from './policy-documents';
+import { blockAddress, loadedFilesOf, mayHoldPolicyStatement, policyStatements } from './policy-documents';
 
 const BUCKETS_WITH_ACL = new Set(['aws_s3_bucket', 'aws_s3_bucket_acl']);
 const PUBLIC_ACCESS_BLOCKS = new Set(['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block']);
@@ -41,9 +41,10 @@ export const infrastructurePublicBucket: Rule = {
   check: () => [],
   languages: {
     terraform: {
-      textTriggers: ['public', '*', 'false', 'allUsers', 'allAuthenticatedUsers'],
+      textTriggers: ['public', '*', 'false', 'allUsers', 'allAuthenticatedUsers', 'file'],
       terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || (block.type === 'resource' && READ_RESOURCES.has(block.labels[0] ?? '')),
-      check: ({ document }) => {
+      check: (context) => {
+        const { document } = context;
         const file = hclFile(document);
         const findings: RuleFinding[] = [];
         for (const bucket of resourcesOf(file, BUCKETS_WITH_ACL)) {
@@ -58,7 +59,7 @@ export const infrastructurePublicBucket: Rule = {
             });
           }
         }
-        for (const statement of policyStatements(file)) {
+        for (const statement of policyStatements(file, loadedFilesOf(context))) {
           if (statement.principal !== 'anyone' || statement.effect !== 'Allow' || statement.hasCondition || statement.notAction) continue;
           const opened = statement.actions.filter((action): action is string => action !== undefined && READ_OR_WRITE_ACTION.test(action));
           if (opened.length === 0) continue;
@@ -66,7 +67,7 @@ export const infrastructurePublicBucket: Rule = {
           findings.push({
             start: statement.start,
             end: statement.end,
-            message: `\`${blockAddress(statement.owner)}\` allows anyone (\`Principal: "*"\`) ${writes ? 'to change or read' : 'to read'} bucket objects (${opened.map((action) => `\`${action}\``).join(', ')}) with no \`Condition\`. Restrict the principal, or serve through CloudFront with an origin access control.`,
+            message: `\`${blockAddress(statement.owner)}\`${statement.loadedFrom ? ` (its policy in \`${statement.loadedFrom}\`)` : ''} allows anyone (\`Principal: "*"\`) ${writes ? 'to change or read' : 'to read'} bucket objects (${opened.map((action) => `\`${action}\``).join(', ')}) with no \`Condition\`. Restrict the principal, or serve through CloudFront with an origin access control.`,
           });
         }
         for (const binding of resourcesOf(file, GCS_BINDINGS)) {
