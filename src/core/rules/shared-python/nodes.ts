@@ -70,6 +70,10 @@ export class PythonNames {
    * file gives the name another value; chains (`a = requests.get`, `b = a`) are followed twice over.
    */
   private bindAssignments(root: Node): void {
+    // Most files assign no imported name to another: a line of the text says whether to look at all.
+    const names = [...this.aliases.keys(), ...BUILTINS_WORTH_ALIASING].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const candidate = new RegExp(String.raw`^[ \t]*[A-Za-z_]\w*[ \t]*=[ \t]*(?:${names.join('|')})(?:\.[A-Za-z_]\w*)*[ \t]*(?:#.*)?$`, 'm');
+    if (!candidate.test(root.text)) return;
     const assignments = nodesOfType(root, 'assignment');
     if (assignments.length === 0) return;
     const imported = new Set(this.aliases.values());
