@@ -40,13 +40,15 @@ describe('all rules', () => {
     );
   });
 
-  it('every built-in rule has a unique id, a summary and a rationale, and the policy schema knows it', () => {
+  it('every built-in rule has a unique id, a summary and a rationale, and the policy schema knows it with its current summary', () => {
     const ids = BUILTIN_RULES.map((rule) => rule.id);
     assert.equal(new Set(ids).size, ids.length);
-    const schema = readFileSync(join(__dirname, '../../../../schemas/policy.schema.json'), 'utf8');
+    const schema = JSON.parse(readFileSync(join(__dirname, '../../../../schemas/policy.schema.json'), 'utf8')) as { properties: { rules: { properties: Record<string, { description?: string }> } } };
+    const known = schema.properties.rules.properties;
     for (const rule of BUILTIN_RULES) {
       assert.ok(rule.summary.length > 0 && rule.rationale.length > 40, rule.id);
-      assert.ok(schema.includes(`"${rule.id}"`), `the policy schema names ${rule.id}`);
+      // A stale summary is what an editor completes the id with: regenerate with scripts/schema-rules.mjs.
+      assert.equal(known[rule.id]?.description, `${rule.summary} (default: ${rule.defaultSeverity}).`, `the policy schema's entry for ${rule.id}`);
     }
   });
 });
