@@ -3,30 +3,16 @@ import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { mapEntries, nodeSpan, scalarText } from '../rules/shared-yaml/nodes';
 import { allSteps, expressionsOf, readWorkflowFiles, type WorkflowFile } from '../rules/workflows/workflow';
-import { untrustedContext } from '../rules/workflows/untrusted';
+import { OUTSIDER_EVENTS, untrustedContext } from '../rules/workflows/untrusted';
 import { DEFAULT_TRUSTED_OWNERS, unpinnedMessage } from '../rules/workflows/unpinned-action';
 import { inlineCode } from '../text/markdown';
 import type { KnownFact } from './fact-check';
 import type { LanguageNoteSupport } from './language-notes';
 import { type BlockQuestion, type QuestionKind, questionId } from './questions';
 
-/** Triggers that let people outside the repository start the workflow with the repository's token, and who. */
-const OUTSIDER_TRIGGERS: ReadonlyMap<string, string> = new Map([
-  ['pull_request_target', 'anyone who opens a pull request, from a fork too'],
-  ['workflow_run', "whoever starts the workflow it follows (a fork's pull request too)"],
-  ['issue_comment', 'anyone who can comment on an issue or pull request'],
-  ['issues', 'anyone who can open an issue'],
-  ['discussion', 'anyone who can start a discussion'],
-  ['discussion_comment', 'anyone who can comment on a discussion'],
-  ['pull_request_review', 'anyone who can review a pull request'],
-  ['pull_request_review_comment', 'anyone who can comment on a pull request review'],
-  ['fork', 'anyone who forks the repository'],
-  ['watch', 'anyone who stars the repository'],
-]);
-
 /** The outsider triggers of a workflow (one question and fact for all: who, with which token, is one story). */
 function outsiderTriggers(file: WorkflowFile): { events: string[]; identity: string; node: unknown } | undefined {
-  const outsiders = file.triggers.filter((trigger) => OUTSIDER_TRIGGERS.has(trigger.event));
+  const outsiders = file.triggers.filter((trigger) => OUTSIDER_EVENTS.has(trigger.event));
   if (outsiders.length === 0) return undefined;
   const events = outsiders.map((trigger) => trigger.event);
   return { events, identity: [...events].sort().join(','), node: outsiders[0]!.node };
@@ -121,7 +107,7 @@ export const workflowNoteSupport: LanguageNoteSupport = {
       const outsiders = outsiderTriggers(file);
       if (outsiders !== undefined && lineInRange(document, outsiders.node, file.document, range) !== undefined) {
         const guarded = file.jobs.some((job) => job.if !== undefined || job.steps.some((step) => step.if !== undefined));
-        facts.push({ kind: 'trigger', questionId: questionId('trigger', outsiders.identity), events: outsiders.events, who: outsiders.events.map((event) => OUTSIDER_TRIGGERS.get(event)!), guarded });
+        facts.push({ kind: 'trigger', questionId: questionId('trigger', outsiders.identity), events: outsiders.events, who: outsiders.events.map((event) => OUTSIDER_EVENTS.get(event)!.who), guarded });
       }
       for (const { pair, writes } of writePermissions(file)) {
         if (lineInRange(document, pair.key, file.document, range) === undefined) continue;

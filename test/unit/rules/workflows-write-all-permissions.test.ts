@@ -43,6 +43,13 @@ describe('rule workflows/write-all-permissions', () => {
     assert.equal(findings[0]!.message, '`contents: write` reaches job `check` of a workflow that `issue_comment` lets outsiders start. Set it on the job that needs it and keep the top level read-only.');
   });
 
+  it('follows the token each outsider event really gets: the repository\'s for a fork or a star, read-only for a fork\'s review comment', () => {
+    const workflow = (event: string) =>
+      yaml(`on: ${event}`, 'permissions:', '  contents: write', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps: [{ run: make a }]', '  b:', '    runs-on: ubuntu-latest', '    steps: [{ run: make b }]');
+    for (const event of ['fork', 'watch', 'issues']) assert.deepEqual(findingLines(runWorkflow(rule, workflow(event))), [3], event);
+    for (const event of ['pull_request_review', 'pull_request_review_comment', 'pull_request', 'push']) assert.deepEqual(runWorkflow(rule, workflow(event)), [], event);
+  });
+
   it('accepts narrow scopes, one-job workflows, jobs that narrow them, and push workflows', () => {
     const oneJob = yaml('on: pull_request_target', 'permissions:', '  pull-requests: write', 'jobs:', '  label:', '    runs-on: ubuntu-latest', '    steps: [{ uses: actions/labeler@v5 }]');
     assert.deepEqual(runWorkflow(rule, oneJob), []);

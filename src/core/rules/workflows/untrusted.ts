@@ -34,3 +34,21 @@ export function untrustedContext(body: string): string | undefined {
   const object = UNTRUSTED_OBJECTS.exec(normalised);
   return object ? object[0] : undefined;
 }
+
+/**
+ * Events people outside the repository can start a workflow with: who they are, and whether the run
+ * gets the base repository's token (its write scopes included). A pull request review or review
+ * comment from a fork runs like `pull_request`, with a read-only token and no secrets.
+ */
+export const OUTSIDER_EVENTS: ReadonlyMap<string, { readonly who: string; readonly repositoryToken: boolean }> = new Map([
+  ['pull_request_target', { who: 'anyone who opens a pull request, from a fork too', repositoryToken: true }],
+  ['workflow_run', { who: "whoever starts the workflow it follows (a fork's pull request too)", repositoryToken: true }],
+  ['issue_comment', { who: 'anyone who can comment on an issue or pull request', repositoryToken: true }],
+  ['issues', { who: 'anyone who can open an issue', repositoryToken: true }],
+  ['discussion', { who: 'anyone who can start a discussion', repositoryToken: true }],
+  ['discussion_comment', { who: 'anyone who can comment on a discussion', repositoryToken: true }],
+  ['fork', { who: 'anyone who forks the repository', repositoryToken: true }],
+  ['watch', { who: 'anyone who stars the repository', repositoryToken: true }],
+  ['pull_request_review', { who: 'anyone who can review a pull request', repositoryToken: false }],
+  ['pull_request_review_comment', { who: 'anyone who can comment on a pull request review', repositoryToken: false }],
+]);

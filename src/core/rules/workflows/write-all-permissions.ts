@@ -3,10 +3,9 @@ import type { RuleFinding } from '../../check/findings';
 import type { LanguageRuleContext, Rule } from '../rule';
 import { inlineCode } from '../../text/markdown';
 import { mapEntries, nodeSpan, pairSpan, scalarText } from '../shared-yaml/nodes';
+import { OUTSIDER_EVENTS } from './untrusted';
 import { readWorkflowFiles, type WorkflowFile } from './workflow';
 
-/** Triggers any outside user can fire, running with the base repository's token. */
-const EXPOSED_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run', 'issue_comment', 'issues', 'discussion', 'discussion_comment', 'pull_request_review_comment']);
 /** Scopes whose write access lets a token change code, releases or what reviewers see. */
 const SENSITIVE_SCOPES: ReadonlySet<string> = new Set(['contents', 'pull-requests', 'actions', 'packages', 'id-token', 'deployments', 'checks', 'statuses', 'security-events']);
 
@@ -55,7 +54,7 @@ function checkPermissions(context: LanguageRuleContext): RuleFinding[] {
 }
 
 function exposedWrites(file: WorkflowFile): RuleFinding[] {
-  const trigger = file.triggers.find((candidate) => EXPOSED_TRIGGERS.has(candidate.event));
+  const trigger = file.triggers.find((candidate) => OUTSIDER_EVENTS.get(candidate.event)?.repositoryToken === true);
   if (trigger === undefined || file.permissions === undefined) return [];
   const inheriting = file.jobs.filter((job) => job.permissions === undefined && job.uses === undefined);
   // With one job, the top level is that job's permissions: moving them changes nothing.
