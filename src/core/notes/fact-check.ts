@@ -205,8 +205,7 @@ const SAYS_UNPRIVILEGED =
  * while naming none of them, or leaving one out (the question asks why each is needed).
  */
 export function containerAnswerProblem(answer: string, fact: ContainerFact): FactProblem | undefined {
-  const squashed = squash(answer);
-  const missing = fact.powers.filter((power) => !power.names.some((name) => squash(name).length > 0 && squashed.includes(squash(name))));
+  const missing = unnamed(answer, fact.powers, (power) => power.names);
   if (missing.length === 0) return undefined;
   const all = fact.powers.map((power) => power.source).join(', ');
   const unprivileged = missing.length === fact.powers.length ? SAYS_UNPRIVILEGED.exec(answer) : null;
@@ -228,9 +227,9 @@ export function policyAnswerProblem(answer: string, fact: PolicyFact): FactProbl
   ].filter((part) => part !== '').join(' ');
   const known = `\`${fact.owner}\` allows ${allows}`;
   if (fact.writes.length > 0) {
-    const readOnly = SAYS_READ_ONLY.exec(answer);
+    const readOnly = readOnlyClaim(answer);
     if (readOnly && !fact.writes.some((action) => answer.includes(action))) {
-      return { code: 'wrong-fact', message: `${known}, which changes or deletes things; the answer says it ${/only|read/i.test(readOnly[0]) ? 'is read-only' : readOnly[0]}.` };
+      return { code: 'wrong-fact', message: `${known}, which changes or deletes things; the answer says it ${readOnly}.` };
     }
   }
   if ((fact.wildcardActions.length > 0 || fact.everyResource) && !SAYS_WILDCARD.test(answer)) {
@@ -257,22 +256,32 @@ export function triggerAnswerProblem(answer: string, fact: TriggerFact): FactPro
   const insiders = SAYS_INSIDERS_ONLY.exec(answer);
   if (insiders) return { code: 'wrong-fact', message: `${known}; the answer says ${insiders[0].toLowerCase()} can.` };
   return { code: 'missing-fact', message: `${known}; the answer does not say who can.` };
-  return undefined;
 }
 
-/** An answer that says the token cannot write. */
+/** An answer that says a token or a policy cannot write. */
 const SAYS_READ_ONLY = /\bread[- ]only\b|\bonly reads?\b|\bcan(?:'t| ?not) (?:write|push|modify|change)\b|\bno write\b|\bdoes(?:n't| not) (?:write|push|modify|change)\b/i;
+
+/** How an answer claims no writing, for a message ("is read-only", "cannot write"), if it does. */
+function readOnlyClaim(answer: string): string | undefined {
+  const claim = SAYS_READ_ONLY.exec(answer)?.[0];
+  return claim === undefined ? undefined : /only|read/i.test(claim) ? 'is read-only' : claim;
+}
+
+/** The items an answer names by none of their names (compared squashed: `tenantName` is "tenant name"). */
+function unnamed<T>(answer: string, items: readonly T[], namesOf: (item: T) => readonly string[]): T[] {
+  const squashed = squash(answer);
+  return items.filter((item) => !namesOf(item).some((name) => squash(name).length > 0 && squashed.includes(squash(name))));
+}
 
 /** What is wrong with an answer about a token's write permissions: calling it read-only, or leaving a scope out. */
 export function permissionsAnswerProblem(answer: string, fact: PermissionsFact): FactProblem | undefined {
   const scopes = fact.writes.map((scope) => `\`${scope}\``).join(', ');
-  const squashed = squash(answer);
-  const missing = fact.writes.filter((scope) => scope !== 'write-all' && !squashed.includes(squash(scope)));
+  const missing = unnamed(answer, fact.writes.filter((scope) => scope !== 'write-all'), (scope) => [scope]);
   if (fact.writes.includes('write-all') && !/\bwrite-all\b|\b(?:every|all)(?:thing| scopes| permissions)?\b/i.test(answer)) missing.push('write-all');
   if (missing.length === 0) return undefined;
   // "contents: write pushes the tag, the rest is read-only" names the scope: only a read-only claim that names none is wrong.
-  const readOnly = missing.length === fact.writes.length ? SAYS_READ_ONLY.exec(answer) : null;
-  if (readOnly) return { code: 'wrong-fact', message: `The token may write ${scopes}; the answer says it ${/only|read/i.test(readOnly[0]) ? 'is read-only' : readOnly[0]}.` };
+  const readOnly = missing.length === fact.writes.length ? readOnlyClaim(answer) : undefined;
+  if (readOnly) return { code: 'wrong-fact', message: `The token may write ${scopes}; the answer says it ${readOnly}.` };
   return { code: 'missing-fact', message: `The token may write ${scopes}; the answer does not say what ${missing.map((scope) => `\`${scope}\``).join(', ')} ${missing.length === 1 ? 'is' : 'are'} for.` };
 }
 
@@ -283,8 +292,7 @@ export function permissionsAnswerProblem(answer: string, fact: PermissionsFact):
  * is safe is the reviewer's call.
  */
 export function builtFromAnswerProblem(answer: string, fact: BuiltFromFact): FactProblem | undefined {
-  const squashed = squash(answer);
-  const missing = fact.inputs.filter((input) => !input.names.some((name) => squash(name).length > 0 && squashed.includes(squash(name))));
+  const missing = unnamed(answer, fact.inputs, (input) => input.names);
   if (missing.length === 0) return undefined;
   const list = missing.map((input) => `\`${input.source}\``).join(', ');
   const all = fact.inputs.map((input) => `\`${input.source}\``).join(', ');
