@@ -2,7 +2,8 @@ import { readBoundedTextFileSync } from './fs';
 
 /** A file a rule reads beside the one it checks (a policy document) is refused above this size. */
 const RELATED_FILE_MAX_BYTES = 1024 * 1024;
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
+import { unconfinedPathProblem } from './paths';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
 import { currentMutationResults } from '../mutate/cache';
@@ -294,9 +295,9 @@ export class PolicyWorkspace {
 
   /** A workspace file a rule reads beside the one it checks: through the bounded reader, confined to the root. */
   private readRelatedFile(relativePath: string): string | undefined {
-    const normalized = posix.normalize(relativePath.replace(/\\/g, '/'));
-    if (normalized === '.' || normalized === '..' || normalized.startsWith('../') || posix.isAbsolute(normalized)) return undefined;
-    const read = readBoundedTextFileSync(join(this.root, normalized), { root: this.root, maxBytes: RELATED_FILE_MAX_BYTES });
+    // A path written in the repository is untrusted: judged as text here, its links where it is read.
+    if (unconfinedPathProblem(relativePath) !== undefined) return undefined;
+    const read = readBoundedTextFileSync(join(this.root, relativePath), { root: this.root, maxBytes: RELATED_FILE_MAX_BYTES });
     return read.kind === 'ok' ? read.text : undefined;
   }
 

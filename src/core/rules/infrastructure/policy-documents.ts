@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { unconfinedPathProblem } from '../../workspace/paths';
 import { allBlocks, attribute, literalString, literalStrings, type HclBlock, type HclFile, type HclValue } from './hcl';
 
 /**
@@ -123,7 +124,7 @@ function loadedPath(argument: HclValue, folder: string): string | undefined {
     path = match[1];
   }
   const joined = posix.normalize(folder === '' ? path : `${folder}/${path}`);
-  return joined.startsWith('../') || joined === '..' || posix.isAbsolute(joined) ? undefined : joined;
+  return unconfinedPathProblem(joined) === undefined ? joined : undefined;
 }
 
 function documentStatement(block: HclBlock, owner: HclBlock): PolicyStatement {
