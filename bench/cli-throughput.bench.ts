@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { checkFiles } from '../src/core/check/check-run';
+import { checkFiles, defaultCheckThreads } from '../src/core/check/check-run';
 import { PolicyWorkspace } from '../src/core/workspace/policy-workspace';
 import { isProbablyBinary } from '../src/core/workspace/files';
 import { listFilesUnder, round } from './support';
@@ -56,7 +56,7 @@ export async function run(): Promise<Record<string, unknown>> {
     files: files.length,
     megabytes: round(mb, 1),
     comprehensionOneThread: { seconds: round(singleSeconds), mbPerSecond: round(mb / singleSeconds) },
-    comprehension: { rules: workspace.rules.length, workers: Math.min(require('node:os').availableParallelism(), 4), seconds: round(ourSeconds), filesPerSecond: round(files.length / ourSeconds, 0), mbPerSecond: round(mb / ourSeconds), findings },
+    comprehension: { rules: workspace.rules.length, threads: defaultCheckThreads(files.length), seconds: round(ourSeconds), filesPerSecond: round(files.length / ourSeconds, 0), mbPerSecond: round(mb / ourSeconds), findings },
     secretlint: { preset: 'recommend', seconds: round(secretlintSeconds), filesPerSecond: round(files.length / secretlintSeconds, 0), mbPerSecond: round(mb / secretlintSeconds), findings: secretlintFindings },
     speedupOverSecretlint: round(secretlintSeconds / ourSeconds),
     goal: 'faster than secretlint while running all rules',

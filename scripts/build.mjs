@@ -44,17 +44,20 @@ const sharedTsMorph = {
     // ts-morph's and TypeScript's own exports are getters, two calls per use.
     build.onResolve({ filter: /^ts-morph$/ }, () => ({ path: 'lazy-ts-morph', namespace: 'lazy-ts-morph' }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-ts-morph' }, () => ({
+      // Loaded through V8's code cache in the user cache folder (src/core/runtime/code-cache.ts).
       contents: [
+        "import { join } from 'node:path';",
+        "import { requireWithCodeCache } from './src/core/runtime/code-cache';",
         'let loaded;',
         'function load() {',
-        "  if (!loaded) { loaded = { ...require('./vendor/ts-morph.js').ts }; ts = loaded; }",
+        "  if (!loaded) { loaded = { ...requireWithCodeCache(join(__dirname, 'vendor', 'ts-morph.js')).exports.ts }; ts = loaded; }",
         '  return loaded;',
         '}',
         'export let ts = new Proxy({}, { get: (_, name) => load()[name], has: (_, name) => name in load() });',
       ].join('\n'),
-      loader: 'js',
+      resolveDir: root,
+      loader: 'ts',
     }));
-    build.onResolve({ filter: /^\.\/vendor\/ts-morph\.js$/, namespace: 'lazy-ts-morph' }, () => ({ path: './vendor/ts-morph.js', external: true }));
   },
 };
 

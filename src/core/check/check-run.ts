@@ -61,8 +61,10 @@ export interface CheckRunOptions {
   maxParseLength?: number;
   /** Report baselined findings too. */
   includeBaselined?: boolean;
-  /** Worker threads to check with (default: one per core, at most 4; 1 = in this thread). */
+  /** Threads to check with (default: {@link defaultCheckThreads}); 1 = in this thread, unless `offMainThread`. */
   workers?: number;
+  /** Never check in this thread, even with one check thread: a server keeps its main thread free to answer. */
+  offMainThread?: boolean;
   /** Only the files of this shard (`--shard I/N`); skipped files are named by the shard they belong to. */
   shard?: Shard;
   /** Ask the registry about the declared packages of the checked package.json files (`--registry-check`). */
@@ -152,6 +154,7 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     maxParseLength: options.maxParseLength,
     includeBaselined: options.includeBaselined,
     workers: options.workers,
+    offMainThread: options.offMainThread,
     blocksByPath,
   });
   for (const outcome of outcomes) {
@@ -292,8 +295,19 @@ export function checkOneFile(
   };
 }
 
-/** Below this many files, starting workers costs more than it saves. */
-const MIN_FILES_FOR_WORKERS = 300;
+/** Below this many files per thread, starting another thread costs more than it saves. */
+const MIN_FILES_PER_THREAD = 300;
+
+/**
+ * How many threads check `fileCount` files on a machine with `cores` cores: one per two cores, at
+ * most 4. A V8 isolate keeps about one more core busy with its own compilation and collection, and
+ * each thread compiles the bundle and warms up TypeScript's parser on its own: on 2 cores, the full
+ * check of bench/check-speed.bench.ts took 3.9 s and 5.3 s of CPU in one thread against 4.6 s and
+ * 7.6 s of CPU in two worker threads.
+ */
+export function defaultCheckThreads(fileCount: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(Math.floor(cores / 2), 4, Math.ceil(fileCount / MIN_FILES_PER_THREAD)));
+}
 
 /**
  * Heap limits of a check thread. A file's tree dies young, and V8's defaults (sized for a lone
@@ -336,12 +350,12 @@ export interface CheckWorkerInput {
 export async function checkFiles(
   workspace: PolicyWorkspace,
   paths: readonly string[],
-  options: FileCheckOptions & { workers?: number; blocksByPath?: Map<string, Block[]>; workerLimits?: ResourceLimits },
+  options: FileCheckOptions & { workers?: number; offMainThread?: boolean; blocksByPath?: Map<string, Block[]>; workerLimits?: ResourceLimits },
 ): Promise<FileOutcome[]> {
-  const count = Math.max(1, Math.min(options.workers ?? Math.min(availableParallelism(), 4, Math.ceil(paths.length / MIN_FILES_FOR_WORKERS)), paths.length));
+  const count = Math.max(1, Math.min(options.workers ?? defaultCheckThreads(paths.length), paths.length));
   const readNote = noteReader(workspace.root);
   const blocksByPath = options.blocksByPath ?? new Map<string, Block[]>();
-  if (count === 1) {
+  if (count === 1 && !options.offMainThread) {
     await loadGrammarsForPaths(paths);
     const realRoot = realpathSync.native(workspace.root);
     const threadOptions = { ...options, realFolders: new Map<string, string>() };

@@ -59,6 +59,8 @@ export interface GatherOptions {
   drills?: readonly PracticeDrillTotal[];
   /** Now (epoch ms), for tests. */
   now?: number;
+  /** Check the files in worker threads only (a server's main thread must stay free to answer). */
+  checkOffMainThread?: boolean;
 }
 
 /** The inputs, and what the reader should know about them. */
@@ -223,7 +225,12 @@ export async function gatherReportInputs(workspace: PolicyWorkspace, options: Ga
   const { blocksByPath, files } = assessed;
 
   // Baselined findings too: a baseline hides a live secret from the gate, not from the exposure count.
-  const check = await runCheck(workspace, { maxFileSizeBytes: REPORT_MAX_FILE_BYTES, maxParseLength: REPORT_MAX_FILE_BYTES, includeBaselined: true });
+  const check = await runCheck(workspace, {
+    maxFileSizeBytes: REPORT_MAX_FILE_BYTES,
+    maxParseLength: REPORT_MAX_FILE_BYTES,
+    includeBaselined: true,
+    offMainThread: options.checkOffMainThread,
+  });
   if (check.gitFallback) warnings.push(check.gitFallback);
   const fresh = freshFindings(check.findings, workspace.baselineIndex);
   const findings: ReportFindingInput[] = [];

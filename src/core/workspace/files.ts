@@ -1,13 +1,16 @@
-import type { Dirent } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { type BoundedRead, type BoundedReadRefusal, DEFAULT_MAX_READ_BYTES, readBoundedFile, readBoundedFileSync } from './fs';
 import { listGitFilesOrProblem } from './git';
 
 /** Folders never walked into: version-control internals and installed packages. */
 const ALWAYS_SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['.git', 'node_modules']);
-/** How many file stats run at once: enough to hide latency, few enough to stay far from fd limits. */
-const STAT_CONCURRENCY = 32;
+/**
+ * The listing calls the file system synchronously, in slices of this many calls with a turn of the
+ * event loop between them: a promise per call cost five times the calls themselves (7,500 files
+ * listed in 150-200 ms instead of 35 ms), and a server answering meanwhile still waits one slice at most.
+ */
+const CALLS_PER_SLICE = 256;
 /** Bytes inspected by {@link isProbablyBinary}. */
 export const BINARY_SNIFF_BYTES = 8 * 1024;
 /**
@@ -74,23 +77,25 @@ export async function listWorkspaceFiles(root: string, options: ListWorkspaceFil
 
   const files: string[] = [];
   const wanted = [...new Set(candidates)].filter((path) => !isIgnored(path));
-  await forEachLimited(wanted, STAT_CONCURRENCY, async (path) => {
-    let stats;
+  for (let index = 0; index < wanted.length; index++) {
+    if (index > 0 && index % CALLS_PER_SLICE === 0) await nextTurn();
+    const path = wanted[index];
+    let stats: Stats;
     try {
-      stats = await lstat(join(root, path));
+      stats = lstatSync(join(root, path));
     } catch (error) {
       // Listed by git but deleted from the working tree since: nothing to check. Anything else is named.
       if (!isGone(error)) skipped.push({ path, reason: 'unreadable', detail: `cannot be read (${errorCode(error)})` });
-      return;
+      continue;
     }
     // Directories appear for submodules (gitlinks); links are skipped on purpose (see above).
-    if (!stats.isFile()) return;
+    if (!stats.isFile()) continue;
     if (options.maxFileSizeBytes !== undefined && stats.size > options.maxFileSizeBytes) {
       skipped.push({ path, reason: 'too-large', size: stats.size });
-      return;
+      continue;
     }
     files.push(path);
-  });
+  }
   files.sort(compareText);
   skipped.sort((a, b) => compareText(a.path, b.path));
   return { files, skipped, source, ...(gitProblem !== undefined ? { gitProblem } : {}) };
@@ -110,11 +115,13 @@ async function walk(root: string, isIgnored: (relativePath: string) => boolean, 
   const files: string[] = [];
   // An explicit stack rather than recursion: deep trees must not exhaust the call stack.
   const pending: string[] = [''];
+  let calls = 0;
   while (pending.length > 0) {
+    if (++calls % CALLS_PER_SLICE === 0) await nextTurn();
     const folder = pending.pop()!;
     let entries: Dirent[];
     try {
-      entries = await readdir(folder ? join(root, folder) : root, { withFileTypes: true });
+      entries = readdirSync(folder ? join(root, folder) : root, { withFileTypes: true });
     } catch (error) {
       // List what can be read, and say what could not: a folder nobody checked must not pass unnoticed.
       const why = isGone(error) ? 'a folder that vanished while the files were listed' : `a folder that cannot be read (${errorCode(error)})`;
@@ -225,12 +232,9 @@ function asWorkspaceText(read: BoundedRead, options: ReadWorkspaceTextFileOption
   return { kind: 'text', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/** Lets the event loop run (timers, a server's requests) between slices of synchronous calls. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function compareText(a: string, b: string): number {

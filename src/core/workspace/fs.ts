@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { workspaceRelativePath } from './paths';
@@ -85,10 +85,13 @@ function tooLarge(path: string, maxBytes: number): BoundedReadRefusal {
 export function readBoundedFileSync(path: string, options: BoundedReadOptions = {}): BoundedRead {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   let resolved: string;
+  /** The resolved file's stats when resolving them came for free (a last component that is no link). */
+  let resolvedStats: Stats | undefined;
   let rootResolved: string | undefined;
   try {
     if (options.root !== undefined) rootResolved = options.rootIsReal ? options.root : realpathSync.native(options.root);
-    resolved = options.realFolders ? resolveThroughFolders(path, options.realFolders) : realpathSync.native(path);
+    if (options.realFolders) ({ resolved, stats: resolvedStats } = resolveThroughFolders(path, options.realFolders));
+    else resolved = realpathSync.native(path);
   } catch (error) {
     if (isMissingError(error)) return { kind: 'missing' };
     return unreadable(path, error);
@@ -97,7 +100,8 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions = 
   if (outside) return outside;
   let fd: number;
   try {
-    const wrongKind = kindProblem(path, statSync(resolved));
+    // Opening is for regular files only (a FIFO or device is never opened); fstat below checks again.
+    const wrongKind = kindProblem(path, resolvedStats ?? statSync(resolved));
     if (wrongKind) return wrongKind;
     fd = openSync(resolved, OPEN_FLAGS);
   } catch (error) {
@@ -134,9 +138,10 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions = 
 
 /**
  * The real path of `path` using (and filling) `realFolders`: its folder resolved once per pass, its
- * last component checked with `lstat`; a link there is resolved in full (and then confined).
+ * last component checked with `lstat`; a link there is resolved in full (and then confined). The
+ * `lstat` of a last component that is no link is the file's own stats, returned to spare a `stat`.
  */
-function resolveThroughFolders(path: string, realFolders: Map<string, string>): string {
+function resolveThroughFolders(path: string, realFolders: Map<string, string>): { resolved: string; stats?: Stats } {
   const folder = dirname(path);
   let realFolder = realFolders.get(folder);
   if (realFolder === undefined) {
@@ -144,7 +149,8 @@ function resolveThroughFolders(path: string, realFolders: Map<string, string>): 
     realFolders.set(folder, realFolder);
   }
   const candidate = join(realFolder, basename(path));
-  return lstatSync(candidate).isSymbolicLink() ? realpathSync.native(candidate) : candidate;
+  const stats = lstatSync(candidate);
+  return stats.isSymbolicLink() ? { resolved: realpathSync.native(candidate) } : { resolved: candidate, stats };
 }
 
 /** Asynchronous twin of {@link readBoundedFileSync}: the same rules, without blocking the event loop. */

@@ -19,6 +19,7 @@ export function registerReportRequest(connection: Connection, registry: Workspac
     const gathered = await gatherReportInputs(workspace, {
       since: periodStart(params.periodDays, now),
       now,
+      checkOffMainThread: true,
       ...(params.practice !== undefined ? { practice: params.practice } : {}),
       ...(params.drills !== undefined ? { drills: params.drills } : {}),
     });

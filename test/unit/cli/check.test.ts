@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { runCli } from '../../../src/cli/cli';
 import '../../../src/cli/commands';
-import { checkFiles, runCheck } from '../../../src/core/check/check-run';
+import { checkFiles, defaultCheckThreads, runCheck } from '../../../src/core/check/check-run';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { findWorkspaceRoot } from '../../../src/cli/workspace-root';
 
@@ -213,6 +213,34 @@ describe('check in worker threads', () => {
       assert.deepEqual(summary(threaded), summary(inThread));
       assert.equal(threaded.findings[0].finding.severity, 'warning', 'workers use the same policy');
     } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('check threads', () => {
+  it('are one per two cores, at most 4, and one per 300 files', () => {
+    assert.deepEqual(
+      [defaultCheckThreads(7500, 1), defaultCheckThreads(7500, 2), defaultCheckThreads(7500, 4), defaultCheckThreads(7500, 16), defaultCheckThreads(100, 16), defaultCheckThreads(700, 8)],
+      [1, 1, 2, 4, 1, 3],
+    );
+  });
+
+  it('run in this thread when there is one, unless the caller keeps its thread free (a server)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-threads-'));
+    const started: unknown[] = [];
+    const onWorker = (worker: unknown): void => void started.push(worker);
+    process.on('worker', onWorker);
+    try {
+      write(root, 'src/a.ts', 'export const r = eval("1");\n');
+      const workspace = new PolicyWorkspace(root, true);
+      const inThread = await checkFiles(workspace, ['src/a.ts'], {});
+      assert.equal(started.length, 0);
+      const offMain = await checkFiles(workspace, ['src/a.ts'], { offMainThread: true });
+      assert.equal(started.length, 1, 'one worker thread checked the file');
+      assert.deepEqual(offMain, inThread);
+    } finally {
+      process.off('worker', onWorker);
       rmSync(root, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readBoundedTextFileSync, writeFileAtomic } from '../../workspace/fs';
+import { userCacheDir } from '../../runtime/user-cache';
 
 /** The public npm registry. */
 export const NPM_REGISTRY = 'https://registry.npmjs.org/';
@@ -60,17 +60,9 @@ export interface RegistryLookup {
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** The user's cache folder for registry answers (`$XDG_CACHE_HOME`, `~/Library/Caches`, `%LOCALAPPDATA%`), never the repository. */
+/** The user's cache folder for registry answers (see {@link userCacheDir}), never the repository. */
 export function defaultRegistryCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  const base =
-    env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.length > 0
-      ? env.XDG_CACHE_HOME
-      : platform === 'win32' && env.LOCALAPPDATA
-        ? env.LOCALAPPDATA
-        : platform === 'darwin'
-          ? join(homedir(), 'Library', 'Caches')
-          : join(homedir(), '.cache');
-  return join(base, 'comprehension-first', 'registry');
+  return join(userCacheDir(env, platform), 'registry');
 }
 
 /** Thrown for an answer that says nothing about the name (a status other than 200 and 404, a broken body). */
