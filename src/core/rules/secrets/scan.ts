@@ -8,6 +8,7 @@ import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, is
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
+import { WordScanner } from './word-scanner';
 
 /** A secret found in a text, before it becomes a finding. Holds offsets, never the secret's text. */
 export interface SecretCandidate {
@@ -66,44 +67,10 @@ for (const format of CREDENTIAL_FORMATS) {
 const keywordSet = new Set([...NAME_KEYWORDS, ...VENDOR_NAME_TRIGGERS]);
 
 /**
- * One case-insensitive expression that matches every literal trigger and name keyword, longest
- * first so a longer trigger wins at the same offset. A single pass over the text finds every place
- * worth a closer look. The literals are folded into a trie (`gh(?:p_|o_|…)|gl(?:pat-|…)`), so the
- * engine dispatches on the first characters instead of trying a hundred alternatives per offset.
+ * Every literal trigger and name keyword, found case-insensitively and longest first at an offset:
+ * a single pass over the text finds every place worth a closer look.
  */
-const TRIGGERS = new RegExp(trieExpression([...new Set([...formatsByTrigger.keys(), ...keywordSet])]), 'gi');
-
-interface TrieNode {
-  end: boolean;
-  next: Map<string, TrieNode>;
-}
-
-/** A regular expression source matching exactly `words`, preferring the longest at each offset. */
-export function trieExpression(words: readonly string[]): string {
-  const root: TrieNode = { end: false, next: new Map() };
-  for (const word of words) {
-    let node = root;
-    for (const char of word) {
-      let child = node.next.get(char);
-      if (!child) {
-        child = { end: false, next: new Map() };
-        node.next.set(char, child);
-      }
-      node = child;
-    }
-    node.end = true;
-  }
-  const escape = (char: string): string => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  const emit = (node: TrieNode): string => {
-    const branches = [...node.next].map(([char, child]) => escape(char) + emit(child));
-    if (branches.length === 0) return '';
-    const body = branches.length === 1 ? branches[0] : `(?:${branches.join('|')})`;
-    // A word ending here is the shorter choice: the longer continuation is tried first.
-    if (!node.end) return body;
-    return branches.length === 1 && body.length === 2 && !body.startsWith('\\') ? `${body}?` : `(?:${branches.join('|')})?`;
-  };
-  return emit(root);
-}
+const TRIGGERS = new WordScanner([...formatsByTrigger.keys(), ...keywordSet]);
 
 const GENERIC_KINDS: Readonly<Record<SecretNameClass, string>> = {
   password: 'password',
@@ -123,18 +90,19 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
   const contextual: SecretCandidate[] = [];
   const generic: SecretCandidate[] = [];
   let mentionsDiscord = false;
-  const triggers = new RegExp(TRIGGERS.source, TRIGGERS.flags);
-  for (let hit = triggers.exec(text); hit; hit = triggers.exec(text)) {
+  let from = 0;
+  for (let hit = TRIGGERS.find(text, from); hit; hit = TRIGGERS.find(text, from)) {
     if (known.length + contextual.length + generic.length >= MAX_CANDIDATES) break;
-    const at = hit.index;
-    const trigger = hit[0].toLowerCase();
+    const { at } = hit;
+    const trigger = text.slice(at, at + hit.length).toLowerCase();
+    from = at + hit.length;
     if (keywordSet.has(trigger)) {
       const { assignment, resumeAt } = readAssignmentAt(text, at, at + trigger.length, file);
       if (assignment) {
         const candidate = judgeAssignment(text, assignment, file, options);
         if (candidate) generic.push(candidate);
       }
-      triggers.lastIndex = Math.max(triggers.lastIndex, resumeAt);
+      from = Math.max(from, resumeAt);
       continue;
     }
     if (trigger === 'discord') mentionsDiscord = true;
@@ -144,7 +112,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
       if (!isAllowed(text.slice(match.start, match.end), options.allow) && !(match.illustrativeInTestsAndDocs && (file.test || file.docs))) {
         (format.contextual ? contextual : known).push(fromFormat(text, format.id, format.defaultEnvName, match, file));
       }
-      triggers.lastIndex = Math.max(triggers.lastIndex, format.contextual ? match.start : match.end);
+      from = Math.max(from, format.contextual ? match.start : match.end);
       break;
     }
   }
