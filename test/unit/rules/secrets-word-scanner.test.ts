@@ -7,26 +7,26 @@ function naiveFind(words: readonly string[], text: string, from: number): WordHi
   const lower = (value: string): string => value.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
   const folded = lower(text);
   for (let at = Math.max(0, from); at < text.length; at++) {
-    let longest = 0;
-    for (const word of words) if (word.length > longest && folded.startsWith(lower(word), at)) longest = word.length;
-    if (longest > 0) return { at, length: longest };
+    let longest = '';
+    for (const word of words.map(lower)) if (word.length > longest.length && folded.startsWith(word, at)) longest = word;
+    if (longest !== '') return { at, word: longest };
   }
   return undefined;
 }
 
 function allHits(find: (from: number) => WordHit | undefined): WordHit[] {
   const hits: WordHit[] = [];
-  for (let hit = find(0); hit; hit = find(hit.at + hit.length)) hits.push(hit);
+  for (let hit = find(0); hit; hit = find(hit.at + hit.word.length)) hits.push(hit);
   return hits;
 }
 
 describe('secrets: the trigger word scanner', () => {
   it('finds the longest word at the first offset that has one, ignoring ASCII case only', () => {
     const scanner = new WordScanner(['key', 'keyid', 'ghp_', '0|', 'AKIA']);
-    assert.deepEqual(scanner.find('const apiKeyId = 1', 0), { at: 9, length: 5 });
+    assert.deepEqual(scanner.find('const apiKeyId = 1', 0), { at: 9, word: 'keyid' });
     assert.deepEqual(scanner.find('const apiKeyId = 1', 10), undefined);
-    assert.deepEqual(scanner.find('x akia', 0), { at: 2, length: 4 });
-    assert.deepEqual(scanner.find('1|0|', 0), { at: 2, length: 2 }, 'a two-character word, at the very end');
+    assert.deepEqual(scanner.find('x akia', 0), { at: 2, word: 'akia' });
+    assert.deepEqual(scanner.find('1|0|', 0), { at: 2, word: '0|' }, 'a two-character word, at the very end');
     // No fold from outside ASCII: the Kelvin sign is not K, the long s is not s.
     assert.equal(scanner.find('\u212Aey ſ ghp\u0131', 0), undefined);
     assert.equal(scanner.find('', 0), undefined);

@@ -93,9 +93,8 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
   let from = 0;
   for (let hit = TRIGGERS.find(text, from); hit; hit = TRIGGERS.find(text, from)) {
     if (known.length + contextual.length + generic.length >= MAX_CANDIDATES) break;
-    const { at } = hit;
-    const trigger = text.slice(at, at + hit.length).toLowerCase();
-    from = at + hit.length;
+    const { at, word: trigger } = hit;
+    from = at + trigger.length;
     if (keywordSet.has(trigger)) {
       const { assignment, resumeAt } = readAssignmentAt(text, at, at + trigger.length, file);
       if (assignment) {

@@ -6,7 +6,8 @@ for (let code = 0; code < 0x80; code++) ASCII_LOWER[code] = code >= 0x41 && code
 export interface WordHit {
   /** Offset of its first character. */
   at: number;
-  length: number;
+  /** The word as given to the scanner, in lower case (the text may have it in any case). */
+  word: string;
 }
 
 /**
@@ -19,8 +20,9 @@ export interface WordHit {
 export class WordScanner {
   /** `node * 128 + character` → the child node, or -1. Node 0 is the root. */
   private readonly transitions: Int32Array;
-  /** Per node, the length of the word ending there; 0 when none does. */
-  private readonly wordLengths: Int32Array;
+  /** Per node, the index in {@link words} of the word ending there; -1 when none does. */
+  private readonly wordAt: Int32Array;
+  private readonly words: string[] = [];
   /** `first * 128 + second` → 1 when that pair is a whole word. */
   private readonly pairWords = new Uint8Array(128 * 128);
   /** `(first * 128 + second) * 128 + third` → 1 when some longer word starts with those three. */
@@ -29,7 +31,7 @@ export class WordScanner {
   /** @param words ASCII words of two characters or more, without NUL; their case does not matter. */
   constructor(words: Iterable<string>) {
     const children: number[][] = [[]];
-    const lengths: number[] = [0];
+    const wordAt: number[] = [-1];
     for (const original of words) {
       const word = original.toLowerCase();
       if (word.length < 2 || !/^[\x01-\x7f]+$/.test(word)) throw new Error(`WordScanner: '${original}' is not an ASCII word of two characters or more`);
@@ -41,18 +43,21 @@ export class WordScanner {
           child = children.length;
           children[node][code] = child;
           children.push([]);
-          lengths.push(0);
+          wordAt.push(-1);
         }
         node = child;
       }
-      lengths[node] = word.length;
+      if (wordAt[node] < 0) {
+        wordAt[node] = this.words.length;
+        this.words.push(word);
+      }
       const pair = word.charCodeAt(0) * 128 + word.charCodeAt(1);
       if (word.length === 2) this.pairWords[pair] = 1;
       else this.tripleStarts[pair * 128 + word.charCodeAt(2)] = 1;
     }
     this.transitions = new Int32Array(children.length * 128).fill(-1);
     children.forEach((next, node) => next.forEach((child, code) => (this.transitions[node * 128 + code] = child)));
-    this.wordLengths = Int32Array.from(lengths);
+    this.wordAt = Int32Array.from(wordAt);
   }
 
   /** The first word that starts at `from` or later (the longest of those starting there), or undefined. */
@@ -66,8 +71,8 @@ export class WordScanner {
       const third = at + 2 < end ? ASCII_LOWER[text.charCodeAt(at + 2)] : 0;
       const pair = first * 128 + second;
       if (this.pairWords[pair] !== 0 || this.tripleStarts[pair * 128 + third] !== 0) {
-        const length = this.longestWordAt(text, at);
-        if (length > 0) return { at, length };
+        const word = this.longestWordAt(text, at);
+        if (word >= 0) return { at, word: this.words[word] };
       }
       first = second;
       second = third;
@@ -75,13 +80,14 @@ export class WordScanner {
     return undefined;
   }
 
+  /** The index of the longest word starting at `at`, or -1. */
   private longestWordAt(text: string, at: number): number {
     let node = 0;
-    let longest = 0;
+    let longest = -1;
     for (let index = at; index < text.length; index++) {
       node = this.transitions[node * 128 + ASCII_LOWER[text.charCodeAt(index)]];
       if (node < 0) break;
-      if (this.wordLengths[node] > 0) longest = this.wordLengths[node];
+      if (this.wordAt[node] >= 0) longest = this.wordAt[node];
     }
     return longest;
   }
