@@ -41,7 +41,20 @@ describe('infrastructure rules on Dockerfiles', () => {
         'RUN wget -qO- https://example.com/list.txt | perl -ne \'print if /x/\'',
       ].join('\n');
       assert.deepEqual(check(pipeToShell, 'Dockerfile', text), []);
-      assert.deepEqual(pipeToShellMatches('curl x | tee y | sh'), [], 'a pipe through tee first is not seen (left consciously: rare)');
+    });
+
+    it('sees through stages that pass the download on: tee, cat, line-end fixes, decompression, base64', () => {
+      const text = [
+        'FROM debian:12',
+        'RUN curl -fsSL https://get.example.dev/install.sh | tee /tmp/install.sh | sh',
+        'RUN wget -qO- https://get.example.dev/i.sh.gz | gunzip | sudo bash -s -- --yes',
+        "RUN curl -s https://get.example.dev/i.b64 | base64 -d | tr -d '\\r' | bash",
+        'RUN curl -fsSL https://get.example.dev/a | tee a.json | jq .version',
+        'RUN curl -fsSL https://get.example.dev/b | tee b.sh | sha256sum -c sums.txt',
+        'RUN curl -fsSL https://get.example.dev/c | sed -n 1p | python3 -c "import sys; print(sys.stdin.read())"',
+      ].join('\n');
+      assert.deepEqual(where(check(pipeToShell, 'Dockerfile', text)), [[2, 'warning'], [3, 'warning'], [4, 'warning']]);
+      assert.equal(pipeToShellMatches('curl x | tee y | sh')[0]?.text, 'curl x | tee y | sh');
     });
   });
 
@@ -78,6 +91,42 @@ describe('infrastructure rules on Dockerfiles', () => {
         'RUN curl -o setup.sh https://example.com/setup.sh',
         'FROM debian:12',
         'RUN sh setup.sh',
+      ].join('\n');
+      assert.deepEqual(check(pipeToShell, 'Dockerfile', text), []);
+    });
+  });
+
+  describe('infrastructure/pipe-to-shell: a download carried into another stage', () => {
+    it('follows it into a stage built FROM the one that downloaded it, and through COPY --from (by name, by index, JSON form)', () => {
+      const text = [
+        'FROM alpine:3.20 AS fetch',
+        'RUN curl -fsSLo /install.sh https://get.example.dev/install.sh',
+        'RUN wget -O /tools/setup.py https://example.com/setup.py',
+        'FROM fetch AS build',
+        'RUN sh /install.sh',
+        'FROM debian:12',
+        'COPY --from=fetch /install.sh /usr/local/bin/installer',
+        'RUN /usr/local/bin/installer --yes',
+        'COPY --from=0 ["/tools/setup.py", "/opt/"]',
+        'RUN python3 /opt/setup.py install',
+      ].join('\n');
+      const findings = check(pipeToShell, 'Dockerfile', text);
+      assert.deepEqual(where(findings), [[5, 'warning'], [8, 'warning'], [10, 'warning']]);
+      assert.match(findings[1].message, /downloaded from `https:\/\/get\.example\.dev\/install\.sh`/);
+      assert.equal(covered(text, findings[2]), 'python3 /opt/setup.py install');
+    });
+
+    it('does not follow a file checked before it runs, another file, an image of that name, or a stage that was not copied from', () => {
+      const text = [
+        'FROM alpine:3.20 AS fetch',
+        'RUN curl -fsSLo /install.sh https://get.example.dev/install.sh',
+        'FROM debian:12',
+        'COPY --from=fetch /install.sh /install.sh',
+        'RUN echo "4f2a0c  /install.sh" | sha256sum -c - && sh /install.sh',
+        'FROM debian:12',
+        'COPY --from=fetch /etc/os-release /install-notes',
+        'COPY --from=alpine:3.20 /install.sh /install.sh',
+        'RUN sh /install.sh',
       ].join('\n');
       assert.deepEqual(check(pipeToShell, 'Dockerfile', text), []);
     });

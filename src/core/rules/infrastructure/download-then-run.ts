@@ -1,4 +1,5 @@
 import type { DockerInstruction } from '../../languages/dockerfile';
+import type { DockerStage } from './dockerfile-stages';
 
 /** A file a `RUN` saved with curl or wget and a later command ran, with no checksum or signature checked in between. */
 export interface DownloadThenRun {
@@ -17,40 +18,88 @@ const VERIFIER = /^(?:sha(?:1|224|256|384|512)sum|shasum|md5sum|b2sum|cksum|gpgv
 const PREFIXES = new Set(['sudo', 'env', 'exec', 'time', 'nohup', 'command']);
 
 /**
- * Scripts (or programs) a stage downloads to a file and then runs, with no checksum or signature
+ * Scripts (or programs) a build downloads to a file and then runs, with no checksum or signature
  * tool used between the download and the run: `curl -o install.sh URL && sh install.sh`,
- * `wget URL/setup.sh; chmod +x setup.sh; ./setup.sh`, also across `RUN`s of one stage. A file is
- * run when an interpreter is given it (`bash x.sh`, `python3 get-pip.py`) or it is called by path
- * (`./x.sh`, `/tmp/x.sh`); a program called by name from `PATH` is not followed.
+ * `wget URL/setup.sh; chmod +x setup.sh; ./setup.sh`, also across `RUN`s of one stage, into a stage
+ * built `FROM` that one, and through `COPY --from=<stage>`. A file is run when an interpreter is
+ * given it (`bash x.sh`, `python3 get-pip.py`) or it is called by path (`./x.sh`, `/tmp/x.sh`); a
+ * program called by name from `PATH` is not followed.
  */
-export function downloadsThenRun(runs: readonly DockerInstruction[]): DownloadThenRun[] {
+export function downloadsThenRun(stages: readonly DockerStage[]): DownloadThenRun[] {
   const found: DownloadThenRun[] = [];
-  /** Unchecked downloads by file name (the last path segment), with their URL. */
-  const pending = new Map<string, string>();
-  for (const instruction of runs) {
-    for (const command of simpleCommands(instruction.arguments)) {
-      const words = stripPrefixes(shellWords(command));
-      const tool = words[0];
-      if (tool === undefined) continue;
-      const name = baseName(tool);
-      if (name === 'curl' || name === 'wget') {
-        const download = savedFile(name, words.slice(1));
-        if (download) pending.set(baseName(download.file), download.url);
-      } else if (VERIFIER.test(name)) {
-        // Any checksum or signature check counts for every file downloaded before it: a check that
-        // names another file is rare, and reporting a checked download would cost more trust.
-        pending.clear();
-      } else if (pending.size > 0) {
-        const target = INTERPRETERS.has(name) ? words.slice(1).find((word) => !word.startsWith('-')) : tool.includes('/') ? tool : undefined;
-        const url = target === undefined ? undefined : pending.get(baseName(target));
-        if (url !== undefined) {
-          found.push({ instruction, command: command.trim(), url });
-          pending.delete(baseName(target!));
-        }
+  /** What each stage left unchecked at its end, by name; `COPY --from=` may also give its index. */
+  const leftByName = new Map<string, ReadonlyMap<string, string>>();
+  const leftByIndex: ReadonlyMap<string, string>[] = [];
+  for (const stage of stages) {
+    /** Unchecked downloads by file name (the last path segment), with their URL; a stage built on another starts with what it left. */
+    const pending = new Map(leftByName.get(stage.base.toLowerCase()) ?? []);
+    const earlier = (reference: string): ReadonlyMap<string, string> | undefined => (/^\d+$/.test(reference) ? leftByIndex[Number(reference)] : leftByName.get(reference));
+    for (const instruction of stage.instructions) {
+      if (instruction.keyword === 'COPY') copyFromStage(instruction, earlier, pending);
+      else if (instruction.keyword === 'RUN') runCommands(instruction, pending, found);
+    }
+    leftByIndex.push(pending);
+    if (stage.name !== undefined) leftByName.set(stage.name, pending);
+  }
+  return found;
+}
+
+/** `COPY --from=<stage> <sources…> <destination>`: the unchecked downloads among the sources arrive unchecked. */
+function copyFromStage(instruction: DockerInstruction, earlier: (reference: string) => ReadonlyMap<string, string> | undefined, pending: Map<string, string>): void {
+  const words = copyWords(instruction.arguments);
+  const from = words.find((word) => word.toLowerCase().startsWith('--from='))?.slice('--from='.length).toLowerCase();
+  const left = from === undefined ? undefined : earlier(from);
+  const paths = words.filter((word) => !word.startsWith('--'));
+  if (left === undefined || left.size === 0 || paths.length < 2) return;
+  const destination = paths[paths.length - 1];
+  for (const source of paths.slice(0, -1)) {
+    const url = left.get(baseName(source));
+    if (url === undefined) continue;
+    // Into a folder it keeps its name; to a file path it takes that name (both kept: a folder
+    // without a trailing slash cannot be told from a file here).
+    pending.set(baseName(source), url);
+    if (!destination.endsWith('/')) pending.set(baseName(destination), url);
+  }
+}
+
+/** The words of `COPY`'s arguments, in shell form or JSON form (`["a.sh", "/b/"]`). */
+function copyWords(argumentsText: string): string[] {
+  const trimmed = argumentsText.trim();
+  const json = /^((?:--\S+\s+)*)(\[[\s\S]*\])$/.exec(trimmed);
+  if (json) {
+    try {
+      const list: unknown = JSON.parse(json[2]);
+      if (Array.isArray(list) && list.every((item) => typeof item === 'string')) return [...shellWords(json[1]), ...(list as string[])];
+    } catch {
+      // Not JSON after all: read as shell words.
+    }
+  }
+  return shellWords(trimmed);
+}
+
+/** The commands of one `RUN`: downloads noted, checks clearing them, runs of a noted file found. */
+function runCommands(instruction: DockerInstruction, pending: Map<string, string>, found: DownloadThenRun[]): void {
+  for (const command of simpleCommands(instruction.arguments)) {
+    const words = stripPrefixes(shellWords(command));
+    const tool = words[0];
+    if (tool === undefined) continue;
+    const name = baseName(tool);
+    if (name === 'curl' || name === 'wget') {
+      const download = savedFile(name, words.slice(1));
+      if (download) pending.set(baseName(download.file), download.url);
+    } else if (VERIFIER.test(name)) {
+      // Any checksum or signature check counts for every file downloaded before it: a check that
+      // names another file is rare, and reporting a checked download would cost more trust.
+      pending.clear();
+    } else if (pending.size > 0) {
+      const target = INTERPRETERS.has(name) ? words.slice(1).find((word) => !word.startsWith('-')) : tool.includes('/') ? tool : undefined;
+      const url = target === undefined ? undefined : pending.get(baseName(target));
+      if (url !== undefined) {
+        found.push({ instruction, command: command.trim(), url });
+        pending.delete(baseName(target!));
       }
     }
   }
-  return found;
 }
 
 /** The file a curl or wget command line saves to, and its URL; undefined when it writes to standard output or saves nothing nameable. */

@@ -6,13 +6,18 @@ import { downloadsThenRun } from './download-then-run';
 
 const INTERPRETER = String.raw`(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+(?:\w+=\S*\s+)*)?(?:/usr)?(?:/bin/)?(?:ba|z|da|k|a)?sh|python[\d.]*|perl|ruby|node`;
 const DOWNLOAD = String.raw`(?:curl|wget)\b`;
+/**
+ * Pipe stages that pass the download on (a copy kept, line ends fixed, unpacked or decoded):
+ * `curl … | tee install.sh | sh` still runs what the server sent.
+ */
+const PASS_THROUGH = String.raw`\|(?!\|)\s*(?:tee|cat|tr|sed|dos2unix|gunzip|zcat|gzip|bunzip2|bzcat|xz|xzcat|unxz|base64)(?![\w.-])[^|;&\n]*`;
 
 /** The ways a downloaded script reaches a shell without being saved and checked first. */
 const PIPE_TO_SHELL: readonly RegExp[] = [
-  // curl … | sh, wget -qO- … | sudo bash -s -- args (one `|`, not `||`)
+  // curl … | sh, wget -qO- … | sudo bash -s -- args (one `|`, not `||`), also through pass-through stages
   // An interpreter given its program on the command line (`| python3 -c "import json…"`, `| perl -ne`)
   // reads the download as data, not as the script.
-  new RegExp(String.raw`${DOWNLOAD}[^|;&\n]*\|(?!\|)\s*(?:${INTERPRETER})(?![\w.-])(?!\s+-(?:c|e|ne|pe|m|E)\b)`, 'g'),
+  new RegExp(String.raw`${DOWNLOAD}[^|;&\n]*(?:${PASS_THROUGH})*\|(?!\|)\s*(?:${INTERPRETER})(?![\w.-])(?!\s+-(?:c|e|ne|pe|m|E)\b)`, 'g'),
   // bash <(curl …), source <(curl …), . <(wget -O- …)
   new RegExp(String.raw`(?:(?:ba|z|k)?sh|source|\.)\s+(?:-\S+\s+)*<\(\s*${DOWNLOAD}[^)\n]*\)?`, 'g'),
   // sh -c "$(curl …)", eval "$(curl …)"
@@ -43,7 +48,8 @@ export const infrastructurePipeToShell: Rule = {
     'truncated download becomes part of every image, and the next build may get something else. AI assistants copy the ' +
     'one-liner from install pages. Download to a file, check it against a pinned SHA-256 (`echo "<sum>  install.sh" | ' +
     'sha256sum -c`), then run it; or use the distribution\'s package, or `ADD --checksum=sha256:…`. Saving the script to ' +
-    'a file and running it (`curl -o x.sh … && sh x.sh`, also in a later `RUN` of the stage) is reported the same way when ' +
+    'a file and running it (`curl -o x.sh … && sh x.sh`, also in a later `RUN` of the stage, in a stage built `FROM` it or ' +
+    'after `COPY --from=` it) is reported the same way when ' +
     'no checksum or signature tool runs in between; a program then called by name from `PATH` is not followed.',
   check: () => [],
   languages: {
@@ -62,13 +68,11 @@ export const infrastructurePipeToShell: Rule = {
           });
         }
         // Saving the script first changes nothing when nothing checks it before it runs.
-        for (const stage of stagesOf(instructionsOf(document))) {
-          for (const run of downloadsThenRun(stage.instructions.filter((instruction) => instruction.keyword === 'RUN'))) {
-            findings.push({
-              ...spanIn(text, run.instruction, run.command),
-              message: `This runs a file downloaded from \`${run.url}\` with no checksum or signature checked first: whatever the server sent runs in the build. Check a pinned SHA-256 (\`sha256sum -c\`) before running it.`,
-            });
-          }
+        for (const run of downloadsThenRun(stagesOf(instructionsOf(document)))) {
+          findings.push({
+            ...spanIn(text, run.instruction, run.command),
+            message: `This runs a file downloaded from \`${run.url}\` with no checksum or signature checked first: whatever the server sent runs in the build. Check a pinned SHA-256 (\`sha256sum -c\`) before running it.`,
+          });
         }
         return findings.sort((a, b) => a.start - b.start);
       },
