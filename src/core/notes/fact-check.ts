@@ -163,8 +163,40 @@ export interface ContainerFact {
   powers: { source: string; names: string[] }[];
 }
 
+/** The user a Dockerfile's image runs as, when it is root or may well be (no `USER` over a base that sets none). */
+export interface ImageUserFact {
+  kind: 'image-user';
+  questionId: string;
+  /** `USER root` in the final stage (or a stage it builds on); `none` when no stage sets a user. */
+  user: 'root' | 'none';
+  /** The base image whose default user applies when no `USER` is set (`node:20`). */
+  base: string;
+}
+
+/** A download a Dockerfile runs or adds with nothing checking it: piped into a shell, or `ADD`ed without `--checksum`. */
+export interface UncheckedDownloadFact {
+  kind: 'unchecked-download';
+  questionId: string;
+  /** `https://get.example.dev/install.sh`. */
+  url: string;
+  /** How it reaches the build, for the message: `is piped straight into a shell`. */
+  how: string;
+}
+
 /** Every fact the tool knows about a block. Question facts are checked at their answer; env facts against the whole note. */
-export type KnownFact = TimeoutFact | LoopFact | CatchFact | RegexFact | EnvFact | BuiltFromFact | TriggerFact | PermissionsFact | PolicyFact | ContainerFact;
+export type KnownFact =
+  | TimeoutFact
+  | LoopFact
+  | CatchFact
+  | RegexFact
+  | EnvFact
+  | BuiltFromFact
+  | TriggerFact
+  | PermissionsFact
+  | PolicyFact
+  | ContainerFact
+  | ImageUserFact
+  | UncheckedDownloadFact;
 
 /** A problem an answer has with a fact. */
 export interface FactProblem {
@@ -193,7 +225,62 @@ export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFa
       return policyAnswerProblem(answer, fact);
     case 'container':
       return containerAnswerProblem(answer, fact);
+    case 'image-user':
+      return imageUserAnswerProblem(answer, fact);
+    case 'unchecked-download':
+      return uncheckedDownloadAnswerProblem(answer, fact);
   }
+}
+
+/** An answer that says the process is not root. */
+const SAYS_NOT_ROOT = /\b(?:non-?root|unprivileged|non-?privileged|without root|least[- ]privilege)\b/i;
+/** An answer that says the process is root (so a mention of an unprivileged part is no claim about the image). */
+const SAYS_ROOT = /\b(?:(?:as|is|runs?|running|stays?|remains?|ends as) root|(?<!non-)root user|uid 0|user 0)\b/i;
+
+/**
+ * What is wrong with an answer about the user a Dockerfile's image runs as: calling an image whose
+ * final `USER` is root non-root is a wrong fact; with no `USER` at all, the base image's user
+ * decides (root for most), so a non-root claim that never names that user is a missing fact. An
+ * answer that says it runs as root anywhere makes no such claim.
+ */
+export function imageUserAnswerProblem(answer: string, fact: ImageUserFact): FactProblem | undefined {
+  const claim = firstPositiveMention(answer, SAYS_NOT_ROOT);
+  if (claim === undefined || positiveMention(answer, SAYS_ROOT)) return undefined;
+  if (fact.user === 'root') return { code: 'wrong-fact', message: `The image ends as \`USER root\`; the answer says it runs ${claim.toLowerCase()}.` };
+  const base = fact.base.split(/[:@]/)[0];
+  const baseName = base.slice(base.lastIndexOf('/') + 1);
+  const namesBaseUser = new RegExp(`\\b(?:${escapeRegExp(baseName)}|base image|image's (?:default )?user|uid \\d+|\\d{3,}(?::\\d+)?)\\b`, 'i').test(answer);
+  if (namesBaseUser) return undefined;
+  return {
+    code: 'missing-fact',
+    message: `No stage sets a \`USER\`, so the image runs as \`${fact.base}\`'s default user, root unless that image sets another; the answer says it runs ${claim.toLowerCase()} without saying which user.`,
+  };
+}
+
+/**
+ * An answer that claims a download is checked: `is verified`, `verified against a pinned hash`,
+ * `curl checks its checksum`, `the sha256 is checked`. Mentions without a claim (`TODO: add a
+ * checksum`, `nothing verifies it`) are not claims.
+ */
+const CLAIMS_CHECKED = new RegExp(
+  [
+    String.raw`\b(?:is|are|gets?|was|were|been|being)\s+(?:(?!not\b|never\b)\w+\s+)?(?:verified|checked|checksummed|signed|validated)\b`,
+    String.raw`\bverified\s+(?:by|with|against|via|using)\b`,
+    String.raw`\b(?:we|it|the build|docker|curl|wget|this)\s+(?:(?!not\b|never\b|don't\b|doesn't\b)\w+\s+)?(?:verif(?:y|ies)|checks?|validates?)\s+(?:the\s+|its\s+|a\s+)?(?:checksum|hash|signature|sha-?\d*|digest|integrity)\b`,
+    String.raw`\b(?:checksum|hash|signature|sha-?\d+|digest)\s+(?:is\s+|are\s+)?(?:checked|verified|validated|matches|matched)\b`,
+  ].join('|'),
+  'i',
+);
+
+/**
+ * What is wrong with an answer about a download nothing checks: claiming it is verified (by a
+ * checksum, hash or signature) is a wrong fact. Saying it is not, or that the URL pins a version,
+ * is an honest answer.
+ */
+export function uncheckedDownloadAnswerProblem(answer: string, fact: UncheckedDownloadFact): FactProblem | undefined {
+  const claim = firstPositiveMention(answer, CLAIMS_CHECKED);
+  if (claim === undefined) return undefined;
+  return { code: 'wrong-fact', message: `Nothing checks \`${fact.url}\`: it ${fact.how}; the answer says "${claim}".` };
 }
 
 /** An answer that says the container has no special powers. */
@@ -441,6 +528,13 @@ function quote(example: string): string {
 }
 
 /** A mention not preceded by a negation ("does not rethrow"). */
+/** The first match of `pattern` in `text` that no `not`/`never` just before negates. */
+function firstPositiveMention(text: string, pattern: RegExp): string | undefined {
+  const global = new RegExp(pattern.source, 'gi');
+  for (const match of text.matchAll(global)) if (!isNegatedAt(text, match.index ?? 0)) return match[0];
+  return undefined;
+}
+
 function positiveMention(text: string, pattern: RegExp): boolean {
   const global = new RegExp(pattern.source, 'gi');
   for (const match of text.matchAll(global)) if (!isNegatedAt(text, match.index ?? 0)) return true;

@@ -1,12 +1,15 @@
 import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
 import { addSources } from '../rules/infrastructure/add-from-url';
-import { instructionsOf, keyValues, stagesOf } from '../rules/infrastructure/dockerfile-stages';
+import { type DockerStage, instructionsOf, keyValues, stagesOf } from '../rules/infrastructure/dockerfile-stages';
+import type { DockerInstruction } from '../languages/dockerfile';
 import { pipeToShellMatches } from '../rules/infrastructure/pipe-to-shell';
 import { isSecretName } from '../rules/infrastructure/secret-in-image';
+import type { KnownFact } from './fact-check';
 import type { LanguageNoteSupport } from './language-notes';
 import { questionCollector } from './question-collector';
-import { type BlockQuestion, inlineCode } from './questions';
+import { type BlockQuestion, inlineCode, questionId } from './questions';
+import { effectiveUser, baseSetsUser, isRootUser } from '../rules/infrastructure/container-root-user';
 
 /**
  * Questions about a Dockerfile in an AI block: the user the image runs as (`container`), each
@@ -32,18 +35,55 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
         }
       }
     }
-    const stages = stagesOf(instructions);
-    const final = stages[stages.length - 1];
-    if (final) {
-      const user = [...final.instructions].reverse().find((instruction) => instruction.keyword === 'USER');
-      const at = user ?? final.from;
-      if (inRange(at.start) || (user !== undefined && inRange(final.from.start))) {
-        const question = user
-          ? `The image ends as ${inlineCode(`USER ${user.arguments}`)}: which steps need root, and can the running process change its own files?`
-          : `Which user does the image from ${inlineCode(final.base)} run as, and does anything in it need root?`;
-        ask('container', at.start, at.end, question);
-      }
+    const user = finalUser(instructions);
+    if (user !== undefined && (inRange(user.at.start) || (user.own !== undefined && inRange(user.final.from.start)))) {
+      const question = user.own
+        ? `The image ends as ${inlineCode(`USER ${user.own.arguments}`)}: which steps need root, and can the running process change its own files?`
+        : `Which user does the image from ${inlineCode(user.final.base)} run as, and does anything in it need root?`;
+      ask('container', user.at.start, user.at.end, question);
     }
     return questions;
   },
+
+  /**
+   * What the questions' answers must not contradict: the image ends as root (a last `USER root`, or
+   * no `USER` over a base that sets none), so "non-root" is a wrong or a missing fact; a download
+   * piped into a shell or `ADD`ed without `--checksum` is checked by nothing, so "verified" is wrong.
+   */
+  facts(document: LanguageDocument, text: string, range: LineRange): KnownFact[] {
+    const { inRange } = questionCollector(text, range);
+    const instructions = instructionsOf(document);
+    const facts: KnownFact[] = [];
+    for (const instruction of instructions) {
+      if (!inRange(instruction.start)) continue;
+      const id = (kind: 'shell' | 'dependency'): string => questionId(kind, text.slice(instruction.start, instruction.end));
+      if (instruction.keyword === 'RUN') {
+        const match = pipeToShellMatches(instruction.arguments)[0];
+        const url = match === undefined ? undefined : /https?:\/\/[^\s"'|)]+/.exec(match.text)?.[0];
+        if (url !== undefined) facts.push({ kind: 'unchecked-download', questionId: id('shell'), url, how: 'is piped straight into an interpreter' });
+      } else if (instruction.keyword === 'ADD') {
+        const { flags, sources } = addSources(instruction.arguments);
+        const url = sources.find((source) => /^https?:\/\//i.test(source));
+        if (url !== undefined && !flags.some((flag) => flag.startsWith('--checksum'))) {
+          facts.push({ kind: 'unchecked-download', questionId: id('dependency'), url, how: 'is added without `--checksum`' });
+        }
+      }
+    }
+    const user = finalUser(instructions);
+    if (user !== undefined && (inRange(user.at.start) || (user.own !== undefined && inRange(user.final.from.start)))) {
+      const { user: effective, base } = effectiveUser(stagesOf(instructions), user.final);
+      const runsAs = effective !== undefined ? (isRootUser(effective) ? 'root' : undefined) : baseSetsUser(base) || base.includes('$') ? undefined : 'none';
+      if (runsAs !== undefined) facts.push({ kind: 'image-user', questionId: questionId('container', text.slice(user.at.start, user.at.end)), user: runsAs, base });
+    }
+    return facts;
+  },
 };
+
+/** The final stage, its own last `USER` if any, and where the question about the user is asked (that `USER`, or the `FROM`). */
+function finalUser(instructions: readonly DockerInstruction[]): { final: DockerStage; own: DockerInstruction | undefined; at: DockerInstruction } | undefined {
+  const stages = stagesOf(instructions);
+  const final = stages[stages.length - 1];
+  if (final === undefined) return undefined;
+  const own = [...final.instructions].reverse().find((instruction) => instruction.keyword === 'USER');
+  return { final, own, at: own ?? final.from };
+}

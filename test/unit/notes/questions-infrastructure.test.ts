@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { loadGrammars } from '../../../src/core/languages/tree-sitter';
-import { answerFactProblem, type ContainerFact, type PolicyFact } from '../../../src/core/notes/fact-check';
+import { answerFactProblem, type ContainerFact, type ImageUserFact, type KnownFact, type PolicyFact, type UncheckedDownloadFact } from '../../../src/core/notes/fact-check';
 import { languageBlockFacts, languageBlockQuestions } from '../../../src/core/notes/language-notes';
 
 const ask = (path: string, text: string, startLine = 1, endLine = text.split('\n').length) =>
@@ -162,5 +162,54 @@ spec:
     const missing = answerFactProblem('NET_ADMIN lets it set routes; it runs as root to read docker.sock.', fact);
     assert.equal(missing?.code, 'missing-fact');
     assert.match(missing!.message, /does not say why it needs the capability `SYS_TIME`\.$/);
+  });
+
+  it('Dockerfile facts: "verified" for a download nothing checks, "non-root" for an image that ends as root, are wrong facts', () => {
+    const text = [
+      'FROM node:20 AS build',
+      'RUN curl -fsSL https://get.pnpm.io/install.sh | sh -',
+      'ADD https://example.com/tool /usr/local/bin/tool',
+      'ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://example.com/pinned /pinned',
+      'FROM build',
+      'USER root',
+      'CMD ["node", "server.js"]',
+    ].join('\n');
+    const range = { startLine: 1, endLine: 7 };
+    const facts = languageBlockFacts('Dockerfile', text, range) ?? [];
+    const questions = languageBlockQuestions('Dockerfile', text, range, 10) ?? [];
+    const questionOf = (fact: KnownFact) => questions.find((question) => 'questionId' in fact && question.id === fact.questionId);
+    const downloads = facts.filter((fact): fact is UncheckedDownloadFact => fact.kind === 'unchecked-download');
+    assert.deepEqual(downloads.map((fact) => [fact.url, questionOf(fact)?.kind]), [['https://get.pnpm.io/install.sh', 'shell'], ['https://example.com/tool', 'dependency']], 'not the ADD with --checksum');
+    const [user] = facts.filter((fact): fact is ImageUserFact => fact.kind === 'image-user');
+    assert.deepEqual([user.user, questionOf(user)?.kind], ['root', 'container']);
+
+    const download = downloads[0];
+    for (const wrong of ['The script is verified by its checksum before it runs.', 'curl checks the sha256 of the installer.', 'Its sha256 is checked against the pnpm release.']) {
+      const problem = answerFactProblem(wrong, download);
+      assert.equal(problem?.code, 'wrong-fact', wrong);
+      assert.match(problem!.message, /^Nothing checks `https:\/\/get\.pnpm\.io\/install\.sh`: it is piped straight into an interpreter; the answer says "/);
+    }
+    for (const honest of [
+      'It installs pnpm. Nothing verifies it yet; TODO: add a sha256 check.',
+      'It is not verified: the URL is the official installer, and the version is pinned by PNPM_VERSION.',
+      'Unchecked, it trusts get.pnpm.io over HTTPS; we should pin a checksum.',
+      'It installs pnpm; the script is never checked, which is the risk.',
+    ]) {
+      assert.equal(answerFactProblem(honest, download), undefined, honest);
+    }
+
+    assert.equal(answerFactProblem('It runs as a non-root user, so a compromise cannot change the app.', user)?.code, 'wrong-fact');
+    assert.equal(answerFactProblem('It runs as root because the entrypoint binds port 80; the app itself drops to an unprivileged worker.', user), undefined);
+    assert.equal(answerFactProblem('Root: the final USER is root for apt; nothing else needs it.', user), undefined, 'no claim of non-root');
+
+    // No USER at all: the base image's user decides, so "non-root" must say which.
+    const bare = 'FROM node:20\nCMD ["node", "server.js"]';
+    const [noUser] = (languageBlockFacts('Dockerfile', bare, { startLine: 1, endLine: 2 }) ?? []).filter((fact): fact is ImageUserFact => fact.kind === 'image-user');
+    assert.deepEqual([noUser.user, noUser.base], ['none', 'node:20']);
+    assert.equal(answerFactProblem('It is unprivileged.', noUser)?.code, 'missing-fact');
+    assert.equal(answerFactProblem('Non-root: the node image runs as uid 1000 (user node).', noUser), undefined);
+    // A base that sets its own user, or a final non-root USER: nothing to contradict.
+    assert.deepEqual((languageBlockFacts('Dockerfile', 'FROM gcr.io/distroless/nodejs20-debian12:nonroot\nCMD ["a.js"]', { startLine: 1, endLine: 2 }) ?? []).map((fact) => fact.kind), []);
+    assert.deepEqual((languageBlockFacts('Dockerfile', 'FROM node:20\nUSER node', { startLine: 1, endLine: 2 }) ?? []).map((fact) => fact.kind), []);
   });
 });

@@ -8,13 +8,13 @@ import { instructionsOf, stagesOf, type DockerStage } from './dockerfile-stages'
  * `scratch`, distroless `:nonroot`/`-nonroot` tags, Chainguard images, Windows images (whose
  * default is `ContainerUser` on Nano Server and which have no uid 0).
  */
-function baseSetsUser(base: string): boolean {
+export function baseSetsUser(base: string): boolean {
   const lower = base.toLowerCase();
   return lower === 'scratch' || /[:-]nonroot\b/.test(lower) || lower.startsWith('cgr.dev/chainguard/') || /mcr\.microsoft\.com\/windows|nanoserver/.test(lower);
 }
 
 /** The last `USER` of a stage or of the stages it builds on (`FROM build AS final`), and that stage's base image. */
-function effectiveUser(stages: readonly DockerStage[], stage: DockerStage): { user: DockerInstruction | undefined; base: string } {
+export function effectiveUser(stages: readonly DockerStage[], stage: DockerStage): { user: DockerInstruction | undefined; base: string } {
   const seen = new Set<number>();
   let current: DockerStage | undefined = stage;
   while (current && !seen.has(current.index)) {
@@ -59,8 +59,8 @@ export const infrastructureContainerRootUser: Rule = {
         const { user, base } = effectiveUser(stages, final);
         const findings: RuleFinding[] = [];
         if (user) {
-          const name = user.arguments.trim().replace(/^["']|["']$/g, '').split(':')[0];
-          if (name === 'root' || name === '0') {
+          const name = userName(user);
+          if (isRootUser(user)) {
             findings.push({ start: user.start, end: user.end, message: `The image runs as root: the final stage's last \`USER\` is \`${name}\`. Switch back to an unprivileged user after the steps that need root.` });
           }
         } else if (!baseSetsUser(base) && !base.includes('$')) {
@@ -76,3 +76,14 @@ export const infrastructureContainerRootUser: Rule = {
     },
   },
 };
+
+/** The user a `USER` instruction names, quotes and group removed (`root`, `10001`). */
+function userName(user: DockerInstruction): string {
+  return user.arguments.trim().replace(/^["']|["']$/g, '').split(':')[0];
+}
+
+/** Whether a `USER` instruction makes the stage run as root (`USER root`, `USER 0`, `USER 0:0`). */
+export function isRootUser(user: DockerInstruction): boolean {
+  const name = userName(user);
+  return name === 'root' || name === '0';
+}
