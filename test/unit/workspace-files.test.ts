@@ -41,6 +41,29 @@ describe('workspace files', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+  it('lets the event loop run while it lists a large tree, in git and by walking (a server keeps answering)', async () => {
+    for (let folder = 0; folder < 30; folder++) {
+      for (let file = 0; file < 40; file++) write(root, `pkg${folder}/src/f${file}.js`, 'x\n');
+    }
+    for (const inGit of [false, true]) {
+      if (inGit) git(root, 'init', '-q');
+      let listed = false;
+      let turnsDuringListing = 0;
+      const count = (): void => {
+        if (listed) return;
+        turnsDuringListing++;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      const list = await listWorkspaceFiles(root, { respectGitignore: true });
+      listed = true;
+      assert.equal(list.files.length, 1200);
+      assert.equal(list.source, inGit ? 'git' : 'walk');
+      // 1,200 files stat in slices of 256: the loop turns between them (and while git runs).
+      assert.ok(turnsDuringListing >= 4, `the event loop turned ${turnsDuringListing} times`);
+    }
+  });
+
   it('lists tracked and untracked files in a git repository, leaving out what .gitignore ignores', async () => {
     scaffold(root);
     git(root, 'init', '-q');
