@@ -59,7 +59,7 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
       const id = (kind: 'shell' | 'dependency'): string => questionId(kind, text.slice(instruction.start, instruction.end));
       if (instruction.keyword === 'RUN') {
         const match = pipeToShellMatches(instruction.arguments)[0];
-        const url = match === undefined ? undefined : /https?:\/\/[^\s"'|)]+/.exec(match.text)?.[0];
+        const url = match === undefined ? undefined : downloadedFrom(match.text);
         if (url !== undefined) facts.push({ kind: 'unchecked-download', questionId: id('shell'), url, how: 'is piped straight into an interpreter' });
       } else if (instruction.keyword === 'ADD') {
         const { flags, sources } = addSources(instruction.arguments);
@@ -86,4 +86,9 @@ function finalUser(instructions: readonly DockerInstruction[]): { final: DockerS
   if (final === undefined) return undefined;
   const own = [...final.instructions].reverse().find((instruction) => instruction.keyword === 'USER');
   return { final, own, at: own ?? final.from };
+}
+
+/** What a piped download fetches: its URL, or the variable that holds it (`$INSTALL_URL`). */
+function downloadedFrom(command: string): string | undefined {
+  return /https?:\/\/[^\s"'|)]+/.exec(command)?.[0] ?? /\b(?:curl|wget)\b[^|]*?\s["']?(\$\{?\w+\}?)/.exec(command)?.[1];
 }

@@ -202,6 +202,12 @@ spec:
     assert.equal(answerFactProblem('It runs as root because the entrypoint binds port 80; the app itself drops to an unprivileged worker.', user), undefined);
     assert.equal(answerFactProblem('Root: the final USER is root for apt; nothing else needs it.', user), undefined, 'no claim of non-root');
 
+    // A URL held in a build argument is named by its variable.
+    const fromArg = (languageBlockFacts('Dockerfile', 'FROM debian:12\nARG INSTALL_URL\nRUN curl -fsSL "$INSTALL_URL" | bash', { startLine: 1, endLine: 3 }) ?? []).filter(
+      (fact): fact is UncheckedDownloadFact => fact.kind === 'unchecked-download',
+    );
+    assert.deepEqual(fromArg.map((fact) => fact.url), ['$INSTALL_URL']);
+
     // No USER at all: the base image's user decides, so "non-root" must say which.
     const bare = 'FROM node:20\nCMD ["node", "server.js"]';
     const [noUser] = (languageBlockFacts('Dockerfile', bare, { startLine: 1, endLine: 2 }) ?? []).filter((fact): fact is ImageUserFact => fact.kind === 'image-user');
