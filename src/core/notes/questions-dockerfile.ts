@@ -23,7 +23,7 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
       if (!inRange(instruction.start)) continue;
       if (instruction.keyword === 'RUN') {
         for (const match of pipeToShellMatches(instruction.arguments).slice(0, 1)) {
-          const url = /https?:\/\/[^\s"'|)]+/.exec(match.text)?.[0];
+          const url = downloadedFrom(match.text);
           ask('shell', instruction.start, instruction.end, `What does the script from ${url ? inlineCode(url) : 'that download'} do, and how do you know it is the version you reviewed?`);
         }
       } else if (instruction.keyword === 'ADD') {
