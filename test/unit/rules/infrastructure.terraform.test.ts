@@ -8,6 +8,7 @@ import { infrastructureUnencryptedStorage as unencryptedStorage } from '../../..
 import { secretsHardcodedSecret } from '../../../src/core/rules/secrets/hardcoded-secret';
 import { evaluate } from '../../../src/core/check/engine';
 import { defaultPolicy } from '../../../src/core/policy/policy';
+import { ParseCache } from '../../../src/core/check/parse-cache';
 import { check, covered, where } from './infrastructure-harness';
 
 describe('infrastructure rules on Terraform', () => {
@@ -131,6 +132,49 @@ describe('infrastructure rules on Terraform', () => {
       assert.deepEqual(asked.sort(), ['infra/nope.txt', 'infra/policies/admin.json', 'infra/policies/read.json.tpl'], 'a path that leaves the workspace is never asked for');
       // Without a reader (a file checked on its own), nothing is read and nothing is guessed.
       assert.deepEqual(check(iamWildcard, 'infra/iam.tf', text), []);
+    });
+
+    it('reads a policy path held in a variable default or a local value of the same file, parsed whole or in part', () => {
+      const files: Record<string, string> = {
+        'infra/policies/admin.json': '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+        'infra/policies/ops.json': '{"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}',
+      };
+      const readWorkspaceFile = (path: string): string | undefined => files[path];
+      const text = [
+        'variable "admin_policy" {',
+        '  type    = string',
+        '  default = "policies/admin.json"',
+        '  validation {',
+        '    condition = length(var.admin_policy) > 0',
+        '    error_message = "Set it."',
+        '  }',
+        '}',
+        'variable "unset_policy" { type = string }',
+        'variable "unused" { default = "policies/admin.json" }',
+        'locals {',
+        '  ops_policy = "${path.module}/policies/ops.json"',
+        '  built      = "${path.module}/${var.unused}"',
+        '}',
+        'resource "aws_iam_policy" "admin" {',
+        '  policy = file(var.admin_policy)',
+        '}',
+        'resource "aws_iam_policy" "ops" {',
+        '  policy = templatefile(local.ops_policy, {})',
+        '}',
+        'resource "aws_iam_policy" "unset" {',
+        '  policy = file(var.unset_policy)',
+        '}',
+        'resource "aws_iam_policy" "built" {',
+        '  policy = file(local.built)',
+        '}',
+      ].join('\n');
+      const findings = evaluate('infra/iam.tf', text, { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile }).findings;
+      assert.deepEqual(where(findings), [[16, 'error'], [19, 'warning']]);
+      assert.match(findings[0].message, /^`aws_iam_policy\.admin` \(its policy in `infra\/policies\/admin\.json`\)/);
+      assert.equal(covered(text, findings[1]), 'templatefile(local.ops_policy, {})');
+      // The editor parses the whole document: the same findings.
+      const whole = evaluate('infra/iam.tf', text, { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile, parseCache: new ParseCache() }).findings;
+      assert.deepEqual(where(whole), where(findings));
     });
   });
 

@@ -1,7 +1,7 @@
 import type { RuleFinding } from '../../check/findings';
 import type { Rule } from '../rule';
 import { attribute, hclFile, literalString, literalStrings } from './hcl';
-import { blockAddress, loadedFilesOf, mayHoldPolicyStatement, policyStatements, type PolicyStatement } from './policy-documents';
+import { blockAddress, loadedFilesOf, mayHoldLoadedPath, mayHoldPolicyStatement, policyStatements, type PolicyStatement } from './policy-documents';
 
 const GOOGLE_IAM_GRANT = /^google_.*_iam_(binding|member)$/;
 
@@ -22,14 +22,14 @@ export const infrastructureIamWildcard: Rule = {
     'AI assistants write wildcards because they always work. Name the actions the code calls and the ARNs it touches ' +
     '(IAM Access Analyzer can generate a policy from CloudTrail). `Action: "*"` is an error; a service wildcard, `NotAction` ' +
     'with Allow and a `*` resource are warnings (information when every action only lists or describes, which many services accept only on `*`). ' +
-    'Policies loaded with `file()` or `templatefile()` from a literal path (or `${path.module}/…`) are read from the workspace and reported at the call; a path built from variables is not. GCP: `roles/owner` or `roles/editor` granted to `allUsers` or ' +
+    'Policies loaded with `file()` or `templatefile()` from a literal path (or `${path.module}/…`), also held in the `default` of a variable or in a local value of the same file, are read from the workspace and reported at the call; a path built from variables is not. GCP: `roles/owner` or `roles/editor` granted to `allUsers` or ' +
     '`allAuthenticatedUsers` is an error.',
   check: () => [],
   languages: {
     terraform: {
       // `file`: a policy loaded from another file has its `*` there.
       textTriggers: ['*', 'roles/owner', 'roles/editor', 'file'],
-      terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || (block.type === 'resource' && GOOGLE_IAM_GRANT.test(block.labels[0] ?? '')),
+      terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || mayHoldLoadedPath(block, text) || (block.type === 'resource' && GOOGLE_IAM_GRANT.test(block.labels[0] ?? '')),
       check: (context) => {
         const { document } = context;
         const file = hclFile(document);

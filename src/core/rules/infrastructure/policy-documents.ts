@@ -70,8 +70,8 @@ export function loadedFilesOf(context: { readonly path: string; readonly readWor
 
 /**
  * Every policy statement of `file` (cached: two rules read them). With `loaded`, documents loaded
- * with `file("…")` or `templatefile("…", …)` from a literal path (or `${path.module}/…`) are read
- * too; their statements point at the call.
+ * with `file("…")` or `templatefile("…", …)` from a literal path (or `${path.module}/…`, also in a
+ * variable's default or a local value) are read too; their statements point at the call.
  */
 export function policyStatements(file: HclFile, loaded?: LoadedFiles): readonly PolicyStatement[] {
   const cache = loaded ? filesWithLoaded : files;
@@ -90,17 +90,64 @@ export function policyStatements(file: HclFile, loaded?: LoadedFiles): readonly 
       // A statement is written `Statement` (a `jsonencode` key or JSON text): other attributes are not converted.
       const source = file.text.slice(attribute.start, attribute.end);
       if (/statement/i.test(source)) statements.push(...attributeStatements(attribute.value, owner, attribute.name));
-      else if (loaded && LOADS_FILE.test(source)) statements.push(...loadedStatements(attribute.value, owner, attribute.name, loaded));
+      else if (loaded && LOADS_FILE.test(source)) statements.push(...loadedStatements(attribute.value, owner, attribute.name, loaded, file));
     }
   }
   cache.set(file, statements);
   return statements;
 }
 
+/** `file(var.name)`, `templatefile(local.name, …)`: a load call whose path is a variable or a local value. */
+const LOAD_CALL_REFERENCE = /\b(?:template)?file\s*\(\s*(var|local)\.([A-Za-z_][\w-]*)\s*[,)]/g;
+
+let referencesMemo: { text: string; variables: ReadonlySet<string>; locals: ReadonlySet<string> } | undefined;
+
+/** The variables and local values whose value a load call of `text` takes as its path. */
+function loadCallReferences(text: string): { variables: ReadonlySet<string>; locals: ReadonlySet<string> } {
+  if (referencesMemo?.text === text) return referencesMemo;
+  const variables = new Set<string>();
+  const locals = new Set<string>();
+  for (const match of text.matchAll(LOAD_CALL_REFERENCE)) (match[1] === 'var' ? variables : locals).add(match[2]);
+  referencesMemo = { text, variables, locals };
+  return referencesMemo;
+}
+
+/**
+ * Whether a block may hold the path a load call takes (`variable "policy_file"` for
+ * `file(var.policy_file)`, `locals` for `file(local.…)`): the rules that read loaded policies parse
+ * those blocks too.
+ */
+export function mayHoldLoadedPath(block: { readonly type: string; readonly labels: readonly string[] }, text: string): boolean {
+  if (block.type !== 'variable' && block.type !== 'locals') return false;
+  const references = loadCallReferences(text);
+  return block.type === 'variable' ? references.variables.has(block.labels[0] ?? '') : references.locals.size > 0;
+}
+
+/**
+ * The value a path argument stands for: itself, or for `var.name` the variable's `default` and for
+ * `local.name` the local value, when the same file sets them (a variable's value may still be set
+ * elsewhere at plan time; its default is the policy the module ships with).
+ */
+function pathValue(argument: HclValue, file: HclFile): HclValue | undefined {
+  if (argument.kind !== 'other') return argument;
+  const reference = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(file.text.slice(argument.start, argument.end).trim());
+  if (reference === null) return undefined;
+  const [, scope, name] = reference;
+  for (const block of file.blocks) {
+    if (scope === 'var' && block.type === 'variable' && block.labels[0] === name) return attribute(block, 'default')?.value;
+    if (scope === 'local' && block.type === 'locals') {
+      const value = attribute(block, name)?.value;
+      if (value !== undefined) return value;
+    }
+  }
+  return undefined;
+}
+
 /** The statements of a policy document a `file()` or `templatefile()` call loads from a path known here. */
-function loadedStatements(value: HclValue, owner: HclBlock, holder: string, loaded: LoadedFiles): PolicyStatement[] {
+function loadedStatements(value: HclValue, owner: HclBlock, holder: string, loaded: LoadedFiles, file: HclFile): PolicyStatement[] {
   if (value.kind !== 'call' || (value.name !== 'file' && value.name !== 'templatefile') || value.args.length === 0) return [];
-  const path = loadedPath(value.args[0], loaded.folder);
+  const argument = pathValue(value.args[0], file);
+  const path = argument === undefined ? undefined : loadedPath(argument, loaded.folder);
   if (path === undefined) return [];
   const text = loaded.read(path);
   if (text === undefined || !/"Statement"/i.test(text)) return [];
@@ -111,7 +158,8 @@ function loadedStatements(value: HclValue, owner: HclBlock, holder: string, load
 }
 
 /**
- * The workspace path of a literal `"policies/admin.json"` or `"${path.module}/policies/admin.json"`,
+ * The workspace path of a literal `"policies/admin.json"` or `"${path.module}/policies/admin.json"`
+ * (written in the call, a variable's default or a local value),
  * from the Terraform file's folder (a root module's working directory is its folder); undefined
  * for any other expression.
  */

@@ -1,7 +1,7 @@
 import type { RuleFinding } from '../../check/findings';
 import type { Rule } from '../rule';
 import { attribute, hclFile, literalBool, literalString, literalStrings, resourcesOf } from './hcl';
-import { blockAddress, loadedFilesOf, mayHoldPolicyStatement, policyStatements } from './policy-documents';
+import { blockAddress, loadedFilesOf, mayHoldLoadedPath, mayHoldPolicyStatement, policyStatements } from './policy-documents';
 
 const BUCKETS_WITH_ACL = new Set(['aws_s3_bucket', 'aws_s3_bucket_acl']);
 const PUBLIC_ACCESS_BLOCKS = new Set(['aws_s3_bucket_public_access_block', 'aws_s3_account_public_access_block']);
@@ -42,7 +42,7 @@ export const infrastructurePublicBucket: Rule = {
   languages: {
     terraform: {
       textTriggers: ['public', '*', 'false', 'allUsers', 'allAuthenticatedUsers', 'file'],
-      terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || (block.type === 'resource' && READ_RESOURCES.has(block.labels[0] ?? '')),
+      terraformBlocks: (block, text) => mayHoldPolicyStatement(block, text) || mayHoldLoadedPath(block, text) || (block.type === 'resource' && READ_RESOURCES.has(block.labels[0] ?? '')),
       check: (context) => {
         const { document } = context;
         const file = hclFile(document);
