@@ -70,9 +70,11 @@ describe('infrastructure rules on Dockerfiles', () => {
         'RUN sudo -E python3 get-pip.py --user',
         'RUN curl --output /tmp/setup.sh https://example.com/setup.sh; bash -e /tmp/setup.sh',
         'RUN wget -qO /opt/tool https://example.com/tool && chmod +x /opt/tool && /opt/tool --install',
+        'RUN curl -fsSL https://get.example.dev/r.sh > r.sh && sh r.sh',
+        'RUN wget -qO- https://get.example.dev/w.sh 2>/dev/null >/tmp/w.sh; bash /tmp/w.sh',
       ].join('\n');
       const findings = check(pipeToShell, 'Dockerfile', text);
-      assert.deepEqual(where(findings), [[2, 'warning'], [5, 'warning'], [7, 'warning'], [8, 'warning'], [9, 'warning']]);
+      assert.deepEqual(where(findings), [[2, 'warning'], [5, 'warning'], [7, 'warning'], [8, 'warning'], [9, 'warning'], [10, 'warning'], [11, 'warning']]);
       assert.equal(covered(text, findings[0]), 'sh install.sh');
       assert.match(findings[0].message, /downloaded from `https:\/\/get\.example\.dev\/install\.sh` with no checksum/);
       assert.equal(covered(text, findings[2]), 'sudo -E python3 get-pip.py --user');
@@ -87,6 +89,8 @@ describe('infrastructure rules on Dockerfiles', () => {
         'RUN curl -fsSLo /tmp/go.tgz https://go.dev/dl/go1.22.linux-amd64.tar.gz && tar -C /usr/local -xzf /tmp/go.tgz',
         'RUN wget https://example.com/x.deb && dpkg -i x.deb',
         'RUN curl -o- https://example.com/a.sh > /dev/null',
+        'RUN curl -fsSL https://example.com/r.sh 2> err.log && sh err.log',
+        'RUN wget https://example.com/w.sh > wget.log && sh wget.log',
         'RUN curl -fsSLo kubectl https://dl.k8s.io/release/v1.30.0/bin/linux/amd64/kubectl && install kubectl /usr/local/bin/ && kubectl version --client',
         'RUN curl -o setup.sh https://example.com/setup.sh',
         'FROM debian:12',

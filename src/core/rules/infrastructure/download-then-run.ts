@@ -107,10 +107,18 @@ function savedFile(tool: 'curl' | 'wget', args: readonly string[]): { file: stri
   let output: string | undefined;
   let remoteName = tool === 'wget';
   let url: string | undefined;
+  /** Where standard output is redirected (`> install.sh`, `>>x.sh`); not standard error's `2>`. */
+  let redirect: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     if (/^https?:\/\//i.test(arg)) {
       url ??= arg;
+      continue;
+    }
+    const redirection = /^(\d*|&)>>?(.*)$/.exec(arg);
+    if (redirection) {
+      const target = redirection[2] !== '' ? redirection[2] : args[++index];
+      if (redirection[1] === '' || redirection[1] === '1' || redirection[1] === '&') redirect = target;
       continue;
     }
     const long = /^--(output|output-document)(?:=(.*))?$/.exec(arg);
@@ -125,6 +133,8 @@ function savedFile(tool: 'curl' | 'wget', args: readonly string[]): { file: stri
     if (short && !arg.startsWith('--')) output = short[1] !== '' ? short[1] : args[++index];
   }
   if (url === undefined) return undefined;
+  // Written to standard output (curl's default, `wget -O-`) and redirected to a file: that file.
+  if ((output === '-' || (output === undefined && !remoteName)) && redirect !== undefined) output = redirect;
   if (output !== undefined) return output === '-' || output.startsWith('/dev/') ? undefined : { file: output, url };
   if (!remoteName) return undefined;
   const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
