@@ -4,6 +4,7 @@ import { addSources } from '../rules/infrastructure/add-from-url';
 import { type DockerStage, instructionsOf, keyValues, stagesOf } from '../rules/infrastructure/dockerfile-stages';
 import type { DockerInstruction } from '../languages/dockerfile';
 import { pipeToShellMatches } from '../rules/infrastructure/pipe-to-shell';
+import { downloadsThenRun } from '../rules/infrastructure/download-then-run';
 import { isSecretName } from '../rules/infrastructure/secret-in-image';
 import type { KnownFact } from './fact-check';
 import type { LanguageNoteSupport } from './language-notes';
@@ -19,12 +20,13 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
   questions(document: LanguageDocument, text: string, range: LineRange): BlockQuestion[] {
     const { questions, inRange, ask } = questionCollector(text, range);
     const instructions = instructionsOf(document);
+    const unchecked = uncheckedRuns(instructions);
     for (const instruction of instructions) {
       if (!inRange(instruction.start)) continue;
       if (instruction.keyword === 'RUN') {
-        for (const match of pipeToShellMatches(instruction.arguments).slice(0, 1)) {
-          const url = downloadedFrom(match.text);
-          ask('shell', instruction.start, instruction.end, `What does the script from ${url ? inlineCode(url) : 'that download'} do, and how do you know it is the version you reviewed?`);
+        const run = unchecked.get(instruction);
+        if (run !== undefined) {
+          ask('shell', instruction.start, instruction.end, `What does the script from ${run.url ? inlineCode(run.url) : 'that download'} do, and how do you know it is the version you reviewed?`);
         }
       } else if (instruction.keyword === 'ADD') {
         const url = addSources(instruction.arguments).sources.find((source) => /^https?:\/\//i.test(source));
@@ -54,13 +56,13 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
     const { inRange } = questionCollector(text, range);
     const instructions = instructionsOf(document);
     const facts: KnownFact[] = [];
+    const unchecked = uncheckedRuns(instructions);
     for (const instruction of instructions) {
       if (!inRange(instruction.start)) continue;
       const id = (kind: 'shell' | 'dependency'): string => questionId(kind, text.slice(instruction.start, instruction.end));
       if (instruction.keyword === 'RUN') {
-        const match = pipeToShellMatches(instruction.arguments)[0];
-        const url = match === undefined ? undefined : downloadedFrom(match.text);
-        if (url !== undefined) facts.push({ kind: 'unchecked-download', questionId: id('shell'), url, how: 'is piped straight into an interpreter' });
+        const run = unchecked.get(instruction);
+        if (run?.url !== undefined) facts.push({ kind: 'unchecked-download', questionId: id('shell'), url: run.url, how: run.how });
       } else if (instruction.keyword === 'ADD') {
         const { flags, sources } = addSources(instruction.arguments);
         const url = sources.find((source) => /^https?:\/\//i.test(source));
@@ -86,6 +88,24 @@ function finalUser(instructions: readonly DockerInstruction[]): { final: DockerS
   if (final === undefined) return undefined;
   const own = [...final.instructions].reverse().find((instruction) => instruction.keyword === 'USER');
   return { final, own, at: own ?? final.from };
+}
+
+/**
+ * The `RUN`s that run a download nothing checks, with what they fetch and how it reaches the build:
+ * piped into an interpreter, or saved and run with no checksum in between (`download-then-run.ts`).
+ */
+function uncheckedRuns(instructions: readonly DockerInstruction[]): Map<DockerInstruction, { url: string | undefined; how: string }> {
+  const runs = new Map<DockerInstruction, { url: string | undefined; how: string }>();
+  for (const run of downloadsThenRun(stagesOf(instructions))) {
+    runs.set(run.instruction, { url: run.url, how: 'is saved and run with no checksum or signature checked first' });
+  }
+  // A pipe is the more direct way in; it names the instruction's download first.
+  for (const instruction of instructions) {
+    if (instruction.keyword !== 'RUN') continue;
+    const match = pipeToShellMatches(instruction.arguments)[0];
+    if (match !== undefined) runs.set(instruction, { url: downloadedFrom(match.text), how: 'is piped straight into an interpreter' });
+  }
+  return runs;
 }
 
 /** What a piped download fetches: its URL, or the variable that holds it (`$INSTALL_URL`). */

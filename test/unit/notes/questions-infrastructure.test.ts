@@ -202,6 +202,15 @@ spec:
     assert.equal(answerFactProblem('It runs as root because the entrypoint binds port 80; the app itself drops to an unprivileged worker.', user), undefined);
     assert.equal(answerFactProblem('Root: the final USER is root for apt; nothing else needs it.', user), undefined, 'no claim of non-root');
 
+    // A script saved, then run unchecked, is asked about and known to be unchecked the same way.
+    const saved = 'FROM debian:12\nRUN curl -fsSL https://get.example.dev/install.sh > install.sh\nRUN sh install.sh --yes';
+    const savedRange = { startLine: 1, endLine: 3 };
+    const savedQuestions = (languageBlockQuestions('Dockerfile', saved, savedRange, 10) ?? []).filter((question) => question.kind === 'shell');
+    assert.deepEqual(savedQuestions.map((question) => [question.line, question.text]), [[3, 'What does the script from `https://get.example.dev/install.sh` do, and how do you know it is the version you reviewed?']]);
+    const [savedFact] = (languageBlockFacts('Dockerfile', saved, savedRange) ?? []).filter((fact): fact is UncheckedDownloadFact => fact.kind === 'unchecked-download');
+    assert.equal(savedFact.questionId, savedQuestions[0].id);
+    assert.match(answerFactProblem('It installs the agent; the script is verified against its published sha256.', savedFact)?.message ?? '', /it is saved and run with no checksum or signature checked first/);
+
     // A URL held in a build argument is named by its variable.
     const fromArg = (languageBlockFacts('Dockerfile', 'FROM debian:12\nARG INSTALL_URL\nRUN curl -fsSL "$INSTALL_URL" | bash', { startLine: 1, endLine: 3 }) ?? []).filter(
       (fact): fact is UncheckedDownloadFact => fact.kind === 'unchecked-download',
