@@ -232,8 +232,6 @@ export function answerFactProblem(answer: string, fact: Exclude<KnownFact, EnvFa
   }
 }
 
-/** An answer that says the process is not root. */
-const SAYS_NOT_ROOT = /\b(?:non-?root|unprivileged|non-?privileged|without root|least[- ]privilege)\b/i;
 /** An answer that says the process is root (so a mention of an unprivileged part is no claim about the image). */
 const SAYS_ROOT = /\b(?:(?:as|is|runs?|running|stays?|remains?|ends as) root|(?<!non-)root user|uid 0|user 0)\b/i;
 
@@ -244,7 +242,7 @@ const SAYS_ROOT = /\b(?:(?:as|is|runs?|running|stays?|remains?|ends as) root|(?<
  * answer that says it runs as root anywhere makes no such claim.
  */
 export function imageUserAnswerProblem(answer: string, fact: ImageUserFact): FactProblem | undefined {
-  const claim = firstPositiveMention(answer, SAYS_NOT_ROOT);
+  const claim = firstPositiveMention(answer, SAYS_UNPRIVILEGED);
   if (claim === undefined || positiveMention(answer, SAYS_ROOT)) return undefined;
   if (fact.user === 'root') return { code: 'wrong-fact', message: `The image ends as \`USER root\`; the answer says it runs ${claim.toLowerCase()}.` };
   const base = fact.base.split(/[:@]/)[0];

@@ -1,7 +1,6 @@
 import type { LineRange } from '../check/engine';
 import type { LanguageDocument } from '../languages/document';
-import { addSources } from '../rules/infrastructure/add-from-url';
-import { type DockerStage, instructionsOf, keyValues, stagesOf } from '../rules/infrastructure/dockerfile-stages';
+import { copyArguments, type DockerStage, instructionsOf, keyValues, stagesOf } from '../rules/infrastructure/dockerfile-stages';
 import type { DockerInstruction } from '../languages/dockerfile';
 import { pipeToShellMatches } from '../rules/infrastructure/pipe-to-shell';
 import { downloadsThenRun } from '../rules/infrastructure/download-then-run';
@@ -29,7 +28,7 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
           ask('shell', instruction.start, instruction.end, `What does the script from ${run.url ? inlineCode(run.url) : 'that download'} do, and how do you know it is the version you reviewed?`);
         }
       } else if (instruction.keyword === 'ADD') {
-        const url = addSources(instruction.arguments).sources.find((source) => /^https?:\/\//i.test(source));
+        const url = copyArguments(instruction.arguments).sources.find((source) => /^https?:\/\//i.test(source));
         if (url) ask('dependency', instruction.start, instruction.end, `What is in ${inlineCode(url)}, and how do you know the build gets the file you reviewed?`);
       } else if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') {
         for (const pair of keyValues(instruction, text)) {
@@ -64,7 +63,7 @@ export const dockerfileNoteSupport: LanguageNoteSupport = {
         const run = unchecked.get(instruction);
         if (run?.url !== undefined) facts.push({ kind: 'unchecked-download', questionId: id('shell'), url: run.url, how: run.how });
       } else if (instruction.keyword === 'ADD') {
-        const { flags, sources } = addSources(instruction.arguments);
+        const { flags, sources } = copyArguments(instruction.arguments);
         const url = sources.find((source) => /^https?:\/\//i.test(source));
         if (url !== undefined && !flags.some((flag) => flag.startsWith('--checksum'))) {
           facts.push({ kind: 'unchecked-download', questionId: id('dependency'), url, how: 'is added without `--checksum`' });

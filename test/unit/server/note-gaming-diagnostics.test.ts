@@ -12,6 +12,8 @@ import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { notePathFor } from '../../../src/core/workspace/layout';
 import { LspTestClient } from './lsp-client';
 
+type Diagnostic = Awaited<ReturnType<LspTestClient['pull']>>['items'][number];
+
 const CODE = [
   'const TIMEOUT_MS = 5_000;',
   'export async function loadPrices(url: string): Promise<number[]> {',
@@ -46,7 +48,7 @@ describe('language server: gaming and wrong facts shown at the answer in a note 
     code: string[],
     answers: Record<string, string>,
     answerFor: (question: ReturnType<typeof blockQuestions>[number]) => string,
-  ): Promise<{ noteText: string; items: Awaited<ReturnType<LspTestClient['pull']>>['items'] }> {
+  ): Promise<{ items: Diagnostic[]; textOf: (item: Diagnostic) => string }> {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), `${code.join('\n')}\n`);
     const block: Block = { id, startLine: 1, endLine: code.length, source: 'agent-write', confidence: 'certain', createdAt: '2026-05-01T10:00:00.000Z', modified: false };
@@ -65,14 +67,17 @@ describe('language server: gaming and wrong facts shown at the answer in a note 
     writeFileSync(notePath, noteText);
     await client.initialize(root, true, { recordsFolders: [{ folderUri: pathToFileURL(root).href, recordsPath: local }] });
     const report = await client.pull(client.open(notePath, noteText, 'markdown'));
-    return { noteText, items: report.items };
+    const lines = noteText.split('\n');
+    // The text a diagnostic underlines: one answer, on one line.
+    const textOf = (item: Diagnostic): string => lines[item.range.start.line].slice(item.range.start.character, item.range.end.character);
+    return { items: report.items, textOf };
   }
 
   it('puts filler and a wrong timeout on the answers that have them', async () => {
     writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fixture', dependencies: {} }));
     const filler = 'it works. it is fine. no failures. logs.';
     const wrongTimeout = 'After 10 seconds fetch aborts and loadPrices rejects to its caller.';
-    const { noteText, items } = await pullNote(
+    const { items, textOf } = await pullNote(
       'gaming-block-1',
       'src/prices.ts',
       CODE,
@@ -84,10 +89,7 @@ describe('language server: gaming and wrong facts shown at the answer in a note 
       },
       (question) => (question.kind === 'network' ? wrongTimeout : 'Bad JSON makes response.json reject; the SyntaxError reaches the caller of loadPrices.'),
     );
-    const lines = noteText.split('\n');
-    const found = items
-      .filter((item) => String(item.code).startsWith('comprehension/note-'))
-      .map((item) => [String(item.code), lines[item.range.start.line].slice(item.range.start.character, item.range.end.character), item.message]);
+    const found = items.filter((item) => String(item.code).startsWith('comprehension/note-')).map((item) => [String(item.code), textOf(item), item.message]);
     assert.deepEqual(
       found.map(([code, text]) => [code, text]).sort(),
       [
@@ -114,7 +116,7 @@ describe('language server: gaming and wrong facts shown at the answer in a note 
       '          PR: ${{ github.event.pull_request.number }}',
     ];
     const wrongWho = 'Only maintainers can start the label job, so the write token stays with people we trust.';
-    const { noteText, items } = await pullNote(
+    const { items, textOf } = await pullNote(
       'gaming-block-2',
       '.github/workflows/label.yml',
       workflow,
@@ -126,10 +128,9 @@ describe('language server: gaming and wrong facts shown at the answer in a note 
       },
       (question) => (question.kind === 'trigger' ? wrongWho : 'contents: write is more than labelling needs: pull-requests: write would do, and gh uses it to edit the labels.'),
     );
-    const lines = noteText.split('\n');
     const wrong = items.filter((item) => item.code === 'comprehension/note-wrong-fact');
     assert.deepEqual(
-      wrong.map((item) => [lines[item.range.start.line].slice(item.range.start.character, item.range.end.character), item.message]),
+      wrong.map((item) => [textOf(item), item.message]),
       [[wrongWho, 'This workflow can be started by anyone who opens a pull request, from a fork too (`pull_request_target`); the answer says only maintainers can.']],
       JSON.stringify(items.map((item) => [item.code, item.message])),
     );

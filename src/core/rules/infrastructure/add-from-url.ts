@@ -1,31 +1,7 @@
 import type { RuleFinding } from '../../check/findings';
 import type { Rule } from '../rule';
 import type { DockerInstruction } from '../../languages/dockerfile';
-import { instructionsOf } from './dockerfile-stages';
-
-/** The source arguments of an `ADD` (every word but the destination; flags apart), shell or JSON form. */
-export function addSources(argumentsText: string): { flags: string[]; sources: string[] } {
-  let words: string[];
-  const trimmed = argumentsText.trim();
-  const flags: string[] = [];
-  let rest = trimmed;
-  while (rest.startsWith('--')) {
-    const space = rest.search(/\s/);
-    flags.push(space < 0 ? rest : rest.slice(0, space));
-    rest = space < 0 ? '' : rest.slice(space).trimStart();
-  }
-  if (rest.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(rest);
-      words = Array.isArray(parsed) ? parsed.filter((word): word is string => typeof word === 'string') : [];
-    } catch {
-      words = rest.split(/\s+/);
-    }
-  } else {
-    words = rest.split(/\s+/).filter((word) => word !== '');
-  }
-  return { flags, sources: words.slice(0, -1) };
-}
+import { copyArguments, instructionsOf } from './dockerfile-stages';
 
 const VERIFY = /\b(sha(1|224|256|384|512)sum|shasum|md5sum)\b[^\n]*-c|\bgpg\b[^\n]*--verify|\bcosign\s+verify/;
 
@@ -34,7 +10,7 @@ const VERIFY = /\b(sha(1|224|256|384|512)sum|shasum|md5sum)\b[^\n]*-c|\bgpg\b[^\
  * --verify`) by its name: the official images' way before `--checksum` existed.
  */
 function verifiedLater(later: readonly DockerInstruction[], add: DockerInstruction, url: string): boolean {
-  const destination = add.arguments.trim().split(/\s+/).pop() ?? '';
+  const destination = copyArguments(add.arguments).destination ?? '';
   const names = [url.split(/[?#]/)[0].split('/').pop() ?? '', destination.endsWith('/') ? '' : destination.split('/').pop() ?? ''].filter((name) => name.length > 1);
   for (const instruction of later) {
     if (instruction.stage !== add.stage) break;
@@ -73,7 +49,7 @@ export const infrastructureAddFromUrl: Rule = {
         const instructions = instructionsOf(document);
         instructions.forEach((instruction, index) => {
           if (instruction.keyword !== 'ADD') return;
-          const { flags, sources } = addSources(instruction.arguments);
+          const { flags, sources } = copyArguments(instruction.arguments);
           if (flags.some((flag) => flag.startsWith('--checksum'))) return;
           const url = sources.find((source) => /^https?:\/\//i.test(source) && !/\.git(#|$)/i.test(source));
           if (url === undefined || verifiedLater(instructions.slice(index + 1), instruction, url)) return;

@@ -70,3 +70,29 @@ function unquote(value: string): string {
   }
   return value;
 }
+
+/**
+ * The arguments of an `ADD` or `COPY`, shell or JSON form: its flags (`--from=build`,
+ * `--checksum=…`), its sources and its destination (the last word).
+ */
+export function copyArguments(argumentsText: string): { flags: string[]; sources: string[]; destination: string | undefined } {
+  const flags: string[] = [];
+  let rest = argumentsText.trim();
+  while (rest.startsWith('--')) {
+    const space = rest.search(/\s/);
+    flags.push(space < 0 ? rest : rest.slice(0, space));
+    rest = space < 0 ? '' : rest.slice(space).trimStart();
+  }
+  let words: string[];
+  if (rest.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(rest);
+      words = Array.isArray(parsed) ? parsed.filter((word): word is string => typeof word === 'string') : [];
+    } catch {
+      words = rest.split(/\s+/);
+    }
+  } else {
+    words = rest.split(/\s+/).filter((word) => word !== '');
+  }
+  return { flags, sources: words.slice(0, -1), destination: words[words.length - 1] };
+}

@@ -1,5 +1,5 @@
 import type { DockerInstruction } from '../../languages/dockerfile';
-import type { DockerStage } from './dockerfile-stages';
+import { copyArguments, type DockerStage } from './dockerfile-stages';
 
 /** A file a `RUN` saved with curl or wget and a later command ran, with no checksum or signature checked in between. */
 export interface DownloadThenRun {
@@ -46,13 +46,11 @@ export function downloadsThenRun(stages: readonly DockerStage[]): DownloadThenRu
 
 /** `COPY --from=<stage> <sources…> <destination>`: the unchecked downloads among the sources arrive unchecked. */
 function copyFromStage(instruction: DockerInstruction, earlier: (reference: string) => ReadonlyMap<string, string> | undefined, pending: Map<string, string>): void {
-  const words = copyWords(instruction.arguments);
-  const from = words.find((word) => word.toLowerCase().startsWith('--from='))?.slice('--from='.length).toLowerCase();
+  const { flags, sources, destination } = copyArguments(instruction.arguments);
+  const from = flags.find((flag) => flag.toLowerCase().startsWith('--from='))?.slice('--from='.length).toLowerCase();
   const left = from === undefined ? undefined : earlier(from);
-  const paths = words.filter((word) => !word.startsWith('--'));
-  if (left === undefined || left.size === 0 || paths.length < 2) return;
-  const destination = paths[paths.length - 1];
-  for (const source of paths.slice(0, -1)) {
+  if (left === undefined || left.size === 0 || destination === undefined) return;
+  for (const source of sources) {
     const url = left.get(baseName(source));
     if (url === undefined) continue;
     // Into a folder it keeps its name; to a file path it takes that name (both kept: a folder
@@ -60,21 +58,6 @@ function copyFromStage(instruction: DockerInstruction, earlier: (reference: stri
     pending.set(baseName(source), url);
     if (!destination.endsWith('/')) pending.set(baseName(destination), url);
   }
-}
-
-/** The words of `COPY`'s arguments, in shell form or JSON form (`["a.sh", "/b/"]`). */
-function copyWords(argumentsText: string): string[] {
-  const trimmed = argumentsText.trim();
-  const json = /^((?:--\S+\s+)*)(\[[\s\S]*\])$/.exec(trimmed);
-  if (json) {
-    try {
-      const list: unknown = JSON.parse(json[2]);
-      if (Array.isArray(list) && list.every((item) => typeof item === 'string')) return [...shellWords(json[1]), ...(list as string[])];
-    } catch {
-      // Not JSON after all: read as shell words.
-    }
-  }
-  return shellWords(trimmed);
 }
 
 /** The commands of one `RUN`: downloads noted, checks clearing them, runs of a noted file found. */
