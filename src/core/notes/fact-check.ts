@@ -262,7 +262,7 @@ export function imageUserAnswerProblem(answer: string, fact: ImageUserFact): Fac
  */
 const CLAIMS_CHECKED = new RegExp(
   [
-    String.raw`\b(?:is|are|gets?|was|were|been|being)\s+(?:(?!not\b|never\b)\w+\s+)?(?:verified|checked|checksummed|signed|validated)\b`,
+    String.raw`(?:\b(?:is|are|gets?|was|were|been|being)|['’]s)\s+(?:(?!not\b|never\b)\w+\s+)?(?:verified|checked|checksummed|signed|validated)\b`,
     String.raw`\bverified\s+(?:by|with|against|via|using)\b`,
     String.raw`\b(?:we|it|the build|docker|curl|wget|this)\s+(?:(?!not\b|never\b|don't\b|doesn't\b)\w+\s+)?(?:verif(?:y|ies)|checks?|validates?)\s+(?:the\s+|its\s+|a\s+)?(?:checksum|hash|signature|sha-?\d*|digest|integrity)\b`,
     String.raw`\b(?:checksum|hash|signature|sha-?\d+|digest)\s+(?:is\s+|are\s+)?(?:checked|verified|validated|matches|matched)\b`,
@@ -283,7 +283,7 @@ export function uncheckedDownloadAnswerProblem(answer: string, fact: UncheckedDo
 
 /** An answer that says the container has no special powers. */
 const SAYS_UNPRIVILEGED =
-  /\b(?:unprivileged|non-?privileged|no (?:special |extra |elevated )?(?:privileges|capabilities|permissions)|least[- ]privilege|not privileged|without (?:any )?privileges|non-?root|not (?:as )?root)\b/i;
+  /\b(?:unprivileged|non-?privileged|no (?:special |extra |elevated )?(?:privileges|capabilities|permissions)|least[- ]privilege|not privileged|without (?:any )?privileges|non-?root|not (?:as )?root)\b|(?:\bnot|\bnever|n't)\s+(?:runs?|running)\s+as\s+root\b/i;
 
 /**
  * What is wrong with an answer about a container's powers: calling it unprivileged or non-root
@@ -551,7 +551,8 @@ function negatedBefore(text: string, pattern: RegExp): boolean {
 }
 
 function isNegatedAt(text: string, index: number): boolean {
-  return /\b(?:not|never|n't|no longer|nothing is)\s+(?:\w+\s+)?$/i.test(text.slice(Math.max(0, index - 24), index));
+  // `n't` ends a word (`doesn't`, `isn't`): no word boundary before it.
+  return /(?:\b(?:not|never|no longer|nothing is)|n't)\s+(?:\w+\s+)?$/i.test(text.slice(Math.max(0, index - 24), index));
 }
 
 function escapeRegExp(text: string): string {

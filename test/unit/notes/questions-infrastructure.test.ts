@@ -184,7 +184,7 @@ spec:
     assert.deepEqual([user.user, questionOf(user)?.kind], ['root', 'container']);
 
     const download = downloads[0];
-    for (const wrong of ['The script is verified by its checksum before it runs.', 'curl checks the sha256 of the installer.', 'Its sha256 is checked against the pnpm release.']) {
+    for (const wrong of ['The script is verified by its checksum before it runs.', 'curl checks the sha256 of the installer.', 'Its sha256 is checked against the pnpm release.', "It's verified before it runs."]) {
       const problem = answerFactProblem(wrong, download);
       assert.equal(problem?.code, 'wrong-fact', wrong);
       assert.match(problem!.message, /^Nothing checks `https:\/\/get\.pnpm\.io\/install\.sh`: it is piped straight into an interpreter; the answer says "/);
@@ -194,11 +194,15 @@ spec:
       'It is not verified: the URL is the official installer, and the version is pinned by PNPM_VERSION.',
       'Unchecked, it trusts get.pnpm.io over HTTPS; we should pin a checksum.',
       'It installs pnpm; the script is never checked, which is the risk.',
+      "It isn't verified: nothing checks the installer yet.",
     ]) {
       assert.equal(answerFactProblem(honest, download), undefined, honest);
     }
 
     assert.equal(answerFactProblem('It runs as a non-root user, so a compromise cannot change the app.', user)?.code, 'wrong-fact');
+    for (const denial of ['It does not run as root.', "It doesn't run as root, so the app is safe.", 'It never runs as root.']) {
+      assert.equal(answerFactProblem(denial, user)?.code, 'wrong-fact', denial);
+    }
     assert.equal(answerFactProblem('It runs as root because the entrypoint binds port 80; the app itself drops to an unprivileged worker.', user), undefined);
     assert.equal(answerFactProblem('Root: the final USER is root for apt; nothing else needs it.', user), undefined, 'no claim of non-root');
 
