@@ -114,6 +114,11 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('lib/diff.js', `"use strict";\nexports.x = 1;\n${inlineMap}`), 'sourceMappingURL comment', 'an inline map longer than the tail');
     assert.match(generatedReason('dist/umd/uuidv5.min.js', `!function(){${'var a=1;'.repeat(200)}}();`)!, /^minified/, 'a small minified file in a build output');
     assert.match(generatedReason('dist/jszip.js', '!function(e){}({1:[function(require,module,exports){\n"use strict";\n}]});\n')!, /browserify runtime in a build output path/);
+    // fast-check 4's lib/fast-check.js (rolldown) and esbuild's own lib/main.js, trimmed: no output folder, no second signature.
+    const rolldown = '//#region src/check/precondition/PreconditionFailure.ts\nclass PreconditionFailure extends Error {}\n//#endregion\n//#region src/random/generator/Random.ts\nclass Random {}\n//#endregion\n';
+    assert.equal(generatedReason('lib/fast-check.js', rolldown), 'bundle: module regions naming their source files');
+    const esbuild = '"use strict";\n// lib/npm/node.ts\nvar node_exports = {};\n// lib/shared/stdio_protocol.ts\nfunction encodePacket() {}\n// lib/shared/common.ts\nvar quote = JSON.stringify;\n';
+    assert.equal(generatedReason('lib/main.js', esbuild), 'bundle: module comments naming their source files');
   });
 
   it('leaves hand-written code alone: one signature outside a build folder, a marker below the header, short lines', () => {
@@ -122,13 +127,18 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('src/a.ts', 'const s = "//# sourceMappingURL=x.map";\n'), undefined, 'in a string, not a comment at a line start');
     assert.equal(generatedReason('data/big.json', `{"a":"${'x'.repeat(9000)}"}`), undefined, 'line statistics only for code');
     assert.equal(generatedReason('src/a.js', `x = ${'('.repeat(800)}1${')'.repeat(800)};\n`), undefined, 'a small file is judged, not skipped');
+    const folding = '//#region Helpers\nfunction a() {}\n//#endregion\n//#region Public API\nexport function b() {}\n//#endregion\n';
+    assert.equal(generatedReason('src/api.ts', folding), undefined, 'folding regions named in words');
+    assert.equal(generatedReason('src/api.ts', '//#region src/api.ts\nexport function b() {}\n//#endregion\n'), undefined, 'one region naming a file');
+    assert.equal(generatedReason('src/cli/run.ts', '// src/cli/run.ts\nimport { x } from "./x";\n// see src/cli/x.ts\n// src/cli/x.ts\n'), undefined, 'a file headed by its own path, citing one more');
   });
 
-  it('reads a bounded head and tail of a huge file', () => {
-    const huge = `${'const a = 1;\n'.repeat(400_000)}`;
-    const started = process.hrtime.bigint();
-    assert.equal(generatedReason('dist/a.js', huge), undefined);
-    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 200, 'bounded');
+  it('reads a bounded head and tail of a huge file: signals in its middle are not seen', () => {
+    const lines = 'const a = 1;\n'.repeat(400_000);
+    assert.equal(generatedReason('dist/a.js', lines), undefined);
+    const middle = '//#region src/a.ts\n//#endregion\n//#region src/b.ts\nvar __webpack_modules__ = {};\n//#endregion\n';
+    assert.equal(generatedReason('dist/a.js', `${lines}${middle}${lines}`), undefined, 'module regions and a bundle runtime past the head');
+    assert.equal(generatedReason('dist/a.js', `${middle}${lines}`), 'bundle: module regions naming their source files', 'the same in the head');
   });
 
   it('a committed dist/ bundle: the code rules are skipped, the same code in src/ still reports', () => {

@@ -60,7 +60,8 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp }[] = [
 /**
  * Why `text` (at workspace-relative `path`) is generated, in a few words for the list of skipped
  * files (e.g. `sourceMappingURL comment`), or undefined when it reads as written by a person.
- * Strong signals count alone: a generated marker, a source-map comment, minified line statistics.
+ * Strong signals count alone: a generated marker, a source-map comment, minified line statistics,
+ * module markers naming the source files a bundler concatenated.
  * A bundle signature counts in a build-output path (`dist/`, `*.min.js`…) or with a second one.
  */
 export function generatedReason(path: string, text: string): string | undefined {
@@ -74,10 +75,43 @@ export function generatedReason(path: string, text: string): string | undefined 
   if ((tail.includes('sourceMappingURL=') && SOURCE_MAP_COMMENT.test(tail)) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
   const minified = minifiedStatistics(head, OUTPUT_PATH.test(path) ? MIN_MINIFIED_CHARS_IN_OUTPUT : MIN_MINIFIED_CHARS);
   if (minified) return minified;
+  const modules = bundledModuleMarkers(head);
+  if (modules) return modules;
   const signatures = BUNDLE_SIGNATURES.filter(({ pattern }) => pattern.test(head)).map(({ name }) => name);
   if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
   if (signatures.length === 1 && OUTPUT_PATH.test(path)) return `bundle: ${signatures[0]} in a build output path`;
   return undefined;
+}
+
+/**
+ * The comment a bundler writes before each module it concatenates, naming the module's source file:
+ * rolldown's `//#region src/check/runner.ts` (closed by `//#endregion`) and esbuild's
+ * `// src/check/runner.ts`. A person's folding region is named in words (`//#region Helpers`), and a
+ * path-only comment at most heads the one file it names.
+ */
+const MODULE_REGION = /^\/\/#region (\S+\.(?:[cm]?[jt]sx?|json|vue|svelte))[ \t]*$/gm;
+const MODULE_PATH_COMMENT = /^\/\/ ((?:[\w@.-]+\/)+[\w@.-]+\.(?:[cm]?[jt]sx?|json|vue|svelte))[ \t]*$/gm;
+
+/**
+ * A bundle named by its own module markers: regions naming two source files, or path comments
+ * naming three (a hand-written file may start with its own path, or cite one more).
+ */
+function bundledModuleMarkers(head: string): string | undefined {
+  if (head.includes('//#region ')) {
+    const regions = distinctCaptures(head, MODULE_REGION, 2);
+    if (regions >= 2) return 'bundle: module regions naming their source files';
+  }
+  if (distinctCaptures(head, MODULE_PATH_COMMENT, 3) >= 3) return 'bundle: module comments naming their source files';
+  return undefined;
+}
+
+/** How many distinct first captures `pattern` (global) finds in `text`, counting no further than `enough`. */
+function distinctCaptures(text: string, pattern: RegExp, enough: number): number {
+  const seen = new Set<string>();
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null && seen.size < enough; match = pattern.exec(text)) seen.add(match[1]);
+  pattern.lastIndex = 0;
+  return seen.size;
 }
 
 /**
