@@ -67,6 +67,8 @@ export interface EvaluateOptions {
   maxParseLength?: number;
   /** Reads another workspace file for a rule (see `RuleContext.readWorkspaceFile`). */
   readWorkspaceFile?: (relativePath: string) => string | undefined;
+  /** Lists a workspace folder's files for a rule (see `RuleContext.listWorkspaceFolder`). */
+  listWorkspaceFolder?: (relativeFolder: string) => readonly string[] | undefined;
   /**
    * The nearest package.json, or how to find it: looked up on the first rule that reads it (only the
    * dependency rules do), so a file they skip pays nothing.
@@ -169,6 +171,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     dependencies: policy.dependencies,
     inTestPath: options.inTestPath,
     readWorkspaceFile: options.readWorkspaceFile,
+    listWorkspaceFolder: options.listWorkspaceFolder,
   });
   /** The rule's severity when it runs on this file at all (its findings may still be none), else undefined. */
   const runsHere = (rule: Rule): Severity | undefined => {

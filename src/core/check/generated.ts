@@ -89,28 +89,31 @@ export function generatedReason(path: string, text: string): string | undefined 
  * `// src/check/runner.ts`. A person's folding region is named in words (`//#region Helpers`), and a
  * path-only comment at most heads the one file it names.
  */
-const MODULE_REGION = /^\/\/#region (\S+\.(?:[cm]?[jt]sx?|json|vue|svelte))[ \t]*$/gm;
-const MODULE_PATH_COMMENT = /^\/\/ ((?:[\w@.-]+\/)+[\w@.-]+\.(?:[cm]?[jt]sx?|json|vue|svelte))[ \t]*$/gm;
+const MODULE_REGION = /\/\/#region (\S+\.(?:[cm]?[jt]sx?|json|vue|svelte))[ \t]*(?:\r?\n|$)/y;
+const MODULE_PATH_COMMENT = /\/\/ ((?:[\w@.-]+\/)+[\w@.-]+\.(?:[cm]?[jt]sx?|json|vue|svelte))[ \t]*(?:\r?\n|$)/y;
 
 /**
  * A bundle named by its own module markers: regions naming two source files, or path comments
  * naming three (a hand-written file may start with its own path, or cite one more).
  */
 function bundledModuleMarkers(head: string): string | undefined {
-  if (head.includes('//#region ')) {
-    const regions = distinctCaptures(head, MODULE_REGION, 2);
-    if (regions >= 2) return 'bundle: module regions naming their source files';
-  }
-  if (distinctCaptures(head, MODULE_PATH_COMMENT, 3) >= 3) return 'bundle: module comments naming their source files';
+  if (distinctAtLineStarts(head, '//#region ', MODULE_REGION, 2) >= 2) return 'bundle: module regions naming their source files';
+  if (distinctAtLineStarts(head, '// ', MODULE_PATH_COMMENT, 3) >= 3) return 'bundle: module comments naming their source files';
   return undefined;
 }
 
-/** How many distinct first captures `pattern` (global) finds in `text`, counting no further than `enough`. */
-function distinctCaptures(text: string, pattern: RegExp, enough: number): number {
+/**
+ * How many distinct first captures the sticky `pattern` finds at the line starts of `text` that
+ * begin with `prefix`, counting no further than `enough`. Lines are found by a literal search: a
+ * multi-line expression would be tried at every line of every file.
+ */
+function distinctAtLineStarts(text: string, prefix: string, pattern: RegExp, enough: number): number {
   const seen = new Set<string>();
-  pattern.lastIndex = 0;
-  for (let match = pattern.exec(text); match !== null && seen.size < enough; match = pattern.exec(text)) seen.add(match[1]);
-  pattern.lastIndex = 0;
+  for (let at = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`); at >= 0 && seen.size < enough; at = text.indexOf(`\n${prefix}`, at + 1)) {
+    pattern.lastIndex = text.charCodeAt(at) === 10 ? at + 1 : at;
+    const match = pattern.exec(text);
+    if (match !== null) seen.add(match[1]);
+  }
   return seen.size;
 }
 

@@ -51,6 +51,12 @@ export interface RuleContext {
    * undefined when it is missing or refused. A change to that file is seen at this file's next check.
    */
   readonly readWorkspaceFile?: (relativePath: string) => string | undefined;
+  /**
+   * The names of the regular files directly in a workspace folder (workspace-relative POSIX, `` for
+   * the root), sorted; undefined when it is missing or refused. Bounded like
+   * {@link RuleContext.readWorkspaceFile}: confined to the workspace, a capped number of entries.
+   */
+  readonly listWorkspaceFolder?: (relativeFolder: string) => readonly string[] | undefined;
 }
 
 /** One policy rule. Each rule lives in its own module under `src/core/rules/`. */

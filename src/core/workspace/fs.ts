@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, type Dir, fstatSync, lstatSync, mkdirSync, opendirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { workspaceRelativePath } from './paths';
@@ -204,6 +204,55 @@ export type BoundedTextRead = { kind: 'ok'; text: string } | { kind: 'missing' }
 export function readBoundedTextFileSync(path: string, options: BoundedReadOptions = {}): BoundedTextRead {
   const read = readBoundedFileSync(path, options);
   return read.kind === 'ok' ? { kind: 'ok', text: read.bytes.toString('utf8') } : read;
+}
+
+/** What {@link listBoundedFolderSync} found: the names of a folder's regular files, or why not. */
+export type BoundedFolderList = { kind: 'ok'; names: string[]; truncated: boolean } | { kind: 'missing' } | BoundedReadRefusal;
+
+/**
+ * The names of the regular files directly in `path` (links, folders, devices left out), sorted,
+ * with the same confinement as {@link readBoundedFileSync}: the folder, links resolved, must lie
+ * inside `root`. At most `maxEntries` entries are read (`truncated` says so), so a folder of a
+ * million files costs what a small one does.
+ */
+export function listBoundedFolderSync(path: string, options: { root?: string; maxEntries: number }): BoundedFolderList {
+  let resolved: string;
+  try {
+    resolved = realpathSync.native(path);
+    if (options.root !== undefined) {
+      const outside = confinementProblem(path, resolved, realpathSync.native(options.root));
+      if (outside) return outside;
+    }
+  } catch (error) {
+    if (isMissingError(error)) return { kind: 'missing' };
+    return unreadable(path, error);
+  }
+  let folder: Dir;
+  try {
+    folder = opendirSync(resolved);
+  } catch (error) {
+    // A file where the folder should be (ENOTDIR) is no folder to list either.
+    if (isMissingError(error)) return { kind: 'missing' };
+    return unreadable(path, error);
+  }
+  const names: string[] = [];
+  let truncated = false;
+  try {
+    for (let read = 0; ; read++) {
+      const entry = folder.readSync();
+      if (entry === null) break;
+      if (read >= options.maxEntries) {
+        truncated = true;
+        break;
+      }
+      if (entry.isFile()) names.push(entry.name);
+    }
+  } catch (error) {
+    return unreadable(path, error);
+  } finally {
+    folder.closeSync();
+  }
+  return { kind: 'ok', names: names.sort(), truncated };
 }
 
 function tempPathFor(path: string): string {

@@ -1,7 +1,9 @@
-import { readBoundedTextFileSync } from './fs';
+import { listBoundedFolderSync, readBoundedTextFileSync } from './fs';
 
 /** A file a rule reads beside the one it checks (a policy document) is refused above this size. */
 const RELATED_FILE_MAX_BYTES = 1024 * 1024;
+/** Entries of a folder a rule lists (a module's files): enough for any module, bounded for a hostile folder. */
+const RELATED_FOLDER_MAX_ENTRIES = 4096;
 import { join } from 'node:path';
 import { unconfinedPathProblem } from './paths';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
@@ -279,6 +281,7 @@ export class PolicyWorkspace {
       maxParseLength: options.maxParseLength,
       manifest: () => this.manifests.manifestFor(join(this.root, path)),
       readWorkspaceFile: (relativePath) => this.readRelatedFile(relativePath),
+      listWorkspaceFolder: (relativeFolder) => this.listRelatedFolder(relativeFolder),
       isCancelled: options.isCancelled,
       parseCache: options.parseCache,
       knownRuleIds: this.knownRuleIds(),
@@ -299,6 +302,13 @@ export class PolicyWorkspace {
     if (unconfinedPathProblem(relativePath) !== undefined) return undefined;
     const read = readBoundedTextFileSync(join(this.root, relativePath), { root: this.root, maxBytes: RELATED_FILE_MAX_BYTES });
     return read.kind === 'ok' ? read.text : undefined;
+  }
+
+  /** The files of a workspace folder a rule looks through (a Terraform module's other files): confined, capped. */
+  private listRelatedFolder(relativeFolder: string): readonly string[] | undefined {
+    if (relativeFolder !== '' && unconfinedPathProblem(relativeFolder) !== undefined) return undefined;
+    const listed = listBoundedFolderSync(join(this.root, relativeFolder), { root: this.root, maxEntries: RELATED_FOLDER_MAX_ENTRIES });
+    return listed.kind === 'ok' ? listed.names : undefined;
   }
 
   private setRules(rules: Rule[]): void {

@@ -131,5 +131,21 @@ describe('CLI check on Terraform policies loaded from files', function () {
     );
     assert.match(findings[0]!.message, /its policy in `infra\/policies\/admin\.json`/);
   });
+
+  it('finds a variable declared in the module variables.tf, but not through a link to a file outside the workspace', async () => {
+    write(root, 'infra/policies/admin.json', '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}');
+    write(root, 'infra/variables.tf', 'variable "admin_policy" {\n  default = "policies/admin.json"\n}\n');
+    // A link posing as a module file, to a declaration outside the workspace: listed as no file, never read.
+    write(outside, 'vars.tf', 'variable "linked_policy" {\n  default = "policies/admin.json"\n}\n');
+    symlinkSync(join(outside, 'vars.tf'), join(root, 'infra/linked.tf'));
+    write(root, 'infra/iam.tf', ['resource "aws_iam_policy" "admin" {', '  policy = file(var.admin_policy)', '}', 'resource "aws_iam_policy" "linked" {', '  policy = file(var.linked_policy)', '}', ''].join('\n'));
+    const run = await cli(root, 'check', '--rules', 'infrastructure/*', '--format', 'json');
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const findings = (JSON.parse(run.stdout) as { findings: { path: string; startLine: number; ruleId: string }[] }).findings;
+    assert.deepEqual(
+      findings.map((finding) => [finding.path, finding.startLine, finding.ruleId]),
+      [['infra/iam.tf', 2, 'infrastructure/iam-wildcard']],
+    );
+  });
 });
 

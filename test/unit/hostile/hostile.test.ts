@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBoundedFileSync, readBoundedFile, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
+import { listBoundedFolderSync, readBoundedFileSync, readBoundedFile, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { runCheck } from '../../../src/core/check/check-run';
 import { FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
@@ -195,6 +195,27 @@ describe('hostile repositories', function () {
         assert.equal(read('sub/none').kind, 'missing');
       }
       assert.ok(realFolders.size >= 2, 'folders were remembered');
+    });
+
+    it('lists the regular files of a folder only, confined to the root, and stops after a capped number of entries', () => {
+      const { root, outside } = attack();
+      put(root, 'mod/main.tf', 'x');
+      put(root, 'mod/variables.tf', 'x');
+      put(root, 'mod/sub/deep.tf', 'x');
+      link(root, 'mod/linked.tf', join(outside, 'x'));
+      link(root, 'mod/zero', '/dev/zero');
+      execFileSync('mkfifo', [join(root, 'mod/fifo')]);
+      link(root, 'away', outside);
+      put(outside, 'y.tf', 'x');
+      const listed = listBoundedFolderSync(join(root, 'mod'), { root, maxEntries: 100 });
+      assert.deepEqual(listed, { kind: 'ok', names: ['main.tf', 'variables.tf'], truncated: false });
+      const away = listBoundedFolderSync(join(root, 'away'), { root, maxEntries: 100 });
+      assert.equal(away.kind === 'refused' && away.cause, 'outside-root', 'a linked folder leads out');
+      assert.equal(listBoundedFolderSync(join(root, 'none'), { root, maxEntries: 100 }).kind, 'missing');
+      assert.equal(listBoundedFolderSync(join(root, 'mod/main.tf'), { root, maxEntries: 100 }).kind, 'missing', 'a file is no folder');
+      for (let index = 0; index < 50; index++) put(root, `many/f${index}`, 'x');
+      const capped = listBoundedFolderSync(join(root, 'many'), { root, maxEntries: 10 });
+      assert.ok(capped.kind === 'ok' && capped.truncated && capped.names.length === 10, 'ten entries read, and said to be cut');
     });
   });
 

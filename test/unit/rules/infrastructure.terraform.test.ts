@@ -176,6 +176,55 @@ describe('infrastructure rules on Terraform', () => {
       const whole = evaluate('infra/iam.tf', text, { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile, parseCache: new ParseCache() }).findings;
       assert.deepEqual(where(whole), where(findings));
     });
+
+    it('reads a variable default or local value declared in another .tf file of the module, and nothing else there', () => {
+      const files: Record<string, string> = {
+        'infra/policies/admin.json': '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+        'infra/policies/ops.json': '{"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}',
+        'infra/variables.tf': ['variable "admin_policy" {', '  default = "policies/admin.json"', '}', 'variable "unset_policy" {', '  type = string', '}'].join('\n'),
+        'infra/locals.tf': ['locals {', '  ops_policy = "${path.module}/policies/ops.json"', '}'].join('\n'),
+        // Another module's variable of the same name, and a non-Terraform file, are not read for it.
+        'other/variables.tf': 'variable "elsewhere_policy" { default = "../infra/policies/admin.json" }',
+        'infra/notes.txt': 'variable "elsewhere_policy" { default = "policies/admin.json" }',
+      };
+      const read: string[] = [];
+      const readWorkspaceFile = (path: string): string | undefined => {
+        read.push(path);
+        return files[path];
+      };
+      const listWorkspaceFolder = (folder: string): string[] =>
+        Object.keys(files)
+          .filter((path) => path.slice(0, path.lastIndexOf('/')) === folder)
+          .map((path) => path.slice(folder.length + 1))
+          .concat('iam.tf')
+          .sort();
+      const text = [
+        'resource "aws_iam_policy" "admin" {',
+        '  policy = file(var.admin_policy)',
+        '}',
+        'resource "aws_iam_policy" "ops" {',
+        '  policy = templatefile(local.ops_policy, {})',
+        '}',
+        'resource "aws_iam_policy" "unset" {',
+        '  policy = file(var.unset_policy)',
+        '}',
+        'resource "aws_iam_policy" "elsewhere" {',
+        '  policy = file(var.elsewhere_policy)',
+        '}',
+      ].join('\n');
+      const options = { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile, listWorkspaceFolder };
+      const findings = evaluate('infra/iam.tf', text, options).findings;
+      assert.deepEqual(where(findings), [[2, 'error'], [5, 'warning']]);
+      assert.match(findings[0].message, /^`aws_iam_policy\.admin` \(its policy in `infra\/policies\/admin\.json`\)/);
+      assert.deepEqual([...new Set(read)].sort(), ['infra/locals.tf', 'infra/policies/admin.json', 'infra/policies/ops.json', 'infra/variables.tf'], 'only .tf files of its own folder, not itself');
+      const whole = evaluate('infra/iam.tf', text, { ...options, parseCache: new ParseCache() }).findings;
+      assert.deepEqual(where(whole), where(findings), 'the editor\'s whole parse agrees');
+      // Declared in this file without a default: the module's other files are not asked to guess one.
+      const declaredHere = `variable "admin_policy" { type = string }\n${text}`;
+      assert.deepEqual(where(evaluate('infra/iam.tf', declaredHere, options).findings), [[6, 'warning']]);
+      // Without a folder listing (a file checked on its own), the same file alone decides.
+      assert.deepEqual(where(evaluate('infra/iam.tf', text, { ...options, listWorkspaceFolder: undefined }).findings), []);
+    });
   });
 
   describe('infrastructure/public-bucket', () => {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { unconfinedPathProblem } from '../../workspace/paths';
-import { allBlocks, attribute, literalString, literalStrings, type HclBlock, type HclFile, type HclValue } from './hcl';
+import { disposeDocument, parseLanguageDocument } from '../../languages/document';
+import { allBlocks, attribute, hclFile, literalString, literalStrings, type HclBlock, type HclFile, type HclValue } from './hcl';
 
 /**
  * The statements of every AWS policy document a Terraform file writes out, in the three ways it can:
@@ -58,14 +59,25 @@ export function mayHoldPolicyStatement(block: { readonly start: number; readonly
 export interface LoadedFiles {
   /** The Terraform file's folder, workspace-relative POSIX (`infra/iam`, or `` at the root). */
   readonly folder: string;
+  /** The Terraform file itself, workspace-relative POSIX. */
+  readonly path: string;
   readonly read: (relativePath: string) => string | undefined;
+  /**
+   * Lists a folder's files: a variable or local value the file uses but does not declare is looked
+   * for in the module's other `.tf` files (Terraform reads every `.tf` file of a folder as one module).
+   */
+  readonly list?: (relativeFolder: string) => readonly string[] | undefined;
 }
 
 /** The loaded files of the file a rule checks, when the engine gives it a reader. */
-export function loadedFilesOf(context: { readonly path: string; readonly readWorkspaceFile?: (relativePath: string) => string | undefined }): LoadedFiles | undefined {
+export function loadedFilesOf(context: {
+  readonly path: string;
+  readonly readWorkspaceFile?: (relativePath: string) => string | undefined;
+  readonly listWorkspaceFolder?: (relativeFolder: string) => readonly string[] | undefined;
+}): LoadedFiles | undefined {
   if (context.readWorkspaceFile === undefined) return undefined;
   const slash = context.path.lastIndexOf('/');
-  return { folder: slash < 0 ? '' : context.path.slice(0, slash), read: context.readWorkspaceFile };
+  return { folder: slash < 0 ? '' : context.path.slice(0, slash), path: context.path, read: context.readWorkspaceFile, list: context.listWorkspaceFolder };
 }
 
 /**
@@ -125,28 +137,97 @@ export function mayHoldLoadedPath(block: { readonly type: string; readonly label
 
 /**
  * The value a path argument stands for: itself, or for `var.name` the variable's `default` and for
- * `local.name` the local value, when the same file sets them (a variable's value may still be set
- * elsewhere at plan time; its default is the policy the module ships with).
+ * `local.name` the local value, when the module sets them: in this file, or else in another `.tf`
+ * file of its folder (a variable's value may still be set elsewhere at plan time; its default is
+ * the policy the module ships with).
  */
-function pathValue(argument: HclValue, file: HclFile): HclValue | undefined {
+function pathValue(argument: HclValue, file: HclFile, loaded: LoadedFiles): HclValue | undefined {
   if (argument.kind !== 'other') return argument;
   const reference = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(file.text.slice(argument.start, argument.end).trim());
   if (reference === null) return undefined;
   const [, scope, name] = reference;
+  const here = declaration(file, scope as 'var' | 'local', name);
+  return here.declared ? here.value : moduleValues(file, loaded).get(`${scope}.${name}`);
+}
+
+/** Whether `file` declares the variable or local value, and the value it gives it (a variable's `default`). */
+function declaration(file: HclFile, scope: 'var' | 'local', name: string): { declared: boolean; value?: HclValue } {
   for (const block of file.blocks) {
-    if (scope === 'var' && block.type === 'variable' && block.labels[0] === name) return attribute(block, 'default')?.value;
+    if (scope === 'var' && block.type === 'variable' && block.labels[0] === name) return { declared: true, value: attribute(block, 'default')?.value };
     if (scope === 'local' && block.type === 'locals') {
       const value = attribute(block, name)?.value;
-      if (value !== undefined) return value;
+      if (value !== undefined) return { declared: true, value };
     }
   }
-  return undefined;
+  return { declared: false };
+}
+
+/** The other files of a module searched for a declaration: enough for real modules, bounded for a hostile folder. */
+const MAX_MODULE_FILES = 16;
+/** Where modules conventionally declare variables and local values: searched first. */
+const CONVENTIONAL_MODULE_FILES = ['variables.tf', 'locals.tf', 'main.tf'];
+const moduleValuesOfFile = new WeakMap<HclFile, ReadonlyMap<string, HclValue>>();
+
+/**
+ * The string values (`var.name` → default, `local.name` → value) that the module's other `.tf`
+ * files give to what `file`'s load calls reference and `file` does not declare. Each of those files
+ * is read through the workspace's bounded reader and parsed for just the `variable` and `locals`
+ * blocks wanted; once per parsed file.
+ */
+function moduleValues(file: HclFile, loaded: LoadedFiles): ReadonlyMap<string, HclValue> {
+  const cached = moduleValuesOfFile.get(file);
+  if (cached) return cached;
+  const values = new Map<string, HclValue>();
+  moduleValuesOfFile.set(file, values);
+  const references = loadCallReferences(file.text);
+  const variables = new Set([...references.variables].filter((name) => !declaration(file, 'var', name).declared));
+  const locals = new Set([...references.locals].filter((name) => !declaration(file, 'local', name).declared));
+  if (loaded.list === undefined || variables.size + locals.size === 0) return values;
+  const own = posix.basename(loaded.path);
+  const rank = (name: string): number => {
+    const index = CONVENTIONAL_MODULE_FILES.indexOf(name);
+    return index < 0 ? CONVENTIONAL_MODULE_FILES.length : index;
+  };
+  const siblings = (loaded.list(loaded.folder) ?? [])
+    .filter((name) => name.endsWith('.tf') && name !== own)
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, MAX_MODULE_FILES);
+  for (const name of siblings) {
+    if (variables.size + locals.size === 0) break;
+    const text = loaded.read(loaded.folder === '' ? name : `${loaded.folder}/${name}`);
+    if (text === undefined || !/\b(?:variable|locals)\b/.test(text)) continue;
+    let document: ReturnType<typeof parseLanguageDocument> | undefined;
+    try {
+      document = parseLanguageDocument('terraform', text, {
+        terraformBlocks: (block) => (block.type === 'variable' && variables.has(block.labels[0] ?? '')) || (block.type === 'locals' && locals.size > 0),
+      });
+      const sibling = hclFile(document);
+      for (const variable of [...variables]) {
+        const found = declaration(sibling, 'var', variable);
+        if (!found.declared) continue;
+        variables.delete(variable);
+        // Only a string can be a path; read now, before the tree it is converted from is freed.
+        if (found.value?.kind === 'string') values.set(`var.${variable}`, found.value);
+      }
+      for (const local of [...locals]) {
+        const found = declaration(sibling, 'local', local);
+        if (!found.declared) continue;
+        locals.delete(local);
+        if (found.value?.kind === 'string') values.set(`local.${local}`, found.value);
+      }
+    } catch {
+      // A module file that cannot be parsed declares nothing this file can use.
+    } finally {
+      disposeDocument(document);
+    }
+  }
+  return values;
 }
 
 /** The statements of a policy document a `file()` or `templatefile()` call loads from a path known here. */
 function loadedStatements(value: HclValue, owner: HclBlock, holder: string, loaded: LoadedFiles, file: HclFile): PolicyStatement[] {
   if (value.kind !== 'call' || (value.name !== 'file' && value.name !== 'templatefile') || value.args.length === 0) return [];
-  const argument = pathValue(value.args[0], file);
+  const argument = pathValue(value.args[0], file, loaded);
   const path = argument === undefined ? undefined : loadedPath(argument, loaded.folder);
   if (path === undefined) return [];
   const text = loaded.read(path);
