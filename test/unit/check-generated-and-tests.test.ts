@@ -125,6 +125,11 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('src/umd.js', UMD_BUNDLE), undefined, 'a hand-written UMD module in src/');
     assert.equal(generatedReason('src/a.ts', `${'const a = 1;\n'.repeat(30)}// @generated\n`), undefined);
     assert.equal(generatedReason('src/a.ts', 'const s = "//# sourceMappingURL=x.map";\n'), undefined, 'in a string, not a comment at a line start');
+    assert.equal(generatedReason('src/a.ts', 'const s = "x";\n// see //# sourceMappingURL=x.map\n'), undefined, 'quoted in a comment, not starting it');
+    assert.equal(generatedReason('lib/a.js', 'exports.x = 1;\r  //# sourceMappingURL=a.js.map'), 'sourceMappingURL comment', 'indented, after a carriage return');
+    assert.equal(generatedReason('lib/a.js', 'exports.x = 1; /*# sourceMappingURL=a.js.map */\n/*# sourceMappingURL=a.js.map */'), 'sourceMappingURL comment', 'the second on its own line');
+    assert.equal(generatedReason('src/a.ts', `${'// a header line\n'.repeat(20)}// @generated\nexport {};\n`), undefined, 'a marker on line 21');
+    assert.equal(generatedReason('src/a.ts', `${'// a header line\n'.repeat(19)}// @generated\nexport {};\n`), 'marked as generated in its header', 'a marker on line 20');
     assert.equal(generatedReason('data/big.json', `{"a":"${'x'.repeat(9000)}"}`), undefined, 'line statistics only for code');
     assert.equal(generatedReason('src/a.js', `x = ${'('.repeat(800)}1${')'.repeat(800)};\n`), undefined, 'a small file is judged, not skipped');
     const folding = '//#region Helpers\nfunction a() {}\n//#endregion\n//#region Public API\nexport function b() {}\n//#endregion\n';

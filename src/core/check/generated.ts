@@ -43,18 +43,27 @@ const MARKER_PATTERNS: readonly RegExp[] = [
 
 /** The source-map comment bundlers and compilers append; in a comment at a line start, not in a string. */
 const SOURCE_MAP_COMMENT = /^\s*(?:\/\/|\/\*)[#@] sourceMappingURL=/m;
+/** The same comment read from a line start (sticky): tried only at the lines that hold the literal. */
+const SOURCE_MAP_COMMENT_AT = /\s*(?:\/\/|\/\*)[#@] sourceMappingURL=/y;
 
-/** Definitions that only build tools emit, each with the name a skipped file is listed with. */
-const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp }[] = [
-  { name: 'webpack runtime', pattern: /\b__webpack_require__\b|\b__webpack_modules__\b|\bwebpackChunk\w*/ },
-  { name: 'esbuild helpers', pattern: /\bvar __(?:commonJS|toESM|export|defProp|require) = / },
-  { name: 'regenerator runtime', pattern: /\bregeneratorRuntime\b|\bfunction _regeneratorRuntime\(|\bfunction _regenerator\(/ },
-  { name: 'Babel helpers', pattern: /\bfunction _(?:classCallCheck|asyncToGenerator|interopRequireDefault|createClass|typeof)\(/ },
-  { name: 'TypeScript emit helpers', pattern: /\(this && this\.__(?:awaiter|importDefault|importStar|createBinding|extends)\)/ },
-  { name: 'UMD wrapper', pattern: /typeof exports === ['"]object['"] && typeof module !== ['"]undefined['"]|typeof define === ['"]function['"] && define\.amd/ },
-  { name: 'CommonJS interop emit', pattern: /^Object\.defineProperty\(exports, ['"]__esModule['"], \{ value: true \}\);/m },
-  { name: 'parcel runtime', pattern: /\bparcelRequire\b/ },
-  { name: 'browserify runtime', pattern: /\[function\(require,module,exports\)\{/ },
+/**
+ * Definitions that only build tools emit, each with the name a skipped file is listed with, and
+ * literals one of which each match contains: the expression runs only where one is found.
+ */
+const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: readonly string[] }[] = [
+  { name: 'webpack runtime', pattern: /\b__webpack_require__\b|\b__webpack_modules__\b|\bwebpackChunk\w*/, literals: ['webpack'] },
+  { name: 'esbuild helpers', pattern: /\bvar __(?:commonJS|toESM|export|defProp|require) = /, literals: ['var __'] },
+  { name: 'regenerator runtime', pattern: /\bregeneratorRuntime\b|\bfunction _regeneratorRuntime\(|\bfunction _regenerator\(/, literals: ['egenerator'] },
+  { name: 'Babel helpers', pattern: /\bfunction _(?:classCallCheck|asyncToGenerator|interopRequireDefault|createClass|typeof)\(/, literals: ['function _'] },
+  { name: 'TypeScript emit helpers', pattern: /\(this && this\.__(?:awaiter|importDefault|importStar|createBinding|extends)\)/, literals: ['this && this.__'] },
+  {
+    name: 'UMD wrapper',
+    pattern: /typeof exports === ['"]object['"] && typeof module !== ['"]undefined['"]|typeof define === ['"]function['"] && define\.amd/,
+    literals: ['typeof exports', 'define.amd'],
+  },
+  { name: 'CommonJS interop emit', pattern: /^Object\.defineProperty\(exports, ['"]__esModule['"], \{ value: true \}\);/m, literals: ['Object.defineProperty(exports'] },
+  { name: 'parcel runtime', pattern: /\bparcelRequire\b/, literals: ['parcelRequire'] },
+  { name: 'browserify runtime', pattern: /\[function\(require,module,exports\)\{/, literals: ['[function(require,module,exports){'] },
 ];
 
 /**
@@ -72,12 +81,12 @@ export function generatedReason(path: string, text: string): string | undefined 
   if (!isCode) return undefined;
   const tail = text.length > TAIL_CHARS ? text.slice(text.length - TAIL_CHARS) : text;
   // The plain search first: the line-anchored expression tries every line start of the tail, and most files have no map.
-  if ((tail.includes('sourceMappingURL=') && SOURCE_MAP_COMMENT.test(tail)) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
+  if (sourceMapCommentIn(tail) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
   const minified = minifiedStatistics(head, OUTPUT_PATH.test(path) ? MIN_MINIFIED_CHARS_IN_OUTPUT : MIN_MINIFIED_CHARS);
   if (minified) return minified;
   const modules = bundledModuleMarkers(head);
   if (modules) return modules;
-  const signatures = BUNDLE_SIGNATURES.filter(({ pattern }) => pattern.test(head)).map(({ name }) => name);
+  const signatures = BUNDLE_SIGNATURES.filter(({ pattern, literals }) => literals.some((literal) => head.includes(literal)) && pattern.test(head)).map(({ name }) => name);
   if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
   if (signatures.length === 1 && OUTPUT_PATH.test(path)) return `bundle: ${signatures[0]} in a build output path`;
   return undefined;
@@ -132,7 +141,33 @@ function inlineSourceMapAtEnd(text: string): boolean {
   return SOURCE_MAP_COMMENT.test(text.slice(start, start + 64));
 }
 
+/**
+ * Whether a source-map comment starts a line of `text` (the start of `text` counts as one): each
+ * `sourceMappingURL=` found by a literal search is read from its line's start, instead of a
+ * multi-line expression tried at every line.
+ */
+function sourceMapCommentIn(text: string): boolean {
+  for (let at = text.indexOf(SOURCE_MAP_LITERAL); at >= 0; at = text.indexOf(SOURCE_MAP_LITERAL, at + 1)) {
+    let lineStart = at;
+    while (lineStart > 0 && !isLineTerminator(text.charCodeAt(lineStart - 1))) lineStart--;
+    SOURCE_MAP_COMMENT_AT.lastIndex = lineStart;
+    if (SOURCE_MAP_COMMENT_AT.test(text) && SOURCE_MAP_COMMENT_AT.lastIndex === at + SOURCE_MAP_LITERAL.length) return true;
+  }
+  return false;
+}
+
+const SOURCE_MAP_LITERAL = 'sourceMappingURL=';
+
+/** What ends a line for `^` in a multi-line expression: line feed, carriage return, U+2028, U+2029. */
+function isLineTerminator(code: number): boolean {
+  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+}
+
 function markerIn(head: string): string | undefined {
+  // Both markers contain the word: most files are let go by one search of their header lines.
+  let headerEnd = 0;
+  for (let line = 0; line < MARKER_LINES && headerEnd >= 0 && headerEnd < head.length; line++) headerEnd = head.indexOf('\n', headerEnd + (line > 0 ? 1 : 0));
+  if (!/generated/i.test(headerEnd < 0 ? head : head.slice(0, headerEnd))) return undefined;
   let start = 0;
   for (let line = 0; line < MARKER_LINES && start < head.length; line++) {
     const end = head.indexOf('\n', start);
