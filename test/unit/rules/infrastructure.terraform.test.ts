@@ -225,6 +225,40 @@ describe('infrastructure rules on Terraform', () => {
       // Without a folder listing (a file checked on its own), the same file alone decides.
       assert.deepEqual(where(evaluate('infra/iam.tf', text, { ...options, listWorkspaceFolder: undefined }).findings), []);
     });
+
+    it('reads a quoted path built from variables and local values the module knows as plain strings, and no other', () => {
+      const files: Record<string, string> = {
+        'infra/policies/prod/admin.json': '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+        'infra/variables.tf': ['variable "env" {', '  default = "prod"', '}', 'variable "region" {', '  type = string', '}', 'variable "escape" {', '  default = "../../.."', '}'].join('\n'),
+        'etc/admin.json': '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+      };
+      const read: string[] = [];
+      const readWorkspaceFile = (path: string): string | undefined => {
+        read.push(path);
+        return files[path];
+      };
+      const listWorkspaceFolder = (folder: string): string[] => (folder === 'infra' ? ['iam.tf', 'variables.tf'] : []);
+      const text = [
+        'locals {',
+        '  policy_name = "admin"',
+        '}',
+        'resource "aws_iam_policy" "admin" {',
+        '  policy = file("${path.module}/policies/${var.env}/${local.policy_name}.json")',
+        '}',
+        'resource "aws_iam_policy" "regional" {',
+        '  policy = file("${path.module}/policies/${var.region}/admin.json")',
+        '}',
+        'resource "aws_iam_policy" "escape" {',
+        '  policy = file("${var.escape}/etc/admin.json")',
+        '}',
+      ].join('\n');
+      const options = { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile, listWorkspaceFolder };
+      const findings = evaluate('infra/iam.tf', text, options).findings;
+      assert.deepEqual(where(findings), [[5, 'error']]);
+      assert.match(findings[0].message, /its policy in `infra\/policies\/prod\/admin\.json`/);
+      assert.ok(!read.includes('etc/admin.json'), 'a default that climbs out of the workspace is not followed');
+      assert.deepEqual(where(evaluate('infra/iam.tf', text, { ...options, parseCache: new ParseCache() }).findings), where(findings), 'the editor\'s whole parse agrees');
+    });
   });
 
   describe('infrastructure/public-bucket', () => {

@@ -22,7 +22,7 @@ export const infrastructureIamWildcard: Rule = {
     'AI assistants write wildcards because they always work. Name the actions the code calls and the ARNs it touches ' +
     '(IAM Access Analyzer can generate a policy from CloudTrail). `Action: "*"` is an error; a service wildcard, `NotAction` ' +
     'with Allow and a `*` resource are warnings (information when every action only lists or describes, which many services accept only on `*`). ' +
-    'Policies loaded with `file()` or `templatefile()` from a literal path (or `${path.module}/…`), also held in the `default` of a variable or in a local value declared in the same file or another `.tf` file of its folder (the module), are read from the workspace and reported at the call; a path built from variables is not. GCP: `roles/owner` or `roles/editor` granted to `allUsers` or ' +
+    'Policies loaded with `file()` or `templatefile()` from a literal path (or `${path.module}/…`), also held in the `default` of a variable or in a local value declared in the same file or another `.tf` file of its folder (the module), or built from such plain strings in a quoted path, are read from the workspace and reported at the call; a path built from a variable without a default is not. GCP: `roles/owner` or `roles/editor` granted to `allUsers` or ' +
     '`allAuthenticatedUsers` is an error.',
   check: () => [],
   languages: {

@@ -111,15 +111,26 @@ export function policyStatements(file: HclFile, loaded?: LoadedFiles): readonly 
 
 /** `file(var.name)`, `templatefile(local.name, …)`: a load call whose path is a variable or a local value. */
 const LOAD_CALL_REFERENCE = /\b(?:template)?file\s*\(\s*(var|local)\.([A-Za-z_][\w-]*)\s*[,)]/g;
+/** A load call whose path is a quoted string (`file("${path.module}/policies/${var.env}.json")`). */
+const LOAD_CALL_STRING = /\b(?:template)?file\s*\(\s*"((?:[^"\\\n]|\\.)*)"/g;
+/** A variable or local value interpolated whole into a string: `${var.env}`, `${ local.name }`. */
+const INTERPOLATED_REFERENCE = /\$\{\s*(var|local)\.([A-Za-z_][\w-]*)\s*\}/g;
 
 let referencesMemo: { text: string; variables: ReadonlySet<string>; locals: ReadonlySet<string> } | undefined;
 
-/** The variables and local values whose value a load call of `text` takes as its path. */
+/**
+ * The variables and local values whose value a load call of `text` takes as its path, or
+ * interpolates whole into it. Read from the text, so that a file parsed in part (only these
+ * `variable` and `locals` blocks) and one parsed whole resolve the same references.
+ */
 function loadCallReferences(text: string): { variables: ReadonlySet<string>; locals: ReadonlySet<string> } {
   if (referencesMemo?.text === text) return referencesMemo;
   const variables = new Set<string>();
   const locals = new Set<string>();
   for (const match of text.matchAll(LOAD_CALL_REFERENCE)) (match[1] === 'var' ? variables : locals).add(match[2]);
+  for (const call of text.matchAll(LOAD_CALL_STRING)) {
+    for (const match of call[1].matchAll(INTERPOLATED_REFERENCE)) (match[1] === 'var' ? variables : locals).add(match[2]);
+  }
   referencesMemo = { text, variables, locals };
   return referencesMemo;
 }
@@ -139,15 +150,35 @@ export function mayHoldLoadedPath(block: { readonly type: string; readonly label
  * The value a path argument stands for: itself, or for `var.name` the variable's `default` and for
  * `local.name` the local value, when the module sets them: in this file, or else in another `.tf`
  * file of its folder (a variable's value may still be set elsewhere at plan time; its default is
- * the policy the module ships with).
+ * the policy the module ships with). A quoted path has each `${var.name}` and `${local.name}` in it
+ * replaced the same way, when every one is known as a plain string.
  */
 function pathValue(argument: HclValue, file: HclFile, loaded: LoadedFiles): HclValue | undefined {
+  if (argument.kind === 'string' && argument.interpolated) return substitutedReferences(argument, file, loaded);
   if (argument.kind !== 'other') return argument;
   const reference = /^(var|local)\.([A-Za-z_][\w-]*)$/.exec(file.text.slice(argument.start, argument.end).trim());
   if (reference === null) return undefined;
-  const [, scope, name] = reference;
-  const here = declaration(file, scope as 'var' | 'local', name);
+  return referencedValue(reference[1] as 'var' | 'local', reference[2], file, loaded);
+}
+
+/** The value the module gives a variable (its default) or a local value, when the load calls reference it. */
+function referencedValue(scope: 'var' | 'local', name: string, file: HclFile, loaded: LoadedFiles): HclValue | undefined {
+  const references = loadCallReferences(file.text);
+  if (!(scope === 'var' ? references.variables : references.locals).has(name)) return undefined;
+  const here = declaration(file, scope, name);
   return here.declared ? here.value : moduleValues(file, loaded).get(`${scope}.${name}`);
+}
+
+/** `"${path.module}/policies/${var.env}.json"` with `var.env`'s plain string default in place; as it was when one is not known. */
+function substitutedReferences(argument: HclValue & { kind: 'string' }, file: HclFile, loaded: LoadedFiles): HclValue {
+  let unknown = false;
+  const value = argument.value.replace(INTERPOLATED_REFERENCE, (written, scope: 'var' | 'local', name: string) => {
+    const known = referencedValue(scope, name, file, loaded);
+    if (known?.kind === 'string' && !known.interpolated) return known.value;
+    unknown = true;
+    return written;
+  });
+  return unknown ? argument : { ...argument, value, interpolated: /[$%]\{/.test(value) };
 }
 
 /** Whether `file` declares the variable or local value, and the value it gives it (a variable's `default`). */
