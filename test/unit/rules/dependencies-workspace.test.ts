@@ -98,6 +98,22 @@ describe('dependency rules on real workspace layouts', () => {
       assert.deepEqual(undeclared(root, 'src/plugins/thing/index.js'), ['totally-made-up-pkg']);
     });
 
+    it('lets an unpublished package.json (no name, or private) count what the packages above it declare; a publishable one does not', () => {
+      const root = make({
+        'package.json': { name: 'fastify', devDependencies: { 'fastify-plugin': '6' }, dependencies: { 'light-my-request': '6' } },
+        // fastify 5's own test/bundler/esbuild: a fixture that declares esbuild and imports the root's fastify-plugin.
+        'test/bundler/esbuild/package.json': { version: '0.0.1', devDependencies: { esbuild: '0.28' } },
+        'test/bundler/esbuild/src/a.js': "const fp = require('fastify-plugin');\nconst f = require('fastify');\nconst x = require('fastify-plugin-helperz');\n",
+        'examples/app/package.json': { name: 'example-app', private: true, dependencies: { react: '18' } },
+        'examples/app/a.js': "import fp from 'fastify-plugin';\nimport r from 'react';\n",
+        'packages/published/package.json': { name: '@fastify/published', dependencies: { react: '18' } },
+        'packages/published/a.js': "import fp from 'fastify-plugin';\n",
+      });
+      assert.deepEqual(undeclared(root, 'test/bundler/esbuild/src/a.js'), ['fastify-plugin-helperz'], 'a name nobody declares is still reported');
+      assert.deepEqual(undeclared(root, 'examples/app/a.js'), []);
+      assert.deepEqual(undeclared(root, 'packages/published/a.js'), ['fastify-plugin'], 'whoever installs @fastify/published does not get it');
+    });
+
     it('a package.json that declares nothing still governs when nothing above it does', () => {
       const root = make({ 'package.json': { name: 'bare' }, 'a.ts': "import x from 'left-pad';\n" });
       assert.deepEqual(undeclared(root, 'a.ts'), ['left-pad']);

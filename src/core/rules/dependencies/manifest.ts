@@ -63,6 +63,12 @@ export type ManifestParseResult =
        * the lookup keeps walking up past it.
        */
       governsDependencies: boolean;
+      /**
+       * True for a package nobody installs from a registry: no `name`, or `"private": true` (a test
+       * fixture, an example, a tool folder). Its imports resolve through the `node_modules` folders
+       * above it, so what the package.json files above it declare counts for it too.
+       */
+      unpublished: boolean;
       /** The workspace globs when this is an npm or yarn workspace root (`workspaces`). */
       workspaces?: string[];
     }
@@ -109,7 +115,7 @@ export function parseManifest(text: string, path: string): ManifestParseResult {
   const name = typeof record.name === 'string' && record.name.length > 0 ? record.name : undefined;
   const manifest: PackageManifestInfo = name === undefined ? { path, declared } : { path, declared, name };
   const workspaces = workspaceGlobs(record, undefined);
-  const result: ManifestParseResult = { ok: true, manifest, governsDependencies: hasDependencyField || name !== undefined };
+  const result: ManifestParseResult = { ok: true, manifest, governsDependencies: hasDependencyField || name !== undefined, unpublished: name === undefined || record.private === true };
   if (workspaces) result.workspaces = workspaces;
   return result;
 }
@@ -132,7 +138,7 @@ export interface ManifestCacheOptions {
 
 type CacheEntry =
   | { kind: 'absent' }
-  | { kind: 'parsed'; manifest: PackageManifestInfo; governsDependencies: boolean; workspaces?: string[] }
+  | { kind: 'parsed'; manifest: PackageManifestInfo; governsDependencies: boolean; unpublished: boolean; workspaces?: string[] }
   | { kind: 'invalid'; problem: ManifestProblem };
 
 /**
@@ -170,6 +176,8 @@ export class ManifestCache {
     // defers to the one above it; it governs only when nothing above does.
     let deferred: { manifest: PackageManifestInfo; absolutePath: string } | undefined;
     let governing: { manifest: PackageManifestInfo; absolutePath: string; folder: string } | undefined;
+    /** Whether the declarations above still count: the governing package, and each above it so far, is unpublished. */
+    let inheritsFromAbove = false;
     for (;;) {
       const manifestPath = nodePath.join(folder, MANIFEST_FILE_NAME);
       const entry = this.entry(manifestPath);
@@ -177,9 +185,20 @@ export class ManifestCache {
         if (entry.kind === 'invalid') return { kind: 'invalid', problem: entry.problem };
         if (entry.kind === 'parsed' && entry.governsDependencies) {
           if (entry.manifest.declared.size === 0 && deferred === undefined) deferred = { manifest: entry.manifest, absolutePath: manifestPath };
-          else if (entry.manifest.declared.size > 0) governing = { manifest: withName(entry.manifest, deferred?.manifest.name), absolutePath: manifestPath, folder };
+          else if (entry.manifest.declared.size > 0) {
+            governing = { manifest: withName(entry.manifest, deferred?.manifest.name), absolutePath: manifestPath, folder };
+            inheritsFromAbove = entry.unpublished;
+          }
         }
       } else {
+        // An unpublished package (a fixture, an example) is installed nowhere else: its imports
+        // resolve through the node_modules folders above it, where the enclosing package's
+        // declarations are installed, and that package vouches for the names.
+        if (inheritsFromAbove && entry.kind === 'parsed' && entry.governsDependencies) {
+          const above = entry.manifest.name === undefined ? entry.manifest.declared : new Set([...entry.manifest.declared, entry.manifest.name]);
+          governing = { ...governing, manifest: withDeclared(governing.manifest, above) };
+          inheritsFromAbove = entry.unpublished;
+        }
         // Above the governing package.json only a workspace root matters: its declarations are
         // installed for every workspace package (npm, yarn and pnpm hoist or link them).
         const globs = entry.kind === 'parsed' ? entry.workspaces : undefined;
@@ -279,7 +298,7 @@ export class ManifestCache {
     if (text === undefined) return { kind: 'absent' };
     const parsed = parseManifest(text, relativePath);
     if (parsed.ok) {
-      const entry: CacheEntry = { kind: 'parsed', manifest: parsed.manifest, governsDependencies: parsed.governsDependencies };
+      const entry: CacheEntry = { kind: 'parsed', manifest: parsed.manifest, governsDependencies: parsed.governsDependencies, unpublished: parsed.unpublished };
       if (parsed.workspaces) entry.workspaces = parsed.workspaces;
       return entry;
     }
