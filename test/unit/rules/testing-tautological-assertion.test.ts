@@ -147,6 +147,19 @@ describe('rule testing/tautological-assertion', () => {
     assert.deepEqual(described(run(rule, 'test/a.test.tsx', text)), []);
   });
 
+  it('does not report a type assertion on a constant (TSTyche, as pino 10 writes them); the same value checked is', () => {
+    const text = [
+      "import { expect } from 'tstyche';",
+      "import type { Level } from '../pino';",
+      "const level: Level = 'debug';",
+      'expect(level).type.toBeAssignableTo<string>();',
+      'expect(level).type.not.toBeAssignableTo<number>();',
+      "expect(level).toBe('debug');",
+    ].join('\n');
+    assert.deepEqual(described(run(rule, 'test/types/pino.tst.ts', text)).length, 1);
+    assert.match(described(run(rule, 'test/types/pino.tst.ts', text))[0], /toBe\('debug'\)/);
+  });
+
   it('does not report a constant assertion whose reaching it is the check', () => {
     const text = [
       "test('events', (t) => {",

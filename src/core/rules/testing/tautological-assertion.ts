@@ -48,7 +48,8 @@ export const testingTautologicalAssertion: Rule = {
     'with values or literal implementations that run no code; `spyOn` calls through and is not one. Its ' +
     'result checked (`expect(f()).toBe(5)`, also through a `const`) is reported, and so are checks of its ' +
     'calls (`toHaveBeenCalledWith`) when only the test calls it: never handed to anything, never called in ' +
-    'a callback. Snapshot, `toThrow` and `assert.rejects` checks run code and are not reported.',
+    'a callback. Snapshot, `toThrow` and `assert.rejects` checks run code and are not reported, nor are ' +
+    'TSTyche\'s type checks (`expect(level).type.toBeAssignableTo<string>()`), which check declared types.',
   check(context: RuleContext): RuleFinding[] {
     return judgeTestCalls(context, (call, file) => {
       const assertion = assertionOf(call, file);
