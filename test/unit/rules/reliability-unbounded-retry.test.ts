@@ -224,6 +224,50 @@ describe('rule reliability/unbounded-retry', () => {
       ].join('\n');
       assert.deepEqual(run(rule, 'a.ts', text), []);
     });
+
+    it('a local binding of the same name is not the function: pino 10 calls its fallback stringify from the catch; the same code without the local is reported', () => {
+      const pino = [
+        'function stringify (obj, stringifySafeFn) {',
+        '  try {',
+        '    return JSON.stringify(obj)',
+        '  } catch (_) {',
+        '    try {',
+        '      const stringify = stringifySafeFn || this[stringifySafeSym]',
+        '      return stringify(obj)',
+        '    } catch (_) {',
+        '      return \'"[unable to serialize]"\'',
+        '    }',
+        '  }',
+        '}',
+        'function load (load) { try { return read() } catch (e) { return load() } }',
+        'function connect () { try { open() } catch (connect) { setTimeout(connect, 10) } }',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'lib/tools.js', pino), []);
+      const recursive = pino.replace('      const stringify = stringifySafeFn || this[stringifySafeSym]\n', '');
+      assert.equal(run(rule, 'lib/tools.js', recursive).length, 1);
+    });
+
+    it('a function that takes the next item off a queue first moves on, it does not retry (mongoose 9 creates indexes so); taking it after the failure is still reported', () => {
+      const mongoose = [
+        'function create() {',
+        '  const index = indexes.shift();',
+        '  if (!index) return done();',
+        '  let promise = null;',
+        '  try { promise = model.collection.createIndex(index[0], index[1]); }',
+        '  catch (err) { indexError = err; create(); return; }',
+        '  promise.then(() => create(), (err) => { indexError = err; create(); });',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'lib/model.js', mongoose), []);
+      const retry = [
+        'function send() {',
+        '  const message = queue[0];',
+        '  try { transport.write(message); queue.shift(); }',
+        '  catch (err) { send(); }',
+        '}',
+      ].join('\n');
+      assert.equal(run(rule, 'lib/send.js', retry).length, 1, 'the item is taken only on success: the same one is retried');
+    });
   });
 
   it('does not call regenerator state machines or error-forwarding helpers retries, and still reports a retry beside them', () => {

@@ -41,7 +41,9 @@ export const reliabilityUnboundedRetry: Rule = {
     'like `attempt`, `retries`, `max`, `limit` or `deadline`, or with `Date.now()`; for a recursive retry ' +
     'also a comparison of one of its parameters, or a parameter flag tested in its error handler. A loop ' +
     'is a retry loop only when it leaves on success from inside its `try` (or right after it) and its ' +
-    '`catch` does not leave, so worker and server loops that never leave are not reported. Retries driven ' +
+    '`catch` does not leave, so worker and server loops that never leave are not reported. A function ' +
+    'that starts by taking the next item off a queue (`indexes.shift()`) moves on rather than retries, and ' +
+    'a local binding of the same name (`const stringify = fallback`) is not the function. Retries driven ' +
     'by events (`on(\'error\', reconnect)`) are not seen.',
   check(context: RuleContext): RuleFinding[] {
     return checkWithVisitor(context, retryVisitor);
@@ -118,6 +120,7 @@ interface LoopFrame {
 
 /** What is learnt about one named function (anonymous functions inside it add to it). */
 interface FunctionFrame {
+  readonly node: ts.FunctionLikeDeclaration;
   readonly name: string;
   readonly parameters: ReadonlySet<string>;
   bounded: boolean;
@@ -252,7 +255,7 @@ class RetryWalker {
     const name = functionName(node);
     const frame: FunctionFrame | undefined =
       name !== undefined
-        ? { name, parameters: parameterNames(node), bounded: false, stepped: new Set(), compared: new Set(), reassigned: false }
+        ? { node, name, parameters: parameterNames(node), bounded: false, stepped: new Set(), compared: new Set(), reassigned: false }
         : undefined;
     let catchOf: FunctionFrame | undefined;
     let errorNames: ReadonlySet<string> | undefined;
@@ -265,7 +268,13 @@ class RetryWalker {
     }
     const inner: WalkState = { fn: frame ?? state.fn, catchOf, errorNames, inCondition: false };
     ts.forEachChild(node, this.childVisitor(inner));
-    if (frame?.recursiveCall !== undefined && !frame.bounded && !frame.reassigned && !intersects(frame.compared, frame.stepped)) {
+    if (
+      frame?.recursiveCall !== undefined &&
+      !frame.bounded &&
+      !frame.reassigned &&
+      !intersects(frame.compared, frame.stepped) &&
+      !takesNextItemFirst(node, frame.recursiveCall)
+    ) {
       const message =
         `\`${frame.name}\` calls itself from its error handler with no attempt limit: a lasting failure retries forever. ` +
         'Pass an attempt count and stop after a maximum.';
@@ -388,13 +397,13 @@ class RetryWalker {
     if (handlerOf === undefined || handlerOf.recursiveCall !== undefined) return;
     // `invoke("throw", err)` (Babel's async generator helpers): the error is delivered, not retried.
     if (passesError(call, state.errorNames)) return;
-    if (isReferenceTo(call.expression, handlerOf.name)) {
+    if (isReferenceTo(call.expression, handlerOf.name) && !shadowed(call.expression, handlerOf)) {
       handlerOf.recursiveCall = call;
       return;
     }
     // `setTimeout(connect, 1000)` schedules the retry instead of calling it.
     for (const argument of call.arguments) {
-      if (isReferenceTo(argument, handlerOf.name)) {
+      if (isReferenceTo(argument, handlerOf.name) && !shadowed(argument, handlerOf)) {
         handlerOf.recursiveCall = argument;
         return;
       }
@@ -562,7 +571,7 @@ function functionName(node: ts.FunctionLikeDeclaration): string | undefined {
   return undefined;
 }
 
-function parameterNames(node: ts.FunctionLikeDeclaration): Set<string> {
+function parameterNames(node: { readonly parameters: readonly { readonly name: ts.BindingName }[] }): Set<string> {
   const names = new Set<string>();
   const add = (name: ts.BindingName): void => {
     if (ts.isIdentifier(name)) names.add(name.text);
@@ -585,6 +594,51 @@ function isReferenceTo(expression: ts.Expression, name: string): boolean {
   const value = skipWrappers(expression);
   if (ts.isIdentifier(value)) return value.text === name;
   return ts.isPropertyAccessExpression(value) && value.expression.kind === ts.SyntaxKind.ThisKeyword && value.name.text === name;
+}
+
+/**
+ * True when a plain `name` at `reference` is another binding than the function: a `const`, `let`,
+ * `var`, function or class of that name, a parameter or a caught error declared between them
+ * (`catch { const stringify = safeStringify; return stringify(obj) }` calls the fallback, not itself).
+ */
+function shadowed(reference: ts.Expression, fn: FunctionFrame): boolean {
+  const value = skipWrappers(reference);
+  if (!ts.isIdentifier(value)) return false;
+  const name = fn.name;
+  const declares = (binding: ts.BindingName | undefined): boolean => binding !== undefined && parameterNames({ parameters: [{ name: binding }] }).has(name);
+  for (let node: ts.Node = value.parent; node !== fn.node.parent; node = node.parent) {
+    if (isFunctionWithBody(node) && node.parameters.some((parameter) => declares(parameter.name))) return true;
+    if (ts.isCatchClause(node) && declares(node.variableDeclaration?.name)) return true;
+    if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer !== undefined && ts.isVariableDeclarationList(node.initializer)) {
+      if (node.initializer.declarations.some((declaration) => declares(declaration.name))) return true;
+    }
+    if (ts.isBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
+      for (const statement of node.statements) {
+        if (ts.isVariableStatement(statement) && statement.declarationList.declarations.some((declaration) => declares(declaration.name))) return true;
+        if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement !== fn.node && statement.name?.text === name) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * True when the function starts by taking the next item off a queue (`const index = indexes.shift();`
+ * in a statement of its body before the self-call): each call moves on to another item, as mongoose
+ * creates indexes one by one, instead of retrying the one that failed.
+ */
+function takesNextItemFirst(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): boolean {
+  const body = fn.body;
+  if (body === undefined || !ts.isBlock(body)) return false;
+  const takesItem = (node: ts.Node): boolean => {
+    if (isFunctionWithBody(node)) return false;
+    if (ts.isCallExpression(node) && node.arguments.length === 0) {
+      const method = memberName(skipWrappers(node.expression));
+      if (method === 'shift' || method === 'pop') return true;
+    }
+    return ts.forEachChild(node, takesItem) ?? false;
+  };
+  return body.statements.some((statement) => statement.end <= selfCall.pos && takesItem(statement));
 }
 
 /** The names a parameter or catch binding declares, for the plain identifier case. */

@@ -322,7 +322,8 @@ export function commonPasswordWords(letters: string): number | undefined {
 
 /** True for UUIDs (`123e4567-e89b-12d3-a456-426614174000`), with or without braces. */
 export function isUuid(value: string): boolean {
-  return /^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/.test(value);
+  // Also as a URN (`urn:uuid:…`, RFC 9562), the form WebDAV lock tokens and XML ids take.
+  return /^(?:\{|urn:uuid:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/i.test(value);
 }
 
 /** True for hex digests and ids: git SHAs, sha256 hex, `sha256:...` image digests, `0x...` constants. */
