@@ -84,6 +84,18 @@ describe('rule reliability/swallowed-error', () => {
     assert.match(findings[2].message, /^`catch` with only a comment drops the error/);
   });
 
+  it('reads an explanation at the end of the handler\'s line (bull 4 writes them so), and not one past more code', () => {
+    const text = [
+      'queue.pause().catch(() => void 0); // Ignore possible error from pause, the queue is closing',
+      'queue.pause().catch(() => void 0); // ignore',
+      'try { cache.write(path); } catch (e) {} /* the cache is optional: a miss only costs a read */',
+      'queue.pause().catch(() => void 0); next(); // the queue may be closing already',
+    ].join('\n');
+    const findings = run(rule, 'lib/queue.js', text);
+    assert.deepEqual(lines(findings), [1, 2, 3, 4]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'warning', 'info', 'warning']);
+  });
+
   it('reports promise handlers that do nothing', () => {
     const text = [
       "const _ = require('lodash');",

@@ -32,7 +32,7 @@ export const reliabilitySwallowedError: Rule = {
     'Log the error with context, rethrow it, or handle it on purpose. A handler that returns a fallback ' +
     'value (`return null`, `() => []`) is treated as deliberate and not reported. A handler whose comment ' +
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
-    '`// ENOENT is expected: the file is optional`) is reported as information only; a bare `// ignore` ' +
+    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line, is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
@@ -60,7 +60,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   const start = clause.getStart(sourceFile);
   const end = clause.getEnd();
   const comment = commentText(clause.block, sourceFile);
-  if (explainsIgnore(comment)) {
+  if (explainsIgnore(comment) || explainsIgnore(trailingComment(clause.getEnd(), sourceFile))) {
     return {
       start,
       end,
@@ -84,7 +84,7 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   if (handler === undefined || !ts.isPropertyAccessExpression(callee) || !dropsError(handler)) return undefined;
   const start = callee.name.getStart(sourceFile);
   const body = handlerBlock(handler);
-  if (body !== undefined && explainsIgnore(commentText(body, sourceFile))) {
+  if ((body !== undefined && explainsIgnore(commentText(body, sourceFile))) || explainsIgnore(trailingComment(call.getEnd(), sourceFile))) {
     return {
       start,
       end: call.getEnd(),
@@ -130,6 +130,18 @@ function isUndefinedValue(expression: ts.Expression): boolean {
 
 function isEmptyBlock(block: ts.Block): boolean {
   return block.statements.every((statement) => ts.isEmptyStatement(statement));
+}
+
+/**
+ * The comment that ends the line after `end` (`.catch(() => void 0) // the pause may have failed
+ * already`), without its marker; undefined when the line goes on with code or has none.
+ */
+function trailingComment(end: number, sourceFile: ts.SourceFile): string | undefined {
+  const text = sourceFile.text;
+  const lineEnd = text.indexOf('\n', end);
+  const rest = text.slice(end, lineEnd < 0 ? text.length : lineEnd);
+  const comment = /^[\s;,)]*(?:\/\/(.*)|\/\*(.*?)\*\/\s*)$/.exec(rest);
+  return comment === null ? undefined : (comment[1] ?? comment[2]);
 }
 
 /** The text of the comments inside an empty block, without comment markers; undefined when there are none. */
