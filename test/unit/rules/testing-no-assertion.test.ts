@@ -74,6 +74,19 @@ describe('rule testing/no-assertion', () => {
     assert.deepEqual(described(run(rule, 'test/all.test.ts', text)), []);
   });
 
+  it('counts the methods a test destructures from its context (tape, as pino 10 writes it), and not its bookkeeping', () => {
+    const text = [
+      "const test = require('tape');",
+      "test('bindings', ({ end, same }) => { same(pino().bindings(), {}); end(); });",
+      "test('renamed', ({ is: equal, end }) => { equal(child().level, 'info'); end(); });",
+      "test('bookkeeping only', ({ end, comment }) => { comment('nothing checked'); end(); });",
+      "test('runs only', ({ end }) => { pino().info('x'); end(); });",
+    ].join('\n');
+    const findings = run(rule, 'test/browser-bindings.test.js', text);
+    assert.deepEqual(lines(findings), [4, 5]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'info']);
+  });
+
   it('follows the file\'s own helpers, a few calls deep, and an asserting afterEach', () => {
     const text = [
       "describe('math', () => {",

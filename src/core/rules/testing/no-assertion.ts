@@ -27,7 +27,8 @@ export const testingNoAssertion: Rule = {
     'with an empty body, or one that calls nothing that could throw, cannot fail: `warning`. A test that runs ' +
     'code but checks nothing about its result fails only if that code throws or rejects: `info` (a smoke ' +
     'test can mean that; say so with an assertion such as `assert.doesNotThrow`). An assertion counts ' +
-    'when the test uses `expect`, `assert`, `should`, a test context\'s method (`t.is`, `t.plan`) or hands ' +
+    'when the test uses `expect`, `assert`, `should`, a test context\'s method (`t.is`, `t.plan`, or `same` ' +
+    'destructured as `({ same, end }) =>`) or hands ' +
     'the context to a helper, an imported helper named as a check (`assertValid`, `expectError`, ' +
     '`checkOutput`, `verify…`), a function imported from an assertion module, Testing Library\'s throwing ' +
     'queries (`getByText`, `findByRole`), a type-level assertion (`// @ts-expect-error`, `Expect<Equal<…>>`), ' +

@@ -44,6 +44,17 @@ export interface TestCase {
    * undefined for `it.each` tests, whose parameters are table values.
    */
   readonly contextName?: string;
+  /**
+   * The context's methods the first parameter destructures, by local name (`same` → `same`, `is: equal`
+   * → `equal` for `({ same, end }) => …` in tape and node:test); undefined otherwise.
+   */
+  readonly contextMethods?: ReadonlyMap<string, string>;
+}
+
+/** What a test body calls its execution context: a name (`t`), or methods destructured from it. */
+interface TestContext {
+  readonly name?: string;
+  readonly methods?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -154,7 +165,19 @@ export function testCaseOf(call: ts.CallExpression, file: TestFile): TestCase | 
   const title = first !== undefined && first !== body ? first : undefined;
   const parameter = body.parameters[0];
   const contextName = !table && parameter !== undefined && ts.isIdentifier(parameter.name) ? parameter.name.text : undefined;
-  return { call, title, body, contextName };
+  const contextMethods = !table && parameter !== undefined && ts.isObjectBindingPattern(parameter.name) ? destructuredMethods(parameter.name) : undefined;
+  return contextMethods === undefined ? { call, title, body, contextName } : { call, title, body, contextName, contextMethods };
+}
+
+/** `({ same, is: equal, end })`: local name → the context's method (`same`, `is`, `end`); nested patterns are left out. */
+function destructuredMethods(pattern: ts.ObjectBindingPattern): ReadonlyMap<string, string> {
+  const methods = new Map<string, string>();
+  for (const element of pattern.elements) {
+    if (element.dotDotDotToken !== undefined || !ts.isIdentifier(element.name)) continue;
+    const property = element.propertyName === undefined ? element.name.text : ts.isIdentifier(element.propertyName) || ts.isStringLiteral(element.propertyName) ? element.propertyName.text : undefined;
+    if (property !== undefined) methods.set(element.name.text, property);
+  }
+  return methods;
 }
 
 /** Suites whose tests do not run: `describe.skip`, `xdescribe`, `describe.todo`, `suite.skip`, `context.skip`. */
@@ -285,12 +308,13 @@ export type TestStrength = 'asserts' | 'may-throw' | 'cannot-fail';
  * does nothing that could make it fail.
  */
 export function testStrength(test: TestCase, file: TestFile): TestStrength {
-  if (assertsIn(test.body, file, test.contextName, 0)) return 'asserts';
+  const context: TestContext = { name: test.contextName, methods: test.contextMethods };
+  if (assertsIn(test.body, file, context, 0)) return 'asserts';
   if (TYPE_ASSERTION.test(test.body.body.getFullText(file.sourceFile))) return 'asserts';
-  return mayThrow(test.body, test.contextName) ? 'may-throw' : 'cannot-fail';
+  return mayThrow(test.body, context) ? 'may-throw' : 'cannot-fail';
 }
 
-function assertsIn(fn: ts.Node, file: TestFile, contextName: string | undefined, depth: number): boolean {
+function assertsIn(fn: ts.Node, file: TestFile, context: TestContext | undefined, depth: number): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
@@ -298,7 +322,7 @@ function assertsIn(fn: ts.Node, file: TestFile, contextName: string | undefined,
       found = true;
       return;
     }
-    if (ts.isCallExpression(node) && callAsserts(node, file, contextName, depth)) {
+    if (ts.isCallExpression(node) && callAsserts(node, file, context, depth)) {
       found = true;
       return;
     }
@@ -308,10 +332,14 @@ function assertsIn(fn: ts.Node, file: TestFile, contextName: string | undefined,
   return found;
 }
 
-function callAsserts(call: ts.CallExpression, file: TestFile, contextName: string | undefined, depth: number): boolean {
+function callAsserts(call: ts.CallExpression, file: TestFile, context: TestContext | undefined, depth: number): boolean {
+  const contextName = context?.name;
   const callee = skipWrappers(call.expression);
   const name = ts.isIdentifier(callee) ? callee.text : memberName(callee);
   const object = memberObject(callee);
+  // `({ same, end }) => { same(a, b); end(); }`: a destructured context method asserts like `t.same`.
+  const destructured = ts.isIdentifier(callee) ? context?.methods?.get(callee.text) : undefined;
+  if (destructured !== undefined) return !NON_ASSERTING_CONTEXT_METHODS.has(destructured);
   if (name !== undefined && object !== undefined && ts.isIdentifier(object) && object.text === contextName) {
     // `t.is(…)`, tape's `t['throws'](…)`.
     if (!NON_ASSERTING_CONTEXT_METHODS.has(name)) return true;
@@ -349,9 +377,14 @@ function localFunction(name: ts.Identifier, file: TestFile): ts.SignatureDeclara
 }
 
 /** Calls that cannot make a test fail: logging, a mocha `this.timeout(…)`, a context's bookkeeping. */
-function harmlessCall(call: ts.CallExpression, contextName: string | undefined): boolean {
+function harmlessCall(call: ts.CallExpression, context: TestContext | undefined): boolean {
+  const contextName = context?.name;
   const callee = skipWrappers(call.expression);
-  if (ts.isIdentifier(callee)) return callee.text === contextName && call.arguments.length === 0;
+  if (ts.isIdentifier(callee)) {
+    const destructured = context?.methods?.get(callee.text);
+    if (destructured !== undefined) return NON_ASSERTING_CONTEXT_METHODS.has(destructured);
+    return callee.text === contextName && call.arguments.length === 0;
+  }
   const object = memberObject(callee);
   const method = memberName(callee);
   if (object === undefined || method === undefined) return false;
@@ -366,13 +399,14 @@ function harmlessCall(call: ts.CallExpression, contextName: string | undefined):
  * an `await`, a `throw`, a returned value (mocha and jest fail on a rejected returned promise), or a
  * `done` callback handed an error or passed on.
  */
-function mayThrow(fn: ts.ArrowFunction | ts.FunctionExpression, contextName: string | undefined): boolean {
+function mayThrow(fn: ts.ArrowFunction | ts.FunctionExpression, context: TestContext): boolean {
+  const contextName = context.name;
   // `() => promise`: a returned name may hold a promise that rejects.
   if (!ts.isBlock(fn.body) && ts.isIdentifier(skipWrappers(fn.body))) return (skipWrappers(fn.body) as ts.Identifier).text !== 'undefined';
   let found = false;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isCallExpression(node) && !harmlessCall(node, contextName)) found = true;
+    if (ts.isCallExpression(node) && !harmlessCall(node, context)) found = true;
     else if (ts.isNewExpression(node) || ts.isAwaitExpression(node) || ts.isThrowStatement(node) || ts.isTaggedTemplateExpression(node)) found = true;
     else if (ts.isReturnStatement(node) && node.expression !== undefined) found = true;
     else if (ts.isIdentifier(node) && node.text === contextName && !isCalleeOrObject(node)) found = true;
