@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { reliabilityMissingTimeout as rule } from '../../../src/core/rules/reliability/missing-timeout';
 import { applyFix, assertParses, covered, lines, run, assertSameAtScale } from './syntax-rule-harness';
+import { evaluate } from '../../../src/core/check/engine';
+import { defaultPolicy } from '../../../src/core/policy/policy';
 
 function fixed(path: string, text: string, findingIndex = 0, fixIndex = 0, options?: Record<string, unknown>): string {
   const findings = run(rule, path, text, options);
@@ -142,6 +144,29 @@ describe('rule reliability/missing-timeout', () => {
         'fetch(1);',
       ].join('\n');
       assert.deepEqual(run(rule, 'a.js', text), []);
+    });
+
+    it('in test code, a request to the server the test started is not reported (fastify 5 tests, 440 of them); one elsewhere still is', () => {
+      const text = [
+        "const { test } = require('node:test');",
+        "const http = require('node:http');",
+        "test('routes', async (t) => {",
+        '  const fastifyServer = await fastify.listen({ port: 0 });',
+        '  await fetch(fastifyServer);',
+        "  await fetch(fastifyServer + '/first');",
+        '  await fetch(`${fastifyServer}/test`, { method: "POST" });',
+        '  await fetch(`http://localhost:${fastify.server.address().port}/test`);',
+        "  await fetch('http://127.0.0.1:' + port);",
+        "  http.get(`http://[::1]:${port}`, () => {});",
+        "  await fetch('https://api.github.com/repos/fastify/fastify');",
+        '  await fetch(`http://localhost.example.com/x`);',
+        '  await fetch(remoteUrl);',
+        '});',
+      ].join('\n');
+      const inTest = (path: string, inTestPath: boolean) => evaluate(path, text, { policy: defaultPolicy(), rules: [rule], inTestPath }).findings;
+      assert.deepEqual(lines(inTest('test/routes.test.js', true)), [11, 12, 13]);
+      // The same requests in source code are judged like any other.
+      assert.equal(inTest('src/routes.js', false).length, 9);
     });
   });
 
