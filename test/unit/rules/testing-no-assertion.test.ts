@@ -81,10 +81,12 @@ describe('rule testing/no-assertion', () => {
       "test('renamed', ({ is: equal, end }) => { equal(child().level, 'info'); end(); });",
       "test('bookkeeping only', ({ end, comment }) => { comment('nothing checked'); end(); });",
       "test('runs only', ({ end }) => { pino().info('x'); end(); });",
+      "test('handed on', ({ end, same, is }) => { pino({ write: (o) => checkLogObjects(is, same, o) }).info('x'); end(); });",
+      "test('bookkeeping handed on', ({ end }) => { pino({ write: () => later(end) }).info('x'); });",
     ].join('\n');
     const findings = run(rule, 'test/browser-bindings.test.js', text);
-    assert.deepEqual(lines(findings), [4, 5]);
-    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'info']);
+    assert.deepEqual(lines(findings), [4, 5, 7]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['warning', 'info', 'info']);
   });
 
   it('follows the file\'s own helpers, a few calls deep, and an asserting afterEach', () => {

@@ -339,7 +339,7 @@ function callAsserts(call: ts.CallExpression, file: TestFile, context: TestConte
   const object = memberObject(callee);
   // `({ same, end }) => { same(a, b); end(); }`: a destructured context method asserts like `t.same`.
   const destructured = ts.isIdentifier(callee) ? context?.methods?.get(callee.text) : undefined;
-  if (destructured !== undefined) return !NON_ASSERTING_CONTEXT_METHODS.has(destructured);
+  if (destructured !== undefined) return isAssertingMethod(destructured);
   if (name !== undefined && object !== undefined && ts.isIdentifier(object) && object.text === contextName) {
     // `t.is(…)`, tape's `t['throws'](…)`.
     if (!NON_ASSERTING_CONTEXT_METHODS.has(name)) return true;
@@ -347,6 +347,9 @@ function callAsserts(call: ts.CallExpression, file: TestFile, context: TestConte
   // `runTest(t, suite)` asserts through the context it is handed; `done(err)` and `run(done)` fail the
   // test on an error, the one check a callback-style test has.
   if (contextName !== undefined && call.arguments.some((argument) => ts.isIdentifier(argument) && argument.text === contextName)) return true;
+  // `checkLogObjects(is, same, actual, expected)`: asserting methods destructured from the context, handed on.
+  const methods = context?.methods;
+  if (methods !== undefined && call.arguments.some((argument) => ts.isIdentifier(argument) && isAssertingMethod(methods.get(argument.text)))) return true;
   if (ts.isIdentifier(callee) && callee.text === contextName && call.arguments.length > 0) return true;
   // A nested test (`t.test`, a `describe` inside a test in node:test) asserts for itself.
   if (name === 'test' || name === 'it') return true;
@@ -362,6 +365,10 @@ function callAsserts(call: ts.CallExpression, file: TestFile, context: TestConte
   if (!ts.isIdentifier(callee)) return false;
   const module = file.bindings.moduleOf(callee);
   return module !== undefined && ASSERTION_MODULES.has(module.module);
+}
+
+function isAssertingMethod(method: string | undefined): boolean {
+  return method !== undefined && !NON_ASSERTING_CONTEXT_METHODS.has(method);
 }
 
 /** The function the file declares under `name` (`function check(…)`, `const check = (…) => …`). */
