@@ -83,6 +83,20 @@ describe('rule security/tls-disabled', () => {
     assert.deepEqual(run(rule, 'a.ts', text), []);
   });
 
+  it('does not report a library passing on its caller\'s TLS option (request 2), and still reports false set under any other condition', () => {
+    const text = [
+      'if (self.strictSSL === false) {',
+      '  self.rejectUnauthorized = false;',
+      '}',
+      'if (options.insecure) agentOptions.rejectUnauthorized = false;',
+      'if (config.tls_verify === false) opts.rejectUnauthorized = false;',
+      'if (url.startsWith("https://internal")) opts.rejectUnauthorized = false;',
+      'if (self.strictSSL === false) { log("off"); self.rejectUnauthorized = false; }',
+      'if (strictSSL === false) {} else opts.rejectUnauthorized = false;',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'request.js', text)), [6, 7, 8]);
+  });
+
   it('judges every copy of a block in a 5,000-line file as it judges one copy (its speed: bench/rule-cost)', () => {
     const block = [
       'export function agent$N() {',

@@ -31,7 +31,8 @@ export const securityTlsDisabled: Rule = {
     'AI assistants suggest `rejectUnauthorized: false` as the quick way past a certificate error; the ' +
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
-    '(`rejectUnauthorized: isProd`) are not reported.',
+    '(`rejectUnauthorized: isProd`) are not reported, nor is `false` set under a condition on another TLS ' +
+    'option (`if (opts.strictSSL === false) this.rejectUnauthorized = false`): the caller\'s choice passed on.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
   languages: { python: pythonTlsDisabled },
@@ -83,7 +84,7 @@ function checkProperty(property: ts.PropertyAssignment, sourceFile: ts.SourceFil
 function checkAssignment(assignment: ts.BinaryExpression, sourceFile: ts.SourceFile): RuleFinding | undefined {
   const target = skipWrappers(assignment.left);
   const name = memberName(target);
-  if (name === 'rejectUnauthorized' && isFalseLiteral(assignment.right)) {
+  if (name === 'rejectUnauthorized' && isFalseLiteral(assignment.right) && !passesOnTlsOption(assignment, sourceFile)) {
     return report(assignment, sourceFile, disabledMessage('rejectUnauthorized = false'), flip(assignment.right, sourceFile, 'rejectUnauthorized'));
   }
   if (name === ENV_VARIABLE && isProcessEnv(memberObject(target)) && isZeroSetting(assignment.right)) {
@@ -98,6 +99,22 @@ function checkCall(call: ts.CallExpression, sourceFile: ts.SourceFile): RuleFind
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'disableTLSCerts') return undefined;
   const finding = report(callee.name, sourceFile, `\`.disableTLSCerts()\` turns off certificate checks for this request. ${ADVICE}`);
   return { ...finding, end: call.getEnd() };
+}
+
+/** Names of options that switch certificate checks: `strictSSL`, `insecure`, `tlsVerify`, `verify_ssl`, `allowSelfSigned`… */
+const TLS_OPTION_NAME = /strict_?ssl|reject_?unauthori[sz]ed|insecure|(?:tls|ssl|cert(?:ificate)?)_?verif|verif\w*?_?(?:tls|ssl|cert)|self_?signed/i;
+
+/**
+ * `if (self.strictSSL === false) self.rejectUnauthorized = false` (request 2): a library passing on
+ * its caller's own TLS option, a value decided at run time like `rejectUnauthorized: opts.verify`.
+ * Only a condition on such an option counts; `if (url) … = false` still turns the checks off.
+ */
+function passesOnTlsOption(assignment: ts.BinaryExpression, sourceFile: ts.SourceFile): boolean {
+  let statement: ts.Node = assignment.parent;
+  if (!ts.isExpressionStatement(statement)) return false;
+  if (ts.isBlock(statement.parent) && statement.parent.statements.length === 1) statement = statement.parent;
+  const parent = statement.parent;
+  return ts.isIfStatement(parent) && parent.thenStatement === statement && TLS_OPTION_NAME.test(parent.expression.getText(sourceFile));
 }
 
 /** `'0'` or `0`: Node disables verification only for the string "0", which a number becomes in env. */
