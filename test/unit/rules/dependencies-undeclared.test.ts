@@ -107,6 +107,21 @@ describe('dependencies/undeclared', () => {
     assert.deepEqual(flagged('src/build.ts', valueImport, appManifest), ['@babel/core']);
   });
 
+  it('accepts a type that may not resolve on purpose (@ts-ignore on the line before, as the Anthropic SDK writes them), but not a value import there', () => {
+    const text = [
+      '/** @ts-ignore For users with undici */ /* prettier-ignore */',
+      "type UndiciRequestInit = NotAny<import('undici').RequestInit> | NotAny<import('undici').RequestInit>;",
+      '// @ts-expect-error optional peer',
+      "import type { Agent } from 'socks-proxy-agent';",
+      '// @ts-ignore',
+      "import { fetch } from 'node-fetch';",
+      "type Plain = import('undici-types').RequestInit;",
+      '// a comment that mentions @ts-ignore later',
+      "type Later = import('ky').Options;",
+    ].join('\n');
+    assert.deepEqual(flagged('src/internal/types.ts', text, appManifest), ['node-fetch', 'undici-types', 'ky']);
+  });
+
   it('treats vscode as declared when @types/vscode or engines.vscode is, and only then', () => {
     const text = "import * as vscode from 'vscode';";
     assert.deepEqual(flagged('src/extension.ts', text, appManifest), []);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { evaluate } from '../../../src/core/check/engine';
 import type { RuleFinding, TextFix } from '../../../src/core/check/findings';
@@ -222,6 +222,17 @@ describe('secrets/hardcoded-secret', () => {
       }
       const escaped = pem('RSA PRIVATE KEY', 60, true);
       expectOne('src/sign.ts', `const signingKey = "${escaped}";\n`, escaped, 'RSA private key');
+    });
+
+    it('real keys, however short, and not a key its own DER header shows was cut (Twilio 6 API docs)', () => {
+      const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString().trim();
+      expectOne('deploy/rsa.pem', `${rsa}\n`, rsa, 'RSA private key');
+      // An Ed25519 key is 64 base64 characters in all.
+      const ed25519 = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
+      expectOne('deploy/ed25519.pem', `${ed25519}\n`, ed25519, 'private key');
+      const body = rsa.split('\n')[1];
+      const cut = `-----BEGIN RSA PRIVATE KEY----- ${body}. -----END RSA PRIVATE KEY-----`;
+      assert.deepEqual(check('lib/rest/chat/v1/credential.d.ts', `/** For example, \`${cut}\` */\nexport type Key = string;\n`), []);
     });
 
     it('JSON Web Tokens', () => {

@@ -32,9 +32,25 @@ export function packageImports(context: RuleContext): PackageImport[] {
     const classified = classifySpecifier(reference.specifier);
     if (classified.kind !== 'package') continue;
     if (ignore.length > 0 && firstMatchingPattern(ignore, classified.name, reference.specifier) !== undefined) continue;
+    if (reference.typeOnly && underTsIgnore(context.sourceFile.text, reference.start)) continue;
     imports.push({ ...reference, packageName: classified.name });
   }
   return imports;
+}
+
+/** A comment TypeScript reads as a directive: it starts with `@ts-ignore` or `@ts-expect-error`. */
+const TS_IGNORE_DIRECTIVE = /(?:\/\/|\/\*+)\s*@ts-(?:ignore|expect-error)\b/;
+
+/**
+ * True when the line before `offset` holds a `@ts-ignore` or `@ts-expect-error` comment: a type
+ * that may not resolve, on purpose (the Anthropic SDK names `undici` and `node-fetch` types "for
+ * users with" them). A package only referred to for its types there is optional, not undeclared.
+ */
+function underTsIgnore(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  if (lineStart === 0) return false;
+  const previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  return TS_IGNORE_DIRECTIVE.test(text.slice(previousStart, lineStart - 1));
 }
 
 /** Offsets of the package-name part of an import's specifier (the whole specifier when it was written with escapes). */

@@ -65,6 +65,20 @@ function base64Runs(text: string, start: number, end: number): { longest: number
   return { longest, total };
 }
 
+/**
+ * True when a DER key body (`MII…`: a SEQUENCE with a two-byte length) holds far fewer base64
+ * characters than its own header says it has: a truncated example in documentation (Twilio's API
+ * docs show `MIIEpQIBAAKCAQEAuyf/…` cut after 64 characters), not a key that could sign anything.
+ */
+function truncatedDer(body: string, base64Total: number): boolean {
+  const start = /[A-Za-z0-9+/]/.exec(body);
+  if (start === null || !body.startsWith('MII', start.index)) return false;
+  const head = Buffer.from(body.slice(start.index, start.index + 8), 'base64');
+  if (head.length < 4 || head[0] !== 0x30 || head[1] !== 0x82) return false;
+  const declaredBytes = 4 + ((head[2] << 8) | head[3]);
+  return base64Total < (declaredBytes * 4) / 3 / 2;
+}
+
 const privateKey: CredentialFormat = {
   id: 'private-key',
   triggers: ['-----begin '],
@@ -85,6 +99,7 @@ const privateKey: CredentialFormat = {
     if (longest < 40 || total < 64) return undefined;
     const body = text.slice(bodyStart, endAt);
     if (body.includes('...') || body.includes('…') || body.includes('{{') || /x{8}|X{8}/.test(body)) return undefined;
+    if (truncatedDer(body, total)) return undefined;
     let kind = PRIVATE_KEY_FLAVOURS[header[1]] ?? 'private key';
     const around = text.slice(Math.max(0, at - 4000), endAt + 4000);
     if (around.includes('service_account') && around.includes('"private_key"')) kind = 'GCP service account private key';
