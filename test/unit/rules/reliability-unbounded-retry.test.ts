@@ -141,6 +141,55 @@ describe('rule reliability/unbounded-retry', () => {
       ].join('\n');
       assert.deepEqual(run(rule, 'a.ts', text), []);
     });
+
+    it('accepts loops that move on to another input until none is left, and bounds handed to a call or an abort signal (the Anthropic SDK); the same loops without them are reported', () => {
+      const walkUp = [
+        'async function makeDirAndAncestors(dir) {',
+        '  let current = dir;',
+        '  for (;;) {',
+        '    try {',
+        '      await fsp.stat(current);',
+        '      break;',
+        '    } catch (e) {',
+        "      if (e.code !== 'ENOENT') throw e;",
+        '    }',
+        '    const parent = path.dirname(current);',
+        '    if (parent === current) break;',
+        '    current = parent;',
+        '  }',
+        '}',
+      ].join('\n');
+      const delegated = [
+        'async function send(result) {',
+        '  while (true) {',
+        '    const attempt = this.attempts++;',
+        '    try { await post(result); return undefined; }',
+        '    catch (e) { if (isFatal4xx(e) || !(await this.waitToRetry(attempt))) return e; }',
+        '  }',
+        '}',
+        'async function readSession(id, signal) {',
+        '  for (;;) {',
+        '    try { return await retrieve(id, { signal }); }',
+        '    catch (e) { if (isFatal4xx(e) || signal.aborted) throw e; }',
+        '    await sleep(1000, signal);',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'src/file-store.ts', walkUp), []);
+      assert.deepEqual(run(rule, 'src/worker.ts', delegated), []);
+      // No test of the new input: a refreshed token is retried for as long as the server refuses it.
+      const refresh = [
+        'async function call(token) {',
+        '  for (;;) {',
+        '    try { return await api(token); }',
+        '    catch (e) { if (e.status !== 401) throw e; token = await refreshToken(); }',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.equal(run(rule, 'src/api.ts', refresh).length, 1);
+      assert.equal(run(rule, 'src/file-store.ts', walkUp.replace('    if (parent === current) break;\n', '')).length, 1);
+      assert.equal(run(rule, 'src/worker.ts', delegated.replace(' || signal.aborted', '').replace('this.waitToRetry(attempt)', 'this.waitToRetry()')).length, 2);
+    });
   });
 
   describe('recursive retries', () => {

@@ -41,7 +41,10 @@ export const reliabilityUnboundedRetry: Rule = {
     'like `attempt`, `retries`, `max`, `limit` or `deadline`, or with `Date.now()`; for a recursive retry ' +
     'also a comparison of one of its parameters, or a parameter flag tested in its error handler. A loop ' +
     'is a retry loop only when it leaves on success from inside its `try` (or right after it) and its ' +
-    '`catch` does not leave, so worker and server loops that never leave are not reported. A function ' +
+    '`catch` does not leave, so worker and server loops that never leave are not reported; nor is a loop ' +
+    'that tries another input each time and leaves on a test of it (walking up folders until one exists), ' +
+    'or one that leaves when a call given the attempt count says so (`if (!shouldRetry(attempt)) throw e`) ' +
+    'or when an abort signal has fired (`signal.aborted`). A function ' +
     'that starts by taking the next item off a queue (`indexes.shift()`) moves on rather than retries, and ' +
     'a local binding of the same name (`const stringify = fallback`) is not the function. Retries driven ' +
     'by events (`on(\'error\', reconnect)`) are not seen.',
@@ -307,7 +310,7 @@ class RetryWalker {
     const conditionState: WalkState = { ...loopState, inCondition: true, visitChild: undefined };
     ts.forEachChild(statement, (child) => this.visit(child, child === condition ? conditionState : loopState));
     if (!frame.endless || !frame.retryingCatch || !frame.successExit || frame.bounded || intersects(frame.compared, frame.stepped)) return;
-    if (isStateMachine(statement, this.sourceFile)) return;
+    if (isStateMachine(statement, this.sourceFile) || movesOn(statement) || delegatesBound(statement, frame.stepped)) return;
     this.findings.push({ start: statement.getStart(this.sourceFile), end: this.loopHeadEnd(statement), message: LOOP_MESSAGE });
   }
 
@@ -652,6 +655,113 @@ function passesError(call: ts.CallExpression, errorNames: ReadonlySet<string> | 
     const value = skipWrappers(argument);
     return ts.isIdentifier(value) && errorNames.has(value.text);
   });
+}
+
+/**
+ * A loop that tries another input each time round until the inputs run out: a name the `try` reads
+ * is given a new value in the loop, other than a step of itself, and the loop leaves on a test of
+ * that value (`current = parent` after `if (parent === current) break`, walking up folders until one
+ * exists, as the Anthropic SDK does). A retry repeats the same operation: a refreshed token with no
+ * such test, a backoff (`delay = delay * 2`) or an attempt counter does not count.
+ */
+function movesOn(loop: ts.IterationStatement): boolean {
+  const tries: ts.TryStatement[] = [];
+  const findTries = (node: ts.Node): void => {
+    if (isFunctionWithBody(node)) return;
+    if (ts.isTryStatement(node)) tries.push(node);
+    else ts.forEachChild(node, findTries);
+  };
+  findTries(loop.statement);
+  const read = new Set<string>();
+  const collectReads = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) read.add(node.text);
+    ts.forEachChild(node, collectReads);
+  };
+  for (const attempt of tries) collectReads(attempt.tryBlock);
+  const moved = new Set<string>();
+  const exitTests: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (isFunctionWithBody(node)) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipWrappers(node.left);
+      if (ts.isIdentifier(target) && read.has(target.text) && !isStepOf(node.right, target.text) && !tries.some((attempt) => contains(attempt.tryBlock, node))) {
+        moved.add(target.text);
+        const value = skipWrappers(node.right);
+        if (ts.isIdentifier(value)) moved.add(value.text);
+      }
+    }
+    if (ts.isIfStatement(node) && leaves(node.thenStatement)) exitTests.push(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  visit(loop.statement);
+  if (moved.size === 0) return false;
+  const mentionsMoved = (node: ts.Node): boolean => (ts.isIdentifier(node) && moved.has(node.text)) || (ts.forEachChild(node, mentionsMoved) ?? false);
+  return exitTests.some(mentionsMoved);
+}
+
+/** `n + 1`, `delay * 2`, `Math.min(delay * 2, max)`: a value computed from `name` by arithmetic. */
+function isStepOf(expression: ts.Expression, name: string): boolean {
+  let mentions = false;
+  let other = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      if (node.text === name) mentions = true;
+    } else if (ts.isCallExpression(node)) {
+      // `Math.min(…)`, `Math.max(…)`: clamping a step keeps it a step; another call computes something new.
+      const callee = skipWrappers(node.expression);
+      if (!(ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Math')) other = true;
+      node.arguments.forEach(visit);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return mentions && !other;
+}
+
+function contains(outer: ts.Node, inner: ts.Node): boolean {
+  return inner.pos >= outer.pos && inner.end <= outer.end;
+}
+
+/**
+ * True when the loop leaves on a condition that hands the decision to something that bounds it: a
+ * call given the attempt count (`if (!(await waitToRetry(attempt))) return error`), or an abort
+ * signal's state (`if (signal.aborted) throw e`: the caller's deadline or cancellation).
+ */
+function delegatesBound(loop: ts.IterationStatement, stepped: ReadonlySet<string>): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || isFunctionWithBody(node)) return;
+    if (ts.isIfStatement(node) && leaves(node.thenStatement) && decidesByBound(node.expression, stepped)) {
+      found = true;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(loop.statement);
+  return found;
+}
+
+function leaves(statement: ts.Statement): boolean {
+  return ts.isBlock(statement) ? leavesUnconditionally(statement) : ts.isThrowStatement(statement) || ts.isReturnStatement(statement) || ts.isBreakStatement(statement);
+}
+
+function decidesByBound(condition: ts.Expression, stepped: ReadonlySet<string>): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isPropertyAccessExpression(node) && node.name.text === 'aborted') found = true;
+    else if (ts.isCallExpression(node)) {
+      found = node.arguments.some((argument) => {
+        const value = skipWrappers(argument);
+        const key = variableKey(value);
+        return key !== undefined && (stepped.has(key) || BOUND_NAME.test(key));
+      });
+    }
+    if (!found) ts.forEachChild(node, visit);
+  };
+  visit(condition);
+  return found;
 }
 
 /**
