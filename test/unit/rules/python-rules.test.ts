@@ -582,6 +582,27 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(securityTlsDisabled, text), ['self.verify = False']);
     });
 
+    it('leaves a library passing on its caller\'s TLS option (requests, asyncio), not the same setting under another condition', () => {
+      const text = [
+        'import ssl',
+        'def cert_verify(self, conn, url, verify, cert):',
+        '    if url.lower().startswith("https") and verify:',
+        '        conn.cert_reqs = "CERT_REQUIRED"',
+        '    else:',
+        '        conn.cert_reqs = "CERT_NONE"',
+        '        conn.ca_certs = None',
+        'def make_context(server_hostname):',
+        '    sslcontext = ssl.create_default_context()',
+        '    if not server_hostname:',
+        '        sslcontext.check_hostname = False',
+        '    elif url.startswith("https://internal"):',
+        '        sslcontext.check_hostname = False',
+        '    return sslcontext',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityTlsDisabled, text), ['sslcontext.check_hostname = False']);
+    });
+
     it('flips verify=False to True as a quick fix', () => {
       const text = 'import requests\nrequests.get(url, verify=False, timeout=5)\n';
       assert.equal(applyFix(text, check(securityTlsDisabled, text)[0]!), 'import requests\nrequests.get(url, verify=True, timeout=5)\n');

@@ -557,8 +557,13 @@ describe('secrets/hardcoded-secret', () => {
         `STRIPE_SECRET_KEY=${stripeDocs}`,
         `SAMPLE_JWT=${jwtIo}`,
         `NEXT_PUBLIC_SUPABASE_ANON_KEY=${supabaseAnon}`,
+        // PyJWT's README example, as its PKG-INFO ships it.
+        'PYJWT_EXAMPLE=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9.4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg',
       ].join('\n');
       assert.deepEqual(check('.env', text), []);
+      // The same shape with one more claim is a real token.
+      const more = jwt({ some: 'payload', user: 'admin' }, 106);
+      assert.equal(check('.env', `TOKEN=${more}\n`).length, 1);
     });
 
     it('the allow option silences values containing a listed substring', () => {

@@ -91,10 +91,11 @@ describe('rule security/tls-disabled', () => {
       'if (options.insecure) agentOptions.rejectUnauthorized = false;',
       'if (config.tls_verify === false) opts.rejectUnauthorized = false;',
       'if (url.startsWith("https://internal")) opts.rejectUnauthorized = false;',
-      'if (self.strictSSL === false) { log("off"); self.rejectUnauthorized = false; }',
-      'if (strictSSL === false) {} else opts.rejectUnauthorized = false;',
+      'if (options.verify) { agent.ca = ca; } else { log("unverified"); agent.rejectUnauthorized = false; }',
+      'if (self.strictSSL === false) { if (url) opts.rejectUnauthorized = false; }',
+      'if (url.protocol === "https:") { opts.rejectUnauthorized = false; }',
     ].join('\n');
-    assert.deepEqual(lines(run(rule, 'request.js', text)), [6, 7, 8]);
+    assert.deepEqual(lines(run(rule, 'request.js', text)), [6, 8, 9]);
   });
 
   it('judges every copy of a block in a 5,000-line file as it judges one copy (its speed: bench/rule-cost)', () => {

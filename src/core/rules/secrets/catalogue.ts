@@ -123,6 +123,8 @@ function isSecretJwt(token: string, needAlg: boolean): boolean {
   if (!isRecord(header) || !isRecord(payload)) return false;
   if (needAlg && typeof header.alg !== 'string') return false;
   if (payload.sub === '1234567890' && payload.name === 'John Doe') return false;
+  // PyJWT's documented example (`jwt.encode({"some": "payload"}, "secret")`), copied into tutorials.
+  if (payload.some === 'payload' && Object.keys(payload).length === 1) return false;
   return payload.role !== 'anon';
 }
 

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleFinding, TextFix } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
 import { callArguments, calleeLastName, isFalse, namedChildrenOf, nodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
+import { TLS_OPTION_NAME } from './tls-options';
 
 /** Request methods of requests, httpx and their sessions/clients, where `verify=False` means TLS. */
 const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'stream', 'merge_environment_settings']);
@@ -18,7 +19,7 @@ const ADVICE = 'For a private CA, pass its bundle (`verify="/path/ca.pem"`, `caf
  * in a file that also turns verification off: on its own it only hides warnings.
  */
 export const pythonTlsDisabled: LanguageCheck = {
-  rationale: 'In Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`).',
+  rationale: 'In Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`). A setting in a branch of a condition on a TLS option (`if verify: … else: conn.cert_reqs = "CERT_NONE"`) passes the caller\'s choice on and is not reported.',
   textTriggers: ['verify', 'CERT_NONE', '_create_unverified_context', 'check_hostname', 'assert_hostname', 'ssl=False', 'ssl = False'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);
@@ -82,7 +83,7 @@ function checkAssignment(assignment: Node, names: PythonNames): RuleFinding | un
   const right = assignment.childForFieldName('right');
   if (left === null || right === null || left.type !== 'attribute') return undefined;
   const attribute = left.childForFieldName('attribute')?.text;
-  if (isOwnFieldDefault(assignment, left)) return undefined;
+  if (isOwnFieldDefault(assignment, left) || passesOnTlsOption(assignment)) return undefined;
   if (attribute === 'verify' && isFalse(right)) return report(assignment, disabledMessage(`${left.text} = False`), flip(right));
   if (attribute === 'check_hostname' && isFalse(right)) {
     return report(assignment, `\`${left.text} = False\` accepts a valid certificate for any host name: anyone with one can pose as this server. Remove it.`);
@@ -110,6 +111,22 @@ function isOwnFieldDefault(assignment: Node, left: Node): boolean {
   const bases = owner.childForFieldName('superclasses');
   const names = bases === null ? [] : namedChildrenOf(bases).map((base) => base.text);
   return names.every((name) => name === 'object');
+}
+
+/**
+ * A statement directly in a branch of a condition on a TLS option (`if … and verify: … else:
+ * conn.cert_reqs = "CERT_NONE"` in requests, `if not server_hostname: context.check_hostname =
+ * False` in asyncio): the caller's choice passed on (see `tls-options.ts`).
+ */
+function passesOnTlsOption(assignment: Node): boolean {
+  const statement = assignment.parent;
+  const block = statement?.type === 'expression_statement' ? statement.parent : null;
+  const branch = block?.type === 'block' ? block.parent : null;
+  if (branch === null || branch === undefined) return false;
+  const owner = branch.type === 'else_clause' ? branch.parent : branch;
+  if (owner === null || (owner.type !== 'if_statement' && owner.type !== 'elif_clause')) return false;
+  const condition = owner.childForFieldName('condition');
+  return condition !== null && TLS_OPTION_NAME.test(condition.text);
 }
 
 /** `ssl.CERT_NONE`, or the strings urllib3 accepts for it. */

@@ -4,6 +4,7 @@ import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
 import { pythonTlsDisabled } from './tls-disabled.python';
+import { TLS_OPTION_NAME } from './tls-options';
 
 const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
 /** Keys that mark an object literal as request options, so `insecure: true` there means TLS. */
@@ -31,7 +32,7 @@ export const securityTlsDisabled: Rule = {
     'AI assistants suggest `rejectUnauthorized: false` as the quick way past a certificate error; the ' +
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
-    '(`rejectUnauthorized: isProd`) are not reported, nor is `false` set under a condition on another TLS ' +
+    '(`rejectUnauthorized: isProd`) are not reported, nor is `false` set in a branch of a condition on a TLS ' +
     'option (`if (opts.strictSSL === false) this.rejectUnauthorized = false`): the caller\'s choice passed on.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
@@ -101,20 +102,18 @@ function checkCall(call: ts.CallExpression, sourceFile: ts.SourceFile): RuleFind
   return { ...finding, end: call.getEnd() };
 }
 
-/** Names of options that switch certificate checks: `strictSSL`, `insecure`, `tlsVerify`, `verify_ssl`, `allowSelfSigned`… */
-const TLS_OPTION_NAME = /strict_?ssl|reject_?unauthori[sz]ed|insecure|(?:tls|ssl|cert(?:ificate)?)_?verif|verif\w*?_?(?:tls|ssl|cert)|self_?signed/i;
-
 /**
  * `if (self.strictSSL === false) self.rejectUnauthorized = false` (request 2): a library passing on
  * its caller's own TLS option, a value decided at run time like `rejectUnauthorized: opts.verify`.
- * Only a condition on such an option counts; `if (url) … = false` still turns the checks off.
+ * Only a branch (then or else) of a condition on such an option counts; `if (url) … = false` still
+ * turns the checks off.
  */
 function passesOnTlsOption(assignment: ts.BinaryExpression, sourceFile: ts.SourceFile): boolean {
   let statement: ts.Node = assignment.parent;
   if (!ts.isExpressionStatement(statement)) return false;
-  if (ts.isBlock(statement.parent) && statement.parent.statements.length === 1) statement = statement.parent;
+  if (ts.isBlock(statement.parent)) statement = statement.parent;
   const parent = statement.parent;
-  return ts.isIfStatement(parent) && parent.thenStatement === statement && TLS_OPTION_NAME.test(parent.expression.getText(sourceFile));
+  return ts.isIfStatement(parent) && (parent.thenStatement === statement || parent.elseStatement === statement) && TLS_OPTION_NAME.test(parent.expression.getText(sourceFile));
 }
 
 /** `'0'` or `0`: Node disables verification only for the string "0", which a number becomes in env. */
