@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { nodesOfType } from '../shared-python/nodes';
 
 /** One absolute import of a Python file, read from its tree-sitter tree. */
 export interface PythonImport {
@@ -41,7 +42,7 @@ export function pythonImports(tree: Tree, options: { stub?: boolean } = {}): Pyt
     if (guarded) entry.guarded = guarded;
     imports.push(entry);
   };
-  for (const statement of tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement', 'call'])) {
+  for (const statement of nodesOfType(tree.rootNode, ['import_statement', 'import_from_statement', 'call'])) {
     if (statement === null) continue;
     if (statement.type === 'import_statement') {
       for (const name of statement.childrenForFieldName('name')) {

@@ -13,9 +13,47 @@ export function pythonRoot(document: LanguageDocument): Node | undefined {
   return document.language === 'python' && 'tree' in document ? document.tree.rootNode : undefined;
 }
 
-/** Every node of the given types under `root`, in source order (found inside WebAssembly). */
-export function nodesOfType(root: Node, types: string | string[]): Node[] {
-  return root.descendantsOfType(types).filter((node): node is Node => node !== null);
+/** What {@link nodesOfType} found, per tree and query: gone with the tree. */
+const FOUND_BY_TREE = new WeakMap<object, Map<string, readonly Node[]>>();
+
+/**
+ * The node types the Python rules and questions look for across a whole file. The first query
+ * at a tree's root finds all of them in one walk; every later one filters that list.
+ */
+const WHOLE_FILE_TYPES: readonly string[] = [
+  'call', 'assignment', 'import_statement', 'import_from_statement', 'except_clause', 'while_statement',
+  'decorator', 'function_definition', 'as_pattern', 'default_parameter', 'typed_default_parameter',
+];
+const WHOLE_FILE_TYPE_SET: ReadonlySet<string> = new Set(WHOLE_FILE_TYPES);
+
+/**
+ * Every node of the given types under `root`, in source order (found inside WebAssembly). Each
+ * query is answered once per tree, and those at the root from a single walk for all of
+ * {@link WHOLE_FILE_TYPES}: most Python rules ask for every `call` or `assignment` of the file, and
+ * a walk of the tree costs more than the parse.
+ */
+export function nodesOfType(root: Node, types: string | readonly string[]): readonly Node[] {
+  const wanted = typeof types === 'string' ? [types] : types;
+  const key = `${root.id}:${wanted.join(',')}`;
+  let found = FOUND_BY_TREE.get(root.tree);
+  if (found === undefined) FOUND_BY_TREE.set(root.tree, (found = new Map()));
+  let nodes = found.get(key);
+  if (nodes !== undefined) return nodes;
+  if (wanted.every((type) => WHOLE_FILE_TYPE_SET.has(type)) && root.parent === null) {
+    const allKey = `${root.id}:*`;
+    let all = found.get(allKey);
+    if (all === undefined) found.set(allKey, (all = walk(root, WHOLE_FILE_TYPES)));
+    const set = new Set(wanted);
+    nodes = all.filter((node) => set.has(node.type));
+  } else {
+    nodes = walk(root, wanted);
+  }
+  found.set(key, nodes);
+  return nodes;
+}
+
+function walk(root: Node, types: readonly string[]): Node[] {
+  return root.descendantsOfType([...types]).filter((node): node is Node => node !== null);
 }
 
 /** Named children without the `null` holes web-tree-sitter's typing allows. */
