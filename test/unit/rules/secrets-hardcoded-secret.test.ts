@@ -315,6 +315,10 @@ describe('secrets/hardcoded-secret', () => {
       const rfcExample = Buffer.from(['s6BhdRkqt3', 'gX1fBat3bV'].join(':')).toString('base64');
       const quiet = [`Authorization: Basic ${Buffer.from('browser:').toString('base64')}`, 'Authorization: Bearer {{token}}', 'Authorization: Bearer $TOKEN', `Authorization: Basic ${rfcExample}`].join('\n');
       assert.deepEqual(check('api.http', quiet), []);
+      // RFC 5849's OAuth 1.0 header example (oauthlib quotes it in a docstring); another token in its place is reported.
+      const oauth1 = (token: string) => `doc = """For example::\n    Authorization: OAuth realm="Example",\n        oauth_consumer_key="${['0685bd91', '84jfhq22'].join('')}",\n        oauth_token="${token}",\n"""\n`;
+      assert.deepEqual(check('oauthlib/parameters.py', oauth1(['ad180jjd', '733klru7'].join(''))), []);
+      assert.equal(check('oauthlib/parameters.py', oauth1(randomChars(BASE62, 16, 312))).length, 1);
     });
 
     it('Kubernetes Secret manifests: data decoded and judged, stringData as written', () => {
