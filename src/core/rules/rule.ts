@@ -22,6 +22,8 @@ export interface PackageManifestInfo {
   declared: ReadonlySet<string>;
   /** The package's own name, which may be imported by itself. */
   name?: string;
+  /** True when the package has a `bin` (a command-line tool, such as a project scaffolder). */
+  hasBin?: boolean;
   /**
    * For a Python file: the Python project that governs it instead (`path` is then its manifest and
    * `declared` holds PEP 503 normalised distribution names). Absent for TypeScript and JavaScript.

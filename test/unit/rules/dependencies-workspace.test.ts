@@ -114,6 +114,19 @@ describe('dependency rules on real workspace layouts', () => {
       assert.deepEqual(undeclared(root, 'packages/published/a.js'), ['fastify-plugin'], 'whoever installs @fastify/published does not get it');
     });
 
+    it('leaves the templates of a scaffolding tool (a package with a bin) to the projects they create, not an application\'s templates folder', () => {
+      const root = make({
+        'package.json': { name: 'create-next-app', bin: { 'create-next-app': './dist/index.js' }, dependencies: { prompts: '2' } },
+        'templates/app/ts/app/page.tsx': "import Image from 'next/image';\nimport x from 'made-up-thing';\n",
+        'index.ts': "import prompts from 'prompts';\nimport x from 'made-up-thing';\n",
+        'site/package.json': { name: 'site', private: true, dependencies: { react: '18' } },
+        'site/src/templates/email.tsx': "import { Html } from '@react-email/components';\n",
+      });
+      assert.deepEqual(undeclared(root, 'templates/app/ts/app/page.tsx'), []);
+      assert.deepEqual(undeclared(root, 'index.ts'), ['made-up-thing'], 'the tool\'s own code is checked');
+      assert.deepEqual(undeclared(root, 'site/src/templates/email.tsx'), ['@react-email/components'], 'an application has no bin');
+    });
+
     it('a package.json that declares nothing still governs when nothing above it does', () => {
       const root = make({ 'package.json': { name: 'bare' }, 'a.ts': "import x from 'left-pad';\n" });
       assert.deepEqual(undeclared(root, 'a.ts'), ['left-pad']);

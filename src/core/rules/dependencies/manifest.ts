@@ -114,6 +114,8 @@ export function parseManifest(text: string, path: string): ManifestParseResult {
   }
   const name = typeof record.name === 'string' && record.name.length > 0 ? record.name : undefined;
   const manifest: PackageManifestInfo = name === undefined ? { path, declared } : { path, declared, name };
+  const bin = record.bin;
+  if ((typeof bin === 'string' && bin.length > 0) || (typeof bin === 'object' && bin !== null && !Array.isArray(bin) && Object.keys(bin).length > 0)) manifest.hasBin = true;
   const workspaces = workspaceGlobs(record, undefined);
   const result: ManifestParseResult = { ok: true, manifest, governsDependencies: hasDependencyField || name !== undefined, unpublished: name === undefined || record.private === true };
   if (workspaces) result.workspaces = workspaces;
