@@ -119,6 +119,10 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('lib/fast-check.js', rolldown), 'bundle: module regions naming their source files');
     const esbuild = '"use strict";\n// lib/npm/node.ts\nvar node_exports = {};\n// lib/shared/stdio_protocol.ts\nfunction encodePacket() {}\n// lib/shared/common.ts\nvar quote = JSON.stringify;\n';
     assert.equal(generatedReason('lib/main.js', esbuild), 'bundle: module comments naming their source files');
+    // hono 4's dist/jsx/components.js: rolldown's output of one module, in a build folder.
+    const oneModule = 'import { raw } from "../utils/html.js";\n//#region src/jsx/components.ts\nconst x = 1;\n//#endregion\nexport { x };\n';
+    assert.equal(generatedReason('dist/jsx/components.js', oneModule), 'bundle: module region naming its source file in a build output path');
+    assert.equal(generatedReason('src/jsx/components.js', oneModule), undefined, 'one region outside a build folder');
   });
 
   it('leaves hand-written code alone: one signature outside a build folder, a marker below the header, short lines', () => {

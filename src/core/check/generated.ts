@@ -87,6 +87,8 @@ export function generatedReason(path: string, text: string): string | undefined 
   const modules = bundledModuleMarkers(head);
   if (modules) return modules;
   const signatures = BUNDLE_SIGNATURES.filter(({ pattern, literals }) => literals.some((literal) => head.includes(literal)) && pattern.test(head)).map(({ name }) => name);
+  // One region is a module compiled alone (rolldown's per-file output): a signature, not proof.
+  if (distinctAtLineStarts(head, '//#region ', MODULE_REGION, 1) === 1) signatures.push('module region naming its source file');
   if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
   if (signatures.length === 1 && OUTPUT_PATH.test(path)) return `bundle: ${signatures[0]} in a build output path`;
   return undefined;

@@ -296,6 +296,24 @@ describe('rule reliability/unbounded-retry', () => {
       assert.equal(run(rule, 'lib/tools.js', recursive).length, 1);
     });
 
+    it('a render run again once a thrown promise settles is the Suspense protocol (hono 4), not a retry; the same call for any error is one', () => {
+      const hono = [
+        'const childrenToString = async (children) => {',
+        '  try {',
+        '    return children.flat().map(resolveChildEarly);',
+        '  } catch (e) {',
+        '    if (e instanceof Promise) {',
+        '      const resume = captureRenderContext();',
+        '      await e;',
+        '      return resume(() => childrenToString(children));',
+        '    } else throw e;',
+        '  }',
+        '};',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'src/jsx/components.ts', hono), []);
+      assert.equal(run(rule, 'src/jsx/components.ts', hono.replace('if (e instanceof Promise) {', 'if (e) {')).length, 1);
+    });
+
     it('a function that takes the next item off a queue first moves on, it does not retry (mongoose 9 creates indexes so); taking it after the failure is still reported', () => {
       const mongoose = [
         'function create() {',

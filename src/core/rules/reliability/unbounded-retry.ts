@@ -43,6 +43,7 @@ export const reliabilityUnboundedRetry: Rule = {
     'is a retry loop only when it leaves on success from inside its `try` (or right after it) and its ' +
     '`catch` does not leave, so worker and server loops that never leave are not reported; nor is a loop ' +
     'that tries another input each time and leaves on a test of it (walking up folders until one exists), ' +
+    'a render run again once a thrown promise settles (`if (e instanceof Promise)`, the Suspense protocol), ' +
     'or one that leaves when a call given the attempt count says so (`if (!shouldRetry(attempt)) throw e`) ' +
     'or when an abort signal has fired (`signal.aborted`). A function ' +
     'that starts by taking the next item off a queue (`indexes.shift()`) moves on rather than retries, and ' +
@@ -276,7 +277,8 @@ class RetryWalker {
       !frame.bounded &&
       !frame.reassigned &&
       !intersects(frame.compared, frame.stepped) &&
-      !takesNextItemFirst(node, frame.recursiveCall)
+      !takesNextItemFirst(node, frame.recursiveCall) &&
+      !awaitsThrownPromise(frame.recursiveCall, node, this.sourceFile)
     ) {
       const message =
         `\`${frame.name}\` calls itself from its error handler with no attempt limit: a lasting failure retries forever. ` +
@@ -621,6 +623,23 @@ function shadowed(reference: ts.Expression, fn: FunctionFrame): boolean {
         if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement !== fn.node && statement.name?.text === name) return true;
       }
     }
+  }
+  return false;
+}
+
+/** A test that what was thrown is a promise: `e instanceof Promise`, `typeof e.then === 'function'`. */
+const THROWN_PROMISE_TEST = /\binstanceof\s+Promise\b|typeof\s+[\w$.?]+\.then\b/;
+
+/**
+ * True when the self-call runs only for a thrown promise (`if (e instanceof Promise) { await e;
+ * return render() }`): the Suspense protocol, in which code throws a promise for data that is not
+ * ready and is rendered again once it is (hono's JSX renderer). Not an error retried.
+ */
+function awaitsThrownPromise(selfCall: ts.Node, fn: ts.Node, sourceFile: ts.SourceFile): boolean {
+  let child = selfCall;
+  for (let node = selfCall.parent; node !== fn && node !== undefined; child = node, node = node.parent) {
+    if (ts.isIfStatement(node) && node.thenStatement === child && THROWN_PROMISE_TEST.test(node.expression.getText(sourceFile))) return true;
+    if (ts.isConditionalExpression(node) && node.whenTrue === child && THROWN_PROMISE_TEST.test(node.condition.getText(sourceFile))) return true;
   }
   return false;
 }
