@@ -59,6 +59,20 @@ describe('suppressions', () => {
     for (let line = 0; line < 5; line++) assert.equal(set.isSuppressed('security/eval', line), false);
   });
 
+  it('ignores a comment starter inside a string or code span on its line (test fixtures, a README showing the syntax), not a comment after one', () => {
+    const text = [
+      "const fixture = '// comprehension-ignore security/eval --';",
+      'put(root, "deep.js", `// comprehension-ignore comprehension/file-not-checked: trust me\\n${deep}`);',
+      '**Suppressions:** `// comprehension-ignore <rule-id> -- <reason>` in any comment.',
+      'const s = "a // b"; // comprehension-ignore security/eval -- parses our own manifest',
+      "note: it's fine # comprehension-ignore secrets/generic -- a documented test value",
+      "const q = 'it\\'s'; // comprehension-ignore reliability/timeout -- the socket has its own",
+    ].join('\n');
+    const set = parse(text);
+    assert.deepEqual(set.suppressions.map((suppression) => suppression.line), [3, 4, 5]);
+    assert.deepEqual(set.problems, []);
+  });
+
   it('accepts several rule ids separated by commas or spaces', () => {
     const text = '# comprehension-ignore security/eval, secrets/generic reliability/timeout -- fixture data\n';
     const set = parse(text);

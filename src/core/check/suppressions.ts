@@ -108,7 +108,8 @@ function parseLine(lines: LineIndex, line: number): Suppression | undefined {
   for (let at = lineText.indexOf(SUPPRESSION_MARKER); at >= 0; at = lineText.indexOf(SUPPRESSION_MARKER, at + 1)) {
     const after = lineText.charAt(at + SUPPRESSION_MARKER.length);
     if (/[\w-]/.test(after)) continue;
-    if (!COMMENT_STARTER_BEFORE_MARKER.test(lineText.slice(0, at))) continue;
+    const starter = COMMENT_STARTER_BEFORE_MARKER.exec(lineText.slice(0, at));
+    if (starter === null || insideQuotedText(lineText, starter.index)) continue;
 
     const restStart = at + SUPPRESSION_MARKER.length;
     const rest = lineText.slice(restStart).replace(COMMENT_CLOSER, '');
@@ -129,6 +130,26 @@ function parseLine(lines: LineIndex, line: number): Suppression | undefined {
     return { line, ruleIds, reason, start: lineStart + at, end: lineStart + restStart + rest.trimEnd().length };
   }
   return undefined;
+}
+
+/**
+ * True when `end` of `line` falls inside a string or code span opened on the line (`"…`, `'…`,
+ * `` `… ``): a test fixture's `'// comprehension-ignore …'` or a README's inline code showing the
+ * syntax is text, not a comment. An apostrophe inside a word (`it's`) opens nothing. A string
+ * opened on an earlier line is not seen.
+ */
+function insideQuotedText(line: string, end: number): boolean {
+  let quote: string | undefined;
+  for (let index = 0; index < end; index++) {
+    const char = line[index];
+    if (quote !== undefined) {
+      if (char === '\\') index++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === '`' || (char === "'" && !/\w/.test(line[index - 1] ?? ''))) {
+      quote = char;
+    }
+  }
+  return quote !== undefined;
 }
 
 function problemsOf(suppression: Suppression, known: ReadonlySet<string> | undefined): SuppressionProblem[] {

@@ -133,8 +133,14 @@ describe('rule reliability/swallowed-error', () => {
       'job.start().then(() => {}, reportFailure);',
       'job.start().then(() => {});',
       'job.start().finally(() => {});',
+      'const disk = await readFile(path, "utf8").catch(() => undefined);',
+      'return git(root, args).catch(() => undefined);',
+      'use(await load().catch(() => void 0));',
     ].join('\n');
     assert.deepEqual(run(rule, 'a.ts', text), []);
+    // The same handlers on a result nobody reads drop the error.
+    const dropped = ['await readFile(path, "utf8").catch(() => undefined);', 'void load().catch(() => void 0);', 'const x = await load().catch(() => {});'].join('\n');
+    assert.deepEqual(lines(run(rule, 'b.ts', dropped)), [1, 2, 3]);
   });
 
   it('ignores look-alikes that are not rejection handlers', () => {

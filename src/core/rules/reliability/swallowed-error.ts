@@ -30,7 +30,7 @@ export const reliabilitySwallowedError: Rule = {
     'logging) are among the defects AI assistants produce most, because an empty handler makes the code ' +
     'compile and the demo pass.\n\n' +
     'Log the error with context, rethrow it, or handle it on purpose. A handler that returns a fallback ' +
-    'value (`return null`, `() => []`) is treated as deliberate and not reported. A handler whose comment ' +
+    'value (`return null`, `() => []`, or `() => undefined` when the result is read) is treated as deliberate and not reported. A handler whose comment ' +
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
     '`// ENOENT is expected: the file is optional`), inside it or at the end of its line, is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
@@ -82,6 +82,9 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   if (method === 'catch') handler = call.arguments[0];
   else if (method === 'then') handler = call.arguments[1];
   if (handler === undefined || !ts.isPropertyAccessExpression(callee) || !dropsError(handler)) return undefined;
+  // `const disk = await readFile(path).catch(() => undefined)`: `undefined` is the fallback value the
+  // code goes on with, like `() => null`. Only a result nobody reads drops the error.
+  if (method === 'catch' && returnsUndefinedExplicitly(handler) && resultIsUsed(call)) return undefined;
   const start = callee.name.getStart(sourceFile);
   const body = handlerBlock(handler);
   if ((body !== undefined && explainsIgnore(commentText(body, sourceFile))) || explainsIgnore(trailingComment(call.getEnd(), sourceFile))) {
@@ -120,6 +123,19 @@ function dropsError(handler: ts.Expression): boolean {
     return value.name.text === 'prototype' && ts.isIdentifier(value.expression) && value.expression.text === 'Function';
   }
   return false;
+}
+
+/** `() => undefined`, `() => void 0`: a handler written to produce `undefined`, not an empty body. */
+function returnsUndefinedExplicitly(handler: ts.Expression): boolean {
+  const value = skipWrappers(handler);
+  return (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && !ts.isBlock(value.body) && isUndefinedValue(value.body);
+}
+
+/** Whether the value of `call` is read: assigned, returned, passed on or combined, not a statement of its own. */
+function resultIsUsed(call: ts.CallExpression): boolean {
+  let node: ts.Node = call;
+  while (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isNonNullExpression(node.parent) || ts.isAsExpression(node.parent)) node = node.parent;
+  return !ts.isExpressionStatement(node.parent) && !ts.isVoidExpression(node.parent);
 }
 
 function isUndefinedValue(expression: ts.Expression): boolean {
