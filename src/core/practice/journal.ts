@@ -445,7 +445,7 @@ export class PracticeJournal {
 
   private serialized<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
-    // comprehension-ignore reliability/swallowed-error -- the caller gets the rejection through `run`; the queue itself must only keep going
+    // The caller gets the rejection through `run`; the queue itself must only keep going.
     this.queue = run.catch(() => undefined);
     return run;
   }

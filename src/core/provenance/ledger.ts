@@ -426,7 +426,7 @@ export class ProvenanceLedger {
       this.store.prepareFolder();
       return withFileLock(join(this.store.root, RECORDS_LOCK_NAME), section);
     });
-    // comprehension-ignore reliability/swallowed-error -- the caller gets the error through `run`; the queue only orders the next section
+    // The caller gets the error through `run`; the queue only orders the next section.
     this.queue = run.catch(() => undefined);
     return run;
   }
