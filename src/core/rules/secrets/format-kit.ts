@@ -24,6 +24,11 @@ export interface FormatMatch {
   fillerBody?: boolean;
   /** True for a password a person picked (`Summer2024`): a weaker finding than a random secret. */
   guessable?: boolean;
+  /**
+   * True for a private key whose own DER header says it is far longer than what is written: a
+   * documentation example cut short (`info`, asking to confirm it is not part of a real key).
+   */
+  truncated?: boolean;
   /** True when in tests and docs the value is a fixture or an illustration, not reported there. */
   illustrativeInTestsAndDocs?: boolean;
 }

@@ -35,6 +35,8 @@ export interface SecretCandidate {
   guessable?: boolean;
   /** True when the value has a vendor's exact shape but a typed filler body: a note asking to confirm it is not real. */
   fillerBody?: boolean;
+  /** True for a private key cut short (its DER header says it is longer): a note asking to confirm it is not part of a real key. */
+  truncated?: boolean;
 }
 
 /** Tuning for the generic (name + entropy) detector and the allowlist. */
@@ -158,6 +160,7 @@ function fromFormat(text: string, formatId: string, defaultEnvName: string, matc
     generic: false,
     ...(match.fillerBody ? { fillerBody: true } : {}),
     ...(match.guessable ? { guessable: true } : {}),
+    ...(match.truncated ? { truncated: true } : {}),
   };
 }
 
