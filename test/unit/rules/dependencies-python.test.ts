@@ -290,6 +290,11 @@ describe('Python dependencies', () => {
       assert.deepEqual(flagged(dependenciesLookalike, files, 'a.py'), []);
       // Undeclared but real: genuine neighbours and numbered siblings are not called typos (undeclared reports them).
       assert.deepEqual(flagged(dependenciesLookalike, { 'requirements.txt': 'requests\n', 'b.py': 'import scapy\nimport httpx2\nimport aiofile\nimport Numpy\n' }, 'b.py'), ['Numpy']);
+      // cx_Oracle's module is capitalised; `_billiard` is billiard's extension module; a dialect file named
+      // after the package it adapts (SQLAlchemy's cymysql.py) imports it on purpose. Not `cymysql` elsewhere.
+      const adapters = { 'requirements.txt': 'requests\n', 'dialects/cymysql.py': 'import cx_Oracle\nfrom _billiard import read\ncymysql = __import__("cymysql")\n', 'other.py': 'import cymysql\n' };
+      assert.deepEqual(flagged(dependenciesLookalike, adapters, 'dialects/cymysql.py'), []);
+      assert.deepEqual(flagged(dependenciesLookalike, adapters, 'other.py'), ['cymysql']);
       for (const name of ['pytest-mock', 'types-requests', 'requests-oauthlib', 'request', 'django-filter', 'pyyaml', 'elasticsearch8', 'markdown2', 'pyqt6', 'opensearch-py', 'azure-cosmos']) assert.equal(distributionLookalike(name), undefined, name);
       for (const name of ['python3-dateutil', 'jeilyfish', 'urlib3', 'reqeusts', 'beautifulsoup']) assert.notEqual(distributionLookalike(name), undefined, name);
     });

@@ -435,6 +435,23 @@ describe('secrets/hardcoded-secret', () => {
       ].join('\n');
       assert.deepEqual(check('src/auth.ts', text), []);
     });
+
+    it('pairs by comma are two arguments or two items, not items of a longer list of names (Django 3.2 auth forms)', () => {
+      const secret = strongValue(16, 430);
+      expectOne('settings.py', `os.environ.setdefault('API_TOKEN', '${secret}')\n`, secret, 'token');
+      expectOne('settings.py', `os.environ.setdefault(\n    'API_TOKEN', '${secret}',\n)\n`, secret, 'token');
+      expectOne('src/headers.ts', `const pairs = new Map([['apiSecret', '${secret}']]);\n`, secret, 'secret');
+      const django = [
+        "field_order = ['old_password', 'new_password1', 'new_password2']",
+        "fieldsets = ((None, {'classes': ('wide',), 'fields': ('username', 'password1', 'password2')}),)",
+        'fields = [',
+        "    'password',",
+        "    'new_password1',",
+        "    'new_password2',",
+        ']',
+      ].join('\n');
+      assert.deepEqual(check('django/contrib/auth/forms.py', django), []);
+    });
   });
 
   describe('filters', () => {

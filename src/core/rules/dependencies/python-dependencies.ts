@@ -104,6 +104,13 @@ const WELL_KNOWN_IMPORT_NAMES: readonly string[] = [
   ]),
 ];
 const WELL_KNOWN_IMPORT_SET: ReadonlySet<string> = new Set(WELL_KNOWN_IMPORT_NAMES);
+
+/** `cymysql` for `sqlalchemy/dialects/mysql/cymysql.py`. */
+function fileStem(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+}
 const WELL_KNOWN_DISTRIBUTION_SET: ReadonlySet<string> = new Set([...WELL_KNOWN_DISTRIBUTIONS, ...GENUINE_NEIGHBOUR_DISTRIBUTIONS].map(normalizeDistributionName));
 /** Below this, one edit turns a real short name into another (`pyte`/`pytz`, `isal`/`msal`). */
 const MIN_PYPI_LOOKALIKE_LENGTH = 5;
@@ -165,6 +172,10 @@ export const pythonLookalike: LanguageCheck = {
       // Exact spelling only: `Yaml` is not `yaml` to the import system. A lowercase module named like a
       // known distribution or genuine neighbour (`scapy`, `aiofile`) is that distribution's.
       if (WELL_KNOWN_IMPORT_SET.has(top) || (top === top.toLowerCase() && WELL_KNOWN_DISTRIBUTION_SET.has(normalizeDistributionName(top)))) continue;
+      // `_billiard`, `_yaml`: a private or extension module inside another distribution; no PyPI name
+      // starts with `_`, so none can be squatted. `cymysql` in `dialects/mysql/cymysql.py`: the file is
+      // that package's adapter, named after it on purpose.
+      if (top.startsWith('_') || top.toLowerCase() === fileStem(context.path).toLowerCase()) continue;
       const targets = project ? [...[...project.declared].map((name) => name.replace(/-/g, '_')), ...WELL_KNOWN_IMPORT_NAMES] : WELL_KNOWN_IMPORT_NAMES;
       const found = closestResemblance(top, targets);
       // One slip only, as for declarations: module names crowd each other at two edits as PyPI's do.

@@ -49,6 +49,7 @@ export const IMPORT_DISTRIBUTIONS: ReadonlyMap<string, readonly string[]> = new 
   ['psycopg2', ['psycopg2', 'psycopg2-binary']],
   ['psycopg', ['psycopg', 'psycopg-binary']],
   ['MySQLdb', ['mysqlclient']],
+  ['cx_Oracle', ['cx-Oracle']],
   ['pymysql', ['PyMySQL']],
   ['mysql', ['mysql-connector-python']],
   ['zmq', ['pyzmq']],

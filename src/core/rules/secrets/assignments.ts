@@ -103,6 +103,32 @@ function readOperator(text: string, at: number, quotedName: boolean, file: FileK
   return -1;
 }
 
+/**
+ * Whether `'name', 'value'` (the name's opening quote at `nameQuote`, the value's at `valueQuote`)
+ * is a pair: the two arguments of a call or the two items of a tuple (`set('Authorization', '…')`,
+ * `('password', '…')`), not items of a longer list of strings (Django's `['old_password',
+ * 'new_password1', 'new_password2']`): the name comes first, and no string follows the value.
+ */
+function isCommaPair(text: string, nameQuote: number, valueQuote: number): boolean {
+  let before = nameQuote;
+  while (before > 0 && nameQuote - before < 64 && /\s/.test(text[before - 1])) before--;
+  const opener = text[before - 1];
+  if (opener !== '(' && opener !== '[') return false;
+  const quote = text[valueQuote];
+  if (!isQuote(quote ?? '')) return true;
+  const limit = Math.min(text.length, valueQuote + 1 + MAX_VALUE);
+  let end = valueQuote + 1;
+  while (end < limit && text[end] !== quote && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
+  if (text[end] !== quote) return true;
+  const skipSpace = (from: number): number => {
+    let at = from;
+    while (at < text.length && at - from < 64 && /\s/.test(text[at])) at++;
+    return at;
+  };
+  const next = skipSpace(end + 1);
+  return !(text[next] === ',' && isQuote(text[skipSpace(next + 1)] ?? ''));
+}
+
 /** Type names that may sit between a name and `=` in TypeScript and Python annotations. */
 const ANNOTATION_TYPES = new Set(['string', 'String', 'str', 'any', 'unknown']);
 
@@ -151,6 +177,7 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   // `` `password1234`, `P@ssw0rd!` `` is a list of code spans in a comment or Markdown, not a pair.
   const afterOperator = readOperator(text, at, quotedName && text[name.end] !== '`', file);
   if (afterOperator < 0) return { resumeAt };
+  if (text[at] === ',' && !isCommaPair(text, name.start - 1, skipBlanks(text, afterOperator))) return { resumeAt };
   at = skipBlanks(text, afterOperator);
   // `Authorization: Bearer …` unquoted in a header map, an HTTP file or a string: the scheme word
   // makes the next word the credential, whatever the file's rules for unquoted values.
