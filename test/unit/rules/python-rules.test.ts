@@ -603,6 +603,28 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(securityTlsDisabled, text), ['sslcontext.check_hostname = False']);
     });
 
+    it('leaves a function named for building an unverified context (httpx, aiohttp), not the same settings elsewhere', () => {
+      const text = [
+        'import ssl',
+        'def _make_ssl_context(verified):',
+        '    if verified:',
+        '        return ssl.create_default_context()',
+        '    else:',
+        '        sslcontext = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)',
+        '        sslcontext.check_hostname = False',
+        'def load_ssl_context_no_verify(self):',
+        '    context = self._create_default_ssl_context()',
+        '    context.check_hostname = False',
+        '    context.verify_mode = ssl.CERT_NONE',
+        '    return context',
+        'def connect(self):',
+        '    context = ssl.create_default_context()',
+        '    context.verify_mode = ssl.CERT_NONE',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityTlsDisabled, text), ['context.verify_mode = ssl.CERT_NONE']);
+    });
+
     it('flips verify=False to True as a quick fix', () => {
       const text = 'import requests\nrequests.get(url, verify=False, timeout=5)\n';
       assert.equal(applyFix(text, check(securityTlsDisabled, text)[0]!), 'import requests\nrequests.get(url, verify=True, timeout=5)\n');

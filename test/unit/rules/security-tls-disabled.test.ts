@@ -98,6 +98,14 @@ describe('rule security/tls-disabled', () => {
     assert.deepEqual(lines(run(rule, 'request.js', text)), [6, 8, 9]);
   });
 
+  it('does not report a function named for building an unverified agent; the same assignment in another function is reported', () => {
+    const text = [
+      'function createInsecureAgent() { const agent = new https.Agent(); agent.options.rejectUnauthorized = false; return agent; }',
+      'function createAgent() { const agent = new https.Agent(); agent.options.rejectUnauthorized = false; return agent; }',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'agents.js', text)), [2]);
+  });
+
   it('judges every copy of a block in a 5,000-line file as it judges one copy (its speed: bench/rule-cost)', () => {
     const block = [
       'export function agent$N() {',

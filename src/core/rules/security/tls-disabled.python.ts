@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleFinding, TextFix } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
 import { callArguments, calleeLastName, isFalse, namedChildrenOf, nodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
-import { TLS_OPTION_NAME } from './tls-options';
+import { TLS_OPTION_NAME, UNVERIFIED_MAKER_NAME } from './tls-options';
 
 /** Request methods of requests, httpx and their sessions/clients, where `verify=False` means TLS. */
 const HTTP_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'stream', 'merge_environment_settings']);
@@ -19,7 +19,7 @@ const ADVICE = 'For a private CA, pass its bundle (`verify="/path/ca.pem"`, `caf
  * in a file that also turns verification off: on its own it only hides warnings.
  */
 export const pythonTlsDisabled: LanguageCheck = {
-  rationale: 'In Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`). A setting in a branch of a condition on a TLS option (`if verify: … else: conn.cert_reqs = "CERT_NONE"`) passes the caller\'s choice on and is not reported.',
+  rationale: 'In Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`). A setting in a branch of a condition on a TLS option (`if verify: … else: conn.cert_reqs = "CERT_NONE"`) passes the caller\'s choice on and is not reported, nor is one in a function named for making an unverified context (`load_ssl_context_no_verify`).',
   textTriggers: ['verify', 'CERT_NONE', '_create_unverified_context', 'check_hostname', 'assert_hostname', 'ssl=False', 'ssl = False'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);
@@ -114,11 +114,15 @@ function isOwnFieldDefault(assignment: Node, left: Node): boolean {
 }
 
 /**
- * A statement directly in a branch of a condition on a TLS option (`if … and verify: … else:
+ * In a function named for building an unverified connection (`load_ssl_context_no_verify`), or a
+ * statement directly in a branch of a condition on a TLS option (`if … and verify: … else:
  * conn.cert_reqs = "CERT_NONE"` in requests, `if not server_hostname: context.check_hostname =
  * False` in asyncio): the caller's choice passed on (see `tls-options.ts`).
  */
 function passesOnTlsOption(assignment: Node): boolean {
+  let scope = assignment.parent;
+  while (scope !== null && scope.type !== 'function_definition') scope = scope.parent;
+  if (scope !== null && UNVERIFIED_MAKER_NAME.test(scope.childForFieldName('name')?.text ?? '')) return true;
   const statement = assignment.parent;
   const block = statement?.type === 'expression_statement' ? statement.parent : null;
   const branch = block?.type === 'block' ? block.parent : null;

@@ -4,7 +4,7 @@ import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { findProperty, isFalseLiteral, isFunctionWithBody, isTrueLiteral, memberName, memberObject, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
 import { pythonTlsDisabled } from './tls-disabled.python';
-import { TLS_OPTION_NAME } from './tls-options';
+import { TLS_OPTION_NAME, UNVERIFIED_MAKER_NAME } from './tls-options';
 
 const ENV_VARIABLE = 'NODE_TLS_REJECT_UNAUTHORIZED';
 /** Keys that mark an object literal as request options, so `insecure: true` there means TLS. */
@@ -33,7 +33,8 @@ export const securityTlsDisabled: Rule = {
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
     '(`rejectUnauthorized: isProd`) are not reported, nor is `false` set in a branch of a condition on a TLS ' +
-    'option (`if (opts.strictSSL === false) this.rejectUnauthorized = false`): the caller\'s choice passed on.',
+    'option (`if (opts.strictSSL === false) this.rejectUnauthorized = false`) or in a function named for ' +
+    'making an unverified connection (`createInsecureAgent`): the caller\'s choice passed on.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
   languages: { python: pythonTlsDisabled },
@@ -103,12 +104,20 @@ function checkCall(call: ts.CallExpression, sourceFile: ts.SourceFile): RuleFind
 }
 
 /**
+ * In a function named for building an unverified connection (`createInsecureAgent`), or
  * `if (self.strictSSL === false) self.rejectUnauthorized = false` (request 2): a library passing on
  * its caller's own TLS option, a value decided at run time like `rejectUnauthorized: opts.verify`.
  * Only a branch (then or else) of a condition on such an option counts; `if (url) … = false` still
  * turns the checks off.
  */
 function passesOnTlsOption(assignment: ts.BinaryExpression, sourceFile: ts.SourceFile): boolean {
+  for (let node: ts.Node = assignment.parent; !ts.isSourceFile(node); node = node.parent) {
+    if (isFunctionWithBody(node)) {
+      const name = node.name !== undefined && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name)) ? node.name.text : undefined;
+      if (name !== undefined && UNVERIFIED_MAKER_NAME.test(name)) return true;
+      break;
+    }
+  }
   let statement: ts.Node = assignment.parent;
   if (!ts.isExpressionStatement(statement)) return false;
   if (ts.isBlock(statement.parent)) statement = statement.parent;
