@@ -367,6 +367,16 @@ describe('secrets/hardcoded-secret', () => {
       const local = strongValue(16, 81);
       const localFinding = expectOne('scripts/seed.py', `engine = create_engine("postgresql://dev:${local}@localhost:5432/dev")\n`, local, /PostgreSQL/);
       assert.equal(localFinding.severity, 'info');
+      // Published examples: Oracle's demo account (SQLAlchemy's docs) and httpx's `a%20secret`; another
+      // password for scott, or a random one in the same URL, is still reported.
+      const examples = [
+        'engine = create_engine("oracle+cx_oracle://scott:tiger@hostname:1521/dbname")',
+        '"mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test?driver=ODBC+Driver+17+for+SQL+Server"',
+        'url = httpx.URL("HTTPS://jo%40email.com:a%20secret@example.com:1234/path")',
+      ].join('\n');
+      assert.deepEqual(check('sqlalchemy/dialects/oracle/cx_oracle.py', examples), []);
+      const other = strongValue(16, 82);
+      expectOne('app/db.py', `engine = create_engine("postgresql://scott:${other}@db.acme.io/app")\n`, other, /PostgreSQL/);
     });
   });
 

@@ -296,6 +296,9 @@ const connectionString: CredentialFormat = {
     // `p%40ss` is judged as the `p@ss` it encodes.
     const plain = percentDecoded(password);
     if (password === user || isEnvReference(plain) || plain.startsWith('$')) return undefined;
+    // `scott:tiger`: Oracle's demo account, the example of SQLAlchemy's and countless guides'
+    // connection strings (`scott:tiger^5HHH` shows a password with symbols), allowed by value.
+    if (user.toLowerCase() === 'scott' && plain.toLowerCase().startsWith('tiger')) return undefined;
     // A Cloudant password has an exact shape (64 hex digits, or a 24-letter API key), so a typed filler in that shape is a note.
     const filler = known === CLOUDANT && /^(?:[0-9a-f]{64}|[a-z]{24})$/.test(password) && isMechanicalFiller(password);
     if (!filler && (isPlaceholder(plain) || !/[A-Za-z0-9]/.test(plain))) return undefined;

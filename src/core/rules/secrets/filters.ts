@@ -58,8 +58,8 @@ const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
   'empty',
 ]);
 
-/** `mypassword`, `my-secret`, `my_api_key`: the stand-in a guide writes for the reader's own value. */
-const MY_STAND_IN = /^my[-_]?(?:password|passwd|pass|pwd|secret|token|api[-_]?key|key)s?$/;
+/** `mypassword`, `my-secret`, `your_api_key`, `a secret`: the stand-in a guide writes for the reader's own value. */
+const MY_STAND_IN = /^(?:my|your|an?|the|some)[-_ ]?(?:password|passwd|pass|pwd|secret|token|api[-_ ]?key|key)s?$/;
 
 /**
  * SHA-256 of keys that vendors and standards publish as documentation or emulator defaults, allowed
