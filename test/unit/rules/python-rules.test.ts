@@ -526,9 +526,14 @@ describe('Python rules (reliability and security)', () => {
         '    cur.execute(query)',
         '    executor.execute(f"job {name}")',
         '    cur.execute(f"SELECT * FROM {TABLE} WHERE a = 1")',
+        '    quote_name = connection.ops.quote_name',
+        '    table = quote_name(self._table)',
+        '    cur.execute("SELECT COUNT(*) FROM %s" % table)',
         '',
       ].join('\n');
       assert.deepEqual(flagged(securitySqlInjection, text), []);
+      // The same name given a raw value is reported.
+      assert.deepEqual(flagged(securitySqlInjection, 'def q(cur, name):\n    table = name\n    cur.execute("SELECT COUNT(*) FROM %s" % table)\n'), ['"SELECT COUNT(*) FROM %s" % table']);
     });
   });
 

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
 import { argumentAt, callArguments, calleeLastName, namedChildrenOf, checkCalls, PythonNames, unparenthesize } from '../shared-python/nodes';
-import { composePythonString, describePythonComposition, isBuilt, type PythonComposition } from '../shared-python/strings';
+import { assignedValue, composePythonString, describePythonComposition, isBuilt, type PythonComposition } from '../shared-python/strings';
 import { SQL_SHAPE } from './sql-shape';
 
 /** DB-API cursors and connections, SQLAlchemy connections, Django managers, pandas. */
@@ -23,7 +23,8 @@ const ADVICE = 'Pass values as parameters (`%s` or `?` in the text, a tuple of v
  * and pandas `read_sql` given SQL built by an f-string, `%` formatting of the text itself, `+` or
  * `.format()` (followed through variables of the same function). `execute("… %s", (x,))` passes the
  * values apart from the text and is the safe form. Values through an escaping or number call
- * (`int(x)`), and generated placeholder lists (`", ".join(["%s"] * len(ids))`) are not reported;
+ * (`int(x)`, `quote_name(table)`, also through a name assigned one in the function), and generated
+ * placeholder lists (`", ".join(["%s"] * len(ids))`) are not reported;
  * dynamic table or column names are: whitelist them.
  */
 export const pythonSqlInjection: LanguageCheck = {
@@ -70,9 +71,14 @@ function finding(node: Node, shown: string, composition: PythonComposition): Rul
 }
 
 /** Values that cannot carry SQL: escaped values, numbers, generated placeholder lists. */
-function isSafePart(part: Node): boolean {
+function isSafePart(part: Node, depth = 0): boolean {
   const value = unparenthesize(part);
-  if (value.type === 'identifier') return PLACEHOLDER_NAME.test(value.text);
+  if (value.type === 'identifier') {
+    if (PLACEHOLDER_NAME.test(value.text)) return true;
+    // `table = quote_name(self._table)` (Django's cache backend), then `"… FROM %s" % table`.
+    const assigned = depth < 4 ? assignedValue(value) : undefined;
+    return assigned !== undefined && isSafePart(assigned, depth + 1);
+  }
   if (value.type === 'attribute') return PLACEHOLDER_NAME.test(value.childForFieldName('attribute')?.text ?? '');
   if (value.type !== 'call') return false;
   const name = calleeLastName(value);
