@@ -347,6 +347,38 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(reliabilityUnboundedRetry, text), []);
     });
 
+    it('leaves loops that move on to another input derived from the last (Django), not a token refreshed from nothing', () => {
+      const text = [
+        'def repercent_broken_unicode(path):',
+        '    changed_parts = []',
+        '    while True:',
+        '        try:',
+        '            path.decode()',
+        '        except UnicodeDecodeError as e:',
+        '            changed_parts.append(path[:e.start])',
+        '            path = path[e.end:]',
+        '        else:',
+        '            return b"".join(changed_parts) + path',
+        'def _save(self, name, content):',
+        '    while True:',
+        '        try:',
+        '            fd = os.open(self.path(name), flags)',
+        '        except FileExistsError:',
+        '            name = self.get_available_name(name)',
+        '        else:',
+        '            break',
+        'def call(token):',
+        '    while True:',
+        '        try:',
+        '            return api(token)',
+        '        except AuthError:',
+        '            token = refresh_token()',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityUnboundedRetry, text), ['while True']);
+      assert.equal(check(reliabilityUnboundedRetry, text)[0]!.startPosition.line, 19);
+    });
+
     it('flags tenacity and backoff decorators without a stop, not with one', () => {
       const text = [
         'import backoff, tenacity',

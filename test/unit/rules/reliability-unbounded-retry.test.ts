@@ -176,6 +176,8 @@ describe('rule reliability/unbounded-retry', () => {
         '}',
       ].join('\n');
       assert.deepEqual(run(rule, 'src/file-store.ts', walkUp), []);
+      const consume = 'function decodeAll(rest) {\n  const parts = [];\n  for (;;) {\n    try { return parts.concat(decode(rest)); }\n    catch (error) { parts.push(rest.slice(0, error.at)); rest = rest.slice(error.at + 1); }\n  }\n}';
+      assert.deepEqual(run(rule, 'src/decode.ts', consume), [], 'the next input is computed from the last');
       assert.deepEqual(run(rule, 'src/worker.ts', delegated), []);
       // No test of the new input: a refreshed token is retried for as long as the server refuses it.
       const refresh = [

@@ -32,7 +32,7 @@ const RETRY_HELPERS: ReadonlyMap<string, { stops: readonly string[]; advice: str
  * default (tenacity without `stop=`, backoff without `max_tries`/`max_time`, `retrying` without a stop).
  */
 export const pythonUnboundedRetry: LanguageCheck = {
-  rationale: 'In Python: a `while True:` loop that breaks or returns on success while its `except` goes round again, with no attempt or time bound; tenacity\'s `@retry` without `stop=` and backoff without `max_tries`/`max_time`, which retry forever by default. Handlers of interrupts and cancellation are not retries.',
+  rationale: 'In Python: a `while True:` loop that breaks or returns on success while its `except` goes round again, with no attempt or time bound; tenacity\'s `@retry` without `stop=` and backoff without `max_tries`/`max_time`, which retry forever by default. Handlers of interrupts and cancellation are not retries, nor are loops that move on to another input computed from the last (`path = path[e.end:]`).',
   textTriggers: ['while', 'retry', 'Retrying', 'backoff'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);
@@ -63,7 +63,7 @@ function checkLoop(loop: Node): RuleFinding | undefined {
     const repeats = (handler: Node): boolean => goesRoundAgain(handler) && (!exitAfter || continuesAlways(handler));
     return leavesOnSuccess(tryStatement, body) && handlers.some((handler) => retriesFailure(handler) && repeats(handler));
   });
-  if (!retrying || hasOtherExit(body, tries) || isBounded(loop)) return undefined;
+  if (!retrying || hasOtherExit(body, tries) || isBounded(loop) || movesOn(body, tries)) return undefined;
   return {
     start: loop.startIndex,
     end: condition.endIndex,
@@ -121,6 +121,29 @@ function hasOtherExit(loopBody: Node, tries: Node[]): boolean {
   return ownNodesOfType(loopBody, ['break_statement', 'return_statement', 'raise_statement'], INNER_LOOPS_AND_SCOPES).some(
     (exit) => !successExits.has(exit.id) && !tries.some((tryStatement) => isWithin(exit, tryStatement)),
   );
+}
+
+/**
+ * A loop that tries another input each time round: a name the `try` body reads is given, outside
+ * that body, a new value computed from its old one other than an arithmetic step (`path =
+ * path[e.end:]` in Django's `repercent_broken_unicode`, `name = self.get_available_name(name)` in its
+ * file storage). A retry repeats one operation on the same input; a refreshed token computed from
+ * nothing, a backoff (`delay = delay * 2`) or a counter does not count.
+ */
+function movesOn(loopBody: Node, tries: Node[]): boolean {
+  const read = new Set<string>();
+  for (const tryStatement of tries) {
+    const tryBody = tryStatement.childForFieldName('body');
+    if (tryBody !== null) for (const name of ownNodesOfType(tryBody, 'identifier', INNER_SCOPES)) read.add(name.text);
+  }
+  return ownNodesOfType(loopBody, 'assignment', INNER_LOOPS_AND_SCOPES).some((assignment) => {
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type !== 'identifier' || right === null || !read.has(left.text)) return false;
+    if (tries.some((tryStatement) => { const tryBody = tryStatement.childForFieldName('body'); return tryBody !== null && isWithin(assignment, tryBody); })) return false;
+    if (right.type === 'binary_operator' || right.type === 'unary_operator') return false;
+    return ownNodesOfType(right, 'identifier', INNER_SCOPES).some((name) => name.text === left.text);
+  });
 }
 
 /** A `continue` that ends the handler whatever happens in it (not inside an `if`). */

@@ -677,11 +677,12 @@ function passesError(call: ts.CallExpression, errorNames: ReadonlySet<string> | 
 }
 
 /**
- * A loop that tries another input each time round until the inputs run out: a name the `try` reads
- * is given a new value in the loop, other than a step of itself, and the loop leaves on a test of
- * that value (`current = parent` after `if (parent === current) break`, walking up folders until one
- * exists, as the Anthropic SDK does). A retry repeats the same operation: a refreshed token with no
- * such test, a backoff (`delay = delay * 2`) or an attempt counter does not count.
+ * A loop that tries another input each time round: a name the `try` reads is given a new value in
+ * the loop, other than an arithmetic step of itself, that is computed from the value it replaces
+ * (`rest = rest.slice(error.end)`), or that the loop leaves on a test of (`current = parent` after
+ * `if (parent === current) break`, walking up folders until one exists, as the Anthropic SDK does).
+ * A retry repeats the same operation: a token refreshed from nothing with no such test, a backoff
+ * (`delay = delay * 2`) or an attempt counter does not count. The Python rule reads the same.
  */
 function movesOn(loop: ts.IterationStatement): boolean {
   const tries: ts.TryStatement[] = [];
@@ -698,12 +699,15 @@ function movesOn(loop: ts.IterationStatement): boolean {
   };
   for (const attempt of tries) collectReads(attempt.tryBlock);
   const moved = new Set<string>();
+  let derived = false;
   const exitTests: ts.Expression[] = [];
   const visit = (node: ts.Node): void => {
     if (isFunctionWithBody(node)) return;
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const target = skipWrappers(node.left);
       if (ts.isIdentifier(target) && read.has(target.text) && !isStepOf(node.right, target.text) && !tries.some((attempt) => contains(attempt.tryBlock, node))) {
+        // Computed from the value it replaces (`rest = rest.slice(error.end)`): the next input.
+        if (mentions(node.right, target.text)) derived = true;
         moved.add(target.text);
         const value = skipWrappers(node.right);
         if (ts.isIdentifier(value)) moved.add(value.text);
@@ -713,6 +717,7 @@ function movesOn(loop: ts.IterationStatement): boolean {
     ts.forEachChild(node, visit);
   };
   visit(loop.statement);
+  if (derived) return true;
   if (moved.size === 0) return false;
   const mentionsMoved = (node: ts.Node): boolean => (ts.isIdentifier(node) && moved.has(node.text)) || (ts.forEachChild(node, mentionsMoved) ?? false);
   return exitTests.some(mentionsMoved);
@@ -736,6 +741,10 @@ function isStepOf(expression: ts.Expression, name: string): boolean {
   };
   visit(expression);
   return mentions && !other;
+}
+
+function mentions(expression: ts.Node, name: string): boolean {
+  return (ts.isIdentifier(expression) && expression.text === name) || (ts.forEachChild(expression, (child) => mentions(child, name) || undefined) ?? false);
 }
 
 function contains(outer: ts.Node, inner: ts.Node): boolean {
