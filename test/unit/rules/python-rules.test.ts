@@ -362,9 +362,10 @@ describe('Python rules (reliability and security)', () => {
         'def _save(self, name, content):',
         '    while True:',
         '        try:',
-        '            fd = os.open(self.path(name), flags)',
+        '            fd = os.open(full_path, flags)',
         '        except FileExistsError:',
         '            name = self.get_available_name(name)',
+        '            full_path = self.path(name)',
         '        else:',
         '            break',
         'def call(token):',
@@ -376,7 +377,7 @@ describe('Python rules (reliability and security)', () => {
         '',
       ].join('\n');
       assert.deepEqual(flagged(reliabilityUnboundedRetry, text), ['while True']);
-      assert.equal(check(reliabilityUnboundedRetry, text)[0]!.startPosition.line, 19);
+      assert.equal(check(reliabilityUnboundedRetry, text)[0]!.startPosition.line, 20);
     });
 
     it('flags tenacity and backoff decorators without a stop, not with one', () => {

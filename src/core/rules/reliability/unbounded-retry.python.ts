@@ -136,14 +136,19 @@ function movesOn(loopBody: Node, tries: Node[]): boolean {
     const tryBody = tryStatement.childForFieldName('body');
     if (tryBody !== null) for (const name of ownNodesOfType(tryBody, 'identifier', INNER_SCOPES)) read.add(name.text);
   }
-  return ownNodesOfType(loopBody, 'assignment', INNER_LOOPS_AND_SCOPES).some((assignment) => {
+  // Assignments outside the tried bodies, as (name, names its value is computed from).
+  const updates: { name: string; from: Set<string> }[] = [];
+  for (const assignment of ownNodesOfType(loopBody, 'assignment', INNER_LOOPS_AND_SCOPES)) {
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
-    if (left?.type !== 'identifier' || right === null || !read.has(left.text)) return false;
-    if (tries.some((tryStatement) => { const tryBody = tryStatement.childForFieldName('body'); return tryBody !== null && isWithin(assignment, tryBody); })) return false;
-    if (right.type === 'binary_operator' || right.type === 'unary_operator') return false;
-    return ownNodesOfType(right, 'identifier', INNER_SCOPES).some((name) => name.text === left.text);
-  });
+    if (left?.type !== 'identifier' || right === null || right.type === 'binary_operator' || right.type === 'unary_operator') continue;
+    if (tries.some((tryStatement) => { const tryBody = tryStatement.childForFieldName('body'); return tryBody !== null && isWithin(assignment, tryBody); })) continue;
+    updates.push({ name: left.text, from: new Set(ownNodesOfType(right, 'identifier', INNER_SCOPES).map((name) => name.text)) });
+  }
+  // A name computed from its own last value moves on; so does one computed from such a name
+  // (`name = self.get_available_name(name)`, then `full_path = self.path(name)` for the `try`).
+  const movingOn = new Set(updates.filter((update) => update.from.has(update.name)).map((update) => update.name));
+  return updates.some((update) => read.has(update.name) && (movingOn.has(update.name) || [...update.from].some((name) => movingOn.has(name))));
 }
 
 /** A `continue` that ends the handler whatever happens in it (not inside an `if`). */
