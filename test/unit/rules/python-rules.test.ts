@@ -342,6 +342,15 @@ describe('Python rules (reliability and security)', () => {
         '            break',
         '        except ValueError:',
         '            pass',
+        'def ask_default(self):',
+        '    while True:',
+        '        code = input(">>> ")',
+        '        if code == "exit":',
+        '            sys.exit(1)',
+        '        try:',
+        '            return eval(code, {}, {})',
+        '        except (SyntaxError, NameError) as e:',
+        '            print("Invalid input: %s" % e)',
         '',
       ].join('\n');
       assert.deepEqual(flagged(reliabilityUnboundedRetry, text), []);

@@ -118,10 +118,14 @@ function leavesOnSuccess(tryStatement: Node, loopBody: Node): boolean {
  */
 function hasOtherExit(loopBody: Node, tries: Node[]): boolean {
   const successExits = new Set(tries.map((tryStatement) => tryStatement.nextNamedSibling?.id));
-  return ownNodesOfType(loopBody, ['break_statement', 'return_statement', 'raise_statement'], INNER_LOOPS_AND_SCOPES).some(
-    (exit) => !successExits.has(exit.id) && !tries.some((tryStatement) => isWithin(exit, tryStatement)),
-  );
+  const outside = (exit: Node): boolean => !successExits.has(exit.id) && !tries.some((tryStatement) => isWithin(exit, tryStatement));
+  if (ownNodesOfType(loopBody, ['break_statement', 'return_statement', 'raise_statement'], INNER_LOOPS_AND_SCOPES).some(outside)) return true;
+  // `elif code == "exit": sys.exit(1)` (Django's migration questioner) leaves the loop too.
+  return ownNodesOfType(loopBody, 'call', INNER_LOOPS_AND_SCOPES).some((call) => PROCESS_EXIT.test(call.childForFieldName('function')?.text ?? '') && outside(call));
 }
+
+/** Calls that end the process: no retry after them. */
+const PROCESS_EXIT = /^(?:sys\.exit|exit|quit|os\._exit|os\.abort)$/;
 
 /**
  * A loop that tries another input each time round: a name the `try` body reads is given, outside
@@ -165,7 +169,7 @@ function continuesAlways(handler: Node): boolean {
 function goesRoundAgain(clause: Node): boolean {
   if (ownNodesOfType(clause, ['raise_statement', 'return_statement', 'break_statement'], INNER_LOOPS_AND_SCOPES).length > 0) return false;
   // `sys.exit(…)`/`os._exit(…)` end the process: no retry either.
-  return !ownNodesOfType(clause, 'call', INNER_SCOPES).some((call) => /^(?:sys\.exit|exit|quit|os\._exit|os\.abort)$/.test(call.childForFieldName('function')?.text ?? ''));
+  return !ownNodesOfType(clause, 'call', INNER_SCOPES).some((call) => PROCESS_EXIT.test(call.childForFieldName('function')?.text ?? ''));
 }
 
 /** A comparison in the loop against an attempt or time bound, or of a counter the loop steps. */
