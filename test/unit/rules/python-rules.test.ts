@@ -577,6 +577,35 @@ describe('Python rules (reliability and security)', () => {
       // The same name given a raw value is reported.
       assert.deepEqual(flagged(securitySqlInjection, 'def q(cur, name):\n    table = name\n    cur.execute("SELECT COUNT(*) FROM %s" % table)\n'), ['"SELECT COUNT(*) FROM %s" % table']);
     });
+
+    it('leaves mappings, choices and joins of constants or escaped names alone (Django, psycopg2), not the same shapes holding a raw value', () => {
+      const safe = [
+        'def q(self, cur, conn, model, field, mapping, partitioned):',
+        '    self.execute("UPDATE %(table)s SET %(column)s = %%s" % {',
+        '        "table": self.quote_name(model._meta.db_table),',
+        '        "column": self.quote_name(field.column),',
+        '    }, [1])',
+        '    cur.execute("SELECT CASE WHEN {} THEN 1 END FROM t".format("c.relispartition" if partitioned else "false"))',
+        '    typarray = conn.info.server_version >= 80300 and "typarray" or "NULL"',
+        '    cur.execute("SELECT t.oid, %s FROM pg_type t WHERE t.typname = %%s" % typarray, ("hstore",))',
+        '    cur.execute("INSERT INTO t (%s) VALUES (1)" % ", ".join(self.quote_name(x) for x in mapping))',
+        '    cur.execute("SELECT * FROM t WHERE %s" % " AND ".join(["a = %s", "b = %s"]), (1, 2))',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securitySqlInjection, safe), []);
+      const raw = [
+        'def q(self, cur, name, names, partitioned):',
+        '    self.execute("UPDATE %(table)s SET a = 1" % {"table": name})',
+        '    cur.execute("SELECT * FROM {}".format(name if partitioned else "t"))',
+        '    cur.execute("SELECT * FROM %s" % (name or "t"))',
+        '    cur.execute("SELECT * FROM %s" % (partitioned and name))',
+        '    x = "t"',
+        '    cur.execute("SELECT %s FROM t" % ", ".join(x for x in names))',
+        '    cur.execute("SELECT %s FROM t" % name.join(["a", "b"]))',
+        '',
+      ].join('\n');
+      assert.equal(flagged(securitySqlInjection, raw).length, 6);
+    });
   });
 
   describe('security/tls-disabled', () => {

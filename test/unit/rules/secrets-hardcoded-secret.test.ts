@@ -446,6 +446,15 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('src/auth.ts', text), []);
     });
 
+    it('takes page cursors for what they are (botocore examples: NextContinuationToken), not a credential named beside one', () => {
+      const value = strongValue(40, 432);
+      const cursors = [`{"NextContinuationToken": "${value}"}`, `{"NextToken": "${value}"}`, `next_page_token = "${value}"`, `paginationToken = "${value}"`].join('\n');
+      assert.deepEqual(check('data/s3/responses.json', `${cursors}\n`), []);
+      expectOne('config.py', `next_auth_token = "${value}"\n`, value, 'token');
+      expectOne('config.py', `FB_PAGE_TOKEN = "${value}"\n`, value, 'token');
+      expectOne('config.py', `NEXT_AUTH_SECRET = "${value}"\n`, value, 'secret');
+    });
+
     it('pairs by comma are two arguments or two items, not items of a longer list of names (Django 3.2 auth forms)', () => {
       const secret = strongValue(16, 430);
       expectOne('settings.py', `os.environ.setdefault('API_TOKEN', '${secret}')\n`, secret, 'token');

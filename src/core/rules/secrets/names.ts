@@ -66,6 +66,19 @@ const TRAILING_TYPE_WORDS: ReadonlySet<string> = new Set(['string', 'str', 'valu
 /** Words that mark a value as public by design (Stripe publishable keys, public keys) or per-session by design (CSRF tokens). */
 const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub', 'csrf', 'xsrf']);
 
+/** Words before `token` that make it a cursor for the next page of results (`NextToken`, `ContinuationToken`). */
+const PAGINATION_WORDS: ReadonlySet<string> = new Set(['next', 'continuation', 'pagination']);
+
+/**
+ * `NextContinuationToken` (S3), `nextPageToken` (Google APIs), `NextToken` (AWS), `paginationToken`:
+ * an opaque cursor a service hands out to fetch the next page, no credential. Only right before
+ * `token`: `nextAuthToken` and `FB_PAGE_TOKEN` still hold credentials.
+ */
+function isPaginationToken(words: readonly string[]): boolean {
+  const before = words[words.length - 2];
+  return before !== undefined && (PAGINATION_WORDS.has(before) || (before === 'page' && words[words.length - 3] === 'next'));
+}
+
 /**
  * Splits an identifier into lowercase words at `_`, `-`, `.`, spaces and camelCase boundaries:
  * `AWS_SECRET_ACCESS_KEY` → aws secret access key, `apiKey` → api key, `OAuthToken` → o auth token.
@@ -88,6 +101,7 @@ export function classifySecretName(allWords: readonly string[]): SecretNameClass
   // `secret2`, `password1`: a numbered secret is still a secret.
   const last = words[words.length - 1].replace(/\d+$/, '');
   const direct = LAST_WORD_CLASS.get(last);
+  if (direct === 'token' && isPaginationToken(words)) return undefined;
   if (direct) return direct;
   if (last === 'key' && words.length >= 2 && KEY_QUALIFIERS.has(words[words.length - 2])) return 'key';
   for (const [suffix, nameClass] of COMPOUND_SUFFIXES) {

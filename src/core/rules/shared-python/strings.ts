@@ -89,7 +89,8 @@ export function composePythonString(node: Node, isSafePart: (part: Node) => bool
       return combine([composed, ...added], 'concatenation');
     }
     default:
-      return other(value);
+      // `a and "x" or "y"`, `"p" if c else "t"`, `{"t": quote(t)}`: constants chosen or gathered.
+      return isConstantPart(value, isSafePart, depth) ? { form: 'literal', text: '?', dynamicParts: [] } : other(value);
   }
 }
 
@@ -149,11 +150,48 @@ function isConstantPart(part: Node, isSafePart: (part: Node) => boolean, depth: 
   const value = unparenthesize(part);
   if (value.type === 'integer' || value.type === 'float' || value.type === 'true' || value.type === 'false' || value.type === 'none') return true;
   if (isSafePart(value)) return true;
+  if (depth > MAX_NESTING) return false;
+  const constant = (node: Node | null): boolean => node !== null && isConstantPart(node, isSafePart, depth + 1);
+  switch (value.type) {
+    // `"%(table)s" % {"table": quote_name(t)}`: a mapping of constant values puts in only constants.
+    case 'dictionary':
+      return namedChildrenOf(value).every((pair) => pair.type === 'comment' || (pair.type === 'pair' && constant(pair.childForFieldName('value'))));
+    // `"p" if partitioned else "t"`: one of two constants.
+    case 'conditional_expression': {
+      const [chosen, , otherwise] = namedChildrenOf(value).filter((child) => child.type !== 'comment');
+      return chosen !== undefined && otherwise !== undefined && constant(chosen) && constant(otherwise);
+    }
+    // `new and "typarray" or "NULL"` (psycopg2): `a or b` gives a or b; `a and b` gives b, or a when a
+    // is falsy (False, None, 0, "", an empty container), whose text carries nothing in.
+    case 'boolean_operator': {
+      const operator = value.childForFieldName('operator')?.text;
+      const right = value.childForFieldName('right');
+      if (operator === 'and') return constant(right);
+      return operator === 'or' && constant(value.childForFieldName('left')) && constant(right);
+    }
+    case 'call':
+      return isJoinOfConstants(value, constant);
+  }
   if (value.type === 'string' || value.type === 'concatenated_string' || value.type === 'identifier') {
     if (depth >= MAX_DEPTH && value.type === 'identifier') return CONSTANT_NAME.test(value.text);
-    if (depth > MAX_NESTING) return false;
     return composePythonString(value, isSafePart, depth + 1).dynamicParts.length === 0;
   }
+  return false;
+}
+
+/** `", ".join(quote_name(c) for c in columns)`, `" AND ".join(["a = %s", "b = %s"])`: a constant separator between constants. */
+function isJoinOfConstants(call: Node, constant: (node: Node | null) => boolean): boolean {
+  const callee = call.childForFieldName('function');
+  if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'join' || !constant(callee.childForFieldName('object'))) return false;
+  const list = call.childForFieldName('arguments');
+  // `f(x for x in xs)`: a lone generator is the call's arguments node itself.
+  const args = list === null ? [] : list.type === 'generator_expression' ? [list] : namedChildrenOf(list).filter((child) => child.type !== 'comment');
+  if (args.length !== 1) return false;
+  const items = unparenthesize(args[0]!);
+  if (items.type === 'generator_expression' || items.type === 'list_comprehension') {
+    return constant(items.childForFieldName('body'));
+  }
+  if (items.type === 'list' || items.type === 'tuple') return namedChildrenOf(items).every((item) => item.type === 'comment' || constant(item));
   return false;
 }
 
@@ -164,6 +202,7 @@ function isConstantPart(part: Node, isSafePart: (part: Node) => boolean, depth: 
  */
 function lastAssignment(use: Node): { value: Node; augmented: Node[] } | undefined {
   const name = use.text;
+  if (isComprehensionVariable(use)) return undefined;
   const scope = enclosingScope(use);
   let value: Node | undefined;
   let assignedAt = -1;
@@ -185,6 +224,28 @@ function lastAssignment(use: Node): { value: Node; augmented: Node[] } | undefin
     if (left?.type === 'identifier' && left.text === name && right !== null && assignment.childForFieldName('operator')?.text === '+=') augmented.push(right);
   }
   return { value, augmented };
+}
+
+const COMPREHENSIONS: ReadonlySet<string> = new Set(['generator_expression', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension']);
+
+/** `x` in `(x for x in names)`: each item in turn, never an `x = …` of the function around it. */
+function isComprehensionVariable(use: Node): boolean {
+  for (let current = use.parent; current !== null; current = current.parent) {
+    if (current.type === 'function_definition' || current.type === 'lambda' || current.type === 'module') return false;
+    if (!COMPREHENSIONS.has(current.type)) continue;
+    for (const clause of namedChildrenOf(current)) {
+      if (clause.type !== 'for_in_clause') continue;
+      const left = clause.childForFieldName('left');
+      if (left !== null && ownIdentifiers(left).includes(use.text)) return true;
+    }
+  }
+  return false;
+}
+
+/** The names a target binds: `x`, `(k, v)`, `[a, (b, c)]`. */
+function ownIdentifiers(target: Node): string[] {
+  if (target.type === 'identifier') return [target.text];
+  return namedChildrenOf(target).flatMap((child) => ownIdentifiers(child));
 }
 
 /** `for cmd in ("ver", "cmd /c ver"):`: a loop variable over constant strings is a constant too. */
