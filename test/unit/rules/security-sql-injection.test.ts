@@ -91,6 +91,26 @@ describe('rule security/sql-injection', () => {
     assert.deepEqual(run(rule, 'a.ts', text), []);
   });
 
+  it('accepts lists of escaped names and choices between constants, not the same shapes around a raw value', () => {
+    const safe = [
+      "await db.query(`SELECT ${columns.map((c) => db.escapeId(c)).join(', ')} FROM t`);",
+      "await db.query(`SELECT ${columns.map(quoteIdent).join(', ')} FROM t`);",
+      'await db.query(`SELECT * FROM t WHERE name IN (${names.map((n) => this.platform.quoteValue(n))})`);',
+      "await db.query(`SELECT * FROM t ORDER BY id ${(descending && 'DESC') || 'ASC'}`);",
+      "await db.query(`SELECT * FROM t ORDER BY id ${options.direction ?? 'ASC'}`);",
+      "await db.query(`SELECT * FROM t ${descending && 'ORDER BY id DESC'}`);",
+    ];
+    // `options.direction ?? 'ASC'` may be anything the caller sends.
+    assert.deepEqual(lines(run(rule, 'a.ts', safe.join('\n'))), [5]);
+    const raw = [
+      "await db.query(`SELECT ${columns.map((c) => c.trim()).join(', ')} FROM t`);",
+      'await db.query(`SELECT * FROM t WHERE name IN (${names.map((n) => n.trim())})`);',
+      "await db.query(`SELECT * FROM t ORDER BY id ${direction || 'ASC'}`);",
+      "await db.query(`SELECT * FROM t ORDER BY ${descending && column}`);",
+    ];
+    assert.deepEqual(lines(run(rule, 'a.ts', raw.join('\n'))), [1, 2, 3, 4]);
+  });
+
   it('ignores look-alikes: non-SQL text, cache keys, a query passed in, GraphQL and URLs', () => {
     const text = [
       'const user = cache.get(`user:${id}`);',

@@ -135,7 +135,23 @@ function isSafePart(part: ts.Expression): boolean {
   if (!ts.isCallExpression(part)) return false;
   const name = calleeLastName(part);
   if (name !== undefined && SAFE_CALL.test(name)) return true;
-  return name === 'join' && isPlaceholderList(part);
+  // An array in a template is its items joined by commas.
+  if (name === 'map') return isEscapingMap(part);
+  if (name !== 'join') return false;
+  const callee = skipWrappers(part.expression);
+  const joined = ts.isPropertyAccessExpression(callee) ? skipWrappers(callee.expression) : undefined;
+  return isPlaceholderList(part) || (joined !== undefined && ts.isCallExpression(joined) && calleeLastName(joined) === 'map' && isEscapingMap(joined));
+}
+
+/** `columns.map((c) => db.escapeId(c))`, `names.map(quoteIdent)`: every item escaped. */
+function isEscapingMap(mapped: ts.CallExpression): boolean {
+  if (mapped.arguments[0] === undefined) return false;
+  const callback = skipWrappers(mapped.arguments[0]);
+  if (ts.isIdentifier(callback)) return SAFE_CALL.test(callback.text);
+  if (ts.isPropertyAccessExpression(callback)) return SAFE_CALL.test(callback.name.text);
+  if (!ts.isArrowFunction(callback) || ts.isBlock(callback.body)) return false;
+  const body = skipWrappers(callback.body);
+  return ts.isCallExpression(body) && SAFE_CALL.test(calleeLastName(body) ?? '');
 }
 
 /** `ids.map(() => '?').join(', ')` or `ids.map((_, i) => `$${i + 1}`).join()`: only placeholders. */

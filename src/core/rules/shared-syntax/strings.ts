@@ -61,6 +61,13 @@ function compose(expression: ts.Expression, bindings: FileBindings, isSafePart: 
       return { text: whenTrue.text, dynamicParts: [], form: 'literal', viaConstant: false };
     }
   }
+  if (ts.isBinaryExpression(value) && isChoiceOperator(value.operatorToken.kind)) {
+    // `a || b` and `a ?? b` give a or b; `a && b` gives b, or a when a is falsy (false, 0, '', null,
+    // undefined, NaN), whose text carries nothing in.
+    const right = compose(value.right, bindings, isSafePart, depth + 1);
+    const leftConstant = value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || compose(value.left, bindings, isSafePart, depth + 1).dynamicParts.length === 0;
+    if (leftConstant && right.dynamicParts.length === 0) return { text: right.text, dynamicParts: [], form: 'literal', viaConstant: false };
+  }
   if (isSafePart(value)) return { text: '?', dynamicParts: [], form: 'other', viaConstant: false };
   if (ts.isIdentifier(value)) {
     const binding = bindings.resolve(value);
@@ -71,6 +78,11 @@ function compose(expression: ts.Expression, bindings: FileBindings, isSafePart: 
     return unknown(value, 'variable');
   }
   return unknown(value, 'other');
+}
+
+/** `||`, `??`, `&&` (a function, not a table: `ts` loads on first use, not when this module does). */
+function isChoiceOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.BarBarToken || kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.AmpersandAmpersandToken;
 }
 
 function unknown(part: ts.Expression, form: StringForm): StringComposition {
