@@ -98,6 +98,25 @@ describe('rule security/tls-disabled', () => {
     assert.deepEqual(lines(run(rule, 'request.js', text)), [6, 8, 9]);
   });
 
+  it('does not report the options of a mode the caller named (pg: PGSSLMODE=no-verify), and still reports them under any other case or condition', () => {
+    const text = [
+      'function fromEnvironment() {',
+      '  switch (process.env.PGSSLMODE) {',
+      "    case 'require': return true;",
+      "    case 'no-verify': return { rejectUnauthorized: false };",
+      "    case 'prefer': return { rejectUnauthorized: false };",
+      '  }',
+      "  if (this.ssl === 'no-verify') { this.ssl = { rejectUnauthorized: false }; }",
+      "  if (this.host === 'db') { this.ssl = { rejectUnauthorized: false }; }",
+      '  switch (options.mode) {',
+      "    case 'fast': agent.options = { rejectUnauthorized: false }; break;",
+      '  }',
+      '  return { rejectUnauthorized: false };',
+      '}',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'connection-parameters.js', text)), [5, 8, 10, 12]);
+  });
+
   it('does not report a function named for building an unverified agent; the same assignment in another function is reported', () => {
     const text = [
       'function createInsecureAgent() { const agent = new https.Agent(); agent.options.rejectUnauthorized = false; return agent; }',

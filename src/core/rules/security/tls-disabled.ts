@@ -33,7 +33,8 @@ export const securityTlsDisabled: Rule = {
     'error goes away, the protection with it, and the line usually reaches production. Fix the ' +
     'certificate, or trust the private CA explicitly with the `ca` option. Values computed at run time ' +
     '(`rejectUnauthorized: isProd`) are not reported, nor is `false` set in a branch of a condition on a TLS ' +
-    'option (`if (opts.strictSSL === false) this.rejectUnauthorized = false`) or in a function named for ' +
+    'option (`if (opts.strictSSL === false) this.rejectUnauthorized = false`), under a case naming the unverified mode ' +
+    "(`case 'no-verify':`), or in a function named for " +
     'making an unverified connection (`createInsecureAgent`): the caller\'s choice passed on.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, tlsDisabledVisitor),
   visitor: tlsDisabledVisitor,
@@ -63,7 +64,7 @@ function checkProperty(property: ts.PropertyAssignment, sourceFile: ts.SourceFil
   const value = property.initializer;
   switch (name) {
     case 'rejectUnauthorized':
-      if (!isFalseLiteral(value)) return undefined;
+      if (!isFalseLiteral(value) || passesOnTlsOption(property, sourceFile)) return undefined;
       return report(property, sourceFile, disabledMessage('rejectUnauthorized: false'), flip(value, sourceFile, 'rejectUnauthorized'));
     case 'strictSSL':
       if (!isFalseLiteral(value)) return undefined;
@@ -104,24 +105,33 @@ function checkCall(call: ts.CallExpression, sourceFile: ts.SourceFile): RuleFind
 }
 
 /**
- * In a function named for building an unverified connection (`createInsecureAgent`), or
- * `if (self.strictSSL === false) self.rejectUnauthorized = false` (request 2): a library passing on
- * its caller's own TLS option, a value decided at run time like `rejectUnauthorized: opts.verify`.
- * Only a branch (then or else) of a condition on such an option counts; `if (url) … = false` still
- * turns the checks off.
+ * In a function named for building an unverified connection (`createInsecureAgent`), in
+ * `if (self.strictSSL === false) self.rejectUnauthorized = false` (request 2), or under
+ * `case 'no-verify':` (pg's `PGSSLMODE`): a library passing on its caller's own TLS option, a value
+ * decided at run time like `rejectUnauthorized: opts.verify`. Only a branch (then or else) of a
+ * condition on such an option, or a case that names the unverified mode, counts; `if (url) … = false`
+ * still turns the checks off.
  */
-function passesOnTlsOption(assignment: ts.BinaryExpression, sourceFile: ts.SourceFile): boolean {
-  for (let node: ts.Node = assignment.parent; !ts.isSourceFile(node); node = node.parent) {
+function passesOnTlsOption(setting: ts.Node, sourceFile: ts.SourceFile): boolean {
+  for (let node: ts.Node = setting.parent; !ts.isSourceFile(node); node = node.parent) {
     if (isFunctionWithBody(node)) {
       const name = node.name !== undefined && (ts.isIdentifier(node.name) || ts.isPrivateIdentifier(node.name)) ? node.name.text : undefined;
       if (name !== undefined && UNVERIFIED_MAKER_NAME.test(name)) return true;
       break;
     }
   }
-  let statement: ts.Node = assignment.parent;
-  if (!ts.isExpressionStatement(statement)) return false;
+  // From `x.rejectUnauthorized = false` or `{ rejectUnauthorized: false }` out to its statement.
+  let statement: ts.Node = setting.parent;
+  while (ts.isObjectLiteralExpression(statement) || ts.isPropertyAssignment(statement) || ts.isParenthesizedExpression(statement) || (ts.isBinaryExpression(statement) && statement.operatorToken.kind === ts.SyntaxKind.EqualsToken)) {
+    statement = statement.parent;
+  }
+  if (!ts.isExpressionStatement(statement) && !ts.isReturnStatement(statement)) return false;
   if (ts.isBlock(statement.parent)) statement = statement.parent;
   const parent = statement.parent;
+  if (ts.isCaseClause(parent)) {
+    const label = skipWrappers(parent.expression);
+    return (ts.isStringLiteralLike(label) && UNVERIFIED_MAKER_NAME.test(label.text.replace(/-/g, '_'))) || TLS_OPTION_NAME.test(parent.parent.parent.expression.getText(sourceFile));
+  }
   return ts.isIfStatement(parent) && (parent.thenStatement === statement || parent.elseStatement === statement) && TLS_OPTION_NAME.test(parent.expression.getText(sourceFile));
 }
 
