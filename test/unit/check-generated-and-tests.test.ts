@@ -114,6 +114,10 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('lib/diff.js', `"use strict";\nexports.x = 1;\n${inlineMap}`), 'sourceMappingURL comment', 'an inline map longer than the tail');
     assert.match(generatedReason('dist/umd/uuidv5.min.js', `!function(){${'var a=1;'.repeat(200)}}();`)!, /^minified/, 'a small minified file in a build output');
     assert.match(generatedReason('dist/jszip.js', '!function(e){}({1:[function(require,module,exports){\n"use strict";\n}]});\n')!, /browserify runtime in a build output path/);
+    // prisma 7's build/child.js (Rollup with its CommonJS plugin), trimmed.
+    const rollup = "'use strict';\n\nvar require$$0 = require('fs');\nvar require$$1$1 = require('os');\n\nfunction _interopDefaultLegacy (e) { return e && typeof e === 'object' && 'default' in e ? e : { 'default': e }; }\n";
+    assert.equal(generatedReason('build/child.js', rollup), 'bundle: Rollup CommonJS interop in a build output path');
+    assert.equal(generatedReason('src/child.js', "var fs = require('fs');\nfunction interopDefault(e) { return e; }\n"), undefined);
     // fast-check 4's lib/fast-check.js (rolldown) and esbuild's own lib/main.js, trimmed: no output folder, no second signature.
     const rolldown = '//#region src/check/precondition/PreconditionFailure.ts\nclass PreconditionFailure extends Error {}\n//#endregion\n//#region src/random/generator/Random.ts\nclass Random {}\n//#endregion\n';
     assert.equal(generatedReason('lib/fast-check.js', rolldown), 'bundle: module regions naming their source files');

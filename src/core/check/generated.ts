@@ -63,6 +63,12 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: rea
   },
   { name: 'CommonJS interop emit', pattern: /^Object\.defineProperty\(exports, ['"]__esModule['"], \{ value: true \}\);/m, literals: ['Object.defineProperty(exports'] },
   { name: 'parcel runtime', pattern: /\bparcelRequire\b/, literals: ['parcelRequire'] },
+  // @rollup/plugin-commonjs names each required module `require$$0`, `require$$1$1`…, with its interop helpers.
+  {
+    name: 'Rollup CommonJS interop',
+    pattern: /\bvar require\$\$\d+(?:\$\d+)? = require\(|\bfunction (?:_interopDefaultLegacy|getDefaultExportFromCjs) ?\(/,
+    literals: ['require$$', '_interopDefaultLegacy', 'getDefaultExportFromCjs'],
+  },
   { name: 'browserify runtime', pattern: /\[function\(require,module,exports\)\{/, literals: ['[function(require,module,exports){'] },
 ];
 
