@@ -118,6 +118,11 @@ describe('check: generated, minified and bundled files', () => {
     const rollup = "'use strict';\n\nvar require$$0 = require('fs');\nvar require$$1$1 = require('os');\n\nfunction _interopDefaultLegacy (e) { return e && typeof e === 'object' && 'default' in e ? e : { 'default': e }; }\n";
     assert.equal(generatedReason('build/child.js', rollup), 'bundle: Rollup CommonJS interop in a build output path');
     assert.equal(generatedReason('src/child.js', "var fs = require('fs');\nfunction interopDefault(e) { return e; }\n"), undefined);
+    // axios 1.21's dist/esm/axios.js (Rollup, no map, no module markers), trimmed.
+    const renamed = '/*! Axios v1.21.1 */\nfunction bind(fn, thisArg) { return fn; }\nvar utils$1 = { bind };\nclass AxiosError$1 extends Error {}\nexport { utils$1 as utils };\n';
+    assert.equal(generatedReason('dist/esm/axios.js', renamed), 'bundle: bindings renamed apart (name$1) in a build output path');
+    assert.equal(generatedReason('src/axios.js', renamed), undefined, 'one signature outside a build folder');
+    assert.equal(generatedReason('dist/esm/replace.js', "const out = text.replace(/(a)/, '$1');\nvar price$1 = 1;\n"), undefined, 'one renamed name');
     // fast-check 4's lib/fast-check.js (rolldown) and esbuild's own lib/main.js, trimmed: no output folder, no second signature.
     const rolldown = '//#region src/check/precondition/PreconditionFailure.ts\nclass PreconditionFailure extends Error {}\n//#endregion\n//#region src/random/generator/Random.ts\nclass Random {}\n//#endregion\n';
     assert.equal(generatedReason('lib/fast-check.js', rolldown), 'bundle: module regions naming their source files');
