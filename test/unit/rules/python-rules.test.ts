@@ -590,6 +590,10 @@ describe('Python rules (reliability and security)', () => {
         '    cur.execute("SELECT t.oid, %s FROM pg_type t WHERE t.typname = %%s" % typarray, ("hstore",))',
         '    cur.execute("INSERT INTO t (%s) VALUES (1)" % ", ".join(self.quote_name(x) for x in mapping))',
         '    cur.execute("SELECT * FROM t WHERE %s" % " AND ".join(["a = %s", "b = %s"]), (1, 2))',
+        // sqlite3's dump: quotes doubled inside the quotes they escape.
+        '    ident = name.replace(\'"\', \'""\')',
+        '    cur.execute(\'SELECT * FROM "{0}"\'.format(ident))',
+        '    cur.execute("SELECT {0} FROM t".format(",".join("\'{0}\'".format(c.replace("\'", "\'\'")) for c in mapping)))',
         '',
       ].join('\n');
       assert.deepEqual(flagged(securitySqlInjection, safe), []);
@@ -602,9 +606,11 @@ describe('Python rules (reliability and security)', () => {
         '    x = "t"',
         '    cur.execute("SELECT %s FROM t" % ", ".join(x for x in names))',
         '    cur.execute("SELECT %s FROM t" % name.join(["a", "b"]))',
+        '    cur.execute(\'SELECT * FROM "{0}"\'.format(name.replace("\'", "")))',
+        '    cur.execute("SELECT {0} FROM t".format(",".join("\'{0}\'".format(c) for c in names)))',
         '',
       ].join('\n');
-      assert.equal(flagged(securitySqlInjection, raw).length, 6);
+      assert.equal(flagged(securitySqlInjection, raw).length, 8);
     });
   });
 

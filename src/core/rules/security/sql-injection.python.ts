@@ -83,7 +83,14 @@ function isSafePart(part: Node, depth = 0): boolean {
   if (value.type !== 'call') return false;
   const name = calleeLastName(value);
   if (name !== undefined && SAFE_CALL.test(name)) return true;
+  if (name === 'replace' && doublesQuotes(value)) return true;
   return name === 'join' && isPlaceholderList(value);
+}
+
+/** `name.replace('"', '""')` (sqlite3's dump): a quote doubled is SQL's own escape inside that quote. */
+function doublesQuotes(replace: Node): boolean {
+  const [from, to] = callArguments(replace).positional.map((argument) => composePythonString(argument));
+  return from?.form === 'literal' && to?.form === 'literal' && (from.text === '"' || from.text === "'") && to.text === from.text + from.text;
 }
 
 /** `", ".join(["%s"] * len(ids))`, `",".join("?" * n)`, `",".join("?" for _ in ids)`: only placeholders. */

@@ -170,7 +170,8 @@ function isConstantPart(part: Node, isSafePart: (part: Node) => boolean, depth: 
       return operator === 'or' && constant(value.childForFieldName('left')) && constant(right);
     }
     case 'call':
-      return isJoinOfConstants(value, constant);
+      // `"'{0}'".format(quoted)`: a format call of constants is itself one.
+      return isJoinOfConstants(value, constant) || (value.childForFieldName('function')?.childForFieldName('attribute')?.text === 'format' && composePythonString(value, isSafePart, depth + 1).dynamicParts.length === 0);
   }
   if (value.type === 'string' || value.type === 'concatenated_string' || value.type === 'identifier') {
     if (depth >= MAX_DEPTH && value.type === 'identifier') return CONSTANT_NAME.test(value.text);
