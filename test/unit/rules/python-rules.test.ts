@@ -524,6 +524,23 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(securityEval, text), []);
     });
 
+    it('leaves compile to a syntax tree alone (ast.parse), not compile with other flags', () => {
+      const tree = [
+        'import ast',
+        'from _ast import PyCF_ONLY_AST, PyCF_TYPE_COMMENTS',
+        'def parse(source, filename, mode):',
+        '    flags = PyCF_ONLY_AST',
+        '    flags |= PyCF_TYPE_COMMENTS',
+        '    return compile(source, filename, mode, flags, _feature_version=-1)',
+        'def tree(src):',
+        '    return compile(src, "<s>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_TYPE_COMMENTS)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(securityEval, tree), []);
+      const code = 'import __future__\ndef run(src):\n    flags = __future__.annotations.compiler_flag\n    return compile(src, "<s>", "exec", flags)\n';
+      assert.deepEqual(flagged(securityEval, code), ['compile(src, "<s>", "exec", flags)']);
+    });
+
     it('reports exec(compile(src, …)) and exec of a compiled name once, at the compile', () => {
       assert.deepEqual(flagged(securityEval, 'exec(compile(src, "<f>", "exec"), ns)\n'), ['compile(src, "<f>", "exec")']);
       assert.deepEqual(flagged(securityEval, 'def run(src):\n    code = compile(src, "<f>", "exec")\n    exec(code, ns)\n'), ['compile(src, "<f>", "exec")']);

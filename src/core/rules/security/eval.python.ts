@@ -54,6 +54,10 @@ function checkBuiltin(call: Node, name: string): RuleFinding | undefined {
     const mode = argumentAt(args, 2, 'mode');
     // `compile(pattern)` of another module under that name takes no mode: not Python code.
     if (mode === undefined) return undefined;
+    // `compile(src, name, "exec", ast.PyCF_ONLY_AST)` (what `ast.parse` does) builds a syntax tree, never code.
+    const flags = argumentAt(args, 3, 'flags');
+    const flagValue = flags?.type === 'identifier' ? (assignedValue(flags) ?? flags) : flags;
+    if (flagValue !== undefined && /\bPyCF_ONLY_AST\b/.test(flagValue.text)) return undefined;
   }
   // `exec(compile(src, …))`, `code = compile(…); exec(code)`: the `compile` is the finding.
   const compiled = source.type === 'identifier' ? assignedValue(source) : source;
