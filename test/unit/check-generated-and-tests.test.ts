@@ -118,6 +118,12 @@ describe('check: generated, minified and bundled files', () => {
     const rollup = "'use strict';\n\nvar require$$0 = require('fs');\nvar require$$1$1 = require('os');\n\nfunction _interopDefaultLegacy (e) { return e && typeof e === 'object' && 'default' in e ? e : { 'default': e }; }\n";
     assert.equal(generatedReason('build/child.js', rollup), 'bundle: Rollup CommonJS interop in a build output path');
     assert.equal(generatedReason('src/child.js', "var fs = require('fs');\nfunction interopDefault(e) { return e; }\n"), undefined);
+    // playwright-core's lib/vite/traceViewer/index.BY2vkw8A.js: a 6.6 KB one-line chunk named by its content hash.
+    const chunk = `import{r as e}from"./assets/rolldown-runtime-QTnfLwEv.js";${'var f=e(t(),1),p=e(d(),1);'.repeat(240)}`;
+    assert.match(generatedReason('lib/vite/traceViewer/index.BY2vkw8A.js', chunk)!, /^minified/);
+    assert.match(generatedReason('assets/index-Cq-34xZU.js', chunk)!, /^minified/);
+    assert.equal(generatedReason('lib/vite/traceViewer/index.settings.js', chunk), undefined, 'a name, not a hash: under 8 KB, not judged');
+    assert.equal(generatedReason('lib/vite/traceViewer/sha256sum.js', chunk), undefined);
     // axios 1.21's dist/esm/axios.js (Rollup, no map, no module markers), trimmed.
     const renamed = '/*! Axios v1.21.1 */\nfunction bind(fn, thisArg) { return fn; }\nvar utils$1 = { bind };\nclass AxiosError$1 extends Error {}\nexport { utils$1 as utils };\n';
     assert.equal(generatedReason('dist/esm/axios.js', renamed), 'bundle: bindings renamed apart (name$1) in a build output path');

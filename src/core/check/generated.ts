@@ -29,8 +29,17 @@ const MAX_INLINE_MAP_CHARS = 4 * 1024 * 1024;
 /** Files whose line statistics and bundle signatures are meaningful: scripts and style sheets. */
 const CODE_EXTENSION = /\.(?:[cm]?[jt]sx?|css)$/i;
 
-/** Folders and names build tools write to: a weak hint, only counted with a signature in the content. */
+/**
+ * Folders and names build tools write to: a weak hint, only counted with a signature in the content.
+ * Also a chunk named with its content hash (Vite and Rollup: `index.BY2vkw8A.js`, `index-Cq-34xZU.js`):
+ * eight base64url characters mixing digits and both cases.
+ */
 const OUTPUT_PATH = /(?:^|\/)(?:dist|build|out|bundles?|umd|lib-cov)\/|\.(?:min|bundle|umd|prod|production)\.[cm]?js$/i;
+const HASHED_CHUNK = /[.-](?=[\w-]{0,7}\d)(?=[\w-]{0,7}[A-Z])(?=[\w-]{0,7}[a-z])[\w-]{8}\.[cm]?js$/;
+
+function isOutputPath(path: string): boolean {
+  return OUTPUT_PATH.test(path) || HASHED_CHUNK.test(path);
+}
 
 /**
  * A comment near the top that declares the file generated: the `@generated` tag (Facebook's
@@ -88,7 +97,7 @@ export function generatedReason(path: string, text: string): string | undefined 
   const tail = text.length > TAIL_CHARS ? text.slice(text.length - TAIL_CHARS) : text;
   // The plain search first: the line-anchored expression tries every line start of the tail, and most files have no map.
   if (sourceMapCommentIn(tail) || inlineSourceMapAtEnd(text)) return 'sourceMappingURL comment';
-  const minified = minifiedStatistics(head, OUTPUT_PATH.test(path) ? MIN_MINIFIED_CHARS_IN_OUTPUT : MIN_MINIFIED_CHARS);
+  const minified = minifiedStatistics(head, isOutputPath(path) ? MIN_MINIFIED_CHARS_IN_OUTPUT : MIN_MINIFIED_CHARS);
   if (minified) return minified;
   const modules = bundledModuleMarkers(head);
   if (modules) return modules;
@@ -97,7 +106,7 @@ export function generatedReason(path: string, text: string): string | undefined 
   if (distinctAtLineStarts(head, '//#region ', MODULE_REGION, 1) === 1) signatures.push('module region naming its source file');
   if (head.includes('$1') && distinctRenamedBindings(head, 2) === 2) signatures.push('bindings renamed apart (name$1)');
   if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
-  if (signatures.length === 1 && OUTPUT_PATH.test(path)) return `bundle: ${signatures[0]} in a build output path`;
+  if (signatures.length === 1 && isOutputPath(path)) return `bundle: ${signatures[0]} in a build output path`;
   return undefined;
 }
 
