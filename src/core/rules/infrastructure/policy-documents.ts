@@ -233,19 +233,17 @@ function moduleValues(file: HclFile, loaded: LoadedFiles): ReadonlyMap<string, H
         terraformBlocks: (block) => (block.type === 'variable' && variables.has(block.labels[0] ?? '')) || (block.type === 'locals' && locals.size > 0),
       });
       const sibling = hclFile(document);
-      for (const variable of [...variables]) {
-        const found = declaration(sibling, 'var', variable);
-        if (!found.declared) continue;
-        variables.delete(variable);
-        // Only a string can be a path; read now, before the tree it is converted from is freed.
-        if (found.value?.kind === 'string') values.set(`var.${variable}`, found.value);
-      }
-      for (const local of [...locals]) {
-        const found = declaration(sibling, 'local', local);
-        if (!found.declared) continue;
-        locals.delete(local);
-        if (found.value?.kind === 'string') values.set(`local.${local}`, found.value);
-      }
+      const take = (scope: 'var' | 'local', wanted: Set<string>): void => {
+        for (const name of [...wanted]) {
+          const found = declaration(sibling, scope, name);
+          if (!found.declared) continue;
+          wanted.delete(name);
+          // Only a string can be a path; read now, before the tree it is converted from is freed.
+          if (found.value?.kind === 'string') values.set(`${scope}.${name}`, found.value);
+        }
+      };
+      take('var', variables);
+      take('local', locals);
     } catch {
       // A module file that cannot be parsed declares nothing this file can use.
     } finally {

@@ -707,7 +707,7 @@ function movesOn(loop: ts.IterationStatement): boolean {
       const target = skipWrappers(node.left);
       if (ts.isIdentifier(target) && read.has(target.text) && !isStepOf(node.right, target.text) && !tries.some((attempt) => contains(attempt.tryBlock, node))) {
         // Computed from the value it replaces (`rest = rest.slice(error.end)`): the next input.
-        if (mentions(node.right, target.text)) derived = true;
+        if (mentionsAny(node.right, new Set([target.text]))) derived = true;
         moved.add(target.text);
         const value = skipWrappers(node.right);
         if (ts.isIdentifier(value)) moved.add(value.text);
@@ -719,8 +719,7 @@ function movesOn(loop: ts.IterationStatement): boolean {
   visit(loop.statement);
   if (derived) return true;
   if (moved.size === 0) return false;
-  const mentionsMoved = (node: ts.Node): boolean => (ts.isIdentifier(node) && moved.has(node.text)) || (ts.forEachChild(node, mentionsMoved) ?? false);
-  return exitTests.some(mentionsMoved);
+  return exitTests.some((test) => mentionsAny(test, moved));
 }
 
 /** `n + 1`, `delay * 2`, `Math.min(delay * 2, max)`: a value computed from `name` by arithmetic. */
@@ -743,8 +742,9 @@ function isStepOf(expression: ts.Expression, name: string): boolean {
   return mentions && !other;
 }
 
-function mentions(expression: ts.Node, name: string): boolean {
-  return (ts.isIdentifier(expression) && expression.text === name) || (ts.forEachChild(expression, (child) => mentions(child, name) || undefined) ?? false);
+/** True when an identifier in `node` is one of `names`. */
+function mentionsAny(node: ts.Node, names: ReadonlySet<string>): boolean {
+  return (ts.isIdentifier(node) && names.has(node.text)) || (ts.forEachChild(node, (child) => mentionsAny(child, names) || undefined) ?? false);
 }
 
 function contains(outer: ts.Node, inner: ts.Node): boolean {
