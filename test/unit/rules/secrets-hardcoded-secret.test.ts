@@ -446,6 +446,14 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('src/auth.ts', text), []);
     });
 
+    it("takes a lexer's token names with a sigil for words (prettier 3.10's bundled scss tokenizer)", () => {
+      const text = ['lastSignificantToken = "?InterpolationInTemplate";', 'nextLastSignificantToken = "?NonExpressionParenKeyword";'].join('\n');
+      assert.deepEqual(check('src/tokenizer.js', `${text}\n`), []);
+      // The sigil is no cover for random text around it.
+      const secret = strongValue(24, 433);
+      expectOne('src/tokenizer.js', `const apiToken = "?${secret}";\n`, `?${secret}`, 'token');
+    });
+
     it('takes page cursors for what they are (botocore examples: NextContinuationToken), not a credential named beside one', () => {
       const value = strongValue(40, 432);
       const cursors = [`{"NextContinuationToken": "${value}"}`, `{"NextToken": "${value}"}`, `next_page_token = "${value}"`, `paginationToken = "${value}"`].join('\n');
