@@ -54,6 +54,32 @@ describe('dependencies/undeclared', () => {
     assert.deepEqual(flagged('src/load.ts', text, appManifest), ['js-yaml', 'chalk', 'uuid', 'got']);
   });
 
+  it('reports an optional load (sharp 0.35, bullmq 6.7) as info, and a required one, a rethrown one or an invented name as an error', () => {
+    const severities = (text: string) => check('src/load.js', text, appManifest).map((finding) => `${text.slice(finding.start, finding.end)}:${finding.severity}`);
+    const optional = [
+      'let sharp;',
+      "try { sharp = require('@img/sharp-wasm32/sharp.node'); } catch (err) { errors.push(err); }",
+      'function createGlideBatch(isAtomic) {',
+      "  try { const { Batch } = require('@valkey/valkey-glide'); return new Batch(isAtomic); } catch (_a) { return null; }",
+      '}',
+      "const yaml = await import('js-yaml').catch(() => undefined);",
+      "const toml = (import('smol-toml')).then((m) => m, () => null);",
+      "try { require('pino-pretty'); } catch (error) { if (error.code !== 'MODULE_NOT_FOUND') throw error; }",
+    ].join('\n');
+    assert.deepEqual(severities(optional), ['@img/sharp-wasm32:info', '@valkey/valkey-glide:info', 'js-yaml:info', 'smol-toml:info', 'pino-pretty:info']);
+    assert.match(check('src/load.js', optional, appManifest)[0].message, /loaded as optional .* optionalDependencies/);
+    const required = [
+      "try { require('left-pad'); } catch (error) { throw new Error('install left-pad'); }",
+      "try { run(); } catch { require('uuid'); }",
+      "try { const load = () => require('got'); register(load); } catch {}",
+      "const chalk = await import('chalk');",
+      "import('ky').then((m) => m.default);",
+      // A known bad name stays an error, however it is loaded.
+      "try { require('crossenv'); } catch {}",
+    ].join('\n');
+    assert.deepEqual(severities(required), ['left-pad:error', 'uuid:error', 'got:error', 'chalk:error', 'ky:error', 'crossenv:error']);
+  });
+
   it('accepts every dependency field, subpaths, scoped packages and the package itself', () => {
     const text = [
       "import express from 'express';",

@@ -33,6 +33,13 @@ export interface ModuleReference {
   end: number;
   /** True when the source text between `start` and `end` is exactly `specifier` (no escapes), so it can be edited in place. */
   verbatim: boolean;
+  /**
+   * True for a `require()` or `import()` the code carries on without: in the `try` block of a
+   * `try` whose `catch` does not just throw (in the same function), or an `import()` whose
+   * rejection a `.catch()` handles. An optional dependency loaded on purpose (sharp's WebAssembly
+   * fallback, bullmq's Valkey client).
+   */
+  optional: boolean;
 }
 
 /** Text that may hold a `require(...)`, `import(...)` call or an `import('m')` type. */
@@ -59,6 +66,8 @@ export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleRefe
   // and import types can hide deep in the tree. Most files have neither, and skip the full walk.
   const deep = MAY_HAVE_NESTED_REFERENCE.test(text);
 
+  // Whether the node being visited runs inside a `try` (or before a `.catch()`) that carries on without it.
+  let optional = false;
   const add = (literal: ts.Node, kind: ModuleReferenceKind, typeOnly: boolean): void => {
     if (!ts.isStringLiteralLike(literal)) return;
     const literalStart = literal.getStart(sourceFile);
@@ -71,7 +80,14 @@ export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleRefe
       start,
       end,
       verbatim: text.slice(start, end) === literal.text,
+      optional: optional && (kind === 'require' || kind === 'dynamic-import'),
     });
+  };
+  const visitOptionally = (node: ts.Node, inside: boolean): void => {
+    const outer = optional;
+    optional = inside;
+    visit(node);
+    optional = outer;
   };
 
   const visit = (node: ts.Node): void => {
@@ -102,11 +118,45 @@ export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleRefe
         add(first, 'require', false);
       }
     }
+    if (deep) {
+      if (ts.isTryStatement(node) && node.catchClause !== undefined && !onlyThrows(node.catchClause.block)) {
+        visitOptionally(node.tryBlock, true);
+        visit(node.catchClause);
+        if (node.finallyBlock) visit(node.finallyBlock);
+        return;
+      }
+      if (ts.isCallExpression(node) && isImportWithCaughtRejection(node)) {
+        visitOptionally((node.expression as ts.PropertyAccessExpression).expression, true);
+        for (const argument of node.arguments) visit(argument);
+        return;
+      }
+      // A function declared in a `try` runs when it is called, maybe long after the `try` is left.
+      if (ts.isFunctionLike(node) && optional) {
+        visitOptionally(node, false);
+        return;
+      }
+    }
     if (deep || ts.isSourceFile(node) || ts.isModuleDeclaration(node) || ts.isModuleBlock(node)) ts.forEachChild(node, visit);
   };
   visit(sourceFile);
   cache.set(sourceFile, references);
   return references;
+}
+
+/** A `catch` block that throws whatever it caught or its own error, and nothing else: the load is not optional. */
+function onlyThrows(block: ts.Block): boolean {
+  return block.statements.length > 0 && block.statements.every((statement) => ts.isThrowStatement(statement));
+}
+
+/** `import('m').catch(…)`, `import('m').then(use, onRejected)`: a rejection handled where the import is made. */
+function isImportWithCaughtRejection(call: ts.CallExpression): boolean {
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const method = callee.name.text;
+  if (!(method === 'catch' || (method === 'then' && call.arguments.length >= 2))) return false;
+  let target = callee.expression;
+  while (ts.isParenthesizedExpression(target)) target = target.expression;
+  return ts.isCallExpression(target) && target.expression.kind === ts.SyntaxKind.ImportKeyword;
 }
 
 function isTypeOnlyImportClause(clause: ts.ImportClause): boolean {

@@ -23,7 +23,9 @@ export const dependenciesUndeclared: Rule = {
     'Counted as declared: `dependencies`, `devDependencies`, `peerDependencies`, `optionalDependencies`,',
     "the package's own `name`, and for `import type` only, the matching `@types/` package. A type-only",
     'reference on the line after a `@ts-ignore` or `@ts-expect-error` comment may not resolve on purpose and',
-    'is not checked. `vscode` is',
+    'is not checked. A `require()` or `import()` the code carries on without (in a `try` whose `catch` does not',
+    'just throw, or an `import()` with a `.catch()`) is an optional dependency: undeclared, it is reported as',
+    'info, unless its name is shaped like an invented one. `vscode` is',
     'provided by the editor and counts as declared when `@types/vscode` or `engines.vscode` is.',
     '',
     'Not checked: Node builtins (`fs`, `node:test`), relative and absolute paths, URLs, tsconfig `paths` and',
@@ -54,6 +56,19 @@ export const dependenciesUndeclared: Rule = {
       if (isDeclared(manifest, packageImport.packageName, packageImport.typeOnly)) continue;
       if (resolvesWithoutPackage(context, packageImport)) continue;
       const { start, end } = packageNameSpan(packageImport);
+      // Code that carries on without the package does not break on a clean install, so nobody is
+      // pushed to `npm install` a name that was made up; a name shaped like an invention still is.
+      if (packageImport.optional && !suspiciousName(packageImport.packageName)) {
+        findings.push({
+          start,
+          end,
+          severity: 'info',
+          message:
+            `'${packageImport.packageName}' is loaded as optional (the code carries on when it fails to load) but is not declared in ${manifest.path}. ` +
+            'Vet it and declare it in optionalDependencies (or as an optional peer dependency), so installs and audits see it.',
+        });
+        continue;
+      }
       findings.push({
         start,
         end,
