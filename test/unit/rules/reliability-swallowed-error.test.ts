@@ -143,6 +143,80 @@ describe('rule reliability/swallowed-error', () => {
     assert.deepEqual(lines(run(rule, 'b.ts', dropped)), [1, 2, 3]);
   });
 
+  it('does not report marking a kept promise handled when it is consumed elsewhere (the Anthropic SDK\'s message streams)', () => {
+    const text = [
+      'class MessageStream {',
+      '  #connectedPromise = new Promise((resolve, reject) => { this.#resolve = resolve; this.#reject = reject; });',
+      '  constructor() {',
+      '    this.#connectedPromise.catch(() => {});',
+      '  }',
+      '  async connected() { await this.#connectedPromise; }',
+      '}',
+      'async function race(previous, signal) {',
+      '  const aborted = new Promise((_, reject) => signal.addEventListener("abort", reject));',
+      '  aborted.catch(() => undefined);',
+      '  return Promise.race([previous, aborted]);',
+      '}',
+      'function save(saved) {',
+      '  pending = saved.catch(() => {});',
+      '  return saved.catch(() => remove());',
+      '}',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'src/lib/MessageStream.ts', text), []);
+    // A kept promise nobody else takes, or only looks at, or only drops again, is still dropped.
+    const dropped = [
+      'const started = start();',
+      'started.catch(() => {});',
+      'if (started) log("started");',
+      'class Job {',
+      '  run() { this.done = work(); this.done.catch(noop); }',
+      '  stop() { this.done.catch(() => {}); this.done = undefined; }',
+      '}',
+      // A compiler's temporary of the same name in another function is another promise.
+      'function close() { var _a; (_a = this.initializing) === null || _a === void 0 ? void 0 : _a.catch(() => { }); }',
+      'function later() { var _a; return (_a = this.pending) === null || _a === void 0 ? void 0 : _a.then(use); }',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'src/job.ts', dropped)), [2, 5, 6, 8]);
+  });
+
+  it('reports a clean-up step that drops its own error before the handled error is rethrown as information', () => {
+    const text = [
+      'async function writeAtomic(path, data) {',
+      '  let handle;',
+      '  try {',
+      '    handle = await fs.open(tempPath, "w");',
+      '    await handle.writeFile(data);',
+      '  } catch (err) {',
+      '    if (handle) await handle.close().catch(() => {});',
+      '    await fs.unlink(tempPath).catch(() => {});',
+      '    throw err;',
+      '  }',
+      '}',
+      'async function exec(raw, commands) {',
+      '  try { await raw.exec(commands); } catch (err) {',
+      '    try { await raw.customCommand(["DISCARD"]); } catch (_a) {',
+      '      // ignore',
+      '    }',
+      '    throw err;',
+      '  }',
+      '}',
+      'async function notRethrown(raw) {',
+      '  try { await raw.exec(); } catch (err) {',
+      '    try { await raw.discard(); } catch {}',
+      '    log(err);',
+      '  }',
+      '  try { await raw.exec(); } catch (err) {',
+      '    setTimeout(() => { try { raw.discard(); } catch {} });',
+      '    throw err;',
+      '  }',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'src/fs-util.js', text);
+    assert.deepEqual(lines(findings), [7, 8, 14, 22, 26]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'info', 'info', 'warning', 'warning']);
+    assert.match(findings[0].message, /clean-up step drops its own error while the error being handled is rethrown/);
+  });
+
   it('ignores look-alikes that are not rejection handlers', () => {
     const text = [
       'const matcher = { catch: () => {} };',

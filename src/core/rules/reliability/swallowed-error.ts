@@ -34,7 +34,11 @@ export const reliabilitySwallowedError: Rule = {
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
     '`// ENOENT is expected: the file is optional`), inside it or at the end of its line, is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
-    'name other than a no-op name (`noop`, `ignore`…) are not inspected.',
+    'name other than a no-op name (`noop`, `ignore`…) are not inspected.\n\n' +
+    'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
+    '`this` that is awaited, returned, passed on or handled elsewhere (it only marks the promise handled). ' +
+    'Reported as information: a clean-up step in a `catch` block that ends by rethrowing, whose own error ' +
+    'would only hide the one being rethrown.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
   visitor: swallowedErrorVisitor,
   languages: { python: pythonSwallowedError },
@@ -68,6 +72,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
       message: '`catch` ignores the error on purpose, and its comment says why. Check the reason still holds.',
     };
   }
+  if (inCleanupBeforeRethrow(clause.parent)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
   const message =
     comment !== undefined
       ? `\`catch\` with only a comment drops the error without a trace. ${ADVICE}`
@@ -85,6 +90,9 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   // `const disk = await readFile(path).catch(() => undefined)`: `undefined` is the fallback value the
   // code goes on with, like `() => null`. Only a result nobody reads drops the error.
   if (method === 'catch' && returnsUndefinedExplicitly(handler) && resultIsUsed(call)) return undefined;
+  // `this.#ready.catch(() => {})` marks a promise that is kept and awaited elsewhere as handled: its
+  // rejection still reaches whoever awaits it, and nothing is dropped.
+  if (isConsumedElsewhere(callee.expression, call, sourceFile)) return undefined;
   const start = callee.name.getStart(sourceFile);
   const body = handlerBlock(handler);
   if ((body !== undefined && explainsIgnore(commentText(body, sourceFile))) || explainsIgnore(trailingComment(call.getEnd(), sourceFile))) {
@@ -95,11 +103,100 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
       message: `\`.${method}\` ignores the rejection on purpose, and its comment says why. Check the reason still holds.`,
     };
   }
+  if (inCleanupBeforeRethrow(call)) return { start, end: call.getEnd(), severity: 'info', message: CLEANUP_MESSAGE };
   const message =
     method === 'catch'
       ? `\`.catch\` with a handler that does nothing drops the rejection without a trace. ${ADVICE}`
       : `\`.then\` with a rejection handler that does nothing drops the error without a trace. ${ADVICE}`;
   return { start, end: call.getEnd(), message };
+}
+
+const CLEANUP_MESSAGE = 'A clean-up step drops its own error while the error being handled is rethrown. Check that losing the clean-up failure is harmless.';
+
+/**
+ * Whether `node` runs in a `catch` block (of the same function) that ends by throwing: the clean-up
+ * of a failure (`await handle.close().catch(() => {}); throw err;`), whose own error would only
+ * hide the one being rethrown.
+ */
+function inCleanupBeforeRethrow(node: ts.Node): boolean {
+  for (let current: ts.Node = node; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    const parent = current.parent;
+    if (ts.isCatchClause(parent) && current === parent.block) {
+      const last = parent.block.statements[parent.block.statements.length - 1];
+      return last !== undefined && ts.isThrowStatement(last);
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether the promise a do-nothing handler is attached to is kept (a variable, or a member of
+ * `this`) and consumed somewhere else: awaited, returned, passed on, stored again, or given a
+ * handler that does something. Only then is the rejection not dropped.
+ */
+function isConsumedElsewhere(receiver: ts.Expression, call: ts.CallExpression, sourceFile: ts.SourceFile): boolean {
+  const target = skipWrappers(receiver);
+  let name: string;
+  let scope: ts.Node;
+  if (ts.isIdentifier(target)) {
+    name = target.text;
+    scope = declaringScope(target, sourceFile);
+  } else if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    name = target.name.text;
+    let owner: ts.Node = target;
+    while (!ts.isSourceFile(owner) && !ts.isClassLike(owner)) owner = owner.parent;
+    scope = owner;
+  } else {
+    return false;
+  }
+  const mentions = (node: ts.Node): boolean => {
+    const reference = ts.isIdentifier(target)
+      ? ts.isIdentifier(node) && node.text === name
+      : ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword && node.name.text === name;
+    if (reference && node !== target && consumes(node as ts.Expression, call)) return true;
+    return ts.forEachChild(node, mentions) === true;
+  };
+  return ts.forEachChild(scope, mentions) === true;
+}
+
+/**
+ * The function (or the file) that declares `identifier`: the nearest enclosing one with a parameter
+ * or variable of that name of its own, so that a compiler's reused temporary (`_a`) in another
+ * function does not count as the same promise.
+ */
+function declaringScope(identifier: ts.Identifier, sourceFile: ts.SourceFile): ts.Node {
+  const name = identifier.text;
+  for (let scope: ts.Node = identifier.parent; !ts.isSourceFile(scope); scope = scope.parent) {
+    if (!ts.isFunctionLike(scope)) continue;
+    if (scope.parameters.some((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name)) return scope;
+    const declares = (node: ts.Node): boolean => {
+      if (ts.isFunctionLike(node)) return false;
+      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === name) return true;
+      return ts.forEachChild(node, declares) === true;
+    };
+    if (ts.forEachChild(scope, declares) === true) return scope;
+  }
+  return sourceFile;
+}
+
+/** Whether the value at `reference` is taken by code that sees its rejection. */
+function consumes(reference: ts.Expression, handled: ts.CallExpression): boolean {
+  let node: ts.Expression = reference;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isNonNullExpression(node.parent) || ts.isAsExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (ts.isAwaitExpression(parent) || ts.isReturnStatement(parent) || ts.isYieldExpression(parent) || ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent)) return true;
+  if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return parent.arguments?.includes(node) === true;
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) return parent.initializer === node;
+  if (ts.isShorthandPropertyAssignment(parent)) return true;
+  if (ts.isBinaryExpression(parent)) return parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === node;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === node && ts.isCallExpression(parent.parent) && parent.parent.expression === parent && parent.parent !== handled) {
+    const method = parent.name.text;
+    if (method === 'finally') return true;
+    const handler = method === 'catch' ? parent.parent.arguments[0] : method === 'then' ? parent.parent.arguments[1] : undefined;
+    // `.then(use)` passes a rejection on to the promise it returns; only a handler that drops it ends it.
+    return (method === 'then' && handler === undefined) || (handler !== undefined && !dropsError(handler));
+  }
+  return false;
 }
 
 function handlerBlock(handler: ts.Expression): ts.Block | undefined {
