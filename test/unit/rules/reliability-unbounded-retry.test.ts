@@ -176,6 +176,20 @@ describe('rule reliability/unbounded-retry', () => {
         '}',
       ].join('\n');
       assert.deepEqual(run(rule, 'src/file-store.ts', walkUp), []);
+      // Babel 7.29's source-map lookup: the `try` reads a path computed from the folder the loop walks up.
+      const findUp = [
+        'function findFile(name, cwd) {',
+        '  let directory = path.resolve(cwd);',
+        '  while (directory) {',
+        '    const filePath = path.join(directory, name);',
+        '    try { if (fs.statSync(filePath).isFile()) return filePath; } catch (_) {}',
+        '    if (directory === root) break;',
+        '    directory = path.dirname(directory);',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'src/find-up.js', findUp), []);
+      assert.equal(run(rule, 'src/find-up.js', findUp.replace('    directory = path.dirname(directory);\n', '    other = path.dirname(other);\n')).length, 1, 'the folder the path is computed from never changes');
       const consume = 'function decodeAll(rest) {\n  const parts = [];\n  for (;;) {\n    try { return parts.concat(decode(rest)); }\n    catch (error) { parts.push(rest.slice(0, error.at)); rest = rest.slice(error.at + 1); }\n  }\n}';
       assert.deepEqual(run(rule, 'src/decode.ts', consume), [], 'the next input is computed from the last');
       assert.deepEqual(run(rule, 'src/worker.ts', delegated), []);
@@ -336,6 +350,33 @@ describe('rule reliability/unbounded-retry', () => {
         '}',
       ].join('\n');
       assert.equal(run(rule, 'lib/send.js', retry).length, 1, 'the item is taken only on success: the same one is retried');
+    });
+
+    it('a function that passes on the rest of its candidates after testing what is left moves on (webpack 5.113 finds source maps so); without the test, or with the same list, it is reported', () => {
+      const webpack = [
+        'async function fetchPathsFromURL(readResource, possibleRequests, errorsAccumulator = "") {',
+        '  let result;',
+        '  try {',
+        '    result = await readResource(possibleRequests[0]);',
+        '  } catch (error) {',
+        '    errorsAccumulator += `${error.message}\\n`;',
+        '    const [, ...tailPossibleRequests] = possibleRequests;',
+        '    if (tailPossibleRequests.length === 0) {',
+        '      error.message = errorsAccumulator;',
+        '      throw error;',
+        '    }',
+        '    return fetchPathsFromURL(readResource, tailPossibleRequests, errorsAccumulator);',
+        '  }',
+        '  return { path: possibleRequests[0], data: result.toString("utf8") };',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'lib/module/extractSourceMap.js', webpack), []);
+      const sliced = webpack.replace('    const [, ...tailPossibleRequests] = possibleRequests;\n', '').replace('tailPossibleRequests.length === 0', 'possibleRequests.length < 2').replace('readResource, tailPossibleRequests,', 'readResource, possibleRequests.slice(1),');
+      assert.deepEqual(run(rule, 'lib/module/extractSourceMap.js', sliced), []);
+      const untested = webpack.replace(/    if \(tailPossibleRequests[^]*?\n    }\n/, '');
+      assert.equal(run(rule, 'lib/module/extractSourceMap.js', untested).length, 1, 'an empty rest is passed on again and again');
+      const same = webpack.replace('readResource, tailPossibleRequests,', 'readResource, possibleRequests,');
+      assert.equal(run(rule, 'lib/module/extractSourceMap.js', same).length, 1, 'the same candidates are tried again');
     });
   });
 

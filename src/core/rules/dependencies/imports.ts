@@ -154,7 +154,7 @@ function isImportWithCaughtRejection(call: ts.CallExpression): boolean {
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const method = callee.name.text;
   if (!(method === 'catch' || (method === 'then' && call.arguments.length >= 2))) return false;
-  let target = callee.expression;
+  let target: ts.Expression = callee.expression;
   while (ts.isParenthesizedExpression(target)) target = target.expression;
   return ts.isCallExpression(target) && target.expression.kind === ts.SyntaxKind.ImportKeyword;
 }

@@ -278,6 +278,7 @@ class RetryWalker {
       !frame.reassigned &&
       !intersects(frame.compared, frame.stepped) &&
       !takesNextItemFirst(node, frame.recursiveCall) &&
+      !triesNextCandidate(node, frame.recursiveCall) &&
       !awaitsThrownPromise(frame.recursiveCall, node, this.sourceFile)
     ) {
       const message =
@@ -663,6 +664,51 @@ function takesNextItemFirst(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): 
   return body.statements.some((statement) => statement.end <= selfCall.pos && takesItem(statement));
 }
 
+/**
+ * True when the self-call passes on what is left of a parameter (`const [, ...rest] = candidates`,
+ * `candidates.slice(1)`) after a test of it that leaves (`if (rest.length === 0) throw error`): each
+ * call tries the next candidate until none is left, as webpack's source-map lookup does.
+ */
+function triesNextCandidate(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): boolean {
+  const body = fn.body;
+  // A function handed to a timer (`setTimeout(poll, 5000)`) is called with nothing new.
+  if (body === undefined || !ts.isBlock(body) || !ts.isCallExpression(selfCall)) return false;
+  const parameters = parameterNames(fn);
+  const isRestOfParameter = (expression: ts.Expression): boolean => {
+    const value = skipWrappers(expression);
+    if (!ts.isCallExpression(value) || value.arguments.length === 0) return false;
+    const callee = skipWrappers(value.expression);
+    const receiver = ts.isPropertyAccessExpression(callee) ? skipWrappers(callee.expression) : undefined;
+    return memberName(callee) === 'slice' && receiver !== undefined && ts.isIdentifier(receiver) && parameters.has(receiver.text);
+  };
+  const rests = new Set<string>();
+  const collect = (node: ts.Node): void => {
+    if (node.pos >= selfCall.pos || isFunctionWithBody(node)) return;
+    if (ts.isVariableDeclaration(node) && node.initializer !== undefined) {
+      const initializer = skipWrappers(node.initializer);
+      if (ts.isIdentifier(node.name) && isRestOfParameter(initializer)) rests.add(node.name.text);
+      if (ts.isArrayBindingPattern(node.name) && ts.isIdentifier(initializer) && parameters.has(initializer.text)) {
+        const last = node.name.elements[node.name.elements.length - 1];
+        if (last !== undefined && ts.isBindingElement(last) && last.dotDotDotToken !== undefined && ts.isIdentifier(last.name)) rests.add(last.name.text);
+      }
+    }
+    ts.forEachChild(node, collect);
+  };
+  body.statements.forEach(collect);
+  const passed = selfCall.arguments.filter((argument) => {
+    const value = skipWrappers(argument);
+    return (ts.isIdentifier(value) && rests.has(value.text)) || isRestOfParameter(value);
+  });
+  if (passed.length === 0) return false;
+  const tested = new Set([...rests, ...parameters]);
+  const testsFirst = (node: ts.Node): boolean => {
+    if (node.pos >= selfCall.pos || isFunctionWithBody(node)) return false;
+    if (ts.isIfStatement(node) && node.end <= selfCall.pos && leaves(node.thenStatement) && mentionsAny(node.expression, tested)) return true;
+    return ts.forEachChild(node, testsFirst) === true;
+  };
+  return body.statements.some(testsFirst);
+}
+
 /** The names a parameter or catch binding declares, for the plain identifier case. */
 function bindingNames(name: ts.BindingName | undefined): ReadonlySet<string> | undefined {
   return name !== undefined && ts.isIdentifier(name) ? new Set([name.text]) : undefined;
@@ -698,6 +744,24 @@ function movesOn(loop: ts.IterationStatement): boolean {
     ts.forEachChild(node, collectReads);
   };
   for (const attempt of tries) collectReads(attempt.tryBlock);
+  // What the `try` reads through a variable the loop computes first (`const filePath =
+  // path.join(directory, name)` before `try { fs.statSync(filePath) }`) is read by it too.
+  const computed: ts.VariableDeclaration[] = [];
+  const findComputed = (node: ts.Node): void => {
+    if (isFunctionWithBody(node) || tries.includes(node as ts.TryStatement)) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined) computed.push(node);
+    ts.forEachChild(node, findComputed);
+  };
+  findComputed(loop.statement);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const declaration of computed) {
+      if (!read.has((declaration.name as ts.Identifier).text)) continue;
+      const before = read.size;
+      collectReads(declaration.initializer as ts.Expression);
+      if (read.size > before) grew = true;
+    }
+  }
   const moved = new Set<string>();
   let derived = false;
   const exitTests: ts.Expression[] = [];
