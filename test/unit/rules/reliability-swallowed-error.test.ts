@@ -214,7 +214,79 @@ describe('rule reliability/swallowed-error', () => {
     const findings = run(rule, 'src/fs-util.js', text);
     assert.deepEqual(lines(findings), [7, 8, 14, 22, 26]);
     assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'info', 'info', 'warning', 'warning']);
-    assert.match(findings[0].message, /clean-up step drops its own error while the error being handled is rethrown/);
+    assert.match(findings[0].message, /on the way to a `throw` drops its own error; the error thrown reports the failure/);
+  });
+
+  it('accepts an empty catch the code falls back from: a value tested after the try (webpack 5.113), another way returned after it (sharp 0.35)', () => {
+    const text = [
+      'function parseGitUrl(gitUrl) {',
+      '  let parsed;',
+      '  try {',
+      '    parsed = new URL(gitUrl);',
+      '  } catch (_err) {}',
+      '  if (!parsed) return false;',
+      '  return parsed.host;',
+      '}',
+      'function pickMechanism(value) {',
+      '  let mechanism;',
+      '  try { [mechanism] = MECHANISMS.filter((m) => m.match(RegExp(value, "i"))); } catch {}',
+      '  return mechanism ?? DEFAULT_MECHANISM;',
+      '}',
+      'function libvipsInclude() {',
+      '  try {',
+      "    return require('@img/sharp-libvips-dev/include');",
+      '  } catch {}',
+      "  return '';",
+      '}',
+      'function load(candidates) {',
+      '  for (const candidate of candidates) {',
+      '    try { return require(candidate); } catch {}',
+      '  }',
+      '  throw new Error("none of the candidates loads");',
+      '}',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'lib/utils.js', text), []);
+    // Nothing handles the missing value, or nothing comes after the failed return: the error is dropped.
+    const dropped = [
+      'function readConfig(text) {',
+      '  let config = {};',
+      '  try { config = JSON.parse(text); } catch {}',
+      '  return config;',
+      '}',
+      'async function save(order) {',
+      '  try { return await db.insert(order); } catch {}',
+      '}',
+      'function parse(text) {',
+      '  let parsed;',
+      '  try { parsed = JSON.parse(text); audit(parsed); } catch {}',
+      '  if (!parsed) return null;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11]);
+  });
+
+  it('reports clean-up calls and steps followed by a throw as information', () => {
+    const text = [
+      'function close(socket) {',
+      '  try { socket.destroy(); } catch (_E) { /* ignore */ }',
+      '  this.raw.quit().catch(() => {});',
+      '  fs.rm(name, { force: true }).catch(() => {});',
+      '}',
+      'function validate(result) {',
+      '  if (result instanceof Promise) {',
+      '    result.catch(() => {});',
+      '    throw new Error("async validation is not supported");',
+      '  }',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'lib/socket.js', text);
+    assert.deepEqual(lines(findings), [2, 3, 4, 8]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'info', 'info', 'info']);
+    assert.match(findings[0].message, /clean-up call .* drops its error/);
+    assert.match(findings[3].message, /on the way to a `throw`/);
+    // Work that is not clean-up, or a throw only on some path, is still a dropped error.
+    const dropped = ['try { socket.write(data); } catch {}', 'try { socket.destroy(); send(); } catch {}', 'job.start().catch(() => {});', 'if (failed) throw new Error("x");'].join('\n');
+    assert.deepEqual(findings.length && lines(run(rule, 'lib/socket.js', dropped)), [1, 2, 3]);
   });
 
   it('ignores look-alikes that are not rejection handlers', () => {

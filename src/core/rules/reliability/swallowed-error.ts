@@ -37,8 +37,12 @@ export const reliabilitySwallowedError: Rule = {
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.\n\n' +
     'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
     '`this` that is awaited, returned, passed on or handled elsewhere (it only marks the promise handled). ' +
-    'Reported as information: a clean-up step in a `catch` block that ends by rethrowing, whose own error ' +
-    'would only hide the one being rethrown.',
+    'Not reported either, as fallbacks: an empty `catch` after a `try` that only assigns, when the code ' +
+    'then tests what was assigned (`try { url = new URL(text) } catch {}` then `if (!url)`), and one after a ' +
+    '`try` that returns, when the function goes on to another `return` or a `throw` (one way tried, then ' +
+    'the next). Reported as information: a step on the way to a `throw` (in a `catch` block that ends by ' +
+    'rethrowing, or followed by a `throw`), whose own error would only hide the one thrown, and a clean-up ' +
+    'call (`close`, `destroy`, `unlink`, `rm`…) whose failure rarely matters.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
   visitor: swallowedErrorVisitor,
   languages: { python: pythonSwallowedError },
@@ -72,7 +76,12 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
       message: '`catch` ignores the error on purpose, and its comment says why. Check the reason still holds.',
     };
   }
-  if (inCleanupBeforeRethrow(clause.parent)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
+  const attempt = clause.parent;
+  // `try { parsed = new URL(text) } catch {}` then `if (!parsed)`, or `try { return load(a) } catch {}`
+  // then `return load(b)`: the failure becomes a value or another way, like `catch { return null }`.
+  if (testsAssignedAfter(attempt) || fallsBackAfter(attempt)) return undefined;
+  if (onTheWayToThrow(attempt)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
+  if (onlyCleansUp(attempt.tryBlock)) return { start, end, severity: 'info', message: CLEANUP_CALL_MESSAGE };
   const message =
     comment !== undefined
       ? `\`catch\` with only a comment drops the error without a trace. ${ADVICE}`
@@ -103,7 +112,8 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
       message: `\`.${method}\` ignores the rejection on purpose, and its comment says why. Check the reason still holds.`,
     };
   }
-  if (inCleanupBeforeRethrow(call)) return { start, end: call.getEnd(), severity: 'info', message: CLEANUP_MESSAGE };
+  if (onTheWayToThrow(call)) return { start, end: call.getEnd(), severity: 'info', message: CLEANUP_MESSAGE };
+  if (isCleanupCall(callee.expression)) return { start, end: call.getEnd(), severity: 'info', message: CLEANUP_CALL_MESSAGE };
   const message =
     method === 'catch'
       ? `\`.catch\` with a handler that does nothing drops the rejection without a trace. ${ADVICE}`
@@ -111,15 +121,20 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   return { start, end: call.getEnd(), message };
 }
 
-const CLEANUP_MESSAGE = 'A clean-up step drops its own error while the error being handled is rethrown. Check that losing the clean-up failure is harmless.';
+const CLEANUP_MESSAGE = 'A step on the way to a `throw` drops its own error; the error thrown reports the failure. Check that losing this one is harmless.';
+const CLEANUP_CALL_MESSAGE = 'A clean-up call (close, destroy, unlink…) drops its error. Check that a failed clean-up loses nothing (a file handle that fails to close may not have written everything).';
 
 /**
- * Whether `node` runs in a `catch` block (of the same function) that ends by throwing: the clean-up
- * of a failure (`await handle.close().catch(() => {}); throw err;`), whose own error would only
- * hide the one being rethrown.
+ * Whether `node` is a step on the way to a `throw` in the same function: in a `catch` block that
+ * ends by throwing (`await handle.close().catch(() => {}); throw err;`), or followed by a `throw`
+ * in its own block (`result.catch(() => {}); throw new Error('async validation is not supported')`).
+ * Its own error would only hide the one thrown.
  */
-function inCleanupBeforeRethrow(node: ts.Node): boolean {
-  for (let current: ts.Node = node; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+function onTheWayToThrow(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (!ts.isSourceFile(current.parent) && !ts.isBlock(current.parent) && !ts.isFunctionLike(current.parent)) current = current.parent;
+  if (ts.isBlock(current.parent) && laterStatements(current).some((statement) => ts.isThrowStatement(statement))) return true;
+  for (current = node; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
     const parent = current.parent;
     if (ts.isCatchClause(parent) && current === parent.block) {
       const last = parent.block.statements[parent.block.statements.length - 1];
@@ -127,6 +142,104 @@ function inCleanupBeforeRethrow(node: ts.Node): boolean {
     }
   }
   return false;
+}
+
+/** The statements after `statement` in its block (none when it is not directly in one). */
+function laterStatements(statement: ts.Node): readonly ts.Statement[] {
+  const parent = statement.parent;
+  if (!ts.isBlock(parent) && !ts.isSourceFile(parent) && !ts.isModuleBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) return [];
+  const statements = parent.statements as readonly ts.Statement[];
+  return statements.slice(statements.indexOf(statement as ts.Statement) + 1);
+}
+
+/**
+ * `try { parsed = new URL(text); } catch {}` followed by a test of `parsed` (`if (!parsed)`,
+ * `parsed ?? fallback`, `parsed?.host`): the code assigns in the `try` and handles the value being
+ * missing right after.
+ */
+function testsAssignedAfter(attempt: ts.TryStatement): boolean {
+  const assigned = new Set<string>();
+  for (const statement of attempt.tryBlock.statements) {
+    if (!ts.isExpressionStatement(statement)) return false;
+    const expression = skipWrappers(statement.expression);
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    collectAssignedNames(expression.left, assigned);
+  }
+  if (assigned.size === 0) return false;
+  const tests = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node)) return false;
+    const named = (expression: ts.Expression): boolean => {
+      const value = skipWrappers(expression);
+      return ts.isIdentifier(value) && assigned.has(value.text);
+    };
+    if ((ts.isIfStatement(node) || ts.isWhileStatement(node)) && testsName(node.expression, named)) return true;
+    if (ts.isConditionalExpression(node) && testsName(node.condition, named)) return true;
+    if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind) && named(node.left)) return true;
+    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isCallExpression(node)) && node.questionDotToken !== undefined && named(node.expression)) return true;
+    return ts.forEachChild(node, tests) === true;
+  };
+  return laterStatements(attempt).some(tests);
+}
+
+function collectAssignedNames(target: ts.Expression, names: Set<string>): void {
+  const value = skipWrappers(target);
+  if (ts.isIdentifier(value)) names.add(value.text);
+  else if (ts.isArrayLiteralExpression(value)) value.elements.forEach((element) => collectAssignedNames(element, names));
+}
+
+/** `!x`, `x`, `x === undefined`, `x == null`, `typeof x`, and those joined by `&&` / `||`. */
+function testsName(condition: ts.Expression, named: (expression: ts.Expression) => boolean): boolean {
+  const value = skipWrappers(condition);
+  if (named(value)) return true;
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return testsName(value.operand, named);
+  if (ts.isTypeOfExpression(value)) return named(value.expression);
+  if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) return testsName(value.left, named) || testsName(value.right, named);
+    if (operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken) {
+      return named(value.left) || named(value.right) || testsName(value.left, named);
+    }
+  }
+  return false;
+}
+
+function isFallbackOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken;
+}
+
+/**
+ * `try { return require(a); } catch {}` and, later in the function, another `return` with a value
+ * or a `throw`: one way is tried, and its failure leads to the next (sharp's library lookups).
+ */
+function fallsBackAfter(attempt: ts.TryStatement): boolean {
+  const last = attempt.tryBlock.statements[attempt.tryBlock.statements.length - 1];
+  if (last === undefined || !ts.isReturnStatement(last) || last.expression === undefined) return false;
+  const leavesWithValue = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node)) return false;
+    if ((ts.isReturnStatement(node) && node.expression !== undefined) || ts.isThrowStatement(node)) return true;
+    return ts.forEachChild(node, leavesWithValue) === true;
+  };
+  for (let current: ts.Node = attempt; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    if (laterStatements(current).some(leavesWithValue)) return true;
+  }
+  return false;
+}
+
+/** Methods that release or remove something: their failure rarely changes what the code goes on to do. */
+const CLEANUP_METHOD = /^(?:close|closeSync|destroy|end|quit|disconnect|unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|abort|kill|release|dispose|removeListener|removeEventListener|removeAllListeners|off|unref|cancel|terminate|unwatch|unsubscribe)$/;
+
+/** A call of a clean-up method (`socket.destroy()`, `fs.rm(name, { force: true })`), awaited or not. */
+function isCleanupCall(expression: ts.Expression): boolean {
+  let value = skipWrappers(expression);
+  if (ts.isAwaitExpression(value)) value = skipWrappers(value.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const method = memberName(skipWrappers(value.expression));
+  return method !== undefined && CLEANUP_METHOD.test(method);
+}
+
+/** A `try` block of clean-up calls only (`try { socket.destroy(); } catch {}`). */
+function onlyCleansUp(block: ts.Block): boolean {
+  return block.statements.length > 0 && block.statements.every((statement) => ts.isExpressionStatement(statement) && isCleanupCall(statement.expression));
 }
 
 /**
