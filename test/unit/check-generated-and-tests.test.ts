@@ -138,6 +138,11 @@ describe('check: generated, minified and bundled files', () => {
     const oneModule = 'import { raw } from "../utils/html.js";\n//#region src/jsx/components.ts\nconst x = 1;\n//#endregion\nexport { x };\n';
     assert.equal(generatedReason('dist/jsx/components.js', oneModule), 'bundle: module region naming its source file in a build output path');
     assert.equal(generatedReason('src/jsx/components.js', oneModule), undefined, 'one region outside a build folder');
+    // puppeteer-core 24's lib/es5-iife/puppeteer-core-browser.js (Rollup, then Babel), trimmed: modern helpers in a module-format folder.
+    const iife = 'function _checkInRHS(e) { return e; }\nfunction _classPrivateGetter(s, r, a) { return a(s); }\nvar Puppeteer = function (exports) {\n  var __disposeResources$c = undefined && undefined.__disposeResources || function () {};\n}({});\n';
+    assert.equal(generatedReason('lib/es5-iife/puppeteer-core-browser.js', iife), 'bundle: Babel helpers, TypeScript emit helpers');
+    assert.equal(generatedReason('lib/esm/index.js', iife.split('\n').slice(0, 2).join('\n')), 'bundle: Babel helpers in a build output path');
+    assert.equal(generatedReason('src/index.js', iife.split('\n').slice(0, 2).join('\n')), undefined, 'one signature outside a build folder');
   });
 
   it('leaves hand-written code alone: one signature outside a build folder, a marker below the header, short lines', () => {

@@ -31,10 +31,11 @@ const CODE_EXTENSION = /\.(?:[cm]?[jt]sx?|css)$/i;
 
 /**
  * Folders and names build tools write to: a weak hint, only counted with a signature in the content.
+ * Module-format folders count too (`lib/esm/`, `lib/cjs/`, puppeteer's `lib/es5-iife/`).
  * Also a chunk named with its content hash (Vite and Rollup: `index.BY2vkw8A.js`, `index-Cq-34xZU.js`):
  * eight base64url characters mixing digits and both cases.
  */
-const OUTPUT_PATH = /(?:^|\/)(?:dist|build|out|bundles?|umd|lib-cov)\/|\.(?:min|bundle|umd|prod|production)\.[cm]?js$/i;
+const OUTPUT_PATH = /(?:^|\/)(?:dist|build|out|bundles?|umd|lib-cov|esm|cjs|es5|es6|es20\d\d|iife|es5-iife|amd)\/|\.(?:min|bundle|umd|prod|production)\.[cm]?js$/i;
 const HASHED_CHUNK = /[.-](?=[\w-]{0,7}\d)(?=[\w-]{0,7}[A-Z])(?=[\w-]{0,7}[a-z])[\w-]{8}\.[cm]?js$/;
 
 function isOutputPath(path: string): boolean {
@@ -63,8 +64,17 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: rea
   { name: 'webpack runtime', pattern: /\b__webpack_require__\b|\b__webpack_modules__\b|\bwebpackChunk\w*/, literals: ['webpack'] },
   { name: 'esbuild helpers', pattern: /\bvar __(?:commonJS|toESM|export|defProp|require) = /, literals: ['var __'] },
   { name: 'regenerator runtime', pattern: /\bregeneratorRuntime\b|\bfunction _regeneratorRuntime\(|\bfunction _regenerator\(/, literals: ['egenerator'] },
-  { name: 'Babel helpers', pattern: /\bfunction _(?:classCallCheck|asyncToGenerator|interopRequireDefault|createClass|typeof)\(/, literals: ['function _'] },
-  { name: 'TypeScript emit helpers', pattern: /\(this && this\.__(?:awaiter|importDefault|importStar|createBinding|extends)\)/, literals: ['this && this.__'] },
+  {
+    name: 'Babel helpers',
+    pattern: /\bfunction _(?:classCallCheck|asyncToGenerator|interopRequireDefault|interopRequireWildcard|createClass|typeof|classPrivate\w+|checkPrivateRedeclaration|assertClassBrand|checkInRHS|objectSpread2|toPropertyKey|toPrimitive|slicedToArray|wrapNativeSuper)\(/,
+    literals: ['function _'],
+  },
+  // `undefined && undefined.__…`, without the parentheses, once Babel has compiled TypeScript's output again (top-level `this` is undefined in a module).
+  {
+    name: 'TypeScript emit helpers',
+    pattern: /\(?(?:this|undefined) && (?:this|undefined)\.__(?:awaiter|importDefault|importStar|createBinding|extends|disposeResources|addDisposableResource|decorate|metadata|generator|values|spreadArray|classPrivateFieldGet|classPrivateFieldSet|esDecorate|runInitializers)\b/,
+    literals: ['this && this.__', 'undefined && undefined.__'],
+  },
   {
     name: 'UMD wrapper',
     pattern: /typeof exports === ['"]object['"] && typeof module !== ['"]undefined['"]|typeof define === ['"]function['"] && define\.amd/,

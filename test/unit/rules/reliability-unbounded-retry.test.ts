@@ -350,6 +350,18 @@ describe('rule reliability/unbounded-retry', () => {
         '}',
       ].join('\n');
       assert.equal(run(rule, 'lib/send.js', retry).length, 1, 'the item is taken only on success: the same one is retried');
+      // TypeScript's __disposeResources helper drains its stack in the loop the self-call sits in.
+      const dispose = [
+        'function next() {',
+        '  while (r = env.stack.pop()) {',
+        '    try {',
+        '      if (r.async) return Promise.resolve(r.dispose()).then(next, function (e) { fail(e); return next(); });',
+        '    } catch (e) { fail(e); }',
+        '  }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'lib/dispose.js', dispose), []);
+      assert.equal(run(rule, 'lib/dispose.js', dispose.replace('while (r = env.stack.pop())', 'while (r = env.stack[0])')).length, 1, 'the same item each pass');
     });
 
     it('a function that passes on the rest of its candidates after testing what is left moves on (webpack 5.113 finds source maps so); without the test, or with the same list, it is reported', () => {

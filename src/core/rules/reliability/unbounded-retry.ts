@@ -647,8 +647,9 @@ function awaitsThrownPromise(selfCall: ts.Node, fn: ts.Node, sourceFile: ts.Sour
 
 /**
  * True when the function starts by taking the next item off a queue (`const index = indexes.shift();`
- * in a statement of its body before the self-call): each call moves on to another item, as mongoose
- * creates indexes one by one, instead of retrying the one that failed.
+ * in a statement of its body before the self-call, or in the condition of the loop around the
+ * self-call): each call moves on to another item, as mongoose creates indexes one by one, instead of
+ * retrying the one that failed.
  */
 function takesNextItemFirst(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): boolean {
   const body = fn.body;
@@ -661,7 +662,16 @@ function takesNextItemFirst(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): 
     }
     return ts.forEachChild(node, takesItem) ?? false;
   };
-  return body.statements.some((statement) => statement.end <= selfCall.pos && takesItem(statement));
+  if (body.statements.some((statement) => statement.end <= selfCall.pos && takesItem(statement))) return true;
+  // Or each pass of the loop the self-call sits in takes the next item (`while (r = env.stack.pop())`
+  // in TypeScript's `__disposeResources` helper): the call resumes the draining.
+  for (let node: ts.Node = selfCall.parent; node !== fn && node !== undefined; node = node.parent) {
+    if ((ts.isWhileStatement(node) || ts.isForStatement(node)) && node.statement.pos <= selfCall.pos) {
+      const condition = ts.isWhileStatement(node) ? node.expression : node.condition;
+      if (condition !== undefined && takesItem(condition)) return true;
+    }
+  }
+  return false;
 }
 
 /**
