@@ -246,6 +246,9 @@ describe('rule reliability/swallowed-error', () => {
       '}',
     ].join('\n');
     assert.deepEqual(run(rule, 'lib/utils.js', text), []);
+    // discord.js 14's optional zlib-sync, and graphql 16's defensive handler on a promise that never rejects.
+    const optional = ["let zlib;", "try {", "  zlib = require('zlib-sync');", "} catch {} // eslint-disable-line no-empty", 'try { const { Batch } = await import("@valkey/valkey-glide"); } catch {}', 'Promise.allSettled(results).catch(() => {});'].join('\n');
+    assert.deepEqual(run(rule, 'src/client/websocket/WebSocketManager.js', optional), []);
     // Nothing handles the missing value, or nothing comes after the failed return: the error is dropped.
     const dropped = [
       'function readConfig(text) {',
@@ -261,8 +264,10 @@ describe('rule reliability/swallowed-error', () => {
       '  try { parsed = JSON.parse(text); audit(parsed); } catch {}',
       '  if (!parsed) return null;',
       '}',
+      "try { plugin = require('./plugin'); plugin.init(); } catch {}",
+      'Promise.all(results).catch(() => {});',
     ].join('\n');
-    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11]);
+    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11, 14, 15]);
   });
 
   it('reports clean-up calls and steps followed by a throw as information', () => {

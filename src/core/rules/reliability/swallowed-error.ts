@@ -37,7 +37,8 @@ export const reliabilitySwallowedError: Rule = {
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.\n\n' +
     'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
     '`this` that is awaited, returned, passed on or handled elsewhere (it only marks the promise handled). ' +
-    'Not reported either, as fallbacks: an empty `catch` after a `try` that only assigns, when the code ' +
+    'Not reported either: a `try` that only loads an optional module (`zlib = require(\'zlib-sync\')`), a ' +
+    'handler on `Promise.allSettled(…)` (which never rejects), and, as fallbacks, an empty `catch` after a `try` that only assigns, when the code ' +
     'then tests what was assigned (`try { url = new URL(text) } catch {}` then `if (!url)`), and one after a ' +
     '`try` that returns, when the function goes on to another `return` or a `throw` (one way tried, then ' +
     'the next). Reported as information: a step on the way to a `throw` (in a `catch` block that ends by ' +
@@ -79,7 +80,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   const attempt = clause.parent;
   // `try { parsed = new URL(text) } catch {}` then `if (!parsed)`, or `try { return load(a) } catch {}`
   // then `return load(b)`: the failure becomes a value or another way, like `catch { return null }`.
-  if (testsAssignedAfter(attempt) || fallsBackAfter(attempt)) return undefined;
+  if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt)) return undefined;
   if (onTheWayToThrow(attempt)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
   if (onlyCleansUp(attempt.tryBlock)) return { start, end, severity: 'info', message: CLEANUP_CALL_MESSAGE };
   const message =
@@ -101,7 +102,7 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   if (method === 'catch' && returnsUndefinedExplicitly(handler) && resultIsUsed(call)) return undefined;
   // `this.#ready.catch(() => {})` marks a promise that is kept and awaited elsewhere as handled: its
   // rejection still reaches whoever awaits it, and nothing is dropped.
-  if (isConsumedElsewhere(callee.expression, call, sourceFile)) return undefined;
+  if (isConsumedElsewhere(callee.expression, call, sourceFile) || neverRejects(callee.expression)) return undefined;
   const start = callee.name.getStart(sourceFile);
   const body = handlerBlock(handler);
   if ((body !== undefined && explainsIgnore(commentText(body, sourceFile))) || explainsIgnore(trailingComment(call.getEnd(), sourceFile))) {
@@ -223,6 +224,37 @@ function fallsBackAfter(attempt: ts.TryStatement): boolean {
     if (laterStatements(current).some(leavesWithValue)) return true;
   }
   return false;
+}
+
+/**
+ * `try { zlib = require('zlib-sync'); } catch {}`: an optional module, loaded when it is installed;
+ * `dependencies/undeclared` reads the same load as optional.
+ */
+function loadsOptionalModule(block: ts.Block): boolean {
+  if (block.statements.length !== 1) return false;
+  const statement = block.statements[0];
+  let value: ts.Expression | undefined;
+  if (ts.isExpressionStatement(statement)) {
+    const expression = skipWrappers(statement.expression);
+    value = ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken ? expression.right : expression;
+  } else if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) {
+    value = statement.declarationList.declarations[0].initializer;
+  }
+  if (value === undefined) return false;
+  let call = skipWrappers(value);
+  if (ts.isAwaitExpression(call)) call = skipWrappers(call.expression);
+  while (ts.isPropertyAccessExpression(call)) call = skipWrappers(call.expression);
+  if (!ts.isCallExpression(call)) return false;
+  const callee = skipWrappers(call.expression);
+  return callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+}
+
+/** `Promise.allSettled(…)` settles with every outcome listed; a handler on it catches nothing. */
+function neverRejects(receiver: ts.Expression): boolean {
+  const value = skipWrappers(receiver);
+  if (!ts.isCallExpression(value)) return false;
+  const callee = skipWrappers(value.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'allSettled' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Promise';
 }
 
 /** Methods that release or remove something: their failure rarely changes what the code goes on to do. */
