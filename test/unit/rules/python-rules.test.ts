@@ -202,6 +202,81 @@ describe('Python rules (reliability and security)', () => {
       assert.equal(finding!.severity, 'info');
     });
 
+    it('accepts fallbacks as TypeScript does (setuptools, pdb, importlib.metadata), and takes clean-up and a step before a raise for information', () => {
+      const fallbacks = [
+        'def has_cython():',
+        '    try:',
+        '        __import__("Cython.Distutils.build_ext")',
+        '        return True',
+        '    except Exception:',
+        '        pass',
+        '    return False',
+        'def describe(value):',
+        '    code = None',
+        '    try:',
+        '        code = value.__code__',
+        '    except Exception:',
+        '        pass',
+        '    if code:',
+        '        print(code.co_name)',
+        'def children(self):',
+        '    with suppress(Exception):',
+        '        return os.listdir(self.root or ".")',
+        '    return []',
+        'try:',
+        '    import zlib_sync',
+        'except Exception:',
+        '    zlib_sync = None',
+        'try:',
+        '    import ujson as json',
+        'except:',
+        '    pass',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilitySwallowedError, `from contextlib import suppress\n${fallbacks}`), []);
+      const informational = [
+        'def exit(code):',
+        '    try:',
+        '        sys.stdin.close()',
+        '    except:',
+        '        pass',
+        '    raise SystemExit(code)',
+        'def stop(proc):',
+        '    try:',
+        '        proc.kill()',
+        '    except Exception:',
+        '        pass',
+        '    return proc.wait()',
+        '',
+      ].join('\n');
+      const findings = check(reliabilitySwallowedError, informational);
+      assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'info']);
+      assert.match(findings[0].message, /on the way to a `raise`/);
+      assert.match(findings[1].message, /clean-up call/);
+      // No test of the value, no way after the failed return, work that is not clean-up: dropped.
+      const dropped = [
+        'def load(text):',
+        '    config = {}',
+        '    try:',
+        '        config = json.loads(text)',
+        '    except Exception:',
+        '        pass',
+        '    return config',
+        'def save(row):',
+        '    try:',
+        '        return db.insert(row)',
+        '    except Exception:',
+        '        pass',
+        'def send(sock, data):',
+        '    try:',
+        '        sock.send(data)',
+        '    except Exception:',
+        '        pass',
+        '',
+      ].join('\n');
+      assert.equal(check(reliabilitySwallowedError, dropped).filter((finding) => finding.severity === 'warning').length, 3);
+    });
+
     it('flags contextlib.suppress(Exception), not suppress of a narrow error', () => {
       const text = [
         'import contextlib',

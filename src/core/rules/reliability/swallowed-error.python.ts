@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
-import { callArguments, caughtExceptions, namedChildrenOf, nodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
+import { callArguments, caughtExceptions, namedChildrenOf, nodesOfType, ownNodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
 import { explainsIgnore } from './ignore-reason';
 
 const ADVICE = 'Log it, re-raise it, or catch only the exceptions you expect.';
@@ -17,7 +17,9 @@ const BROAD_EXCEPTIONS: ReadonlySet<string> = new Set(['Exception', 'BaseExcepti
  * explains the ignore (three words besides `ignore`, `TODO` and the like) makes it information.
  */
 export const pythonSwallowedError: LanguageCheck = {
-  rationale: 'In Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported.',
+  rationale:
+    'In Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported. ' +
+    'As in TypeScript, a `try` that only imports, assigns a value tested after it, or returns before another `return` or a `raise` is a fallback and is not reported; a step before a `raise` and a clean-up call (`close`, `kill`, `unlink`…) are information.',
   textTriggers: ['except', 'suppress'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);
@@ -50,6 +52,14 @@ function checkExceptClause(clause: Node): RuleFinding | undefined {
   if (explainsIgnore(comment)) {
     return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: `${head} ignores the error on purpose, and its comment says why. Check the reason still holds.` };
   }
+  const attempt = clause.parent;
+  const tried = attempt?.type === 'try_statement' ? attempt.childForFieldName('body') : null;
+  if (attempt !== null && tried !== null) {
+    // As in TypeScript: an optional import, a value tested after the `try`, another way returned after it.
+    if (onlyImports(tried) || testsAssignedAfter(attempt, tried) || fallsBackAfter(attempt, tried)) return undefined;
+    if (onTheWayToRaise(attempt)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_MESSAGE };
+    if (onlyCleansUp(tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_CALL_MESSAGE };
+  }
   const what = caught === undefined ? 'every exception (`KeyboardInterrupt` and `SystemExit` too)' : 'every error';
   const message =
     comment !== undefined
@@ -72,6 +82,107 @@ function dropsError(body: Node): boolean {
   });
 }
 
+const CLEANUP_MESSAGE = 'A step on the way to a `raise` drops its own error; the error raised reports the failure. Check that losing this one is harmless.';
+const CLEANUP_CALL_MESSAGE = 'A clean-up call (close, kill, unlink…) drops its error. Check that a failed clean-up loses nothing (a file that fails to close may not have written everything).';
+const FUNCTION_BOUNDARY: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
+
+/** Nodes of `types` in `statement`, itself included, that are not in a nested function or class. */
+function ownNodesIn(statement: Node, types: string | string[]): Node[] {
+  const own = ownNodesOfType(statement, types).filter((node) => node.id !== statement.id);
+  return (typeof types === 'string' ? types === statement.type : types.includes(statement.type)) ? [statement, ...own] : own;
+}
+
+/** The statements after `statement` in its block. */
+function laterStatements(statement: Node): Node[] {
+  const later: Node[] = [];
+  for (let sibling = statement.nextNamedSibling; sibling !== null; sibling = sibling.nextNamedSibling) if (sibling.type !== 'comment') later.push(sibling);
+  return later;
+}
+
+/** Statements of a block other than comments. */
+function statementsOf(block: Node): Node[] {
+  return namedChildrenOf(block).filter((statement) => statement.type !== 'comment');
+}
+
+/** `try: import zlib_sync` (or `from x import y`): an optional module, used when it is installed. */
+function onlyImports(block: Node): boolean {
+  const statements = statementsOf(block);
+  return statements.length > 0 && statements.every((statement) => statement.type === 'import_statement' || statement.type === 'import_from_statement');
+}
+
+/**
+ * `try: width = terminal_width()` then a test of `width` after the `try` (`if width is None`, `width
+ * or 80`): the code handles the value being missing.
+ */
+function testsAssignedAfter(attempt: Node, tried: Node): boolean {
+  const assigned = new Set<string>();
+  for (const statement of statementsOf(tried)) {
+    const assignment = statement.type === 'expression_statement' ? namedChildrenOf(statement)[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
+    if (left === null || left === undefined) return false;
+    if (left.type === 'identifier') assigned.add(left.text);
+    else for (const name of namedChildrenOf(left)) if (name.type === 'identifier') assigned.add(name.text);
+  }
+  if (assigned.size === 0) return false;
+  const mentions = (node: Node | null): boolean => node !== null && (node.type === 'identifier' ? assigned.has(node.text) : nodesOfType(node, 'identifier').some((name) => assigned.has(name.text)));
+  return laterStatements(attempt).some((statement) => {
+    for (const test of ownNodesIn(statement, ['if_statement', 'elif_clause', 'while_statement'])) if (mentions(test.childForFieldName('condition'))) return true;
+    for (const choice of ownNodesIn(statement, 'conditional_expression')) if (mentions(namedChildrenOf(choice)[1] ?? null)) return true;
+    return ownNodesIn(statement, 'boolean_operator').some((operator) => operator.text.includes(' or ') && mentions(operator.childForFieldName('left')));
+  });
+}
+
+/**
+ * `try: return load(a)` with `except: pass`, and later in the function another `return` with a value
+ * or a `raise`: one way is tried, and its failure leads to the next.
+ */
+function fallsBackAfter(attempt: Node, tried: Node): boolean {
+  const statements = statementsOf(tried);
+  const last = statements[statements.length - 1];
+  if (last === undefined || last.type !== 'return_statement' || namedChildrenOf(last).length === 0) return false;
+  for (let current: Node | null = attempt; current !== null && !FUNCTION_BOUNDARY.has(current.type); current = current.parent) {
+    for (const statement of laterStatements(current)) {
+      if (ownNodesIn(statement, 'raise_statement').length > 0) return true;
+      if (ownNodesIn(statement, 'return_statement').some((found) => namedChildrenOf(found).length > 0)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A step on the way to a `raise`: the `try` is followed by a `raise` in its own block
+ * (`sys.stdin.close()` before `raise SystemExit(code)`), or sits in an `except` block that ends by
+ * raising. Its own error would only hide the one raised.
+ */
+function onTheWayToRaise(attempt: Node): boolean {
+  if (laterStatements(attempt).some((statement) => statement.type === 'raise_statement')) return true;
+  for (let current = attempt.parent; current !== null && !FUNCTION_BOUNDARY.has(current.type); current = current.parent) {
+    if (current.type === 'except_clause') {
+      const body = namedChildrenOf(current).find((child) => child.type === 'block');
+      const statements = body === undefined ? [] : statementsOf(body);
+      return statements[statements.length - 1]?.type === 'raise_statement';
+    }
+  }
+  return false;
+}
+
+const CLEANUP_METHOD = /^(?:close|shutdown|terminate|kill|unlink|remove|rmtree|rmdir|disconnect|quit|release|cancel|join|flush)$/;
+
+/** A `try` body of clean-up calls only (`f.close()`, `os.unlink(path)`, `shutil.rmtree(tmp)`). */
+function onlyCleansUp(block: Node): boolean {
+  const statements = statementsOf(block);
+  return (
+    statements.length > 0 &&
+    statements.every((statement) => {
+      const call = statement.type === 'expression_statement' ? namedChildrenOf(statement)[0] : undefined;
+      if (call?.type !== 'call') return false;
+      const callee = call.childForFieldName('function');
+      const name = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : callee?.text;
+      return name !== undefined && CLEANUP_METHOD.test(name);
+    })
+  );
+}
+
 /** The text of the comments inside a node, markers removed; undefined when there are none. */
 function commentsWithin(node: Node): string | undefined {
   const comments = nodesOfType(node, 'comment');
@@ -84,6 +195,10 @@ function checkSuppress(call: Node, names: PythonNames, text: string): RuleFindin
   const broad = callArguments(call).positional.find((argument) => BROAD_EXCEPTIONS.has(argument.text));
   if (broad === undefined) return undefined;
   const head = `\`suppress(${broad.text})\``;
+  // `with suppress(Exception): return os.listdir(root)` then `return []`: one way, then the next.
+  const block = call.parent?.type === 'with_item' ? call.parent.parent?.parent?.childForFieldName('body') : undefined;
+  const statement = call.parent?.parent?.parent;
+  if (block && statement?.type === 'with_statement' && fallsBackAfter(statement, block)) return undefined;
   if (explainsIgnore(nearbyComment(call, text))) {
     return { start: call.startIndex, end: call.endIndex, severity: 'info', message: `${head} ignores errors on purpose, and its comment says why. Check the reason still holds.` };
   }
