@@ -446,6 +446,14 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('src/auth.ts', text), []);
     });
 
+    it("takes a token typed on the keyboard's home row for a stand-in (oauthlib's doctests), not a password or a random value", () => {
+      const doc = ["'Authorization': 'OAuth oauth_token=lsdkfol23w54jlksdef'", "access_token = 'askfjh234as9sd8'"].join('\n');
+      assert.deepEqual(check('oauthlib/oauth2/rfc6749/request_validator.py', `${doc}\n`), []);
+      const random = 'k3x9q2mzw7rt5vbn';
+      expectOne('config.py', `access_token = '${random}'\n`, random, 'token');
+      assert.equal(check('config.py', "db_password = 'askfjh234as9sd8'\n").length, 1, 'a password typed so is still a password');
+    });
+
     it("takes a lexer's token names with a sigil for words (prettier 3.10's bundled scss tokenizer)", () => {
       const text = ['lastSignificantToken = "?InterpolationInTemplate";', 'nextLastSignificantToken = "?NonExpressionParenKeyword";'].join('\n');
       assert.deepEqual(check('src/tokenizer.js', `${text}\n`), []);

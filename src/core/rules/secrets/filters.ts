@@ -238,6 +238,21 @@ export function isMechanicalFiller(body: string): boolean {
   return hasLongRun(body) || hasSequence(lower) || isPeriodic(lower) || shannonEntropy(body) < FILLER_ENTROPY;
 }
 
+/**
+ * True for a stand-in typed on the keyboard's home row (`askfjh234as9sd8`, `lsdkfol23w54jlksdef`,
+ * oauthlib's doctest tokens): nine letters or more, all lowercase, four in five from `a`–`l` of the
+ * middle row. Random lowercase text draws a third of its letters there and passes for such a value
+ * about once in 750 at 12 to 16 characters (measured); from 24 characters on, none is taken for one.
+ */
+export function isKeyboardMash(value: string): boolean {
+  if (value.length >= 24 || !/^[a-z0-9]+$/.test(value)) return false;
+  const letters = value.replace(/[0-9]/g, '');
+  if (letters.length < 9) return false;
+  let homeRow = 0;
+  for (const letter of letters) if ('asdfghjkl'.includes(letter)) homeRow++;
+  return homeRow / letters.length >= 0.8;
+}
+
 const MIN_MODED_LENGTH = 20;
 
 /**

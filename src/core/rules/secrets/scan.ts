@@ -4,7 +4,7 @@ import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DIS
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
+import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -247,7 +247,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
     if (uuid && !words.some((word) => UUID_KEY_VENDORS.has(word)) && !isScopedNpmToken(text, assignment)) return undefined;
     if (value.length < MIN_HEX_SECRET || /^sha\d/i.test(value)) return undefined;
     ceiling = HEX_BITS;
-  } else if (isWordLike(value)) return undefined;
+  } else if (isWordLike(value) || (nameClass !== 'password' && isKeyboardMash(value))) return undefined;
   // n characters carry at most log2(n) bits each, so below 16 characters the threshold scales
   // down with that ceiling: a random 12-character value must not need a score it cannot reach.
   const lengthCeiling = Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
