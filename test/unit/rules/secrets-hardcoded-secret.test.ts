@@ -446,6 +446,12 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('src/auth.ts', text), []);
     });
 
+    it("takes a regular expression's named group for a pattern, not a credential (botocore's monitoring.py)", () => {
+      const text = "_AUTH_REGEXS = {\n    'v4': re.compile(\n        r'AWS4-HMAC-SHA256 '\n        r'Credential=(?P<access_key>\\w+)/\\d+/'\n    ),\n}\n";
+      assert.deepEqual(check('botocore/monitoring.py', text), []);
+      assert.equal(check('app.ini', 'db_password=(?Pa55w0rd!x\n').length, 1, 'a parenthesis and a question mark are no group');
+    });
+
     it("takes a token typed on the keyboard's home row for a stand-in (oauthlib's doctests), not a password or a random value", () => {
       const doc = ["'Authorization': 'OAuth oauth_token=lsdkfol23w54jlksdef'", "access_token = 'askfjh234as9sd8'"].join('\n');
       assert.deepEqual(check('oauthlib/oauth2/rfc6749/request_validator.py', `${doc}\n`), []);

@@ -83,7 +83,8 @@ function bracketsNest(value: string): boolean {
  */
 export function isStructuredText(value: string): boolean {
   if (/^[#.@:$%-]/.test(value) && isIdentifierLike(value.replace(/^[#.@:$%-]+/, ''))) return true;
-  if (/\\[dDwWsSbB.]|\.\*|\.\+|\{\d+,?\d*\}|^\^/.test(value)) return true;
+  // Regular expressions: escapes, repeats, anchors and groups (`(?P<access_key>` in botocore's `Credential=(?P<access_key>\w+)`).
+  if (/\\[dDwWsSbB.]|\.\*|\.\+|\{\d+,?\d*\}|^\^|\(\?(?:P?<|[:=!])/.test(value)) return true;
   return /^[a-z_]+(?:[:=][\w.,]+)?(?:[|,;][a-z_]+(?:[:=][\w.,]+)?)+$/.test(value);
 }
 
