@@ -169,7 +169,8 @@ describe('infrastructure rules on Terraform', () => {
         '}',
       ].join('\n');
       const findings = evaluate('infra/iam.tf', text, { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile }).findings;
-      assert.deepEqual(where(findings), [[16, 'error'], [19, 'warning']]);
+      // `local.built` names `var.unused`, whose default is known: followed too.
+      assert.deepEqual(where(findings), [[16, 'error'], [19, 'warning'], [25, 'error']]);
       assert.match(findings[0].message, /^`aws_iam_policy\.admin` \(its policy in `infra\/policies\/admin\.json`\)/);
       assert.equal(covered(text, findings[1]), 'templatefile(local.ops_policy, {})');
       // The editor parses the whole document: the same findings.
@@ -257,6 +258,37 @@ describe('infrastructure rules on Terraform', () => {
       assert.deepEqual(where(findings), [[5, 'error']]);
       assert.match(findings[0].message, /its policy in `infra\/policies\/prod\/admin\.json`/);
       assert.ok(!read.includes('etc/admin.json'), 'a default that climbs out of the workspace is not followed');
+      assert.deepEqual(where(evaluate('infra/iam.tf', text, { ...options, parseCache: new ParseCache() }).findings), where(findings), 'the editor\'s whole parse agrees');
+    });
+
+    it('follows a local value that names a variable or another local, here or in the module\'s other files, and stops at a cycle', () => {
+      const files: Record<string, string> = {
+        'infra/policies/prod/admin.json': '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}',
+        'infra/variables.tf': ['variable "env" {', '  default = "prod"', '}'].join('\n'),
+        'infra/locals.tf': ['locals {', '  policy_dir = "${path.module}/policies/${var.env}"', '  ops_file = "${local.policy_dir}/admin.json"', '}'].join('\n'),
+      };
+      const readWorkspaceFile = (path: string): string | undefined => files[path];
+      const listWorkspaceFolder = (folder: string): string[] => (folder === 'infra' ? ['iam.tf', 'locals.tf', 'variables.tf'] : []);
+      const text = [
+        'locals {',
+        '  admin_file = "${path.module}/policies/${var.env}/admin.json"',
+        '  loop_a = "${local.loop_b}/admin.json"',
+        '  loop_b = "${local.loop_a}"',
+        '}',
+        'resource "aws_iam_policy" "here" {',
+        '  policy = file(local.admin_file)',
+        '}',
+        'resource "aws_iam_policy" "module" {',
+        '  policy = file(local.ops_file)',
+        '}',
+        'resource "aws_iam_policy" "cycle" {',
+        '  policy = file(local.loop_a)',
+        '}',
+      ].join('\n');
+      const options = { policy: defaultPolicy(), rules: [iamWildcard], readWorkspaceFile, listWorkspaceFolder };
+      const findings = evaluate('infra/iam.tf', text, options).findings;
+      assert.deepEqual(where(findings), [[7, 'error'], [10, 'error']]);
+      assert.match(findings[1].message, /its policy in `infra\/policies\/prod\/admin\.json`/);
       assert.deepEqual(where(evaluate('infra/iam.tf', text, { ...options, parseCache: new ParseCache() }).findings), where(findings), 'the editor\'s whole parse agrees');
     });
   });

@@ -127,12 +127,36 @@ function loadCallReferences(text: string): { variables: ReadonlySet<string>; loc
   if (referencesMemo?.text === text) return referencesMemo;
   const variables = new Set<string>();
   const locals = new Set<string>();
-  for (const match of text.matchAll(LOAD_CALL_REFERENCE)) (match[1] === 'var' ? variables : locals).add(match[2]);
+  const add = (scope: string, name: string): void => void (scope === 'var' ? variables : locals).add(name);
+  for (const match of text.matchAll(LOAD_CALL_REFERENCE)) add(match[1], match[2]);
   for (const call of text.matchAll(LOAD_CALL_STRING)) {
-    for (const match of call[1].matchAll(INTERPOLATED_REFERENCE)) (match[1] === 'var' ? variables : locals).add(match[2]);
+    for (const match of call[1].matchAll(INTERPOLATED_REFERENCE)) add(match[1], match[2]);
+  }
+  // A local value written here as a quoted string may itself name others (`policy_file =
+  // "${path.module}/${var.env}.json"`): those are referenced too, a few levels deep.
+  const followed = new Set<string>();
+  for (let level = 0; level < MAX_REFERENCE_DEPTH; level++) {
+    // Each name is one search of the text: a file naming thousands is not searched thousands of times.
+    const next = [...locals].filter((name) => !followed.has(name)).slice(0, MAX_FOLLOWED_LOCALS - followed.size);
+    if (next.length === 0) break;
+    for (const name of next) {
+      followed.add(name);
+      for (const written of quotedAttributeValues(text, name)) for (const match of written.matchAll(INTERPOLATED_REFERENCE)) add(match[1], match[2]);
+    }
   }
   referencesMemo = { text, variables, locals };
   return referencesMemo;
+}
+
+/** How many references deep a path is followed (`local.a` → `local.b` → `var.c`); a cycle stops there too. */
+const MAX_REFERENCE_DEPTH = 4;
+/** Local values whose written text is searched for the names they hold, per file. */
+const MAX_FOLLOWED_LOCALS = 64;
+
+/** The quoted values written for an attribute `name` anywhere in `text` (`name = "…"`), read from the text. */
+function quotedAttributeValues(text: string, name: string): string[] {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  return [...text.matchAll(new RegExp(`^[ \\t]*${escaped}[ \\t]*=[ \\t]*"((?:[^"\\\\\\n]|\\\\.)*)"`, 'gm'))].map((match) => match[1]);
 }
 
 /**
@@ -161,20 +185,26 @@ function pathValue(argument: HclValue, file: HclFile, loaded: LoadedFiles): HclV
   return referencedValue(reference[1] as 'var' | 'local', reference[2], file, loaded);
 }
 
-/** The value the module gives a variable (its default) or a local value, when the load calls reference it. */
-function referencedValue(scope: 'var' | 'local', name: string, file: HclFile, loaded: LoadedFiles): HclValue | undefined {
+/**
+ * The value the module gives a variable (its default) or a local value, when the load calls reference
+ * it (directly, or through a local value that names it); a quoted value naming others has theirs in place.
+ */
+function referencedValue(scope: 'var' | 'local', name: string, file: HclFile, loaded: LoadedFiles, depth = 0): HclValue | undefined {
   const references = loadCallReferences(file.text);
-  if (!(scope === 'var' ? references.variables : references.locals).has(name)) return undefined;
+  if (depth === 0 && !(scope === 'var' ? references.variables : references.locals).has(name)) return undefined;
   const here = declaration(file, scope, name);
-  return here.declared ? here.value : moduleValues(file, loaded).get(`${scope}.${name}`);
+  const value = here.declared ? here.value : moduleValues(file, loaded).get(`${scope}.${name}`);
+  if (value?.kind === 'string' && value.interpolated && depth < MAX_REFERENCE_DEPTH) return substitutedReferences(value, file, loaded, depth + 1);
+  return value;
 }
 
 /** `"${path.module}/policies/${var.env}.json"` with `var.env`'s plain string default in place; as it was when one is not known. */
-function substitutedReferences(argument: HclValue & { kind: 'string' }, file: HclFile, loaded: LoadedFiles): HclValue {
+function substitutedReferences(argument: HclValue & { kind: 'string' }, file: HclFile, loaded: LoadedFiles, depth = 0): HclValue {
   let unknown = false;
   const value = argument.value.replace(INTERPOLATED_REFERENCE, (written, scope: 'var' | 'local', name: string) => {
-    const known = referencedValue(scope, name, file, loaded);
-    if (known?.kind === 'string' && !known.interpolated) return known.value;
+    const known = referencedValue(scope, name, file, loaded, depth);
+    // A value that still starts with `${path.module}` is a module path: `loadedPath` takes it at the start only.
+    if (known?.kind === 'string' && (!known.interpolated || /^\$\{\s*path\.module\s*\}\/(?![^]*[$%]\{)/.test(known.value))) return known.value;
     unknown = true;
     return written;
   });
@@ -223,31 +253,45 @@ function moduleValues(file: HclFile, loaded: LoadedFiles): ReadonlyMap<string, H
     .filter((name) => name.endsWith('.tf') && name !== own)
     .sort((a, b) => rank(a) - rank(b))
     .slice(0, MAX_MODULE_FILES);
-  for (const name of siblings) {
-    if (variables.size + locals.size === 0) break;
-    const text = loaded.read(loaded.folder === '' ? name : `${loaded.folder}/${name}`);
-    if (text === undefined || !/\b(?:variable|locals)\b/.test(text)) continue;
-    let document: ReturnType<typeof parseLanguageDocument> | undefined;
-    try {
-      document = parseLanguageDocument('terraform', text, {
-        terraformBlocks: (block) => (block.type === 'variable' && variables.has(block.labels[0] ?? '')) || (block.type === 'locals' && locals.size > 0),
-      });
-      const sibling = hclFile(document);
-      const take = (scope: 'var' | 'local', wanted: Set<string>): void => {
-        for (const name of [...wanted]) {
-          const found = declaration(sibling, scope, name);
-          if (!found.declared) continue;
-          wanted.delete(name);
-          // Only a string can be a path; read now, before the tree it is converted from is freed.
-          if (found.value?.kind === 'string') values.set(`${scope}.${name}`, found.value);
-        }
-      };
-      take('var', variables);
-      take('local', locals);
-    } catch {
-      // A module file that cannot be parsed declares nothing this file can use.
-    } finally {
-      disposeDocument(document);
+  // Each file is read once; a value found in one may name others (`"${var.env}"`), wanted in a next pass.
+  const texts = new Map<string, string | undefined>();
+  const settled = new Set<string>();
+  for (let pass = 0; pass < MAX_REFERENCE_DEPTH && variables.size + locals.size > 0; pass++) {
+    const named: { scope: string; name: string }[] = [];
+    for (const name of siblings) {
+      if (variables.size + locals.size === 0) break;
+      if (!texts.has(name)) texts.set(name, loaded.read(loaded.folder === '' ? name : `${loaded.folder}/${name}`));
+      const text = texts.get(name);
+      if (text === undefined || !/\b(?:variable|locals)\b/.test(text)) continue;
+      let document: ReturnType<typeof parseLanguageDocument> | undefined;
+      try {
+        document = parseLanguageDocument('terraform', text, {
+          terraformBlocks: (block) => (block.type === 'variable' && variables.has(block.labels[0] ?? '')) || (block.type === 'locals' && locals.size > 0),
+        });
+        const sibling = hclFile(document);
+        const take = (scope: 'var' | 'local', wanted: Set<string>): void => {
+          for (const name of [...wanted]) {
+            const found = declaration(sibling, scope, name);
+            if (!found.declared) continue;
+            wanted.delete(name);
+            settled.add(`${scope}.${name}`);
+            // Only a string can be a path; read now, before the tree it is converted from is freed.
+            if (found.value?.kind !== 'string') continue;
+            values.set(`${scope}.${name}`, found.value);
+            if (found.value.interpolated) for (const match of found.value.value.matchAll(INTERPOLATED_REFERENCE)) named.push({ scope: match[1], name: match[2] });
+          }
+        };
+        take('var', variables);
+        take('local', locals);
+      } catch {
+        // A module file that cannot be parsed declares nothing this file can use.
+      } finally {
+        disposeDocument(document);
+      }
+    }
+    for (const { scope, name } of named) {
+      if (settled.has(`${scope}.${name}`) || declaration(file, scope as 'var' | 'local', name).declared) continue;
+      (scope === 'var' ? variables : locals).add(name);
     }
   }
   return values;
