@@ -249,6 +249,25 @@ describe('rule reliability/swallowed-error', () => {
     // discord.js 14's optional zlib-sync, and graphql 16's defensive handler on a promise that never rejects.
     const optional = ["let zlib;", "try {", "  zlib = require('zlib-sync');", "} catch {} // eslint-disable-line no-empty", 'try { const { Batch } = await import("@valkey/valkey-glide"); } catch {}', 'Promise.allSettled(results).catch(() => {});'].join('\n');
     assert.deepEqual(run(rule, 'src/client/websocket/WebSocketManager.js', optional), []);
+    // webpack 5.113's feature detection and package.json lookup: a flag left at its default, a probe that moves on.
+    const probes = [
+      'let isBase64URLSupported = false;',
+      'try {',
+      '  isBase64URLSupported = Boolean(Buffer.from("", "base64url"));',
+      '} catch (_err) {}',
+      'function findRoot(dir) {',
+      '  for (;;) {',
+      '    try {',
+      '      if (fs.statSync(path.join(dir, "package.json")).isFile()) break;',
+      '    } catch (_err) {}',
+      '    const parent = path.dirname(dir);',
+      '    if (dir === parent) return undefined;',
+      '    dir = parent;',
+      '  }',
+      '  return dir;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'lib/util/hash/hash-digest.js', probes), []);
     // Nothing handles the missing value, or nothing comes after the failed return: the error is dropped.
     const dropped = [
       'function readConfig(text) {',
@@ -266,8 +285,11 @@ describe('rule reliability/swallowed-error', () => {
       '}',
       "try { plugin = require('./plugin'); plugin.init(); } catch {}",
       'Promise.all(results).catch(() => {});',
+      'let count = 0;',
+      'try { count = db.count(); } catch {}',
+      'try { if (cache.has(key)) return cache.get(key); cache.warm(); } catch {}',
     ].join('\n');
-    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11, 14, 15]);
+    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11, 14, 15, 17, 18]);
   });
 
   it('reports clean-up calls and steps followed by a throw as information', () => {

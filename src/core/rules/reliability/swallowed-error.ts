@@ -38,6 +38,8 @@ export const reliabilitySwallowedError: Rule = {
     'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
     '`this` that is awaited, returned, passed on or handled elsewhere (it only marks the promise handled). ' +
     'Not reported either: a `try` that only loads an optional module (`zlib = require(\'zlib-sync\')`), a ' +
+    'probe that leaves when it finds something (`if (fs.statSync(p).isFile()) return p`), feature detection ' +
+    'that leaves a `true`/`false` flag at its default, a ' +
     'handler on `Promise.allSettled(…)` (which never rejects), and, as fallbacks, an empty `catch` after a `try` that only assigns, when the code ' +
     'then tests what was assigned (`try { url = new URL(text) } catch {}` then `if (!url)`), and one after a ' +
     '`try` that returns, when the function goes on to another `return` or a `throw` (one way tried, then ' +
@@ -80,7 +82,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   const attempt = clause.parent;
   // `try { parsed = new URL(text) } catch {}` then `if (!parsed)`, or `try { return load(a) } catch {}`
   // then `return load(b)`: the failure becomes a value or another way, like `catch { return null }`.
-  if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt)) return undefined;
+  if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt) || probes(attempt.tryBlock)) return undefined;
   if (onTheWayToThrow(attempt)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
   if (onlyCleansUp(attempt.tryBlock)) return { start, end, severity: 'info', message: CLEANUP_CALL_MESSAGE };
   const message =
@@ -167,6 +169,9 @@ function testsAssignedAfter(attempt: ts.TryStatement): boolean {
     collectAssignedNames(expression.left, assigned);
   }
   if (assigned.size === 0) return false;
+  // `let supported = false; try { supported = Boolean(Buffer.from('', 'base64url')); } catch {}`:
+  // feature detection, whose failure leaves the flag at its default.
+  if ([...assigned].every((name) => isBooleanFlag(name, attempt))) return true;
   const tests = (node: ts.Node): boolean => {
     if (ts.isFunctionLike(node)) return false;
     const named = (expression: ts.Expression): boolean => {
@@ -180,6 +185,38 @@ function testsAssignedAfter(attempt: ts.TryStatement): boolean {
     return ts.forEachChild(node, tests) === true;
   };
   return laterStatements(attempt).some(tests);
+}
+
+/** Whether `name` is declared before `statement`, in its block or an enclosing one, with `true` or `false`. */
+function isBooleanFlag(name: string, statement: ts.Statement): boolean {
+  for (let current: ts.Node = statement; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    const parent = current.parent;
+    if (!ts.isBlock(parent) && !ts.isSourceFile(parent)) continue;
+    for (const earlier of parent.statements) {
+      if (earlier === current) break;
+      if (!ts.isVariableStatement(earlier)) continue;
+      for (const declaration of earlier.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name) || declaration.name.text !== name || declaration.initializer === undefined) continue;
+        const kind = skipWrappers(declaration.initializer).kind;
+        return kind === ts.SyntaxKind.TrueKeyword || kind === ts.SyntaxKind.FalseKeyword;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * `try { const stats = fs.statSync(path); if (stats.isFile()) return path; } catch {}`: a probe that
+ * leaves when it finds what it looks for; its failure means the same as the test being false.
+ */
+function probes(block: ts.Block): boolean {
+  const statements = block.statements;
+  const last = statements[statements.length - 1];
+  if (last === undefined || !ts.isIfStatement(last) || last.elseStatement !== undefined) return false;
+  const then = last.thenStatement;
+  const exit = ts.isBlock(then) ? then.statements[then.statements.length - 1] : then;
+  if (exit === undefined || !(ts.isReturnStatement(exit) || ts.isBreakStatement(exit) || ts.isContinueStatement(exit))) return false;
+  return statements.slice(0, -1).every((statement) => ts.isVariableStatement(statement));
 }
 
 function collectAssignedNames(target: ts.Expression, names: Set<string>): void {
