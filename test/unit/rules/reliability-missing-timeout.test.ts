@@ -106,6 +106,17 @@ describe('rule reliability/missing-timeout', () => {
       assert.deepEqual(lines(run(rule, 'a.ts', text)), [3, 4, 5, 6]);
     });
 
+    it("accepts node-fetch 2's timeout option (telegraf 4), and only node-fetch's", () => {
+      const text = [
+        "import fetch from 'node-fetch';",
+        "import { fetch as undiciFetch } from 'undici';",
+        'const res = await fetch(media.url, { agent, timeout: 500_000 });',
+        'await undiciFetch(url, { timeout: 5000 });',
+        'await globalThis.fetch(url, { timeout: 5000 });',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'src/core/network/client.ts', text)), [4, 5]);
+    });
+
     it('accepts calls with a signal, an init it cannot see, or a Request object', () => {
       const text = [
         'const controller = new AbortController();',

@@ -268,6 +268,20 @@ describe('rule reliability/swallowed-error', () => {
       '}',
     ].join('\n');
     assert.deepEqual(run(rule, 'lib/util/hash/hash-digest.js', probes), []);
+    // telegraf 4's cli: the value is tested after the block the try sits in.
+    const telegraf = [
+      'async function main(args) {',
+      '  let [, , file] = args._;',
+      '  if (!file) {',
+      '    try {',
+      "      const packageJson = await import(path.resolve(process.cwd(), 'package.json'));",
+      "      file = packageJson.main || 'index.js';",
+      '    } catch (err) { }',
+      '  }',
+      '  if (!file) return 2;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'lib/cli.mjs', telegraf), []);
     // Nothing handles the missing value, or nothing comes after the failed return: the error is dropped.
     const dropped = [
       'function readConfig(text) {',

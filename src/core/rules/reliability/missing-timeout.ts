@@ -61,7 +61,7 @@ export const reliabilityMissingTimeout: Rule = {
     'an outage of *this* service. Neither `fetch`, axios, got nor Node\'s `http` has a default timeout.\n\n' +
     'Missing timeouts are one of the recurring defects of AI-generated code: the happy path works in every ' +
     'demo and test, so nothing shows the gap until production. Bound every call ' +
-    '(`signal: AbortSignal.timeout(ms)` for `fetch`, `timeout` for axios) and decide what the caller does ' +
+    '(`signal: AbortSignal.timeout(ms)` for `fetch`, or `timeout` for node-fetch 2\'s `fetch`; `timeout` for axios) and decide what the caller does ' +
     'when it fires.\n\n' +
     'Option `defaultTimeoutMs` (default 10000) sets the value the quick fix inserts. The rule reads one ' +
     'file: calls through an axios instance or with an options object from another module are not checked. ' +
@@ -171,7 +171,8 @@ type InstanceKey = Binding | string;
 
 /** Which kind of call a candidate is, with what the checks need to know about it. */
 type Target =
-  | { kind: 'fetch' }
+  /** `module`: the package the fetch comes from, when imported (`node-fetch`). */
+  | { kind: 'fetch'; module?: string }
   | { kind: 'axios'; configIndex: number | 'auto' }
   | { kind: 'axios-create' }
   | { kind: 'axios-instance'; configIndex: number | 'auto'; create: ts.CallExpression; instance: InstanceKey; instanceName: string }
@@ -303,7 +304,7 @@ class TimeoutChecker {
     const name = member ?? method;
     if (FETCH_MODULES.has(module)) {
       const isFetch = name === 'fetch' || (name === undefined && module !== 'undici');
-      return isFetch ? { kind: 'fetch' } : undefined;
+      return isFetch ? { kind: 'fetch', module } : undefined;
     }
     if (NODE_HTTP_MODULES.has(module)) return name !== undefined && NODE_HTTP_FUNCTIONS.has(name) ? { kind: 'node-http' } : undefined;
     if (member !== undefined) return undefined;
@@ -345,7 +346,7 @@ class TimeoutChecker {
     if (call.arguments.some((argument) => ts.isSpreadElement(argument))) return undefined;
     switch (target.kind) {
       case 'fetch':
-        return this.judgeFetch(call);
+        return this.judgeFetch(call, target.module);
       case 'axios':
         return this.axiosDefaultsBounded ? undefined : this.judgeAxiosCall(call, target.configIndex, undefined);
       case 'axios-create':
@@ -363,7 +364,7 @@ class TimeoutChecker {
     }
   }
 
-  private judgeFetch(call: ts.CallExpression): RuleFinding | undefined {
+  private judgeFetch(call: ts.CallExpression, module: string | undefined): RuleFinding | undefined {
     if (call.arguments.length === 0) return undefined;
     // A Request object carries its own signal, which `fetch` uses when its init does not set one.
     const requestSignal = this.requestSignal(call.arguments[0], 0);
@@ -377,6 +378,8 @@ class TimeoutChecker {
     }
     const init = this.bindings.valueOf(call.arguments[1]);
     if (!ts.isObjectLiteralExpression(init) || findProperty(init, 'signal') !== undefined || hasSpread(init)) return undefined;
+    // node-fetch 2 (telegraf 4, and most code that imports it) takes a `timeout` in milliseconds.
+    if (module === 'node-fetch' && findProperty(init, 'timeout') !== undefined) return undefined;
     return this.report(call, message, fix(title, [insertPropertyEdit(init, signalText, this.sourceFile)]));
   }
 

@@ -163,6 +163,8 @@ function laterStatements(statement: ts.Node): readonly ts.Statement[] {
 function testsAssignedAfter(attempt: ts.TryStatement): boolean {
   const assigned = new Set<string>();
   for (const statement of attempt.tryBlock.statements) {
+    // `const packageJson = await import(…)` on the way is the try's own; the assignment is what leaves it.
+    if (ts.isVariableStatement(statement)) continue;
     if (!ts.isExpressionStatement(statement)) return false;
     const expression = skipWrappers(statement.expression);
     if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
@@ -184,7 +186,11 @@ function testsAssignedAfter(attempt: ts.TryStatement): boolean {
     if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isCallExpression(node)) && node.questionDotToken !== undefined && named(node.expression)) return true;
     return ts.forEachChild(node, tests) === true;
   };
-  return laterStatements(attempt).some(tests);
+  // After the `try`, in its block or an enclosing one of the same function (`if (!file) { try { file = … } catch {} }` then `if (!file)`).
+  for (let current: ts.Node = attempt; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    if (laterStatements(current).some(tests)) return true;
+  }
+  return false;
 }
 
 /** Whether `name` is declared before `statement`, in its block or an enclosing one, with `true` or `false`. */
