@@ -1,0 +1,192 @@
+import { ts } from 'ts-morph';
+import { skipWrappers, memberName } from '../shared-syntax/nodes';
+
+/*
+ * What the code around an error handler does instead of handling the error: the ways a dropped error
+ * is a deliberate fallback (a value tested after the `try`, another way tried after it, a probe, an
+ * optional load, a feature flag left at its default), a clean-up step whose failure rarely matters,
+ * or a step on the way to a `throw`. `swallowed-error` reads them; its Python twin reads the same
+ * shapes in `swallowed-error.python.ts`.
+ */
+
+/**
+ * Whether `node` is a step on the way to a `throw` in the same function: in a `catch` block that
+ * ends by throwing (`await handle.close().catch(() => {}); throw err;`), or followed by a `throw`
+ * in its own block (`result.catch(() => {}); throw new Error('async validation is not supported')`).
+ * Its own error would only hide the one thrown.
+ */
+export function onTheWayToThrow(node: ts.Node): boolean {
+  let current: ts.Node = node;
+  while (!ts.isSourceFile(current.parent) && !ts.isBlock(current.parent) && !ts.isFunctionLike(current.parent)) current = current.parent;
+  if (ts.isBlock(current.parent) && laterStatements(current).some((statement) => ts.isThrowStatement(statement))) return true;
+  for (current = node; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    const parent = current.parent;
+    if (ts.isCatchClause(parent) && current === parent.block) {
+      const last = parent.block.statements[parent.block.statements.length - 1];
+      return last !== undefined && ts.isThrowStatement(last);
+    }
+  }
+  return false;
+}
+
+/** The statements after `statement` in its block (none when it is not directly in one). */
+function laterStatements(statement: ts.Node): readonly ts.Statement[] {
+  const parent = statement.parent;
+  if (!ts.isBlock(parent) && !ts.isSourceFile(parent) && !ts.isModuleBlock(parent) && !ts.isCaseClause(parent) && !ts.isDefaultClause(parent)) return [];
+  const statements = parent.statements as readonly ts.Statement[];
+  return statements.slice(statements.indexOf(statement as ts.Statement) + 1);
+}
+
+/**
+ * `try { parsed = new URL(text); } catch {}` followed by a test of `parsed` (`if (!parsed)`,
+ * `parsed ?? fallback`, `parsed?.host`): the code assigns in the `try` and handles the value being
+ * missing right after.
+ */
+export function testsAssignedAfter(attempt: ts.TryStatement): boolean {
+  const assigned = new Set<string>();
+  for (const statement of attempt.tryBlock.statements) {
+    // `const packageJson = await import(…)` on the way is the try's own; the assignment is what leaves it.
+    if (ts.isVariableStatement(statement)) continue;
+    if (!ts.isExpressionStatement(statement)) return false;
+    const expression = skipWrappers(statement.expression);
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    collectAssignedNames(expression.left, assigned);
+  }
+  if (assigned.size === 0) return false;
+  // `let supported = false; try { supported = Boolean(Buffer.from('', 'base64url')); } catch {}`:
+  // feature detection, whose failure leaves the flag at its default.
+  if ([...assigned].every((name) => isBooleanFlag(name, attempt))) return true;
+  const tests = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node)) return false;
+    const named = (expression: ts.Expression): boolean => {
+      const value = skipWrappers(expression);
+      return ts.isIdentifier(value) && assigned.has(value.text);
+    };
+    if ((ts.isIfStatement(node) || ts.isWhileStatement(node)) && testsName(node.expression, named)) return true;
+    if (ts.isConditionalExpression(node) && testsName(node.condition, named)) return true;
+    if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind) && named(node.left)) return true;
+    if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isCallExpression(node)) && node.questionDotToken !== undefined && named(node.expression)) return true;
+    return ts.forEachChild(node, tests) === true;
+  };
+  // After the `try`, in its block or an enclosing one of the same function (`if (!file) { try { file = … } catch {} }` then `if (!file)`).
+  for (let current: ts.Node = attempt; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    if (laterStatements(current).some(tests)) return true;
+  }
+  return false;
+}
+
+/** Whether `name` is declared before `statement`, in its block or an enclosing one, with `true` or `false`. */
+function isBooleanFlag(name: string, statement: ts.Statement): boolean {
+  for (let current: ts.Node = statement; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    const parent = current.parent;
+    if (!ts.isBlock(parent) && !ts.isSourceFile(parent)) continue;
+    for (const earlier of parent.statements) {
+      if (earlier === current) break;
+      if (!ts.isVariableStatement(earlier)) continue;
+      for (const declaration of earlier.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name) || declaration.name.text !== name || declaration.initializer === undefined) continue;
+        const kind = skipWrappers(declaration.initializer).kind;
+        return kind === ts.SyntaxKind.TrueKeyword || kind === ts.SyntaxKind.FalseKeyword;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * `try { const stats = fs.statSync(path); if (stats.isFile()) return path; } catch {}`: a probe that
+ * leaves when it finds what it looks for; its failure means the same as the test being false.
+ */
+export function probes(block: ts.Block): boolean {
+  const statements = block.statements;
+  const last = statements[statements.length - 1];
+  if (last === undefined || !ts.isIfStatement(last) || last.elseStatement !== undefined) return false;
+  const then = last.thenStatement;
+  const exit = ts.isBlock(then) ? then.statements[then.statements.length - 1] : then;
+  if (exit === undefined || !(ts.isReturnStatement(exit) || ts.isBreakStatement(exit) || ts.isContinueStatement(exit))) return false;
+  return statements.slice(0, -1).every((statement) => ts.isVariableStatement(statement));
+}
+
+function collectAssignedNames(target: ts.Expression, names: Set<string>): void {
+  const value = skipWrappers(target);
+  if (ts.isIdentifier(value)) names.add(value.text);
+  else if (ts.isArrayLiteralExpression(value)) value.elements.forEach((element) => collectAssignedNames(element, names));
+}
+
+/** `!x`, `x`, `x === undefined`, `x == null`, `typeof x`, and those joined by `&&` / `||`. */
+function testsName(condition: ts.Expression, named: (expression: ts.Expression) => boolean): boolean {
+  const value = skipWrappers(condition);
+  if (named(value)) return true;
+  if (ts.isPrefixUnaryExpression(value) && value.operator === ts.SyntaxKind.ExclamationToken) return testsName(value.operand, named);
+  if (ts.isTypeOfExpression(value)) return named(value.expression);
+  if (ts.isBinaryExpression(value)) {
+    const operator = value.operatorToken.kind;
+    if (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken) return testsName(value.left, named) || testsName(value.right, named);
+    if (operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken) {
+      return named(value.left) || named(value.right) || testsName(value.left, named);
+    }
+  }
+  return false;
+}
+
+function isFallbackOperator(kind: ts.SyntaxKind): boolean {
+  return kind === ts.SyntaxKind.QuestionQuestionToken || kind === ts.SyntaxKind.BarBarToken;
+}
+
+/**
+ * `try { return require(a); } catch {}` and, later in the function, another `return` with a value
+ * or a `throw`: one way is tried, and its failure leads to the next (sharp's library lookups).
+ */
+export function fallsBackAfter(attempt: ts.TryStatement): boolean {
+  const last = attempt.tryBlock.statements[attempt.tryBlock.statements.length - 1];
+  if (last === undefined || !ts.isReturnStatement(last) || last.expression === undefined) return false;
+  const leavesWithValue = (node: ts.Node): boolean => {
+    if (ts.isFunctionLike(node)) return false;
+    if ((ts.isReturnStatement(node) && node.expression !== undefined) || ts.isThrowStatement(node)) return true;
+    return ts.forEachChild(node, leavesWithValue) === true;
+  };
+  for (let current: ts.Node = attempt; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    if (laterStatements(current).some(leavesWithValue)) return true;
+  }
+  return false;
+}
+
+/**
+ * `try { zlib = require('zlib-sync'); } catch {}`: an optional module, loaded when it is installed;
+ * `dependencies/undeclared` reads the same load as optional.
+ */
+export function loadsOptionalModule(block: ts.Block): boolean {
+  if (block.statements.length !== 1) return false;
+  const statement = block.statements[0];
+  let value: ts.Expression | undefined;
+  if (ts.isExpressionStatement(statement)) {
+    const expression = skipWrappers(statement.expression);
+    value = ts.isBinaryExpression(expression) && expression.operatorToken.kind === ts.SyntaxKind.EqualsToken ? expression.right : expression;
+  } else if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1) {
+    value = statement.declarationList.declarations[0].initializer;
+  }
+  if (value === undefined) return false;
+  let call = skipWrappers(value);
+  if (ts.isAwaitExpression(call)) call = skipWrappers(call.expression);
+  while (ts.isPropertyAccessExpression(call)) call = skipWrappers(call.expression);
+  if (!ts.isCallExpression(call)) return false;
+  const callee = skipWrappers(call.expression);
+  return callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
+}
+
+/** Methods that release or remove something: their failure rarely changes what the code goes on to do. */
+const CLEANUP_METHOD = /^(?:close|closeSync|destroy|end|quit|disconnect|unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|abort|kill|release|dispose|removeListener|removeEventListener|removeAllListeners|off|unref|cancel|terminate|unwatch|unsubscribe)$/;
+
+/** A call of a clean-up method (`socket.destroy()`, `fs.rm(name, { force: true })`), awaited or not. */
+export function isCleanupCall(expression: ts.Expression): boolean {
+  let value = skipWrappers(expression);
+  if (ts.isAwaitExpression(value)) value = skipWrappers(value.expression);
+  if (!ts.isCallExpression(value)) return false;
+  const method = memberName(skipWrappers(value.expression));
+  return method !== undefined && CLEANUP_METHOD.test(method);
+}
+
+/** A `try` block of clean-up calls only (`try { socket.destroy(); } catch {}`). */
+export function onlyCleansUp(block: ts.Block): boolean {
+  return block.statements.length > 0 && block.statements.every((statement) => ts.isExpressionStatement(statement) && isCleanupCall(statement.expression));
+}
