@@ -114,6 +114,27 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(reliabilityMissingTimeout, global), []);
     });
 
+    it("takes a call without a timeout beside the same call with one as the caller's choice (imaplib), not one alone", () => {
+      const text = [
+        'import socket',
+        'def _create_socket(self, timeout):',
+        '    address = (self.host, self.port)',
+        '    if timeout is not None:',
+        '        return socket.create_connection(address, timeout)',
+        '    return socket.create_connection(address)',
+        'def connect(self):',
+        '    return socket.create_connection((self.host, self.port))',
+        'def reconnect(self, timeout):',
+        '    socket.create_connection(self.address, None)',
+        '    return socket.create_connection(self.address)',
+        'def both(self):',
+        '    socket.create_connection(self.primary, 5)',
+        '    return socket.create_connection(self.backup)',
+        '',
+      ].join('\n');
+      assert.deepEqual(flagged(reliabilityMissingTimeout, text), ['socket.create_connection', 'None', 'socket.create_connection', 'socket.create_connection']);
+    });
+
     it('flags httpx and aiohttp only where their default bound is switched off', () => {
       const text = [
         'import httpx, aiohttp',

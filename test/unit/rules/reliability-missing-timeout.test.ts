@@ -106,6 +106,25 @@ describe('rule reliability/missing-timeout', () => {
       assert.deepEqual(lines(run(rule, 'a.ts', text)), [3, 4, 5, 6]);
     });
 
+    it("takes a call without a timeout beside the same call bounded as the caller's choice, as the Python rule does; not one alone", () => {
+      const text = [
+        'export async function get(url: string, timeoutMs?: number) {',
+        '  if (timeoutMs !== undefined) return fetch(url, { signal: AbortSignal.timeout(timeoutMs) });',
+        '  return fetch(url);',
+        '}',
+        'export async function post(url: string, body: string) {',
+        '  await fetch(url, { method: "POST", body });',
+        '  return fetch(url);',
+        '}',
+        'export async function head(url: string) { return fetch(url); }',
+        'export async function two(url: string, other: string) {',
+        '  await fetch(url, { signal: AbortSignal.timeout(1000) });',
+        '  return fetch(other);',
+        '}',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'src/http.ts', text)), [6, 7, 9, 12], 'another request in the same function is not the same call');
+    });
+
     it("accepts node-fetch 2's timeout option (telegraf 4), and only node-fetch's", () => {
       const text = [
         "import fetch from 'node-fetch';",

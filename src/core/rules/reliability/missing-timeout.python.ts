@@ -8,9 +8,11 @@ import {
   calleeLastName,
   calleeObject,
   type CallArguments,
+  enclosingScope,
   isNone,
   namesBoundTo,
   nodesOfType,
+  ownNodesOfType,
   PythonNames,
   pythonRoot,
 } from '../shared-python/nodes';
@@ -33,7 +35,7 @@ const HTTPX_CALLS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch',
  * `total` or `sock_read` replaces that. A call passing `**kwargs` may carry a timeout and is skipped.
  */
 export const pythonMissingTimeout: LanguageCheck = {
-  rationale: 'In Python: requests (no default timeout), `urllib.request.urlopen`, `http.client` connections and `socket.create_connection` need `timeout=` (seconds) or `socket.setdefaulttimeout`; `timeout=None` means wait forever. httpx (5 s) and aiohttp (5 min) are bounded by default and reported only where that bound is switched off.',
+  rationale: 'In Python: requests (no default timeout), `urllib.request.urlopen`, `http.client` connections and `socket.create_connection` need `timeout=` (seconds) or `socket.setdefaulttimeout`; `timeout=None` means wait forever. httpx (5 s) and aiohttp (5 min) are bounded by default and reported only where that bound is switched off. A call without a timeout in a function that makes the same call with one (when its caller gives one) is that caller\'s choice and is not reported.',
   textTriggers: ['requests', 'urlopen', 'http.client', 'HTTPConnection', 'HTTPSConnection', 'create_connection', 'httpx', 'aiohttp', 'ClientTimeout'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);
@@ -100,6 +102,7 @@ function missing(call: Node, callee: Node, args: CallArguments, keyword: string,
   }
   if (args.keywords.has(keyword) || args.splat) return undefined;
   if (index >= 0 && args.positional.length > index) return undefined;
+  if (timedElsewhereInFunction(call, callee, keyword, index)) return undefined;
   const name = callee.text.replace(/\s+/g, '');
   const finding: RuleFinding = {
     start: callee.startIndex,
@@ -109,6 +112,27 @@ function missing(call: Node, callee: Node, args: CallArguments, keyword: string,
   const edit = appendArgumentEdit(call, `timeout=${seconds}`);
   if (edit !== undefined) finding.fixes = [{ title: `Add timeout=${seconds}`, edits: [edit], preferred: true } satisfies TextFix];
   return finding;
+}
+
+/**
+ * The same function makes the same call, on the same first argument, with a timeout too (`if timeout is not None: return
+ * socket.create_connection(address, timeout)` then `return socket.create_connection(address)`, in
+ * imaplib): it honours a timeout when its caller gives one, and the call without one is that caller's
+ * choice of none.
+ */
+function timedElsewhereInFunction(call: Node, callee: Node, keyword: string, index: number): boolean {
+  const scope = enclosingScope(call);
+  if (scope.type !== 'function_definition') return false;
+  const name = callee.text.replace(/\s+/g, '');
+  // The same request: the same callee on the same first argument (`create_connection(address)`).
+  const first = callArguments(call).positional[0]?.text;
+  return ownNodesOfType(scope, 'call').some((other) => {
+    if (other.id === call.id || other.childForFieldName('function')?.text.replace(/\s+/g, '') !== name) return false;
+    const args = callArguments(other);
+    if (args.positional[0]?.text !== first) return false;
+    const given = args.keywords.get(keyword) ?? (index >= 0 ? args.positional[index] : undefined);
+    return given !== undefined && !isNone(given);
+  });
 }
 
 /** httpx: only an explicit `None` switches the default off. */

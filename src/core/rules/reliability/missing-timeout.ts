@@ -63,6 +63,7 @@ export const reliabilityMissingTimeout: Rule = {
     'demo and test, so nothing shows the gap until production. Bound every call ' +
     '(`signal: AbortSignal.timeout(ms)` for `fetch`, or `timeout` for node-fetch 2\'s `fetch`; `timeout` for axios) and decide what the caller does ' +
     'when it fires.\n\n' +
+    'A call without a timeout in a function that makes the same call bounded, with more arguments (when its caller gives a timeout), is that caller\'s choice and is not reported. ' +
     'Option `defaultTimeoutMs` (default 10000) sets the value the quick fix inserts. The rule reads one ' +
     'file: calls through an axios instance or with an options object from another module are not checked. ' +
     'A request bounded in a way it does not follow (a timer that calls `req.destroy()`, `setTimeout` on a ' +
@@ -225,7 +226,7 @@ class TimeoutChecker {
       if (target === undefined) continue;
       if (this.inTest && target.kind !== 'axios-create' && call.arguments.length > 0 && this.isLocalServerUrl(call.arguments[0], 0)) continue;
       const finding = this.judge(call, target);
-      if (finding !== undefined) findings.push(finding);
+      if (finding !== undefined && !this.timedElsewhereInFunction(call)) findings.push(finding);
     }
     return findings;
   }
@@ -588,6 +589,28 @@ class TimeoutChecker {
 
   private calleeText(call: ts.CallExpression): string {
     return snippet(call.expression, this.sourceFile);
+  }
+
+  /**
+   * The same function makes the same call on the same first argument with more arguments, and that
+   * one is bounded (`timeout ?
+   * fetch(url, { signal: AbortSignal.timeout(timeout) }) : fetch(url)`): it honours a timeout when
+   * its caller gives one, and the call without one is that caller's choice of none. The Python rule
+   * reads the same.
+   */
+  private timedElsewhereInFunction(call: ts.CallExpression): boolean {
+    let scope: ts.Node = call.parent;
+    while (!ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+    if (ts.isSourceFile(scope)) return false;
+    const callee = call.expression.getText(this.sourceFile);
+    // The same request: the same callee on the same first argument (`fetch(url)`, `fetch(url, { signal })`).
+    const first = call.arguments[0]?.getText(this.sourceFile);
+    return this.collected.calls.some((other) => {
+      if (other === call || other.pos < scope.pos || other.end > scope.end || other.arguments.length <= call.arguments.length) return false;
+      if (other.expression.getText(this.sourceFile) !== callee || other.arguments[0]?.getText(this.sourceFile) !== first) return false;
+      const target = this.classify(other);
+      return target !== undefined && this.judge(other, target) === undefined;
+    });
   }
 
   private report(call: ts.CallExpression, message: string, ...fixes: (TextFix | undefined)[]): RuleFinding {
