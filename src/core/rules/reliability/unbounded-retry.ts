@@ -64,6 +64,19 @@ export const reliabilityUnboundedRetry: Rule = {
  * walks just the outermost self-calling functions: the same findings, without a second walk of a
  * file such as a service module whose bounded `for` loops retry inside `try`.
  */
+/** Whether `name` (an identifier) occurs in `text` between `start` and `end` as a whole word (JavaScript's word characters and `$`). */
+function mentionsName(text: string, name: string, start: number, end: number): boolean {
+  for (let at = text.indexOf(name, start); at >= 0 && at + name.length <= end; at = text.indexOf(name, at + 1)) {
+    if (!isNameCharacter(text.charCodeAt(at - 1)) && !isNameCharacter(text.charCodeAt(at + name.length))) return true;
+  }
+  return false;
+}
+
+/** `[A-Za-z0-9_$]`; NaN (before the text's start) is none. */
+function isNameCharacter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x24;
+}
+
 function retryVisitor(context: SyntaxContext): SyntaxVisitor {
   const { sourceFile } = context;
   const text = sourceFile.text;
@@ -83,9 +96,8 @@ function retryVisitor(context: SyntaxContext): SyntaxVisitor {
     if (last !== undefined && fn.pos >= last.pos && fn.end <= last.end) return;
     const name = functionName(fn);
     if (name === undefined || fn.body === undefined || !/^[A-Za-z_$][\w$]*$/.test(name)) return;
-    const escaped = name.replace(/\$/g, '\\$');
     // Any mention, not only a call: `setTimeout(poll, 5000)` retries `poll` too.
-    if (new RegExp(`(?<![\\w$])${escaped}(?![\\w$])`).test(text.slice(fn.body.pos, fn.body.end))) selfCalling.push(fn);
+    if (mentionsName(text, name, fn.body.pos, fn.body.end)) selfCalling.push(fn);
   };
   const kinds = ts.SyntaxKind;
   return {
