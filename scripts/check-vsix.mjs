@@ -13,7 +13,7 @@ const MAX_BYTES = 3 * 1024 * 1024;
 const allowed = [
   /^dist\/(extension|server|cli)\.js$/,
   /^dist\/grammars\/tree-sitter(-[a-z]+)?\.wasm$/,
-  /^dist\/vendor\/ts-morph\.js$/,
+  /^dist\/vendor\/typescript\.js$/,
   /^dist\/schemas\/[\w.-]+\.json$/,
   /^media\/[\w./-]+$/,
   /^syntaxes\/[\w.-]+\.json$/,

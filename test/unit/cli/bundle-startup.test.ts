@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const cliBundle = join(__dirname, '../../../../dist/cli.js');
 
 /**
- * TypeScript (dist/vendor/ts-morph.js, a third of a second and tens of MB per thread) is loaded on
+ * TypeScript (dist/vendor/typescript.js, a fifth of a second and tens of MB per thread) is loaded on
  * first use, not at startup: `--version` and a secrets-only check never parse, so never load it.
  * Its load leaves V8's code cache in the user cache folder, which tells whether it happened.
  */
@@ -35,7 +35,7 @@ describe('CLI bundle startup', function () {
       const run = spawnSync(process.execPath, [cliBundle, ...args], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
       assert.ok(run.status === 0 || run.status === 1, run.stderr);
       const codeCache = join(cache, 'comprehension-first', 'v8');
-      return existsSync(codeCache) && readdirSync(codeCache).some((name) => /^ts-morph\.js-[0-9a-f]{16}\.v8cache$/.test(name));
+      return existsSync(codeCache) && readdirSync(codeCache).some((name) => /^typescript\.js-[0-9a-f]{16}\.v8cache$/.test(name));
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
