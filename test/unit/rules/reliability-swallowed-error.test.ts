@@ -96,6 +96,32 @@ describe('rule reliability/swallowed-error', () => {
     assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'warning', 'info', 'warning']);
   });
 
+  it('reads an explanation just above a promise handler\'s statement (bullmq, Nest, the OpenAI SDK write them so), not one past a blank line or above an enclosing call', () => {
+    const text = [
+      'function close(conn) {',
+      '  conn.disconnect();',
+      '  // Suppress any rejection from the in-flight init() so it does not',
+      '  // become an unhandled rejection after we close the connection.',
+      '  (_a = conn.initializing) === null || _a === void 0 ? void 0 : _a.catch(() => { });',
+      '  // the socket may already be closed on shutdown',
+      '',
+      '  conn.flush().catch(() => {});',
+      '  // ignore',
+      '  conn.flush().catch(() => {});',
+      '  // Reads every path; a missing one is fine because the caller checks the stats',
+      '  const stats = await Promise.all(paths.map((path) => stat(path).catch(() => {})));',
+      '  if (ready) {',
+      '    /* The listener goes when the call settles, so a shared signal does not collect one each. */',
+      '    run.finally(() => signal.removeEventListener("abort", onAbort)).catch(() => undefined);',
+      '  }',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'lib/connection.js', text);
+    assert.deepEqual(lines(findings), [5, 8, 10, 12, 15]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'warning', 'warning', 'warning', 'info']);
+    assert.equal(findings[0].message, '`.catch` ignores the rejection on purpose, and its comment says why. Check the reason still holds.');
+  });
+
   it('reports promise handlers that do nothing', () => {
     const text = [
       "const _ = require('lodash');",

@@ -33,7 +33,7 @@ export const reliabilitySwallowedError: Rule = {
     'Log the error with context, rethrow it, or handle it on purpose. A handler that returns a fallback ' +
     'value (`return null`, `() => []`, or `() => undefined` when the result is read) is treated as deliberate and not reported. A handler whose comment ' +
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
-    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line, is reported as information only; a bare `// ignore` ' +
+    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line (for a promise handler, also on the lines just above its statement), is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.\n\n' +
     'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
@@ -108,7 +108,11 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   if (isConsumedElsewhere(callee.expression, call, sourceFile) || neverRejects(callee.expression)) return undefined;
   const start = callee.name.getStart(sourceFile);
   const body = handlerBlock(handler);
-  if ((body !== undefined && explainsIgnore(commentText(body, sourceFile))) || explainsIgnore(trailingComment(call.getEnd(), sourceFile))) {
+  if (
+    (body !== undefined && explainsIgnore(commentText(body, sourceFile))) ||
+    explainsIgnore(trailingComment(call.getEnd(), sourceFile)) ||
+    explainsIgnore(commentAbove(call, sourceFile))
+  ) {
     return {
       start,
       end: call.getEnd(),
@@ -262,6 +266,32 @@ function trailingComment(end: number, sourceFile: ts.SourceFile): string | undef
   const rest = text.slice(end, lineEnd < 0 ? text.length : lineEnd);
   const comment = /^[\s;,)]*(?:\/\/(.*)|\/\*(.*?)\*\/\s*)$/.exec(rest);
   return comment === null ? undefined : (comment[1] ?? comment[2]);
+}
+
+/**
+ * The comment lines just above the statement that holds `node` (none when a blank line separates
+ * them), without comment markers: where a fire-and-forget `promise.catch(() => {})` is explained
+ * (`// Suppress the in-flight init()'s rejection: the connection is closed` in bullmq). Undefined
+ * when `node` sits in a function that is not a block's statement (an arrow's expression body), whose
+ * enclosing statement's comment would be about more than the handler.
+ */
+function commentAbove(node: ts.Node, sourceFile: ts.SourceFile): string | undefined {
+  let statement: ts.Node = node;
+  while (!ts.isBlock(statement.parent) && !ts.isSourceFile(statement.parent) && !ts.isModuleBlock(statement.parent) && !ts.isCaseOrDefaultClause(statement.parent)) {
+    if (ts.isFunctionLike(statement.parent)) return undefined;
+    statement = statement.parent;
+  }
+  const text = sourceFile.text;
+  const ranges = ts.getLeadingCommentRanges(text, statement.getFullStart()) ?? [];
+  const kept: string[] = [];
+  let gapEnd = statement.getStart(sourceFile);
+  for (let index = ranges.length - 1; index >= 0; index--) {
+    const range = ranges[index];
+    if ((text.slice(range.end, gapEnd).match(/\n/g)?.length ?? 0) > 1) break;
+    kept.unshift(text.slice(range.pos, range.end));
+    gapEnd = range.pos;
+  }
+  return kept.length === 0 ? undefined : kept.join(' ').replace(/\/\*+|\*+\/|\/\/+|^\s*\*/gm, ' ');
 }
 
 /** The text of the comments inside an empty block, without comment markers; undefined when there are none. */
