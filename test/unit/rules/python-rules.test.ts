@@ -298,6 +298,60 @@ describe('Python rules (reliability and security)', () => {
       assert.equal(check(reliabilitySwallowedError, dropped).filter((finding) => finding.severity === 'warning').length, 3);
     });
 
+    it('takes a try that only adds a detail (a span attribute, an exception\'s text) for information, as TypeScript does; not one that also does the work, awaits, or keeps the part for more', () => {
+      const details = [
+        'def set_response_attributes(span, data):',
+        '    for attribute, path in ATTRIBUTES:',
+        '        try:',
+        '            value = dig(data, path)',
+        '            if value is not None:',
+        '                span.set_attribute(attribute, value)',
+        '        except Exception:',
+        '            pass',
+        'def load_failed(platform):',
+        '    hints = ["Could not load the module"]',
+        '    try:',
+        '        config = read_config(platform)',
+        '        hints.append(f"Requires {config[\'glibc\']}")',
+        '    except Exception:',
+        '        pass',
+        '    hints.append("See the installation documentation")',
+        '    raise ImportError("\\n".join(hints))',
+        'def invalid(name, actual):',
+        '    shown = "?"',
+        '    try:',
+        '        shown = repr(actual)[:100]',
+        '    except Exception:',
+        '        pass',
+        '    return TypeError(f"Expected {name}, got {shown}")',
+        '',
+      ].join('\n');
+      const findings = check(reliabilitySwallowedError, details);
+      assert.deepEqual(findings.map((finding) => [finding.severity, finding.startPosition.line + 1]), [['info', 7], ['info', 14], ['info', 22]]);
+      assert.match(findings[0].message, /^The `try` only adds a detail/);
+      const work = [
+        'def save(span, order, items):',
+        '    try:',
+        '        db.insert(order)',
+        '        span.set_attribute("saved", True)',
+        '    except Exception:',
+        '        pass',
+        '    try:',
+        '        items.append(fetch_item(order))',
+        '    except Exception:',
+        '        pass',
+        '    return items',
+        'async def store(span, order):',
+        '    try:',
+        '        row = await db.insert(order)',
+        '        span.set_attribute("id", row.id)',
+        '    except Exception:',
+        '        pass',
+        '',
+      ].join('\n');
+      assert.deepEqual(check(reliabilitySwallowedError, work).map((finding) => finding.severity), ['warning', 'warning', 'warning']);
+    });
+
     it('flags contextlib.suppress(Exception), not suppress of a narrow error', () => {
       const text = [
         'import contextlib',

@@ -190,3 +190,97 @@ export function isCleanupCall(expression: ts.Expression): boolean {
 export function onlyCleansUp(block: ts.Block): boolean {
   return block.statements.length > 0 && block.statements.every((statement) => ts.isExpressionStatement(statement) && isCleanupCall(statement.expression));
 }
+
+/** OpenTelemetry `Span` methods that record a detail of the work (an attribute, an event, a status). */
+const SPAN_DETAIL_METHODS: ReadonlySet<string> = new Set(['setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'recordException', 'updateName']);
+
+/** A name for an error object (`e`, `err`, `error`, `apiError`, `lastErr`). */
+const ERROR_NAME = /^(?:e|err|error|\w*(?:Error|Err))$/i;
+
+/**
+ * Whether the `try` only adds a detail to something made anyway: a tracing span's attributes
+ * (`span.setAttribute(name, read(data))`, the Anthropic SDK), or the text of an error about to be
+ * made (`error.message += JSON.stringify(response)` in firebase-admin, `help.push(…)` before
+ * `throw new Error(help.join('\n'))` and `actual = String(value)` before `new Error(`… ${actual}`)`
+ * in sharp). Locals, branches, loops and a bare `return` may come between, but no `await` or
+ * `yield`: a value awaited for the detail (`const row = await db.insert(x)`) is work of its own. Its
+ * failure costs that detail alone; the span still ends and the error is still made.
+ */
+export function onlyAddsDetail(attempt: ts.TryStatement): boolean {
+  if (waits(attempt.tryBlock)) return false;
+  /** Names assigned or pushed to in the `try`: each must then be read only where an error is made. */
+  const textParts = new Set<string>();
+  let adds = 0;
+  const addsDetail = (statement: ts.Statement): boolean => {
+    if (ts.isVariableStatement(statement) || ts.isEmptyStatement(statement)) return true;
+    if (ts.isReturnStatement(statement)) return statement.expression === undefined;
+    if (ts.isBlock(statement)) return statement.statements.every(addsDetail);
+    if (ts.isIfStatement(statement)) return addsDetail(statement.thenStatement) && (statement.elseStatement === undefined || addsDetail(statement.elseStatement));
+    if (ts.isForOfStatement(statement) || ts.isForInStatement(statement) || ts.isForStatement(statement)) return addsDetail(statement.statement);
+    if (!ts.isExpressionStatement(statement)) return false;
+    const expression = skipWrappers(statement.expression);
+    if (ts.isCallExpression(expression)) {
+      const callee = skipWrappers(expression.expression);
+      const method = memberName(callee);
+      if (method !== undefined && SPAN_DETAIL_METHODS.has(method)) return ++adds > 0;
+      const receiver = ts.isPropertyAccessExpression(callee) ? skipWrappers(callee.expression) : undefined;
+      if ((method === 'push' || method === 'unshift') && receiver !== undefined && ts.isIdentifier(receiver)) {
+        textParts.add(receiver.text);
+        return ++adds > 0;
+      }
+      return false;
+    }
+    if (!ts.isBinaryExpression(expression)) return false;
+    const operator = expression.operatorToken.kind;
+    if (operator !== ts.SyntaxKind.EqualsToken && operator !== ts.SyntaxKind.PlusEqualsToken) return false;
+    const target = skipWrappers(expression.left);
+    if (ts.isPropertyAccessExpression(target) && target.name.text === 'message') {
+      const owner = skipWrappers(target.expression);
+      return ts.isIdentifier(owner) && ERROR_NAME.test(owner.text) && ++adds > 0;
+    }
+    if (!ts.isIdentifier(target)) return false;
+    textParts.add(target.text);
+    return ++adds > 0;
+  };
+  if (!attempt.tryBlock.statements.every(addsDetail) || adds === 0) return false;
+  return [...textParts].every((name) => onlyMakesError(name, attempt));
+}
+
+/** Whether `node` awaits or yields, outside functions nested in it. */
+function waits(node: ts.Node): boolean {
+  return ts.forEachChild(node, (child) => !ts.isFunctionLike(child) && (ts.isAwaitExpression(child) || ts.isYieldExpression(child) || waits(child))) === true;
+}
+
+/**
+ * Whether every later use of `name` in the function, after `attempt`, adds to it (`name.push(…)`)
+ * or makes an error of it (inside `new Error(…)`, `Error(…)` or a `throw`), and one does.
+ */
+function onlyMakesError(name: string, attempt: ts.TryStatement): boolean {
+  let makesError = false;
+  let otherUse = false;
+  const inErrorConstruction = (reference: ts.Node, root: ts.Node): boolean => {
+    for (let node = reference.parent; node !== root.parent; node = node.parent) {
+      if (ts.isThrowStatement(node)) return true;
+      if ((ts.isNewExpression(node) || ts.isCallExpression(node)) && ts.isIdentifier(node.expression) && /Error$/.test(node.expression.text)) return true;
+      if (ts.isFunctionLike(node)) return false;
+    }
+    return false;
+  };
+  const visit = (root: ts.Node) => (node: ts.Node): void => {
+    if (otherUse) return;
+    if (ts.isIdentifier(node) && node.text === name) {
+      const parent = node.parent;
+      const extended =
+        ts.isPropertyAccessExpression(parent) && parent.expression === node && (parent.name.text === 'push' || parent.name.text === 'unshift') &&
+        ts.isCallExpression(parent.parent) && ts.isExpressionStatement(parent.parent.parent);
+      if (inErrorConstruction(node, root)) makesError = true;
+      else if (!extended) otherUse = true;
+      return;
+    }
+    ts.forEachChild(node, visit(root));
+  };
+  for (let current: ts.Node = attempt; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+    for (const statement of laterStatements(current)) visit(statement)(statement);
+  }
+  return makesError && !otherUse;
+}

@@ -23,3 +23,15 @@ export function explainsIgnore(comment: string | undefined): boolean {
   if (words.some((word) => word === 'todo' || word === 'fixme')) return false;
   return words.filter((word) => !NON_REASON_WORDS.has(word)).length >= EXPLANATION_MIN_WORDS;
 }
+
+/** Words about a failure: a comment above a statement is about its error handling only when it has one. */
+const FAILURE_WORD = /\b(?:errors?|fail(?:s|ed|ing|ures?)?|reject(?:s|ed|ions?)?|unhandled|throws?|thrown|exceptions?|catch|caught|swallow(?:s|ed)?|suppress(?:es|ed)?|ignored?|crash(?:es)?)\b/i;
+
+/**
+ * True when a comment written above a statement explains why the statement's error is dropped: it
+ * explains ({@link explainsIgnore}) and speaks of the failure. Comments there mostly say what the
+ * statement does (`// Ensure any pending flush is completed`), which is no reason to drop its error.
+ */
+export function explainsIgnoreAbove(comment: string | undefined): boolean {
+  return comment !== undefined && FAILURE_WORD.test(comment) && explainsIgnore(comment);
+}

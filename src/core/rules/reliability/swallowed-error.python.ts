@@ -59,6 +59,7 @@ function checkExceptClause(clause: Node): RuleFinding | undefined {
     if (onlyImports(tried) || testsAssignedAfter(attempt, tried) || fallsBackAfter(attempt, tried)) return undefined;
     if (onTheWayToRaise(attempt)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_MESSAGE };
     if (onlyCleansUp(tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_CALL_MESSAGE };
+    if (onlyAddsDetail(attempt, tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: DETAIL_MESSAGE };
   }
   const what = caught === undefined ? 'every exception (`KeyboardInterrupt` and `SystemExit` too)' : 'every error';
   const message =
@@ -83,6 +84,7 @@ function dropsError(body: Node): boolean {
 }
 
 const CLEANUP_MESSAGE = 'A step on the way to a `raise` drops its own error; the error raised reports the failure. Check that losing this one is harmless.';
+const DETAIL_MESSAGE = 'The `try` only adds a detail (a tracing span\'s attribute, an exception\'s text) to something made anyway: its failure costs that detail alone. Check that losing it is harmless.';
 const CLEANUP_CALL_MESSAGE = 'A clean-up call (close, kill, unlink…) drops its error. Check that a failed clean-up loses nothing (a file that fails to close may not have written everything).';
 const FUNCTION_BOUNDARY: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
 
@@ -181,6 +183,107 @@ function onlyCleansUp(block: Node): boolean {
       return name !== undefined && CLEANUP_METHOD.test(name);
     })
   );
+}
+
+/** OpenTelemetry's Python `Span` methods that record a detail of the work (an attribute, an event, a status). */
+const SPAN_DETAIL_METHODS: ReadonlySet<string> = new Set(['set_attribute', 'set_attributes', 'add_event', 'set_status', 'record_exception', 'update_name']);
+const LIST_ADDS: ReadonlySet<string> = new Set(['append', 'extend', 'insert']);
+
+/**
+ * As in TypeScript: a `try` that only adds a detail to a tracing span (`span.set_attribute(…)`) or to
+ * the text of an exception about to be made (`hints.append(…)` before `raise ImportError("\\n".join(hints))`,
+ * `shown = repr(value)` before `raise TypeError(f"… {shown}")`). Branches, loops, locals and a bare
+ * `return` may come between, but no `await` or `yield`: a value awaited for the detail is work of its own.
+ */
+function onlyAddsDetail(attempt: Node, tried: Node): boolean {
+  if (ownNodesIn(tried, ['await', 'yield']).length > 0) return false;
+  /** Names pushed to: each must then be read only where an exception is made. */
+  const textParts = new Set<string>();
+  /** Names assigned: locals of the detail, or parts of an exception's text when read after the `try`. */
+  const assigned = new Set<string>();
+  let adds = 0;
+  const addsDetail = (statement: Node): boolean => {
+    switch (statement.type) {
+      case 'comment':
+      case 'pass_statement':
+        return true;
+      case 'return_statement':
+        return namedChildrenOf(statement).length === 0;
+      case 'block':
+        return namedChildrenOf(statement).every(addsDetail);
+      case 'if_statement':
+      case 'elif_clause':
+      case 'else_clause':
+      case 'for_statement':
+        return namedChildrenOf(statement)
+          .filter((child) => child.type === 'block' || child.type === 'elif_clause' || child.type === 'else_clause')
+          .every(addsDetail);
+      case 'expression_statement': {
+        const expression = namedChildrenOf(statement)[0];
+        if (expression?.type === 'assignment' || expression?.type === 'augmented_assignment') {
+          const left = expression.childForFieldName('left');
+          if (left?.type !== 'identifier') return false;
+          assigned.add(left.text);
+          return true;
+        }
+        const callee = expression?.type === 'call' ? expression.childForFieldName('function') : null;
+        if (callee?.type !== 'attribute') return false;
+        const method = callee.childForFieldName('attribute')?.text ?? '';
+        if (SPAN_DETAIL_METHODS.has(method)) return ++adds > 0;
+        const owner = callee.childForFieldName('object');
+        if (!LIST_ADDS.has(method) || owner?.type !== 'identifier') return false;
+        textParts.add(owner.text);
+        return ++adds > 0;
+      }
+      default:
+        return false;
+    }
+  };
+  if (!statementsOf(tried).every(addsDetail)) return false;
+  for (const name of textParts) if (exceptionUses(name, attempt) !== 'only') return false;
+  for (const name of assigned) {
+    if (textParts.has(name)) continue;
+    const uses = exceptionUses(name, attempt);
+    if (uses === 'other') return false;
+    if (uses === 'only') adds++;
+  }
+  return adds > 0;
+}
+
+/**
+ * How `name` is used after `attempt` in its function: not at all, `only` where an exception is made
+ * (in a `raise`, or the arguments of a call of a name ending in `Error` or `Exception`, beside list
+ * additions to it), or for `other` things too.
+ */
+function exceptionUses(name: string, attempt: Node): 'none' | 'only' | 'other' {
+  let makes = false;
+  for (let current: Node | null = attempt; current !== null && !FUNCTION_BOUNDARY.has(current.type); current = current.parent) {
+    for (const statement of laterStatements(current)) {
+      for (const reference of ownNodesIn(statement, 'identifier')) {
+        if (reference.text !== name) continue;
+        if (makesException(reference, statement)) {
+          makes = true;
+          continue;
+        }
+        const attribute = reference.parent;
+        const call = attribute?.parent;
+        const extended =
+          attribute?.type === 'attribute' && attribute.childForFieldName('object')?.id === reference.id && LIST_ADDS.has(attribute.childForFieldName('attribute')?.text ?? '') &&
+          call?.type === 'call' && call.parent?.type === 'expression_statement';
+        if (!extended) return 'other';
+      }
+    }
+  }
+  return makes ? 'only' : 'none';
+}
+
+function makesException(reference: Node, statement: Node): boolean {
+  for (let node = reference.parent; node !== null; node = node.parent) {
+    if (node.type === 'raise_statement') return true;
+    if (node.type === 'call' && /(?:Error|Exception)$/.test(node.childForFieldName('function')?.text ?? '')) return true;
+    if (node.id === statement.id) return false;
+  }
+  return false;
 }
 
 /** The text of the comments inside a node, markers removed; undefined when there are none. */

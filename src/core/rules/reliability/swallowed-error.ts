@@ -3,8 +3,8 @@ import type { RuleFinding } from '../../check/findings';
 import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { memberName, skipWrappers } from '../shared-syntax/nodes';
-import { explainsIgnore } from './ignore-reason';
-import { fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyCleansUp, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
+import { explainsIgnore, explainsIgnoreAbove } from './ignore-reason';
+import { fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
 import { pythonSwallowedError } from './swallowed-error.python';
 
 /** Names people give a do-nothing function. */
@@ -33,7 +33,7 @@ export const reliabilitySwallowedError: Rule = {
     'Log the error with context, rethrow it, or handle it on purpose. A handler that returns a fallback ' +
     'value (`return null`, `() => []`, or `() => undefined` when the result is read) is treated as deliberate and not reported. A handler whose comment ' +
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
-    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line (for a promise handler, also on the lines just above its statement), is reported as information only; a bare `// ignore` ' +
+    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line (for a promise handler, also on the lines just above its statement when they speak of the failure), is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.\n\n' +
     'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
@@ -86,6 +86,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt) || probes(attempt.tryBlock)) return undefined;
   if (onTheWayToThrow(attempt)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
   if (onlyCleansUp(attempt.tryBlock)) return { start, end, severity: 'info', message: CLEANUP_CALL_MESSAGE };
+  if (onlyAddsDetail(attempt)) return { start, end, severity: 'info', message: DETAIL_MESSAGE };
   const message =
     comment !== undefined
       ? `\`catch\` with only a comment drops the error without a trace. ${ADVICE}`
@@ -111,7 +112,7 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
   if (
     (body !== undefined && explainsIgnore(commentText(body, sourceFile))) ||
     explainsIgnore(trailingComment(call.getEnd(), sourceFile)) ||
-    explainsIgnore(commentAbove(call, sourceFile))
+    explainsIgnoreAbove(commentAbove(call, sourceFile))
   ) {
     return {
       start,
@@ -130,6 +131,7 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
 }
 
 const CLEANUP_MESSAGE = 'A step on the way to a `throw` drops its own error; the error thrown reports the failure. Check that losing this one is harmless.';
+const DETAIL_MESSAGE = 'The `try` only adds a detail (a tracing span\'s attribute, an error\'s text) to something made anyway: its failure costs that detail alone. Check that losing it is harmless.';
 const CLEANUP_CALL_MESSAGE = 'A clean-up call (close, destroy, unlink…) drops its error. Check that a failed clean-up loses nothing (a file handle that fails to close may not have written everything).';
 
 /** `Promise.allSettled(…)` settles with every outcome listed; a handler on it catches nothing. */
@@ -271,7 +273,7 @@ function trailingComment(end: number, sourceFile: ts.SourceFile): string | undef
 /**
  * The comment lines just above the statement that holds `node` (none when a blank line separates
  * them), without comment markers: where a fire-and-forget `promise.catch(() => {})` is explained
- * (`// Suppress the in-flight init()'s rejection: the connection is closed` in bullmq). Undefined
+ * (`// Connection failures are surfaced via the 'error' event` in bullmq). Undefined
  * when `node` sits in a function that is not a block's statement (an arrow's expression body), whose
  * enclosing statement's comment would be about more than the handler.
  */
