@@ -19,7 +19,7 @@ const BROAD_EXCEPTIONS: ReadonlySet<string> = new Set(['Exception', 'BaseExcepti
 export const pythonSwallowedError: LanguageCheck = {
   rationale:
     'In Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported. ' +
-    'As in TypeScript, a `try` that only imports, assigns a value tested after it, or returns before another `return` or a `raise` is a fallback and is not reported; a step before a `raise` and a clean-up call (`close`, `kill`, `unlink`…) are information.',
+    'As in TypeScript, a `try` that only imports, assigns a value tested after it, or returns before another `return` or a `raise` is a fallback and is not reported; a step before a `raise`, a clean-up call (`close`, `kill`, `unlink`…) and a `try` that only adds a detail (`span.set_attribute`, `hints.append(…)` before a `raise`) are information.',
   textTriggers: ['except', 'suppress'],
   check(context: LanguageRuleContext): RuleFinding[] {
     const root = pythonRoot(context.document);

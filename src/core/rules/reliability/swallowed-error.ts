@@ -45,8 +45,10 @@ export const reliabilitySwallowedError: Rule = {
     'then tests what was assigned (`try { url = new URL(text) } catch {}` then `if (!url)`), and one after a ' +
     '`try` that returns, when the function goes on to another `return` or a `throw` (one way tried, then ' +
     'the next). Reported as information: a step on the way to a `throw` (in a `catch` block that ends by ' +
-    'rethrowing, or followed by a `throw`), whose own error would only hide the one thrown, and a clean-up ' +
-    'call (`close`, `destroy`, `unlink`, `rm`…) whose failure rarely matters.',
+    'rethrowing, or followed by a `throw`), whose own error would only hide the one thrown, a clean-up ' +
+    'call (`close`, `destroy`, `unlink`, `rm`…) whose failure rarely matters, and a `try` that only adds a ' +
+    'detail to something made anyway, without awaiting: a tracing span\'s attributes (`span.setAttribute`), ' +
+    'or an error\'s text (`err.message += …`, a list or value then read only where an error is made).',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
   visitor: swallowedErrorVisitor,
   languages: { python: pythonSwallowedError },
