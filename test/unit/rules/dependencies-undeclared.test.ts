@@ -74,10 +74,13 @@ describe('dependencies/undeclared', () => {
       "try { const load = () => require('got'); register(load); } catch {}",
       "const chalk = await import('chalk');",
       "import('ky').then((m) => m.default);",
+      // A handler that only rethrows handles nothing, like a catch block that only throws.
+      "const ms = await import('ms').catch((error) => { throw new Error(`install ms: ${error}`); });",
+      "import('nanoid').then(use, function (error) { throw error; });",
       // A known bad name stays an error, however it is loaded.
       "try { require('crossenv'); } catch {}",
     ].join('\n');
-    assert.deepEqual(severities(required), ['left-pad:error', 'uuid:error', 'got:error', 'chalk:error', 'ky:error', 'crossenv:error']);
+    assert.deepEqual(severities(required), ['left-pad:error', 'uuid:error', 'got:error', 'chalk:error', 'ky:error', 'ms:error', 'nanoid:error', 'crossenv:error']);
   });
 
   it('accepts every dependency field, subpaths, scoped packages and the package itself', () => {

@@ -148,12 +148,18 @@ function onlyThrows(block: ts.Block): boolean {
   return block.statements.length > 0 && block.statements.every((statement) => ts.isThrowStatement(statement));
 }
 
-/** `import('m').catch(…)`, `import('m').then(use, onRejected)`: a rejection handled where the import is made. */
+/**
+ * `import('m').catch(…)`, `import('m').then(use, onRejected)`: a rejection handled where the import
+ * is made. A handler that only throws (`.catch((e) => { throw e })`) handles nothing, as a `catch`
+ * block that only throws does not make a `require` in its `try` optional.
+ */
 function isImportWithCaughtRejection(call: ts.CallExpression): boolean {
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const method = callee.name.text;
   if (!(method === 'catch' || (method === 'then' && call.arguments.length >= 2))) return false;
+  const handler = call.arguments[method === 'catch' ? 0 : 1];
+  if (handler !== undefined && (ts.isArrowFunction(handler) || ts.isFunctionExpression(handler)) && ts.isBlock(handler.body) && onlyThrows(handler.body)) return false;
   let target: ts.Expression = callee.expression;
   while (ts.isParenthesizedExpression(target)) target = target.expression;
   return ts.isCallExpression(target) && target.expression.kind === ts.SyntaxKind.ImportKeyword;
