@@ -208,6 +208,57 @@ describe('rule testing/no-assertion', () => {
     assertSameAtScale(rule);
   });
 
+  it('follows a helper imported from a file of the workspace (pino\'s match) and counts a throw on a comparison; not an argument check, a constant test, the code under test or a file outside', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-helpers-'));
+    try {
+      mkdirSync(join(root, 'test'));
+      mkdirSync(join(root, 'support'));
+      writeFileSync(join(root, 'package.json'), '{"name":"app"}\n');
+      writeFileSync(
+        join(root, 'test/helper.js'),
+        [
+          'function match (found, expected) {',
+          '  for (const [key, value] of Object.entries(expected)) {',
+          '    if (value !== found[key]) {',
+          '      throw Error(`expected "${value}" but found "${found[key]}"`)',
+          '    }',
+          '  }',
+          '}',
+          'function sink () { return [] }',
+          'module.exports = { match, sink }',
+        ].join('\n'),
+      );
+      writeFileSync(join(root, 'test/fixtures.ts'), "export function makeUser(opts: object) {\n  if (typeof opts !== 'object') throw new TypeError('opts');\n  return { ...opts };\n}\n");
+      mkdirSync(join(root, 'src'));
+      writeFileSync(join(root, 'src/lib.js'), "exports.verifyish = (a) => { if (a !== 3) throw new Error('not 3') };\n");
+      writeFileSync(join(root, 'support/compare.ts'), "export const equalish = (a: unknown, b: unknown) => {\n  if (a !== b) throw new Error('they differ');\n};\n");
+      const text = [
+        "const { test } = require('node:test')",
+        "const { sink, match } = require('./helper')",
+        "const { makeUser } = require('./fixtures.js')",
+        "const { equalish } = require('../support/compare')",
+        "const { far } = require('../../outside')",
+        "const { verifyish } = require('../src/lib')",
+        "test('level', async () => { const o = sink(); match(await o, { level: 'info' }) })",
+        "test('sink only', async () => { const s = sink(); s.push('x') })",
+        "test('builds', () => { makeUser({}) })",
+        "test('compares', () => { equalish(run(), 3) })",
+        "test('far', () => { far(run()) })",
+        "test('subject', () => { verifyish(run()) })",
+        "test('by hand', () => { if (run() !== 3) throw new Error('bad') })",
+        "test('constant', () => { run(); if (1 !== 2) throw new Error('never') })",
+      ].join('\n');
+      writeFileSync(join(root, 'test/formatters.test.js'), text);
+      const workspace = new PolicyWorkspace(root, false);
+      const findings = workspace.checkFile('test/formatters.test.js', text).findings.filter((finding) => finding.ruleId === rule.id);
+      // The code under test (src/lib.js) is not read: only where test helpers live.
+      assert.deepEqual(lines(findings), [8, 9, 11, 12, 14], described(findings).join('\n'));
+      assert.ok(findings.every((finding) => finding.severity === 'info'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('follows the workspace policy\'s testPaths, in the check the editor and the CLI share', () => {
     const root = mkdtempSync(join(tmpdir(), 'cf-testing-'));
     try {

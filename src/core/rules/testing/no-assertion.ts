@@ -32,8 +32,10 @@ export const testingNoAssertion: Rule = {
     'the context to a helper, an imported helper named as a check (`assertValid`, `expectError`, ' +
     '`checkOutput`, `verify…`), a function imported from an assertion module, Testing Library\'s throwing ' +
     'queries (`getByText`, `findByRole`), a type-level assertion (`// @ts-expect-error`, `Expect<Equal<…>>`), ' +
-    'or a function of the same file that does one of these (the file\'s own helpers are judged by their ' +
-    'body, not their name). An asserting `afterEach` covers the tests beside it. Skipped tests (`it.skip`, ' +
+    'a `throw` under a comparison (`if (actual !== expected) throw …`), ' +
+    'or a function that does one of these, of the same file or imported from where test helpers live ' +
+    '(`test/helper.js`, `support/`, `fixtures/`; the code under test is not read): helpers are judged by their ' +
+    'body, not their name. An asserting `afterEach` covers the tests beside it. Skipped tests (`it.skip`, ' +
     '`xit`, `it.todo`, `{ skip: true }`, tests in `describe.skip`) are not reported.',
   check(context: RuleContext): RuleFinding[] {
     return judgeTestCalls(context, (call, file) => {

@@ -3,6 +3,7 @@ import type { RuleFinding } from '../../check/findings';
 import type { RuleContext } from '../rule';
 import { FileBindings, requiredModule } from '../shared-syntax/bindings';
 import { isFunctionWithBody, memberName, memberObject, skipWrappers } from '../shared-syntax/nodes';
+import { exportedFunction, findHelperModule } from './imported-helpers';
 
 /**
  * Modules whose import makes a file test code (`node:` is stripped by the bindings: `node:test` is
@@ -31,6 +32,16 @@ export interface TestFile {
    * per check, not per node: an incremental parse reuses unchanged nodes whose helpers may have changed.
    */
   readonly afterHookAsserts: Map<ts.Node, boolean>;
+  /** How to follow a helper imported from another file of the workspace; absent: not followed. */
+  readonly imports?: HelperImports;
+}
+
+/** A test file's way to its imported helpers, and those it looked up (by module and member). */
+interface HelperImports {
+  /** The test file's workspace-relative path. */
+  readonly path: string;
+  readonly read: (relativePath: string) => string | undefined;
+  readonly found: Map<string, { fn: ts.SignatureDeclaration; file: TestFile } | undefined>;
 }
 
 /** One test case: `it('name', fn)`, `test(name, options, fn)`, `it.each(table)(name, fn)`, `t.test(name, fn)`. */
@@ -72,7 +83,49 @@ export function testFileOf(context: RuleContext): TestFile | undefined {
     ts.forEachChild(node, observe);
   };
   observe(sourceFile);
-  return { sourceFile, bindings, afterHookAsserts: new Map() };
+  const imports = context.readWorkspaceFile !== undefined ? { path: context.path, read: context.readWorkspaceFile, found: new Map() } : undefined;
+  return { sourceFile, bindings, afterHookAsserts: new Map(), ...(imports !== undefined ? { imports } : {}) };
+}
+
+/** Helper files parsed, by path, with the text they were parsed from: many test files import one helper file. */
+const parsedHelperFiles = new Map<string, { text: string; file: TestFile }>();
+/** A long-lived server keeps at most this many; the oldest goes first. */
+const MAX_PARSED_HELPER_FILES = 32;
+
+/**
+ * The function an imported name stands for, in a file of the workspace (`match` in pino's
+ * `const { match } = require('./helper')`), with that file's syntax facts; undefined for a package,
+ * a file not found or a name it does not define as a function.
+ */
+function importedHelper(module: { module: string; member?: string }, file: TestFile): { fn: ts.SignatureDeclaration; file: TestFile } | undefined {
+  const imports = file.imports;
+  if (imports === undefined) return undefined;
+  const key = `${module.module}\0${module.member ?? ''}`;
+  if (imports.found.has(key)) return imports.found.get(key);
+  let found: { fn: ts.SignatureDeclaration; file: TestFile } | undefined;
+  const helper = findHelperModule(imports.path, module.module, imports.read);
+  if (helper !== undefined) {
+    let parsed = parsedHelperFiles.get(helper.path);
+    if (parsed === undefined || parsed.text !== helper.text) {
+      const kind = /\.tsx?$|\.[cm]ts$/.test(helper.path) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+      const sourceFile = ts.createSourceFile(helper.path, helper.text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, kind);
+      const bindings = new FileBindings();
+      const observe = (node: ts.Node): void => {
+        bindings.observe(node);
+        ts.forEachChild(node, observe);
+      };
+      observe(sourceFile);
+      // The helper's own imports are followed from its folder, with the same reader.
+      parsed = { text: helper.text, file: { sourceFile, bindings, afterHookAsserts: new Map(), imports: { path: helper.path, read: imports.read, found: new Map() } } };
+      parsedHelperFiles.delete(helper.path);
+      if (parsedHelperFiles.size >= MAX_PARSED_HELPER_FILES) parsedHelperFiles.delete(parsedHelperFiles.keys().next().value!);
+      parsedHelperFiles.set(helper.path, parsed);
+    }
+    const fn = exportedFunction(parsed.file.sourceFile, module.member);
+    if (fn !== undefined) found = { fn, file: parsed.file };
+  }
+  imports.found.set(key, found);
+  return found;
 }
 
 /**
@@ -326,6 +379,10 @@ function assertsIn(fn: ts.Node, file: TestFile, context: TestContext | undefined
       found = true;
       return;
     }
+    if (ts.isThrowStatement(node) && throwsOnComparison(node)) {
+      found = true;
+      return;
+    }
     ts.forEachChild(node, visit);
   };
   ts.forEachChild(fn, visit);
@@ -364,7 +421,58 @@ function callAsserts(call: ts.CallExpression, file: TestFile, context: TestConte
   if (name !== undefined && ASSERTING_HELPER.test(name)) return true;
   if (!ts.isIdentifier(callee)) return false;
   const module = file.bindings.moduleOf(callee);
-  return module !== undefined && ASSERTION_MODULES.has(module.module);
+  if (module === undefined) return false;
+  if (ASSERTION_MODULES.has(module.module)) return true;
+  // A helper imported from another file of the workspace is judged by its body too (pino's `match`).
+  const imported = depth < MAX_HELPER_DEPTH ? importedHelper(module, file) : undefined;
+  return imported !== undefined && assertsIn(imported.fn, imported.file, undefined, depth + 1);
+}
+
+/**
+ * `if (actual !== expected) throw new Error(…)`: a hand-written assertion. The comparison must
+ * involve a value (not two literals), and not be an argument check (`typeof x !== 'string'`,
+ * `x === undefined`), which a fixture builder makes of its input.
+ */
+function throwsOnComparison(statement: ts.ThrowStatement): boolean {
+  let node: ts.Node = statement;
+  if (ts.isBlock(node.parent)) node = node.parent;
+  const branch = node.parent;
+  if (!ts.isIfStatement(branch) || branch.expression === node) return false;
+  let comparison = false;
+  const visit = (part: ts.Node): void => {
+    if (comparison) return;
+    if (ts.isBinaryExpression(part) && isComparisonOperator(part.operatorToken.kind) && comparesValues(part.left, part.right)) comparison = true;
+    else ts.forEachChild(part, visit);
+  };
+  visit(branch.expression);
+  return comparison;
+}
+
+/** `===`, `!==`, `==`, `!=`, `<`, `>`, `<=`, `>=` (a function: module-level code must not load TypeScript). */
+function isComparisonOperator(kind: ts.SyntaxKind): boolean {
+  switch (kind) {
+    case ts.SyntaxKind.EqualsEqualsEqualsToken:
+    case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+    case ts.SyntaxKind.EqualsEqualsToken:
+    case ts.SyntaxKind.ExclamationEqualsToken:
+    case ts.SyntaxKind.LessThanToken:
+    case ts.SyntaxKind.GreaterThanToken:
+    case ts.SyntaxKind.LessThanEqualsToken:
+    case ts.SyntaxKind.GreaterThanEqualsToken:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function comparesValues(left: ts.Expression, right: ts.Expression): boolean {
+  const sides = [skipWrappers(left), skipWrappers(right)];
+  if (sides.some((side) => ts.isTypeOfExpression(side) || side.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(side) && side.text === 'undefined'))) return false;
+  return sides.some((side) => !isLiteralValue(side));
+}
+
+function isLiteralValue(expression: ts.Expression): boolean {
+  return ts.isLiteralExpression(expression) || ts.isNoSubstitutionTemplateLiteral(expression) || expression.kind === ts.SyntaxKind.TrueKeyword || expression.kind === ts.SyntaxKind.FalseKeyword;
 }
 
 function isAssertingMethod(method: string | undefined): boolean {
