@@ -245,12 +245,14 @@ const agent = new https.Agent({ rejectUnauthorized: false });
   /** A template test compiling its fixture: a real \`Function\` from a non-constant string. */
   const COMPILED_TEMPLATE = `import { readFileSync } from 'node:fs';\nconst source = readFileSync(process.argv[2], 'utf8');\nconst render = new Function('data', source);\n`;
 
-  it('defaults: conventional test paths; reliability and security at info, secrets unchanged', () => {
+  it('defaults: conventional test and benchmark paths; reliability and security at info, secrets unchanged', () => {
     const defaults = defaultPolicy();
     assert.deepEqual(defaults.testSeverities, { reliability: 'info', security: 'info' });
     return withWorkspace((workspace) => {
       for (const path of ['test/a.js', 'src/__tests__/a.ts', 'lib/a.test.ts', 'a.spec.js', 'packages/x/tests/b.ts', 'test/fixtures/c.js']) assert.equal(workspace.isTest(path), true, path);
-      for (const path of ['src/a.ts', 'lib/testing.ts', 'contest/a.js']) assert.equal(workspace.isTest(path), false, path);
+      // Benchmarks never ship either (zod 4's `try { schema.parse(null) } catch {}` measures a failure).
+      for (const path of ['bench/parse.ts', 'src/v3/benchmarks/union.ts', 'packages/x/benchmark/run.js', 'src/parse.bench.ts']) assert.equal(workspace.isTest(path), true, path);
+      for (const path of ['src/a.ts', 'lib/testing.ts', 'contest/a.js', 'src/benchmark.ts', 'lib/workbench/a.js']) assert.equal(workspace.isTest(path), false, path);
     });
   });
 

@@ -92,6 +92,11 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*_test.*',
   '**/test_*.py',
   '**/conftest.py',
+  // Benchmarks, like tests, never ship: `try { schema.parse(bad) } catch {}` there measures a failure.
+  '**/bench/**',
+  '**/benchmark/**',
+  '**/benchmarks/**',
+  '**/*.bench.*',
 ];
 
 /**
