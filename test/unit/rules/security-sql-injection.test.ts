@@ -99,6 +99,10 @@ describe('rule security/sql-injection', () => {
       "await db.query(`SELECT * FROM t ORDER BY id ${(descending && 'DESC') || 'ASC'}`);",
       "await db.query(`SELECT * FROM t ORDER BY id ${options.direction ?? 'ASC'}`);",
       "await db.query(`SELECT * FROM t ${descending && 'ORDER BY id DESC'}`);",
+      // knex's schema compilers quote identifiers with its formatter (knex 3.3).
+      'const tableName = formatter.wrap(ref.TABLE_NAME);',
+      'await runner.query({ sql: `ALTER TABLE ${tableName} DROP CONSTRAINT ${this.formatter.wrapIdentifier(name)}` });',
+      'await db.query(`SELECT ${this.formatter.columnize(columns)} FROM ${format.ident(table)}`);',
     ];
     // `options.direction ?? 'ASC'` may be anything the caller sends.
     assert.deepEqual(lines(run(rule, 'a.ts', safe.join('\n'))), [5]);
@@ -107,8 +111,10 @@ describe('rule security/sql-injection', () => {
       'await db.query(`SELECT * FROM t WHERE name IN (${names.map((n) => n.trim())})`);',
       "await db.query(`SELECT * FROM t ORDER BY id ${direction || 'ASC'}`);",
       "await db.query(`SELECT * FROM t ORDER BY ${descending && column}`);",
+      'const tableName = ref.TABLE_NAME.wrapped;',
+      'await runner.query({ sql: `ALTER TABLE ${tableName} DROP CONSTRAINT ${unwrap(name)}` });',
     ];
-    assert.deepEqual(lines(run(rule, 'a.ts', raw.join('\n'))), [1, 2, 3, 4]);
+    assert.deepEqual(lines(run(rule, 'a.ts', raw.join('\n'))), [1, 2, 3, 4, 6]);
   });
 
   it('ignores look-alikes: non-SQL text, cache keys, a query passed in, GraphQL and URLs', () => {

@@ -43,8 +43,11 @@ const SQL_FRAGMENT_METHODS: ReadonlySet<string> = new Set([
   '$queryRawUnsafe',
   '$executeRawUnsafe',
 ]);
-/** Calls that make a value safe to splice: escapers and number conversions. */
-const SAFE_CALL = /escape|quote|^(?:Number|parseInt|parseFloat)$/i;
+/**
+ * Calls that make a value safe to splice: escapers, identifier quoting (knex's `formatter.wrap` and
+ * `columnize`, pg-format's `ident`, slonik's `sql.identifier`) and number conversions.
+ */
+const SAFE_CALL = /escape|quote|^(?:wrap|wrapIdentifier|columnize|ident|identifier|Number|parseInt|parseFloat)$/i;
 const PLACEHOLDER_NAME = /placeholders?$/i;
 
 /**
