@@ -252,6 +252,21 @@ describe('Python rules (reliability and security)', () => {
         '    import ujson as json',
         'except:',
         '    pass',
+        'def coerce(payload):',
+        '    try:',
+        '        payload.value = str(payload.value)',
+        '    except Exception:',
+        '        pass',
+        '    if isinstance(payload.value, str):',
+        '        return payload',
+        'def coerce_number(payload):',
+        '    try:',
+        '        payload.value = float(payload.value)',
+        '    except Exception:',
+        '        pass',
+        '    number = payload.value',
+        '    if isinstance(number, float):',
+        '        return payload',
         '',
       ].join('\n');
       assert.deepEqual(flagged(reliabilitySwallowedError, `from contextlib import suppress\n${fallbacks}`), []);
@@ -293,9 +308,16 @@ describe('Python rules (reliability and security)', () => {
         '        sock.send(data)',
         '    except Exception:',
         '        pass',
+        'def configure(self, text):',
+        '    try:',
+        '        self.config = json.loads(text)',
+        '    except Exception:',
+        '        pass',
+        '    if self.ready:',
+        '        start(self.config)',
         '',
       ].join('\n');
-      assert.equal(check(reliabilitySwallowedError, dropped).filter((finding) => finding.severity === 'warning').length, 3);
+      assert.equal(check(reliabilitySwallowedError, dropped).filter((finding) => finding.severity === 'warning').length, 4);
     });
 
     it('takes a try that only adds a detail (a span attribute, an exception\'s text) for information, as TypeScript does; not one that also does the work, awaits, or keeps the part for more', () => {

@@ -298,7 +298,7 @@ describe('rule reliability/swallowed-error', () => {
     assert.match(findings[0].message, /on the way to a `throw` drops its own error; the error thrown reports the failure/);
   });
 
-  it('accepts an empty catch the code falls back from: a value tested after the try (webpack 5.113), another way returned after it (sharp 0.35)', () => {
+  it('accepts an empty catch the code falls back from: a value tested after the try (webpack 5.113, zod 4\'s coercion), another way returned after it (sharp 0.35)', () => {
     const text = [
       'function parseGitUrl(gitUrl) {',
       '  let parsed;',
@@ -363,6 +363,23 @@ describe('rule reliability/swallowed-error', () => {
       '}',
     ].join('\n');
     assert.deepEqual(run(rule, 'lib/cli.mjs', telegraf), []);
+    // zod 4's coercion: a property assigned in the try, tested after it, directly or through a const.
+    const coercion = [
+      'inst.parse = (payload) => {',
+      '  if (def.coerce)',
+      '    try {',
+      '      payload.value = String(payload.value);',
+      '    } catch (_) {}',
+      '  if (typeof payload.value === "string") return payload;',
+      '  payload.issues.push({ expected: "string" });',
+      '};',
+      'inst.parseNumber = (payload) => {',
+      '  try { payload.value = Number(payload.value); } catch (_) {}',
+      '  const input = payload.value;',
+      '  if (typeof input === "number" && !Number.isNaN(input)) return payload;',
+      '};',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'src/v4/core/schemas.ts', coercion), []);
     // Nothing handles the missing value, or nothing comes after the failed return: the error is dropped.
     const dropped = [
       'function readConfig(text) {',
@@ -383,8 +400,14 @@ describe('rule reliability/swallowed-error', () => {
       'let count = 0;',
       'try { count = db.count(); } catch {}',
       'try { if (cache.has(key)) return cache.get(key); cache.warm(); } catch {}',
+      // A property assigned, then only used: another property, or a const of it only passed on.
+      'try { this.config = JSON.parse(text); } catch {}',
+      'if (this.other) start(this.config);',
+      'try { payload.value = Number(payload.value); } catch {}',
+      'const input = payload.value;',
+      'send(input);',
     ].join('\n');
-    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11, 14, 15, 17, 18]);
+    assert.deepEqual(lines(run(rule, 'lib/config.js', dropped)), [3, 7, 11, 14, 15, 17, 18, 19, 21]);
   });
 
   it('reports clean-up calls and steps followed by a throw as information', () => {

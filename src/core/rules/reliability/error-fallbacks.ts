@@ -40,7 +40,9 @@ function laterStatements(statement: ts.Node): readonly ts.Statement[] {
 /**
  * `try { parsed = new URL(text); } catch {}` followed by a test of `parsed` (`if (!parsed)`,
  * `parsed ?? fallback`, `parsed?.host`): the code assigns in the `try` and handles the value being
- * missing right after.
+ * missing right after. The target may be a property (zod 4's coercion, `try { payload.value =
+ * Number(payload.value) } catch {}` then `typeof payload.value`), and the test may read it through a
+ * `const` (`const input = payload.value; if (typeof input === 'number')`).
  */
 export function testsAssignedAfter(attempt: ts.TryStatement): boolean {
   const assigned = new Set<string>();
@@ -59,9 +61,14 @@ export function testsAssignedAfter(attempt: ts.TryStatement): boolean {
   const tests = (node: ts.Node): boolean => {
     if (ts.isFunctionLike(node)) return false;
     const named = (expression: ts.Expression): boolean => {
-      const value = skipWrappers(expression);
-      return ts.isIdentifier(value) && assigned.has(value.text);
+      const key = referenceKey(expression);
+      return key !== undefined && assigned.has(key);
     };
+    // `const input = payload.value;` then `typeof input === 'number'` tests what the `try` assigned.
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined && named(node.initializer)) {
+      assigned.add(node.name.text);
+      return false;
+    }
     if ((ts.isIfStatement(node) || ts.isWhileStatement(node)) && testsName(node.expression, named)) return true;
     if (ts.isConditionalExpression(node) && testsName(node.condition, named)) return true;
     if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind) && named(node.left)) return true;
@@ -109,8 +116,19 @@ export function probes(block: ts.Block): boolean {
 
 function collectAssignedNames(target: ts.Expression, names: Set<string>): void {
   const value = skipWrappers(target);
-  if (ts.isIdentifier(value)) names.add(value.text);
+  const key = referenceKey(value);
+  if (key !== undefined) names.add(key);
   else if (ts.isArrayLiteralExpression(value)) value.elements.forEach((element) => collectAssignedNames(element, names));
+}
+
+/** `x`, `payload.value`, `this.cache`: a name or a chain of property reads off one, as a key; else undefined. */
+function referenceKey(expression: ts.Expression): string | undefined {
+  const value = skipWrappers(expression);
+  if (ts.isIdentifier(value)) return value.text;
+  if (value.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (!ts.isPropertyAccessExpression(value) || !ts.isIdentifier(value.name)) return undefined;
+  const owner = referenceKey(value.expression);
+  return owner === undefined ? undefined : `${owner}.${value.name.text}`;
 }
 
 /** `!x`, `x`, `x === undefined`, `x == null`, `typeof x`, and those joined by `&&` / `||`. */

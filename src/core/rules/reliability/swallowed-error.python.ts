@@ -114,7 +114,8 @@ function onlyImports(block: Node): boolean {
 
 /**
  * `try: width = terminal_width()` then a test of `width` after the `try` (`if width is None`, `width
- * or 80`): the code handles the value being missing.
+ * or 80`): the code handles the value being missing. As in TypeScript, the target may be an
+ * attribute (`self.value`), and the test may read it through a name assigned from it.
  */
 function testsAssignedAfter(attempt: Node, tried: Node): boolean {
   const assigned = new Set<string>();
@@ -122,12 +123,21 @@ function testsAssignedAfter(attempt: Node, tried: Node): boolean {
     const assignment = statement.type === 'expression_statement' ? namedChildrenOf(statement)[0] : undefined;
     const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
     if (left === null || left === undefined) return false;
-    if (left.type === 'identifier') assigned.add(left.text);
+    if (left.type === 'identifier' || left.type === 'attribute') assigned.add(left.text);
     else for (const name of namedChildrenOf(left)) if (name.type === 'identifier') assigned.add(name.text);
   }
   if (assigned.size === 0) return false;
-  const mentions = (node: Node | null): boolean => node !== null && (node.type === 'identifier' ? assigned.has(node.text) : nodesOfType(node, 'identifier').some((name) => assigned.has(name.text)));
+  const isAssigned = (node: Node): boolean => (node.type === 'identifier' || node.type === 'attribute') && assigned.has(node.text);
+  const mentions = (node: Node | null): boolean => node !== null && (isAssigned(node) || nodesOfType(node, ['identifier', 'attribute']).some(isAssigned));
   return laterStatements(attempt).some((statement) => {
+    // `value = payload.value` then `if isinstance(value, str)` tests what the `try` assigned.
+    const alias = statement.type === 'expression_statement' ? namedChildrenOf(statement)[0] : undefined;
+    const aliasLeft = alias?.type === 'assignment' ? alias.childForFieldName('left') : null;
+    const aliasRight = alias?.type === 'assignment' ? alias.childForFieldName('right') : null;
+    if (aliasLeft?.type === 'identifier' && aliasRight != null && isAssigned(aliasRight)) {
+      assigned.add(aliasLeft.text);
+      return false;
+    }
     for (const test of ownNodesIn(statement, ['if_statement', 'elif_clause', 'while_statement'])) if (mentions(test.childForFieldName('condition'))) return true;
     for (const choice of ownNodesIn(statement, 'conditional_expression')) if (mentions(namedChildrenOf(choice)[1] ?? null)) return true;
     return ownNodesIn(statement, 'boolean_operator').some((operator) => operator.text.includes(' or ') && mentions(operator.childForFieldName('left')));
