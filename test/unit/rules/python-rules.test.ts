@@ -320,6 +320,40 @@ describe('Python rules (reliability and security)', () => {
       assert.equal(check(reliabilitySwallowedError, dropped).filter((finding) => finding.severity === 'warning').length, 4);
     });
 
+    it('reads an explanation above the try or above what it tries when it speaks of the failure, and clean-up verbs with a resource, as TypeScript does', () => {
+      const text = [
+        'def restore(obj, name):',
+        '    # Old interpreters may raise on a slotted class; the attribute stays then',
+        '    try:',
+        '        delattr(obj, name)',
+        '    except Exception:',
+        '        pass',
+        '    try:',
+        '        # setattr can fail on a frozen dataclass, which keeps its value',
+        '        setattr(obj, name, None)',
+        '    except Exception:',
+        '        pass',
+        '    try:',
+        '        # Sets the attribute',
+        '        setattr(obj, name, 1)',
+        '    except Exception:',
+        '        pass',
+        'def stop(channel, accounts):',
+        '    try:',
+        '        channel.close_connection()',
+        '    except Exception:',
+        '        pass',
+        '    try:',
+        '        accounts.close_account(1)',
+        '    except Exception:',
+        '        pass',
+        '',
+      ].join('\n');
+      const findings = check(reliabilitySwallowedError, text);
+      assert.deepEqual(findings.map((finding) => [finding.severity, finding.startPosition.line + 1]), [['info', 5], ['info', 10], ['warning', 15], ['info', 20], ['warning', 24]]);
+      assert.match(findings[0].message, /comment says why/);
+    });
+
     it('takes a try that only adds a detail (a span attribute, an exception\'s text) for information, as TypeScript does; not one that also does the work, awaits, or keeps the part for more', () => {
       const details = [
         'def set_response_attributes(span, data):',

@@ -177,6 +177,42 @@ describe('rule reliability/swallowed-error', () => {
     assert.match(findings[0].message, /^The `try` only adds a detail/);
   });
 
+  it('reads a catch block\'s explanation above its try or above what it tries (sinon), when it speaks of the failure; takes a kept error thrown to be caught for nothing dropped; clean-up verbs with a resource are clean-up', () => {
+    const text = [
+      'function restore(object, property) {',
+      '  try {',
+      '    // In some cases `delete` may throw an error',
+      '    delete object[property];',
+      '  } catch (e) {} // eslint-disable-line no-empty',
+      '  // Old engines may throw on a frozen prototype; the property stays then',
+      '  try { delete object.prototype[property]; } catch (e) {}',
+      '  try {',
+      '    // Removes the property',
+      '    delete object[property];',
+      '  } catch (e) {}',
+      '}',
+      'function withStack(err) {',
+      '  try {',
+      '    throw err;',
+      '  } catch (e) {',
+      '    /* empty */',
+      '  }',
+      '  try { throw new Error("boom"); run(); } catch (e) {}',
+      '}',
+      'function closeAll(channel, session, accounts) {',
+      '  channel.closeModel(model).catch(() => {});',
+      '  session.endSession().catch(() => {});',
+      '  accounts.closeAccount(id).catch(() => {});',
+      '  str.endsWith("x").catch(() => {});',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'lib/sinon/wrap-method.js', text);
+    assert.deepEqual(lines(findings), [5, 7, 11, 19, 22, 23, 24, 25]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'info', 'warning', 'warning', 'info', 'info', 'warning', 'warning']);
+    assert.match(findings[0].message, /comment says why/);
+    assert.match(findings[4].message, /clean-up call/);
+  });
+
   it('reports promise handlers that do nothing', () => {
     const text = [
       "const _ = require('lodash');",

@@ -192,8 +192,13 @@ export function loadsOptionalModule(block: ts.Block): boolean {
   return callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require');
 }
 
-/** Methods that release or remove something: their failure rarely changes what the code goes on to do. */
-const CLEANUP_METHOD = /^(?:close|closeSync|destroy|end|quit|disconnect|unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|abort|kill|release|dispose|removeListener|removeEventListener|removeAllListeners|off|unref|cancel|terminate|unwatch|unsubscribe)$/;
+/**
+ * Methods that release or remove something: their failure rarely changes what the code goes on to do.
+ * The verbs also with a resource (`closeModel` in amqplib, `endSession` in mongoose, `releaseLock`),
+ * never with any noun: `closeAccount` or `cancelOrder` is business, not clean-up.
+ */
+const CLEANUP_METHOD =
+  /^(?:close|closeSync|destroy|end|quit|disconnect|unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|abort|kill|release|dispose|removeListener|removeEventListener|removeAllListeners|off|unref|cancel|terminate|unwatch|unsubscribe|(?:close|destroy|end|release|dispose|disconnect|kill|terminate|abort)(?:Model|Session|Connection|Socket|Stream|Channel|Client|Pool|Lock|Handle|File|Watcher|Server|Process|Subprocess|Reader|Writer|Transport|Port|Page|Browser|Context))$/;
 
 /** A call of a clean-up method (`socket.destroy()`, `fs.rm(name, { force: true })`), awaited or not. */
 export function isCleanupCall(expression: ts.Expression): boolean {
@@ -202,6 +207,14 @@ export function isCleanupCall(expression: ts.Expression): boolean {
   if (!ts.isCallExpression(value)) return false;
   const method = memberName(skipWrappers(value.expression));
   return method !== undefined && CLEANUP_METHOD.test(method);
+}
+
+/**
+ * `try { throw err; } catch (e) {}`: an error the code holds, thrown to be caught at once (sinon does
+ * it so that old engines fill in its stack). Nothing that could fail runs, and nothing is dropped.
+ */
+export function onlyThrowsKept(block: ts.Block): boolean {
+  return block.statements.length > 0 && block.statements.every((statement) => ts.isThrowStatement(statement) && ts.isIdentifier(skipWrappers(statement.expression)));
 }
 
 /** A `try` block of clean-up calls only (`try { socket.destroy(); } catch {}`). */

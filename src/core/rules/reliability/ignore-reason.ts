@@ -25,7 +25,7 @@ export function explainsIgnore(comment: string | undefined): boolean {
 }
 
 /** Words about a failure: a comment above a statement is about its error handling only when it has one. */
-const FAILURE_WORD = /\b(?:errors?|fail(?:s|ed|ing|ures?)?|reject(?:s|ed|ions?)?|unhandled|throws?|thrown|exceptions?|catch|caught|swallow(?:s|ed)?|suppress(?:es|ed)?|ignored?|crash(?:es)?)\b/i;
+const FAILURE_WORD = /\b(?:errors?|fail(?:s|ed|ing|ures?)?|reject(?:s|ed|ions?)?|unhandled|throws?|thrown|raise[sd]?|exceptions?|catch|caught|swallow(?:s|ed)?|suppress(?:es|ed)?|ignored?|crash(?:es)?)\b/i;
 
 /**
  * True when a comment written above a statement explains why the statement's error is dropped: it

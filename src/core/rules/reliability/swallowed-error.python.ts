@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageCheck, LanguageRuleContext } from '../rule';
 import { callArguments, caughtExceptions, namedChildrenOf, nodesOfType, ownNodesOfType, PythonNames, pythonRoot } from '../shared-python/nodes';
-import { explainsIgnore } from './ignore-reason';
+import { explainsIgnore, explainsIgnoreAbove } from './ignore-reason';
 
 const ADVICE = 'Log it, re-raise it, or catch only the exceptions you expect.';
 /** Exception classes that catch (nearly) everything. */
@@ -26,7 +26,7 @@ export const pythonSwallowedError: LanguageCheck = {
     if (root === undefined) return [];
     const findings: RuleFinding[] = [];
     for (const clause of nodesOfType(root, 'except_clause')) {
-      const finding = checkExceptClause(clause);
+      const finding = checkExceptClause(clause, context.text);
       if (finding !== undefined) findings.push(finding);
     }
     if (context.text.includes('suppress')) {
@@ -40,7 +40,7 @@ export const pythonSwallowedError: LanguageCheck = {
   },
 };
 
-function checkExceptClause(clause: Node): RuleFinding | undefined {
+function checkExceptClause(clause: Node, text: string): RuleFinding | undefined {
   const children = namedChildrenOf(clause);
   const body = children.find((child) => child.type === 'block');
   if (body === undefined || !dropsError(body)) return undefined;
@@ -49,14 +49,14 @@ function checkExceptClause(clause: Node): RuleFinding | undefined {
   if (names.length > 0 && caught === undefined) return undefined;
   const comment = commentsWithin(clause);
   const head = caught === undefined ? '`except:`' : `\`except ${caught}\``;
-  if (explainsIgnore(comment)) {
-    return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: `${head} ignores the error on purpose, and its comment says why. Check the reason still holds.` };
-  }
   const attempt = clause.parent;
   const tried = attempt?.type === 'try_statement' ? attempt.childForFieldName('body') : null;
+  const explained: RuleFinding = { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: `${head} ignores the error on purpose, and its comment says why. Check the reason still holds.` };
+  if (explainsIgnore(comment)) return explained;
   if (attempt !== null && tried !== null) {
     // As in TypeScript: an optional import, a value tested after the `try`, another way returned after it.
     if (onlyImports(tried) || testsAssignedAfter(attempt, tried) || fallsBackAfter(attempt, tried)) return undefined;
+    if (explainsIgnoreAbove(commentAbove(text, attempt, tried))) return explained;
     if (onTheWayToRaise(attempt)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_MESSAGE };
     if (onlyCleansUp(tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_CALL_MESSAGE };
     if (onlyAddsDetail(attempt, tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: DETAIL_MESSAGE };
@@ -178,7 +178,8 @@ function onTheWayToRaise(attempt: Node): boolean {
   return false;
 }
 
-const CLEANUP_METHOD = /^(?:close|shutdown|terminate|kill|unlink|remove|rmtree|rmdir|disconnect|quit|release|cancel|join|flush)$/;
+const CLEANUP_METHOD =
+  /^(?:close|shutdown|terminate|kill|unlink|remove|rmtree|rmdir|disconnect|quit|release|cancel|join|flush|(?:close|end|release|dispose|disconnect|kill|terminate|abort)_(?:model|session|connection|socket|stream|channel|client|pool|lock|handle|file|watcher|server|process|subprocess|reader|writer|transport|port|page|browser|context))$/;
 
 /** A `try` body of clean-up calls only (`f.close()`, `os.unlink(path)`, `shutil.rmtree(tmp)`). */
 function onlyCleansUp(block: Node): boolean {
@@ -294,6 +295,30 @@ function makesException(reference: Node, statement: Node): boolean {
     if (node.id === statement.id) return false;
   }
   return false;
+}
+
+/**
+ * As in TypeScript: the comment lines just above the `try`, or above the first statement it tries
+ * (`# os.remove may fail when the file is already gone`), markers removed; undefined when none.
+ */
+function commentAbove(text: string, attempt: Node, tried: Node): string | undefined {
+  const first = namedChildrenOf(tried).find((child) => child.type !== 'comment');
+  const lines = [...commentLinesAbove(text, attempt.startIndex), ...(first !== undefined ? commentLinesAbove(text, first.startIndex) : [])];
+  return lines.length === 0 ? undefined : lines.join(' ');
+}
+
+/** The `#` comment lines right above the line holding `offset`, without their markers. */
+function commentLinesAbove(text: string, offset: number): string[] {
+  const lines: string[] = [];
+  let lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  while (lineStart > 0) {
+    const previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+    const comment = /^[ \t]*#+(.*)$/.exec(text.slice(previousStart, lineStart - 1).replace(/\r$/, ''));
+    if (comment === null) break;
+    lines.unshift(comment[1]);
+    lineStart = previousStart;
+  }
+  return lines;
 }
 
 /** The text of the comments inside a node, markers removed; undefined when there are none. */

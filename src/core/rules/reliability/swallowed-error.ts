@@ -4,7 +4,7 @@ import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { memberName, skipWrappers } from '../shared-syntax/nodes';
 import { explainsIgnore, explainsIgnoreAbove } from './ignore-reason';
-import { fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
+import { fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onlyThrowsKept, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
 import { pythonSwallowedError } from './swallowed-error.python';
 
 /** Names people give a do-nothing function. */
@@ -33,7 +33,7 @@ export const reliabilitySwallowedError: Rule = {
     'Log the error with context, rethrow it, or handle it on purpose. A handler that returns a fallback ' +
     'value (`return null`, `() => []`, or `() => undefined` when the result is read) is treated as deliberate and not reported. A handler whose comment ' +
     'explains why dropping is right (at least three words besides `ignore`, `noop`, `TODO` and the like: ' +
-    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line (for a promise handler, also on the lines just above its statement when they speak of the failure), is reported as information only; a bare `// ignore` ' +
+    '`// ENOENT is expected: the file is optional`), inside it or at the end of its line (or on the lines just above the `try`, what it tries or a promise handler\'s statement, when they speak of the failure), is reported as information only; a bare `// ignore` ' +
     'or `/* best effort */` is no explanation and is reported like an empty handler. Handlers passed by a ' +
     'name other than a no-op name (`noop`, `ignore`…) are not inspected.\n\n' +
     'Not dropped, so not reported: a do-nothing handler on a promise kept in a variable or a member of ' +
@@ -74,18 +74,16 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   const start = clause.getStart(sourceFile);
   const end = clause.getEnd();
   const comment = commentText(clause.block, sourceFile);
-  if (explainsIgnore(comment) || explainsIgnore(trailingComment(clause.getEnd(), sourceFile))) {
-    return {
-      start,
-      end,
-      severity: 'info',
-      message: '`catch` ignores the error on purpose, and its comment says why. Check the reason still holds.',
-    };
-  }
   const attempt = clause.parent;
+  if (onlyThrowsKept(attempt.tryBlock)) return undefined;
+  const explained = { start, end, severity: 'info' as const, message: '`catch` ignores the error on purpose, and its comment says why. Check the reason still holds.' };
+  if (explainsIgnore(comment) || explainsIgnore(trailingComment(clause.getEnd(), sourceFile))) return explained;
   // `try { parsed = new URL(text) } catch {}` then `if (!parsed)`, or `try { return load(a) } catch {}`
   // then `return load(b)`: the failure becomes a value or another way, like `catch { return null }`.
   if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt) || probes(attempt.tryBlock)) return undefined;
+  // `// In some cases delete may throw an error` above the `try`, or above what it tries (sinon).
+  const first = attempt.tryBlock.statements[0];
+  if (explainsIgnoreAbove(commentAbove(attempt, sourceFile)) || (first !== undefined && explainsIgnoreAbove(commentAbove(first, sourceFile)))) return explained;
   if (onTheWayToThrow(attempt)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
   if (onlyCleansUp(attempt.tryBlock)) return { start, end, severity: 'info', message: CLEANUP_CALL_MESSAGE };
   if (onlyAddsDetail(attempt)) return { start, end, severity: 'info', message: DETAIL_MESSAGE };
