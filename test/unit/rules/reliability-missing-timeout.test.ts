@@ -165,6 +165,19 @@ describe('rule reliability/missing-timeout', () => {
       assert.match(findings[0].message, /^`fetch` has no timeout/);
     });
 
+    it('leaves a Request from elsewhere alone, whose signal the file does not show (msw 2\'s service worker and SSE client); not a URL', () => {
+      const text = [
+        'export async function proxy(request: Request) { return fetch(request); }',
+        'export async function passthrough(req: Request, headers: Headers) { return fetch(req, { headers }); }',
+        'self.addEventListener("fetch", (event) => { const requestClone = event.request.clone(); event.respondWith(fetch(requestClone, { headers })); });',
+        'class EventSource { async connect() { await fetch(this[kRequest]); } }',
+        'export async function get(url: string) { return fetch(url); }',
+        'export async function load(input: string) { return fetch(input, { headers: {} }); }',
+        'export async function rebuilt(request: Request) { request = new Request(request.url); return fetch(request); }',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'src/mockServiceWorker.ts', text)), [5, 6, 7]);
+    });
+
     it('ignores fetch methods of other objects and a locally defined fetch', () => {
       const text = [
         'store.fetch(id);',

@@ -65,7 +65,8 @@ export const reliabilityMissingTimeout: Rule = {
     'when it fires.\n\n' +
     'A call without a timeout in a function that makes the same call bounded, with more arguments (when its caller gives a timeout), is that caller\'s choice and is not reported. ' +
     'Option `defaultTimeoutMs` (default 10000) sets the value the quick fix inserts. The rule reads one ' +
-    'file: calls through an axios instance or with an options object from another module are not checked. ' +
+    'file: calls through an axios instance or with an options object from another module are not checked, ' +
+    'nor is `fetch` of a Request from elsewhere (a `request` parameter, `event.request.clone()`), whose signal it cannot see. ' +
     'A request bounded in a way it does not follow (a timer that calls `req.destroy()`, `setTimeout` on a ' +
     'request passed to another function) is still reported; suppress it with the reason. In test code (the ' +
     'policy\'s `testPaths`), a request to a server on this machine (a `localhost` or loopback URL, or the ' +
@@ -124,8 +125,11 @@ interface Collected {
  */
 type RequestSignal = 'bounded' | 'none' | 'unknown' | 'not-request';
 
-/** A name that may hold a Request from elsewhere (`req`, `request`, `this.baseRequest`), whose signal is unseen. */
-const REQUEST_LIKE_NAME = /(?:^|\.)req$|request$/i;
+/**
+ * A name that may hold a Request from elsewhere, whose signal is unseen: `req`, `request`,
+ * `this.baseRequest`, `event.request`, a copy (`requestClone`), a symbol-keyed field (`this[kRequest]`).
+ */
+const REQUEST_LIKE_NAME = /(?:^|[.[])(?:\w*request|req)(?:Clone|Copy)?\]?$/i;
 
 /** `http(s)://` to this machine by name or loopback address, up to the port or path. */
 const LOOPBACK_URL = /^https?:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::|\/|$)/i;
@@ -492,16 +496,19 @@ class TimeoutChecker {
       return receiver !== undefined ? this.requestSignal(receiver, depth + 1) : 'not-request';
     }
     if (isNewRequest(value)) return this.newRequestSignal(value, depth);
-    if (!ts.isIdentifier(value)) return 'not-request';
+    // A Request from elsewhere (a parameter, `event.request` in a service worker, `this[kRequest]`)
+    // carries a signal this file does not show.
+    const fromElsewhere = (): RequestSignal => (REQUEST_LIKE_NAME.test(snippet(value, this.sourceFile)) ? 'unknown' : 'not-request');
+    if (!ts.isIdentifier(value)) return fromElsewhere();
     const binding = this.bindings.resolve(value);
-    if (binding === undefined) return 'not-request';
+    if (binding === undefined) return fromElsewhere();
     const built: ts.NewExpression[] = [];
     const initializer = binding.initializer !== undefined ? skipWrappers(binding.initializer) : undefined;
     if (initializer !== undefined && isNewRequest(initializer)) built.push(initializer);
     for (const assignment of this.collected.requestAssignments) {
       if (this.bindings.resolve(assignment.target) === binding) built.push(assignment.value);
     }
-    if (built.length === 0) return 'not-request';
+    if (built.length === 0) return binding.kind === 'parameter' ? fromElsewhere() : 'not-request';
     const signals = built.map((request) => this.newRequestSignal(request, depth));
     // Only a name every one of whose Requests lacks a signal is reported.
     return signals.every((signal) => signal === 'none') ? 'none' : 'bounded';
@@ -520,7 +527,6 @@ class TimeoutChecker {
     if (inner !== 'not-request') return inner;
     const source = this.bindings.valueOf(input);
     return isUrlLike(source) && !REQUEST_LIKE_NAME.test(snippet(source, this.sourceFile)) ? 'none' : 'unknown';
-    return inner;
   }
 
   /** `axios(config)` / `got(options)` take the config first; `axios(url, config)` second. */
