@@ -259,6 +259,27 @@ describe('rule testing/no-assertion', () => {
     }
   });
 
+  it('follows at most 8 helper modules per test file, so a hostile repository cannot make one test file parse many', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cf-helpers-'));
+    try {
+      mkdirSync(join(root, 'test'));
+      const names = Array.from({ length: 10 }, (_, index) => `check${index}`.replace('check', 'same'));
+      for (const name of names) writeFileSync(join(root, `test/${name}-helpers.js`), `exports.${name} = (a, b) => { if (a !== b) throw new Error('differ'); };\n`);
+      const text = [
+        "const { test } = require('node:test');",
+        ...names.map((name) => `const { ${name} } = require('./${name}-helpers');`),
+        ...names.map((name) => `test('${name}', () => { ${name}(run(), 3); });`),
+      ].join('\n');
+      writeFileSync(join(root, 'test/many.test.js'), text);
+      const workspace = new PolicyWorkspace(root, false);
+      const findings = workspace.checkFile('test/many.test.js', text).findings.filter((finding) => finding.ruleId === rule.id);
+      // The first 8 modules are followed and assert; the last 2 are not read.
+      assert.deepEqual(lines(findings), [20, 21], described(findings).join('\n'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('follows the workspace policy\'s testPaths, in the check the editor and the CLI share', () => {
     const root = mkdtempSync(join(tmpdir(), 'cf-testing-'));
     try {

@@ -4,6 +4,7 @@ import type { RuleContext } from '../rule';
 import { FileBindings, requiredModule } from '../shared-syntax/bindings';
 import { isFunctionWithBody, memberName, memberObject, skipWrappers } from '../shared-syntax/nodes';
 import { exportedFunction, findHelperModule } from './imported-helpers';
+import { parseForRules } from '../../check/parse-cache';
 
 /**
  * Modules whose import makes a file test code (`node:` is stripped by the bindings: `node:test` is
@@ -36,7 +37,7 @@ export interface TestFile {
   readonly imports?: HelperImports;
 }
 
-/** A test file's way to its imported helpers, and those it looked up (by module and member). */
+/** A test file's way to its imported helpers, and those it and they looked up (by importing file, module and member). */
 interface HelperImports {
   /** The test file's workspace-relative path. */
   readonly path: string;
@@ -77,20 +78,32 @@ export function testFileOf(context: RuleContext): TestFile | undefined {
   const sourceFile = context.sourceFile;
   if (!sourceFile) return undefined;
   if (!context.inTestPath && !usesTestFramework(sourceFile)) return undefined;
+  const imports = context.readWorkspaceFile !== undefined ? { path: context.path, read: context.readWorkspaceFile, found: new Map() } : undefined;
+  return { sourceFile, bindings: bindingsOf(sourceFile), afterHookAsserts: new Map(), ...(imports !== undefined ? { imports } : {}) };
+}
+
+/** Every name `sourceFile` declares, filled by one walk. */
+function bindingsOf(sourceFile: ts.SourceFile): FileBindings {
   const bindings = new FileBindings();
   const observe = (node: ts.Node): void => {
     bindings.observe(node);
     ts.forEachChild(node, observe);
   };
   observe(sourceFile);
-  const imports = context.readWorkspaceFile !== undefined ? { path: context.path, read: context.readWorkspaceFile, found: new Map() } : undefined;
-  return { sourceFile, bindings, afterHookAsserts: new Map(), ...(imports !== undefined ? { imports } : {}) };
+  return bindings;
 }
 
 /** Helper files parsed, by path, with the text they were parsed from: many test files import one helper file. */
-const parsedHelperFiles = new Map<string, { text: string; file: TestFile }>();
+const parsedHelperFiles = new Map<string, { text: string; sourceFile: ts.SourceFile; bindings: FileBindings }>();
 /** A long-lived server keeps at most this many; the oldest goes first. */
 const MAX_PARSED_HELPER_FILES = 32;
+/**
+ * Bounds on what one test file makes the check read: helper modules followed (with the helpers'
+ * own imports, a few levels deep) and a helper file's size. Test helpers are small; a hostile
+ * repository importing many large "helpers" costs at most these per test file.
+ */
+const MAX_HELPER_MODULES_PER_FILE = 8;
+const MAX_HELPER_CHARS = 256 * 1024;
 
 /**
  * The function an imported name stands for, in a file of the workspace (`match` in pino's
@@ -100,29 +113,25 @@ const MAX_PARSED_HELPER_FILES = 32;
 function importedHelper(module: { module: string; member?: string }, file: TestFile): { fn: ts.SignatureDeclaration; file: TestFile } | undefined {
   const imports = file.imports;
   if (imports === undefined) return undefined;
-  const key = `${module.module}\0${module.member ?? ''}`;
+  // One memo for the test file and the helpers it reaches, so the bound counts them all; keyed by the importing file too.
+  const key = `${imports.path}\0${module.module}\0${module.member ?? ''}`;
   if (imports.found.has(key)) return imports.found.get(key);
+  if (imports.found.size >= MAX_HELPER_MODULES_PER_FILE) return undefined;
   let found: { fn: ts.SignatureDeclaration; file: TestFile } | undefined;
   const helper = findHelperModule(imports.path, module.module, imports.read);
-  if (helper !== undefined) {
+  if (helper !== undefined && helper.text.length <= MAX_HELPER_CHARS) {
     let parsed = parsedHelperFiles.get(helper.path);
     if (parsed === undefined || parsed.text !== helper.text) {
-      const kind = /\.tsx?$|\.[cm]ts$/.test(helper.path) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
-      const sourceFile = ts.createSourceFile(helper.path, helper.text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, kind);
-      const bindings = new FileBindings();
-      const observe = (node: ts.Node): void => {
-        bindings.observe(node);
-        ts.forEachChild(node, observe);
-      };
-      observe(sourceFile);
-      // The helper's own imports are followed from its folder, with the same reader.
-      parsed = { text: helper.text, file: { sourceFile, bindings, afterHookAsserts: new Map(), imports: { path: helper.path, read: imports.read, found: new Map() } } };
+      const sourceFile = parseForRules(helper.path, helper.text, /\.tsx?$|\.[cm]ts$/.test(helper.path) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+      parsed = { text: helper.text, sourceFile, bindings: bindingsOf(sourceFile) };
       parsedHelperFiles.delete(helper.path);
       if (parsedHelperFiles.size >= MAX_PARSED_HELPER_FILES) parsedHelperFiles.delete(parsedHelperFiles.keys().next().value!);
       parsedHelperFiles.set(helper.path, parsed);
     }
-    const fn = exportedFunction(parsed.file.sourceFile, module.member);
-    if (fn !== undefined) found = { fn, file: parsed.file };
+    const fn = exportedFunction(parsed.sourceFile, module.member);
+    // The helper's own imports are followed from its folder, with the same reader and bound, looked
+    // up afresh for each test file: a helper's helper may have changed since.
+    if (fn !== undefined) found = { fn, file: { sourceFile: parsed.sourceFile, bindings: parsed.bindings, afterHookAsserts: new Map(), imports: { path: helper.path, read: imports.read, found: imports.found } } };
   }
   imports.found.set(key, found);
   return found;
