@@ -80,7 +80,7 @@ describe('V8 code cache (requireWithCodeCache)', () => {
 });
 
 describe('V8 code cache housekeeping', () => {
-  it('keeps the three newest caches of a module (one per install), deleting older ones', () => {
+  it('keeps the three newest caches of a module (one per install), deleting older ones and those of retired modules', () => {
     const root = mkdtempSync(join(tmpdir(), 'cf-code-cache-prune-'));
     try {
       const cacheDir = join(root, 'cache');
@@ -93,6 +93,8 @@ describe('V8 code cache housekeeping', () => {
         return path;
       });
       writeFileSync(join(cacheDir, 'other.js-0000000000000000.v8cache'), 'other');
+      // All of ts-morph, which earlier versions bundled and cached (8.6 MB each): retired, deleted.
+      writeFileSync(join(cacheDir, 'ts-morph.js-00000000000000aa.v8cache'), 'retired');
       const module = join(root, 'lib.js');
       writeFileSync(module, 'exports.ok = true;\n');
       assert.equal(requireWithCodeCache(module, cacheDir).cache, 'written');
@@ -100,6 +102,7 @@ describe('V8 code cache housekeeping', () => {
       assert.equal(left.length, 4, left.join(', '));
       assert.ok(!left.includes(basename(stale[0])), 'the oldest install cache is gone');
       assert.ok(left.includes('other.js-0000000000000000.v8cache'));
+      assert.ok(!left.includes('ts-morph.js-00000000000000aa.v8cache'), 'a retired module\'s cache is gone');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
