@@ -57,15 +57,12 @@ export function waitForDiagnostics(
   what: string,
   timeoutMs = 20000,
 ): Promise<vscode.Diagnostic[]> {
-  return waitFor(
-    vscode.languages.onDidChangeDiagnostics,
-    () => {
-      const ours = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'comprehension');
-      return predicate(ours) ? ours : undefined;
-    },
-    what,
-    timeoutMs,
-  );
+  const ours = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'comprehension');
+  return waitFor(vscode.languages.onDidChangeDiagnostics, () => (predicate(ours()) ? ours() : undefined), what, timeoutMs).catch((error: Error) => {
+    // What the file shows instead says which step never happened (a policy not reloaded, a note not read).
+    const shown = ours().map((d) => `${String(typeof d.code === 'object' ? d.code.value : d.code)} at ${d.range.start.line + 1}`);
+    throw new Error(`${error.message}; the file shows ${shown.length > 0 ? shown.join(', ') : 'no finding'}`);
+  });
 }
 
 const ackDir = process.env.COMPREHENSION_TEST_ACK_DIR ?? '';
