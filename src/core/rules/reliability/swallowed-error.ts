@@ -293,12 +293,17 @@ function commentAbove(node: ts.Node, sourceFile: ts.SourceFile): string | undefi
     kept.unshift(text.slice(range.pos, range.end));
     gapEnd = range.pos;
   }
-  return kept.length === 0 ? undefined : kept.join(' ').replace(/\/\*+|\*+\/|\/\/+|^\s*\*/gm, ' ');
+  return kept.length === 0 ? undefined : withoutCommentMarkers(kept.join(' '));
+}
+
+/** Comment text with its markers (slashes, stars) replaced by spaces. */
+function withoutCommentMarkers(text: string): string {
+  return text.replace(/\/\*+|\*+\/|\/\/+|^\s*\*/gm, ' ');
 }
 
 /** The text of the comments inside an empty block, without comment markers; undefined when there are none. */
 function commentText(block: ts.Block, sourceFile: ts.SourceFile): string | undefined {
   const inner = sourceFile.text.slice(block.getStart(sourceFile) + 1, block.getEnd() - 1);
   if (!/\/[/*]/.test(inner)) return undefined;
-  return inner.replace(/\/\*+|\*+\/|\/\/+|^\s*\*/gm, ' ');
+  return withoutCommentMarkers(inner);
 }
