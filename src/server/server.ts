@@ -49,6 +49,7 @@ import {
 } from '../shared/protocol';
 import { URI } from './uri';
 import { WorkspaceRegistry } from './workspaces';
+import type { PolicyWorkspace } from '../core/workspace/policy-workspace';
 import { registerReportRequest } from './features/report';
 import { registerDrillRequests } from './features/drills';
 import { registerNotesFeature } from './features/notes';
@@ -233,6 +234,7 @@ export function startServer(connection: Connection): void {
       ? registry.locate(fsPath)
       : { workspace: registry.all()[0], relativePath: document.uri.replace(/^[a-z]+:/, '') };
     if (!workspace) return [];
+    reloadChangedWorkspaceFiles(workspace);
     if (relativePath === POLICY_PATH) return policyDiagnostics(document, workspace);
     if (relativePath.startsWith(`${NOTES_DIR}/`)) return noteFileDiagnostics(document, workspace);
     if (fsPath && workspace.isIgnored(relativePath)) return [];
@@ -340,6 +342,19 @@ export function startServer(connection: Connection): void {
           ? `${problem.message} (the last valid policy stays in force until this is fixed)`
           : problem.message,
     }));
+  }
+
+  /**
+   * The policy and baseline as they are on disk now, even if the watcher's event for a change was
+   * lost; when either changed, every open document is pulled again (this one already sees the change).
+   */
+  function reloadChangedWorkspaceFiles(workspace: PolicyWorkspace): void {
+    const policyPath = join(workspace.root, POLICY_PATH);
+    const policyHeldByEditor = documents.all().some((open) => URI.toFsPath(open.uri) === policyPath);
+    const changed = workspace.reloadIfChangedOnDisk({ policyHeldByEditor });
+    if (changed.policy) reportPolicyProblems(changed.policy.length, POLICY_PATH);
+    if (changed.baseline && workspace.baselineProblem) connection.console.warn(`Baseline ignored: ${workspace.baselineProblem}`);
+    if (changed.policy || changed.baseline) setImmediate(() => connection.languages.diagnostics.refresh());
   }
 
   function reportPolicyProblems(count: number, path: string): void {

@@ -1,10 +1,6 @@
-import { listBoundedFolderSync, readBoundedTextFileSync } from './fs';
-
-/** A file a rule reads beside the one it checks (a policy document) is refused above this size. */
-const RELATED_FILE_MAX_BYTES = 1024 * 1024;
-/** Entries of a folder a rule lists (a module's files): enough for any module, bounded for a hostile folder. */
-const RELATED_FOLDER_MAX_ENTRIES = 4096;
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { listBoundedFolderSync, readBoundedTextFileSync } from './fs';
 import { unconfinedPathProblem } from './paths';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
@@ -30,6 +26,24 @@ import { languageRationale } from '../rules/rule';
 
 /** The policy file is refused above this size: a policy is a page of YAML, never megabytes. */
 const MAX_POLICY_BYTES = 1024 * 1024;
+/** A file a rule reads beside the one it checks (a policy document) is refused above this size. */
+const RELATED_FILE_MAX_BYTES = 1024 * 1024;
+/** Entries of a folder a rule lists (a module's files): enough for any module, bounded for a hostile folder. */
+const RELATED_FOLDER_MAX_ENTRIES = 4096;
+
+/**
+ * What a file on disk looks like without reading it: inode, size and times, or `missing`. Two equal
+ * stamps mean the file was not replaced or written in between (to the file system's time resolution).
+ */
+function diskStamp(path: string): string {
+  try {
+    const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+    return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.mode}` : 'missing';
+  } catch (error) {
+    // Unreadable metadata (a permission error): a stamp that never equals a later one, so each look reads again.
+    return `unknown:${(error as Error).message}:${Math.random()}`;
+  }
+}
 
 /** How a workspace's policy file is read: custom patterns are compiled only in a trusted workspace. */
 function policyParseOptions(trusted: boolean) {
@@ -84,6 +98,9 @@ export class PolicyWorkspace {
   private baselineError: string | undefined;
   private lastPolicyText: string | undefined;
   private policyRead = false;
+  /** The policy and baseline files' disk stamps when last read (see `reloadIfChangedOnDisk`). */
+  private policyStamp: string | undefined;
+  private baselineStamp: string | undefined;
   /** Derived from `activeRules`; cleared whenever it is recomputed. */
   private knownIds: string[] | undefined;
   /** Rule descriptions by language (`''`: TypeScript, JavaScript and plain text). */
@@ -156,11 +173,34 @@ export class PolicyWorkspace {
 
   /** Reads `.comprehension/policy.yaml` from disk (missing file = defaults) and returns its problems. */
   loadPolicyFromDisk(): PolicyProblem[] {
+    // Stamped before the read: a write between the two changes the next stamp, so it is read then.
+    this.policyStamp = diskStamp(join(this.root, POLICY_PATH));
     const read = readBoundedTextFileSync(join(this.root, POLICY_PATH), { root: this.root, maxBytes: MAX_POLICY_BYTES });
     // A refused file (a link out of the workspace, a device, too large) is an error of the policy,
     // not a missing policy: the policy in force stays, so a hostile link cannot reset it to defaults.
     if (read.kind === 'refused') return [{ message: read.reason, severity: 'error', start: 0, end: 0, line: 0, character: 0 }];
     return this.updatePolicyText(read.kind === 'ok' ? read.text : undefined);
+  }
+
+  /**
+   * Reads the policy file again if its disk stamp changed since it was last read, and the baseline
+   * likewise; returns which changed. A file watcher's event can be lost (a watcher still starting, a
+   * folder created with the file in it), and a long-lived process must not keep an old policy for it:
+   * one `lstat` per file is cheap enough to do on every pull. Skip the policy when an editor holds it:
+   * its buffer is the newer truth.
+   */
+  reloadIfChangedOnDisk(options: { policyHeldByEditor?: boolean } = {}): { policy?: PolicyProblem[]; baseline: boolean } {
+    const changed: { policy?: PolicyProblem[]; baseline: boolean } = { baseline: false };
+    if (!options.policyHeldByEditor && this.policyStamp !== diskStamp(join(this.root, POLICY_PATH))) {
+      const before = this.lastPolicyText;
+      const problems = this.loadPolicyFromDisk();
+      if (this.lastPolicyText !== before) changed.policy = problems;
+    }
+    if (this.baselineStamp !== diskStamp(join(this.root, BASELINE_PATH))) {
+      this.loadBaselineFromDisk();
+      changed.baseline = true;
+    }
+    return changed;
   }
 
   /** The policy file's text last given (undefined: no file). */
@@ -186,6 +226,7 @@ export class PolicyWorkspace {
 
   /** Reads `.comprehension/baseline.json`; a missing file means no baseline, a broken one is reported and ignored. */
   loadBaselineFromDisk(): void {
+    this.baselineStamp = diskStamp(join(this.root, BASELINE_PATH));
     const read = readBoundedTextFileSync(join(this.root, BASELINE_PATH), { root: this.root });
     this.baseline = undefined;
     this.baselineError = undefined;

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-languageserver/node';
 import { LspTestClient } from './lsp-client';
+import { baselineEntriesFor, createBaseline, serializeBaseline } from '../../../src/core/check/baseline';
+import { evaluate } from '../../../src/core/check/engine';
+import { defaultPolicy } from '../../../src/core/policy/policy';
+import { BUILTIN_RULES } from '../../../src/core/rules';
 
 describe('language server over stdio', () => {
   let root: string;
@@ -97,6 +101,42 @@ describe('language server over stdio', () => {
     // A later pull of another document flushes anything the server queued.
     await client.pull(client.open(join(root, 'src/z.ts'), 'export {};\n'));
     assert.equal(refreshes, afterFirst, 'the same policy text asks for no refresh');
+  });
+
+  it('reads a policy written without a watcher event on the next pull, and asks the client to pull the rest again', async () => {
+    let refreshes = 0;
+    let refreshed: () => void = () => {};
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes++;
+      refreshed();
+      return null;
+    });
+    const uri = client.open(join(root, 'src/w.ts'), 'eval(code);\n');
+    const evalLines = async () => (await client.pull(uri)).items.filter((item) => item.code === 'security/eval').map((item) => item.severity);
+    assert.deepEqual(await evalLines(), [1], 'the defaults: an error');
+    // Written behind the server's back: no didChangeWatchedFiles follows (a lost watcher event).
+    mkdirSync(join(root, '.comprehension'));
+    writeFileSync(join(root, '.comprehension/policy.yaml'), 'level: 1\nrules:\n  security/eval: warning\n');
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+    assert.deepEqual(await evalLines(), [2], 'the policy on disk now');
+    await refresh; // the other open documents are pulled again (mocha's timeout bounds the wait)
+    assert.equal(refreshes, 1);
+    assert.deepEqual(await evalLines(), [2]);
+    // A later pull of another document flushes anything the server queued.
+    await client.pull(client.open(join(root, 'src/v.ts'), 'export {};\n'));
+    assert.equal(refreshes, 1, 'an unchanged file asks for no refresh');
+    rmSync(join(root, '.comprehension/policy.yaml'));
+    assert.deepEqual(await evalLines(), [1], 'deleted: the defaults again');
+  });
+
+  it('reads a baseline written without a watcher event on the next pull', async () => {
+    const text = 'eval(code);\n';
+    const uri = client.open(join(root, 'src/b2.ts'), text);
+    assert.equal((await client.pull(uri)).items.filter((item) => item.code === 'security/eval').length, 1);
+    const findings = evaluate('src/b2.ts', text, { policy: defaultPolicy(), rules: BUILTIN_RULES }).findings;
+    mkdirSync(join(root, '.comprehension'));
+    writeFileSync(join(root, '.comprehension/baseline.json'), serializeBaseline(createBaseline(baselineEntriesFor('src/b2.ts', findings))));
+    assert.deepEqual((await client.pull(uri)).items.filter((item) => item.code === 'security/eval'), [], 'baselined');
   });
 
   it('runs no custom rule in an untrusted workspace until trust is granted', async () => {
