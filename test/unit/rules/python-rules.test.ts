@@ -408,6 +408,45 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(check(reliabilitySwallowedError, work).map((finding) => finding.severity), ['warning', 'warning', 'warning']);
     });
 
+    it('takes a value converted in place for information, as TypeScript does; not a value from elsewhere, an awaited one or one used in the try', () => {
+      const text = [
+        'def load(value):',
+        '    try:',
+        '        value = json.loads(value)',
+        '    except Exception:',
+        '        pass',
+        '    return value',
+        'def port(text):',
+        '    try:',
+        '        parsed = int(text)',
+        '        if parsed > 0:',
+        '            text = parsed',
+        '    except Exception:',
+        '        pass',
+        '    return text',
+        'def other(text):',
+        '    try:',
+        '        config = json.loads(text)',
+        '    except Exception:',
+        '        pass',
+        'async def fetch(row):',
+        '    try:',
+        '        row = await enrich(row)',
+        '    except Exception:',
+        '        pass',
+        'def used(value):',
+        '    try:',
+        '        value = json.loads(value)',
+        '        send(value)',
+        '    except Exception:',
+        '        pass',
+        '',
+      ].join('\n');
+      const findings = check(reliabilitySwallowedError, text);
+      assert.deepEqual(findings.map((finding) => [finding.startPosition.line + 1, finding.severity]), [[4, 'info'], [12, 'info'], [18, 'warning'], [23, 'warning'], [29, 'warning']]);
+      assert.match(findings[0]!.message, /converts a value in place/);
+    });
+
     it('flags contextlib.suppress(Exception), not suppress of a narrow error', () => {
       const text = [
         'import contextlib',

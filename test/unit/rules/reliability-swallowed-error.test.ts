@@ -470,6 +470,77 @@ describe('rule reliability/swallowed-error', () => {
     assert.deepEqual(lines(run(rule, 'lib/socket.js', dropped)), [1, 2, 3]);
   });
 
+  it('takes a value converted in place for information (NestJS\'s ParseArrayPipe, jsonwebtoken\'s decode); a var the try sets and the code tests after (lodash\'s getRawTag) is a fallback; iterator.return() and unpipe are clean-up', () => {
+    const text = [
+      'function toItem(item) {',
+      '  if (isString(item)) {',
+      '    try {',
+      '      item = JSON.parse(item);',
+      '    } catch {',
+      '      // Do nothing',
+      '    }',
+      '  }',
+      '  return validate(item);',
+      '}',
+      'function decode(payload) {',
+      '  if (typeof payload === "string") {',
+      '    try {',
+      '      var obj = JSON.parse(payload);',
+      '      if (obj !== null && typeof obj === "object") {',
+      '        payload = obj;',
+      '      }',
+      '    } catch (e) { }',
+      '  }',
+      '  return payload;',
+      '}',
+    ].join('\n');
+    const findings = run(rule, 'lib/decode.js', text);
+    assert.deepEqual(lines(findings), [5, 18]);
+    assert.deepEqual(findings.map((finding) => finding.severity), ['info', 'info']);
+    assert.match(findings[0].message, /converts a value in place/);
+    // A value from elsewhere, a different target, an awaited conversion, a test that calls: still dropped errors.
+    const dropped = [
+      'let config = {}; try { config = JSON.parse(text); } catch {}',
+      'try { user = JSON.parse(item); } catch {}',
+      'async function f(row) { try { row = await enrich(row); } catch {} return row; }',
+      'try { var obj = JSON.parse(payload); if (save(obj)) payload = obj; } catch {}',
+      'try { item = JSON.parse(item); send(item); } catch {}',
+    ].join('\n');
+    const kept = run(rule, 'lib/decode.js', dropped);
+    assert.deepEqual(lines(kept), [1, 2, 3, 4, 5]);
+    assert.deepEqual(kept.map((finding) => finding.severity), ['warning', 'warning', 'warning', 'warning', 'warning']);
+
+    const lodash = [
+      'function getRawTag(value) {',
+      '  var isOwn = hasOwnProperty.call(value, symToStringTag), tag = value[symToStringTag];',
+      '  try {',
+      '    value[symToStringTag] = undefined;',
+      '    var unmasked = true;',
+      '  } catch (e) {}',
+      '  var result = nativeObjectToString.call(value);',
+      '  if (unmasked) { if (isOwn) value[symToStringTag] = tag; else delete value[symToStringTag]; }',
+      '  return result;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'lib/clone.js', lodash), []);
+    // A block-scoped one is not seen after the try, nor is a var nothing tests.
+    assert.deepEqual(lines(run(rule, 'lib/clone.js', lodash.replace('var unmasked', 'let unmasked'))), [6]);
+    assert.deepEqual(lines(run(rule, 'lib/clone.js', lodash.replace('if (unmasked)', 'if (isOwn)'))), [6]);
+
+    const cleanup = [
+      'if (!first) {',
+      '  void iterator.return().catch(() => undefined);',
+      '  return;',
+      '}',
+      'try { this._currentDataStream.unpipe(this._socket); } catch (_E) { /* ignore */ }',
+      'order.return().catch(() => {});',
+      'iterator.return(value).catch(() => {});',
+    ].join('\n');
+    const closed = run(rule, 'lib/stream.js', cleanup);
+    assert.deepEqual(lines(closed), [2, 5, 6, 7]);
+    assert.deepEqual(closed.map((finding) => finding.severity), ['info', 'info', 'warning', 'warning']);
+  });
+
   it('ignores look-alikes that are not rejection handlers', () => {
     const text = [
       'const matcher = { catch: () => {} };',

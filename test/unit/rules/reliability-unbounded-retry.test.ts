@@ -290,6 +290,44 @@ describe('rule reliability/unbounded-retry', () => {
       assert.deepEqual(run(rule, 'a.ts', text), []);
     });
 
+    it('a poller that schedules its next run on success as on failure is no retry (Apollo Server\'s schema reporter); one that retries at once on failure still is', () => {
+      const apollo = [
+        'class SchemaReporter {',
+        '  async sendOneReportAndScheduleNext(sendNextWithCoreSchema) {',
+        '    if (this.stopped()) return;',
+        '    try {',
+        '      const result = await this.reportSchema(sendNextWithCoreSchema);',
+        '      if (!result) return;',
+        '      if (!this.stopped()) {',
+        '        this.pollTimer = setTimeout(() => this.sendOneReportAndScheduleNext(result.withCoreSchema), result.inSeconds * 1000);',
+        '      }',
+        '      return;',
+        '    } catch (error) {',
+        '      this.logger.error(`Error reporting server info: ${error}`);',
+        '      if (!this.stopped()) {',
+        '        this.pollTimer = setTimeout(() => this.sendOneReportAndScheduleNext(false), this.fallbackReportingDelayInMs);',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        'function tick() {',
+        '  fetchAll().then(() => setTimeout(tick, 60000), () => setTimeout(tick, 5000));',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'reporter.ts', apollo), []);
+      const hot = [
+        'function sync() {',
+        '  try { push(); setTimeout(sync, 1000); }',
+        '  catch (e) { sync(); }',
+        '}',
+        'function later() {',
+        '  try { push(); } catch (e) { setTimeout(later, 1000); }',
+        '  setTimeout(other, 1000);',
+        '}',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'a.js', hot)), [3, 6]);
+    });
+
     it('a local binding of the same name is not the function: pino 10 calls its fallback stringify from the catch; the same code without the local is reported', () => {
       const pino = [
         'function stringify (obj, stringifySafeFn) {',

@@ -48,7 +48,15 @@ export function testsAssignedAfter(attempt: ts.TryStatement): boolean {
   const assigned = new Set<string>();
   for (const statement of attempt.tryBlock.statements) {
     // `const packageJson = await import(…)` on the way is the try's own; the assignment is what leaves it.
-    if (ts.isVariableStatement(statement)) continue;
+    // A `var` leaves it too (lodash's `getRawTag`: `try { … var unmasked = true } catch {}` then `if (unmasked)`).
+    if (ts.isVariableStatement(statement)) {
+      if ((statement.declarationList.flags & ts.NodeFlags.BlockScoped) === 0) {
+        for (const declaration of statement.declarationList.declarations) {
+          if (ts.isIdentifier(declaration.name) && declaration.initializer !== undefined) assigned.add(declaration.name.text);
+        }
+      }
+      continue;
+    }
     if (!ts.isExpressionStatement(statement)) return false;
     const expression = skipWrappers(statement.expression);
     if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
@@ -198,15 +206,28 @@ export function loadsOptionalModule(block: ts.Block): boolean {
  * never with any noun: `closeAccount` or `cancelOrder` is business, not clean-up.
  */
 const CLEANUP_METHOD =
-  /^(?:close|closeSync|destroy|end|quit|disconnect|unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|abort|kill|release|dispose|removeListener|removeEventListener|removeAllListeners|off|unref|cancel|terminate|unwatch|unsubscribe|(?:close|destroy|end|release|dispose|disconnect|kill|terminate|abort)(?:Model|Session|Connection|Socket|Stream|Channel|Client|Pool|Lock|Handle|File|Watcher|Server|Process|Subprocess|Reader|Writer|Transport|Port|Page|Browser|Context))$/;
+  /^(?:close|closeSync|destroy|end|quit|disconnect|unlink|unlinkSync|rm|rmSync|rmdir|rmdirSync|abort|kill|release|dispose|removeListener|removeEventListener|removeAllListeners|off|unref|unpipe|cancel|terminate|unwatch|unsubscribe|(?:close|destroy|end|release|dispose|disconnect|kill|terminate|abort)(?:Model|Session|Connection|Socket|Stream|Channel|Client|Pool|Lock|Handle|File|Watcher|Server|Process|Subprocess|Reader|Writer|Transport|Port|Page|Browser|Context))$/;
 
 /** A call of a clean-up method (`socket.destroy()`, `fs.rm(name, { force: true })`), awaited or not. */
 export function isCleanupCall(expression: ts.Expression): boolean {
   let value = skipWrappers(expression);
   if (ts.isAwaitExpression(value)) value = skipWrappers(value.expression);
   if (!ts.isCallExpression(value)) return false;
-  const method = memberName(skipWrappers(value.expression));
+  const callee = skipWrappers(value.expression);
+  const method = memberName(callee);
+  if (method === 'return') return value.arguments.length === 0 && isIteratorReceiver(callee);
   return method !== undefined && CLEANUP_METHOD.test(method);
+}
+
+/**
+ * `iterator.return()`, `this.generator.return()`: an iterator told it will not be read further (NestJS
+ * closes a streaming body so). Only with such a receiver: `order.return()` may be business.
+ */
+function isIteratorReceiver(callee: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const receiver = skipWrappers(callee.expression);
+  const name = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined;
+  return name !== undefined && /(?:^|[a-z_])(?:iter(?:ator)?|gen(?:erator)?|cursor)s?$/i.test(name);
 }
 
 /**
@@ -220,6 +241,64 @@ export function onlyThrowsKept(block: ts.Block): boolean {
 /** A `try` block of clean-up calls only (`try { socket.destroy(); } catch {}`). */
 export function onlyCleansUp(block: ts.Block): boolean {
   return block.statements.length > 0 && block.statements.every((statement) => ts.isExpressionStatement(statement) && isCleanupCall(statement.expression));
+}
+
+/**
+ * `try { item = JSON.parse(item) } catch {}`, or through a local (`var obj = JSON.parse(payload); if
+ * (typeof obj === 'object') payload = obj;` in jsonwebtoken): a value converted in place when it
+ * can be, left as it was when not. Only assignments whose new value is made by a call from the
+ * value itself, locals, and `if`s without calls in their test; nothing awaited (a value fetched
+ * from elsewhere is work of its own).
+ */
+export function convertsInPlace(attempt: ts.TryStatement): boolean {
+  if (waits(attempt.tryBlock)) return false;
+  /** Locals declared in the `try`, each with the names its initializer converts by a call. */
+  const madeFrom = new Map<string, ReadonlySet<string>>();
+  let conversions = 0;
+  const converts = (statement: ts.Statement): boolean => {
+    if (ts.isEmptyStatement(statement)) return true;
+    if (ts.isBlock(statement)) return statement.statements.every(converts);
+    if (ts.isIfStatement(statement)) return !callsAnything(statement.expression) && converts(statement.thenStatement) && (statement.elseStatement === undefined || converts(statement.elseStatement));
+    if (ts.isVariableStatement(statement)) {
+      return statement.declarationList.declarations.every((declaration) => {
+        if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) return false;
+        madeFrom.set(declaration.name.text, convertedKeys(declaration.initializer));
+        return true;
+      });
+    }
+    if (!ts.isExpressionStatement(statement)) return false;
+    const expression = skipWrappers(statement.expression);
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    const target = referenceKey(expression.left);
+    if (target === undefined) return false;
+    const value = skipWrappers(expression.right);
+    const fromItself = convertedKeys(value).has(target) || (ts.isIdentifier(value) && madeFrom.get(value.text)?.has(target) === true);
+    return fromItself && ++conversions > 0;
+  };
+  return attempt.tryBlock.statements.every(converts) && conversions > 0;
+}
+
+/** The references (`x`, `payload.value`) passed to calls in `expression`: what it converts. */
+function convertedKeys(expression: ts.Expression): ReadonlySet<string> {
+  const keys = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
+      for (const argument of node.arguments ?? []) {
+        const key = referenceKey(argument);
+        if (key !== undefined) keys.add(key);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return keys;
+}
+
+/** Whether `node` calls or constructs anything (outside functions nested in it). */
+function callsAnything(node: ts.Node): boolean {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node)) return true;
+  return ts.forEachChild(node, (child) => !ts.isFunctionLike(child) && callsAnything(child)) === true;
 }
 
 /** OpenTelemetry `Span` methods that record a detail of the work (an attribute, an event, a status). */

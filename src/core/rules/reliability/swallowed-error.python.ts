@@ -60,6 +60,7 @@ function checkExceptClause(clause: Node, text: string): RuleFinding | undefined 
     if (onTheWayToRaise(attempt)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_MESSAGE };
     if (onlyCleansUp(tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CLEANUP_CALL_MESSAGE };
     if (onlyAddsDetail(attempt, tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: DETAIL_MESSAGE };
+    if (convertsInPlace(tried)) return { start: clause.startIndex, end: clause.endIndex, severity: 'info', message: CONVERSION_MESSAGE };
   }
   const what = caught === undefined ? 'every exception (`KeyboardInterrupt` and `SystemExit` too)' : 'every error';
   const message =
@@ -86,6 +87,7 @@ function dropsError(body: Node): boolean {
 const CLEANUP_MESSAGE = 'A step on the way to a `raise` drops its own error; the error raised reports the failure. Check that losing this one is harmless.';
 const DETAIL_MESSAGE = 'The `try` only adds a detail (a tracing span\'s attribute, an exception\'s text) to something made anyway: its failure costs that detail alone. Check that losing it is harmless.';
 const CLEANUP_CALL_MESSAGE = 'A clean-up call (close, kill, unlink…) drops its error. Check that a failed clean-up loses nothing (a file that fails to close may not have written everything).';
+const CONVERSION_MESSAGE = 'The `try` converts a value in place (`x = json.loads(x)`); when that fails the value stays as it was. Check that the code after it handles the unconverted value.';
 const FUNCTION_BOUNDARY: ReadonlySet<string> = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
 
 /** Nodes of `types` in `statement`, itself included, that are not in a nested function or class. */
@@ -194,6 +196,61 @@ function onlyCleansUp(block: Node): boolean {
       return name !== undefined && CLEANUP_METHOD.test(name);
     })
   );
+}
+
+/**
+ * As in TypeScript: `try: value = json.loads(value)`, or through a local (`parsed = int(text)` then
+ * `if parsed > 0: text = parsed`), a value converted in place when it can be and left as it was when
+ * not. Only assignments made by a call from the value itself, locals, and `if`s without calls in
+ * their test; nothing awaited.
+ */
+function convertsInPlace(tried: Node): boolean {
+  if (ownNodesIn(tried, ['await', 'yield']).length > 0) return false;
+  const madeFrom = new Map<string, ReadonlySet<string>>();
+  let conversions = 0;
+  const converts = (statement: Node): boolean => {
+    switch (statement.type) {
+      case 'comment':
+      case 'pass_statement':
+        return true;
+      case 'block':
+        return namedChildrenOf(statement).every(converts);
+      case 'else_clause':
+        return namedChildrenOf(statement).filter((child) => child.type === 'block').every(converts);
+      case 'if_statement':
+      case 'elif_clause': {
+        const condition = statement.childForFieldName('condition');
+        if (condition === null || ownNodesIn(condition, 'call').length > 0) return false;
+        return namedChildrenOf(statement)
+          .filter((child) => child.type === 'block' || child.type === 'elif_clause' || child.type === 'else_clause')
+          .every(converts);
+      }
+      case 'expression_statement': {
+        const assignment = namedChildrenOf(statement)[0];
+        if (assignment?.type !== 'assignment') return false;
+        const left = assignment.childForFieldName('left');
+        const right = assignment.childForFieldName('right');
+        if (left === null || right === null || (left.type !== 'identifier' && left.type !== 'attribute')) return false;
+        const from = convertedNames(right);
+        if (from.has(left.text) || (right.type === 'identifier' && madeFrom.get(right.text)?.has(left.text) === true)) return ++conversions > 0;
+        if (left.type !== 'identifier' || from.size === 0) return false;
+        madeFrom.set(left.text, from);
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+  return statementsOf(tried).every(converts) && conversions > 0;
+}
+
+/** The names and attributes passed to calls in `expression`: what it converts. */
+function convertedNames(expression: Node): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const call of ownNodesIn(expression, 'call')) {
+    for (const argument of callArguments(call).positional) if (argument.type === 'identifier' || argument.type === 'attribute') names.add(argument.text);
+  }
+  return names;
 }
 
 /** OpenTelemetry's Python `Span` methods that record a detail of the work (an attribute, an event, a status). */

@@ -4,7 +4,7 @@ import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { memberName, skipWrappers } from '../shared-syntax/nodes';
 import { explainsIgnore, explainsIgnoreAbove } from './ignore-reason';
-import { fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onlyThrowsKept, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
+import { convertsInPlace, fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onlyThrowsKept, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
 import { pythonSwallowedError } from './swallowed-error.python';
 
 /** Names people give a do-nothing function. */
@@ -48,7 +48,8 @@ export const reliabilitySwallowedError: Rule = {
     'rethrowing, or followed by a `throw`), whose own error would only hide the one thrown, a clean-up ' +
     'call (`close`, `destroy`, `unlink`, `rm`…) whose failure rarely matters, and a `try` that only adds a ' +
     'detail to something made anyway, without awaiting: a tracing span\'s attributes (`span.setAttribute`), ' +
-    'or an error\'s text (`err.message += …`, a list or value then read only where an error is made).',
+    'or an error\'s text (`err.message += …`, a list or value then read only where an error is made), and ' +
+    'a `try` that converts a value in place (`item = JSON.parse(item)`), whose failure leaves it as it was.',
   check: (context: RuleContext): RuleFinding[] => checkWithVisitor(context, swallowedErrorVisitor),
   visitor: swallowedErrorVisitor,
   languages: { python: pythonSwallowedError },
@@ -87,6 +88,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   if (onTheWayToThrow(attempt)) return { start, end, severity: 'info', message: CLEANUP_MESSAGE };
   if (onlyCleansUp(attempt.tryBlock)) return { start, end, severity: 'info', message: CLEANUP_CALL_MESSAGE };
   if (onlyAddsDetail(attempt)) return { start, end, severity: 'info', message: DETAIL_MESSAGE };
+  if (convertsInPlace(attempt)) return { start, end, severity: 'info', message: CONVERSION_MESSAGE };
   const message =
     comment !== undefined
       ? `\`catch\` with only a comment drops the error without a trace. ${ADVICE}`
@@ -132,6 +134,7 @@ function checkRejectionHandler(call: ts.CallExpression, sourceFile: ts.SourceFil
 
 const CLEANUP_MESSAGE = 'A step on the way to a `throw` drops its own error; the error thrown reports the failure. Check that losing this one is harmless.';
 const DETAIL_MESSAGE = 'The `try` only adds a detail (a tracing span\'s attribute, an error\'s text) to something made anyway: its failure costs that detail alone. Check that losing it is harmless.';
+const CONVERSION_MESSAGE = 'The `try` converts a value in place (`x = JSON.parse(x)`); when that fails the value stays as it was. Check that the code after it handles the unconverted value.';
 const CLEANUP_CALL_MESSAGE = 'A clean-up call (close, destroy, unlink…) drops its error. Check that a failed clean-up loses nothing (a file handle that fails to close may not have written everything).';
 
 /** `Promise.allSettled(…)` settles with every outcome listed; a handler on it catches nothing. */

@@ -47,7 +47,9 @@ export const reliabilityUnboundedRetry: Rule = {
     'or one that leaves when a call given the attempt count says so (`if (!shouldRetry(attempt)) throw e`) ' +
     'or when an abort signal has fired (`signal.aborted`). A function ' +
     'that starts by taking the next item off a queue (`indexes.shift()`) moves on rather than retries, and ' +
-    'a local binding of the same name (`const stringify = fallback`) is not the function. Retries driven ' +
+    'a local binding of the same name (`const stringify = fallback`) is not the function. A poller that ' +
+    'schedules its next run on a timer after a success as after a failure (`setTimeout(() => this.report(), ms)` ' +
+    'in both) goes on by design, and is not reported. Retries driven ' +
     'by events (`on(\'error\', reconnect)`) are not seen.',
   check(context: RuleContext): RuleFinding[] {
     return checkWithVisitor(context, retryVisitor);
@@ -145,6 +147,8 @@ interface FunctionFrame {
   /** `name = …` inside the function: it replaces itself (a lazy polyfill), so calling the name is not recursion. */
   reassigned: boolean;
   recursiveCall?: ts.Node;
+  /** It schedules itself on a timer outside its error handlers too: a poller, going on after a failure as after a success. */
+  schedulesItself: boolean;
 }
 
 /** Where the walk is relative to one loop of the current function. */
@@ -271,7 +275,7 @@ class RetryWalker {
     const name = functionName(node);
     const frame: FunctionFrame | undefined =
       name !== undefined
-        ? { node, name, parameters: parameterNames(node), bounded: false, stepped: new Set(), compared: new Set(), reassigned: false }
+        ? { node, name, parameters: parameterNames(node), bounded: false, stepped: new Set(), compared: new Set(), reassigned: false, schedulesItself: false }
         : undefined;
     let catchOf: FunctionFrame | undefined;
     let errorNames: ReadonlySet<string> | undefined;
@@ -288,6 +292,7 @@ class RetryWalker {
       frame?.recursiveCall !== undefined &&
       !frame.bounded &&
       !frame.reassigned &&
+      !(frame.schedulesItself && isScheduled(frame.recursiveCall, node)) &&
       !intersects(frame.compared, frame.stepped) &&
       !takesNextItemFirst(node, frame.recursiveCall) &&
       !triesNextCandidate(node, frame.recursiveCall) &&
@@ -412,6 +417,10 @@ class RetryWalker {
 
   private noteCall(call: ts.CallExpression, state: WalkState): void {
     const handlerOf = state.catchOf;
+    if (handlerOf === undefined && state.fn !== undefined && !state.fn.schedulesItself && isTimerCall(call) && schedules(call, state.fn)) {
+      state.fn.schedulesItself = true;
+      return;
+    }
     if (handlerOf === undefined || handlerOf.recursiveCall !== undefined) return;
     // `invoke("throw", err)` (Babel's async generator helpers): the error is delivered, not retried.
     if (passesError(call, state.errorNames)) return;
@@ -605,6 +614,42 @@ function isRejectionHandler(node: ts.Node): boolean {
   if (!ts.isCallExpression(call)) return false;
   const method = memberName(skipWrappers(call.expression));
   return (method === 'catch' && call.arguments[0] === node) || (method === 'then' && call.arguments[1] === node);
+}
+
+/** `setTimeout(…)`, `setImmediate(…)`, `process.nextTick(…)`: a call that runs its function later. */
+function isTimerCall(call: ts.CallExpression): boolean {
+  const name = memberName(skipWrappers(call.expression)) ?? (ts.isIdentifier(call.expression) ? call.expression.text : undefined);
+  return name === 'setTimeout' || name === 'setImmediate' || name === 'nextTick' || name === 'requestAnimationFrame';
+}
+
+/**
+ * Whether the timer call runs `fn` again: `setTimeout(poll, ms)` or `setTimeout(() => this.poll(x), ms)`.
+ * Apollo Server's schema reporter schedules its next report so on success, and on failure after a
+ * longer delay: a poller, not a retry.
+ */
+function schedules(call: ts.CallExpression, fn: FunctionFrame): boolean {
+  const callback = call.arguments[0];
+  if (callback === undefined) return false;
+  if (isReferenceTo(callback, fn.name)) return !shadowed(callback, fn);
+  const value = skipWrappers(callback);
+  if (!ts.isArrowFunction(value) && !ts.isFunctionExpression(value)) return false;
+  let body: ts.Node = value.body;
+  if (ts.isBlock(body)) {
+    const only = body.statements.length === 1 ? body.statements[0] : undefined;
+    if (only === undefined || !ts.isExpressionStatement(only)) return false;
+    body = only.expression;
+  }
+  const selfCall = skipWrappers(body as ts.Expression);
+  return ts.isCallExpression(selfCall) && isReferenceTo(selfCall.expression, fn.name) && !shadowed(selfCall.expression, fn);
+}
+
+/** Whether the error handler's self-call runs through a timer (`setTimeout(() => poll(), ms)`), not at once. */
+function isScheduled(selfCall: ts.Node, fn: ts.Node): boolean {
+  for (let node = selfCall; node !== fn; node = node.parent) {
+    const parent = node.parent;
+    if (ts.isCallExpression(parent) && parent.arguments[0] === node && isTimerCall(parent)) return true;
+  }
+  return false;
 }
 
 /** `name` or `this.name`: how a function or method refers to itself. */
