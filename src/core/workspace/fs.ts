@@ -112,6 +112,8 @@ export function readBoundedFileSync(path: string, options: BoundedReadOptions = 
     const stats = fstatSync(fd);
     const wrongKind = kindProblem(path, stats);
     if (wrongKind) return wrongKind;
+    // A regular file's size may be under what it holds (a file still growing), never over: too large is too large.
+    if (stats.size > maxBytes) return tooLarge(path, maxBytes);
     const chunks: Buffer[] = [];
     let total = 0;
     // The size stat reports only sizes the first buffer (one read for most files, one byte to spare

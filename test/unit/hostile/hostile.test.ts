@@ -177,6 +177,7 @@ describe('hostile repositories', function () {
       link(root, 'out', join(outside, 'x'));
       link(root, 'away', outside);
       put(root, 'sub/ok', 'fine');
+      link(root, 'inner', join(root, 'sub/ok'));
       put(outside, 'y', 'secret outside');
       execFileSync('mkfifo', [join(root, 'fifo')]);
       const realFolders = new Map<string, string>();
@@ -192,6 +193,10 @@ describe('hostile repositories', function () {
         assert.equal(fifo.kind === 'refused' && fifo.cause, 'not-regular');
         const ok = read('sub/ok');
         assert.equal(ok.kind === 'ok' && ok.bytes.toString(), 'fine');
+        const inner = read('inner');
+        assert.equal(inner.kind === 'ok' && inner.bytes.toString(), 'fine', 'a link that stays inside is followed');
+        const folder = read('sub');
+        assert.equal(folder.kind === 'refused' && folder.cause, 'folder');
         assert.equal(read('sub/none').kind, 'missing');
       }
       assert.ok(realFolders.size >= 2, 'folders were remembered');
