@@ -541,6 +541,46 @@ describe('rule reliability/swallowed-error', () => {
     assert.deepEqual(closed.map((finding) => finding.severity), ['info', 'info', 'warning', 'warning']);
   });
 
+  it('takes feature detection in an immediately invoked function for a fallback when its variable is tested or exported (lodash\'s nodeUtil and defineProperty); not one nobody tests, one that goes on after the try, or one that awaits', () => {
+    const lodash = [
+      'var nodeUtil = (function() {',
+      '  try {',
+      '    var types = freeModule && freeModule.require && freeModule.require("util").types;',
+      '    if (types) { return types; }',
+      '    return freeProcess && freeProcess.binding && freeProcess.binding("util");',
+      '  } catch (e) {}',
+      '}());',
+      'var nodeIsMap = nodeUtil && nodeUtil.isMap;',
+      'var defineProperty = (function() {',
+      '  try {',
+      '    var func = getNative(Object, "defineProperty");',
+      '    func({}, "", {});',
+      '    return func;',
+      '  } catch (e) {}',
+      '}());',
+      'var baseSetToString = !defineProperty ? identity : setter;',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'lodash.js', lodash), []);
+    const module = ['var defineProperty = (function() {', '  try { var func = getNative(Object, "defineProperty"); func({}, "", {}); return func; } catch (e) {}', '}());', 'module.exports = defineProperty;'].join('\n');
+    assert.deepEqual(run(rule, '_defineProperty.js', module), []);
+    assert.deepEqual(run(rule, 'probe.ts', 'export const supported = (() => { try { return probe(); } catch {} })();'), []);
+    // objection 3's copy of lodash tests it in a function declared after it.
+    const inFunction = ['var defineProperty = (function () {', '  try { var func = getNative(Object, "defineProperty"); func({}, "", {}); return func; } catch (e) {}', '})();', 'function baseAssignValue(object, key, value) {', '  if (key == "__proto__" && defineProperty) defineProperty(object, key, { value });', '  else object[key] = value;', '}'].join('\n');
+    assert.deepEqual(run(rule, 'clone.js', inFunction), []);
+    assert.deepEqual(lines(run(rule, 'clone.js', inFunction.replace('&& defineProperty)', '&& value)'))), [2]);
+    const dropped = [
+      'var config = (function() { try { return load(); } catch (e) {} }());',
+      'use(config.port);',
+      'var user = (function() { try { return load(); } catch (e) {} audit("no user"); }());',
+      'if (!user) signIn();',
+      'var row = (async function() { try { return await db.get(); } catch (e) {} }());',
+      'if (!row) retry();',
+      'var saved = (function() { try { save(); } catch (e) {} }());',
+      'if (!saved) retry();',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'a.js', dropped)), [1, 3, 5, 7]);
+  });
+
   it('ignores look-alikes that are not rejection handlers', () => {
     const text = [
       'const matcher = { catch: () => {} };',

@@ -66,8 +66,18 @@ export function testsAssignedAfter(attempt: ts.TryStatement): boolean {
   // `let supported = false; try { supported = Boolean(Buffer.from('', 'base64url')); } catch {}`:
   // feature detection, whose failure leaves the flag at its default.
   if ([...assigned].every((name) => isBooleanFlag(name, attempt))) return true;
+  return testedLater(attempt, assigned);
+}
+
+/**
+ * Whether one of `assigned` (names and property chains) is tested after `from`, in its block or an
+ * enclosing one of the same function (`if (!file) { try { file = … } catch {} }` then `if (!file)`).
+ * A `const` read from one of them is tested in its place (`const input = payload.value; if (typeof
+ * input === 'number')`).
+ */
+function testedLater(from: ts.Node, assigned: Set<string>, inFunctionsToo = false): boolean {
   const tests = (node: ts.Node): boolean => {
-    if (ts.isFunctionLike(node)) return false;
+    if (ts.isFunctionLike(node) && !inFunctionsToo) return false;
     const named = (expression: ts.Expression): boolean => {
       const key = referenceKey(expression);
       return key !== undefined && assigned.has(key);
@@ -79,15 +89,63 @@ export function testsAssignedAfter(attempt: ts.TryStatement): boolean {
     }
     if ((ts.isIfStatement(node) || ts.isWhileStatement(node)) && testsName(node.expression, named)) return true;
     if (ts.isConditionalExpression(node) && testsName(node.condition, named)) return true;
-    if (ts.isBinaryExpression(node) && isFallbackOperator(node.operatorToken.kind) && named(node.left)) return true;
+    // `parsed ?? fallback`, `parsed || fallback`, and the guard `nodeUtil && nodeUtil.isMap`.
+    if (ts.isBinaryExpression(node) && (isFallbackOperator(node.operatorToken.kind) || node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) && named(node.left)) return true;
     if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node) || ts.isCallExpression(node)) && node.questionDotToken !== undefined && named(node.expression)) return true;
     return ts.forEachChild(node, tests) === true;
   };
-  // After the `try`, in its block or an enclosing one of the same function (`if (!file) { try { file = … } catch {} }` then `if (!file)`).
-  for (let current: ts.Node = attempt; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
+  for (let current: ts.Node = from; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
     if (laterStatements(current).some(tests)) return true;
   }
   return false;
+}
+
+/**
+ * Feature detection in an immediately invoked function (lodash's `nodeUtil` and `defineProperty`):
+ * `var nodeUtil = (function () { try { …; return types } catch (e) {} }());`. The `try` returns
+ * what it found and is the function's last statement, so a failure leaves the variable
+ * `undefined`; it is a fallback when the variable is then tested (`nodeUtil && nodeUtil.isMap`, also
+ * in a function declared after it) or exported for others to test (lodash's `_defineProperty.js`).
+ */
+export function detectsFeature(attempt: ts.TryStatement): boolean {
+  const statements = attempt.tryBlock.statements;
+  const last = statements[statements.length - 1];
+  if (last === undefined || !ts.isReturnStatement(last) || last.expression === undefined || waits(attempt.tryBlock)) return false;
+  const body = attempt.parent;
+  if (!ts.isBlock(body) || body.statements[body.statements.length - 1] !== attempt) return false;
+  const fn = body.parent;
+  if (!ts.isFunctionExpression(fn) && !ts.isArrowFunction(fn)) return false;
+  let callee: ts.Node = fn;
+  while (ts.isParenthesizedExpression(callee.parent)) callee = callee.parent;
+  const call = callee.parent;
+  if (!ts.isCallExpression(call) || call.expression !== callee || call.arguments.length > 0) return false;
+  let value: ts.Node = call;
+  while (ts.isParenthesizedExpression(value.parent)) value = value.parent;
+  const declaration = value.parent;
+  if (!ts.isVariableDeclaration(declaration) || declaration.initializer !== value || !ts.isIdentifier(declaration.name)) return false;
+  const statement = declaration.parent.parent;
+  if (!ts.isVariableStatement(statement)) return false;
+  const name = declaration.name.text;
+  // A capability found once is tested where it is used, in the functions after it (`if (key == '__proto__' && defineProperty)`).
+  return testedLater(statement, new Set([name]), true) || isExported(name, statement);
+}
+
+/** `export var name = …`, `export { name }`, `module.exports = name` or `exports.x = name` in the file. */
+function isExported(name: string, statement: ts.VariableStatement): boolean {
+  if (statement.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword)) return true;
+  const file = statement.getSourceFile();
+  return file.statements.some((top) => {
+    if (ts.isExportDeclaration(top) && top.exportClause !== undefined && ts.isNamedExports(top.exportClause)) {
+      return top.exportClause.elements.some((element) => (element.propertyName ?? element.name).text === name);
+    }
+    if (ts.isExportAssignment(top)) return ts.isIdentifier(top.expression) && top.expression.text === name;
+    if (!ts.isExpressionStatement(top)) return false;
+    const expression = skipWrappers(top.expression);
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    const target = referenceKey(expression.left);
+    const exportsTarget = target !== undefined && (target === 'module.exports' || target.startsWith('module.exports.') || target.startsWith('exports.'));
+    return exportsTarget && ts.isIdentifier(skipWrappers(expression.right)) && (skipWrappers(expression.right) as ts.Identifier).text === name;
+  });
 }
 
 /** Whether `name` is declared before `statement`, in its block or an enclosing one, with `true` or `false`. */

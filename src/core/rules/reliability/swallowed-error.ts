@@ -4,7 +4,7 @@ import type { Rule, RuleContext } from '../rule';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
 import { memberName, skipWrappers } from '../shared-syntax/nodes';
 import { explainsIgnore, explainsIgnoreAbove } from './ignore-reason';
-import { convertsInPlace, fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onlyThrowsKept, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
+import { convertsInPlace, detectsFeature, fallsBackAfter, isCleanupCall, loadsOptionalModule, onlyAddsDetail, onlyCleansUp, onlyThrowsKept, onTheWayToThrow, probes, testsAssignedAfter } from './error-fallbacks';
 import { pythonSwallowedError } from './swallowed-error.python';
 
 /** Names people give a do-nothing function. */
@@ -42,7 +42,9 @@ export const reliabilitySwallowedError: Rule = {
     'probe that leaves when it finds something (`if (fs.statSync(p).isFile()) return p`), feature detection ' +
     'that leaves a `true`/`false` flag at its default, a ' +
     'handler on `Promise.allSettled(…)` (which never rejects), and, as fallbacks, an empty `catch` after a `try` that only assigns, when the code ' +
-    'then tests what was assigned (`try { url = new URL(text) } catch {}` then `if (!url)`), and one after a ' +
+    'then tests what was assigned (`try { url = new URL(text) } catch {}` then `if (!url)`, `url ?? base`, `url && url.host`), ' +
+    'feature detection in an immediately invoked function whose variable is then tested or exported (lodash\'s ' +
+    '`var nodeUtil = (function () { try { return … } catch (e) {} }())`), and one after a ' +
     '`try` that returns, when the function goes on to another `return` or a `throw` (one way tried, then ' +
     'the next). Reported as information: a step on the way to a `throw` (in a `catch` block that ends by ' +
     'rethrowing, or followed by a `throw`), whose own error would only hide the one thrown, a clean-up ' +
@@ -81,7 +83,7 @@ function checkCatchClause(clause: ts.CatchClause, sourceFile: ts.SourceFile): Ru
   if (explainsIgnore(comment) || explainsIgnore(trailingComment(clause.getEnd(), sourceFile))) return explained;
   // `try { parsed = new URL(text) } catch {}` then `if (!parsed)`, or `try { return load(a) } catch {}`
   // then `return load(b)`: the failure becomes a value or another way, like `catch { return null }`.
-  if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt) || probes(attempt.tryBlock)) return undefined;
+  if (loadsOptionalModule(attempt.tryBlock) || testsAssignedAfter(attempt) || fallsBackAfter(attempt) || probes(attempt.tryBlock) || detectsFeature(attempt)) return undefined;
   // `// In some cases delete may throw an error` above the `try`, or above what it tries (sinon).
   const first = attempt.tryBlock.statements[0];
   if (explainsIgnoreAbove(commentAbove(attempt, sourceFile)) || (first !== undefined && explainsIgnoreAbove(commentAbove(first, sourceFile)))) return explained;
