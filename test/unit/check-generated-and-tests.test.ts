@@ -114,6 +114,10 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('lib/diff.js', `"use strict";\nexports.x = 1;\n${inlineMap}`), 'sourceMappingURL comment', 'an inline map longer than the tail');
     assert.match(generatedReason('dist/umd/uuidv5.min.js', `!function(){${'var a=1;'.repeat(200)}}();`)!, /^minified/, 'a small minified file in a build output');
     assert.match(generatedReason('dist/jszip.js', '!function(e){}({1:[function(require,module,exports){\n"use strict";\n}]});\n')!, /browserify runtime in a build output path/);
+    // bluebird 3.7's js/browser/bluebird.js: a standalone browserify build, minified UMD prelude and `_dereq_`, in a folder that says nothing.
+    const bluebird = '!function(e){if("object"==typeof exports&&"undefined"!=typeof module)module.exports=e();else if("function"==typeof define&&define.amd)define([],e);else{}}(function(){return (function(){})()({1:[function(_dereq_,module,exports){\n"use strict";\nvar util = _dereq_("./util");\n},{}]});\n';
+    assert.equal(generatedReason('js/browser/bluebird.js', bluebird), 'bundle: UMD wrapper, browserify runtime');
+    assert.equal(generatedReason('js/release/util.js', '"use strict";\nvar es5 = require("./es5");\nmodule.exports = {};\n'), undefined, 'its unbundled modules');
     // prisma 7's build/child.js (Rollup with its CommonJS plugin), trimmed.
     const rollup = "'use strict';\n\nvar require$$0 = require('fs');\nvar require$$1$1 = require('os');\n\nfunction _interopDefaultLegacy (e) { return e && typeof e === 'object' && 'default' in e ? e : { 'default': e }; }\n";
     assert.equal(generatedReason('build/child.js', rollup), 'bundle: Rollup CommonJS interop in a build output path');

@@ -77,7 +77,8 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: rea
   },
   {
     name: 'UMD wrapper',
-    pattern: /typeof exports === ['"]object['"] && typeof module !== ['"]undefined['"]|typeof define === ['"]function['"] && define\.amd/,
+    // Also minified: `"object"==typeof exports&&"undefined"!=typeof module` (bluebird's browser build).
+    pattern: /typeof exports === ['"]object['"] && typeof module !== ['"]undefined['"]|typeof define === ['"]function['"] && define\.amd|["']object["']==typeof exports&&["']undefined["']!=typeof module|["']function["']==typeof define&&define\.amd/,
     literals: ['typeof exports', 'define.amd'],
   },
   { name: 'CommonJS interop emit', pattern: /^Object\.defineProperty\(exports, ['"]__esModule['"], \{ value: true \}\);/m, literals: ['Object.defineProperty(exports'] },
@@ -88,7 +89,8 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: rea
     pattern: /\bvar require\$\$\d+(?:\$\d+)? = require\(|\bfunction (?:_interopDefaultLegacy|getDefaultExportFromCjs) ?\(/,
     literals: ['require$$', '_interopDefaultLegacy', 'getDefaultExportFromCjs'],
   },
-  { name: 'browserify runtime', pattern: /\[function\(require,module,exports\)\{/, literals: ['[function(require,module,exports){'] },
+  // `_dereq_` once derequire has renamed `require` in a standalone build (bluebird's browser build).
+  { name: 'browserify runtime', pattern: /\[function\((?:require|_dereq_),module,exports\)\{/, literals: ['[function(require,module,exports){', '[function(_dereq_,module,exports){'] },
 ];
 
 /**

@@ -581,6 +581,26 @@ describe('rule reliability/swallowed-error', () => {
     assert.deepEqual(lines(run(rule, 'a.js', dropped)), [1, 3, 5, 7]);
   });
 
+  it('takes an optional load inside an if, taken apart after it, for an optional module (handlebars 4\'s source-map); not one that then does work with it', () => {
+    const handlebars = [
+      'let SourceNode;',
+      'try {',
+      '  if (typeof define !== "function" || !define.amd) {',
+      '    let SourceMap = require("source-map");',
+      '    SourceNode = SourceMap.SourceNode;',
+      '  }',
+      '} catch (err) {',
+      '  /* NOP */',
+      '}',
+    ].join('\n');
+    assert.deepEqual(run(rule, 'code-gen.js', handlebars), []);
+    const work = [
+      'try { if (enabled()) { const m = require("m"); m.start(); } } catch (err) {}',
+      'try { const m = require("m"); config = m.load(file); } catch (err) {}',
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'a.js', work)), [1, 2]);
+  });
+
   it('ignores look-alikes that are not rejection handlers', () => {
     const text = [
       'const matcher = { catch: () => {} };',

@@ -290,6 +290,42 @@ describe('rule reliability/unbounded-retry', () => {
       assert.deepEqual(run(rule, 'a.ts', text), []);
     });
 
+    it('a walk up the folders from a parameter is no retry (fs-extra 11\'s checkParentPaths); the same call with the same path still is', () => {
+      const fsExtra = [
+        'async function checkParentPaths(src, srcStat, dest, funcName) {',
+        '  const srcParent = path.resolve(path.dirname(src));',
+        '  const destParent = path.resolve(path.dirname(dest));',
+        '  if (destParent === srcParent || destParent === path.parse(destParent).root) return;',
+        '  let destStat;',
+        '  try {',
+        '    destStat = await fs.stat(destParent, { bigint: true });',
+        '  } catch (err) {',
+        '    if (err.code === "ENOENT") return checkParentPaths(src, srcStat, destParent, funcName);',
+        '    throw err;',
+        '  }',
+        '  return checkParentPaths(src, srcStat, destParent, funcName);',
+        '}',
+        'function closestPackage(node) {',
+        '  const up = node.parent;',
+        '  if (!up) return undefined;',
+        '  try { return read(up); } catch (e) { return closestPackage(up); }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(run(rule, 'stat.js', fsExtra), []);
+      const same = [
+        'async function ensure(dest) {',
+        '  const parent = path.dirname(dest);',
+        '  if (parent === "/") return;',
+        '  try { await fs.mkdir(dest); } catch (err) { return ensure(dest); }',
+        '}',
+        'async function up(dest) {',
+        '  const parent = path.dirname(dest);',
+        '  try { await fs.stat(parent); } catch (err) { return up(parent); }',
+        '}',
+      ].join('\n');
+      assert.deepEqual(lines(run(rule, 'a.js', same)), [4, 8]);
+    });
+
     it('a poller that schedules its next run on success as on failure is no retry (Apollo Server\'s schema reporter); one that retries at once on failure still is', () => {
       const apollo = [
         'class SchemaReporter {',

@@ -237,11 +237,33 @@ export function fallsBackAfter(attempt: ts.TryStatement): boolean {
 
 /**
  * `try { zlib = require('zlib-sync'); } catch {}`: an optional module, loaded when it is installed;
- * `dependencies/undeclared` reads the same load as optional.
+ * `dependencies/undeclared` reads the same load as optional. Also when the load sits in an `if`
+ * whose test calls nothing and what it loads is taken apart after it (handlebars 4: `if (typeof
+ * define !== 'function') { let SourceMap = require('source-map'); SourceNode = SourceMap.SourceNode; }`).
  */
 export function loadsOptionalModule(block: ts.Block): boolean {
-  if (block.statements.length !== 1) return false;
-  const statement = block.statements[0];
+  let statements: readonly ts.Statement[] = block.statements;
+  if (statements.length === 1 && ts.isIfStatement(statements[0]) && statements[0].elseStatement === undefined && !callsAnything(statements[0].expression)) {
+    const then = statements[0].thenStatement;
+    statements = ts.isBlock(then) ? then.statements : [then];
+  }
+  if (statements.length === 0 || !isModuleLoad(statements[0])) return false;
+  if (statements.length === 1) return true;
+  // What follows only reads the loaded module: `SourceNode = SourceMap.SourceNode`.
+  const loaded = new Set<string>();
+  const first = statements[0];
+  if (ts.isVariableStatement(first)) for (const declaration of first.declarationList.declarations) if (ts.isIdentifier(declaration.name)) loaded.add(declaration.name.text);
+  return statements.slice(1).every((statement) => {
+    if (!ts.isExpressionStatement(statement)) return false;
+    const expression = skipWrappers(statement.expression);
+    if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    const key = referenceKey(expression.right);
+    return key !== undefined && loaded.has(key.split('.')[0]);
+  });
+}
+
+/** `x = require('m')`, `const x = require('m').y`, `await import('m')`: one statement loading one module. */
+function isModuleLoad(statement: ts.Statement): boolean {
   let value: ts.Expression | undefined;
   if (ts.isExpressionStatement(statement)) {
     const expression = skipWrappers(statement.expression);

@@ -703,6 +703,25 @@ function awaitsThrownPromise(selfCall: ts.Node, fn: ts.Node, sourceFile: ts.Sour
 }
 
 /**
+ * `path.dirname(dest)`, `path.resolve(path.dirname(dest))`, `node.parent`: the folder or node above a
+ * parameter, the next candidate of a walk up a tree (fs-extra's `checkParentPaths` walks up from the
+ * destination until a folder exists).
+ */
+function isParentOfParameter(expression: ts.Expression, parameters: ReadonlySet<string>): boolean {
+  const value = skipWrappers(expression);
+  if (ts.isPropertyAccessExpression(value)) {
+    const owner = skipWrappers(value.expression);
+    return (value.name.text === 'parent' || value.name.text === 'parentNode' || value.name.text === 'parentElement') && ts.isIdentifier(owner) && parameters.has(owner.text);
+  }
+  if (!ts.isCallExpression(value) || value.arguments.length === 0) return false;
+  const method = memberName(skipWrappers(value.expression)) ?? (ts.isIdentifier(value.expression) ? value.expression.text : undefined);
+  const first = skipWrappers(value.arguments[0]);
+  if (method === 'dirname') return ts.isIdentifier(first) && parameters.has(first.text);
+  // `path.resolve(path.dirname(dest))`: a parent, normalised.
+  return (method === 'resolve' || method === 'normalize') && value.arguments.length === 1 && isParentOfParameter(first, parameters);
+}
+
+/**
  * True when the function starts by taking the next item off a queue (`const index = indexes.shift();`
  * in a statement of its body before the self-call, or in the condition of the loop around the
  * self-call): each call moves on to another item, as mongoose creates indexes one by one, instead of
@@ -733,8 +752,9 @@ function takesNextItemFirst(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): 
 
 /**
  * True when the self-call passes on what is left of a parameter (`const [, ...rest] = candidates`,
- * `candidates.slice(1)`) after a test of it that leaves (`if (rest.length === 0) throw error`): each
- * call tries the next candidate until none is left, as webpack's source-map lookup does.
+ * `candidates.slice(1)`), or the folder above it (`const parent = path.dirname(dest)`), after a test
+ * that leaves (`if (rest.length === 0) throw error`, `if (parent === root) return`): each call tries
+ * the next candidate until none is left, as webpack's source-map lookup and fs-extra's walk up do.
  */
 function triesNextCandidate(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): boolean {
   const body = fn.body;
@@ -748,15 +768,15 @@ function triesNextCandidate(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): 
     const receiver = ts.isPropertyAccessExpression(callee) ? skipWrappers(callee.expression) : undefined;
     return memberName(callee) === 'slice' && receiver !== undefined && ts.isIdentifier(receiver) && parameters.has(receiver.text);
   };
-  const rests = new Set<string>();
+  const nextCandidates = new Set<string>();
   const collect = (node: ts.Node): void => {
     if (node.pos >= selfCall.pos || isFunctionWithBody(node)) return;
     if (ts.isVariableDeclaration(node) && node.initializer !== undefined) {
       const initializer = skipWrappers(node.initializer);
-      if (ts.isIdentifier(node.name) && isRestOfParameter(initializer)) rests.add(node.name.text);
+      if (ts.isIdentifier(node.name) && (isRestOfParameter(initializer) || isParentOfParameter(initializer, parameters))) nextCandidates.add(node.name.text);
       if (ts.isArrayBindingPattern(node.name) && ts.isIdentifier(initializer) && parameters.has(initializer.text)) {
         const last = node.name.elements[node.name.elements.length - 1];
-        if (last !== undefined && ts.isBindingElement(last) && last.dotDotDotToken !== undefined && ts.isIdentifier(last.name)) rests.add(last.name.text);
+        if (last !== undefined && ts.isBindingElement(last) && last.dotDotDotToken !== undefined && ts.isIdentifier(last.name)) nextCandidates.add(last.name.text);
       }
     }
     ts.forEachChild(node, collect);
@@ -764,10 +784,10 @@ function triesNextCandidate(fn: ts.FunctionLikeDeclaration, selfCall: ts.Node): 
   body.statements.forEach(collect);
   const passed = selfCall.arguments.filter((argument) => {
     const value = skipWrappers(argument);
-    return (ts.isIdentifier(value) && rests.has(value.text)) || isRestOfParameter(value);
+    return (ts.isIdentifier(value) && nextCandidates.has(value.text)) || isRestOfParameter(value);
   });
   if (passed.length === 0) return false;
-  const tested = new Set([...rests, ...parameters]);
+  const tested = new Set([...nextCandidates, ...parameters]);
   const testsFirst = (node: ts.Node): boolean => {
     if (node.pos >= selfCall.pos || isFunctionWithBody(node)) return false;
     if (ts.isIfStatement(node) && node.end <= selfCall.pos && leaves(node.thenStatement) && mentionsAny(node.expression, tested)) return true;
