@@ -40,8 +40,9 @@ function diskStamp(path: string): string {
     const stat = lstatSync(path, { bigint: true, throwIfNoEntry: false });
     return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}:${stat.mode}` : 'missing';
   } catch (error) {
-    // Unreadable metadata (a permission error): a stamp that never equals a later one, so each look reads again.
-    return `unknown:${(error as Error).message}:${Math.random()}`;
+    // Unreadable metadata (a folder in the way, no permission): the same stamp while it stays so, so
+    // a pull does not read it (and ask every document to be pulled again) each time.
+    return `unknown:${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }
 }
 

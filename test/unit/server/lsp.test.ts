@@ -129,6 +129,23 @@ describe('language server over stdio', () => {
     assert.deepEqual(await evalLines(), [1], 'deleted: the defaults again');
   });
 
+  it('asks for no refresh on every pull when the policy folder cannot be looked into (no refresh loop)', async () => {
+    // A file where the folder should be: every look at .comprehension/baseline.json fails with ENOTDIR.
+    writeFileSync(join(root, '.comprehension'), 'not a folder\n');
+    await client.stop();
+    client = new LspTestClient();
+    let refreshes = 0;
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    await client.initialize(root);
+    const uri = client.open(join(root, 'src/n.ts'), 'eval(code);\n');
+    for (let i = 0; i < 4; i++) assert.equal((await client.pull(uri)).items.filter((item) => item.code === 'security/eval').length, 1);
+    await client.pull(client.open(join(root, 'src/m.ts'), 'export {};\n'));
+    assert.equal(refreshes, 0);
+  });
+
   it('reads a baseline written without a watcher event on the next pull', async () => {
     const text = 'eval(code);\n';
     const uri = client.open(join(root, 'src/b2.ts'), text);
