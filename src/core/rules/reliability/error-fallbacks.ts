@@ -144,7 +144,7 @@ function isExported(name: string, statement: ts.VariableStatement): boolean {
     if (!ts.isBinaryExpression(expression) || expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
     const target = referenceKey(expression.left);
     const exportsTarget = target !== undefined && (target === 'module.exports' || target.startsWith('module.exports.') || target.startsWith('exports.'));
-    return exportsTarget && ts.isIdentifier(skipWrappers(expression.right)) && (skipWrappers(expression.right) as ts.Identifier).text === name;
+    return exportsTarget && referenceKey(expression.right) === name;
   });
 }
 

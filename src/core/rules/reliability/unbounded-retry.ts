@@ -4,6 +4,7 @@ import type { Rule, RuleContext } from '../rule';
 import { BOUND_NAME } from './retry-bound';
 import { isFunctionWithBody, isTrueLiteral, memberName, propertyNameText, skipWrappers } from '../shared-syntax/nodes';
 import { checkWithVisitor, type SyntaxContext, type SyntaxVisitor } from '../shared-syntax/visitor';
+import { calleeLastName } from '../shared-syntax/strings';
 import { pythonUnboundedRetry } from './unbounded-retry.python';
 
 /**
@@ -618,7 +619,7 @@ function isRejectionHandler(node: ts.Node): boolean {
 
 /** `setTimeout(…)`, `setImmediate(…)`, `process.nextTick(…)`: a call that runs its function later. */
 function isTimerCall(call: ts.CallExpression): boolean {
-  const name = memberName(skipWrappers(call.expression)) ?? (ts.isIdentifier(call.expression) ? call.expression.text : undefined);
+  const name = calleeLastName(call);
   return name === 'setTimeout' || name === 'setImmediate' || name === 'nextTick' || name === 'requestAnimationFrame';
 }
 
@@ -714,7 +715,7 @@ function isParentOfParameter(expression: ts.Expression, parameters: ReadonlySet<
     return (value.name.text === 'parent' || value.name.text === 'parentNode' || value.name.text === 'parentElement') && ts.isIdentifier(owner) && parameters.has(owner.text);
   }
   if (!ts.isCallExpression(value) || value.arguments.length === 0) return false;
-  const method = memberName(skipWrappers(value.expression)) ?? (ts.isIdentifier(value.expression) ? value.expression.text : undefined);
+  const method = calleeLastName(value);
   const first = skipWrappers(value.arguments[0]);
   if (method === 'dirname') return ts.isIdentifier(first) && parameters.has(first.text);
   // `path.resolve(path.dirname(dest))`: a parent, normalised.
