@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import picomatch from 'picomatch';
 import { compileGlobs, compilePathMatchers, globProblem, normalizeRelativePath, pathMatchersFor } from '../../src/core/policy/paths';
 import { defaultPolicy } from '../../src/core/policy/policy';
 
@@ -22,6 +23,23 @@ describe('path matchers', () => {
     assert.equal(matches('generated-client/api.ts'), true);
     assert.equal(matches('src/authz/policy.ts'), false, 'a folder prefix ends at a slash');
     assert.equal(matches('src/oauth/login.ts'), false);
+  });
+
+  it('answers alike whatever order the paths of a tree are asked in (folder answers are remembered)', () => {
+    const globs = ['a/b', '!a/b/skip', '**/gen/**', 'x*/y'];
+    // The rule spelled out: the path or a folder above it matches an included glob, and none matches an excluded one.
+    const picomatchOnSelfOrFolders = (path: string): boolean => {
+      const prefixes = path.split('/').map((_, index, parts) => parts.slice(0, index + 1).join('/'));
+      const any = (list: string[]) => prefixes.some((prefix) => picomatch(list, { dot: true })(prefix));
+      return any(['a/b', '**/gen/**', 'x*/y']) && !any(['a/b/skip']);
+    };
+    const paths = ['a/c/x.ts', 'a/b/y.ts', 'a/b/c/z.ts', 'a/b/skip/w.ts', 'a/b/skip', 'q/gen/deep/v.ts', 'q/r/v.ts', 'xo/y/u.ts', 'xo/z/u.ts', 'a/b'];
+    for (const order of [paths, [...paths].reverse()]) {
+      const matches = compileGlobs(globs);
+      for (const path of order) assert.equal(matches(path), picomatchOnSelfOrFolders(path), path);
+    }
+    assert.equal(compileGlobs(globs)('a/b/c/z.ts'), true);
+    assert.equal(compileGlobs(globs)('a/b/skip/w.ts'), false);
   });
 
   it('accepts Windows separators and ./ prefixes on both sides', () => {

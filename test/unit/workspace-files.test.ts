@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compileGlobs } from '../../src/core/policy/paths';
-import { isProbablyBinary, listWorkspaceFiles, readWorkspaceTextFile } from '../../src/core/workspace/files';
+import { isProbablyBinary, listWorkspaceFiles, readWorkspaceTextFile, readWorkspaceTextFileSync } from '../../src/core/workspace/files';
 
 function write(root: string, relativePath: string, content: string | Buffer): void {
   const path = join(root, relativePath);
@@ -175,5 +175,27 @@ describe('workspace files', () => {
     assert.deepEqual(await readWorkspaceTextFile(join(root, 'a.ts')), { kind: 'text', text: 'const a = 1;\n' });
     assert.deepEqual(await readWorkspaceTextFile(join(root, 'image.png')), { kind: 'binary' });
     assert.deepEqual(await readWorkspaceTextFile(join(root, 'huge.txt'), { maxFileSizeBytes: 10 }), { kind: 'too-large', size: 11 });
+  });
+
+  it('reads one file after another into a reused buffer without mixing them up, whatever their sizes', () => {
+    // Sizes around the first read's buffer (64 KiB), a multi-byte character across it, and past the
+    // largest read served from the reused buffer (4 MiB), in an order that shrinks and grows it.
+    const contents = [
+      'a'.repeat(70_000),
+      'short',
+      'é'.repeat(40_000),
+      `${'b'.repeat(65_535)}€${'c'.repeat(10)}`,
+      '',
+      'd'.repeat(4 * 1024 * 1024 + 3),
+      'tail',
+      'e'.repeat(65_536),
+    ];
+    contents.forEach((text, index) => write(root, `f${index}.txt`, text));
+    const texts = contents.map((_, index) => readWorkspaceTextFileSync(join(root, `f${index}.txt`), { maxFileSizeBytes: 8 * 1024 * 1024 }));
+    texts.forEach((read, index) => assert.ok(read.kind === 'text' && read.text === contents[index], `f${index}.txt read back as written`));
+    // The same files once more, each text still whole after the reads that followed it.
+    const again = contents.map((_, index) => readWorkspaceTextFileSync(join(root, `f${index}.txt`), { maxFileSizeBytes: 8 * 1024 * 1024 }));
+    assert.deepEqual(again, texts);
+    assert.equal(readWorkspaceTextFileSync(join(root, 'f5.txt'), { maxFileSizeBytes: 4 * 1024 * 1024 }).kind, 'too-large');
   });
 });

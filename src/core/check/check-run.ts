@@ -4,7 +4,7 @@ import { printable } from '../workspace/paths';
 import { existsSync, realpathSync } from 'node:fs';
 import { loadGrammarsForPaths } from '../languages/tree-sitter';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { NOTE_RULE_IDS } from '../notes/diagnostics';
 import type { Block } from '../provenance/block';
@@ -295,6 +295,11 @@ export function checkOneFile(
   };
 }
 
+/** A check thread's cache of real folder paths, knowing the root's (resolved once for the whole check). */
+export function seededRealFolders(root: string, realRoot: string): Map<string, string> {
+  return new Map([[resolve(root), realRoot]]);
+}
+
 /** Below this many files per thread, starting another thread costs more than it saves. */
 const MIN_FILES_PER_THREAD = 300;
 
@@ -358,7 +363,7 @@ export async function checkFiles(
   if (count === 1 && !options.offMainThread) {
     await loadGrammarsForPaths(paths);
     const realRoot = realpathSync.native(workspace.root);
-    const threadOptions = { ...options, realFolders: new Map<string, string>() };
+    const threadOptions = { ...options, realFolders: seededRealFolders(workspace.root, realRoot) };
     return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, threadOptions, realRoot));
   }
   // Interleaved shares balance big and small files; results are put back in order by path index.

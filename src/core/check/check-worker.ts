@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader } from './check-run';
+import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader, seededRealFolders } from './check-run';
 import { PolicyWorkspace } from '../workspace/policy-workspace';
 import { loadGrammarsForPaths } from '../languages/tree-sitter';
 
@@ -17,7 +17,7 @@ async function main(input: CheckWorkerInput): Promise<void> {
   const blocks = new Map(input.blocksByPath);
   const readNote = noteReader(input.root);
   const realRoot = realpathSync.native(input.root);
-  const options = { ...input.options, realFolders: new Map<string, string>() };
+  const options = { ...input.options, realFolders: seededRealFolders(input.root, realRoot) };
   const outcomes: FileOutcome[] = input.paths.map((path) => checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, options, realRoot));
   parentPort?.postMessage(outcomes);
 }

@@ -122,6 +122,24 @@ export interface EvaluateResult {
 }
 
 /**
+ * A rule's options merged once per configuration, not per file and rule: keyed by the policy's
+ * options object for the rule (a changed policy brings new objects), or by the rule when the policy
+ * sets none.
+ */
+const mergedRuleOptions = new WeakMap<object, Map<Rule, Readonly<Record<string, unknown>>>>();
+
+/** A rule's options under `policy`: its defaults, overridden by the policy's. Shared between files: read-only. */
+function ruleOptions(policy: Policy, rule: Rule): Readonly<Record<string, unknown>> {
+  const configured = policy.rules[rule.id]?.options;
+  const key: object = configured ?? rule;
+  let byRule = mergedRuleOptions.get(key);
+  if (byRule === undefined) mergedRuleOptions.set(key, (byRule = new Map()));
+  let options = byRule.get(rule);
+  if (options === undefined) byRule.set(rule, (options = Object.freeze({ ...(rule.defaultOptions ?? {}), ...(configured ?? {}) })));
+  return options;
+}
+
+/**
  * Runs the policy's rules over one file and returns findings with their final severity.
  * The one entry point shared by the language server and the CLI, so both report the same.
  */
@@ -164,7 +182,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     text,
     lines,
     sourceFile: rule.kind === 'syntax' ? parse() : undefined,
-    options: { ...(rule.defaultOptions ?? {}), ...(policy.rules[rule.id]?.options ?? {}) },
+    options: ruleOptions(policy, rule),
     get manifest() {
       return findManifest();
     },

@@ -86,7 +86,8 @@ const ID_TOKEN = /[^\s,]+/g;
  * first one, when there is no `--`, are taken as a reason missing its separator.
  */
 export function parseSuppressions(text: string, lines: LineIndex, options: ParseSuppressionsOptions = {}): SuppressionSet {
-  const known = options.knownRuleIds ? new Set(options.knownRuleIds) : undefined;
+  // Built on the first suppression: most files have none, and a set of every rule id per file was most of their cost.
+  let known: Set<string> | undefined;
   const suppressions: Suppression[] = [];
   const problems: SuppressionProblem[] = [];
   let lastLine = -1;
@@ -96,6 +97,7 @@ export function parseSuppressions(text: string, lines: LineIndex, options: Parse
     lastLine = line;
     const suppression = parseLine(lines, line);
     if (!suppression) continue;
+    if (known === undefined && options.knownRuleIds) known = new Set(options.knownRuleIds);
     suppressions.push(suppression);
     problems.push(...problemsOf(suppression, known));
   }

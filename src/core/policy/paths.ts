@@ -49,14 +49,30 @@ export function compileGlobs(globs: readonly string[]): PathPredicate {
   };
 }
 
-/** True when the path or one of the folders above it matches. */
+/** Folders whose answers one matcher keeps; past this it forgets them all (a server lives long). */
+const MAX_REMEMBERED_FOLDERS = 50_000;
+
+/**
+ * True when the path or one of the folders above it matches. A folder's answer is kept: the files
+ * of a tree share their folders, and asking every folder again for every file of a check was most
+ * of what matching cost.
+ */
 function matchSelfOrFolder(matcher: (path: string) => boolean): (path: string) => boolean {
+  const folders = new Map<string, boolean>();
+  const folderMatches = (folder: string): boolean => {
+    let answer = folders.get(folder);
+    if (answer === undefined) {
+      const slash = folder.lastIndexOf('/');
+      answer = matcher(folder) || (slash > 0 && folderMatches(folder.slice(0, slash)));
+      if (folders.size >= MAX_REMEMBERED_FOLDERS) folders.clear();
+      folders.set(folder, answer);
+    }
+    return answer;
+  };
   return (path: string): boolean => {
     if (matcher(path)) return true;
-    for (let slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
-      if (matcher(path.slice(0, slash))) return true;
-    }
-    return false;
+    const slash = path.lastIndexOf('/');
+    return slash > 0 && folderMatches(path.slice(0, slash));
   };
 }
 

@@ -1,6 +1,6 @@
 import { type Dirent, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { type BoundedRead, type BoundedReadRefusal, DEFAULT_MAX_READ_BYTES, readBoundedFile, readBoundedFileSync } from './fs';
+import { type BoundedRead, type BoundedReadRefusal, DEFAULT_MAX_READ_BYTES, readBoundedFile, readBoundedFileBorrowedSync, readBoundedFileSync } from './fs';
 import { listGitFilesOrProblem } from './git';
 
 /** Folders never walked into: version-control internals and installed packages. */
@@ -218,7 +218,7 @@ export async function readWorkspaceTextFile(filePath: string, options: ReadWorks
  * fifth of the run.
  */
 export function readWorkspaceTextFileSync(filePath: string, options: ReadWorkspaceTextFileOptions = {}): WorkspaceTextFile {
-  return asWorkspaceText(readBoundedFileSync(filePath, { root: options.root, rootIsReal: options.rootIsReal, maxBytes: options.maxFileSizeBytes, realFolders: options.realFolders }), options);
+  return asWorkspaceText(readBoundedFileBorrowedSync(filePath, { root: options.root, rootIsReal: options.rootIsReal, maxBytes: options.maxFileSizeBytes, realFolders: options.realFolders }), options);
 }
 
 function asWorkspaceText(read: BoundedRead, options: ReadWorkspaceTextFileOptions): WorkspaceTextFile {

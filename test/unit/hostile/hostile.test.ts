@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listBoundedFolderSync, readBoundedFileSync, readBoundedFile, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
-import { runCheck } from '../../../src/core/check/check-run';
+import { runCheck, seededRealFolders } from '../../../src/core/check/check-run';
 import { FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
 import { LspTestClient } from '../server/lsp-client';
 import { sarifUri } from '../../../src/core/check/sarif';
@@ -179,10 +179,19 @@ describe('hostile repositories', function () {
       put(root, 'sub/ok', 'fine');
       link(root, 'inner', join(root, 'sub/ok'));
       put(outside, 'y', 'secret outside');
+      put(outside, 'deeper/z', 'secret outside');
+      link(root, 'innerdir', join(root, 'sub'));
+      put(root, 'sub/real/w', 'inside');
       execFileSync('mkfifo', [join(root, 'fifo')]);
-      const realFolders = new Map<string, string>();
-      const read = (path: string) => readBoundedFileSync(join(root, path), { root, realFolders });
+      // Empty, as a one-off pass starts, and seeded with the root's real path, as a check thread starts.
+      for (const realFolders of [new Map<string, string>(), seededRealFolders(root, realpathSync.native(root))])
       for (let pass = 0; pass < 2; pass++) {
+        const read = (path: string) => readBoundedFileSync(join(root, path), { root, realFolders });
+        // A folder below a linked one is reached through the link: it leads out too.
+        const belowLink = read('away/deeper/z');
+        assert.equal(belowLink.kind === 'refused' && belowLink.cause, 'outside-root', 'a folder inside a linked folder leads out');
+        const throughInnerLink = read('innerdir/real/w');
+        assert.equal(throughInnerLink.kind === 'ok' && throughInnerLink.bytes.toString(), 'inside', 'a linked folder that stays inside is followed');
         const zero = read('zero');
         assert.equal(zero.kind === 'refused' && zero.cause, 'outside-root');
         const out = read('out');
@@ -198,8 +207,8 @@ describe('hostile repositories', function () {
         const folder = read('sub');
         assert.equal(folder.kind === 'refused' && folder.cause, 'folder');
         assert.equal(read('sub/none').kind, 'missing');
+        assert.ok(realFolders.size >= 2, 'folders were remembered');
       }
-      assert.ok(realFolders.size >= 2, 'folders were remembered');
     });
 
     it('lists the regular files of a folder only, confined to the root, and stops after a capped number of entries', () => {

@@ -152,6 +152,8 @@ export class ManifestCache {
   private readonly root: string;
   private readonly readFile: ManifestReader;
   private readonly entries = new Map<string, CacheEntry>();
+  /** What {@link lookup} found per folder: every file of a folder has the same answer, and a check asks once per file. */
+  private readonly lookups = new Map<string, ManifestLookup>();
   private readonly resolution: ResolutionReader;
   /** Python files are governed by Python manifests (requirements, pyproject.toml…), not package.json. */
   readonly python: PythonProjectCache;
@@ -172,6 +174,12 @@ export class ManifestCache {
    */
   lookup(filePath: string): ManifestLookup {
     const fileFolder = nodePath.dirname(nodePath.resolve(this.root, filePath));
+    let found = this.lookups.get(fileFolder);
+    if (found === undefined) this.lookups.set(fileFolder, (found = this.lookupFolder(fileFolder)));
+    return found;
+  }
+
+  private lookupFolder(fileFolder: string): ManifestLookup {
     if (!this.contains(fileFolder)) return { kind: 'none' };
     let folder = fileFolder;
     // A package.json that declares nothing (a named sub-package of a monorepo, a test fixture)
@@ -245,6 +253,8 @@ export class ManifestCache {
   invalidate(path: string): void {
     const target = nodePath.resolve(this.root, path);
     const prefix = target.endsWith(nodePath.sep) ? target : target + nodePath.sep;
+    // A package.json governs the folders below it, up to one that has its own: simplest to ask again.
+    this.lookups.clear();
     for (const key of this.entries.keys()) {
       if (key === target || key.startsWith(prefix)) this.entries.delete(key);
     }
@@ -272,6 +282,7 @@ export class ManifestCache {
   /** Forgets everything, e.g. after the workspace root changes on disk wholesale. */
   clear(): void {
     this.entries.clear();
+    this.lookups.clear();
     this.resolution.invalidate(this.root);
     this.python.clear();
   }
