@@ -43,6 +43,18 @@ function isNameCode(code: number): boolean {
   );
 }
 
+/** `.`, `-` and `$`: name characters that do not start or end a name. */
+function isNamePunctuation(code: number): boolean {
+  return code === 46 /* . */ || code === 45 /* - */ || code === 36 /* $ */;
+}
+
+/** An ASCII letter: what starts a type annotation (`string`, `str`). */
+function isAsciiLetter(char: string | undefined): boolean {
+  if (char === undefined || char.length !== 1) return false;
+  const code = char.charCodeAt(0) | 0x20;
+  return code >= 97 && code <= 122;
+}
+
 function isQuote(char: string): boolean {
   return char === '"' || char === "'" || char === '`';
 }
@@ -68,8 +80,8 @@ export function expandName(text: string, from: number, to: number): { start: num
   while (start > startLimit && isNameCode(text.charCodeAt(start - 1))) start--;
   while (end < endLimit && isNameCode(text.charCodeAt(end))) end++;
   // Names do not end with punctuation: `token.` before a method call, `key-` in prose.
-  while (end > start && /[.\-$]/.test(text[end - 1])) end--;
-  while (start < end && /[.\-$]/.test(text[start])) start++;
+  while (end > start && isNamePunctuation(text.charCodeAt(end - 1))) end--;
+  while (start < end && isNamePunctuation(text.charCodeAt(start))) start++;
   return { start, end };
 }
 
@@ -166,9 +178,9 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     if (compared) return { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...compared, quoted: true, comparison: true }, resumeAt };
   }
   // `var apiToken string = "…"` (Go).
-  if (!quotedName && at > name.end && /[A-Za-z]/.test(text[at] ?? '')) {
+  if (!quotedName && at > name.end && isAsciiLetter(text[at])) {
     let typeEnd = at;
-    while (typeEnd < text.length && typeEnd - at < 16 && /[A-Za-z]/.test(text[typeEnd])) typeEnd++;
+    while (typeEnd < text.length && typeEnd - at < 16 && isAsciiLetter(text[typeEnd])) typeEnd++;
     if (ANNOTATION_TYPES.has(text.slice(at, typeEnd))) {
       const afterType = skipBlanks(text, typeEnd);
       if (text[afterType] === '=' && text[afterType + 1] !== '=') at = afterType;
@@ -189,9 +201,9 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   }
   // `password: string = "…"` (TypeScript) and `password: str = "…"` (Python).
   // Config files (`db_pass: value` in an .ini, .conf or .properties) have no annotations.
-  if (text[afterOperator - 1] === ':' && !file.yaml && !file.unquotedValues && /[A-Za-z]/.test(text[at] ?? '')) {
+  if (text[afterOperator - 1] === ':' && !file.yaml && !file.unquotedValues && isAsciiLetter(text[at])) {
     let typeEnd = at;
-    while (typeEnd < text.length && typeEnd - at < 16 && /[A-Za-z]/.test(text[typeEnd])) typeEnd++;
+    while (typeEnd < text.length && typeEnd - at < 16 && isAsciiLetter(text[typeEnd])) typeEnd++;
     if (!ANNOTATION_TYPES.has(text.slice(at, typeEnd))) return { resumeAt };
     at = skipBlanks(text, typeEnd);
     if (text[at] !== '=' || text[at + 1] === '=') return { resumeAt };
@@ -224,7 +236,9 @@ const EQUALITY_BEHIND = /(?<![!=<>])[!=]==?$/;
  * name ending where `after` starts) or before it (`"…" !== password`, the name starting at `nameStart`).
  */
 function readComparedLiteral(text: string, nameStart: number, after: number): { valueStart: number; valueEnd: number } | undefined {
-  const ahead = EQUALITY_AHEAD.exec(text.slice(after, after + 3));
+  // Both operators start (ahead) or end (behind) with `!` or `=`: most names have neither beside them.
+  const aheadChar = text[after];
+  const ahead = aheadChar === '!' || aheadChar === '=' ? EQUALITY_AHEAD.exec(text.slice(after, after + 3)) : null;
   if (ahead) {
     const at = skipBlanks(text, after + ahead[0].length);
     const open = text[at];
@@ -238,6 +252,7 @@ function readComparedLiteral(text: string, nameStart: number, after: number): { 
     return undefined;
   }
   const operatorEnd = skipBlanksBack(text, nameStart);
+  if (text[operatorEnd - 1] !== '=') return undefined;
   const behind = EQUALITY_BEHIND.exec(text.slice(Math.max(0, operatorEnd - 3), operatorEnd));
   if (!behind) return undefined;
   const close = skipBlanksBack(text, operatorEnd - behind[0].length) - 1;

@@ -23,15 +23,22 @@ export class WordScanner {
   /** Per node, the index in {@link words} of the word ending there; -1 when none does. */
   private readonly wordAt: Int32Array;
   private readonly words: string[] = [];
-  /** `first * 128 + second` → 1 when that pair is a whole word. */
-  private readonly pairWords = new Uint8Array(128 * 128);
-  /** `(first * 128 + second) * 128 + third` → 1 when some longer word starts with those three. */
-  private readonly tripleStarts = new Uint8Array(128 * 128 * 128);
+  /**
+   * `first * 128 + second` → 0 when no word starts with that pair; else bit 0 says the pair is a
+   * whole word, and the rest, when not zero, is one more than the pair's row in {@link tripleRows}.
+   * Small tables: a lookup per character of every file must stay in the processor's nearest cache
+   * (a table of every triple took 2 MiB, and most of the scan's time waiting for memory).
+   */
+  private readonly pairInfo = new Int32Array(128 * 128);
+  /** `row * 128 + third` → 1 when some word longer than two starts with the row's pair and `third`. */
+  private readonly tripleRows: Uint8Array;
 
   /** @param words ASCII words of two characters or more, without NUL; their case does not matter. */
   constructor(words: Iterable<string>) {
     const children: number[][] = [[]];
     const wordAt: number[] = [-1];
+    const pairIsWord = new Set<number>();
+    const longerStarts = new Map<number, Set<number>>();
     for (const original of words) {
       const word = original.toLowerCase();
       if (word.length < 2 || !/^[\x01-\x7f]+$/.test(word)) throw new Error(`WordScanner: '${original}' is not an ASCII word of two characters or more`);
@@ -52,9 +59,21 @@ export class WordScanner {
         this.words.push(word);
       }
       const pair = word.charCodeAt(0) * 128 + word.charCodeAt(1);
-      if (word.length === 2) this.pairWords[pair] = 1;
-      else this.tripleStarts[pair * 128 + word.charCodeAt(2)] = 1;
+      if (word.length === 2) pairIsWord.add(pair);
+      else {
+        let thirds = longerStarts.get(pair);
+        if (thirds === undefined) longerStarts.set(pair, (thirds = new Set()));
+        thirds.add(word.charCodeAt(2));
+      }
     }
+    this.tripleRows = new Uint8Array(Math.max(1, longerStarts.size) * 128);
+    let row = 0;
+    for (const [pair, thirds] of longerStarts) {
+      for (const third of thirds) this.tripleRows[row * 128 + third] = 1;
+      this.pairInfo[pair] = (row + 1) << 1;
+      row++;
+    }
+    for (const pair of pairIsWord) this.pairInfo[pair] |= 1;
     this.transitions = new Int32Array(children.length * 128).fill(-1);
     children.forEach((next, node) => next.forEach((child, code) => (this.transitions[node * 128 + code] = child)));
     this.wordAt = Int32Array.from(wordAt);
@@ -69,8 +88,8 @@ export class WordScanner {
     let second = ASCII_LOWER[text.charCodeAt(from + 1)];
     for (let at = from; at + 1 < end; at++) {
       const third = at + 2 < end ? ASCII_LOWER[text.charCodeAt(at + 2)] : 0;
-      const pair = first * 128 + second;
-      if (this.pairWords[pair] !== 0 || this.tripleStarts[pair * 128 + third] !== 0) {
+      const info = this.pairInfo[first * 128 + second];
+      if (info !== 0 && ((info & 1) !== 0 || (info > 1 && this.tripleRows[((info >> 1) - 1) * 128 + third] !== 0))) {
         const word = this.longestWordAt(text, at);
         if (word >= 0) return { at, word: this.words[word] };
       }
