@@ -73,6 +73,20 @@ describe('ARCHITECTURE.md', () => {
     assert.deepEqual(offending, []);
   });
 
+  it('core keys no WeakMap by a file, tree or document (the check attaches per-file values with AttachedCache)', () => {
+    // A long-lived WeakMap's values outlive young collections: one keyed by a syntax tree kept
+    // every tree of a check alive until a full collection (src/core/runtime/attached-cache.ts).
+    const keyedByWorkspaceObjects = new Set(['Policy', 'Baseline', 'object, PathMatchers', 'object, Map<Rule']);
+    const offenders: string[] = [];
+    for (const path of sourceFiles('src/core')) {
+      for (const match of readFileSync(join(root, path), 'utf8').matchAll(/new WeakMap<([^>]+)/g)) {
+        const key = match[1].trim();
+        if (![...keyedByWorkspaceObjects].some((allowed) => key.startsWith(allowed))) offenders.push(`${path}: WeakMap<${key}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it('core keeps its modules in capability folders (no loose file whose concept has a folder)', () => {
     const loose = readdirSync(join(root, 'src/core')).filter((name) => name.endsWith('.ts'));
     assert.deepEqual(loose.sort(), ['version.ts']);

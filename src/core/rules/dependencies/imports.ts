@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /** The syntax a module specifier appeared in. */
 export type ModuleReferenceKind =
@@ -47,9 +48,9 @@ const MAY_HAVE_NESTED_REFERENCE = /\brequire\b|\bimport\s*(?:\(|\/[*/])/;
 
 /**
  * The engine hands every syntax rule the same SourceFile, and all three dependency rules need its
- * imports: extract once per tree. A WeakMap lets the tree and its entry be collected together.
+ * imports: extract once per tree, kept on the tree (see AttachedCache: not a WeakMap).
  */
-const cache = new WeakMap<ts.SourceFile, readonly ModuleReference[]>();
+const cache = new AttachedCache<ts.SourceFile, readonly ModuleReference[]>('comprehension.moduleReferences');
 
 /**
  * Every statically known module specifier in `sourceFile`, in source order: static imports and

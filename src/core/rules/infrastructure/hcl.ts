@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { LanguageDocument } from '../../languages/document';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /**
  * A Terraform file as plain data: blocks, attributes and the values the infrastructure rules read
@@ -66,7 +67,7 @@ export interface HclObjectEntry {
 /** Nesting deeper than this is left as `other`: no real configuration goes near it, and recursion stays bounded. */
 const MAX_DEPTH = 64;
 
-const files = new WeakMap<LanguageDocument, HclFile>();
+const files = new AttachedCache<LanguageDocument, HclFile>('comprehension.hclFile');
 
 /** The Terraform file of `document`, converted on the first call and shared by every rule after it. */
 export function hclFile(document: LanguageDocument): HclFile {

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageDocument } from '../../languages/document';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /**
  * The pod specs of a Kubernetes manifest file, wherever the objects keep them: `Pod.spec`, the
@@ -34,7 +35,7 @@ const POD_SPEC_PATHS: readonly (readonly string[])[] = [['spec', 'template', 'sp
 /** `List` inside `List` is legal and never deep; this bounds a hostile file. */
 const MAX_LIST_DEPTH = 4;
 
-const files = new WeakMap<LanguageDocument, ManifestFile>();
+const files = new AttachedCache<LanguageDocument, ManifestFile>('comprehension.kubernetesManifest');
 
 /** The pod specs of `document` (a Kubernetes manifest), read once and shared by every rule. */
 export function manifestFile(document: LanguageDocument, text: string): ManifestFile {

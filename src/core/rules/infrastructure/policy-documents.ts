@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { unconfinedPathProblem } from '../../workspace/paths';
 import { disposeDocument, parseLanguageDocument } from '../../languages/document';
 import { allBlocks, attribute, hclFile, literalString, literalStrings, type HclBlock, type HclFile, type HclValue } from './hcl';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /**
  * The statements of every AWS policy document a Terraform file writes out, in the three ways it can:
@@ -35,8 +36,8 @@ export interface PolicyStatement {
 /** Attributes that hold policies which are not about permissions on resources (trust policies say who may assume a role). */
 const TRUST_POLICY_ATTRIBUTES = new Set(['assume_role_policy']);
 
-const files = new WeakMap<HclFile, PolicyStatement[]>();
-const filesWithLoaded = new WeakMap<HclFile, PolicyStatement[]>();
+const files = new AttachedCache<HclFile, PolicyStatement[]>('comprehension.policyStatements');
+const filesWithLoaded = new AttachedCache<HclFile, PolicyStatement[]>('comprehension.policyStatementsWithLoaded');
 
 /** `file(…)` or `templatefile(…)`: a policy document may be loaded from another file. */
 const LOADS_FILE = /\b(?:template)?file\s*\(/;
@@ -227,7 +228,7 @@ function declaration(file: HclFile, scope: 'var' | 'local', name: string): { dec
 const MAX_MODULE_FILES = 16;
 /** Where modules conventionally declare variables and local values: searched first. */
 const CONVENTIONAL_MODULE_FILES = ['variables.tf', 'locals.tf', 'main.tf'];
-const moduleValuesOfFile = new WeakMap<HclFile, ReadonlyMap<string, HclValue>>();
+const moduleValuesOfFile = new AttachedCache<HclFile, ReadonlyMap<string, HclValue>>('comprehension.moduleValues');
 
 /**
  * The string values (`var.name` → default, `local.name` → value) that the module's other `.tf`

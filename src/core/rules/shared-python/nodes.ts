@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleFinding } from '../../check/findings';
 import type { LanguageDocument } from '../../languages/document';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /**
  * Helpers for Python syntax trees (tree-sitter-python) shared by the rules' Python implementations
@@ -14,7 +15,7 @@ export function pythonRoot(document: LanguageDocument): Node | undefined {
 }
 
 /** What {@link nodesOfType} found, per tree and query: gone with the tree. */
-const FOUND_BY_TREE = new WeakMap<object, Map<string, readonly Node[]>>();
+const FOUND_BY_TREE = new AttachedCache<object, Map<string, readonly Node[]>>('comprehension.pythonNodesByType');
 
 /**
  * The node types the Python rules and questions look for across a whole file. The first query
@@ -61,7 +62,7 @@ export function namedChildrenOf(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null);
 }
 
-const NAMES_BY_TREE = new WeakMap<object, PythonNames>();
+const NAMES_BY_TREE = new AttachedCache<object, PythonNames>('comprehension.pythonNames');
 
 /** Built-ins the security rules look for, which `e = eval` would otherwise hide. */
 const BUILTINS_WORTH_ALIASING: ReadonlySet<string> = new Set(['eval', 'exec', 'compile', '__import__']);

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { isFunctionWithBody, memberName, memberObject, propertyNameText, skipWrappers } from './nodes';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /** How a name was introduced. Only `const` bindings are trusted to keep their initializer's value. */
 export type BindingKind = 'const' | 'let' | 'var' | 'parameter' | 'function' | 'class' | 'import' | 'catch';
@@ -34,7 +35,7 @@ export interface Binding {
  */
 
 /** The tables {@link FileBindings.of} made, per tree (gone with the tree). */
-const filled = new WeakMap<ts.SourceFile, FileBindings>();
+const filled = new AttachedCache<ts.SourceFile, FileBindings>('comprehension.bindings');
 
 /** Resolution follows `const a = b` chains; this caps the chain so cycles cannot loop forever. */
 const MAX_RESOLUTION_DEPTH = 8;

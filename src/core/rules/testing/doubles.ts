@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Binding } from '../shared-syntax/bindings';
 import { isFunctionWithBody, skipWrappers } from '../shared-syntax/nodes';
 import { isFunctionLiteral, type TestFile } from './test-code';
+import { AttachedCache } from '../../runtime/attached-cache';
 
 /**
  * Calls that create a test double with no code of its own: `jest.fn`, `vi.fn`, node:test's
@@ -94,7 +95,7 @@ function enclosingFunction(node: ts.Node): ts.Node | undefined {
 }
 
 /** Each checked file's identifiers by name, collected once per check (a file may hold many double assertions). */
-const identifierIndex = new WeakMap<TestFile, Map<string, ts.Identifier[]>>();
+const identifierIndex = new AttachedCache<TestFile, Map<string, ts.Identifier[]>>('comprehension.testIdentifiers');
 
 function identifiersNamed(name: string, file: TestFile): readonly ts.Identifier[] {
   let index = identifierIndex.get(file);
