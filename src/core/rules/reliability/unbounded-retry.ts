@@ -67,9 +67,18 @@ export const reliabilityUnboundedRetry: Rule = {
  * walks just the outermost self-calling functions: the same findings, without a second walk of a
  * file such as a service module whose bounded `for` loops retry inside `try`.
  */
-/** Whether `name` (an identifier) occurs in `text` between `start` and `end` as a whole word (JavaScript's word characters and `$`). */
+/**
+ * Whether `name` (an identifier) occurs in `text` between `start` and `end` as a whole word
+ * (JavaScript's word characters and `$`). Searched in the span only: searching the text from
+ * `start` read on to the end of the file for every function whose body lacks its name, which made
+ * a pull on a 5,000-line file spend a third of its time here.
+ */
 function mentionsName(text: string, name: string, start: number, end: number): boolean {
-  for (let at = text.indexOf(name, start); at >= 0 && at + name.length <= end; at = text.indexOf(name, at + 1)) {
+  if (end - start < name.length) return false;
+  // A slice of a string is a view in V8, not a copy.
+  const span = text.slice(start, end);
+  for (let found = span.indexOf(name); found >= 0; found = span.indexOf(name, found + 1)) {
+    const at = start + found;
     if (!isNameCharacter(text.charCodeAt(at - 1)) && !isNameCharacter(text.charCodeAt(at + name.length))) return true;
   }
   return false;
