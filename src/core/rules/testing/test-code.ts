@@ -79,18 +79,7 @@ export function testFileOf(context: RuleContext): TestFile | undefined {
   if (!sourceFile) return undefined;
   if (!context.inTestPath && !usesTestFramework(sourceFile)) return undefined;
   const imports = context.readWorkspaceFile !== undefined ? { path: context.path, read: context.readWorkspaceFile, found: new Map() } : undefined;
-  return { sourceFile, bindings: bindingsOf(sourceFile), afterHookAsserts: new Map(), ...(imports !== undefined ? { imports } : {}) };
-}
-
-/** Every name `sourceFile` declares, filled by one walk. */
-function bindingsOf(sourceFile: ts.SourceFile): FileBindings {
-  const bindings = new FileBindings();
-  const observe = (node: ts.Node): void => {
-    bindings.observe(node);
-    ts.forEachChild(node, observe);
-  };
-  observe(sourceFile);
-  return bindings;
+  return { sourceFile, bindings: FileBindings.of(sourceFile), afterHookAsserts: new Map(), ...(imports !== undefined ? { imports } : {}) };
 }
 
 /** Helper files parsed, by path, with the text they were parsed from: many test files import one helper file. */
@@ -123,7 +112,7 @@ function importedHelper(module: { module: string; member?: string }, file: TestF
     let parsed = parsedHelperFiles.get(helper.path);
     if (parsed === undefined || parsed.text !== helper.text) {
       const sourceFile = parseForRules(helper.path, helper.text, /\.tsx?$|\.[cm]ts$/.test(helper.path) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
-      parsed = { text: helper.text, sourceFile, bindings: bindingsOf(sourceFile) };
+      parsed = { text: helper.text, sourceFile, bindings: FileBindings.of(sourceFile) };
       parsedHelperFiles.delete(helper.path);
       if (parsedHelperFiles.size >= MAX_PARSED_HELPER_FILES) parsedHelperFiles.delete(parsedHelperFiles.keys().next().value!);
       parsedHelperFiles.set(helper.path, parsed);
