@@ -15,6 +15,10 @@ const watch = args.has('--watch');
 const transpileOnly = args.has('--transpile-only');
 const outArgIndex = process.argv.indexOf('--out');
 const outDir = outArgIndex >= 0 ? process.argv[outArgIndex + 1] : 'out';
+// --dist DIR: write the bundles to DIR instead of dist/ (the benchmarks time the production bundles
+// there, as the .vsix ships them, while dist/ keeps the development build the tests run).
+const distArgIndex = process.argv.indexOf('--dist');
+const distDir = distArgIndex >= 0 ? process.argv[distArgIndex + 1] : 'dist';
 
 /** @type {esbuild.BuildOptions} */
 const bundleOptions = {
@@ -125,8 +129,8 @@ const transpileOptions = {
 
 const all = [];
 if (!transpileOnly) {
-  if (!watch) rmSync(join(root, 'dist'), { recursive: true, force: true });
-  all.push(...bundles.map((b) => ({ ...bundleOptions, ...b, outdir: 'dist' })));
+  if (!watch) rmSync(join(root, distDir), { recursive: true, force: true });
+  all.push(...bundles.map((b) => ({ ...bundleOptions, ...b, outdir: distDir })));
 }
 if (!production) {
   rmSync(join(root, outDir), { recursive: true, force: true });
@@ -135,8 +139,8 @@ if (!production) {
 
 /** JSON schemas ship in dist/schemas (package.json's yamlValidation points there). */
 function copySchemas() {
-  mkdirSync(join(root, 'dist/schemas'), { recursive: true });
-  for (const name of readdirSync(join(root, 'schemas'))) copyFileSync(join(root, 'schemas', name), join(root, 'dist/schemas', name));
+  mkdirSync(join(root, distDir, 'schemas'), { recursive: true });
+  for (const name of readdirSync(join(root, 'schemas'))) copyFileSync(join(root, 'schemas', name), join(root, distDir, 'schemas', name));
 }
 
 /**
@@ -149,8 +153,8 @@ const GRAMMAR_FILES = [
   '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
 ];
 function copyGrammars() {
-  mkdirSync(join(root, 'dist/grammars'), { recursive: true });
-  for (const file of GRAMMAR_FILES) copyFileSync(join(root, 'node_modules', file), join(root, 'dist/grammars', file.slice(file.lastIndexOf('/') + 1)));
+  mkdirSync(join(root, distDir, 'grammars'), { recursive: true });
+  for (const file of GRAMMAR_FILES) copyFileSync(join(root, 'node_modules', file), join(root, distDir, 'grammars', file.slice(file.lastIndexOf('/') + 1)));
 }
 
 if (watch) {
@@ -166,6 +170,6 @@ if (watch) {
     copySchemas();
     copyGrammars();
   }
-  const where = transpileOnly ? outDir : [relative(process.cwd(), join(root, 'dist')) || 'dist', ...(production ? [] : [outDir])].join(', ');
+  const where = transpileOnly ? outDir : [relative(process.cwd(), join(root, distDir)) || distDir, ...(production ? [] : [outDir])].join(', ');
   console.log(`[build] ${transpileOnly ? 'transpile-only' : production ? 'production' : 'development'} build in ${Date.now() - started} ms (${where})`);
 }

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ts } from 'ts-morph';
-import { ParseCache } from '../../src/core/check/parse-cache';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ParseCache, parseForRules } from '../../src/core/check/parse-cache';
 
 /** A structural dump of a tree, to compare an incremental parse with a fresh one. */
 function dump(node: ts.Node, sourceFile: ts.SourceFile): string {
@@ -13,6 +15,58 @@ function dump(node: ts.Node, sourceFile: ts.SourceFile): string {
   visit(node);
   return parts.join(' ');
 }
+
+/** Nodes whose `parent` is not the node that `forEachChild` reached them from (empty when all agree). */
+function misparented(root: ts.Node): string[] {
+  const wrong: string[] = [];
+  const pending: ts.Node[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    ts.forEachChild(node, (child) => {
+      if (child.parent !== node) wrong.push(`${ts.SyntaxKind[child.kind]}@${child.pos}`);
+      pending.push(child);
+    });
+  }
+  return wrong;
+}
+
+/** This project's own source files: real TypeScript of every shape the rules meet. */
+function projectSources(): string[] {
+  const root = join(__dirname, '../../../src/core');
+  const paths: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(folder, entry.name));
+      else if (entry.name.endsWith('.ts')) paths.push(join(folder, entry.name));
+    }
+  };
+  walk(root);
+  return paths;
+}
+
+describe('parseForRules', () => {
+  it('gives every node the parent TypeScript\'s own setParentNodes gives it, on real files and JSX', () => {
+    const sources = projectSources();
+    assert.ok(sources.length > 100, 'the project\'s sources were found');
+    const inputs: [string, string, ts.ScriptKind][] = sources.map((path) => [path, readFileSync(path, 'utf8'), ts.ScriptKind.TS]);
+    inputs.push(['view.tsx', 'export const View = ({ items }: Props) => <ul>{items.map((item) => <li key={item.id} {...item}>{item.name}</li>)}</ul>;', ts.ScriptKind.TSX]);
+    inputs.push(['old.js', 'var self = this; module.exports = function (a, b) { label: for (;;) { if (a) break label; } return b ? `x${a}` : /re/g; };', ts.ScriptKind.JS]);
+    for (const [path, text, kind] of inputs) {
+      const ours = parseForRules(path, text, kind);
+      assert.deepEqual(misparented(ours), [], path);
+      // The same trees node for node, so the same parents as TypeScript's pass gives.
+      const theirs = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true, kind);
+      assert.equal(dump(ours, ours), dump(theirs, theirs), path);
+    }
+  });
+
+  it('binds the parents of a tree deeper than the call stack allows a recursion', () => {
+    // `1 + 1 + …` nests each `+` in the left operand of the next: a tree 20,000 deep.
+    const text = `export const sum = ${Array.from({ length: 20_000 }, () => '1').join(' + ')};`;
+    const tree = parseForRules('deep.ts', text, ts.ScriptKind.TS);
+    assert.deepEqual(misparented(tree), []);
+  });
+});
 
 describe('ParseCache', () => {
   it('gives the same tree as a fresh parse after any sequence of edits', () => {
@@ -29,6 +83,7 @@ describe('ParseCache', () => {
           const fresh = ts.createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
           assert.equal(incremental.text, text);
           assert.equal(dump(incremental, incremental), dump(fresh, fresh));
+          assert.deepEqual(misparented(incremental), []);
         }
       }),
       { numRuns: 150 },

@@ -126,7 +126,7 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
   const listing = await listWorkspaceFiles(workspace.root, {
     respectGitignore: policy.respectGitignore,
     isIgnored: (path) => workspace.isIgnored(path),
-    maxFileSizeBytes: options.maxFileSizeBytes,
+    // No size here: each file's read counts it (and skips it as too large) with no system call of its own.
   });
   const prefixes = (options.paths ?? []).map(normalizeRelativePath).filter((path) => path !== '' && path !== '.');
   const inScope = (path: string) =>
@@ -191,6 +191,8 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     }
   }
   result.findings.sort(compareLocatedFindings);
+  // Listed (unreadable folders) and read (too large, binary, generated) skips, merged in path order.
+  result.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
 
@@ -274,7 +276,7 @@ export function checkOneFile(
   options: FileCheckOptions,
   realRoot: string = realpathSync.native(workspace.root),
 ): FileOutcome {
-  const file = readWorkspaceTextFileSync(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: realRoot, rootIsReal: true, realFolders: options.realFolders });
+  const file = readWorkspaceTextFileSync(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: realRoot, rootIsReal: true, realFolders: options.realFolders, listedAsFile: true });
   if (file.kind === 'missing') return { kind: 'skipped', path, reason: 'unreadable', detail: 'deleted while the check ran' };
   if (file.kind === 'refused') return { kind: 'skipped', path, reason: 'unreadable', detail: file.reason };
   if (file.kind !== 'text') return { kind: 'skipped', path, reason: file.kind };
@@ -350,7 +352,8 @@ export interface CheckWorkerInput {
 
 /**
  * Checks files, in worker threads when there are many (a CPU-bound parse per file), and returns
- * the outcomes in the order of `paths`.
+ * the outcomes in the order of `paths`: workspace-relative paths {@link listWorkspaceFiles} listed
+ * as regular files in this pass (each is opened without following a link in its last component).
  */
 export async function checkFiles(
   workspace: PolicyWorkspace,

@@ -25,7 +25,11 @@ export interface ListWorkspaceFilesOptions {
   respectGitignore: boolean;
   /** Paths (files, and folders during a walk) to leave out; receives workspace-relative POSIX paths. */
   isIgnored?: (relativePath: string) => boolean;
-  /** Files larger than this many bytes are left out and listed in `skipped`. */
+  /**
+   * Files larger than this many bytes are left out and listed in `skipped`. Without it a walk lists
+   * files by the kind their folder's listing gives, with no `lstat` each: for a caller whose reads
+   * count the size themselves (the check's bounded reads).
+   */
   maxFileSizeBytes?: number;
 }
 
@@ -75,8 +79,13 @@ export async function listWorkspaceFiles(root: string, options: ListWorkspaceFil
   }
   if (!candidates) candidates = await walk(root, isIgnored, skipped);
 
-  const files: string[] = [];
   const wanted = [...new Set(candidates)].filter((path) => !isIgnored(path));
+  // A walk saw each file's kind in its folder's listing; with no size to filter on, asking again costs a system call per file.
+  if (source === 'walk' && options.maxFileSizeBytes === undefined) {
+    skipped.sort((a, b) => compareText(a.path, b.path));
+    return { files: wanted.sort(compareText), skipped, source, ...(gitProblem !== undefined ? { gitProblem } : {}) };
+  }
+  const files: string[] = [];
   for (let index = 0; index < wanted.length; index++) {
     if (index > 0 && index % CALLS_PER_SLICE === 0) await nextTurn();
     const path = wanted[index];
@@ -201,6 +210,8 @@ export interface ReadWorkspaceTextFileOptions {
   rootIsReal?: boolean;
   /** Folders resolved by earlier reads of the same pass (see `BoundedReadOptions.realFolders`). */
   realFolders?: Map<string, string>;
+  /** The pass listed the file as a regular file (see `BoundedReadOptions.listedAsFile`). */
+  listedAsFile?: boolean;
 }
 
 /**
@@ -218,7 +229,7 @@ export async function readWorkspaceTextFile(filePath: string, options: ReadWorks
  * fifth of the run.
  */
 export function readWorkspaceTextFileSync(filePath: string, options: ReadWorkspaceTextFileOptions = {}): WorkspaceTextFile {
-  return asWorkspaceText(readBoundedFileBorrowedSync(filePath, { root: options.root, rootIsReal: options.rootIsReal, maxBytes: options.maxFileSizeBytes, realFolders: options.realFolders }), options);
+  return asWorkspaceText(readBoundedFileBorrowedSync(filePath, { root: options.root, rootIsReal: options.rootIsReal, maxBytes: options.maxFileSizeBytes, realFolders: options.realFolders, listedAsFile: options.listedAsFile }), options);
 }
 
 function asWorkspaceText(read: BoundedRead, options: ReadWorkspaceTextFileOptions): WorkspaceTextFile {

@@ -184,9 +184,12 @@ describe('hostile repositories', function () {
       put(root, 'sub/real/w', 'inside');
       execFileSync('mkfifo', [join(root, 'fifo')]);
       // Empty, as a one-off pass starts, and seeded with the root's real path, as a check thread starts.
+      // And with each path taken as listed as a regular file (as the check's reads take them): a
+      // link, FIFO or folder found there since is opened without following and refused all the same.
+      for (const listedAsFile of [false, true])
       for (const realFolders of [new Map<string, string>(), seededRealFolders(root, realpathSync.native(root))])
       for (let pass = 0; pass < 2; pass++) {
-        const read = (path: string) => readBoundedFileSync(join(root, path), { root, realFolders });
+        const read = (path: string) => readBoundedFileSync(join(root, path), { root, realFolders, listedAsFile });
         // A folder below a linked one is reached through the link: it leads out too.
         const belowLink = read('away/deeper/z');
         assert.equal(belowLink.kind === 'refused' && belowLink.cause, 'outside-root', 'a folder inside a linked folder leads out');
