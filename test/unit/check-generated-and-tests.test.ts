@@ -149,6 +149,19 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('src/index.js', iife.split('\n').slice(0, 2).join('\n')), undefined, 'one signature outside a build folder');
   });
 
+  it('finds a signature whose literal overlaps another: Rollup\'s `function _interopDefaultLegacy` beside a UMD wrapper', () => {
+    // `function _` (Babel's literal) starts where `_interopDefaultLegacy` (Rollup's) overlaps it: both must be seen.
+    const rollupUmd = [
+      '(function (global, factory) {',
+      "  typeof exports === 'object' && typeof module !== 'undefined' ? module.exports = factory() : global.x = factory();",
+      '})(this, function () {',
+      "  function _interopDefaultLegacy (e) { return e && typeof e === 'object' && 'default' in e ? e : { default: e }; }",
+      '  return {};',
+      '});',
+    ].join('\n');
+    assert.equal(generatedReason('src/x.js', rollupUmd), 'bundle: UMD wrapper, Rollup CommonJS interop');
+  });
+
   it('leaves hand-written code alone: one signature outside a build folder, a marker below the header, short lines', () => {
     assert.equal(generatedReason('src/umd.js', UMD_BUNDLE), undefined, 'a hand-written UMD module in src/');
     assert.equal(generatedReason('src/a.ts', `${'const a = 1;\n'.repeat(30)}// @generated\n`), undefined);

@@ -94,6 +94,28 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: rea
 ];
 
 /**
+ * Every signature's literals as one alternation, so that one pass over a head finds which of them
+ * it holds, where a search per literal read the head fifteen times. No literal is a prefix of
+ * another, so at a place where one matches no other can: stepping one character past each match
+ * finds every literal present, overlapping ones included.
+ */
+const SIGNATURE_LITERALS = new RegExp(
+  [...new Set(BUNDLE_SIGNATURES.flatMap(({ literals }) => literals))].map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+  'g',
+);
+
+/** The signature literals found in `head`. */
+function signatureLiteralsIn(head: string): Set<string> {
+  const present = new Set<string>();
+  SIGNATURE_LITERALS.lastIndex = 0;
+  for (let match = SIGNATURE_LITERALS.exec(head); match !== null; match = SIGNATURE_LITERALS.exec(head)) {
+    present.add(match[0]);
+    SIGNATURE_LITERALS.lastIndex = match.index + 1;
+  }
+  return present;
+}
+
+/**
  * Why `text` (at workspace-relative `path`) is generated, in a few words for the list of skipped
  * files (e.g. `sourceMappingURL comment`), or undefined when it reads as written by a person.
  * Strong signals count alone: a generated marker, a source-map comment, minified line statistics,
@@ -113,7 +135,8 @@ export function generatedReason(path: string, text: string): string | undefined 
   if (minified) return minified;
   const modules = bundledModuleMarkers(head);
   if (modules) return modules;
-  const signatures = BUNDLE_SIGNATURES.filter(({ pattern, literals }) => literals.some((literal) => head.includes(literal)) && pattern.test(head)).map(({ name }) => name);
+  const present = signatureLiteralsIn(head);
+  const signatures = BUNDLE_SIGNATURES.filter(({ pattern, literals }) => literals.some((literal) => present.has(literal)) && pattern.test(head)).map(({ name }) => name);
   // One region is a module compiled alone (rolldown's per-file output): a signature, not proof.
   if (distinctAtLineStarts(head, '//#region ', MODULE_REGION, 1) === 1) signatures.push('module region naming its source file');
   if (head.includes('$1') && distinctRenamedBindings(head, 2) === 2) signatures.push('bindings renamed apart (name$1)');

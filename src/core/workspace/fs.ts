@@ -198,6 +198,20 @@ function resolveThroughFolders(path: string, realFolders: Map<string, string>): 
 }
 
 /**
+ * The root part of {@link BoundedReadOptions} for many reads under one root: its real path,
+ * resolved once (`rootIsReal`), so that each read resolves only its own path. A root that cannot be
+ * resolved now is left for each read to resolve (and report). For a reader that lives as long as a
+ * workspace: a root later replaced by a link leads its reads elsewhere, and they are refused.
+ */
+export function resolvedRoot(root: string): Pick<BoundedReadOptions, 'root' | 'rootIsReal'> {
+  try {
+    return { root: realpathSync.native(root), rootIsReal: true };
+  } catch {
+    return { root };
+  }
+}
+
+/**
  * {@link readBoundedFileSync} for a caller that decodes the bytes before its next read and keeps no
  * part of the buffer (it is this thread's scratch buffer, overwritten by the next such read).
  */

@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listBoundedFolderSync, readBoundedFileSync, readBoundedFile, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
+import { listBoundedFolderSync, readBoundedFileSync, readBoundedFile, resolvedRoot, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
 import { runCheck, seededRealFolders } from '../../../src/core/check/check-run';
 import { FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
@@ -212,6 +212,25 @@ describe('hostile repositories', function () {
         assert.equal(read('sub/none').kind, 'missing');
         assert.ok(realFolders.size >= 2, 'folders were remembered');
       }
+    });
+
+    it('confines reads to a root resolved once as it does to one resolved per read, the root itself reached by a link', () => {
+      const { root, outside } = attack();
+      put(root, 'sub/ok', 'fine');
+      link(root, 'out', join(outside, 'x'));
+      const linkedRoot = `${root}-link`;
+      symlinkSync(root, linkedRoot);
+      const once = resolvedRoot(linkedRoot);
+      assert.deepEqual(once, { root: realpathSync.native(root), rootIsReal: true });
+      for (const confinement of [{ root: linkedRoot }, once]) {
+        const out = readBoundedFileSync(join(linkedRoot, 'out'), { ...confinement });
+        assert.equal(out.kind === 'refused' && out.cause, 'outside-root');
+        const ok = readBoundedFileSync(join(linkedRoot, 'sub/ok'), { ...confinement });
+        assert.equal(ok.kind === 'ok' && ok.bytes.toString(), 'fine');
+      }
+      // A root that cannot be resolved now is left for each read to resolve, and report.
+      assert.deepEqual(resolvedRoot(join(root, 'none')), { root: join(root, 'none') });
+      assert.equal(readBoundedFileSync(join(root, 'none/x'), { ...resolvedRoot(join(root, 'none')) }).kind, 'missing');
     });
 
     it('lists the regular files of a folder only, confined to the root, and stops after a capped number of entries', () => {

@@ -1,7 +1,7 @@
 import * as nodePath from 'node:path';
 import type { PackageManifestInfo } from '../rule';
 import { workspaceRelativePath } from '../../workspace/paths';
-import { readBoundedTextFileSync } from '../../workspace/fs';
+import { type BoundedReadOptions, readBoundedTextFileSync, resolvedRoot } from '../../workspace/fs';
 import { dependencyConfigKind } from './config-files';
 import { isPythonManifestPath, PythonProjectCache } from './python-project';
 import { languageOfPath } from '../../languages/language';
@@ -29,8 +29,11 @@ const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
  * large) throws with the reason.
  */
 export function manifestReaderFor(root?: string): ManifestReader {
+  // Resolved on the first read, not on every one: a check looks for a package.json in each folder up from each file.
+  let confinement: Pick<BoundedReadOptions, 'root' | 'rootIsReal'> | undefined;
   return (absolutePath) => {
-    const read = readBoundedTextFileSync(absolutePath, { root, maxBytes: MAX_MANIFEST_BYTES });
+    confinement ??= root === undefined ? {} : resolvedRoot(root);
+    const read = readBoundedTextFileSync(absolutePath, { ...confinement, maxBytes: MAX_MANIFEST_BYTES });
     if (read.kind === 'ok') return read.text;
     if (read.kind === 'missing' || read.cause === 'folder') return undefined;
     throw new Error(read.reason);

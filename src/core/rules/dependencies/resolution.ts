@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import { ts } from 'ts-morph';
 import { parse as parseYaml } from 'yaml';
 import type { PackageManifestInfo } from '../rule';
-import { readBoundedFileSync, readBoundedTextFileSync } from '../../workspace/fs';
+import { type BoundedReadOptions, readBoundedFileSync, readBoundedTextFileSync, resolvedRoot } from '../../workspace/fs';
 import { workspaceRelativePath } from '../../workspace/paths';
 import { firstMatchingPattern } from './name-patterns';
 
@@ -122,9 +122,18 @@ export class ResolutionReader {
     private readonly declaredIn: (manifestPath: string) => PackageManifestInfo | undefined,
   ) {}
 
+  /** The root's real path, resolved once for the many probes (a lockfile, config or installed package per folder up). */
+  private resolvedRootOptions: Pick<BoundedReadOptions, 'root' | 'rootIsReal'> | undefined;
+
+  private confinement(): Pick<BoundedReadOptions, 'root' | 'rootIsReal'> {
+    return (this.resolvedRootOptions ??= resolvedRoot(this.root));
+  }
+
   /** Forgets everything at or below `target` (absolute). */
   invalidate(target: string): void {
     const prefix = target.endsWith(nodePath.sep) ? target : target + nodePath.sep;
+    // The root itself or a folder above it changed: it may lead elsewhere now.
+    if (target === this.root || this.root.startsWith(prefix)) this.resolvedRootOptions = undefined;
     for (const map of [this.configs, this.aliases, this.importMaps, this.installedAt, this.lockfiles] as Map<string, unknown>[]) {
       for (const key of map.keys()) if (key === target || key.startsWith(prefix)) map.delete(key);
     }
@@ -158,7 +167,7 @@ export class ResolutionReader {
   /** A JSON (or JSON-with-comments) config file, or undefined when absent, refused or not an object. */
   readConfig(absolutePath: string): Record<string, unknown> | undefined {
     if (this.configs.has(absolutePath)) return this.configs.get(absolutePath);
-    const read = readBoundedTextFileSync(absolutePath, { root: this.root, maxBytes: MAX_CONFIG_BYTES });
+    const read = readBoundedTextFileSync(absolutePath, { ...this.confinement(), maxBytes: MAX_CONFIG_BYTES });
     const config = read.kind === 'ok' ? parseJsonc(read.text) : undefined;
     this.configs.set(absolutePath, config);
     return config;
@@ -167,7 +176,7 @@ export class ResolutionReader {
   /** A YAML file's top-level mapping, or undefined. */
   readYaml(absolutePath: string): Record<string, unknown> | undefined {
     if (this.configs.has(absolutePath)) return this.configs.get(absolutePath);
-    const read = readBoundedTextFileSync(absolutePath, { root: this.root, maxBytes: MAX_CONFIG_BYTES });
+    const read = readBoundedTextFileSync(absolutePath, { ...this.confinement(), maxBytes: MAX_CONFIG_BYTES });
     let config: Record<string, unknown> | undefined;
     if (read.kind === 'ok') {
       try {
@@ -302,7 +311,7 @@ export class ResolutionReader {
       let installed = this.installedAt.get(manifestPath);
       if (installed === undefined) {
         // Only whether it is there and readable: a few bytes prove it without parsing.
-        installed = readBoundedFileSync(manifestPath, { root: this.root, maxBytes: MAX_CONFIG_BYTES * 4 }).kind === 'ok';
+        installed = readBoundedFileSync(manifestPath, { ...this.confinement(), maxBytes: MAX_CONFIG_BYTES * 4 }).kind === 'ok';
         this.installedAt.set(manifestPath, installed);
       }
       if (installed) return true;
@@ -317,7 +326,7 @@ export class ResolutionReader {
       if (cached === undefined) {
         cached = null;
         for (const name of LOCKFILE_NAMES) {
-          const read = readBoundedTextFileSync(nodePath.join(candidate, name), { root: this.root, maxBytes: MAX_LOCKFILE_BYTES });
+          const read = readBoundedTextFileSync(nodePath.join(candidate, name), { ...this.confinement(), maxBytes: MAX_LOCKFILE_BYTES });
           if (read.kind === 'missing') continue;
           // One that is there but refused (too large, a link out) still governs: it says nothing.
           cached = read.kind === 'ok' ? { text: read.text, names: new Map() } : { names: new Map() };
