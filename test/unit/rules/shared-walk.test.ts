@@ -7,6 +7,7 @@ import { ParseCache } from '../../../src/core/check/parse-cache';
 import { defaultPolicy } from '../../../src/core/policy/policy';
 import { BUILTIN_RULES } from '../../../src/core/rules';
 import type { Rule } from '../../../src/core/rules/rule';
+import { walkTree } from '../../../src/core/rules/shared-syntax/visitor';
 import { LineIndex } from '../../../src/core/text/line-index';
 
 const root = join(__dirname, '../../../..');
@@ -45,6 +46,25 @@ class CountingParseCache extends ParseCache {
 }
 
 describe('the shared syntax walk', () => {
+  it('visits nodes in the order of a recursive forEachChild walk and measures the depth it would reach', () => {
+    const tree = ts.createSourceFile('mixed.ts', fixture, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const expected: ts.Node[] = [];
+    let deepest = 0;
+    const visit = (node: ts.Node, depth: number): void => {
+      expected.push(node);
+      deepest = Math.max(deepest, depth);
+      ts.forEachChild(node, (child) => visit(child, depth + 1));
+    };
+    visit(tree, 1);
+    const everyNode: ts.Node[] = [];
+    const calls: ts.Node[] = [];
+    const table = new Map([[ts.SyntaxKind.CallExpression, [(node: ts.Node) => calls.push(node)]]]);
+    assert.equal(walkTree(tree, table, (node) => everyNode.push(node)), deepest);
+    assert.ok(everyNode.length > 200, 'a file of every rule\'s shapes');
+    assert.ok(everyNode.every((node, index) => node === expected[index]) && everyNode.length === expected.length, 'pre-order, as forEachChild visits');
+    assert.deepEqual(calls, expected.filter((node) => node.kind === ts.SyntaxKind.CallExpression));
+  });
+
   it('gives every rule the findings it gave with a walk of its own, on a file that every syntax rule reports in', () => {
     const found = ['src/mixed.ts', 'test/mixed.test.ts'].flatMap((path) =>
       evaluate(path, fixture, {
