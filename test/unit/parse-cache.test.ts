@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ts } from 'ts-morph';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParseCache, parseForRules } from '../../src/core/check/parse-cache';
+import { changedSpan, ParseCache, parseForRules } from '../../src/core/check/parse-cache';
 
 /** A structural dump of a tree, to compare an incremental parse with a fresh one. */
 function dump(node: ts.Node, sourceFile: ts.SourceFile): string {
@@ -65,6 +65,44 @@ describe('parseForRules', () => {
     const text = `export const sum = ${Array.from({ length: 20_000 }, () => '1').join(' + ')};`;
     const tree = parseForRules('deep.ts', text, ts.ScriptKind.TS);
     assert.deepEqual(misparented(tree), []);
+  });
+});
+
+describe('changedSpan', () => {
+  it('finds the span a character-by-character comparison finds, across whole chunks and their edges', () => {
+    const naive = (before: string, after: string) => {
+      const max = Math.min(before.length, after.length);
+      let start = 0;
+      while (start < max && before[start] === after[start]) start++;
+      let suffix = 0;
+      while (suffix < max - start && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+      return { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+    };
+    // Texts of a few thousand characters from a small alphabet (long common runs, repeats on both
+    // sides of the edit) with one edit anywhere, chunk edges included.
+    const text = fc.tuple(fc.stringMatching(/^[ab\n]{1,8}$/), fc.nat(700)).map(([unit, times]) => unit.repeat(times));
+    const inserted = fc.tuple(fc.stringMatching(/^[ab\n]{0,4}$/), fc.nat(600)).map(([unit, times]) => unit.repeat(times));
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(3000), inserted, (before, at, remove, insert) => {
+        const start = at % (before.length + 1);
+        const after = before.slice(0, start) + insert + before.slice(start + remove);
+        assert.deepEqual(changedSpan(before, after), naive(before, after));
+        assert.deepEqual(changedSpan(after, before), naive(after, before));
+      }),
+      { numRuns: 300 },
+    );
+    // Every edge of a chunk: texts of one repeated character around its multiples, edited at each edge.
+    for (const length of [1023, 1024, 1025, 2047, 2048, 2049, 3072, 3073]) {
+      const before = 'a'.repeat(length);
+      for (const at of [0, 1, 1023, 1024, 1025, 2048, length - 1, length]) {
+        for (const [remove, insert] of [[0, 'a'], [0, 'b'], [1, ''], [1, 'b'], [2, 'aa'], [0, 'a'.repeat(1024)]] as const) {
+          const start = Math.min(at, length);
+          const after = before.slice(0, start) + insert + before.slice(start + remove);
+          assert.deepEqual(changedSpan(before, after), naive(before, after), `${length} ${at} ${remove} ${insert.length}`);
+          assert.deepEqual(changedSpan(after, before), naive(after, before), `${length} ${at} ${remove} ${insert.length} reversed`);
+        }
+      }
+    }
   });
 });
 
