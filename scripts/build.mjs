@@ -19,6 +19,11 @@ const outDir = outArgIndex >= 0 ? process.argv[outArgIndex + 1] : 'out';
 // there, as the .vsix ships them, while dist/ keeps the development build the tests run).
 const distArgIndex = process.argv.indexOf('--dist');
 const distDir = distArgIndex >= 0 ? process.argv[distArgIndex + 1] : 'dist';
+// The folder is emptied first: only dist/ itself or a folder under out/ may be named.
+if (!/^(?:dist|out\/[\w.-]+(?:\/[\w.-]+)*)$/.test(distDir ?? '') || distDir.split('/').some((part) => part === '..' || part === '.')) {
+  console.error(`[build] --dist must be dist or a folder under out/ (it is emptied first); got ${distDir}`);
+  process.exit(2);
+}
 
 /** @type {esbuild.BuildOptions} */
 const bundleOptions = {

@@ -41,7 +41,9 @@ export interface BoundedReadOptions {
    * With `realFolders`: the pass listed this path as a regular file, not a link, so its last
    * component is opened without following links (`O_NOFOLLOW`) rather than looked at with `lstat`
    * first (a system call per file, about a twentieth of a secrets-only check). A link found there
-   * now is resolved and confined in full; the opened descriptor's kind is checked as always.
+   * now is resolved and confined in full; the opened descriptor's kind is checked as always, so a
+   * FIFO put there since the listing is opened without blocking and refused (as a device node would
+   * be, which only root can make).
    */
   listedAsFile?: boolean;
 }
