@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describeSkippedFile, runCheck } from '../../src/core/check/check-run';
 import { evaluate } from '../../src/core/check/engine';
-import { generatedReason } from '../../src/core/check/generated';
+import { BUNDLE_SIGNATURE_LITERALS, generatedReason } from '../../src/core/check/generated';
 import { parsePolicy } from '../../src/core/policy/load';
 import { defaultPolicy, type Policy } from '../../src/core/policy/policy';
 import { BUILTIN_RULES } from '../../src/core/rules';
@@ -160,6 +160,10 @@ describe('check: generated, minified and bundled files', () => {
       '});',
     ].join('\n');
     assert.equal(generatedReason('src/x.js', rollupUmd), 'bundle: UMD wrapper, Rollup CommonJS interop');
+    // The one-pass search finds every literal only while none is a prefix of another.
+    for (const literal of BUNDLE_SIGNATURE_LITERALS) {
+      for (const other of BUNDLE_SIGNATURE_LITERALS) if (other !== literal) assert.ok(!other.startsWith(literal), `${literal} is a prefix of ${other}`);
+    }
   });
 
   it('leaves hand-written code alone: one signature outside a build folder, a marker below the header, short lines', () => {

@@ -94,15 +94,13 @@ const BUNDLE_SIGNATURES: readonly { name: string; pattern: RegExp; literals: rea
 ];
 
 /**
- * Every signature's literals as one alternation, so that one pass over a head finds which of them
- * it holds, where a search per literal read the head fifteen times. No literal is a prefix of
- * another, so at a place where one matches no other can: stepping one character past each match
- * finds every literal present, overlapping ones included.
+ * Every signature's literals, searched as one alternation so that one pass over a head finds which
+ * of them it holds (a search per literal read the head fifteen times). No literal is a prefix of
+ * another (a test checks), so where one matches no other can: stepping one character past each
+ * match finds every literal present, overlapping ones included.
  */
-const SIGNATURE_LITERALS = new RegExp(
-  [...new Set(BUNDLE_SIGNATURES.flatMap(({ literals }) => literals))].map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-  'g',
-);
+export const BUNDLE_SIGNATURE_LITERALS: readonly string[] = [...new Set(BUNDLE_SIGNATURES.flatMap(({ literals }) => literals))];
+const SIGNATURE_LITERALS = new RegExp(BUNDLE_SIGNATURE_LITERALS.map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 
 /** The signature literals found in `head`. */
 function signatureLiteralsIn(head: string): Set<string> {
