@@ -60,14 +60,6 @@ export const reliabilityUnboundedRetry: Rule = {
 };
 
 /**
- * The rule on the engine's shared walk. The walk tells whether the file has an endless loop (the
- * only kind a retry loop can be) and which named functions name themselves in their own body (the
- * only ones a recursive retry can be: by a call, or handed to a timer). With an endless loop the rule walks the file itself, as it
- * needs each loop's and function's context; without one, only a recursive retry can be found, so it
- * walks just the outermost self-calling functions: the same findings, without a second walk of a
- * file such as a service module whose bounded `for` loops retry inside `try`.
- */
-/**
  * Whether `name` (an identifier) occurs in `text` between `start` and `end` as a whole word
  * (JavaScript's word characters and `$`). Searched in the span only: searching the text from
  * `start` read on to the end of the file for every function whose body lacks its name, which made
@@ -89,6 +81,15 @@ function isNameCharacter(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code === 0x24;
 }
 
+/**
+ * The rule on the engine's shared walk. The walk tells whether the file has an endless loop (the
+ * only kind a retry loop can be) and which named functions name themselves in their own body (the
+ * only ones a recursive retry can be: by a call, or handed to a timer). With an endless loop the
+ * rule walks the file itself, as it needs each loop's and function's context; without one, only a
+ * recursive retry can be found, so it walks just the outermost self-calling functions: the same
+ * findings, without a second walk of a file such as a service module whose bounded `for` loops
+ * retry inside `try`.
+ */
 function retryVisitor(context: SyntaxContext): SyntaxVisitor {
   const { sourceFile } = context;
   const text = sourceFile.text;
