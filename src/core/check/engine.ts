@@ -169,6 +169,35 @@ function ruleOptions(policy: Policy, rule: Rule): Readonly<Record<string, unknow
   return options;
 }
 
+/** What the policy makes of each rule, the same for every file it checks. */
+interface RulePlan {
+  /** Each rule's configured severity, by its index in the rules. */
+  configured: readonly Severity[];
+  /** Each rule's `runsOnGeneratedFiles`, by its index in the rules. */
+  onGenerated: readonly boolean[];
+  /** Some rule that is not off skips generated files: only then is a file asked whether it is one. */
+  asksGenerated: boolean;
+}
+
+/**
+ * Rule plans per policy and rule list: looking a rule's severity up in the policy per file and rule
+ * cost a dictionary read each time, some 20 ms of the full check of bench/check-speed.bench.ts.
+ */
+const rulePlans = new WeakMap<Policy, WeakMap<readonly Rule[], RulePlan>>();
+
+function rulePlan(policy: Policy, rules: readonly Rule[]): RulePlan {
+  let byRules = rulePlans.get(policy);
+  if (byRules === undefined) rulePlans.set(policy, (byRules = new WeakMap()));
+  let plan = byRules.get(rules);
+  if (plan === undefined) {
+    const configured = rules.map((rule): Severity => policy.rules[rule.id]?.severity ?? rule.defaultSeverity);
+    const onGenerated = rules.map((rule) => runsOnGeneratedFiles(rule.id));
+    plan = { configured, onGenerated, asksGenerated: rules.some((_, index) => !onGenerated[index] && configured[index] !== 'off') };
+    byRules.set(rules, plan);
+  }
+  return plan;
+}
+
 /**
  * Runs the policy's rules over one file and returns findings with their final severity.
  * The one entry point shared by the language server and the CLI, so both report the same.
@@ -182,10 +211,8 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   // A file with AI-written blocks was written in an editor or by an agent, not by a build: a
   // `sourceMappingURL` comment or a long line there must not switch its rules off.
   // Nor is it asked when every rule that runs reads generated files anyway (a secrets-only check).
-  const generated =
-    policy.check.skipGenerated && !options.aiRanges?.length && options.rules.some((rule) => !runsOnGeneratedFiles(rule.id) && (policy.rules[rule.id]?.severity ?? rule.defaultSeverity) !== 'off')
-      ? generatedReason(path, text)
-      : undefined;
+  const plan = rulePlan(policy, options.rules);
+  const generated = policy.check.skipGenerated && !options.aiRanges?.length && plan.asksGenerated ? generatedReason(path, text) : undefined;
   let sourceFile: ts.SourceFile | undefined;
   const parse = (): ts.SourceFile | undefined => {
     if (sourceFile === undefined && scriptKind !== undefined && !tooLarge) {
@@ -222,10 +249,10 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       document,
     );
   /** The rule's severity when it runs on this file at all (its findings may still be none), else undefined. */
-  const runsHere = (rule: Rule): Severity | undefined => {
-    const configured: Severity = policy.rules[rule.id]?.severity ?? rule.defaultSeverity;
+  const runsHere = (rule: Rule, index: number): Severity | undefined => {
+    const configured = plan.configured[index];
     if (configured === 'off') return undefined;
-    if (generated !== undefined && !runsOnGeneratedFiles(rule.id)) return undefined;
+    if (generated !== undefined && !plan.onGenerated[index]) return undefined;
     if (language !== undefined && rule.languages?.[language] !== undefined) return tooLarge ? undefined : configured;
     if (rule.kind === 'language') return undefined;
     if (rule.kind === 'syntax' && (scriptKind === undefined || tooLarge)) return undefined;
@@ -250,9 +277,10 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   const parseOptions = (): ParseOptions => {
     if (language !== 'terraform') return {};
     const filters: TerraformBlockFilter[] = [];
-    for (const rule of options.rules) {
+    for (let index = 0; index < options.rules.length; index++) {
+      const rule = options.rules[index];
       const check = rule.languages?.terraform;
-      if (check === undefined || runsHere(rule) === undefined || !triggered(rule)) continue;
+      if (check === undefined || runsHere(rule, index) === undefined || !triggered(rule)) continue;
       if (check.terraformBlocks === undefined) return {};
       filters.push(check.terraformBlocks);
     }
@@ -295,8 +323,9 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
     const visitors: { rule: Rule; visitor: SyntaxVisitor; failure?: unknown }[] = [];
     const table: DispatchTable = new Map();
     let bindings: ReturnType<typeof FileBindings.fillDuringWalk>;
-    for (const rule of options.rules) {
-      if (rule.kind !== 'syntax' || rule.visitor === undefined || runsHere(rule) === undefined || !triggered(rule)) continue;
+    for (let index = 0; index < options.rules.length; index++) {
+      const rule = options.rules[index];
+      if (rule.kind !== 'syntax' || rule.visitor === undefined || runsHere(rule, index) === undefined || !triggered(rule)) continue;
       let visitor: SyntaxVisitor;
       try {
         visitor = rule.visitor(contextFor(rule) as SyntaxContext);
@@ -336,12 +365,13 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
 
   const ranRuleIds = new Set<string>();
   let cancelled = false;
-  for (const rule of options.rules) {
+  for (let index = 0; index < options.rules.length; index++) {
+    const rule = options.rules[index];
     if (options.isCancelled?.()) {
       cancelled = true;
       break;
     }
-    const configured = runsHere(rule);
+    const configured = runsHere(rule, index);
     if (configured === undefined) continue;
     ranRuleIds.add(rule.id);
     if (!triggered(rule)) continue;

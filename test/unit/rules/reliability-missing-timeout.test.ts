@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { reliabilityMissingTimeout as rule } from '../../../src/core/rules/reliability/missing-timeout';
+import { MISSING_TIMEOUT_TRIGGERS, reliabilityMissingTimeout as rule } from '../../../src/core/rules/reliability/missing-timeout';
 import { applyFix, assertParses, covered, lines, run, assertSameAtScale } from './syntax-rule-harness';
 import { evaluate } from '../../../src/core/check/engine';
 import { defaultPolicy } from '../../../src/core/policy/policy';
@@ -347,6 +347,47 @@ describe('rule reliability/missing-timeout', () => {
         "const api = makeApi(); api.get('/x');",
       ].join('\n');
       assert.deepEqual(run(rule, 'a.ts', text), []);
+    });
+  });
+
+  describe('the words a file needs for the rule to run (textTriggers)', () => {
+    // Each client named only by its module specifier: the URL is a variable, so no other trigger word is in the file.
+    const clients: [string, string][] = [
+      ["import nodeFetch from 'node-fetch';", 'nodeFetch(target);'],
+      ["import { fetch as call } from 'undici';", 'call(target);'],
+      ["const client = require('http');", 'client.get(target, onResponse);'],
+      ['const client = require("https");', 'client.request(target, onResponse);'],
+      ['const client = require(`http`);', 'client.get(target, onResponse);'],
+      ["import { get } from 'node:http';", 'get(target, onResponse);'],
+      ["import client from 'axios';", 'client.get(target);'],
+      ["import client from 'got';", 'client(target);'],
+      ["import client from 'superagent';", 'client.get(target);'],
+      ["import client from 'ky';", 'client.get(target, { timeout: false });'],
+    ];
+    for (const [load, call] of clients) {
+      it(`runs on a file that names its client only in \`${load}\``, () => {
+        assert.deepEqual(lines(run(rule, 'a.js', [load, call].join('\n'))), [2]);
+      });
+    }
+
+    it('runs on a file that spells the client or fetch with escapes', () => {
+      const escaped = [
+        ['\\u0066etch(target);'],
+        ["const client = require('\\x68ttp');", 'client.get(target, onResponse);'],
+        ["const client = require('\\u0068ttp');", 'client.get(target, onResponse);'],
+        ["const client = require('ht\\\ntp');", 'client.get(target, onResponse);'],
+        ["const client = require('\\150ttp');", 'client.get(target, onResponse);'],
+      ];
+      for (const source of escaped) {
+        const text = source.join('\n');
+        assert.equal(run(rule, 'a.js', text).length, 1, text);
+      }
+    });
+
+    it('does not run on a file without any of them', () => {
+      const text = ['// See http://example.com/license', 'const value = load(target);', 'export default value;'].join('\n');
+      assert.equal(MISSING_TIMEOUT_TRIGGERS.some((word) => text.includes(word)), false);
+      assert.deepEqual(run(rule, 'a.js', text), []);
     });
   });
 
