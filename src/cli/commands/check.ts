@@ -177,9 +177,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
     `in ${plural(summary.filesChecked, 'file')}; ${summary.suppressed} suppressed, ${summary.baselined} baselined, ${summary.skipped} skipped.\n`;
   // The summary goes to stderr when stdout carries a machine-readable report.
   const summaryStream = format === 'text' && !output ? io.stdout : io.stderr;
-  summaryStream.write(line);
-  // Named, not only counted: a file nobody read must not pass unnoticed.
-  for (const file of result.skipped) summaryStream.write(`  skipped ${describeSkippedFile(file)}\n`);
+  // Named, not only counted: a file nobody read must not pass unnoticed. One write: the speed tree
+  // of bench/check-speed.bench.ts names 4,058 generated files, a write each cost some 40 ms.
+  summaryStream.write(line + result.skipped.map((file) => `  skipped ${describeSkippedFile(file)}\n`).join(''));
   const failures = gateFailures(result.findings, { ...workspace.policyState.current.check, maxWarnings });
   if (failures.length > 0) io.stderr.write(`comprehension check: failed: ${failures.join('; ')}.\n`);
   return failures.length > 0 ? EXIT.findings : EXIT.ok;
