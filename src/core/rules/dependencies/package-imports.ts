@@ -33,7 +33,10 @@ export function packageImports(context: RuleContext): PackageImport[] {
     if (classified.kind !== 'package') continue;
     if (ignore.length > 0 && firstMatchingPattern(ignore, classified.name, reference.specifier) !== undefined) continue;
     if (reference.typeOnly && underTsIgnore(context.sourceFile.text, reference.start)) continue;
-    imports.push({ ...reference, packageName: classified.name });
+    // Written out: V8 copies a spread followed by more properties (`{ ...reference, packageName }`)
+    // about ten times slower than a literal, and each dependency rule runs this for every import.
+    const { specifier, kind, typeOnly, start, end, verbatim, optional } = reference;
+    imports.push({ specifier, kind, typeOnly, start, end, verbatim, optional, packageName: classified.name });
   }
   return imports;
 }

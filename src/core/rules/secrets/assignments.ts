@@ -342,7 +342,8 @@ function readValue(text: string, at: number, file: FileKind): { valueStart: numb
 
 /** Marks a value read where only a vendor-named shape may be judged. */
 function bare(value: { valueStart: number; valueEnd: number; quoted: boolean } | undefined): { valueStart: number; valueEnd: number; quoted: boolean; bareInCode: true } | undefined {
-  return value ? { ...value, bareInCode: true } : undefined;
+  // Written out: V8 copies `{ ...value, bareInCode: true }` slowly, and this runs for most keyword hits in code.
+  return value ? { valueStart: value.valueStart, valueEnd: value.valueEnd, quoted: value.quoted, bareInCode: true } : undefined;
 }
 
 /** An unquoted token-shaped word in code, ending at a blank, line end, `;`, `,`, `)` or `}`. */
