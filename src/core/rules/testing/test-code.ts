@@ -181,7 +181,7 @@ function isTestModule(specifier: string): boolean {
   return TEST_FRAMEWORK_MODULES.has(module) || module.startsWith('tap/') || module.startsWith('node:test/');
 }
 
-/** The identifier a call chain starts from: `describe` in `describe.each(t)(…)`, `it` in `it.only(…)`. */
+/** The identifier a call chain starts from: `describe` in `describe.each(t)(…)`, `it` in a focused `it.only` call. */
 function calleeRoot(callee: ts.Expression): string | undefined {
   let current = skipWrappers(callee);
   for (;;) {
