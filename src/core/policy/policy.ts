@@ -101,7 +101,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
 
 /**
  * Framework-provided modules that no package.json declares: Docusaurus' `@docusaurus/Link` and
- * swizzled `@theme/*`, SvelteKit's `$app/*` and `$lib/*`, Vite and Astro virtual modules, the
+ * swizzled `@theme/*`, SvelteKit's `$app/*` and `$lib/*`, Vite, Astro and Qwik City virtual modules
+ * (`@qwik-city-plan`, no npm name: a scope needs a slash), the
  * common `@/` and `~/` source aliases, subpath imports and builtins. Globs (picomatch) matched
  * against the package name and the whole specifier.
  */
@@ -114,6 +115,8 @@ export const DEFAULT_VIRTUAL_MODULES: readonly string[] = [
   '@generated/**',
   'virtual:*',
   'astro:*',
+  '@qwik-city-*',
+  '@qwik-client-manifest',
   '$app/**',
   '$lib',
   '$lib/**',

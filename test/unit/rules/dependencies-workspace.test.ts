@@ -178,6 +178,19 @@ describe('dependency rules on real workspace layouts', () => {
       assert.deepEqual(undeclared(root, 'src/pages/index.tsx'), ['@docusaurus/preset-classic']);
     });
 
+    it("skips Qwik City's virtual modules (create-qwik's starters), not a package of a similar name", () => {
+      const root = make({
+        'package.json': { name: 'app', devDependencies: { '@builder.io/qwik-city': '1' } },
+        'src/entry.preview.tsx': [
+          "import { createQwikCity } from '@builder.io/qwik-city/middleware/node';",
+          "import qwikCityPlan from '@qwik-city-plan';",
+          "import { manifest } from '@qwik-client-manifest';",
+          "import cityPkg from 'qwik-city-plan';",
+        ].join('\n'),
+      });
+      assert.deepEqual(undeclared(root, 'src/entry.preview.tsx'), ['qwik-city-plan']);
+    });
+
     it('the virtualModules option replaces the defaults', () => {
       const root = make({
         'package.json': { name: 'docs', devDependencies: { typescript: '5' } },

@@ -1179,6 +1179,15 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('src/forms.ts', text), []);
     });
 
+    it('does not read an interpolation cut at its first blank as a written secret (create-payload-app)', () => {
+      // The env line a generator writes: the value is `${payloadSecret || …}`, code read up to its blank.
+      const generator = "line = `PAYLOAD_SECRET=${payloadSecret || 'YOUR_SECRET_HERE'}`;\nout = `DB_PASSWORD=$(openssl rand -hex 16)`;\n";
+      assert.deepEqual(check('src/lib/manage-env-files.ts', generator), []);
+      assert.deepEqual(check('dist/lib/manage-env-files.js.map', JSON.stringify({ sourcesContent: [generator] })), []);
+      // A written secret in the same line shape is still one.
+      expectOne('src/lib/manage-env-files.ts', `line = \`PAYLOAD_SECRET=${punctuated}\`;\n`, punctuated, 'secret');
+    });
+
     it('in tests, docs and examples a written password is a fixture or an illustration', () => {
       const text = `password = "${punctuated}"\n`;
       assert.deepEqual(check('test/login.test.ts', text), []);

@@ -109,6 +109,29 @@ describe('rule security/shell-injection', () => {
     assert.deepEqual(run(rule, 'a.ts', text), []);
   });
 
+  it('takes a path joined from constants for a constant, and one joined from anything else for input (@nestjs/cli)', () => {
+    const constant = [
+      "import { spawn } from 'child_process';",
+      "import * as path from 'node:path';",
+      "import { join } from 'path';",
+      "const bin = join('node_modules', '.bin', process.platform === 'win32' ? 'observe.cmd' : 'observe');",
+      "spawn(bin, ['link'], { shell: process.platform === 'win32' });",
+      "spawn(path.join('scripts', 'build.sh'), [], { shell: true });",
+    ].join('\n');
+    assert.deepEqual(run(rule, 'lib/utils/observe-link.ts', constant), []);
+    const dynamic = [
+      "import { execSync } from 'child_process';",
+      "import * as path from 'path';",
+      "import { join } from 'node:path';",
+      "execSync(join('node_modules', '.bin', tool));",
+      'execSync(path.join(...parts));',
+      "execSync(path.resolve('bin', 'run'));",
+      "execSync(join('bin', 'run') + ' ' + userArg);",
+      "execSync(other.join('bin', 'run'));",
+    ].join('\n');
+    assert.deepEqual(lines(run(rule, 'lib/run.ts', dynamic)), [4, 5, 6, 7, 8]);
+  });
+
   it('ignores exec methods that are not child_process', () => {
     const text = [
       'const match = /(\\d+)-(\\d+)/.exec(input);',

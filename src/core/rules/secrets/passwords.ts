@@ -58,6 +58,9 @@ function isCommonWordPassword(value: string, letters: string): boolean {
  */
 function isTemplateOrReference(value: string): boolean {
   if (/[(){}[\]<>]/.test(value) && bracketsNest(value)) return true;
+  // `PAYLOAD_SECRET=${payloadSecret || 'x'}` in a template literal, read up to its first blank:
+  // an interpolation opened and cut short is code, not a literal.
+  if (/^(?:\$\{|\$\(|#\{|\{\{)/.test(value) && !bracketsNest(value)) return true;
   if (isEnvReference(value) && !/\$\{(?![A-Za-z_][\w.]*(?:[:?=+-][^{}]*)?\})/.test(value)) return true;
   // `%s`, `%(name)s`, `%DB_PASS%`, `$1`, `:password` / `@password` bind parameters, `$PASS`, and
   // replacement markers around a name (`@@API_KEY@@`, `__TOKEN__`, `$SECRET$`).

@@ -69,6 +69,13 @@ function compose(expression: ts.Expression, bindings: FileBindings, isSafePart: 
     if (leftConstant && right.dynamicParts.length === 0) return { text: right.text, dynamicParts: [], form: 'literal', viaConstant: false };
   }
   if (isSafePart(value)) return { text: '?', dynamicParts: [], form: 'other', viaConstant: false };
+  if (ts.isCallExpression(value) && isPathJoin(value, bindings)) {
+    // `join('node_modules', '.bin', isWindows ? 'x.cmd' : 'x')`: constant parts join into a constant.
+    const parts = value.arguments.map((argument) => (ts.isSpreadElement(argument) ? unknown(argument, 'other') : compose(argument, bindings, isSafePart, depth + 1)));
+    if (parts.length > 0 && parts.every((part) => part.dynamicParts.length === 0)) {
+      return { text: parts.map((part) => part.text).join('/'), dynamicParts: [], form: 'literal', viaConstant: false };
+    }
+  }
   if (ts.isIdentifier(value)) {
     const binding = bindings.resolve(value);
     if (binding?.kind === 'const' && binding.initializer !== undefined) {
@@ -78,6 +85,15 @@ function compose(expression: ts.Expression, bindings: FileBindings, isSafePart: 
     return unknown(value, 'variable');
   }
   return unknown(value, 'other');
+}
+
+/**
+ * `path.join(…)` or `join` from `node:path`: its result is fixed by its arguments alone (unlike
+ * `resolve`, which starts from the working folder).
+ */
+function isPathJoin(call: ts.CallExpression, bindings: FileBindings): boolean {
+  const reference = bindings.moduleOf(call.expression);
+  return reference?.module === 'path' && reference.member === 'join';
 }
 
 /** `||`, `??`, `&&` (a function, not a table: `ts` loads on first use, not when this module does). */
