@@ -1218,6 +1218,18 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('CHANGELOG.md', 'Credentials in a URL (e.g. `https://user:p%40ss@host`) are now decoded.\n'), []);
     });
 
+    it('calls a password under eight characters guessable, whatever it is made of (pip\'s authentication guide)', () => {
+      const guide = 'password `he//o` accessing a repository:\n\n```\nhttps://user:he%2F%2Fo@pypi.company.com/simple\n```\n';
+      assert.deepEqual(check('docs/topics/authentication.md', guide), []);
+      const url = check('src/index.ts', 'const INDEX = "https://user:he%2F%2Fo@pypi.company.com/simple";\n');
+      assert.deepEqual(url.map((finding) => [finding.severity, /guessable/.test(finding.message)]), [['warning', true]]);
+      const written = check('src/db.go', `password = "${['x9', '#k', 'Q2'].join('')}"\n`);
+      assert.deepEqual(written.map((finding) => finding.severity), ['warning']);
+      // Eight characters and more are judged as before: a random one is an error.
+      const random = randomChars(BASE62, 8, 1211);
+      assert.deepEqual(check('src/index.ts', `const INDEX = "https://user:${random}@pypi.company.com/simple";\n`).map((finding) => finding.severity ?? 'error'), ['error']);
+    });
+
     it('header values on a curl command line are literals', () => {
       const hex = randomChars(HEX, 16, 1202);
       expectOne('scripts/call.sh', `curl -H "Content-Type: application/json" -H "Token: ${hex}" https://api.acme.io\n`, hex, /Hardcoded Token header credential/);

@@ -291,6 +291,9 @@ const COMMON_PASSWORD_WORDS: readonly string[] = [
 /** Digits and symbols people put around a word to satisfy a password policy (`Summer2024!`, `!admin1`). */
 const PASSWORD_DECORATION = /^[\d!@#$%^&*?._+=~-]+|[\d!@#$%^&*?._+=~-]+$/g;
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+/** Shorter passwords are guessable whatever they are made of. */
+const MIN_UNGUESSABLE_LENGTH = 8;
+
 /** A single word of up to this many letters, decorated, is a guessable password (`Summer2024!`). */
 const MAX_SINGLE_WORD = 12;
 
@@ -300,6 +303,8 @@ const MAX_SINGLE_WORD = 12;
  * where their character variety passes an entropy bar scaled to their length.
  */
 export function isGuessablePassword(value: string): boolean {
+  // Under eight characters any password falls to a search of every combination (NIST SP 800-63B's minimum).
+  if (value.length < MIN_UNGUESSABLE_LENGTH) return true;
   const core = value.replace(PASSWORD_DECORATION, '');
   if (core.length === 0) return /^\d+$/.test(value) || value.length <= MAX_SINGLE_WORD;
   const letters = passwordLetters(value);
