@@ -1218,6 +1218,20 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('CHANGELOG.md', 'Credentials in a URL (e.g. `https://user:p%40ss@host`) are now decoded.\n'), []);
     });
 
+    it('calls a password with the word password in it guessable, however decorated (botocore\'s API examples)', () => {
+      const examples = `{"input": {"Password": "${['SomeKind', 'Of', 'Password', '123!@#'].join('')}", "LocalConsolePassword": "${['PassWord', 'MustBeAtLeast6Chars.'].join('')}"}}\n`;
+      assert.deepEqual(check('botocore/data/iam/2010-05-08/examples-1.json', examples), []);
+      const code = check('src/iam.ts', `const password = "${['SomeKind', 'Of', 'P@ssw0rd', '123!@#'].join('')}";\n`);
+      assert.deepEqual(code.map((finding) => [finding.severity, /guessable/.test(finding.message)]), [['warning', true]]);
+    });
+
+    it("takes a value typed on the home row for a stand-in under a secret name too (requests-oauthlib's doctests)", () => {
+      const doctest = "    {\n        'oauth_token': 'sdf0o9823sjdfsdf',\n        'oauth_token_secret': '2kjshdfp92i34asdasd',\n    }\n";
+      assert.deepEqual(check('requests_oauthlib/oauth1_session.py', doctest), []);
+      // A secret a person wrote with symbols in it is still one.
+      expectOne('src/client.py', `oauth_token_secret = '${punctuated}'\n`, punctuated, 'secret');
+    });
+
     it('calls a password under eight characters guessable, whatever it is made of (pip\'s authentication guide)', () => {
       const guide = 'password `he//o` accessing a repository:\n\n```\nhttps://user:he%2F%2Fo@pypi.company.com/simple\n```\n';
       assert.deepEqual(check('docs/topics/authentication.md', guide), []);
