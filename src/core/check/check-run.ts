@@ -1,7 +1,7 @@
 import { inShard, type Shard } from './shard';
-import { readTextFileSync } from '../workspace/fs';
+import { type BoundedReadOptions, readTextFileSync, resolvedRoot } from '../workspace/fs';
 import { printable } from '../workspace/paths';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadGrammarsForPaths } from '../languages/tree-sitter';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -274,9 +274,15 @@ export function checkOneFile(
   blocks: readonly Block[],
   readNote: (blockId: string) => string | undefined,
   options: FileCheckOptions,
-  realRoot: string = realpathSync.native(workspace.root),
+  confinement: RootConfinement = resolvedRoot(workspace.root),
 ): FileOutcome {
-  const file = readWorkspaceTextFileSync(join(workspace.root, path), { maxFileSizeBytes: options.maxFileSizeBytes, root: realRoot, rootIsReal: true, realFolders: options.realFolders, listedAsFile: true });
+  const file = readWorkspaceTextFileSync(join(workspace.root, path), {
+    maxFileSizeBytes: options.maxFileSizeBytes,
+    root: confinement.root,
+    rootIsReal: confinement.rootIsReal,
+    realFolders: options.realFolders,
+    listedAsFile: true,
+  });
   if (file.kind === 'missing') return { kind: 'skipped', path, reason: 'unreadable', detail: 'deleted while the check ran' };
   if (file.kind === 'refused') return { kind: 'skipped', path, reason: 'unreadable', detail: file.reason };
   if (file.kind !== 'text') return { kind: 'skipped', path, reason: file.kind };
@@ -297,9 +303,22 @@ export function checkOneFile(
   };
 }
 
-/** A check thread's cache of real folder paths, knowing the root's (resolved once for the whole check). */
-export function seededRealFolders(root: string, realRoot: string): Map<string, string> {
-  return new Map([[resolve(root), realRoot]]);
+/** The root part of a check's reads (see {@link resolvedRoot}). */
+export type RootConfinement = Pick<BoundedReadOptions, 'root' | 'rootIsReal'>;
+
+/**
+ * What a check thread's reads share: the root resolved once for the whole pass (a root that cannot
+ * be resolved is left to each read, which reports its file), and the cache of real folder paths,
+ * seeded with the root's when it resolved.
+ */
+export function checkThreadReads(root: string): { confinement: RootConfinement; realFolders: Map<string, string> } {
+  const confinement = resolvedRoot(root);
+  return { confinement, realFolders: seededRealFolders(root, confinement) };
+}
+
+/** A cache of real folder paths that knows the root's, when `confinement` resolved it. */
+export function seededRealFolders(root: string, confinement: RootConfinement): Map<string, string> {
+  return confinement.rootIsReal === true && confinement.root !== undefined ? new Map([[resolve(root), confinement.root]]) : new Map();
 }
 
 /** Below this many files per thread, starting another thread costs more than it saves. */
@@ -365,9 +384,9 @@ export async function checkFiles(
   const blocksByPath = options.blocksByPath ?? new Map<string, Block[]>();
   if (count === 1 && !options.offMainThread) {
     await loadGrammarsForPaths(paths);
-    const realRoot = realpathSync.native(workspace.root);
-    const threadOptions = { ...options, realFolders: seededRealFolders(workspace.root, realRoot) };
-    return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, threadOptions, realRoot));
+    const { confinement, realFolders } = checkThreadReads(workspace.root);
+    const threadOptions = { ...options, realFolders };
+    return paths.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, threadOptions, confinement));
   }
   // Interleaved shares balance big and small files; results are put back in order by path index.
   const shares: string[][] = Array.from({ length: count }, () => []);
@@ -394,8 +413,9 @@ export async function checkFiles(
               reject(error);
               return;
             }
-            const realRoot = realpathSync.native(workspace.root);
-            loadGrammarsForPaths(share).then(() => resolve(share.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, options, realRoot))), reject);
+            const { confinement, realFolders } = checkThreadReads(workspace.root);
+            const threadOptions = { ...options, realFolders };
+            loadGrammarsForPaths(share).then(() => resolve(share.map((path) => checkOneFile(workspace, path, blocksByPath.get(path) ?? [], readNote, threadOptions, confinement))), reject);
           });
           worker.once('exit', (code) => {
             if (code !== 0) reject(new Error(`check worker exited with ${code}`));

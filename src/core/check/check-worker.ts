@@ -1,6 +1,5 @@
-import { realpathSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { type CheckWorkerInput, checkOneFile, type FileOutcome, noteReader, seededRealFolders } from './check-run';
+import { type CheckWorkerInput, checkOneFile, checkThreadReads, type FileOutcome, noteReader } from './check-run';
 import { PolicyWorkspace } from '../workspace/policy-workspace';
 import { loadGrammarsForPaths } from '../languages/tree-sitter';
 
@@ -16,9 +15,9 @@ async function main(input: CheckWorkerInput): Promise<void> {
   workspace.loadBaselineFromDisk();
   const blocks = new Map(input.blocksByPath);
   const readNote = noteReader(input.root);
-  const realRoot = realpathSync.native(input.root);
-  const options = { ...input.options, realFolders: seededRealFolders(input.root, realRoot) };
-  const outcomes: FileOutcome[] = input.paths.map((path) => checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, options, realRoot));
+  const { confinement, realFolders } = checkThreadReads(input.root);
+  const options = { ...input.options, realFolders };
+  const outcomes: FileOutcome[] = input.paths.map((path) => checkOneFile(workspace, path, blocks.get(path) ?? [], readNote, options, confinement));
   parentPort?.postMessage(outcomes);
 }
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listBoundedFolderSync, readBoundedFileSync, readBoundedFile, resolvedRoot, writeFileAtomic, writeFileAtomicSync, WriteRefusedError } from '../../../src/core/workspace/fs';
 import { PolicyWorkspace } from '../../../src/core/workspace/policy-workspace';
-import { runCheck, seededRealFolders } from '../../../src/core/check/check-run';
+import { checkOneFile, checkThreadReads, runCheck, seededRealFolders } from '../../../src/core/check/check-run';
 import { FILE_NOT_CHECKED_RULE_ID } from '../../../src/core/check/engine';
 import { LspTestClient } from '../server/lsp-client';
 import { sarifUri } from '../../../src/core/check/sarif';
@@ -187,7 +187,7 @@ describe('hostile repositories', function () {
       // And with each path taken as listed as a regular file (as the check's reads take them): a
       // link, FIFO or folder found there since is opened without following and refused all the same.
       for (const listedAsFile of [false, true])
-      for (const realFolders of [new Map<string, string>(), seededRealFolders(root, realpathSync.native(root))])
+      for (const realFolders of [new Map<string, string>(), seededRealFolders(root, { root: realpathSync.native(root), rootIsReal: true })])
       for (let pass = 0; pass < 2; pass++) {
         const read = (path: string) => readBoundedFileSync(join(root, path), { root, realFolders, listedAsFile });
         // A folder below a linked one is reached through the link: it leads out too.
@@ -231,6 +231,23 @@ describe('hostile repositories', function () {
       // A root that cannot be resolved now is left for each read to resolve, and report.
       assert.deepEqual(resolvedRoot(join(root, 'none')), { root: join(root, 'none') });
       assert.equal(readBoundedFileSync(join(root, 'none/x'), { ...resolvedRoot(join(root, 'none')) }).kind, 'missing');
+    });
+
+    it('a check thread whose root is gone reports each file unreadable, and throws nothing', () => {
+      const { root } = attack();
+      put(root, 'app/a.ts', 'export const a = 1;\n');
+      const workspace = new PolicyWorkspace(join(root, 'app'), true);
+      const reads = checkThreadReads(workspace.root);
+      assert.deepEqual(reads.confinement, { root: realpathSync.native(join(root, 'app')), rootIsReal: true });
+      assert.equal(reads.realFolders.size, 1);
+      rmSync(join(root, 'app'), { recursive: true });
+      const gone = checkThreadReads(workspace.root);
+      assert.deepEqual(gone.confinement, { root: join(root, 'app') });
+      assert.equal(gone.realFolders.size, 0);
+      for (const confinement of [reads.confinement, gone.confinement, undefined]) {
+        const outcome = checkOneFile(workspace, 'a.ts', [], () => undefined, { realFolders: new Map() }, confinement);
+        assert.equal(outcome.kind === 'skipped' && outcome.reason, 'unreadable');
+      }
     });
 
     it('lists the regular files of a folder only, confined to the root, and stops after a capped number of entries', () => {

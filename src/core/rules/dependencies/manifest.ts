@@ -29,11 +29,13 @@ const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
  * large) throws with the reason.
  */
 export function manifestReaderFor(root?: string): ManifestReader {
-  // Resolved on the first read, not on every one: a check looks for a package.json in each folder up from each file.
+  // Resolved on the first read, not on every one: a check looks for a package.json in each folder up
+  // from each file. A root that could not be resolved is tried again at the next read.
   let confinement: Pick<BoundedReadOptions, 'root' | 'rootIsReal'> | undefined;
   return (absolutePath) => {
-    confinement ??= root === undefined ? {} : resolvedRoot(root);
-    const read = readBoundedTextFileSync(absolutePath, { ...confinement, maxBytes: MAX_MANIFEST_BYTES });
+    const current = confinement ?? (root === undefined ? {} : resolvedRoot(root));
+    if (root === undefined || current.rootIsReal === true) confinement = current;
+    const read = readBoundedTextFileSync(absolutePath, { root: current.root, rootIsReal: current.rootIsReal, maxBytes: MAX_MANIFEST_BYTES });
     if (read.kind === 'ok') return read.text;
     if (read.kind === 'missing' || read.cause === 'folder') return undefined;
     throw new Error(read.reason);
