@@ -82,7 +82,7 @@ if (!only || only === 'vsix') {
   } else {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const bytes = statSync(join(root, `comprehension-first-${version}.vsix`)).size;
-    const dist = ['extension.js', 'server.js', 'cli.js', 'vendor/typescript.js'].map((f) => [f, statSync(join(root, 'dist', f)).size]);
+    const dist = ['extension.js', 'server.js', 'cli.js', 'cli-main.js', 'vendor/typescript.js'].map((f) => [f, statSync(join(root, 'dist', f)).size]);
     write('vsix', { bytes, megabytes: Math.round((bytes / 1048576) * 100) / 100, limitMegabytes: 3, shareOfLimit: Math.round((bytes / (3 * 1048576)) * 1000) / 1000, bundles: Object.fromEntries(dist) });
   }
 }

@@ -11,7 +11,7 @@ const vsix = join(root, `comprehension-first-${version}.vsix`);
 const MAX_BYTES = 3 * 1024 * 1024;
 
 const allowed = [
-  /^dist\/(extension|server|cli)\.js$/,
+  /^dist\/(extension|server|cli|cli-main)\.js$/,
   /^dist\/grammars\/tree-sitter(-[a-z]+)?\.wasm$/,
   /^dist\/vendor\/typescript\.js$/,
   /^dist\/schemas\/[\w.-]+\.json$/,
@@ -56,7 +56,7 @@ for (const entry of entries) {
   const inner = entry.replace(/^extension\//, '');
   if (!allowed.some((pattern) => pattern.test(inner))) problems.push(`the .vsix holds a file outside the allow-list: ${entry}`);
 }
-for (const required of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/package.json']) {
+for (const required of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/cli.js', 'extension/dist/cli-main.js', 'extension/package.json']) {
   if (!entries.includes(required)) problems.push(`the .vsix lacks ${required}`);
 }
 const size = statSync(vsix).size;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Language, Parser, Range, Tree } from 'web-tree-sitter';
@@ -50,7 +51,9 @@ export async function loadGrammars(languages: Iterable<TreeSitterLanguageId>): P
     wanted.map((language) => {
       let promise = loading.get(language);
       if (promise === undefined) {
-        promise = LanguageClass.load(locate(language)).then((grammar) => {
+        // Handed the bytes: given a path, web-tree-sitter reads it through `import('fs/promises')`,
+        // which the CLI's bundle, compiled through V8's code cache (src/cli/launcher.ts), need not support.
+        promise = readFile(locate(language)).then((bytes) => LanguageClass.load(bytes)).then((grammar) => {
           loaded.set(language, grammar);
           return grammar;
         });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { Script } from 'node:vm';
+import { constants, Script, type ScriptOptions } from 'node:vm';
 import { userCacheDir } from './user-cache';
 
 /** A cache file larger than this is not ours to trust: it is ignored (and replaced). */
@@ -26,6 +26,13 @@ export function defaultCodeCacheDir(env: NodeJS.ProcessEnv = process.env): strin
   return join(userCacheDir(env), 'v8');
 }
 
+/**
+ * `import()` inside a module loaded here resolves as it would under `require`: Node's own loader
+ * (20.12 and later), else an `import()` made from this module (older Node, Electron's).
+ */
+const DYNAMIC_IMPORT = ((constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER ??
+  ((specifier: string) => import(specifier))) as unknown as NonNullable<ScriptOptions['importModuleDynamically']>;
+
 /** Bytes of the SHA-256 that heads a cache file: V8 checks a cache's source length and its own version, not its bytes. */
 const CHECKSUM_BYTES = 32;
 
@@ -46,7 +53,11 @@ export function requireWithCodeCache(file: string, cacheDir: string = defaultCod
   const cachePath = join(cacheDir, `${basename(file)}-${key}.v8cache`);
   const cached = readCache(cachePath);
   // The wrapper Node itself puts around a CommonJS module, on the module's first line so positions hold.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n})`, { filename: file, cachedData: cached });
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n})`, {
+    filename: file,
+    cachedData: cached,
+    importModuleDynamically: DYNAMIC_IMPORT,
+  });
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   if (cached !== undefined && !script.cachedDataRejected) return { exports: module.exports, cache: 'used' };

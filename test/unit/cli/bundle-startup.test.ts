@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,6 +40,31 @@ describe('CLI bundle startup', function () {
       rmSync(cache, { recursive: true, force: true });
     }
   };
+
+  it("loads the CLI bundle through V8's code cache: the first run writes it, the next ones use it; COMPREHENSION_CODE_CACHE=0 loads it plainly", () => {
+    const cache = mkdtempSync(join(tmpdir(), 'cf-startup-cache-'));
+    try {
+      const version = (env: NodeJS.ProcessEnv = {}) => {
+        const run = spawnSync(process.execPath, [cliBundle, '--version'], { cwd: root, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, ...env } });
+        assert.equal(run.status, 0, run.stderr);
+        return run.stdout.trim();
+      };
+      const codeCache = join(cache, 'comprehension-first', 'v8');
+      const cliCaches = () => (existsSync(codeCache) ? readdirSync(codeCache).filter((name) => /^cli-main\.js-[0-9a-f]{16}\.v8cache$/.test(name)) : []);
+      const plain = version({ COMPREHENSION_CODE_CACHE: '0' });
+      assert.match(plain, /^\d+\.\d+\.\d+/);
+      assert.deepEqual(cliCaches(), []);
+      assert.equal(version(), plain);
+      const [written] = cliCaches();
+      assert.ok(written, 'the first run wrote the cache');
+      const writtenAt = statSync(join(codeCache, written)).mtimeMs;
+      assert.equal(version(), plain);
+      assert.deepEqual(cliCaches(), [written]);
+      assert.equal(statSync(join(codeCache, written)).mtimeMs, writtenAt, 'the next run used the cache, not a new one');
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
 
   it('does not load TypeScript for --version or a secrets-only check', () => {
     assert.equal(loadsTypeScript(root, '--version'), false);

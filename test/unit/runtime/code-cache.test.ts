@@ -32,6 +32,16 @@ describe('V8 code cache (requireWithCodeCache)', () => {
     assert.equal((second.exports as { twice: (n: number) => number }).twice(2), 4);
   });
 
+  it('lets the module import() as it could under require, from a written cache and a used one', async () => {
+    writeFileSync(module, "exports.load = () => import('node:path').then((path) => path.basename(__filename));\n");
+    const cacheDir = join(root, 'cache');
+    for (const expected of ['written', 'used']) {
+      const loaded = requireWithCodeCache(module, cacheDir);
+      assert.equal(loaded.cache, expected);
+      assert.equal(await (loaded.exports as { load: () => Promise<string> }).load(), 'lib.js');
+    }
+  });
+
   it('never hands V8 a damaged cache, or the cache of another source of the same length', () => {
     const cacheDir = join(root, 'cache');
     requireWithCodeCache(module, cacheDir);
