@@ -211,6 +211,27 @@ export async function run(): Promise<Record<string, unknown>> {
     ].join('\n'),
   );
 
+  // The same floor plus the secrets rule's scan of every file (its trigger search and what each hit
+  // leads to, from the transpiled sources in out/src), and nothing else: no policy, no per-file
+  // checks, no report. Not a goal either; what is left of a secrets-only run above it is the check.
+  const scanFloorScript = join(CACHE, 'speed-node-scan-floor.js');
+  const secretsModules = join(ROOT, 'out/src/core/rules/secrets');
+  writeFileSync(
+    scanFloorScript,
+    [
+      "const { readdirSync, readFileSync } = require('node:fs');",
+      "const { join, relative } = require('node:path');",
+      `const { scanForSecrets } = require(${JSON.stringify(join(secretsModules, 'scan.js'))});`,
+      `const { classifyFile } = require(${JSON.stringify(join(secretsModules, 'file-kind.js'))});`,
+      `const { secretsHardcodedSecret } = require(${JSON.stringify(join(secretsModules, 'hardcoded-secret.js'))});`,
+      'const options = secretsHardcodedSecret.defaultOptions;',
+      'let candidates = 0;',
+      'const walk = (dir) => { for (const entry of readdirSync(dir, { withFileTypes: true })) { const path = join(dir, entry.name); if (entry.isDirectory()) walk(path); else if (entry.isFile()) candidates += scanForSecrets(readFileSync(path, "utf8"), classifyFile(relative(process.argv[2], path)), options).length; } };',
+      'walk(process.argv[2]);',
+      'console.log(candidates);',
+    ].join('\n'),
+  );
+
   const eslintSetup = eslintBin();
   if ('skipped' in eslintSetup) skipped.eslint = eslintSetup.skipped;
   else versions.eslint = ESLINT_VERSION;
@@ -228,9 +249,11 @@ export async function run(): Promise<Record<string, unknown>> {
   const secretsRuns: Timed[] = [];
   const rgRuns: Timed[] = [];
   const floorRuns: Timed[] = [];
+  const scanFloorRuns: Timed[] = [];
   const eslintRuns: Timed[] = [];
   for (let i = 0; i < RUNS; i++) {
     floorRuns.push(timed(process.execPath, [floorScript, tree.dir], tree.dir));
+    scanFloorRuns.push(timed(process.execPath, [scanFloorScript, tree.dir], tree.dir));
     if (rgAvailable) rgRuns.push(timed('/usr/bin/rg', rgArgs, tree.dir));
     secretsRuns.push(ours('secrets/*'));
     fullRuns.push(ours());
@@ -241,6 +264,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const secrets = median(secretsRuns);
   const rg = rgAvailable ? median(rgRuns) : undefined;
   const floor = median(floorRuns);
+  const scanFloor = median(scanFloorRuns);
+  if (scanFloor.status !== 0) throw new Error(`the scan floor failed (exit ${scanFloor.status}): ${scanFloor.stderr.slice(0, 2000)}`);
   const eslint = eslintRuns.length === RUNS ? median(eslintRuns) : undefined;
   /** The median of the rounds' ratios, each of two runs made back to back. */
   const pairedRatio = (ours: Timed[], theirs: Timed[], seconds: (run: Timed) => number) =>
@@ -305,6 +330,11 @@ export async function run(): Promise<Record<string, unknown>> {
     comprehensionSecretsOnly: { rules: 'secrets/*', ...describe(secrets), filesChecked: secretsSummary.filesChecked, findings: secretsSummary.findings },
     ...(rg ? { ripgrep: { regexes: SECRET_REGEXES.length, ...describe(rg) } } : {}),
     nodeReadFloor: { what: 'node: walk the tree and read every file as UTF-8, one thread, nothing else', ...describe(floor), toRipgrep: rg ? round(floor.seconds / Math.max(rg.seconds, 0.01), 1) : null },
+    secretsScanFloor: {
+      what: "node: the read floor plus the secrets rule's scan of every file (out/src, unbundled), one thread, nothing else",
+      ...describe(scanFloor),
+      toRipgrep: rg ? round(scanFloor.seconds / Math.max(rg.seconds, 0.01), 1) : null,
+    },
     ...(eslint ? { eslint: { rules: ESLINT_RULES, ...describe(eslint), problems: eslintProblems } } : {}),
     ...(secretlint ? { secretlint: { preset: 'recommend', ...describe(secretlint), findings: secretlintFindings } } : {}),
     ...(Object.keys(skipped).length ? { skipped } : {}),
