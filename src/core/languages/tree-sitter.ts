@@ -51,8 +51,8 @@ export async function loadGrammars(languages: Iterable<TreeSitterLanguageId>): P
     wanted.map((language) => {
       let promise = loading.get(language);
       if (promise === undefined) {
-        // Handed the bytes: given a path, web-tree-sitter reads it through `import('fs/promises')`,
-        // which the CLI's bundle, compiled through V8's code cache (src/cli/launcher.ts), need not support.
+        // Handed the bytes: given a path, web-tree-sitter reads it through `import('fs/promises')`, which
+        // the CLI's bundle, compiled through V8's code cache (src/cli/launcher.ts), cannot make before Node 20.12.
         promise = readFile(locate(language)).then((bytes) => LanguageClass.load(bytes)).then((grammar) => {
           loaded.set(language, grammar);
           return grammar;

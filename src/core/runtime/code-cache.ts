@@ -27,11 +27,12 @@ export function defaultCodeCacheDir(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /**
- * `import()` inside a module loaded here resolves as it would under `require`: Node's own loader
- * (20.12 and later), else an `import()` made from this module (older Node, Electron's).
+ * `import()` inside a module loaded here, as under `require`: Node's own loader, from Node 20.12.
+ * Before it (VS Code's Electron among them) a module compiled this way cannot `import()` at all (the
+ * option's function form needs `--experimental-vm-modules`), so the bundles make none at run time:
+ * tree-sitter's grammars, for one, are read in languages/tree-sitter.ts and handed over as bytes.
  */
-const DYNAMIC_IMPORT = ((constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER ??
-  ((specifier: string) => import(specifier))) as unknown as NonNullable<ScriptOptions['importModuleDynamically']>;
+const DYNAMIC_IMPORT = (constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol } | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER as ScriptOptions['importModuleDynamically'];
 
 /** Bytes of the SHA-256 that heads a cache file: V8 checks a cache's source length and its own version, not its bytes. */
 const CHECKSUM_BYTES = 32;
