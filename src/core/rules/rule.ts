@@ -25,6 +25,12 @@ export interface PackageManifestInfo {
   /** True when the package has a `bin` (a command-line tool, such as a project scaffolder). */
   hasBin?: boolean;
   /**
+   * True when the file looked up is in a template folder (`templates/`, `starters/`…) of a
+   * command-line package: what a scaffolding tool copies into the projects it creates, whose own
+   * package.json declares its imports. Set by the lookup, whichever package.json governs the file.
+   */
+  scaffoldTemplate?: boolean;
+  /**
    * For a Python file: the Python project that governs it instead (`path` is then its manifest and
    * `declared` holds PEP 503 normalised distribution names). Absent for TypeScript and JavaScript.
    */

@@ -127,6 +127,26 @@ describe('dependency rules on real workspace layouts', () => {
       assert.deepEqual(undeclared(root, 'site/src/templates/email.tsx'), ['@react-email/components'], 'an application has no bin');
     });
 
+    it('leaves a template with a package.json of its own to the projects it creates (create-strapi-app, create-redwood-app)', () => {
+      const root = make({
+        'package.json': { name: 'create-strapi-app', bin: './bin/index.js', dependencies: { commander: '8' } },
+        // Filled in at creation: the generator merges the framework's dependencies into it.
+        'templates/example/package.json': { scripts: { develop: 'strapi develop' }, dependencies: { 'fs-extra': '10' } },
+        'templates/example/src/api/article/routes/article.ts': "import { factories } from '@strapi/strapi';\nimport fs from 'fs-extra';\n",
+        // A template that is a monorepo of its own: the walk up stops at its workspace root.
+        'templates/js/package.json': { private: true, workspaces: ['api', 'web'] },
+        'templates/js/api/package.json': { name: 'api', dependencies: { '@redwoodjs/api': '8' } },
+        'templates/js/api/src/lib/db.js': "import { PrismaClient } from '@prisma/client';\n",
+        'apps/site/package.json': { name: 'site', private: true, dependencies: { react: '18' } },
+        'apps/site/src/templates/email.tsx': "import { Html } from '@react-email/components';\n",
+        'bin/index.ts': "import { program } from 'commander';\nimport x from 'made-up-thing';\n",
+      });
+      assert.deepEqual(undeclared(root, 'templates/example/src/api/article/routes/article.ts'), []);
+      assert.deepEqual(undeclared(root, 'templates/js/api/src/lib/db.js'), []);
+      assert.deepEqual(undeclared(root, 'apps/site/src/templates/email.tsx'), ['@react-email/components'], 'an application beside the templates is checked');
+      assert.deepEqual(undeclared(root, 'bin/index.ts'), ['made-up-thing'], "the tool's own code is checked");
+    });
+
     it('a package.json that declares nothing still governs when nothing above it does', () => {
       const root = make({ 'package.json': { name: 'bare' }, 'a.ts': "import x from 'left-pad';\n" });
       assert.deepEqual(undeclared(root, 'a.ts'), ['left-pad']);

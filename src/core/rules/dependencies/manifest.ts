@@ -193,6 +193,7 @@ export class ManifestCache {
     let governing: { manifest: PackageManifestInfo; absolutePath: string; folder: string } | undefined;
     /** Whether the declarations above still count: the governing package, and each above it so far, is unpublished. */
     let inheritsFromAbove = false;
+    let scaffoldTemplate = false;
     for (;;) {
       const manifestPath = nodePath.join(folder, MANIFEST_FILE_NAME);
       const entry = this.entry(manifestPath);
@@ -227,14 +228,25 @@ export class ManifestCache {
           break;
         }
       }
+      if (!scaffoldTemplate && entry.kind === 'parsed' && entry.manifest.hasBin === true) scaffoldTemplate = inTemplateFolder(folder, governing?.folder ?? fileFolder, fileFolder);
       if (folder === this.root) break;
       const parent = nodePath.dirname(folder);
       if (parent === folder) break;
       folder = parent;
     }
+    // The walk stops at a workspace root; a template can be a monorepo of its own (create-redwood-app's
+    // `templates/js/`), so command-line packages above it are still looked for.
+    for (let above = folder; !scaffoldTemplate; ) {
+      const entry = this.entry(nodePath.join(above, MANIFEST_FILE_NAME));
+      if (entry.kind === 'parsed' && entry.manifest.hasBin === true) scaffoldTemplate = inTemplateFolder(above, governing?.folder ?? fileFolder, fileFolder);
+      const parent = nodePath.dirname(above);
+      if (above === this.root || parent === above) break;
+      above = parent;
+    }
     const chosen = governing ?? deferred;
     if (!chosen) return { kind: 'none' };
     const manifest: ResolvedManifestInfo = { ...chosen.manifest, resolution: this.resolution.resolutionFor(fileFolder) };
+    if (scaffoldTemplate) manifest.scaffoldTemplate = true;
     return { kind: 'found', manifest, absolutePath: chosen.absolutePath };
   }
 
@@ -325,6 +337,20 @@ export class ManifestCache {
     if (parsed.column !== undefined) problem.column = parsed.column;
     return { kind: 'invalid', problem };
   }
+}
+
+/** Folders a scaffolding tool copies into the projects it creates. */
+const TEMPLATE_FOLDER = /^(?:templates?|scaffolds?|boilerplates?|starters?|skeletons?)$/i;
+
+/**
+ * True when a command-line package at `packageFolder` holds the file in one of its template folders:
+ * the file's own folder when that package governs it (`create-next-app/templates/app/`), else the
+ * folder of the package.json that does, which must then lie in the template
+ * (`create-strapi-app/templates/example/`); an application beside the templates does not count.
+ */
+function inTemplateFolder(packageFolder: string, governingFolder: string, fileFolder: string): boolean {
+  const below = nodePath.relative(packageFolder, governingFolder === packageFolder ? fileFolder : governingFolder);
+  return below.length > 0 && !below.startsWith('..') && below.split(nodePath.sep).some((folder) => TEMPLATE_FOLDER.test(folder));
 }
 
 /** One uncached lookup (the CLI checking a single file); see {@link ManifestCache.lookup}. */

@@ -2,7 +2,7 @@ import type { RuleFinding } from '../../check/findings';
 import { isDeclared } from './declaration';
 import { suspiciousName } from './suspicious-names';
 import { packageImports, packageNameSpan, RESOLVING_RULE_DEFAULT_OPTIONS, resolvesWithoutPackage } from './package-imports';
-import type { PackageManifestInfo, Rule, RuleContext } from '../rule';
+import type { Rule, RuleContext } from '../rule';
 import { pythonUndeclared } from './python-dependencies';
 
 /** Flags imports of packages that the nearest package.json does not declare. */
@@ -32,8 +32,8 @@ export const dependenciesUndeclared: Rule = {
     '`baseUrl` aliases, Deno import-map entries, and framework virtual modules (policy',
     '`dependencies.virtualModules`: `@theme/*`, `@docusaurus/Link`, `$app/*`, `virtual:*`, `@/`, `~/`, `#x` by default). Add other',
     'aliases to the `ignore` option. Files in a `template(s)`, `scaffold(s)`, `boilerplate(s)`, `starter(s)` or',
-    '`skeleton(s)` folder of a package with a `bin` (a scaffolding tool such as `create-next-app`) are',
-    'declared by the projects they are copied into and are not checked. The nearest `package.json` up the tree governs the file; one that',
+    '`skeleton(s)` folder of a package with a `bin` (a scaffolding tool such as `create-next-app`), with or',
+    'without a `package.json` of their own, are declared by the projects they are copied into and are not checked. The nearest `package.json` up the tree governs the file; one that',
     'declares no dependencies defers to the one above it, and in an npm, yarn or pnpm workspace the',
     "root's declarations count for every package. An unpublished package (no `name`, or `private`: a",
     'test fixture, an example) resolves its imports through the folders above it, so what the',
@@ -50,7 +50,8 @@ export const dependenciesUndeclared: Rule = {
   languages: { python: pythonUndeclared },
   check(context: RuleContext): RuleFinding[] {
     const manifest = context.manifest;
-    if (!manifest || isScaffoldTemplate(context.path, manifest)) return [];
+    // A scaffolding tool's templates are checked in the projects it creates, which declare their imports.
+    if (!manifest || manifest.scaffoldTemplate === true) return [];
     const findings: RuleFinding[] = [];
     for (const packageImport of packageImports(context)) {
       if (isDeclared(manifest, packageImport.packageName, packageImport.typeOnly)) continue;
@@ -81,23 +82,6 @@ export const dependenciesUndeclared: Rule = {
     return findings;
   },
 };
-
-/** Folders a scaffolding tool copies into the projects it creates. */
-const TEMPLATE_FOLDER = /^(?:templates?|scaffolds?|boilerplates?|starters?|skeletons?)$/i;
-
-/**
- * True for a file in a template folder of a command-line package (`create-next-app/templates/app/
- * page.tsx`): the project it is copied into declares its imports (`next`), not the tool. A
- * `templates` folder of an application, whose package has no `bin`, is checked as usual.
- */
-function isScaffoldTemplate(path: string, manifest: PackageManifestInfo): boolean {
-  if (manifest.hasBin !== true) return false;
-  const slash = manifest.path.lastIndexOf('/');
-  const root = slash < 0 ? '' : manifest.path.slice(0, slash + 1);
-  if (!path.startsWith(root)) return false;
-  const folders = path.slice(root.length).split('/').slice(0, -1);
-  return folders.some((folder) => TEMPLATE_FOLDER.test(folder));
-}
 
 /** What the name itself gives away, when it is a known bad one or shaped like an invention (`suspicious-names.ts`). */
 function nameWarning(name: string): string {
