@@ -228,17 +228,16 @@ export class ManifestCache {
           break;
         }
       }
-      if (!scaffoldTemplate && entry.kind === 'parsed' && entry.manifest.hasBin === true) scaffoldTemplate = inTemplateFolder(folder, governing?.folder ?? fileFolder, fileFolder);
       if (folder === this.root) break;
       const parent = nodePath.dirname(folder);
       if (parent === folder) break;
       folder = parent;
     }
-    // The walk stops at a workspace root; a template can be a monorepo of its own (create-redwood-app's
-    // `templates/js/`), so command-line packages above it are still looked for.
-    for (let above = folder; !scaffoldTemplate; ) {
+    // Every command-line package up to the root, past a workspace root too: a template can be a
+    // monorepo of its own (create-redwood-app's `templates/js/`). The entries are the walk's, cached.
+    for (let above = fileFolder; !scaffoldTemplate; ) {
       const entry = this.entry(nodePath.join(above, MANIFEST_FILE_NAME));
-      if (entry.kind === 'parsed' && entry.manifest.hasBin === true) scaffoldTemplate = inTemplateFolder(above, governing?.folder ?? fileFolder, fileFolder);
+      if (entry.kind === 'parsed' && entry.manifest.hasBin === true) scaffoldTemplate = inTemplateFolder(above, governing?.folder, fileFolder);
       const parent = nodePath.dirname(above);
       if (above === this.root || parent === above) break;
       above = parent;
@@ -343,14 +342,21 @@ export class ManifestCache {
 const TEMPLATE_FOLDER = /^(?:templates?|scaffolds?|boilerplates?|starters?|skeletons?)$/i;
 
 /**
- * True when a command-line package at `packageFolder` holds the file in one of its template folders:
- * the file's own folder when that package governs it (`create-next-app/templates/app/`), else the
- * folder of the package.json that does, which must then lie in the template
- * (`create-strapi-app/templates/example/`); an application beside the templates does not count.
+ * True when a command-line package at `packageFolder` holds the file in one of its template folders.
+ * When the package.json that governs the file lies below the package, that one must be in the
+ * template (`create-strapi-app/templates/example/`; an application beside the templates does not
+ * count); else the file's own folder must (`create-next-app/templates/app/`).
  */
-function inTemplateFolder(packageFolder: string, governingFolder: string, fileFolder: string): boolean {
-  const below = nodePath.relative(packageFolder, governingFolder === packageFolder ? fileFolder : governingFolder);
-  return below.length > 0 && !below.startsWith('..') && below.split(nodePath.sep).some((folder) => TEMPLATE_FOLDER.test(folder));
+function inTemplateFolder(packageFolder: string, governingFolder: string | undefined, fileFolder: string): boolean {
+  const governingBelow = governingFolder === undefined ? '' : folderBelow(packageFolder, governingFolder);
+  const below = governingBelow.length > 0 ? governingBelow : folderBelow(packageFolder, fileFolder);
+  return below.length > 0 && below.split(nodePath.sep).some((folder) => TEMPLATE_FOLDER.test(folder));
+}
+
+/** `folder` relative to `ancestor` when strictly below it, else empty. */
+function folderBelow(ancestor: string, folder: string): string {
+  const below = nodePath.relative(ancestor, folder);
+  return below.startsWith('..') || nodePath.isAbsolute(below) ? '' : below;
 }
 
 /** One uncached lookup (the CLI checking a single file); see {@link ManifestCache.lookup}. */
