@@ -1228,8 +1228,10 @@ describe('secrets/hardcoded-secret', () => {
     it("takes a value typed on the home row for a stand-in under a secret name too (requests-oauthlib's doctests)", () => {
       const doctest = "    {\n        'oauth_token': 'sdf0o9823sjdfsdf',\n        'oauth_token_secret': '2kjshdfp92i34asdasd',\n    }\n";
       assert.deepEqual(check('requests_oauthlib/oauth1_session.py', doctest), []);
-      // A secret a person wrote with symbols in it is still one.
+      // A secret a person wrote with symbols in it is still one; under a password name, as for random
+      // values, a run along the home row is a weak password, not a stand-in.
       expectOne('src/client.py', `oauth_token_secret = '${punctuated}'\n`, punctuated, 'secret');
+      assert.equal(check('src/db.py', "db_password = '2kjshdfp92i34asdasd'\n").length, 1);
     });
 
     it('calls a password under eight characters guessable, whatever it is made of (pip\'s authentication guide)', () => {

@@ -201,7 +201,7 @@ function judgeWrittenPassword(text: string, assignment: Assignment, file: FileKi
   const { valueStart: start, valueEnd: end, name } = assignment;
   const value = text.slice(start, end);
   if (!WRITTEN_PASSWORD_CLASSES.has(nameClass) && (value.length < options.minLength || new Set(value.replace(/[A-Za-z0-9]/g, '')).size < WRITTEN_KEY_SYMBOLS)) return undefined;
-  if (!isWrittenPassword(value) || isKeyboardMash(value) || isPackageSpec(value) || MALFORMED_VENDOR_PREFIX.test(value) || isAllowed(value, options.allow) || isDocumentedExample(value)) return undefined;
+  if (!isWrittenPassword(value) || (nameClass !== 'password' && isKeyboardMash(value)) || isPackageSpec(value) || MALFORMED_VENDOR_PREFIX.test(value) || isAllowed(value, options.allow) || isDocumentedExample(value)) return undefined;
   const candidate: SecretCandidate = { start, end, unitStart: start, unitEnd: end, name, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: false };
   return isGuessablePassword(value) ? { ...candidate, severity: 'warning', guessable: true } : candidate;
 }
