@@ -1034,6 +1034,11 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('deploy.txt', `Fly access token: ${fly}\n`, fly, 'Fly.io access token', 4);
       const macaroon = `FlyV1 fm2_${randomChars(BASE64, 160, 951)}`;
       expectOne('Dockerfile', `ENV FLY_API_TOKEN="${macaroon}"\n`, macaroon, 'Fly.io macaroon token');
+      // Base64 of binary data writes zero bytes as runs of `A` (gitleaks' own sample: `fm1r_lJPECAAAAAAAAMqcx…`).
+      const zeroBytes = `fm1r_${randomChars(BASE64, 40, 971)}AAAAAAAA${randomChars(BASE64, 120, 972)}`;
+      expectOne('Dockerfile', `ENV FLY_API_TOKEN="FlyV1 ${zeroBytes}"\n`, `FlyV1 ${zeroBytes}`, 'Fly.io macaroon token');
+      // Any other run in a long body is still typed filler.
+      assert.deepEqual(check('Dockerfile', `ENV FLY_API_TOKEN="FlyV1 fm1r_${randomChars(BASE64, 40, 971)}xxxxxxxx${randomChars(BASE64, 120, 972)}"\n`), []);
       const square = `EAAA${randomChars(BASE64URL, 60, 952)}`;
       expectOne('Dockerfile', `ARG token=${square}\n`, square, 'Square access token', 4);
       const appToken = `${randomChars('123456789', 16, 953)}|${randomChars(BASE64URL, 27, 954)}`;

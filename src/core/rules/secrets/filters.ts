@@ -132,11 +132,16 @@ export function looksBinary(text: string): boolean {
   return suspicious / head.length > 0.1;
 }
 
-/** True when a character repeats five times in a row (`xxxxx`, `00000`, `*****`): never in random keys. */
-function hasLongRun(value: string): boolean {
+/**
+ * True when a character repeats five times in a row (`xxxxx`, `00000`, `*****`): never in random
+ * keys. With `zeroRunsAreData`, runs of `A` do not count: base64 of binary data (a macaroon, a
+ * protobuf) writes its zero bytes as them.
+ */
+function hasLongRun(value: string, zeroRunsAreData = false): boolean {
   let run = 1;
   for (let i = 1; i < value.length; i++) {
-    run = value.charCodeAt(i) === value.charCodeAt(i - 1) ? run + 1 : 1;
+    const code = value.charCodeAt(i);
+    run = code === value.charCodeAt(i - 1) && !(zeroRunsAreData && code === 0x41) ? run + 1 : 1;
     if (run >= 5) return true;
   }
   return false;
@@ -202,8 +207,8 @@ export function isStandIn(value: string): boolean {
   const lower = value.toLowerCase();
   if (PLACEHOLDER_VALUES.has(lower) || MY_STAND_IN.test(lower) || /^(.)\1+$/.test(value)) return true;
   // A long body (a base64-encoded JSON token) meets a lowercase run like `JKLmn` by its structure, not by typing:
-  // there only a run in one case counts.
-  if (hasLongRun(value) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
+  // there only a run in one case counts, and a run of `A`s is zero bytes.
+  if (hasLongRun(value, value.length > LONG_BODY) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
   if (/^<[^<>]*>$/.test(value) || /^\{[\w.-]*\}$/.test(value) || /^\[[\w .-]*\]$/.test(value)) return true;
   if (lower.includes('...') || value.includes('…')) return true;
   // `test` as a vendor's mode word (`sk_test_…`, `duffel_test_…`, `FLWSECK_TEST-…`) before a long
@@ -214,7 +219,7 @@ export function isStandIn(value: string): boolean {
   return false;
 }
 
-/** Length beyond which a counting sequence must be in one case to mark a typed filler. */
+/** Length beyond which a counting sequence must be in one case, and a run other than `A`s, to mark a typed filler. */
 const LONG_BODY = 100;
 
 const TEST_MODE_WORD = /(^|[_-])test(?=[_-])/g;
