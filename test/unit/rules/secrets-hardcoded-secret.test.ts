@@ -1251,6 +1251,37 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('src/index.ts', `const INDEX = "https://user:${random}@pypi.company.com/simple";\n`).map((finding) => finding.severity ?? 'error'), ['error']);
     });
 
+    it('Go, PHP and Ruby auth libraries: what a name is from or for, SigV4 scopes, algorithm names, base64 sentences, interpolations, RFC and playground examples', () => {
+      const random = randomChars(BASE62, 32, 1301);
+      // The thing a name holds is named before `from`, `of`, `by` or `for` (aws-sdk-go-v2's STS tests).
+      assert.deepEqual(check('sts_test.go', `<SubjectFromWebIdentityToken>amzn1.account.${randomChars(BASE32, 26, 1302)}</SubjectFromWebIdentityToken>\n`), []);
+      expectOne('deploy.sh', `AWS_SECRET_FOR_CI="${random}"\n`, random, 'secret');
+      // A Signature Version 4 credential scope names the public key id, a date, region and service.
+      assert.deepEqual(check('v4_test.go', 'expectedCred := "AKID/19700101/us-east-1/dynamodb/aws4_request"\nexpectedCredential := "AKISORANDOMAASORANDOM/19700101/dynamodb/aws4_request"\n'), []);
+      const slashed = `${randomChars(BASE62, 12, 1303)}/${randomChars(BASE62, 14, 1304)}/${randomChars(BASE62, 12, 1305)}`;
+      expectOne('v4_test.go', `expectedCred := "${slashed}"\n`, slashed, 'credential');
+      // An algorithm's name says how a request is signed; upper-case segments without one are a key.
+      assert.deepEqual(check('endpoint_test.go', 'wantAuth = "AWS4-ECDSA-P256-SHA256"\nauthScheme := "AWS4-HMAC-SHA256"\n'), []);
+      const segmented = [1306, 1307, 1308, 1309].map((seed) => randomChars(BASE32, 6, seed)).join('-');
+      expectOne('license.go', `apiToken = "${segmented}"\n`, segmented, 'token');
+      // Base64 of a sentence is a stand-in ("this is not a real value"); base64 of random bytes is not.
+      const sentence = Buffer.from('this is not a real value').toString('base64');
+      assert.deepEqual(check('sso_test.go', `AccessToken:  "${sentence}",\n`), []);
+      const bytes = Buffer.from(Buffer.from(randomChars(BASE62, 24, 1310), 'latin1').map((byte, i) => (byte * 7 + i * 131) & 0xff)).toString('base64');
+      expectOne('sso_test.go', `AccessToken:  "${bytes}",\n`, bytes, 'token');
+      // Interpolations with nothing literal between them are code (phpseclib's `"\\0$secret"`); a password holding a `$` is not.
+      assert.deepEqual(check('DH.php', '$secret = "\\0$secret";\n$auth = "$user$pass";\n'), []);
+      const dollar = `${strongValue(12, 1311)}$x`;
+      expectOne('db.php', `$password = "${dollar}";\n`, dollar, 'password');
+      // RFC 8555's example challenge token, alone and as the literal part of a key authorization.
+      const acme = ['evaGxfADs6pSRb2L', 'Av9IZf17Dt3juxGJ-PCt92wr-oA'].join('');
+      assert.deepEqual(check('acme_test.go', `token = "${acme}"\nkeyAuth = "${acme}." + thumbprint\n`), []);
+      const challenge = randomChars(BASE64URL, 43, 1312);
+      expectOne('acme_test.go', `keyAuth = "${challenge}." + thumbprint\n`, `${challenge}.`, 'credential');
+      // MinIO's public playground key, in its SDKs' sample configs.
+      assert.deepEqual(check('config.json', `{ "secretKey": "${['zuf+tfteSlswRu7BJ86w', 'ekitnifILbZam1KYY3TG'].join('')}" }\n`), []);
+    });
+
     it('header values on a curl command line are literals', () => {
       const hex = randomChars(HEX, 16, 1202);
       expectOne('scripts/call.sh', `curl -H "Content-Type: application/json" -H "Token: ${hex}" https://api.acme.io\n`, hex, /Hardcoded Token header credential/);

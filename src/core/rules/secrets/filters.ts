@@ -110,6 +110,10 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   'a0702bc91d699f600970f4dc4992b13ede1a29d49fa0942dd4bed2b5e4b1016e',
   // jwt.io's default example token (HS256, signed with the published `your-256-bit-secret`).
   '7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606',
+  // RFC 8555's example ACME challenge token (a challenge token is public anyway), in ACME clients' tests.
+  '7ea0aaa69214e71e02cebb18bb86773609b730209baabf60e43d4999979ff139',
+  // MinIO's public playground (play.min.io) secret key, in its SDKs' samples and docs.
+  'df452eef23e8cf2c74af54c0c7419c05a5ec70ef4d5c2eb04082b02af8c55598',
 ]);
 
 /**
@@ -268,6 +272,8 @@ const MIN_MODED_LENGTH = 20;
 export function isEnvReference(value: string): boolean {
   if (value.includes('${') || value.includes('$(') || value.includes('#{')) return true;
   if (/^\$[A-Za-z_]\w*$/.test(value) || /^%[A-Za-z_]\w*%$/.test(value)) return true;
+  // Interpolations and escapes with no literal text between them (PHP's `"\0$secret"`, `"$user$pass"`).
+  if (/^(?:\\.)*\$[A-Za-z_]\w*(?:\\.|\$[A-Za-z_]\w*)*$/.test(value)) return true;
   return /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|ENV\[|System\.getenv|Environment\.GetEnvironmentVariable|ENC\(|arn:|vault:|op:\/\/|sm:\/\/|ref\+|secrets\.)/.test(value);
 }
 
@@ -368,7 +374,10 @@ export function isIntegrity(value: string): boolean {
 
 /** True for keys that vendors publish in their docs or ship in emulators. */
 export function isDocumentedExample(value: string): boolean {
-  return DOCUMENTED_EXAMPLE_HASHES.has(createHash('sha256').update(value).digest('hex'));
+  if (DOCUMENTED_EXAMPLE_HASHES.has(createHash('sha256').update(value).digest('hex'))) return true;
+  // The literal part of a concatenation: `"<token>." + thumbprint` (an ACME key authorization).
+  const joined = /[.:/-]$/.test(value) ? value.slice(0, -1) : undefined;
+  return joined !== undefined && DOCUMENTED_EXAMPLE_HASHES.has(createHash('sha256').update(joined).digest('hex'));
 }
 
 /**
@@ -413,4 +422,38 @@ function isWordSegment(segment: string): boolean {
 export function isAllowed(value: string, allow: readonly string[]): boolean {
   for (const entry of allow) if (entry.length > 0 && value.includes(entry)) return true;
   return false;
+}
+
+/**
+ * Base64 of a sentence (`dGhpcyBpcyBub3QgYSByZWFsIHZhbHVl` is "this is not a real value"): a test's
+ * stand-in for an opaque token, whose entropy comes from the encoding, not from randomness. Key
+ * material decodes to bytes, and a Basic credential to `user:password` without blanks.
+ */
+export function isEncodedProse(value: string): boolean {
+  if (value.length < 16 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  if (/[^\x20-\x7e]/.test(decoded)) return false;
+  const words = decoded.split(' ').filter((word) => word.length > 0);
+  return words.length >= 3 && words.every((word) => /^[A-Za-z][a-z]*[,.!?']?$/.test(word));
+}
+
+/** Segments of algorithm identifiers: hash, MAC, signature and cipher names, curves. */
+const ALGORITHM_SEGMENT = /^(?:SHA\d*|HMAC|ECDSA|RSA|DSA|EDDSA|ED25519|AES\d*|GCM|CBC|MD5|P\d{3}|HS\d{3}|RS\d{3}|ES\d{3}|PS\d{3}|PBKDF2)$/;
+
+/**
+ * An algorithm's name (`AWS4-HMAC-SHA256`, `AWS4-ECDSA-P256-SHA256`, `RSA-SHA256`): upper-case
+ * segments, at least two, one of them a hash, MAC, signature or cipher. Says how a request is
+ * signed, not with what.
+ */
+export function isAlgorithmName(value: string): boolean {
+  if (!/^[A-Z0-9]{2,8}(?:[-_][A-Z0-9]{2,8})+$/.test(value)) return false;
+  return value.split(/[-_]/).some((segment) => ALGORITHM_SEGMENT.test(segment));
+}
+
+/**
+ * An AWS Signature Version 4 credential scope (`AKID/20150830/us-east-1/iam/aws4_request`): the
+ * public access key id, a date, region and service. What a signature is scoped to, not a secret.
+ */
+export function isCredentialScope(value: string): boolean {
+  return /^[A-Za-z0-9]{3,128}\/\d{8}\/(?:[a-z0-9-]+\/)?[a-z0-9-]+\/aws4_request$/.test(value);
 }

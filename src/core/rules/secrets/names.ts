@@ -91,9 +91,18 @@ export function splitWords(name: string): string[] {
   return words;
 }
 
+/**
+ * Words after which a name says where its thing comes from or what it is for: the thing is named
+ * before them (`subjectFromWebIdentityToken` holds a subject, `lengthOfToken` a length,
+ * `AWS_SECRET_FOR_CI` a secret).
+ */
+const PREPOSITIONS: ReadonlySet<string> = new Set(['from', 'of', 'by', 'for']);
+
 /** The class of secret a name (split by {@link splitWords}) suggests, or undefined when it names no secret. */
-export function classifySecretName(allWords: readonly string[]): SecretNameClass | undefined {
-  if (allWords.length === 0 || allWords.some((word) => PUBLIC_WORDS.has(word))) return undefined;
+export function classifySecretName(namedWords: readonly string[]): SecretNameClass | undefined {
+  const preposition = namedWords.findIndex((word, index) => index > 0 && PREPOSITIONS.has(word));
+  const allWords = preposition > 0 ? namedWords.slice(0, preposition) : namedWords;
+  if (allWords.length === 0 || namedWords.some((word) => PUBLIC_WORDS.has(word))) return undefined;
   // `api_token_2`, `mySecretString`: a trailing number or type word does not change what the value is.
   let count = allWords.length;
   while (count > 1 && (/^\d+$/.test(allWords[count - 1]) || TRAILING_TYPE_WORDS.has(allWords[count - 1]))) count--;

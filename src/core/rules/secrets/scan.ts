@@ -4,7 +4,7 @@ import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DIS
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAllowed, isDocumentedExample, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
+import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -232,7 +232,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
-  if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value)) return undefined;
+  if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value)) return undefined;
   // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token.
   if (MALFORMED_VENDOR_PREFIX.test(value)) return undefined;
   // Hex and UUID values are hashes and ids far more often than keys, except under a name that
