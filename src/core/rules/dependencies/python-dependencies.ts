@@ -43,8 +43,12 @@ function candidateDistributions(entry: PythonImport, project: PythonProject): st
   return candidates;
 }
 
+/** Distributions every plugin of which (`pytest-<name>`) installs them: declaring a plugin declares its host. */
+const PLUGIN_HOSTS: ReadonlySet<string> = new Set(['pytest']);
+
 /** Whether the project declares a distribution that provides `entry`. */
 function isProvided(entry: PythonImport, project: PythonProject): boolean {
+  if (PLUGIN_HOSTS.has(entry.topLevel) && [...project.declared].some((name) => name.startsWith(`${entry.topLevel}-`))) return true;
   return candidateDistributions(entry, project).some((name) => project.declared.has(normalizeDistributionName(name)));
 }
 

@@ -18,6 +18,8 @@ export interface PythonDeclarations {
   includes?: string[];
   /** Build requirements (`[build-system] requires`): importable by the build scripts, but they do not make the manifest govern. */
   buildRequires?: string[];
+  /** Distributions the host the project runs in provides (an Ansible collection runs inside ansible-core): importable, without making the manifest govern. */
+  provided?: string[];
   /**
    * The manifest declares its dependencies in a way that cannot be read without running code
    * (`install_requires=read_requirements()`, a pyproject `dynamic` list filled by a build hook): what
@@ -269,7 +271,7 @@ export function parseSetupPy(text: string): PythonDeclarations {
 }
 
 /** The Python manifest formats, by file name; `requirements` files are matched by {@link isRequirementsFileName}. */
-export type PythonManifestKind = 'pyproject' | 'setup.cfg' | 'setup.py' | 'pipfile' | 'requirements';
+export type PythonManifestKind = 'pyproject' | 'setup.cfg' | 'setup.py' | 'pipfile' | 'requirements' | 'ansible-collection';
 
 /** `requirements.txt`, `requirements-dev.txt`, `dev-requirements.txt`, `test_requirements.in`, `requirements.in`… */
 export function isRequirementsFileName(name: string): boolean {
@@ -298,6 +300,8 @@ export function parsePythonManifest(kind: PythonManifestKind, text: string): Pyt
       return parsePipfile(text);
     case 'requirements':
       return parseRequirements(text);
+    case 'ansible-collection':
+      return parseAnsibleCollectionRuntime(text);
   }
 }
 
@@ -307,5 +311,25 @@ export function pythonManifestKindOfPath(path: string): PythonManifestKind | und
   const name = parts[parts.length - 1] ?? '';
   const kind = pythonManifestKind(name);
   if (kind !== undefined) return kind;
+  if (ANSIBLE_COLLECTION_FILES.includes(name) || (parts[parts.length - 2] === 'meta' && name === ANSIBLE_COLLECTION_RUNTIME)) return 'ansible-collection';
   return parts[parts.length - 2] === 'requirements' && /\.(?:txt|in)$/i.test(name) ? 'requirements' : undefined;
+}
+
+/** An Ansible collection's `meta/runtime.yml`: which ansible-core versions it runs in, its redirects. */
+export const ANSIBLE_COLLECTION_RUNTIME = 'runtime.yml';
+/** The files that make a folder an Ansible collection: its source metadata, and the built collection's. */
+export const ANSIBLE_COLLECTION_FILES: readonly string[] = ['galaxy.yml', 'MANIFEST.json'];
+/** What the collection files hold (a built MANIFEST.json's `collection_info`, galaxy.yml's and runtime.yml's keys). */
+const ANSIBLE_COLLECTION_CONTENT = /"collection_info"|^(?:namespace|requires_ansible|plugin_routing|action_groups)[ \t]*:/m;
+
+/**
+ * What every Ansible collection runs with: ansible-core (the `ansible` package) and what it installs
+ * (its `install_requires`). Collections import them without declaring them: their requirements.txt
+ * lists only what the collection adds.
+ */
+const ANSIBLE_CORE_PROVIDES = ['ansible-core', 'ansible', 'jinja2', 'pyyaml', 'cryptography', 'packaging', 'resolvelib', 'markupsafe'];
+
+/** An Ansible collection's metadata (galaxy.yml, MANIFEST.json, meta/runtime.yml): the collection runs inside ansible-core. */
+function parseAnsibleCollectionRuntime(text: string): PythonDeclarations {
+  return ANSIBLE_COLLECTION_CONTENT.test(text) ? { declared: [], provided: [...ANSIBLE_CORE_PROVIDES] } : { declared: [] };
 }

@@ -68,6 +68,8 @@ export const IMPORT_DISTRIBUTIONS: ReadonlyMap<string, readonly string[]> = new 
   ['pytest_mock', ['pytest-mock']],
   ['pytest_cov', ['pytest-cov']],
   ['xdist', ['pytest-xdist']],
+  // Renamed on PyPI from testinfra (6.0); the module kept its name.
+  ['testinfra', ['pytest-testinfra', 'testinfra']],
   ['multipart', ['python-multipart']],
   ['slugify', ['python-slugify']],
   ['socketio', ['python-socketio']],

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { workspaceRelativePath } from '../../workspace/paths';
 import type { ManifestReader } from './manifest';
-import { parsePythonManifest, pythonManifestKindOfPath, type PythonDeclarations, pythonManifestKind, type PythonManifestKind } from './python-manifests';
+import { ANSIBLE_COLLECTION_FILES, ANSIBLE_COLLECTION_RUNTIME, parsePythonManifest, pythonManifestKindOfPath, type PythonDeclarations, pythonManifestKind, type PythonManifestKind } from './python-manifests';
 
 /** The Python project that governs a file: what its manifests declare and where its own modules live. */
 export interface PythonProject {
@@ -72,7 +72,7 @@ export class PythonProjectCache {
       const { manifests } = this.folder(folder);
       // What a manifest declares cannot be known: nothing is reported rather than every import.
       if (manifests.some(({ declarations }) => declarations.opaque)) return undefined;
-      for (const { declarations } of manifests) for (const name of declarations.buildRequires ?? []) declared.add(name);
+      for (const { declarations } of manifests) for (const name of [...(declarations.buildRequires ?? []), ...(declarations.provided ?? [])]) declared.add(name);
       const governing = manifests.filter(({ declarations }) => declarations.declared.length > 0 || declarations.name !== undefined);
       if (governing.length > 0) {
         outermost = folder;
@@ -94,12 +94,15 @@ export class PythonProjectCache {
     if (manifestPath === undefined || outermost === undefined) return undefined;
     // Local modules are looked for from the file's folder up to the outermost project, each folder with its `src/`.
     const localFolders = searchFolders.slice(0, searchFolders.indexOf(outermost) + 1).flatMap((each) => [each, nodePath.join(each, 'src')]);
+    // A package the file lies in is its own code, however far above the project's manifest it starts
+    // (`ansible_collections.cisco.ise…` from a file under `ansible_collections/cisco/ise/`).
+    const enclosingPackages = new Set(searchFolders.filter((each) => each !== this.root).map((each) => nodePath.basename(each)));
     const projectFolders = searchFolders.slice(0, searchFolders.indexOf(outermost) + 1);
     return {
       manifestPath,
       declared,
       ownNames,
-      isLocalModule: (name) => localFolders.some((each) => isModuleIn(each, name)),
+      isLocalModule: (name) => enclosingPackages.has(name) || localFolders.some((each) => isModuleIn(each, name)),
       installedProviders: (name) => {
         for (const each of projectFolders) {
           const providers = this.environment(each).get(name);
@@ -121,11 +124,19 @@ export class PythonProjectCache {
     const cached = this.folders.get(folder);
     if (cached) return cached;
     const manifests: ReadManifest[] = [];
-    for (const name of listFolder(folder)) {
+    const names = listFolder(folder);
+    for (const name of names) {
       const kind = pythonManifestKind(name);
       if (kind === undefined) continue;
       const path = nodePath.join(folder, name);
       const declarations = this.manifest(path, kind, 0);
+      if (declarations) manifests.push({ path, declarations });
+    }
+    // An Ansible collection's metadata: ansible-core, which runs the collection, provides what it installs.
+    const collectionFiles = [...names.filter((name) => ANSIBLE_COLLECTION_FILES.includes(name)), ...(listFolder(nodePath.join(folder, 'meta')).includes(ANSIBLE_COLLECTION_RUNTIME) ? [nodePath.join('meta', ANSIBLE_COLLECTION_RUNTIME)] : [])];
+    for (const name of collectionFiles) {
+      const path = nodePath.join(folder, name);
+      const declarations = this.manifest(path, 'ansible-collection', 0);
       if (declarations) manifests.push({ path, declarations });
     }
     // A `requirements/` folder of split files (`base.txt`, `dev.txt`, `prod.txt`).
