@@ -1282,6 +1282,52 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('config.json', `{ "secretKey": "${['zuf+tfteSlswRu7BJ86w', 'ekitnifILbZam1KYY3TG'].join('')}" }\n`), []);
     });
 
+    it('Python documentation strings are documentation: Ansible EXAMPLES, docstrings and doctests, not a string passed on its own line', () => {
+      // A password a person wrote (fortinet's example), and a random key.
+      const written = ['Fort', 'inet1!e'].join('');
+      const key = randomChars(BASE62, 32, 1321);
+      const module = [
+        '#!/usr/bin/python',
+        'DOCUMENTATION = r"""',
+        'options:',
+        '  password:',
+        '    description: The password.',
+        '"""',
+        "EXAMPLES = r'''",
+        '- name: Log in',
+        '  acme.cloud.login:',
+        `    password: "${written}"`,
+        "'''",
+        'def login(password=None):',
+        '    """Logs in.',
+        '',
+        `    >>> login(password='${written}')`,
+        `    >>> client.api_key = '${key}'`,
+        '    """',
+        `    run("""UPDATE users SET password = '${written}'""")`,
+        '    query = (',
+        `        """password = '${written}'"""`,
+        '    )',
+      ].join('\n');
+      const findings = check('plugins/modules/login.py', `${module}\n`);
+      // The random key is reported in a docstring as in a README; the written password only outside them.
+      assert.deepEqual(
+        findings.map((finding) => module.slice(0, finding.start).split('\n').length),
+        [16, 18, 20],
+      );
+      // A client secret a person typed (`Password123!`) is a guessable one: a warning in code, nothing in docs and tests.
+      const typed = ['Pass', 'word123!'].join('');
+      const [guessable] = check('app/settings.py', `client_secret = "${typed}"\n`);
+      assert.equal(guessable?.severity, 'warning');
+      assert.match(guessable!.message, /guessable/);
+      assert.deepEqual(check('docs/aks.md', `client_secret: "${typed}"\n`), []);
+      // Generated clients' type names under secret names (kubernetes' openapi_types) are names; a password with a digit for a letter is not.
+      const types = "openapi_types = {\n    'secret': 'V1SecretVolumeSource',\n    'service_account_token': 'V1ServiceAccountTokenProjection',\n    'manage_own_s3_credentials': 'manageOwnS3Credentials',\n}\n";
+      assert.deepEqual(check('kubernetes/client/models/v1_volume.py', types), []);
+      const leet = ['Passw0rd', 'Admin'].join('');
+      assert.equal(check('app/settings.py', `admin_password = "${leet}"\n`).length, 1);
+    });
+
     it('header values on a curl command line are literals', () => {
       const hex = randomChars(HEX, 16, 1202);
       expectOne('scripts/call.sh', `curl -H "Content-Type: application/json" -H "Token: ${hex}" https://api.acme.io\n`, hex, /Hardcoded Token header credential/);

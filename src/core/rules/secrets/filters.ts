@@ -409,13 +409,32 @@ export function isWordLike(value: string): boolean {
   return segments.length > 0 && segments.every(isWordSegment);
 }
 
-function isWordSegment(segment: string): boolean {
+/** A part of a name or slug: digits, one-case letters, a short tag (`v2`, `x86`) or camelCase words. */
+export function isWordSegment(segment: string): boolean {
   if (/^\d+$/.test(segment) || /^[a-z]+$/.test(segment) || /^[A-Z]+$/.test(segment)) return true;
   // Short tags like `v2`, `x86`, `db1`.
   if (segment.length <= 3 && (/^[a-z\d]+$/.test(segment) || /^[A-Z\d]+$/.test(segment))) return true;
-  if (!/^[A-Za-z]+$/.test(segment)) return false;
-  const words = segment.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-  return words.length > 0 && segment.length / words.length >= 3;
+  return isCamelCaseName(segment);
+}
+
+/**
+ * camelCase or PascalCase words of three letters or more on average (`accessTokenKey`), or of five
+ * when a short capitalised word among three or more carries a one- or two-digit tag
+ * (`V1SecretVolumeSource`, `manageOwnS3Credentials`: generated API clients' type and field names).
+ * Random keys mix case and digits every few characters (one in 80,000 random base62 keys with a
+ * digit passes); a password's digits come last (`thisIsDog11`) or stand for letters (`Passw0rdAdmin`).
+ */
+function isCamelCaseName(segment: string): boolean {
+  if (/^[A-Za-z]+$/.test(segment)) {
+    const words = segment.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+    return words.length > 0 && segment.length / words.length >= 3;
+  }
+  // Capitalised words of three letters or more, tags (`V1`, `S3`, `Ec2`: a capital, at most two more
+  // letters and one or two digits), after one lower-case word at most; no upper-case runs, which
+  // random keys are full of. `Passw0rd` is a word with a letter swapped for a digit, `sug5Xpdpaoxt` a key.
+  const words = segment.match(/^[a-z]{3,}|[A-Z][a-z]{2,}(?![0-9])|[A-Z][A-Za-z]{0,2}\d{1,2}(?![0-9])/g) ?? [];
+  const tags = words.filter((word) => /\d/.test(word)).length;
+  return words.length >= 3 && tags * 3 <= words.length && /[A-Za-z]$/.test(segment) && words.join('') === segment && segment.length / words.length >= 5;
 }
 
 /** True when any `allow` entry occurs in `value` (the policy's way to silence a known value). */

@@ -1,4 +1,4 @@
-import { commonPasswordWords, isEnvReference, isHexHash, isStandIn, isUuid, passwordLetters } from './filters';
+import { commonPasswordWords, isEnvReference, isHexHash, isStandIn, isUuid, isWordSegment, passwordLetters } from './filters';
 
 /**
  * Passwords a person wrote, whatever their entropy: `m{p)a$s]w#r`, `thisIsDog11`, `rootpasswd`. The
@@ -24,6 +24,8 @@ export function isWrittenPassword(value: string): boolean {
   // Paths and URLs (`/v1/accounts:resetPassword`, `~/.pgpass`); a URL's password is the connection-string format's.
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || value.includes('://')) return false;
   if (isHexHash(value) || isUuid(value) || /^\$\d[a-z]?\$/.test(value)) return false;
+  // `V1SecretVolumeSource`: a generated client's type name; digits between words are its tags, not decoration.
+  if (/\d/.test(value) && isIdentifierLike(value)) return false;
   const letters = passwordLetters(value);
   if (letters !== undefined) return isCommonWordPassword(value, letters);
   // `user_password`, `auth/wrong-password`, `#login-password`, `DB_PASSWORD`: names of things.
@@ -97,15 +99,5 @@ export function isStructuredText(value: string): boolean {
  */
 function isIdentifierLike(value: string): boolean {
   const parts = value.split(/[-_./:|,=#]+/).filter((part) => part.length > 0);
-  return (
-    parts.length > 0 &&
-    parts.every((part) => {
-      if (/^\d+$/.test(part) || /^[a-z]+$/.test(part) || /^[A-Z]+$/.test(part)) return true;
-      // Short tags: `v1`, `x86`, `db2`.
-      if (part.length <= 3 && (/^[a-z\d]+$/.test(part) || /^[A-Z\d]+$/.test(part))) return true;
-      if (!/^[A-Za-z]+$/.test(part)) return false;
-      const words = part.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-      return part.length / words.length >= 3;
-    })
-  );
+  return parts.length > 0 && parts.every(isWordSegment);
 }

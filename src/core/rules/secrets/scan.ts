@@ -3,6 +3,7 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
+import { pythonDocStrings } from './doc-strings';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
@@ -92,6 +93,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
   const contextual: SecretCandidate[] = [];
   const generic: SecretCandidate[] = [];
   let mentionsDiscord = false;
+  const kindAt = documentationKinds(text, file);
   let from = 0;
   for (let hit = TRIGGERS.find(text, from); hit; hit = TRIGGERS.find(text, from)) {
     if (known.length + contextual.length + generic.length >= MAX_CANDIDATES) break;
@@ -100,7 +102,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
     if (keywordSet.has(trigger)) {
       const { assignment, resumeAt } = readAssignmentAt(text, at, at + trigger.length, file);
       if (assignment) {
-        const candidate = judgeAssignment(text, assignment, file, options);
+        const candidate = judgeAssignment(text, assignment, kindAt(at), options);
         if (candidate) generic.push(candidate);
       }
       from = Math.max(from, resumeAt);
@@ -110,7 +112,8 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
     for (const format of formatsByTrigger.get(trigger) ?? []) {
       const match = format.match(text, at);
       if (!match) continue;
-      if (!isAllowed(text.slice(match.start, match.end), options.allow) && !(match.illustrativeInTestsAndDocs && (file.test || file.docs))) {
+      const judgedAs = kindAt(at);
+      if (!isAllowed(text.slice(match.start, match.end), options.allow) && !(match.illustrativeInTestsAndDocs && (judgedAs.test || judgedAs.docs))) {
         (format.contextual ? contextual : known).push(fromFormat(text, format.id, format.defaultEnvName, match, file));
       }
       from = Math.max(from, format.contextual ? match.start : match.end);
@@ -137,6 +140,23 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
     judged = generic.filter((candidate) => !values.some((value) => candidate.start < value.end && value.start < candidate.end));
   }
   return merge([...known, ...contextual], judged);
+}
+
+/**
+ * The file kind to judge a value at an offset by: inside a Python file's documentation strings
+ * (docstrings, an Ansible module's `EXAMPLES`) it is documentation. Offsets must not decrease
+ * from one call to the next.
+ */
+function documentationKinds(text: string, file: FileKind): (at: number) => FileKind {
+  if (file.envRead !== 'python-environ' || file.docs || (!text.includes('"""') && !text.includes("'''"))) return () => file;
+  const spans = pythonDocStrings(text);
+  if (spans.length === 0) return () => file;
+  const asDocs: FileKind = { ...file, docs: true };
+  let next = 0;
+  return (at) => {
+    while (next < spans.length && spans[next]!.end <= at) next++;
+    return next < spans.length && spans[next]!.start <= at ? asDocs : file;
+  };
 }
 
 /** Base64 of a 17-to-20-digit id: `M`, `N` or `O`, then `D`, `T`, `j` or `z`, then a dot after 24 to 28 characters. */
@@ -254,9 +274,10 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   const required = options.entropyThreshold * lengthCeiling * (ceiling / BASE62_BITS);
   if (shannonEntropy(value) < required || isDocumentedExample(value)) return undefined;
   const generic = { ...base, formatId: `generic-${nameClass}`, kind: GENERIC_KINDS[nameClass], defaultEnvName: 'SECRET', generic: true };
-  // A person's password (`password1234`) passes the length-scaled bar on variety alone. In tests
-  // and docs it is a fixture or an illustration; elsewhere it is still a credential, and a weak one.
-  if (nameClass === 'password' && isGuessablePassword(value)) {
+  // A person's password (`password1234`, a client secret `Password123!`) passes the length-scaled bar
+  // on variety alone. In tests and docs it is a fixture or an illustration; elsewhere it is still a
+  // credential, and a weak one.
+  if (WRITTEN_PASSWORD_CLASSES.has(nameClass) && isGuessablePassword(value)) {
     if (file.test || file.docs) return undefined;
     return { ...generic, severity: 'warning', guessable: true };
   }

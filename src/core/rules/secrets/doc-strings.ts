@@ -1,0 +1,94 @@
+/**
+ * Where a Python file documents itself: docstrings, and the `DOCUMENTATION`, `EXAMPLES` and `RETURN`
+ * strings of an Ansible module (YAML that `ansible-doc` shows, with sample passwords in it). A
+ * password written there is an illustration, as in a README.
+ */
+
+/** A documentation string's span, from its opening quotes to past its closing ones. */
+export interface DocStringSpan {
+  start: number;
+  end: number;
+}
+
+/** The names Ansible's module format gives its documentation strings. */
+const ANSIBLE_DOC_NAME = /(?:^|\n)(?:DOCUMENTATION|EXAMPLES|RETURN)[ \t]*=[ \t]*$/;
+
+/**
+ * The documentation strings of a Python source: triple-quoted strings that are a module's, class's
+ * or function's docstring (the first statement of a body: at the start of a line, after a line
+ * ending with `:` or at the top of the file), or assigned to `DOCUMENTATION`, `EXAMPLES` or `RETURN`.
+ * Strings, comments and escapes are read as Python's tokenizer reads them, so quotes inside them
+ * open nothing; a string left open runs to the end of the text.
+ */
+export function pythonDocStrings(text: string): DocStringSpan[] {
+  const spans: DocStringSpan[] = [];
+  // Where the last statement-level token ended: what precedes a string decides if it documents.
+  let lastCode = -1;
+  let index = 0;
+  const length = text.length;
+  while (index < length) {
+    const char = text.charCodeAt(index);
+    if (char === 0x23 /* # */) {
+      const newline = text.indexOf('\n', index);
+      index = newline < 0 ? length : newline;
+      continue;
+    }
+    if (char !== 0x22 /* " */ && char !== 0x27 /* ' */) {
+      if (char !== 0x20 && char !== 0x09 && char !== 0x0a && char !== 0x0d) lastCode = index;
+      index++;
+      continue;
+    }
+    const quote = text[index]!;
+    const triple = text.startsWith(quote.repeat(3), index);
+    const prefixStart = stringPrefixStart(text, index);
+    const close = triple ? closingTriple(text, index + 3, quote) : closingSingle(text, index + 1, quote);
+    if (triple && documents(text, prefixStart, lastCode)) spans.push({ start: prefixStart, end: close });
+    lastCode = close - 1;
+    index = close;
+  }
+  return spans;
+}
+
+/** Where a string's prefix (`r`, `u`, `b`, `f`, `rb`…) starts, before the quote at `quoteAt`. */
+function stringPrefixStart(text: string, quoteAt: number): number {
+  let start = quoteAt;
+  while (start > 0 && quoteAt - start < 2 && /[rRuUbBfF]/.test(text[start - 1]!)) start--;
+  // A prefix is a whole token: `ur"…"` yes, `bar"…"` (a name, then a string) no.
+  return start > 0 && /\w/.test(text[start - 1]!) ? quoteAt : start;
+}
+
+/** True when a triple-quoted string opening at `start` is a docstring or an Ansible documentation string. */
+function documents(text: string, start: number, lastCode: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(lineStart, start);
+  if (/^[ \t]*$/.test(before)) return lastCode < 0 || text[lastCode] === ':';
+  return ANSIBLE_DOC_NAME.test(text.slice(Math.max(0, lineStart - 1), start));
+}
+
+function closingTriple(text: string, from: number, quote: string): number {
+  let index = from;
+  for (;;) {
+    const next = text.indexOf(quote.repeat(3), index);
+    if (next < 0) return text.length;
+    if (!isEscaped(text, next)) return next + 3;
+    index = next + 1;
+  }
+}
+
+function closingSingle(text: string, from: number, quote: string): number {
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\\') index++;
+    else if (char === quote) return index + 1;
+    // An unterminated one-line string ends at its line, as Python reports it.
+    else if (char === '\n') return index;
+  }
+  return text.length;
+}
+
+/** True when the character at `at` follows an odd number of backslashes. */
+function isEscaped(text: string, at: number): boolean {
+  let count = 0;
+  while (at - count - 1 >= 0 && text[at - count - 1] === '\\') count++;
+  return count % 2 === 1;
+}
