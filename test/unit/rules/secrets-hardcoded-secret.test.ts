@@ -1328,6 +1328,36 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(check('app/settings.py', `admin_password = "${leet}"\n`).length, 1);
     });
 
+    it('PHP and JavaScript applications (WordPress, MediaWiki, phpMyAdmin): addresses, escapes, concatenations, query strings, self-named keys, PHP interpolation, Sphinx sources', () => {
+      const quiet = [
+        // An anonymous FTP login's password is an e-mail address (WordPress' class-ftp.php).
+        '$this->_password="anon@ftp.com";',
+        // An emoji shortcode's character, written as escapes (WordPress' blocks.js).
+        "var emoji = {'secret':'\\u3299\\ufe0f'};",
+        // A CSS selector built around a variable (wp-embed.min.js).
+        `d.querySelectorAll('iframe[data-secret="'+t.secret+'"]');`,
+        // A query string of parameters (MediaWiki's ApiLogin.php).
+        "$this->addDeprecation( 'apiwarn-deprecation-login-token', 'action=login&!lgtoken' );",
+        // A config key spelled out as its own value (MediaWiki's MainConfigNames.php).
+        "public const DBpassword = 'DBpassword';",
+        // PHP's complex interpolation (MediaWiki's password provider).
+        '$row->user_password = ":B:{$row->user_id}:{$row->user_password}";',
+      ].join('\n');
+      assert.deepEqual(check('includes/app.php', `${quiet}\n`), []);
+      // What each rule leaves: a password with an @ that is no address, one concatenated in the middle of a string, a value that is not the name.
+      const withAt = ['Pl@ce', 'Holder!9x'].join('');
+      assert.equal(check('includes/app.php', `$this->_password="${withAt}";\n`).length, 1);
+      const joined = ['Q7r!x', 'Lm2#p'].join('');
+      assert.equal(check('includes/app.php', `$pw = "${joined}" + suffix;\n$db_password = "${joined}";\n`).length, 1);
+      assert.equal(check('config.php', "public const DBpassword = 'DBpassword1';\n").length, 1);
+      // Sphinx copies each page's source beside its HTML as `_sources/page.rst.txt`: documentation.
+      const typed = ['Fort', 'inet1!e'].join('');
+      assert.deepEqual(check('doc/html/_sources/config.rst.txt', `    $cfg['password'] = '${typed}';\n`), []);
+      assert.equal(check('doc/config.txt', `    $cfg['password'] = '${typed}';\n`).length, 1);
+      // phpMyAdmin's documented example blowfish secret.
+      assert.deepEqual(check('config.inc.php', `$cfg['blowfish_secret'] = '${['JOFw435365IScA&Q!c', 'Dugr!lSfuAz*OW'].join('')}';\n`), []);
+    });
+
     it('header values on a curl command line are literals', () => {
       const hex = randomChars(HEX, 16, 1202);
       expectOne('scripts/call.sh', `curl -H "Content-Type: application/json" -H "Token: ${hex}" https://api.acme.io\n`, hex, /Hardcoded Token header credential/);

@@ -113,7 +113,8 @@ const EXAMPLE_PATH = /(?:^|\/)examples?\/|(?:^|[/._-])examples?(?:[._-][^/]*)?$/
 
 function isDocPath(path: string): boolean {
   const basename = basenameOf(path);
-  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme' || EXAMPLE_PATH.test(path);
+  // Sphinx's `_sources/page.rst.txt`: the documentation's source, copied beside its HTML.
+  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme' || EXAMPLE_PATH.test(path) || /\.(?:rst|md)\.txt$/.test(basename);
 }
 
 function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {

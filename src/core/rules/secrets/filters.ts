@@ -114,6 +114,8 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   '7ea0aaa69214e71e02cebb18bb86773609b730209baabf60e43d4999979ff139',
   // MinIO's public playground (play.min.io) secret key, in its SDKs' samples and docs.
   'df452eef23e8cf2c74af54c0c7419c05a5ec70ef4d5c2eb04082b02af8c55598',
+  // phpMyAdmin's documentation's example blowfish_secret (config.rst).
+  '80a51e51730dc6a7f66b9b411b62ce16d765ca4f9f871a12975b914aff64d258',
 ]);
 
 /**
@@ -270,7 +272,8 @@ const MIN_MODED_LENGTH = 20;
  * Spring/Jasypt `ENC(...)`, secret-manager references (`arn:`, `vault:`, `op://`, `sm://`).
  */
 export function isEnvReference(value: string): boolean {
-  if (value.includes('${') || value.includes('$(') || value.includes('#{')) return true;
+  // `${x}`, `$(cmd)`, Ruby's `#{x}`, PHP's `{$row->x}`.
+  if (value.includes('${') || value.includes('$(') || value.includes('#{') || value.includes('{$')) return true;
   if (/^\$[A-Za-z_]\w*$/.test(value) || /^%[A-Za-z_]\w*%$/.test(value)) return true;
   // Interpolations and escapes with no literal text between them (PHP's `"\0$secret"`, `"$user$pass"`).
   if (/^(?:\\.)*\$[A-Za-z_]\w*(?:\\.|\$[A-Za-z_]\w*)*$/.test(value)) return true;

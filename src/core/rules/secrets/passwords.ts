@@ -14,8 +14,12 @@ export function isWrittenPassword(value: string): boolean {
   if (value.length < MIN_LENGTH || value.length > MAX_LENGTH || isStandIn(value)) return false;
   // Prose, labels and messages have spaces; translated labels have letters of other scripts.
   if (/\s/.test(value) || /[^\x00-\x7f]/.test(value.replace(NON_ASCII_SYMBOLS, ''))) return false;
-  // `"Failed: "+e),t||(a())…"`: code between two strings, read from a closing quote to the next opening one.
-  if (/^[+),;]|[+(,;]$|&&|\|\|/.test(value)) return false;
+  // `"Failed: "+e),t||(a())…"`, `'+t.secret+'`: code between two strings, read from a closing quote to the next opening one.
+  if (/^['"`]?[+),;]|[+(,;]['"`]?$|&&|\|\|/.test(value)) return false;
+  // `anon@ftp.com`: an anonymous FTP login's e-mail address, a user's identity rather than a secret.
+  if (/^[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/.test(value)) return false;
+  // `\u3299\ufe0f`: a character written as escapes (an emoji shortcode's), not text a person typed.
+  if (/^(?:\\u[0-9A-Fa-f]{4}|\\u\{[0-9A-Fa-f]+\}|\\x[0-9A-Fa-f]{2})+$/.test(value)) return false;
   // `,.:-*`, `-----`: separators and masks; a password has some letter or digit.
   if (!/[A-Za-z0-9]/.test(value)) return false;
   // `Password:`, `Kennwort *`: a label with its colon or required marker.
@@ -90,6 +94,8 @@ export function isStructuredText(value: string): boolean {
   if (/^[#.@:$%-]/.test(value) && isIdentifierLike(value.replace(/^[#.@:$%-]+/, ''))) return true;
   // Regular expressions: escapes, repeats, anchors and groups (`(?P<access_key>` in botocore's `Credential=(?P<access_key>\w+)`).
   if (/\\[dDwWsSbB.]|\.\*|\.\+|\{\d+,?\d*\}|^\^|\(\?(?:P?<|[:=!])/.test(value)) return true;
+  // A query string (`action=login&!lgtoken`) is parameters, not their values' secret.
+  if (/^[a-z_]+=[^&\s]*(?:&!?[a-z_]+(?:=[^&\s]*)?)+$/i.test(value)) return true;
   return /^[a-z_]+(?:[:=][\w.,]+)?(?:[|,;][a-z_]+(?:[:=][\w.,]+)?)+$/.test(value);
 }
 

@@ -195,6 +195,8 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   }
   if (assignment.bareInCode) return undefined;
   const words = splitWords(name);
+  // `const DBpassword = 'DBpassword'`: a name spelled out as its own value is a key, not a secret.
+  if (words.length >= 2 && text.slice(start, end) === name) return undefined;
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
   // `password == "…"`: comparing a password with a literal hardcodes it. A token compared with a random-looking
