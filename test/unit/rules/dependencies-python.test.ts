@@ -227,7 +227,7 @@ describe('Python dependencies', () => {
       assert.deepEqual(flagged(dependenciesUndeclared, noManifest, 'tool.py'), []);
     });
 
-    it('an Ansible collection runs inside ansible-core and imports itself through ansible_collections; pytest plugins bring pytest', () => {
+    it('an Ansible collection runs inside ansible-core and imports itself and its dependencies through ansible_collections; pytest plugins bring pytest', () => {
       const collection = 'ansible_collections/acme/cloud';
       const module = [
         'from ansible.module_utils.basic import AnsibleModule',
@@ -237,16 +237,26 @@ describe('Python dependencies', () => {
         'import acmesdk',
         'import orderreddict',
       ].join('\n');
-      // A built collection (MANIFEST.json's collection_info), a source one (galaxy.yml), one with only meta/runtime.yml.
-      for (const [file, text] of [['MANIFEST.json', '{"collection_info": {"namespace": "acme", "name": "cloud"}}'], ['galaxy.yml', 'namespace: acme\nname: cloud\n'], ['meta/runtime.yml', "requires_ansible: '>=2.14.0'\n"]]) {
-        const files = { [`${collection}/requirements.txt`]: 'acmesdk>=2\n', [`${collection}/${file}`]: text, [`${collection}/plugins/modules/server.py`]: module };
-        assert.deepEqual(flagged(dependenciesUndeclared, files, `${collection}/plugins/modules/server.py`), ['orderreddict'], file);
+      // A built collection (MANIFEST.json's collection_info), a source one (galaxy.yml), one with only meta/runtime.yml;
+      // installed under ansible_collections/, or checked out on its own (the collection's repository).
+      for (const root of [collection, 'repo']) {
+        for (const [file, text] of [['MANIFEST.json', '{"collection_info": {"namespace": "acme", "name": "cloud"}}'], ['galaxy.yml', 'namespace: acme\nname: cloud\n'], ['meta/runtime.yml', "requires_ansible: '>=2.14.0'\n"]]) {
+          const files = { [`${root}/requirements.txt`]: 'acmesdk>=2\n', [`${root}/${file}`]: text, [`${root}/plugins/modules/server.py`]: module };
+          assert.deepEqual(flagged(dependenciesUndeclared, files, `${root}/plugins/modules/server.py`), ['orderreddict'], `${root}/${file}`);
+        }
       }
       // Without the collection's metadata, ansible and what it installs are imports like any other.
       const bare = { [`${collection}/requirements.txt`]: 'acmesdk>=2\n', [`${collection}/meta/runtime.yml`]: '---\n', [`${collection}/plugins/modules/server.py`]: module };
-      assert.deepEqual(flagged(dependenciesUndeclared, bare, `${collection}/plugins/modules/server.py`), ['ansible.module_utils.basic', 'yaml', 'jinja2', 'orderreddict']);
-      // testinfra is pytest-testinfra on PyPI; a pytest plugin declared brings pytest, nothing else does.
-      const molecule = { 'molecule/requirements.txt': 'pytest-testinfra==6.1.0\n', 'molecule/default/tests/test_default.py': 'import pytest\nimport testinfra.utils.ansible_runner\nimport requests\n' };
+      assert.deepEqual(flagged(dependenciesUndeclared, bare, `${collection}/plugins/modules/server.py`), [
+        'ansible.module_utils.basic',
+        'ansible_collections.acme.cloud.plugins.module_utils.api',
+        'ansible_collections.community.general.plugins.module_utils',
+        'yaml',
+        'jinja2',
+        'orderreddict',
+      ]);
+      // testinfra is pytest-testinfra on PyPI, openstack is openstacksdk; a pytest plugin declared brings pytest, nothing else does.
+      const molecule = { 'molecule/requirements.txt': 'pytest-testinfra==6.1.0\nopenstacksdk\n', 'molecule/default/tests/test_default.py': 'import pytest\nimport testinfra.utils.ansible_runner\nimport openstack\nimport requests\n' };
       assert.deepEqual(flagged(dependenciesUndeclared, molecule, 'molecule/default/tests/test_default.py'), ['requests']);
       const noPlugin = { 'requirements.txt': 'pytestify\n', 'test_a.py': 'import pytest\n' };
       assert.deepEqual(flagged(dependenciesUndeclared, noPlugin, 'test_a.py'), ['pytest']);

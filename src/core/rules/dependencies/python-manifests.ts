@@ -324,10 +324,11 @@ const ANSIBLE_COLLECTION_CONTENT = /"collection_info"|^(?:namespace|requires_ans
 
 /**
  * What every Ansible collection runs with: ansible-core (the `ansible` package) and what it installs
- * (its `install_requires`). Collections import them without declaring them: their requirements.txt
- * lists only what the collection adds.
+ * (its `install_requires`), and the `ansible_collections` namespace, where the collection itself and
+ * the collections its metadata depends on are installed. Collections import them without declaring
+ * them: their requirements.txt lists only the Python distributions the collection adds.
  */
-const ANSIBLE_CORE_PROVIDES = ['ansible-core', 'ansible', 'jinja2', 'pyyaml', 'cryptography', 'packaging', 'resolvelib', 'markupsafe'];
+const ANSIBLE_CORE_PROVIDES = ['ansible-core', 'ansible', 'ansible-collections', 'jinja2', 'pyyaml', 'cryptography', 'packaging', 'resolvelib', 'markupsafe'];
 
 /** An Ansible collection's metadata (galaxy.yml, MANIFEST.json, meta/runtime.yml): the collection runs inside ansible-core. */
 function parseAnsibleCollectionRuntime(text: string): PythonDeclarations {

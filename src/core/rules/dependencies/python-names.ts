@@ -70,6 +70,7 @@ export const IMPORT_DISTRIBUTIONS: ReadonlyMap<string, readonly string[]> = new 
   ['xdist', ['pytest-xdist']],
   // Renamed on PyPI from testinfra (6.0); the module kept its name.
   ['testinfra', ['pytest-testinfra', 'testinfra']],
+  ['openstack', ['openstacksdk']],
   ['multipart', ['python-multipart']],
   ['slugify', ['python-slugify']],
   ['socketio', ['python-socketio']],

@@ -94,15 +94,12 @@ export class PythonProjectCache {
     if (manifestPath === undefined || outermost === undefined) return undefined;
     // Local modules are looked for from the file's folder up to the outermost project, each folder with its `src/`.
     const localFolders = searchFolders.slice(0, searchFolders.indexOf(outermost) + 1).flatMap((each) => [each, nodePath.join(each, 'src')]);
-    // A package the file lies in is its own code, however far above the project's manifest it starts
-    // (`ansible_collections.cisco.ise…` from a file under `ansible_collections/cisco/ise/`).
-    const enclosingPackages = new Set(searchFolders.filter((each) => each !== this.root).map((each) => nodePath.basename(each)));
     const projectFolders = searchFolders.slice(0, searchFolders.indexOf(outermost) + 1);
     return {
       manifestPath,
       declared,
       ownNames,
-      isLocalModule: (name) => enclosingPackages.has(name) || localFolders.some((each) => isModuleIn(each, name)),
+      isLocalModule: (name) => localFolders.some((each) => isModuleIn(each, name)),
       installedProviders: (name) => {
         for (const each of projectFolders) {
           const providers = this.environment(each).get(name);
