@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { evaluate } from '../../../src/core/check/engine';
 import type { RuleFinding, TextFix } from '../../../src/core/check/findings';
 import { defaultPolicy } from '../../../src/core/policy/policy';
+import { isWordLike } from '../../../src/core/rules/secrets/filters';
 import { secretsHardcodedSecret as rule } from '../../../src/core/rules/secrets/hardcoded-secret';
 import { LineIndex } from '../../../src/core/text/line-index';
 import { ADVERSARIAL_SECRETS } from '../../../bench/adversarial.bench';
@@ -1326,6 +1327,13 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('kubernetes/client/models/v1_volume.py', types), []);
       const leet = ['Passw0rd', 'Admin'].join('');
       assert.equal(check('app/settings.py', `admin_password = "${leet}"\n`).length, 1);
+      // Random keys almost never read as such names: of 20,000 seeded base62 keys of 10 to 39 characters with a digit, at most a couple.
+      let named = 0;
+      for (let seed = 0; seed < 20000; seed++) {
+        const random = randomChars(BASE62, 10 + (seed % 30), 50000 + seed);
+        if (/\d/.test(random) && isWordLike(random)) named++;
+      }
+      assert.ok(named <= 2, `${named} random keys were taken for names`);
     });
 
     it('PHP and JavaScript applications (WordPress, MediaWiki, phpMyAdmin): addresses, escapes, concatenations, query strings, self-named keys, PHP interpolation, Sphinx sources', () => {

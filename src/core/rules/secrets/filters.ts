@@ -453,8 +453,8 @@ export function isAllowed(value: string, allow: readonly string[]): boolean {
  */
 export function isEncodedProse(value: string): boolean {
   if (value.length < 16 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
-  const decoded = Buffer.from(value, 'base64').toString('latin1');
-  if (/[^\x20-\x7e]/.test(decoded)) return false;
+  const decoded = printableBase64(value);
+  if (decoded === undefined) return false;
   const words = decoded.split(' ').filter((word) => word.length > 0);
   return words.length >= 3 && words.every((word) => /^[A-Za-z][a-z]*[,.!?']?$/.test(word));
 }
@@ -478,4 +478,10 @@ export function isAlgorithmName(value: string): boolean {
  */
 export function isCredentialScope(value: string): boolean {
   return /^[A-Za-z0-9]{3,128}\/\d{8}\/(?:[a-z0-9-]+\/)?[a-z0-9-]+\/aws4_request$/.test(value);
+}
+
+/** `value` decoded from base64 when every byte is printable ASCII (text, a `user:password`), else undefined. */
+export function printableBase64(value: string): string | undefined {
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  return /[^\x20-\x7e]/.test(decoded) ? undefined : decoded;
 }

@@ -5,7 +5,7 @@ import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { pythonDocStrings } from './doc-strings';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike } from './filters';
+import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -242,10 +242,11 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.
   if (scheme && /^basic/i.test(scheme[0])) {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
-    const decoded = Buffer.from(value, 'base64').toString('latin1');
+    const decoded = printableBase64(value);
+    if (decoded === undefined) return undefined;
     const colon = decoded.indexOf(':');
     const password = decoded.slice(colon + 1);
-    if (colon < 0 || /[^\x20-\x7e]/.test(decoded) || password.length < 4 || isPlaceholder(password) || isEnvReference(password) || password === decoded.slice(0, colon) || isDocumentedExample(value)) return undefined;
+    if (colon < 0 || password.length < 4 || isPlaceholder(password) || isEnvReference(password) || password === decoded.slice(0, colon) || isDocumentedExample(value)) return undefined;
     return { ...base, formatId: 'basic-auth-header', kind: 'Basic authorization credential', defaultEnvName: 'BASIC_AUTH', generic: true };
   }
   if (isAwsSecretName(words) && /^[A-Za-z0-9/+]{40}$/.test(value) && shannonEntropy(value) >= 3.5 && !isDocumentedExample(value)) {

@@ -1,4 +1,4 @@
-import { isDocumentedExample, isEnvReference, isPlaceholder, isWordLike } from './filters';
+import { isDocumentedExample, isEnvReference, isPlaceholder, isWordLike, printableBase64 } from './filters';
 import { type CredentialFormat, glued, midTriggerFormat, plausibleToken, sticky, tokenFormat } from './format-kit';
 import { classifySecretName, splitWords } from './names';
 
@@ -233,9 +233,9 @@ const curlCredential: CredentialFormat = {
     const nameClass = name.toLowerCase() === 'authorization' ? 'authorization' : classifySecretName(splitWords(name));
     if (!nameClass || !plainCredential(value)) return undefined;
     if (scheme?.toLowerCase() === 'basic') {
-      const decoded = Buffer.from(value, 'base64').toString('latin1');
-      const colon = decoded.indexOf(':');
-      if (colon < 0 || colon === decoded.length - 1 || /[^\x20-\x7e]/.test(decoded)) return undefined;
+      const decoded = printableBase64(value);
+      const colon = decoded?.indexOf(':') ?? -1;
+      if (decoded === undefined || colon < 0 || colon === decoded.length - 1) return undefined;
     } else if (!plausibleToken(value, value, 3)) return undefined;
     const end = at + header[0].length - 1;
     return { start: end - value.length, end, kind: `${name} header credential in a curl command` };
