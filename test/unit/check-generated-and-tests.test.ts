@@ -147,6 +147,16 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('lib/es5-iife/puppeteer-core-browser.js', iife), 'bundle: Babel helpers, TypeScript emit helpers');
     assert.equal(generatedReason('lib/esm/index.js', iife.split('\n').slice(0, 2).join('\n')), 'bundle: Babel helpers in a build output path');
     assert.equal(generatedReason('src/index.js', iife.split('\n').slice(0, 2).join('\n')), undefined, 'one signature outside a build folder');
+    // Vue 3.3's vue.global.js (Rollup's iife format) as MediaWiki ships it in resources/lib/vue/, trimmed: its banner, its wrapper, renamed bindings.
+    const vueGlobal = "/**\n * vue v3.3.4\n * (c) 2018-present Yuxi (Evan) You and Vue contributors\n * @license MIT\n **/\nvar Vue = (function (exports) {\n  'use strict';\n\n  function get$1(target, key) { return target[key]; }\n  function warn$1(msg) { console.warn(msg); }\n  return exports;\n\n})({});\n";
+    assert.equal(generatedReason('resources/lib/vue/vue.global.js', vueGlobal), 'bundle: bindings renamed apart (name$1), Rollup IIFE wrapper');
+    assert.equal(generatedReason('dist/vue.global.js', vueGlobal.replace(/\$1/g, '')), 'bundle: Rollup IIFE wrapper in a build output path');
+    assert.equal(generatedReason('resources/lib/vue/vue.global.js', vueGlobal.replace(/\$1/g, '')), undefined, 'the wrapper alone, outside a build folder');
+    // A hand-written module pattern with renamed-looking names, not at the file's start: not the wrapper.
+    const handWritten = "var helper$1 = 1;\nvar helper$2 = 2;\nvar App = (function () {\n  'use strict';\n  return {};\n})();\n";
+    assert.equal(generatedReason('resources/app.js', handWritten), undefined, 'the wrapper after other statements');
+    assert.equal(generatedReason('resources/app.js', vueGlobal.replace("'use strict';", 'var x = 1;')), undefined, 'no strict-mode directive');
+    assert.equal(generatedReason('resources/app.js', vueGlobal.replace(' **/', ' **')), undefined, 'a banner that never closes');
   });
 
   it('finds a signature whose literal overlaps another: Rollup\'s `function _interopDefaultLegacy` beside a UMD wrapper', () => {

@@ -138,6 +138,7 @@ export function generatedReason(path: string, text: string): string | undefined 
   // One region is a module compiled alone (rolldown's per-file output): a signature, not proof.
   if (distinctAtLineStarts(head, '//#region ', MODULE_REGION, 1) === 1) signatures.push('module region naming its source file');
   if (head.includes('$1') && distinctRenamedBindings(head, 2) === 2) signatures.push('bindings renamed apart (name$1)');
+  if (startsAsIifeBundle(head)) signatures.push('Rollup IIFE wrapper');
   if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
   if (signatures.length === 1 && isOutputPath(path)) return `bundle: ${signatures[0]} in a build output path`;
   return undefined;
@@ -189,6 +190,38 @@ function distinctRenamedBindings(text: string, enough: number): number {
   RENAMED_BINDING.lastIndex = 0;
   for (let match = RENAMED_BINDING.exec(text); match !== null && seen.size < enough; match = RENAMED_BINDING.exec(text)) seen.add(match[1]);
   return seen.size;
+}
+
+/**
+ * Rollup's `iife` output format as the file's first statement, after its banner comments: a global
+ * assigned a function called at once, whose body opens with a strict-mode directive (Vue's and
+ * Vuex's `*.global.js`: `var Vue = (function (exports) {` then `'use strict';`). A person writes
+ * this module pattern too, so it is one signature, not proof.
+ */
+const IIFE_BUNDLE_START = /var [A-Za-z_$][\w$]* = \(function \([\w$, ]*\) \{\r?\n[ \t]*(['"])use strict\1;/y;
+
+function startsAsIifeBundle(head: string): boolean {
+  const start = firstStatementAt(head);
+  if (start < 0 || !head.startsWith('var ', start)) return false;
+  IIFE_BUNDLE_START.lastIndex = start;
+  return IIFE_BUNDLE_START.test(head);
+}
+
+/** Where the first statement of `text` starts, past blank space and comments; -1 when a comment is not closed. */
+function firstStatementAt(text: string): number {
+  let at = 0;
+  for (;;) {
+    while (at < text.length && /\s/.test(text[at])) at++;
+    if (text.startsWith('//', at)) {
+      const end = text.indexOf('\n', at);
+      if (end < 0) return -1;
+      at = end + 1;
+    } else if (text.startsWith('/*', at)) {
+      const end = text.indexOf('*/', at + 2);
+      if (end < 0) return -1;
+      at = end + 2;
+    } else return at;
+  }
 }
 
 /**
