@@ -1350,6 +1350,8 @@ describe('secrets/hardcoded-secret', () => {
         "public const DBpassword = 'DBpassword';",
         // PHP's complex interpolation (MediaWiki's password provider).
         '$row->user_password = ":B:{$row->user_id}:{$row->user_password}";',
+        // A template naming the fields of a login, in prose (MediaWiki's BotPassword.php doc comment).
+        '\t * There are two ways to login with a bot password: "username@appId", "password" and',
       ].join('\n');
       assert.deepEqual(check('includes/app.php', `${quiet}\n`), []);
       // What each rule leaves: a password with an @ that is no address, one concatenated in the middle of a string, a value that is not the name.
@@ -1358,6 +1360,9 @@ describe('secrets/hardcoded-secret', () => {
       const joined = ['Q7r!x', 'Lm2#p'].join('');
       assert.equal(check('includes/app.php', `$pw = "${joined}" + suffix;\n$db_password = "${joined}";\n`).length, 1);
       assert.equal(check('config.php', "public const DBpassword = 'DBpassword1';\n").length, 1);
+      // Field words with a value among them: a random id after the user name is a secret.
+      const appId = ['kQ7x', 'Rm2Lp9'].join('');
+      assert.equal(check('includes/app.php', ` * a bot password: "username@${appId}", and\n`).length, 1);
       // Sphinx copies each page's source beside its HTML as `_sources/page.rst.txt`: documentation.
       const typed = ['Fort', 'inet1!e'].join('');
       assert.deepEqual(check('doc/html/_sources/config.rst.txt', `    $cfg['password'] = '${typed}';\n`), []);

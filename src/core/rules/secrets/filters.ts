@@ -211,7 +211,7 @@ export function isPlaceholder(value: string): boolean {
 export function isStandIn(value: string): boolean {
   if (value.length < 4) return true;
   const lower = value.toLowerCase();
-  if (PLACEHOLDER_VALUES.has(lower) || MY_STAND_IN.test(lower) || /^(.)\1+$/.test(value)) return true;
+  if (PLACEHOLDER_VALUES.has(lower) || MY_STAND_IN.test(lower) || /^(.)\1+$/.test(value) || isFieldTemplate(value)) return true;
   // A long body (a base64-encoded JSON token) meets a lowercase run like `JKLmn` by its structure, not by typing:
   // there only a run in one case counts, and a run of `A`s is zero bytes.
   if (hasLongRun(value, value.length > LONG_BODY) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
@@ -223,6 +223,23 @@ export function isStandIn(value: string): boolean {
   const words = unmoded !== lower && unmoded.length >= MIN_MODED_LENGTH ? unmoded : lower;
   for (const word of PLACEHOLDER_WORDS) if (words.includes(word)) return true;
   return false;
+}
+
+/** Words that name the parts of a login or an address: what a template spells out where the values go. */
+const FIELD_WORDS: ReadonlySet<string> = new Set(['user', 'username', 'login', 'name', 'app', 'id', 'client', 'tenant', 'account', 'email', 'host', 'hostname', 'domain', 'port', 'password', 'pass', 'secret', 'token', 'key', 'db', 'database']);
+
+/**
+ * A template that names its fields instead of holding values: `username@appId` (MediaWiki's bot
+ * password login, in a doc comment), `clientId:clientSecret`, `user:password@host`. Two fields at
+ * least, each made only of these words (camelCase or one case); no key or password a person uses is.
+ */
+function isFieldTemplate(value: string): boolean {
+  const fields = value.split(/[@:/.]/);
+  if (fields.length < 2) return false;
+  return fields.every((field) => {
+    const words = field.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g);
+    return words !== null && words.join('') === field && words.every((word) => FIELD_WORDS.has(word.toLowerCase()));
+  });
 }
 
 /** Length beyond which a counting sequence must be in one case, and a run other than `A`s, to mark a typed filler. */
