@@ -1283,6 +1283,14 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('config.json', `{ "secretKey": "${['zuf+tfteSlswRu7BJ86w', 'ekitnifILbZam1KYY3TG'].join('')}" }\n`), []);
     });
 
+    it("Python's __all__ lists the names a module exports, not a name and its value", () => {
+      // keystoneauth1's extras/_saml2/__init__.py.
+      assert.deepEqual(check('keystoneauth1/extras/_saml2/__init__.py', "__all__ = ('V3Saml2Password', 'V3ADFSPassword')\n__all__ += ['V3Saml2Password', 'V3ADFSPassword']\n"), []);
+      // The same two strings as a call's pair are still a name and its value.
+      assert.equal(check('auth.py', "settings.set('V3Saml2Password', 'V3ADFSPassword')\n").length, 1);
+      assert.equal(check('auth.py', "cache__all__ = ('V3Saml2Password', 'V3ADFSPassword')\n").length, 1);
+    });
+
     it('Python documentation strings are documentation: Ansible EXAMPLES, docstrings and doctests, not a string passed on its own line', () => {
       // A password a person wrote (fortinet's example), and a random key.
       const written = ['Fort', 'inet1!e'].join('');

@@ -116,6 +116,12 @@ function readOperator(text: string, at: number, quotedName: boolean, file: FileK
 }
 
 /**
+ * Python's `__all__` before the bracket: its strings are the names a module exports, not a name and
+ * its value (`__all__ = ('V3Saml2Password', 'V3ADFSPassword')` in keystoneauth1).
+ */
+const EXPORT_LIST_BEFORE = /\b__all__\s*\+?=\s*$/;
+
+/**
  * Whether `'name', 'value'` (the name's opening quote at `nameQuote`, the value's at `valueQuote`)
  * is a pair: the two arguments of a call or the two items of a tuple (`set('Authorization', '…')`,
  * `('password', '…')`), not items of a longer list of strings (Django's `['old_password',
@@ -126,6 +132,7 @@ function isCommaPair(text: string, nameQuote: number, valueQuote: number): boole
   while (before > 0 && nameQuote - before < 64 && /\s/.test(text[before - 1])) before--;
   const opener = text[before - 1];
   if (opener !== '(' && opener !== '[') return false;
+  if (EXPORT_LIST_BEFORE.test(text.slice(Math.max(0, before - 1 - 16), before - 1))) return false;
   const quote = text[valueQuote];
   if (!isQuote(quote ?? '')) return true;
   const limit = Math.min(text.length, valueQuote + 1 + MAX_VALUE);
