@@ -1291,6 +1291,50 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(check('auth.py', "cache__all__ = ('V3Saml2Password', 'V3ADFSPassword')\n").length, 1);
     });
 
+    it('Rust doc comments are documentation; credentials for reserved example names are illustrations', () => {
+      // sequoia-openpgp's crypto/mod.rs: a password a person wrote, in a doc comment's example; a random key beside it is still reported.
+      const written = ['hun', 'ter2'].join('');
+      const key = randomChars(BASE62, 32, 1330);
+      const source = [
+        '/// Holds a password.',
+        '///',
+        '/// ```',
+        `/// let p: Password = "${written}".into();`,
+        `/// let api_key = "${key}";`,
+        '/// ```',
+        'pub struct Password;',
+        '/**',
+        ` * let p: Password = "${written}".into();`,
+        ' */',
+        '//! Module docs.',
+        `//! let p: Password = "${written}".into();`,
+        `//// let p: Password = "${written}".into();`,
+        `fn main() { let p: Password = "${written}".into(); }`,
+      ].join('\n');
+      const findings = check('src/crypto/mod.rs', `${source}\n`);
+      // The key in the doc comment (line 5), the password in an ordinary `////` comment (13) and in code (14).
+      assert.deepEqual(
+        findings.map((finding) => source.slice(0, finding.start).split('\n').length),
+        [5, 13, 14],
+      );
+      // The same lines in a C file are code: doc comments count as documentation in Rust only.
+      assert.equal(check('src/crypto.c', `/// const char *password = "${written}";\n`).length, 1);
+
+      // The url crate's docs and reqwest's tests: a password for example.com, a `.test` or `.example` name.
+      const password = strongValue(14, 1331);
+      for (const host of ['example.com', 'proxy.example.com:8080', 'db.test', 'ftp.example/']) {
+        const [finding] = check('src/lib.rs', `let url = Url::parse("ftp://rms:${password}@${host}");\n`);
+        assert.equal(finding?.severity, 'info', host);
+        assert.deepEqual(check('src/lib.rs', `/// let url = Url::parse("ftp://rms:${password}@${host}");\n`), [], `${host} in docs`);
+        assert.deepEqual(check('tests/url.rs', `let url = Url::parse("ftp://rms:${password}@${host}");\n`), [], `${host} in tests`);
+      }
+      // A name that only starts like one is a real host, and a path is not a host.
+      for (const host of ['example.com.acme.io', 'example.company.io', 'test.acme.io', 'db.acme.io/backups/nightly.test']) {
+        const [finding] = check('src/lib.rs', `let url = Url::parse("ftp://rms:${password}@${host}");\n`);
+        assert.equal(finding?.severity, undefined, host);
+      }
+    });
+
     it('Python documentation strings are documentation: Ansible EXAMPLES, docstrings and doctests, not a string passed on its own line', () => {
       // A password a person wrote (fortinet's example), and a random key.
       const written = ['Fort', 'inet1!e'].join('');

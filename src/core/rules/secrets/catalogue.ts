@@ -275,6 +275,12 @@ const CLOUDANT_HOST = /^[^\s/@'"`]{1,300}@[A-Za-z0-9_.-]{1,100}\.cloudant\.com(?
 const credentialsAfterScheme = /([^\s:/@'"`]{0,256}):([^\s/@'"`]{1,256})@[A-Za-z0-9[]/y;
 
 const LOOPBACK_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?:[:/?#]|$)/;
+/**
+ * Names reserved for documentation and tests (RFC 2606, RFC 6761): `example.com`, `.net`, `.org` and
+ * their subdomains, and names under `.example`, `.test`, `.invalid` and `.localhost`. No login to
+ * them is live: a URL's credentials there are an illustration (the url crate's docs, reqwest's tests).
+ */
+const EXAMPLE_HOST = /^(?:[\w-]+\.)*(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost))\.?(?![\w.-])/i;
 
 const connectionString: CredentialFormat = {
   id: 'connection-string',
@@ -306,19 +312,23 @@ const connectionString: CredentialFormat = {
     const guessable = known === WEB_URL && isGuessablePassword(plain);
     const passwordStart = at + 3 + user.length + 1;
     const hostStart = passwordStart + password.length + 1;
-    const loopback = LOOPBACK_HOST.test(text.slice(hostStart, hostStart + 64));
+    const host = text.slice(hostStart, hostStart + 256);
+    const loopback = LOOPBACK_HOST.test(host);
+    const exampleHost = EXAMPLE_HOST.test(host);
     return {
       start: passwordStart,
       end: passwordStart + password.length,
       kind: known === WEB_URL ? 'password in a URL' : `${known.label} connection-string password`,
       unitStart: schemeStart,
       unitEnd: valueEnd(text, hostStart),
-      // Credentials for a database on this machine are development defaults, worth a note, not a failure.
-      severity: loopback || filler ? 'info' : guessable ? 'warning' : undefined,
+      // Credentials for a database on this machine are development defaults, and those for a reserved
+      // example name illustrations: worth a note, not a failure.
+      severity: loopback || exampleHost || filler ? 'info' : guessable ? 'warning' : undefined,
       ...(filler ? { fillerBody: true } : {}),
       ...(guessable ? { guessable: true } : {}),
-      // A guessable or loopback password (`http://user:…@localhost`) in a URL parser's tests or a proxy guide is an example, not a login.
-      ...(known === WEB_URL && (guessable || loopback) ? { illustrativeInTestsAndDocs: true } : {}),
+      // A guessable or loopback password (`http://user:…@localhost`) in a URL parser's tests or a proxy guide is an example, not a login;
+      // so is any password for a reserved example name.
+      ...((known === WEB_URL && (guessable || loopback)) || exampleHost ? { illustrativeInTestsAndDocs: true } : {}),
     };
   },
 };

@@ -1,7 +1,8 @@
 /**
- * Where a Python file documents itself: docstrings, and the `DOCUMENTATION`, `EXAMPLES` and `RETURN`
- * strings of an Ansible module (YAML that `ansible-doc` shows, with sample passwords in it). A
- * password written there is an illustration, as in a README.
+ * Where a source file documents itself: a Python file's docstrings, and the `DOCUMENTATION`,
+ * `EXAMPLES` and `RETURN` strings of an Ansible module (YAML that `ansible-doc` shows, with sample
+ * passwords in it); a Rust file's doc comments, which rustdoc renders (and whose examples it runs as
+ * tests). A password written there is an illustration, as in a README.
  */
 
 /** A documentation string's span, from its opening quotes to past its closing ones. */
@@ -91,4 +92,35 @@ function isEscaped(text: string, at: number): boolean {
   let count = 0;
   while (at - count - 1 >= 0 && text[at - count - 1] === '\\') count++;
   return count % 2 === 1;
+}
+
+/**
+ * The doc comments of a Rust source: runs of lines that start (after blanks) with `///` or `//!`
+ * (not `////`, an ordinary comment), and blocks opened by `/**` or `/*!` at a line's start. Read by
+ * lines, not tokens: a string whose continuation line starts with `///` is rare enough to ignore.
+ */
+export function rustDocComments(text: string): DocStringSpan[] {
+  const spans: DocStringSpan[] = [];
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let at = lineStart;
+    while (at < text.length && (text[at] === ' ' || text[at] === '\t')) at++;
+    const lineEnd = text.indexOf('\n', at);
+    const end = lineEnd < 0 ? text.length : lineEnd;
+    if ((text.startsWith('///', at) && text[at + 3] !== '/') || text.startsWith('//!', at)) {
+      const last = spans[spans.length - 1];
+      // Consecutive doc lines make one span.
+      if (last !== undefined && last.end === lineStart - 1) last.end = end;
+      else spans.push({ start: at, end });
+    } else if ((text.startsWith('/**', at) && text[at + 3] !== '*' && text[at + 3] !== '/') || text.startsWith('/*!', at)) {
+      const close = text.indexOf('*/', at + 3);
+      const blockEnd = close < 0 ? text.length : close + 2;
+      spans.push({ start: at, end: blockEnd });
+      const next = text.indexOf('\n', blockEnd);
+      lineStart = next < 0 ? text.length : next + 1;
+      continue;
+    }
+    lineStart = end + 1;
+  }
+  return spans;
 }

@@ -31,6 +31,8 @@ export interface FileKind {
   readonly test: boolean;
   /** True for documentation (Markdown, reStructuredText, AsciiDoc) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
+  /** How the file's own documentation is written inside its code (secrets/doc-strings.ts), when the rule reads it as documentation. */
+  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments';
 }
 
 /** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
@@ -105,6 +107,7 @@ export function classifyFile(path: string): FileKind {
     dottedKeys: format.dottedKeys,
     test: isTestPath(path),
     docs: isDocPath(path),
+    documentedBy: format.documentedBy,
   };
 }
 
@@ -125,7 +128,7 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
     return { unquotedValues: false, pairsByComma: true, envRead: 'process-env', yaml: false, dottedKeys: false };
   }
   if (PYTHON.has(extension)) {
-    return { unquotedValues: false, pairsByComma: true, envRead: 'python-environ', yaml: false, dottedKeys: false };
+    return { unquotedValues: false, pairsByComma: true, envRead: 'python-environ', yaml: false, dottedKeys: false, documentedBy: 'python-docstrings' };
   }
   if (YAML.has(extension)) {
     let envRead: EnvReadStyle | undefined;
@@ -141,6 +144,9 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   // .env, .env.local, prod.env: the value itself is the secret's home, so no env read replaces it.
   if (basename.startsWith('.env') || CONFIG.has(extension) || CONFIG_BASENAMES.has(basename) || basename.startsWith('dockerfile')) {
     return { unquotedValues: true, pairsByComma: false, yaml: false, dottedKeys: false };
+  }
+  if (extension === 'rs') {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'rust-doc-comments' };
   }
   if (C_FAMILY.has(extension)) {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, charConstants: true };

@@ -3,7 +3,7 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
-import { pythonDocStrings } from './doc-strings';
+import { type DocStringSpan, pythonDocStrings, rustDocComments } from './doc-strings';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
@@ -143,13 +143,15 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
 }
 
 /**
- * The file kind to judge a value at an offset by: inside a Python file's documentation strings
- * (docstrings, an Ansible module's `EXAMPLES`) it is documentation. Offsets must not decrease
- * from one call to the next.
+ * The file kind to judge a value at an offset by: inside a source file's own documentation (a
+ * Python file's docstrings, an Ansible module's `EXAMPLES`, a Rust file's doc comments) it is
+ * documentation. Offsets must not decrease from one call to the next.
  */
 function documentationKinds(text: string, file: FileKind): (at: number) => FileKind {
-  if (file.envRead !== 'python-environ' || file.docs || (!text.includes('"""') && !text.includes("'''"))) return () => file;
-  const spans = pythonDocStrings(text);
+  if (file.documentedBy === undefined || file.docs) return () => file;
+  let spans: DocStringSpan[];
+  if (file.documentedBy === 'python-docstrings') spans = text.includes('"""') || text.includes("'''") ? pythonDocStrings(text) : [];
+  else spans = text.includes('//') || text.includes('/*') ? rustDocComments(text) : [];
   if (spans.length === 0) return () => file;
   const asDocs: FileKind = { ...file, docs: true };
   let next = 0;
