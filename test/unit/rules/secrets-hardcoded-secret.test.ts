@@ -1328,6 +1328,37 @@ describe('secrets/hardcoded-secret', () => {
         assert.deepEqual(check('src/lib.rs', `/// let url = Url::parse("ftp://rms:${password}@${host}");\n`), [], `${host} in docs`);
         assert.deepEqual(check('tests/url.rs', `let url = Url::parse("ftp://rms:${password}@${host}");\n`), [], `${host} in tests`);
       }
+      // reqwest's src/proxy.rs and sequoia's userid.rs: unit tests in a `#[cfg(test)]` module, a fixture as under tests/.
+      const url = `http://ldap%5Cgremlin:${password}@127.0.0.1:8080`;
+      const lib = [
+        'pub fn parse() {}',
+        `const DEFAULT: &str = "${url}";`,
+        '#[cfg(test)]',
+        '#[allow(unused)]',
+        'mod tests {',
+        "    const OPEN: char = '{';",
+        "    fn first<'a>(s: &'a str) -> &'a str { s }",
+        '    const RAW: &str = r#"a "}" b"#;',
+        '    const ESCAPED: &str = "\\"}";',
+        '    // }',
+        '    /* } */',
+        `    fn proxy() { Proxy::http("${url}"); }`,
+        '}',
+        `fn after() { Proxy::http("${url}"); }`,
+      ].join('\n');
+      const libFindings = check('src/proxy.rs', `${lib}\n`);
+      assert.deepEqual(
+        libFindings.map((finding) => [lib.slice(0, finding.start).split('\n').length, finding.severity]),
+        [
+          [2, 'info'],
+          [14, 'info'],
+        ],
+      );
+      // HTTP Basic's example credential (RFC 7617: Aladdin, open sesame) in a proxy test; another credential is reported.
+      const aladdin = ['QWxhZGRpbjpv', 'cGVuIHNlc2FtZQ=='].join('');
+      assert.deepEqual(check('src/connect.rs', `const AUTH: &str = "Proxy-Authorization: Basic ${aladdin}";\n`), []);
+      const other = Buffer.from(`deploy:${password}`).toString('base64');
+      assert.equal(check('src/connect.rs', `const AUTH: &str = "Proxy-Authorization: Basic ${other}";\n`).length, 1);
       // A name that only starts like one is a real host, and a path is not a host.
       for (const host of ['example.com.acme.io', 'example.company.io', 'test.acme.io', 'db.acme.io/backups/nightly.test']) {
         const [finding] = check('src/lib.rs', `let url = Url::parse("ftp://rms:${password}@${host}");\n`);

@@ -83,6 +83,9 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   '6c96130f130ab0d6d158397e24d2bcc1c9a5e73ae081f6e983f1c7b545d24a4c',
   '00cf4c781dc37003f7c7dd7d4c9a6ef1e0f4c62d9a291aa8bc398774e3fefd32',
   'b8e148545b13c78bc74da2f1a7275dd71e56ddece129d7d2f7b3ecc06f7994da',
+  // HTTP Basic authentication's example credential (RFC 7617 §2, RFC 2617 before it), the base64 of
+  // Aladdin's "open sesame": in HTTP clients' tests (reqwest's proxy tunnel test).
+  'cf4d418ed3de92d71f767db5391d5a2dacd40e1ce49e75d1137e2ecf4982d844',
   // OAuth 1.0 (RFC 5849 §3.5.1) Authorization header example: the client key and the token.
   '8d567eb88afff34f31ab97fbb2731e582703bdeaf3c92b989cf568e0b23cef31',
   '9d03b692e941d5ace207a9f8048834439f6de98e5c6c1590c22c4f4577c88a42',

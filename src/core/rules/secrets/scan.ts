@@ -4,6 +4,7 @@ import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DIS
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { type DocStringSpan, pythonDocStrings, rustDocComments } from './doc-strings';
+import { rustTestModules } from './inline-tests';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
@@ -145,19 +146,32 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
 /**
  * The file kind to judge a value at an offset by: inside a source file's own documentation (a
  * Python file's docstrings, an Ansible module's `EXAMPLES`, a Rust file's doc comments) it is
- * documentation. Offsets must not decrease from one call to the next.
+ * documentation, and inside its own tests (a Rust file's `#[cfg(test)]` module) test code.
+ * Offsets must not decrease from one call to the next.
  */
 function documentationKinds(text: string, file: FileKind): (at: number) => FileKind {
-  if (file.documentedBy === undefined || file.docs) return () => file;
-  let spans: DocStringSpan[];
-  if (file.documentedBy === 'python-docstrings') spans = text.includes('"""') || text.includes("'''") ? pythonDocStrings(text) : [];
-  else spans = text.includes('//') || text.includes('/*') ? rustDocComments(text) : [];
-  if (spans.length === 0) return () => file;
-  const asDocs: FileKind = { ...file, docs: true };
+  if (file.documentedBy === undefined) return () => file;
+  let docs: DocStringSpan[] = [];
+  let tests: DocStringSpan[] = [];
+  if (file.documentedBy === 'python-docstrings') {
+    if (!file.docs && (text.includes('"""') || text.includes("'''"))) docs = pythonDocStrings(text);
+  } else {
+    if (!file.docs && (text.includes('//') || text.includes('/*'))) docs = rustDocComments(text);
+    if (!file.test && text.includes('#[cfg(test)]')) tests = rustTestModules(text);
+  }
+  if (docs.length === 0 && tests.length === 0) return () => file;
+  const kinds = [file, { ...file, docs: true }, { ...file, test: true }, { ...file, docs: true, test: true }];
+  const inDocs = spanCursor(docs);
+  const inTests = spanCursor(tests);
+  return (at) => kinds[(inDocs(at) ? 1 : 0) + (inTests(at) ? 2 : 0)]!;
+}
+
+/** Whether an offset lies in one of `spans` (sorted, not overlapping), for offsets that never decrease. */
+function spanCursor(spans: readonly DocStringSpan[]): (at: number) => boolean {
   let next = 0;
   return (at) => {
     while (next < spans.length && spans[next]!.end <= at) next++;
-    return next < spans.length && spans[next]!.start <= at ? asDocs : file;
+    return next < spans.length && spans[next]!.start <= at;
   };
 }
 
