@@ -631,6 +631,18 @@ describe('secrets/hardcoded-secret', () => {
       // The same shape with one more claim is a real token.
       const more = jwt({ some: 'payload', user: 'admin' }, 106);
       assert.equal(check('.env', `TOKEN=${more}\n`).length, 1);
+      // jsonwebtoken's tests and benches: under a token's name, the sample, a header alone and a made-up
+      // signature are not secrets either (the JWT format declines them, the generic detector leaves them).
+      const [header, payload] = jwtIo.split('.');
+      for (const value of [jwtIo, header, `${header}.`, `${header}.${payload}.S`, `${header}.${payload}.wrong`]) {
+        assert.deepEqual(check('tests/hmac.rs', `let token = "${value}";\n`), [], value);
+      }
+      // An unsigned token (`"alg":"none"`) works as it is against a server that accepts one: still a secret under a key's name.
+      const noneHeader = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
+      const unsigned = `${noneHeader}.${Buffer.from('{"username":"morty","sub":"123"}').toString('base64url')}.`;
+      assert.equal(check('req.ps1', `$headers = @{ 'X-API-KEY' = '${unsigned}' }\n`).length, 1);
+      // Its header alone is still no token.
+      assert.deepEqual(check('req.ps1', `$headers = @{ 'X-API-KEY' = '${noneHeader}.' }\n`), []);
     });
 
     it('the allow option silences values containing a listed substring', () => {

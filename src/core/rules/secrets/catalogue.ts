@@ -130,6 +130,22 @@ function isSecretJwt(token: string, needAlg: boolean): boolean {
   return payload.role !== 'anon';
 }
 
+/**
+ * True for a value that is a signed JSON Web Token or a piece of one, which the JWT format judges:
+ * its header alone (`eyJhbGciOiJIUzI1NiJ9`), or a token whose header names a signing algorithm.
+ * What the format declines there is public (jwt.io's sample) or carries a signature cut short or
+ * made up (`….wrong`): no server accepts it, so the generic detector leaves it. An unsigned token
+ * (`"alg":"none"`) is usable as it is, against a server that accepts one, and stays the generic
+ * detector's to judge under a secret's name.
+ */
+export function isDeclinedJwt(value: string): boolean {
+  if (!/^eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2}$/.test(value)) return false;
+  const [headerPart, payloadPart] = value.split('.');
+  const header = base64UrlJson(headerPart);
+  if (!isRecord(header)) return false;
+  return payloadPart === undefined || payloadPart === '' || (typeof header.alg === 'string' && header.alg.toLowerCase() !== 'none');
+}
+
 const jsonWebToken: CredentialFormat = {
   id: 'jwt',
   triggers: ['eyj'],

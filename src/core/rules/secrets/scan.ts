@@ -1,6 +1,6 @@
 import type { Severity } from '../../check/findings';
 import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
-import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch } from './catalogue';
+import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch, isDeclinedJwt } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { type DocStringSpan, pythonDocStrings, rustDocComments } from './doc-strings';
@@ -271,7 +271,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
-  if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value)) return undefined;
+  if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value) || isDeclinedJwt(value)) return undefined;
   // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token.
   if (MALFORMED_VENDOR_PREFIX.test(value)) return undefined;
   // Hex and UUID values are hashes and ids far more often than keys, except under a name that
