@@ -92,6 +92,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/*_test.*',
   '**/test_*.py',
   '**/conftest.py',
+  // Perl's tests: `t/*.t`, run by prove.
+  '**/t/**/*.t',
   // Benchmarks, like tests, never ship: `try { schema.parse(bad) } catch {}` there measures a failure.
   '**/bench/**',
   '**/benchmark/**',

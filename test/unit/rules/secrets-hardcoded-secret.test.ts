@@ -1378,6 +1378,50 @@ describe('secrets/hardcoded-secret', () => {
       }
     });
 
+    it("Perl's POD is documentation, t/*.t are tests; a loopback host ends where its name does", () => {
+      // MongoDB's MongoClient.pm and Mojo::IOLoop::Client: a password a person wrote, in POD and in Pod::Weaver's `#pod` lines.
+      const written = ['trust', 'no1'].join('');
+      const key = randomChars(BASE62, 32, 1340);
+      const module = [
+        'package MongoDB::MongoClient;',
+        '=head1 SYNOPSIS',
+        '',
+        `    my $client = MongoDB->connect(password => "${written}");`,
+        `    my $api_key = "${key}";`,
+        '',
+        '=cut',
+        `my %defaults = (password => "${written}");`,
+        '#pod =attr password',
+        '#pod',
+        `#pod     password => "${written}",`,
+        `# password => "${written}",`,
+        '1;',
+        '__END__',
+        '=pod',
+        `  socks_pass => '${written}'`,
+      ].join('\n');
+      const findings = check('lib/MongoDB/MongoClient.pm', `${module}\n`);
+      // The key in POD (line 5), the password in code (8) and in an ordinary comment (12).
+      assert.deepEqual(
+        findings.map((finding) => module.slice(0, finding.start).split('\n').length),
+        [5, 8, 12],
+      );
+      assert.deepEqual(check('Guides/Growing.pod', `  my $pass = '${written}';\n`), []);
+      assert.deepEqual(check('t/mojo/url.t', `my $pass = '${written}';\n`), []);
+      assert.equal(check('lib/Mojo/t.pm', `my $pass = '${written}';\n`).length, 1);
+      // `@localhost` at a line's end, in a quote or before a space is a loopback host; `localhost.acme.io` is not.
+      const password = strongValue(16, 1341);
+      for (const after of ['\n', '"', ' and', '']) {
+        const [finding] = check('lib/db.py', `url = "mongodb://mulder:${password}@localhost${after}`);
+        assert.equal(finding?.severity, 'info', JSON.stringify(after));
+      }
+      assert.equal(check('lib/db.py', `url = "mongodb://mulder:${password}@localhost.acme.io"\n`)[0]?.severity, undefined);
+      // OAuth 1.0's walk-through (RFC 5849): Net::OAuth's documented shared secrets.
+      const consumerSecret = ['kd94hf93', 'k423kf44'].join('');
+      const tokenSecret = ['pfkkdhi9', 'sl3r4s00'].join('');
+      assert.deepEqual(check('lib/Net/OAuth/Client.js', `const oauth = { consumer_secret: '${consumerSecret}', token_secret: '${tokenSecret}' };\n`), []);
+    });
+
     it('Python documentation strings are documentation: Ansible EXAMPLES, docstrings and doctests, not a string passed on its own line', () => {
       // A password a person wrote (fortinet's example), and a random key.
       const written = ['Fort', 'inet1!e'].join('');

@@ -290,7 +290,7 @@ const CLOUDANT_HOST = /^[^\s/@'"`]{1,300}@[A-Za-z0-9_.-]{1,100}\.cloudant\.com(?
 
 const credentialsAfterScheme = /([^\s:/@'"`]{0,256}):([^\s/@'"`]{1,256})@[A-Za-z0-9[]/y;
 
-const LOOPBACK_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?:[:/?#]|$)/;
+const LOOPBACK_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(?![\w.-])/;
 /**
  * Names reserved for documentation and tests (RFC 2606, RFC 6761): `example.com`, `.net`, `.org` and
  * their subdomains, and names under `.example`, `.test`, `.invalid` and `.localhost`. No login to

@@ -2,7 +2,8 @@
  * Where a source file documents itself: a Python file's docstrings, and the `DOCUMENTATION`,
  * `EXAMPLES` and `RETURN` strings of an Ansible module (YAML that `ansible-doc` shows, with sample
  * passwords in it); a Rust file's doc comments, which rustdoc renders (and whose examples it runs as
- * tests). A password written there is an illustration, as in a README.
+ * tests); a Perl file's POD, which perldoc renders. A password written there is an illustration, as
+ * in a README.
  */
 
 /** A documentation string's span, from its opening quotes to past its closing ones. */
@@ -119,6 +120,35 @@ export function rustDocComments(text: string): DocStringSpan[] {
       const next = text.indexOf('\n', blockEnd);
       lineStart = next < 0 ? text.length : next + 1;
       continue;
+    }
+    lineStart = end + 1;
+  }
+  return spans;
+}
+
+/**
+ * The POD of a Perl source: from a line that starts with `=` and a word (`=head1`, `=item`, `=pod`)
+ * to the next line that starts with `=cut`, or to the end, as perl skips it; and runs of `#pod` lines,
+ * Pod::Weaver's POD kept in comments beside the code it documents.
+ */
+export function perlPod(text: string): DocStringSpan[] {
+  const spans: DocStringSpan[] = [];
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const end = lineEnd < 0 ? text.length : lineEnd;
+    if (text[lineStart] === '=' && /[A-Za-z]/.test(text[lineStart + 1] ?? '') && !text.startsWith('=cut', lineStart)) {
+      const cut = text.indexOf('\n=cut', lineStart);
+      const blockEnd = cut < 0 ? text.length : cut + 5;
+      spans.push({ start: lineStart, end: blockEnd });
+      const next = text.indexOf('\n', blockEnd);
+      lineStart = next < 0 ? text.length : next + 1;
+      continue;
+    }
+    if (text.startsWith('#pod', lineStart) && (text[lineStart + 4] === undefined || /\s/.test(text[lineStart + 4]!))) {
+      const last = spans[spans.length - 1];
+      if (last !== undefined && last.end === lineStart - 1) last.end = end;
+      else spans.push({ start: lineStart, end });
     }
     lineStart = end + 1;
   }

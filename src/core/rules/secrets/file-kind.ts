@@ -29,10 +29,10 @@ export interface FileKind {
   readonly dottedKeys: boolean;
   /** True for test code and test data (`test/`, `*.test.ts`, `test_*.py`), where a guessable password is a fixture. */
   readonly test: boolean;
-  /** True for documentation (Markdown, reStructuredText, AsciiDoc) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
+  /** True for documentation (Markdown, reStructuredText, AsciiDoc, POD) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
   /** How the file's own documentation is written inside its code (secrets/doc-strings.ts), when the rule reads it as documentation. */
-  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments';
+  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'perl-pod';
 }
 
 /** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
@@ -82,11 +82,11 @@ export function isLockFile(path: string): boolean {
   return LOCK_FILES.has(basenameOf(path));
 }
 
-/** Test folders and test file names of the common ecosystems (JavaScript, Python, Go, Ruby, Java). */
-const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|(?:^|\/|[._-])(?:tests?|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$/i;
+/** Test folders and test file names of the common ecosystems (JavaScript, Python, Go, Ruby, Java, Perl's `t/*.t`). */
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|(?:^|\/|[._-])(?:tests?|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$|(?:^|\/)t\/(?:[^/]+\/)*[^/]+\.t$/i;
 /** `UserServiceTest.java`, `LoginTests.cs`: case matters, or `Latest.java` would be a test. */
 const TEST_CLASS_FILE = /[a-z\d]Tests?\.(?:java|kt|cs)$/;
-const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc']);
+const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc', 'pod']);
 
 /** True for a path that holds tests or test data by the usual conventions. */
 export function isTestPath(path: string): boolean {
@@ -144,6 +144,9 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   // .env, .env.local, prod.env: the value itself is the secret's home, so no env read replaces it.
   if (basename.startsWith('.env') || CONFIG.has(extension) || CONFIG_BASENAMES.has(basename) || basename.startsWith('dockerfile')) {
     return { unquotedValues: true, pairsByComma: false, yaml: false, dottedKeys: false };
+  }
+  if (extension === 'pm' || extension === 'pl' || extension === 't') {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'perl-pod' };
   }
   if (extension === 'rs') {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'rust-doc-comments' };

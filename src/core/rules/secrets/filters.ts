@@ -86,6 +86,10 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   // HTTP Basic authentication's example credential (RFC 7617 §2, RFC 2617 before it), the base64 of
   // Aladdin's "open sesame": in HTTP clients' tests (reqwest's proxy tunnel test).
   'cf4d418ed3de92d71f767db5391d5a2dacd40e1ce49e75d1137e2ecf4982d844',
+  // OAuth 1.0's walk-through (RFC 5849 §1.2, printer.example.com and photos.example.net): the client's
+  // shared secret and the token's, in OAuth libraries' documentation (Perl's Net::OAuth).
+  'cb87c87e4a138d9a72259d2a01bab15623c9846e568c1509b287721645a6ea53',
+  '649e1f5c769e718ba10d1a702a36499a731441d960b06da91c4c97786bf84595',
   // OAuth 1.0 (RFC 5849 §3.5.1) Authorization header example: the client key and the token.
   '8d567eb88afff34f31ab97fbb2731e582703bdeaf3c92b989cf568e0b23cef31',
   '9d03b692e941d5ace207a9f8048834439f6de98e5c6c1590c22c4f4577c88a42',
