@@ -284,6 +284,11 @@ const agent = new https.Agent({ rejectUnauthorized: false });
       // Benchmarks never ship either (zod 4's `try { schema.parse(null) } catch {}` measures a failure).
       for (const path of ['bench/parse.ts', 'src/v3/benchmarks/union.ts', 'packages/x/benchmark/run.js', 'src/parse.bench.ts']) assert.equal(workspace.isTest(path), true, path);
       for (const path of ['src/a.ts', 'lib/testing.ts', 'contest/a.js', 'src/benchmark.ts', 'lib/workbench/a.js']) assert.equal(workspace.isTest(path), false, path);
+      // Other ecosystems' conventions: Go's testdata, end-to-end suites, RSpec, JUnit and .NET classes, Perl's t/*.t.
+      for (const path of ['pkg/testdata/key.pem', 'e2e/login.ts', 'spec/user_spec.rb', 'lib/user-spec.js', 'src/Tests/Login.cs', 'app/UserServiceTest.java', 'Api/LoginTests.cs', 't/mojo/url.t', 'test.py']) {
+        assert.equal(workspace.isTest(path), true, path);
+      }
+      for (const path of ['src/Latest.java', 'src/attest.ts', 'lib/contest.rb', 'bin/t/run.pl']) assert.equal(workspace.isTest(path), false, path);
     });
   });
 
@@ -355,5 +360,17 @@ const agent = new https.Agent({ rejectUnauthorized: false });
       const finding = workspace.checkFile('test/a.test.js', COMPILED_TEMPLATE).findings.find((f) => f.ruleId === 'security/eval');
       assert.ok(finding);
       assert.notEqual(finding.severity, 'info');
+      // The secrets rule judges fixtures by the same list: a guessable password in test/ is no fixture here.
+      const guessable = `const password = '${['Summer', '2024!'].join('')}';\n`;
+      assert.equal(workspace.checkFile('test/login.test.js', guessable).findings.filter((f) => f.ruleId === 'secrets/hardcoded-secret').length, 1);
     }, 'testPaths: []\n'));
+
+  it("the secrets rule's fixtures follow the policy's testPaths", () =>
+    withWorkspace((workspace) => {
+      const guessable = `const password = '${['Summer', '2024!'].join('')}';\n`;
+      const secrets = (path: string) => workspace.checkFile(path, guessable).findings.filter((f) => f.ruleId === 'secrets/hardcoded-secret').length;
+      assert.equal(secrets('qa/login.js'), 0, 'a folder the policy names');
+      assert.equal(secrets('test/login.test.js'), 1, 'a default the policy replaced');
+      assert.equal(secrets('src/login.js'), 1);
+    }, 'testPaths: ["qa/**"]\n'));
 });

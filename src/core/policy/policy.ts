@@ -77,27 +77,25 @@ export const TEST_SEVERITY_CATEGORIES = ['secrets', 'reliability', 'security', '
 export type TestSeverityCategory = (typeof TEST_SEVERITY_CATEGORIES)[number];
 
 /**
- * Where test code usually lives. Fixtures count: they are inputs of tests, often deliberately bad code.
+ * Where test code usually lives, by the conventions of the common ecosystems (JavaScript, Python,
+ * Go, Ruby, Rust, Java, Kotlin, C#, Swift, Perl). Fixtures count: they are inputs of tests, often
+ * deliberately bad code. The one list: the secrets rule judges fixtures by it too, or by the policy's.
  */
 export const DEFAULT_TEST_PATHS: readonly string[] = [
-  '**/test/**',
-  '**/tests/**',
-  '**/__tests__/**',
-  '**/__mocks__/**',
-  '**/spec/**',
-  '**/fixtures/**',
-  '**/__fixtures__/**',
-  '**/*.test.*',
-  '**/*.spec.*',
-  '**/*_test.*',
+  '**/{test,tests,Test,Tests}/**',
+  '**/{__tests__,__mocks__,e2e,testdata}/**',
+  '**/{spec,specs}/**',
+  '**/{fixture,fixtures,__fixtures__}/**',
+  '**/{test,tests,spec}.*',
+  '**/*{.,_,-}{test,tests,spec}.*',
   '**/test_*.py',
   '**/conftest.py',
+  // JUnit, Kotlin and .NET test classes: `UserServiceTest.java`, `LoginTests.cs` (case matters: `Latest.java` is not one).
+  '**/*{Test,Tests}.{java,kt,cs}',
   // Perl's tests: `t/*.t`, run by prove.
   '**/t/**/*.t',
   // Benchmarks, like tests, never ship: `try { schema.parse(bad) } catch {}` there measures a failure.
-  '**/bench/**',
-  '**/benchmark/**',
-  '**/benchmarks/**',
+  '**/{bench,benchmark,benchmarks}/**',
   '**/*.bench.*',
 ];
 

@@ -1,3 +1,6 @@
+import { compileGlobs } from '../../policy/paths';
+import { DEFAULT_TEST_PATHS } from '../../policy/policy';
+
 /**
  * How a file is written, as far as secret scanning cares: whether an unquoted value after `=` or `:`
  * is a literal (YAML, .env, ini) or an expression (code), and which environment read is a correct
@@ -27,7 +30,7 @@ export interface FileKind {
   readonly yaml: boolean;
   /** True for .properties files, whose keys are dotted paths (`spring.datasource.password`). */
   readonly dottedKeys: boolean;
-  /** True for test code and test data (`test/`, `*.test.ts`, `test_*.py`), where a guessable password is a fixture. */
+  /** True for test code and test data (the policy's `testPaths`: `test/`, `*.test.ts`, `test_*.py`…), where a guessable password is a fixture. */
   readonly test: boolean;
   /** True for documentation (Markdown, reStructuredText, AsciiDoc, POD) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
@@ -82,19 +85,16 @@ export function isLockFile(path: string): boolean {
   return LOCK_FILES.has(basenameOf(path));
 }
 
-/** Test folders and test file names of the common ecosystems (JavaScript, Python, Go, Ruby, Java, Perl's `t/*.t`). */
-const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|__mocks__|specs?|e2e|fixtures?|testdata)\/|(?:^|\/|[._-])(?:tests?|spec)\.[a-z]+$|(?:^|\/)test_[^/]*\.py$|_test\.(?:go|py|rb)$|(?:^|\/)t\/(?:[^/]+\/)*[^/]+\.t$/i;
-/** `UserServiceTest.java`, `LoginTests.cs`: case matters, or `Latest.java` would be a test. */
-const TEST_CLASS_FILE = /[a-z\d]Tests?\.(?:java|kt|cs)$/;
 const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc', 'pod']);
 
-/** True for a path that holds tests or test data by the usual conventions. */
-export function isTestPath(path: string): boolean {
-  return TEST_PATH.test(path) || TEST_CLASS_FILE.test(path);
-}
+/** The policy's default `testPaths`, for a file judged without a policy (a rule's unit test). */
+const isDefaultTestPath = compileGlobs(DEFAULT_TEST_PATHS);
 
-/** Classifies a workspace-relative POSIX path. */
-export function classifyFile(path: string): FileKind {
+/**
+ * Classifies a workspace-relative POSIX path. `inTestPath` is what the policy's `testPaths` say of
+ * it (a check always knows); without it the default `testPaths` decide.
+ */
+export function classifyFile(path: string, inTestPath?: boolean): FileKind {
   // Written out, not spread (`{ ...format, test, docs }`): V8 copied the format's several shapes in
   // some 6 µs per file, 40 ms of a secrets check of 7,500 files; a literal of one shape takes 0.5 µs.
   const format = classifyFormat(path);
@@ -105,7 +105,7 @@ export function classifyFile(path: string): FileKind {
     charConstants: format.charConstants === true,
     yaml: format.yaml,
     dottedKeys: format.dottedKeys,
-    test: isTestPath(path),
+    test: inTestPath ?? isDefaultTestPath(path),
     docs: isDocPath(path),
     documentedBy: format.documentedBy,
   };

@@ -55,7 +55,7 @@ export const secretsHardcodedSecret: Rule = {
   defaultOptions: { entropyThreshold: DEFAULT_ENTROPY_THRESHOLD, minLength: DEFAULT_MIN_LENGTH, allow: [] },
   check(context: RuleContext): RuleFinding[] {
     if (isLockFile(context.path) || looksBinary(context.text)) return [];
-    const file = classifyFile(context.path);
+    const file = classifyFile(context.path, context.inTestPath);
     const candidates = scanForSecrets(context.text, file, readOptions(context.options));
     const seen = new Map<string, number>();
     return candidates.map((candidate) => {
