@@ -1378,6 +1378,22 @@ describe('secrets/hardcoded-secret', () => {
       }
     });
 
+    it("n8n's bundles: a conditional's branch is not a key's value; PostHog's project key is public by design", () => {
+      // n8n-nodes-base's SharePoint transport, as tsc and a minifier write it.
+      const branch = ['microsoft', 'OAuth2Api'].join('');
+      assert.deepEqual(check('dist/transport/index.js', `return selected === constants_1.SERVICE_PRINCIPAL_AUTH ? constants_1.SERVICE_PRINCIPAL_AUTH : '${branch}';\n`), []);
+      assert.deepEqual(check('dist/transport/index.min.js', `return s===c.SERVICE_PRINCIPAL_AUTH?c.SERVICE_PRINCIPAL_AUTH:"${branch}"\n`), []);
+      assert.deepEqual(check('src/auth.php', `$name = $ok ? 'auth_token' : '${branch}';\n`), []);
+      // The same value as an object's key is still judged: a key, a label, a TypeScript annotation.
+      const key = randomChars(BASE62, 32, 1350);
+      assert.equal(check('src/auth.ts', `const config = { SERVICE_PRINCIPAL_AUTH: '${key}' };\n`).length, 1);
+      assert.equal(check('src/auth.ts', `const auth = enabled ? { token: '${key}' } : undefined;\n`).length, 1);
+      // n8n's PostHog telemetry config: a project key ships to every browser; a personal key is a secret.
+      const body = randomChars(BASE62, 43, 1351);
+      assert.deepEqual(check('dist/configs/diagnostics.config.js', `this.apiKey = 'phc_${body}';\n`), []);
+      assert.equal(check('dist/configs/diagnostics.config.js', `this.apiKey = 'phx_${body}';\n`).length, 1);
+    });
+
     it("Perl's POD is documentation, t/*.t are tests; a loopback host ends where its name does", () => {
       // MongoDB's MongoClient.pm and Mojo::IOLoop::Client: a password a person wrote, in POD and in Pod::Weaver's `#pod` lines.
       const written = ['trust', 'no1'].join('');

@@ -196,6 +196,8 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
   // `` `password1234`, `P@ssw0rd!` `` is a list of code spans in a comment or Markdown, not a pair.
   const afterOperator = readOperator(text, at, quotedName && text[name.end] !== '`', file);
   if (afterOperator < 0) return { resumeAt };
+  // `mode === AUTH ? AUTH : 'microsoftOAuth2Api'`: a conditional's second branch, not a key and its value.
+  if (text[afterOperator - 1] === ':' && !file.yaml && isConditionalBranch(text, quotedName ? name.start - 1 : name.start)) return { resumeAt };
   if (text[at] === ',' && !isCommaPair(text, name.start - 1, skipBlanks(text, afterOperator))) return { resumeAt };
   at = skipBlanks(text, afterOperator);
   // `Authorization: Bearer …` unquoted in a header map, an HTTP file or a string: the scheme word
@@ -228,6 +230,11 @@ export function readAssignmentAt(text: string, hitStart: number, hitEnd: number,
     assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value },
     resumeAt,
   };
+}
+
+/** True when a conditional's `?` comes right before `start` (`cond ? name : …`, minified `c?n:…`). */
+function isConditionalBranch(text: string, start: number): boolean {
+  return text[skipBlanksBack(text, start) - 1] === '?';
 }
 
 /** curl's and HTTPie-style `-H "` / `--header '` right before a header string. */

@@ -275,8 +275,9 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
   if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value) || isDeclinedJwt(value)) return undefined;
-  // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token.
-  if (MALFORMED_VENDOR_PREFIX.test(value)) return undefined;
+  // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token;
+  // a client key that ships to every browser is public by design.
+  if (MALFORMED_VENDOR_PREFIX.test(value) || PUBLIC_CLIENT_KEY.test(value)) return undefined;
   // Hex and UUID values are hashes and ids far more often than keys, except under a name that
   // says it holds a token, key or secret (many vendors issue 32- or 40-digit hex keys and UUIDs).
   // Hex carries at most 4 bits a character, so it is held to the threshold scaled to that ceiling.
@@ -316,6 +317,12 @@ const MIN_HEX_SECRET = 16;
  * short, a Google key in a Firebase web config) is not a secret the generic detector should report.
  */
 const MALFORMED_VENDOR_PREFIX = /^(?:xox[abposre]-|gh[pousr]_|github_pat_|glpat-|sk_live_|sk-ant-|AIza)/;
+
+/**
+ * Keys a vendor issues to be embedded in web pages and apps, public by design: PostHog's project
+ * keys (`phc_…`, in n8n's telemetry config). Its personal API keys (`phx_…`) stay secrets.
+ */
+const PUBLIC_CLIENT_KEY = /^phc_[A-Za-z0-9]{20,}$/;
 
 /** Vendors whose API keys are UUIDs. */
 const UUID_KEY_VENDORS: ReadonlySet<string> = new Set(['heroku', 'hubspot', 'snyk', 'squarespace', 'kucoin', 'octopus', 'messagebird', 'sendbird']);
