@@ -41,7 +41,9 @@ export const testingTautologicalAssertion: Rule = {
     '(`1 + 0`), array and object literals of them, and `const` names bound to a constant primitive. An ' +
     'assertion on constants that always fails (`expect(true).toBe(false)`, `assert(false, \'unreachable\')`) ' +
     'is a deliberate failure and is not reported, nor is one where reaching it is the check: in a branch, a ' +
-    '`catch`, after other statements in a `try`, or in a callback (`emitter.on(\'e\', () => t.ok(true))`). A ' +
+    '`catch`, after other statements in a `try`, in a callback (`emitter.on(\'e\', () => t.ok(true))`), or ' +
+    'in a test that declares its count of assertions (`t.plan(1)`, `expect.assertions(1)`) and checks ' +
+    'something else, where it is a checkpoint the count needs. A ' +
     'self-comparison needs the same name or member read on both sides, or two `const` names for one value ' +
     '(`expect(next()).toBe(next())` may differ and is not reported). A test double counts when it is a ' +
     '`const` created by `jest.fn`, `vi.fn`, `mock.fn`, `sinon.stub`/`fake`, `td.func` or `jasmine.createSpy` ' +
@@ -63,7 +65,7 @@ export const testingTautologicalAssertion: Rule = {
 function tautology(assertion: AssertionCall, file: TestFile): string | undefined {
   const { sourceFile, bindings } = file;
   const shown = snippet(assertion.node, sourceFile, 60);
-  if (assertion.operands.every((operand) => isConstantValue(operand, bindings)) && !reachingIsTheCheck(assertion.node, file)) {
+  if (assertion.operands.every((operand) => isConstantValue(operand, bindings)) && !reachingIsTheCheck(assertion.node, file) && !countedByPlan(assertion.node, file)) {
     const outcome = constantOutcome(assertion, bindings);
     // `assert(false, 'unreachable')`, `expect(true).toBe(false)`: a deliberate failure, the idiom for "must not get here".
     if (outcome === 'fails') return undefined;
@@ -180,6 +182,57 @@ function reachingIsTheCheck(assertion: ts.Node, file: TestFile): boolean {
     }
   }
   return false;
+}
+
+/**
+ * True when the test holding `assertion` declares how many assertions it makes (`t.plan(1)` in tap,
+ * node:test, ava and tape; `expect.assertions(1)` in jest and vitest) and checks something else:
+ * there a constant one is a checkpoint the count needs (fastify's `t.plan(1)`, callbacks that call
+ * `t.assert.fail`, then `t.assert.ok(true, 'logger was not called')`). A plan whose only check is
+ * the constant one (`t.plan(1); t.ok(true)`) still checks nothing.
+ */
+function countedByPlan(assertion: ts.Node, file: TestFile): boolean {
+  for (let node = assertion.parent; !ts.isSourceFile(node); node = node.parent) {
+    if (!isFunctionLiteral(node) || !ts.isCallExpression(node.parent)) continue;
+    const test = testCaseOf(node.parent, file);
+    if (test === undefined || test.body !== node) continue;
+    return declaresPlan(test.body, test.contextName) && checksSomethingElse(test.body, assertion, file);
+  }
+  return false;
+}
+
+/** A `<context>.plan(…)` or `expect.assertions(…)` call among the statements of `body`. */
+function declaresPlan(body: ts.ArrowFunction | ts.FunctionExpression, contextName: string | undefined): boolean {
+  if (!ts.isBlock(body.body)) return false;
+  for (const statement of body.body.statements) {
+    if (!ts.isExpressionStatement(statement)) continue;
+    const call = skipWrappers(statement.expression);
+    if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || !ts.isIdentifier(call.expression.expression)) continue;
+    const receiver = call.expression.expression.text;
+    const method = call.expression.name.text;
+    if ((method === 'plan' && receiver === contextName) || (receiver === 'expect' && method === 'assertions')) return true;
+  }
+  return false;
+}
+
+/** True when `body` holds, besides `constant`, an assertion on a value that is not constant or a `fail` call. */
+function checksSomethingElse(body: ts.Node, constant: ts.Node, file: TestFile): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && node !== constant) {
+      const callee = skipWrappers(node.expression);
+      const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+      const other = assertionOf(node, file);
+      if (name === 'fail' || (other !== undefined && other.node !== constant && !other.operands.every((operand) => isConstantValue(operand, file.bindings)))) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
 }
 
 /** Operators that may skip their right side. */
