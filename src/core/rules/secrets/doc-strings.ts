@@ -6,8 +6,8 @@
  * in a README.
  */
 
-/** A documentation string's span, from its opening quotes to past its closing ones. */
-export interface DocStringSpan {
+/** A region of a text: a documentation string from its opening quotes to past its closing ones, a comment block, a test module. */
+export interface TextSpan {
   start: number;
   end: number;
 }
@@ -22,8 +22,8 @@ const ANSIBLE_DOC_NAME = /(?:^|\n)(?:DOCUMENTATION|EXAMPLES|RETURN)[ \t]*=[ \t]*
  * Strings, comments and escapes are read as Python's tokenizer reads them, so quotes inside them
  * open nothing; a string left open runs to the end of the text.
  */
-export function pythonDocStrings(text: string): DocStringSpan[] {
-  const spans: DocStringSpan[] = [];
+export function pythonDocStrings(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
   // Where the last statement-level token ended: what precedes a string decides if it documents.
   let lastCode = -1;
   let index = 0;
@@ -100,8 +100,8 @@ function isEscaped(text: string, at: number): boolean {
  * (not `////`, an ordinary comment), and blocks opened by `/**` or `/*!` at a line's start. Read by
  * lines, not tokens: a string whose continuation line starts with `///` is rare enough to ignore.
  */
-export function rustDocComments(text: string): DocStringSpan[] {
-  const spans: DocStringSpan[] = [];
+export function rustDocComments(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
   let lineStart = 0;
   while (lineStart < text.length) {
     let at = lineStart;
@@ -131,8 +131,8 @@ export function rustDocComments(text: string): DocStringSpan[] {
  * to the next line that starts with `=cut`, or to the end, as perl skips it; and runs of `#pod` lines,
  * Pod::Weaver's POD kept in comments beside the code it documents.
  */
-export function perlPod(text: string): DocStringSpan[] {
-  const spans: DocStringSpan[] = [];
+export function perlPod(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
   let lineStart = 0;
   while (lineStart < text.length) {
     const lineEnd = text.indexOf('\n', lineStart);

@@ -1,4 +1,4 @@
-import type { DocStringSpan } from './doc-strings';
+import type { TextSpan } from './doc-strings';
 
 /**
  * Where a source file holds its own tests: Rust keeps unit tests beside the code, in a module
@@ -14,8 +14,8 @@ const TEST_MODULE_HEAD = /\s*(?:#\[[^\]\n]*\]\s*)*(?:pub(?:\([\w: ]*\))?\s+)?mod
  * brace is found by reading the module as Rust's lexer does: strings (`"…"`, raw `r#"…"#`), character
  * literals and comments hold no braces that count. A module left open runs to the end of the text.
  */
-export function rustTestModules(text: string): DocStringSpan[] {
-  const spans: DocStringSpan[] = [];
+export function rustTestModules(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
   const attribute = '#[cfg(test)]';
   for (let at = text.indexOf(attribute); at >= 0; at = text.indexOf(attribute, at + 1)) {
     TEST_MODULE_HEAD.lastIndex = at + attribute.length;
@@ -49,7 +49,7 @@ function closingBrace(text: string, from: number): number {
     } else if (char === '"') {
       index = stringEnd(text, index + 1);
       continue;
-    } else if (char === 'r' && /^r#*"/.test(text.slice(index, index + 8)) && !/\w/.test(text[index - 1] ?? '')) {
+    } else if (char === 'r' && /^r#*"/.test(text.slice(index, index + 8)) && isRawPrefixStart(text, index)) {
       const hashes = text.slice(index + 1).match(/^#*/)![0].length;
       const close = text.indexOf(`"${'#'.repeat(hashes)}`, index + 2 + hashes);
       index = close < 0 ? length : close + 1 + hashes;
@@ -65,6 +65,13 @@ function closingBrace(text: string, from: number): number {
     index++;
   }
   return length;
+}
+
+/** True when the `r` at `index` starts a raw string's prefix: `r"…"` or `br"…"`, not the end of a name (`ptr"`). */
+function isRawPrefixStart(text: string, index: number): boolean {
+  const before = text[index - 1] ?? '';
+  if (before === 'b') return !/\w/.test(text[index - 2] ?? '');
+  return !/\w/.test(before);
 }
 
 /** Just past the closing quote of a `"…"` string whose body starts at `from`. */

@@ -3,7 +3,7 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch, isDeclinedJwt } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
-import { type DocStringSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
+import { type TextSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
@@ -146,21 +146,25 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
 /**
  * The file kind to judge a value at an offset by: inside a source file's own documentation (a
  * Python file's docstrings, an Ansible module's `EXAMPLES`, a Rust file's doc comments, a Perl
- * file's POD) it is
- * documentation, and inside its own tests (a Rust file's `#[cfg(test)]` module) test code.
- * Offsets must not decrease from one call to the next.
+ * file's POD) it is documentation, and inside its own tests (a Rust file's `#[cfg(test)]` module)
+ * test code. Offsets must not decrease from one call to the next.
  */
 function documentationKinds(text: string, file: FileKind): (at: number) => FileKind {
-  if (file.documentedBy === undefined) return () => file;
-  let docs: DocStringSpan[] = [];
-  let tests: DocStringSpan[] = [];
-  if (file.documentedBy === 'python-docstrings') {
-    if (!file.docs && (text.includes('"""') || text.includes("'''"))) docs = pythonDocStrings(text);
-  } else if (file.documentedBy === 'perl-pod') {
-    if (!file.docs && (text.includes('\n=') || text.startsWith('=') || text.includes('#pod'))) docs = perlPod(text);
-  } else {
-    if (!file.docs && (text.includes('//') || text.includes('/*'))) docs = rustDocComments(text);
-    if (!file.test && text.includes('#[cfg(test)]')) tests = rustTestModules(text);
+  let docs: TextSpan[] = [];
+  let tests: TextSpan[] = [];
+  switch (file.documentedBy) {
+    case undefined:
+      return () => file;
+    case 'python-docstrings':
+      if (!file.docs && (text.includes('"""') || text.includes("'''"))) docs = pythonDocStrings(text);
+      break;
+    case 'perl-pod':
+      if (!file.docs && (text.includes('\n=') || text.startsWith('=') || text.includes('#pod'))) docs = perlPod(text);
+      break;
+    case 'rust-doc-comments':
+      if (!file.docs && (text.includes('//') || text.includes('/*'))) docs = rustDocComments(text);
+      if (!file.test && text.includes('#[cfg(test)]')) tests = rustTestModules(text);
+      break;
   }
   if (docs.length === 0 && tests.length === 0) return () => file;
   const kinds = [file, { ...file, docs: true }, { ...file, test: true }, { ...file, docs: true, test: true }];
@@ -170,7 +174,7 @@ function documentationKinds(text: string, file: FileKind): (at: number) => FileK
 }
 
 /** Whether an offset lies in one of `spans` (sorted, not overlapping), for offsets that never decrease. */
-function spanCursor(spans: readonly DocStringSpan[]): (at: number) => boolean {
+function spanCursor(spans: readonly TextSpan[]): (at: number) => boolean {
   let next = 0;
   return (at) => {
     while (next < spans.length && spans[next]!.end <= at) next++;
