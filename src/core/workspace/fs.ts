@@ -128,7 +128,7 @@ function readBoundedSync(path: string, options: BoundedReadOptions, borrowed: bo
   const openedUnfollowed = options.listedAsFile === true && options.realFolders !== undefined && NO_FOLLOW !== undefined;
   try {
     if (options.root !== undefined) rootResolved = options.rootIsReal ? options.root : realpathSync.native(options.root);
-    if (openedUnfollowed) resolved = join(realFolderOf(dirname(path), options.realFolders!), basename(path));
+    if (openedUnfollowed) resolved = inRealFolder(path, options.realFolders!);
     else if (options.realFolders) ({ resolved, stats: resolvedStats } = resolveThroughFolders(path, options.realFolders));
     else {
       // Most reads here are probes for files that are not there (a lockfile or package.json in each
@@ -224,6 +224,18 @@ export function resolvedRoot(root: string): Pick<BoundedReadOptions, 'root' | 'r
  */
 export function readBoundedFileBorrowedSync(path: string, options: BoundedReadOptions = {}): BoundedRead {
   return readBoundedSync(path, options, true);
+}
+
+/**
+ * `path` with its folder replaced by that folder's real path. A path a listing made (absolute,
+ * normalized, with `/`: only where `O_NOFOLLOW` exists) is cut at its last slash; the folder's real
+ * path comes from `realFolders` after the first file in it, so most files cost two string slices.
+ */
+function inRealFolder(path: string, realFolders: Map<string, string>): string {
+  const slash = path.lastIndexOf('/');
+  const folder = slash > 0 ? path.slice(0, slash) : dirname(path);
+  const realFolder = realFolders.get(folder) ?? realFolderOf(folder, realFolders);
+  return slash > 0 && !realFolder.endsWith('/') && sep === '/' ? `${realFolder}/${path.slice(slash + 1)}` : join(realFolder, basename(path));
 }
 
 /**
