@@ -70,6 +70,11 @@ function assertNoLeak(shown: string, secret: string, publicPrefixLength = 0): vo
 }
 
 /** Exactly one finding, covering `secret`, whose message names `kind` and leaks nothing. */
+/** The 1-based line each finding starts on. */
+function lineNumbers(text: string, findings: readonly RuleFinding[]): number[] {
+  return findings.map((finding) => text.slice(0, finding.start).split('\n').length);
+}
+
 function expectOne(path: string, text: string, secret: string, kind: string | RegExp, publicPrefixLength = 0): RuleFinding {
   const findings = check(path, text);
   assert.equal(findings.length, 1, `expected one finding in ${path}, got ${JSON.stringify(findings.map((f) => f.message))}`);
@@ -1326,7 +1331,7 @@ describe('secrets/hardcoded-secret', () => {
       const findings = check('src/crypto/mod.rs', `${source}\n`);
       // The key in the doc comment (line 5), the password in an ordinary `////` comment (13) and in code (14).
       assert.deepEqual(
-        findings.map((finding) => source.slice(0, finding.start).split('\n').length),
+        lineNumbers(source, findings),
         [5, 13, 14],
       );
       // The same lines in a C file are code: doc comments count as documentation in Rust only.
@@ -1361,7 +1366,7 @@ describe('secrets/hardcoded-secret', () => {
       ].join('\n');
       const libFindings = check('src/proxy.rs', `${lib}\n`);
       assert.deepEqual(
-        libFindings.map((finding) => [lib.slice(0, finding.start).split('\n').length, finding.severity]),
+        lineNumbers(lib, libFindings).map((line, index) => [line, libFindings[index].severity]),
         [
           [2, 'info'],
           [15, 'info'],
@@ -1420,7 +1425,7 @@ describe('secrets/hardcoded-secret', () => {
       const findings = check('lib/MongoDB/MongoClient.pm', `${module}\n`);
       // The key in POD (line 5), the password in code (8) and in an ordinary comment (12).
       assert.deepEqual(
-        findings.map((finding) => module.slice(0, finding.start).split('\n').length),
+        lineNumbers(module, findings),
         [5, 8, 12],
       );
       assert.deepEqual(check('Guides/Growing.pod', `  my $pass = '${written}';\n`), []);
@@ -1469,7 +1474,7 @@ describe('secrets/hardcoded-secret', () => {
       const findings = check('plugins/modules/login.py', `${module}\n`);
       // The random key is reported in a docstring as in a README; the written password only outside them.
       assert.deepEqual(
-        findings.map((finding) => module.slice(0, finding.start).split('\n').length),
+        lineNumbers(module, findings),
         [16, 18, 20],
       );
       // A client secret a person typed (`Password123!`) is a guessable one: a warning in code, nothing in docs and tests.

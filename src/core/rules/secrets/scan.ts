@@ -150,6 +150,14 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
  * test code. Offsets must not decrease from one call to the next.
  */
 function documentationKinds(text: string, file: FileKind): (at: number) => FileKind {
+  if (file.documentedBy === undefined) return () => file;
+  // Found on the first value judged: most files of a check have none to judge.
+  let judge: ((at: number) => FileKind) | undefined;
+  return (at) => (judge ??= spanJudge(text, file))(at);
+}
+
+/** {@link documentationKinds}' judge, once the file's documentation and test spans are found. */
+function spanJudge(text: string, file: FileKind): (at: number) => FileKind {
   let docs: TextSpan[] = [];
   let tests: TextSpan[] = [];
   switch (file.documentedBy) {
