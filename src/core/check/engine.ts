@@ -8,6 +8,7 @@ import { generatedReason, runsOnGeneratedFiles } from './generated';
 import { LineIndex } from '../text/line-index';
 import { addToDispatch, type DispatchTable, type SyntaxContext, type SyntaxVisitor, walkTree } from '../rules/shared-syntax/visitor';
 import { FileBindings } from '../rules/shared-syntax/bindings';
+import { collectModuleReferencesDuringWalk } from '../rules/dependencies/imports';
 import { LANGUAGE_NAMES, languageOf, type LanguageId } from '../languages/language';
 import { disposeDocument, type LanguageDocument, parseLanguageDocument, type ParseOptions } from '../languages/document';
 import type { TerraformBlockFilter } from '../languages/terraform-blocks';
@@ -347,9 +348,19 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       });
       if (visitor.usesBindings && bindings === undefined) bindings = FileBindings.fillDuringWalk(tree);
     }
+    const readsReferences = options.rules.some((rule, index) => rule.readsModuleReferences === true && rule.kind === 'syntax' && runsHere(rule, index) !== undefined && triggered(rule));
+    const references = readsReferences ? collectModuleReferencesDuringWalk(tree) : undefined;
+    if (references !== undefined) {
+      for (const kind of references.kinds) {
+        const handlers = table.get(kind);
+        if (handlers === undefined) table.set(kind, [references.observe]);
+        else handlers.push(references.observe);
+      }
+    }
     const treeDepth = walkTree(tree, table, bindings?.observe);
     if (treeDepth > MAX_SYNTAX_DEPTH) return (syntaxRefusal = `code nested ${treeDepth} levels deep (more than ${MAX_SYNTAX_DEPTH}); syntax rules were not run`);
     bindings?.done();
+    references?.done();
     for (const entry of visitors) {
       if (entry.failure !== undefined) {
         walked.set(entry.rule, { failure: entry.failure });

@@ -83,6 +83,11 @@ export interface Rule {
    * finding of the rule needs one of them verbatim.
    */
   readonly textTriggers?: readonly string[];
+  /**
+   * True when the rule's `check` reads the file's module references (`moduleReferences`): the engine
+   * then gathers them during its shared walk of the tree, instead of the rule walking it again.
+   */
+  readonly readsModuleReferences?: boolean;
   /** Defaults for `options`; the policy may override any key. */
   readonly defaultOptions?: Readonly<Record<string, unknown>>;
   /** The rule on its own (its own walk, for a syntax rule). The engine prefers {@link Rule.visitor} when there is one. */

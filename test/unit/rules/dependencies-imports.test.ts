@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { ts } from 'ts-morph';
-import { moduleReferences } from '../../../src/core/rules/dependencies/imports';
+import { parseForRules } from '../../../src/core/check/parse-cache';
+import { collectModuleReferencesDuringWalk, moduleReferences } from '../../../src/core/rules/dependencies/imports';
+import { walkTree } from '../../../src/core/rules/shared-syntax/visitor';
 import { classifySpecifier, isNodeBuiltin, packageNameOf, typesPackageFor } from '../../../src/core/rules/dependencies/package-name';
 
 function parse(text: string, fileName = 'src/example.ts'): ts.SourceFile {
@@ -94,6 +96,49 @@ describe('dependencies: import extraction', () => {
 
   it('does not throw on broken syntax', () => {
     assert.doesNotThrow(() => moduleReferences(parse("import { from 'x\nrequire(\nimport(")));
+  });
+  it('gathers the same references during a shared walk as on its own, optional loads included', () => {
+    const texts = [
+      "import a from 'a';\ndeclare module 'm' { import b from 'b'; export * from 'c'; }\nnamespace N.M { declare module 'n' { export { d } from 'd'; } }",
+      [
+        "try { require('opt-1'); } catch (error) { log(error); }",
+        "try { run(); } catch { require('req-1'); } finally { require('req-2'); }",
+        "try { const load = () => require('req-3'); register(load); } catch {}",
+        "try { try { require('opt-2'); } catch (e) { throw e; } } catch {}",
+        "try { (function () { try { require('opt-3'); } catch {} })(); } catch (e) { throw e; }",
+        "const yaml = await import('opt-4').catch(() => undefined);",
+        "const toml = (import('opt-5')).then((m) => m, () => null);",
+        "import(require('opt-6')).catch(noop);",
+        "import('req-4').then((m) => m.default).catch(() => import('opt-7').catch(noop));",
+        "const ms = await import('req-5').catch((error) => { throw error; });",
+        "function f(x = require('req-6')) {} type T = import('t').T;",
+      ].join('\n'),
+    ];
+    for (const text of texts) {
+      const alone = moduleReferences(parseForRules('src/load.ts', text, ts.ScriptKind.TS));
+      const tree = parseForRules('src/load.ts', text, ts.ScriptKind.TS);
+      const collector = collectModuleReferencesDuringWalk(tree)!;
+      walkTree(tree, new Map(collector.kinds.map((kind) => [kind, [collector.observe]])));
+      collector.done();
+      assert.equal(collectModuleReferencesDuringWalk(tree), undefined, 'known once the walk is done');
+      assert.deepEqual(moduleReferences(tree), alone);
+    }
+    const optional = (text: string) => moduleReferences(parseForRules('src/load.ts', text, ts.ScriptKind.TS)).map((reference) => `${reference.specifier}:${reference.optional}`);
+    assert.deepEqual(optional(texts[1]), [
+      'opt-1:true', 'req-1:false', 'req-2:false', 'req-3:false', 'opt-2:true', 'opt-3:true', 'opt-4:true', 'opt-5:true', 'opt-6:true',
+      'req-4:false', 'opt-7:true', 'req-5:false', 'req-6:false', 't:false',
+    ]);
+    assert.deepEqual(moduleReferences(parseForRules('src/load.ts', texts[0], ts.ScriptKind.TS)).map((reference) => reference.specifier), ['a', 'b', 'c', 'd']);
+  });
+
+  it('leaves the references unknown when gathering them failed during the walk, so that the rules gather them on their own', () => {
+    const tree = parseForRules('src/load.ts', "const a = require('a');", ts.ScriptKind.TS);
+    const collector = collectModuleReferencesDuringWalk(tree)!;
+    const broken = { kind: ts.SyntaxKind.CallExpression, get arguments(): never { throw new Error('a node it cannot read'); } } as unknown as ts.Node;
+    assert.doesNotThrow(() => collector.observe(broken));
+    collector.done();
+    assert.notEqual(collectModuleReferencesDuringWalk(tree), undefined);
+    assert.deepEqual(moduleReferences(tree).map((reference) => reference.specifier), ['a']);
   });
 });
 

@@ -89,9 +89,11 @@ describe('the shared syntax walk', () => {
     }
   });
 
-  it('walks each tree once for every rule that has a visitor, the depth limit and the shared name table included', () => {
+  it('walks each tree once for every rule that has a visitor, the depth limit, the shared name table and the module references included', () => {
     const cache = new CountingParseCache();
-    const oneWalk = visitorRules.filter((rule) => rule.id !== 'reliability/unbounded-retry');
+    const readsReferences = BUILTIN_RULES.filter((rule) => rule.readsModuleReferences === true);
+    assert.ok(readsReferences.length >= 4, `only ${readsReferences.length} rules read module references`);
+    const oneWalk = [...visitorRules.filter((rule) => rule.id !== 'reliability/unbounded-retry'), ...readsReferences];
     const result = evaluate('src/mixed.ts', fixture, { policy: defaultPolicy(), rules: oneWalk, manifest, parseCache: cache });
     assert.ok(result.findings.length > 10);
     assert.equal(cache.rootWalks, 1);

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { AttachedCache } from '../../runtime/attached-cache';
+import { type DispatchTable, walkTree } from '../shared-syntax/visitor';
 
 /** The syntax a module specifier appeared in. */
 export type ModuleReferenceKind =
@@ -47,101 +48,160 @@ export interface ModuleReference {
 const MAY_HAVE_NESTED_REFERENCE = /\brequire\b|\bimport\s*(?:\(|\/[*/])/;
 
 /**
- * The engine hands every syntax rule the same SourceFile, and all three dependency rules need its
- * imports: extract once per tree, kept on the tree (see AttachedCache: not a WeakMap).
+ * The engine hands every syntax rule the same SourceFile, and all the dependency rules need its
+ * imports: extracted once per tree, during the engine's shared walk when one of them runs (see
+ * {@link collectModuleReferencesDuringWalk}), and kept on the tree (see AttachedCache: not a WeakMap).
  */
 const cache = new AttachedCache<ts.SourceFile, readonly ModuleReference[]>('comprehension.moduleReferences');
+
+/** The node kinds a module reference is written in. */
+const REFERENCE_KINDS = [
+  ts.SyntaxKind.ImportDeclaration,
+  ts.SyntaxKind.ExportDeclaration,
+  ts.SyntaxKind.ImportEqualsDeclaration,
+  ts.SyntaxKind.ImportType,
+  ts.SyntaxKind.CallExpression,
+] as const;
 
 /**
  * Every statically known module specifier in `sourceFile`, in source order: static imports and
  * re-exports, `import x = require()`, `require('m')` and `import('m')` with a literal argument, and
  * `import('m')` types. Computed specifiers (`require(name)`) are skipped: nothing static to check.
+ * The tree's nodes must know their parents (the engine's trees do).
  */
 export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleReference[] {
   const cached = cache.get(sourceFile);
   if (cached) return cached;
-  const references: ModuleReference[] = [];
-  const declarationFile = sourceFile.isDeclarationFile;
-  const text = sourceFile.text;
-  // Static imports and re-exports sit at the top level (or in `declare module` blocks); only calls
-  // and import types can hide deep in the tree. Most files have neither, and skip the full walk.
-  const deep = MAY_HAVE_NESTED_REFERENCE.test(text);
+  const collector = new ReferenceCollector(sourceFile);
+  if (MAY_HAVE_NESTED_REFERENCE.test(sourceFile.text)) {
+    const table: DispatchTable = new Map(REFERENCE_KINDS.map((kind) => [kind, [collector.observe]]));
+    walkTree(sourceFile, table);
+  } else {
+    // Static imports and re-exports sit at the top level or in `declare module` blocks; only calls
+    // and import types can hide deeper, and this text holds neither.
+    const visitStatements = (statements: readonly ts.Statement[]): void => {
+      for (const statement of statements) {
+        collector.observe(statement);
+        if (ts.isModuleDeclaration(statement)) {
+          let body = statement.body;
+          while (body !== undefined && ts.isModuleDeclaration(body)) body = body.body;
+          if (body !== undefined && ts.isModuleBlock(body)) visitStatements(body.statements);
+        }
+      }
+    };
+    visitStatements(sourceFile.statements);
+  }
+  cache.set(sourceFile, collector.references);
+  return collector.references;
+}
 
-  // Whether the node being visited runs inside a `try` (or before a `.catch()`) that carries on without it.
-  let optional = false;
-  const add = (literal: ts.Node, kind: ModuleReferenceKind, typeOnly: boolean): void => {
+/**
+ * Handlers that collect `sourceFile`'s module references during a walk of every node in pre-order
+ * (the engine's shared walk), so that {@link moduleReferences} is then a lookup; undefined when
+ * they are known already. Call `done` after the walk; a collector that failed leaves them unknown.
+ */
+export function collectModuleReferencesDuringWalk(
+  sourceFile: ts.SourceFile,
+): { kinds: readonly ts.SyntaxKind[]; observe: (node: ts.Node) => void; done(): void } | undefined {
+  if (cache.get(sourceFile) !== undefined) return undefined;
+  const collector = new ReferenceCollector(sourceFile);
+  let failed = false;
+  return {
+    kinds: REFERENCE_KINDS,
+    observe: (node) => {
+      if (failed) return;
+      try {
+        collector.observe(node);
+      } catch {
+        failed = true;
+      }
+    },
+    done: () => {
+      if (!failed && cache.get(sourceFile) === undefined) cache.set(sourceFile, collector.references);
+    },
+  };
+}
+
+/** The references of one tree, gathered node by node in source order. */
+class ReferenceCollector {
+  readonly references: ModuleReference[] = [];
+  private readonly declarationFile: boolean;
+
+  constructor(private readonly sourceFile: ts.SourceFile) {
+    this.declarationFile = sourceFile.isDeclarationFile;
+  }
+
+  /** Records the reference `node` writes, if it writes one; its children are seen on their own. */
+  readonly observe = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.ImportDeclaration: {
+        const declaration = node as ts.ImportDeclaration;
+        const clause = declaration.importClause;
+        if (!clause) this.add(declaration.moduleSpecifier, 'side-effect-import', false);
+        else this.add(declaration.moduleSpecifier, 'import', isTypeOnlyImportClause(clause));
+        return;
+      }
+      case ts.SyntaxKind.ExportDeclaration: {
+        const declaration = node as ts.ExportDeclaration;
+        if (declaration.moduleSpecifier) this.add(declaration.moduleSpecifier, 'export', isTypeOnlyExport(declaration));
+        return;
+      }
+      case ts.SyntaxKind.ImportEqualsDeclaration: {
+        const declaration = node as ts.ImportEqualsDeclaration;
+        if (ts.isExternalModuleReference(declaration.moduleReference)) this.add(declaration.moduleReference.expression, 'import-equals', declaration.isTypeOnly);
+        return;
+      }
+      case ts.SyntaxKind.ImportType: {
+        const argument = (node as ts.ImportTypeNode).argument;
+        if (ts.isLiteralTypeNode(argument)) this.add(argument.literal, 'import-type', true);
+        return;
+      }
+      case ts.SyntaxKind.CallExpression: {
+        const call = node as ts.CallExpression;
+        if (call.arguments.length === 0) return;
+        if (call.expression.kind === ts.SyntaxKind.ImportKeyword) this.add(call.arguments[0], 'dynamic-import', false, call);
+        else if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1) this.add(call.arguments[0], 'require', false, call);
+        return;
+      }
+    }
+  };
+
+  /** Adds the reference `literal` names; `loader` is the `require()` or `import()` call that may be optional. */
+  private add(literal: ts.Node, kind: ModuleReferenceKind, typeOnly: boolean, loader?: ts.CallExpression): void {
     if (!ts.isStringLiteralLike(literal)) return;
-    const literalStart = literal.getStart(sourceFile);
-    const start = literalStart + 1;
+    const text = this.sourceFile.text;
+    const start = literal.getStart(this.sourceFile) + 1;
     const end = Math.max(start, literal.getEnd() - 1);
-    references.push({
+    this.references.push({
       specifier: literal.text,
       kind,
-      typeOnly: typeOnly || declarationFile,
+      typeOnly: typeOnly || this.declarationFile,
       start,
       end,
       verbatim: text.slice(start, end) === literal.text,
-      optional: optional && (kind === 'require' || kind === 'dynamic-import'),
+      optional: loader !== undefined && carriesOnWithout(loader),
     });
-  };
-  const visitOptionally = (node: ts.Node, inside: boolean): void => {
-    const outer = optional;
-    optional = inside;
-    visit(node);
-    optional = outer;
-  };
+  }
+}
 
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node)) {
-      const clause = node.importClause;
-      if (!clause) add(node.moduleSpecifier, 'side-effect-import', false);
-      else add(node.moduleSpecifier, 'import', isTypeOnlyImportClause(clause));
-      return;
+/**
+ * True when the code carries on if `loader` (a `require()` or `import()` call) fails: it runs in
+ * the `try` block of a `try` whose `catch` does not just throw, or is the `import()` a `.catch()`
+ * handles, without a function in between (a function declared in a `try` runs when it is called,
+ * maybe long after the `try` is left). Read from the call's ancestors.
+ */
+function carriesOnWithout(loader: ts.CallExpression): boolean {
+  let child: ts.Node = loader;
+  for (let parent = loader.parent; parent !== undefined; child = parent, parent = parent.parent) {
+    if (ts.isFunctionLike(parent)) return false;
+    if (ts.isTryStatement(parent)) {
+      if (child === parent.tryBlock && parent.catchClause !== undefined && !onlyThrows(parent.catchClause.block)) return true;
+    } else if (ts.isPropertyAccessExpression(parent)) {
+      const call = parent.parent;
+      if (call !== undefined && ts.isCallExpression(call) && call.expression === parent && isImportWithCaughtRejection(call)) return true;
     }
-    if (ts.isExportDeclaration(node)) {
-      if (node.moduleSpecifier) add(node.moduleSpecifier, 'export', isTypeOnlyExport(node));
-      return;
-    }
-    if (ts.isImportEqualsDeclaration(node)) {
-      if (ts.isExternalModuleReference(node.moduleReference)) {
-        add(node.moduleReference.expression, 'import-equals', node.isTypeOnly);
-      }
-      return;
-    }
-    if (ts.isImportTypeNode(node)) {
-      const argument = node.argument;
-      if (ts.isLiteralTypeNode(argument)) add(argument.literal, 'import-type', true);
-    } else if (ts.isCallExpression(node) && node.arguments.length >= 1) {
-      const first = node.arguments[0];
-      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
-        add(first, 'dynamic-import', false);
-      } else if (ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
-        add(first, 'require', false);
-      }
-    }
-    if (deep) {
-      if (ts.isTryStatement(node) && node.catchClause !== undefined && !onlyThrows(node.catchClause.block)) {
-        visitOptionally(node.tryBlock, true);
-        visit(node.catchClause);
-        if (node.finallyBlock) visit(node.finallyBlock);
-        return;
-      }
-      if (ts.isCallExpression(node) && isImportWithCaughtRejection(node)) {
-        visitOptionally((node.expression as ts.PropertyAccessExpression).expression, true);
-        for (const argument of node.arguments) visit(argument);
-        return;
-      }
-      // A function declared in a `try` runs when it is called, maybe long after the `try` is left.
-      if (ts.isFunctionLike(node) && optional) {
-        visitOptionally(node, false);
-        return;
-      }
-    }
-    if (deep || ts.isSourceFile(node) || ts.isModuleDeclaration(node) || ts.isModuleBlock(node)) ts.forEachChild(node, visit);
-  };
-  visit(sourceFile);
-  cache.set(sourceFile, references);
-  return references;
+  }
+  return false;
 }
 
 /** A `catch` block that throws whatever it caught or its own error, and nothing else: the load is not optional. */

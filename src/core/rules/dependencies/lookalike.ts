@@ -12,6 +12,7 @@ import { pythonLookalike } from './python-dependencies';
 export const dependenciesLookalike: Rule = {
   id: 'dependencies/lookalike',
   kind: 'syntax',
+  readsModuleReferences: true,
   defaultSeverity: 'warning',
   summary: 'Package name one slip away from a declared or well-known package',
   rationale: [

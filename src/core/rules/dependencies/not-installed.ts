@@ -7,6 +7,7 @@ import type { Rule, RuleContext } from '../rule';
 export const dependenciesNotInstalled: Rule = {
   id: 'dependencies/not-installed',
   kind: 'syntax',
+  readsModuleReferences: true,
   defaultSeverity: 'warning',
   summary: 'Declared package that is in neither the lockfile nor node_modules',
   rationale: [

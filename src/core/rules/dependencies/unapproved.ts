@@ -7,6 +7,7 @@ import type { Rule, RuleContext } from '../rule';
 export const dependenciesUnapproved: Rule = {
   id: 'dependencies/unapproved',
   kind: 'syntax',
+  readsModuleReferences: true,
   defaultSeverity: 'warning',
   summary: 'Import of a package the policy denies or has not approved',
   rationale: [

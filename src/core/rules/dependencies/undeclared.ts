@@ -9,6 +9,7 @@ import { pythonUndeclared } from './python-dependencies';
 export const dependenciesUndeclared: Rule = {
   id: 'dependencies/undeclared',
   kind: 'syntax',
+  readsModuleReferences: true,
   defaultSeverity: 'error',
   summary: 'Import of a package that package.json does not declare',
   rationale: [
