@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describeSkippedFile, runCheck } from '../../src/core/check/check-run';
+import { compiledSourceOf, sourceMapsBeside } from '../../src/core/check/compiled';
 import { evaluate } from '../../src/core/check/engine';
 import { BUNDLE_SIGNATURE_LITERALS, generatedReason } from '../../src/core/check/generated';
 import { parsePolicy } from '../../src/core/policy/load';
@@ -255,6 +256,102 @@ describe('check: generated, minified and bundled files', () => {
       assert.deepEqual(result.findings, []);
       assert.deepEqual(result.skipped.map(describeSkippedFile), ['dist/axios.js: generated: sourceMappingURL comment; secrets rules only (check.skipGenerated)']);
     }));
+});
+
+describe('check: compiled files whose source is checked', () => {
+  /** @auth/core 0.41.3's `providers/github.js` (trimmed): tsc output of `src/providers/github.ts`, shipped beside it. */
+  const COMPILED = "export default function GitHub(config) {\n  return { userinfo: { async request({ tokens }) { const res = await fetch('https://api.github.com/user', { headers: { Authorization: `Bearer ${tokens.access_token}` } }); return res.json(); } } };\n}\n";
+  const SOURCE = COMPILED.replace('function GitHub(config)', 'function GitHub(config: unknown)');
+  const DECLARATION_MAP = JSON.stringify({ version: 3, file: 'github.d.ts', sourceRoot: '', sources: ['../src/providers/github.ts'], names: [], mappings: 'AAAA' });
+
+  /** The compiled provider, its declaration map and its source, written into `root`. */
+  const writeCompiledProvider = (root: string): void => {
+    mkdirSync(join(root, 'providers'), { recursive: true });
+    mkdirSync(join(root, 'src/providers'), { recursive: true });
+    writeFileSync(join(root, 'providers/github.js'), COMPILED);
+    writeFileSync(join(root, 'providers/github.d.ts.map'), DECLARATION_MAP);
+    writeFileSync(join(root, 'src/providers/github.ts'), SOURCE);
+  };
+  const access = (files: Record<string, string>) => ({ exists: (path: string) => path in files, read: (path: string) => files[path] });
+
+  it('names the maps a compiler writes beside a script, and the source one of them names when it exists', () => {
+    assert.deepEqual(sourceMapsBeside('lib/a.js'), ['lib/a.d.ts.map', 'lib/a.js.map']);
+    assert.deepEqual(sourceMapsBeside('lib/a.mjs'), ['lib/a.d.mts.map', 'lib/a.mjs.map']);
+    assert.deepEqual(sourceMapsBeside('lib/a.cjs'), ['lib/a.d.cts.map', 'lib/a.cjs.map']);
+    assert.deepEqual(sourceMapsBeside('lib/a.jsx'), ['lib/a.jsx.map']);
+    assert.deepEqual(sourceMapsBeside('src/a.ts'), []);
+    const files = { 'providers/github.d.ts.map': DECLARATION_MAP, 'src/providers/github.ts': SOURCE };
+    assert.equal(compiledSourceOf('providers/github.js', access(files)), 'src/providers/github.ts');
+    // A stripped comment's map, with a source root; Babel's output of a JavaScript source.
+    const jsMap = JSON.stringify({ version: 3, sourceRoot: '../src/', sources: ['util.js'], mappings: '' });
+    assert.equal(compiledSourceOf('lib/util.js', access({ 'lib/util.js.map': jsMap, 'src/util.js': '' })), 'src/util.js');
+    assert.equal(compiledSourceOf('util.js', access({ 'util.d.ts.map': JSON.stringify({ sources: ['src/util.ts'] }), 'src/util.ts': '' })), 'src/util.ts');
+  });
+
+  it('is no compiled file when the source is missing, outside the workspace, a URL, the file itself, or the map unreadable', () => {
+    const map = (sources: unknown, sourceRoot?: string) => JSON.stringify({ version: 3, sources, ...(sourceRoot !== undefined ? { sourceRoot } : {}) });
+    const cases: Record<string, string>[] = [
+      { 'providers/github.d.ts.map': DECLARATION_MAP },
+      { 'providers/github.d.ts.map': map(['../../outside/github.ts']), '../outside/github.ts': '' },
+      { 'providers/github.d.ts.map': map(['webpack://app/./src/providers/github.ts']), 'src/providers/github.ts': '' },
+      { 'providers/github.d.ts.map': map(['github.ts'], 'https://cdn.example/'), 'providers/https:/cdn.example/github.ts': '', 'providers/github.ts': '' },
+      { 'providers/github.js.map': map(['github.js']), 'providers/github.js': '' },
+      // An absolute source is the build machine's file.
+      { 'providers/github.d.ts.map': map(['/src/providers/github.ts']), 'src/providers/github.ts': '', 'providers/src/providers/github.ts': '' },
+      { 'providers/github.d.ts.map': 'null', 'src/providers/github.ts': '' },
+      { 'providers/github.d.ts.map': '{"sources": ["../src/providers/github.ts"]', 'src/providers/github.ts': '' },
+      { 'providers/github.d.ts.map': '"../src/providers/github.ts"', 'src/providers/github.ts': '' },
+      { 'providers/github.d.ts.map': map('../src/providers/github.ts'), 'src/providers/github.ts': '' },
+      { 'src/providers/github.ts': '' },
+    ];
+    for (const files of cases) assert.equal(compiledSourceOf('providers/github.js', access(files)), undefined, JSON.stringify(files));
+    // An unreadable map (refused, too large) says nothing either.
+    assert.equal(compiledSourceOf('providers/github.js', { exists: () => true, read: () => undefined }), undefined);
+  });
+
+  it('checks the source and names the compiled copy among the skipped, in a whole-tree check and in the editor alike', () =>
+    withWorkspace(async (workspace, root) => {
+      const put = (path: string, text: string) => {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      writeCompiledProvider(root);
+      // No source beside this one: the compiled file is the only copy of its code, and is checked.
+      put('providers/gitlab.js', COMPILED.replace('GitHub', 'GitLab'));
+      put('providers/gitlab.d.ts.map', DECLARATION_MAP.replace('github.ts', 'gitlab.ts'));
+      const result = await runCheck(workspace, { workers: 1 });
+      const byFile = result.findings.map(({ path, finding }) => `${path}:${finding.ruleId}`);
+      assert.deepEqual(byFile, ['providers/gitlab.js:reliability/missing-timeout', 'src/providers/github.ts:reliability/missing-timeout']);
+      assert.deepEqual(result.skipped.map(describeSkippedFile), [
+        'providers/github.js: generated: compiled from src/providers/github.ts, which is checked; secrets rules only (check.skipGenerated)',
+      ]);
+      // The editor's check of the one file looks beside it and agrees; an AI block there is checked all the same.
+      assert.equal(workspace.checkFile('providers/github.js', COMPILED).generated, 'compiled from src/providers/github.ts, which is checked');
+      assert.equal(workspace.checkFile('providers/gitlab.js', COMPILED).generated, undefined);
+      put('index.js', COMPILED);
+      put('index.d.ts.map', JSON.stringify({ version: 3, sources: ['src/index.ts'] }));
+      put('src/index.ts', SOURCE);
+      assert.equal(workspace.checkFile('index.js', COMPILED).generated, 'compiled from src/index.ts, which is checked');
+      const withBlock = workspace.checkFile('providers/github.js', COMPILED, { aiRanges: [{ startLine: 1, endLine: 3 }] });
+      assert.equal(withBlock.generated, undefined);
+      assert.equal(withBlock.findings.length, 1);
+    }));
+
+  it('checks the compiled copy when the policy ignores its source', () =>
+    withWorkspace(async (workspace, root) => {
+      writeCompiledProvider(root);
+      const result = await runCheck(workspace, { workers: 1 });
+      assert.deepEqual(result.findings.map((located) => located.path), ['providers/github.js']);
+      assert.equal(workspace.checkFile('providers/github.js', COMPILED).generated, undefined);
+    }, 'ignore:\n  - "src/**"\n'));
+
+  it('check.skipGenerated: false checks the compiled copy too', () =>
+    withWorkspace(async (workspace, root) => {
+      writeCompiledProvider(root);
+      const result = await runCheck(workspace, { workers: 1 });
+      assert.deepEqual(result.findings.map((finding) => finding.path), ['providers/github.js', 'src/providers/github.ts']);
+      assert.deepEqual(result.skipped, []);
+    }, 'check:\n  skipGenerated: false\n'));
 });
 
 describe('check: test code (testPaths, testSeverities)', () => {

@@ -1,4 +1,5 @@
 import { inShard, type Shard } from './shard';
+import { sourceMapsBeside } from './compiled';
 import { type BoundedReadOptions, readTextFileSync, resolvedRoot } from '../workspace/fs';
 import { printable } from '../workspace/paths';
 import { existsSync } from 'node:fs';
@@ -150,6 +151,7 @@ export async function runCheck(workspace: PolicyWorkspace, options: CheckRunOpti
     ? checkRegistry(workspace, manifestPathsOf(wanted), { includeBaselined: options.includeBaselined, ...options.registryCheck })
     : undefined;
   const outcomes = await checkFiles(workspace, wanted, {
+    compiledFrom: compiledFilesOf(workspace, wanted, listing.files),
     maxFileSizeBytes: options.maxFileSizeBytes,
     maxParseLength: options.maxParseLength,
     includeBaselined: options.includeBaselined,
@@ -262,6 +264,8 @@ interface FileCheckOptions {
   includeBaselined?: boolean;
   /** Real paths of folders resolved so far by this thread's reads (see `BoundedReadOptions.realFolders`). */
   realFolders?: Map<string, string>;
+  /** The compiled files of the listing and their sources (see `PolicyWorkspace.compiledSourceOf`); a file not in it is not compiled output. */
+  compiledFrom?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -291,6 +295,7 @@ export function checkOneFile(
     includeBaselined: options.includeBaselined,
     blocks,
     readNote,
+    ...(options.compiledFrom !== undefined ? { compiledFrom: options.compiledFrom.get(path) ?? null } : {}),
   });
   return {
     kind: 'checked',
@@ -301,6 +306,23 @@ export function checkOneFile(
     baselinedCount: checked.baselinedCount,
     ...(checked.generated !== undefined ? { generated: checked.generated } : {}),
   };
+}
+
+/**
+ * The files of `wanted` compiled from a source the listing has, by a source map beside them (see
+ * `compiledSourceOf`): looked up once for the whole listing, with no read but the maps' own. Only
+ * when the policy skips generated files.
+ */
+function compiledFilesOf(workspace: PolicyWorkspace, wanted: readonly string[], listed: readonly string[]): Map<string, string> {
+  const compiled = new Map<string, string>();
+  if (!workspace.policyState.current.check.skipGenerated) return compiled;
+  const listedSet = new Set(listed);
+  for (const path of wanted) {
+    if (!sourceMapsBeside(path).some((map) => listedSet.has(map))) continue;
+    const source = workspace.compiledSourceOf(path, listedSet);
+    if (source !== undefined) compiled.set(path, source);
+  }
+  return compiled;
 }
 
 /** The root part of a check's reads (see {@link resolvedRoot}). */
@@ -404,7 +426,12 @@ export async function checkFiles(
             ruleGlobs: workspace.selectedRuleGlobs,
             paths: share,
             blocksByPath: share.filter((path) => blocksByPath.has(path)).map((path) => [path, blocksByPath.get(path)!]),
-            options: { maxFileSizeBytes: options.maxFileSizeBytes, maxParseLength: options.maxParseLength, includeBaselined: options.includeBaselined },
+            options: {
+              maxFileSizeBytes: options.maxFileSizeBytes,
+              maxParseLength: options.maxParseLength,
+              includeBaselined: options.includeBaselined,
+              ...(options.compiledFrom !== undefined ? { compiledFrom: new Map(share.filter((path) => options.compiledFrom!.has(path)).map((path) => [path, options.compiledFrom!.get(path)!])) } : {}),
+            },
           };
           const worker = new Worker(checkWorkerScript(), { workerData: input, resourceLimits: options.workerLimits ?? CHECK_WORKER_LIMITS });
           worker.once('message', (outcomes: FileOutcome[]) => resolve(outcomes));

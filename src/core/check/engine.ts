@@ -66,6 +66,11 @@ export interface EvaluateOptions {
   inTestPath?: boolean;
   /** Files longer than this (in UTF-16 units) get text rules only. */
   maxParseLength?: number;
+  /**
+   * The workspace file this one was compiled from (see `compiledSourceOf`), asked only when nothing
+   * in the text already shows it generated: the file is then generated, as a bundle is.
+   */
+  compiledFrom?: () => string | undefined;
   /** Reads another workspace file for a rule (see `RuleContext.readWorkspaceFile`). */
   readWorkspaceFile?: (relativePath: string) => string | undefined;
   /** Lists a workspace folder's files for a rule (see `RuleContext.listWorkspaceFolder`). */
@@ -200,6 +205,11 @@ function rulePlan(policy: Policy, rules: readonly Rule[]): RulePlan {
   return plan;
 }
 
+/** How a compiled file is named among the skipped files. */
+function compiledReason(source: string | undefined): string | undefined {
+  return source === undefined ? undefined : `compiled from ${source}, which is checked`;
+}
+
 /**
  * Runs the policy's rules over one file and returns findings with their final severity.
  * The one entry point shared by the language server and the CLI, so both report the same.
@@ -214,7 +224,7 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   // `sourceMappingURL` comment or a long line there must not switch its rules off.
   // Nor is it asked when every rule that runs reads generated files anyway (a secrets-only check).
   const plan = rulePlan(policy, options.rules);
-  const generated = policy.check.skipGenerated && !options.aiRanges?.length && plan.asksGenerated ? generatedReason(path, text) : undefined;
+  const generated = policy.check.skipGenerated && !options.aiRanges?.length && plan.asksGenerated ? (generatedReason(path, text) ?? compiledReason(options.compiledFrom?.())) : undefined;
   let sourceFile: ts.SourceFile | undefined;
   const parse = (): ts.SourceFile | undefined => {
     if (sourceFile === undefined && scriptKind !== undefined && !tooLarge) {

@@ -1,5 +1,6 @@
 import { lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { compiledSourceOf, sourceMapsBeside } from '../check/compiled';
 import { listBoundedFolderSync, readBoundedTextFileSync } from './fs';
 import { unconfinedPathProblem } from './paths';
 import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../check/baseline';
@@ -68,6 +69,12 @@ export interface CheckFileOptions {
   parseCache?: ParseCache;
   /** Report findings the baseline covers too (default false: only new findings). */
   includeBaselined?: boolean;
+  /**
+   * The workspace file this one was compiled from, when the caller looked it up for a whole listing
+   * (see {@link PolicyWorkspace.compiledSourceOf}); `null` when it found none. Left out, it is looked
+   * up beside the file.
+   */
+  compiledFrom?: string | null;
   /**
    * Add the surviving mutants of the last `comprehension mutate` of each block (from the cache,
    * only while the block's content is the one tested). The editor asks for them; CI does not, as
@@ -338,6 +345,7 @@ export class PolicyWorkspace {
       inTestPath: this.matchers.isTest(path),
       maxParseLength: options.maxParseLength,
       manifest: () => this.manifests.manifestFor(join(this.root, path)),
+      compiledFrom: () => (options.compiledFrom !== undefined ? (options.compiledFrom ?? undefined) : this.compiledSourceOf(path)),
       readWorkspaceFile: (relativePath) => this.readRelatedFile(relativePath),
       listWorkspaceFolder: (relativeFolder) => this.listRelatedFolder(relativeFolder),
       isCancelled: options.isCancelled,
@@ -352,6 +360,27 @@ export class PolicyWorkspace {
       ...result.findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID),
     ];
     return checkFileResult(result, fresh, result.findings.length - fresh.length, notes);
+  }
+
+  /**
+   * The workspace file `relativePath` was compiled from, by a source map beside it (see
+   * {@link compiledSourceOf}). Files exist when `listed` has them (a check's listing: nothing read to
+   * know), else when their folder lists them.
+   */
+  compiledSourceOf(relativePath: string, listed?: ReadonlySet<string>): string | undefined {
+    const path = normalizeRelativePath(relativePath);
+    if (sourceMapsBeside(path).length === 0) return undefined;
+    const folders = new Map<string, ReadonlySet<string> | undefined>();
+    const inFolder = (file: string): boolean => {
+      if (this.isIgnored(file)) return false;
+      const folder = posix.dirname(file);
+      if (!folders.has(folder)) {
+        const names = this.listRelatedFolder(folder === '.' ? '' : folder);
+        folders.set(folder, names === undefined ? undefined : new Set(names));
+      }
+      return folders.get(folder)?.has(posix.basename(file)) ?? false;
+    };
+    return compiledSourceOf(path, { exists: listed !== undefined ? (file) => listed.has(file) : inFolder, read: (file) => this.readRelatedFile(file) });
   }
 
   /** A workspace file a rule reads beside the one it checks: through the bounded reader, confined to the root. */

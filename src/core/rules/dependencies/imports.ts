@@ -54,14 +54,13 @@ const MAY_HAVE_NESTED_REFERENCE = /\brequire\b|\bimport\s*(?:\(|\/[*/])/;
  */
 const cache = new AttachedCache<ts.SourceFile, readonly ModuleReference[]>('comprehension.moduleReferences');
 
-/** The node kinds a module reference is written in. */
-const REFERENCE_KINDS = [
-  ts.SyntaxKind.ImportDeclaration,
-  ts.SyntaxKind.ExportDeclaration,
-  ts.SyntaxKind.ImportEqualsDeclaration,
-  ts.SyntaxKind.ImportType,
-  ts.SyntaxKind.CallExpression,
-] as const;
+/**
+ * The node kinds a module reference is written in. A function, not a constant: reading `ts` when the
+ * module loads would load TypeScript for checks that parse nothing (`--rules 'secrets/*'`).
+ */
+function referenceKinds(): ts.SyntaxKind[] {
+  return [ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ExportDeclaration, ts.SyntaxKind.ImportEqualsDeclaration, ts.SyntaxKind.ImportType, ts.SyntaxKind.CallExpression];
+}
 
 /**
  * Every statically known module specifier in `sourceFile`, in source order: static imports and
@@ -74,7 +73,7 @@ export function moduleReferences(sourceFile: ts.SourceFile): readonly ModuleRefe
   if (cached) return cached;
   const collector = new ReferenceCollector(sourceFile);
   if (MAY_HAVE_NESTED_REFERENCE.test(sourceFile.text)) {
-    const table: DispatchTable = new Map(REFERENCE_KINDS.map((kind) => [kind, [collector.observe]]));
+    const table: DispatchTable = new Map(referenceKinds().map((kind) => [kind, [collector.observe]]));
     walkTree(sourceFile, table);
   } else {
     // Static imports and re-exports sit at the top level or in `declare module` blocks; only calls
@@ -107,7 +106,7 @@ export function collectModuleReferencesDuringWalk(
   const collector = new ReferenceCollector(sourceFile);
   let failed = false;
   return {
-    kinds: REFERENCE_KINDS,
+    kinds: referenceKinds(),
     observe: (node) => {
       if (failed) return;
       try {
