@@ -483,6 +483,18 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('config.py', `next_auth_token = "${value}"\n`, value, 'token');
       expectOne('config.py', `FB_PAGE_TOKEN = "${value}"\n`, value, 'token');
       expectOne('config.py', `NEXT_AUTH_SECRET = "${value}"\n`, value, 'secret');
+      // Square's payment version token, quoted back on update like an ETag (its SDK's doc comments and API reference).
+      assert.deepEqual(check('legacy/doc/api/payments.md', `    versionToken: '${value}',\n    "version_token": "${value}"\n`), []);
+      expectOne('config.py', `VERSION_AUTH_TOKEN = "${value}"\n`, value, 'token');
+    });
+
+    it("takes a field's name numbered for an API reference generator's example, not for a random value (Square's models)", () => {
+      const examples = ['"version_token": "version_token8"', '"verification_token": "verification_token4"', '"migration_token": "migration_token6"', 'payment_source_token = "payment_source_token8"'];
+      assert.deepEqual(check('legacy/doc/models/payment.md', `${examples.join('\n')}\n`), []);
+      assert.deepEqual(check('src/models.js', `${examples.join('\n')}\n`), []);
+      // The name with a random part after it is judged as any value is.
+      const random = `verification_token${strongValue(16, 440)}`;
+      expectOne('legacy/doc/models/card.md', `"verification_token": "${random}"\n`, random, 'token', 'verification_token'.length);
     });
 
     it('pairs by comma are two arguments or two items, not items of a longer list of names (Django 3.2 auth forms)', () => {
@@ -1298,6 +1310,12 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('acme_test.go', `keyAuth = "${challenge}." + thumbprint\n`, `${challenge}.`, 'credential');
       // MinIO's public playground key, in its SDKs' sample configs.
       assert.deepEqual(check('config.json', `{ "secretKey": "${['zuf+tfteSlswRu7BJ86w', 'ekitnifILbZam1KYY3TG'].join('')}" }\n`), []);
+      // Square's API reference example application secret (its SDK's doc comments), Contentful's README preview token.
+      const square = ['sq0csp-30a-4C_tVOnTh14Piza2', 'BfTPBXyLafLPWSzY1qAjeBfM'].join('');
+      assert.deepEqual(check('api/resources/oAuth/client/Client.js', ` *         clientSecret: "${square}",\n`), []);
+      assert.deepEqual(check('README.md', `  accessToken: '${['preview_0b7f', '6x59a0'].join('')}',\n`), []);
+      const other = `sq0csp-${randomChars(BASE64URL, 43, 1313)}`;
+      assert.equal(check('api/resources/oAuth/client/Client.js', ` *         clientSecret: "${other}",\n`).length, 1);
     });
 
     it("Python's __all__ lists the names a module exports, not a name and its value", () => {
@@ -1438,6 +1456,16 @@ describe('secrets/hardcoded-secret', () => {
         assert.equal(finding?.severity, 'info', JSON.stringify(after));
       }
       assert.equal(check('lib/db.py', `url = "mongodb://mulder:${password}@localhost.acme.io"\n`)[0]?.severity, undefined);
+      // Mojo::URL's POD: a password spelt out a character at a time (`secret` in leetspeak) is as guessable as
+      // the word, so an illustration in docs and a warning in code; random characters spelt out are not.
+      const spelt = ['s:3:c', ':r:e:t'].join('');
+      assert.deepEqual(check('lib/Mojo/URL.pm', `=head1 SYNOPSIS\n\n  Mojo::URL->new('http://isabel:${spelt}@mojolicious.org')->password;\n\n=cut\n`), []);
+      assert.equal(check('lib/app.js', `const url = 'http://isabel:${spelt}@mojolicious.org';\n`)[0]?.severity, 'warning');
+      for (const separator of [':', '-', '.']) {
+        const random = randomChars(BASE62, 10, 1342).split('').join(separator);
+        const findings = check('lib/Mojo/URL.pm', `=head1 SYNOPSIS\n\n  Mojo::URL->new('http://isabel:${random}@mojolicious.org');\n\n=cut\n`);
+        assert.deepEqual(findings.map((finding) => finding.severity ?? 'error'), ['error'], random);
+      }
       // OAuth 1.0's walk-through (RFC 5849): Net::OAuth's documented shared secrets.
       const consumerSecret = ['kd94hf93', 'k423kf44'].join('');
       const tokenSecret = ['pfkkdhi9', 'sl3r4s00'].join('');

@@ -123,6 +123,11 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   'df452eef23e8cf2c74af54c0c7419c05a5ec70ef4d5c2eb04082b02af8c55598',
   // phpMyAdmin's documentation's example blowfish_secret (config.rst).
   '80a51e51730dc6a7f66b9b411b62ce16d765ca4f9f871a12975b914aff64d258',
+  // Square's API reference example OAuth application secret (ObtainToken), in its Node SDK's doc
+  // comments and reference.md (square 46).
+  'e478280aaaef5a155e2103fbee9b0db4978a5578739e7f8debee867519c1adf6',
+  // Contentful's README example preview access token (contentful.js 11).
+  '9ee1e2a4135645b5462e73cfba8a60fca3cbf8d716d424446181affd12cd81ae',
 ]);
 
 /**
@@ -332,6 +337,9 @@ const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '
 /** Shorter passwords are guessable whatever they are made of. */
 const MIN_UNGUESSABLE_LENGTH = 8;
 
+/** Letters and digits one at a time, with the same separator between each two. */
+const SPELT_OUT = /^[A-Za-z0-9]([:._ -])[A-Za-z0-9](?:\1[A-Za-z0-9])+$/;
+
 /** A single word of up to this many letters, decorated, is a guessable password (`Summer2024!`). */
 const MAX_SINGLE_WORD = 12;
 
@@ -341,6 +349,10 @@ const MAX_SINGLE_WORD = 12;
  * where their character variety passes an entropy bar scaled to their length.
  */
 export function isGuessablePassword(value: string): boolean {
+  // `s:3:c:r:e:t` (Mojo::URL's POD), `p-a-s-s-w-o-r-d`: a password spelt out one character at a time
+  // is as guessable as the characters joined.
+  const spelt = SPELT_OUT.exec(value);
+  if (spelt !== null) return isGuessablePassword(value.split(spelt[1]).join(''));
   // Under eight characters any password falls to a search of every combination (NIST SP 800-63B's minimum).
   if (value.length < MIN_UNGUESSABLE_LENGTH) return true;
   // `SomeKindOfPassword123!@#`: the word itself, anywhere, is the first thing a cracking rule tries.

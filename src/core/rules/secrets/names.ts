@@ -66,12 +66,16 @@ const TRAILING_TYPE_WORDS: ReadonlySet<string> = new Set(['string', 'str', 'valu
 /** Words that mark a value as public by design (Stripe publishable keys, public keys) or per-session by design (CSRF tokens). */
 const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub', 'csrf', 'xsrf']);
 
-/** Words before `token` that make it a cursor for the next page of results (`NextToken`, `ContinuationToken`). */
-const PAGINATION_WORDS: ReadonlySet<string> = new Set(['next', 'continuation', 'pagination']);
+/**
+ * Words before `token` that make it a cursor for the next page of results (`NextToken`,
+ * `ContinuationToken`) or a version tag (Square's `version_token`, which a payment update must
+ * quote back, like an ETag).
+ */
+const PAGINATION_WORDS: ReadonlySet<string> = new Set(['next', 'continuation', 'pagination', 'version']);
 
 /**
- * `NextContinuationToken` (S3), `nextPageToken` (Google APIs), `NextToken` (AWS), `paginationToken`:
- * an opaque cursor a service hands out to fetch the next page, no credential. Only right before
+ * `NextContinuationToken` (S3), `nextPageToken` (Google APIs), `NextToken` (AWS), `paginationToken`,
+ * `versionToken`: an opaque cursor or version a service hands out, no credential. Only right before
  * `token`: `nextAuthToken` and `FB_PAGE_TOKEN` still hold credentials.
  */
 function isPaginationToken(words: readonly string[]): boolean {

@@ -268,6 +268,9 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (scheme) start += scheme[0].length;
   const value = text.slice(start, end);
   if (isPlaceholder(value) || isEnvReference(value) || isPackageSpec(value) || isAllowed(value, options.allow)) return undefined;
+  // The name numbered is no random value (`"version_token": "version_token8"`, an API reference
+  // generator's example); a person's `DBpassword1` is judged as a written password.
+  if (value.replace(/\d+$/, '') === name) return undefined;
   // The unit is the value after any `Bearer ` scheme, so a header literal is not replaced whole.
   const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
   // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.
