@@ -366,6 +366,11 @@ describe('rule reliability/swallowed-error', () => {
     // discord.js 14's optional zlib-sync, and graphql 16's defensive handler on a promise that never rejects.
     const optional = ["let zlib;", "try {", "  zlib = require('zlib-sync');", "} catch {} // eslint-disable-line no-empty", 'try { const { Batch } = await import("@valkey/valkey-glide"); } catch {}', 'Promise.allSettled(results).catch(() => {});'].join('\n');
     assert.deepEqual(run(rule, 'src/client/websocket/WebSocketManager.js', optional), []);
+    // ssh2 1.17's optional native binding, assigned and then destructured; using what was loaded is work of its own.
+    const binding = ['let binding, AESGCMCipher;', 'try {', "  binding = require('./crypto/build/Release/sshcrypto.node');", '  ({ AESGCMCipher } = binding);', '} catch {}'].join('\n');
+    assert.deepEqual(run(rule, 'lib/protocol/crypto.js', binding), []);
+    const used = ['let binding;', 'try {', "  binding = require('./crypto/build/Release/sshcrypto.node');", '  binding.init();', '} catch {}', 'try {', "  binding = require('./sshcrypto.node');", '  cipher = other.Cipher;', '} catch {}'].join('\n');
+    assert.deepEqual(lines(run(rule, 'lib/protocol/crypto.js', used)), [5, 9]);
     // webpack 5.113's feature detection and package.json lookup: a flag left at its default, a probe that moves on.
     const probes = [
       'let isBase64URLSupported = false;',
@@ -468,6 +473,26 @@ describe('rule reliability/swallowed-error', () => {
     // Work that is not clean-up, or a throw only on some path, is still a dropped error.
     const dropped = ['try { socket.write(data); } catch {}', 'try { socket.destroy(); send(); } catch {}', 'job.start().catch(() => {});', 'if (failed) throw new Error("x");'].join('\n');
     assert.deepEqual(lines(run(rule, 'lib/socket.js', dropped)), [1, 2, 3]);
+    // A clean-up behind an `if` that only asks whether it is needed (ssh2's client, bullmq's Bun client).
+    const guarded = ['try { if (isWritable(sock)) sock.end(); } catch {}', 'try {', '  if (raw.connected) {', '    raw.close();', '  }', '} catch (_err) {', '  // swallow', '}'].join('\n');
+    const guardedFindings = run(rule, 'lib/client.js', guarded);
+    assert.deepEqual(lines(guardedFindings), [1, 6]);
+    assert.deepEqual(guardedFindings.map((finding) => finding.severity), ['info', 'info']);
+    // A test that does work of its own, or an `else` that does, is not only clean-up.
+    const working = [
+      'try { if (await flush(sock)) sock.end(); } catch {}',
+      'try { if (check(sock)) sock.end(); } catch {}',
+      'try { if (isOpen(sock)) sock.end(); else reconnect(sock); } catch {}',
+      'try { if (sock.isOpen()) { sock.end(); send(); } } catch {}',
+      'try { if (items.some((item) => item.isOpen())) sock.end(); } catch {}',
+      'try { if (await isReady(sock)) sock.end(); } catch {}',
+      'try { if (hasAny(items, (item) => item.flush())) sock.end(); } catch {}',
+      'try { if (sock.writable && drain(sock)) sock.end(); } catch {}',
+      'try { if (sock.writable) {} } catch {}',
+    ].join('\n');
+    const workingFindings = run(rule, 'lib/client.js', working);
+    assert.deepEqual(lines(workingFindings), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.ok(workingFindings.every((finding) => finding.severity === 'warning'), JSON.stringify(workingFindings.map((finding) => finding.severity)));
   });
 
   it('takes a value converted in place for information (NestJS\'s ParseArrayPipe, jsonwebtoken\'s decode); a var the try sets and the code tests after (lodash\'s getRawTag) is a fallback; iterator.return() and unpipe are clean-up', () => {

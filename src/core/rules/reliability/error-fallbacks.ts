@@ -253,6 +253,11 @@ export function loadsOptionalModule(block: ts.Block): boolean {
   const loaded = new Set<string>();
   const first = statements[0];
   if (ts.isVariableStatement(first)) for (const declaration of first.declarationList.declarations) if (ts.isIdentifier(declaration.name)) loaded.add(declaration.name.text);
+  // `binding = require('./sshcrypto.node'); ({ AESGCMCipher } = binding);` (ssh2's optional native binding).
+  if (ts.isExpressionStatement(first)) {
+    const assignment = skipWrappers(first.expression);
+    if (ts.isBinaryExpression(assignment) && ts.isIdentifier(assignment.left)) loaded.add(assignment.left.text);
+  }
   return statements.slice(1).every((statement) => {
     if (!ts.isExpressionStatement(statement)) return false;
     const expression = skipWrappers(statement.expression);
@@ -318,9 +323,34 @@ export function onlyThrowsKept(block: ts.Block): boolean {
   return block.statements.length > 0 && block.statements.every((statement) => ts.isThrowStatement(statement) && ts.isIdentifier(skipWrappers(statement.expression)));
 }
 
-/** A `try` block of clean-up calls only (`try { socket.destroy(); } catch {}`). */
+/**
+ * A `try` block of clean-up calls only (`try { socket.destroy(); } catch {}`), each maybe behind an
+ * `if` that only asks whether it is needed (`if (raw.connected) raw.close()`, `if (isWritable(sock))
+ * sock.end()` in ssh2 and bullmq): a test that awaits or calls anything but a predicate is work of its own.
+ */
 export function onlyCleansUp(block: ts.Block): boolean {
-  return block.statements.length > 0 && block.statements.every((statement) => ts.isExpressionStatement(statement) && isCleanupCall(statement.expression));
+  const cleansUp = (statement: ts.Statement): boolean => {
+    if (ts.isExpressionStatement(statement)) return isCleanupCall(statement.expression);
+    if (ts.isBlock(statement)) return statement.statements.length > 0 && statement.statements.every(cleansUp);
+    return ts.isIfStatement(statement) && statement.elseStatement === undefined && onlyAsks(statement.expression) && cleansUp(statement.thenStatement);
+  };
+  return block.statements.length > 0 && block.statements.every(cleansUp);
+}
+
+/** A predicate's name: `isWritable`, `hasOwnProperty`, `canClose`, `shouldFlush`. */
+const PREDICATE_NAME = /^(?:is|has|can|should)(?:[A-Z_]|$)/;
+
+/** A condition that calls nothing, or only predicates (`isWritable(sock)`), and awaits nothing. */
+function onlyAsks(condition: ts.Expression): boolean {
+  const asks = (node: ts.Node): boolean => {
+    if (ts.isAwaitExpression(node) || ts.isNewExpression(node)) return false;
+    if (ts.isCallExpression(node)) {
+      const name = memberName(skipWrappers(node.expression)) ?? (ts.isIdentifier(node.expression) ? node.expression.text : undefined);
+      if (name === undefined || !PREDICATE_NAME.test(name)) return false;
+    }
+    return ts.forEachChild(node, (child) => !asks(child)) !== true;
+  };
+  return asks(condition);
 }
 
 /**

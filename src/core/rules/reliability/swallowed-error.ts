@@ -48,7 +48,7 @@ export const reliabilitySwallowedError: Rule = {
     '`try` that returns, when the function goes on to another `return` or a `throw` (one way tried, then ' +
     'the next). Reported as information: a step on the way to a `throw` (in a `catch` block that ends by ' +
     'rethrowing, or followed by a `throw`), whose own error would only hide the one thrown, a clean-up ' +
-    'call (`close`, `destroy`, `unlink`, `rm`…) whose failure rarely matters, and a `try` that only adds a ' +
+    'call (`close`, `destroy`, `unlink`, `rm`…) whose failure rarely matters (also behind an `if` that only asks whether it is needed: `if (isWritable(sock)) sock.end()`), and a `try` that only adds a ' +
     'detail to something made anyway, without awaiting: a tracing span\'s attributes (`span.setAttribute`), ' +
     'or an error\'s text (`err.message += …`, a list or value then read only where an error is made), and ' +
     'a `try` that converts a value in place (`item = JSON.parse(item)`), whose failure leaves it as it was.',
