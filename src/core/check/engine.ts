@@ -4,6 +4,7 @@ import { type ParseCache, parseForRules } from './parse-cache';
 import type { Policy, TestSeverityCategory } from '../policy/policy';
 import type { PackageManifestInfo, Rule, RuleContext } from '../rules/rule';
 import { parseSuppressions } from './suppressions';
+import { markedNosec, NOSEC_REASON } from './nosec';
 import { generatedReason, runsOnGeneratedFiles } from './generated';
 import { LineIndex } from '../text/line-index';
 import { addToDispatch, type DispatchTable, type SyntaxContext, type SyntaxVisitor, walkTree } from '../rules/shared-syntax/visitor';
@@ -415,8 +416,12 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
       notChecked(`rule ${rule.id} failed on it (${describeFailure(error)})`);
       continue;
     }
+    const banditTests = languageCheck?.banditTests;
     for (const finding of raw) {
-      findings.push(finish(rule.id, finding, configured, lines, options));
+      const reviewed = banditTests !== undefined && reviewedWithBandit(finding, banditTests, lines, options);
+      const finished = finish(rule.id, reviewed ? { ...finding, severity: 'info' } : finding, configured, lines, options);
+      if (reviewed) finished.severityReasons.unshift(NOSEC_REASON);
+      findings.push(finished);
     }
   }
   if (syntaxRefusal !== undefined) notChecked(syntaxRefusal);
@@ -474,6 +479,18 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
   }
   const source = raw.fingerprintSource ?? lines.lineText(startPosition.line).trim();
   return { ...raw, ruleId, severity, startPosition, endPosition, severityReasons, fingerprint: findingFingerprint(ruleId, source) };
+}
+
+/**
+ * Whether a line of `finding` carries Bandit's `# nosec` for one of `banditTests`, outside the
+ * file's AI-written lines (an assistant's marker is no review).
+ */
+function reviewedWithBandit(finding: RuleFinding, banditTests: readonly string[], lines: LineIndex, options: EvaluateOptions): boolean {
+  const first = lines.positionAt(finding.start).line;
+  const last = lines.positionAt(finding.end).line;
+  if (options.aiRanges?.some((range) => range.startLine <= last + 1 && first + 1 <= range.endLine)) return false;
+  for (let line = first; line <= last; line++) if (markedNosec(lines.lineText(line), banditTests)) return true;
+  return false;
 }
 
 /** A rule's or the parser's failure in a few words; a stack overflow is named as such. */

@@ -122,6 +122,11 @@ export interface LanguageCheck {
    * Omitted: every block. It must accept every block the check could look at, or findings are lost.
    */
   readonly terraformBlocks?: TerraformBlockFilter;
+  /**
+   * Python only: Bandit's tests that find what this check finds (`B307` for `eval`). A finding on a
+   * line marked `# nosec` for them is information (see check/nosec.ts).
+   */
+  readonly banditTests?: readonly string[];
   check(context: LanguageRuleContext): RuleFinding[];
 }
 

@@ -324,7 +324,7 @@ describe('Python dependencies', () => {
       };
       assert.deepEqual(flagged(dependenciesLookalike, files, 'a.py'), []);
       // Undeclared but real: genuine neighbours and numbered siblings are not called typos (undeclared reports them).
-      assert.deepEqual(flagged(dependenciesLookalike, { 'requirements.txt': 'requests\n', 'b.py': 'import scapy\nimport httpx2\nimport aiofile\nimport Numpy\n' }, 'b.py'), ['Numpy']);
+      assert.deepEqual(flagged(dependenciesLookalike, { 'requirements.txt': 'requests\n', 'b.py': 'import scapy\nimport httpx2\nimport aiofile\nfrom uamqp import Message\nimport Numpy\n' }, 'b.py'), ['Numpy']);
       // cx_Oracle's module is capitalised; `_billiard` is billiard's extension module; a dialect file named
       // after the package it adapts (SQLAlchemy's cymysql.py) imports it on purpose. Not `cymysql` elsewhere.
       const adapters = { 'requirements.txt': 'requests\n', 'dialects/cymysql.py': 'import cx_Oracle\nfrom _billiard import read\ncymysql = __import__("cymysql")\n', 'other.py': 'import cymysql\n' };

@@ -989,4 +989,39 @@ describe('Python rules (reliability and security)', () => {
       assert.deepEqual(flagged(securityTlsDisabled, text), []);
     });
   });
+
+  describe("Bandit's # nosec", () => {
+    it('lowers a finding on a line reviewed with Bandit to information (the Azure SDK\'s vendored serializer), for the Bandit tests it names', () => {
+      // Every Azure SDK package's _serialization.py: `eval` of a type name from the generated models, reviewed.
+      const serializer = ['def serialize_basic(cls, data, data_type):', '    return eval(data_type)(data)  # nosec'].join('\n');
+      const [reviewed] = check(securityEval, serializer, 'azure/ai/anomalydetector/_serialization.py');
+      assert.equal(reviewed.severity, 'info');
+      assert.match(reviewed.severityReasons[0], /# nosec/);
+      for (const marker of ['# nosec B307', '#nosec: B307', '# nosec B602, B307', '# nosec B102,B307  # noqa']) {
+        const text = `def f(data_type, data):\n    return eval(data_type)(data)  ${marker}\n`;
+        assert.equal(check(securityEval, text)[0]?.severity, 'info', marker);
+      }
+      // Another test's id, or no marker: the finding as it was. A marker in an AI-written block is no review.
+      for (const marker of ['# nosec B602', '# no security issue here', '']) {
+        const text = `def f(data_type, data):\n    return eval(data_type)(data)  ${marker}\n`;
+        assert.equal(check(securityEval, text)[0]?.severity, 'error', marker);
+      }
+      // On any line of the finding: Bandit's marker goes at the end of a call written over several lines.
+      assert.equal(check(securityEval, 'def f(data_type, data):\n    return eval(\n        data_type)(data)  # nosec\n')[0]?.severity, 'info');
+      const policy = defaultPolicy();
+      const byAssistant = evaluate('app/service.py', serializer, { policy, rules: [securityEval], aiRanges: [{ startLine: 2, endLine: 2 }] }).findings;
+      assert.deepEqual(byAssistant.map((finding) => finding.severity), ['error']);
+      // The other Python checks Bandit covers, each by its own tests' ids.
+      const shell = 'import subprocess\ndef run(cmd):\n    subprocess.run(f"ls {cmd}", shell=True)  # nosec B602\n';
+      assert.equal(check(securityShellInjection, shell)[0]?.severity, 'info');
+      const sql = 'def find(cursor, name):\n    cursor.execute(f"SELECT * FROM users WHERE name = \'{name}\'")  # nosec B608\n';
+      assert.equal(check(securitySqlInjection, sql)[0]?.severity, 'info');
+      const tls = 'import requests\nrequests.get(url, verify=False, timeout=5)  # nosec B501\n';
+      assert.equal(check(securityTlsDisabled, tls)[0]?.severity, 'info');
+      const timeout = 'import requests\nrequests.get(url)  # nosec B113\n';
+      assert.equal(check(reliabilityMissingTimeout, timeout)[0]?.severity, 'info');
+      const swallowed = 'try:\n    run()\nexcept Exception:  # nosec B110\n    pass\n';
+      assert.equal(check(reliabilitySwallowedError, swallowed)[0]?.severity, 'info');
+    });
+  });
 });

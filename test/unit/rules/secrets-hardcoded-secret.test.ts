@@ -1318,6 +1318,31 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(check('api/resources/oAuth/client/Client.js', ` *         clientSecret: "${other}",\n`).length, 1);
     });
 
+    it("a password's hash is not the password (passlib's and Django's test vectors); an enum value spelling its name is no secret (the Azure SDK)", () => {
+      const vectors = [
+        ['("password", "$sha1$19703$', 'iVdJqfSE$v4qYKl1zqYThwpjJAoKX6UvlHq/a"),'],
+        ["(\"secret\", '$5$rounds=1004$nacl$", "oiWPbm.kQ7.jTCZoOtdv7/tO5mWv/vxw5yTqlBagVR7'),"],
+        ["(\"password\", '$argon2i$v=19$m=256,t=1,p=1$c29tZXNhbHQ$", "AJFIsNZTMKTAewB4+ETN1A'),"],
+        ["(\"MyPassword\",  'sha1$54123$893cf12e134c3c215f", "3a76bd50d13f92404a54d3'),"],
+        ["('verysecretpassword', '*2C905879F74F28F857", "0989947D06A8429FB943E6'),"],
+        ['admin_password_hash = "$2b$12$R9h/cIPz0gi.URNNX3kh2O', 'PST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"'],
+        ['ldap_password = "{SSHA}', 'W6ph5Mm5Pz8GgiULbPgzG37mj9g="'],
+      ].map((parts) => parts.join(''));
+      assert.deepEqual(check('passlib/tests/test_handlers.py', `${vectors.join('\n')}\n`), []);
+      assert.deepEqual(check('app/settings.py', `${vectors.join('\n')}\n`), []);
+      // A key with dollar signs in it, or a digest cut short, is no hash.
+      const key = strongValue(24, 1350);
+      expectOne('app/settings.py', `api_secret = "$${key}$x"\n`, `$${key}$x`, 'secret');
+      const short = ['kQ7xR', 'm2Lp9'].join('');
+      expectOne('app/settings.py', `api_secret = "$1$salt$${short}"\n`, `$1$salt$${short}`, 'secret');
+      // Generated enums whose values spell their names in another case (the Azure SDK's models).
+      const enums = ['    O_AUTH2_CLIENT_CREDENTIAL = "OAuth2ClientCredential"', '    IO_T_SHARED_CREDENTIALS = "IoT_SharedCredentials"'].join('\n');
+      assert.deepEqual(check('azure/mgmt/datafactory/models/_enums.py', `${enums}\n`), []);
+      expectOne('app/settings.py', `O_AUTH2_CLIENT_CREDENTIAL = "${key}"\n`, key, 'credential');
+      // OAuth 1.0's temporary credentials in RFC 5849's walk-through (authlib's OAuth 1 server docs).
+      assert.deepEqual(check('authlib/oauth1/rfc5849/authorization_server.py', `    oauth_token="${['hh5s93j4', 'hdidpola'].join('')}",\n    oauth_token_secret="${['hdhd0244', 'k9j7ao03'].join('')}",\n`), []);
+    });
+
     it("Python's __all__ lists the names a module exports, not a name and its value", () => {
       // keystoneauth1's extras/_saml2/__init__.py.
       assert.deepEqual(check('keystoneauth1/extras/_saml2/__init__.py', "__all__ = ('V3Saml2Password', 'V3ADFSPassword')\n__all__ += ['V3Saml2Password', 'V3ADFSPassword']\n"), []);

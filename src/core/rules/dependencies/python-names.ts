@@ -335,4 +335,6 @@ export const GENUINE_NEIGHBOUR_DISTRIBUTIONS: readonly string[] = [
   'request', 'pyaml', 'dateutils', 'jose', 'jwt', 'pydot', 'pyasn1',
   // Modules one edit from a well-known module, found by checking this machine's installed ones.
   'caio', 'environs', 'gast',
+  // Microsoft's AMQP 1.0 client, imported by the Azure SDK's Event Hubs and Service Bus (Debian's python3-azure).
+  'uamqp',
 ];

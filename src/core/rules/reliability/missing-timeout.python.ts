@@ -35,6 +35,8 @@ const HTTPX_CALLS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch',
  * `total` or `sock_read` replaces that. A call passing `**kwargs` may carry a timeout and is skipped.
  */
 export const pythonMissingTimeout: LanguageCheck = {
+  // Bandit's request_without_timeout.
+  banditTests: ['B113'],
   rationale: 'In Python: requests (no default timeout), `urllib.request.urlopen`, `http.client` connections and `socket.create_connection` need `timeout=` (seconds) or `socket.setdefaulttimeout`; `timeout=None` means wait forever. httpx (5 s) and aiohttp (5 min) are bounded by default and reported only where that bound is switched off. A call without a timeout in a function that makes the same call with one (when its caller gives one) is that caller\'s choice and is not reported.',
   textTriggers: ['requests', 'urlopen', 'http.client', 'HTTPConnection', 'HTTPSConnection', 'create_connection', 'httpx', 'aiohttp', 'ClientTimeout'],
   check(context: LanguageRuleContext): RuleFinding[] {

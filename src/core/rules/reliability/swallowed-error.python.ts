@@ -17,6 +17,8 @@ const BROAD_EXCEPTIONS: ReadonlySet<string> = new Set(['Exception', 'BaseExcepti
  * explains the ignore (three words besides `ignore`, `TODO` and the like) makes it information.
  */
 export const pythonSwallowedError: LanguageCheck = {
+  // Bandit's try_except_pass and try_except_continue.
+  banditTests: ['B110', 'B112'],
   rationale:
     'In Python: a bare `except:` or `except Exception`/`BaseException` whose body is only `pass`, `...` or `continue`, and `contextlib.suppress(Exception)`. A narrow handler (`except KeyError: pass`) names the failure it expects and is not reported. ' +
     'As in TypeScript, a `try` that only imports, assigns a value tested after it, or returns before another `return` or a `raise` is a fallback and is not reported; a step before a `raise`, a clean-up call (`close`, `kill`, `unlink`…) and a `try` that only adds a detail (`span.set_attribute`, `hints.append(…)` before a `raise`) are information.',

@@ -90,6 +90,9 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   // shared secret and the token's, in OAuth libraries' documentation (Perl's Net::OAuth).
   'cb87c87e4a138d9a72259d2a01bab15623c9846e568c1509b287721645a6ea53',
   '649e1f5c769e718ba10d1a702a36499a731441d960b06da91c4c97786bf84595',
+  // The walk-through's temporary credentials (RFC 5849 §1.2), in OAuth 1.0 servers (authlib's rfc5849).
+  '4c20e6f5cc11b93731e74cbe20739821d61c3563c9f50ecb884a27cd369f01fb',
+  '6aa14267d94944e6b6483c81f5ad37f87bbc7e88aa368d4aba1e71e0b79cd8c4',
   // OAuth 1.0 (RFC 5849 §3.5.1) Authorization header example: the client key and the token.
   '8d567eb88afff34f31ab97fbb2731e582703bdeaf3c92b989cf568e0b23cef31',
   '9d03b692e941d5ace207a9f8048834439f6de98e5c6c1590c22c4f4577c88a42',
@@ -405,6 +408,24 @@ export function isUuid(value: string): boolean {
 export function isHexHash(value: string): boolean {
   return /^(?:sha\d{1,3}[:=-])?(?:0x)?(?:[0-9a-f]{7,}|[0-9A-F]{7,})$/.test(value);
 }
+
+/**
+ * True for a password's hash in a format password libraries store (a hash is what a system keeps
+ * instead of the password, not the credential): the modular crypt format (`$2b$12$…`, `$5$rounds=…$…`,
+ * `$argon2id$v=19$…`, `$pbkdf2-sha256$…`), Django's (`pbkdf2_sha256$260000$salt$hash`) and MySQL's
+ * (`*` and 40 hex digits). passlib's and Django's test vectors pair them with their passwords. (LDAP's
+ * `{SSHA}…` is read as a template by its braces already.)
+ */
+export function isPasswordHash(value: string): boolean {
+  return PASSWORD_HASH.some((pattern) => pattern.test(value));
+}
+
+const PASSWORD_HASH: readonly RegExp[] = [
+  // The digest comes last: 22 characters or more in every scheme (bcrypt's salt and hash, md5-crypt's).
+  /^\$[a-z0-9][a-z0-9-]{0,19}(?:\$[^\s$]*)*\$[A-Za-z0-9./+=-]{16,}$/,
+  /^(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256|bcrypt|scrypt|sha1|md5|crypt|unsalted_sha1|unsalted_md5)(?:\$[^\s]*)?\$[A-Za-z0-9./+=-]{16,}$/,
+  /^\*[0-9A-F]{40}$/,
+];
 
 /** True for Subresource Integrity / lockfile integrity values (`sha512-<base64>`). */
 export function isIntegrity(value: string): boolean {

@@ -1,4 +1,4 @@
-import { commonPasswordWords, isEnvReference, isHexHash, isStandIn, isUuid, isWordSegment, passwordLetters } from './filters';
+import { commonPasswordWords, isEnvReference, isHexHash, isPasswordHash, isStandIn, isUuid, isWordSegment, passwordLetters } from './filters';
 
 /**
  * Passwords a person wrote, whatever their entropy: `m{p)a$s]w#r`, `thisIsDog11`, `rootpasswd`. The
@@ -27,7 +27,7 @@ export function isWrittenPassword(value: string): boolean {
   if (isTemplateOrReference(value) || isStructuredText(value)) return false;
   // Paths and URLs (`/v1/accounts:resetPassword`, `~/.pgpass`); a URL's password is the connection-string format's.
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(value) || value.includes('://')) return false;
-  if (isHexHash(value) || isUuid(value) || /^\$\d[a-z]?\$/.test(value)) return false;
+  if (isHexHash(value) || isUuid(value) || /^\$\d[a-z]?\$/.test(value) || isPasswordHash(value)) return false;
   // `V1SecretVolumeSource`: a generated client's type name; digits between words are its tags, not decoration.
   if (/\d/.test(value) && isIdentifierLike(value)) return false;
   const letters = passwordLetters(value);

@@ -6,7 +6,7 @@ import type { FileKind } from './file-kind';
 import { type TextSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
+import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isPasswordHash, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -226,14 +226,20 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   }
   if (assignment.bareInCode) return undefined;
   const words = splitWords(name);
-  // `const DBpassword = 'DBpassword'`: a name spelled out as its own value is a key, not a secret.
-  if (words.length >= 2 && text.slice(start, end) === name) return undefined;
+  // `const DBpassword = 'DBpassword'`: a name spelled out as its own value is a key, not a secret, in
+  // any case and with any separators (a generated enum's `O_AUTH2_CLIENT_CREDENTIAL = "OAuth2ClientCredential"`).
+  if (words.length >= 2 && spelling(text.slice(start, end)) === spelling(name)) return undefined;
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
   // `password == "…"`: comparing a password with a literal hardcodes it. A token compared with a random-looking
   // literal is as often a protocol value, so there only a written shared secret counts (below).
   const random = assignment.comparison && !WRITTEN_PASSWORD_CLASSES.has(nameClass) ? undefined : judgeRandomValue(text, assignment, file, options, words, nameClass);
   return random ?? judgeWrittenPassword(text, assignment, file, options, nameClass);
+}
+
+/** A name's or value's letters and digits, lower case: how it is spelled whatever its case style. */
+function spelling(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** Names whose value a person may have written (`password`, `JWT_SECRET`), not only a generator. */
@@ -289,7 +295,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
-  if (value.length < options.minLength || isIntegrity(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value) || isDeclinedJwt(value)) return undefined;
+  if (value.length < options.minLength || isIntegrity(value) || isPasswordHash(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value) || isDeclinedJwt(value)) return undefined;
   // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token;
   // a client key that ships to every browser is public by design.
   if (MALFORMED_VENDOR_PREFIX.test(value) || PUBLIC_CLIENT_KEY.test(value)) return undefined;

@@ -17,6 +17,8 @@ const UNSAFE_YAML_LOADER = /(?:^|\.)C?(?:Unsafe|Full)?Loader$/;
  * read the program's own data.
  */
 export const pythonEval: LanguageCheck = {
+  // Bandit's exec_used, eval and yaml_load.
+  banditTests: ['B102', 'B307', 'B506'],
   rationale: 'In Python: `eval`, `exec` and `compile` of code that is not a literal, and `yaml.load` without `SafeLoader` (it can build any object, which runs code). Use `ast.literal_eval`, `json.loads` or `yaml.safe_load` for data.',
   textTriggers: ['eval', 'exec', 'compile', 'yaml'],
   check(context: LanguageRuleContext): RuleFinding[] {

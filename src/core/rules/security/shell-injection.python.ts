@@ -33,6 +33,8 @@ const ESCAPING_CALL = /escape|quote|^(?:int|float|len)$/i;
  * quoted with `shlex.quote`.
  */
 export const pythonShellInjection: LanguageCheck = {
+  // Bandit's subprocess_popen_with_shell_equals_true, any_other_function_with_shell_equals_true, start_process_with_a_shell.
+  banditTests: ['B602', 'B604', 'B605'],
   rationale: 'In Python: `os.system`, `os.popen` and `subprocess` calls with `shell=True` whose command is an f-string, `%`, `+` or `.format()` of values, or a variable not bound to a literal. Pass a list of arguments without `shell=True`, or quote each value with `shlex.quote`.',
   textTriggers: ['system', 'popen', 'subprocess', 'shell', 'getoutput', 'commands'],
   check: (context: LanguageRuleContext): RuleFinding[] => checkCalls(context.document, checkCall),

@@ -28,6 +28,8 @@ const ADVICE = 'Pass values as parameters (`%s` or `?` in the text, a tuple of v
  * dynamic table or column names are: whitelist them.
  */
 export const pythonSqlInjection: LanguageCheck = {
+  // Bandit's hardcoded_sql_expressions.
+  banditTests: ['B608'],
   rationale: 'In Python: `cursor.execute`, SQLAlchemy `text()`, Django `.raw()`/`.extra()` with SQL built by an f-string, `%` on the text, `+` or `.format()`. `execute("… %s", (value,))` passes the values apart and is the safe form.',
   textTriggers: ['execute', 'raw', 'extra', 'text', 'read_sql'],
   check: (context: LanguageRuleContext): RuleFinding[] => checkCalls(context.document, checkCall),

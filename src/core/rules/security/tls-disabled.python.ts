@@ -19,6 +19,8 @@ const ADVICE = 'For a private CA, pass its bundle (`verify="/path/ca.pem"`, `caf
  * in a file that also turns verification off: on its own it only hides warnings.
  */
 export const pythonTlsDisabled: LanguageCheck = {
+  // Bandit's request_with_no_cert_validation and the blacklisted ssl._create_unverified_context.
+  banditTests: ['B501', 'B323'],
   rationale: 'In Python: `verify=False` on requests and httpx, `ssl._create_unverified_context()`, `ssl.CERT_NONE`, `check_hostname = False`, aiohttp\'s `ssl=False`. For a private CA, pass its bundle (`verify="/path/ca.pem"`). A setting in a branch of a condition on a TLS option (`if verify: … else: conn.cert_reqs = "CERT_NONE"`) passes the caller\'s choice on and is not reported, nor is one in a function named for making an unverified context (`load_ssl_context_no_verify`).',
   textTriggers: ['verify', 'CERT_NONE', '_create_unverified_context', 'check_hostname', 'assert_hostname', 'ssl=False', 'ssl = False'],
   check(context: LanguageRuleContext): RuleFinding[] {
