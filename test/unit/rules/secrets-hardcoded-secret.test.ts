@@ -1330,6 +1330,9 @@ describe('secrets/hardcoded-secret', () => {
       ].map((parts) => parts.join(''));
       assert.deepEqual(check('passlib/tests/test_handlers.py', `${vectors.join('\n')}\n`), []);
       assert.deepEqual(check('app/settings.py', `${vectors.join('\n')}\n`), []);
+      // Under a token or key name a hash's shape is the key itself.
+      const bcrypt = ['$2b$12$R9h/cIPz0gi.URNNX3kh2O', 'PST9/PgBkqquzi.Ss7KIUgO2t0jWMUW'].join('');
+      expectOne('app/settings.py', `api_token = "${bcrypt}"\n`, bcrypt, 'token');
       // A key with dollar signs in it, or a digest cut short, is no hash.
       const key = strongValue(24, 1350);
       expectOne('app/settings.py', `api_secret = "$${key}$x"\n`, `$${key}$x`, 'secret');

@@ -256,7 +256,7 @@ export function loadsOptionalModule(block: ts.Block): boolean {
   // `binding = require('./sshcrypto.node'); ({ AESGCMCipher } = binding);` (ssh2's optional native binding).
   if (ts.isExpressionStatement(first)) {
     const assignment = skipWrappers(first.expression);
-    if (ts.isBinaryExpression(assignment) && ts.isIdentifier(assignment.left)) loaded.add(assignment.left.text);
+    if (ts.isBinaryExpression(assignment) && assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(assignment.left)) loaded.add(assignment.left.text);
   }
   return statements.slice(1).every((statement) => {
     if (!ts.isExpressionStatement(statement)) return false;

@@ -6,7 +6,7 @@ import type { FileKind } from './file-kind';
 import { type TextSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isPasswordHash, isKeyboardMash, isPackageSpec, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
+import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -242,6 +242,12 @@ function spelling(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/**
+ * Names under which a password hash (`$2b$12$…`) is what a system stores in place of the password or
+ * secret; under a token or key name such a value is the key itself.
+ */
+const HASHED_CLASSES: ReadonlySet<SecretNameClass> = new Set(['password', 'secret', 'credential']);
+
 /** Names whose value a person may have written (`password`, `JWT_SECRET`), not only a generator. */
 const WRITTEN_PASSWORD_CLASSES: ReadonlySet<SecretNameClass> = new Set(['password', 'secret']);
 
@@ -276,7 +282,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (isPlaceholder(value) || isEnvReference(value) || isPackageSpec(value) || isAllowed(value, options.allow)) return undefined;
   // The name numbered is no random value (`"version_token": "version_token8"`, an API reference
   // generator's example); a person's `DBpassword1` is judged as a written password.
-  if (value.replace(/\d+$/, '') === name) return undefined;
+  if (spelling(value).replace(/\d+$/, '') === spelling(name)) return undefined;
   // The unit is the value after any `Bearer ` scheme, so a header literal is not replaced whole.
   const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
   // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.
@@ -295,7 +301,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (isTwilioName(words) && /^[0-9a-f]{32}$/.test(value) && shannonEntropy(value) >= 3) {
     return { ...base, formatId: 'twilio-auth-token', kind: 'Twilio auth token', defaultEnvName: 'TWILIO_AUTH_TOKEN' };
   }
-  if (value.length < options.minLength || isIntegrity(value) || isPasswordHash(value) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value) || isDeclinedJwt(value)) return undefined;
+  if (value.length < options.minLength || isIntegrity(value) || (isPasswordHash(value) && HASHED_CLASSES.has(nameClass)) || isStructuredText(value) || isAlgorithmName(value) || isCredentialScope(value) || isEncodedProse(value) || isDeclinedJwt(value)) return undefined;
   // A vendor's prefix on a value its format rejected (too short, ids too short) is a made-up token;
   // a client key that ships to every browser is public by design.
   if (MALFORMED_VENDOR_PREFIX.test(value) || PUBLIC_CLIENT_KEY.test(value)) return undefined;
