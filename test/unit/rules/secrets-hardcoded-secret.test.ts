@@ -1342,6 +1342,16 @@ describe('secrets/hardcoded-secret', () => {
       const enums = ['    O_AUTH2_CLIENT_CREDENTIAL = "OAuth2ClientCredential"', '    IO_T_SHARED_CREDENTIALS = "IoT_SharedCredentials"'].join('\n');
       assert.deepEqual(check('azure/mgmt/datafactory/models/_enums.py', `${enums}\n`), []);
       expectOne('app/settings.py', `O_AUTH2_CLIENT_CREDENTIAL = "${key}"\n`, key, 'credential');
+      // An enumeration's member spelling its one-word name (the Azure SDK's PasswordName, a TypeScript enum);
+      // the same line in a class that is no enumeration, or in an object, is a guessable password.
+      const member = ['    PASSWORD = "password"', '    PASSWORD2 = "password2"'].join('\n');
+      const header = 'class PasswordName(with_metaclass(CaseInsensitiveEnumMeta, str, Enum)):\n    """The password name."""\n\n';
+      assert.deepEqual(check('azure/mgmt/containerregistry/models/_enums.py', `${header}${member}\n`), []);
+      assert.deepEqual(check('src/models.ts', 'export enum PasswordName {\n  PASSWORD1 = "password1",\n\n  Password2 = "password2",\n}\n'), []);
+      const settings = `class Settings:\n${member}\n`;
+      assert.deepEqual(lineNumbers(settings, check('app/settings.py', settings)), [3]);
+      assert.equal(check('src/config.ts', 'const config = {\n  PASSWORD1: "password1",\n};\n').length, 1);
+      assert.equal(check('app/settings.py', 'PASSWORD2 = "password2"\n').length, 1);
       // OAuth 1.0's temporary credentials in RFC 5849's walk-through (authlib's OAuth 1 server docs).
       assert.deepEqual(check('authlib/oauth1/rfc5849/authorization_server.py', `    oauth_token="${['hh5s93j4', 'hdidpola'].join('')}",\n    oauth_token_secret="${['hdhd0244', 'k9j7ao03'].join('')}",\n`), []);
     });

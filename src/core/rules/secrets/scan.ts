@@ -5,6 +5,7 @@ import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
 import { type TextSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
+import { inEnumeration } from './enum-members';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
@@ -229,6 +230,8 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   // `const DBpassword = 'DBpassword'`: a name spelled out as its own value is a key, not a secret, in
   // any case and with any separators (a generated enum's `O_AUTH2_CLIENT_CREDENTIAL = "OAuth2ClientCredential"`).
   if (words.length >= 2 && spelling(text.slice(start, end)) === spelling(name)) return undefined;
+  // An enumeration's member spelling its name is a label whatever its length (`PASSWORD2 = "password2"`).
+  if (spelling(text.slice(start, end)) === spelling(name) && inEnumeration(text, start)) return undefined;
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
   // `password == "…"`: comparing a password with a literal hardcodes it. A token compared with a random-looking
