@@ -1,7 +1,8 @@
 /**
  * Members of an enumeration: a Python `class Name(str, Enum)` body, a TypeScript `enum Name { … }`.
- * Generated API clients list what a field may hold there (`PASSWORD2 = "password2"` in the Azure
- * SDK's `PasswordName`), and a member whose value spells its name is a label, not a password.
+ * Generated API clients list what a field may hold there (the Azure SDK's `PasswordName`, whose
+ * member `PASSWORD2` holds the word password2), and a member whose value spells its name is a
+ * label, not a password.
  */
 
 /** A class deriving from an enumeration type (`Enum`, `IntEnum`, `StrEnum`, `CaseInsensitiveEnumMeta`…, `Flag`). */

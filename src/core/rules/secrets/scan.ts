@@ -230,7 +230,7 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   // `const DBpassword = 'DBpassword'`: a name spelled out as its own value is a key, not a secret, in
   // any case and with any separators (a generated enum's `O_AUTH2_CLIENT_CREDENTIAL = "OAuth2ClientCredential"`).
   if (words.length >= 2 && spelling(text.slice(start, end)) === spelling(name)) return undefined;
-  // An enumeration's member spelling its name is a label whatever its length (`PASSWORD2 = "password2"`).
+  // An enumeration's member spelling its name is a label whatever its length (see enum-members.ts).
   if (spelling(text.slice(start, end)) === spelling(name) && inEnumeration(text, start)) return undefined;
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
