@@ -5,6 +5,7 @@
  */
 
 import { RE2JS } from 're2js';
+import { squash } from '../text/spelling';
 
 /** A timeout the code sets on one network call. */
 export interface TimeoutFact {
@@ -385,11 +386,6 @@ export function builtFromAnswerProblem(answer: string, fact: BuiltFromFact): Fac
     code: 'missing-fact',
     message: `The ${fact.what} is built from ${all}; the answer does not say where ${list} ${missing.length === 1 ? 'comes' : 'come'} from.`,
   };
-}
-
-/** Lower-case letters and digits only, so `tenantName`, `tenant_name` and "tenant name" compare equal. */
-function squash(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** An answer that says nothing ends the loop. */

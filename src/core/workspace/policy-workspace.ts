@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { compiledSourceOf, sourceMapsBeside } from '../check/compiled';
 import { listBoundedFolderSync, readBoundedTextFileSync } from './fs';
 import { unconfinedPathProblem } from './paths';
@@ -365,22 +365,21 @@ export class PolicyWorkspace {
   /**
    * The workspace file `relativePath` was compiled from, by a source map beside it (see
    * {@link compiledSourceOf}). Files exist when `listed` has them (a check's listing: nothing read to
-   * know), else when their folder lists them.
+   * know), else when they are regular files the policy does not ignore: one `lstat` each, since the
+   * editor asks on every pull of a script (a folder listing cost a `readdir` there).
    */
   compiledSourceOf(relativePath: string, listed?: ReadonlySet<string>): string | undefined {
     const path = normalizeRelativePath(relativePath);
     if (sourceMapsBeside(path).length === 0) return undefined;
-    const folders = new Map<string, ReadonlySet<string> | undefined>();
-    const inFolder = (file: string): boolean => {
-      if (this.isIgnored(file)) return false;
-      const folder = posix.dirname(file);
-      if (!folders.has(folder)) {
-        const names = this.listRelatedFolder(folder === '.' ? '' : folder);
-        folders.set(folder, names === undefined ? undefined : new Set(names));
+    const isFile = (file: string): boolean => {
+      if (unconfinedPathProblem(file) !== undefined || this.isIgnored(file)) return false;
+      try {
+        return lstatSync(join(this.root, file)).isFile();
+      } catch {
+        return false;
       }
-      return folders.get(folder)?.has(posix.basename(file)) ?? false;
     };
-    return compiledSourceOf(path, { exists: listed !== undefined ? (file) => listed.has(file) : inFolder, read: (file) => this.readRelatedFile(file) });
+    return compiledSourceOf(path, { exists: listed !== undefined ? (file) => listed.has(file) : isFile, read: (file) => this.readRelatedFile(file) });
   }
 
   /** A workspace file a rule reads beside the one it checks: through the bounded reader, confined to the root. */

@@ -1,3 +1,5 @@
+import { indentOf } from '../../text/spelling';
+
 /**
  * Members of an enumeration: a Python `class Name(str, Enum)` body, a TypeScript `enum Name { … }`.
  * Generated API clients list what a field may hold there (the Azure SDK's `PasswordName`, whose
@@ -18,21 +20,14 @@ const MAX_LOOKBACK_CHARS = 16 * 1024;
  */
 export function inEnumeration(text: string, at: number): boolean {
   const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  const indent = indentation(text, lineStart);
+  const indent = indentOf(text.slice(lineStart, at));
   if (indent === 0) return false;
   const limit = Math.max(0, lineStart - MAX_LOOKBACK_CHARS);
   for (let end = lineStart - 1; end > limit; ) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end);
-    if (line.trim() !== '' && indentation(text, start) < indent) return PYTHON_ENUM_CLASS.test(line) || TYPESCRIPT_ENUM.test(line);
+    if (line.trim() !== '' && indentOf(line) < indent) return PYTHON_ENUM_CLASS.test(line) || TYPESCRIPT_ENUM.test(line);
     end = start - 1;
   }
   return false;
-}
-
-/** The number of spaces and tabs a line starts with. */
-function indentation(text: string, lineStart: number): number {
-  let at = lineStart;
-  while (text.charCodeAt(at) === 0x20 || text.charCodeAt(at) === 0x09) at++;
-  return at - lineStart;
 }

@@ -1,3 +1,4 @@
+import { indentOf } from '../../text/spelling';
 import { isEnvReference, isPlaceholder } from './filters';
 
 /**
@@ -43,12 +44,6 @@ function linesOf(text: string): Line[] {
     start = end + 1;
   }
   return lines;
-}
-
-function indentOf(line: string): number {
-  let i = 0;
-  while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
-  return i;
 }
 
 function isBlankOrComment(line: string): boolean {

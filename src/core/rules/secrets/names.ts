@@ -71,16 +71,16 @@ const PUBLIC_WORDS: ReadonlySet<string> = new Set(['public', 'publishable', 'pub
  * `ContinuationToken`) or a version tag (Square's `version_token`, which a payment update must
  * quote back, like an ETag).
  */
-const PAGINATION_WORDS: ReadonlySet<string> = new Set(['next', 'continuation', 'pagination', 'version']);
+const CURSOR_WORDS: ReadonlySet<string> = new Set(['next', 'continuation', 'pagination', 'version']);
 
 /**
  * `NextContinuationToken` (S3), `nextPageToken` (Google APIs), `NextToken` (AWS), `paginationToken`,
  * `versionToken`: an opaque cursor or version a service hands out, no credential. Only right before
  * `token`: `nextAuthToken` and `FB_PAGE_TOKEN` still hold credentials.
  */
-function isPaginationToken(words: readonly string[]): boolean {
+function isCursorToken(words: readonly string[]): boolean {
   const before = words[words.length - 2];
-  return before !== undefined && (PAGINATION_WORDS.has(before) || (before === 'page' && words[words.length - 3] === 'next'));
+  return before !== undefined && (CURSOR_WORDS.has(before) || (before === 'page' && words[words.length - 3] === 'next'));
 }
 
 /**
@@ -114,7 +114,7 @@ export function classifySecretName(namedWords: readonly string[]): SecretNameCla
   // `secret2`, `password1`: a numbered secret is still a secret.
   const last = words[words.length - 1].replace(/\d+$/, '');
   const direct = LAST_WORD_CLASS.get(last);
-  if (direct === 'token' && isPaginationToken(words)) return undefined;
+  if (direct === 'token' && isCursorToken(words)) return undefined;
   if (direct) return direct;
   if (last === 'key' && words.length >= 2 && KEY_QUALIFIERS.has(words[words.length - 2])) return 'key';
   for (const [suffix, nameClass] of COMPOUND_SUFFIXES) {

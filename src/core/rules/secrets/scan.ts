@@ -6,6 +6,7 @@ import type { FileKind } from './file-kind';
 import { type TextSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { inEnumeration } from './enum-members';
+import { squash } from '../../text/spelling';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
 import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
@@ -229,20 +230,15 @@ function judgeAssignment(text: string, assignment: Assignment, file: FileKind, o
   const words = splitWords(name);
   // `const DBpassword = 'DBpassword'`: a name spelled out as its own value is a key, not a secret, in
   // any case and with any separators (a generated enum's `O_AUTH2_CLIENT_CREDENTIAL = "OAuth2ClientCredential"`).
-  if (words.length >= 2 && spelling(text.slice(start, end)) === spelling(name)) return undefined;
+  if (words.length >= 2 && squash(text.slice(start, end)) === squash(name)) return undefined;
   // An enumeration's member spelling its name is a label whatever its length (see enum-members.ts).
-  if (spelling(text.slice(start, end)) === spelling(name) && inEnumeration(text, start)) return undefined;
+  if (squash(text.slice(start, end)) === squash(name) && inEnumeration(text, start)) return undefined;
   const nameClass = classifySecretName(words);
   if (!nameClass) return undefined;
   // `password == "…"`: comparing a password with a literal hardcodes it. A token compared with a random-looking
   // literal is as often a protocol value, so there only a written shared secret counts (below).
   const random = assignment.comparison && !WRITTEN_PASSWORD_CLASSES.has(nameClass) ? undefined : judgeRandomValue(text, assignment, file, options, words, nameClass);
   return random ?? judgeWrittenPassword(text, assignment, file, options, nameClass);
-}
-
-/** A name's or value's letters and digits, lower case: how it is spelled whatever its case style. */
-function spelling(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /**
@@ -285,7 +281,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   if (isPlaceholder(value) || isEnvReference(value) || isPackageSpec(value) || isAllowed(value, options.allow)) return undefined;
   // The name numbered is no random value (`"version_token": "version_token8"`, an API reference
   // generator's example); a person's `DBpassword1` is judged as a written password.
-  if (spelling(value).replace(/\d+$/, '') === spelling(name)) return undefined;
+  if (squash(value).replace(/\d+$/, '') === squash(name)) return undefined;
   // The unit is the value after any `Bearer ` scheme, so a header literal is not replaced whole.
   const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
   // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.

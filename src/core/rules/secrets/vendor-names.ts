@@ -1,3 +1,4 @@
+import { squash } from '../../text/spelling';
 import { isDocumentedExample, isEnvReference, isMechanicalFiller, isPlaceholder, isWordLike } from './filters';
 import { shannonEntropy } from './entropy';
 
@@ -151,7 +152,7 @@ export interface VendorNamedMatch {
  * vendor's shape and a random body is a live credential; with a typed filler body it is a note.
  */
 export function matchVendorNamed(name: string, value: string): VendorNamedMatch | undefined {
-  const compact = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const compact = squash(name);
   for (const format of VENDOR_NAMED_FORMATS) {
     if (!format.name.test(compact) || !format.value.test(value)) continue;
     // A slug of words in the shape (`my-cloudflare-worker-name-…`) is a name, not a key.
