@@ -14,6 +14,22 @@ describe('LineIndex', () => {
     assert.equal(index.lineText(2), 'ef');
   });
 
+  it('starts a line after every line break, with or without a \\r in the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\n', '\r', '\r\n', 'é') }), (text) => {
+        const index = new LineIndex(text);
+        const lines = text.split(/\r\n|\r|\n/);
+        assert.equal(index.lineCount, lines.length);
+        let offset = 0;
+        for (let line = 0; line < lines.length; line++) {
+          assert.equal(index.lineStart(line), offset);
+          assert.equal(index.lineText(line), lines[line]);
+          offset += lines[line].length + (text.startsWith('\r\n', offset + lines[line].length) ? 2 : 1);
+        }
+      }),
+    );
+  });
+
   it('round-trips every offset of any text', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', '\r\n', 'é', '😀') }), (text) => {
