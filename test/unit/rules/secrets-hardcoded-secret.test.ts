@@ -1364,7 +1364,7 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(check('auth.py', "cache__all__ = ('V3Saml2Password', 'V3ADFSPassword')\n").length, 1);
     });
 
-    it('Rust doc comments are documentation; credentials for reserved example names are illustrations', () => {
+    it('Rust and Go doc comments are documentation; credentials for reserved example names are illustrations', () => {
       // sequoia-openpgp's crypto/mod.rs: a password a person wrote, in a doc comment's example; a random key beside it is still reported.
       const written = ['hun', 'ter2'].join('');
       const key = randomChars(BASE62, 32, 1330);
@@ -1392,6 +1392,37 @@ describe('secrets/hardcoded-secret', () => {
       );
       // The same lines in a C file are code: doc comments count as documentation in Rust only.
       assert.equal(check('src/crypto.c', `/// const char *password = "${written}";\n`).length, 1);
+
+
+      // Go: gophercloud's doc.go files and viper's type comment show credentials in examples.
+      const goSource = [
+        '// Package users manages users.',
+        '//',
+        '//\tpassword := "' + written + '"',
+        '//\tapiKey := "' + key + '"',
+        'package users',
+        '/*',
+        'Example to rescue a server',
+        '  rescueOpts := RescueOpts{',
+        '    AdminPass: "' + written + '",',
+        '  }',
+        '*/',
+        'func Rescue() {}',
+        '// A comment set apart from the code by a blank line.',
+        '// password := "' + written + '"',
+        '',
+        'func other() {',
+        '\t// password := "' + written + '"',
+        '\tpassword := "' + written + '"',
+        '}',
+        '/* password := "' + written + '" */ var x = 1',
+        'func third() {}',
+      ].join('\n');
+      // The key in the package's doc comment (line 4); the password in a comment above a blank line
+      // (14), in a comment inside a function (17), in code (18) and in a comment with code after it (20).
+      assert.deepEqual(lineNumbers(goSource, check('openstack/users/doc.go', `${goSource}\n`)), [4, 14, 17, 18, 20]);
+      // A package comment of one line, at the file's start.
+      assert.deepEqual(check('doc.go', `// Example: password := "${written}"\npackage users\n`), []);
 
       // The url crate's docs and reqwest's tests: a password for example.com, a `.test` or `.example` name.
       const password = strongValue(14, 1331);

@@ -126,6 +126,47 @@ export function rustDocComments(text: string): TextSpan[] {
   return spans;
 }
 
+/** The keywords a Go top-level declaration starts with: a comment right above one is its doc comment. */
+const GO_DECLARATION = /^(?:package|import|func|type|var|const)\b/;
+
+/**
+ * The doc comments of a Go source, as `go doc` reads them: a group of `//` lines, or a `/* … *\/`
+ * block, at a line's start and directly above a top-level declaration (`package`, `func`, `type`,
+ * `var`, `const`, `import`), with no blank line between. `doc.go` files hold a package's whole
+ * documentation this way, examples included. Other comments are not documentation. Read by lines,
+ * not tokens, like {@link rustDocComments}.
+ */
+export function goDocComments(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
+  /** The comment group the lines just read make, if they were comments at a line's start. */
+  let group: TextSpan | undefined;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const lineEnd = text.indexOf('\n', lineStart);
+    const end = lineEnd < 0 ? text.length : lineEnd;
+    if (text.startsWith('//', lineStart)) {
+      group = { start: group?.start ?? lineStart, end };
+      lineStart = end + 1;
+      continue;
+    }
+    if (text.startsWith('/*', lineStart)) {
+      const close = text.indexOf('*/', lineStart + 2);
+      const blockEnd = close < 0 ? text.length : close + 2;
+      const next = text.indexOf('\n', blockEnd);
+      // Code after the block on its last line makes the block no group of its own.
+      const rest = text.slice(blockEnd, next < 0 ? text.length : next).trim();
+      group = rest === '' ? { start: group?.start ?? lineStart, end: blockEnd } : undefined;
+      lineStart = next < 0 ? text.length : next + 1;
+      continue;
+    }
+    // Any other line ends the group: a blank line leaves it no declaration's doc comment.
+    if (group !== undefined && GO_DECLARATION.test(text.slice(lineStart, Math.min(end, lineStart + 8)))) spans.push(group);
+    group = undefined;
+    lineStart = end + 1;
+  }
+  return spans;
+}
+
 /**
  * The POD of a Perl source: from a line that starts with `=` and a word (`=head1`, `=item`, `=pod`)
  * to the next line that starts with `=cut`, or to the end, as perl skips it; and runs of `#pod` lines,
