@@ -88,10 +88,16 @@ function expectOne(path: string, text: string, secret: string, kind: string | Re
   return finding;
 }
 
+/**
+ * A made-up key of `label`'s kind: random base64 that starts as such a key's body does (a DER
+ * SEQUENCE, `MII…`, or OpenSSH's magic), as a real key's must to be reported as one.
+ */
 function pem(label: string, seed: number, escapeNewlines = false): string {
   const nl = escapeNewlines ? '\\n' : '\n';
-  const body = [0, 1, 2, 3, 4].map((row) => randomChars(BASE64, 64, seed + row)).join(nl);
-  return `-----BEGIN ${label}-----${nl}${body}${nl}-----END ${label}-----`;
+  const lines = [0, 1, 2, 3, 4].map((row) => randomChars(BASE64, 64, seed + row));
+  const start = label.startsWith('OPENSSH') ? 'b3BlbnNzaC1rZXktdjEAAAAA' : label.startsWith('PGP') ? '' : 'MIIBOg';
+  lines[0] = start + lines[0].slice(start.length);
+  return `-----BEGIN ${label}-----${nl}${lines.join(nl)}${nl}-----END ${label}-----`;
 }
 
 function jwt(payload: Record<string, unknown>, seed: number): string {
@@ -228,6 +234,34 @@ describe('secrets/hardcoded-secret', () => {
       }
       const escaped = pem('RSA PRIVATE KEY', 60, true);
       expectOne('src/sign.ts', `const signingKey = "${escaped}";\n`, escaped, 'RSA private key');
+    });
+
+    it('a body not shaped like the key its header names as information (fog\'s KeyPair example); every way of writing a real one as an error', () => {
+      const der = pem('RSA PRIVATE KEY', 64).split('\n');
+      const body = der.slice(1, -1);
+      const random = [randomChars(BASE64.replace('M', ''), 64, 70), ...body.slice(1)];
+      for (const label of ['RSA PRIVATE KEY', 'EC PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'OPENSSH PRIVATE KEY']) {
+        const made = `-----BEGIN ${label}-----\n${random.join('\n')}\n-----END ${label}-----`;
+        const [finding, ...more] = check('lib/fog/aws/key_pairs.rb', `# private_key="${made.replace(/\n/g, '\\n')}"\n`);
+        assert.equal(more.length, 0, label);
+        assert.equal(finding?.severity, 'info', label);
+        assert.match(finding.message, /whose body is not shaped like such a key/, label);
+      }
+      // A PGP block's packets start otherwise (`lQ…`); a short DER key (`MHc…`, P-256) may hold `MII` further on by chance.
+      const pgpBody = ['lQdGBGV0' + random[0].slice(8), ...random.slice(1)].join('\n');
+      const pgp = `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n${pgpBody}\n-----END PGP PRIVATE KEY BLOCK-----`;
+      expectOne('keys/signing.asc', `${pgp}\n`, pgp, 'PGP private key');
+      const ec = `-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB${randomChars(BASE64, 20, 72)}MIIz${randomChars(BASE64, 30, 73)}\n${randomChars(BASE64, 64, 74)}\n${randomChars(BASE64, 36, 75)}\n-----END EC PRIVATE KEY-----`;
+      expectOne('deploy/ec.pem', `${ec}\n`, ec, 'EC private key');
+      // A key encrypted the old PEM way holds ciphertext, which starts with anything.
+      const legacy = ['-----BEGIN RSA PRIVATE KEY-----', 'Proc-Type: 4,ENCRYPTED', 'DEK-Info: AES-128-CBC,' + randomChars(HEX, 32, 71).toUpperCase(), '', ...random, '-----END RSA PRIVATE KEY-----'].join('\n');
+      expectOne('deploy/legacy.pem', `${legacy}\n`, legacy, 'RSA private key');
+      // A DER body however its line breaks are written in a string: escaped, as a JSON or URL escape, an XML entity, joined by `+`.
+      for (const [separator, join] of [['\\n', ''], ['\\\\n', ''], ['\\u000a', ''], ['%0A', ''], ['&#10;', ''], ['\\n" +\n  "', '\\n" +\n  "']]) {
+        const written = `-----BEGIN RSA PRIVATE KEY-----${separator}${body.join(join || separator)}${separator}-----END RSA PRIVATE KEY-----`;
+        const findings = check('src/sign.ts', `const signingKey = "${written}";\n`);
+        assert.deepEqual(findings.map((finding) => finding.severity ?? 'error'), ['error'], separator);
+      }
     });
 
     it('real keys, however short, as errors; a key its own DER header shows was cut (Twilio 6 API docs) as information', () => {

@@ -71,12 +71,44 @@ function base64Runs(text: string, start: number, end: number): { longest: number
  * docs show `MIIEpQIBAAKCAQEAuyf/…` cut after 64 characters), not a key that could sign anything.
  */
 function truncatedDer(body: string, base64Total: number): boolean {
-  const start = /[A-Za-z0-9+/]/.exec(body);
-  if (start === null || !body.startsWith('MII', start.index)) return false;
-  const head = Buffer.from(body.slice(start.index, start.index + 8), 'base64');
+  const run = firstBodyRun(body);
+  const at = run?.indexOf('MII') ?? -1;
+  if (run === undefined || at < 0 || at > BODY_START_SLACK) return false;
+  const head = Buffer.from(run.slice(at, at + 8), 'base64');
   if (head.length < 4 || head[0] !== 0x30 || head[1] !== 0x82) return false;
   const declaredBytes = 4 + ((head[2] << 8) | head[3]);
   return base64Total < (declaredBytes * 4) / 3 / 2;
+}
+
+/**
+ * The first run of 40 or more base64 characters in a key's body: its first line. In a key written
+ * into a string literal, what is left of a line-break escape may lead it (the `n` of `\n`, the
+ * `u000a` of `\u000a`, the `0A` of `%0A`): at most {@link BODY_START_SLACK} characters.
+ */
+function firstBodyRun(body: string): string | undefined {
+  return /[A-Za-z0-9+/=]{40,}/.exec(body)?.[0];
+}
+
+/** Characters of a line-break escape that may precede a key body's first character in its first run. */
+const BODY_START_SLACK = 6;
+
+/** Flavours whose body is DER, a SEQUENCE, which base64 starts with `M`; `''` is PKCS #8's `PRIVATE KEY`. */
+const DER_KEY_FLAVOURS: ReadonlySet<string> = new Set(['', 'RSA ', 'EC ', 'DSA ', 'ENCRYPTED ']);
+/** What every OpenSSH private key's body starts with: `openssh-key-v1` in base64. */
+const OPENSSH_KEY_MAGIC = 'b3BlbnNzaC1rZXktdjE';
+
+/**
+ * True when the body cannot be the key its header names: a DER key whose first line does not start
+ * as a DER SEQUENCE does, or an OpenSSH key without its format's magic. That is random base64 under a
+ * real header, made up for documentation (fog's `KeyPair` example). A key encrypted the old PEM way
+ * (`Proc-Type:` and `DEK-Info:` lines) holds ciphertext, which may start with anything.
+ */
+function notKeyShaped(flavour: string, body: string): boolean {
+  const run = firstBodyRun(body);
+  if (run === undefined) return false;
+  const head = run.slice(0, BODY_START_SLACK + OPENSSH_KEY_MAGIC.length);
+  if (flavour === 'OPENSSH ') return !head.includes(OPENSSH_KEY_MAGIC);
+  return DER_KEY_FLAVOURS.has(flavour) && !body.includes('Proc-Type:') && !head.slice(0, BODY_START_SLACK + 1).includes('M');
 }
 
 const privateKey: CredentialFormat = {
@@ -105,6 +137,8 @@ const privateKey: CredentialFormat = {
     // A body cut short holds the key's header and the start of its public modulus, no secret:
     // still shown (gitleaks' own samples are such), at `info`, for someone to confirm.
     if (truncatedDer(body, total)) return { start: at, end: endAt + footer[0].length, kind, severity: 'info', truncated: true };
+    // Likewise a body that is not shaped like the key at all: made up for an example.
+    if (notKeyShaped(header[1], body)) return { start: at, end: endAt + footer[0].length, kind, severity: 'info', notKeyShaped: true };
     return { start: at, end: endAt + footer[0].length, kind };
   },
 };

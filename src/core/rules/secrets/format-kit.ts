@@ -29,6 +29,11 @@ export interface FormatMatch {
    * documentation example cut short (`info`, asking to confirm it is not part of a real key).
    */
   truncated?: boolean;
+  /**
+   * True for a private key whose body is not shaped like the key its header names (not DER, no
+   * OpenSSH magic): random text in a documentation example (`info`, asking to confirm).
+   */
+  notKeyShaped?: boolean;
   /** True when in tests and docs the value is a fixture or an illustration, not reported there. */
   illustrativeInTestsAndDocs?: boolean;
 }

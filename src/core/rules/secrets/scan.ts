@@ -41,6 +41,8 @@ export interface SecretCandidate {
   fillerBody?: boolean;
   /** True for a private key cut short (its DER header says it is longer): a note asking to confirm it is not part of a real key. */
   truncated?: boolean;
+  /** True for a private key whose body is not shaped like that key (not DER, no OpenSSH magic): a note asking to confirm it is made up. */
+  notKeyShaped?: boolean;
 }
 
 /** Tuning for the generic (name + entropy) detector and the allowlist. */
@@ -217,6 +219,7 @@ function fromFormat(text: string, formatId: string, defaultEnvName: string, matc
     ...(match.fillerBody ? { fillerBody: true } : {}),
     ...(match.guessable ? { guessable: true } : {}),
     ...(match.truncated ? { truncated: true } : {}),
+    ...(match.notKeyShaped ? { notKeyShaped: true } : {}),
   };
 }
 
