@@ -1398,7 +1398,7 @@ describe('secrets/hardcoded-secret', () => {
       assert.equal(check('auth.py', "cache__all__ = ('V3Saml2Password', 'V3ADFSPassword')\n").length, 1);
     });
 
-    it('Rust and Go doc comments are documentation; credentials for reserved example names are illustrations', () => {
+    it('Rust, Go and Ruby doc comments are documentation; credentials for reserved example names are illustrations', () => {
       // sequoia-openpgp's crypto/mod.rs: a password a person wrote, in a doc comment's example; a random key beside it is still reported.
       const written = ['hun', 'ter2'].join('');
       const key = randomChars(BASE62, 32, 1330);
@@ -1457,6 +1457,32 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(lineNumbers(goSource, check('openstack/users/doc.go', `${goSource}\n`)), [4, 14, 17, 18, 20]);
       // A package comment of one line, at the file's start.
       assert.deepEqual(check('doc.go', `// Example: password := "${written}"\npackage users\n`), []);
+
+      // Ruby: net-http-persistent's and net-ldap's RDoc show passwords in examples above the method.
+      const rubySource = [
+        'class Persistent',
+        '  # In order to use a URI for the proxy:',
+        '  #',
+        `  #   proxy.password = '${written}'`,
+        `  #   api_key = '${key}'`,
+        '  def proxy=(proxy)',
+        '  end',
+        '=begin',
+        `  auth = { password: '${written}' }`,
+        '=end',
+        '  attr_reader :pool',
+        `  # password: '${written}'`,
+        '',
+        '  def other',
+        `    # password = '${written}'`,
+        `    password = '${written}'`,
+        '  end',
+        'end',
+      ].join('\n');
+      // The key in the method's comment (line 5); the password above a blank line (12), in a
+      // comment inside the method (15) and in code (16).
+      assert.deepEqual(lineNumbers(rubySource, check('lib/net/http/persistent.rb', `${rubySource}\n`)), [5, 12, 15, 16]);
+      assert.deepEqual(check('lib/auth.rb', `=begin\n  password: '${written}'\n=end\ndef login; end\n`), []);
 
       // The url crate's docs and reqwest's tests: a password for example.com, a `.test` or `.example` name.
       const password = strongValue(14, 1331);

@@ -126,32 +126,42 @@ export function rustDocComments(text: string): TextSpan[] {
   return spans;
 }
 
-/** The keywords a Go top-level declaration starts with: a comment right above one is its doc comment. */
-const GO_DECLARATION = /^(?:package|import|func|type|var|const)\b/;
+/** How a language writes the comments its documentation tool reads above a declaration. */
+interface DocCommentStyle {
+  /** What a line comment starts with. */
+  readonly line: string;
+  /** True when an indented line comment counts (Ruby's methods sit inside classes); false: only at a line's start. */
+  readonly indented: boolean;
+  /** A block comment's opening, at a line's start, and its closing. */
+  readonly block: readonly [open: string, close: string];
+  /** What the declaration below starts with (after its indentation, when indented comments count). */
+  readonly declaration: RegExp;
+}
 
 /**
- * The doc comments of a Go source, as `go doc` reads them: a group of `//` lines, or a `/* … *\/`
- * block, at a line's start and directly above a top-level declaration (`package`, `func`, `type`,
- * `var`, `const`, `import`), with no blank line between. `doc.go` files hold a package's whole
- * documentation this way, examples included. Other comments are not documentation. Read by lines,
- * not tokens, like {@link rustDocComments}.
+ * The comments a documentation tool reads as a declaration's documentation: a group of line
+ * comments, or a block comment, directly above the declaration, with no blank line between.
+ * Other comments are not documentation. Read by lines, not tokens, like {@link rustDocComments}.
  */
-export function goDocComments(text: string): TextSpan[] {
+function docCommentsAbove(text: string, style: DocCommentStyle): TextSpan[] {
   const spans: TextSpan[] = [];
-  /** The comment group the lines just read make, if they were comments at a line's start. */
+  const [open, close] = style.block;
+  /** The comment group the lines just read make, if they were comments. */
   let group: TextSpan | undefined;
   let lineStart = 0;
   while (lineStart < text.length) {
     const lineEnd = text.indexOf('\n', lineStart);
     const end = lineEnd < 0 ? text.length : lineEnd;
-    if (text.startsWith('//', lineStart)) {
-      group = { start: group?.start ?? lineStart, end };
+    let at = lineStart;
+    if (style.indented) while (at < end && (text[at] === ' ' || text[at] === '\t')) at++;
+    if (text.startsWith(style.line, at)) {
+      group = { start: group?.start ?? at, end };
       lineStart = end + 1;
       continue;
     }
-    if (text.startsWith('/*', lineStart)) {
-      const close = text.indexOf('*/', lineStart + 2);
-      const blockEnd = close < 0 ? text.length : close + 2;
+    if (text.startsWith(open, lineStart)) {
+      const closeAt = text.indexOf(close, lineStart + open.length);
+      const blockEnd = closeAt < 0 ? text.length : closeAt + close.length;
       const next = text.indexOf('\n', blockEnd);
       // Code after the block on its last line makes the block no group of its own.
       const rest = text.slice(blockEnd, next < 0 ? text.length : next).trim();
@@ -159,12 +169,29 @@ export function goDocComments(text: string): TextSpan[] {
       lineStart = next < 0 ? text.length : next + 1;
       continue;
     }
-    // Any other line ends the group: a blank line leaves it no declaration's doc comment.
-    if (group !== undefined && GO_DECLARATION.test(text.slice(lineStart, Math.min(end, lineStart + 8)))) spans.push(group);
+    // Any other line ends the group: a blank line leaves it no declaration's documentation.
+    if (group !== undefined && style.declaration.test(text.slice(at, Math.min(end, at + 16)))) spans.push(group);
     group = undefined;
     lineStart = end + 1;
   }
   return spans;
+}
+
+/**
+ * The doc comments of a Go source, as `go doc` reads them: `//` lines or a `/* … *\/` block at a
+ * line's start, directly above a top-level declaration (`package`, `func`, `type`, `var`, `const`,
+ * `import`). `doc.go` files hold a package's whole documentation this way, examples included.
+ */
+export function goDocComments(text: string): TextSpan[] {
+  return docCommentsAbove(text, { line: '//', indented: false, block: ['/*', '*/'], declaration: /^(?:package|import|func|type|var|const)\b/ });
+}
+
+/**
+ * The documentation comments of a Ruby source, as RDoc and YARD read them: `#` lines (indented or
+ * not) or an `=begin`…`=end` block, directly above a method, class, module, attribute or constant.
+ */
+export function rubyDocComments(text: string): TextSpan[] {
+  return docCommentsAbove(text, { line: '#', indented: true, block: ['=begin', '\n=end'], declaration: /^(?:def|class|module|attr_(?:reader|writer|accessor))\b|^[A-Z]\w*\s*=[^=~]/ });
 }
 
 /**

@@ -35,7 +35,7 @@ export interface FileKind {
   /** True for documentation (Markdown, reStructuredText, AsciiDoc, POD) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
   /** How the file's own documentation is written inside its code (secrets/doc-strings.ts), when the rule reads it as documentation. */
-  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'go-doc-comments' | 'perl-pod';
+  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'go-doc-comments' | 'ruby-doc-comments' | 'perl-pod';
 }
 
 /** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
@@ -150,6 +150,9 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   }
   if (extension === 'rs') {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'rust-doc-comments' };
+  }
+  if (extension === 'rb' || extension === 'rake' || extension === 'gemspec') {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'ruby-doc-comments' };
   }
   if (extension === 'go') {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'go-doc-comments' };

@@ -3,7 +3,7 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch, isDeclinedJwt } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
-import { goDocComments, type TextSpan, perlPod, pythonDocStrings, rustDocComments } from './doc-strings';
+import { goDocComments, type TextSpan, perlPod, pythonDocStrings, rubyDocComments, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { inEnumeration } from './enum-members';
 import { squash } from '../../text/spelling';
@@ -149,7 +149,7 @@ export function scanForSecrets(text: string, file: FileKind, options: ScanOption
 
 /**
  * The file kind to judge a value at an offset by: inside a source file's own documentation (a
- * Python file's docstrings, an Ansible module's `EXAMPLES`, a Rust or Go file's doc comments, a Perl
+ * Python file's docstrings, an Ansible module's `EXAMPLES`, a Rust, Go or Ruby file's doc comments, a Perl
  * file's POD) it is documentation, and inside its own tests (a Rust file's `#[cfg(test)]` module)
  * test code. Offsets must not decrease from one call to the next.
  */
@@ -175,6 +175,9 @@ function spanJudge(text: string, file: FileKind): (at: number) => FileKind {
       break;
     case 'go-doc-comments':
       if (!file.docs && (text.includes('\n//') || text.includes('\n/*') || text.startsWith('/'))) docs = goDocComments(text);
+      break;
+    case 'ruby-doc-comments':
+      if (!file.docs && (text.includes('#') || text.includes('=begin'))) docs = rubyDocComments(text);
       break;
     case 'rust-doc-comments':
       if (!file.docs && (text.includes('//') || text.includes('/*'))) docs = rustDocComments(text);
