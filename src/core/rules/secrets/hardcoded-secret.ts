@@ -102,13 +102,12 @@ function messageFor(text: string, candidate: SecretCandidate): string {
   if (candidate.fillerBody) {
     return `Value with the shape of a ${candidate.kind}${prefix}${where}, but its body looks like a placeholder: confirm it is not a real credential, and if it is a fixture, make it an obvious one (\`<${candidate.kind}>\`) or allow it.`;
   }
+  const kindFirst = candidate.kind.charAt(0).toUpperCase() + candidate.kind.slice(1);
   if (candidate.truncated) {
-    const kind = candidate.kind.charAt(0).toUpperCase() + candidate.kind.slice(1);
-    return `${kind}${where} cut far shorter than its own header says: an example like this holds no key material, but confirm it is not part of a real key, and if it is documentation, allow it.`;
+    return `${kindFirst}${where} cut far shorter than its own header says: an example like this holds no key material, but confirm it is not part of a real key, and if it is documentation, allow it.`;
   }
   if (candidate.notKeyShaped) {
-    const kind = candidate.kind.charAt(0).toUpperCase() + candidate.kind.slice(1);
-    return `${kind}${where} whose body is not shaped like such a key (random text under its header): an example like this holds no key, but confirm it is not a real one, and if it is documentation, allow it.`;
+    return `${kindFirst}${where} whose body is not shaped like such a key (random text under its header): an example like this holds no key, but confirm it is not a real one, and if it is documentation, allow it.`;
   }
   if (candidate.guessable) {
     return `Hardcoded ${candidate.kind}${where} (a guessable, low-entropy value): read a generated one from the environment or a secret manager, and rotate it if it was ever committed.`;
