@@ -16,6 +16,7 @@ const suppressionSummaries = {
   'comprehension/suppression-reason': 'A comprehension-ignore comment without a reason',
   'comprehension/suppression-unknown-rule': 'A comprehension-ignore comment naming no rule or an unknown one',
   'comprehension/suppression-unused': 'A comprehension-ignore comment that silenced nothing',
+  'comprehension/suppression-unreviewed': 'A comprehension-ignore comment written in an AI block no note explains yet, which suppresses nothing',
 };
 const path = join(root, 'schemas/policy.schema.json');
 const schema = JSON.parse(readFileSync(path, 'utf8'));

@@ -5,9 +5,13 @@ import {
   parseSuppressions,
   SUPPRESSION_REASON_RULE_ID,
   SUPPRESSION_UNKNOWN_RULE_ID,
+  SUPPRESSION_UNREVIEWED_RULE_ID,
   SUPPRESSION_UNUSED_RULE_ID,
   type SuppressionSet,
 } from '../../src/core/check/suppressions';
+import { evaluate } from '../../src/core/check/engine';
+import { defaultPolicy } from '../../src/core/policy/policy';
+import { BUILTIN_RULES } from '../../src/core/rules';
 import { LineIndex } from '../../src/core/text/line-index';
 
 const KNOWN = ['security/eval', 'secrets/generic', 'reliability/timeout', 'custom/no-console'];
@@ -230,6 +234,29 @@ describe('comprehension-ignore injection grammar', () => {
     });
     assert.equal(tokens('// comprehension-ignored security/eval -- other word'), undefined);
     assert.equal(tokens('// my-comprehension-ignore security/eval -- other word'), undefined);
+  });
+
+  it('an assistant\'s suppression in its own block suppresses nothing until a person explains the block', () => {
+    const text = ['// comprehension-ignore security/eval -- the expression comes from our own config', 'export const value = eval(expression);', ''].join('\n');
+    const run = (aiRanges?: { startLine: number; endLine: number }[], unreviewedAiRanges?: { startLine: number; endLine: number }[]) => {
+      const result = evaluate('src/config.ts', text, { policy: defaultPolicy(), rules: BUILTIN_RULES, knownRuleIds: BUILTIN_RULES.map((rule) => rule.id), aiRanges, unreviewedAiRanges });
+      return { findings: result.findings.map((finding) => `${finding.startPosition.line + 1} ${finding.severity} ${finding.ruleId}`), suppressed: result.suppressedCount };
+    };
+    // A person's suppression, also of a finding in an AI block below it.
+    assert.deepEqual(run(), { findings: [], suppressed: 1 });
+    assert.deepEqual(run([{ startLine: 2, endLine: 2 }]), { findings: [], suppressed: 1 });
+    // Written in the block: the finding stands (raised for the block), and the comment is reported, not as unused.
+    assert.deepEqual(run([{ startLine: 1, endLine: 2 }]), { findings: ['2 error security/eval', '1 warning ' + SUPPRESSION_UNREVIEWED_RULE_ID], suppressed: 0 });
+    // A block above the suppression leaves it a person's.
+    const below = `const limit = 1;\n${text}`;
+    assert.equal(evaluate('src/config.ts', below, { policy: defaultPolicy(), rules: BUILTIN_RULES, knownRuleIds: BUILTIN_RULES.map((rule) => rule.id), aiRanges: [{ startLine: 1, endLine: 1 }] }).suppressedCount, 1);
+    // Once the block's note explains it, the suppression counts.
+    assert.deepEqual(run([{ startLine: 1, endLine: 2 }], []), { findings: [], suppressed: 1 });
+    // The reader alone: the suppression is set aside, with the problem in its place.
+    const set = parseSuppressions(text, new LineIndex(text), { knownRuleIds: KNOWN, unreviewedAiLine: (line) => line === 0 });
+    assert.deepEqual(set.suppressions, []);
+    assert.deepEqual(set.problems.map((problem) => problem.ruleId), [SUPPRESSION_UNREVIEWED_RULE_ID]);
+    assert.match(set.problems[0].message, /suppresses nothing\. Explain the block, and the suppression counts\./);
   });
 
   it('agrees with parseSuppressions on ids and reasons', () => {

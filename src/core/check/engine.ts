@@ -58,6 +58,12 @@ export interface EvaluateOptions {
   rules: readonly Rule[];
   /** AI-authored line ranges: findings inside them are raised one severity step. */
   aiRanges?: readonly LineRange[];
+  /**
+   * The AI-authored lines no person has vouched for yet (blocks without a comprehension note that
+   * explains them; default: every AI range). A suppression or Bandit `# nosec` written there is the
+   * assistant's own, and counts for nothing.
+   */
+  unreviewedAiRanges?: readonly LineRange[];
   /** Whether the file is in one of the policy's critical paths (computed by the caller, who knows the globs). */
   inCriticalPath?: boolean;
   /**
@@ -439,8 +445,10 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   }
   let suppressedCount = 0;
   if (options.knownRuleIds && !cancelled) {
-    const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds });
-    if (suppressions.suppressions.length > 0) {
+    const unreviewed = options.unreviewedAiRanges ?? options.aiRanges;
+    const unreviewedAiLine = unreviewed?.length ? (line: number) => unreviewed.some((range) => range.startLine <= line + 1 && line + 1 <= range.endLine) : undefined;
+    const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds, unreviewedAiLine });
+    if (suppressions.suppressions.length > 0 || suppressions.problems.length > 0) {
       const kept = findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID || !suppressions.isSuppressed(finding.ruleId, finding.startPosition.line));
       suppressedCount = findings.length - kept.length;
       findings = kept;
@@ -483,12 +491,13 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
 
 /**
  * Whether a line of `finding` carries Bandit's `# nosec` for one of `banditTests`, outside the
- * file's AI-written lines (an assistant's marker is no review).
+ * file's AI-written lines that no person has vouched for (an assistant's marker is no review).
  */
 function reviewedWithBandit(finding: RuleFinding, banditTests: readonly string[], lines: LineIndex, options: EvaluateOptions): boolean {
   const first = lines.positionAt(finding.start).line;
   const last = lines.positionAt(finding.end).line;
-  if (options.aiRanges?.some((range) => range.startLine <= last + 1 && first + 1 <= range.endLine)) return false;
+  const unreviewed = options.unreviewedAiRanges ?? options.aiRanges;
+  if (unreviewed?.some((range) => range.startLine <= last + 1 && first + 1 <= range.endLine)) return false;
   for (let line = first; line <= last; line++) if (markedNosec(lines.lineText(line), banditTests)) return true;
   return false;
 }

@@ -11,12 +11,15 @@ export const SUPPRESSION_REASON_RULE_ID = 'comprehension/suppression-reason';
 export const SUPPRESSION_UNKNOWN_RULE_ID = 'comprehension/suppression-unknown-rule';
 /** Reported for a suppression that silenced nothing (info; see {@link SuppressionSet.unusedProblems}). */
 export const SUPPRESSION_UNUSED_RULE_ID = 'comprehension/suppression-unused';
+/** Reported for a suppression written in an AI block no person has explained yet, which suppresses nothing (warning). */
+export const SUPPRESSION_UNREVIEWED_RULE_ID = 'comprehension/suppression-unreviewed';
 
 /** The ids of the problems this module reports, for `knownRuleIds` lists and rule listings. */
 export const SUPPRESSION_PROBLEM_RULE_IDS: readonly string[] = [
   SUPPRESSION_REASON_RULE_ID,
   SUPPRESSION_UNKNOWN_RULE_ID,
   SUPPRESSION_UNUSED_RULE_ID,
+  SUPPRESSION_UNREVIEWED_RULE_ID,
 ];
 
 /** One rule id named by a suppression, with where it is written. */
@@ -66,6 +69,12 @@ export interface SuppressionSet {
 export interface ParseSuppressionsOptions {
   /** Every rule id a suppression may name; without it, unknown ids are not reported. */
   knownRuleIds?: Iterable<string>;
+  /**
+   * True for a 0-based line an AI assistant wrote and no person has vouched for yet (its block has
+   * no comprehension note that explains it). A suppression written there is the assistant silencing
+   * its own finding, not a review: it suppresses nothing and is reported.
+   */
+  unreviewedAiLine?: (zeroBasedLine: number) => boolean;
 }
 
 /**
@@ -97,6 +106,16 @@ export function parseSuppressions(text: string, lines: LineIndex, options: Parse
     lastLine = line;
     const suppression = parseLine(lines, line);
     if (!suppression) continue;
+    if (options.unreviewedAiLine?.(line)) {
+      problems.push({
+        ruleId: SUPPRESSION_UNREVIEWED_RULE_ID,
+        severity: 'warning',
+        start: suppression.start,
+        end: suppression.end,
+        message: 'Written in an AI block that no comprehension note explains yet: an assistant silencing its own finding is no review, so this suppresses nothing. Explain the block, and the suppression counts.',
+      });
+      continue;
+    }
     if (known === undefined && options.knownRuleIds) known = new Set(options.knownRuleIds);
     suppressions.push(suppression);
     problems.push(...problemsOf(suppression, known));

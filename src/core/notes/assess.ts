@@ -31,6 +31,15 @@ export interface BlockNoteState {
   signOff: SignOffState;
 }
 
+/**
+ * True when a person has vouched for the block: its note explains its current code, and the sign-off
+ * the policy asks for (critical paths) holds. Until then what the block says about itself, such as a
+ * suppression comment, is the assistant's word only.
+ */
+export function vouchedFor(state: BlockNoteState): boolean {
+  return state.status.kind === 'explained' && (!state.signOff.required || state.signOff.valid !== undefined);
+}
+
 /** Inputs of {@link assessBlockNote}. */
 export interface AssessBlockNoteInput {
   /** Workspace-relative POSIX path of the block's file (its extension picks the parser). */

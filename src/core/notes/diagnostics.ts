@@ -7,7 +7,7 @@ import type { NoteProblemCode } from './quality';
 import type { NoteStatus } from './status';
 
 /** The assessment lives in ./assess; re-exported for the check pipeline's callers. */
-export { assessBlockNote, assessFileNotes, type BlockNoteState } from './assess';
+export { assessBlockNote, assessFileNotes, type BlockNoteState, vouchedFor } from './assess';
 
 /** Rule ids of the comprehension findings (shown like any policy rule, suppressible the same way). */
 export const MISSING_NOTE_RULE_ID = 'comprehension/missing-note';

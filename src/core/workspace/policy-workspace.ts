@@ -7,7 +7,7 @@ import { type BaselineIndex, filterNew, indexBaseline, parseBaseline } from '../
 import { evaluate, type EvaluateResult, FILE_NOT_CHECKED_RULE_ID, type LineRange } from '../check/engine';
 import { currentMutationResults } from '../mutate/cache';
 import { MUTATION_RULE_RATIONALE, SURVIVING_MUTANT_RULE_ID, survivingMutantFindings } from '../mutate/findings';
-import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings } from '../notes/diagnostics';
+import { assessFileNotes, type BlockNoteState, NOTE_RULE_IDS, NOTE_RULE_RATIONALE, noteFindings, vouchedFor } from '../notes/diagnostics';
 import { type CodeOwners, CodeOwnersCache } from '../notes/sign-off';
 import type { Block } from '../provenance/block';
 import { LineIndex } from '../text/line-index';
@@ -323,9 +323,11 @@ export class PolicyWorkspace {
     let notes: BlockNoteState[] = [];
     let extraFindings: ReturnType<typeof noteFindings> = [];
     const selection = this.ruleSelection;
-    if (options.blocks?.length && (!selection || NOTE_RULE_IDS.some((id) => selection.matches(id)))) {
-      const readNote = options.readNote ?? (() => undefined);
-      notes = assessFileNotes({ path, text, blocks: options.blocks, readNote, policy, inCriticalPath, codeOwners: () => this.codeOwners() });
+    const assessNotes = (blocks: readonly Block[]): BlockNoteState[] =>
+      assessFileNotes({ path, text, blocks, readNote: options.readNote ?? (() => undefined), policy, inCriticalPath, codeOwners: () => this.codeOwners() });
+    const noteRulesRun = !selection || NOTE_RULE_IDS.some((id) => selection.matches(id));
+    if (options.blocks?.length && noteRulesRun) {
+      notes = assessNotes(options.blocks);
       extraFindings = noteFindings(notes, { lines: new LineIndex(text), inCriticalPath, configured: policy.rules });
     }
     if (options.blocks?.length && options.cachedMutants) {
@@ -336,10 +338,17 @@ export class PolicyWorkspace {
       }
     }
     const aiRanges = options.aiRanges ?? options.blocks?.map(({ startLine, endLine }) => ({ startLine, endLine }));
+    // A suppression in an AI block counts once a person has explained the block (asked of the notes
+    // even when the note rules are not selected, so `--rules` does not change what is suppressed).
+    const unreviewedAiRanges =
+      options.aiRanges === undefined && options.blocks?.length
+        ? (noteRulesRun ? notes : assessNotes(options.blocks)).filter((state) => !vouchedFor(state)).map(({ block }) => ({ startLine: block.startLine, endLine: block.endLine }))
+        : undefined;
     const result = evaluate(path, text, {
       policy,
       rules: this.activeRules,
       aiRanges,
+      unreviewedAiRanges,
       extraFindings,
       inCriticalPath,
       inTestPath: this.matchers.isTest(path),

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCheck } from '../../../src/core/check/check-run';
@@ -44,6 +45,36 @@ describe('CLI check gates', () => {
       const explained = await cli(root, ['check', '--format', 'json']);
       assert.equal(explained.code, 0, explained.stdout + explained.stderr);
       assert.deepEqual(json(explained.stdout).findings, []);
+    });
+
+    it('a suppression an assistant wrote in its own block counts once a person has explained the block', async () => {
+      // A token the secrets rule reads as random, made at run time so this file holds none.
+      const token = createHash('sha256').update('gate-suppression').digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 32);
+      const lines = AI_CODE.split('\n');
+      const code = [
+        ...lines.slice(0, 3),
+        '  // comprehension-ignore secrets/hardcoded-secret -- a fixture token for the retry demo',
+        `  const apiToken = '${token}';`,
+        ...lines.slice(3),
+      ].join('\n');
+      const block = { ...aiBlock(), endLine: aiBlock().endLine + 2 };
+      writeAiBlock(root, block, AI_FILE, code);
+      const unexplained = await cli(root, ['check', '--format', 'json']);
+      assert.equal(unexplained.code, 1, unexplained.stdout + unexplained.stderr);
+      assert.deepEqual(
+        json(unexplained.stdout).findings.map((f) => `${f.startLine} ${f.severity} ${f.ruleId}`),
+        ['3 error comprehension/missing-note', '4 warning comprehension/suppression-unreviewed', '5 error secrets/hardcoded-secret'],
+      );
+      // The same without the note rules: `--rules` does not change what is suppressed.
+      const secretsOnly = await cli(root, ['check', '--format', 'json', '--rules', 'secrets/*']);
+      assert.deepEqual(json(secretsOnly.stdout).findings.map((f) => `${f.startLine} ${f.ruleId}`), ['5 secrets/hardcoded-secret']);
+
+      write(root, notePath(), passingNote(level1, block, AI_FILE, code));
+      const explained = await cli(root, ['check', '--format', 'json']);
+      assert.equal(explained.code, 0, explained.stdout + explained.stderr);
+      assert.deepEqual(json(explained.stdout).findings, []);
+      const secretsOnlyExplained = await cli(root, ['check', '--format', 'json', '--rules', 'secrets/*']);
+      assert.deepEqual(json(secretsOnlyExplained.stdout).findings, []);
     });
 
     it('an empty note, the untouched template, or the template with a wrong contentHash still fails', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assessBlockNote } from '../../../src/core/notes/assess';
+import { assessBlockNote, vouchedFor } from '../../../src/core/notes/assess';
 import { blockContentHash } from '../../../src/core/notes/content-hash';
 import { editorNoteFinding, noteFindings, UNREVIEWED_AI_BLOCK_RULE_ID } from '../../../src/core/notes/diagnostics';
 import { parseNote, updateNoteText } from '../../../src/core/notes/note-file';
@@ -77,10 +77,13 @@ describe('sign-off: who may sign an AI block off, and whether a sign-off holds',
   it('a sign-off holds for the code it signed, by someone other than the author; it goes stale when the block changes', () => {
     assert.equal(assess(note()).signOff.required, true);
     assert.match(assess(note()).signOff.problem!, /nobody has signed it off yet/);
+    // Explained but not signed off: nobody has vouched for it yet (a suppression in it counts for nothing).
+    assert.equal(vouchedFor(assess(note())), false);
     const byBob = signed(note(), 'Bob Reviewer <bob@example.com>');
     const state = assess(byBob);
     assert.equal(state.status.kind, 'explained');
     assert.equal(state.signOff.valid?.by, 'Bob Reviewer <bob@example.com>');
+    assert.equal(vouchedFor(state), true);
     assert.deepEqual(noteFindings([state], { lines: new LineIndex(AI_CODE), inCriticalPath: true }), []);
 
     const byAlice = assess(signed(note(), 'alice author <ALICE@example.com>'));

@@ -1011,6 +1011,9 @@ describe('Python rules (reliability and security)', () => {
       const policy = defaultPolicy();
       const byAssistant = evaluate('app/service.py', serializer, { policy, rules: [securityEval], aiRanges: [{ startLine: 2, endLine: 2 }] }).findings;
       assert.deepEqual(byAssistant.map((finding) => finding.severity), ['error']);
+      // Once a person has explained the block, its marker counts like anyone's (raised for the block, from info).
+      const explained = evaluate('app/service.py', serializer, { policy, rules: [securityEval], aiRanges: [{ startLine: 2, endLine: 2 }], unreviewedAiRanges: [] }).findings;
+      assert.deepEqual(explained.map((finding) => finding.severity), ['warning']);
       // The other Python checks Bandit covers, each by its own tests' ids.
       const shell = 'import subprocess\ndef run(cmd):\n    subprocess.run(f"ls {cmd}", shell=True)  # nosec B602\n';
       assert.equal(check(securityShellInjection, shell)[0]?.severity, 'info');
