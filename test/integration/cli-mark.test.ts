@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Block } from '../../src/core/provenance/block';
-import { getApi, runBuiltCli, waitFor, workspaceRoot } from './harness';
+import { getApi, runBuiltCli, waitFor, waitForDiagnostics, workspaceRoot } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;
 
@@ -68,5 +68,28 @@ describe('CLI mark in the editor', function () {
     const block = await blockFrom(api, uri, 'cursor', 'the CLI-marked block of an open file');
     assert.deepEqual([block.startLine, block.endLine, block.source, block.confidence], [3, 5, 'agent-write', 'certain']);
     assert.equal((await api.getBlocks(uri)).length, 1);
+  });
+
+  it('a suppression in lines an agent wrote suppresses nothing in the editor while no note explains them', async () => {
+    const uri = await writeFile(
+      'src/agent-suppressed.ts',
+      ['export function load(expression: string): unknown {', '  // comprehension-ignore security/eval -- the expression comes from our own config', '  return eval(expression);', '}', ''].join('\n'),
+    );
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const code = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
+    // A person's suppression: the file shows no eval finding.
+    await waitForDiagnostics(uri, (diagnostics) => !diagnostics.some((d) => code(d) === 'security/eval'), 'the suppression written by hand holds');
+    const run = await runBuiltCli(['mark', '--file', 'src/agent-suppressed.ts', '--lines', '1-4', '--agent', 'claude-code']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    await blockFrom(api, uri, 'claude-code', 'the agent-written block with the suppression');
+    const shown = await waitForDiagnostics(
+      uri,
+      (diagnostics) => diagnostics.some((d) => code(d) === 'comprehension/suppression-unreviewed') && diagnostics.some((d) => code(d) === 'security/eval'),
+      'the agent-written suppression set aside',
+    );
+    const unreviewed = shown.find((d) => code(d) === 'comprehension/suppression-unreviewed')!;
+    assert.equal(unreviewed.range.start.line, 1);
+    assert.equal(unreviewed.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(shown.find((d) => code(d) === 'security/eval')!.range.start.line, 2);
   });
 });
