@@ -25,6 +25,7 @@ import { blockFromRecord, recordPath } from '../core/provenance/record';
 import { ProvenanceStore, recordsFolderOf } from '../core/provenance/store';
 import { join } from 'node:path';
 import { editorNoteFinding, MISSING_NOTE_RULE_ID, STALE_NOTE_RULE_ID } from '../core/notes/diagnostics';
+import { SUPPRESSION_UNREVIEWED_RULE_ID } from '../core/check/suppressions';
 import { parseNote } from '../core/notes/note-file';
 import { ruleHoverMarkdown } from '../core/rules/hover';
 import type { Block } from '../core/provenance/block';
@@ -394,6 +395,10 @@ export function startServer(connection: Connection): void {
       const blockId = (diagnostic.data as { blockId?: string } | undefined)?.blockId;
       if (blockId && finding.ruleId === MISSING_NOTE_RULE_ID) {
         actions.push({ title: 'Write a comprehension note', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, command: { title: 'Write a comprehension note', command: WRITE_NOTE_COMMAND, arguments: [document.uri, blockId] } });
+      }
+      if (blockId && finding.ruleId === SUPPRESSION_UNREVIEWED_RULE_ID) {
+        const title = 'Explain this AI block, so the suppression counts';
+        actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: true, command: { title, command: WRITE_NOTE_COMMAND, arguments: [document.uri, blockId] } });
       }
       if (blockId && finding.ruleId === STALE_NOTE_RULE_ID) {
         actions.push({ title: 'Mark as reviewed, note still true', kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: 'Mark as reviewed', command: MARK_REVIEWED_COMMAND, arguments: [document.uri, blockId] } });

@@ -91,5 +91,8 @@ describe('CLI mark in the editor', function () {
     assert.equal(unreviewed.range.start.line, 1);
     assert.equal(unreviewed.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(shown.find((d) => code(d) === 'security/eval')!.range.start.line, 2);
+    // Its quick fix opens the block's note: explaining the block is what makes the suppression count.
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, unreviewed.range);
+    assert.ok(actions.some((action) => action.title === 'Explain this AI block, so the suppression counts'), JSON.stringify(actions.map((action) => action.title)));
   });
 });

@@ -253,9 +253,9 @@ describe('comprehension-ignore injection grammar', () => {
     // Once the block's note explains it, the suppression counts.
     assert.deepEqual(run([{ startLine: 1, endLine: 2 }], []), { findings: [], suppressed: 1 });
     // The reader alone: the suppression is set aside, with the problem in its place.
-    const set = parseSuppressions(text, new LineIndex(text), { knownRuleIds: KNOWN, unreviewedAiLine: (line) => line === 0 });
+    const set = parseSuppressions(text, new LineIndex(text), { knownRuleIds: KNOWN, unreviewedAiBlock: (line) => (line === 0 ? { blockId: 'blk-1' } : undefined) });
     assert.deepEqual(set.suppressions, []);
-    assert.deepEqual(set.problems.map((problem) => problem.ruleId), [SUPPRESSION_UNREVIEWED_RULE_ID]);
+    assert.deepEqual(set.problems.map((problem) => [problem.ruleId, problem.blockId]), [[SUPPRESSION_UNREVIEWED_RULE_ID, 'blk-1']]);
     assert.match(set.problems[0].message, /suppresses nothing\. Explain the block, and the suppression counts\./);
   });
 

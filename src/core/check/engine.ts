@@ -63,7 +63,7 @@ export interface EvaluateOptions {
    * explains them; default: every AI range). A suppression or Bandit `# nosec` written there is the
    * assistant's own, and counts for nothing.
    */
-  unreviewedAiRanges?: readonly LineRange[];
+  unreviewedAiRanges?: readonly (LineRange & { blockId?: string })[];
   /** Whether the file is in one of the policy's critical paths (computed by the caller, who knows the globs). */
   inCriticalPath?: boolean;
   /**
@@ -445,9 +445,9 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   }
   let suppressedCount = 0;
   if (options.knownRuleIds && !cancelled) {
-    const unreviewed = options.unreviewedAiRanges ?? options.aiRanges;
-    const unreviewedAiLine = unreviewed?.length ? (line: number) => unreviewed.some((range) => range.startLine <= line + 1 && line + 1 <= range.endLine) : undefined;
-    const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds, unreviewedAiLine });
+    const unreviewed: readonly (LineRange & { blockId?: string })[] | undefined = options.unreviewedAiRanges ?? options.aiRanges;
+    const unreviewedAiBlock = unreviewed?.length ? (line: number) => unreviewed.find((range) => range.startLine <= line + 1 && line + 1 <= range.endLine) : undefined;
+    const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds, unreviewedAiBlock });
     if (suppressions.suppressions.length > 0 || suppressions.problems.length > 0) {
       const kept = findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID || !suppressions.isSuppressed(finding.ruleId, finding.startPosition.line));
       suppressedCount = findings.length - kept.length;

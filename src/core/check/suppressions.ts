@@ -70,11 +70,11 @@ export interface ParseSuppressionsOptions {
   /** Every rule id a suppression may name; without it, unknown ids are not reported. */
   knownRuleIds?: Iterable<string>;
   /**
-   * True for a 0-based line an AI assistant wrote and no person has vouched for yet (its block has
-   * no comprehension note that explains it). A suppression written there is the assistant silencing
-   * its own finding, not a review: it suppresses nothing and is reported.
+   * The AI block holding a 0-based line that no person has vouched for yet (no comprehension note
+   * explains it), or undefined. A suppression written there is the assistant silencing its own
+   * finding, not a review: it suppresses nothing and is reported, with the block's id when known.
    */
-  unreviewedAiLine?: (zeroBasedLine: number) => boolean;
+  unreviewedAiBlock?: (zeroBasedLine: number) => { blockId?: string } | undefined;
 }
 
 /**
@@ -106,13 +106,15 @@ export function parseSuppressions(text: string, lines: LineIndex, options: Parse
     lastLine = line;
     const suppression = parseLine(lines, line);
     if (!suppression) continue;
-    if (options.unreviewedAiLine?.(line)) {
+    const unreviewed = options.unreviewedAiBlock?.(line);
+    if (unreviewed !== undefined) {
       problems.push({
         ruleId: SUPPRESSION_UNREVIEWED_RULE_ID,
         severity: 'warning',
         start: suppression.start,
         end: suppression.end,
         message: 'Written in an AI block that no comprehension note explains yet: an assistant silencing its own finding is no review, so this suppresses nothing. Explain the block, and the suppression counts.',
+        ...(unreviewed.blockId !== undefined ? { blockId: unreviewed.blockId } : {}),
       });
       continue;
     }

@@ -342,7 +342,7 @@ export class PolicyWorkspace {
     // even when the note rules are not selected, so `--rules` does not change what is suppressed).
     const unreviewedAiRanges =
       options.aiRanges === undefined && options.blocks?.length
-        ? (noteRulesRun ? notes : assessNotes(options.blocks)).filter((state) => !vouchedFor(state)).map(({ block }) => ({ startLine: block.startLine, endLine: block.endLine }))
+        ? (noteRulesRun ? notes : assessNotes(options.blocks)).filter((state) => !vouchedFor(state)).map(({ block }) => ({ startLine: block.startLine, endLine: block.endLine, blockId: block.id }))
         : undefined;
     const result = evaluate(path, text, {
       policy,
