@@ -1643,6 +1643,10 @@ describe('secrets/hardcoded-secret', () => {
       // Generated clients' type names under secret names (kubernetes' openapi_types) are names; a password with a digit for a letter is not.
       const types = "openapi_types = {\n    'secret': 'V1SecretVolumeSource',\n    'service_account_token': 'V1ServiceAccountTokenProjection',\n    'manage_own_s3_credentials': 'manageOwnS3Credentials',\n}\n";
       assert.deepEqual(check('kubernetes/client/models/v1_volume.py', types), []);
+      // PHP class names, namespaced with backslashes (Predis' command table; escaped in a double-quoted string).
+      const commands = "return array(\n    'PING' => 'Predis\\Command\\ConnectionPing',\n    'AUTH' => 'Predis\\Command\\ConnectionAuth',\n    'TOKEN' => \"App\\\\Auth\\\\TokenGuard\",\n);\n";
+      assert.deepEqual(check('Predis/Profile/RedisVersion200.php', commands), []);
+      assert.equal(check('config/app.php', `'auth' => 'Predis\\${randomChars(BASE62, 24, 1650)}',\n`).length, 1);
       const leet = ['Passw0rd', 'Admin'].join('');
       assert.equal(check('app/settings.py', `admin_password = "${leet}"\n`).length, 1);
       // Random keys almost never read as such names: of 20,000 seeded base62 keys of 10 to 39 characters with a digit, at most a couple.

@@ -464,8 +464,9 @@ export function isWordLike(value: string): boolean {
   // Slugs, dotted names and identifiers: every segment is digits, one-case letters, or camelCase /
   // PascalCase words of three letters or more on average (`accessTokenKey`, `my-app-name-2`). A
   // lexer's token names carry a sigil (prettier's `?InterpolationInTemplate`); no key alphabet
-  // (base64, base62, hex) has a `?`.
-  const segments = plain.split(/[-_.:/@$#?]+/).filter((segment) => segment.length > 0);
+  // (base64, base62, hex) has a `?`, nor a backslash, which separates a PHP namespace's parts
+  // (`Predis\Command\ConnectionAuth`).
+  const segments = plain.split(/[-_.:/@$#?\\]+/).filter((segment) => segment.length > 0);
   return segments.length > 0 && segments.every(isWordSegment);
 }
 
