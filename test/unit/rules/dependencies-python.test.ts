@@ -95,10 +95,12 @@ describe('Python dependencies', () => {
 
     it('reads setup.cfg, Pipfile and the literal lists of setup.py without running it', () => {
       const cfg = parseSetupCfg(['[metadata]', 'name = acme', '[options]', 'install_requires =', '    click>=8', '    rich', '[options.extras_require]', 'test =', '    pytest', '[flake8]', 'max-line-length = 100'].join('\n'));
-      assert.deepEqual(cfg, { declared: ['click', 'rich', 'pytest'], name: 'acme' });
+      assert.deepEqual(cfg, { declared: ['click', 'rich', 'pytest'], name: 'acme', buildRequires: ['setuptools', 'wheel'] });
+      // A setup.cfg that only configures other tools says nothing about the build.
+      assert.deepEqual(parseSetupCfg('[flake8]\nmax-line-length = 100\n'), { declared: [] });
       assert.deepEqual(parsePipfile('[packages]\nflask = "*"\n[dev-packages]\npytest = {version = "*"}\n[requires]\npython_version = "3.11"\n').declared, ['flask', 'pytest']);
       const setup = parseSetupPy("from setuptools import setup\nsetup(name='acme', install_requires=['requests>=2', \"six\"], extras_require={'yaml': ['PyYAML']})\n");
-      assert.deepEqual(setup, { declared: ['requests', 'six', 'pyyaml'], name: 'acme' });
+      assert.deepEqual(setup, { declared: ['requests', 'six', 'pyyaml'], buildRequires: ['setuptools', 'wheel'], name: 'acme' });
       assert.deepEqual(parseSetupPy('setup(install_requires=read_requirements())').declared, []);
     });
 
@@ -164,6 +166,19 @@ describe('Python dependencies', () => {
       assert.match(cv2!, /add "opencv-python" to requirements\.txt/);
       assert.match(invented!, /'fancy_retry_helper' is imported but no distribution declared in requirements\.txt/);
       assert.match(invented!, /hallucinated package/);
+    });
+
+    it('a project setuptools builds imports setuptools in its setup.py without declaring it (flask\'s example project)', () => {
+      const files = {
+        'setup.cfg': '[metadata]\nname = flaskr\n[options]\ninstall_requires =\n    flask\n',
+        'setup.py': 'from setuptools import setup\n\nsetup()\n',
+        'flaskr/db.py': 'import click\n',
+      };
+      assert.deepEqual(flagged(dependenciesUndeclared, files, 'setup.py'), []);
+      // Declaring nothing else: a module the project imports is still undeclared.
+      assert.deepEqual(flagged(dependenciesUndeclared, files, 'flaskr/db.py'), ['click']);
+      // A project with no setuptools manifest (requirements only) does not get it for free.
+      assert.deepEqual(flagged(dependenciesUndeclared, { 'requirements.txt': 'flask\n', 'tools/build.py': 'import setuptools\n' }, 'tools/build.py'), ['setuptools']);
     });
 
     it('accepts a Poetry project in src layout importing itself, its tests and its dev group', () => {
@@ -324,7 +339,7 @@ describe('Python dependencies', () => {
       };
       assert.deepEqual(flagged(dependenciesLookalike, files, 'a.py'), []);
       // Undeclared but real: genuine neighbours and numbered siblings are not called typos (undeclared reports them).
-      assert.deepEqual(flagged(dependenciesLookalike, { 'requirements.txt': 'requests\n', 'b.py': 'import scapy\nimport httpx2\nimport aiofile\nfrom uamqp import Message\nimport Numpy\n' }, 'b.py'), ['Numpy']);
+      assert.deepEqual(flagged(dependenciesLookalike, { 'requirements.txt': 'requests\n', 'b.py': 'import scapy\nimport httpx2\nimport aiofile\nfrom uamqp import Message\nfrom paste.httpexceptions import HTTPUnauthorized\nimport Numpy\n' }, 'b.py'), ['Numpy']);
       // cx_Oracle's module is capitalised; `_billiard` is billiard's extension module; a dialect file named
       // after the package it adapts (SQLAlchemy's cymysql.py) imports it on purpose. Not `cymysql` elsewhere.
       const adapters = { 'requirements.txt': 'requests\n', 'dialects/cymysql.py': 'import cx_Oracle\nfrom _billiard import read\ncymysql = __import__("cymysql")\n', 'other.py': 'import cymysql\n' };

@@ -1350,6 +1350,10 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('README.md', `  accessToken: '${['preview_0b7f', '6x59a0'].join('')}',\n`), []);
       const other = `sq0csp-${randomChars(BASE64URL, 43, 1313)}`;
       assert.equal(check('api/resources/oAuth/client/Client.js', ` *         clientSecret: "${other}",\n`).length, 1);
+      // AWS's API examples in botocore's data: IAM ChangePassword's old password; another such password is reported.
+      const example = '{\n  "input": {\n    "NewPassword": "]35d/{pB9Fo9wJ",\n    "OldPassword": "' + ['3s0K_;x', 'h4~8XXI'].join('') + '"\n  }\n}\n';
+      assert.deepEqual(check('botocore/data/iam/2010-05-08/examples-1.json', example), []);
+      assert.equal(check('botocore/data/iam/2010-05-08/examples-1.json', example.replace(['3s0K_;x', 'h4~8XXI'].join(''), ['7tQ_;zw', 'e5~9YPK'].join(''))).length, 1);
     });
 
     it("a password's hash is not the password (passlib's and Django's test vectors); an enum value spelling its name is no secret (the Azure SDK)", () => {

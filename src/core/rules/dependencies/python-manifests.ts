@@ -190,12 +190,15 @@ export function parseSetupCfg(text: string): PythonDeclarations {
   let name: string | undefined;
   let section = '';
   let key: string | undefined;
+  /** True when the file configures setuptools (`[metadata]`, `[options…]`), not only other tools (`[flake8]`). */
+  let configuresSetuptools = false;
   for (const rawLine of text.split(/\r?\n/)) {
     if (/^\s*[#;]/.test(rawLine) || rawLine.trim() === '') continue;
     const header = /^\[([^\]]+)\]/.exec(rawLine);
     if (header) {
       section = header[1]!.trim().toLowerCase();
       key = undefined;
+      if (section === 'metadata' || section === 'options' || section.startsWith('options.')) configuresSetuptools = true;
       continue;
     }
     let value: string;
@@ -227,8 +230,15 @@ export function parseSetupCfg(text: string): PythonDeclarations {
   const result: PythonDeclarations = { declared };
   if (name !== undefined) result.name = name;
   if (includes.length > 0) result.includes = includes;
+  if (configuresSetuptools) result.buildRequires = [...SETUPTOOLS_BUILD];
   return result;
 }
+
+/**
+ * What a project that setuptools builds needs to build, declared or not: pip builds a project
+ * without a `[build-system]` table with these (PEP 517's fallback), and `setup.py` runs under them.
+ */
+const SETUPTOOLS_BUILD: readonly string[] = ['setuptools', 'wheel'];
 
 /** Bounded: a list literal longer than this is not a hand-written requirement list. */
 const MAX_SETUP_LIST = 20_000;
@@ -263,7 +273,7 @@ export function parseSetupPy(text: string): PythonDeclarations {
     }
   }
   const nameMatch = /\bname\s*=\s*(["'])([A-Za-z0-9][A-Za-z0-9._-]*)\1/.exec(text);
-  const result: PythonDeclarations = { declared };
+  const result: PythonDeclarations = { declared, buildRequires: [...SETUPTOOLS_BUILD] };
   if (nameMatch) result.name = normalizeDistributionName(nameMatch[2]!);
   // `install_requires=requirements` or `=read(...)`: built by code this reader does not run.
   if (/\binstall_requires\s*=\s*[^\s[{]/.test(text)) result.opaque = true;

@@ -337,4 +337,6 @@ export const GENUINE_NEIGHBOUR_DISTRIBUTIONS: readonly string[] = [
   'caio', 'environs', 'gast',
   // Microsoft's AMQP 1.0 client, imported by the Azure SDK's Event Hubs and Service Bus (Debian's python3-azure).
   'uamqp',
+  // Python Paste, the WSGI toolkit (pysaml2's repoze plugins import paste.httpexceptions): one edit from future's `past`.
+  'paste',
 ];

@@ -131,6 +131,11 @@ const DOCUMENTED_EXAMPLE_HASHES: ReadonlySet<string> = new Set([
   'e478280aaaef5a155e2103fbee9b0db4978a5578739e7f8debee867519c1adf6',
   // Contentful's README example preview access token (contentful.js 11).
   '9ee1e2a4135645b5462e73cfba8a60fca3cbf8d716d424446181affd12cd81ae',
+  // AWS's API examples, shipped in every SDK (botocore's data/*/examples-1.json): IAM ChangePassword's
+  // old and new passwords, KMS CreateGrant's grant token.
+  'e6c2d3455587c47ccdd3df1271882656bc27be85f8eb6576eea35fe1aafa172a',
+  '6caa448826c11cd39c78a3a223c3ddb55358c975c0456e37058ccfbc559c86ce',
+  '014ccba9fda1e0a8b2f13064883a9f574050634927f39aa826528993e14b229f',
 ]);
 
 /**
