@@ -113,7 +113,7 @@ export function parseSuppressions(text: string, lines: LineIndex, options: Parse
         severity: 'warning',
         start: suppression.start,
         end: suppression.end,
-        message: 'Written in an AI block that no comprehension note explains yet: an assistant silencing its own finding is no review, so this suppresses nothing. Explain the block, and the suppression counts.',
+        message: 'Written in an AI block nobody has vouched for yet (no comprehension note explains it, or the sign-off the policy asks for is missing): an assistant silencing its own finding is no review, so this suppresses nothing. Explain the block, and the suppression counts.',
         ...(unreviewed.blockId !== undefined ? { blockId: unreviewed.blockId } : {}),
       });
       continue;
