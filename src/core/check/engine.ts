@@ -445,8 +445,8 @@ export function evaluate(path: string, text: string, options: EvaluateOptions): 
   }
   let suppressedCount = 0;
   if (options.knownRuleIds && !cancelled) {
-    const unreviewed: readonly (LineRange & { blockId?: string })[] | undefined = options.unreviewedAiRanges ?? options.aiRanges;
-    const unreviewedAiBlock = unreviewed?.length ? (line: number) => unreviewed.find((range) => range.startLine <= line + 1 && line + 1 <= range.endLine) : undefined;
+    const unreviewed = unreviewedAiRanges(options);
+    const unreviewedAiBlock = unreviewed?.length ? (line: number) => rangeAround(unreviewed, line + 1, line + 1) : undefined;
     const suppressions = parseSuppressions(text, lines, { knownRuleIds: options.knownRuleIds, unreviewedAiBlock });
     if (suppressions.suppressions.length > 0 || suppressions.problems.length > 0) {
       const kept = findings.filter((finding) => finding.ruleId === FILE_NOT_CHECKED_RULE_ID || !suppressions.isSuppressed(finding.ruleId, finding.startPosition.line));
@@ -475,7 +475,7 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
   }
   const firstLine = startPosition.line + 1;
   const lastLine = endPosition.line + 1;
-  if (options.aiRanges?.some((range) => range.startLine <= lastLine && firstLine <= range.endLine)) {
+  if (options.aiRanges && rangeAround(options.aiRanges, firstLine, lastLine)) {
     severity = raiseSeverity(severity);
     severityReasons.push('raised: inside an AI-written block');
   }
@@ -489,6 +489,16 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
   return { ...raw, ruleId, severity, startPosition, endPosition, severityReasons, fingerprint: findingFingerprint(ruleId, source) };
 }
 
+/** The AI-written lines no person has vouched for: the caller's, else every AI range. */
+function unreviewedAiRanges(options: EvaluateOptions): readonly (LineRange & { blockId?: string })[] | undefined {
+  return options.unreviewedAiRanges ?? options.aiRanges;
+}
+
+/** The first of `ranges` sharing a line with `firstLine`–`lastLine` (1-based, inclusive), if any. */
+function rangeAround<R extends LineRange>(ranges: readonly R[], firstLine: number, lastLine: number): R | undefined {
+  return ranges.find((range) => range.startLine <= lastLine && firstLine <= range.endLine);
+}
+
 /**
  * Whether a line of `finding` carries Bandit's `# nosec` for one of `banditTests`, outside the
  * file's AI-written lines that no person has vouched for (an assistant's marker is no review).
@@ -496,8 +506,8 @@ function finish(ruleId: string, raw: RuleFinding, configured: Severity, lines: L
 function reviewedWithBandit(finding: RuleFinding, banditTests: readonly string[], lines: LineIndex, options: EvaluateOptions): boolean {
   const first = lines.positionAt(finding.start).line;
   const last = lines.positionAt(finding.end).line;
-  const unreviewed = options.unreviewedAiRanges ?? options.aiRanges;
-  if (unreviewed?.some((range) => range.startLine <= last + 1 && first + 1 <= range.endLine)) return false;
+  const unreviewed = unreviewedAiRanges(options);
+  if (unreviewed && rangeAround(unreviewed, first + 1, last + 1)) return false;
   for (let line = first; line <= last; line++) if (markedNosec(lines.lineText(line), banditTests)) return true;
   return false;
 }
