@@ -357,6 +357,22 @@ describe('secrets/hardcoded-secret', () => {
       const rfcExample = Buffer.from(['s6BhdRkqt3', 'gX1fBat3bV'].join(':')).toString('base64');
       const quiet = [`Authorization: Basic ${Buffer.from('browser:').toString('base64')}`, 'Authorization: Bearer {{token}}', 'Authorization: Bearer $TOKEN', `Authorization: Basic ${rfcExample}`].join('\n');
       assert.deepEqual(check('api.http', quiet), []);
+      // A guessable password in a Basic login (httpclient's tests: user:passwd2) is a fixture in tests and a warning elsewhere.
+      const weak = Buffer.from(['user', 'passwd2'].join(':')).toString('base64');
+      assert.deepEqual(check('src/test/java/TestProtocolRequirements.java', `final String authorization2 = "Basic ${weak}";\n`), []);
+      const weakHere = check('src/client.ts', `const authorization = "Basic ${weak}";\n`);
+      assert.deepEqual(weakHere.map((finding) => finding.severity), ['warning']);
+      // The same login in base64 without its scheme, under a credential's name (Spring's tests: username:password).
+      const standIn = Buffer.from(['username', 'password'].join(':')).toString('base64');
+      assert.deepEqual(check('src/main/java/Client.java', `String base64Credentials = "${standIn}";\n`), []);
+      assert.deepEqual(check('src/test/java/ClientTests.java', `String base64Credentials = "${weak}";\n`), []);
+      assert.deepEqual(check('src/main/java/Client.java', `String base64Credentials = "${weak}";\n`).map((finding) => finding.severity), ['warning']);
+      // Base64 of printable text that is no login is judged as the random value it is.
+      const printable = Buffer.from(strongValue(24, 313)).toString('base64');
+      assert.equal(check('src/main/java/Client.java', `String apiToken = "${printable}";\n`).length, 1);
+      // A random password there is still an error, as it was.
+      const strong = Buffer.from(`deploy:${strongValue(16, 312)}`).toString('base64');
+      assert.deepEqual(check('src/test/java/ClientTests.java', `String base64Credentials = "${strong}";\n`).map((finding) => finding.severity ?? 'error'), ['error']);
       // RFC 5849's OAuth 1.0 header example (oauthlib quotes it in a docstring); another token in its place is reported.
       const oauth1 = (token: string) => `doc = """For example::\n    Authorization: OAuth realm="Example",\n        oauth_consumer_key="${['0685bd91', '84jfhq22'].join('')}",\n        oauth_token="${token}",\n"""\n`;
       assert.deepEqual(check('oauthlib/parameters.py', oauth1(['ad180jjd', '733klru7'].join(''))), []);
@@ -1266,6 +1282,48 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('url/test.js', `password = "${punctuated}"\n`), []);
     });
 
+    it('a documentation folder is documentation, whatever its files\' format (Tomcat\'s XML guides, a gem\'s HTML reference)', () => {
+      const user = `<user username="test" password="${punctuated}" roles="admin-script"/>\n`;
+      for (const path of ['webapps/docs/host-manager-howto.xml', 'doc/index.html', 'usr/share/doc/ruby-rotp/index.html', 'Documentation/setup.xml']) assert.deepEqual(check(path, user), [], path);
+      // A random key there is still one, and a folder whose name only starts like one is no documentation folder.
+      const key = randomChars(BASE62, 40, 1262);
+      expectOne('webapps/docs/config.xml', `<Realm apiKey="${key}"/>\n`, key, 'secret key');
+      for (const path of ['conf/tomcat-users.xml', 'docker/tomcat-users.xml', 'doctor/users.xml', 'src/docs.xml']) assert.equal(check(path, user).length, 1, path);
+    });
+
+    it('Java and C# constants that name a secret rather than hold one (log4j2\'s property keys, KeePass\'s element names)', () => {
+      const keys = [
+        'private static final String trustStorePassword = "log4j2.trustStorePassword";',
+        'public static final String CONFIG_PASSWORD = "log4j2.configurationPassword";',
+        'static final String SECRET_PROPERTY = "oauth2.client.clientSecret";',
+      ].join('\n');
+      assert.deepEqual(check('log4j-core/src/main/java/SslConfigurationFactory.java', `${keys}\n`), []);
+      const elements = ['private const string ElemPassword1 = "Passwort1";', 'private const string ElemPassword2 = "Passwort2";', 'public static final String FIELD_PASSWORD = "Kennwort9";'].join('\n');
+      assert.deepEqual(check('KeePass/DataExchange/Formats/AmpXml250.cs', `${elements}\n`), []);
+      // A dotted password, a password under a longer name that starts the same way, and a key for fields are still reported.
+      for (const line of [`String password = "my.Passw0rd";`, `String password = "my.Password1";`, `String password = "${['Summer', 'Holiday2024'].join('.')}";`, `String ELEM_USER_PASSWORD = "${punctuated}";`]) {
+        assert.equal(check('src/main/java/Setup.java', `${line}\n`).length, 1, line);
+      }
+      const fernet = randomChars(BASE62, 43, 1264);
+      expectOne('settings.py', `FIELD_ENCRYPTION_KEY = "${fernet}"\n`, fernet, 'secret key');
+    });
+
+    it('markup an HTML or JSP page escapes is text for a reader (Tomcat\'s manager pages show the user line to add)', () => {
+      const shown = (password: string) => `<pre>\n&lt;role rolename="manager-gui"/&gt;\n&lt;user username="tomcat" password="${password}" roles="manager-gui"/&gt;\n</pre>\n`;
+      const guessable = ['s3', 'cret'].join('');
+      assert.deepEqual(check('webapps/manager/WEB-INF/jsp/401.jsp', shown(guessable)), []);
+      assert.deepEqual(check('site/setup.html', shown(punctuated)), []);
+      // Over lines, up to its &gt;.
+      assert.deepEqual(check('site/jndi.html', `&lt;Resource name="jdbc/db"\n          username="app"\n          password="${punctuated}"/&gt;\n`), []);
+      // The same markup unescaped, a password after the escaped tag and the same text in code are still reported.
+      assert.equal(check('webapps/manager/WEB-INF/jsp/401.jsp', `<user username="tomcat" password="${punctuated}" roles="manager-gui"/>\n`).length, 1);
+      assert.equal(check('site/setup.html', `&lt;br/&gt; <user password="${punctuated}"/>\n`).length, 1);
+      assert.equal(check('src/setup.txt', `&lt;user password="${punctuated}"/&gt;\n`).length, 1);
+      // A random key shown on a page is still one.
+      const key = randomChars(BASE62, 40, 1263);
+      expectOne('site/setup.html', `&lt;Realm apiKey="${key}"/&gt;\n`, key, 'secret key');
+    });
+
     it('passwords in web URLs: random ones are errors, guessable ones warnings, stand-ins and references nothing', () => {
       const random = randomChars(BASE62, 14, 1201);
       expectOne('src/api.ts', `const PROD_API = "https://svc:${random}@api.acme.io/v2";\n`, random, /Hardcoded password in a URL/);
@@ -1692,7 +1750,7 @@ describe('secrets/hardcoded-secret', () => {
       // Sphinx copies each page's source beside its HTML as `_sources/page.rst.txt`: documentation.
       const typed = ['Fort', 'inet1!e'].join('');
       assert.deepEqual(check('doc/html/_sources/config.rst.txt', `    $cfg['password'] = '${typed}';\n`), []);
-      assert.equal(check('doc/config.txt', `    $cfg['password'] = '${typed}';\n`).length, 1);
+      assert.equal(check('config/config.txt', `    $cfg['password'] = '${typed}';\n`).length, 1);
       // phpMyAdmin's documented example blowfish secret.
       assert.deepEqual(check('config.inc.php', `$cfg['blowfish_secret'] = '${['JOFw435365IScA&Q!c', 'Dugr!lSfuAz*OW'].join('')}';\n`), []);
     });

@@ -2,8 +2,8 @@
  * Where a source file documents itself: a Python file's docstrings, and the `DOCUMENTATION`,
  * `EXAMPLES` and `RETURN` strings of an Ansible module (YAML that `ansible-doc` shows, with sample
  * passwords in it); a Rust file's doc comments, which rustdoc renders (and whose examples it runs as
- * tests); a Perl file's POD, which perldoc renders. A password written there is an illustration, as
- * in a README.
+ * tests); a Perl file's POD, which perldoc renders; markup an HTML page escapes to show it as text.
+ * A password written there is an illustration, as in a README.
  */
 
 /** A region of a text: a documentation string from its opening quotes to past its closing ones, a comment block, a test module. */
@@ -219,6 +219,31 @@ export function perlPod(text: string): TextSpan[] {
       else spans.push({ start: lineStart, end });
     }
     lineStart = end + 1;
+  }
+  return spans;
+}
+
+/** How far an escaped tag may run, over lines, before its `&gt;`: a `<Resource …/>` example with its attributes one per line. */
+const MAX_ESCAPED_TAG = 2000;
+
+/**
+ * The markup an HTML or JSP page escapes to show it as text: from each `&lt;` to the `&gt;` that
+ * closes it (or the end of its line, when none comes within {@link MAX_ESCAPED_TAG} characters).
+ * Tomcat's manager pages show the `<user username="tomcat" password="…" …/>` line to add this
+ * way; a browser displays it, nothing reads it as configuration.
+ */
+export function escapedMarkup(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
+  for (let start = text.indexOf('&lt;'); start >= 0; ) {
+    const close = text.indexOf('&gt;', start + 4);
+    let end: number;
+    if (close >= 0 && close - start <= MAX_ESCAPED_TAG) end = close + 4;
+    else {
+      const lineEnd = text.indexOf('\n', start);
+      end = lineEnd < 0 ? text.length : lineEnd;
+    }
+    spans.push({ start, end });
+    start = text.indexOf('&lt;', end);
   }
   return spans;
 }

@@ -35,7 +35,7 @@ export interface FileKind {
   /** True for documentation (Markdown, reStructuredText, AsciiDoc, POD) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
   /** How the file's own documentation is written inside its code (secrets/doc-strings.ts), when the rule reads it as documentation. */
-  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'go-doc-comments' | 'ruby-doc-comments' | 'perl-pod';
+  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'go-doc-comments' | 'ruby-doc-comments' | 'perl-pod' | 'html-escaped-markup';
 }
 
 /** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
@@ -87,6 +87,9 @@ export function isLockFile(path: string): boolean {
 
 const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc', 'pod']);
 
+/** Pages a browser shows, whose escaped markup (`&lt;user …/&gt;`) is text for a reader. */
+const HTML_PAGES = new Set(['html', 'htm', 'xhtml', 'shtml', 'jsp', 'jspf', 'jspx']);
+
 /** The policy's default `testPaths`, for a file judged without a policy (a rule's unit test). */
 const isDefaultTestPath = compileGlobs(DEFAULT_TEST_PATHS);
 
@@ -114,10 +117,17 @@ export function classifyFile(path: string, inTestPath?: boolean): FileKind {
 /** `examples/`, `iam.examples.json`, `.env.example`: illustrations and templates, not configuration. */
 const EXAMPLE_PATH = /(?:^|\/)examples?\/|(?:^|[/._-])examples?(?:[._-][^/]*)?$/i;
 
+/**
+ * A documentation folder: `docs/`, `doc/`, `documentation/`, Debian's `usr/share/doc/<package>/`.
+ * What it holds is written for readers, whatever its format: Tomcat's guides are XML
+ * (`webapps/docs/host-manager-howto.xml`), a gem's API reference HTML.
+ */
+const DOC_FOLDER = /(?:^|\/)(?:docs?|documentation)\//i;
+
 function isDocPath(path: string): boolean {
   const basename = basenameOf(path);
   // Sphinx's `_sources/page.rst.txt`: the documentation's source, copied beside its HTML.
-  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme' || EXAMPLE_PATH.test(path) || /\.(?:rst|md)\.txt$/.test(basename);
+  return DOC_EXTENSIONS.has(extensionOf(basename)) || basename === 'readme' || EXAMPLE_PATH.test(path) || DOC_FOLDER.test(path) || /\.(?:rst|md)\.txt$/.test(basename);
 }
 
 function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
@@ -159,6 +169,9 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   }
   if (C_FAMILY.has(extension)) {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, charConstants: true };
+  }
+  if (HTML_PAGES.has(extension)) {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'html-escaped-markup' };
   }
   // Other code, JSON, Markdown and unknown files: only quoted values are literals.
   // JSON and source maps list strings side by side, so `"token", "…"` is two entries, not a pair.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from './entropy';
+import { classifySecretName, splitWords } from './names';
 
 /**
  * Values that look like secrets but are not: placeholders, references to the environment, ids,
@@ -481,6 +482,18 @@ export function isWordSegment(segment: string): boolean {
   // Short tags like `v2`, `x86`, `db1`.
   if (segment.length <= 3 && (/^[a-z\d]+$/.test(segment) || /^[A-Z\d]+$/.test(segment))) return true;
   return isCamelCaseName(segment);
+}
+
+/**
+ * `log4j2.trustStorePassword`, `app.db.password`: a dotted key whose last segment names a secret,
+ * the key a password is looked up under (log4j2's property names), not the password. Segments before
+ * it may be any identifier (`log4j2`, `oauth2`); the last must be words, so `my.Passw0rd` stays a password.
+ */
+export function isPropertyKeyPath(value: string): boolean {
+  const segments = value.split('.');
+  if (segments.length < 2 || !segments.every((segment) => /^[A-Za-z][A-Za-z0-9]*$/.test(segment))) return false;
+  const last = segments[segments.length - 1]!;
+  return isWordSegment(last) && classifySecretName(splitWords(last)) !== undefined;
 }
 
 /**

@@ -96,6 +96,13 @@ export function splitWords(name: string): string[] {
 }
 
 /**
+ * First words that make a name the name of a markup element, form field, attribute or column that
+ * holds a secret, not the secret: `ElemPassword1 = "Passwort1"` (KeePass's importer, the element's
+ * German name), `FIELD_PASSWORD = "pwd"`, `COLUMN_SECRET = "clientSecret"`.
+ */
+const NAME_OF_A_NAME_WORDS: ReadonlySet<string> = new Set(['elem', 'element', 'field', 'attr', 'attribute', 'column', 'col']);
+
+/**
  * Words after which a name says where its thing comes from or what it is for: the thing is named
  * before them (`subjectFromWebIdentityToken` holds a subject, `lengthOfToken` a length,
  * `AWS_SECRET_FOR_CI` a secret).
@@ -107,6 +114,8 @@ export function classifySecretName(namedWords: readonly string[]): SecretNameCla
   const preposition = namedWords.findIndex((word, index) => index > 0 && PREPOSITIONS.has(word));
   const allWords = preposition > 0 ? namedWords.slice(0, preposition) : namedWords;
   if (allWords.length === 0 || namedWords.some((word) => PUBLIC_WORDS.has(word))) return undefined;
+  // Only right before the secret's noun: `FIELD_ENCRYPTION_KEY` (django-encrypted-fields' setting) holds a key.
+  if (allWords.length === 2 && NAME_OF_A_NAME_WORDS.has(allWords[0])) return undefined;
   // `api_token_2`, `mySecretString`: a trailing number or type word does not change what the value is.
   let count = allWords.length;
   while (count > 1 && (/^\d+$/.test(allWords[count - 1]) || TRAILING_TYPE_WORDS.has(allWords[count - 1]))) count--;

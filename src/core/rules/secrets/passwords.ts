@@ -1,4 +1,4 @@
-import { commonPasswordWords, isEnvReference, isHexHash, isPasswordHash, isStandIn, isUuid, isWordSegment, passwordLetters } from './filters';
+import { commonPasswordWords, isEnvReference, isHexHash, isPasswordHash, isPropertyKeyPath, isStandIn, isUuid, isWordSegment, passwordLetters } from './filters';
 
 /**
  * Passwords a person wrote, whatever their entropy: `m{p)a$s]w#r`, `thisIsDog11`, `rootpasswd`. The
@@ -30,6 +30,7 @@ export function isWrittenPassword(value: string): boolean {
   if (isHexHash(value) || isUuid(value) || /^\$\d[a-z]?\$/.test(value) || isPasswordHash(value)) return false;
   // `V1SecretVolumeSource`: a generated client's type name; digits between words are its tags, not decoration.
   if (/\d/.test(value) && isIdentifierLike(value)) return false;
+  if (isPropertyKeyPath(value)) return false;
   const letters = passwordLetters(value);
   if (letters !== undefined) return isCommonWordPassword(value, letters);
   // `user_password`, `auth/wrong-password`, `#login-password`, `DB_PASSWORD`: names of things.

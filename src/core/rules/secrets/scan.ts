@@ -3,12 +3,12 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch, isDeclinedJwt } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
-import { goDocComments, type TextSpan, perlPod, pythonDocStrings, rubyDocComments, rustDocComments } from './doc-strings';
+import { escapedMarkup, goDocComments, type TextSpan, perlPod, pythonDocStrings, rubyDocComments, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { inEnumeration } from './enum-members';
 import { squash } from '../../text/spelling';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isUuid, isWordLike, printableBase64 } from './filters';
+import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isPropertyKeyPath, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -179,6 +179,9 @@ function spanJudge(text: string, file: FileKind): (at: number) => FileKind {
     case 'ruby-doc-comments':
       if (!file.docs && (text.includes('#') || text.includes('=begin'))) docs = rubyDocComments(text);
       break;
+    case 'html-escaped-markup':
+      if (!file.docs && text.includes('&lt;')) docs = escapedMarkup(text);
+      break;
     case 'rust-doc-comments':
       if (!file.docs && (text.includes('//') || text.includes('/*'))) docs = rustDocComments(text);
       if (!file.test && text.includes('#[cfg(test)]')) tests = rustTestModules(text);
@@ -295,13 +298,18 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   const base = { start, end, unitStart: start, unitEnd: end, name, generic: false };
   // `Basic <base64 of user:password>`: a credential when it decodes to a user and a real password.
   if (scheme && /^basic/i.test(scheme[0])) {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
-    const decoded = printableBase64(value);
-    if (decoded === undefined) return undefined;
-    const colon = decoded.indexOf(':');
-    const password = decoded.slice(colon + 1);
-    if (colon < 0 || password.length < 4 || isPlaceholder(password) || isEnvReference(password) || password === decoded.slice(0, colon) || isDocumentedExample(value)) return undefined;
-    return { ...base, formatId: 'basic-auth-header', kind: 'Basic authorization credential', defaultEnvName: 'BASIC_AUTH', generic: true };
+    const pair = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? printableBase64(value) : undefined;
+    return pair === undefined ? undefined : judgeBasicPair(value, pair, base, file);
+  }
+  // The same base64 without its scheme, under a credential's name (Spring's `base64Credentials`):
+  // a login whose password is a stand-in or guessable is judged as that login; a random one goes on
+  // to be judged as the random value it is.
+  if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value)) {
+    const pair = printableBase64(value);
+    if (pair !== undefined && BASIC_PAIR.test(pair)) {
+      const login = judgeBasicPair(value, pair, base, file);
+      if (login === undefined || login.guessable) return login;
+    }
   }
   if (isAwsSecretName(words) && /^[A-Za-z0-9/+]{40}$/.test(value) && shannonEntropy(value) >= 3.5 && !isDocumentedExample(value)) {
     return { ...base, formatId: 'aws-secret-access-key', kind: 'AWS secret access key', defaultEnvName: 'AWS_SECRET_ACCESS_KEY' };
@@ -325,7 +333,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
     if (uuid && !words.some((word) => UUID_KEY_VENDORS.has(word)) && !isScopedNpmToken(text, assignment)) return undefined;
     if (value.length < MIN_HEX_SECRET || /^sha\d/i.test(value)) return undefined;
     ceiling = HEX_BITS;
-  } else if (isWordLike(value) || (nameClass !== 'password' && isKeyboardMash(value))) return undefined;
+  } else if (isWordLike(value) || isPropertyKeyPath(value) || (nameClass !== 'password' && isKeyboardMash(value))) return undefined;
   // n characters carry at most log2(n) bits each, so below 16 characters the threshold scales
   // down with that ceiling: a random 12-character value must not need a score it cannot reach.
   const lengthCeiling = Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
@@ -340,6 +348,23 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
     return { ...generic, severity: 'warning', guessable: true };
   }
   return generic;
+}
+
+/** A login as HTTP Basic encodes it: a user name, a colon, a password (which may hold colons). */
+const BASIC_PAIR = /^[\w.@+-]+:[\x21-\x7e]+$/;
+
+/**
+ * The `user:password` pair a Basic credential decodes to, judged as a written password is: none
+ * when the password is missing, a stand-in or the user's name again; a guessable one
+ * (`user:passwd2`) is a fixture in tests and docs and a `warning` elsewhere.
+ */
+function judgeBasicPair(value: string, pair: string, base: Omit<SecretCandidate, 'formatId' | 'kind' | 'defaultEnvName'>, file: FileKind): SecretCandidate | undefined {
+  const colon = pair.indexOf(':');
+  const password = pair.slice(colon + 1);
+  if (colon < 0 || password.length < 4 || isPlaceholder(password) || isEnvReference(password) || password === pair.slice(0, colon) || isDocumentedExample(value)) return undefined;
+  const candidate: SecretCandidate = { ...base, formatId: 'basic-auth-header', kind: 'Basic authorization credential', defaultEnvName: 'BASIC_AUTH', generic: true };
+  if (!isGuessablePassword(password)) return candidate;
+  return file.test || file.docs ? undefined : { ...candidate, severity: 'warning', guessable: true };
 }
 
 /** Bits per character of random base62 and hex text of key length (what a 32-character sample scores). */
