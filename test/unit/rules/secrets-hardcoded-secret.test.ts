@@ -1308,6 +1308,21 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('settings.py', `FIELD_ENCRYPTION_KEY = "${fernet}"\n`, fernet, 'secret key');
     });
 
+    it('JSDoc, Javadoc, PHPDoc and Doxygen comments are documentation; a glob or an empty comment opens none', () => {
+      const jsdoc = `/**\n * Connects to the database.\n * @example\n * connect({ user: "app", password: "${punctuated}" });\n */\nexport function connect(options) {}\n`;
+      assert.deepEqual(check('src/db.ts', jsdoc), []);
+      const javadoc = `    /**\n     * <pre>\n     * String password = "${punctuated}";\n     * </pre>\n     */\n    public void setPassword(String password) {}\n`;
+      assert.deepEqual(check('src/main/java/Config.java', javadoc), []);
+      assert.deepEqual(check('lib/Client.php', `<?php\n/**\n * $client = new Client(['password' => '${punctuated}']);\n */\nclass Client {}\n`), []);
+      // Code after the comment, after an empty comment and after a glob in a string is code; a random key in a doc comment is still one.
+      assert.equal(check('src/db.ts', `${jsdoc}const password = "${punctuated}";\n`).length, 1);
+      assert.equal(check('src/db.ts', `/**/ const password = "${punctuated}";\n`).length, 1);
+      assert.equal(check('src/build.ts', `const files = glob('lib/**'); const password = "${punctuated}"; // */\n`).length, 1);
+      assert.equal(check('src/db.ts', `const x = 1; /** inline */ const password = "${punctuated}";\n`).length, 1);
+      const key = randomChars(BASE62, 40, 1265);
+      expectOne('src/db.ts', `/**\n * @example connect({ apiKey: "${key}" })\n */\n`, key, 'secret key');
+    });
+
     it('markup an HTML or JSP page escapes is text for a reader (Tomcat\'s manager pages show the user line to add)', () => {
       const shown = (password: string) => `<pre>\n&lt;role rolename="manager-gui"/&gt;\n&lt;user username="tomcat" password="${password}" roles="manager-gui"/&gt;\n</pre>\n`;
       const guessable = ['s3', 'cret'].join('');

@@ -2,7 +2,8 @@
  * Where a source file documents itself: a Python file's docstrings, and the `DOCUMENTATION`,
  * `EXAMPLES` and `RETURN` strings of an Ansible module (YAML that `ansible-doc` shows, with sample
  * passwords in it); a Rust file's doc comments, which rustdoc renders (and whose examples it runs as
- * tests); a Perl file's POD, which perldoc renders; markup an HTML page escapes to show it as text.
+ * tests); a Perl file's POD, which perldoc renders; a `/** … *\/` comment, which JSDoc, Javadoc,
+ * PHPDoc and Doxygen render; markup an HTML page escapes to show it as text.
  * A password written there is an illustration, as in a README.
  */
 
@@ -244,6 +245,28 @@ export function escapedMarkup(text: string): TextSpan[] {
     }
     spans.push({ start, end });
     start = text.indexOf('&lt;', end);
+  }
+  return spans;
+}
+
+/**
+ * The documentation comments of a JavaScript, TypeScript, Java, PHP or C-family source: blocks opened
+ * by `/**` at a line's start (after blanks), to their `*\/`, as JSDoc, Javadoc, PHPDoc and Doxygen read
+ * them (`/**\/` is an empty ordinary comment). Only at a line's start, so a glob in a string
+ * (`'src/**\/*.js'`) opens nothing.
+ */
+export function docBlockComments(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
+  for (let open = text.indexOf('/**'); open >= 0; ) {
+    const lineStart = text.lastIndexOf('\n', open - 1) + 1;
+    if (text[open + 3] === '/' || !/^[ \t]*$/.test(text.slice(lineStart, open))) {
+      open = text.indexOf('/**', open + 3);
+      continue;
+    }
+    const close = text.indexOf('*/', open + 3);
+    const end = close < 0 ? text.length : close + 2;
+    spans.push({ start: open, end });
+    open = text.indexOf('/**', end);
   }
   return spans;
 }

@@ -35,7 +35,7 @@ export interface FileKind {
   /** True for documentation (Markdown, reStructuredText, AsciiDoc, POD) and examples (`examples/`, `.env.example`), where a guessable password is an illustration. */
   readonly docs: boolean;
   /** How the file's own documentation is written inside its code (secrets/doc-strings.ts), when the rule reads it as documentation. */
-  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'go-doc-comments' | 'ruby-doc-comments' | 'perl-pod' | 'html-escaped-markup';
+  readonly documentedBy?: 'python-docstrings' | 'rust-doc-comments' | 'go-doc-comments' | 'ruby-doc-comments' | 'perl-pod' | 'html-escaped-markup' | 'doc-block-comments';
 }
 
 /** Lock files: their contents are integrity hashes and resolved URLs, never hand-written secrets. */
@@ -67,6 +67,8 @@ const LOCK_FILES: ReadonlySet<string> = new Set([
 const JAVASCRIPT = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx']);
 const PYTHON = new Set(['py', 'pyw']);
 const C_FAMILY = new Set(['c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm']);
+/** Languages besides JavaScript and the C family whose `/** … *\/` comments are documentation: Javadoc, KDoc, Scaladoc, GroovyDoc, PHPDoc, Swift's, Dart's and C#'s. */
+const DOC_BLOCK_LANGUAGES = new Set(['java', 'kt', 'kts', 'scala', 'groovy', 'php', 'swift', 'dart', 'cs']);
 const YAML = new Set(['yml', 'yaml']);
 const CONFIG = new Set(['ini', 'cfg', 'conf', 'properties', 'env', 'npmrc', 'pypirc', 'netrc', 'gitconfig', 'sh', 'bash', 'zsh', 'ksh', 'fish', 'envrc', 'dockerfile', 'mk', 'mak']);
 const CONFIG_BASENAMES = new Set(['credentials', 'dockerfile', 'containerfile', '.npmrc', '.pypirc', '.netrc', '.envrc', '.gitconfig', '.yarnrc', 'makefile', 'gnumakefile']);
@@ -135,7 +137,7 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
   const extension = extensionOf(basename);
   const lowerPath = path.toLowerCase();
   if (JAVASCRIPT.has(extension)) {
-    return { unquotedValues: false, pairsByComma: true, envRead: 'process-env', yaml: false, dottedKeys: false };
+    return { unquotedValues: false, pairsByComma: true, envRead: 'process-env', yaml: false, dottedKeys: false, documentedBy: 'doc-block-comments' };
   }
   if (PYTHON.has(extension)) {
     return { unquotedValues: false, pairsByComma: true, envRead: 'python-environ', yaml: false, dottedKeys: false, documentedBy: 'python-docstrings' };
@@ -168,7 +170,10 @@ function classifyFormat(path: string): Omit<FileKind, 'test' | 'docs'> {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'go-doc-comments' };
   }
   if (C_FAMILY.has(extension)) {
-    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, charConstants: true };
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, charConstants: true, documentedBy: 'doc-block-comments' };
+  }
+  if (DOC_BLOCK_LANGUAGES.has(extension)) {
+    return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'doc-block-comments' };
   }
   if (HTML_PAGES.has(extension)) {
     return { unquotedValues: false, pairsByComma: true, yaml: false, dottedKeys: false, documentedBy: 'html-escaped-markup' };

@@ -3,7 +3,7 @@ import { type Assignment, nameBefore, readAssignmentAt } from './assignments';
 import { connectionStringEnvName, CREDENTIAL_FORMATS, type CredentialFormat, DISCORD_BOT_TOKEN_ENV, findDiscordBotTokens, type FormatMatch, isDeclinedJwt } from './catalogue';
 import { shannonEntropy } from './entropy';
 import type { FileKind } from './file-kind';
-import { escapedMarkup, goDocComments, type TextSpan, perlPod, pythonDocStrings, rubyDocComments, rustDocComments } from './doc-strings';
+import { docBlockComments, escapedMarkup, goDocComments, type TextSpan, perlPod, pythonDocStrings, rubyDocComments, rustDocComments } from './doc-strings';
 import { rustTestModules } from './inline-tests';
 import { inEnumeration } from './enum-members';
 import { squash } from '../../text/spelling';
@@ -178,6 +178,9 @@ function spanJudge(text: string, file: FileKind): (at: number) => FileKind {
       break;
     case 'ruby-doc-comments':
       if (!file.docs && (text.includes('#') || text.includes('=begin'))) docs = rubyDocComments(text);
+      break;
+    case 'doc-block-comments':
+      if (!file.docs && text.includes('/**')) docs = docBlockComments(text);
       break;
     case 'html-escaped-markup':
       if (!file.docs && text.includes('&lt;')) docs = escapedMarkup(text);
