@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -98,10 +98,15 @@ async function isStale(lockFile: string, holder: string, staleMs: number): Promi
   const [pidText, host] = holder.split(' ');
   const pid = Number(pidText);
   if (host === hostname() && Number.isInteger(pid) && pid > 0 && !isAlive(pid)) return true;
+  return ((await ageMs(lockFile)) ?? 0) > staleMs;
+}
+
+/** How long ago `path` was last written (ms), or undefined when it is gone (released meanwhile). */
+async function ageMs(path: string): Promise<number | undefined> {
   try {
-    return Date.now() - (await stat(lockFile)).mtimeMs > staleMs;
+    return Date.now() - (await stat(path)).mtimeMs;
   } catch {
-    return false; // Released meanwhile.
+    return undefined;
   }
 }
 
@@ -114,20 +119,32 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A breaker's claim older than this (ms) was left by a breaker that died: it holds its claim for a read and a removal. */
+const BREAKER_STALE_MS = 5_000;
+
 /**
- * Removes a stale lock without removing a live one that replaced it: the file is first renamed
- * aside (atomic, so only one breaker gets it), and if what was moved is not the stale holder
- * judged, it is put back (`link` fails if a new lock already took the name; then both go on,
- * which is no worse than a missing lock for one write).
+ * Removes the lock file while it still holds `staleHolder`, the holder judged stale. The judgement
+ * was made on a holder read earlier, which may have released the lock (and exited) since, and
+ * whoever took the lock after it must keep it. So the lock is read again and removed only under a
+ * breaker's claim (`<lock>.break`, created with `O_EXCL`), which keeps other breakers out: while
+ * the file holds a dead holder nobody else changes it. (Renaming the lock aside, reading it and
+ * putting a live one back leaves the name free in between: a waiting process takes the lock beside
+ * its holder, and one of two concurrent `mark`s loses its record.)
  */
-async function breakStaleLock(lockFile: string, staleHolder: string): Promise<void> {
-  const aside = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+export async function breakStaleLock(lockFile: string, staleHolder: string): Promise<void> {
+  const claim = `${lockFile}.break`;
   try {
-    await rename(lockFile, aside);
-  } catch {
-    return; // Someone else broke or released it.
+    await (await open(claim, 'wx')).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
+    // Another process is breaking it; the caller waits and looks again. A claim left by a breaker
+    // that died goes once it is old.
+    if (((await ageMs(claim)) ?? 0) > BREAKER_STALE_MS) await rm(claim, { force: true });
+    return;
   }
-  // comprehension-ignore reliability/swallowed-error -- a failed link means another process holds a new lock already: nothing to put back
-  if ((await readHolder(aside)) !== staleHolder) await link(aside, lockFile).catch(() => undefined);
-  await rm(aside, { force: true });
+  try {
+    if ((await readHolder(lockFile)) === staleHolder) await rm(lockFile, { force: true });
+  } finally {
+    await rm(claim, { force: true });
+  }
 }
