@@ -1365,6 +1365,10 @@ describe('secrets/hardcoded-secret', () => {
       assert.deepEqual(check('botocore/data/iam/2010-05-08/examples-1.json', examples), []);
       const code = check('src/iam.ts', `const password = "${['SomeKind', 'Of', 'P@ssw0rd', '123!@#'].join('')}";\n`);
       assert.deepEqual(code.map((finding) => [finding.severity, /guessable/.test(finding.message)]), [['warning', true]]);
+      // Separators inside the word are decoration too: curl's tests log in as user:pass;word.
+      const split = ['pass', 'word'].join(';');
+      assert.deepEqual(check('tests/data/test1259', `Authorization: Basic ${Buffer.from(`user:${split}`).toString('base64')}\n`), []);
+      assert.deepEqual(check('src/client.c', `const char *url = "http://user:${split}@files.acme.io/file";\n`).map((finding) => finding.severity), ['warning']);
     });
 
     it("takes a value typed on the home row for a stand-in under a secret name too (requests-oauthlib's doctests)", () => {

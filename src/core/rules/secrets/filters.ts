@@ -365,7 +365,8 @@ export function isGuessablePassword(value: string): boolean {
   // Under eight characters any password falls to a search of every combination (NIST SP 800-63B's minimum).
   if (value.length < MIN_UNGUESSABLE_LENGTH) return true;
   // `SomeKindOfPassword123!@#`: the word itself, anywhere, is the first thing a cracking rule tries.
-  if (value.toLowerCase().replace(/[013457@$]/g, (char) => LEET[char] ?? char).includes('password')) return true;
+  // Separators inside it are decoration too (`pass;word`, curl's tests; `Pass_Word`).
+  if (value.toLowerCase().replace(/[013457@$]/g, (char) => LEET[char] ?? char).replace(/[^a-z]/g, '').includes('password')) return true;
   const core = value.replace(PASSWORD_DECORATION, '');
   if (core.length === 0) return /^\d+$/.test(value) || value.length <= MAX_SINGLE_WORD;
   const letters = passwordLetters(value);
