@@ -68,9 +68,9 @@ describe('workspace: the lock file shared by processes', () => {
     const lockFile = join(dir, 'records.lock');
     const live = `${process.pid} ${hostname()} 2026-12-01T00:00:00.000Z ba9876543210\n`;
     writeFileSync(lockFile, live);
-    await breakStaleLock(lockFile, `${deadPid()} ${hostname()} 2026-12-01T00:00:00.000Z 0123456789ab\n`);
+    assert.equal(await breakStaleLock(lockFile, `${deadPid()} ${hostname()} 2026-12-01T00:00:00.000Z 0123456789ab\n`), false);
     assert.equal(readFileSync(lockFile, 'utf8'), live);
-    await breakStaleLock(lockFile, live);
+    assert.equal(await breakStaleLock(lockFile, live), true);
     assert.equal(existsSync(lockFile), false);
   });
 
@@ -79,9 +79,11 @@ describe('workspace: the lock file shared by processes', () => {
     const gone = `${deadPid()} ${hostname()} 2026-12-01T00:00:00.000Z 0123456789ab\n`;
     writeFileSync(lockFile, gone);
     writeFileSync(`${lockFile}.break`, '');
-    // A fresh claim: another breaker is at work, so this one leaves the lock alone.
-    await breakStaleLock(lockFile, gone);
+    // A fresh claim: another breaker is at work, so this one leaves the lock alone, and a writer
+    // waits for it as for a holder (here past its timeout).
+    assert.equal(await breakStaleLock(lockFile, gone), false);
     assert.equal(readFileSync(lockFile, 'utf8'), gone);
+    await assert.rejects(withFileLock(lockFile, async () => 'ran', { timeoutMs: 300 }), /is held by/);
     // An old one was left by a breaker that died: it goes, and the next attempt breaks the lock.
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${lockFile}.break`, old, old);

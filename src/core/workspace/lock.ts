@@ -70,10 +70,8 @@ async function acquire(lockFile: string, timeoutMs: number, staleMs: number): Pr
       lastHolder = holder;
       deadline = Date.now() + timeoutMs;
     }
-    if (holder !== undefined && (await isStale(lockFile, holder, staleMs))) {
-      await breakStaleLock(lockFile, holder);
-      continue;
-    }
+    // Straight back to taking it once broken; while another breaker is at it, wait as for a holder.
+    if (holder !== undefined && (await isStale(lockFile, holder, staleMs)) && (await breakStaleLock(lockFile, holder))) continue;
     if (Date.now() >= deadline) throw new LockTimeoutError(lockFile, holder?.trim() ?? '');
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(100, delay * 2);
@@ -123,27 +121,29 @@ function isAlive(pid: number): boolean {
 const BREAKER_STALE_MS = 5_000;
 
 /**
- * Removes the lock file while it still holds `staleHolder`, the holder judged stale. The judgement
- * was made on a holder read earlier, which may have released the lock (and exited) since, and
- * whoever took the lock after it must keep it. So the lock is read again and removed only under a
+ * Removes the lock file while it still holds `staleHolder`, the holder judged stale; true when it
+ * did. The judgement was made on a holder read earlier, which may have released the lock (and
+ * exited) since, and whoever took the lock after it must keep it. So the lock is read again and removed only under a
  * breaker's claim (`<lock>.break`, created with `O_EXCL`), which keeps other breakers out: while
  * the file holds a dead holder nobody else changes it. (Renaming the lock aside, reading it and
  * putting a live one back leaves the name free in between: a waiting process takes the lock beside
  * its holder, and one of two concurrent `mark`s loses its record.)
  */
-export async function breakStaleLock(lockFile: string, staleHolder: string): Promise<void> {
+export async function breakStaleLock(lockFile: string, staleHolder: string): Promise<boolean> {
   const claim = `${lockFile}.break`;
   try {
     await (await open(claim, 'wx')).close();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
     // Another process is breaking it; the caller waits and looks again. A claim left by a breaker
     // that died goes once it is old.
     if (((await ageMs(claim)) ?? 0) > BREAKER_STALE_MS) await rm(claim, { force: true });
-    return;
+    return false;
   }
   try {
-    if ((await readHolder(lockFile)) === staleHolder) await rm(lockFile, { force: true });
+    if ((await readHolder(lockFile)) !== staleHolder) return false;
+    await rm(lockFile, { force: true });
+    return true;
   } finally {
     await rm(claim, { force: true });
   }
