@@ -166,6 +166,24 @@ describe('check: generated, minified and bundled files', () => {
     assert.equal(generatedReason('resources/app.js', vueGlobal.replace(' **/', ' **')), undefined, 'a banner that never closes');
   });
 
+  it('a library copied into the sources as released is vendored: its file named for it, its banner naming it with a version', () => {
+    const body = 'function each(list, fn) {\n  try { list.forEach(fn); } catch (e) {}\n}\n';
+    const banners: [string, string, string][] = [
+      ['src/scaladoc/resource/lib/jquery.js', '/*!\n * jQuery JavaScript Library v1.8.3\n * http://jquery.com/\n */\n', 'vendored library: jQuery JavaScript Library v1.8.3'],
+      ['resource/lib/jquery-ui.js', '/*! jQuery UI - v1.9.0 - 2012-10-05\n', 'vendored library: jQuery UI - v1.9.0'],
+      ['resource/lib/jquery.layout.js', '/**\n * @preserve jquery.layout 1.3.0 - Release Candidate 30.62\n', 'vendored library: jquery.layout 1.3.0'],
+      ['skin/prototype.js', '/*  Prototype JavaScript framework, version 1.6.0.3\n', 'vendored library: Prototype JavaScript framework, version 1.6.0.3'],
+      ['webapp/resources/raphael.js', '// │ Raphaël 2.1.0 - JavaScript Vector Library │\n', 'vendored library: Raphaël 2.1.0'],
+      ['static/require.js', '/** vim: et:ts=4:sw=4:sts=4\n * @license RequireJS 2.1.22 Copyright (c) 2010-2015, The Dojo Foundation\n', 'vendored library: RequireJS 2.1.22'],
+    ];
+    for (const [path, banner, reason] of banners) assert.equal(generatedReason(path, `${banner}${body}`), reason, path);
+    // The project's own files: a banner without a version, a library's banner in a file named otherwise, a version far below the top.
+    assert.equal(generatedReason('static/js/jquery.helpers.js', `// Helpers for our jQuery code.\n${body}`), undefined);
+    assert.equal(generatedReason('skin/prototype.js', `// Prototype of the new editor, version 2 draft\n${body}`), undefined);
+    assert.equal(generatedReason('static/js/app.js', `/*! jQuery JavaScript Library v1.8.3 */\n${body}`), undefined);
+    assert.equal(generatedReason('static/js/jquery.js', `${'// notes\n'.repeat(300)}// jQuery 1.8.3\n${body}`), undefined);
+  });
+
   it('finds a signature whose literal overlaps another: Rollup\'s `function _interopDefaultLegacy` beside a UMD wrapper', () => {
     // `function _` (Babel's literal) starts where `_interopDefaultLegacy` (Rollup's) overlaps it: both must be seen.
     const rollupUmd = [

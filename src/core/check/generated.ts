@@ -144,7 +144,32 @@ export function generatedReason(path: string, text: string): string | undefined 
   if (startsAsIifeBundle(head)) signatures.push('Rollup IIFE wrapper');
   if (signatures.length >= 2) return `bundle: ${signatures.slice(0, 2).join(', ')}`;
   if (signatures.length === 1 && isOutputPath(path)) return `bundle: ${signatures[0]} in a build output path`;
-  return undefined;
+  // Last: a library released minified or with a map is named by that signal already.
+  return vendoredLibrary(path, head);
+}
+
+/**
+ * Browser libraries projects copy into their sources as released, unminified (GitHub Linguist's
+ * list of vendored files names them the same way): `jquery.js`, `jquery-ui.js`, `jquery.layout.js`,
+ * `prototype.js`, `raphael.js`…, the name first in the file's name.
+ */
+const VENDORED_LIBRARY_FILE = /(?:^|\/)(jquery|prototype|raphael|underscore|backbone|bootstrap|d3|moment|angular|knockout|mootools|modernizr|require|handlebars|mustache|highcharts|leaflet)(?:[.-][\w.-]*)?\.js$/i;
+/** How far into a file the library's banner may start. */
+const BANNER_CHARS = 2048;
+
+/**
+ * A copy of a released library: its file is named for one ({@link VENDORED_LIBRARY_FILE}) and its
+ * banner names the library again with a version (`jQuery JavaScript Library v1.4.2`,
+ * `Prototype JavaScript framework, version 1.6.0.3`, `Raphaël 2.1.0`). A file of the project's
+ * own that shares the name says no version there. Its findings are the library's (Scala's
+ * scaladoc ships jQuery, jQuery UI and jquery.layout: 20 of them), not the project's.
+ */
+function vendoredLibrary(path: string, head: string): string | undefined {
+  const file = VENDORED_LIBRARY_FILE.exec(path);
+  if (!file) return undefined;
+  const name = file[1]!.toLowerCase() === 'raphael' ? 'rapha[eë]l' : file[1]!;
+  const banner = new RegExp(`\\b${name}[^\\n]{0,60}?\\bv?\\d+\\.\\d+(?:\\.\\d+)*`, 'i').exec(head.slice(0, BANNER_CHARS));
+  return banner ? `vendored library: ${banner[0]}` : undefined;
 }
 
 /**
