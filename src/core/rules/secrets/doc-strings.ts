@@ -89,6 +89,12 @@ function closingSingle(text: string, from: number, quote: string): number {
   return text.length;
 }
 
+/** Where a block comment whose body starts at `from` ends: past its first `close`, or at the end of a text that never closes it. */
+function pastClose(text: string, close: string, from: number): number {
+  const at = text.indexOf(close, from);
+  return at < 0 ? text.length : at + close.length;
+}
+
 /** True when the character at `at` follows an odd number of backslashes. */
 function isEscaped(text: string, at: number): boolean {
   let count = 0;
@@ -115,8 +121,7 @@ export function rustDocComments(text: string): TextSpan[] {
       if (last !== undefined && last.end === lineStart - 1) last.end = end;
       else spans.push({ start: at, end });
     } else if ((text.startsWith('/**', at) && text[at + 3] !== '*' && text[at + 3] !== '/') || text.startsWith('/*!', at)) {
-      const close = text.indexOf('*/', at + 3);
-      const blockEnd = close < 0 ? text.length : close + 2;
+      const blockEnd = pastClose(text, '*/', at + 3);
       spans.push({ start: at, end: blockEnd });
       const next = text.indexOf('\n', blockEnd);
       lineStart = next < 0 ? text.length : next + 1;
@@ -161,8 +166,7 @@ function docCommentsAbove(text: string, style: DocCommentStyle): TextSpan[] {
       continue;
     }
     if (text.startsWith(open, lineStart)) {
-      const closeAt = text.indexOf(close, lineStart + open.length);
-      const blockEnd = closeAt < 0 ? text.length : closeAt + close.length;
+      const blockEnd = pastClose(text, close, lineStart + open.length);
       const next = text.indexOf('\n', blockEnd);
       // Code after the block on its last line makes the block no group of its own.
       const rest = text.slice(blockEnd, next < 0 ? text.length : next).trim();
@@ -263,8 +267,7 @@ export function docBlockComments(text: string): TextSpan[] {
       open = text.indexOf('/**', open + 3);
       continue;
     }
-    const close = text.indexOf('*/', open + 3);
-    const end = close < 0 ? text.length : close + 2;
+    const end = pastClose(text, '*/', open + 3);
     spans.push({ start: open, end });
     open = text.indexOf('/**', end);
   }

@@ -346,10 +346,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
   // A person's password (`password1234`, a client secret `Password123!`) passes the length-scaled bar
   // on variety alone. In tests and docs it is a fixture or an illustration; elsewhere it is still a
   // credential, and a weak one.
-  if (WRITTEN_PASSWORD_CLASSES.has(nameClass) && isGuessablePassword(value)) {
-    if (file.test || file.docs) return undefined;
-    return { ...generic, severity: 'warning', guessable: true };
-  }
+  if (WRITTEN_PASSWORD_CLASSES.has(nameClass) && isGuessablePassword(value)) return asGuessable(generic, file);
   return generic;
 }
 
@@ -366,7 +363,11 @@ function judgeBasicPair(value: string, pair: string, base: Omit<SecretCandidate,
   const password = pair.slice(colon + 1);
   if (colon < 0 || password.length < 4 || isPlaceholder(password) || isEnvReference(password) || password === pair.slice(0, colon) || isDocumentedExample(value)) return undefined;
   const candidate: SecretCandidate = { ...base, formatId: 'basic-auth-header', kind: 'Basic authorization credential', defaultEnvName: 'BASIC_AUTH', generic: true };
-  if (!isGuessablePassword(password)) return candidate;
+  return isGuessablePassword(password) ? asGuessable(candidate, file) : candidate;
+}
+
+/** A guessable password's finding: none in tests and docs, where it is a fixture or an illustration; a `warning` elsewhere. */
+function asGuessable(candidate: SecretCandidate, file: FileKind): SecretCandidate | undefined {
   return file.test || file.docs ? undefined : { ...candidate, severity: 'warning', guessable: true };
 }
 
