@@ -89,6 +89,29 @@ describe('dependency rules on real workspace layouts', () => {
       assert.deepEqual(undeclared(pnpm, 'packages/legacy/a.ts'), ['jest']);
     });
 
+    it("lets a private workspace package import the workspace's packages it does not declare; a published one must declare them", () => {
+      // TinyMCE 5's yarn workspace: modules/tinymce (private) imports @ephox/katamari, a sibling it
+      // does not declare (1,087 findings); @ephox/agar, published, does the same (41, rightly).
+      const root = make({
+        'package.json': { name: 'root', private: true, workspaces: ['modules/*'], devDependencies: { grunt: '1' } },
+        'modules/katamari/package.json': { name: '@ephox/katamari', dependencies: { tslib: '2' } },
+        'modules/tinymce/package.json': { name: 'tinymce', private: true, dependencies: { tslib: '2' } },
+        'modules/tinymce/src/a.ts': "import { Arr } from '@ephox/katamari';\nimport { Fun } from '@ephox/katamarl';\nimport f from 'fixture-pkg';\n",
+        'modules/agar/package.json': { name: '@ephox/agar', dependencies: { tslib: '2' } },
+        'modules/agar/src/a.ts': "import { Arr } from '@ephox/katamari';\n",
+        // Named in the workspace, but not by a folder the globs name: nothing links it.
+        'test/fixture/package.json': { name: 'fixture-pkg', private: true },
+        'modules/other/package.json': { name: 'other', private: true, dependencies: { tslib: '2' } },
+        'modules/other/a.ts': "import { Arr } from '@ephox/katamari';\n",
+        'outside/package.json': { name: 'outside', private: true, dependencies: { tslib: '2' } },
+        'outside/a.ts': "import { Arr } from '@ephox/katamari';\n",
+      });
+      assert.deepEqual(undeclared(root, 'modules/tinymce/src/a.ts'), ['@ephox/katamarl', 'fixture-pkg']);
+      assert.deepEqual(undeclared(root, 'modules/agar/src/a.ts'), ['@ephox/katamari'], 'whoever installs @ephox/agar does not get its siblings');
+      assert.deepEqual(undeclared(root, 'modules/other/a.ts'), []);
+      assert.deepEqual(undeclared(root, 'outside/a.ts'), ['@ephox/katamari'], 'a folder the workspace globs do not name is linked to nothing');
+    });
+
     it('lets a nested package.json that declares nothing defer to its parent', () => {
       const root = make({
         'package.json': { name: 'site', dependencies: { react: '18', clsx: '2' } },

@@ -5,7 +5,7 @@ import { type BoundedReadOptions, readBoundedTextFileSync, resolvedRoot } from '
 import { dependencyConfigKind } from './config-files';
 import { isPythonManifestPath, PythonProjectCache } from './python-project';
 import { languageOfPath } from '../../languages/language';
-import { isWorkspacePackage, ResolutionReader, type ResolvedManifestInfo, workspaceGlobs } from './resolution';
+import { isWorkspacePackage, type LinkedWorkspace, ResolutionReader, type ResolvedManifestInfo, workspaceGlobs } from './resolution';
 
 /** The file name the dependency rules look for. */
 export const MANIFEST_FILE_NAME = 'package.json';
@@ -193,6 +193,10 @@ export class ManifestCache {
     let governing: { manifest: PackageManifestInfo; absolutePath: string; folder: string } | undefined;
     /** Whether the declarations above still count: the governing package, and each above it so far, is unpublished. */
     let inheritsFromAbove = false;
+    /** Whether the governing package itself is unpublished (private or unnamed). */
+    let governingUnpublished = false;
+    /** The workspace that links its packages into the governing one's imports, when it is an unpublished member. */
+    let linkedWorkspace: LinkedWorkspace | undefined;
     let scaffoldTemplate = false;
     for (;;) {
       const manifestPath = nodePath.join(folder, MANIFEST_FILE_NAME);
@@ -204,6 +208,7 @@ export class ManifestCache {
           else if (entry.manifest.declared.size > 0) {
             governing = { manifest: withName(entry.manifest, deferred?.manifest.name), absolutePath: manifestPath, folder };
             inheritsFromAbove = entry.unpublished;
+            governingUnpublished = entry.unpublished;
           }
         }
       } else {
@@ -224,6 +229,7 @@ export class ManifestCache {
           const relativeFolder = workspaceRelativePath(folder, governing.folder);
           if (entry.kind === 'parsed' && relativeFolder !== undefined && isWorkspacePackage(allGlobs, relativeFolder)) {
             governing = { ...governing, manifest: withDeclared(governing.manifest, entry.manifest.declared) };
+            if (governingUnpublished) linkedWorkspace = { root: folder, globs: allGlobs };
           }
           break;
         }
@@ -244,7 +250,7 @@ export class ManifestCache {
     }
     const chosen = governing ?? deferred;
     if (!chosen) return { kind: 'none' };
-    const manifest: ResolvedManifestInfo = { ...chosen.manifest, resolution: this.resolution.resolutionFor(fileFolder) };
+    const manifest: ResolvedManifestInfo = { ...chosen.manifest, resolution: this.resolution.resolutionFor(fileFolder, linkedWorkspace) };
     if (scaffoldTemplate) manifest.scaffoldTemplate = true;
     return { kind: 'found', manifest, absolutePath: chosen.absolutePath };
   }

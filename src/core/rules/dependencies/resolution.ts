@@ -100,6 +100,29 @@ interface Lockfile {
   names: Map<string, boolean>;
 }
 
+/** What a walk of the workspace's package.json files found (see `ResolutionReader.scanWorkspace`). */
+interface WorkspaceNames {
+  /** Every name declared by, or naming, a package.json. */
+  declared: Set<string>;
+  /** Every package.json's own name. */
+  packages: Set<string>;
+  /** The folders (absolute) of the package.json files of each name. */
+  packageFolders: Map<string, string[]>;
+}
+
+/**
+ * An npm, yarn or pnpm workspace whose packages a package of it imports without declaring them:
+ * the package manager links every workspace package into the root's node_modules, and an
+ * unpublished package (a private app of the monorepo) is only ever installed there. A published one
+ * is installed elsewhere too, without its siblings, so it gets no such link.
+ */
+export interface LinkedWorkspace {
+  /** The workspace root folder (absolute). */
+  root: string;
+  /** Its package globs (`workspaces`, `pnpm-workspace.yaml` `packages`). */
+  globs: readonly string[];
+}
+
 /** Import-map keys: a key ending in `/` maps a prefix, any other key one specifier. */
 type ImportMapKeys = readonly string[];
 
@@ -114,7 +137,7 @@ export class ResolutionReader {
   private readonly installedAt = new Map<string, boolean>();
   /** The lockfile of a folder (null: none there), with the names already looked up in it. */
   private readonly lockfiles = new Map<string, Lockfile | null>();
-  private workspaceNames: { declared: Set<string>; packages: Set<string> } | undefined;
+  private workspaceNames: WorkspaceNames | undefined;
 
   constructor(
     private readonly root: string,
@@ -140,10 +163,14 @@ export class ResolutionReader {
     this.workspaceNames = undefined;
   }
 
-  /** The resolution for a file in `folder` (absolute). */
-  resolutionFor(folder: string): ImportResolution {
+  /**
+   * The resolution for a file in `folder` (absolute). `linkedWorkspace` is the workspace whose
+   * packages the file's package gets linked without declaring them: see {@link LinkedWorkspace}.
+   */
+  resolutionFor(folder: string, linkedWorkspace?: LinkedWorkspace): ImportResolution {
     return {
-      accountsFor: (specifier, packageName) => this.isAlias(folder, specifier, packageName) || this.isMapped(folder, specifier, packageName),
+      accountsFor: (specifier, packageName) =>
+        this.isAlias(folder, specifier, packageName) || this.isMapped(folder, specifier, packageName) || (linkedWorkspace !== undefined && this.isWorkspaceMember(linkedWorkspace, packageName)),
       declaredInWorkspace: (packageName) => this.scanWorkspace().declared.has(packageName),
       workspacePackage: (packageName) => this.scanWorkspace().packages.has(packageName),
       installed: (packageName) => this.isInstalled(folder, packageName),
@@ -339,14 +366,25 @@ export class ResolutionReader {
     return undefined;
   }
 
+  /** Whether a package of `workspace` (a package.json in a folder its globs name) is named `packageName`. */
+  private isWorkspaceMember(workspace: LinkedWorkspace, packageName: string): boolean {
+    const folders = this.scanWorkspace().packageFolders.get(packageName);
+    return folders !== undefined && folders.some((folder) => {
+      const relativeFolder = workspaceRelativePath(workspace.root, folder);
+      return relativeFolder !== undefined && relativeFolder !== '' && isWorkspacePackage(workspace.globs, relativeFolder);
+    });
+  }
+
   /**
    * Every name declared by, or naming, a package.json in the workspace. One bounded walk, skipping
-   * node_modules and dot folders, done the first time a look-alike candidate needs it.
+   * node_modules and dot folders, done the first time a look-alike candidate or an undeclared import
+   * of a linked workspace's package needs it.
    */
-  private scanWorkspace(): { declared: Set<string>; packages: Set<string> } {
+  private scanWorkspace(): WorkspaceNames {
     if (this.workspaceNames) return this.workspaceNames;
     const names = new Set<string>();
     const packages = new Set<string>();
+    const packageFolders = new Map<string, string[]>();
     const queue: Array<{ folder: string; depth: number }> = [{ folder: this.root, depth: 0 }];
     let visited = 0;
     while (queue.length > 0 && visited < MAX_SCANNED_FOLDERS) {
@@ -366,6 +404,9 @@ export class ResolutionReader {
             if (manifest.name) {
               names.add(manifest.name);
               packages.add(manifest.name);
+              const folders = packageFolders.get(manifest.name);
+              if (folders === undefined) packageFolders.set(manifest.name, [folder]);
+              else folders.push(folder);
             }
           }
         } else if (entry.isDirectory() && depth < MAX_SCAN_DEPTH && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
@@ -373,7 +414,7 @@ export class ResolutionReader {
         }
       }
     }
-    this.workspaceNames = { declared: names, packages };
+    this.workspaceNames = { declared: names, packages, packageFolders };
     return this.workspaceNames;
   }
 }
