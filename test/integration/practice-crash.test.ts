@@ -13,7 +13,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, truncateSync, watch, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { BUILT_IN_AI_SETTINGS, processIsAlive, type RestoreResult } from '../../src/core/practice';
+import { BUILT_IN_AI_SETTINGS, type RestoreResult } from '../../src/core/practice';
+import { processIsAlive } from '../../src/core/runtime/process-alive';
 import { crashVsCode, domTexts, getApi, screenshot, testPhase, waitFor, waitForSelector } from './harness';
 
 type Api = Awaited<ReturnType<typeof getApi>>;

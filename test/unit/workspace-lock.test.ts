@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processIsAlive } from '../../src/core/runtime/process-alive';
 import { breakStaleLock, withFileLock } from '../../src/core/workspace/lock';
 
 /** A pid no process has any more: a child's, after it exited. */
@@ -10,6 +11,43 @@ function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout);
 }
+
+/**
+ * A process that exited and is never reaped (a zombie), as an editor's extension host stays once the
+ * editor is SIGKILLed where PID 1 reaps no orphans: a shell starts `true` in the background and then
+ * becomes `sleep`, which never waits for it. Resolves once Linux shows it exited; `stop` ends the sleeper.
+ */
+async function unreapedPid(): Promise<{ pid: number; stop: () => void }> {
+  const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = await new Promise<number>((resolve, reject) => {
+    parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    parent.once('error', reject);
+  });
+  const deadline = Date.now() + 5_000;
+  while (!readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z ')) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not exit`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { pid, stop: () => parent.kill('SIGKILL') };
+}
+
+describe('workspace: whether a process is alive', () => {
+  it('this process is, a made-up one is not', () => {
+    assert.equal(processIsAlive(process.pid), true);
+    assert.equal(processIsAlive(2 ** 22 + 12345), false);
+  });
+
+  it('one that exited and was never reaped is not, though signal 0 still reaches it', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const zombie = await unreapedPid();
+    try {
+      assert.doesNotThrow(() => process.kill(zombie.pid, 0), 'the kernel still has it');
+      assert.equal(processIsAlive(zombie.pid), false);
+    } finally {
+      zombie.stop();
+    }
+  });
+});
 
 describe('workspace: the lock file shared by processes', () => {
   let dir: string;
@@ -25,6 +63,19 @@ describe('workspace: the lock file shared by processes', () => {
     assert.match(ran, new RegExp(`^${process.pid} `), 'held under this process\'s own token');
     assert.equal(existsSync(lockFile), false);
     assert.equal(existsSync(`${lockFile}.break`), false);
+  });
+
+  it('takes over a lock whose holder was killed and never reaped (an editor SIGKILLed in a container)', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const zombie = await unreapedPid();
+    try {
+      const lockFile = join(dir, 'practice-journal.json.lock');
+      writeFileSync(lockFile, `${zombie.pid} ${hostname()} ${new Date().toISOString()} 0123456789ab\n`);
+      const ran = await withFileLock(lockFile, async () => readFileSync(lockFile, 'utf8'), { timeoutMs: 2_000 });
+      assert.match(ran, new RegExp(`^${process.pid} `));
+    } finally {
+      zombie.stop();
+    }
   });
 
   it('a breaker that judged an earlier holder stale never removes the lock of whoever took it since', async () => {

@@ -8,6 +8,7 @@ import { git, GitError } from '../workspace/git';
 import { readBoundedFile, readJsonFile, writeFileAtomic } from '../workspace/fs';
 import { DRILL_SESSION_PATH } from '../workspace/layout';
 import { withFileLock } from '../workspace/lock';
+import { processIsAlive } from '../runtime/process-alive';
 import type { DrillSite, LineRange } from './catalogue';
 import { findDrillSites, hintsFor, orderSites, parseForDrill, plantSite, sameSyntax, syntaxErrors } from './plant';
 import { detectTestCommand, ranAnyTest, runTests, trimOutput, type TestCommand, type TestRun } from './test-run';
@@ -125,18 +126,9 @@ async function saveDrillSession(session: DrillSession): Promise<void> {
   await writeFileAtomic(sessionPath(session.root), `${JSON.stringify(session, null, 2)}\n`, { root: session.root });
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether a stored drill still has someone to finish it: a CLI drill always does (the next `drill` command); an editor drill while its process lives. */
 export function drillIsLive(session: DrillSession): boolean {
-  return session.owner.host === 'cli' || processAlive(session.owner.pid);
+  return session.owner.host === 'cli' || processIsAlive(session.owner.pid);
 }
 
 /** Removes a drill copy: `git worktree remove --force`, the folder if git could not, then `git worktree prune`. */

@@ -21,6 +21,7 @@ import { hostname } from 'node:os';
 import { link, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../workspace/lock';
+import { processIsAlive } from '../runtime/process-alive';
 import { readJsonFile, writeFileAtomic } from '../workspace/fs';
 import type { PracticeTally } from './accounting';
 import type { SettingsSnapshot, UserChange } from './settings-plan';
@@ -113,16 +114,6 @@ export const FUTURE_HEARTBEAT_TOLERANCE_MS = 2 * 60_000;
 
 /** Orphaned temp files of the journal's atomic writes (a process killed mid-write) older than this are removed at the next inspection. */
 export const ORPHAN_TEMP_AGE_MS = 60_000;
-
-/** Whether a process exists: signal 0 checks without sending anything; EPERM means it exists but is not ours. */
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Checks a parsed journal; returns what is wrong, or undefined when it is usable. */
 export function validateJournalRecord(value: unknown): string | undefined {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { processIsAlive } from '../runtime/process-alive';
 
 /**
  * A lock file shared by processes on one machine (the editor, `comprehension mark`, agent hooks):
@@ -95,7 +96,7 @@ async function readHolder(lockFile: string): Promise<string | undefined> {
 async function isStale(lockFile: string, holder: string, staleMs: number): Promise<boolean> {
   const [pidText, host] = holder.split(' ');
   const pid = Number(pidText);
-  if (host === hostname() && Number.isInteger(pid) && pid > 0 && !isAlive(pid)) return true;
+  if (host === hostname() && Number.isInteger(pid) && pid > 0 && !processIsAlive(pid)) return true;
   return ((await ageMs(lockFile)) ?? 0) > staleMs;
 }
 
@@ -105,15 +106,6 @@ async function ageMs(path: string): Promise<number | undefined> {
     return Date.now() - (await stat(path)).mtimeMs;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // Exists, owned by someone else.
   }
 }
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { PracticeJournal, processIsAlive, type JournalOptions } from '../../../src/core/practice/journal';
+import { PracticeJournal, type JournalOptions } from '../../../src/core/practice/journal';
 import { planSwitchOff, type SettingsSnapshot } from '../../../src/core/practice/settings-plan';
 
 const T0 = Date.UTC(2025, 5, 10, 9, 0);
@@ -218,10 +218,5 @@ describe('practice: journal', () => {
     await as(100).markApplied('s1', ['a', 'b'], T0);
     await as(100).markApplied('s1', ['b', 'c'], T0);
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).appliedSlots, ['a', 'b', 'c']);
-  });
-
-  it('knows this process is alive and a made-up one is not', () => {
-    assert.equal(processIsAlive(process.pid), true);
-    assert.equal(processIsAlive(2 ** 22 + 12345), false);
   });
 });
