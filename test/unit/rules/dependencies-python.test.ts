@@ -96,6 +96,8 @@ describe('Python dependencies', () => {
     it('reads setup.cfg, Pipfile and the literal lists of setup.py without running it', () => {
       const cfg = parseSetupCfg(['[metadata]', 'name = acme', '[options]', 'install_requires =', '    click>=8', '    rich', '[options.extras_require]', 'test =', '    pytest', '[flake8]', 'max-line-length = 100'].join('\n'));
       assert.deepEqual(cfg, { declared: ['click', 'rich', 'pytest'], name: 'acme', buildRequires: ['setuptools', 'wheel'] });
+      // pbr's `[extras]` (OpenStack's projects) declares optional requirements as setuptools' extras_require does.
+      assert.deepEqual(parseSetupCfg(['[metadata]', 'name = keystone', '[extras]', 'ldap =', '  python-ldap>=3.0.0 # PSF', '  ldappool>=2.3.1 # MPL', 'memcache =', '  python-memcached>=1.56'].join('\n')).declared, ['python-ldap', 'ldappool', 'python-memcached']);
       // A setup.cfg that only configures other tools says nothing about the build.
       assert.deepEqual(parseSetupCfg('[flake8]\nmax-line-length = 100\n'), { declared: [] });
       assert.deepEqual(parsePipfile('[packages]\nflask = "*"\n[dev-packages]\npytest = {version = "*"}\n[requires]\npython_version = "3.11"\n').declared, ['flask', 'pytest']);
@@ -179,6 +181,17 @@ describe('Python dependencies', () => {
       assert.deepEqual(flagged(dependenciesUndeclared, files, 'flaskr/db.py'), ['click']);
       // A project with no setuptools manifest (requirements only) does not get it for free.
       assert.deepEqual(flagged(dependenciesUndeclared, { 'requirements.txt': 'flask\n', 'tools/build.py': 'import setuptools\n' }, 'tools/build.py'), ['setuptools']);
+    });
+
+    it("an OpenStack project: pbr's [extras] in setup.cfg and requirements.txt together; migrate is sqlalchemy-migrate", () => {
+      // Keystone 22: python-ldap and ldappool are its `ldap` extra, sqlalchemy-migrate installs `migrate`.
+      const files = {
+        'requirements.txt': 'pbr!=2.1.0,>=2.0.0 # Apache-2.0\nSQLAlchemy>=1.3.0 # MIT\nsqlalchemy-migrate>=0.13.0 # Apache-2.0\n',
+        'setup.cfg': '[metadata]\nname = keystone\n[extras]\nldap =\n  python-ldap>=3.0.0 # PSF\n  ldappool>=2.3.1 # MPL\n',
+        'keystone/common/sql/upgrades.py': 'import ldap\nimport ldappool\nimport migrate\nfrom migrate.versioning import api\nimport sqlalchemy\nimport alembic\n',
+      };
+      // alembic comes with oslo.db, which Keystone does not import by that name: undeclared, and reported.
+      assert.deepEqual(flagged(dependenciesUndeclared, files, 'keystone/common/sql/upgrades.py'), ['alembic']);
     });
 
     it('accepts a Poetry project in src layout importing itself, its tests and its dev group', () => {

@@ -182,7 +182,8 @@ export function parsePipfile(text: string): PythonDeclarations {
 /**
  * `setup.cfg`: `[metadata] name`, `[options] install_requires` / `setup_requires` / `tests_require`
  * and every key of `[options.extras_require]`, as setuptools reads them (a value continues on the
- * indented lines below its key; `;` and `#` start comments).
+ * indented lines below its key; `;` and `#` start comments), and every key of pbr's `[extras]`
+ * (OpenStack's projects: Keystone's `ldap = python-ldap ldappool`).
  */
 export function parseSetupCfg(text: string): PythonDeclarations {
   const declared: string[] = [];
@@ -215,7 +216,7 @@ export function parseSetupCfg(text: string): PythonDeclarations {
       value = pair[2]!.trim();
       if (section === 'metadata' && key === 'name' && value !== '') name = normalizeDistributionName(value);
     }
-    const requirementKey = section === 'options.extras_require' || (section === 'options' && (key === 'install_requires' || key === 'setup_requires' || key === 'tests_require'));
+    const requirementKey = section === 'options.extras_require' || section === 'extras' || (section === 'options' && (key === 'install_requires' || key === 'setup_requires' || key === 'tests_require'));
     if (!requirementKey) continue;
     const directive = /^file:\s*(.+)$/.exec(value);
     if (directive) {

@@ -153,6 +153,7 @@ export const IMPORT_DISTRIBUTIONS: ReadonlyMap<string, readonly string[]> = new 
   ['oauthlib', ['oauthlib']],
   ['six', ['six']],
   ['sqlalchemy', ['SQLAlchemy']],
+  ['migrate', ['sqlalchemy-migrate']],
   ['alembic', ['alembic']],
   ['jsonschema', ['jsonschema']],
   ['docopt', ['docopt', 'docopt-ng']],
