@@ -1308,6 +1308,45 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('settings.py', `FIELD_ENCRYPTION_KEY = "${fernet}"\n`, fernet, 'secret key');
     });
 
+    it('names where values go: theme scopes, namespaced token types, capitalised stand-ins, spliced shell variables, FreeRADIUS hashes', () => {
+      // Monaco's TextMate themes (node-red's editor): a `token` is the scope it colours.
+      assert.deepEqual(check('public/vendor/monaco/dist/theme/amy.json', '{ "fontStyle": "bold", "token": "constant.numeric.integer.int32" },\n{ "token": "meta.tag.sgml.doctype.html5" }\n'), []);
+      // Keystone's OAuth1 token types, and OpenStack's install guides' name for the database password.
+      assert.deepEqual(check('keystone/oauth1/core.py', '_ACCESS_TOKEN = "OS-OAUTH1:access_token"\n_REQUEST_TOKEN = "OS-OAUTH1:request_token"\n'), []);
+      assert.deepEqual(check('setup/install.py', 'connection = "mysql+pymysql://keystone:KEYSTONE_DBPASS@controller/keystone"\nbroker = "amqp://openstack:RABBIT_PASS@controller"\n'), []);
+      // A curl guide's JSON body, single-quoted for the shell, with the shell's variable spliced in.
+      assert.deepEqual(check('doc/source/api_curl_examples.rst', `  -d '{ "user": {"password": "'$NEW_PASS'", "original_password": "'$ORIG_PASS'"} }'\n`), []);
+      // FreeRADIUS's test vectors hold the PBKDF2 hash a server stores, not a password.
+      const hash = `HMACSHA2+256:AAAD6A:${randomChars(BASE64, 22, 1270)}==:${randomChars(BASE64, 43, 1271)}=`;
+      assert.deepEqual(check('src/tests/modules/pap/pbkfd2_iter1000.unlang', `\t&PBKDF2-Password := '${hash}'\n`), []);
+      assert.deepEqual(check('src/tests/modules/pap/pbkfd2_salt0.unlang', `\t&PBKDF2-Password := '${hash.replace(/:[^:]+==:/, '::')}'\n`), []);
+      // Still reported: a dotted token that mixes case or digits all along, a password of dotted
+      // words with a number, a single capitalised word, a spliced value that is no variable alone.
+      const dotted = [randomChars(BASE62, 12, 1272), randomChars(BASE62, 12, 1273), randomChars(BASE62, 12, 1274)].join('.');
+      expectOne('theme.json', `{ "token": "${dotted}" }\n`, dotted, 'token');
+      const lowerDotted = [1278, 1279, 1280].map((seed) => randomChars('abcdefghijklmnopqrstuvwxyz0123456789', 12, seed)).join('.');
+      expectOne('theme.json', `{ "token": "${lowerDotted}" }\n`, lowerDotted, 'token');
+      assert.equal(check('src/db.py', `password = "${['winter', 'holiday', 'pass123'].join('.')}"\n`).length, 1);
+      assert.equal(check('src/db.py', `password = "${['SECRET', 'PASS'].join('')}"\n`).length, 1);
+      assert.equal(check('src/db.py', `url = "amqp://openstack:${['RABBIT', 'PASS'].join('_').toLowerCase()}9@controller"\n`).length, 1);
+      assert.equal(check('scripts/curl.sh', `curl -d '{"password": "'$PASS'${randomChars(BASE62, 16, 1277)}"}'\n`).length, 1);
+      assert.equal(check('src/session.py', `TOKEN = "OS-OAUTH1:${randomChars(BASE62, 32, 1275)}"\n`).length, 1);
+    });
+
+    it('the default of a shell or Compose variable is a literal: judged as an assignment, the variable itself is not', () => {
+      const key = randomChars(BASE62, 32, 1276);
+      expectOne('docker-compose.yml', `services:\n  api:\n    environment:\n      JWT_SECRET: \${JWT_SECRET:-${key}}\n`, key, 'secret');
+      expectOne('scripts/run.sh', `JWT_SECRET="\${JWT_SECRET:-${key}}"\n`, key, 'secret');
+      expectOne('.env', `API_TOKEN=\${API_TOKEN:="${key}"}\n`, key, 'token');
+      // devstack's sample data: a guessable default is a weak password (a warning), as when assigned.
+      const guessable = ['hunter', '2'].join('');
+      const findings = check('tools/sample_data.sh', `ADMIN_PASSWORD=\${ADMIN_PASSWORD:-${guessable}}\nNOVA_PASSWORD=\${NOVA_PASSWORD:-\${SERVICE_PASSWORD:-${guessable}}}\n`);
+      assert.deepEqual(findings.map((finding) => [finding.severity, finding.message.includes('guessable')]), [['warning', true], ['warning', true]]);
+      // An expansion left open is no default; a required variable's message, an alternate value and a bare reference hold no value.
+      assert.deepEqual(check('scripts/run.sh', `JWT_SECRET=\${JWT_SECRET:-${key}\n`), []);
+      assert.deepEqual(check('docker-compose.yml', `environment:\n  API_TOKEN: "\${API_TOKEN:?API_TOKEN must be set}"\n  DB_PASSWORD: \${DB_PASSWORD:+${key}}\n  SECRET: \${SECRET}\n`), []);
+    });
+
     it('JSDoc, Javadoc, PHPDoc and Doxygen comments are documentation; a glob or an empty comment opens none', () => {
       const jsdoc = `/**\n * Connects to the database.\n * @example\n * connect({ user: "app", password: "${punctuated}" });\n */\nexport function connect(options) {}\n`;
       assert.deepEqual(check('src/db.ts', jsdoc), []);

@@ -158,6 +158,11 @@ const ANNOTATION_TYPES = new Set(['string', 'String', 'str', 'any', 'unknown']);
 export function readAssignmentAt(text: string, hitStart: number, hitEnd: number, file: FileKind): { assignment?: Assignment; resumeAt: number } {
   const name = expandName(text, hitStart, hitEnd);
   const resumeAt = Math.max(hitEnd, name.end);
+  // `${DB_PASSWORD:-postgres}` (shell, Compose, .env): the default the variable falls back to is a literal.
+  if (text[name.start - 1] === '{' && text[name.start - 2] === '$') {
+    const value = readParameterDefault(text, name.end);
+    return value ? { assignment: { name: text.slice(name.start, name.end), nameStart: name.start, nameEnd: name.end, ...value }, resumeAt } : { resumeAt };
+  }
   // `--api-key VALUE`, `--token=VALUE`, `--set db.password=VALUE`, `-e API_TOKEN=VALUE`: a
   // command-line argument is a literal in any file.
   const argumentAt = shellArgumentValue(text, name.start, name.end);
@@ -300,6 +305,26 @@ function shellArgumentValue(text: string, start: number, end: number): number {
   }
   if (text[end] !== '=' || text[end + 1] === '=') return -1;
   return SETTER_OPTION.test(text.slice(Math.max(0, start - 24), start)) ? end + 1 : -1;
+}
+
+/**
+ * The default of a parameter expansion whose name ends at `at`: `${NAME:-default}` and `${NAME:=default}`
+ * (with or without the colon), on one line, quotes around it dropped. Undefined for the other forms
+ * (`${NAME:?message}`, `${NAME:+alternate}`, `${NAME}`) and for an empty default.
+ */
+function readParameterDefault(text: string, at: number): { valueStart: number; valueEnd: number; quoted: boolean } | undefined {
+  const operator = /^:?[-=]/.exec(text.slice(at, at + 2));
+  if (!operator) return undefined;
+  let start = at + operator[0].length;
+  const limit = Math.min(text.length, start + MAX_VALUE);
+  let end = start;
+  while (end < limit && text[end] !== '}' && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (text[end] !== '}') return undefined;
+  if (end - start >= 2 && isQuote(text[start]) && text[end - 1] === text[start]) {
+    start++;
+    end--;
+  }
+  return end > start ? { valueStart: start, valueEnd: end, quoted: true } : undefined;
 }
 
 /** One shell word: a quoted string on one line, or unquoted text up to a blank, quote or operator. */

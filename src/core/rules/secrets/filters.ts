@@ -63,6 +63,14 @@ const PLACEHOLDER_VALUES: ReadonlySet<string> = new Set([
 const MY_STAND_IN = /^(?:my|your|an?|the|some)[-_ ]?(?:password|passwd|pass|pwd|secret|token|api[-_ ]?key|key)s?$/;
 
 /**
+ * A constant's name standing where its value goes, as install guides write them: OpenStack's
+ * `mysql+pymysql://keystone:KEYSTONE_DBPASS@controller/keystone`, `RABBIT_PASS`, `METADATA_SECRET`.
+ * Two words or more in capitals, the last naming a credential; a single word (`SECRETPASS`) may be a
+ * password someone typed.
+ */
+const NAMED_STAND_IN = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_[A-Z]*(?:PASS|PASSWORD|PASSWD|PWD|SECRET|TOKEN|KEY)$/;
+
+/**
  * SHA-256 of keys that vendors and standards publish as documentation or emulator defaults, allowed
  * by exact value (never by loosening a check). Stored as hashes so that this file does not itself
  * contain secret-shaped text. AWS's documented keys carry the word EXAMPLE and are placeholders anyway.
@@ -232,7 +240,7 @@ export function isPlaceholder(value: string): boolean {
 export function isStandIn(value: string): boolean {
   if (value.length < 4) return true;
   const lower = value.toLowerCase();
-  if (PLACEHOLDER_VALUES.has(lower) || MY_STAND_IN.test(lower) || /^(.)\1+$/.test(value) || isFieldTemplate(value)) return true;
+  if (PLACEHOLDER_VALUES.has(lower) || MY_STAND_IN.test(lower) || NAMED_STAND_IN.test(value) || /^(.)\1+$/.test(value) || isFieldTemplate(value)) return true;
   // A long body (a base64-encoded JSON token) meets a lowercase run like `JKLmn` by its structure, not by typing:
   // there only a run in one case counts, and a run of `A`s is zero bytes.
   if (hasLongRun(value, value.length > LONG_BODY) || hasSequence(value.length > LONG_BODY ? value : lower) || isPeriodic(lower)) return true;
@@ -313,6 +321,8 @@ export function isEnvReference(value: string): boolean {
   // `${x}`, `$(cmd)`, Ruby's `#{x}`, PHP's `{$row->x}`.
   if (value.includes('${') || value.includes('$(') || value.includes('#{') || value.includes('{$')) return true;
   if (/^\$[A-Za-z_]\w*$/.test(value) || /^%[A-Za-z_]\w*%$/.test(value)) return true;
+  // A variable spliced into a single-quoted shell argument: `-d '{"password": "'$NEW_PASS'"}'`.
+  if (/^'\$[A-Za-z_]\w*'$/.test(value)) return true;
   // Interpolations and escapes with no literal text between them (PHP's `"\0$secret"`, `"$user$pass"`).
   if (/^(?:\\.)*\$[A-Za-z_]\w*(?:\\.|\$[A-Za-z_]\w*)*$/.test(value)) return true;
   return /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|env\(|ENV\[|System\.getenv|Environment\.GetEnvironmentVariable|ENC\(|arn:|vault:|op:\/\/|sm:\/\/|ref\+|secrets\.)/.test(value);
@@ -432,6 +442,9 @@ const PASSWORD_HASH: readonly RegExp[] = [
   /^\$[a-z0-9][a-z0-9-]{0,19}(?:\$[^\s$]*)*\$[A-Za-z0-9./+=-]{16,}$/,
   /^(?:pbkdf2_sha256|pbkdf2_sha1|argon2|bcrypt_sha256|bcrypt|scrypt|sha1|md5|crypt|unsalted_sha1|unsalted_md5)(?:\$[^\s]*)?\$[A-Za-z0-9./+=-]{16,}$/,
   /^\*[0-9A-F]{40}$/,
+  // FreeRADIUS's PBKDF2-Password: the HMAC's digest, then the iterations, salt and hash in base64
+  // (its tests leave the iterations or the salt out).
+  /^HMACSHA(?:1|[23]\+(?:224|256|384|512)):[A-Za-z0-9+/]*={0,2}:[A-Za-z0-9+/]*={0,2}:[A-Za-z0-9+/]{16,}={0,2}$/,
 ];
 
 /** True for Subresource Integrity / lockfile integrity values (`sha512-<base64>`). */
@@ -486,15 +499,26 @@ export function isWordSegment(segment: string): boolean {
 }
 
 /**
- * `log4j2.trustStorePassword`, `app.db.password`: a dotted key whose last segment names a secret,
- * the key a password is looked up under (log4j2's property names), not the password. Segments before
- * it may be any identifier (`log4j2`, `oauth2`); the last must be words, so `my.Passw0rd` stays a password.
+ * `log4j2.trustStorePassword`, `app.db.password`, `OS-OAUTH1:access_token`: a dotted or namespaced
+ * key whose last segment names a secret, the key a password or token is looked up under (log4j2's
+ * property names, Keystone's OAuth1 token types), not the secret. Segments before it may be any
+ * identifier (`log4j2`, `OS-OAUTH1`); the last must be words, so `my.Passw0rd` stays a password.
  */
 export function isPropertyKeyPath(value: string): boolean {
+  const segments = value.split(/[.:]/);
+  if (segments.length < 2 || !segments.every((segment) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(segment))) return false;
+  const last = splitWords(segments[segments.length - 1]!);
+  return last.length > 0 && last.every(isWordSegment) && classifySecretName(last) !== undefined;
+}
+
+/**
+ * A name of three or more lower-case words joined by dots, each word ending in at most a short
+ * number: a TextMate scope (`constant.numeric.integer.int32`, a theme's `token`), a Java package.
+ * Keys mix cases or digits all along.
+ */
+export function isDottedName(value: string): boolean {
   const segments = value.split('.');
-  if (segments.length < 2 || !segments.every((segment) => /^[A-Za-z][A-Za-z0-9]*$/.test(segment))) return false;
-  const last = segments[segments.length - 1]!;
-  return isWordSegment(last) && classifySecretName(splitWords(last)) !== undefined;
+  return segments.length >= 3 && segments.every((segment) => /^[a-z]+(?:-[a-z]+)*\d{0,3}$/.test(segment));
 }
 
 /**
