@@ -323,5 +323,29 @@ describe('dependency rules on real workspace layouts', () => {
       });
       assert.deepEqual(notInstalled(installed, 'src/a.ts'), []);
     });
+
+    it("asks only the lockfile that installs the file's package: its own folder's, or its workspace root's", () => {
+      // Ghost ships its themes with their own package.json (gulp and friends) under its yarn.lock, which does not install them.
+      const yarnLock = 'express@^4:\n  version "4.21.0"\n';
+      const ghost = make({
+        'package.json': { name: 'ghost', dependencies: { express: '4' } },
+        'yarn.lock': yarnLock,
+        'content/themes/casper/package.json': { name: 'casper', devDependencies: { gulp: '4' } },
+        'content/themes/casper/gulpfile.js': "const gulp = require('gulp');\n",
+        'core/app.js': "const express = require('express');\nconst flat = require('flatmap-stream');\n",
+      });
+      assert.deepEqual(notInstalled(ghost, 'content/themes/casper/gulpfile.js'), []);
+      // The application's own files are still judged by its lockfile.
+      const withFlat = make({ 'package.json': { name: 'ghost', dependencies: { express: '4', 'flatmap-stream': '0.1' } }, 'yarn.lock': yarnLock, 'core/app.js': "const flat = require('flatmap-stream');\n" });
+      assert.deepEqual(notInstalled(withFlat, 'core/app.js'), ['flatmap-stream']);
+      // A workspace package is installed by the root's lockfile, and judged by it.
+      const mono = make({
+        'package.json': { name: 'mono', private: true, workspaces: ['packages/*'] },
+        'yarn.lock': yarnLock,
+        'packages/api/package.json': { name: 'api', dependencies: { express: '4', 'flatmap-stream': '0.1' } },
+        'packages/api/a.js': "const express = require('express');\nconst flat = require('flatmap-stream');\n",
+      });
+      assert.deepEqual(notInstalled(mono, 'packages/api/a.js'), ['flatmap-stream']);
+    });
   });
 });

@@ -197,6 +197,8 @@ export class ManifestCache {
     let governingUnpublished = false;
     /** The workspace that links its packages into the governing one's imports, when it is an unpublished member. */
     let linkedWorkspace: LinkedWorkspace | undefined;
+    /** The folder whose lockfile installs the governing package: its own, or its workspace's root. */
+    let installedBy: string | undefined;
     let scaffoldTemplate = false;
     for (;;) {
       const manifestPath = nodePath.join(folder, MANIFEST_FILE_NAME);
@@ -209,6 +211,7 @@ export class ManifestCache {
             governing = { manifest: withName(entry.manifest, deferred?.manifest.name), absolutePath: manifestPath, folder };
             inheritsFromAbove = entry.unpublished;
             governingUnpublished = entry.unpublished;
+            installedBy = folder;
           }
         }
       } else {
@@ -230,6 +233,7 @@ export class ManifestCache {
           if (entry.kind === 'parsed' && relativeFolder !== undefined && isWorkspacePackage(allGlobs, relativeFolder)) {
             governing = { ...governing, manifest: withDeclared(governing.manifest, entry.manifest.declared) };
             if (governingUnpublished) linkedWorkspace = { root: folder, globs: allGlobs };
+            installedBy = folder;
           }
           break;
         }
@@ -250,7 +254,7 @@ export class ManifestCache {
     }
     const chosen = governing ?? deferred;
     if (!chosen) return { kind: 'none' };
-    const manifest: ResolvedManifestInfo = { ...chosen.manifest, resolution: this.resolution.resolutionFor(fileFolder, linkedWorkspace) };
+    const manifest: ResolvedManifestInfo = { ...chosen.manifest, resolution: this.resolution.resolutionFor(fileFolder, linkedWorkspace, installedBy ?? nodePath.dirname(chosen.absolutePath)) };
     if (scaffoldTemplate) manifest.scaffoldTemplate = true;
     return { kind: 'found', manifest, absolutePath: chosen.absolutePath };
   }

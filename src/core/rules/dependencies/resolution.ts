@@ -166,22 +166,25 @@ export class ResolutionReader {
   /**
    * The resolution for a file in `folder` (absolute). `linkedWorkspace` is the workspace whose
    * packages the file's package gets linked without declaring them: see {@link LinkedWorkspace}.
+   * `installedBy` is the highest folder whose lockfile installs the file's package (its own folder,
+   * or its workspace's root): a lockfile above it is another project's and says nothing of what this
+   * one installed (a theme shipped inside an application, with its own package.json).
    */
-  resolutionFor(folder: string, linkedWorkspace?: LinkedWorkspace): ImportResolution {
+  resolutionFor(folder: string, linkedWorkspace?: LinkedWorkspace, installedBy?: string): ImportResolution {
     return {
       accountsFor: (specifier, packageName) =>
         this.isAlias(folder, specifier, packageName) || this.isMapped(folder, specifier, packageName) || (linkedWorkspace !== undefined && this.isWorkspaceMember(linkedWorkspace, packageName)),
       declaredInWorkspace: (packageName) => this.scanWorkspace().declared.has(packageName),
       workspacePackage: (packageName) => this.scanWorkspace().packages.has(packageName),
       installed: (packageName) => this.isInstalled(folder, packageName),
-      lockfileLacks: (packageName) => this.lockfileAnswer(folder, packageName) === false,
+      lockfileLacks: (packageName) => this.lockfileAnswer(folder, packageName, installedBy) === false,
       lockfileMentions: (packageName) => this.lockfileAnswer(folder, packageName) === true,
     };
   }
 
-  /** Whether the lockfile nearest to `folder` names the package; undefined when there is no readable lockfile. */
-  private lockfileAnswer(folder: string, packageName: string): boolean | undefined {
-    const lockfile = this.lockfileFor(folder);
+  /** Whether the lockfile nearest to `folder` (up to `highest`) names the package; undefined when there is no readable lockfile. */
+  private lockfileAnswer(folder: string, packageName: string, highest?: string): boolean | undefined {
+    const lockfile = this.lockfileFor(folder, highest);
     if (lockfile?.text === undefined) return undefined;
     let mentioned = lockfile.names.get(packageName);
     if (mentioned === undefined) {
@@ -346,8 +349,8 @@ export class ResolutionReader {
     return false;
   }
 
-  /** The nearest lockfile from `folder` up to the root. */
-  private lockfileFor(folder: string): Lockfile | undefined {
+  /** The nearest lockfile from `folder` up to `highest` (default: the root). */
+  private lockfileFor(folder: string, highest?: string): Lockfile | undefined {
     for (const candidate of this.foldersUp(folder)) {
       let cached = this.lockfiles.get(candidate);
       if (cached === undefined) {
@@ -362,6 +365,7 @@ export class ResolutionReader {
         this.lockfiles.set(candidate, cached);
       }
       if (cached !== null) return cached;
+      if (candidate === highest) break;
     }
     return undefined;
   }
