@@ -1311,6 +1311,9 @@ describe('secrets/hardcoded-secret', () => {
     it('names where values go: theme scopes, namespaced token types, capitalised stand-ins, spliced shell variables, FreeRADIUS hashes', () => {
       // Monaco's TextMate themes (node-red's editor): a `token` is the scope it colours.
       assert.deepEqual(check('public/vendor/monaco/dist/theme/amy.json', '{ "fontStyle": "bold", "token": "constant.numeric.integer.int32" },\n{ "token": "meta.tag.sgml.doctype.html5" }\n'), []);
+      // octokit's README, Django's form tests: a slug or a constant's name whose last word carries a number.
+      assert.deepEqual(check('README.md', 'const octokit = new Octokit({ auth: `personal-access-token123` });\n'), []);
+      assert.deepEqual(check('tests/forms_tests/tests/test_forms.py', "data = {'password1': 'FORBIDDEN_VALUE2', 'password2': 'FORBIDDEN_VALUE2'}\n"), []);
       // Keystone's OAuth1 token types, and OpenStack's install guides' name for the database password.
       assert.deepEqual(check('keystone/oauth1/core.py', '_ACCESS_TOKEN = "OS-OAUTH1:access_token"\n_REQUEST_TOKEN = "OS-OAUTH1:request_token"\n'), []);
       assert.deepEqual(check('setup/install.py', 'connection = "mysql+pymysql://keystone:KEYSTONE_DBPASS@controller/keystone"\nbroker = "amqp://openstack:RABBIT_PASS@controller"\n'), []);
@@ -1326,6 +1329,14 @@ describe('secrets/hardcoded-secret', () => {
       expectOne('theme.json', `{ "token": "${dotted}" }\n`, dotted, 'token');
       const lowerDotted = [1278, 1279, 1280].map((seed) => randomChars('abcdefghijklmnopqrstuvwxyz0123456789', 12, seed)).join('.');
       expectOne('theme.json', `{ "token": "${lowerDotted}" }\n`, lowerDotted, 'token');
+      // Random text with digits inside its parts, or one part alone, is no name.
+      const digitsInside = [1281, 1282, 1283].map((seed) => `${randomChars('abcdefghijklmnopqrstuvwxyz0123456789', 10, seed)}7`).join('-');
+      expectOne('src/client.py', `api_token = "${digitsInside}"\n`, digitsInside, 'token');
+      const oneWord = `${randomChars('abcdefghijklmnopqrstuvwxyz', 18, 1284)}42`;
+      expectOne('src/client.py', `api_key = "${oneWord}"\n`, oneWord, 'secret key');
+      // One word with a number is no name of several: `hunter22` under a password name is still judged a password.
+      assert.equal(check('src/db.py', `password = "${['hunter', '22'].join('')}"\n`).length, 1);
+      assert.equal(check('src/db.py', `password = "${['FORBIDDEN', 'VALUE2'].join('_')}"\n`).length, 1, 'outside tests a written password');
       assert.equal(check('src/db.py', `password = "${['winter', 'holiday', 'pass123'].join('.')}"\n`).length, 1);
       assert.equal(check('src/db.py', `password = "${['SECRET', 'PASS'].join('')}"\n`).length, 1);
       assert.equal(check('src/db.py', `url = "amqp://openstack:${['RABBIT', 'PASS'].join('_').toLowerCase()}9@controller"\n`).length, 1);

@@ -485,9 +485,11 @@ export function isWordLike(value: string): boolean {
   // PascalCase words of three letters or more on average (`accessTokenKey`, `my-app-name-2`). A
   // lexer's token names carry a sigil (prettier's `?InterpolationInTemplate`); no key alphabet
   // (base64, base62, hex) has a `?`, nor a backslash, which separates a PHP namespace's parts
-  // (`Predis\Command\ConnectionAuth`).
+  // (`Predis\Command\ConnectionAuth`). Among several segments a word may end in a short number:
+  // a TextMate scope (`constant.numeric.integer.int32`), a slug (`personal-access-token123`), a
+  // constant's name (`FORBIDDEN_VALUE2`); random text mixes its digits in all along.
   const segments = plain.split(/[-_.:/@$#?\\]+/).filter((segment) => segment.length > 0);
-  return segments.length > 0 && segments.every(isWordSegment);
+  return segments.length > 0 && segments.every((segment) => isWordSegment(segment) || (segments.length > 1 && /^(?:[a-z]+|[A-Z]+)\d{1,3}$/.test(segment)));
 }
 
 /** A part of a name or slug: digits, one-case letters, a short tag (`v2`, `x86`) or camelCase words. */
@@ -511,15 +513,6 @@ export function isPropertyKeyPath(value: string): boolean {
   return last.length > 0 && last.every(isWordSegment) && classifySecretName(last) !== undefined;
 }
 
-/**
- * A name of three or more lower-case words joined by dots, each word ending in at most a short
- * number: a TextMate scope (`constant.numeric.integer.int32`, a theme's `token`), a Java package.
- * Keys mix cases or digits all along.
- */
-export function isDottedName(value: string): boolean {
-  const segments = value.split('.');
-  return segments.length >= 3 && segments.every((segment) => /^[a-z]+(?:-[a-z]+)*\d{0,3}$/.test(segment));
-}
 
 /**
  * camelCase or PascalCase words of three letters or more on average (`accessTokenKey`), or of five

@@ -8,7 +8,7 @@ import { rustTestModules } from './inline-tests';
 import { inEnumeration } from './enum-members';
 import { squash } from '../../text/spelling';
 import { declaresKubernetesSecret, findKubernetesSecretValues } from './kubernetes';
-import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isDottedName, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isPropertyKeyPath, isUuid, isWordLike, printableBase64 } from './filters';
+import { isAlgorithmName, isAllowed, isCredentialScope, isDocumentedExample, isEncodedProse, isEnvReference, isGuessablePassword, isHexHash, isIntegrity, isKeyboardMash, isPackageSpec, isPasswordHash, isPlaceholder, isPropertyKeyPath, isUuid, isWordLike, printableBase64 } from './filters';
 import { classifySecretName, isAwsSecretName, isTwilioName, type SecretNameClass, splitWords } from './names';
 import { isStructuredText, isWrittenPassword } from './passwords';
 import { matchVendorNamed, VENDOR_NAME_TRIGGERS } from './vendor-names';
@@ -336,7 +336,7 @@ function judgeRandomValue(text: string, assignment: Assignment, file: FileKind, 
     if (uuid && !words.some((word) => UUID_KEY_VENDORS.has(word)) && !isScopedNpmToken(text, assignment)) return undefined;
     if (value.length < MIN_HEX_SECRET || /^sha\d/i.test(value)) return undefined;
     ceiling = HEX_BITS;
-  } else if (isWordLike(value) || isPropertyKeyPath(value) || isDottedName(value) || (nameClass !== 'password' && isKeyboardMash(value))) return undefined;
+  } else if (isWordLike(value) || isPropertyKeyPath(value) || (nameClass !== 'password' && isKeyboardMash(value))) return undefined;
   // n characters carry at most log2(n) bits each, so below 16 characters the threshold scales
   // down with that ceiling: a random 12-character value must not need a score it cannot reach.
   const lengthCeiling = Math.min(1, Math.log2(value.length) / Math.log2(FULL_THRESHOLD_LENGTH));
