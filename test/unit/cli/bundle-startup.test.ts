@@ -41,6 +41,12 @@ describe('CLI bundle startup', function () {
     }
   };
 
+  it('writes nothing to stderr when it starts: the V8 flag the launcher sets is one this Node knows', () => {
+    const run = spawnSync(process.execPath, [cliBundle, '--version'], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stderr, '');
+  });
+
   it("loads the CLI bundle through V8's code cache: the first run writes it, the next ones use it; COMPREHENSION_CODE_CACHE=0 loads it plainly", () => {
     const cache = mkdtempSync(join(tmpdir(), 'cf-startup-cache-'));
     try {
