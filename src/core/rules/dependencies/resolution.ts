@@ -178,6 +178,7 @@ export class ResolutionReader {
       workspacePackage: (packageName) => this.scanWorkspace().packages.has(packageName),
       installed: (packageName) => this.isInstalled(folder, packageName),
       lockfileLacks: (packageName) => this.lockfileAnswer(folder, packageName, installedBy) === false,
+      // Any lockfile that names a package shows the name exists, whichever project it installs.
       lockfileMentions: (packageName) => this.lockfileAnswer(folder, packageName) === true,
     };
   }

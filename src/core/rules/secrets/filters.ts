@@ -509,10 +509,10 @@ export function isWordSegment(segment: string): boolean {
 export function isPropertyKeyPath(value: string): boolean {
   const segments = value.split(/[.:]/);
   if (segments.length < 2 || !segments.every((segment) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(segment))) return false;
-  const last = splitWords(segments[segments.length - 1]!);
-  return last.length > 0 && last.every(isWordSegment) && classifySecretName(last) !== undefined;
+  // A snake or kebab last segment (`access_token`) is judged word by word, as a camelCase one is whole.
+  const last = segments[segments.length - 1]!;
+  return last.split(/[_-]+/).every((part) => part === '' || isWordSegment(part)) && classifySecretName(splitWords(last)) !== undefined;
 }
-
 
 /**
  * camelCase or PascalCase words of three letters or more on average (`accessTokenKey`), or of five
